@@ -1,0 +1,55 @@
+/*
+ * cmd.h - what every command of the sbyt program shares.
+ *
+ * Adding a command: write bin/cmd_NAME.c with
+ *   int cmd_NAME(int argc, char **argv, struct sbyt_ctx *ctx);
+ * (argv[0] is the command name; the return value is the exit status), add
+ * it to the table in bin/sbyt.c, write man/sbyt-NAME.1 whose SYNOPSIS
+ * matches the "usage:" lines of --help (tests/t/0001 checks), a test in
+ * tests/t/, and a line in the README.
+ */
+#ifndef SBYT_CMD_H
+#define SBYT_CMD_H
+
+#include <libpq-fe.h>
+
+#include "date.h"
+#include "error.h"
+
+/* sysexits(3) values: the exit statuses of SPEC section 12. */
+enum {
+	EX_DONE = 0, EX_USAGE_ = 64, EX_DATAERR_ = 65, EX_NOINPUT_ = 66,
+	EX_UNAVAILABLE_ = 69, EX_SOFTWARE_ = 70, EX_CANTCREAT_ = 73, EX_IOERR_ = 74,
+	EX_TEMPFAIL_ = 75, EX_CONFIG_ = 78
+};
+
+struct sbyt_ctx {
+	const char *conninfo;   /* --db, or NULL for the default (db.h) */
+	const char *rules_dir;  /* --rules, $SBYT_RULES, ./rules or the installed copy */
+	const char *out_dir;    /* --out, $SBYT_OUT or ./out */
+	sdate as_of;            /* --as-of, or today in Asia/Yekaterinburg */
+	int as_of_given;
+	int verbosity;
+	int argc;               /* the whole command line, for run records */
+	char **argv;
+	PGconn *db;             /* opened by cmd_connect(), closed by main */
+	struct sbyt_err err;
+};
+
+/* The exit status that an error kind maps to. */
+int cmd_exit_code(enum err_kind kind);
+/* Print ctx->err (message, detail) and return its exit status. */
+int cmd_fail(struct sbyt_ctx *ctx);
+/* Print "sbyt CMD: MESSAGE" and the --help hint; returns 64. */
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print a command's help text to stdout; returns 0. */
+int cmd_help(const char *text);
+/* Connect ctx->db once; returns 0, or -1 with ctx->err set (ERR_DB). */
+int cmd_connect(struct sbyt_ctx *ctx);
+
+int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_load(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx);
+
+#endif

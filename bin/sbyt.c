@@ -1,0 +1,193 @@
+/*
+ * sbyt.c - the program: global options, the one command table, and the
+ * mapping of library errors to sysexits(3) exit statuses.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "db.h"
+#include "log.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int, char **, struct sbyt_ctx *);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "db", cmd_db, "initialise, migrate or inspect the database" },
+
+
+};
+
+static const char usage_text[] =
+	"usage: sbyt [--db CONNINFO] [--rules DIR] [--out DIR] [--as-of DATE] [-q|-v] COMMAND [ARGS]\n"
+	"\n"
+	"Batch billing and limitation workflow for an electricity supplier.\n"
+	"\n"
+	"Global options:\n"
+	"  --db CONNINFO   PostgreSQL connection string (default: the private cluster\n"
+	"                  in ./var, or the PG* environment variables when set)\n"
+	"  --rules DIR     rules directory (default: $SBYT_RULES, ./rules, installed)\n"
+	"  --out DIR       output directory (default: $SBYT_OUT or ./out)\n"
+	"  --as-of DATE    the business date, YYYY-MM-DD (default: today, UTC+5)\n"
+	"  -q, --quiet     errors and the summary line only\n"
+	"  -v, --verbose   more detail, stage timings; repeat for debug\n"
+	"  --version       print the version\n"
+	"  -h, --help      this help; `sbyt COMMAND --help` for a command\n"
+	"\n"
+	"Exit status: 0 done, 64 usage, 65 data refused, 66 input missing,\n"
+	"69 database unavailable, 70 internal error, 73 cannot create output,\n"
+	"74 i/o error, 75 locked (retry later), 78 configuration or rules invalid.\n"
+	"\n"
+	"Commands:\n";
+
+static void usage(FILE *f)
+{
+	fputs(usage_text, f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+}
+
+int cmd_exit_code(enum err_kind kind)
+{
+	switch (kind) {
+	case ERR_NONE: return EX_DONE;
+	case ERR_USAGE: return EX_USAGE_;
+	case ERR_DATA: return EX_DATAERR_;
+	case ERR_NOINPUT: return EX_NOINPUT_;
+	case ERR_DB: return EX_UNAVAILABLE_;
+	case ERR_CANTCREATE: return EX_CANTCREAT_;
+	case ERR_IO: return EX_IOERR_;
+	case ERR_LOCKED: return EX_TEMPFAIL_;
+	case ERR_CONFIG: return EX_CONFIG_;
+	case ERR_INTERNAL: break;
+	}
+	return EX_SOFTWARE_;
+}
+
+int cmd_fail(struct sbyt_ctx *ctx)
+{
+	struct sbyt_err *e = &ctx->err;
+
+	if (e->kind == ERR_NONE)
+		err_set(e, ERR_INTERNAL, "command failed without a message");
+	log_error("%s", e->msg);
+	if (e->detail[0])
+		log_detail("%s", e->detail);
+	if (e->kind == ERR_LOCKED)
+		log_hint("retry later");
+	return cmd_exit_code(e->kind);
+}
+
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "sbyt %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry \"sbyt %s --help\" for more information.\n", cmd);
+	return EX_USAGE_;
+}
+
+int cmd_help(const char *text)
+{
+	fputs(text, stdout);
+	return EX_DONE;
+}
+
+int cmd_connect(struct sbyt_ctx *ctx)
+{
+	if (ctx->db)
+		return 0;
+	ctx->db = db_connect(ctx->conninfo, &ctx->err);
+	return ctx->db ? 0 : -1;
+}
+
+static const char *default_rules(void)
+{
+	struct stat st;
+	const char *env = getenv("SBYT_RULES");
+
+	if (env && *env)
+		return env;
+	if (stat("rules", &st) == 0 && S_ISDIR(st.st_mode))
+		return "rules";
+	return SBYT_SHAREDIR "/rules";
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sbyt_ctx ctx;
+	const char *env;
+	int c, rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.argc = argc;
+	ctx.argv = argv;
+	ctx.rules_dir = default_rules();
+	env = getenv("SBYT_OUT");
+	ctx.out_dir = env && *env ? env : "out";
+	ctx.as_of = date_today();
+
+	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': ctx.conninfo = optarg; break;
+		case 'r': ctx.rules_dir = optarg; break;
+		case 'o': ctx.out_dir = optarg; break;
+		case 'a':
+			if (date_parse(optarg, -1, &ctx.as_of)) {
+				fprintf(stderr, "sbyt: invalid date '%s' for --as-of (YYYY-MM-DD)\n"
+					"Try \"sbyt --help\" for more information.\n", optarg);
+				return EX_USAGE_;
+			}
+			ctx.as_of_given = 1;
+			break;
+		case 'q': ctx.verbosity = LOG_QUIET; break;
+		case 'v': ctx.verbosity = ctx.verbosity < 0 ? 1 : ctx.verbosity + 1; break;
+		case 'V': printf("sbyt %s\n", SBYT_VERSION); return EX_DONE;
+		case 'h': usage(stdout); return EX_DONE;
+		default:
+			fprintf(stderr, "Try \"sbyt --help\" for more information.\n");
+			return EX_USAGE_;
+		}
+	}
+	log_init(ctx.verbosity);
+	if (optind >= argc) {
+		usage(stderr);
+		return EX_USAGE_;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name) == 0) {
+			int sub_argc = argc - optind;
+			char **sub_argv = argv + optind;
+
+			optind = 0;  /* reset getopt for the command (GNU: full reset) */
+			rc = commands[i].fn(sub_argc, sub_argv, &ctx);
+			if (ctx.db)
+				PQfinish(ctx.db);
+			return rc;
+		}
+	}
+	fprintf(stderr, "sbyt: '%s' is not a sbyt command\n"
+		"Try \"sbyt --help\" for more information.\n", argv[optind]);
+	return EX_USAGE_;
+}

@@ -1,0 +1,53 @@
+/*
+ * date.h - calendar dates and billing periods as plain integers.
+ *
+ * A date is the number of days since 1970-01-01 (proleptic Gregorian), so
+ * adding N days is `d + N` and comparing dates is comparing ints.  A period
+ * (расчётный период) is a calendar month, numbered year * 12 + (month - 1).
+ * Parsers are strict: they reject 2026-02-31, extra characters and years
+ * outside 1900..2999.  Nothing here knows about working days; that is
+ * calendar.h.
+ */
+#ifndef SBYT_DATE_H
+#define SBYT_DATE_H
+
+#include <stdint.h>
+
+typedef int32_t sdate;
+typedef int32_t speriod;
+
+#define DATE_BUF 11   /* "YYYY-MM-DD" and its NUL */
+#define PERIOD_BUF 8  /* "YYYY-MM" and its NUL */
+
+/* Days since 1970-01-01 of a valid y-m-d (no checking: see date_valid). */
+sdate date_from_ymd(int y, int m, int d);
+/* Split d into year, month (1-12) and day (1-31); any pointer may be NULL. */
+void date_to_ymd(sdate d, int *y, int *m, int *day);
+/* 1 when y-m-d is a real date in years 1900..2999, else 0. */
+int date_valid(int y, int m, int d);
+/* Days in month m of year y. */
+int date_month_days(int y, int m);
+/* ISO weekday: 1 = Monday ... 7 = Sunday. */
+int date_weekday(sdate d);
+/* Parse exactly "YYYY-MM-DD" (len bytes, or up to NUL when len < 0).
+ * Returns 0 and sets *out, or -1 when malformed or not a real date. */
+int date_parse(const char *s, int len, sdate *out);
+/* Parse "DD/MM/YYYY" or "DD.MM.YYYY"; same contract as date_parse. */
+int date_parse_dmy(const char *s, int len, sdate *out);
+/* Write "YYYY-MM-DD" into buf (DATE_BUF bytes); returns buf. */
+char *date_format(sdate d, char *buf);
+/* Today in the supplier's zone (Asia/Yekaterinburg, UTC+5, no DST). */
+sdate date_today(void);
+
+/* Period of a date; first and last day of a period. */
+speriod period_of(sdate d);
+sdate period_first(speriod p);
+sdate period_last(speriod p);
+speriod period_from_ym(int y, int m);
+void period_to_ym(speriod p, int *y, int *m);
+/* Parse exactly "YYYY-MM"; 0 on success, -1 otherwise. */
+int period_parse(const char *s, int len, speriod *out);
+/* Write "YYYY-MM" into buf (PERIOD_BUF bytes); returns buf. */
+char *period_format(speriod p, char *buf);
+
+#endif

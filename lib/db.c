@@ -1,0 +1,348 @@
+/* db.c - libpq adapter; see db.h. */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_conn_error(PGconn *db, const char *state)
+{
+	if (PQstatus(db) != CONNECTION_OK)
+		return 1;
+	if (!state)
+		return 0;
+	return strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0;
+}
+
+static void chomp(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+/* Fill e from a failed result (res may be NULL); returns -1. */
+static int result_error(PGconn *db, PGresult *res, struct sbyt_err *e)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	char where[256];
+
+	if (is_conn_error(db, state)) {
+		err_set(e, ERR_DB, "lost the database server at '%s': %s",
+			db_where(db, where, sizeof(where)), PQerrorMessage(db));
+	} else {
+		err_set(e, ERR_INTERNAL, "database error: %s",
+			res ? PQresultErrorMessage(res) : PQerrorMessage(db));
+		if (detail)
+			err_detail(e, "%s", detail);
+	}
+	if (e) {
+		chomp(e->msg);
+		if (state)
+			snprintf(e->sqlstate, sizeof(e->sqlstate), "%s", state);
+	}
+	return -1;
+}
+
+PGconn *db_connect(const char *conninfo, struct sbyt_err *e)
+{
+	const char *keys[4], *vals[4];
+	char host[1024] = "", where[1100];
+	PGconn *db;
+	int n = 0;
+
+	if (!conninfo && !getenv("PGHOST") && !getenv("PGHOSTADDR") &&
+	    !getenv("PGDATABASE") && !getenv("PGSERVICE")) {
+		const char *var = getenv("SBYT_VAR");
+		char path[1024];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/pghost", var && *var ? var : "var");
+		f = fopen(path, "r");
+		if (f) {
+			if (fgets(host, sizeof(host), f))
+				chomp(host);
+			fclose(f);
+		}
+		if (!host[0]) {
+			err_set(e, ERR_DB, "no database configured: '%s' not found", path);
+			err_detail(e, "give --db CONNINFO, set PGHOST/PGDATABASE, or run "
+				   "`make pg` to start the private cluster");
+			return NULL;
+		}
+		keys[n] = "host"; vals[n++] = host;
+		keys[n] = "dbname"; vals[n++] = "sbyt";
+	} else if (conninfo) {
+		keys[n] = "dbname"; vals[n++] = conninfo;  /* expanded by libpq */
+	}
+	keys[n] = "application_name"; vals[n++] = "sbyt";
+	keys[n] = NULL; vals[n] = NULL;
+	db = PQconnectdbParams(keys, vals, 1);
+	if (!db || PQstatus(db) != CONNECTION_OK) {
+		if (host[0])
+			snprintf(where, sizeof(where), "host=%s dbname=sbyt", host);
+		else if (conninfo)
+			snprintf(where, sizeof(where), "%s", conninfo);
+		else
+			snprintf(where, sizeof(where), "host=%s dbname=%s",
+				 getenv("PGHOST") ? getenv("PGHOST") : "(default)",
+				 getenv("PGDATABASE") ? getenv("PGDATABASE") : "(default)");
+		err_set(e, ERR_DB, "could not connect to the database server at '%s': %s",
+			where, db ? PQerrorMessage(db) : "out of memory");
+		if (e)
+			chomp(e->msg);
+		PQfinish(db);
+		return NULL;
+	}
+	PQsetNoticeProcessor(db, NULL, NULL);
+	{
+		PGresult *r = PQexec(db, "SET client_min_messages = warning");
+		PQclear(r);
+	}
+	return db;
+}
+
+const char *db_where(PGconn *db, char *buf, size_t size)
+{
+	snprintf(buf, size, "host=%s port=%s dbname=%s", PQhost(db) ? PQhost(db) : "",
+		 PQport(db) ? PQport(db) : "", PQdb(db) ? PQdb(db) : "");
+	return buf;
+}
+
+PGresult *db_query(PGconn *db, struct sbyt_err *e, const char *sql,
+		   int nparams, const char *const *params)
+{
+	PGresult *res = PQexecParams(db, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return res;
+	result_error(db, res, e);
+	PQclear(res);
+	return NULL;
+}
+
+int db_exec(PGconn *db, struct sbyt_err *e, const char *sql,
+	    int nparams, const char *const *params)
+{
+	PGresult *res = db_query(db, e, sql, nparams, params);
+
+	if (!res)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int db_script(PGconn *db, struct sbyt_err *e, const char *sql)
+{
+	PGresult *res = PQexec(db, sql);
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		PQclear(res);
+		return 0;
+	}
+	result_error(db, res, e);
+	PQclear(res);
+	return -1;
+}
+
+int db_value(PGconn *db, struct sbyt_err *e, const char *sql, int nparams,
+	     const char *const *params, char **out)
+{
+	PGresult *res = db_query(db, e, sql, nparams, params);
+
+	*out = NULL;
+	if (!res)
+		return -1;
+	if (PQntuples(res) < 1 || PQnfields(res) < 1) {
+		PQclear(res);
+		return err_set(e, ERR_INTERNAL, "query returned no rows: %.60s", sql);
+	}
+	if (!PQgetisnull(res, 0, 0)) {
+		*out = strdup(PQgetvalue(res, 0, 0));
+		if (!*out) {
+			PQclear(res);
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+int db_begin(PGconn *db, struct sbyt_err *e)
+{
+	return db_exec(db, e, "BEGIN", 0, NULL);
+}
+
+int db_commit(PGconn *db, struct sbyt_err *e)
+{
+	return db_exec(db, e, "COMMIT", 0, NULL);
+}
+
+void db_rollback(PGconn *db)
+{
+	PGresult *res;
+
+	if (PQstatus(db) != CONNECTION_OK)
+		return;
+	if (PQtransactionStatus(db) == PQTRANS_IDLE)
+		return;
+	res = PQexec(db, "ROLLBACK");
+	PQclear(res);
+}
+
+int db_try_lock(PGconn *db, const char *name, struct sbyt_err *e)
+{
+	const char *p[1] = { name };
+	PGresult *res = db_query(db, e,
+		"SELECT pg_try_advisory_lock(hashtext('sbyt:' || $1))", 1, p);
+	int got;
+
+	if (!res)
+		return -1;
+	got = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return got;
+}
+
+/* ---- COPY ---- */
+
+#define COPY_FLUSH (256 * 1024)
+
+static int copy_reserve(struct copy *c, size_t more, struct sbyt_err *e)
+{
+	if (c->len + more <= c->cap)
+		return 0;
+	size_t cap = c->cap ? c->cap : COPY_FLUSH * 2;
+	while (cap < c->len + more)
+		cap *= 2;
+	char *nb = realloc(c->buf, cap);
+	if (!nb)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	c->buf = nb;
+	c->cap = cap;
+	return 0;
+}
+
+static int copy_flush(struct copy *c, struct sbyt_err *e)
+{
+	if (c->len == 0)
+		return 0;
+	if (PQputCopyData(c->db, c->buf, (int)c->len) != 1)
+		return result_error(c->db, NULL, e);
+	c->len = 0;
+	return 0;
+}
+
+int copy_begin(struct copy *c, PGconn *db, const char *sql, struct sbyt_err *e)
+{
+	PGresult *res;
+
+	memset(c, 0, sizeof(*c));
+	c->db = db;
+	res = PQexec(db, sql);
+	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+		result_error(db, res, e);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int sep(struct copy *c, struct sbyt_err *e)
+{
+	if (c->fields++ == 0)
+		return 0;
+	if (copy_reserve(c, 1, e))
+		return -1;
+	c->buf[c->len++] = '\t';
+	return 0;
+}
+
+int copy_field(struct copy *c, const char *s, size_t len, struct sbyt_err *e)
+{
+	if (sep(c, e) || copy_reserve(c, len * 2, e))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		switch (ch) {
+		case '\\': c->buf[c->len++] = '\\'; c->buf[c->len++] = '\\'; break;
+		case '\t': c->buf[c->len++] = '\\'; c->buf[c->len++] = 't'; break;
+		case '\n': c->buf[c->len++] = '\\'; c->buf[c->len++] = 'n'; break;
+		case '\r': c->buf[c->len++] = '\\'; c->buf[c->len++] = 'r'; break;
+		default: c->buf[c->len++] = ch;
+		}
+	}
+	return 0;
+}
+
+int copy_str(struct copy *c, const char *s, struct sbyt_err *e)
+{
+	return s ? copy_field(c, s, strlen(s), e) : copy_null(c, e);
+}
+
+int copy_int(struct copy *c, int64_t v, struct sbyt_err *e)
+{
+	char b[24];
+	int n = snprintf(b, sizeof(b), "%lld", (long long)v);
+
+	return copy_field(c, b, (size_t)n, e);
+}
+
+int copy_null(struct copy *c, struct sbyt_err *e)
+{
+	if (sep(c, e) || copy_reserve(c, 2, e))
+		return -1;
+	c->buf[c->len++] = '\\';
+	c->buf[c->len++] = 'N';
+	return 0;
+}
+
+int copy_row(struct copy *c, struct sbyt_err *e)
+{
+	if (copy_reserve(c, 1, e))
+		return -1;
+	c->buf[c->len++] = '\n';
+	c->fields = 0;
+	c->rows++;
+	if (c->len >= COPY_FLUSH)
+		return copy_flush(c, e);
+	return 0;
+}
+
+int copy_end(struct copy *c, struct sbyt_err *e)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (copy_flush(c, e)) {
+		copy_abort(c, "flush failed");
+		return -1;
+	}
+	free(c->buf);
+	c->buf = NULL;
+	if (PQputCopyEnd(c->db, NULL) != 1)
+		return result_error(c->db, NULL, e);
+	while ((res = PQgetResult(c->db)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
+			rc = result_error(c->db, res, e);
+		PQclear(res);
+	}
+	return rc;
+}
+
+void copy_abort(struct copy *c, const char *why)
+{
+	PGresult *res;
+
+	free(c->buf);
+	c->buf = NULL;
+	c->len = c->cap = 0;
+	if (PQputCopyEnd(c->db, why) == 1)
+		while ((res = PQgetResult(c->db)) != NULL)
+			PQclear(res);
+}

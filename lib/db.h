@@ -1,0 +1,75 @@
+/*
+ * db.h - the libpq adapter: connecting, parameterised queries, COPY, locks.
+ *
+ * Every statement goes through here: parameters or COPY only, never SQL
+ * built from input.  Failures fill struct sbyt_err: a lost or refused
+ * connection (SQLSTATE class 08, 57P0x, or a bad connection status) is
+ * ERR_DB, which bin/ maps to exit 69; any other server error is
+ * ERR_INTERNAL unless the caller re-classifies it by err.sqlstate.
+ *
+ * The default connection (conninfo NULL): when any of PGHOST, PGHOSTADDR,
+ * PGDATABASE or PGSERVICE is set, libpq's own defaults; otherwise the
+ * private cluster whose socket directory is named in $SBYT_VAR/pghost
+ * (default ./var/pghost), database `sbyt`.
+ */
+#ifndef SBYT_DB_H
+#define SBYT_DB_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* Connect.  Returns the connection, or NULL with e set (ERR_DB) naming the
+ * server.  The caller PQfinish()es it. */
+PGconn *db_connect(const char *conninfo, struct sbyt_err *e);
+/* "host=... port=... dbname=..." of an open connection, for messages. */
+const char *db_where(PGconn *db, char *buf, size_t size);
+
+/* Run a statement with text parameters (nparams may be 0, params NULL;
+ * a NULL param is SQL NULL).  Returns the result (COMMAND_OK or TUPLES_OK)
+ * for the caller to PQclear, or NULL with e set. */
+PGresult *db_query(PGconn *db, struct sbyt_err *e, const char *sql,
+		   int nparams, const char *const *params);
+/* db_query() for statements whose result is not needed; 0 or -1. */
+int db_exec(PGconn *db, struct sbyt_err *e, const char *sql,
+	    int nparams, const char *const *params);
+/* Run a script of several statements without parameters (migrations). */
+int db_script(PGconn *db, struct sbyt_err *e, const char *sql);
+/* First column of the first row as a malloc'd string (NULL value -> NULL
+ * with *found 1).  Returns 0/-1; *out is freed by the caller. */
+int db_value(PGconn *db, struct sbyt_err *e, const char *sql, int nparams,
+	     const char *const *params, char **out);
+
+int db_begin(PGconn *db, struct sbyt_err *e);
+int db_commit(PGconn *db, struct sbyt_err *e);
+/* Roll back, ignoring errors (used on failure paths). */
+void db_rollback(PGconn *db);
+
+/* Try the session-level advisory lock of name.  Returns 1 when taken,
+ * 0 when another session holds it, -1 on error. */
+int db_try_lock(PGconn *db, const char *name, struct sbyt_err *e);
+
+/*
+ * COPY ... FROM STDIN in text format, buffered.  copy_begin() starts it;
+ * copy_field()/copy_null() append a field (escaped), copy_row() ends a row;
+ * copy_end() flushes and finishes (0/-1), copy_abort() cancels it.
+ */
+struct copy {
+	PGconn *db;
+	char *buf;
+	size_t len, cap;
+	int fields;      /* fields in the current row */
+	int64_t rows;
+};
+int copy_begin(struct copy *c, PGconn *db, const char *sql, struct sbyt_err *e);
+int copy_field(struct copy *c, const char *s, size_t len, struct sbyt_err *e);
+int copy_str(struct copy *c, const char *s, struct sbyt_err *e);
+int copy_int(struct copy *c, int64_t v, struct sbyt_err *e);
+int copy_null(struct copy *c, struct sbyt_err *e);
+int copy_row(struct copy *c, struct sbyt_err *e);
+int copy_end(struct copy *c, struct sbyt_err *e);
+void copy_abort(struct copy *c, const char *why);
+
+#endif

@@ -1,0 +1,60 @@
+# lib.sh - sourced by tests/t/*.sh: a fresh database and a scratch folder
+# per script, and git-style assertions that print TAP lines.
+#
+#   test_expect_success 'what it does' 'shell commands'
+#   test_expect_code 65 'what it does' 'shell commands'
+#   test_expect_failure is not offered: a known failure is a defect to fix.
+set -u
+: "${SBYT_TOP:?run through tests/run.sh}"
+SBYT_BUILD=${SBYT_BUILD:-$SBYT_TOP/build}
+PATH="$SBYT_BUILD:$SBYT_BUILD/tools:$PATH"
+export PATH
+tname=$(basename "$0" .sh)
+T=$(mktemp -d "${TMPDIR:-/tmp}/sbyt-$tname.XXXXXX")
+chmod 755 "$T"
+export SBYT_OUT="$T/out" SBYT_RULES="$SBYT_TOP/rules" SBYT_VAR="$T/var"
+mkdir -p "$SBYT_VAR"
+FIX="$SBYT_TOP/fixtures"
+test_n=0
+test_failed=0
+
+# A fresh database of our own on the private cluster; sbyt reaches it
+# through the PG* variables.
+export PGHOST="$(cat "$SBYT_TOP/var/pghost")"
+export PGDATABASE="t_$(echo "$tname" | tr -c 'a-z0-9\n' '_')_$$"
+createdb "$PGDATABASE" || { echo "not ok 1 - createdb $PGDATABASE"; exit 1; }
+
+cleanup() {
+	dropdb --if-exists "$PGDATABASE" >/dev/null 2>&1
+	[ "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+
+_report() { # ok? desc output-file
+	test_n=$((test_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $test_n - $2"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_n - $2"
+		sed 's/^/#   /' "$3" | tail -40
+	fi
+}
+
+test_expect_success() {
+	( eval "$2" ) > "$T/.out" 2>&1
+	rc=$?
+	_report "$rc" "$1" "$T/.out"
+}
+
+test_expect_code() {
+	( eval "$3" ) > "$T/.out" 2>&1
+	rc=$?
+	if [ "$rc" = "$1" ]; then _report 0 "$2" "$T/.out"
+	else echo "# exit $rc, wanted $1" >> "$T/.out"; _report 1 "$2" "$T/.out"; fi
+}
+
+test_done() {
+	echo "1..$test_n"
+	[ "$test_failed" = 0 ]
+}

@@ -1,0 +1,89 @@
+#!/bin/sh
+# pg.sh start|stop|status - the private PostgreSQL cluster of this checkout.
+#
+# The cluster lives in var/pg (data in data/, Unix socket in run/, no TCP).
+# As root the server runs as the `postgres` user; when `postgres` cannot
+# reach var/pg (a clone under a private folder) the cluster goes into a
+# folder made with mktemp -d and owned by postgres.  Either way two files in
+# var/ say where it is:
+#   var/pghost   the socket directory (what sbyt uses as host= by default)
+#   var/pgbase   the folder holding data/, run/ and server.log
+# The bootstrap superuser has the invoking user's name and local trust
+# authentication; the database `sbyt` is created on first start.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+var=${SBYT_VAR:-$top/var}
+mkdir -p "$var"
+
+pgbin=""
+for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
+	[ -x "$d/initdb" ] && { pgbin=$d; break; }
+done
+[ -n "$pgbin" ] || pgbin=$(dirname "$(command -v initdb)")
+me=$(id -un)
+
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+base() {
+	if [ -f "$var/pgbase" ] && [ -d "$(cat "$var/pgbase")" ]; then
+		cat "$var/pgbase"; return
+	fi
+	b="$var/pg"
+	mkdir -p "$b"
+	if [ "$(id -u)" = 0 ]; then
+		chown postgres "$b"
+		if ! runuser -u postgres -- test -w "$b" 2>/dev/null; then
+			rmdir "$b" 2>/dev/null || true
+			b=$(mktemp -d /tmp/sbyt-pg.XXXXXX)
+			chown postgres "$b"
+		fi
+	fi
+	echo "$b" > "$var/pgbase"
+	echo "$b"
+}
+
+start() {
+	b=$(base)
+	data="$b/data"; run="$b/run"
+	echo "$run" > "$var/pghost"
+	if [ ! -f "$data/PG_VERSION" ]; then
+		as_pg mkdir -p "$data" "$run"
+		as_pg "$pgbin/initdb" -D "$data" -U "$me" -A trust -E UTF8 \
+			--locale=C.UTF-8 >"$var/initdb.log" 2>&1 || {
+			cat "$var/initdb.log" >&2; exit 1; }
+		cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$run'
+shared_buffers = 256MB
+max_wal_size = 2GB
+synchronous_commit = off
+max_connections = 60
+CONF
+	fi
+	if as_pg "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+		:
+	else
+		as_pg "$pgbin/pg_ctl" -D "$data" -l "$b/server.log" -w -t 60 start >/dev/null || {
+			tail -20 "$b/server.log" >&2; exit 1; }
+	fi
+	if ! psql -X -q -h "$run" -d postgres -tAc "select 1 from pg_database where datname='sbyt'" | grep -q 1; then
+		createdb -h "$run" sbyt
+	fi
+	echo "pg: private cluster running, socket in $run" >&2
+}
+
+stop() {
+	[ -f "$var/pgbase" ] || return 0
+	b=$(cat "$var/pgbase")
+	[ -f "$b/data/PG_VERSION" ] || return 0
+	as_pg "$pgbin/pg_ctl" -D "$b/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+case "${1:-status}" in
+start) start ;;
+stop) stop ;;
+status) b=$(base); as_pg "$pgbin/pg_ctl" -D "$b/data" status ;;
+*) echo "usage: pg.sh start|stop|status" >&2; exit 64 ;;
+esac
