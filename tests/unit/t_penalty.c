@@ -226,9 +226,16 @@ static void test_rules_files(void)
 		CHECK(0, "scratch rules for the cap-off case load");
 	}
 
-	snprintf(sub, sizeof(sub), "rm -rf '%s'", dir);
-	if (system(sub) != 0)
-		printf("# could not remove %s\n", dir);
+	{
+		static const char *const files[] = { "keyrate.xml", "penalty.xml", "schema/keyrate.xsd",
+						     "schema/penalty.xsd", "schema" };
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			snprintf(sub, sizeof(sub), "%s/%s", dir, files[i]);
+			if (remove(sub) != 0 && i < 2)
+				printf("# could not remove %s\n", sub);
+		}
+		rmdir(dir);
+	}
 }
 
 int main(void)
@@ -253,6 +260,8 @@ int main(void)
 	      "2026-03-01: key 15.50 %, applied 9.50 %");
 	CHECK(penalty_rate_on(&R, D(2022, 9, 20), &applied, &key, &e) == 0 && key == 750 && applied == 750,
 	      "2022-09-20: key 7.50 % is below the cap");
+	CHECK(penalty_rate_on(&R, D(2022, 1, 1), &applied, &key, &e) == 0 && key == 850 && applied == 850,
+	      "2022-01-01: 8.50 % in force from 2021-12-20");
 	CHECK(penalty_rate_on(&R, D(2022, 2, 27), &applied, &key, &e) == 0 && key == 950 && applied == 950,
 	      "2022-02-27: 9.50 % in force from 2022-02-14");
 	CHECK(penalty_rate_on(&R, D(2022, 2, 28), &applied, &key, &e) == 0 && key == 2000 && applied == 950,
