@@ -58,6 +58,7 @@ int cmd_job_end(struct sbyt_ctx *ctx, struct job *j, int rc);
 
 int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_load(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_rules(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx);
 
 #endif

@@ -23,6 +23,7 @@ struct command {
 static const struct command commands[] = {
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
+	{ "rules", cmd_rules, "validate the rules directory" },
 	{ "status", cmd_status, "what is loaded, recent runs and breaches" },
 
 

@@ -1,6 +1,8 @@
 /* rules.c - the rules directory's version and the check of all of it. */
 #include "rules.h"
 
+#include "penalty.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -67,8 +69,14 @@ static const struct {
 	const char *what;
 	int (*check)(const char *dir, struct faults *f);
 } checks[] = {
+	{ "key rates and penalties (keyrate.xml, penalty.xml)", penalty_rules_check },
 	{ NULL, NULL },
 };
+
+const char *rules_kind(int i)
+{
+	return i >= 0 && i < (int)(sizeof(checks) / sizeof(checks[0])) ? checks[i].what : NULL;
+}
 
 int rules_check(const char *dir, struct faults *f)
 {

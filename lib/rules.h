@@ -20,5 +20,7 @@ int rules_version(const char *dir, char *hex, struct sbyt_err *e);
 /* Validate every rules file under dir, adding every fault to f.  Returns
  * the number of kinds of rules checked, or -1 when any fault was found. */
 int rules_check(const char *dir, struct faults *f);
+/* What the i-th kind of rules file is (for listings); NULL past the last. */
+const char *rules_kind(int i);
 
 #endif
