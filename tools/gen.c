@@ -512,7 +512,7 @@ struct gen {
 	size_t arena_n, arena_cap;
 	struct appeal *appeals;
 	size_t nappeals, capappeals;
-	int64_t sms_styles;
+	unsigned sms_seen[2];  /* styles used, one- and two-zone meters */
 };
 
 static void die_io(const char *what, const char *path, int code)
@@ -730,10 +730,10 @@ static void make_meter(struct gen *g, struct rng *r, struct acct *a, struct mete
 			int64_t gap = m->cons[z] / 10 * rng_range(r, 2, 12) / 30 + 1;
 			m->base[z] = top - gap;
 		} else {
-			int64_t hi = top * 8 / 10;
-			m->base[z] = (int64_t)(((unsigned __int128)rng_next(r) * (uint64_t)hi) >> 64);
-			if (z > 0)
-				m->base[z] /= 2;
+			/* what the months since installation ran up, past the top
+			 * of the register if it already wrapped */
+			int64_t months = (g->first - m->installed) * 10 / 304 + 1;
+			m->base[z] = m->cons[z] / 10 * months * rng_range(r, 70, 130) / 100 % top;
 		}
 	}
 }
@@ -1267,27 +1267,35 @@ static void emit_portal(struct gen *g, const struct acct *a, const struct meter 
 }
 
 /*
- * An SMS with the reading.  Styles (SPEC 5.4), picked in turn for the first
- * sixteen messages of a run so that even a small run has each of them:
+ * An SMS with the reading.  Styles (SPEC 5.4):
  *   0 "A V1[ V2]"            1 "A*V1[*V2]"          2 "пок A V1[ V2]"
  *   3 "ЛСA Т1 V1[ Т2 V2]"    4 "ЛС A T1 V1 ..." (Latin T)
  *   5 "лс A t1 V1,5 ..."     6 "ПОК A V1[ V2]"      7 "Лс A т1 V1 ..."
- * Three-zone meters always use the labelled form.
+ * Until every style has been used for a one-zone and a two-zone meter, a
+ * sender takes the first style not yet used for its meter, so that even a
+ * small run has them all.  Three-zone meters use the labelled forms only.
  */
 static void emit_sms(struct gen *g, struct rng *r, const struct acct *a, const struct meter *m,
 		     int day)
 {
+	static const int labelled[] = {3, 4, 5, 7};
 	struct line l;
-	int style = g->sms_styles < 16 ? (int)(g->sms_styles % 8) : (int)rng_below(r, 8);
+	int style = (int)rng_below(r, 8);
 	int64_t at = (int64_t)(g->first + day - 1) * 86400 + rng_range(r, 7 * 3600, 86399);
 	const char *ls = NULL, *tz = NULL;
 	int dec = 0;
 
-	g->sms_styles++;
-	if (m->zones == 3 && style < 3)
-		style = 3 + style;
-	if (m->zones == 3 && style == 6)
-		style = 7;
+	if (m->zones == 3) {
+		style = PICK(r, labelled);
+	} else {
+		unsigned *seen = &g->sms_seen[m->zones - 1];
+		for (int k = 0; k < 8; k++)
+			if (!(*seen & (1u << k))) {
+				style = k;
+				break;
+			}
+		*seen |= 1u << style;
+	}
 	l_reset(&l);
 	l_ts(&l, at);
 	l_c(&l, ';');
@@ -1345,7 +1353,7 @@ static void add_appeal(struct gen *g, struct rng *r, const char *account)
 	static const int out_w[] = {930, 40, 25, 5};
 	struct appeal *ap;
 	int day = rng_range(r, 1, g->ndays);
-	int64_t delay;
+	int outcome;
 
 	if (g->nappeals == g->capappeals) {
 		g->capappeals = g->capappeals ? g->capappeals * 2 : 256;
@@ -1357,14 +1365,31 @@ static void add_appeal(struct gen *g, struct rng *r, const char *account)
 		memcpy(ap->account, account, 11);
 	ap->channel = (int8_t)rng_pick(r, ch_w, 5);
 	ap->kind = (int8_t)rng_pick(r, kind_w, 3);
+	outcome = rng_pick(r, out_w, 4);
+	/* the first appeals of a run show every case even when N is small:
+	 * a complaint, an extension, a late answer, one not answered yet */
+	switch (g->nappeals) {
+	case 2: ap->kind = 2; break;
+	case 3: outcome = 1; break;
+	case 5: outcome = 2; break;
+	case 7: outcome = 3; break;
+	}
 	ap->received = (int64_t)(g->first + day - 1) * 86400 +
 		       (ap->channel == 1 || ap->channel == 2 ? rng_range(r, 0, 86399)
 							     : rng_range(r, 8 * 3600, 20 * 3600));
-	switch (rng_pick(r, out_w, 4)) {
-	case 0:  /* answered within three days (a phone question at once) */
-		delay = ap->channel == 0 && ap->kind == 0 ? rng_range(r, 60, 900)
-							  : rng_range(r, 1800, 3 * 86400 - 3600);
-		ap->answered = ap->received + delay;
+	switch (outcome) {
+	case 0:  /* answered within three days (a phone question at once),
+		  * in office hours */
+		if (ap->channel == 0 && ap->kind == 0) {
+			ap->answered = ap->received + rng_range(r, 60, 900);
+			break;
+		}
+		ap->answered = (ap->received / 86400 + rng_range(r, 0, 3)) * 86400 +
+			       rng_range(r, 9 * 3600, 18 * 3600);
+		if (ap->answered <= ap->received)
+			ap->answered = ap->received + rng_range(r, 1800, 7200);
+		if (ap->answered > ap->received + 3 * 86400)
+			ap->answered = ap->received + 3 * 86400 - rng_range(r, 60, 3600);
 		break;
 	case 1: {  /* extended by up to nine weekdays after the third day */
 		sdate d = (sdate)(ap->received / 86400) + 3;
@@ -1381,7 +1406,8 @@ static void add_appeal(struct gen *g, struct rng *r, const char *account)
 		break;
 	}
 	case 2:  /* late, not extended */
-		ap->answered = ap->received + rng_range(r, 3 * 86400 + 3600, 6 * 86400);
+		ap->answered = (ap->received / 86400 + rng_range(r, 4, 6)) * 86400 +
+			       rng_range(r, 9 * 3600, 18 * 3600);
 		break;
 	default:  /* not answered yet */
 		break;
@@ -1391,7 +1417,7 @@ static void add_appeal(struct gen *g, struct rng *r, const char *account)
 /* Everything account a does in the month. */
 static void account_month(struct gen *g, const struct acct *a)
 {
-	static const int rch_w[] = {30, 5, 0, 0, 20, 45};     /* reading channel */
+	static const int rch_w[] = {30, 5, 0, 0, 25, 40};     /* reading channel */
 	static const int pch_w[] = {45, 10, 12, 33};          /* payment channel */
 	static const int src_w[] = {12, 8, 13, 0};            /* payments sources */
 	static const int psrc_w[] = {40, 15, 15, 10, 20, 0};  /* portal sources */
@@ -1428,7 +1454,8 @@ static void account_month(struct gen *g, const struct acct *a)
 		return;
 	}
 
-	reader = rng_chance(&r, a->debtor ? 300 : 620);
+	/* a meter about to wrap is always read: the fixtures show a rollover */
+	reader = m->rollover || rng_chance(&r, a->debtor ? 300 : 620);
 	payer = !a->debtor && rng_chance(&r, 895);
 	if (reader) {
 		rch = rng_pick(&r, rch_w, 6);
