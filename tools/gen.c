@@ -1,13 +1,21 @@
 /*
  * gen.c - deterministic generator of a supplier's master data, a month of
- * channel files and the appeal and call journals (SPEC 4, 5, 11).
+ * channel files and the appeal and call journals (SPEC 4, 5, 11), for the
+ * fixtures and the benchmark.
  *
- * usage: gen --accounts N --period YYYY-MM [--seed S] --out DIR
- *            [--branches B] [--sber-lines L] [--sber-payments K]
+ * usage: gen --accounts N --period YYYY-MM --out DIR [--seed S] [--branches B]
+ *            [--sber-lines L] [--sber-payments K]
+ *
+ * DIR gets branches.csv, accounts.csv, meters.csv, contracts.csv,
+ * reserves.csv; inbox/sberbank/sber-P-pNN.txt (CP1251, split after L payment
+ * lines), inbox/gazprombank/gpb-P.xml, inbox/qiwi/qiwi-P.csv,
+ * inbox/payments/payments-P.csv, inbox/sms/sms-P.log,
+ * inbox/portal/portal-P.csv; journal/appeals.csv and journal/calls.csv.
+ * The last line on stderr is `gen: accounts=N files=K bytes=B seconds=S`.
  *
  * Everything is a function of the seed: each account draws from its own
- * splitmix64 stream keyed by (seed, account number), so the same seed gives
- * byte-identical files at any N and no rand() is ever called.  Accounts are
+ * splitmix64 stream keyed by (seed, account number), so the same options
+ * give byte-identical files and no rand() is ever called.  Accounts are
  * streamed one at a time: master rows and channel lines are written as each
  * account is made, and memory grows only with the few things that are
  * sorted by time (the SMS log and the two journals, a few percent of N).
