@@ -266,8 +266,11 @@ static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, struct
 		BAD(chk_oneof(F(6), cats, "category of an individual"));
 	else if (L(6))
 		BAD(chk_code(F(6), L(6), "category"));
-	BAD(chk_int(F(7), L(7), 0, 99, "residents", NULL));
-	BAD(chk_int(F(8), L(8), 0, 99, "rooms", NULL));
+	/* A legal entity may leave residents and rooms empty (stored as 0). */
+	if (!legal || L(7))
+		BAD(chk_int(F(7), L(7), 0, 99, "residents", NULL));
+	if (!legal || L(8))
+		BAD(chk_int(F(8), L(8), 0, 99, "rooms", NULL));
 	BAD(chk_list(F(9), L(9), phone_ok, 0, "phone (+7 and 10 digits, ',' between)",
 		     phones, sizeof(phones)));
 	if (L(10) && !email_ok(F(10), L(10)))
@@ -283,7 +286,7 @@ static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, struct
 	if (copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 8; i++)
-		if (copy_field(cp, F(i), L(i), e))
+		if ((i >= 7 && !L(i)) ? copy_str(cp, "0", e) : copy_field(cp, F(i), L(i), e))
 			return -1;
 	if (copy_str(cp, phones, e) ||
 	    (L(10) ? copy_field(cp, F(10), L(10), e) : copy_null(cp, e)) ||
