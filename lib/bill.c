@@ -285,6 +285,13 @@ int bill_compute(const struct tariff_rules *r, const struct bill_input *in,
 		return err_set(e, ERR_DATA, "account '%s': price category %d is not 1..6", acc,
 			       in->price_category);
 
+	if (in->nestimated < 0 || (in->nestimated > 0 && !in->estimated))
+		return err_set(e, ERR_DATA, "account '%s': bad list of estimated periods", acc);
+	for (int i = 0; i < in->nestimated; i++)
+		if (in->estimated[i].period != in->period - in->nestimated + i)
+			return err_set(e, ERR_DATA,
+				       "account '%s': the %d estimated periods must be the ones right "
+				       "before this period, oldest first", acc, in->nestimated);
 	working = in->zones > 0 &&
 		  (in->verified_until == BILL_NO_DATE || in->verified_until >= period_first(in->period));
 	for (int z = 0; z < in->zones; z++)
@@ -300,11 +307,6 @@ int bill_compute(const struct tariff_rules *r, const struct bill_input *in,
 			if (bill_consumption(in->reading[z].previous, in->reading[z].current, in->digits,
 					     &actual[z], e) < 0)
 				return err_prefix(e, "account '%s' zone %d", acc, z + 1);
-		for (int i = 0; i < k; i++)
-			if (in->estimated[i].period != in->period - k + i)
-				return err_set(e, ERR_DATA,
-					       "account '%s': the %d estimated periods must be the ones "
-					       "right before this period, oldest first", acc, k);
 		if (k == 0) {
 			memcpy(vol, actual, sizeof(vol));
 			if (add_month(out, in->period, vol, e) < 0)
