@@ -2,6 +2,7 @@
 #include "rules.h"
 
 #include "penalty.h"
+#include "tariff.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -70,6 +71,7 @@ static const struct {
 	int (*check)(const char *dir, struct faults *f);
 } checks[] = {
 	{ "key rates and penalties (keyrate.xml, penalty.xml)", penalty_rules_check },
+	{ "tariffs, norms, VAT, prices, billing cycle, supplier", tariff_rules_check },
 	{ NULL, NULL },
 };
 
