@@ -21,6 +21,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
+	{ "calendar", cmd_calendar, "the production calendar: working days, day counts" },
+	{ "limit", cmd_limit, "limitation workflow: step dates" },
 
 
 };
