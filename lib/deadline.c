@@ -726,9 +726,11 @@ char *deadline_explain(const struct limit_procedure *proc, const struct derivati
 		put(&b, "; next step on %s", d);
 		break;
 	case STEP_LEAD:
-		put(&b, "%s + %d calendar days%s = %s (%s, %s): not before %s", lbl, dv->n,
-		    dv->remote ? " (remote metering)" : "", r, dow(dv->raw), cls_word(dv->raw_cls),
-		    r);
+		put(&b, "%s %c %d calendar days%s = %s (%s, %s)", lbl, dv->n < 0 ? '-' : '+',
+		    abs(dv->n), dv->remote ? " (remote metering)" : "", r, dow(dv->raw),
+		    cls_word(dv->raw_cls));
+		if (proc)  /* rule 2: a lead; a single step is a plain count */
+			put(&b, ": not before %s", r);
 		break;
 	case STEP_NTH_WORKING_DAY:
 	case STEP_WORKING_DAYS:
@@ -737,7 +739,7 @@ char *deadline_explain(const struct limit_procedure *proc, const struct derivati
 		put_skipped(&b, dv, 0, dv->move_from, ", days off skipped: ");
 		if (st->kind == STEP_WORKING_DAYS)
 			put(&b, "; %d working days run out: next step on %s", dv->n, d);
-		else
+		else if (proc)
 			put(&b, ": not before %s", r);
 		break;
 	}
