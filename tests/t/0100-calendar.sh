@@ -2,6 +2,7 @@
 # 0100-calendar: sbyt calendar is-working | add | check, end to end, on the
 # official calendars of rules/ and on broken copies of them.
 . "$SBYT_TOP/tests/lib.sh"
+cd "$T" || exit 1  # scratch files stay out of the worktree
 
 # The usage lines of --help, and the SYNOPSIS of the man page, in plain text.
 help_synopsis() { sbyt "$1" --help | sed -n 's/^usage: sbyt /sbyt /p; s/^   or: sbyt /sbyt /p'; }

@@ -3,6 +3,7 @@
 # SPEC 9.3 in text and XML (read back with xmllint), --remote, --planned,
 # the exit statuses 64/65/78 and faults in rules/limitation.xml.
 . "$SBYT_TOP/tests/lib.sh"
+cd "$T" || exit 1  # scratch files stay out of the worktree
 
 help_synopsis() { sbyt "$1" --help | sed -n 's/^usage: sbyt /sbyt /p; s/^   or: sbyt /sbyt /p'; }
 man_synopsis() {
