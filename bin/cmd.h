@@ -60,5 +60,12 @@ int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_load(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_rules(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_calendar(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_limit(int argc, char **argv, struct sbyt_ctx *ctx);
+
+struct calendar;
+/* Load ctx->rules_dir/calendar, printing its faults on stderr; NULL with
+ * ctx->err set (ERR_CONFIG) when invalid.  bin/cmd_calendar.c. */
+struct calendar *cmd_load_calendar(struct sbyt_ctx *ctx);
 
 #endif

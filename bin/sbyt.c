@@ -21,12 +21,12 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "calendar", cmd_calendar, "the production calendar: working days, day counts" },
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
+	{ "limit", cmd_limit, "limitation workflow: step dates" },
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
 	{ "rules", cmd_rules, "validate the rules directory" },
 	{ "status", cmd_status, "what is loaded, recent runs and breaches" },
-
-
 };
 
 static const char usage_text[] =

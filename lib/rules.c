@@ -1,6 +1,8 @@
 /* rules.c - the rules directory's version and the check of all of it. */
 #include "rules.h"
 
+#include "calendar.h"
+#include "deadline.h"
 #include "penalty.h"
 #include "tariff.h"
 
@@ -70,6 +72,8 @@ static const struct {
 	const char *what;
 	int (*check)(const char *dir, struct faults *f);
 } checks[] = {
+	{ "production calendars (calendar/ru-YYYY.xml)", calendar_rules_check },
+	{ "limitation procedures and delivery allowances (limitation.xml)", limitation_rules_check },
 	{ "key rates and penalties (keyrate.xml, penalty.xml)", penalty_rules_check },
 	{ "tariffs, norms, VAT, prices, billing cycle, supplier", tariff_rules_check },
 	{ NULL, NULL },
