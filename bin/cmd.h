@@ -62,6 +62,17 @@ int cmd_rules(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_calendar(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_limit(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_docs(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx);
+
+struct docs_result;
+/* The docs stage inside job j (bin/cmd_docs.c): packages recorded as the
+ * run's outputs, counts set.  Returns 0, or -1 with ctx->err set. */
+int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *branch,
+		   struct docs_result *r);
+/* Record a deadline breach in j when the as-of date is after the period's
+ * last day (documents are due out before the 1st of the next month). */
+void cmd_docs_breach(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *what);
 
 struct calendar;
 /* Load ctx->rules_dir/calendar, printing its faults on stderr; NULL with

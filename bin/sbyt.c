@@ -23,8 +23,10 @@ struct command {
 static const struct command commands[] = {
 	{ "calendar", cmd_calendar, "the production calendar: working days, day counts" },
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
+	{ "docs", cmd_docs, "payment documents of a billed period, in packages" },
 	{ "limit", cmd_limit, "limitation workflow: step dates" },
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
+	{ "month", cmd_month, "the monthly job: bill, then documents" },
 	{ "rules", cmd_rules, "validate the rules directory" },
 	{ "status", cmd_status, "what is loaded, recent runs and breaches" },
 };
