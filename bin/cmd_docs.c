@@ -66,6 +66,8 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	o.on_package = record;
 	o.arg = &rec;
 	rc = docs_run(ctx->db, &o, r, &f, &ctx->err);
+	log_verbose("docs: numbering %.2f s, cursors %.2f s, documents and packages %.2f s",
+		    r->t_number, r->t_open, r->t_write);
 	faults_print(&f, stderr);
 	faults_release(&f);
 	job_count(j, "documents", r->documents);

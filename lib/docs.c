@@ -2,6 +2,7 @@
 #include "docs.h"
 
 #include <errno.h>
+#include <time.h>
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,14 @@ static int channel_index(const char *s)
 	return -1;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* ---- cursors read a batch at a time, all ordered by seq (column 0) ---- */
 
 struct cur {
@@ -51,6 +60,7 @@ static int cur_fetch(struct cur *c, struct sbyt_err *e)
 	PQclear(c->res);
 	snprintf(sql, sizeof(sql), "FETCH " FETCH_ROWS " FROM %s", c->name);
 	c->res = db_query(c->db, e, sql, 0, NULL);
+
 	if (!c->res)
 		return -1;
 	c->n = PQntuples(c->res);
@@ -826,6 +836,7 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 	const char *p12[2] = { b->pfirst, b->plast };
 	struct cur docs, lines, obl, pay, rd;
 	int rc = -1;
+	double t0 = now();
 
 	memset(&lines, 0, sizeof(lines));
 	memset(&obl, 0, sizeof(obl));
@@ -853,19 +864,22 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 		     " ORDER BY n.seq, p.paid_on, p.payment_id", 1, p2, e) ||
 	    cur_open(&rd, b->db, "docs_read",
 		     "SELECT n.seq, m.meter, z.zone, CASE z.zone WHEN 1 THEN m.initial_t1"
-		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END,"
-		     " (SELECT r.value FROM reading r WHERE r.account_id = m.account_id"
-		     " AND r.meter = m.meter AND r.zone = z.zone AND r.status = 'accepted'"
-		     " AND r.period < $1::date ORDER BY r.period DESC, r.taken_on DESC,"
-		     " r.reading_id DESC LIMIT 1),"
-		     " (SELECT r.value FROM reading r WHERE r.account_id = m.account_id"
-		     " AND r.meter = m.meter AND r.zone = z.zone AND r.status = 'accepted'"
-		     " AND r.period = $1::date ORDER BY r.taken_on DESC, r.reading_id DESC LIMIT 1)"
+		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END, pr.value, cu.value"
 		     " FROM docs_num n JOIN meter m ON m.account_id = n.account_id"
 		     " AND m.installed_on <= $2::date"
 		     " CROSS JOIN LATERAL generate_series(1, m.zones) AS z(zone)"
+		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter, zone) account_id, meter, zone,"
+		     " value FROM reading WHERE status = 'accepted' AND period < $1::date"
+		     " ORDER BY account_id, meter, zone, period DESC, taken_on DESC, reading_id DESC) pr"
+		     " ON pr.account_id = m.account_id AND pr.meter = m.meter AND pr.zone = z.zone"
+		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter, zone) account_id, meter, zone,"
+		     " value FROM reading WHERE status = 'accepted' AND period = $1::date"
+		     " ORDER BY account_id, meter, zone, taken_on DESC, reading_id DESC) cu"
+		     " ON cu.account_id = m.account_id AND cu.meter = m.meter AND cu.zone = z.zone"
 		     " ORDER BY n.seq, m.meter, z.zone", 2, p12, e))
 		goto out;
+	b->r->t_open += now() - t0;
+	t0 = now();
 	while (!docs.done) {
 		int chan = (int)to_i64(cur_val(&docs, D_CHAN));
 		if (b->cp.open && b->cp.chan != chan && cp_commit(b, e))
@@ -878,6 +892,7 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 	if (b->cp.open && cp_commit(b, e))
 		goto out;
 	rc = flush_rows(b, e);
+	b->r->t_write += now() - t0;
 out:
 	cp_abort(&b->cp);
 	cur_close(&docs);
@@ -906,6 +921,7 @@ static int one_branch(struct branch_run *b, struct sbyt_err *e)
 	const char *p[3] = { b->pfirst, b->branch, NULL };
 	char run[24];
 	char *state = NULL;
+	double t0;
 
 	if (db_begin(b->db, e))
 		return -1;
@@ -923,7 +939,11 @@ static int one_branch(struct branch_run *b, struct sbyt_err *e)
 	    db_exec(b->db, e, "DELETE FROM document WHERE period = $1::date AND branch = $2", 2, p))
 		goto fail;
 	memset(b->made, 0, sizeof(b->made));
-	if (number_documents(b, e) || stream_documents(b, e))
+	t0 = now();
+	if (number_documents(b, e))
+		goto fail;
+	b->r->t_number += now() - t0;
+	if (stream_documents(b, e))
 		goto fail;
 	snprintf(run, sizeof(run), "%lld", (long long)b->o->run_id);
 	p[2] = b->o->run_id > 0 ? run : NULL;

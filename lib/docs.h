@@ -81,6 +81,8 @@ struct docs_result {
 	int64_t issued;             /* of them, numbered by this run */
 	int packages;
 	money total;                /* sum of the documents' totals */
+	double t_number, t_open, t_write;  /* seconds: numbering, opening the
+	                                      cursors, writing the documents */
 };
 
 /* The channel's name ("post", "email", "lkk", "edo"), NULL out of range. */
