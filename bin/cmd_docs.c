@@ -56,6 +56,7 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	if (rules_version(ctx->rules_dir, version, &ctx->err))
 		return -1;
 	memset(&o, 0, sizeof(o));
+	o.conninfo = ctx->conninfo;
 	o.period = period;
 	o.branch = branch;
 	o.rules_dir = ctx->rules_dir;
@@ -66,8 +67,8 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	o.on_package = record;
 	o.arg = &rec;
 	rc = docs_run(ctx->db, &o, r, &f, &ctx->err);
-	log_verbose("docs: numbering %.2f s, cursors %.2f s, documents and packages %.2f s",
-		    r->t_number, r->t_open, r->t_write);
+	log_verbose("docs: numbering %.2f s, cursors %.2f s, documents and packages %.2f s"
+		    " (storing the rows %.2f s)", r->t_number, r->t_open, r->t_write, r->t_rows);
 	faults_print(&f, stderr);
 	faults_release(&f);
 	job_count(j, "documents", r->documents);

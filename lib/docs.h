@@ -47,7 +47,10 @@
  * next period as recalculation lines.  Otherwise the documents XML and the
  * register's cells come out the same; the manifests differ in the run id.
  * Memory does not grow with the number of accounts: the accounts are read
- * through cursors, a batch at a time, and sorted by PostgreSQL.
+ * through cursors, a batch at a time, and sorted by PostgreSQL.  A second
+ * connection reads (numbering, cursors) while the first one stores the
+ * document rows by COPY as they are made, so the server indexes them while
+ * the packages are written; the reader only reads and the writer commits.
  */
 #ifndef SBYT_DOCS_H
 #define SBYT_DOCS_H
@@ -63,6 +66,8 @@
 #define DOCS_CHANNELS 4
 
 struct docs_opts {
+	const char *conninfo;       /* for the second (reader) connection; NULL:
+	                               the default of db_connect() */
 	speriod period;
 	const char *branch;         /* NULL: every branch that has the period billed */
 	const char *rules_dir;
@@ -83,6 +88,7 @@ struct docs_result {
 	money total;                /* sum of the documents' totals */
 	double t_number, t_open, t_write;  /* seconds: numbering, opening the
 	                                      cursors, writing the documents */
+	double t_rows;                     /* of t_write: storing the rows */
 };
 
 /* The channel's name ("post", "email", "lkk", "edo"), NULL out of range. */

@@ -122,6 +122,12 @@ test_expect_success 'docs publishes a billed period with the summary line' '
 test_expect_success 'one package per channel that has documents' '
 	[ "$(cd "$OUT" && ls */*.zip | tr "\n" " ")" = "01/edo.zip 01/email.zip 01/lkk.zip 01/post.zip 02/lkk.zip 02/post.zip " ]
 '
+test_expect_success 'the run record lists the packages with their SHA-256' '
+	psql -XtAc "select f.path, f.sha256 from run_file f join run r using (run_id)
+		where r.command = \$\$docs\$\$ and r.status = \$\$done\$\$ and f.direction = \$\$out\$\$" > files &&
+	[ "$(wc -l < files)" = 6 ] &&
+	grep -q "^$OUT/01/post.zip|$(sha256sum "$OUT/01/post.zip" | cut -d" " -f1)\$" files
+'
 test_expect_success 'package files are mode 0640' '
 	for z in "$OUT"/*/*.zip; do [ "$(stat -c %a "$z")" = 640 ] || exit 1; done
 '
