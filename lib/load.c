@@ -8,6 +8,7 @@
 #include "csv.h"
 #include "date.h"
 #include "db.h"
+#include "log.h"
 
 /* ---- field checks: each returns NULL when good, else the reason ---- */
 
@@ -547,6 +548,7 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 	const struct kind *k = &kinds[kind];
 	struct csv c;
 	struct copy cp;
+	struct progress pg;
 	int before = f->count, rc;
 	PGresult *res;
 
@@ -569,10 +571,12 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 	if (db_begin(db, e) || db_exec(db, e, k->stage, 0, NULL) ||
 	    copy_begin(&cp, db, "COPY stage FROM STDIN", e))
 		goto fail_db;
+	progress_start(&pg, k->name, 0);
 	while ((rc = csv_next(&c, e)) == 1) {
 		if (csv_blank(&c))
 			continue;
 		r->read++;
+		progress_add(&pg, 1);
 		if (c.bad) {
 			faults_add(f, path, c.line, "%s", c.bad);
 			continue;
@@ -592,6 +596,7 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 		goto fail_csv;
 	}
 	csv_close(&c);
+	progress_end(&pg);
 	if (copy_end(&cp, e) || file_checks(db, k, path, f, e))
 		goto fail_db;
 	if (f->count > before) {
