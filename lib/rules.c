@@ -4,6 +4,7 @@
 #include "calendar.h"
 #include "deadline.h"
 #include "penalty.h"
+#include "report_control.h"
 #include "tariff.h"
 
 #include <dirent.h>
@@ -76,6 +77,7 @@ static const struct {
 	{ "limitation procedures and delivery allowances (limitation.xml)", limitation_rules_check },
 	{ "key rates and penalties (keyrate.xml, penalty.xml)", penalty_rules_check },
 	{ "tariffs, norms, VAT, prices, billing cycle, supplier", tariff_rules_check },
+	{ "control readings plan (control.xml)", control_rules_check },
 	{ NULL, NULL },
 };
 
