@@ -60,5 +60,12 @@ int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_load(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_rules(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_debt(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_report(int argc, char **argv, struct sbyt_ctx *ctx);
+
+struct penalty_rules;
+/* Load the penalty rules of ctx->rules_dir, printing every fault; 0, or -1
+ * with ctx->err set (ERR_CONFIG).  Release with penalty_rules_release. */
+int cmd_penalty_rules(struct sbyt_ctx *ctx, struct penalty_rules *r);
 
 #endif

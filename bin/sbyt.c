@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
 	{ "rules", cmd_rules, "validate the rules directory" },
 	{ "status", cmd_status, "what is loaded, recent runs and breaches" },
+	{ "debt", cmd_debt, "debt and penalties as of a date, the daily snapshot" },
 
 
 };
