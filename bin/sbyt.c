@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "rules", cmd_rules, "validate the rules directory" },
 	{ "status", cmd_status, "what is loaded, recent runs and breaches" },
 	{ "debt", cmd_debt, "debt and penalties as of a date, the daily snapshot" },
+	{ "report", cmd_report, "XLSX reports for auditors (aging, reconciliation)" },
 
 
 };
