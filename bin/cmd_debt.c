@@ -145,8 +145,8 @@ static int debt_one(struct sbyt_ctx *ctx, const struct penalty_rules *r,
 
 	snprintf(ab, sizeof(ab), "%lld", (long long)f->account);
 	if (cmd_connect(ctx) ||
-	    db_value(ctx->db, &ctx->err, "SELECT kind FROM account WHERE account_id = $1::bigint",
-		     1, params, &kind))
+	    db_value(ctx->db, &ctx->err, "SELECT (SELECT kind FROM account"
+		     " WHERE account_id = $1::bigint)", 1, params, &kind))
 		return cmd_fail(ctx);
 	if (!kind) {
 		err_set(&ctx->err, ERR_DATA, "unknown account '%s'", ab);
