@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
 
 #define DEBT_FETCH 20000
 
@@ -145,6 +146,7 @@ int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filte
 	char p_buf[4][24];
 	const char *params[4];
 	char fetch[48];
+	struct progress prog;
 	int rc = -1, n;
 
 	memset(t, 0, sizeof(*t));
@@ -156,6 +158,8 @@ int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filte
 	ledger_init(&s.l);
 	ledger_debt_init(&s.d);
 	filter_params(f, p_buf, params);
+	/* rows, rate on a terminal only (log.h); the total is not known */
+	progress_start(&prog, "debt: ledger rows", 0);
 	/* the whole result is read: plan for it, not for the first rows */
 	if (db_exec(db, e, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL) ||
 	    db_exec(db, e, scan_sql, 4, params))
@@ -173,6 +177,8 @@ int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filte
 				goto out;
 			}
 		PQclear(res);
+		if (f->account == 0)
+			progress_add(&prog, n);
 		if (n < DEBT_FETCH && finish_account(&s, e))
 			goto out;
 		if (sink->batch_end && sink->batch_end(sink->arg, db, e))
@@ -180,6 +186,7 @@ int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filte
 	} while (n == DEBT_FETCH);
 	rc = db_exec(db, e, "CLOSE debt_cur", 0, NULL);
 out:
+	progress_end(&prog);
 	ledger_release(&s.l);
 	ledger_debt_release(&s.d);
 	return rc;
