@@ -23,8 +23,10 @@ struct command {
 static const struct command commands[] = {
 	{ "calendar", cmd_calendar, "the production calendar: working days, day counts" },
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
+	{ "debt", cmd_debt, "debt and penalties as of a date, the daily snapshot" },
 	{ "limit", cmd_limit, "limitation workflow: step dates" },
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
+	{ "report", cmd_report, "XLSX reports for auditors (aging, reconciliation)" },
 	{ "rules", cmd_rules, "validate the rules directory" },
 	{ "status", cmd_status, "what is loaded, recent runs and breaches" },
 };
