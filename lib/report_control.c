@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "db.h"
-#include "package.h"
 #include "rulesxml.h"
 #include "xlsx.h"
 
@@ -60,7 +59,7 @@ int report_control(PGconn *db, const struct control_rules *r, sdate as_of, const
 		"Просрочено",
 	};
 	static const double width[] = { 10, 14, 16, 10, 50, 14, 16, 12, 16, 12 };
-	char tmp[4200], d[DATE_BUF], cats[CONTROL_MAX * 34], months[CONTROL_MAX * 4];
+	char d[DATE_BUF], cats[CONTROL_MAX * 34], months[CONTROL_MAX * 4];
 	const char *p[3] = { date_format(as_of, d), cats, months };
 	struct xlsx_table x;
 	PGresult *res;
@@ -77,10 +76,7 @@ int report_control(PGconn *db, const struct control_rules *r, sdate as_of, const
 	}
 	snprintf(cats + nc, sizeof(cats) - nc, "}");
 	snprintf(months + nm, sizeof(months) - nm, "}");
-	if (package_mkdirs(path, e))
-		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (xlsx_table_open(&x, tmp, "План контрольных снятий", head, width, 10, e))
+	if (xlsx_table_open(&x, path, "План контрольных снятий", head, width, 10, e))
 		return -1;
 	if (db_stream_begin(db, e,
 		"WITH iv AS (SELECT * FROM unnest($2::text[], $3::int[]) AS t(category, months)),"
@@ -124,16 +120,8 @@ int report_control(PGconn *db, const struct control_rules *r, sdate as_of, const
 	}
 	if (failed)
 		goto fail;
-	if (xlsx_table_close(&x, e) || package_fsync(tmp, e))
-		goto fail_file;
-	if (rename(tmp, path) != 0) {
-		err_set(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, path);
-		goto fail_file;
-	}
-	return 0;
+	return xlsx_table_close(&x, e);
 fail:
 	xlsx_table_close(&x, NULL);
-fail_file:
-	remove(tmp);
 	return -1;
 }

@@ -29,8 +29,9 @@ struct control_rules {
 int control_rules_load(const char *rules_dir, struct control_rules *r, struct faults *f);
 /* Validate it; 0 when clean, -1 after adding faults. */
 int control_rules_check(const char *rules_dir, struct faults *f);
-/* Write the plan as of as_of to path (temp, fsync, rename, 0640); *rows and
- * *overdue get the counts.  Returns 0 or -1 with e set. */
+/* Write the plan as of as_of as a workbook at path (the caller renames it
+ * into place, see report.h); *rows and *overdue get the counts.  Returns 0
+ * or -1 with e set. */
 int report_control(PGconn *db, const struct control_rules *r, sdate as_of, const char *path,
 		   int64_t *rows, int64_t *overdue, struct sbyt_err *e);
 

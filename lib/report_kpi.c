@@ -4,12 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <xlsxwriter.h>
 
 #include "csv.h"
 #include "money.h"
-#include "package.h"
 
 /* "YYYY-MM-DDTHH:MM:SS+HH:MM" (or Z) -> seconds since the epoch (UTC) and
  * the local date as written.  0, or -1 when malformed. */
@@ -357,7 +355,7 @@ void kpi_print(const struct kpi_card *k, FILE *out)
 
 int kpi_write_xlsx(const struct kpi_card *k, const char *path, struct sbyt_err *e)
 {
-	char tmp[4200], per[PERIOD_BUF], title[96];
+	char per[PERIOD_BUF], title[96];
 	struct row r[16];
 	int n = card_rows(k, r);
 	lxw_workbook *wb;
@@ -365,12 +363,9 @@ int kpi_write_xlsx(const struct kpi_card *k, const char *path, struct sbyt_err *
 	lxw_format *bold, *wrap;
 	lxw_error rc;
 
-	if (package_mkdirs(path, e))
-		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	wb = workbook_new(tmp);
+	wb = workbook_new(path);
 	if (!wb)
-		return err_set(e, ERR_CANTCREATE, "cannot create '%s'", tmp);
+		return err_set(e, ERR_CANTCREATE, "cannot create '%s'", path);
 	ws = workbook_add_worksheet(wb, "Карта качества");
 	bold = workbook_add_format(wb);
 	format_set_bold(bold);
@@ -398,13 +393,7 @@ int kpi_write_xlsx(const struct kpi_card *k, const char *path, struct sbyt_err *
 		worksheet_write_string(ws, row, 5, r[i].method, wrap);
 	}
 	rc = workbook_close(wb);
-	if (rc != LXW_NO_ERROR) {
-		remove(tmp);
-		return err_set(e, ERR_IO, "cannot write '%s': %s", tmp, lxw_strerror(rc));
-	}
-	if (chmod(tmp, 0640) || package_fsync(tmp, e) || rename(tmp, path)) {
-		remove(tmp);
-		return err_set(e, ERR_IO, "cannot put '%s' in place", path);
-	}
+	if (rc != LXW_NO_ERROR)
+		return err_set(e, ERR_IO, "cannot write '%s': %s", path, lxw_strerror(rc));
 	return 0;
 }

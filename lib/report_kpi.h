@@ -45,8 +45,8 @@ int kpi_compute(const char *appeals, const char *calls, speriod p,
 		struct sbyt_err *e);
 /* Print the card as text (Russian names, English-free numbers) to out. */
 void kpi_print(const struct kpi_card *card, FILE *out);
-/* Write the card as an XLSX workbook at path (temp name, rename, 0640).
- * Returns 0 or -1 with e set (ERR_CANTCREATE / ERR_IO). */
+/* Write the card as an XLSX workbook at path (the caller renames it into
+ * place, see report.h).  Returns 0 or -1 with e set (ERR_CANTCREATE / ERR_IO). */
 int kpi_write_xlsx(const struct kpi_card *card, const char *path, struct sbyt_err *e);
 
 #endif

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "db.h"
-#include "package.h"
 #include "xlsx.h"
 
 int report_runs(PGconn *db, sdate from, sdate to, const char *path, int64_t *rows,
@@ -20,17 +19,14 @@ int report_runs(PGconn *db, sdate from, sdate to, const char *path, int64_t *row
 	};
 	static const double width[] = { 8, 10, 40, 14, 14, 20, 20, 12, 10, 8, 40, 40, 60, 60,
 					 20, 12, 30 };
-	char tmp[4200], f[DATE_BUF], t[DATE_BUF];
+	char f[DATE_BUF], t[DATE_BUF];
 	const char *p[2] = { date_format(from, f), date_format(to, t) };
 	struct xlsx_table x;
 	PGresult *res;
 	int failed;
 
 	*rows = 0;
-	if (package_mkdirs(path, e))
-		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (xlsx_table_open(&x, tmp, "Запуски", head, width, 17, e))
+	if (xlsx_table_open(&x, path, "Запуски", head, width, 17, e))
 		return -1;
 	if (db_stream_begin(db, e,
 		"SELECT r.run_id, r.command, r.command_line, r.os_user, r.db_user,"
@@ -62,16 +58,8 @@ int report_runs(PGconn *db, sdate from, sdate to, const char *path, int64_t *row
 	}
 	if (failed)
 		goto fail;
-	if (xlsx_table_close(&x, e) || package_fsync(tmp, e))
-		goto fail_file;
-	if (rename(tmp, path) != 0) {
-		err_set(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, path);
-		goto fail_file;
-	}
-	return 0;
+	return xlsx_table_close(&x, e);
 fail:
 	xlsx_table_close(&x, NULL);
-fail_file:
-	remove(tmp);
 	return -1;
 }

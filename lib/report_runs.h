@@ -14,8 +14,8 @@
 #include "error.h"
 
 /* Write the runs started from `from` to `to` inclusive (dates in the
- * supplier's zone) to path (temp name, fsync, rename, 0640); *rows gets the
- * number of runs.  Returns 0 or -1 with e set. */
+ * supplier's zone) as a workbook at path (the caller renames it into place,
+ * see report.h); *rows gets the number of runs.  Returns 0 or -1 with e set. */
 int report_runs(PGconn *db, sdate from, sdate to, const char *path, int64_t *rows,
 		struct sbyt_err *e);
 

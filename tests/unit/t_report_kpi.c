@@ -88,7 +88,7 @@ int main(void)
 	      "consultations at 240 s miss the 180 s target");
 
 	char xl[128];
-	snprintf(xl, sizeof(xl), "%s/reports/kpi-2026-11.xlsx", dir);
+	snprintf(xl, sizeof(xl), "%s/kpi-2026-11.xlsx", dir);
 	CHECK_INT(kpi_write_xlsx(&k, xl, &e), 0, "the card is written as XLSX");
 	CHECK_INT(access(xl, R_OK), 0, "and is in place");
 
