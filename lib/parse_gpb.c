@@ -387,6 +387,11 @@ int parse_gpb(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
 	f = fopen(path, "rb");
 	if (!f)
 		return err_set(e, ERR_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
+	if (fgetc(f) == EOF) {
+		fclose(f);
+		return err_set(e, ERR_DATA, "%s: empty file", path);
+	}
+	rewind(f);
 	if (prolog_has_doctype(f, &dline)) {
 		fclose(f);
 		return err_set(e, ERR_DATA, "%s:%ld: DOCTYPE and entities are not allowed in a registry",

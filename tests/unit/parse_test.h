@@ -56,7 +56,7 @@ static int kept_reject(void *arg, const struct ingest_reject *rj, struct sbyt_er
 	return 0;
 }
 
-static void kept_sink(struct ingest_sink *s, struct kept *k)
+static inline void kept_sink(struct ingest_sink *s, struct kept *k)
 {
 	memset(k, 0, sizeof(*k));
 	memset(s, 0, sizeof(*s));
@@ -68,7 +68,7 @@ static void kept_sink(struct ingest_sink *s, struct kept *k)
 static char test_path[64];
 
 /* Write len bytes to a fresh temporary file; returns its path. */
-static const char *test_file(const char *data, size_t len)
+static inline const char *test_file(const char *data, size_t len)
 {
 	FILE *f;
 
@@ -85,7 +85,7 @@ static const char *test_file(const char *data, size_t len)
 #define TEST_FILE(lit) test_file(lit, sizeof(lit) - 1)
 
 /* Parse data as channel ch into k; returns the parser's result. */
-static int test_parse(enum ingest_channel ch, const char *data, size_t len, struct sms_rules *rules,
+static inline int test_parse(enum ingest_channel ch, const char *data, size_t len, struct sms_rules *rules,
 		      struct kept *k, struct sbyt_err *e)
 {
 	struct ingest_sink s;
