@@ -15,6 +15,7 @@
 
 #include "date.h"
 #include "error.h"
+#include "job.h"
 
 /* sysexits(3) values: the exit statuses of SPEC section 12. */
 enum {
@@ -48,8 +49,16 @@ int cmd_help(const char *text);
 /* Connect ctx->db once; returns 0, or -1 with ctx->err set (ERR_DB). */
 int cmd_connect(struct sbyt_ctx *ctx);
 
+/* Connect and open the job frame (lock, run record with the rules version)
+ * for job `name`.  Returns 0, or -1 with ctx->err set (ERR_LOCKED: exit 75). */
+int cmd_job_begin(struct sbyt_ctx *ctx, struct job *j, const char *name);
+/* Close the run record with exit status rc (and ctx->err's message when rc
+ * is not 0); returns rc. */
+int cmd_job_end(struct sbyt_ctx *ctx, struct job *j, int rc);
+
 int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_load(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_rules(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx);
 
 #endif

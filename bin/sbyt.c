@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "db.h"
 #include "log.h"
+#include "rules.h"
 
 struct command {
 	const char *name;
@@ -21,6 +22,9 @@ struct command {
 
 static const struct command commands[] = {
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
+	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
+	{ "rules", cmd_rules, "validate the rules directory" },
+	{ "status", cmd_status, "what is loaded, recent runs and breaches" },
 
 
 };
@@ -109,6 +113,27 @@ int cmd_connect(struct sbyt_ctx *ctx)
 		return 0;
 	ctx->db = db_connect(ctx->conninfo, &ctx->err);
 	return ctx->db ? 0 : -1;
+}
+
+int cmd_job_begin(struct sbyt_ctx *ctx, struct job *j, const char *name)
+{
+	char version[SHA256_HEX];
+
+	memset(j, 0, sizeof(*j));
+	if (rules_version(ctx->rules_dir, version, &ctx->err))
+		return -1;
+	if (cmd_connect(ctx))
+		return -1;
+	return job_begin(j, ctx->db, name, ctx->argc, ctx->argv, ctx->as_of, version, &ctx->err);
+}
+
+int cmd_job_end(struct sbyt_ctx *ctx, struct job *j, int rc)
+{
+	struct sbyt_err e;
+
+	if (job_end(j, rc, rc ? ctx->err.msg : NULL, &e))
+		log_warn("could not close the run record: %s", e.msg);
+	return rc;
 }
 
 static const char *default_rules(void)

@@ -58,3 +58,6 @@ test_done() {
 	echo "1..$test_n"
 	[ "$test_failed" = 0 ]
 }
+
+# Tests run in their scratch folder, so the files they write stay there.
+cd "$T"

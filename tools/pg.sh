@@ -63,7 +63,12 @@ max_connections = 60
 CONF
 	fi
 	if as_pg "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-		:
+		# A package upgrade replaced the server's binary under it: its
+		# libraries no longer match, so restart it on the new one.
+		pid=$(head -1 "$data/postmaster.pid" 2>/dev/null || true)
+		if [ -n "$pid" ] && readlink "/proc/$pid/exe" 2>/dev/null | grep -q '(deleted)'; then
+			as_pg "$pgbin/pg_ctl" -D "$data" -m fast -w restart -l "$b/server.log" >/dev/null
+		fi
 	else
 		as_pg "$pgbin/pg_ctl" -D "$data" -l "$b/server.log" -w -t 60 start >/dev/null || {
 			tail -20 "$b/server.log" >&2; exit 1; }

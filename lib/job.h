@@ -1,0 +1,53 @@
+/*
+ * job.h - the frame every data-changing command runs inside.
+ *
+ * job_begin() takes the PostgreSQL advisory lock of the job (a second
+ * concurrent run gets ERR_LOCKED, exit 75), marks runs of the same job that
+ * were left 'running' by a crash as 'aborted' (we hold the lock, so they are
+ * dead), and writes the run record: command line, OS user, pid, as-of date,
+ * rules version.  The job then does its work in transactions of its own,
+ * records its input and output files (SHA-256) and counts, and job_end()
+ * closes the run record with the exit status and any deadline breach.  The
+ * run record is written outside the work transactions, so a failed run is
+ * still on record.
+ */
+#ifndef SBYT_JOB_H
+#define SBYT_JOB_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "error.h"
+
+#define JOB_MAX_COUNTS 24
+
+struct job {
+	PGconn *db;
+	const char *name;
+	int64_t run_id;
+	int ncounts;
+	const char *count_key[JOB_MAX_COUNTS];
+	int64_t count_val[JOB_MAX_COUNTS];
+	char breach[256];
+	sdate deadline;      /* set with the breach */
+};
+
+/* Lock `name` and open a run record.  argv/argc: the whole command line.
+ * rules_version may be NULL.  Returns 0, or -1 with e set (ERR_LOCKED when
+ * another run of the job holds the lock, ERR_DB when the server is gone). */
+int job_begin(struct job *j, PGconn *db, const char *name, int argc, char **argv,
+	      sdate as_of, const char *rules_version, struct sbyt_err *e);
+/* Record an input ("in") or output ("out") file with its SHA-256 and size. */
+int job_file(struct job *j, const char *direction, const char *path,
+	     const char *sha256, int64_t bytes, struct sbyt_err *e);
+/* Set (not add) a named count for the run record; key must be a literal. */
+void job_count(struct job *j, const char *key, int64_t value);
+/* Record that the job finished after its deadline (text says which). */
+void job_breach(struct job *j, sdate deadline, const char *what);
+/* Close the run record with exit_code and message (NULL when none).  A lost
+ * connection is ignored here: the run stays 'running' and the next run of
+ * the job marks it 'aborted'.  Returns 0 or -1 with e set. */
+int job_end(struct job *j, int exit_code, const char *message, struct sbyt_err *e);
+
+#endif

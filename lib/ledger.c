@@ -1,0 +1,463 @@
+/* ledger.c - allocation of payments, overdue debt and penalties; see ledger.h. */
+#include "ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Grow *buf (of *cap elements of size sz) to hold at least n + 1. */
+static int grow(void **buf, int *cap, int n, size_t sz)
+{
+	void *nb;
+	int ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	nb = realloc(*buf, sz * (size_t)ncap);
+	if (!nb)
+		return -1;
+	*buf = nb;
+	*cap = ncap;
+	return 0;
+}
+
+void ledger_init(struct ledger *l)
+{
+	memset(l, 0, sizeof(*l));
+}
+
+void ledger_reset(struct ledger *l)
+{
+	l->nentry = l->npay = l->nalloc = l->nadv = 0;
+	l->allocated = 0;
+}
+
+void ledger_release(struct ledger *l)
+{
+	if (!l)
+		return;
+	free(l->entry);
+	free(l->pay);
+	free(l->alloc);
+	free(l->adv);
+	memset(l, 0, sizeof(*l));
+}
+
+int ledger_add_charge(struct ledger *l, const struct ledger_charge *c, struct sbyt_err *e)
+{
+	struct ledger_entry *x;
+	char pb[PERIOD_BUF], mb[MONEY_BUF];
+
+	if (c->kind != LEDGER_CHARGE && c->kind != LEDGER_RECALC)
+		return err_set(e, ERR_INTERNAL, "unknown ledger entry kind %d", (int)c->kind);
+	if (c->period <= 0 || c->due <= 0)
+		return err_set(e, ERR_DATA, "ledger entry without a period or a due date");
+	if (c->kind == LEDGER_CHARGE && c->amount <= 0)
+		return err_set(e, ERR_DATA, "charge of %s for '%s' is not positive",
+			       money_format(c->amount, mb), period_format(c->period, pb));
+	if (grow((void **)&l->entry, &l->entry_cap, l->nentry, sizeof(*l->entry)))
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	x = &l->entry[l->nentry];
+	x->period = c->period;
+	x->due = c->due;
+	x->kind = c->kind;
+	x->amount = c->amount;
+	x->net = c->amount > 0 ? c->amount : 0;
+	l->allocated = 0;
+	return l->nentry++;
+}
+
+int ledger_add_payment(struct ledger *l, const struct ledger_payment *p, struct sbyt_err *e)
+{
+	char mb[MONEY_BUF];
+
+	if (p->amount <= 0)
+		return err_set(e, ERR_DATA, "payment %lld of %s is not positive", (long long)p->id,
+			       money_format(p->amount, mb));
+	if (p->id <= 0)
+		return err_set(e, ERR_DATA, "payment id %lld is not above 0", (long long)p->id);
+	if (grow((void **)&l->pay, &l->pay_cap, l->npay, sizeof(*l->pay)))
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	l->pay[l->npay++] = *p;
+	l->allocated = 0;
+	return 0;
+}
+
+/* An entry in the order of allocation. */
+struct ord {
+	sdate due;
+	speriod period;
+	int idx;
+};
+
+static int cmp_ord(const void *a, const void *b)
+{
+	const struct ord *x = a, *y = b;
+
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* A payment, or the excess of a credit, waiting to be allocated. */
+struct src {
+	sdate date;
+	int credit;        /* 1: a credit's excess */
+	int64_t id;
+	int seq;
+	speriod period;
+	money amount;
+};
+
+static int cmp_src(const void *a, const void *b)
+{
+	const struct src *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if (x->credit != y->credit)
+		return x->credit ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int cmp_pay(const void *a, const void *b)
+{
+	const struct ledger_payment *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int put_alloc(struct ledger *l, const struct src *s, int entry, money amount,
+		     enum ledger_how how)
+{
+	struct ledger_alloc *a;
+
+	if (grow((void **)&l->alloc, &l->alloc_cap, l->nalloc, sizeof(*l->alloc)))
+		return -1;
+	a = &l->alloc[l->nalloc++];
+	a->payment_id = s->credit ? 0 : s->id;
+	a->date = s->date;
+	a->entry = entry;
+	a->amount = amount;
+	a->how = how;
+	return 0;
+}
+
+static int put_advance(struct ledger *l, const struct src *s, speriod period, money amount)
+{
+	struct ledger_advance *v;
+
+	if (grow((void **)&l->adv, &l->adv_cap, l->nadv, sizeof(*l->adv)))
+		return -1;
+	v = &l->adv[l->nadv++];
+	v->payment_id = s->credit ? 0 : s->id;
+	v->date = s->date;
+	v->period = period;
+	v->amount = amount;
+	return 0;
+}
+
+int ledger_allocate(struct ledger *l, struct sbyt_err *e)
+{
+	int n = l->nentry, nsrc = 0, cursor = 0, rc = -1;
+	struct ord *ord = malloc(sizeof(*ord) * (size_t)(n + 1));
+	struct src *src = malloc(sizeof(*src) * (size_t)(l->npay + n + 1));
+	money *open = malloc(sizeof(*open) * (size_t)(n + 1));
+
+	l->nalloc = l->nadv = 0;
+	if (!ord || !src || !open) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		l->entry[i].net = l->entry[i].amount > 0 ? l->entry[i].amount : 0;
+		ord[i] = (struct ord){ l->entry[i].due, l->entry[i].period, i };
+	}
+	qsort(ord, (size_t)n, sizeof(*ord), cmp_ord);
+
+	/* 1. credits reduce their own period, latest due first */
+	for (int i = 0; i < n; i++) {
+		money credit = l->entry[i].amount < 0 ? -l->entry[i].amount : 0;
+
+		for (int k = n - 1; k >= 0 && credit > 0; k--) {
+			struct ledger_entry *x = &l->entry[ord[k].idx];
+			money take;
+
+			if (x->period != l->entry[i].period || x->net <= 0)
+				continue;
+			take = x->net < credit ? x->net : credit;
+			x->net -= take;
+			credit -= take;
+		}
+		if (credit > 0)
+			src[nsrc++] = (struct src){ period_last(l->entry[i].period), 1, 0, i,
+						    LEDGER_NO_PERIOD, credit };
+	}
+	for (int i = 0; i < n; i++)
+		open[i] = l->entry[i].net;
+	qsort(l->pay, (size_t)l->npay, sizeof(*l->pay), cmp_pay);
+	for (int i = 0; i < l->npay; i++)
+		src[nsrc++] = (struct src){ l->pay[i].date, 0, l->pay[i].id, n + i,
+					    l->pay[i].period, l->pay[i].amount };
+	qsort(src, (size_t)nsrc, sizeof(*src), cmp_src);
+
+	for (int s = 0; s < nsrc; s++) {
+		struct src *p = &src[s];
+		money left = p->amount;
+
+		/* 2. the period it names */
+		if (!p->credit && p->period != LEDGER_NO_PERIOD) {
+			int exists = 0;
+
+			for (int k = 0; k < n && left > 0; k++) {
+				int i = ord[k].idx;
+				money take;
+
+				if (l->entry[i].period != p->period)
+					continue;
+				exists = 1;
+				if (open[i] <= 0)
+					continue;
+				take = open[i] < left ? open[i] : left;
+				open[i] -= take;
+				left -= take;
+				if (put_alloc(l, p, i, take, LEDGER_NAMED))
+					goto oom;
+			}
+			if (!exists && p->period >= period_of(p->date)) {
+				if (put_advance(l, p, p->period, left))
+					goto oom;
+				left = 0;
+			}
+		}
+		/* 3. the oldest open entries */
+		while (cursor < n && open[ord[cursor].idx] <= 0)
+			cursor++;
+		for (int k = cursor; k < n && left > 0; k++) {
+			int i = ord[k].idx;
+			money take;
+
+			if (open[i] <= 0)
+				continue;
+			take = open[i] < left ? open[i] : left;
+			open[i] -= take;
+			left -= take;
+			if (put_alloc(l, p, i, take, p->credit ? LEDGER_CREDIT : LEDGER_OLDEST))
+				goto oom;
+		}
+		/* 4. an advance */
+		if (left > 0 && put_advance(l, p, LEDGER_NO_PERIOD, left))
+			goto oom;
+	}
+	l->allocated = 1;
+	rc = 0;
+	goto out;
+oom:
+	err_set(e, ERR_INTERNAL, "out of memory");
+out:
+	free(ord);
+	free(src);
+	free(open);
+	return rc;
+}
+
+money ledger_entry_open(const struct ledger *l, int i, sdate d)
+{
+	money open;
+
+	if (i < 0 || i >= l->nentry)
+		return 0;
+	open = l->entry[i].net;
+	for (int a = 0; a < l->nalloc; a++)
+		if (l->alloc[a].entry == i && l->alloc[a].date <= d)
+			open -= l->alloc[a].amount;
+	return open;
+}
+
+static sdate part_due(speriod p, const struct schedule_part *part)
+{
+	return period_first(p + part->month_offset) + part->day - 1;
+}
+
+int ledger_schedule(const struct penalty_rules *r, enum customer_kind kind, speriod p,
+		    money advance_base, money charge, int charge_known,
+		    struct ledger_charge *out, struct sbyt_err *e)
+{
+	const struct penalty_schedule *s;
+	money used = 0;
+	int n = 0;
+
+	if ((int)kind < 0 || kind >= CUSTOMER_KINDS)
+		return err_set(e, ERR_INTERNAL, "unknown customer kind %d", (int)kind);
+	if (advance_base < 0 || (charge_known && charge < 0))
+		return err_set(e, ERR_DATA, "negative charge or advance base");
+	s = &r->schedule[kind];
+	for (int i = 0; i < s->nparts; i++) {
+		const struct schedule_part *part = &s->part[i];
+		money amount;
+
+		if (part->percent_bp < 0) {
+			if (!charge_known)
+				continue;
+			amount = charge - used;
+		} else {
+			amount = money_round((__int128)advance_base * part->percent_bp, 10000);
+			if (charge_known && amount > charge - used)
+				amount = charge - used;
+		}
+		if (amount <= 0)
+			continue;
+		used += amount;
+		out[n++] = (struct ledger_charge){ p, part_due(p, part), amount, LEDGER_CHARGE };
+	}
+	return n;
+}
+
+void ledger_debt_init(struct ledger_debt *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void ledger_debt_release(struct ledger_debt *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->cap; i++)
+		penalty_result_release(&d->per[i].detail);
+	free(d->per);
+	memset(d, 0, sizeof(*d));
+}
+
+static int cmp_period(const void *a, const void *b)
+{
+	const struct ord *x = a, *y = b;
+
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+int ledger_debt_compute(const struct ledger *l, const struct penalty_rules *r,
+			enum customer_kind kind, sdate as_of, struct ledger_debt *d,
+			struct sbyt_err *e)
+{
+	int n = l->nentry, rc = -1;
+	struct ord *ord = NULL;
+	int *first = NULL, *by_entry = NULL;
+	struct penalty_payment *paid = NULL;
+
+	if (!l->allocated)
+		return err_set(e, ERR_INTERNAL, "ledger is not allocated");
+	d->as_of = as_of;
+	d->principal = d->penalty = d->advance = 0;
+	d->periods = d->nper = 0;
+	for (int v = 0; v < l->nadv; v++)
+		if (l->adv[v].date <= as_of)
+			d->advance += l->adv[v].amount;
+
+	ord = malloc(sizeof(*ord) * (size_t)(n + 1));
+	first = calloc((size_t)n + 2, sizeof(*first));
+	by_entry = malloc(sizeof(*by_entry) * (size_t)(l->nalloc + 1));
+	paid = malloc(sizeof(*paid) * (size_t)(l->nalloc + 1));
+	if (!ord || !first || !by_entry || !paid) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	/* allocations grouped by entry: by_entry[first[i] .. first[i + 1]) */
+	for (int a = 0; a < l->nalloc; a++)
+		first[l->alloc[a].entry + 1]++;
+	for (int i = 0; i < n; i++)
+		first[i + 1] += first[i];
+	{
+		int *fill = calloc((size_t)n + 1, sizeof(*fill));
+		if (!fill) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+		for (int a = 0; a < l->nalloc; a++) {
+			int i = l->alloc[a].entry;
+			by_entry[first[i] + fill[i]++] = a;
+		}
+		free(fill);
+	}
+	for (int i = 0; i < n; i++)
+		ord[i] = (struct ord){ l->entry[i].due, l->entry[i].period, i };
+	qsort(ord, (size_t)n, sizeof(*ord), cmp_period);
+
+	for (int k = 0; k < n;) {
+		speriod p = ord[k].period;
+		struct ledger_period *per;
+		sdate first_due = 0, open_due = 0;
+
+		if (d->nper == d->cap) {
+			int ncap = d->cap ? d->cap * 2 : 8;
+			struct ledger_period *np = realloc(d->per, sizeof(*np) * (size_t)ncap);
+			if (!np) {
+				err_set(e, ERR_INTERNAL, "out of memory");
+				goto out;
+			}
+			for (int i = d->cap; i < ncap; i++)
+				penalty_result_init(&np[i].detail);
+			d->per = np;
+			d->cap = ncap;
+		}
+		per = &d->per[d->nper];
+		per->period = p;
+		per->charged = per->principal = per->penalty = 0;
+		penalty_result_reset(&per->detail);
+		for (; k < n && ord[k].period == p; k++) {
+			int i = ord[k].idx, np = 0;
+			const struct ledger_entry *x = &l->entry[i];
+			money open = x->net;
+			struct penalty_charge c;
+
+			if (x->net <= 0)
+				continue;
+			per->charged += x->net;
+			if (!first_due)
+				first_due = x->due;
+			for (int j = first[i]; j < first[i + 1]; j++) {
+				const struct ledger_alloc *a = &l->alloc[by_entry[j]];
+				if (a->date > as_of)
+					continue;
+				open -= a->amount;
+				paid[np++] = (struct penalty_payment){ a->date, a->amount };
+			}
+			if (x->due >= as_of)
+				continue;
+			if (open > 0) {
+				per->principal += open;
+				if (!open_due)
+					open_due = x->due;
+			}
+			c = (struct penalty_charge){ x->net, x->due, paid, np };
+			if (penalty_accrue(r, kind, &c, as_of, &per->detail, e) != 0)
+				goto out;
+		}
+		per->penalty = per->detail.amount;
+		per->due = open_due ? open_due : first_due;
+		per->days_overdue = per->principal > 0 ? as_of - per->due : 0;
+		if (per->principal > 0 || per->penalty > 0) {
+			d->principal += per->principal;
+			d->penalty += per->penalty;
+			if (per->principal > 0)
+				d->periods++;
+			d->nper++;
+		}
+	}
+	rc = 0;
+out:
+	free(ord);
+	free(first);
+	free(by_entry);
+	free(paid);
+	return rc;
+}

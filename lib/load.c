@@ -1,0 +1,618 @@
+/* load.c - validating and upserting master data; see load.h. */
+#include "load.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "date.h"
+#include "db.h"
+
+/* ---- field checks: each returns NULL when good, else the reason ---- */
+
+static int all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return n > 0;
+}
+
+static const char *chk_digits(const char *s, size_t n, size_t want, const char *what)
+{
+	static char why[96];
+
+	if (n == want && all_digits(s, n))
+		return NULL;
+	snprintf(why, sizeof(why), "%s must be %zu digits", what, want);
+	return why;
+}
+
+static const char *chk_int(const char *s, size_t n, long lo, long hi, const char *what, long *out)
+{
+	static char why[96];
+	long v = 0;
+
+	if (n > 0 && n < 10 && all_digits(s, n)) {
+		v = strtol(s, NULL, 10);
+		if (v >= lo && v <= hi) {
+			if (out)
+				*out = v;
+			return NULL;
+		}
+	}
+	snprintf(why, sizeof(why), "%s must be a whole number from %ld to %ld", what, lo, hi);
+	return why;
+}
+
+/* A non-negative decimal with at most `frac` decimals and 9 integer digits,
+ * '.' as the separator; *out gets the value scaled by 1000. */
+static const char *chk_dec(const char *s, size_t n, const char *what, long long *out)
+{
+	static char why[96];
+	size_t i = 0, intd = 0, fracd = 0;
+	long long v = 0;
+
+	while (i < n && s[i] >= '0' && s[i] <= '9' && intd < 10) {
+		v = v * 10 + (s[i++] - '0');
+		intd++;
+	}
+	if (intd > 0 && intd <= 9 && i < n && s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9' && fracd < 4; i++, fracd++)
+			v = v * 10 + (s[i] - '0');
+		if (fracd == 0)
+			intd = 0;
+	}
+	if (intd == 0 || intd > 9 || i != n || fracd > 3) {
+		snprintf(why, sizeof(why), "%s must be a number with at most 3 decimals", what);
+		return why;
+	}
+	for (; fracd < 3; fracd++)
+		v *= 10;
+	if (out)
+		*out = v;
+	return NULL;
+}
+
+static const char *chk_date(const char *s, size_t n, const char *what, int optional)
+{
+	static char why[96];
+	sdate d;
+
+	if (optional && n == 0)
+		return NULL;
+	if (date_parse(s, (int)n, &d) == 0)
+		return NULL;
+	snprintf(why, sizeof(why), "%s must be a real date YYYY-MM-DD", what);
+	return why;
+}
+
+static const char *chk_oneof(const char *s, const char *const *set, const char *what)
+{
+	static char why[160];
+	size_t n = 0;
+
+	for (int i = 0; set[i]; i++)
+		if (strcmp(s, set[i]) == 0)
+			return NULL;
+	n += (size_t)snprintf(why, sizeof(why), "%s must be one of ", what);
+	for (int i = 0; set[i] && n < sizeof(why) - 20; i++)
+		n += (size_t)snprintf(why + n, sizeof(why) - n, "%s%s", i ? "|" : "", set[i]);
+	return why;
+}
+
+static const char *chk_text(const char *s, size_t n, size_t max, const char *what)
+{
+	static char why[96];
+
+	if (n == 0)
+		snprintf(why, sizeof(why), "%s is empty", what);
+	else if (n > max)
+		snprintf(why, sizeof(why), "%s is longer than %zu bytes", what, max);
+	else
+		return NULL;
+	(void)s;
+	return why;
+}
+
+static const char *chk_code(const char *s, size_t n, const char *what)
+{
+	static char why[96];
+
+	if (n > 0 && n <= 32) {
+		size_t i;
+		for (i = 0; i < n; i++)
+			if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
+			      (s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' || s[i] == '-'))
+				break;
+		if (i == n)
+			return NULL;
+	}
+	snprintf(why, sizeof(why), "%s must be 1-32 letters, digits, '_' or '-'", what);
+	return why;
+}
+
+static int email_ok(const char *s, size_t n)
+{
+	size_t at = 0, dot = 0, ats = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '@') {
+			ats++;
+			at = i;
+		} else if (c == '.' && ats) {
+			dot = i;
+		} else if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+			     (c >= 'a' && c <= 'z') || c == '_' || c == '-' || c == '+' || c == '.')) {
+			return 0;
+		}
+	}
+	return ats == 1 && at > 0 && dot > at + 1 && dot < n - 2;
+}
+
+/* A list of items separated by ',' each passing ok(); an empty list is
+ * allowed when min == 0.  Writes the list as a PostgreSQL array literal
+ * into arr (the items' characters need no quoting). */
+static const char *chk_list(const char *s, size_t n, int (*ok)(const char *, size_t),
+			    int min, const char *what, char *arr, size_t arrsize)
+{
+	static char why[96];
+	size_t start = 0, o = 0;
+	int items = 0;
+
+	arr[o++] = '{';
+	while (n > 0 && start <= n) {
+		const char *comma = memchr(s + start, ',', n - start);
+		size_t end = comma ? (size_t)(comma - s) : n;
+
+		if (!ok(s + start, end - start) || o + (end - start) + 3 > arrsize) {
+			snprintf(why, sizeof(why), "%s item %d is not valid", what, items + 1);
+			return why;
+		}
+		if (items++)
+			arr[o++] = ',';
+		memcpy(arr + o, s + start, end - start);
+		o += end - start;
+		start = end + 1;
+		if (!comma)
+			break;
+	}
+	arr[o++] = '}';
+	arr[o] = '\0';
+	if (items < min) {
+		snprintf(why, sizeof(why), "%s needs at least %d item", what, min);
+		return why;
+	}
+	return NULL;
+}
+
+static int phone_ok(const char *s, size_t n)
+{
+	return n == 12 && s[0] == '+' && s[1] == '7' && all_digits(s + 1, 11);
+}
+
+/* INN check digits (ФНС): 10 digits, or 12 for individual entrepreneurs. */
+static int inn_ok(const char *s, size_t n)
+{
+	static const int w10[] = { 2, 4, 10, 3, 5, 9, 4, 6, 8 };
+	static const int w11[] = { 7, 2, 4, 10, 3, 5, 9, 4, 6, 8 };
+	static const int w12[] = { 3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8 };
+	int sum = 0;
+
+	if (!all_digits(s, n) || (n != 10 && n != 12))
+		return 0;
+	if (n == 10) {
+		for (int i = 0; i < 9; i++)
+			sum += (s[i] - '0') * w10[i];
+		return sum % 11 % 10 == s[9] - '0';
+	}
+	for (int i = 0; i < 10; i++)
+		sum += (s[i] - '0') * w11[i];
+	if (sum % 11 % 10 != s[10] - '0')
+		return 0;
+	sum = 0;
+	for (int i = 0; i < 11; i++)
+		sum += (s[i] - '0') * w12[i];
+	return sum % 11 % 10 == s[11] - '0';
+}
+
+/* ---- kinds ---- */
+
+#define F(i) c->field[i]
+#define L(i) c->flen[i]
+#define BAD(expr)                                                   \
+	do {                                                        \
+		const char *why_ = (expr);                          \
+		if (why_) {                                         \
+			faults_add(f, c->path, c->line, "%s", why_); \
+			return 0;                                   \
+		}                                                   \
+	} while (0)
+
+static const char *const yesno[] = { "0", "1", NULL };
+
+static int row_branches(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+{
+	BAD(chk_code(F(0), L(0), "code"));
+	BAD(chk_text(F(1), L(1), 200, "name"));
+	BAD(chk_text(F(2), L(2), 400, "address"));
+	BAD(chk_text(F(3), L(3), 64, "phone"));
+	if (copy_int(cp, c->line, e))
+		return -1;
+	for (int i = 0; i < 4; i++)
+		if (copy_field(cp, F(i), L(i), e))
+			return -1;
+	return copy_row(cp, e);
+}
+
+static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+{
+	static const char *const kinds[] = { "individual", "legal", NULL };
+	static const char *const cats[] = { "urban_gas", "urban_electric", "rural", NULL };
+	static const char *const deliv[] = { "post", "email", "lkk", "edo", NULL };
+	char phones[1024];
+	int legal;
+
+	BAD(chk_digits(F(0), L(0), 10, "account"));
+	BAD(chk_code(F(1), L(1), "branch"));
+	BAD(chk_oneof(F(2), kinds, "kind"));
+	legal = strcmp(F(2), "legal") == 0;
+	BAD(chk_text(F(3), L(3), 300, "name"));
+	BAD(chk_text(F(4), L(4), 400, "address"));
+	BAD(chk_digits(F(5), L(5), 6, "postcode"));
+	if (!legal)
+		BAD(chk_oneof(F(6), cats, "category of an individual"));
+	else if (L(6))
+		BAD(chk_code(F(6), L(6), "category"));
+	BAD(chk_int(F(7), L(7), 0, 99, "residents", NULL));
+	BAD(chk_int(F(8), L(8), 0, 99, "rooms", NULL));
+	BAD(chk_list(F(9), L(9), phone_ok, 0, "phone (+7 and 10 digits, ',' between)",
+		     phones, sizeof(phones)));
+	if (L(10) && !email_ok(F(10), L(10)))
+		BAD("email is not a valid address");
+	BAD(chk_oneof(F(11), deliv, "delivery"));
+	if (!strcmp(F(11), "email") && !L(10))
+		BAD("delivery 'email' needs an email");
+	if (!strcmp(F(11), "edo") && !legal)
+		BAD("delivery 'edo' is for legal entities only");
+	BAD(chk_oneof(F(12), yesno, "remote_metering"));
+	BAD(chk_date(F(13), L(13), "opened_on", 0));
+
+	if (copy_int(cp, c->line, e))
+		return -1;
+	for (int i = 0; i <= 8; i++)
+		if (copy_field(cp, F(i), L(i), e))
+			return -1;
+	if (copy_str(cp, phones, e) ||
+	    (L(10) ? copy_field(cp, F(10), L(10), e) : copy_null(cp, e)) ||
+	    copy_field(cp, F(11), L(11), e) ||
+	    copy_str(cp, F(12)[0] == '1' ? "t" : "f", e) ||
+	    copy_field(cp, F(13), L(13), e))
+		return -1;
+	return copy_row(cp, e);
+}
+
+static int row_meters(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+{
+	long zones, digits;
+	long long v, max;
+
+	BAD(chk_digits(F(0), L(0), 10, "account"));
+	BAD(chk_code(F(1), L(1), "meter"));
+	BAD(chk_int(F(2), L(2), 1, 3, "zones", &zones));
+	BAD(chk_int(F(3), L(3), 3, 9, "digits", &digits));
+	BAD(chk_date(F(4), L(4), "installed_on", 0));
+	BAD(chk_date(F(5), L(5), "verified_until", 1));
+	max = 1000;
+	for (long i = 0; i < digits; i++)
+		max *= 10;
+	for (int z = 1; z <= 3; z++) {
+		static const char *const names[] = { "", "initial_t1", "initial_t2", "initial_t3" };
+		if (z <= zones) {
+			BAD(chk_dec(F(5 + z), L(5 + z), names[z], &v));
+			if (v >= max)
+				BAD("initial reading has more digits than the meter");
+		} else if (L(5 + z)) {
+			static char why[96];
+			snprintf(why, sizeof(why), "%s must be empty for a %ld-zone meter", names[z], zones);
+			BAD(why);
+		}
+	}
+	if (copy_int(cp, c->line, e))
+		return -1;
+	for (int i = 0; i <= 8; i++)
+		if ((L(i) || i < 5) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
+			return -1;
+	return copy_row(cp, e);
+}
+
+static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+{
+	static const char *const schemes[] = { "standard", NULL };
+
+	BAD(chk_digits(F(0), L(0), 10, "account"));
+	BAD(chk_text(F(1), L(1), 64, "contract"));
+	BAD(chk_date(F(2), L(2), "signed_on", 0));
+	BAD(chk_int(F(3), L(3), 1, 6, "price_category", NULL));
+	BAD(chk_oneof(F(4), schemes, "payment_scheme"));
+	if (!inn_ok(F(5), L(5)))
+		BAD("inn must be 10 or 12 digits with valid check digits");
+	if (L(6))
+		BAD(chk_digits(F(6), L(6), 9, "kpp"));
+	else if (L(5) == 10)
+		BAD("kpp is required with a 10-digit inn");
+	if (copy_int(cp, c->line, e))
+		return -1;
+	for (int i = 0; i <= 6; i++)
+		if ((L(i) || i < 6) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
+			return -1;
+	return copy_row(cp, e);
+}
+
+static int row_reserves(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+{
+	long long tech, emerg;
+	char emails[2048];
+
+	BAD(chk_digits(F(0), L(0), 10, "account"));
+	BAD(chk_dec(F(1), L(1), "tech_kw", &tech));
+	BAD(chk_dec(F(2), L(2), "emergency_kw", &emerg));
+	if (emerg > tech)
+		BAD("emergency_kw must not exceed tech_kw");
+	BAD(chk_oneof(F(3), yesno, "no_below_emergency"));
+	BAD(chk_list(F(4), L(4), email_ok, 1, "authority_emails", emails, sizeof(emails)));
+	if (copy_int(cp, c->line, e) || copy_field(cp, F(0), L(0), e) ||
+	    copy_field(cp, F(1), L(1), e) || copy_field(cp, F(2), L(2), e) ||
+	    copy_str(cp, F(3)[0] == '1' ? "t" : "f", e) || copy_str(cp, emails, e))
+		return -1;
+	return copy_row(cp, e);
+}
+
+struct kind {
+	const char *name, *header;
+	int ncols;
+	int (*row)(struct csv *, struct faults *, struct copy *, struct sbyt_err *);
+	const char *stage;     /* CREATE TEMP TABLE stage (...) */
+	const char *key;       /* key column(s) in stage, for duplicates */
+	const char *checks[3]; /* SQL giving (line, reason) for whole-file faults */
+	const char *upsert;    /* SQL giving (inserted, updated) */
+};
+
+#define DUPS(key, what)                                                               \
+	"SELECT s.line, '" what " ' || s." key " || ' appears again (first on line ' ||" \
+	" d.first || ')' FROM stage s JOIN (SELECT " key ", min(line) AS first FROM stage" \
+	" GROUP BY 1 HAVING count(*) > 1) d USING (" key ") WHERE s.line > d.first"
+#define UNKNOWN_ACCOUNT                                                               \
+	"SELECT s.line, 'unknown account ' || s.account_id FROM stage s"               \
+	" WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.account_id = s.account_id)"
+#define LEGAL_ONLY                                                                    \
+	"SELECT s.line, 'account ' || s.account_id || ' is not a legal entity' FROM stage s" \
+	" JOIN account a USING (account_id) WHERE a.kind <> 'legal'"
+
+static const struct kind kinds[] = {
+	[LOAD_BRANCHES] = {
+		"branches", "code;name;address;phone", 4, row_branches,
+		"CREATE TEMP TABLE stage (line int, code text, name text, address text,"
+		" phone text) ON COMMIT DROP",
+		"code", { DUPS("code", "branch"), NULL, NULL },
+		"WITH up AS (INSERT INTO branch AS t (code, name, address, phone)"
+		" SELECT code, name, address, phone FROM stage"
+		" ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, address = EXCLUDED.address,"
+		" phone = EXCLUDED.phone WHERE (t.name, t.address, t.phone) IS DISTINCT FROM"
+		" (EXCLUDED.name, EXCLUDED.address, EXCLUDED.phone) RETURNING (xmax = 0) AS ins)"
+		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+	},
+	[LOAD_ACCOUNTS] = {
+		"accounts",
+		"account;branch;kind;name;address;postcode;category;residents;rooms;phone;email;"
+		"delivery;remote_metering;opened_on", 14, row_accounts,
+		"CREATE TEMP TABLE stage (line int, account_id bigint, branch text, kind text,"
+		" name text, address text, postcode text, category text, residents int, rooms int,"
+		" phones text[], email text, delivery text, remote_metering boolean, opened_on date)"
+		" ON COMMIT DROP",
+		"account_id", { DUPS("account_id", "account"),
+		"SELECT s.line, 'unknown branch ''' || s.branch || '''' FROM stage s"
+		" WHERE NOT EXISTS (SELECT 1 FROM branch b WHERE b.code = s.branch)",
+		"SELECT s.line, 'account ' || s.account_id || ' has a contract or reserve act and"
+		" must stay legal' FROM stage s WHERE s.kind <> 'legal' AND (EXISTS (SELECT 1 FROM"
+		" contract c WHERE c.account_id = s.account_id) OR EXISTS (SELECT 1 FROM reserve r"
+		" WHERE r.account_id = s.account_id))" },
+		"WITH up AS (INSERT INTO account AS t (account_id, branch, kind, name, address,"
+		" postcode, category, residents, rooms, phones, email, delivery, remote_metering,"
+		" opened_on) SELECT account_id, branch, kind, name, address, postcode, category,"
+		" residents, rooms, phones, email, delivery, remote_metering, opened_on FROM stage"
+		" ON CONFLICT (account_id) DO UPDATE SET branch = EXCLUDED.branch,"
+		" kind = EXCLUDED.kind, name = EXCLUDED.name, address = EXCLUDED.address,"
+		" postcode = EXCLUDED.postcode, category = EXCLUDED.category,"
+		" residents = EXCLUDED.residents, rooms = EXCLUDED.rooms, phones = EXCLUDED.phones,"
+		" email = EXCLUDED.email, delivery = EXCLUDED.delivery,"
+		" remote_metering = EXCLUDED.remote_metering, opened_on = EXCLUDED.opened_on"
+		" WHERE (t.branch, t.kind, t.name, t.address, t.postcode, t.category, t.residents,"
+		" t.rooms, t.phones, t.email, t.delivery, t.remote_metering, t.opened_on)"
+		" IS DISTINCT FROM (EXCLUDED.branch, EXCLUDED.kind, EXCLUDED.name,"
+		" EXCLUDED.address, EXCLUDED.postcode, EXCLUDED.category, EXCLUDED.residents,"
+		" EXCLUDED.rooms, EXCLUDED.phones, EXCLUDED.email, EXCLUDED.delivery,"
+		" EXCLUDED.remote_metering, EXCLUDED.opened_on) RETURNING (xmax = 0) AS ins)"
+		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+	},
+	[LOAD_METERS] = {
+		"meters",
+		"account;meter;zones;digits;installed_on;verified_until;initial_t1;initial_t2;"
+		"initial_t3", 9, row_meters,
+		"CREATE TEMP TABLE stage (line int, account_id bigint, meter text, zones smallint,"
+		" digits smallint, installed_on date, verified_until date, initial_t1 numeric,"
+		" initial_t2 numeric, initial_t3 numeric) ON COMMIT DROP",
+		"account_id, meter", {
+		"SELECT s.line, 'meter ' || s.meter || ' of account ' || s.account_id ||"
+		" ' appears again (first on line ' || d.first || ')' FROM stage s JOIN"
+		" (SELECT account_id, meter, min(line) AS first FROM stage GROUP BY 1, 2"
+		" HAVING count(*) > 1) d USING (account_id, meter) WHERE s.line > d.first",
+		UNKNOWN_ACCOUNT, NULL },
+		"WITH up AS (INSERT INTO meter AS t (account_id, meter, zones, digits, installed_on,"
+		" verified_until, initial_t1, initial_t2, initial_t3) SELECT account_id, meter,"
+		" zones, digits, installed_on, verified_until, initial_t1, initial_t2, initial_t3"
+		" FROM stage ON CONFLICT (account_id, meter) DO UPDATE SET zones = EXCLUDED.zones,"
+		" digits = EXCLUDED.digits, installed_on = EXCLUDED.installed_on,"
+		" verified_until = EXCLUDED.verified_until, initial_t1 = EXCLUDED.initial_t1,"
+		" initial_t2 = EXCLUDED.initial_t2, initial_t3 = EXCLUDED.initial_t3"
+		" WHERE (t.zones, t.digits, t.installed_on, t.verified_until, t.initial_t1,"
+		" t.initial_t2, t.initial_t3) IS DISTINCT FROM (EXCLUDED.zones, EXCLUDED.digits,"
+		" EXCLUDED.installed_on, EXCLUDED.verified_until, EXCLUDED.initial_t1,"
+		" EXCLUDED.initial_t2, EXCLUDED.initial_t3) RETURNING (xmax = 0) AS ins)"
+		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+	},
+	[LOAD_CONTRACTS] = {
+		"contracts", "account;contract;signed_on;price_category;payment_scheme;inn;kpp", 7,
+		row_contracts,
+		"CREATE TEMP TABLE stage (line int, account_id bigint, contract text,"
+		" signed_on date, price_category smallint, payment_scheme text, inn text, kpp text)"
+		" ON COMMIT DROP",
+		"account_id", { DUPS("account_id", "contract for account"), UNKNOWN_ACCOUNT, LEGAL_ONLY },
+		"WITH up AS (INSERT INTO contract AS t (account_id, contract, signed_on,"
+		" price_category, payment_scheme, inn, kpp) SELECT account_id, contract, signed_on,"
+		" price_category, payment_scheme, inn, kpp FROM stage ON CONFLICT (account_id)"
+		" DO UPDATE SET contract = EXCLUDED.contract, signed_on = EXCLUDED.signed_on,"
+		" price_category = EXCLUDED.price_category, payment_scheme = EXCLUDED.payment_scheme,"
+		" inn = EXCLUDED.inn, kpp = EXCLUDED.kpp WHERE (t.contract, t.signed_on,"
+		" t.price_category, t.payment_scheme, t.inn, t.kpp) IS DISTINCT FROM"
+		" (EXCLUDED.contract, EXCLUDED.signed_on, EXCLUDED.price_category,"
+		" EXCLUDED.payment_scheme, EXCLUDED.inn, EXCLUDED.kpp) RETURNING (xmax = 0) AS ins)"
+		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+	},
+	[LOAD_RESERVES] = {
+		"reserves", "account;tech_kw;emergency_kw;no_below_emergency;authority_emails", 5,
+		row_reserves,
+		"CREATE TEMP TABLE stage (line int, account_id bigint, tech_kw numeric,"
+		" emergency_kw numeric, no_below_emergency boolean, authority_emails text[])"
+		" ON COMMIT DROP",
+		"account_id", { DUPS("account_id", "reserve act for account"), UNKNOWN_ACCOUNT, LEGAL_ONLY },
+		"WITH up AS (INSERT INTO reserve AS t (account_id, tech_kw, emergency_kw,"
+		" no_below_emergency, authority_emails) SELECT account_id, tech_kw, emergency_kw,"
+		" no_below_emergency, authority_emails FROM stage ON CONFLICT (account_id)"
+		" DO UPDATE SET tech_kw = EXCLUDED.tech_kw, emergency_kw = EXCLUDED.emergency_kw,"
+		" no_below_emergency = EXCLUDED.no_below_emergency,"
+		" authority_emails = EXCLUDED.authority_emails WHERE (t.tech_kw, t.emergency_kw,"
+		" t.no_below_emergency, t.authority_emails) IS DISTINCT FROM (EXCLUDED.tech_kw,"
+		" EXCLUDED.emergency_kw, EXCLUDED.no_below_emergency, EXCLUDED.authority_emails)"
+		" RETURNING (xmax = 0) AS ins)"
+		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+	},
+};
+
+int load_kind_parse(const char *s)
+{
+	for (int i = 0; i < (int)(sizeof(kinds) / sizeof(kinds[0])); i++)
+		if (strcmp(s, kinds[i].name) == 0)
+			return i;
+	return -1;
+}
+
+const char *load_kind_name(enum load_kind kind)
+{
+	return kinds[kind].name;
+}
+
+const char *load_kind_header(enum load_kind kind)
+{
+	return kinds[kind].header;
+}
+
+/* Whole-file checks in SQL; each row is a fault. */
+static int file_checks(PGconn *db, const struct kind *k, const char *path,
+		       struct faults *f, struct sbyt_err *e)
+{
+	for (int i = 0; i < 3 && k->checks[i]; i++) {
+		char sql[2048];
+		PGresult *res;
+
+		snprintf(sql, sizeof(sql), "%s ORDER BY 1", k->checks[i]);
+		res = db_query(db, e, sql, 0, NULL);
+		if (!res)
+			return -1;
+		for (int r = 0; r < PQntuples(res); r++)
+			faults_add(f, path, atol(PQgetvalue(res, r, 0)), "%s", PQgetvalue(res, r, 1));
+		PQclear(res);
+	}
+	return 0;
+}
+
+int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *f,
+	      struct load_result *r, struct sbyt_err *e)
+{
+	const struct kind *k = &kinds[kind];
+	struct csv c;
+	struct copy cp;
+	int before = f->count, rc;
+	PGresult *res;
+
+	memset(r, 0, sizeof(*r));
+	if (csv_open(&c, path, ';', 0, e))
+		return -1;
+	rc = csv_next(&c, e);
+	if (rc < 0)
+		goto fail_csv;
+	if (rc == 0) {
+		csv_close(&c);
+		faults_add(f, path, 0, "empty file: the header '%s' is missing", k->header);
+		return err_set(e, ERR_DATA, "'%s' is empty; nothing loaded", path);
+	}
+	if (c.bad || strcmp(c.text, k->header) != 0) {
+		faults_add(f, path, 1, "the header must be '%s'", k->header);
+		csv_close(&c);
+		return err_set(e, ERR_DATA, "'%s' is not a %s file; nothing loaded", path, k->name);
+	}
+	if (db_begin(db, e) || db_exec(db, e, k->stage, 0, NULL) ||
+	    copy_begin(&cp, db, "COPY stage FROM STDIN", e))
+		goto fail_db;
+	while ((rc = csv_next(&c, e)) == 1) {
+		if (csv_blank(&c))
+			continue;
+		r->read++;
+		if (c.bad) {
+			faults_add(f, path, c.line, "%s", c.bad);
+			continue;
+		}
+		if (c.nf != k->ncols) {
+			faults_add(f, path, c.line, "%d fields, expected %d", c.nf, k->ncols);
+			continue;
+		}
+		if (k->row(&c, f, &cp, e) < 0) {
+			copy_abort(&cp, "failed");
+			goto fail_db;
+		}
+	}
+	if (rc < 0) {
+		copy_abort(&cp, "read failed");
+		db_rollback(db);
+		goto fail_csv;
+	}
+	csv_close(&c);
+	if (copy_end(&cp, e) || file_checks(db, k, path, f, e))
+		goto fail_db;
+	if (f->count > before) {
+		db_rollback(db);
+		return err_set(e, ERR_DATA, "'%s': %d bad line%s; nothing loaded", path,
+			       f->count - before, f->count - before == 1 ? "" : "s");
+	}
+	res = db_query(db, e, k->upsert, 0, NULL);
+	if (!res)
+		goto fail_db;
+	r->inserted = atoll(PQgetvalue(res, 0, 0));
+	r->updated = atoll(PQgetvalue(res, 0, 1));
+	r->unchanged = r->read - r->inserted - r->updated;
+	PQclear(res);
+	if (db_commit(db, e))
+		goto fail_db;
+	return 0;
+
+fail_csv:
+	csv_close(&c);
+	return -1;
+fail_db:
+	if (c.f)
+		csv_close(&c);
+	db_rollback(db);
+	return -1;
+}

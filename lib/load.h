@@ -1,0 +1,44 @@
+/*
+ * load.h - master data (SPEC 4): branches, accounts, meters, contracts and
+ * reserves from `;`-separated UTF-8 files with a header row, as an upsert.
+ *
+ * The whole file is validated before anything is kept: every line is
+ * checked on its own (formats, value sets, check digits) while it is COPYed
+ * into a staging table, then the staging table is checked as a whole
+ * (duplicate keys in the file, unknown branches and accounts, contracts and
+ * reserves only for legal entities).  Every bad line becomes a
+ * "FILE:LINE: reason" fault; one fault and the transaction is rolled back,
+ * so an invalid file loads nothing.  A valid file is upserted by key in the
+ * same transaction; loading the same file again changes nothing.
+ */
+#ifndef SBYT_LOAD_H
+#define SBYT_LOAD_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "faults.h"
+
+enum load_kind { LOAD_BRANCHES, LOAD_ACCOUNTS, LOAD_METERS, LOAD_CONTRACTS, LOAD_RESERVES };
+
+struct load_result {
+	int64_t read;       /* data lines read (blank lines are not counted) */
+	int64_t inserted;   /* new keys */
+	int64_t updated;    /* keys whose values changed */
+	int64_t unchanged;  /* keys already loaded with the same values */
+};
+
+/* The kind named s ("accounts"...); -1 when unknown. */
+int load_kind_parse(const char *s);
+/* The name of a kind. */
+const char *load_kind_name(enum load_kind kind);
+/* The header line the kind's files must start with. */
+const char *load_kind_header(enum load_kind kind);
+/* Validate and upsert path in one transaction.  Returns 0 with *r filled;
+ * -1 with e set: ERR_DATA after adding every bad line to f (nothing loaded),
+ * ERR_NOINPUT when the file cannot be opened, ERR_DB when the server is lost. */
+int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *f,
+	      struct load_result *r, struct sbyt_err *e);
+
+#endif

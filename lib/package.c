@@ -1,0 +1,280 @@
+/* package.c - complete-or-absent zip packages with a manifest; see package.h. */
+#include "package.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libxml/xmlwriter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+int package_mkdirs(const char *path, struct sbyt_err *e)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf))
+		return err_set(e, ERR_CANTCREATE, "path too long: '%s'", path);
+	memcpy(buf, path, n + 1);
+	for (char *s = buf + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(buf, 0750) != 0 && errno != EEXIST)
+			return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", buf, strerror(errno));
+		*s = '/';
+	}
+	return 0;
+}
+
+int package_fsync(const char *path, struct sbyt_err *e)
+{
+	char dir[4096];
+	char *slash;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fsync(fd) != 0) {
+		int saved = errno;
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, ERR_IO, "cannot sync '%s': %s", path, strerror(saved));
+	}
+	close(fd);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		dir[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[4200];
+
+	if (!d) {
+		unlink(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		remove_tree(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* Remove "<base>.tmp-*" and "<base>.parts-*" left by a dead run. */
+static void remove_leftovers(const char *final)
+{
+	char dir[4096], pre1[300], pre2[300], path[4400];
+	const char *base = strrchr(final, '/');
+	DIR *d;
+	struct dirent *de;
+
+	base = base ? base + 1 : final;
+	snprintf(dir, sizeof(dir), "%.*s", base == final ? 1 : (int)(base - final - 1),
+		 base == final ? "." : final);
+	snprintf(pre1, sizeof(pre1), "%s.tmp-", base);
+	snprintf(pre2, sizeof(pre2), "%s.parts-", base);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, pre1, strlen(pre1)) == 0 ||
+		    strncmp(de->d_name, pre2, strlen(pre2)) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			remove_tree(path);
+		}
+	}
+	closedir(d);
+}
+
+int package_open(struct package *p, const char *path, struct sbyt_err *e)
+{
+	memset(p, 0, sizeof(*p));
+	if (strlen(path) > 3000)
+		return err_set(e, ERR_CANTCREATE, "path too long: '%s'", path);
+	snprintf(p->final, sizeof(p->final), "%s", path);
+	snprintf(p->tmp, sizeof(p->tmp), "%s.tmp-%d", path, (int)getpid());
+	snprintf(p->parts, sizeof(p->parts), "%s.parts-%d", path, (int)getpid());
+	if (package_mkdirs(path, e))
+		return -1;
+	remove_leftovers(path);
+	if (mkdir(p->parts, 0700) != 0)
+		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", p->parts, strerror(errno));
+	return 0;
+}
+
+static int name_ok(const char *name)
+{
+	const char *s = name;
+
+	if (!*s || *s == '/' || strlen(name) >= 128)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-' || *s == '/'))
+			return 0;
+	for (s = name; s; s = strchr(s, '/')) {
+		if (*s == '/')
+			s++;
+		if (!strncmp(s, "..", 2) && (s[2] == '/' || s[2] == '\0'))
+			return 0;
+		if (*s == '/' || *s == '\0')
+			return 0;  /* empty part */
+	}
+	return 1;
+}
+
+const char *package_entry(struct package *p, const char *name, struct sbyt_err *e)
+{
+	struct package_entry *en;
+	char flat[128];
+
+	if (!name_ok(name) || !strcmp(name, "manifest.xml")) {
+		err_set(e, ERR_INTERNAL, "bad package entry name '%s'", name);
+		return NULL;
+	}
+	if (p->nentries >= PACKAGE_MAX_ENTRIES) {
+		err_set(e, ERR_INTERNAL, "too many entries in package '%s'", p->final);
+		return NULL;
+	}
+	en = &p->entry[p->nentries++];
+	snprintf(en->name, sizeof(en->name), "%s", name);
+	snprintf(flat, sizeof(flat), "%s", name);
+	for (char *s = flat; *s; s++)
+		if (*s == '/')
+			*s = '_';
+	snprintf(en->path, sizeof(en->path), "%s/%d-%s", p->parts, p->nentries, flat);
+	return en->path;
+}
+
+void package_fact(struct package *p, const char *key, const char *value)
+{
+	if (p->nfacts >= PACKAGE_MAX_FACTS)
+		return;
+	snprintf(p->fact_key[p->nfacts], sizeof(p->fact_key[0]), "%s", key);
+	snprintf(p->fact_val[p->nfacts], sizeof(p->fact_val[0]), "%s", value);
+	p->nfacts++;
+}
+
+static int write_manifest(struct package *p, const char *path, int64_t run_id,
+			  const char *rules_version, struct sbyt_err *e)
+{
+	xmlTextWriterPtr w = xmlNewTextWriterFilename(path, 0);
+	const char *base = strrchr(p->final, '/');
+	char run[24], bytes[24];
+	int rc = 0;
+
+	if (!w)
+		return err_set(e, ERR_IO, "cannot write '%s'", path);
+	snprintf(run, sizeof(run), "%lld", (long long)run_id);
+	xmlTextWriterSetIndent(w, 1);
+	rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "Manifest") < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST "urn:sbyt:manifest:1") < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "package", BAD_CAST(base ? base + 1 : p->final)) < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "run", BAD_CAST run) < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "rulesVersion",
+					  BAD_CAST(rules_version ? rules_version : "")) < 0;
+	for (int i = 0; i < p->nfacts; i++) {
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "Fact") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST p->fact_key[i]) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST p->fact_val[i]) < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
+	for (int i = 0; i < p->nentries; i++) {
+		snprintf(bytes, sizeof(bytes), "%lld", (long long)p->entry[i].bytes);
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "Entry") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST p->entry[i].name) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "bytes", BAD_CAST bytes) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "sha256", BAD_CAST p->entry[i].sha256) < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
+	rc |= xmlTextWriterEndDocument(w) < 0;
+	xmlFreeTextWriter(w);
+	if (rc)
+		return err_set(e, ERR_IO, "cannot write '%s' (disk full?)", path);
+	return 0;
+}
+
+int package_commit(struct package *p, int64_t run_id, const char *rules_version,
+		   struct sbyt_err *e)
+{
+	char manifest[4200];
+	zip_t *z;
+	int zerr = 0;
+
+	for (int i = 0; i < p->nentries; i++)
+		if (sha256_file(p->entry[i].path, p->entry[i].sha256, &p->entry[i].bytes, e)) {
+			err_prefix(e, "package entry '%s' was not written", p->entry[i].name);
+			goto fail;
+		}
+	snprintf(manifest, sizeof(manifest), "%s/manifest.xml", p->parts);
+	if (write_manifest(p, manifest, run_id, rules_version, e))
+		goto fail;
+	z = zip_open(p->tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!z) {
+		err_set(e, ERR_CANTCREATE, "cannot create '%s' (zip error %d)", p->tmp, zerr);
+		goto fail;
+	}
+	for (int i = 0; i <= p->nentries; i++) {
+		const char *name = i < p->nentries ? p->entry[i].name : "manifest.xml";
+		const char *path = i < p->nentries ? p->entry[i].path : manifest;
+		zip_source_t *src = zip_source_file(z, path, 0, -1);
+
+		if (!src || zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) < 0) {
+			zip_source_free(src);
+			err_set(e, ERR_IO, "cannot add '%s' to '%s': %s", name, p->tmp, zip_strerror(z));
+			zip_discard(z);
+			goto fail;
+		}
+	}
+	if (zip_close(z) != 0) {
+		err_set(e, ERR_IO, "cannot write '%s': %s", p->tmp, zip_strerror(z));
+		zip_discard(z);
+		goto fail;
+	}
+	if (chmod(p->tmp, 0640) != 0 || package_fsync(p->tmp, e) ||
+	    sha256_file(p->tmp, p->sha256, &p->bytes, e))
+		goto fail_io;
+	if (rename(p->tmp, p->final) != 0) {
+		err_set(e, ERR_IO, "cannot rename '%s' to '%s': %s", p->tmp, p->final, strerror(errno));
+		goto fail;
+	}
+	if (package_fsync(p->final, e))
+		goto fail;
+	remove_tree(p->parts);
+	return 0;
+fail_io:
+	if (e && e->kind == ERR_NONE)
+		err_set(e, ERR_IO, "cannot finish '%s': %s", p->tmp, strerror(errno));
+fail:
+	package_abort(p);
+	return -1;
+}
+
+void package_abort(struct package *p)
+{
+	if (p->parts[0])
+		remove_tree(p->parts);
+	if (p->tmp[0])
+		unlink(p->tmp);
+}

@@ -1,0 +1,70 @@
+/*
+ * package.h - zip packages that appear only when complete.
+ *
+ * A package (out/docs/2026-11/01/post.zip, out/limit/...) is built from
+ * entries that writers produce as ordinary files in a private folder beside
+ * the target (documents XML, register XLSX...).  package_commit() adds
+ * manifest.xml (counts, sums, the SHA-256 and size of every entry, the run
+ * id and the rules version), writes the zip under a temporary name, fsyncs
+ * it, sets mode 0640 and renames it into place, then fsyncs the folder: a
+ * reader sees the whole package or none.  Leftovers of a killed run (the
+ * caller holds the job lock, so they are dead) are removed on open.
+ * Entry names are checked so that they cannot escape the archive.
+ */
+#ifndef SBYT_PACKAGE_H
+#define SBYT_PACKAGE_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "sha256.h"
+
+#define PACKAGE_MAX_ENTRIES 32
+#define PACKAGE_MAX_FACTS 24
+
+struct package_entry {
+	char name[128];
+	char path[4096];
+	char sha256[SHA256_HEX];
+	int64_t bytes;
+};
+
+struct package {
+	char final[4096];     /* the zip's path */
+	char tmp[4096];       /* the zip being written */
+	char parts[4096];     /* folder of the entries being written */
+	int nentries;
+	struct package_entry entry[PACKAGE_MAX_ENTRIES];
+	int nfacts;
+	char fact_key[PACKAGE_MAX_FACTS][32];
+	char fact_val[PACKAGE_MAX_FACTS][96];
+	char sha256[SHA256_HEX];  /* of the committed zip */
+	int64_t bytes;
+};
+
+/* Start a package at path, creating its folders (mode 0750).  Returns 0, or
+ * -1 with e set (ERR_CANTCREATE). */
+int package_open(struct package *p, const char *path, struct sbyt_err *e);
+/* The file to write entry `name` into (owned by p, valid until commit or
+ * abort).  name: letters, digits, '.', '_', '-' and '/' between parts, no
+ * '..' part, not absolute.  Returns NULL with e set when the name is bad or
+ * there are too many entries.  The entry is taken as it is on disk when
+ * package_commit() runs. */
+const char *package_entry(struct package *p, const char *name, struct sbyt_err *e);
+/* Add a fact to the manifest (<Fact name="documents" value="1234"/>). */
+void package_fact(struct package *p, const char *key, const char *value);
+/* Write manifest.xml and the zip, then rename it into place.  run_id and
+ * rules_version go into the manifest.  Returns 0 with p->sha256/bytes set,
+ * or -1 with e set (ERR_IO when writing fails, e.g. a full disk; nothing is
+ * left at the final path).  The parts are removed either way. */
+int package_commit(struct package *p, int64_t run_id, const char *rules_version,
+		   struct sbyt_err *e);
+/* Remove everything a package left behind; the final path is untouched. */
+void package_abort(struct package *p);
+
+/* Create the folders of path's parent (mode 0750); 0 or -1 with e set. */
+int package_mkdirs(const char *path, struct sbyt_err *e);
+/* fsync a file (by path) and its folder; 0 or -1 with e set (ERR_IO). */
+int package_fsync(const char *path, struct sbyt_err *e);
+
+#endif
