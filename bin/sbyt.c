@@ -25,6 +25,9 @@ static const struct command commands[] = {
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
 	{ "rules", cmd_rules, "validate the rules directory" },
 	{ "status", cmd_status, "what is loaded, recent runs and breaches" },
+	{ "ingest", cmd_ingest, "load bank, terminal, SMS, portal and delivery files" },
+	{ "review", cmd_review, "list, accept or reject readings held for review" },
+	{ "daily", cmd_daily, "the daily job: take the inbox (then debt, limitation)" },
 
 
 };

@@ -111,6 +111,7 @@ struct ingest_sink {
 	void *arg;
 	int (*record)(void *arg, const struct ingest_rec *r, struct sbyt_err *e);
 	int (*reject)(void *arg, const struct ingest_reject *rj, struct sbyt_err *e);
+	int want_text;                /* 1: XML parsers write each record back as text too */
 	struct ingest_info info;      /* filled by the parser */
 };
 

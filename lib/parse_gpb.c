@@ -240,6 +240,10 @@ static int payment_end(struct gpb *g, struct sbyt_err *e)
 		size_t n = payment_text(g, text, sizeof(text));
 		return ingest_reject_line(g->sink, g->line, text, n, g->code, e, "%s", g->why);
 	}
+	if (g->sink->want_text) {
+		r->text_len = payment_text(g, text, sizeof(text));
+		r->text = text;
+	}
 	r->pay.has_period = g->attr[A_PERIOD][0] != '\0';
 	snprintf(r->pay.paid_at, sizeof(r->pay.paid_at), "%s", g->attr[A_AT]);
 	snprintf(r->pay.source, sizeof(r->pay.source), "%s", g->attr[A_TERMINAL]);

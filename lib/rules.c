@@ -1,5 +1,6 @@
 /* rules.c - the rules directory's version and the check of all of it. */
 #include "rules.h"
+#include "ingest_rules.h"
 
 #include "penalty.h"
 
@@ -70,6 +71,7 @@ static const struct {
 	int (*check)(const char *dir, struct faults *f);
 } checks[] = {
 	{ "key rates and penalties (keyrate.xml, penalty.xml)", penalty_rules_check },
+	{ "readings window and SMS patterns (ingest.xml, sms.xml)", ingest_rules_check },
 	{ NULL, NULL },
 };
 
