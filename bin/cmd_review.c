@@ -37,7 +37,7 @@ static int list(struct sbyt_ctx *ctx)
 		" h.consumption, h.average, f.name || ':' || h.line"
 		" FROM reading_hold h JOIN reading r USING (account_id, reading_id)"
 		" JOIN ingest_file f USING (file_id) WHERE h.decision IS NULL"
-		" GROUP BY h.account_id, h.file_id, h.line, r.meter, r.taken_on, h.consumption,"
+		" GROUP BY h.account_id, h.file_id, f.name, h.line, r.meter, r.taken_on, h.consumption,"
 		" h.average ORDER BY 1", 0, NULL);
 	if (!r)
 		return cmd_fail(ctx);
