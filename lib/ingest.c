@@ -25,7 +25,7 @@ static const char stage_sql[] =
 	" paid_on date, paid_at text, period date, source text, meter text, value bigint,"
 	" taken_on date, rsource text, phone text, notice_id text, dstatus text, at date,"
 	" evidence text, code text, reason text, zones smallint,"
-	" st text, mtr text, prev bigint, rollover boolean NOT NULL DEFAULT false, cons bigint,"
+	" st text, mtr text, dup boolean NOT NULL DEFAULT false, prev bigint, rollover boolean NOT NULL DEFAULT false, cons bigint,"
 	" lcons bigint, lavg numeric) ON COMMIT DROP";
 static const char copy_sql[] =
 	"COPY stage (rec, kind, line, zone, account_id, source_id, amount, fee, paid_on, paid_at,"
@@ -35,6 +35,7 @@ static const char copy_sql[] =
 struct stager {
 	struct copy cp;
 	int64_t rec;
+	int64_t kinds[128];   /* rows staged per kind letter */
 };
 
 static int put_date(struct copy *c, sdate d, struct sbyt_err *e)
@@ -50,6 +51,8 @@ static int stage_row(struct stager *s, char kind, const struct ingest_rec *r, in
 	struct copy *c = &s->cp;
 	char k[2] = { kind, 0 };
 	int n = 0;
+
+	s->kinds[(unsigned char)kind]++;
 
 	if (copy_int(c, s->rec, e) || copy_str(c, k, e) ||
 	    copy_int(c, r ? r->line : rj->line, e))
@@ -132,42 +135,43 @@ struct step {
 	const char *sql;
 	int np;          /* how many of the leading params it takes */
 	int first;       /* index of its first param */
+	char kind;       /* run only when the file staged rows of this kind (0: always) */
 };
 
 /* params: 0 channel, 1 as_of, 2 last_day, 3 factor, 4 min_kwh, 5 months */
 static const struct step steps[] = {
-	{ "CREATE INDEX ON stage (rec)", 0, 0 },
-	{ "ANALYZE stage", 0, 0 },
-	{ "UPDATE stage SET st = 'rejected' WHERE kind = 'X'", 0, 0 },
+	{ "CREATE INDEX ON stage (rec)", 0, 0, 0 },
+	{ "ANALYZE stage", 0, 0, 0 },
+	{ "UPDATE stage SET st = 'rejected' WHERE kind = 'X'", 0, 0, 'X' },
 	/* payments: the same source id again, in the file or already loaded */
 	{ "UPDATE stage s SET st = 'duplicate' FROM (SELECT rec, row_number() OVER"
 	  " (PARTITION BY source_id ORDER BY rec) AS n FROM stage WHERE kind = 'P') d"
-	  " WHERE s.kind = 'P' AND s.rec = d.rec AND d.n > 1", 0, 0 },
+	  " WHERE s.kind = 'P' AND s.rec = d.rec AND d.n > 1", 0, 0, 'P' },
 	{ "UPDATE stage s SET st = 'duplicate' FROM payment p WHERE s.kind = 'P'"
-	  " AND s.st IS NULL AND p.channel = $1 AND p.source_id = s.source_id", 1, 0 },
+	  " AND s.st IS NULL AND p.channel = $1 AND p.source_id = s.source_id", 1, 0, 'P' },
 	{ "UPDATE stage s SET st = 'rejected', code = 'unknown_account',"
 	  " reason = 'account ' || s.account_id || ' is not known' WHERE s.kind = 'P'"
 	  " AND s.st IS NULL AND NOT EXISTS (SELECT 1 FROM account a"
-	  " WHERE a.account_id = s.account_id)", 0, 0 },
-	{ "UPDATE stage SET st = 'accepted' WHERE kind = 'P' AND st IS NULL", 0, 0 },
+	  " WHERE a.account_id = s.account_id)", 0, 0, 'P' },
+	{ "UPDATE stage SET st = 'accepted' WHERE kind = 'P' AND st IS NULL", 0, 0, 'P' },
 	/* readings that ride on a payment follow it unless it was accepted */
 	{ "UPDATE stage r SET st = 'skipped' FROM stage p WHERE r.kind = 'R' AND p.kind = 'P'"
-	  " AND p.rec = r.rec AND p.st <> 'accepted'", 0, 0 },
+	  " AND p.rec = r.rec AND p.st <> 'accepted'", 0, 0, 'P' },
 	/* readings: account, phone, meter, zones, date */
 	{ "UPDATE stage s SET st = 'rejected', code = 'unknown_account',"
 	  " reason = 'account ' || s.account_id || ' is not known' WHERE s.kind = 'R'"
 	  " AND s.st IS NULL AND NOT EXISTS (SELECT 1 FROM account a"
-	  " WHERE a.account_id = s.account_id)", 0, 0 },
+	  " WHERE a.account_id = s.account_id)", 0, 0, 'R' },
 	{ "UPDATE stage s SET st = 'rejected', code = 'phone_not_linked',"
 	  " reason = 'the sender''s phone is not registered on account ' || s.account_id"
 	  " FROM account a WHERE s.kind = 'R' AND s.st IS NULL AND s.phone IS NOT NULL"
-	  " AND a.account_id = s.account_id AND NOT (s.phone = ANY (a.phones))", 0, 0 },
+	  " AND a.account_id = s.account_id AND NOT (s.phone = ANY (a.phones))", 0, 0, 'R' },
 	{ "UPDATE stage s SET mtr = s.meter WHERE s.kind = 'R' AND s.st IS NULL"
 	  " AND s.meter IS NOT NULL AND EXISTS (SELECT 1 FROM meter m"
-	  " WHERE m.account_id = s.account_id AND m.meter = s.meter)", 0, 0 },
+	  " WHERE m.account_id = s.account_id AND m.meter = s.meter)", 0, 0, 'R' },
 	{ "UPDATE stage s SET mtr = (SELECT min(m.meter) FROM meter m"
 	  " WHERE m.account_id = s.account_id HAVING count(*) = 1)"
-	  " WHERE s.kind = 'R' AND s.st IS NULL AND s.meter IS NULL", 0, 0 },
+	  " WHERE s.kind = 'R' AND s.st IS NULL AND s.meter IS NULL", 0, 0, 'R' },
 	{ "UPDATE stage s SET st = 'rejected', code = CASE WHEN s.meter IS NOT NULL"
 	  " OR NOT EXISTS (SELECT 1 FROM meter m WHERE m.account_id = s.account_id)"
 	  " THEN 'unknown_meter' ELSE 'meter_ambiguous' END,"
@@ -176,27 +180,27 @@ static const struct step steps[] = {
 	  " WHERE m.account_id = s.account_id) THEN 'account ' || s.account_id"
 	  " || ' has no meter' ELSE 'account ' || s.account_id || ' has several meters and"
 	  " the reading names none' END"
-	  " WHERE s.kind = 'R' AND s.st IS NULL AND s.mtr IS NULL", 0, 0 },
+	  " WHERE s.kind = 'R' AND s.st IS NULL AND s.mtr IS NULL", 0, 0, 'R' },
 	{ "UPDATE stage s SET st = 'rejected', code = 'too_many_zones',"
 	  " reason = 'zone ' || s.zones || ' given, meter ' || m.meter || ' has '"
 	  " || m.zones || ' zone(s)' FROM meter m WHERE s.kind = 'R' AND s.st IS NULL"
-	  " AND m.account_id = s.account_id AND m.meter = s.mtr AND s.zones > m.zones", 0, 0 },
+	  " AND m.account_id = s.account_id AND m.meter = s.mtr AND s.zones > m.zones", 0, 0, 'R' },
 	{ "UPDATE stage SET st = 'rejected', code = 'future_date',"
 	  " reason = 'taken on ' || taken_on || ', after the as-of date ' || $1::date"
-	  " WHERE kind = 'R' AND st IS NULL AND taken_on > $1::date", 1, 1 },
+	  " WHERE kind = 'R' AND st IS NULL AND taken_on > $1::date", 1, 1, 'R' },
 	/* the same reading again (every zone, same source), in the file or already loaded */
-	{ "CREATE INDEX ON stage (account_id, zone, taken_on) WHERE kind = 'R'", 0, 0 },
-	{ "WITH d AS (SELECT s.rec, (EXISTS (SELECT 1 FROM reading r"
-	  " WHERE r.account_id = s.account_id AND r.meter = s.mtr AND r.zone = s.zone"
-	  " AND r.taken_on = s.taken_on AND r.value * 1000 = s.value AND r.source = s.rsource"
-	  " AND r.status IN ('accepted', 'held')) OR EXISTS (SELECT 1 FROM stage s2"
-	  " WHERE s2.kind = 'R' AND s2.st IS NULL AND s2.account_id = s.account_id"
-	  " AND s2.mtr = s.mtr AND s2.zone = s.zone AND s2.taken_on = s.taken_on"
-	  " AND s2.value = s.value AND s2.rsource = s.rsource AND s2.rec < s.rec)) AS dup"
-	  " FROM stage s WHERE s.kind = 'R' AND s.st IS NULL),"
-	  " l AS (SELECT rec FROM d GROUP BY rec HAVING bool_and(dup))"
-	  " UPDATE stage s SET st = 'duplicate' FROM l"
-	  " WHERE s.kind = 'R' AND s.st IS NULL AND s.rec = l.rec", 0, 0 },
+	{ "UPDATE stage s SET dup = true FROM (SELECT rec, zone, row_number() OVER"
+	  " (PARTITION BY account_id, mtr, zone, taken_on, value, rsource ORDER BY rec) AS n"
+	  " FROM stage WHERE kind = 'R' AND st IS NULL) f"
+	  " WHERE s.kind = 'R' AND s.rec = f.rec AND s.zone = f.zone AND f.n > 1", 0, 0, 'R' },
+	{ "UPDATE stage s SET dup = true WHERE s.kind = 'R' AND s.st IS NULL"
+	  " AND EXISTS (SELECT 1 FROM reading r WHERE r.account_id = s.account_id"
+	  " AND r.meter = s.mtr AND r.zone = s.zone AND r.taken_on = s.taken_on"
+	  " AND r.value * 1000 = s.value AND r.source = s.rsource"
+	  " AND r.status IN ('accepted', 'held'))", 0, 0, 'R' },
+	{ "UPDATE stage s SET st = 'duplicate' FROM (SELECT rec FROM stage"
+	  " WHERE kind = 'R' AND st IS NULL GROUP BY rec HAVING bool_and(dup)) l"
+	  " WHERE s.kind = 'R' AND s.st IS NULL AND s.rec = l.rec", 0, 0, 'R' },
 	/* the previous value: an earlier reading of this file, the latest
 	 * accepted one on or before this date, or the meter's initial value;
 	 * lower is a rollover only when the digits explain it */
@@ -220,13 +224,13 @@ static const struct step steps[] = {
 	  " cons = CASE WHEN h.prev IS NULL THEN NULL WHEN h.value >= h.prev THEN h.value - h.prev"
 	  " WHEN h.prev - h.value > power(10, h.digits)::bigint * 500"
 	  " THEN h.value + power(10, h.digits)::bigint * 1000 - h.prev END"
-	  " FROM h WHERE s.kind = 'R' AND s.rec = h.rec AND s.zone = h.zone", 0, 0 },
+	  " FROM h WHERE s.kind = 'R' AND s.rec = h.rec AND s.zone = h.zone", 0, 0, 'R' },
 	{ "UPDATE stage s SET st = 'rejected', code = 'decreasing', reason = 'zone ' || d.zone"
 	  " || ' value ' || (d.value / 1000.0)::numeric(14, 3) || ' is lower than the previous '"
 	  " || (d.prev / 1000.0)::numeric(14, 3) || ' and no rollover'"
 	  " FROM (SELECT DISTINCT ON (rec) rec, zone, value, prev FROM stage WHERE kind = 'R'"
 	  " AND st IS NULL AND prev IS NOT NULL AND value < prev AND NOT rollover"
-	  " ORDER BY rec, zone) d WHERE s.kind = 'R' AND s.st IS NULL AND s.rec = d.rec", 0, 0 },
+	  " ORDER BY rec, zone) d WHERE s.kind = 'R' AND s.st IS NULL AND s.rec = d.rec", 0, 0, 'R' },
 	/* suspicious: consumption above factor x the monthly average of the last
 	 * months and above min_kwh; the average needs two accepted readings at
 	 * least 28 days apart for every zone read */
@@ -247,21 +251,21 @@ static const struct step steps[] = {
 	  " st = CASE WHEN l.cons > $2::bigint * 1000 AND l.cons > $1::int * l.avg * 1000"
 	  " THEN 'held' END, code = CASE WHEN l.cons > $2::bigint * 1000"
 	  " AND l.cons > $1::int * l.avg * 1000 THEN 'suspicious' END"
-	  " FROM l WHERE s.kind = 'R' AND s.st IS NULL AND s.rec = l.rec", 3, 3 },
-	{ "UPDATE stage SET st = 'accepted' WHERE kind = 'R' AND st IS NULL", 0, 0 },
+	  " FROM l WHERE s.kind = 'R' AND s.st IS NULL AND s.rec = l.rec", 3, 3, 'R' },
+	{ "UPDATE stage SET st = 'accepted' WHERE kind = 'R' AND st IS NULL", 0, 0, 'R' },
 	/* the window rule: on or before the last day, that month; else the next */
 	{ "UPDATE stage SET period = CASE WHEN extract(day FROM taken_on) <= $1::int"
 	  " THEN date_trunc('month', taken_on)::date"
 	  " ELSE (date_trunc('month', taken_on) + interval '1 month')::date END"
-	  " WHERE kind = 'R' AND st IN ('accepted', 'held')", 1, 2 },
+	  " WHERE kind = 'R' AND st IN ('accepted', 'held')", 1, 2, 'R' },
 	/* deliveries: the same confirmation again */
 	{ "UPDATE stage s SET st = 'duplicate' FROM (SELECT rec, row_number() OVER"
 	  " (PARTITION BY notice_id, dstatus, at ORDER BY rec) AS n FROM stage"
-	  " WHERE kind = 'D') d WHERE s.kind = 'D' AND s.rec = d.rec AND d.n > 1", 0, 0 },
+	  " WHERE kind = 'D') d WHERE s.kind = 'D' AND s.rec = d.rec AND d.n > 1", 0, 0, 'D' },
 	{ "UPDATE stage s SET st = 'duplicate' FROM delivery d WHERE s.kind = 'D'"
 	  " AND s.st IS NULL AND d.notice_id = s.notice_id AND d.status = s.dstatus"
-	  " AND d.at = s.at", 0, 0 },
-	{ "UPDATE stage SET st = 'accepted' WHERE kind = 'D' AND st IS NULL", 0, 0 },
+	  " AND d.at = s.at", 0, 0, 'D' },
+	{ "UPDATE stage SET st = 'accepted' WHERE kind = 'D' AND st IS NULL", 0, 0, 'D' },
 };
 
 static const char counts_sql[] =
@@ -279,11 +283,11 @@ static const struct step inserts[] = {
 	{ "INSERT INTO payment (account_id, channel, source_id, paid_on, paid_at, amount, fee,"
 	  " period, source, run_id) SELECT account_id, $1, source_id, paid_on,"
 	  " CASE WHEN length(paid_at) > 10 THEN paid_at::timestamptz END, amount, fee, period,"
-	  " source, $2::bigint FROM stage WHERE kind = 'P' AND st = 'accepted' ORDER BY rec", 2, 1 },
+	  " source, $2::bigint FROM stage WHERE kind = 'P' AND st = 'accepted' ORDER BY rec", 2, 1, 'P' },
 	{ "INSERT INTO reading (account_id, meter, zone, value, taken_on, period, channel, source,"
 	  " status, rollover, run_id) SELECT account_id, mtr, zone, value / 1000.0, taken_on,"
 	  " period, $1, rsource, 'accepted', rollover, $2::bigint FROM stage"
-	  " WHERE kind = 'R' AND st = 'accepted' ORDER BY rec, zone", 2, 1 },
+	  " WHERE kind = 'R' AND st = 'accepted' ORDER BY rec, zone", 2, 1, 'R' },
 	{ "WITH h AS (SELECT * FROM stage WHERE kind = 'R' AND st = 'held'),"
 	  " ins AS (INSERT INTO reading (account_id, meter, zone, value, taken_on, period,"
 	  " channel, source, status, rollover, run_id) SELECT account_id, mtr, zone,"
@@ -293,26 +297,29 @@ static const struct step inserts[] = {
 	  " SELECT ins.account_id, ins.reading_id, $1, h.line, h.lcons / 1000.0,"
 	  " round(h.lavg, 3) FROM ins JOIN h ON h.account_id = ins.account_id"
 	  " AND h.mtr = ins.meter AND h.zone = ins.zone AND h.taken_on = ins.taken_on"
-	  " AND h.value = (ins.value * 1000)::bigint", 3, 0 },
+	  " AND h.value = (ins.value * 1000)::bigint", 3, 0, 'R' },
 	{ "INSERT INTO delivery (notice_id, status, at, evidence, run_id) SELECT notice_id,"
 	  " dstatus, at, evidence, $1::bigint FROM stage WHERE kind = 'D' AND st = 'accepted'"
-	  " ORDER BY rec ON CONFLICT DO NOTHING", 1, 2 },
+	  " ORDER BY rec ON CONFLICT DO NOTHING", 1, 2, 'D' },
 	{ "INSERT INTO ingest_reject (file_id, rec, line, what, account_id, code, reason)"
 	  " SELECT DISTINCT ON (s.rec) $1, s.rec, s.line, 'line', s.account_id, s.code, s.reason"
 	  " FROM stage s WHERE s.st = 'rejected' AND (s.kind <> 'R' OR NOT EXISTS"
-	  " (SELECT 1 FROM stage p WHERE p.rec = s.rec AND p.kind = 'P')) ORDER BY s.rec, s.zone", 1, 0 },
+	  " (SELECT 1 FROM stage p WHERE p.rec = s.rec AND p.kind = 'P')) ORDER BY s.rec, s.zone", 1, 0, 0 },
 	{ "INSERT INTO ingest_reject (file_id, rec, line, what, account_id, code, reason)"
 	  " SELECT DISTINCT ON (s.rec) $1, s.rec, s.line, 'reading', s.account_id, s.code, s.reason"
 	  " FROM stage s WHERE s.kind = 'R' AND s.st = 'rejected' AND EXISTS"
-	  " (SELECT 1 FROM stage p WHERE p.rec = s.rec AND p.kind = 'P') ORDER BY s.rec, s.zone", 1, 0 },
+	  " (SELECT 1 FROM stage p WHERE p.rec = s.rec AND p.kind = 'P') ORDER BY s.rec, s.zone", 1, 0, 'P' },
 };
 
 static int run_steps(PGconn *db, const struct step *s, size_t n, const char *const *params,
-		     struct sbyt_err *e)
+		     const struct stager *st, struct sbyt_err *e)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].kind && !st->kinds[(unsigned char)s[i].kind])
+			continue;
 		if (db_exec(db, e, s[i].sql, s[i].np, s[i].np ? params + s[i].first : NULL))
 			return -1;
+	}
 	return 0;
 }
 
@@ -628,9 +635,11 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	snprintf(runid, sizeof(runid), "%" PRId64, o->run_id);
 	{
 		const char *params[6] = { chname, asof, lastday, factor, minkwh, months };
-		if (run_steps(db, steps, sizeof(steps) / sizeof(steps[0]), params, e))
+		if (run_steps(db, steps, sizeof(steps) / sizeof(steps[0]), params, &st, e))
 			goto fail;
 	}
+	if (db_exec(db, e, "ANALYZE stage", 0, NULL))
+		goto fail;
 	r = db_query(db, e, counts_sql, 0, NULL);
 	if (!r)
 		goto fail;
@@ -662,7 +671,7 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	}
 	{
 		const char *params[3] = { fileid, chname, o->run_id ? runid : NULL };
-		if (run_steps(db, inserts, sizeof(inserts) / sizeof(inserts[0]), params, e))
+		if (run_steps(db, inserts, sizeof(inserts) / sizeof(inserts[0]), params, &st, e))
 			goto fail;
 	}
 
