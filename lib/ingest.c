@@ -638,8 +638,6 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 		if (run_steps(db, steps, sizeof(steps) / sizeof(steps[0]), params, &st, e))
 			goto fail;
 	}
-	if (db_exec(db, e, "ANALYZE stage", 0, NULL))
-		goto fail;
 	r = db_query(db, e, counts_sql, 0, NULL);
 	if (!r)
 		goto fail;

@@ -4,7 +4,8 @@
 # data loaded): time `sbyt ingest` of every file under WORK/inbox/*/ (as
 # written by build/tools/gen), then, in the same run, psql \copy of the same
 # rows (the payments, readings and deliveries it loaded, exported first, not
-# timed) into comparable tables without indexes.  Prints
+# timed) into comparable tables (the same columns, defaults, checks and
+# indexes; no foreign keys).  Prints
 #   bench: stage=ingest n=N seconds=S floor_seconds=F ratio=R rss_mb=M
 # where N is the record lines read, ratio = F / S and rss_mb the peak
 # resident memory of the sbyt process (/usr/bin/time).
@@ -36,8 +37,9 @@ psql -Xq -c "\\copy (SELECT * FROM payment) TO '$work/floor.payment'"
 psql -Xq -c "\\copy (SELECT * FROM reading) TO '$work/floor.reading'"
 psql -Xq -c "\\copy (SELECT * FROM delivery) TO '$work/floor.delivery'"
 psql -Xq -c "DROP TABLE IF EXISTS f_payment, f_reading, f_delivery;
-	CREATE TABLE f_payment (LIKE payment); CREATE TABLE f_reading (LIKE reading);
-	CREATE TABLE f_delivery (LIKE delivery)"
+	CREATE TABLE f_payment (LIKE payment INCLUDING ALL);
+	CREATE TABLE f_reading (LIKE reading INCLUDING ALL);
+	CREATE TABLE f_delivery (LIKE delivery INCLUDING ALL)"
 start=$(date +%s.%N)
 psql -Xq -c "\\copy f_payment FROM '$work/floor.payment'"
 psql -Xq -c "\\copy f_reading FROM '$work/floor.reading'"
