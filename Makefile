@@ -121,6 +121,11 @@ demo: deps
 	$(Q)sh tools/pg.sh start
 	$(Q)sh tools/demo.sh $(BUILD)
 
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tools/pg.sh start
+	$(Q)sh tools/bench.sh $(BUILD)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)
 	install -m 0755 $(SBYT) $(DESTDIR)$(BINDIR)/sbyt

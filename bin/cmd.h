@@ -79,5 +79,19 @@ int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opt
 		    struct ingest_totals *t, struct ingest_result *res);
 /* The total line `sbyt CMD: files=N read=...`. */
 void ingest_totals_print(const char *cmd, const struct ingest_totals *t);
+int cmd_calendar(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_limit(int argc, char **argv, struct sbyt_ctx *ctx);
+
+struct calendar;
+/* Load ctx->rules_dir/calendar, printing its faults on stderr; NULL with
+ * ctx->err set (ERR_CONFIG) when invalid.  bin/cmd_calendar.c. */
+struct calendar *cmd_load_calendar(struct sbyt_ctx *ctx);
+int cmd_debt(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_report(int argc, char **argv, struct sbyt_ctx *ctx);
+
+struct penalty_rules;
+/* Load the penalty rules of ctx->rules_dir, printing every fault; 0, or -1
+ * with ctx->err set (ERR_CONFIG).  Release with penalty_rules_release. */
+int cmd_penalty_rules(struct sbyt_ctx *ctx, struct penalty_rules *r);
 
 #endif

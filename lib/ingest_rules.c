@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rulesxml.h"
+#include "tariff.h"
 
 static int int_attr(xmlNodePtr n, const char *name, int *out)
 {
@@ -31,18 +32,22 @@ int ingest_rules_load(const char *rules_dir, struct ingest_rules *r, struct faul
 	doc = rulesxml_read(path, xsd, f);
 	if (doc) {
 		xmlNodePtr root = xmlDocGetRootElement(doc);
-		xmlNodePtr w = rulesxml_child(root, "ReadingWindow");
 		xmlNodePtr s = rulesxml_child(root, "Suspicious");
 
-		int_attr(w, "firstDay", &r->first_day);
-		int_attr(w, "lastDay", &r->last_day);
 		int_attr(s, "factor", &r->factor);
 		int_attr(s, "minKwh", &r->min_kwh);
 		int_attr(s, "months", &r->months);
-		if (r->first_day > r->last_day)
-			faults_add(f, path, rulesxml_line(w), "readings window: firstDay %d is after lastDay %d",
-				   r->first_day, r->last_day);
 		xmlFreeDoc(doc);
+	}
+	/* The readings window is billing's (rules/billing.xml). */
+	{
+		struct tariff_rules *t = NULL;
+		if (tariff_rules_load(rules_dir, &t, f) == 0) {
+			const struct billing_rules *b = tariff_billing(t);
+			r->first_day = b->window_first;
+			r->last_day = b->window_last;
+		}
+		tariff_rules_free(t);
 	}
 	r->sms = sms_rules_load(rules_dir, f);
 	if (f->count > before) {
@@ -60,12 +65,17 @@ void ingest_rules_release(struct ingest_rules *r)
 
 int ingest_rules_check(const char *rules_dir, struct faults *f)
 {
-	struct ingest_rules r;
+	char path[4096], xsd[4096];
+	int before = f->count;
+	xmlDocPtr doc;
 
-	if (ingest_rules_load(rules_dir, &r, f))
-		return -1;
-	ingest_rules_release(&r);
-	return 0;
+	/* billing.xml has its own check (tariff_rules_check). */
+	snprintf(path, sizeof(path), "%s/ingest.xml", rules_dir);
+	snprintf(xsd, sizeof(xsd), "%s/schema/ingest.xsd", rules_dir);
+	doc = rulesxml_read(path, xsd, f);
+	xmlFreeDoc(doc);
+	sms_rules_check(rules_dir, f);
+	return f->count > before ? -1 : 0;
 }
 
 speriod ingest_window_period(const struct ingest_rules *r, sdate d)

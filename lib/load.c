@@ -8,6 +8,7 @@
 #include "csv.h"
 #include "date.h"
 #include "db.h"
+#include "log.h"
 
 /* ---- field checks: each returns NULL when good, else the reason ---- */
 
@@ -266,8 +267,11 @@ static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, struct
 		BAD(chk_oneof(F(6), cats, "category of an individual"));
 	else if (L(6))
 		BAD(chk_code(F(6), L(6), "category"));
-	BAD(chk_int(F(7), L(7), 0, 99, "residents", NULL));
-	BAD(chk_int(F(8), L(8), 0, 99, "rooms", NULL));
+	/* A legal entity may leave residents and rooms empty (stored as 0). */
+	if (!legal || L(7))
+		BAD(chk_int(F(7), L(7), 0, 99, "residents", NULL));
+	if (!legal || L(8))
+		BAD(chk_int(F(8), L(8), 0, 99, "rooms", NULL));
 	BAD(chk_list(F(9), L(9), phone_ok, 0, "phone (+7 and 10 digits, ',' between)",
 		     phones, sizeof(phones)));
 	if (L(10) && !email_ok(F(10), L(10)))
@@ -283,7 +287,7 @@ static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, struct
 	if (copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 8; i++)
-		if (copy_field(cp, F(i), L(i), e))
+		if ((i >= 7 && !L(i)) ? copy_str(cp, "0", e) : copy_field(cp, F(i), L(i), e))
 			return -1;
 	if (copy_str(cp, phones, e) ||
 	    (L(10) ? copy_field(cp, F(10), L(10), e) : copy_null(cp, e)) ||
@@ -544,6 +548,7 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 	const struct kind *k = &kinds[kind];
 	struct csv c;
 	struct copy cp;
+	struct progress pg;
 	int before = f->count, rc;
 	PGresult *res;
 
@@ -566,10 +571,12 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 	if (db_begin(db, e) || db_exec(db, e, k->stage, 0, NULL) ||
 	    copy_begin(&cp, db, "COPY stage FROM STDIN", e))
 		goto fail_db;
+	progress_start(&pg, k->name, 0);
 	while ((rc = csv_next(&c, e)) == 1) {
 		if (csv_blank(&c))
 			continue;
 		r->read++;
+		progress_add(&pg, 1);
 		if (c.bad) {
 			faults_add(f, path, c.line, "%s", c.bad);
 			continue;
@@ -589,6 +596,7 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 		goto fail_csv;
 	}
 	csv_close(&c);
+	progress_end(&pg);
 	if (copy_end(&cp, e) || file_checks(db, k, path, f, e))
 		goto fail_db;
 	if (f->count > before) {

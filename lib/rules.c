@@ -2,7 +2,11 @@
 #include "rules.h"
 #include "ingest_rules.h"
 
+#include "calendar.h"
+#include "deadline.h"
 #include "penalty.h"
+#include "report_control.h"
+#include "tariff.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -70,8 +74,12 @@ static const struct {
 	const char *what;
 	int (*check)(const char *dir, struct faults *f);
 } checks[] = {
+	{ "production calendars (calendar/ru-YYYY.xml)", calendar_rules_check },
+	{ "limitation procedures and delivery allowances (limitation.xml)", limitation_rules_check },
 	{ "key rates and penalties (keyrate.xml, penalty.xml)", penalty_rules_check },
 	{ "readings window and SMS patterns (ingest.xml, sms.xml)", ingest_rules_check },
+	{ "tariffs, norms, VAT, prices, billing cycle, supplier", tariff_rules_check },
+	{ "control readings plan (control.xml)", control_rules_check },
 	{ NULL, NULL },
 };
 
