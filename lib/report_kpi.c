@@ -202,7 +202,8 @@ static int read_calls(const char *path, speriod p, struct kpi_card *k, struct fa
 		ev[nev++] = (struct event){ abandoned ? end : a, -1 };
 	}
 	csv_close(&c);
-	qsort(ev, nev, sizeof(*ev), event_cmp);
+	if (nev > 1)
+		qsort(ev, nev, sizeof(*ev), event_cmp);
 	int64_t now = 0;
 	for (size_t i = 0; i < nev; i++) {
 		now += ev[i].delta;
