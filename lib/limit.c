@@ -133,10 +133,11 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 	int dated = ni >= 0 && p->notice[ni].dated;
 	struct deadline_plan plan;
 	struct lim_notice *n;
-
-	memset(&plan, 0, sizeof(plan));
 	char deriv[LIM_DERIV] = "", line[LIM_DERIV], b[DATE_BUF], b2[DATE_BUF], rule[LIMIT_RULE];
 	char m1[32], m2[32];
+	sdate planned_undated = DATE_NONE;
+
+	memset(&plan, 0, sizeof(plan));
 
 	if (c->nnotices >= LIM_MAX_NOTICES - 1)
 		return err_set(e, ERR_INTERNAL, "too many notices in case %d of account %lld", c->no,
@@ -149,7 +150,25 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 			 date_format(env->day, b), plan.allowance, channel,
 			 date_format(plan.deemed, b2), line);
 	} else {
-		snprintf(deriv, sizeof(deriv), "issued %s via %s", date_format(env->day, b), channel);
+		/* an undated notice (the household warning) names the date its first
+		 * step would have if delivered when deemed: for the addressee only;
+		 * the case counts from the confirmed delivery (SPEC 9.2 rule 6) */
+		const struct limit_channel *ch = limit_channel_find(env->rules, channel);
+		sdate deemed = env->day + (ch ? ch->days : 0);
+
+		planned_undated = DATE_NONE;
+		for (int i = 0; i < p->nsteps; i++)
+			if (p->step[i].notice == ni && p->step[i].action) {
+				struct derivation d;
+
+				if (deadline_step(env->cal, &p->step[i], deemed, p->step[i].days, &d, e))
+					return -1;
+				planned_undated = d.date;
+				break;
+			}
+		snprintf(deriv, sizeof(deriv), "issued %s via %s (%d days: deemed delivery %s)",
+			 date_format(env->day, b), channel, ch ? ch->days : 0,
+			 date_format(deemed, b2));
 	}
 	n = &c->notice[c->nnotices++];
 	memset(n, 0, sizeof(*n));
@@ -157,7 +176,7 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 	snprintf(n->step, sizeof(n->step), "%s", step);
 	snprintf(n->channel, sizeof(n->channel), "%s", channel);
 	n->issued = env->day;
-	n->planned = dated ? plan.d.date : DATE_NONE;
+	n->planned = dated ? plan.d.date : planned_undated;
 	n->delivered = n->failed_on = DATE_NONE;
 	n->snap_as_of = c->snap_as_of;
 	n->stated = c->stated;

@@ -103,6 +103,8 @@ test_expect_success 'the same day again creates nothing new' '
 		cmp a.xml b.xml || return 1;
 	done
 '
+# The warning names the partial date it leads to if delivered when deemed:
+# 10-01 + 7 = 10-08, + 20 = Wed 10-28, window ends 10-28: partial Thu 10-29.
 test_expect_success 'the post package: XML with the debt and a mailing list' '
 	zipxml 2026-10-01 01 notices-post notices.xml > post.xml &&
 	xmllint --noout post.xml &&
@@ -110,6 +112,7 @@ test_expect_success 'the post package: XML with the debt and a mailing list' '
 	test "$(xmllint --xpath "string($N/@step)" post.xml)" = warning &&
 	test "$(xmllint --xpath "string($N/@issued)" post.xml)" = 2026-10-01 &&
 	test "$(xmllint --xpath "string($N/@id)" post.xml)" = N7201000001-1-1 &&
+	test "$(xmllint --xpath "string($N/@planned)" post.xml)" = 2026-10-29 &&
 	test "$(xmllint --xpath "string($N/*[local-name()=\"Debt\"]/@overdue)" post.xml)" = 3000.00 &&
 	test "$(xmllint --xpath "string($N/*[local-name()=\"Debt\"]/@threshold)" post.xml)" = 1282.56 &&
 	test "$(xmllint --xpath "string($N/*[local-name()=\"Debt\"]/@periods)" post.xml)" = 2 &&
