@@ -108,6 +108,8 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 	struct job j;
 	char version[SHA256_HEX], b[DATE_BUF];
 	int64_t deliveries = 0, selected = 0, after = 0, notices = 0, requests = 0, cancelled = 0;
+	int64_t pending = 0;
+	char pending_msg[256] = "";
 	int c, rc = EX_DONE, working;
 
 	optind = 0;
@@ -160,6 +162,8 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 				notices += acc[i].new_notices;
 				requests += acc[i].new_requests;
 				cancelled += acc[i].new_cancelled;
+				if (acc[i].cal_pending && !pending++)
+					snprintf(pending_msg, sizeof(pending_msg), "%s", acc[i].cal_msg);
 			}
 			if (limit_store(ctx->db, ctx->as_of, acc, (size_t)n, &ctx->err))
 				goto fail_tx;
@@ -177,10 +181,14 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "requests", requests);
 	job_count(&j, "cancelled", cancelled);
 	job_count(&j, "packages", oc.packages);
+	job_count(&j, "pending_calendar", pending);
+	if (pending)
+		log_warn("%" PRId64 " accounts have steps waiting for a calendar year: %s", pending,
+			 pending_msg);
 	log_summary("limit run", "as_of=%s notices=%" PRId64 " requests=%" PRId64
 		    " cancelled=%" PRId64 " deliveries=%" PRId64 " working=%d accounts=%" PRId64
-		    " packages=%" PRId64, date_format(ctx->as_of, b), notices, requests, cancelled,
-		    deliveries, working, selected, oc.packages);
+		    " packages=%" PRId64 " pending_calendar=%" PRId64, date_format(ctx->as_of, b),
+		    notices, requests, cancelled, deliveries, working, selected, oc.packages, pending);
 	free(acc);
 	setup_free(&s);
 	return cmd_job_end(ctx, &j, rc);

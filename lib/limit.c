@@ -8,6 +8,8 @@
 
 #include "tariff.h"
 
+static int missing_year(const struct sbyt_err *e);
+
 #define ALIVE(c) (!strcmp((c)->status, "open") || !strcmp((c)->status, "escalated"))
 
 static void event(struct limit_account *a, const struct lim_case *c, const char *step,
@@ -354,14 +356,33 @@ static int compute(const struct limit_env *env, struct limit_account *a, struct 
 	return deadline_compute(env->cal, &in, res, e);
 }
 
-static int on_delivered(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
-			const struct limit_procedure *p, struct lim_notice *n, struct sbyt_err *e)
+/* The steps that follow the delivered notice n, computed from the
+ * confirmed deliveries: added when missing, and the first action anchored
+ * on n fixed (its request sent).  Steps whose date needs a calendar year
+ * that is not loaded are left out (a->cal_pending, a->cal_msg) and come on
+ * a later day once it is.  Idempotent: returns the number of changes, or -1. */
+static int ensure_steps(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
+			const struct limit_procedure *p, const struct lim_notice *n,
+			struct sbyt_err *e)
 {
 	struct deadline_result res;
+	struct limit_procedure cut = *p;
 	char line[LIM_DERIV];
+	int changes = 0;
 
-	if (compute(env, a, c, p, &res, e))
-		return -1;
+	for (;;) {
+		if (!compute(env, a, c, &cut, &res, e))
+			break;
+		if (!missing_year(e) || cut.nsteps <= 1)
+			return -1;
+		/* a missing calendar year: keep the steps before it */
+		if (!a->cal_pending)
+			snprintf(a->cal_msg, sizeof(a->cal_msg), "%s", e->msg);
+		a->cal_pending = 1;
+		cut.nsteps--;
+		if (cut.stated >= cut.nsteps)
+			cut.stated = -1;
+	}
 	for (int i = 0; i < res.nsteps; i++) {
 		const struct derivation *d = &res.step[i];
 		const struct limit_step *st = d->step;
@@ -376,22 +397,51 @@ static int on_delivered(const struct limit_env *env, struct limit_account *a, st
 			continue;
 		deadline_explain(p, d, line, sizeof(line));
 		if (!strcmp(st->name, "full_notice_from")) {
-			if (!find_step(c, "full_notice"))
+			if (!find_step(c, "full_notice")) {
 				add_step(c, "full_notice", "planned", d->date, st->rule, line);
+				changes++;
+			}
 			continue;
 		}
 		s = find_step(c, st->name);
-		if (!s || strcmp(s->state, "planned"))
+		if (s && strcmp(s->state, "planned"))
+			continue;           /* fixed already */
+		if (!s) {
 			s = add_step(c, st->name, "planned", d->date, st->rule, line);
-		if (!s)
-			continue;
-		s->date = d->date;
-		snprintf(s->deriv, sizeof(s->deriv), "%s", line);
+			if (!s)
+				continue;
+			changes++;
+		}
+		if (s->date != d->date || strcmp(s->deriv, line)) {
+			s->date = d->date;
+			snprintf(s->deriv, sizeof(s->deriv), "%s", line);
+			changes++;
+		}
 		/* the first action after the notice is fixed now */
-		if (st->notice >= 0)
+		if (st->notice >= 0) {
 			schedule(a, c, s, env->day);
+			changes++;
+		}
 	}
-	return 0;
+	if (changes)
+		a->changed = 1;
+	return changes;
+}
+
+/* The last valid, delivered notice of kind `step` whose step is done. */
+static const struct lim_notice *last_delivered(struct lim_case *c, const char *step)
+{
+	for (int i = c->nsteps - 1; i >= 0; i--) {
+		const struct lim_step *s = &c->step[i];
+
+		if (s->notice_id[0] && !strcmp(s->name, step) && !strcmp(s->state, "done")) {
+			const struct lim_notice *n = find_notice(c, s->notice_id);
+
+			if (n && !n->void_)
+				return n;
+		}
+	}
+	return NULL;
 }
 
 /* One change to case c on env->day: returns 1 when something changed, 0
@@ -465,7 +515,7 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 			event(a, c, n->step, "delivered", s->rule, "", "notice %s delivered %s%s%s",
 			      n->id, date_format(n->delivered, b), n->evidence[0] ? ": " : "",
 			      n->evidence);
-			return on_delivered(env, a, c, p, n, e) ? -1 : 1;
+			return ensure_steps(env, a, c, p, n, e) < 0 ? -1 : 1;
 		}
 		if (n->failed_on != DATE_NONE && n->failed_on <= env->day) {
 			n->void_ = 1;
@@ -475,6 +525,15 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 			      n->channel, date_format(n->failed_on, b));
 			return issue(env, a, c, n->step, "post", n->id, NULL, e) ? -1 : 1;
 		}
+	}
+
+	/* steps left out on an earlier day (a calendar year was missing) */
+	for (int k = 0; k < p->nnotices; k++) {
+		const struct lim_notice *n = last_delivered(c, p->notice[k].name);
+		int r;
+
+		if (n && (r = ensure_steps(env, a, c, p, n, e)) != 0)
+			return r < 0 ? -1 : 1;
 	}
 
 	/* actions that fall due */
@@ -594,28 +653,93 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 	return 1;
 }
 
+/* Is e the missing-calendar-year error of calendar.h? */
+static int missing_year(const struct sbyt_err *e)
+{
+	return e->kind == ERR_CONFIG && strstr(e->msg, "no production calendar for ");
+}
+
+/* What limit_advance() restores when a step needs a missing calendar year. */
+struct saved {
+	int ncases, nevents, new_notices, new_requests, new_cancelled, changed;
+};
+
+static void save(const struct limit_account *a, struct saved *sv)
+{
+	sv->ncases = a->ncases;
+	sv->nevents = a->nevents;
+	sv->new_notices = a->new_notices;
+	sv->new_requests = a->new_requests;
+	sv->new_cancelled = a->new_cancelled;
+	sv->changed = a->changed;
+}
+
+static void restore(struct limit_account *a, const struct saved *sv, struct sbyt_err *e)
+{
+	a->ncases = sv->ncases;
+	a->nevents = sv->nevents;
+	a->new_notices = sv->new_notices;
+	a->new_requests = sv->new_requests;
+	a->new_cancelled = sv->new_cancelled;
+	a->changed = sv->changed;
+	if (!a->cal_pending)
+		snprintf(a->cal_msg, sizeof(a->cal_msg), "%s", e->msg);
+	a->cal_pending = 1;
+	err_clear(e);
+}
+
 int limit_advance(const struct limit_env *env, struct limit_account *a, struct sbyt_err *e)
 {
+	struct lim_case *copy = malloc(sizeof(*copy));
+
+	if (!copy)
+		return err_set(e, ERR_INTERNAL, "out of memory");
 	for (int round = 0; round < 2; round++) {
 		for (int i = 0; i < a->ncases; i++) {
 			int guard = 0, r;
+			struct saved sv;
 
-			while ((r = advance_case(env, a, &a->cases[i], e)) > 0)
-				if (++guard > 32)
+			for (;;) {
+				*copy = a->cases[i];
+				save(a, &sv);
+				r = advance_case(env, a, &a->cases[i], e);
+				if (r <= 0)
+					break;
+				if (++guard > 32) {
+					free(copy);
 					return err_set(e, ERR_INTERNAL, "case %d of account %lld does "
 						       "not settle", a->cases[i].no, (long long)a->id);
-			if (r < 0)
+				}
+			}
+			if (r < 0 && missing_year(e)) {
+				/* this change needs a calendar year not loaded: undo it,
+				 * keep the earlier ones, try again another day */
+				a->cases[i] = *copy;
+				restore(a, &sv, e);
+			} else if (r < 0) {
+				free(copy);
 				return -1;
+			}
 		}
 		if (round == 0) {
-			int r = trigger(env, a, e);
+			struct saved sv;
+			int r;
 
-			if (r < 0)
+			save(a, &sv);
+			r = trigger(env, a, e);
+			if (r < 0 && missing_year(e)) {
+				restore(a, &sv, e);
+				r = 0;
+			}
+			if (r < 0) {
+				free(copy);
 				return -1;
+			}
 			if (r == 0)
 				break;
 		}
 	}
+	free(copy);
 	return 0;
 }
 

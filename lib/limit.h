@@ -141,6 +141,8 @@ struct limit_account {
 	int events_before;        /* events already stored for the day */
 	struct lim_event event[LIM_MAX_EVENTS];
 	int changed;
+	int cal_pending;          /* a step waits for a calendar year not loaded */
+	char cal_msg[256];
 	/* counts of this day's new rows */
 	int new_notices, new_requests, new_cancelled;
 };
@@ -153,9 +155,12 @@ struct limit_env {
 };
 
 /* Apply `day` to the account (env->day must be a working day): payments,
- * delivered notices, triggers, due steps.  Returns 0 (a->changed set when
- * anything changed), or -1 with e set (ERR_CONFIG: calendar year missing,
- * no tariff or norm for the account's category). */
+ * delivered notices, triggers, due steps.  A change whose date needs a
+ * calendar year that is not loaded is not made (never a guess): the account
+ * gets cal_pending and cal_msg naming the year, the other changes are kept,
+ * and a later day makes it once the year is added.  Returns 0 (a->changed
+ * set when anything changed), or -1 with e set (ERR_CONFIG: no tariff or
+ * norm for the account's category; ERR_INTERNAL). */
 int limit_advance(const struct limit_env *env, struct limit_account *a, struct sbyt_err *e);
 /* The household threshold of SPEC 9.1 on day: 2 monthly charges from the
  * norm.  Returns 0 with *out set, or -1 with e set. */

@@ -25,6 +25,7 @@ $H
 7201000006;01;individual;Попов Илья;г. Тюмень, ул. Мира, д. 13, кв. 6;625001;urban_gas;2;2;;;post;0;2019-06-01
 7201000007;01;individual;Волков Антон;г. Тюмень, ул. Мира, д. 15, кв. 7;625001;urban_gas;2;2;;;post;0;2019-06-01
 7201000008;01;individual;Орлова Вера;г. Тюмень, ул. Мира, д. 17, кв. 8;625001;urban_gas;1;2;;;post;0;2019-06-01
+7201000009;01;individual;Зайцев Глеб;г. Тюмень, ул. Мира, д. 19, кв. 9;625001;urban_gas;2;2;;;post;0;2019-06-01
 CSV
 sbyt -q load branches branches.csv && sbyt -q load accounts accounts.csv || exit 1
 
@@ -46,7 +47,8 @@ insert into debt_snapshot (account_id, as_of, principal, periods, penalty, oldes
  (7201000004, '2026-10-01', 250000, 2, 0, '2026-08-10'),
  (7201000005, '2026-10-01', 260000, 2, 0, '2026-08-10'),
  (7201000006, '2026-10-01', 270000, 2, 0, '2026-08-10'),
- (7201000007, '2026-10-01', 300000, 1, 0, '2026-09-10');
+ (7201000007, '2026-10-01', 300000, 1, 0, '2026-09-10'),
+ (7201000009, '2026-11-25', 300000, 2, 0, '2026-10-10');
 SQL
 
 # ..01 post, the whole way: warning issued Thu 10-01 (N7201000001-1-1),
@@ -68,6 +70,10 @@ SQL
 #   10-15): cancel request dated 10-15, case cancelled.
 # ..05 sms (operator's channel): gateway confirms Thu 10-01: partial Thu 10-22;
 #   operator cancels Mon 10-12 "рассрочка": cancel request 10-12.
+# ..09 post, in debt from the snapshot of Wed 11-25: warning 11-25, delivered
+#   Tue 12-01: partial 12-01 + 20 = Mon 12-21 -> Tue 12-22; full notice from
+#   12-01 + 40 = 2027-01-10 needs the 2027 calendar, which rules/ lacks: that
+#   step waits (never a guess), the run warns and goes on (exit 0).
 # ..06 inside the payment document: issued 10-01, deemed delivered 10-01 + 7 =
 #   Thu 10-08: partial 10-08 + 20 = Wed 10-28 -> Thu 10-29; the warning text
 #   waits in limit_doc_warning for docs.
@@ -77,7 +83,8 @@ insert into delivery (notice_id, status, at, evidence) values
  ('N7201000001-1-2', 'delivered', '2026-11-24', 'ШПИ 62500012345679'),
  ('N7201000003-1-1', 'delivered', '2026-10-07', 'ШПИ 62500012345680'),
  ('N7201000004-1-1', 'delivered', '2026-10-02', 'ЛКК: открыто'),
- ('N7201000005-1-1', 'delivered', '2026-10-01', 'SMS доставлено');
+ ('N7201000005-1-1', 'delivered', '2026-10-01', 'SMS доставлено'),
+ ('N7201000009-1-1', 'delivered', '2026-12-01', 'ШПИ 62500012345681');
 insert into payment (account_id, channel, source_id, paid_on, amount) values
  (7201000001, 'sberbank', 'p1', '2026-12-10', 300000),
  (7201000003, 'sberbank', 'p2', '2026-10-05', 200000),
@@ -211,6 +218,14 @@ test_expect_success '..06 payment document: partial from the deemed delivery' '
 	ex 7201000006 2026-12-31 &&
 	test "$(st 7201000006 "@name=\"warning\"" delivered)" = 2026-10-08 &&
 	test "$(st 7201000006 "@name=\"partial\"" date)" = 2026-10-29
+'
+test_expect_success '..09 a step in a year without a calendar waits, the rest goes on' '
+	ex 7201000009 2026-12-31 &&
+	test "$(st 7201000009 "@name=\"partial\"" date)" = 2026-12-22 &&
+	test "$(st 7201000009 "@name=\"partial\"" state)" = done &&
+	test "$(xmllint --xpath "count(//Step[@name=\"full_notice\"])" ex-7201000009.xml)" = 0 &&
+	grep -q "^sbyt limit run: as_of=2026-12-01 .* pending_calendar=1" walk.log &&
+	grep -q "no production calendar for 2027" walk.log
 '
 test_expect_success 'explain text shows the arithmetic, the snapshot and the calendar' '
 	sbyt limit explain 7201000001 --as-of 2026-12-31 > t.txt &&
