@@ -82,6 +82,19 @@ static int parse_account(const char *s, int64_t *id)
 	return 0;
 }
 
+/* Close the run record, then release the job lock at once: a session lock
+ * left to the server's clean-up after exit can still be held when cron (or
+ * a test) starts the next run, which would then exit 75. */
+static int job_done(struct sbyt_ctx *ctx, struct job *j, int rc)
+{
+	struct sbyt_err e;
+
+	rc = cmd_job_end(ctx, j, rc);
+	if (ctx->db && PQstatus(ctx->db) == CONNECTION_OK)
+		db_exec(ctx->db, &e, "SELECT pg_advisory_unlock_all()", 0, NULL);
+	return rc;
+}
+
 int limit_run(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx);
@@ -109,6 +122,7 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 	char version[SHA256_HEX], b[DATE_BUF];
 	int64_t deliveries = 0, selected = 0, after = 0, notices = 0, requests = 0, cancelled = 0;
 	int64_t pending = 0;
+	double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
 	char pending_msg[256] = "";
 	int c, rc = EX_DONE, working;
 
@@ -139,11 +153,12 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 		setup_free(&s);
 		return cmd_fail(ctx);
 	}
-	acc = malloc(sizeof(*acc) * BATCH);
+	acc = calloc(BATCH, sizeof(*acc));
 	if (!acc) {
 		err_set(&ctx->err, ERR_INTERNAL, "out of memory");
 		goto fail;
 	}
+	t0 = log_now();
 	if (db_begin(ctx->db, &ctx->err))
 		goto fail;
 	deliveries = limit_record_deliveries(ctx->db, ctx->as_of, &ctx->err);
@@ -152,10 +167,12 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (working) {
 		int n;
 
+		t1 = log_now();
 		selected = limit_select(ctx->db, ctx->as_of, 0, &ctx->err);
 		if (selected < 0)
 			goto fail_tx;
-		while ((n = limit_load(ctx->db, ctx->as_of, &after, acc, BATCH, &ctx->err)) > 0) {
+		t2 = log_now();
+		while ((n = limit_load(ctx->db, ctx->as_of, &after, acc, BATCH, 0, &ctx->err)) > 0) {
 			for (int i = 0; i < n; i++) {
 				if (limit_advance(&s.env, &acc[i], &ctx->err))
 					goto fail_tx;
@@ -173,8 +190,11 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 	}
 	if (db_commit(ctx->db, &ctx->err))
 		goto fail;
+	t3 = log_now();
 	if (limit_write_day(ctx->db, ctx->as_of, ctx->out_dir, &j, version, &oc, &ctx->err))
 		goto fail;
+	log_verbose("stage deliveries %.3f s, select %.3f s, cases %.3f s, packages %.3f s",
+		    (t1 ? t1 : t3) - t0, t1 ? t2 - t1 : 0.0, t1 ? t3 - t2 : 0.0, log_now() - t3);
 	job_count(&j, "deliveries", deliveries);
 	job_count(&j, "accounts", selected);
 	job_count(&j, "notices", notices);
@@ -185,19 +205,24 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (pending)
 		log_warn("%" PRId64 " accounts have steps waiting for a calendar year: %s", pending,
 			 pending_msg);
+	for (int i = 0; i < BATCH; i++)
+		limit_account_release(&acc[i]);
 	log_summary("limit run", "as_of=%s notices=%" PRId64 " requests=%" PRId64
 		    " cancelled=%" PRId64 " deliveries=%" PRId64 " working=%d accounts=%" PRId64
 		    " packages=%" PRId64 " pending_calendar=%" PRId64, date_format(ctx->as_of, b),
 		    notices, requests, cancelled, deliveries, working, selected, oc.packages, pending);
 	free(acc);
 	setup_free(&s);
-	return cmd_job_end(ctx, &j, rc);
+	return job_done(ctx, &j, rc);
 fail_tx:
 	db_rollback(ctx->db);
 fail:
+	if (acc)
+		for (int i = 0; i < BATCH; i++)
+			limit_account_release(&acc[i]);
 	free(acc);
 	setup_free(&s);
-	return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	return job_done(ctx, &j, cmd_fail(ctx));
 }
 
 /* ---- explain ---------------------------------------------------------- */
@@ -362,7 +387,7 @@ static int load_one(struct sbyt_ctx *ctx, int64_t id, struct limit_account *a)
 	if (db_begin(ctx->db, &ctx->err))
 		return -1;
 	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
-	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, &ctx->err)) < 0) {
+	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 1, &ctx->err)) < 0) {
 		db_rollback(ctx->db);
 		return -1;
 	}
@@ -409,7 +434,7 @@ int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx)
 							       : "too many arguments");
 	if (parse_account(argv[optind], &id))
 		return cmd_usage_error("limit", "invalid account '%s'", argv[optind]);
-	a = malloc(sizeof(*a));
+	a = calloc(1, sizeof(*a));
 	if (!a)
 		return EX_SOFTWARE_;
 	if (setup_load(ctx, &s, 0) || cmd_connect(ctx) || load_one(ctx, id, a)) {
@@ -420,6 +445,8 @@ int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx)
 	} else {
 		explain_text(a, &s, ctx->as_of);
 	}
+	if (a)
+		limit_account_release(a);
 	free(a);
 	setup_free(&s);
 	return rc;
@@ -470,11 +497,11 @@ int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
 		setup_free(&s);
 		return cmd_fail(ctx);
 	}
-	a = malloc(sizeof(*a));
+	a = calloc(1, sizeof(*a));
 	if (!a || db_begin(ctx->db, &ctx->err))
 		goto fail;
 	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
-	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, &ctx->err)) < 0)
+	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
 		goto fail_tx;
 	if (n == 0) {
 		err_set(&ctx->err, ERR_DATA, "unknown account '%" PRId64 "'", id);
@@ -493,15 +520,19 @@ int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "requests", a->new_requests);
 	log_summary("limit cancel", "account=%" PRId64 " cancelled=%d requests=%d", id, n,
 		    a->new_requests);
+	if (a)
+		limit_account_release(a);
 	free(a);
 	setup_free(&s);
-	return cmd_job_end(ctx, &j, EX_DONE);
+	return job_done(ctx, &j, EX_DONE);
 fail_tx:
 	db_rollback(ctx->db);
 fail:
+	if (a)
+		limit_account_release(a);
 	free(a);
 	setup_free(&s);
-	return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	return job_done(ctx, &j, cmd_fail(ctx));
 }
 
 int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
@@ -535,11 +566,11 @@ int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_usage_error("limit", "invalid account '%s'", argv[optind]);
 	if (cmd_job_begin(ctx, &j, "limit"))
 		return cmd_fail(ctx);
-	a = malloc(sizeof(*a));
+	a = calloc(1, sizeof(*a));
 	if (!a || db_begin(ctx->db, &ctx->err))
 		goto fail;
 	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
-	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, &ctx->err)) < 0)
+	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
 		goto fail_tx;
 	if (n == 0) {
 		err_set(&ctx->err, ERR_DATA, "unknown account '%" PRId64 "'", id);
@@ -550,8 +581,7 @@ int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
 		goto fail_tx;
 	}
 	for (int i = 0; i < a->ncases; i++)
-		if (!strcmp(a->cases[i].procedure, "refusal") &&
-		    (!strcmp(a->cases[i].status, "open") || !strcmp(a->cases[i].status, "closed"))) {
+		if (!strcmp(a->cases[i].procedure, "refusal")) {
 			err_set(&ctx->err, ERR_DATA, "account '%" PRId64 "' already has a refusal case",
 				id);
 			goto fail_tx;
@@ -564,19 +594,13 @@ int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
 		goto fail_tx;
 	}
 	{
-		struct lim_case *cs = &a->cases[a->ncases];
+		struct lim_case *cs = limit_case_add(a);
 		char b[DATE_BUF];
 
-		if (a->ncases >= LIM_MAX_CASES) {
-			err_set(&ctx->err, ERR_DATA, "too many cases for account '%" PRId64 "'", id);
+		if (!cs) {
+			err_set(&ctx->err, ERR_INTERNAL, "out of memory");
 			goto fail_tx;
 		}
-		memset(cs, 0, sizeof(*cs));
-		cs->no = 1;
-		for (int i = 0; i < a->ncases; i++)
-			if (a->cases[i].no >= cs->no)
-				cs->no = a->cases[i].no + 1;
-		a->ncases++;
 		strcpy(cs->procedure, "refusal");
 		strcpy(cs->status, "open");
 		cs->opened = ctx->as_of;
@@ -602,11 +626,15 @@ int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (limit_store(ctx->db, ctx->as_of, a, 1, &ctx->err) || db_commit(ctx->db, &ctx->err))
 		goto fail_tx;
 	log_summary("limit refuse", "account=%" PRId64 " opened=1", id);
+	if (a)
+		limit_account_release(a);
 	free(a);
-	return cmd_job_end(ctx, &j, EX_DONE);
+	return job_done(ctx, &j, EX_DONE);
 fail_tx:
 	db_rollback(ctx->db);
 fail:
+	if (a)
+		limit_account_release(a);
 	free(a);
-	return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	return job_done(ctx, &j, cmd_fail(ctx));
 }

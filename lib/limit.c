@@ -616,6 +616,9 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 		if (ALIVE(o) || a->snap_as_of <= o->ended || a->snap_as_of <= o->snap_as_of)
 			return 0;
 	}
+	/* a new case needs a snapshot taken after the previous one ended */
+	if (a->snap_as_of <= a->last_ended || a->snap_as_of <= a->last_snap)
+		return 0;
 	if (!strcmp(a->kind, "individual")) {
 		proc = "individual";
 		if (limit_household_threshold(env->tariff, a->category, a->rooms, a->residents,
@@ -629,11 +632,9 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 		if (threshold <= 0 || a->principal < threshold)
 			return 0;
 	}
-	if (a->ncases >= LIM_MAX_CASES)
-		return err_set(e, ERR_INTERNAL, "too many cases for account %lld", (long long)a->id);
-	c = &a->cases[a->ncases++];
-	memset(c, 0, sizeof(*c));
-	c->no = a->ncases;
+	c = limit_case_add(a);
+	if (!c)
+		return err_set(e, ERR_INTERNAL, "out of memory");
 	snprintf(c->procedure, sizeof(c->procedure), "%s", proc);
 	snprintf(c->status, sizeof(c->status), "open");
 	c->opened = env->day;
@@ -661,11 +662,13 @@ static int missing_year(const struct sbyt_err *e)
 
 /* What limit_advance() restores when a step needs a missing calendar year. */
 struct saved {
+	int max_case_no;
 	int ncases, nevents, new_notices, new_requests, new_cancelled, changed;
 };
 
 static void save(const struct limit_account *a, struct saved *sv)
 {
+	sv->max_case_no = a->max_case_no;
 	sv->ncases = a->ncases;
 	sv->nevents = a->nevents;
 	sv->new_notices = a->new_notices;
@@ -676,6 +679,7 @@ static void save(const struct limit_account *a, struct saved *sv)
 
 static void restore(struct limit_account *a, const struct saved *sv, struct sbyt_err *e)
 {
+	a->max_case_no = sv->max_case_no;
 	a->ncases = sv->ncases;
 	a->nevents = sv->nevents;
 	a->new_notices = sv->new_notices;
@@ -741,6 +745,36 @@ int limit_advance(const struct limit_env *env, struct limit_account *a, struct s
 	}
 	free(copy);
 	return 0;
+}
+
+struct lim_case *limit_case_add(struct limit_account *a)
+{
+	struct lim_case *c;
+
+	if (a->ncases == a->capcases) {
+		int cap = a->capcases ? a->capcases * 2 : 2;
+		struct lim_case *t = realloc(a->cases, sizeof(*t) * (size_t)cap);
+
+		if (!t)
+			return NULL;
+		a->cases = t;
+		a->capcases = cap;
+	}
+	for (int i = 0; i < a->ncases; i++)
+		if (a->cases[i].no > a->max_case_no)
+			a->max_case_no = a->cases[i].no;
+	c = &a->cases[a->ncases++];
+	memset(c, 0, sizeof(*c));
+	c->no = ++a->max_case_no;
+	c->ended = DATE_NONE;
+	return c;
+}
+
+void limit_account_release(struct limit_account *a)
+{
+	free(a->cases);
+	a->cases = NULL;
+	a->ncases = a->capcases = 0;
 }
 
 int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,

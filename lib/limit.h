@@ -108,7 +108,6 @@ struct lim_event {
 	char dates[LIM_DERIV];
 };
 
-#define LIM_MAX_CASES 8
 #define LIM_MAX_EVENTS 32
 
 struct limit_account {
@@ -127,8 +126,15 @@ struct limit_account {
 	money principal, penalty;
 	int periods;
 	money oblig1, oblig2;     /* -1 when unknown */
-	int ncases;
-	struct lim_case cases[LIM_MAX_CASES];
+	/* the cases loaded: the open and escalated ones for a run, all for
+	 * explain; malloc'd, see limit_account_release() */
+	int ncases, capcases;
+	struct lim_case *cases;
+	/* over all the account's cases, loaded or not (refusal cases aside for
+	 * the dates): the highest case number, when the last one ended and the
+	 * snapshot it was opened on */
+	int max_case_no;
+	sdate last_ended, last_snap;
 	/* payments up to the day since the oldest snapshot in use, by date */
 	int npay;
 	sdate pay_on[64];
@@ -166,6 +172,11 @@ int limit_advance(const struct limit_env *env, struct limit_account *a, struct s
  * norm.  Returns 0 with *out set, or -1 with e set. */
 int limit_household_threshold(const struct tariff_rules *t, const char *category, int rooms,
 			      int residents, sdate day, money *out, struct sbyt_err *e);
+/* A new zeroed case at the end of a->cases (numbered max_case_no + 1), or
+ * NULL when out of memory. */
+struct lim_case *limit_case_add(struct limit_account *a);
+/* Free a->cases; a stays usable (no cases). */
+void limit_account_release(struct limit_account *a);
 /* Cancel the open cases of a by the operator on `day` with reason.
  * Returns the number of cases cancelled, or -1 with e set. */
 int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
@@ -180,12 +191,14 @@ int64_t limit_record_deliveries(PGconn *db, sdate day, struct sbyt_err *e);
  * account_id `one` when one > 0.  Returns the number selected or -1 (e). */
 int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e);
 /* Load the next batch of selected accounts after account id *after (start
- * with 0) into a[0..max-1]; *after moves to the last one loaded.  Returns
- * the number loaded (0 at the end), or -1 with e set. */
+ * with 0) into a[0..max-1] (zeroed the first time: the cases of the previous
+ * batch are released); *after moves to the last one loaded.  all: every
+ * case (explain), else only the open and escalated ones.  Returns the
+ * number loaded (0 at the end), or -1 with e set. */
 int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
-	       struct sbyt_err *e);
-/* Write back every account with changed set (rows replaced, new events
- * appended).  Returns 0 or -1 with e set. */
+	       int all, struct sbyt_err *e);
+/* Write back every account with changed set (the rows of its loaded and
+ * new cases replaced, new events appended).  Returns 0 or -1 with e set. */
 int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n,
 		struct sbyt_err *e);
 

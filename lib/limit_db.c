@@ -99,7 +99,13 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
 		     "  s.as_of, s.principal, s.periods, s.penalty,"
 		     "  least(s.as_of, (SELECT min(snap_as_of) FROM limit_case k"
 		     "   WHERE k.account_id = a.account_id AND k.status IN ('open', 'escalated')))"
-		     "   AS pay_from"
+		     "   AS pay_from,"
+		     "  (SELECT max(case_no) FROM limit_case k WHERE k.account_id = a.account_id)"
+		     "   AS max_case_no,"
+		     "  (SELECT max(ended_on) FROM limit_case k WHERE k.account_id = a.account_id"
+		     "   AND k.procedure <> 'refusal') AS last_ended,"
+		     "  (SELECT max(snap_as_of) FROM limit_case k WHERE k.account_id = a.account_id"
+		     "   AND k.procedure <> 'refusal') AS last_snap"
 		     " FROM cand JOIN account a USING (account_id)"
 		     " LEFT JOIN snap s USING (account_id)"
 		     " LEFT JOIN reserve r USING (account_id)"
@@ -142,20 +148,23 @@ static struct lim_case *case_of(struct limit_account *a, int no)
 }
 
 int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
-	       struct sbyt_err *e)
+	       int all, struct sbyt_err *e)
 {
 	char b[DATE_BUF], ab[24], lb[24], mb[16];
 	const char *p[3] = { ab, mb, date_format(day, b) };
-	const char *q[3] = { ab, lb, date_format(day, b) };
+	const char *q[4] = { ab, lb, date_format(day, b), all ? "t" : "f" };
 	PGresult *r;
 	int n;
+
+	for (int i = 0; i < max; i++)
+		limit_account_release(&a[i]);
 
 	snprintf(ab, sizeof(ab), "%" PRId64, *after);
 	snprintf(mb, sizeof(mb), "%d", max);
 	r = db_query(db, e,
 		     "SELECT account_id, branch, kind, category, residents, rooms, channel,"
 		     " remote_metering, has_reserve, no_below, tech_kw, emergency_kw,"
-		     " as_of, principal, periods, penalty,"
+		     " as_of, principal, periods, penalty, max_case_no, last_ended, last_snap,"
 		     " (SELECT coalesce(max(n), 0) FROM limit_event v"
 		     "   WHERE v.account_id = c.account_id AND v.day = $3::date)"
 		     " FROM lim_cand c WHERE account_id > $1::bigint ORDER BY account_id LIMIT $2::int",
@@ -186,7 +195,10 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		x->principal = geti(r, i, 13);
 		x->periods = (int)geti(r, i, 14);
 		x->penalty = geti(r, i, 15);
-		x->events_before = (int)geti(r, i, 16);
+		x->max_case_no = (int)geti(r, i, 16);
+		x->last_ended = getd(r, i, 17);
+		x->last_snap = getd(r, i, 18);
+		x->events_before = (int)geti(r, i, 19);
 		x->oblig1 = x->oblig2 = -1;
 	}
 	PQclear(r);
@@ -195,11 +207,16 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	snprintf(lb, sizeof(lb), "%" PRId64, a[n - 1].id);
 #define RANGE " account_id > $1::bigint AND account_id <= $2::bigint" \
 	      " AND account_id IN (SELECT account_id FROM lim_cand)"
+	/* the cases loaded: open and escalated ones, or all ($4) */
+#define CASES " AND (account_id, case_no) IN (SELECT account_id, case_no FROM limit_case" \
+	      " WHERE account_id > $1::bigint AND account_id <= $2::bigint" \
+	      " AND (status IN ('open', 'escalated') OR $4::boolean))"
 
 	/* obligations of legal accounts: the latest periods wholly due */
 	r = db_query(db, e,
 		     "SELECT account_id, sum(amount), max(due) FROM obligation WHERE" RANGE
-		     " GROUP BY account_id, period ORDER BY account_id, period DESC", 2, q);
+		     " AND $3::date IS NOT NULL AND $4::boolean IS NOT NULL"
+		     " GROUP BY account_id, period ORDER BY account_id, period DESC", 4, q);
 	if (!r)
 		return -1;
 	{
@@ -228,17 +245,22 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	r = db_query(db, e,
 		     "SELECT account_id, case_no, procedure, status, opened_on, snap_as_of,"
 		     " stated_debt, periods, penalty, threshold, ended_on, reason"
-		     " FROM limit_case WHERE" RANGE " ORDER BY account_id, case_no", 2, q);
+		     " FROM limit_case WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+		     " ORDER BY account_id, case_no", 4, q);
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct limit_account *x = by_id(a, n, geti(r, i, 0));
 		struct lim_case *c;
 
-		if (!x || x->ncases >= LIM_MAX_CASES)
+		if (!x)
 			continue;
-		c = &x->cases[x->ncases++];
-		memset(c, 0, sizeof(*c));
+		c = limit_case_add(x);
+		if (!c) {
+			PQclear(r);
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		}
+		x->max_case_no--;       /* limit_case_add() numbered it: take the stored one */
 		c->no = (int)geti(r, i, 1);
 		gets_(r, i, 2, c->procedure, sizeof(c->procedure));
 		gets_(r, i, 3, c->status, sizeof(c->status));
@@ -255,8 +277,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 
 	r = db_query(db, e,
 		     "SELECT account_id, case_no, name, state, date, rule, derivation,"
-		     " notice_id, request_id FROM limit_step WHERE" RANGE
-		     " ORDER BY account_id, case_no, seq", 2, q);
+		     " notice_id, request_id FROM limit_step WHERE" RANGE CASES
+		     " AND $3::date IS NOT NULL ORDER BY account_id, case_no, seq", 4, q);
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -280,8 +302,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	r = db_query(db, e,
 		     "SELECT account_id, case_no, notice_id, step, channel, issued, planned,"
 		     " stated_debt, periods, threshold, snap_as_of, delivered, failed_on, evidence,"
-		     " void, replaces FROM limit_notice WHERE" RANGE
-		     " ORDER BY account_id, case_no, issued, length(notice_id), notice_id", 2, q);
+		     " void, replaces FROM limit_notice WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+		     " ORDER BY account_id, case_no, issued, length(notice_id), notice_id", 4, q);
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -312,8 +334,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 
 	r = db_query(db, e,
 		     "SELECT account_id, case_no, request_id, action, date, level_kw::text, issued"
-		     " FROM limit_request WHERE" RANGE
-		     " ORDER BY account_id, case_no, length(request_id), request_id", 2, q);
+		     " FROM limit_request WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+		     " ORDER BY account_id, case_no, length(request_id), request_id", 4, q);
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -339,7 +361,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		     " JOIN lim_cand c USING (account_id)"
 		     " WHERE p.account_id > $1::bigint AND p.account_id <= $2::bigint"
 		     " AND p.paid_on <= $3::date AND p.paid_on > c.pay_from"
-		     " ORDER BY p.account_id, p.paid_on, p.payment_id", 3, q);
+		     " AND $4::boolean IS NOT NULL"
+		     " ORDER BY p.account_id, p.paid_on, p.payment_id", 4, q);
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -360,7 +383,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		     "SELECT account_id, notice_id, status <> 'failed', at, evidence FROM"
 		     " (SELECT substr(split_part(notice_id, '-', 1), 2)::bigint AS account_id, *"
 		     "  FROM delivery WHERE notice_id ~ '^N[0-9]{1,18}-[0-9]{1,9}-[0-9]{1,9}$'"
-		     "  AND at <= $3::date) d WHERE" RANGE " ORDER BY account_id, at, notice_id", 3, q);
+		     "  AND at <= $3::date) d WHERE" RANGE " AND $4::boolean IS NOT NULL"
+		     " ORDER BY account_id, at, notice_id", 4, q);
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -376,6 +400,7 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	}
 	PQclear(r);
 #undef RANGE
+#undef CASES
 	*after = a[n - 1].id;
 	return n;
 }
@@ -392,49 +417,71 @@ static int copy_opt(struct copy *c, const char *s, struct sbyt_err *e)
 	return s[0] ? copy_str(c, s, e) : copy_null(c, e);
 }
 
+/* Append "v" to the growing array text *buf ("{1,2,3}" form). */
+static int append_num(char **buf, size_t *len, size_t *cap, int64_t v, struct sbyt_err *e)
+{
+	if (*len + 24 > *cap) {
+		size_t ncap = *cap * 2 + 64;
+		char *t = realloc(*buf, ncap);
+
+		if (!t)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		*buf = t;
+		*cap = ncap;
+	}
+	*len += (size_t)snprintf(*buf + *len, *cap - *len, "%s%" PRId64, *len > 1 ? "," : "", v);
+	return 0;
+}
+
 int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct sbyt_err *e)
 {
-	char *ids;
-	size_t len = 0, cap = 16;
+	char *ids = malloc(64), *nos = malloc(64);
+	size_t il = 1, ic = 64, nl = 1, nc = 64;
 	int any = 0;
 	struct copy c;
-	const char *p[1];
+	const char *p[2];
 
-	ids = malloc(cap);
-	if (!ids)
+	if (!ids || !nos) {
+		free(ids);
+		free(nos);
 		return err_set(e, ERR_INTERNAL, "out of memory");
-	ids[len++] = '{';
+	}
+	ids[0] = nos[0] = '{';
 	for (size_t i = 0; i < n; i++) {
 		if (!a[i].changed)
 			continue;
-		if (len + 24 > cap) {
-			char *t = realloc(ids, cap * 2 + 24);
-
-			if (!t) {
-				free(ids);
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			}
-			ids = t;
-			cap = cap * 2 + 24;
-		}
-		len += (size_t)snprintf(ids + len, cap - len, "%s%" PRId64, any ? "," : "", a[i].id);
 		any = 1;
+		for (int k = 0; k < a[i].ncases; k++)
+			if (append_num(&ids, &il, &ic, a[i].id, e) ||
+			    append_num(&nos, &nl, &nc, a[i].cases[k].no, e)) {
+				free(ids);
+				free(nos);
+				return -1;
+			}
 	}
-	ids[len++] = '}';
-	ids[len] = 0;
+	ids[il++] = '}';
+	ids[il] = 0;
+	nos[nl++] = '}';
+	nos[nl] = 0;
 	if (!any) {
 		free(ids);
+		free(nos);
 		return 0;
 	}
 	p[0] = ids;
-	if (db_exec(db, e, "DELETE FROM limit_step WHERE account_id = ANY($1::bigint[])", 1, p) ||
-	    db_exec(db, e, "DELETE FROM limit_request WHERE account_id = ANY($1::bigint[])", 1, p) ||
-	    db_exec(db, e, "DELETE FROM limit_notice WHERE account_id = ANY($1::bigint[])", 1, p) ||
-	    db_exec(db, e, "DELETE FROM limit_case WHERE account_id = ANY($1::bigint[])", 1, p)) {
+	p[1] = nos;
+#define PAIRS " WHERE (account_id, case_no) IN (SELECT * FROM unnest($1::bigint[], $2::int[]))"
+	if (db_exec(db, e, "DELETE FROM limit_step" PAIRS, 2, p) ||
+	    db_exec(db, e, "DELETE FROM limit_request" PAIRS, 2, p) ||
+	    db_exec(db, e, "DELETE FROM limit_notice" PAIRS, 2, p) ||
+	    db_exec(db, e, "DELETE FROM limit_case" PAIRS, 2, p)) {
 		free(ids);
+		free(nos);
 		return -1;
 	}
+#undef PAIRS
 	free(ids);
+	free(nos);
 
 #define CK(x) do { if (x) { copy_abort(&c, "error"); return -1; } } while (0)
 	if (copy_begin(&c, db, "COPY limit_case (account_id, case_no, procedure, status, opened_on,"

@@ -5,7 +5,8 @@
 walk() {
 	d=$1
 	while [ "$(date -d "$d" +%s)" -le "$(date -d "$2" +%s)" ]; do
-		sbyt limit run --as-of "$d" 2>> walk.log || return 1
+		sbyt limit run --as-of "$d" 2>> walk.log || {
+			echo "# walk: the run of $d failed:"; tail -3 walk.log | sed "s/^/# /"; return 1; }
 		d=$(date -d "$d + 1 day" +%F)
 	done
 }

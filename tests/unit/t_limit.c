@@ -125,6 +125,7 @@ int main(void)
 	CHECK_STR(a->cases[0].request[a->cases[0].nrequests - 1].action, "reconnect", "a->cases[0].request[a->cases[0].nrequests - 1].action, recon");
 
 	/* household below the threshold or with one period: no case */
+	limit_account_release(a);
 	memset(a, 0, sizeof(*a));
 	a->id = 7201000001;
 	strcpy(a->kind, "individual");
@@ -157,6 +158,7 @@ int main(void)
 	CHECK_STR(a->cases[0].request[1].action, "cancel", "a->cases[0].request[1].action, cancel");
 	CHECK_STR(a->cases[0].reason, "рассрочка", "a->cases[0].reason, рассрочка");
 
+	limit_account_release(a);
 	free(a);
 	tariff_rules_free(t);
 	calendar_free(cal);
