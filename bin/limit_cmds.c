@@ -25,7 +25,7 @@
 #include "sha256.h"
 #include "tariff.h"
 
-#define BATCH 256
+#define BATCH 1024
 
 struct limit_setup {
 	struct limit_rules *rules;
