@@ -161,7 +161,12 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 	t0 = log_now();
 	if (db_begin(ctx->db, &ctx->err))
 		goto fail;
-	deliveries = limit_record_deliveries(ctx->db, ctx->as_of, &ctx->err);
+	{
+		const struct limit_channel *ch = limit_channel_find(s.rules, "payment_document");
+
+		deliveries = limit_record_deliveries(ctx->db, ctx->as_of, ch ? ch->days : 0,
+						     &ctx->err);
+	}
 	if (deliveries < 0)
 		goto fail_tx;
 	if (working) {

@@ -190,16 +190,13 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 	if (!strcmp(channel, "email")) {
 		n->delivered = env->day;   /* SPEC 9.2 rule 5: the sending date */
 		snprintf(n->evidence, sizeof(n->evidence), "sent by e-mail");
-	} else if (!strcmp(channel, "payment_document")) {
-		const struct limit_channel *ch = limit_channel_find(env->rules, channel);
-
-		n->delivered = env->day + (ch ? ch->days : 0);
-		snprintf(n->evidence, sizeof(n->evidence), "deemed delivered with the payment document");
 	}
+	/* payment_document: delivered when the document that prints it is
+	 * deemed delivered, see limit_record_deliveries() */
 	if (n->delivered == DATE_NONE) {
 		/* a confirmation already in for this notice id (dated today) */
 		for (int i = 0; i < a->ndeliv; i++) {
-			if (strcmp(a->deliv[i].id, n->id))
+			if (strcmp(a->deliv[i].id, n->id) || a->deliv[i].at < n->issued)
 				continue;
 			if (a->deliv[i].ok && (n->delivered == DATE_NONE || a->deliv[i].at < n->delivered)) {
 				n->delivered = a->deliv[i].at;
@@ -326,7 +323,8 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 	else
 		snprintf(c->reason, sizeof(c->reason), "%s", reason);
 	c->ended = env->day;
-	a->new_cancelled++;
+	if (!executed)
+		a->new_cancelled++;
 	return 1;
 }
 

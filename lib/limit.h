@@ -22,8 +22,10 @@
  *    the two latest such periods (and >= 2 overdue periods), started by the
  *    operator (`limit refuse`);
  *  - the notice channel is the operator's override (limit_channel) or the
- *    account's delivery channel; e-mail is delivered when sent, a payment
- *    document when deemed delivered (issue + allowance), the others need a
+ *    account's delivery channel; e-mail is delivered when sent, a warning
+ *    in a payment document when the document that printed it (docs sets
+ *    limit_doc_warning.printed_period) is deemed delivered (its issue +
+ *    the allowance), the others need a
  *    confirmation (a returned letter counts on its return date); a failed
  *    delivery voids the notice and it is re-issued by post;
  *  - a grid request goes out the day its action's date is fixed (the first
@@ -182,9 +184,12 @@ void limit_account_release(struct limit_account *a);
 int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
 			  const char *reason, struct sbyt_err *e);
 
-/* Record delivery confirmations with at <= day on the notices (any day).
- * Returns the number of notices updated, or -1 with e set. */
-int64_t limit_record_deliveries(PGconn *db, sdate day, struct sbyt_err *e);
+/* Record on the notices (any day) the delivery confirmations dated on or
+ * before day and not before the notice's issue, and the warnings printed in
+ * a payment document issued by day (delivered: its issue date + doc_days,
+ * the payment_document channel's allowance).  Returns the number of notices
+ * updated, or -1 with e set. */
+int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt_err *e);
 /* Select the accounts to work on for `day` into a temporary table of the
  * current transaction: those with an open case and those whose debt
  * snapshot (of the day or the latest before) shows overdue debt; only

@@ -41,32 +41,53 @@ static void trim_kw(char *s)
 		s[--n] = 0;
 }
 
-int64_t limit_record_deliveries(PGconn *db, sdate day, struct sbyt_err *e)
+int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt_err *e)
 {
-	char b[DATE_BUF];
-	const char *p[1] = { date_format(day, b) };
+	char b[DATE_BUF], dd[16];
+	const char *p[2] = { date_format(day, b), dd };
 	PGresult *r;
 	int64_t n = 0;
 
+	snprintf(dd, sizeof(dd), "%d", doc_days);
+	/* confirmations from the post, the SMS gateway, the EDO operator, the
+	 * portal: the first delivery (a letter returned unclaimed counts on its
+	 * return date), else a failure; none dated before the notice's issue */
 	r = db_query(db, e,
-		     "WITH d AS (SELECT notice_id,"
-		     " min(at) FILTER (WHERE status IN ('delivered', 'returned')) AS ok,"
-		     " min(at) FILTER (WHERE status = 'failed') AS failed,"
-		     " string_agg(status || ' ' || at || CASE WHEN evidence <> '' THEN ': ' ||"
-		     "  evidence ELSE '' END, '; ' ORDER BY at, status) AS ev"
-		     " FROM delivery WHERE at <= $1::date GROUP BY notice_id)"
-		     " UPDATE limit_notice n SET delivered = coalesce(d.ok, n.delivered),"
+		     "WITH d AS (SELECT v.notice_id,"
+		     " min(v.at) FILTER (WHERE v.status IN ('delivered', 'returned')) AS ok,"
+		     " min(v.at) FILTER (WHERE v.status = 'failed') AS failed,"
+		     " string_agg(v.status || ' ' || v.at || CASE WHEN v.evidence <> '' THEN ': ' ||"
+		     "  v.evidence ELSE '' END, '; ' ORDER BY v.at, v.status) AS ev"
+		     " FROM delivery v JOIN limit_notice n0 ON n0.notice_id = v.notice_id"
+		     "  AND v.at >= n0.issued AND n0.delivered IS NULL AND NOT n0.void"
+		     "  AND n0.channel NOT IN ('email', 'payment_document', 'authorities')"
+		     " WHERE v.at <= $1::date GROUP BY v.notice_id)"
+		     " UPDATE limit_notice n SET delivered = d.ok,"
 		     " failed_on = CASE WHEN d.ok IS NULL THEN d.failed ELSE NULL END,"
 		     " evidence = left(d.ev, 120)"
-		     " FROM d WHERE d.notice_id = n.notice_id AND NOT n.void"
-		     " AND n.channel NOT IN ('email', 'payment_document', 'authorities')"
-		     " AND (n.delivered IS DISTINCT FROM coalesce(d.ok, n.delivered)"
-		     "  OR n.failed_on IS DISTINCT FROM"
-		     "   (CASE WHEN d.ok IS NULL THEN d.failed ELSE NULL END))",
-		     1, p);
+		     " FROM d WHERE d.notice_id = n.notice_id"
+		     " AND (d.ok IS NOT NULL OR n.failed_on IS DISTINCT FROM d.failed)"
+		     " AND $2::int IS NOT NULL",
+		     2, p);
 	if (!r)
 		return -1;
 	n = strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	/* warnings printed in a payment document: delivered when that document
+	 * is deemed delivered, its issue date + the channel's allowance */
+	r = db_query(db, e,
+		     "UPDATE limit_notice n SET delivered = doc.issued_on + $2::int,"
+		     " evidence = 'платёжный документ № ' || doc.number || ' за '"
+		     "  || to_char(doc.period, 'YYYY-MM') || ' от ' || doc.issued_on"
+		     " FROM limit_doc_warning w JOIN document doc ON doc.account_id = w.account_id"
+		     "  AND doc.period = w.printed_period"
+		     " WHERE n.account_id = w.account_id AND n.notice_id = w.notice_id"
+		     " AND n.channel = 'payment_document' AND n.delivered IS NULL AND NOT n.void"
+		     " AND doc.issued_on <= $1::date",
+		     2, p);
+	if (!r)
+		return -1;
+	n += strtoll(PQcmdTuples(r), NULL, 10);
 	PQclear(r);
 	return n;
 }

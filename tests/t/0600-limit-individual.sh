@@ -74,9 +74,10 @@ SQL
 #   Tue 12-01: partial 12-01 + 20 = Mon 12-21 -> Tue 12-22; full notice from
 #   12-01 + 40 = 2027-01-10 needs the 2027 calendar, which rules/ lacks: that
 #   step waits (never a guess), the run warns and goes on (exit 0).
-# ..06 inside the payment document: issued 10-01, deemed delivered 10-01 + 7 =
-#   Thu 10-08: partial 10-08 + 20 = Wed 10-28 -> Thu 10-29; the warning text
-#   waits in limit_doc_warning for docs.
+# ..06 inside the payment document: issued 10-01, its text waits in
+#   limit_doc_warning; docs prints it in the October document issued Fri
+#   10-30 (simulated below), deemed delivered 10-30 + 7 = Fri 11-06:
+#   partial 11-06 + 20 = Thu 11-26, working -> Fri 11-27.
 psql -Xq <<'SQL'
 insert into delivery (notice_id, status, at, evidence) values
  ('N7201000001-1-1', 'delivered', '2026-10-08', 'ШПИ 62500012345678'),
@@ -132,7 +133,9 @@ test_expect_success 'the post package: XML with the debt and a mailing list' '
 test_expect_success 'the payment-document warning waits for docs, no package' '
 	test "$(q "select notice_id from limit_doc_warning where account_id=7201000006")" = N7201000006-1-1 &&
 	q "select text from limit_doc_warning" | grep -q "ПРЕДУПРЕЖДЕНИЕ" &&
-	test ! -f "$SBYT_OUT/limit/2026-10-01/01/notices-payment_document.zip"
+	test ! -f "$SBYT_OUT/limit/2026-10-01/01/notices-payment_document.zip" &&
+	psql -Xq -c "insert into document values (7201000006, date '"'"'2026-10-01'"'"', '"'"'01'"'"', 1, '"'"'post'"'"', date '"'"'2026-10-30'"'"', date '"'"'2026-11-10'"'"', 270000, '"'"'ST00012'"'"');
+		update limit_doc_warning set printed_period = date '"'"'2026-10-01'"'"' where account_id = 7201000006"
 '
 test_expect_success 'a day off (Sat 10-03) records deliveries only' '
 	walk 2026-10-02 2026-10-03 &&
@@ -214,10 +217,11 @@ test_expect_success '..05 explain: partial cancelled, the cancel step' '
 	requests 7201000005 > r && printf "%s\n" "partial 2026-10-22 2026-10-01" \
 		"cancel 2026-10-12 2026-10-12" | diff - r
 '
-test_expect_success '..06 payment document: partial from the deemed delivery' '
+test_expect_success '..06 payment document: partial from the deemed delivery of the document' '
 	ex 7201000006 2026-12-31 &&
-	test "$(st 7201000006 "@name=\"warning\"" delivered)" = 2026-10-08 &&
-	test "$(st 7201000006 "@name=\"partial\"" date)" = 2026-10-29
+	test "$(st 7201000006 "@name=\"warning\"" delivered)" = 2026-11-06 &&
+	test "$(st 7201000006 "@name=\"partial\"" date)" = 2026-11-27 &&
+	test "$(st 7201000006 "@name=\"partial\"" state)" = done
 '
 test_expect_success '..09 a step in a year without a calendar waits, the rest goes on' '
 	ex 7201000009 2026-12-31 &&
