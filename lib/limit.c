@@ -229,6 +229,16 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 		const struct limit_step *st = &p->step[p->stated];
 		struct lim_step *act = find_step(c, st->name);
 
+		if (act && !strcmp(act->state, "planned") && act != &c->step[c->nsteps - 1]) {
+			/* the planned action follows the notice that now states it */
+			struct lim_step keep = *act;
+			int at = (int)(act - c->step);
+
+			memmove(&c->step[at], &c->step[at + 1],
+				sizeof(c->step[0]) * (size_t)(c->nsteps - at - 1));
+			c->step[c->nsteps - 1] = keep;
+			act = &c->step[c->nsteps - 1];
+		}
 		if (!act || strcmp(act->state, "planned"))
 			act = add_step(c, st->name, "planned", plan.d.date, st->rule, deriv);
 		if (act) {
