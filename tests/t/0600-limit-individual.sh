@@ -26,6 +26,7 @@ $H
 7201000007;01;individual;Волков Антон;г. Тюмень, ул. Мира, д. 15, кв. 7;625001;urban_gas;2;2;;;post;0;2019-06-01
 7201000008;01;individual;Орлова Вера;г. Тюмень, ул. Мира, д. 17, кв. 8;625001;urban_gas;1;2;;;post;0;2019-06-01
 7201000009;01;individual;Зайцев Глеб;г. Тюмень, ул. Мира, д. 19, кв. 9;625001;urban_gas;2;2;;;post;0;2019-06-01
+7201000010;01;individual;Белова Ада;г. Тюмень, ул. Мира, д. 21, кв. 10;625001;urban_gas;2;2;;;post;0;2019-06-01
 CSV
 sbyt -q load branches branches.csv && sbyt -q load accounts accounts.csv || exit 1
 
@@ -48,7 +49,8 @@ insert into debt_snapshot (account_id, as_of, principal, periods, penalty, oldes
  (7201000005, '2026-10-01', 260000, 2, 0, '2026-08-10'),
  (7201000006, '2026-10-01', 270000, 2, 0, '2026-08-10'),
  (7201000007, '2026-10-01', 300000, 1, 0, '2026-09-10'),
- (7201000009, '2026-11-25', 300000, 2, 0, '2026-10-10');
+ (7201000009, '2026-11-25', 300000, 2, 0, '2026-10-10'),
+ (7201000010, '2026-10-01', 300000, 2, 0, '2026-08-10');
 SQL
 
 # ..01 post, the whole way: warning issued Thu 10-01 (N7201000001-1-1),
@@ -74,6 +76,10 @@ SQL
 #   Tue 12-01: partial 12-01 + 20 = Mon 12-21 -> Tue 12-22; full notice from
 #   12-01 + 40 = 2027-01-10 needs the 2027 calendar, which rules/ lacks: that
 #   step waits (never a guess), the run warns and goes on (exit 0).
+# ..10 post, as ..01 until the full notice of Wed 11-18 (states Mon 12-07),
+#   which is delivered late, Mon 11-30: 11-30 + 11 = 12-11 > 12-07: void;
+#   re-issued 11-30 stating 11-30 + 7 = 12-07, + 11 = Fri 12-18; delivered
+#   Fri 12-04: 12-04 + 11 = 12-15 <= 12-18, valid: full Fri 12-18.
 # ..06 inside the payment document: issued 10-01, its text waits in
 #   limit_doc_warning; docs prints it in the October document issued Fri
 #   10-30 (simulated below), deemed delivered 10-30 + 7 = Fri 11-06:
@@ -85,7 +91,10 @@ insert into delivery (notice_id, status, at, evidence) values
  ('N7201000003-1-1', 'delivered', '2026-10-07', 'ШПИ 62500012345680'),
  ('N7201000004-1-1', 'delivered', '2026-10-02', 'ЛКК: открыто'),
  ('N7201000005-1-1', 'delivered', '2026-10-01', 'SMS доставлено'),
- ('N7201000009-1-1', 'delivered', '2026-12-01', 'ШПИ 62500012345681');
+ ('N7201000009-1-1', 'delivered', '2026-12-01', 'ШПИ 62500012345681'),
+ ('N7201000010-1-1', 'delivered', '2026-10-08', 'ШПИ 62500012345682'),
+ ('N7201000010-1-2', 'delivered', '2026-11-30', 'ШПИ 62500012345683'),
+ ('N7201000010-1-3', 'delivered', '2026-12-04', 'ШПИ 62500012345684');
 insert into payment (account_id, channel, source_id, paid_on, amount) values
  (7201000001, 'sberbank', 'p1', '2026-12-10', 300000),
  (7201000003, 'sberbank', 'p2', '2026-10-05', 200000),
@@ -93,11 +102,12 @@ insert into payment (account_id, channel, source_id, paid_on, amount) values
  (7201000004, 'sberbank', 'p4', '2026-10-15', 150000);
 SQL
 
-test_expect_success 'day 1 (Thu 2026-10-01): warnings to the five households in debt' '
+test_expect_success 'day 1 (Thu 2026-10-01): warnings to the seven households in debt' '
 	walk 2026-10-01 2026-10-01 &&
-	grep -q "^sbyt limit run: as_of=2026-10-01 notices=6 requests=2 cancelled=0" walk.log &&
+	grep -q "^sbyt limit run: as_of=2026-10-01 notices=7 requests=2 cancelled=0" walk.log &&
 	test "$(q "select count(*) from limit_case where account_id=7201000007")" = 0
 '
+# Seven households in debt get a warning (..07 owes one period only);
 # ..02 (email, delivered on sending) and ..05 (sms confirmed the same day):
 # their partial requests went on 10-01.
 test_expect_success 'the same day again creates nothing new' '
@@ -230,6 +240,18 @@ test_expect_success '..09 a step in a year without a calendar waits, the rest go
 	test "$(xmllint --xpath "count(//Step[@name=\"full_notice\"])" ex-7201000009.xml)" = 0 &&
 	grep -q "^sbyt limit run: as_of=2026-12-01 .* pending_calendar=1" walk.log &&
 	grep -q "no production calendar for 2027" walk.log
+'
+test_expect_success '..10 a late full notice is void and re-issued; full on the new date' '
+	ex 7201000010 2026-12-31 &&
+	notices 7201000010 > n && printf "%s\n" \
+		"N7201000010-1-1 post 2026-10-01 2026-10-29 2026-10-08" \
+		"N7201000010-1-2 post 2026-11-18 2026-12-07 2026-11-30 void" \
+		"N7201000010-1-3 post 2026-11-30 2026-12-18 2026-12-04" | diff - n &&
+	test "$(xmllint --xpath "count(//Step[@name=\"full_notice\"])" ex-7201000010.xml)" = 2 &&
+	test "$(st 7201000010 "@name=\"full\"" date)" = 2026-12-18 &&
+	test "$(st 7201000010 "@name=\"full\"" state)" = done &&
+	requests 7201000010 > r && printf "%s\n" "partial 2026-10-29 2026-10-08" \
+		"full 2026-12-18 2026-12-04 0" | diff - r
 '
 test_expect_success 'explain text shows the arithmetic, the snapshot and the calendar' '
 	sbyt limit explain 7201000001 --as-of 2026-12-31 > t.txt &&
