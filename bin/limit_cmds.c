@@ -82,19 +82,6 @@ static int parse_account(const char *s, int64_t *id)
 	return 0;
 }
 
-/* Close the run record, then release the job lock at once: a session lock
- * left to the server's clean-up after exit can still be held when cron (or
- * a test) starts the next run, which would then exit 75. */
-static int job_done(struct sbyt_ctx *ctx, struct job *j, int rc)
-{
-	struct sbyt_err e;
-
-	rc = cmd_job_end(ctx, j, rc);
-	if (ctx->db && PQstatus(ctx->db) == CONNECTION_OK)
-		db_exec(ctx->db, &e, "SELECT pg_advisory_unlock_all()", 0, NULL);
-	return rc;
-}
-
 int limit_run(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx);
@@ -218,7 +205,7 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 		    notices, requests, cancelled, deliveries, working, selected, oc.packages, pending);
 	free(acc);
 	setup_free(&s);
-	return job_done(ctx, &j, rc);
+	return cmd_job_end(ctx, &j, rc);
 fail_tx:
 	db_rollback(ctx->db);
 fail:
@@ -227,7 +214,7 @@ fail:
 			limit_account_release(&acc[i]);
 	free(acc);
 	setup_free(&s);
-	return job_done(ctx, &j, cmd_fail(ctx));
+	return cmd_job_end(ctx, &j, cmd_fail(ctx));
 }
 
 /* ---- explain ---------------------------------------------------------- */
@@ -529,7 +516,7 @@ int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
 		limit_account_release(a);
 	free(a);
 	setup_free(&s);
-	return job_done(ctx, &j, EX_DONE);
+	return cmd_job_end(ctx, &j, EX_DONE);
 fail_tx:
 	db_rollback(ctx->db);
 fail:
@@ -537,7 +524,7 @@ fail:
 		limit_account_release(a);
 	free(a);
 	setup_free(&s);
-	return job_done(ctx, &j, cmd_fail(ctx));
+	return cmd_job_end(ctx, &j, cmd_fail(ctx));
 }
 
 int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
@@ -634,12 +621,12 @@ int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (a)
 		limit_account_release(a);
 	free(a);
-	return job_done(ctx, &j, EX_DONE);
+	return cmd_job_end(ctx, &j, EX_DONE);
 fail_tx:
 	db_rollback(ctx->db);
 fail:
 	if (a)
 		limit_account_release(a);
 	free(a);
-	return job_done(ctx, &j, cmd_fail(ctx));
+	return cmd_job_end(ctx, &j, cmd_fail(ctx));
 }

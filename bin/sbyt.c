@@ -22,12 +22,12 @@ struct command {
 
 static const struct command commands[] = {
 	{ "calendar", cmd_calendar, "the production calendar: working days, day counts" },
-	{ "daily", cmd_daily, "the daily job: take the inbox (then debt, limitation)" },
+	{ "daily", cmd_daily, "the daily job: inbox, debt, limitation" },
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
 	{ "debt", cmd_debt, "debt and penalties as of a date, the daily snapshot" },
 	{ "docs", cmd_docs, "payment documents of a billed period, in packages" },
 	{ "ingest", cmd_ingest, "load bank, terminal, SMS, portal and delivery files" },
-	{ "limit", cmd_limit, "limitation workflow: step dates" },
+	{ "limit", cmd_limit, "limitation workflow: run, explain, cancel, refuse, dates" },
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
 	{ "month", cmd_month, "the monthly job: bill, then documents" },
 	{ "report", cmd_report, "XLSX reports for auditors (aging, reconciliation)" },
