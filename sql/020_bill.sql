@@ -9,10 +9,13 @@
 -- months with billed_in = P.  The row of a month that counts for a bill of
 -- P is the one with the latest billed_in before P, so re-running P (which
 -- deletes and rewrites the rows with billed_in = P) sees exactly what the
--- first run saw.  meter is '' for a month billed without a meter.
+-- first run saw.  meter is '' for a month billed without a meter; a month is
+billed on one meter (the account's latest installed), so it is not part of
+the key.  Like every account-scoped table it keeps account_id first in its
+key, and it references no other account-scoped table (SPEC 3).
 
 CREATE TABLE consumption (
-	account_id bigint NOT NULL REFERENCES account,
+	account_id bigint NOT NULL,
 	period     date NOT NULL CHECK (extract(day FROM period) = 1),
 	billed_in  date NOT NULL CHECK (extract(day FROM billed_in) = 1 AND billed_in >= period),
 	meter      text NOT NULL,
@@ -20,8 +23,8 @@ CREATE TABLE consumption (
 	basis      text NOT NULL CHECK (basis IN ('actual', 'estimate', 'norm')),
 	volume     numeric(14, 3) NOT NULL,   -- kWh
 	reading    numeric(12, 3),            -- the register value an actual month ends at, when read
-	run_id     bigint REFERENCES run,
-	PRIMARY KEY (account_id, period, billed_in, meter, zone)
+	run_id     bigint,                    -- the bill run that wrote it
+	PRIMARY KEY (account_id, period, billed_in, zone)
 );
 
 -- What a charge line needs besides 002's columns: the period a
