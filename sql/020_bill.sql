@@ -10,9 +10,9 @@
 -- P is the one with the latest billed_in before P, so re-running P (which
 -- deletes and rewrites the rows with billed_in = P) sees exactly what the
 -- first run saw.  meter is '' for a month billed without a meter; a month is
-billed on one meter (the account's latest installed), so it is not part of
-the key.  Like every account-scoped table it keeps account_id first in its
-key, and it references no other account-scoped table (SPEC 3).
+-- billed on one meter (the account's latest installed), so it is not part
+-- of the key.  Like every account-scoped table it keeps account_id first in
+-- its key, and it references no other account-scoped table (SPEC 3).
 
 CREATE TABLE consumption (
 	account_id bigint NOT NULL,
