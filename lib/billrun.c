@@ -32,11 +32,12 @@ static const char SQL_ACCOUNTS[] =
 /* The row of each month that counts for P: the latest billed before P. */
 static const char SQL_HISTORY[] =
 	"DECLARE bill_hist NO SCROLL CURSOR FOR"
-	" SELECT DISTINCT ON (c.account_id, c.period, c.meter, c.zone)"
-	"  c.account_id, c.period, c.meter, c.zone, c.basis, c.volume, c.reading"
+	" SELECT DISTINCT ON (c.account_id, c.period)"
+	"  c.account_id, c.period, c.meter, c.basis, c.volume_t1, c.volume_t2, c.volume_t3,"
+	"  c.reading_t1, c.reading_t2, c.reading_t3"
 	" FROM consumption c JOIN account a ON a.account_id = c.account_id"
 	" WHERE" FILTER " AND c.period >= $6::date AND c.period < $5::date AND c.billed_in < $5::date"
-	" ORDER BY c.account_id, c.period, c.meter, c.zone, c.billed_in DESC";
+	" ORDER BY c.account_id, c.period, c.billed_in DESC";
 
 /* The two latest periods with an accepted reading per zone, up to P. */
 static const char SQL_READINGS[] =
@@ -207,11 +208,10 @@ struct out_cons {
 	int64_t acc;
 	speriod period;
 	const char *meter;  /* points into the batch's account result */
-	int zone;
 	const char *basis;
-	int64_t volume;
-	int has_reading;
-	int64_t reading;
+	int zones;          /* volume[0..zones-1] are written, the others NULL */
+	int64_t volume[TARIFF_ZONES];
+	const int64_t *reading;  /* NULL, or the register values of the zones */
 };
 
 struct batch {
@@ -221,6 +221,8 @@ struct batch {
 	size_t nlines, nobls, ncons, clines, cobls, ccons;
 	int64_t *ids;
 	size_t nids;
+	int64_t *readings;  /* 3 per account of the batch: the registers billed */
+	size_t nreadings;
 };
 
 static int grow(void **p, size_t *cap, size_t n, size_t size, struct sbyt_err *e)
@@ -256,8 +258,8 @@ static int add_obl(struct batch *b, int64_t acc, speriod p, int seq, const char 
 	return 0;
 }
 
-static int add_cons(struct batch *b, int64_t acc, speriod p, const char *meter, int zone,
-		    const char *basis, int64_t volume, int has_reading, int64_t reading,
+static int add_cons(struct batch *b, int64_t acc, speriod p, const char *meter,
+		    const char *basis, int zones, const int64_t *volume, const int64_t *reading,
 		    struct sbyt_err *e)
 {
 	struct out_cons *c;
@@ -268,10 +270,9 @@ static int add_cons(struct batch *b, int64_t acc, speriod p, const char *meter, 
 	c->acc = acc;
 	c->period = p;
 	c->meter = meter;
-	c->zone = zone;
 	c->basis = basis;
-	c->volume = volume;
-	c->has_reading = has_reading;
+	c->zones = zones;
+	memcpy(c->volume, volume, sizeof(c->volume));
 	c->reading = reading;
 	return 0;
 }
@@ -357,21 +358,23 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 	for (; x->hist.key == acc; ) {
 		PGresult *h = x->hist.res;
 		int i = x->hist.row;
-		int back = P - get_period(h, i, 1), zone = (int)get_int(h, i, 3);
+		int back = P - get_period(h, i, 1);
 
-		if (back >= 1 && back <= x->hist_months && zone >= 1 && zone <= TARIFF_ZONES &&
-		    str_eq(PQgetvalue(h, i, 2), meter)) {
-			const char *bs = PQgetvalue(h, i, 4);
+		if (back >= 1 && back <= x->hist_months && str_eq(PQgetvalue(h, i, 2), meter)) {
+			const char *bs = PQgetvalue(h, i, 3);
 
 			hm[back].present = 1;
 			hm[back].basis = str_eq(bs, "actual") ? BILL_READING
 					 : str_eq(bs, "estimate") ? BILL_ESTIMATE : BILL_NORM;
-			hm[back].volume[zone - 1] = get_milli(h, i, 5);
-			if (!PQgetisnull(h, i, 6) &&
-			    (!anchor[zone - 1].has || P - back > anchor[zone - 1].period)) {
-				anchor[zone - 1].has = 1;
-				anchor[zone - 1].period = P - back;
-				anchor[zone - 1].value = get_milli(h, i, 6);
+			for (int z = 0; z < TARIFF_ZONES; z++) {
+				if (!PQgetisnull(h, i, 4 + z))
+					hm[back].volume[z] = get_milli(h, i, 4 + z);
+				if (!PQgetisnull(h, i, 7 + z) &&
+				    (!anchor[z].has || P - back > anchor[z].period)) {
+					anchor[z].has = 1;
+					anchor[z].period = P - back;
+					anchor[z].value = get_milli(h, i, 7 + z);
+				}
 			}
 		}
 		if (stream_next(&x->hist, e) < 0)
@@ -489,18 +492,19 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 		}
 	}
 	if (res.basis == BILL_READING) {
+		int64_t *cur = x->b.readings + 3 * x->b.nreadings++;
+
+		for (int z = 0; z < TARIFF_ZONES; z++)
+			cur[z] = in.reading[z].current;
 		for (int m = 0; m < res.nmonths; m++)
-			for (int z = 0; z < in.zones; z++)
-				if (add_cons(&x->b, acc, res.months[m].period, meter, z + 1, "actual",
-					     res.months[m].volume[z], res.months[m].period == P,
-					     in.reading[z].current, e) < 0)
-					goto fail;
-	} else if (res.basis == BILL_ESTIMATE) {
-		for (int z = 0; z < in.zones; z++)
-			if (add_cons(&x->b, acc, P, meter, z + 1, "estimate", res.volume[z], 0, 0, e) < 0)
+			if (add_cons(&x->b, acc, res.months[m].period, meter, "actual", in.zones,
+				     res.months[m].volume, res.months[m].period == P ? cur : NULL, e) < 0)
 				goto fail;
+	} else if (res.basis == BILL_ESTIMATE) {
+		if (add_cons(&x->b, acc, P, meter, "estimate", in.zones, res.volume, NULL, e) < 0)
+			goto fail;
 	} else {
-		if (add_cons(&x->b, acc, P, meter, 1, "norm", res.volume[0], 0, 0, e) < 0)
+		if (add_cons(&x->b, acc, P, meter, "norm", 1, res.volume, NULL, e) < 0)
 			goto fail;
 	}
 	x->st->documents++;
@@ -617,8 +621,9 @@ static int write_batch(struct ctx *x, struct sbyt_err *e)
 		TRY(copy_end(&c, e));
 	}
 	if (b->ncons) {
-		if (copy_begin(&c, x->db, "COPY consumption (account_id, period, billed_in, meter, zone,"
-			       " basis, volume, reading, run_id) FROM STDIN", e) < 0)
+		if (copy_begin(&c, x->db, "COPY consumption (account_id, period, billed_in, meter,"
+			       " basis, volume_t1, volume_t2, volume_t3, reading_t1, reading_t2,"
+			       " reading_t3, run_id) FROM STDIN", e) < 0)
 			return -1;
 		for (size_t i = 0; i < b->ncons; i++) {
 			const struct out_cons *o = &b->cons[i];
@@ -627,11 +632,14 @@ static int write_batch(struct ctx *x, struct sbyt_err *e)
 			TRY(copy_str(&c, fmt_period(o->period, d1), e));
 			TRY(copy_str(&c, p, e));
 			TRY(copy_str(&c, o->meter, e));
-			TRY(copy_int(&c, o->zone, e));
 			TRY(copy_str(&c, o->basis, e));
-			TRY(copy_str(&c, fmt_milli(o->volume, num, sizeof(num)), e));
-			TRY(o->has_reading ? copy_str(&c, fmt_milli(o->reading, num, sizeof(num)), e)
-					   : copy_null(&c, e));
+			for (int z = 0; z < TARIFF_ZONES; z++)
+				TRY(z < o->zones ? copy_str(&c, fmt_milli(o->volume[z], num, sizeof(num)), e)
+						 : copy_null(&c, e));
+			for (int z = 0; z < TARIFF_ZONES; z++)
+				TRY(o->reading && z < o->zones
+					    ? copy_str(&c, fmt_milli(o->reading[z], num, sizeof(num)), e)
+					    : copy_null(&c, e));
 			TRY(copy_str(&c, run, e));
 			TRY(copy_row(&c, e));
 		}
@@ -640,7 +648,7 @@ static int write_batch(struct ctx *x, struct sbyt_err *e)
 	x->st->lines += (int64_t)b->nlines;
 	x->st->obligations += (int64_t)b->nobls;
 	x->st->consumption += (int64_t)b->ncons;
-	b->nlines = b->nobls = b->ncons = b->nids = 0;
+	b->nlines = b->nobls = b->ncons = b->nids = b->nreadings = 0;
 	return 0;
 fail:
 	copy_abort(&c, "bill failed");
@@ -686,8 +694,11 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 		if (rows == 0)
 			break;
 		free(x->b.ids);
+		free(x->b.readings);
 		x->b.ids = malloc(sizeof(int64_t) * (size_t)rows);
-		if (!x->b.ids) {
+		x->b.readings = malloc(sizeof(int64_t) * 3 * (size_t)rows);
+		x->b.nreadings = 0;
+		if (!x->b.ids || !x->b.readings) {
 			err_set(e, ERR_INTERNAL, "out of memory");
 			goto out;
 		}
@@ -816,5 +827,6 @@ int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts 
 	free(x.b.obls);
 	free(x.b.cons);
 	free(x.b.ids);
+	free(x.b.readings);
 	return rc;
 }

@@ -28,10 +28,11 @@ obls() {
 	q "select concat_ws(' ', to_char(period, 'YYYY-MM'), seq, kind, due, amount)
 	   from obligation where account_id = $1 order by period, seq"
 }
-# cons ACC YYYY-MM (billed in): period zone basis volume reading
+# cons ACC YYYY-MM (billed in): period basis volumes [registers]
 cons() {
-	q "select concat_ws(' ', to_char(period, 'YYYY-MM'), zone, basis, volume, coalesce(reading::text, '-'))
-	   from consumption where account_id = $1 and billed_in = '$2-01' order by period, zone"
+	q "select concat_ws(' ', to_char(period, 'YYYY-MM'), basis, volume_t1, volume_t2, volume_t3,
+		reading_t1, reading_t2, reading_t3)
+	   from consumption where account_id = $1 and billed_in = '$2-01' order by period"
 }
 want() { cat > "want.$1"; }
 # check NAME COMMAND...: the command's output equals want.NAME
@@ -40,8 +41,8 @@ snapshot() {
 	q "select account_id, period, line_no, kind, basis, zone, band, volume, tariff, amount, vat,
 		of_period, day_from, day_to from charge_line order by 1, 2, 3" > "$1"
 	q "select account_id, period, seq, kind, due, amount from obligation order by 1, 2, 3" >> "$1"
-	q "select account_id, period, billed_in, meter, zone, basis, volume, reading from consumption
-	   order by 1, 2, 3, 5" >> "$1"
+	q "select account_id, period, billed_in, meter, basis, volume_t1, volume_t2, volume_t3,
+		reading_t1, reading_t2, reading_t3 from consumption order by 1, 2, 3" >> "$1"
 }
 
 cat > branches.csv <<'CSV'
@@ -102,10 +103,12 @@ rd() {
 	echo "INSERT INTO reading (account_id, meter, zone, value, taken_on, period, channel, source, status)
 	      VALUES ($1, '$2', $3, $4, '$5', '$6-01', 'sms', 'sms', '${7:-accepted}');"
 }
-# hist ACC METER PERIOD BILLED_IN ZONE BASIS VOLUME [READING]: a month billed before.
+# hist ACC METER PERIOD BILLED_IN BASIS T1 [T2|NULL] [REGISTER_T1]: a month
+# billed before.
 hist() {
-	echo "INSERT INTO consumption (account_id, meter, period, billed_in, zone, basis, volume, reading)
-	      VALUES ($1, '$2', '$3-01', '$4-01', $5, '$6', $7, ${8:-NULL});"
+	echo "INSERT INTO consumption (account_id, meter, period, billed_in, basis, volume_t1,
+		volume_t2, reading_t1)
+	      VALUES ($1, '$2', '$3-01', '$4-01', '$5', $6, ${7:-NULL}, ${8:-NULL});"
 }
 
 test_expect_success 'master data loads' '
@@ -212,24 +215,18 @@ test_expect_success '... with the message naming where corrections go' '
 	rd 7202000003 M23 1 12500 2026-11-20 2026-11
 	rd 7203000001 M31 1 1301 2026-11-20 2026-11
 	# E: three actual months before November.
-	hist 7201000005 M5 2026-08 2026-08 1 actual 300
-	hist 7201000005 M5 2026-09 2026-09 1 actual 320
-	hist 7201000005 M5 2026-10 2026-10 1 actual 311
+	hist 7201000005 M5 2026-08 2026-08 actual 300
+	hist 7201000005 M5 2026-09 2026-09 actual 320
+	hist 7201000005 M5 2026-10 2026-10 actual 311
 	# F: three actual months, then three estimated in a row.
-	for m in 05 06 07; do
-		hist 7201000006 M6 2026-$m 2026-$m 1 actual 200
-		hist 7201000006 M6 2026-$m 2026-$m 2 actual 100
-	done
-	for m in 08 09 10; do
-		hist 7201000006 M6 2026-$m 2026-$m 1 estimate 200
-		hist 7201000006 M6 2026-$m 2026-$m 2 estimate 100
-	done
+	for m in 05 06 07; do hist 7201000006 M6 2026-$m 2026-$m actual 200 100; done
+	for m in 08 09 10; do hist 7201000006 M6 2026-$m 2026-$m estimate 200 100; done
 	# G: actual months ending at the register value 10,000 in September,
 	# October estimated at 300 kWh.
-	hist 7201000007 M7 2026-07 2026-07 1 actual 300
-	hist 7201000007 M7 2026-08 2026-08 1 actual 300
-	hist 7201000007 M7 2026-09 2026-09 1 actual 300 10000
-	hist 7201000007 M7 2026-10 2026-10 1 estimate 300
+	hist 7201000007 M7 2026-07 2026-07 actual 300
+	hist 7201000007 M7 2026-08 2026-08 actual 300
+	hist 7201000007 M7 2026-09 2026-09 actual 300 NULL 10000
+	hist 7201000007 M7 2026-10 2026-10 estimate 300
 	# N: October's charge 10,500.00 (the basis of November's advances).
 	echo "INSERT INTO charge_line (account_id, period, line_no, kind, basis, zone, volume, amount)
 	      VALUES (7201000010, '2026-10-01', 1, 'charge', 'actual', 1, 0, 1050000);"
@@ -269,6 +266,10 @@ charge actual 1 1 180.000 3.840000 69120 0 -
 charge actual 2 1 90.000 2.000000 18000 0 -
 E
 test_expect_success 'B: two zones, 691.20 + 180.00' 'check B lines 7201000002 2026-11'
+want Bcons <<'E'
+2026-11 actual 180.000 90.000 5180.000 2090.000
+E
+test_expect_success 'B: both zones kept with the registers they end at' 'check Bcons cons 7201000002 2026-11'
 # C: peak 100 x 4.00 = 400.00; night 150 x 2.00 = 300.00; half-peak 200 x
 # 3.34 = 668.00; total 1,368.00.
 want C <<'E'
@@ -289,7 +290,7 @@ want E <<'E'
 charge estimate 1 1 310.333 3.340000 103651 0 -
 E
 want Econs <<'E'
-2026-11 1 estimate 310.333 -
+2026-11 estimate 310.333
 E
 test_expect_success 'E: estimate, the average 310.333 kWh x 3.34 = 1,036.51' 'check E lines 7201000005 2026-11'
 test_expect_success 'E: the estimate is kept as November'"'"'s volume' 'check Econs cons 7201000005 2026-11'
@@ -316,8 +317,8 @@ want Gobl <<'E'
 2026-11 11 recalc 2026-12-10 10130
 E
 want Gcons <<'E'
-2026-10 1 actual 330.328 -
-2026-11 1 actual 319.672 10650.000
+2026-10 actual 330.328
+2026-11 actual 319.672 10650.000
 E
 test_expect_success 'G: late reading, November 1,067.70 and October recalculated +101.30' 'check G lines 7201000007 2026-11'
 test_expect_success 'G: the recalculation is its own obligation' 'check Gobl obls 7201000007'
@@ -329,7 +330,7 @@ charge norm 1 1 244.000 2.338000 57047 0 -
 E
 test_expect_success 'L: no meter, norm 244 kWh x 2.338 = 570.47' 'check L lines 7201000008 2026-11'
 test_expect_success 'L: kept as a norm month without a meter' '
-	[ "$(q "select meter || basis || volume from consumption where account_id = 7201000008")" = norm244.000 ]
+	[ "$(q "select meter || basis || volume_t1 from consumption where account_id = 7201000008")" = norm244.000 ]
 '
 # M: verified until 2026-10-31: the November reading is ignored, the norm
 # 3 rooms 1 person 171 kWh x 3.34 = 571.14.
