@@ -81,6 +81,7 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 	struct job j;
 	const char *period = NULL;
 	char pb[PERIOD_BUF], total[MONEY_BUF];
+	double started;
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -122,6 +123,7 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_fail(ctx);
 	}
 	o.run_id = j.run_id;
+	started = log_now();
 	o.progress = &prog;
 	o.count_first = isatty(2) && log_verbosity() >= LOG_NORMAL;
 	o.refused = on_refused;
@@ -144,6 +146,8 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 	log_verbose("branches=%d lines=%lld obligations=%lld consumption=%lld refused=%lld",
 		    st.branches, (long long)st.lines, (long long)st.obligations,
 		    (long long)st.consumption, (long long)st.refused);
+	log_verbose("timings: read %.2f s, bill %.2f s, write %.2f s, total %.2f s", st.t_read,
+		    st.t_bill, st.t_write, log_now() - started);
 	log_summary("bill", "period=%s accounts=%lld documents=%lld total=%s",
 		    period_format(o.period, pb), (long long)st.accounts, (long long)st.documents,
 		    money_format(st.total, total));

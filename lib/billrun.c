@@ -8,7 +8,7 @@
 #include "bill.h"
 #include "db.h"
 
-#define BATCH 20000      /* accounts per cursor fetch and per COPY */
+#define BATCH_TEXT "50000" /* accounts per cursor fetch and per COPY */
 #define MAX_HIST 63      /* months of history (bill.c keeps 63) */
 
 /* $1 branch, $2 shard count (0: none), $3 shard, $4 the period's last day. */
@@ -25,8 +25,10 @@ static const char SQL_ACCOUNTS[] =
 	"  m.initial_t1, m.initial_t2, m.initial_t3"
 	" FROM account a"
 	" LEFT JOIN contract c ON c.account_id = a.account_id"
-	" LEFT JOIN (SELECT DISTINCT ON (account_id) * FROM meter WHERE installed_on <= $4::date"
-	"  ORDER BY account_id, installed_on DESC, meter DESC) m ON m.account_id = a.account_id"
+	" LEFT JOIN (SELECT DISTINCT ON (m.account_id) m.* FROM meter m"
+	"  JOIN account a ON a.account_id = m.account_id"
+	"  WHERE" FILTER " AND m.installed_on <= $4::date"
+	"  ORDER BY m.account_id, m.installed_on DESC, m.meter DESC) m ON m.account_id = a.account_id"
 	" WHERE" FILTER " ORDER BY a.account_id";
 
 /* The row of each month that counts for P: the latest billed before P. */
@@ -145,13 +147,18 @@ struct stream {
 	PGresult *res;
 	int row, n, done;
 	int64_t key;        /* account_id of the current row; INT64_MAX at the end */
+	double *t;          /* where to add the seconds spent fetching (may be NULL) */
 };
 
 static int stream_fill(struct stream *s, struct sbyt_err *e)
 {
 	while (!s->done && s->row >= s->n) {
+		double t0 = log_now();
+
 		PQclear(s->res);
 		s->res = db_query(s->db, e, s->fetch, 0, NULL);
+		if (s->t)
+			*s->t += log_now() - t0;
 		if (!s->res)
 			return -1;
 		s->n = PQntuples(s->res);
@@ -164,11 +171,12 @@ static int stream_fill(struct stream *s, struct sbyt_err *e)
 }
 
 static int stream_open(struct stream *s, PGconn *db, const char *declare, const char *fetch,
-		       int np, const char *const *p, struct sbyt_err *e)
+		       int np, const char *const *p, double *t, struct sbyt_err *e)
 {
 	memset(s, 0, sizeof(*s));
 	s->db = db;
 	s->fetch = fetch;
+	s->t = t;
 	if (db_exec(db, e, declare, np, p) < 0)
 		return -1;
 	return stream_fill(s, e);
@@ -324,7 +332,8 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 	int64_t acc = get_int(ar, row, 0);
 	char idtxt[24];
 	const char *meter = PQgetisnull(ar, row, 6) ? "" : PQgetvalue(ar, row, 6);
-	int has_meter = !PQgetisnull(ar, row, 6), k = 0, nhist = 0;
+	int has_meter = !PQgetisnull(ar, row, 6), k = 0, nhist = 0, rc;
+	double t0;
 	struct sbyt_err ce;
 
 	memset(&in, 0, sizeof(in));
@@ -446,7 +455,10 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 	}
 
 	x->st->accounts++;
-	if (bill_compute(x->r, &in, &res, &ce) < 0) {
+	t0 = log_now();
+	rc = bill_compute(x->r, &in, &res, &ce);
+	x->st->t_bill += log_now() - t0;
+	if (rc < 0) {
 		bill_result_release(&res);
 		if (ce.kind != ERR_DATA) {
 			*e = ce;
@@ -677,17 +689,27 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 
 	if (db_begin(x->db, e) < 0)
 		return -1;
+	/* The cursors are read to the end: plan them for all their rows, and
+	 * sort the branch's rows in memory (server side, this transaction). */
+	if (db_exec(x->db, e, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL) < 0 ||
+	    db_exec(x->db, e, "SET LOCAL work_mem = '64MB'", 0, NULL) < 0)
+		goto out;
 	if (db_exec(x->db, e, SQL_ACCOUNTS, 4, p) < 0 ||
-	    stream_open(&x->hist, x->db, SQL_HISTORY, "FETCH 50000 FROM bill_hist", 6, p, e) < 0 ||
-	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 5, p, e) < 0)
+	    stream_open(&x->hist, x->db, SQL_HISTORY, "FETCH 50000 FROM bill_hist", 6, p,
+			&x->st->t_read, e) < 0 ||
+	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 5, p,
+			&x->st->t_read, e) < 0)
 		goto out;
 	p[4] = prev;
-	if (stream_open(&x->prev, x->db, SQL_PREVIOUS, "FETCH 50000 FROM bill_prev", 5, p, e) < 0)
+	if (stream_open(&x->prev, x->db, SQL_PREVIOUS, "FETCH 50000 FROM bill_prev", 5, p, &x->st->t_read, e) < 0)
 		goto out;
 	for (;;) {
 		int rows;
 
-		ar = db_query(x->db, e, "FETCH 20000 FROM bill_acc", 0, NULL);
+		double t0 = log_now();
+
+		ar = db_query(x->db, e, "FETCH " BATCH_TEXT " FROM bill_acc", 0, NULL);
+		x->st->t_read += log_now() - t0;
 		if (!ar)
 			goto out;
 		rows = PQntuples(ar);
@@ -710,10 +732,12 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 			if (o->progress)
 				progress_add(o->progress, 1);
 		}
+		t0 = log_now();
 		if (rebill && delete_batch(x, e) < 0)
 			goto out;
 		if (write_batch(x, e) < 0)
 			goto out;
+		x->st->t_write += log_now() - t0;
 		PQclear(ar);
 		ar = NULL;
 	}

@@ -68,6 +68,7 @@ struct billrun_stats {
 	int64_t lines, obligations, consumption;  /* rows written */
 	money total;        /* sum of the billed accounts' totals */
 	int branches;       /* branches billed */
+	double t_read, t_bill, t_write;  /* seconds: cursors, bill_compute, deletes + COPY */
 };
 
 /* Bill opts->period for every account of the branch(es) and shard.
