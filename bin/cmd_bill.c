@@ -82,6 +82,7 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 	const char *period = NULL;
 	char pb[PERIOD_BUF], total[MONEY_BUF];
 	double started;
+	const char *env;
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -123,6 +124,11 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_fail(ctx);
 	}
 	o.run_id = j.run_id;
+	o.conninfo = ctx->conninfo;
+	o.workers = 2;
+	env = getenv("SBYT_BILL_WORKERS");
+	if (env && *env)
+		o.workers = atoi(env);
 	started = log_now();
 	o.progress = &prog;
 	o.count_first = isatty(2) && log_verbosity() >= LOG_NORMAL;
@@ -141,8 +147,8 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	if (ref.n > SHOW_REFUSED)
 		log_warn("... and %lld more accounts refused", (long long)(ref.n - SHOW_REFUSED));
-	if (ref.n)
-		log_info("%lld accounts refused for their data were not billed", (long long)ref.n);
+	if (st.refused)
+		log_info("%lld accounts refused for their data were not billed", (long long)st.refused);
 	log_verbose("branches=%d lines=%lld obligations=%lld consumption=%lld refused=%lld",
 		    st.branches, (long long)st.lines, (long long)st.obligations,
 		    (long long)st.consumption, (long long)st.refused);

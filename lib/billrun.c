@@ -1,9 +1,13 @@
 /* billrun.c - the bill job's database side; see billrun.h. */
 #include "billrun.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bill.h"
 #include "db.h"
@@ -781,6 +785,138 @@ out:
 	return rc;
 }
 
+static void batch_free(struct batch *b)
+{
+	free(b->lines);
+	free(b->obls);
+	free(b->cons);
+	free(b->ids);
+	free(b->readings);
+	memset(b, 0, sizeof(*b));
+}
+
+/* What a worker reports to the parent through its pipe. */
+struct report {
+	int rc;
+	struct billrun_stats st;
+	struct sbyt_err e;
+};
+
+static int read_all(int fd, void *buf, size_t size)
+{
+	char *p = buf;
+
+	while (size > 0) {
+		ssize_t n = read(fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Worker w of n: its own connection, branches w, w + n, ...; never touches
+ * the parent's connection; reports and _exit()s. */
+static void worker(struct ctx *parent, PGresult *br, int nb, int w, int n, int fd)
+{
+	struct report rep;
+	struct ctx x = *parent;
+	struct billrun_opts o = *parent->o;
+	ssize_t wr;
+
+	memset(&rep, 0, sizeof(rep));
+	memset(&x.b, 0, sizeof(x.b));
+	if (w != 0)
+		o.progress = NULL;
+	x.o = &o;
+	x.st = &rep.st;
+	x.db = db_connect(o.conninfo, &rep.e);
+	rep.rc = x.db ? 0 : -1;
+	for (int i = w; i < nb && rep.rc == 0; i += n)
+		rep.rc = one_branch(&x, PQgetvalue(br, i, 0), PQgetvalue(br, i, 1)[0] != '\0', &rep.e);
+	batch_free(&x.b);
+	if (x.db)
+		PQfinish(x.db);
+	wr = write(fd, &rep, sizeof(rep));
+	close(fd);
+	_exit(wr == (ssize_t)sizeof(rep) ? 0 : 1);
+}
+
+/* Bill the branches in o->workers processes at once, each branch still one
+ * transaction; the first failure (in branch order of the workers) is
+ * returned. */
+static int in_workers(struct ctx *x, PGresult *br, int nb, struct sbyt_err *e)
+{
+	int n = x->o->workers < nb ? x->o->workers : nb, rc = 0;
+	pid_t pid[BILLRUN_MAX_WORKERS];
+	int fd[BILLRUN_MAX_WORKERS];
+
+	if (n > BILLRUN_MAX_WORKERS)
+		n = BILLRUN_MAX_WORKERS;
+	fflush(stdout);
+	fflush(stderr);
+	for (int w = 0; w < n; w++) {
+		int p[2];
+
+		pid[w] = -1;
+		fd[w] = -1;
+		if (pipe(p) < 0) {
+			rc = err_set(e, ERR_INTERNAL, "pipe: %s", strerror(errno));
+			break;
+		}
+		pid[w] = fork();
+		if (pid[w] < 0) {
+			close(p[0]);
+			close(p[1]);
+			rc = err_set(e, ERR_INTERNAL, "fork: %s", strerror(errno));
+			break;
+		}
+		if (pid[w] == 0) {
+			close(p[0]);
+			for (int v = 0; v < w; v++)
+				close(fd[v]);
+			worker(x, br, nb, w, n, p[1]);
+		}
+		close(p[1]);
+		fd[w] = p[0];
+	}
+	for (int w = 0; w < n; w++) {
+		struct report rep;
+		int status;
+
+		if (pid[w] < 0)
+			break;
+		if (read_all(fd[w], &rep, sizeof(rep)) < 0) {
+			memset(&rep, 0, sizeof(rep));
+			rep.rc = -1;
+			err_set(&rep.e, ERR_INTERNAL, "bill worker %d ended without a report", w);
+		}
+		close(fd[w]);
+		while (waitpid(pid[w], &status, 0) < 0 && errno == EINTR)
+			;
+		x->st->accounts += rep.st.accounts;
+		x->st->documents += rep.st.documents;
+		x->st->refused += rep.st.refused;
+		x->st->lines += rep.st.lines;
+		x->st->obligations += rep.st.obligations;
+		x->st->consumption += rep.st.consumption;
+		x->st->total += rep.st.total;
+		x->st->branches += rep.st.branches;
+		x->st->t_read += rep.st.t_read;
+		x->st->t_bill += rep.st.t_bill;
+		x->st->t_write += rep.st.t_write;
+		if (rep.rc < 0 && rc == 0) {
+			*e = rep.e;
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts *o,
 	    struct billrun_stats *st, struct sbyt_err *e)
 {
@@ -844,13 +980,12 @@ int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts 
 	} else if (o->progress) {
 		progress_start(o->progress, "accounts", 0);
 	}
-	for (int i = 0; i < nb && rc == 0; i++)
-		rc = one_branch(&x, PQgetvalue(br, i, 0), PQgetvalue(br, i, 1)[0] != '\0', e);
+	if (o->workers > 1 && nb > 1)
+		rc = in_workers(&x, br, nb, e);
+	else
+		for (int i = 0; i < nb && rc == 0; i++)
+			rc = one_branch(&x, PQgetvalue(br, i, 0), PQgetvalue(br, i, 1)[0] != '\0', e);
 	PQclear(br);
-	free(x.b.lines);
-	free(x.b.obls);
-	free(x.b.cons);
-	free(x.b.ids);
-	free(x.b.readings);
+	batch_free(&x.b);
 	return rc;
 }

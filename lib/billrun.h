@@ -32,6 +32,11 @@
  * advances were written by bill P-1, from the same charge lines that give
  * bill_compute its previous_charge.
  *
+ * With workers > 1 and several branches, that many forked processes bill
+ * the branches at once, each on its own connection (branch i goes to worker
+ * i mod workers); each branch is still one transaction.  Refused accounts
+ * are then reported by the workers, and progress is drawn by the first.
+ *
  * An account whose data bill_compute refuses (ERR_DATA: a reading below the
  * previous one...) is skipped and reported through the refused callback;
  * the run goes on.  A missing rule (ERR_CONFIG) stops the run: the branch's
@@ -49,8 +54,12 @@
 #include "money.h"
 #include "tariff.h"
 
+#define BILLRUN_MAX_WORKERS 16
+
 struct billrun_opts {
 	speriod period;
+	const char *conninfo;    /* for the workers' own connections (NULL: default) */
+	int workers;             /* branches billed at once, each by its own process */
 	const char *branch;      /* NULL: every branch */
 	int shard_i, shard_n;    /* shard_n 0: every account */
 	int64_t run_id;          /* for the rows written */
