@@ -5,8 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #include "bill.h"
@@ -821,13 +825,21 @@ static int read_all(int fd, void *buf, size_t size)
 
 /* Worker w of n: its own connection, branches w, w + n, ...; never touches
  * the parent's connection; reports and _exit()s. */
-static void worker(struct ctx *parent, PGresult *br, int nb, int w, int n, int fd)
+static void worker(struct ctx *parent, PGresult *br, int nb, int w, int n, int fd,
+		   pid_t ppid)
 {
 	struct report rep;
 	struct ctx x = *parent;
 	struct billrun_opts o = *parent->o;
 	ssize_t wr;
 
+#ifdef __linux__
+	/* A worker dies with the job (kill -9 included), so that its open
+	 * transaction is rolled back and a re-run starts clean. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != ppid)
+		_exit(1);
 	memset(&rep, 0, sizeof(rep));
 	memset(&x.b, 0, sizeof(x.b));
 	if (w != 0)
@@ -852,6 +864,7 @@ static void worker(struct ctx *parent, PGresult *br, int nb, int w, int n, int f
 static int in_workers(struct ctx *x, PGresult *br, int nb, struct sbyt_err *e)
 {
 	int n = x->o->workers < nb ? x->o->workers : nb, rc = 0;
+	pid_t self = getpid();
 	pid_t pid[BILLRUN_MAX_WORKERS];
 	int fd[BILLRUN_MAX_WORKERS];
 
@@ -879,7 +892,7 @@ static int in_workers(struct ctx *x, PGresult *br, int nb, struct sbyt_err *e)
 			close(p[0]);
 			for (int v = 0; v < w; v++)
 				close(fd[v]);
-			worker(x, br, nb, w, n, p[1]);
+			worker(x, br, nb, w, n, p[1], self);
 		}
 		close(p[1]);
 		fd[w] = p[0];

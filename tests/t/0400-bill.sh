@@ -401,6 +401,14 @@ test_expect_success 'every branch is billed for November' '
 	[ "$(q "select string_agg(branch || state, '"','"' order by branch) from period_state where period = '"'2026-11-01'"'")" = 01billed,02billed,03billed ]
 '
 
+test_expect_success 'one branch at a time or three at once: the same rows' '
+	snapshot nov &&
+	SBYT_BILL_WORKERS=1 sbyt bill --period 2026-11 2>err1 && snapshot nov1 && diff -u nov nov1 &&
+	SBYT_BILL_WORKERS=3 sbyt bill --period 2026-11 2>err3 && snapshot nov3 && diff -u nov nov3 &&
+	grep -qx "sbyt bill: period=2026-11 accounts=17 documents=16 total=44209.87" err1 &&
+	grep -qx "sbyt bill: period=2026-11 accounts=17 documents=16 total=44209.87" err3
+'
+
 # ---- a tariff change in the middle of the month (branch 03) ----
 # Scratch rules: the single rate 3.34 until 2026-11-20, 3.50 from 2026-11-21.
 # K: 1,000 -> 1,301 = 301 kWh over 20 + 10 days: 301,000 x 20/30 =
