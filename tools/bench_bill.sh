@@ -3,8 +3,8 @@
 # calls it after loading the master data of N accounts into $PGDATABASE).
 # It inserts a month of accepted readings (2026-11) for 19 meters in 20 with
 # SQL, times `sbyt bill --period 2026-11`, and measures as the floor a psql
-# \copy of as many charge_line rows into an unlogged table of the same
-# columns.  Prints exactly one line:
+# \copy of as many charge_line rows into an unlogged table with the same
+# columns, checks and primary key.  Prints exactly one line:
 #   bench: stage=bill n=N seconds=S floor_seconds=F ratio=R rss_mb=M
 # (ratio = F / S; seconds and rss_mb from /usr/bin/time -f "%e %M").
 set -eu
@@ -35,9 +35,9 @@ SQL
 	cat "$work/bill.err" >&2; exit 1; }
 grep '^sbyt bill:' "$work/bill.err" >&2 || true
 
-# Floor: the same number of charge_line rows, \copy'd into an unlogged table.
+# Floor: the same charge_line rows, \copy'd into an unlogged table like it.
 psql -Xq -v ON_ERROR_STOP=1 -c "\\copy (SELECT * FROM charge_line) TO '$work/lines.tsv'"
-psql -Xq -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS f_line; CREATE UNLOGGED TABLE f_line (LIKE charge_line)"
+psql -Xq -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS f_line; CREATE UNLOGGED TABLE f_line (LIKE charge_line INCLUDING ALL)"
 start=$(date +%s.%N)
 psql -Xq -v ON_ERROR_STOP=1 -c "\\copy f_line FROM '$work/lines.tsv'"
 floor=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
