@@ -126,6 +126,10 @@ bench: deps
 	$(Q)sh tools/pg.sh start
 	$(Q)sh tools/bench.sh $(BUILD)
 
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tools/fuzz.sh
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)
 	install -m 0755 $(SBYT) $(DESTDIR)$(BINDIR)/sbyt

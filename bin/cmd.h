@@ -15,6 +15,7 @@
 
 #include "date.h"
 #include "error.h"
+#include "ingest.h"
 #include "job.h"
 
 /* sysexits(3) values: the exit statuses of SPEC section 12. */
@@ -61,6 +62,24 @@ int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_load(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_rules(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_ingest(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_review(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx);
+
+/* Shared by ingest and daily (bin/cmd_ingest.c): run one file through
+ * ingest_one() inside job j, print its reject lines and summary line
+ * (`sbyt CMD: file=...`), record its files and add its counts to t.
+ * Returns 0 (also for a refused or missing file: t->first_error gets its
+ * exit status), or -1 with ctx->err set when the job must stop. */
+struct ingest_totals {
+	int files, noop, refused, first_error;
+	struct ingest_counts n;
+};
+int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opts *o,
+		    const char *cmd, const char *path, enum ingest_channel ch,
+		    struct ingest_totals *t, struct ingest_result *res);
+/* The total line `sbyt CMD: files=N read=...`. */
+void ingest_totals_print(const char *cmd, const struct ingest_totals *t);
 int cmd_calendar(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_limit(int argc, char **argv, struct sbyt_ctx *ctx);
 
@@ -68,5 +87,12 @@ struct calendar;
 /* Load ctx->rules_dir/calendar, printing its faults on stderr; NULL with
  * ctx->err set (ERR_CONFIG) when invalid.  bin/cmd_calendar.c. */
 struct calendar *cmd_load_calendar(struct sbyt_ctx *ctx);
+int cmd_debt(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_report(int argc, char **argv, struct sbyt_ctx *ctx);
+
+struct penalty_rules;
+/* Load the penalty rules of ctx->rules_dir, printing every fault; 0, or -1
+ * with ctx->err set (ERR_CONFIG).  Release with penalty_rules_release. */
+int cmd_penalty_rules(struct sbyt_ctx *ctx, struct penalty_rules *r);
 
 #endif

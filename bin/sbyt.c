@@ -23,11 +23,18 @@ struct command {
 static const struct command commands[] = {
 	{ "bill", cmd_bill, "bill a month: charge lines and obligations" },
 	{ "calendar", cmd_calendar, "the production calendar: working days, day counts" },
+	{ "daily", cmd_daily, "the daily job: take the inbox (then debt, limitation)" },
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
+	{ "debt", cmd_debt, "debt and penalties as of a date, the daily snapshot" },
+	{ "ingest", cmd_ingest, "load bank, terminal, SMS, portal and delivery files" },
 	{ "limit", cmd_limit, "limitation workflow: step dates" },
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
+	{ "report", cmd_report, "XLSX reports for auditors (aging, reconciliation)" },
+	{ "review", cmd_review, "list, accept or reject readings held for review" },
 	{ "rules", cmd_rules, "validate the rules directory" },
 	{ "status", cmd_status, "what is loaded, recent runs and breaches" },
+
+
 };
 
 static const char usage_text[] =

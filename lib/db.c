@@ -194,6 +194,49 @@ void db_rollback(PGconn *db)
 	PQclear(res);
 }
 
+int db_stream_begin(PGconn *db, struct sbyt_err *e, const char *sql, int nparams,
+		    const char *const *params)
+{
+	if (!PQsendQueryParams(db, sql, nparams, NULL, params, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(db))
+		return result_error(db, NULL, e);
+	return 0;
+}
+
+PGresult *db_stream_next(PGconn *db, int *failed, struct sbyt_err *e)
+{
+	PGresult *res = PQgetResult(db);
+
+	*failed = 0;
+	while (res) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE)
+			return res;
+		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !*failed) {
+			result_error(db, res, e);
+			*failed = 1;
+		}
+		PQclear(res);
+		res = PQgetResult(db);
+	}
+	return NULL;
+}
+
+void db_stream_cancel(PGconn *db)
+{
+	PGcancel *c = PQgetCancel(db);
+	char buf[256];
+	PGresult *res;
+
+	if (c) {
+		PQcancel(c, buf, sizeof(buf));
+		PQfreeCancel(c);
+	}
+	while ((res = PQgetResult(db)) != NULL)
+		PQclear(res);
+}
+
 int db_try_lock(PGconn *db, const char *name, struct sbyt_err *e)
 {
 	const char *p[1] = { name };

@@ -47,6 +47,16 @@ int db_commit(PGconn *db, struct sbyt_err *e);
 /* Roll back, ignoring errors (used on failure paths). */
 void db_rollback(PGconn *db);
 
+/* Stream the rows of a query one at a time (libpq single-row mode), so
+ * memory does not grow with the result.  db_stream_begin() sends it (0/-1);
+ * db_stream_next() returns a result holding one row (PQclear it), or NULL at
+ * the end (e untouched) or on error (e set; *failed = 1).  Stop early only
+ * with db_stream_cancel(). */
+int db_stream_begin(PGconn *db, struct sbyt_err *e, const char *sql, int nparams,
+		    const char *const *params);
+PGresult *db_stream_next(PGconn *db, int *failed, struct sbyt_err *e);
+void db_stream_cancel(PGconn *db);
+
 /* Try the session-level advisory lock of name.  Returns 1 when taken,
  * 0 when another session holds it, -1 on error. */
 int db_try_lock(PGconn *db, const char *name, struct sbyt_err *e);

@@ -201,7 +201,8 @@ int ledger_allocate(struct ledger *l, struct sbyt_err *e)
 	}
 	for (int i = 0; i < n; i++)
 		open[i] = l->entry[i].net;
-	qsort(l->pay, (size_t)l->npay, sizeof(*l->pay), cmp_pay);
+	if (l->npay > 1)  /* l->pay is NULL in a ledger that never had a payment */
+		qsort(l->pay, (size_t)l->npay, sizeof(*l->pay), cmp_pay);
 	for (int i = 0; i < l->npay; i++)
 		src[nsrc++] = (struct src){ l->pay[i].date, 0, l->pay[i].id, n + i,
 					    l->pay[i].period, l->pay[i].amount };

@@ -1,9 +1,11 @@
 /* rules.c - the rules directory's version and the check of all of it. */
 #include "rules.h"
+#include "ingest_rules.h"
 
 #include "calendar.h"
 #include "deadline.h"
 #include "penalty.h"
+#include "report_control.h"
 #include "tariff.h"
 
 #include <dirent.h>
@@ -75,7 +77,9 @@ static const struct {
 	{ "production calendars (calendar/ru-YYYY.xml)", calendar_rules_check },
 	{ "limitation procedures and delivery allowances (limitation.xml)", limitation_rules_check },
 	{ "key rates and penalties (keyrate.xml, penalty.xml)", penalty_rules_check },
+	{ "readings window and SMS patterns (ingest.xml, sms.xml)", ingest_rules_check },
 	{ "tariffs, norms, VAT, prices, billing cycle, supplier", tariff_rules_check },
+	{ "control readings plan (control.xml)", control_rules_check },
 	{ NULL, NULL },
 };
 

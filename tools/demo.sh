@@ -9,7 +9,7 @@ sbyt="$top/$build/sbyt"
 cd "$top"
 unset PGHOST PGDATABASE PGSERVICE PGHOSTADDR || true
 "$sbyt" db init
-for kind in branches accounts meters contracts reserves; do
+for kind in branches accounts meters contracts reserves balances; do
 	"$sbyt" load "$kind" "fixtures/$kind.csv"
 done
 "$sbyt" status

@@ -263,6 +263,21 @@ int main(void)
 	CHECK(d.per[2].period == P(2026, 10) && d.per[2].principal == 100000 && d.per[2].penalty == 0 &&
 	      d.per[2].days_overdue == 16, "2026-10: 16 days overdue, no penalty yet");
 
+	/* A ledger that never had a payment (its payment buffer is NULL): the
+	 * SPEC 10 example, 1000.00 due 2026-10-10 unpaid as of 2026-11-26, days
+	 * 31-47 = 17 x 100000 x 950 / 3e6 = 538.33 kopecks -> 5.38. */
+	{
+		struct ledger fresh;
+
+		ledger_init(&fresh);
+		charge(&fresh, 2026, 9, 100000);
+		CHECK_INT(ledger_allocate(&fresh, &E), 0, "a ledger without payments allocates");
+		CHECK(ledger_debt_compute(&fresh, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 26), &d, &E) == 0 &&
+		      d.principal == 100000 && d.penalty == 538 && d.advance == 0,
+		      "without payments: 1000.00 overdue, penalty 5.38");
+		ledger_release(&fresh);
+	}
+
 	/* Errors */
 	{
 		struct ledger_charge bad = { P(2026, 9), D(2026, 10, 10), 0, LEDGER_CHARGE };

@@ -1,0 +1,345 @@
+/*
+ * cmd_daily.c - sbyt daily [--as-of DATE]: the daily cron job, a list of
+ * stages run in order inside one job frame.  inbox: every file in
+ * $SBYT_SPOOL/inbox/<channel>/ is ingested (the folder names the channel)
+ * and moved to archive/YYYY-MM-DD/ when loaded (or already loaded), or to
+ * rejected/ with NAME.why when refused.  debt: the debt snapshot of the
+ * as-of date (as `sbyt debt`), which the limitation stage reads.  Each stage
+ * also takes the lock of the job it stands for, so `sbyt debt` cannot run
+ * beside the daily job's debt stage.
+ *
+ * A sender marks a file complete by renaming it: it writes NAME.part (or
+ * .NAME) and renames it to NAME when done.  Names starting with '.' and
+ * ending in .part or .tmp are never taken.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "db.h"
+#include "debt.h"
+#include "log.h"
+
+static const char help[] =
+	"usage: sbyt daily [--as-of DATE]\n"
+	"\n"
+	"The daily job (cron): its stages in order.  inbox: ingest every complete\n"
+	"file in $SBYT_SPOOL/inbox/CHANNEL/ (default ./var/spool), then move it to\n"
+	"archive/YYYY-MM-DD/ (the as-of date) when loaded or already loaded, or to\n"
+	"rejected/ with NAME.why when refused.  A sender writes NAME.part and renames\n"
+	"it to NAME when complete; names starting with '.' or ending in .part or\n"
+	".tmp are left alone.  debt: the debt snapshot of the as-of date, as\n"
+	"`sbyt debt`.  Exit 65 when a file was refused (it is in rejected/).\n"
+	"\n"
+	"Options:\n"
+	"  --as-of DATE   the business date (default: the global --as-of, or today)\n"
+	"  -h, --help     this help\n";
+
+struct daily {
+	struct sbyt_ctx *ctx;
+	struct job *j;
+	const char *spool;
+	struct ingest_totals t;
+	int archived, refused;
+	struct debt_totals debt;
+};
+
+static int mkdirs(const char *path, struct sbyt_err *e)
+{
+	char p[4096];
+
+	snprintf(p, sizeof(p), "%s", path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0750) != 0 && errno != EEXIST)
+			return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", p, strerror(errno));
+		*s = '/';
+	}
+	if (mkdir(p, 0750) != 0 && errno != EEXIST)
+		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", p, strerror(errno));
+	return 0;
+}
+
+/* Move src into dir under its own name (NAME.1, NAME.2... when taken);
+ * the final path goes to out. */
+static int move_into(const char *src, const char *dir, const char *name, char *out, size_t size,
+		     struct sbyt_err *e)
+{
+	struct stat st;
+
+	if (mkdirs(dir, e))
+		return -1;
+	snprintf(out, size, "%s/%s", dir, name);
+	for (int i = 1; lstat(out, &st) == 0; i++)
+		snprintf(out, size, "%s/%s.%d", dir, name, i);
+	if (rename(src, out) != 0)
+		return err_set(e, ERR_IO, "cannot move '%s' to '%s': %s", src, out, strerror(errno));
+	return 0;
+}
+
+static int write_why(const char *path, const struct sbyt_err *why, struct sbyt_err *e)
+{
+	char tmp[4200];
+	FILE *f;
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", tmp, strerror(errno));
+	}
+	fprintf(f, "%s\n", why->msg);
+	if (why->detail[0])
+		fprintf(f, "%s\n", why->detail);
+	fprintf(f, "nothing of the file was loaded\n");
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0)
+		return err_set(e, ERR_CANTCREATE, "cannot write '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+static int taken(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	if (d->d_name[0] == '.')
+		return 0;
+	if (n > 5 && strcmp(d->d_name + n - 5, ".part") == 0)
+		return 0;
+	if (n > 4 && strcmp(d->d_name + n - 4, ".tmp") == 0)
+		return 0;
+	return 1;
+}
+
+/* Refuse a file: to rejected/ with its .why. */
+static int refuse(struct daily *d, const char *path, const char *name, const struct sbyt_err *why)
+{
+	char dir[4096], dest[4300], whyp[4400];
+
+	snprintf(dir, sizeof(dir), "%s/rejected", d->spool);
+	if (move_into(path, dir, name, dest, sizeof(dest), &d->ctx->err))
+		return -1;
+	snprintf(whyp, sizeof(whyp), "%s.why", dest);
+	if (write_why(whyp, why, &d->ctx->err))
+		return -1;
+	log_warn("'%s' refused: moved to '%s'", path, dest);
+	d->refused++;
+	return 0;
+}
+
+static int inbox_channel(struct daily *d, const struct ingest_opts *o, const char *chdir_,
+			 enum ingest_channel ch)
+{
+	struct dirent **list;
+	char archive[4096];
+	int n, rc = 0;
+
+	n = scandir(chdir_, &list, taken, alphasort);
+	if (n < 0)
+		return 0;
+	{
+		char day[DATE_BUF];
+		snprintf(archive, sizeof(archive), "%s/archive/%s", d->spool,
+			 date_format(d->ctx->as_of, day));
+	}
+	for (int i = 0; i < n; i++) {
+		char path[4400], dest[4400];
+		struct ingest_result res;
+		struct stat st;
+		int before = d->t.refused;
+
+		snprintf(path, sizeof(path), "%s/%s", chdir_, list[i]->d_name);
+		if (rc || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (ch == CH_NONE) {
+			struct sbyt_err why;
+			err_set(&why, ERR_DATA, "'%s' is in a folder that names no channel", path);
+			err_detail(&why, "channel folders: sberbank, gazprombank, qiwi, payments, sms,"
+				   " portal, delivery");
+			if (refuse(d, path, list[i]->d_name, &why))
+				rc = -1;
+			continue;
+		}
+		if (ingest_run_file(d->ctx, d->j, o, "daily", path, ch, &d->t, &res)) {
+			rc = -1;
+			continue;
+		}
+		if (d->t.refused > before) {
+			if (refuse(d, path, list[i]->d_name, &d->ctx->err))
+				rc = -1;
+			continue;
+		}
+		if (move_into(path, archive, list[i]->d_name, dest, sizeof(dest), &d->ctx->err)) {
+			rc = -1;
+			continue;
+		}
+		log_verbose("'%s' archived as '%s'", path, dest);
+		d->archived++;
+	}
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	return rc;
+}
+
+/* Stage inbox: every channel folder, in a fixed order, then any other. */
+static int stage_inbox(struct daily *d)
+{
+	struct sbyt_ctx *ctx = d->ctx;
+	struct faults f = FAULTS_INIT;
+	struct ingest_rules rules;
+	struct ingest_opts o;
+	char inbox[4096], dir[4400];
+	struct dirent **list;
+	int n, rc = 0, got;
+
+	snprintf(inbox, sizeof(inbox), "%s/inbox", d->spool);
+	if (ingest_rules_load(ctx->rules_dir, &rules, &f)) {
+		faults_print(&f, stderr);
+		faults_release(&f);
+		return err_set(&ctx->err, ERR_CONFIG, "rules in '%s' are invalid", ctx->rules_dir);
+	}
+	/* Exclude a concurrent `sbyt ingest`. */
+	got = db_try_lock(ctx->db, "ingest", &ctx->err);
+	if (got <= 0) {
+		ingest_rules_release(&rules);
+		if (got == 0)
+			err_set(&ctx->err, ERR_LOCKED, "another 'ingest' run holds the lock");
+		return -1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.db = ctx->db;
+	o.rules = &rules;
+	o.as_of = ctx->as_of;
+	o.out_dir = ctx->out_dir;
+	o.run_id = d->j->run_id;
+	for (int c = 1; c < CH_COUNT && rc == 0; c++) {
+		snprintf(dir, sizeof(dir), "%s/%s", inbox, ingest_channel_name((enum ingest_channel)c));
+		rc = inbox_channel(d, &o, dir, (enum ingest_channel)c);
+	}
+	n = rc == 0 ? scandir(inbox, &list, taken, alphasort) : -1;
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		snprintf(dir, sizeof(dir), "%s/%s", inbox, list[i]->d_name);
+		if (rc == 0 && ingest_channel_parse(list[i]->d_name) == CH_NONE &&
+		    stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = inbox_channel(d, &o, dir, CH_NONE);
+		free(list[i]);
+	}
+	if (n >= 0)
+		free(list);
+	ingest_rules_release(&rules);
+	db_exec(ctx->db, NULL, "SELECT pg_advisory_unlock(hashtext('sbyt:ingest'))", 0, NULL);
+	return rc;
+}
+
+static int stage_debt(struct daily *d)
+{
+	struct sbyt_ctx *ctx = d->ctx;
+	struct debt_filter f;
+	struct penalty_rules r;
+	int64_t rows;
+	int got, rc;
+
+	got = db_try_lock(ctx->db, "debt", &ctx->err);
+	if (got <= 0)
+		return got < 0 ? -1 : err_set(&ctx->err, ERR_LOCKED,
+					     "another 'debt' run holds the lock");
+	if (cmd_penalty_rules(ctx, &r))
+		return -1;
+	memset(&f, 0, sizeof(f));
+	f.as_of = ctx->as_of;
+	rc = debt_snapshot_run(ctx->db, &r, &f, d->j->run_id, &d->debt, &rows, &ctx->err);
+	penalty_rules_release(&r);
+	return rc;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct daily *d);
+} stages[] = {
+	{ "inbox", stage_inbox },
+	{ "debt", stage_debt },
+};
+
+int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env = getenv("SBYT_SPOOL");
+	struct daily d;
+	struct job j;
+	int c, rc = EX_DONE;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (date_parse(optarg, -1, &ctx->as_of))
+				return cmd_usage_error("daily", "invalid date '%s' for --as-of (YYYY-MM-DD)",
+						       optarg);
+			ctx->as_of_given = 1;
+			break;
+		case 'h':
+			return cmd_help(help);
+		default:
+			return cmd_usage_error("daily", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error("daily", "unexpected argument '%s'", argv[optind]);
+	if (cmd_job_begin(ctx, &j, "daily"))
+		return cmd_fail(ctx);
+	memset(&d, 0, sizeof(d));
+	d.ctx = ctx;
+	d.j = &j;
+	d.spool = env && *env ? env : "var/spool";
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		double t0 = log_now();
+
+		if (stages[i].run(&d)) {
+			rc = cmd_fail(ctx);
+			break;
+		}
+		log_verbose("stage %s: %.2f s", stages[i].name, log_now() - t0);
+	}
+	job_count(&j, "files", d.t.files);
+	job_count(&j, "archived", d.archived);
+	job_count(&j, "refused", d.refused);
+	job_count(&j, "read", d.t.n.read);
+	job_count(&j, "accepted", d.t.n.accepted);
+	job_count(&j, "rejected", d.t.n.rejected);
+	job_count(&j, "duplicates", d.t.n.duplicates);
+	job_count(&j, "held", d.t.n.held);
+	job_count(&j, "in_debt", d.debt.in_debt);
+	if (rc == EX_DONE) {
+		char m1[MONEY_BUF];
+
+		log_summary("daily", "stages=inbox,debt files=%d archived=%d refused=%d read=%lld"
+			    " accepted=%lld rejected=%lld duplicates=%lld held=%lld in_debt=%lld"
+			    " principal=%s",
+			    d.t.files + (d.refused - d.t.refused), d.archived, d.refused,
+			    (long long)d.t.n.read, (long long)d.t.n.accepted,
+			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
+			    (long long)d.t.n.held, (long long)d.debt.in_debt,
+			    money_format(d.debt.principal, m1));
+		if (d.refused) {
+			rc = EX_DATAERR_;
+			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,
+				d.spool);
+		}
+	}
+	return cmd_job_end(ctx, &j, rc);
+}

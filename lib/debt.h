@@ -1,0 +1,90 @@
+/*
+ * debt.h - the database side of debt: every account's ledger streamed from
+ * PostgreSQL, allocated and valued as of a date, and the daily snapshot.
+ *
+ * debt_scan() reads the obligations and the payments (paid_on <= as-of) of
+ * the accounts asked for through one server-side cursor ordered by
+ * account_id, fetched in batches, so memory holds one batch and one
+ * account's ledger whatever the number of accounts.  For each account it
+ * builds a struct ledger (lib/ledger.h), allocates the payments and computes
+ * the debt as of the date (ledger_debt_compute), then hands the result to a
+ * callback; after each batch another callback may write what it gathered
+ * (the cursor's transaction stays open, so a COPY between fetches is part of
+ * it).  Obligations map to ledger entries: 'charge', 'advance' and 'balance'
+ * are charges, 'recalc' and any negative amount are recalculation entries
+ * (a credit when negative), amounts of 0 are left out, and billed 'penalty'
+ * lines are not principal (penalties accrue on principal only and are
+ * recomputed here), so they are left out too.  The kind of customer comes
+ * from account.kind.
+ *
+ * debt_snapshot_run() is the daily job's work: the scan in one transaction
+ * that first deletes the as-of date's snapshot rows (of the shard) and then
+ * COPYs one row per account with overdue principal or accrued penalty, so a
+ * re-run replaces the same rows.  Accounts with neither get no row.
+ */
+#ifndef SBYT_DEBT_H
+#define SBYT_DEBT_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "error.h"
+#include "ledger.h"
+#include "money.h"
+#include "penalty.h"
+
+#define DEBT_BRANCH_MAX 33
+
+/* Which accounts a scan reads. */
+struct debt_filter {
+	sdate as_of;
+	int64_t account;     /* one account, or 0 for all */
+	int shard_i, shard_n;/* abs(hashint8(account_id)) % shard_n = shard_i; shard_n 0: all */
+};
+
+/* What the callback sees for each account with an obligation or a payment. */
+struct debt_account {
+	int64_t account_id;
+	enum customer_kind kind;
+	char branch[DEBT_BRANCH_MAX];
+	const struct ledger *ledger;     /* allocated */
+	const struct ledger_debt *debt;  /* as of the filter's date */
+};
+
+struct debt_sink {
+	/* Called per account; returns 0 or -1 with e set (stops the scan). */
+	int (*account)(void *arg, const struct debt_account *a, struct sbyt_err *e);
+	/* Called after each fetched batch (and once at the end) while the
+	 * scan's transaction is open and no fetch is in progress; may be NULL. */
+	int (*batch_end)(void *arg, PGconn *db, struct sbyt_err *e);
+	void *arg;
+};
+
+struct debt_totals {
+	int64_t accounts;    /* accounts seen (with an obligation or a payment) */
+	int64_t in_debt;     /* accounts with overdue principal */
+	int64_t rows;        /* ledger rows read */
+	money principal, penalty;
+};
+
+/* Scan the accounts of f in the open transaction of db (the caller begins
+ * and ends it), calling sink for each.  Returns 0 with *t filled, or -1 with
+ * e set (ERR_DB when the server is gone, ERR_CONFIG when no key rate is in
+ * force on a date needed, ERR_DATA naming the account whose ledger is
+ * refused). */
+int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filter *f,
+	      const struct debt_sink *sink, struct debt_totals *t, struct sbyt_err *e);
+
+/* The daily job: in one transaction, replace the debt_snapshot rows of
+ * f->as_of (of f's shard; f->account must be 0) with one row per account
+ * with overdue principal or penalty, tagged with run_id.  Returns 0 with *t
+ * filled and *rows the snapshot rows written, or -1 with e set and nothing
+ * changed. */
+int debt_snapshot_run(PGconn *db, const struct penalty_rules *r, const struct debt_filter *f,
+		      int64_t run_id, struct debt_totals *t, int64_t *rows, struct sbyt_err *e);
+
+/* The customer kind of an account.kind value: 0, or -1 when unknown. */
+int debt_kind_parse(const char *s, enum customer_kind *out);
+
+#endif

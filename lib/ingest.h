@@ -1,0 +1,77 @@
+/*
+ * ingest.h - one input file into the database, whole or not at all.
+ *
+ * ingest_one() hashes the file (SHA-256): a file already ingested is a
+ * no-op that returns the counts of its first ingest.  Otherwise, in one
+ * transaction, the parser's records and rejects are COPYed into a
+ * temporary staging table and decided there with set-based SQL:
+ * duplicates (the same source id from the same channel, in the file or
+ * already loaded; the same reading again), unknown accounts and meters,
+ * SMS phones not linked to the account, future dates, more zones than the
+ * meter has, readings lower than the previous one (a rollover when the
+ * meter's digits explain it, else `decreasing`), suspicious consumption
+ * (held for review), and the period of each reading by the window rule.
+ * Accepted rows go to payment, reading and delivery (003_ingested.sql),
+ * rejected lines to ingest_reject, the file with its counts to
+ * ingest_file.  Rejected lines are written back in the sender's own format
+ * to OUT/rejects/ (temporary name, fsync, rename after the commit, mode
+ * 0640).  A file-level fault rolls everything of the file back.
+ *
+ * Every record line ends in exactly one of accepted, rejected, duplicate
+ * or held: read = accepted + rejected + duplicates + held.  A payment
+ * line's outcome is its payment's; readings that ride on an accepted
+ * payment and are themselves rejected or held are counted apart
+ * (reading_rejects, reading_held).
+ */
+#ifndef SBYT_INGEST_H
+#define SBYT_INGEST_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "error.h"
+#include "ingest_rec.h"
+#include "ingest_rules.h"
+#include "sha256.h"
+
+struct ingest_counts {
+	int64_t read, accepted, rejected, duplicates, held;
+	int64_t reading_rejects, reading_held;
+};
+
+enum ingest_status { INGEST_DONE = 1, INGEST_NOOP, INGEST_REFUSED };
+
+struct ingest_opts {
+	PGconn *db;
+	const struct ingest_rules *rules;
+	sdate as_of;                 /* readings after it are `future_date` */
+	const char *out_dir;         /* rejects files go to out_dir/rejects/ */
+	int64_t run_id;              /* the job's run, 0 when none */
+	/* Called for every rejected line (may be NULL): file, line, code, reason. */
+	void (*on_reject)(void *arg, const char *file, long line, const char *code,
+			  const char *reason);
+	void *arg;
+};
+
+struct ingest_result {
+	enum ingest_status status;
+	enum ingest_channel channel;
+	struct ingest_counts n;
+	char sha256[SHA256_HEX];
+	int64_t bytes;
+	char rejects_path[4096];     /* "" when no rejects file was written */
+	char rejects_sha256[SHA256_HEX];
+	int64_t rejects_bytes;
+	char earlier[64];            /* no-op: when the file was ingested */
+};
+
+/* Ingest path as channel ch (CH_NONE: detect from the content).  Returns 0
+ * with res->status DONE or NOOP; -1 with e set otherwise: ERR_DATA with
+ * res->status REFUSED (nothing of the file kept; res->n.read = the lines
+ * seen, all counted rejected), ERR_NOINPUT, ERR_CANTCREATE (rejects file),
+ * ERR_DB (server lost: nothing of the file kept). */
+int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channel ch,
+	       struct ingest_result *res, struct sbyt_err *e);
+
+#endif

@@ -1,0 +1,34 @@
+#!/bin/sh
+# 0204-daily-debt: the daily job's debt stage writes the snapshot that
+# limitation reads.
+. "$SBYT_TOP/tests/lib.sh"
+export SBYT_SPOOL="$T/spool"
+mkdir -p "$SBYT_SPOOL/inbox"
+sbyt -q db init
+for k in branches accounts meters contracts reserves balances; do sbyt -q load $k "$FIX/$k.csv"; done
+
+# fixtures/balances.csv: 12 debtors (10 households owing Aug-Oct, due by
+# 2026-11-10 at the latest; 2 legal entities owing Sep-Oct, due by
+# 2026-11-18): as of 2026-11-26 all 12 are overdue.
+test_expect_success 'daily with an empty inbox writes the debt snapshot of its date' '
+	sbyt daily --as-of 2026-11-26 2>err &&
+	grep -q "stages=inbox,debt .* in_debt=12 " err &&
+	psql -XtAc "select count(*) from debt_snapshot where as_of = \$\$2026-11-26\$\$" | grep -qx 12
+'
+test_expect_success 'the snapshot agrees with sbyt debt for one debtor' '
+	a=$(sed -n 2p "$FIX/balances.csv" | cut -d";" -f1) &&
+	p=$(sbyt debt --account $a --as-of 2026-11-26 --format xml | xmllint --xpath "string(/Debt/@principal)" -) &&
+	k=$(psql -XtAc "select principal from debt_snapshot where account_id = $a and as_of = \$\$2026-11-26\$\$") &&
+	[ "$(echo "$p" | tr -d .)" = "$k" ]
+'
+test_expect_success 'running the same day again gives the same rows' '
+	psql -XtAc "select md5(string_agg(account_id::text || principal::text || penalty::text, \$\$,\$\$ order by account_id)) from debt_snapshot" > h1 &&
+	sbyt -q daily --as-of 2026-11-26 2>/dev/null &&
+	psql -XtAc "select md5(string_agg(account_id::text || principal::text || penalty::text, \$\$,\$\$ order by account_id)) from debt_snapshot" > h2 &&
+	cmp h1 h2
+'
+test_expect_code 75 'while sbyt debt holds its lock, daily exits 75' '
+	psql -Xq -c "SELECT pg_advisory_lock(hashtext(\$\$sbyt:debt\$\$)), pg_sleep(3)" >/dev/null &
+	sleep 1 && sbyt daily --as-of 2026-11-27 2>err; rc=$?; wait; exit $rc
+'
+test_done

@@ -1,0 +1,51 @@
+#!/bin/sh
+# bench_ingest.sh BUILD N WORK - the ingest stage of `make bench`
+# (tools/bench.sh calls it with the bench database in PGDATABASE and master
+# data loaded): time `sbyt ingest` of every file under WORK/inbox/*/ (as
+# written by build/tools/gen), then, in the same run, psql \copy of the same
+# rows (the payments, readings and deliveries it loaded, exported first, not
+# timed) into comparable tables (the same columns, defaults, checks and
+# indexes; no foreign keys).  Prints
+#   bench: stage=ingest n=N seconds=S floor_seconds=F ratio=R rss_mb=M
+# where N is the record lines read, ratio = F / S and rss_mb the peak
+# resident memory of the sbyt process (/usr/bin/time).
+set -eu
+build=${1:-build}
+n=${2:-0}
+work=${3:?usage: bench_ingest.sh BUILD N WORK}
+top=$(cd "$(dirname "$0")/.." && pwd)
+case "$build" in /*) ;; *) build="$top/$build" ;; esac
+export PATH="$build:$PATH"
+export SBYT_RULES="${SBYT_RULES:-$top/rules}" SBYT_OUT="${SBYT_OUT:-$work/out}"
+period=${BENCH_PERIOD:-2026-11}
+# the day after the period: every reading of the month is in the past
+asof=$(date -d "$period-01 +1 month" +%Y-%m-%d)
+
+files=$(ls "$work"/inbox/*/* 2>/dev/null) || true
+[ -n "$files" ] || { echo "bench_ingest: no files under $work/inbox" >&2; exit 66; }
+# shellcheck disable=SC2086
+/usr/bin/time -f "%e %M" -o "$work/t.ingest" sbyt -q --as-of "$asof" ingest $files 2> "$work/ingest.err" ||
+	{ tail -5 "$work/ingest.err" >&2; exit 1; }
+secs=$(cut -d' ' -f1 "$work/t.ingest")
+rss=$(awk '{ printf "%.0f", $2 / 1024 }' "$work/t.ingest")
+read_n=$(sed -n 's/^sbyt ingest: files=[0-9]* read=\([0-9]*\) .*/\1/p' "$work/ingest.err")
+[ -n "$read_n" ] || read_n=$(sed -n 's/^sbyt ingest: file=.* read=\([0-9]*\) .*/\1/p' "$work/ingest.err")
+[ "$n" = 0 ] || [ -z "$read_n" ] || n=$read_n
+
+# The floor: the same rows through psql \copy into tables like the targets.
+psql -Xq -c "\\copy (SELECT * FROM payment) TO '$work/floor.payment'"
+psql -Xq -c "\\copy (SELECT * FROM reading) TO '$work/floor.reading'"
+psql -Xq -c "\\copy (SELECT * FROM delivery) TO '$work/floor.delivery'"
+psql -Xq -c "DROP TABLE IF EXISTS f_payment, f_reading, f_delivery;
+	CREATE TABLE f_payment (LIKE payment INCLUDING ALL);
+	CREATE TABLE f_reading (LIKE reading INCLUDING ALL);
+	CREATE TABLE f_delivery (LIKE delivery INCLUDING ALL)"
+start=$(date +%s.%N)
+psql -Xq -c "\\copy f_payment FROM '$work/floor.payment'"
+psql -Xq -c "\\copy f_reading FROM '$work/floor.reading'"
+psql -Xq -c "\\copy f_delivery FROM '$work/floor.delivery'"
+floor=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
+psql -Xq -c "DROP TABLE f_payment, f_reading, f_delivery"
+rm -f "$work"/floor.*
+ratio=$(awk -v s="$secs" -v f="$floor" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
+echo "bench: stage=ingest n=$n seconds=$secs floor_seconds=$floor ratio=$ratio rss_mb=$rss"
