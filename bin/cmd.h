@@ -57,6 +57,7 @@ int cmd_job_begin(struct sbyt_ctx *ctx, struct job *j, const char *name);
  * is not 0); returns rc. */
 int cmd_job_end(struct sbyt_ctx *ctx, struct job *j, int rc);
 
+int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_load(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_rules(int argc, char **argv, struct sbyt_ctx *ctx);

@@ -21,6 +21,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "bill", cmd_bill, "bill a month: charge lines and obligations" },
 	{ "calendar", cmd_calendar, "the production calendar: working days, day counts" },
 	{ "daily", cmd_daily, "the daily job: inbox, debt, limitation" },
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
