@@ -85,6 +85,25 @@ int cmd_limit(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_docs(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx);
 
+struct billrun_opts;
+struct billrun_stats;
+/* The bill stage inside job j (bin/cmd_bill.c): loads the billing rules,
+ * bills o->period (o's period, branch and shard set by the caller), sets
+ * the job's counts.  Returns 0, or -1 with ctx->err set. */
+int cmd_bill_stage(struct sbyt_ctx *ctx, struct job *j, struct billrun_opts *o,
+		   struct billrun_stats *st);
+
+/* What a day's limitation stage did. */
+struct limit_day {
+	int working;
+	int64_t deliveries, accounts, notices, requests, cancelled, packages, pending;
+	char pending_msg[256];
+};
+/* The limitation stage of one day inside job j (bin/limit_cmds.c): records
+ * deliveries, advances the cases on a working day, writes the day's
+ * packages; sets the job's counts.  Returns 0, or -1 with ctx->err set. */
+int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k);
+
 struct docs_result;
 /* The docs stage inside job j (bin/cmd_docs.c): packages recorded as the
  * run's outputs, counts set.  Returns 0, or -1 with ctx->err set. */

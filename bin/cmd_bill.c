@@ -74,19 +74,12 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 	static char lock[48];
 	struct billrun_opts o;
 	struct billrun_stats st;
-	struct faults f = FAULTS_INIT;
-	struct tariff_rules *rules = NULL;
-	struct progress prog;
-	struct refused ref = { 0 };
 	struct job j;
 	const char *period = NULL;
 	char pb[PERIOD_BUF], total[MONEY_BUF];
-	double started;
-	const char *env;
-	int c, rc;
+	int c;
 
 	memset(&o, 0, sizeof(o));
-	memset(&prog, 0, sizeof(prog));
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h': return cmd_help(help);
@@ -107,55 +100,71 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (period_parse(period, -1, &o.period))
 		return cmd_usage_error("bill", "invalid period '%s' (YYYY-MM)", period);
 
-	if (tariff_rules_load(ctx->rules_dir, &rules, &f) < 0) {
-		faults_print(&f, stderr);
-		faults_release(&f);
-		err_set(&ctx->err, ERR_CONFIG, "the billing rules in '%s' are invalid", ctx->rules_dir);
-		return cmd_fail(ctx);
-	}
-	faults_release(&f);
 	/* Shards lock "bill:I/N", so that the shards of one run go together. */
 	if (o.shard_n)
 		snprintf(lock, sizeof(lock), "bill:%d/%d", o.shard_i, o.shard_n);
 	else
 		snprintf(lock, sizeof(lock), "bill");
-	if (cmd_job_begin(ctx, &j, lock)) {
-		tariff_rules_free(rules);
+	if (cmd_job_begin(ctx, &j, lock))
 		return cmd_fail(ctx);
-	}
-	o.run_id = j.run_id;
-	o.conninfo = ctx->conninfo;
-	o.workers = 2;
-	env = getenv("SBYT_BILL_WORKERS");
-	if (env && *env)
-		o.workers = atoi(env);
-	started = log_now();
-	o.progress = &prog;
-	o.count_first = isatty(2) && log_verbosity() >= LOG_NORMAL;
-	o.refused = on_refused;
-	o.arg = &ref;
-	rc = billrun(ctx->db, rules, &o, &st, &ctx->err);
-	progress_end(&prog);
-	tariff_rules_free(rules);
-	job_count(&j, "accounts", st.accounts);
-	job_count(&j, "documents", st.documents);
-	job_count(&j, "refused", st.refused);
-	job_count(&j, "lines", st.lines);
-	job_count(&j, "obligations", st.obligations);
-	job_count(&j, "total", st.total);
-	if (rc)
+	if (cmd_bill_stage(ctx, &j, &o, &st))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
-	if (ref.n > SHOW_REFUSED)
-		log_warn("... and %lld more accounts refused", (long long)(ref.n - SHOW_REFUSED));
-	if (st.refused)
-		log_info("%lld accounts refused for their data were not billed", (long long)st.refused);
-	log_verbose("branches=%d lines=%lld obligations=%lld consumption=%lld refused=%lld",
-		    st.branches, (long long)st.lines, (long long)st.obligations,
-		    (long long)st.consumption, (long long)st.refused);
-	log_verbose("timings: read %.2f s, bill %.2f s, write %.2f s, total %.2f s", st.t_read,
-		    st.t_bill, st.t_write, log_now() - started);
 	log_summary("bill", "period=%s accounts=%lld documents=%lld total=%s",
 		    period_format(o.period, pb), (long long)st.accounts, (long long)st.documents,
 		    money_format(st.total, total));
 	return cmd_job_end(ctx, &j, EX_DONE);
+}
+
+int cmd_bill_stage(struct sbyt_ctx *ctx, struct job *j, struct billrun_opts *o,
+		   struct billrun_stats *st)
+{
+	struct faults f = FAULTS_INIT;
+	struct tariff_rules *rules = NULL;
+	struct progress prog;
+	struct refused ref = { 0 };
+	const char *env;
+	double started;
+	int rc;
+
+	memset(&prog, 0, sizeof(prog));
+	memset(st, 0, sizeof(*st));
+	if (tariff_rules_load(ctx->rules_dir, &rules, &f) < 0) {
+		faults_print(&f, stderr);
+		faults_release(&f);
+		return err_set(&ctx->err, ERR_CONFIG, "the billing rules in '%s' are invalid",
+			       ctx->rules_dir);
+	}
+	faults_release(&f);
+	o->run_id = j->run_id;
+	o->conninfo = ctx->conninfo;
+	o->workers = 2;
+	env = getenv("SBYT_BILL_WORKERS");
+	if (env && *env)
+		o->workers = atoi(env);
+	started = log_now();
+	o->progress = &prog;
+	o->count_first = isatty(2) && log_verbosity() >= LOG_NORMAL;
+	o->refused = on_refused;
+	o->arg = &ref;
+	rc = billrun(ctx->db, rules, o, st, &ctx->err);
+	progress_end(&prog);
+	tariff_rules_free(rules);
+	job_count(j, "accounts", st->accounts);
+	job_count(j, "documents", st->documents);
+	job_count(j, "refused", st->refused);
+	job_count(j, "lines", st->lines);
+	job_count(j, "obligations", st->obligations);
+	job_count(j, "total", st->total);
+	if (rc)
+		return -1;
+	if (ref.n > SHOW_REFUSED)
+		log_warn("... and %lld more accounts refused", (long long)(ref.n - SHOW_REFUSED));
+	if (st->refused)
+		log_info("%lld accounts refused for their data were not billed", (long long)st->refused);
+	log_verbose("branches=%d lines=%lld obligations=%lld consumption=%lld refused=%lld",
+		    st->branches, (long long)st->lines, (long long)st->obligations,
+		    (long long)st->consumption, (long long)st->refused);
+	log_verbose("timings: read %.2f s, bill %.2f s, write %.2f s, total %.2f s", st->t_read,
+		    st->t_bill, st->t_write, log_now() - started);
+	return 0;
 }

@@ -4,7 +4,9 @@
  * $SBYT_SPOOL/inbox/<channel>/ is ingested (the folder names the channel)
  * and moved to archive/YYYY-MM-DD/ when loaded (or already loaded), or to
  * rejected/ with NAME.why when refused.  debt: the debt snapshot of the
- * as-of date (as `sbyt debt`), which the limitation stage reads.  Each stage
+ * as-of date (as `sbyt debt`), which the limitation stage reads.  limit:
+ * the limitation day (as `sbyt limit run`; on a day off it only records
+ * deliveries).  Each stage
  * also takes the lock of the job it stands for, so `sbyt debt` cannot run
  * beside the daily job's debt stage.
  *
@@ -36,7 +38,8 @@ static const char help[] =
 	"rejected/ with NAME.why when refused.  A sender writes NAME.part and renames\n"
 	"it to NAME when complete; names starting with '.' or ending in .part or\n"
 	".tmp are left alone.  debt: the debt snapshot of the as-of date, as\n"
-	"`sbyt debt`.  Exit 65 when a file was refused (it is in rejected/).\n"
+	"`sbyt debt`.  limit: the limitation day, as `sbyt limit run`.\n"
+	"Exit 65 when a file was refused (it is in rejected/).\n"
 	"\n"
 	"Options:\n"
 	"  --as-of DATE   the business date (default: the global --as-of, or today)\n"
@@ -49,6 +52,7 @@ struct daily {
 	struct ingest_totals t;
 	int archived, refused;
 	struct debt_totals debt;
+	struct limit_day limit;
 };
 
 static int mkdirs(const char *path, struct sbyt_err *e)
@@ -264,12 +268,23 @@ static int stage_debt(struct daily *d)
 	return rc;
 }
 
+static int stage_limit(struct daily *d)
+{
+	int got = db_try_lock(d->ctx->db, "limit", &d->ctx->err);
+
+	if (got <= 0)
+		return got < 0 ? -1 : err_set(&d->ctx->err, ERR_LOCKED,
+					     "another 'limit' run holds the lock");
+	return cmd_limit_stage(d->ctx, d->j, &d->limit);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct daily *d);
 } stages[] = {
 	{ "inbox", stage_inbox },
 	{ "debt", stage_debt },
+	{ "limit", stage_limit },
 };
 
 int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
@@ -327,14 +342,15 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (rc == EX_DONE) {
 		char m1[MONEY_BUF];
 
-		log_summary("daily", "stages=inbox,debt files=%d archived=%d refused=%d read=%lld"
-			    " accepted=%lld rejected=%lld duplicates=%lld held=%lld in_debt=%lld"
-			    " principal=%s",
+		log_summary("daily", "stages=inbox,debt,limit files=%d archived=%d refused=%d"
+			    " read=%lld accepted=%lld rejected=%lld duplicates=%lld held=%lld"
+			    " in_debt=%lld principal=%s notices=%lld requests=%lld cancelled=%lld",
 			    d.t.files + (d.refused - d.t.refused), d.archived, d.refused,
 			    (long long)d.t.n.read, (long long)d.t.n.accepted,
 			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
 			    (long long)d.t.n.held, (long long)d.debt.in_debt,
-			    money_format(d.debt.principal, m1));
+			    money_format(d.debt.principal, m1), (long long)d.limit.notices,
+			    (long long)d.limit.requests, (long long)d.limit.cancelled);
 		if (d.refused) {
 			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,

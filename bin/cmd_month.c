@@ -2,15 +2,17 @@
  * cmd_month.c - sbyt month --period P: the monthly cron job, the bill stage
  * then the docs stage for the period, in one job frame ("month").
  *
- * The stages are library code that the bill and docs commands share; no
- * command calls another's.  The bill stage plugs in at BILL STAGE below
- * (bill_run() of lib/bill, when it lands); until then month issues the
- * documents of a period that `sbyt bill` has billed.
+ * The stages are library code (lib/billrun, lib/docs) with thin stage
+ * functions that the bill, docs and month commands share; no command calls
+ * another's.  A period already published is not billed again: month then
+ * only re-issues its documents.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "billrun.h"
 #include "cmd.h"
 #include "db.h"
 #include "docs.h"
@@ -29,6 +31,21 @@ static const char help[] =
 	"\n"
 	"Exit status: as `sbyt docs`; 75 when a month, bill or docs run holds the lock.\n";
 
+/* Whether every branch with a state for the period has published it (and
+ * at least one has).  Returns 1 with *published set, 0 with ctx->err set. */
+static int period_published(struct sbyt_ctx *ctx, speriod period, int *published)
+{
+	char first[DATE_BUF], *v = NULL;
+	const char *p[1] = { date_format(period_first(period), first) };
+
+	if (db_value(ctx->db, &ctx->err, "SELECT count(*) > 0 AND bool_and(state = 'published')"
+		     " FROM period_state WHERE period = $1::date", 1, p, &v))
+		return 0;
+	*published = v && v[0] == 't';
+	free(v);
+	return 1;
+}
+
 int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -38,7 +55,9 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 	};
 	static const char *const stages[] = { "bill", "docs" };
 	struct docs_result r;
+	struct billrun_stats bs;
 	struct job j;
+	int published = 0;
 	speriod period = 0;
 	int c, have_period = 0;
 	char pbuf[PERIOD_BUF], tbuf[MONEY_BUF];
@@ -73,15 +92,28 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
 		}
 	}
-	/* BILL STAGE: bill_run(ctx->db, ...) for the period goes here when lib/bill
-	 * provides it; until then the period must have been billed by `sbyt bill`. */
+	t0 = log_now();
+	if (!period_published(ctx, period, &published))
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	if (!published) {
+		struct billrun_opts o;
+
+		memset(&o, 0, sizeof(o));
+		o.period = period;
+		if (cmd_bill_stage(ctx, &j, &o, &bs))
+			return cmd_job_end(ctx, &j, cmd_fail(ctx));
+		log_verbose("bill stage: %.2f s", log_now() - t0);
+	} else {
+		log_info("period %s is published: documents are re-issued, not billed again",
+			 period_format(period, pbuf));
+	}
 	t0 = log_now();
 	if (cmd_docs_stage(ctx, &j, period, NULL, &r))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	log_verbose("docs stage: %.2f s", log_now() - t0);
 	cmd_docs_breach(ctx, &j, period, "the month job");
-	log_summary("month", "period=%s documents=%lld packages=%d total=%s",
-		    period_format(period, pbuf), (long long)r.documents, r.packages,
-		    money_format(r.total, tbuf));
+	log_summary("month", "period=%s accounts=%lld documents=%lld packages=%d total=%s",
+		    period_format(period, pbuf), (long long)(published ? r.documents : bs.accounts),
+		    (long long)r.documents, r.packages, money_format(r.total, tbuf));
 	return cmd_job_end(ctx, &j, EX_DONE);
 }

@@ -95,6 +95,102 @@ static int as_of_option(struct sbyt_ctx *ctx, const char *arg)
 	return 0;
 }
 
+int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
+{
+	struct limit_setup s;
+	struct limit_account *acc = NULL;
+	struct limit_out_counts oc = { 0, 0, 0, 0 };
+	char version[SHA256_HEX];
+	int64_t after = 0;
+	double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+	int working;
+
+	memset(k, 0, sizeof(*k));
+	if (setup_load(ctx, &s, 1)) {
+		setup_free(&s);
+		return -1;
+	}
+	working = calendar_is_working(s.cal, ctx->as_of, &ctx->err);
+	if (working < 0 || rules_version(ctx->rules_dir, version, &ctx->err)) {
+		setup_free(&s);
+		return -1;
+	}
+	k->working = working;
+	acc = calloc(BATCH, sizeof(*acc));
+	if (!acc) {
+		err_set(&ctx->err, ERR_INTERNAL, "out of memory");
+		goto fail;
+	}
+	t0 = log_now();
+	if (db_begin(ctx->db, &ctx->err))
+		goto fail;
+	{
+		const struct limit_channel *ch = limit_channel_find(s.rules, "payment_document");
+
+		k->deliveries = limit_record_deliveries(ctx->db, ctx->as_of, ch ? ch->days : 0,
+							&ctx->err);
+	}
+	if (k->deliveries < 0)
+		goto fail_tx;
+	if (working) {
+		int n;
+
+		t1 = log_now();
+		k->accounts = limit_select(ctx->db, ctx->as_of, 0, &ctx->err);
+		if (k->accounts < 0)
+			goto fail_tx;
+		t2 = log_now();
+		while ((n = limit_load(ctx->db, ctx->as_of, &after, acc, BATCH, 0, &ctx->err)) > 0) {
+			for (int i = 0; i < n; i++) {
+				if (limit_advance(&s.env, &acc[i], &ctx->err))
+					goto fail_tx;
+				k->notices += acc[i].new_notices;
+				k->requests += acc[i].new_requests;
+				k->cancelled += acc[i].new_cancelled;
+				if (acc[i].cal_pending && !k->pending++)
+					snprintf(k->pending_msg, sizeof(k->pending_msg), "%s",
+						 acc[i].cal_msg);
+			}
+			if (limit_store(ctx->db, ctx->as_of, acc, (size_t)n, &ctx->err))
+				goto fail_tx;
+		}
+		if (n < 0)
+			goto fail_tx;
+	}
+	if (db_commit(ctx->db, &ctx->err))
+		goto fail;
+	t3 = log_now();
+	if (limit_write_day(ctx->db, ctx->as_of, ctx->out_dir, j, version, &oc, &ctx->err))
+		goto fail;
+	k->packages = oc.packages;
+	log_verbose("stage deliveries %.3f s, select %.3f s, cases %.3f s, packages %.3f s",
+		    (t1 ? t1 : t3) - t0, t1 ? t2 - t1 : 0.0, t1 ? t3 - t2 : 0.0, log_now() - t3);
+	job_count(j, "deliveries", k->deliveries);
+	job_count(j, "accounts", k->accounts);
+	job_count(j, "notices", k->notices);
+	job_count(j, "requests", k->requests);
+	job_count(j, "cancelled", k->cancelled);
+	job_count(j, "packages", k->packages);
+	job_count(j, "pending_calendar", k->pending);
+	if (k->pending)
+		log_warn("%" PRId64 " accounts have steps waiting for a calendar year: %s", k->pending,
+			 k->pending_msg);
+	for (int i = 0; i < BATCH; i++)
+		limit_account_release(&acc[i]);
+	free(acc);
+	setup_free(&s);
+	return 0;
+fail_tx:
+	db_rollback(ctx->db);
+fail:
+	if (acc)
+		for (int i = 0; i < BATCH; i++)
+			limit_account_release(&acc[i]);
+	free(acc);
+	setup_free(&s);
+	return -1;
+}
+
 int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -102,16 +198,10 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct limit_setup s;
-	struct limit_account *acc = NULL;
-	struct limit_out_counts oc = { 0, 0, 0, 0 };
+	struct limit_day k;
 	struct job j;
-	char version[SHA256_HEX], b[DATE_BUF];
-	int64_t deliveries = 0, selected = 0, after = 0, notices = 0, requests = 0, cancelled = 0;
-	int64_t pending = 0;
-	double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-	char pending_msg[256] = "";
-	int c, rc = EX_DONE, working;
+	char b[DATE_BUF];
+	int c;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -126,95 +216,16 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 	}
 	if (optind != argc)
 		return cmd_usage_error("limit", "too many arguments");
-	if (setup_load(ctx, &s, 1)) {
-		setup_free(&s);
+	if (cmd_job_begin(ctx, &j, "limit"))
 		return cmd_fail(ctx);
-	}
-	working = calendar_is_working(s.cal, ctx->as_of, &ctx->err);
-	if (working < 0) {
-		setup_free(&s);
-		return cmd_fail(ctx);
-	}
-	if (rules_version(ctx->rules_dir, version, &ctx->err) ||
-	    cmd_job_begin(ctx, &j, "limit")) {
-		setup_free(&s);
-		return cmd_fail(ctx);
-	}
-	acc = calloc(BATCH, sizeof(*acc));
-	if (!acc) {
-		err_set(&ctx->err, ERR_INTERNAL, "out of memory");
-		goto fail;
-	}
-	t0 = log_now();
-	if (db_begin(ctx->db, &ctx->err))
-		goto fail;
-	{
-		const struct limit_channel *ch = limit_channel_find(s.rules, "payment_document");
-
-		deliveries = limit_record_deliveries(ctx->db, ctx->as_of, ch ? ch->days : 0,
-						     &ctx->err);
-	}
-	if (deliveries < 0)
-		goto fail_tx;
-	if (working) {
-		int n;
-
-		t1 = log_now();
-		selected = limit_select(ctx->db, ctx->as_of, 0, &ctx->err);
-		if (selected < 0)
-			goto fail_tx;
-		t2 = log_now();
-		while ((n = limit_load(ctx->db, ctx->as_of, &after, acc, BATCH, 0, &ctx->err)) > 0) {
-			for (int i = 0; i < n; i++) {
-				if (limit_advance(&s.env, &acc[i], &ctx->err))
-					goto fail_tx;
-				notices += acc[i].new_notices;
-				requests += acc[i].new_requests;
-				cancelled += acc[i].new_cancelled;
-				if (acc[i].cal_pending && !pending++)
-					snprintf(pending_msg, sizeof(pending_msg), "%s", acc[i].cal_msg);
-			}
-			if (limit_store(ctx->db, ctx->as_of, acc, (size_t)n, &ctx->err))
-				goto fail_tx;
-		}
-		if (n < 0)
-			goto fail_tx;
-	}
-	if (db_commit(ctx->db, &ctx->err))
-		goto fail;
-	t3 = log_now();
-	if (limit_write_day(ctx->db, ctx->as_of, ctx->out_dir, &j, version, &oc, &ctx->err))
-		goto fail;
-	log_verbose("stage deliveries %.3f s, select %.3f s, cases %.3f s, packages %.3f s",
-		    (t1 ? t1 : t3) - t0, t1 ? t2 - t1 : 0.0, t1 ? t3 - t2 : 0.0, log_now() - t3);
-	job_count(&j, "deliveries", deliveries);
-	job_count(&j, "accounts", selected);
-	job_count(&j, "notices", notices);
-	job_count(&j, "requests", requests);
-	job_count(&j, "cancelled", cancelled);
-	job_count(&j, "packages", oc.packages);
-	job_count(&j, "pending_calendar", pending);
-	if (pending)
-		log_warn("%" PRId64 " accounts have steps waiting for a calendar year: %s", pending,
-			 pending_msg);
-	for (int i = 0; i < BATCH; i++)
-		limit_account_release(&acc[i]);
+	if (cmd_limit_stage(ctx, &j, &k))
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	log_summary("limit run", "as_of=%s notices=%" PRId64 " requests=%" PRId64
 		    " cancelled=%" PRId64 " deliveries=%" PRId64 " working=%d accounts=%" PRId64
 		    " packages=%" PRId64 " pending_calendar=%" PRId64, date_format(ctx->as_of, b),
-		    notices, requests, cancelled, deliveries, working, selected, oc.packages, pending);
-	free(acc);
-	setup_free(&s);
-	return cmd_job_end(ctx, &j, rc);
-fail_tx:
-	db_rollback(ctx->db);
-fail:
-	if (acc)
-		for (int i = 0; i < BATCH; i++)
-			limit_account_release(&acc[i]);
-	free(acc);
-	setup_free(&s);
-	return cmd_job_end(ctx, &j, cmd_fail(ctx));
+		    k.notices, k.requests, k.cancelled, k.deliveries, k.working, k.accounts,
+		    k.packages, k.pending);
+	return cmd_job_end(ctx, &j, EX_DONE);
 }
 
 /* ---- explain ---------------------------------------------------------- */

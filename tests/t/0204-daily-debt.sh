@@ -12,7 +12,7 @@ for k in branches accounts meters contracts reserves balances; do sbyt -q load $
 # 2026-11-18): as of 2026-11-26 all 12 are overdue.
 test_expect_success 'daily with an empty inbox writes the debt snapshot of its date' '
 	sbyt daily --as-of 2026-11-26 2>err &&
-	grep -q "stages=inbox,debt .* in_debt=12 " err &&
+	grep -q "stages=inbox,debt,limit .* in_debt=12 " err &&
 	psql -XtAc "select count(*) from debt_snapshot where as_of = \$\$2026-11-26\$\$" | grep -qx 12
 '
 test_expect_success 'the snapshot agrees with sbyt debt for one debtor' '
@@ -27,6 +27,16 @@ test_expect_success 'running the same day again gives the same rows' '
 	psql -XtAc "select md5(string_agg(account_id::text || principal::text || penalty::text, \$\$,\$\$ order by account_id)) from debt_snapshot" > h2 &&
 	cmp h1 h2
 '
+# The limit stage then opens a case for each of the 12: 10 household
+# warnings (3 overdue periods, above twice the norm's charge), a legal notice,
+# and for the debtor with a reserve act the notice and the authorities' one:
+# 13 notices.
+test_expect_success 'the limit stage opens the cases and writes the day packages' "
+	psql -XtAc \"select procedure, count(*) from limit_case group by 1 order by 1\" > cases &&
+	grep -qx 'individual|10' cases && grep -qx 'legal|1' cases && grep -qx 'legal_reserve|1' cases &&
+	psql -XtAc 'select count(*) from limit_notice' | grep -qx 13 &&
+	ls \"\$SBYT_OUT\"/limit/2026-11-26/01/notices-post.zip
+"
 test_expect_code 75 'while sbyt debt holds its lock, daily exits 75' '
 	psql -Xq -c "SELECT pg_advisory_lock(hashtext(\$\$sbyt:debt\$\$)), pg_sleep(3)" >/dev/null &
 	sleep 1 && sbyt daily --as-of 2026-11-27 2>err; rc=$?; wait; exit $rc

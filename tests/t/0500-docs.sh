@@ -274,10 +274,10 @@ test_expect_success 'naming the document, and the packages are kept' '
 '
 psql -Xqc "DELETE FROM payment WHERE source_id = 'q1'"
 
-# The month job: bill (when it lands) and docs; late runs record the breach.
+# The month job: bill and docs; late runs record the breach.
 test_expect_success 'month on time records no breach' '
 	sbyt --as-of 2026-11-30 month --period 2026-11 2>err &&
-	grep -q "^sbyt month: period=2026-11 documents=10 packages=6" err &&
+	grep -q "^sbyt month: period=2026-11 accounts=10 documents=10 packages=6" err &&
 	[ "$(psql -XtAc "select count(*) from run where command = \$\$month\$\$ and breach is not null")" = 0 ]
 '
 test_expect_success 'month after the last day of the period records a deadline breach' '
@@ -289,5 +289,9 @@ test_expect_success 'month after the last day of the period records a deadline b
 test_expect_success 'and sbyt status shows it' '
 	sbyt status > st 2>&1 && sed -n "/deadline breaches:/,\$p" st | grep -q "month.*the month job for 2026-11"
 '
-test_expect_code 65 'month for a period that is not billed exits 65' 'sbyt --as-of 2026-12-28 month --period 2026-12 2>err'
+test_expect_success 'month for a period not billed yet bills it, then publishes it' "
+	sbyt --as-of 2026-12-28 month --period 2026-12 2>err &&
+	psql -XtAc \"select count(*) > 0 from charge_line where period = '2026-12-01'\" | grep -qx t &&
+	psql -XtAc \"select bool_and(state = 'published') from period_state where period = '2026-12-01'\" | grep -qx t
+"
 test_done
