@@ -17,6 +17,7 @@
 #include "report.h"
 #include "report_control.h"
 #include "report_kpi.h"
+#include "report_limitation.h"
 #include "report_rejects.h"
 #include "report_runs.h"
 #include "sha256.h"
@@ -26,6 +27,7 @@ static const char help[] =
 	"   or: sbyt report reconciliation --account N --from DATE --to DATE\n"
 	"   or: sbyt report runs [--from DATE] [--to DATE]\n"
 	"   or: sbyt report rejects [--from DATE] [--to DATE]\n"
+	"   or: sbyt report limitation [--as-of DATE]\n"
 	"   or: sbyt report control-plan [--as-of DATE]\n"
 	"   or: sbyt report kpi --period YYYY-MM --appeals FILE --calls FILE\n"
 	"\n"
@@ -42,6 +44,9 @@ static const char help[] =
 	"                   SHA-256, counts, exit status, breaches: runs-FROM-TO.xlsx\n"
 	"  rejects          the files ingested FROM..TO with their counts and every\n"
 	"                   rejected line with its reason: rejects-FROM-TO.xlsx\n"
+	"  limitation       every limitation case opened by the date with the debt and\n"
+	"                   threshold behind it, and every step with its date, rule,\n"
+	"                   legal citation and arithmetic: limitation-YYYY-MM-DD.xlsx\n"
 	"  control-plan     households due a control reading by the end of next month\n"
 	"                   (rules/control.xml): control-plan-YYYY-MM-DD.xlsx\n"
 	"  kpi              the quality card of the service standard (Appendix 5)\n"
@@ -326,6 +331,55 @@ static int rep_control(int argc, char **argv, struct sbyt_ctx *ctx)
 	return cmd_job_end(ctx, &j, EX_DONE);
 }
 
+static int rep_limitation(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct faults f = FAULTS_INIT;
+	struct limitation_totals t;
+	struct limit_rules *r;
+	char name[64], final[4096], tmp[4160], db_[DATE_BUF];
+	struct job j;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cmd_help(help);
+		if (c == 'a' && date_parse(optarg, -1, &ctx->as_of) == 0)
+			continue;
+		return cmd_usage_error("report", c == 'a' ? "invalid date '%s' (YYYY-MM-DD)"
+				       : "unknown option%s", c == 'a' ? optarg : "");
+	}
+	if (optind != argc)
+		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
+	r = limit_rules_load(ctx->rules_dir, &f, &ctx->err);
+	faults_print(&f, stderr);
+	faults_release(&f);
+	if (!r)
+		return cmd_fail(ctx);
+	snprintf(name, sizeof(name), "limitation-%s", date_format(ctx->as_of, db_));
+	if (run_report(ctx, "report-limitation", name, &j, final, tmp, sizeof(final))) {
+		limit_rules_free(r);
+		return cmd_fail(ctx);
+	}
+	rc = report_limitation(ctx->db, r, ctx->as_of, tmp, &t, &ctx->err);
+	limit_rules_free(r);
+	if (rc || finish(ctx, &j, tmp, final)) {
+		unlink(tmp);
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	}
+	job_count(&j, "cases", t.cases);
+	job_count(&j, "steps", t.steps);
+	log_summary("report", "name=limitation as_of=%s cases=%lld open=%lld cancelled=%lld "
+		    "closed=%lld escalated=%lld steps=%lld file=%s", db_, (long long)t.cases,
+		    (long long)t.open, (long long)t.cancelled, (long long)t.closed,
+		    (long long)t.escalated, (long long)t.steps, final);
+	return cmd_job_end(ctx, &j, EX_DONE);
+}
+
 static int rep_kpi(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -396,6 +450,7 @@ static const struct {
 	{ "aging", rep_aging },
 	{ "control-plan", rep_control },
 	{ "kpi", rep_kpi },
+	{ "limitation", rep_limitation },
 	{ "reconciliation", rep_reconciliation },
 	{ "rejects", rep_rejects },
 	{ "runs", rep_runs },

@@ -37,6 +37,13 @@ test_expect_success 'the limit stage opens the cases and writes the day packages
 	psql -XtAc 'select count(*) from limit_notice' | grep -qx 13 &&
 	ls \"\$SBYT_OUT\"/limit/2026-11-26/01/notices-post.zip
 "
+test_expect_success 'report limitation lists the 12 open cases and their steps with citations' '
+	sbyt --as-of 2026-11-26 report limitation 2>err &&
+	grep -q "name=limitation as_of=2026-11-26 cases=12 open=12 cancelled=0 closed=0 escalated=0 steps=" err &&
+	f="$SBYT_OUT/reports/limitation-2026-11-26.xlsx" &&
+	unzip -p "$f" xl/worksheets/sheet2.xml > steps.xml &&
+	grep -q "individual.partial" steps.xml && grep -q "ПП № 354" steps.xml
+'
 test_expect_code 75 'while sbyt debt holds its lock, daily exits 75' '
 	psql -Xq -c "SELECT pg_advisory_lock(hashtext(\$\$sbyt:debt\$\$)), pg_sleep(3)" >/dev/null &
 	sleep 1 && sbyt daily --as-of 2026-11-27 2>err; rc=$?; wait; exit $rc
