@@ -2,6 +2,7 @@
 #include "docs.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <time.h>
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
@@ -223,8 +224,7 @@ struct branch_run {
 	struct dread *read;
 	int nread, read_cap;
 	PGconn *rdb;             /* the reader: numbering and cursors */
-	struct copy rows;        /* COPY document on db, open while streaming */
-	int rows_open;
+	struct rowq *rows;       /* the document rows, stored by a thread on db */
 	struct chanpkg cp;
 	int made[DOCS_CHANNELS];
 	struct {
@@ -387,25 +387,209 @@ fail:
 	return -1;
 }
 
-/* One new document row into the COPY that runs on the writer connection
- * while the reader's cursors are read: the server stores the rows (indexes,
- * foreign keys) while we write the packages. */
+/* ---- the document rows: a writer thread stores them in batches ----
+ *
+ * The main thread formats rows (COPY text) into a batch; a full batch goes
+ * to a thread that owns the writer connection and stores it with one COPY
+ * of its own, foreign-key checks included, while the main thread writes the
+ * packages and fills the next batch.  Only the last batch is waited for.
+ * The connection is the thread's from rowq_start() to rowq_finish(). */
+
+#define ROWQ_BATCH 4096
+
+struct rowq {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	PGconn *db;
+	char *fill, *send;       /* the batch being filled, the one being stored */
+	size_t flen, fcap, slen, scap;
+	int frows;
+	int pending, quit, failed;
+	struct sbyt_err err;     /* the thread's failure */
+};
+
+static const char rowq_sql[] = "COPY document (account_id, period, branch, number, channel,"
+	" issued_on, due, total, qr, run_id) FROM STDIN";
+
+static void *rowq_main(void *arg)
+{
+	struct rowq *q = arg;
+	struct copy c;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (!q->pending && !q->quit)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (!q->pending)
+			break;
+		pthread_mutex_unlock(&q->mu);
+		if (!q->failed) {
+			if (copy_begin(&c, q->db, rowq_sql, &q->err))
+				q->failed = 1;
+			else if (PQputCopyData(q->db, q->send, (int)q->slen) != 1) {
+				err_set(&q->err, ERR_DB, "cannot store the documents: %s",
+					PQerrorMessage(q->db));
+				copy_abort(&c, "failed");
+				q->failed = 1;
+			} else if (copy_end(&c, &q->err))
+				q->failed = 1;
+		}
+		pthread_mutex_lock(&q->mu);
+		q->pending = 0;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+static int rowq_start(struct rowq **qp, PGconn *db, struct sbyt_err *e)
+{
+	struct rowq *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	q->db = db;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	if (pthread_create(&q->th, NULL, rowq_main, q) != 0) {
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->cv);
+		free(q);
+		return err_set(e, ERR_INTERNAL, "cannot start the writer thread");
+	}
+	*qp = q;
+	return 0;
+}
+
+/* Hand the filled batch to the thread (after it is done with the last). */
+static int rowq_hand(struct rowq *q, struct sbyt_err *e)
+{
+	char *t;
+	size_t cap;
+	int failed;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->pending)
+		pthread_cond_wait(&q->cv, &q->mu);
+	failed = q->failed;
+	if (!failed && q->flen > 0) {
+		t = q->send;
+		cap = q->scap;
+		q->send = q->fill;
+		q->scap = q->fcap;
+		q->slen = q->flen;
+		q->fill = t;
+		q->fcap = cap;
+		q->flen = 0;
+		q->frows = 0;
+		q->pending = 1;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->mu);
+	if (failed) {
+		*e = q->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* Stop the thread (after the batches handed over are stored) and free q.
+ * With store, the rest is stored first; returns 0 when every row is in. */
+static int rowq_finish(struct rowq *q, int store, struct sbyt_err *e)
+{
+	int rc = 0;
+
+	if (!q)
+		return 0;
+	if (store)
+		rc = rowq_hand(q, e);
+	pthread_mutex_lock(&q->mu);
+	q->quit = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->th, NULL);
+	if (store && rc == 0 && q->failed) {
+		*e = q->err;
+		rc = -1;
+	}
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	free(q->fill);
+	free(q->send);
+	free(q);
+	return rc;
+}
+
+static int rowq_reserve(struct rowq *q, size_t more, struct sbyt_err *e)
+{
+	char *nb;
+	size_t cap;
+
+	if (q->flen + more <= q->fcap)
+		return 0;
+	cap = q->fcap ? q->fcap : 1 << 20;
+	while (cap < q->flen + more)
+		cap *= 2;
+	nb = realloc(q->fill, cap);
+	if (!nb)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	q->fill = nb;
+	q->fcap = cap;
+	return 0;
+}
+
+/* Append one field in COPY text format (escaped), then sep. */
+static void rowq_field(struct rowq *q, const char *s, char sep)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\\': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = '\\'; break;
+		case '\t': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = 't'; break;
+		case '\n': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = 'n'; break;
+		case '\r': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = 'r'; break;
+		default: q->fill[q->flen++] = *s;
+		}
+	}
+	q->fill[q->flen++] = sep;
+}
+
+/* One new document row into the batch; a full batch goes to the writer
+ * thread, so the server stores the rows (indexes, foreign keys) while we
+ * write the packages. */
 static int put_row(struct branch_run *b, int64_t account, int number, int chan, sdate due,
 		   money total, const char *qr, struct sbyt_err *e)
 {
-	struct copy *c = &b->rows;
-	char d[DATE_BUF];
+	struct rowq *q = b->rows;
+	char d[DATE_BUF], num[3][24];
 	double t0 = now();
-	int rc;
+	int rc = 0;
 
-	rc = copy_int(c, account, e) || copy_str(c, b->pfirst, e) || copy_str(c, b->branch, e) ||
-	     copy_int(c, number, e) || copy_str(c, channels[chan], e) ||
-	     copy_str(c, date_format(b->o->as_of, d), e) || copy_str(c, date_format(due, d), e) ||
-	     copy_int(c, total, e) || copy_str(c, qr, e) ||
-	     (b->o->run_id > 0 ? copy_int(c, b->o->run_id, e) : copy_null(c, e)) ||
-	     copy_row(c, e);
+	snprintf(num[0], sizeof(num[0]), "%lld", (long long)account);
+	snprintf(num[1], sizeof(num[1]), "%d", number);
+	snprintf(num[2], sizeof(num[2]), "%lld", (long long)total);
+	if (rowq_reserve(q, 2 * (strlen(qr) + strlen(b->branch)) + 256, e))
+		return -1;
+	rowq_field(q, num[0], '\t');
+	rowq_field(q, b->pfirst, '\t');
+	rowq_field(q, b->branch, '\t');
+	rowq_field(q, num[1], '\t');
+	rowq_field(q, channels[chan], '\t');
+	rowq_field(q, date_format(b->o->as_of, d), '\t');
+	rowq_field(q, date_format(due, d), '\t');
+	rowq_field(q, num[2], '\t');
+	rowq_field(q, qr, '\t');
+	if (b->o->run_id > 0) {
+		snprintf(num[0], sizeof(num[0]), "%lld", (long long)b->o->run_id);
+		rowq_field(q, num[0], '\n');
+	} else {
+		memcpy(q->fill + q->flen, "\\N\n", 3);  /* NULL */
+		q->flen += 3;
+	}
+	if (++q->frows >= ROWQ_BATCH)
+		rc = rowq_hand(q, e);
 	b->r->t_rows += now() - t0;
-	return rc ? -1 : 0;
+	return rc;
 }
 
 static int grow(void **p, int *cap, int need, size_t size, struct sbyt_err *e)
@@ -908,6 +1092,7 @@ static int one_branch(struct branch_run *b, struct sbyt_err *e)
 	char run[24];
 	char *state = NULL;
 	double t0;
+	int rc;
 
 	if (db_begin(b->db, e))
 		return -1;
@@ -936,16 +1121,14 @@ static int one_branch(struct branch_run *b, struct sbyt_err *e)
 	if (number_documents(b, e))
 		goto fail;
 	b->r->t_number += now() - t0;
-	if (copy_begin(&b->rows, b->db,
-		       "COPY document (account_id, period, branch, number, channel, issued_on, due,"
-		       " total, qr, run_id) FROM STDIN", e))
+	if (rowq_start(&b->rows, b->db, e))
 		goto fail;
-	b->rows_open = 1;
 	if (stream_documents(b, e))
 		goto fail;
 	t0 = now();
-	b->rows_open = 0;
-	if (copy_end(&b->rows, e))
+	rc = rowq_finish(b->rows, 1, e);
+	b->rows = NULL;
+	if (rc)
 		goto fail;
 	b->r->t_rows += now() - t0;
 	snprintf(run, sizeof(run), "%lld", (long long)b->o->run_id);
@@ -962,9 +1145,8 @@ static int one_branch(struct branch_run *b, struct sbyt_err *e)
 	b->r->branches++;
 	return 0;
 fail:
-	if (b->rows_open)
-		copy_abort(&b->rows, "failed");
-	b->rows_open = 0;
+	rowq_finish(b->rows, 0, NULL);
+	b->rows = NULL;
 	db_rollback(b->rdb);
 	db_rollback(b->db);
 	return -1;
