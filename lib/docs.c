@@ -147,6 +147,18 @@ struct chanpkg {
 	int64_t docs;
 	int first, last;
 	money total, opening, charged, recalc, penalty, paid;
+	/* the register and the commit run on a thread of their own */
+	pthread_t th;
+	int th_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *fill, *send;       /* register rows (reg_put()) being filled, being written */
+	size_t flen, fcap, slen, scap;
+	int frows;
+	int pending, finish, quit, failed, committed;
+	struct sbyt_err err;     /* the thread's failure */
+	int64_t run_id;
+	const char *rules_version;
 };
 
 static void xs(struct chanpkg *cp, const char *name)
@@ -225,7 +237,9 @@ struct branch_run {
 	int nread, read_cap;
 	PGconn *rdb;             /* the reader: numbering and cursors */
 	struct rowq *rows;       /* the document rows, stored by a thread on db */
-	struct chanpkg cp;
+	struct chanpkg *cp;      /* the package being written */
+	struct chanpkg *pend[DOCS_CHANNELS]; /* packages being finished by their threads */
+	int npend;
 	int made[DOCS_CHANNELS];
 	struct {
 		char path[4096];
@@ -243,11 +257,200 @@ static const char *const reg_headers[] = {
 static const double reg_widths[] = { 12, 14, 40, 10, 60, 14, 14, 14, 12, 14, 14, 14 };
 #define REG_COLS ((int)(sizeof(reg_headers) / sizeof(reg_headers[0])))
 
+/* ---- the register rows, serialized for the package's thread ---- */
+
+#define REG_BATCH 1024
+
+static int reg_reserve(struct chanpkg *cp, size_t more, struct sbyt_err *e)
+{
+	char *nb;
+	size_t cap;
+
+	if (cp->flen + more <= cp->fcap)
+		return 0;
+	cap = cp->fcap ? cp->fcap : 256 * 1024;
+	while (cap < cp->flen + more)
+		cap *= 2;
+	nb = realloc(cp->fill, cap);
+	if (!nb)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	cp->fill = nb;
+	cp->fcap = cap;
+	return 0;
+}
+
+static void reg_str(struct chanpkg *cp, const char *s)
+{
+	size_t n;
+
+	if (!s) {
+		cp->fill[cp->flen++] = 0;
+		return;
+	}
+	n = strlen(s) + 1;
+	cp->fill[cp->flen++] = 1;
+	memcpy(cp->fill + cp->flen, s, n);
+	cp->flen += n;
+}
+
+static const char *reg_take_str(const char **p)
+{
+	const char *s;
+
+	if (*(*p)++ == 0)
+		return NULL;
+	s = *p;
+	*p += strlen(s) + 1;
+	return s;
+}
+
+/* Write the register rows of buf (REG_COLS cells each). */
+static int reg_write(struct chanpkg *cp, const char *p, size_t len, struct sbyt_err *e)
+{
+	const char *end = p + len;
+
+	while (p < end) {
+		int32_t number, due;
+		int64_t m[6];
+		const char *str[4];
+
+		memcpy(&number, p, sizeof(number));
+		p += sizeof(number);
+		memcpy(m, p, sizeof(m));
+		p += sizeof(m);
+		memcpy(&due, p, sizeof(due));
+		p += sizeof(due);
+		for (int i = 0; i < 4; i++)
+			str[i] = reg_take_str(&p);
+		if (xlsx_table_row(&cp->x, e))
+			return -1;
+		xlsx_table_int(&cp->x, 0, number);
+		for (int i = 0; i < 4; i++)
+			xlsx_table_str(&cp->x, 1 + i, str[i]);
+		for (int i = 0; i < 6; i++)
+			xlsx_table_money(&cp->x, 5 + i, m[i]);
+		xlsx_table_date(&cp->x, 11, due);
+	}
+	return 0;
+}
+
+/* The package's thread: writes the register rows handed to it, then, when
+ * told to finish, closes the register and commits the package; told to
+ * quit (or after a failure), it removes what the package left. */
+static void *cp_main(void *arg)
+{
+	struct chanpkg *cp = arg;
+	int bad = 0, commit;
+
+	pthread_mutex_lock(&cp->mu);
+	for (;;) {
+		while (!cp->pending && !cp->finish && !cp->quit)
+			pthread_cond_wait(&cp->cv, &cp->mu);
+		if (!cp->pending)
+			break;
+		pthread_mutex_unlock(&cp->mu);
+		if (!bad && reg_write(cp, cp->send, cp->slen, &cp->err))
+			bad = 1;
+		pthread_mutex_lock(&cp->mu);
+		cp->pending = 0;
+		cp->failed = bad;
+		pthread_cond_broadcast(&cp->cv);
+	}
+	commit = cp->finish && !cp->quit && !bad;
+	pthread_mutex_unlock(&cp->mu);
+	if (commit) {
+		cp->x_open = 0;
+		if (xlsx_table_close(&cp->x, &cp->err)) {
+			bad = 1;
+		} else if (package_commit(&cp->pkg, cp->run_id, cp->rules_version, &cp->err)) {
+			cp->open = 0;
+			bad = 1;
+		} else {
+			cp->open = 0;
+			cp->committed = 1;
+		}
+	}
+	if (!cp->committed) {
+		struct sbyt_err ignore;
+		if (cp->x_open)
+			xlsx_table_close(&cp->x, &ignore);
+		cp->x_open = 0;
+		if (cp->open)
+			package_abort(&cp->pkg);
+		cp->open = 0;
+	}
+	pthread_mutex_lock(&cp->mu);
+	cp->failed = bad || !cp->committed;
+	pthread_mutex_unlock(&cp->mu);
+	return NULL;
+}
+
+/* Hand the filled register rows to the package's thread (once it is done
+ * with the last ones).  -1 with e set when the thread failed. */
+static int reg_hand(struct chanpkg *cp, struct sbyt_err *e)
+{
+	char *t;
+	size_t cap;
+	int failed;
+
+	pthread_mutex_lock(&cp->mu);
+	while (cp->pending)
+		pthread_cond_wait(&cp->cv, &cp->mu);
+	failed = cp->failed;
+	if (!failed && cp->flen > 0) {
+		t = cp->send;
+		cap = cp->scap;
+		cp->send = cp->fill;
+		cp->scap = cp->fcap;
+		cp->slen = cp->flen;
+		cp->fill = t;
+		cp->fcap = cap;
+		cp->flen = 0;
+		cp->frows = 0;
+		cp->pending = 1;
+		pthread_cond_broadcast(&cp->cv);
+	}
+	pthread_mutex_unlock(&cp->mu);
+	if (failed) {
+		*e = cp->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* One register row. */
+static int reg_put(struct chanpkg *cp, int number, sdate due, const money *m,
+		   const char *const *str, struct sbyt_err *e)
+{
+	int32_t n32 = number, d32 = due;
+	int64_t m64[6];
+	size_t need = sizeof(n32) + sizeof(m64) + sizeof(d32) + 4;
+
+	for (int i = 0; i < 4; i++)
+		need += str[i] ? strlen(str[i]) + 1 : 0;
+	if (reg_reserve(cp, need, e))
+		return -1;
+	for (int i = 0; i < 6; i++)
+		m64[i] = m[i];
+	memcpy(cp->fill + cp->flen, &n32, sizeof(n32));
+	cp->flen += sizeof(n32);
+	memcpy(cp->fill + cp->flen, m64, sizeof(m64));
+	cp->flen += sizeof(m64);
+	memcpy(cp->fill + cp->flen, &d32, sizeof(d32));
+	cp->flen += sizeof(d32);
+	for (int i = 0; i < 4; i++)
+		reg_str(cp, str[i]);
+	if (++cp->frows >= REG_BATCH)
+		return reg_hand(cp, e);
+	return 0;
+}
+
+/* Stop cp's thread and remove what is not committed; frees cp. */
 static void cp_abort(struct chanpkg *cp)
 {
 	struct sbyt_err ignore;
 
-	if (!cp->open)
+	if (!cp)
 		return;
 	if (cp->w)
 		xmlFreeTextWriter(cp->w);
@@ -255,27 +458,49 @@ static void cp_abort(struct chanpkg *cp)
 	if (cp->xo.f)
 		fclose(cp->xo.f);
 	cp->xo.f = NULL;
-	if (cp->x_open)
-		xlsx_table_close(&cp->x, &ignore);
-	cp->x_open = 0;
-	package_abort(&cp->pkg);
-	cp->open = 0;
+	if (cp->th_started) {
+		pthread_mutex_lock(&cp->mu);
+		cp->quit = 1;
+		pthread_cond_broadcast(&cp->cv);
+		pthread_mutex_unlock(&cp->mu);
+		pthread_join(cp->th, NULL);
+	} else {
+		if (cp->x_open)
+			xlsx_table_close(&cp->x, &ignore);
+		if (cp->open)
+			package_abort(&cp->pkg);
+	}
+	if (cp->th_started) {
+		pthread_mutex_destroy(&cp->mu);
+		pthread_cond_destroy(&cp->cv);
+	}
+	free(cp->fill);
+	free(cp->send);
+	free(cp);
 }
 
 static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 {
-	struct chanpkg *cp = &b->cp;
+	struct chanpkg *cp;
 	const struct supplier *s = b->sup;
 	char path[4096];
 	xmlOutputBufferPtr out;
 
-	memset(cp, 0, sizeof(*cp));
+	cp = calloc(1, sizeof(*cp));
+	if (!cp)
+		return err_set(e, ERR_INTERNAL, "out of memory");
 	cp->chan = chan;
+	cp->run_id = b->o->run_id;
+	cp->rules_version = b->o->rules_version;
 	if (snprintf(path, sizeof(path), "%s/docs/%s/%s/%s.zip", b->o->out_dir, b->pname,
-		     b->branch, channels[chan]) >= (int)sizeof(path))
+		     b->branch, channels[chan]) >= (int)sizeof(path)) {
+		free(cp);
 		return err_set(e, ERR_CANTCREATE, "output path too long");
-	if (package_open(&cp->pkg, path, e))
+	}
+	if (package_open(&cp->pkg, path, e)) {
+		free(cp);
 		return -1;
+	}
 	cp->open = 1;
 	cp->xml_path = package_entry(&cp->pkg, "documents.xml", e);
 	cp->xlsx_path = cp->xml_path ? package_entry(&cp->pkg, "register.xlsx", e) : NULL;
@@ -323,18 +548,31 @@ static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 	if (xlsx_table_open(&cp->x, cp->xlsx_path, "Реестр", reg_headers, reg_widths, REG_COLS, e))
 		goto fail;
 	cp->x_open = 1;
+	pthread_mutex_init(&cp->mu, NULL);
+	pthread_cond_init(&cp->cv, NULL);
+	if (pthread_create(&cp->th, NULL, cp_main, cp) != 0) {
+		pthread_mutex_destroy(&cp->mu);
+		pthread_cond_destroy(&cp->cv);
+		err_set(e, ERR_INTERNAL, "cannot start a package thread");
+		goto fail;
+	}
+	cp->th_started = 1;
+	b->cp = cp;
 	return 0;
 fail:
 	cp_abort(cp);
 	return -1;
 }
 
+/* Finish the documents XML of the package being written and tell its
+ * thread to finish the register and commit; see cp_wait(). */
 static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 {
-	struct chanpkg *cp = &b->cp;
+	struct chanpkg *cp = b->cp;
 	char buf[MONEY_BUF], num[24];
 	int rc;
 
+	b->cp = NULL;
 	if (xmlTextWriterEndDocument(cp->w) < 0)
 		cp->bad = 1;
 	xmlFreeTextWriter(cp->w);
@@ -351,8 +589,7 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 			strerror(cp->xo.err ? cp->xo.err : EIO));
 		goto fail;
 	}
-	cp->x_open = 0;
-	if (xlsx_table_close(&cp->x, e))
+	if (reg_hand(cp, e))
 		goto fail;
 	snprintf(num, sizeof(num), "%lld", (long long)cp->docs);
 	package_fact(&cp->pkg, "period", b->pname);
@@ -369,22 +606,54 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	package_fact(&cp->pkg, "recalc", money_format(cp->recalc, buf));
 	package_fact(&cp->pkg, "penalty", money_format(cp->penalty, buf));
 	package_fact(&cp->pkg, "paid", money_format(cp->paid, buf));
-	if (package_commit(&cp->pkg, b->o->run_id, b->o->rules_version, e)) {
-		cp->open = 0;
-		return -1;
-	}
-	cp->open = 0;
-	b->made[cp->chan] = 1;
-	b->r->packages++;
-	/* reported after the commit: the writer connection is in its COPY */
-	snprintf(b->done[b->ndone].path, sizeof(b->done[0].path), "%s", cp->pkg.final);
-	memcpy(b->done[b->ndone].sha256, cp->pkg.sha256, sizeof(cp->pkg.sha256));
-	b->done[b->ndone].bytes = cp->pkg.bytes;
-	b->ndone++;
+	pthread_mutex_lock(&cp->mu);
+	cp->finish = 1;
+	pthread_cond_broadcast(&cp->cv);
+	pthread_mutex_unlock(&cp->mu);
+	b->pend[b->npend++] = cp;
 	return 0;
 fail:
 	cp_abort(cp);
 	return -1;
+}
+
+/* Wait for the packages being finished; with ok, each must be committed
+ * (else -1 with e set from the first that failed); without, they are
+ * stopped.  Frees them. */
+static int cp_wait(struct branch_run *b, int ok, struct sbyt_err *e)
+{
+	int rc = 0;
+
+	for (int i = 0; i < b->npend; i++) {
+		struct chanpkg *cp = b->pend[i];
+		if (ok && rc == 0) {
+			pthread_join(cp->th, NULL);
+			cp->th_started = 0;
+			pthread_mutex_destroy(&cp->mu);
+			pthread_cond_destroy(&cp->cv);
+			if (!cp->committed) {
+				*e = cp->err;
+				rc = -1;
+			} else {
+				b->made[cp->chan] = 1;
+				b->r->packages++;
+				/* reported after the commit of the rows */
+				snprintf(b->done[b->ndone].path, sizeof(b->done[0].path), "%s",
+					 cp->pkg.final);
+				memcpy(b->done[b->ndone].sha256, cp->pkg.sha256,
+				       sizeof(cp->pkg.sha256));
+				b->done[b->ndone].bytes = cp->pkg.bytes;
+				b->ndone++;
+			}
+			free(cp->fill);
+			free(cp->send);
+			free(cp);
+		} else {
+			cp_abort(cp);
+		}
+	}
+	b->npend = 0;
+	return rc;
 }
 
 /* ---- the document rows: a writer thread stores them in batches ----
@@ -685,7 +954,7 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 	int has_penalty_line = 0;
 	sdate due = 0;
 	char qr[QR_BUF], buf[64], dbuf[DATE_BUF];
-	struct chanpkg *cp = &b->cp;
+	struct chanpkg *cp = b->cp;
 
 	ledger_reset(&b->led);
 	b->nline = b->nread = 0;
@@ -906,21 +1175,14 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
 			       strerror(cp->xo.err ? cp->xo.err : EIO));
 
-	/* the register row */
-	if (xlsx_table_row(&cp->x, e))
-		return -1;
-	xlsx_table_int(&cp->x, 0, number);
-	xlsx_table_str(&cp->x, 1, account);
-	xlsx_table_str(&cp->x, 2, cur_val(docs, D_NAME));
-	xlsx_table_str(&cp->x, 3, cur_val(docs, D_POSTCODE));
-	xlsx_table_str(&cp->x, 4, cur_val(docs, D_ADDRESS));
-	xlsx_table_money(&cp->x, 5, opening);
-	xlsx_table_money(&cp->x, 6, charged);
-	xlsx_table_money(&cp->x, 7, recalc);
-	xlsx_table_money(&cp->x, 8, penalty);
-	xlsx_table_money(&cp->x, 9, paid);
-	xlsx_table_money(&cp->x, 10, total);
-	xlsx_table_date(&cp->x, 11, due);
+	/* the register row, written by the package's thread */
+	{
+		const money m[6] = { opening, charged, recalc, penalty, paid, total };
+		const char *str[4] = { account, cur_val(docs, D_NAME), cur_val(docs, D_POSTCODE),
+				       cur_val(docs, D_ADDRESS) };
+		if (reg_put(cp, number, due, m, str, e))
+			return -1;
+	}
 
 	if (cp->docs == 0 || number < cp->first)
 		cp->first = number;
@@ -1048,19 +1310,23 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 	t0 = now();
 	while (!docs.done) {
 		int chan = (int)to_i64(cur_val(&docs, D_CHAN));
-		if (b->cp.open && b->cp.chan != chan && cp_commit(b, e))
+		if (b->cp && b->cp->chan != chan && cp_commit(b, e))
 			goto out;
-		if (!b->cp.open && cp_open(b, chan, e))
+		if (!b->cp && cp_open(b, chan, e))
 			goto out;
 		if (one_document(b, &docs, &lines, &obl, &pay, &rd, e) || cur_next(&docs, e))
 			goto out;
 	}
-	if (b->cp.open && cp_commit(b, e))
+	if (b->cp && cp_commit(b, e))
+		goto out;
+	if (cp_wait(b, 1, e))
 		goto out;
 	rc = 0;
 	b->r->t_write += now() - t0;
 out:
-	cp_abort(&b->cp);
+	cp_abort(b->cp);
+	b->cp = NULL;
+	cp_wait(b, 0, NULL);
 	cur_close(&docs);
 	cur_close(&lines);
 	cur_close(&obl);
