@@ -19,7 +19,7 @@
 #include "tariff.h"
 #include "xlsx.h"
 
-#define FETCH_ROWS "5000"
+#define FETCH_ROWS "20000"
 
 static const char *const channels[DOCS_CHANNELS] = { "post", "email", "lkk", "edo" };
 
@@ -46,21 +46,139 @@ static double now(void)
 
 /* ---- cursors read a batch at a time, all ordered by seq (column 0) ---- */
 
+struct prefetch;
+
 struct cur {
 	PGconn *db;
 	const char *name;
 	PGresult *res;
 	int row, n, done, declared;
+	/* with pf: the next batch is fetched by the prefetch thread */
+	struct prefetch *pf;
+	PGresult *next;
+	int next_state;          /* 0 none, 1 asked for, 2 there (next NULL: failed) */
+	struct sbyt_err next_err;
 };
+
+/* One thread that fetches the next batch of each cursor on the reader
+ * connection while the current one is written out.  The connection is the
+ * thread's from prefetch_start() to prefetch_stop(). */
+struct prefetch {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	PGconn *db;
+	struct cur *queue[8];
+	int head, count, quit;
+};
+
+static void *prefetch_main(void *arg)
+{
+	struct prefetch *pf = arg;
+	char sql[64];
+
+	pthread_mutex_lock(&pf->mu);
+	for (;;) {
+		struct cur *c;
+		struct sbyt_err err;
+		PGresult *res;
+
+		while (!pf->count && !pf->quit)
+			pthread_cond_wait(&pf->cv, &pf->mu);
+		if (pf->quit)
+			break;
+		c = pf->queue[pf->head];
+		pf->head = (pf->head + 1) % 8;
+		pf->count--;
+		pthread_mutex_unlock(&pf->mu);
+		memset(&err, 0, sizeof(err));
+		snprintf(sql, sizeof(sql), "FETCH " FETCH_ROWS " FROM %s", c->name);
+		res = db_query(pf->db, &err, sql, 0, NULL);
+		pthread_mutex_lock(&pf->mu);
+		c->next = res;
+		c->next_err = err;
+		c->next_state = 2;
+		pthread_cond_broadcast(&pf->cv);
+	}
+	pthread_mutex_unlock(&pf->mu);
+	return NULL;
+}
+
+/* Ask for c's next batch (the lock held). */
+static void prefetch_ask(struct prefetch *pf, struct cur *c)
+{
+	pf->queue[(pf->head + pf->count) % 8] = c;
+	pf->count++;
+	c->next_state = 1;
+	pthread_cond_broadcast(&pf->cv);
+}
+
+static int prefetch_start(struct prefetch *pf, PGconn *db, struct cur **curs, int ncurs,
+			  struct sbyt_err *e)
+{
+	memset(pf, 0, sizeof(*pf));
+	pf->db = db;
+	pthread_mutex_init(&pf->mu, NULL);
+	pthread_cond_init(&pf->cv, NULL);
+	if (pthread_create(&pf->th, NULL, prefetch_main, pf) != 0) {
+		pthread_mutex_destroy(&pf->mu);
+		pthread_cond_destroy(&pf->cv);
+		return err_set(e, ERR_INTERNAL, "cannot start the reader thread");
+	}
+	pthread_mutex_lock(&pf->mu);
+	for (int i = 0; i < ncurs; i++) {
+		curs[i]->pf = pf;
+		if (!curs[i]->done)
+			prefetch_ask(pf, curs[i]);
+	}
+	pthread_mutex_unlock(&pf->mu);
+	return 0;
+}
+
+/* Stop the thread (after the fetch it is running) and drop what it read. */
+static void prefetch_stop(struct prefetch *pf, struct cur **curs, int ncurs)
+{
+	pthread_mutex_lock(&pf->mu);
+	pf->quit = 1;
+	pthread_cond_broadcast(&pf->cv);
+	pthread_mutex_unlock(&pf->mu);
+	pthread_join(pf->th, NULL);
+	pthread_mutex_destroy(&pf->mu);
+	pthread_cond_destroy(&pf->cv);
+	for (int i = 0; i < ncurs; i++) {
+		PQclear(curs[i]->next);
+		curs[i]->next = NULL;
+		curs[i]->next_state = 0;
+		curs[i]->pf = NULL;
+	}
+}
 
 static int cur_fetch(struct cur *c, struct sbyt_err *e)
 {
 	char sql[64];
 
 	PQclear(c->res);
-	snprintf(sql, sizeof(sql), "FETCH " FETCH_ROWS " FROM %s", c->name);
-	c->res = db_query(c->db, e, sql, 0, NULL);
-
+	c->res = NULL;
+	if (c->pf) {
+		struct prefetch *pf = c->pf;
+		pthread_mutex_lock(&pf->mu);
+		while (c->next_state == 1)
+			pthread_cond_wait(&pf->cv, &pf->mu);
+		c->res = c->next;
+		c->next = NULL;
+		c->next_state = 0;
+		if (c->res && PQntuples(c->res) > 0)
+			prefetch_ask(pf, c);
+		pthread_mutex_unlock(&pf->mu);
+		if (!c->res) {
+			*e = c->next_err;
+			c->done = 1;
+			return -1;
+		}
+	} else {
+		snprintf(sql, sizeof(sql), "FETCH " FETCH_ROWS " FROM %s", c->name);
+		c->res = db_query(c->db, e, sql, 0, NULL);
+	}
 	if (!c->res)
 		return -1;
 	c->n = PQntuples(c->res);
@@ -1263,7 +1381,9 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 	const char *p12[2] = { b->pfirst, b->plast };
 	const char *pdoc[2] = { b->pfirst, b->published ? "t" : "f" };
 	struct cur docs, lines, obl, pay, rd;
-	int rc = -1;
+	struct cur *curs[5] = { &docs, &lines, &obl, &pay, &rd };
+	struct prefetch pf;
+	int rc = -1, pf_on = 0;
 	double t0 = now();
 
 	memset(&lines, 0, sizeof(lines));
@@ -1308,6 +1428,9 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 		goto out;
 	b->r->t_open += now() - t0;
 	t0 = now();
+	if (prefetch_start(&pf, b->rdb, curs, 5, e))
+		goto out;
+	pf_on = 1;
 	while (!docs.done) {
 		int chan = (int)to_i64(cur_val(&docs, D_CHAN));
 		if (b->cp && b->cp->chan != chan && cp_commit(b, e))
@@ -1327,6 +1450,8 @@ out:
 	cp_abort(b->cp);
 	b->cp = NULL;
 	cp_wait(b, 0, NULL);
+	if (pf_on)
+		prefetch_stop(&pf, curs, 5);
 	cur_close(&docs);
 	cur_close(&lines);
 	cur_close(&obl);
@@ -1376,10 +1501,12 @@ static int one_branch(struct branch_run *b, struct sbyt_err *e)
 	    db_exec(b->db, e, "DELETE FROM document WHERE period = $1::date AND branch = $2", 2, p))
 		goto fail;
 	/* The cursors are read to the end: plan them for the whole result (not
-	 * the first 10 %), and without JIT, which costs more than it saves. */
+	 * the first 10 %), without JIT, which costs more than it saves, and with
+	 * their sorts in memory while they fit in 64 MB (the server's). */
 	if (db_exec(b->rdb, e, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, NULL) ||
 	    db_exec(b->rdb, e, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL) ||
-	    db_exec(b->rdb, e, "SET LOCAL jit = off", 0, NULL))
+	    db_exec(b->rdb, e, "SET LOCAL jit = off", 0, NULL) ||
+	    db_exec(b->rdb, e, "SET LOCAL work_mem = '64MB'", 0, NULL))
 		goto fail;
 	memset(b->made, 0, sizeof(b->made));
 	b->ndone = 0;
