@@ -929,7 +929,11 @@ static int rowq_reserve(struct rowq *q, size_t more, struct sbyt_err *e)
 /* Append one field in COPY text format (escaped), then sep. */
 static void rowq_field(struct rowq *q, const char *s, char sep)
 {
-	for (; *s; s++) {
+	size_t plain = strcspn(s, "\\\t\n\r");
+
+	memcpy(q->fill + q->flen, s, plain);
+	q->flen += plain;
+	for (s += plain; *s; s++) {
 		switch (*s) {
 		case '\\': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = '\\'; break;
 		case '\t': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = 't'; break;
