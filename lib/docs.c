@@ -354,6 +354,12 @@ struct branch_run {
 	struct dread *read;
 	int nread, read_cap;
 	PGconn *rdb;             /* the reader: numbering and cursors */
+	struct cur docs, lines, obl, pay, rd;  /* open after branch_head() */
+	int curs_open;
+	pthread_t head_th;       /* branch_head() of the next branch, run ahead */
+	int head_rc;
+	struct sbyt_err head_err;
+	double t_number, t_open; /* of this branch's head */
 	struct rowq *rows;       /* the document rows, stored by a thread on db */
 	struct chanpkg *cp;      /* the package being written */
 	struct chanpkg *pend[DOCS_CHANNELS]; /* packages being finished by their threads */
@@ -1379,23 +1385,22 @@ fail:
 	return -1;
 }
 
-static int stream_documents(struct branch_run *b, struct sbyt_err *e)
+/* Open the five cursors of the branch on the reader (after numbering). */
+static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 {
 	const char *p1[1] = { b->pfirst };
 	const char *p2[1] = { b->plast };
 	const char *p12[2] = { b->pfirst, b->plast };
 	const char *pdoc[2] = { b->pfirst, b->published ? "t" : "f" };
-	struct cur docs, lines, obl, pay, rd;
-	struct cur *curs[5] = { &docs, &lines, &obl, &pay, &rd };
-	struct prefetch pf;
-	int rc = -1, pf_on = 0;
-	double t0 = now();
+	struct cur *docs = &b->docs, *lines = &b->lines, *obl = &b->obl, *pay = &b->pay;
+	struct cur *rd = &b->rd;
 
-	memset(&lines, 0, sizeof(lines));
-	memset(&obl, 0, sizeof(obl));
-	memset(&pay, 0, sizeof(pay));
-	memset(&rd, 0, sizeof(rd));
-	if (cur_open(&docs, b->rdb, "docs_doc",
+	memset(lines, 0, sizeof(*lines));
+	memset(obl, 0, sizeof(*obl));
+	memset(pay, 0, sizeof(*pay));
+	memset(rd, 0, sizeof(*rd));
+	b->curs_open = 1;
+	if (cur_open(docs, b->rdb, "docs_doc",
 		     "SELECT n.seq, n.number, n.chan, a.account_id, a.kind, a.name, a.address,"
 		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due"
 		     " FROM docs_num n JOIN account a ON a.account_id = n.account_id"
@@ -1403,19 +1408,19 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $1::date"
 		     " AND $2::boolean ORDER BY n.seq", 2, pdoc, e))
 		return -1;
-	if (cur_open(&lines, b->rdb, "docs_line",
+	if (cur_open(lines, b->rdb, "docs_line",
 		     "SELECT n.seq, l.kind, l.zone, l.band, l.volume, l.tariff, l.amount, l.vat"
 		     " FROM docs_num n JOIN charge_line l ON l.account_id = n.account_id"
 		     " AND l.period = $1::date ORDER BY n.seq, l.line_no", 1, p1, e) ||
-	    cur_open(&obl, b->rdb, "docs_obl",
+	    cur_open(obl, b->rdb, "docs_obl",
 		     "SELECT n.seq, o.period, o.kind, o.due, o.amount FROM docs_num n"
 		     " JOIN obligation o ON o.account_id = n.account_id AND o.period <= $1::date"
 		     " ORDER BY n.seq, o.period, o.seq", 1, p1, e) ||
-	    cur_open(&pay, b->rdb, "docs_pay",
+	    cur_open(pay, b->rdb, "docs_pay",
 		     "SELECT n.seq, p.payment_id, p.paid_on, p.amount, p.period FROM docs_num n"
 		     " JOIN payment p ON p.account_id = n.account_id AND p.paid_on <= $1::date"
 		     " ORDER BY n.seq, p.paid_on, p.payment_id", 1, p2, e) ||
-	    cur_open(&rd, b->rdb, "docs_read",
+	    cur_open(rd, b->rdb, "docs_read",
 		     "SELECT n.seq, m.meter, z.zone, CASE z.zone WHEN 1 THEN m.initial_t1"
 		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END, pr.value, cu.value"
 		     " FROM docs_num n JOIN meter m ON m.account_id = n.account_id"
@@ -1432,19 +1437,41 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 		     " ORDER BY account_id, meter, zone, taken_on DESC, reading_id DESC) cu"
 		     " ON cu.account_id = m.account_id AND cu.meter = m.meter AND cu.zone = z.zone"
 		     " ORDER BY n.seq, m.meter, z.zone", 2, p12, e))
-		goto out;
-	b->r->t_open += now() - t0;
-	t0 = now();
+		return -1;
+	return 0;
+}
+
+static void close_cursors(struct branch_run *b)
+{
+	if (!b->curs_open)
+		return;
+	cur_close(&b->docs);
+	cur_close(&b->lines);
+	cur_close(&b->obl);
+	cur_close(&b->pay);
+	cur_close(&b->rd);
+	b->curs_open = 0;
+}
+
+/* Write the documents and packages of the branch from its open cursors. */
+static int stream_documents(struct branch_run *b, struct sbyt_err *e)
+{
+	struct cur *curs[5] = { &b->docs, &b->lines, &b->obl, &b->pay, &b->rd };
+	struct prefetch pf;
+	int rc = -1, pf_on = 0;
+	double t0 = now();
+
 	if (prefetch_start(&pf, b->rdb, curs, 5, e))
 		goto out;
 	pf_on = 1;
-	while (!docs.done) {
-		int chan = (int)to_i64(cur_val(&docs, D_CHAN));
+	while (!b->docs.done) {
+		int chan = (int)to_i64(cur_val(&b->docs, D_CHAN));
 		if (b->cp && b->cp->chan != chan && cp_commit(b, e))
 			goto out;
 		if (!b->cp && cp_open(b, chan, e))
 			goto out;
-		if (one_document(b, &docs, &lines, &obl, &pay, &rd, e) || cur_next(&docs, e))
+		if (one_document(b, &b->docs, &b->lines, &b->obl, &b->pay, &b->rd, e) ||
+		    cur_next(&b->docs, e))
 			goto out;
 	}
 	if (b->cp && cp_commit(b, e))
@@ -1459,11 +1486,7 @@ out:
 	cp_wait(b, 0, NULL);
 	if (pf_on)
 		prefetch_stop(&pf, curs, 5);
-	cur_close(&docs);
-	cur_close(&lines);
-	cur_close(&obl);
-	cur_close(&pay);
-	cur_close(&rd);
+	close_cursors(b);
 	return rc;
 }
 
@@ -1483,15 +1506,28 @@ static void remove_stale(struct branch_run *b)
 /* One branch in two transactions: the writer (b->db) locks the period's
  * state, stores the document rows and publishes; the reader (b->rdb)
  * numbers and reads.  Both commit or neither: the reader only reads (its
- * temporary tables go with it), and the writer commits last. */
-static int one_branch(struct branch_run *b, struct sbyt_err *e)
+ * temporary tables go with it), and the writer commits last.
+ *
+ * branch_head() is the first part: the lock, numbering and the cursors
+ * (server work; docs_run() runs it for the next branch on a thread while
+ * this one is written).  branch_body() writes the packages and commits.
+ * Each rolls back both transactions when it fails. */
+static void branch_abort(struct branch_run *b)
 {
-	const char *p[3] = { b->pfirst, b->branch, NULL };
-	char run[24];
+	rowq_finish(b->rows, 0, NULL);
+	b->rows = NULL;
+	close_cursors(b);
+	db_rollback(b->rdb);
+	db_rollback(b->db);
+}
+
+static int branch_head(struct branch_run *b, struct sbyt_err *e)
+{
+	const char *p[2] = { b->pfirst, b->branch };
 	char *state = NULL;
 	double t0;
-	int rc;
 
+	b->t_number = b->t_open = 0;
 	if (db_begin(b->db, e))
 		return -1;
 	if (db_value(b->db, e, "SELECT state FROM period_state WHERE period = $1::date"
@@ -1515,12 +1551,38 @@ static int one_branch(struct branch_run *b, struct sbyt_err *e)
 	    db_exec(b->rdb, e, "SET LOCAL jit = off", 0, NULL) ||
 	    db_exec(b->rdb, e, "SET LOCAL work_mem = '64MB'", 0, NULL))
 		goto fail;
-	memset(b->made, 0, sizeof(b->made));
-	b->ndone = 0;
 	t0 = now();
 	if (number_documents(b, e))
 		goto fail;
-	b->r->t_number += now() - t0;
+	b->t_number = now() - t0;
+	t0 = now();
+	if (open_cursors(b, e))
+		goto fail;
+	b->t_open = now() - t0;
+	return 0;
+fail:
+	branch_abort(b);
+	return -1;
+}
+
+static void *head_main(void *arg)
+{
+	struct branch_run *b = arg;
+
+	memset(&b->head_err, 0, sizeof(b->head_err));
+	b->head_rc = branch_head(b, &b->head_err);
+	return NULL;
+}
+
+static int branch_body(struct branch_run *b, struct sbyt_err *e)
+{
+	const char *p[3] = { b->pfirst, b->branch, NULL };
+	char run[24];
+	double t0;
+	int rc;
+
+	memset(b->made, 0, sizeof(b->made));
+	b->ndone = 0;
 	if (rowq_start(&b->rows, b->db, e))
 		goto fail;
 	if (stream_documents(b, e))
@@ -1545,10 +1607,7 @@ static int one_branch(struct branch_run *b, struct sbyt_err *e)
 	b->r->branches++;
 	return 0;
 fail:
-	rowq_finish(b->rows, 0, NULL);
-	b->rows = NULL;
-	db_rollback(b->rdb);
-	db_rollback(b->db);
+	branch_abort(b);
 	return -1;
 }
 
@@ -1557,8 +1616,9 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 {
 	struct tariff_rules *tr = NULL;
 	struct penalty_rules pr;
-	struct branch_run b;
+	struct branch_run b, bs[2];
 	PGresult *res = NULL;
+	int nb;
 	const char *p[2];
 	int rc = -1;
 
@@ -1603,24 +1663,65 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 	b.sup = tariff_supplier(tr);
 	b.billing = tariff_billing(tr);
 	b.pr = &pr;
-	ledger_init(&b.led);
-	ledger_debt_init(&b.debt);
-	b.rdb = db_connect(o->conninfo, e);
-	if (!b.rdb)
-		goto out_free;
-	for (int i = 0; i < PQntuples(res); i++) {
-		b.branch = PQgetvalue(res, i, 0);
-		if (one_branch(&b, e))
+	nb = PQntuples(res);
+	/* Two slots of connections take turns: while the documents of one
+	 * branch are written, the next branch is locked, numbered and its
+	 * cursors opened on the other slot's connections.  With one branch
+	 * the caller's connection is the writer. */
+	bs[0] = bs[1] = b;
+	bs[0].db = bs[1].db = NULL;
+	for (int k = 0; k < 2; k++) {
+		ledger_init(&bs[k].led);
+		ledger_debt_init(&bs[k].debt);
+	}
+	if (nb == 1)
+		bs[0].db = db;
+	for (int k = 0; k < (nb > 1 ? 2 : 1); k++) {
+		if (!bs[k].db && !(bs[k].db = db_connect(o->conninfo, e)))
 			goto out_free;
+		if (!(bs[k].rdb = db_connect(o->conninfo, e)))
+			goto out_free;
+	}
+	bs[0].branch = PQgetvalue(res, 0, 0);
+	if (branch_head(&bs[0], e))
+		goto out_free;
+	for (int i = 0; i < nb; i++) {
+		struct branch_run *cur = &bs[i % 2], *next = &bs[(i + 1) % 2];
+		int ahead = i + 1 < nb, threaded = 0, body;
+
+		if (ahead) {
+			next->branch = PQgetvalue(res, i + 1, 0);
+			threaded = pthread_create(&next->head_th, NULL, head_main, next) == 0;
+		}
+		body = branch_body(cur, e);
+		r->t_number += cur->t_number;
+		r->t_open += cur->t_open;
+		if (threaded)
+			pthread_join(next->head_th, NULL);
+		else if (ahead && body == 0)
+			head_main(next);
+		if (body) {
+			if (ahead && threaded && next->head_rc == 0)
+				branch_abort(next);
+			goto out_free;
+		}
+		if (ahead && next->head_rc) {
+			*e = next->head_err;
+			goto out_free;
+		}
 	}
 	rc = 0;
 out_free:
-	if (b.rdb)
-		PQfinish(b.rdb);
-	free(b.line);
-	free(b.read);
-	ledger_release(&b.led);
-	ledger_debt_release(&b.debt);
+	for (int k = 0; k < 2; k++) {
+		if (bs[k].rdb)
+			PQfinish(bs[k].rdb);
+		if (bs[k].db && bs[k].db != db)
+			PQfinish(bs[k].db);
+		free(bs[k].line);
+		free(bs[k].read);
+		ledger_release(&bs[k].led);
+		ledger_debt_release(&bs[k].debt);
+	}
 out:
 	PQclear(res);
 	tariff_rules_free(tr);
