@@ -1025,10 +1025,11 @@ static int64_t to_i64(const char *s)
 /* Split "Фамилия Имя Отчество" into at most three words (in place). */
 static void split_name(char *s, const char **w)
 {
+	char *save = NULL;
 	int n = 0;
 
 	w[0] = w[1] = w[2] = NULL;
-	for (char *t = strtok(s, " "); t && n < 3; t = strtok(NULL, " "))
+	for (char *t = strtok_r(s, " ", &save); t && n < 3; t = strtok_r(NULL, " ", &save))
 		w[n++] = t;
 }
 
