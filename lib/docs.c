@@ -2,6 +2,7 @@
 #include "docs.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <time.h>
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
@@ -18,7 +19,7 @@
 #include "tariff.h"
 #include "xlsx.h"
 
-#define FETCH_ROWS "5000"
+#define FETCH_ROWS "20000"
 
 static const char *const channels[DOCS_CHANNELS] = { "post", "email", "lkk", "edo" };
 
@@ -45,21 +46,139 @@ static double now(void)
 
 /* ---- cursors read a batch at a time, all ordered by seq (column 0) ---- */
 
+struct prefetch;
+
 struct cur {
 	PGconn *db;
 	const char *name;
 	PGresult *res;
 	int row, n, done, declared;
+	/* with pf: the next batch is fetched by the prefetch thread */
+	struct prefetch *pf;
+	PGresult *next;
+	int next_state;          /* 0 none, 1 asked for, 2 there (next NULL: failed) */
+	struct sbyt_err next_err;
 };
+
+/* One thread that fetches the next batch of each cursor on the reader
+ * connection while the current one is written out.  The connection is the
+ * thread's from prefetch_start() to prefetch_stop(). */
+struct prefetch {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	PGconn *db;
+	struct cur *queue[8];
+	int head, count, quit;
+};
+
+static void *prefetch_main(void *arg)
+{
+	struct prefetch *pf = arg;
+	char sql[64];
+
+	pthread_mutex_lock(&pf->mu);
+	for (;;) {
+		struct cur *c;
+		struct sbyt_err err;
+		PGresult *res;
+
+		while (!pf->count && !pf->quit)
+			pthread_cond_wait(&pf->cv, &pf->mu);
+		if (pf->quit)
+			break;
+		c = pf->queue[pf->head];
+		pf->head = (pf->head + 1) % 8;
+		pf->count--;
+		pthread_mutex_unlock(&pf->mu);
+		memset(&err, 0, sizeof(err));
+		snprintf(sql, sizeof(sql), "FETCH " FETCH_ROWS " FROM %s", c->name);
+		res = db_query(pf->db, &err, sql, 0, NULL);
+		pthread_mutex_lock(&pf->mu);
+		c->next = res;
+		c->next_err = err;
+		c->next_state = 2;
+		pthread_cond_broadcast(&pf->cv);
+	}
+	pthread_mutex_unlock(&pf->mu);
+	return NULL;
+}
+
+/* Ask for c's next batch (the lock held). */
+static void prefetch_ask(struct prefetch *pf, struct cur *c)
+{
+	pf->queue[(pf->head + pf->count) % 8] = c;
+	pf->count++;
+	c->next_state = 1;
+	pthread_cond_broadcast(&pf->cv);
+}
+
+static int prefetch_start(struct prefetch *pf, PGconn *db, struct cur **curs, int ncurs,
+			  struct sbyt_err *e)
+{
+	memset(pf, 0, sizeof(*pf));
+	pf->db = db;
+	pthread_mutex_init(&pf->mu, NULL);
+	pthread_cond_init(&pf->cv, NULL);
+	if (pthread_create(&pf->th, NULL, prefetch_main, pf) != 0) {
+		pthread_mutex_destroy(&pf->mu);
+		pthread_cond_destroy(&pf->cv);
+		return err_set(e, ERR_INTERNAL, "cannot start the reader thread");
+	}
+	pthread_mutex_lock(&pf->mu);
+	for (int i = 0; i < ncurs; i++) {
+		curs[i]->pf = pf;
+		if (!curs[i]->done)
+			prefetch_ask(pf, curs[i]);
+	}
+	pthread_mutex_unlock(&pf->mu);
+	return 0;
+}
+
+/* Stop the thread (after the fetch it is running) and drop what it read. */
+static void prefetch_stop(struct prefetch *pf, struct cur **curs, int ncurs)
+{
+	pthread_mutex_lock(&pf->mu);
+	pf->quit = 1;
+	pthread_cond_broadcast(&pf->cv);
+	pthread_mutex_unlock(&pf->mu);
+	pthread_join(pf->th, NULL);
+	pthread_mutex_destroy(&pf->mu);
+	pthread_cond_destroy(&pf->cv);
+	for (int i = 0; i < ncurs; i++) {
+		PQclear(curs[i]->next);
+		curs[i]->next = NULL;
+		curs[i]->next_state = 0;
+		curs[i]->pf = NULL;
+	}
+}
 
 static int cur_fetch(struct cur *c, struct sbyt_err *e)
 {
 	char sql[64];
 
 	PQclear(c->res);
-	snprintf(sql, sizeof(sql), "FETCH " FETCH_ROWS " FROM %s", c->name);
-	c->res = db_query(c->db, e, sql, 0, NULL);
-
+	c->res = NULL;
+	if (c->pf) {
+		struct prefetch *pf = c->pf;
+		pthread_mutex_lock(&pf->mu);
+		while (c->next_state == 1)
+			pthread_cond_wait(&pf->cv, &pf->mu);
+		c->res = c->next;
+		c->next = NULL;
+		c->next_state = 0;
+		if (c->res && PQntuples(c->res) > 0)
+			prefetch_ask(pf, c);
+		pthread_mutex_unlock(&pf->mu);
+		if (!c->res) {
+			*e = c->next_err;
+			c->done = 1;
+			return -1;
+		}
+	} else {
+		snprintf(sql, sizeof(sql), "FETCH " FETCH_ROWS " FROM %s", c->name);
+		c->res = db_query(c->db, e, sql, 0, NULL);
+	}
 	if (!c->res)
 		return -1;
 	c->n = PQntuples(c->res);
@@ -146,6 +265,18 @@ struct chanpkg {
 	int64_t docs;
 	int first, last;
 	money total, opening, charged, recalc, penalty, paid;
+	/* the register and the commit run on a thread of their own */
+	pthread_t th;
+	int th_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *fill, *send;       /* register rows (reg_put()) being filled, being written */
+	size_t flen, fcap, slen, scap;
+	int frows;
+	int pending, finish, quit, failed, committed;
+	struct sbyt_err err;     /* the thread's failure */
+	int64_t run_id;
+	const char *rules_version;
 };
 
 static void xs(struct chanpkg *cp, const char *name)
@@ -223,9 +354,16 @@ struct branch_run {
 	struct dread *read;
 	int nread, read_cap;
 	PGconn *rdb;             /* the reader: numbering and cursors */
-	struct copy rows;        /* COPY document on db, open while streaming */
-	int rows_open;
-	struct chanpkg cp;
+	struct cur docs, lines, obl, pay, rd;  /* open after branch_head() */
+	int curs_open;
+	pthread_t head_th;       /* branch_head() of the next branch, run ahead */
+	int head_rc;
+	struct sbyt_err head_err;
+	double t_number, t_open; /* of this branch's head */
+	struct rowq *rows;       /* the document rows, stored by a thread on db */
+	struct chanpkg *cp;      /* the package being written */
+	struct chanpkg *pend[DOCS_CHANNELS]; /* packages being finished by their threads */
+	int npend;
 	int made[DOCS_CHANNELS];
 	struct {
 		char path[4096];
@@ -243,11 +381,200 @@ static const char *const reg_headers[] = {
 static const double reg_widths[] = { 12, 14, 40, 10, 60, 14, 14, 14, 12, 14, 14, 14 };
 #define REG_COLS ((int)(sizeof(reg_headers) / sizeof(reg_headers[0])))
 
+/* ---- the register rows, serialized for the package's thread ---- */
+
+#define REG_BATCH 1024
+
+static int reg_reserve(struct chanpkg *cp, size_t more, struct sbyt_err *e)
+{
+	char *nb;
+	size_t cap;
+
+	if (cp->flen + more <= cp->fcap)
+		return 0;
+	cap = cp->fcap ? cp->fcap : 256 * 1024;
+	while (cap < cp->flen + more)
+		cap *= 2;
+	nb = realloc(cp->fill, cap);
+	if (!nb)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	cp->fill = nb;
+	cp->fcap = cap;
+	return 0;
+}
+
+static void reg_str(struct chanpkg *cp, const char *s)
+{
+	size_t n;
+
+	if (!s) {
+		cp->fill[cp->flen++] = 0;
+		return;
+	}
+	n = strlen(s) + 1;
+	cp->fill[cp->flen++] = 1;
+	memcpy(cp->fill + cp->flen, s, n);
+	cp->flen += n;
+}
+
+static const char *reg_take_str(const char **p)
+{
+	const char *s;
+
+	if (*(*p)++ == 0)
+		return NULL;
+	s = *p;
+	*p += strlen(s) + 1;
+	return s;
+}
+
+/* Write the register rows of buf (REG_COLS cells each). */
+static int reg_write(struct chanpkg *cp, const char *p, size_t len, struct sbyt_err *e)
+{
+	const char *end = p + len;
+
+	while (p < end) {
+		int32_t number, due;
+		int64_t m[6];
+		const char *str[4];
+
+		memcpy(&number, p, sizeof(number));
+		p += sizeof(number);
+		memcpy(m, p, sizeof(m));
+		p += sizeof(m);
+		memcpy(&due, p, sizeof(due));
+		p += sizeof(due);
+		for (int i = 0; i < 4; i++)
+			str[i] = reg_take_str(&p);
+		if (xlsx_table_row(&cp->x, e))
+			return -1;
+		xlsx_table_int(&cp->x, 0, number);
+		for (int i = 0; i < 4; i++)
+			xlsx_table_str(&cp->x, 1 + i, str[i]);
+		for (int i = 0; i < 6; i++)
+			xlsx_table_money(&cp->x, 5 + i, m[i]);
+		xlsx_table_date(&cp->x, 11, due);
+	}
+	return 0;
+}
+
+/* The package's thread: writes the register rows handed to it, then, when
+ * told to finish, closes the register and commits the package; told to
+ * quit (or after a failure), it removes what the package left. */
+static void *cp_main(void *arg)
+{
+	struct chanpkg *cp = arg;
+	int bad = 0, commit;
+
+	pthread_mutex_lock(&cp->mu);
+	for (;;) {
+		while (!cp->pending && !cp->finish && !cp->quit)
+			pthread_cond_wait(&cp->cv, &cp->mu);
+		if (!cp->pending)
+			break;
+		pthread_mutex_unlock(&cp->mu);
+		if (!bad && reg_write(cp, cp->send, cp->slen, &cp->err))
+			bad = 1;
+		pthread_mutex_lock(&cp->mu);
+		cp->pending = 0;
+		cp->failed = bad;
+		pthread_cond_broadcast(&cp->cv);
+	}
+	commit = cp->finish && !cp->quit && !bad;
+	pthread_mutex_unlock(&cp->mu);
+	if (commit) {
+		cp->x_open = 0;
+		if (xlsx_table_close(&cp->x, &cp->err)) {
+			bad = 1;
+		} else if (package_commit(&cp->pkg, cp->run_id, cp->rules_version, &cp->err)) {
+			cp->open = 0;
+			bad = 1;
+		} else {
+			cp->open = 0;
+			cp->committed = 1;
+		}
+	}
+	if (!cp->committed) {
+		struct sbyt_err ignore;
+		if (cp->x_open)
+			xlsx_table_close(&cp->x, &ignore);
+		cp->x_open = 0;
+		if (cp->open)
+			package_abort(&cp->pkg);
+		cp->open = 0;
+	}
+	pthread_mutex_lock(&cp->mu);
+	cp->failed = bad || !cp->committed;
+	pthread_mutex_unlock(&cp->mu);
+	return NULL;
+}
+
+/* Hand the filled register rows to the package's thread (once it is done
+ * with the last ones).  -1 with e set when the thread failed. */
+static int reg_hand(struct chanpkg *cp, struct sbyt_err *e)
+{
+	char *t;
+	size_t cap;
+	int failed;
+
+	pthread_mutex_lock(&cp->mu);
+	while (cp->pending)
+		pthread_cond_wait(&cp->cv, &cp->mu);
+	failed = cp->failed;
+	if (!failed && cp->flen > 0) {
+		t = cp->send;
+		cap = cp->scap;
+		cp->send = cp->fill;
+		cp->scap = cp->fcap;
+		cp->slen = cp->flen;
+		cp->fill = t;
+		cp->fcap = cap;
+		cp->flen = 0;
+		cp->frows = 0;
+		cp->pending = 1;
+		pthread_cond_broadcast(&cp->cv);
+	}
+	pthread_mutex_unlock(&cp->mu);
+	if (failed) {
+		*e = cp->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* One register row. */
+static int reg_put(struct chanpkg *cp, int number, sdate due, const money *m,
+		   const char *const *str, struct sbyt_err *e)
+{
+	int32_t n32 = number, d32 = due;
+	int64_t m64[6];
+	size_t need = sizeof(n32) + sizeof(m64) + sizeof(d32) + 4;
+
+	for (int i = 0; i < 4; i++)
+		need += str[i] ? strlen(str[i]) + 1 : 0;
+	if (reg_reserve(cp, need, e))
+		return -1;
+	for (int i = 0; i < 6; i++)
+		m64[i] = m[i];
+	memcpy(cp->fill + cp->flen, &n32, sizeof(n32));
+	cp->flen += sizeof(n32);
+	memcpy(cp->fill + cp->flen, m64, sizeof(m64));
+	cp->flen += sizeof(m64);
+	memcpy(cp->fill + cp->flen, &d32, sizeof(d32));
+	cp->flen += sizeof(d32);
+	for (int i = 0; i < 4; i++)
+		reg_str(cp, str[i]);
+	if (++cp->frows >= REG_BATCH)
+		return reg_hand(cp, e);
+	return 0;
+}
+
+/* Stop cp's thread and remove what is not committed; frees cp. */
 static void cp_abort(struct chanpkg *cp)
 {
 	struct sbyt_err ignore;
 
-	if (!cp->open)
+	if (!cp)
 		return;
 	if (cp->w)
 		xmlFreeTextWriter(cp->w);
@@ -255,27 +582,49 @@ static void cp_abort(struct chanpkg *cp)
 	if (cp->xo.f)
 		fclose(cp->xo.f);
 	cp->xo.f = NULL;
-	if (cp->x_open)
-		xlsx_table_close(&cp->x, &ignore);
-	cp->x_open = 0;
-	package_abort(&cp->pkg);
-	cp->open = 0;
+	if (cp->th_started) {
+		pthread_mutex_lock(&cp->mu);
+		cp->quit = 1;
+		pthread_cond_broadcast(&cp->cv);
+		pthread_mutex_unlock(&cp->mu);
+		pthread_join(cp->th, NULL);
+	} else {
+		if (cp->x_open)
+			xlsx_table_close(&cp->x, &ignore);
+		if (cp->open)
+			package_abort(&cp->pkg);
+	}
+	if (cp->th_started) {
+		pthread_mutex_destroy(&cp->mu);
+		pthread_cond_destroy(&cp->cv);
+	}
+	free(cp->fill);
+	free(cp->send);
+	free(cp);
 }
 
 static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 {
-	struct chanpkg *cp = &b->cp;
+	struct chanpkg *cp;
 	const struct supplier *s = b->sup;
 	char path[4096];
 	xmlOutputBufferPtr out;
 
-	memset(cp, 0, sizeof(*cp));
+	cp = calloc(1, sizeof(*cp));
+	if (!cp)
+		return err_set(e, ERR_INTERNAL, "out of memory");
 	cp->chan = chan;
+	cp->run_id = b->o->run_id;
+	cp->rules_version = b->o->rules_version;
 	if (snprintf(path, sizeof(path), "%s/docs/%s/%s/%s.zip", b->o->out_dir, b->pname,
-		     b->branch, channels[chan]) >= (int)sizeof(path))
+		     b->branch, channels[chan]) >= (int)sizeof(path)) {
+		free(cp);
 		return err_set(e, ERR_CANTCREATE, "output path too long");
-	if (package_open(&cp->pkg, path, e))
+	}
+	if (package_open(&cp->pkg, path, e)) {
+		free(cp);
 		return -1;
+	}
 	cp->open = 1;
 	cp->xml_path = package_entry(&cp->pkg, "documents.xml", e);
 	cp->xlsx_path = cp->xml_path ? package_entry(&cp->pkg, "register.xlsx", e) : NULL;
@@ -286,6 +635,7 @@ static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 		err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", cp->xml_path, strerror(errno));
 		goto fail;
 	}
+	setvbuf(cp->xo.f, NULL, _IOFBF, 1 << 20);  /* fewer, larger writes */
 	out = xmlOutputBufferCreateIO(xout_write, xout_close, &cp->xo, NULL);
 	cp->w = out ? xmlNewTextWriter(out) : NULL;
 	if (!cp->w) {
@@ -323,18 +673,31 @@ static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 	if (xlsx_table_open(&cp->x, cp->xlsx_path, "Реестр", reg_headers, reg_widths, REG_COLS, e))
 		goto fail;
 	cp->x_open = 1;
+	pthread_mutex_init(&cp->mu, NULL);
+	pthread_cond_init(&cp->cv, NULL);
+	if (pthread_create(&cp->th, NULL, cp_main, cp) != 0) {
+		pthread_mutex_destroy(&cp->mu);
+		pthread_cond_destroy(&cp->cv);
+		err_set(e, ERR_INTERNAL, "cannot start a package thread");
+		goto fail;
+	}
+	cp->th_started = 1;
+	b->cp = cp;
 	return 0;
 fail:
 	cp_abort(cp);
 	return -1;
 }
 
+/* Finish the documents XML of the package being written and tell its
+ * thread to finish the register and commit; see cp_wait(). */
 static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 {
-	struct chanpkg *cp = &b->cp;
+	struct chanpkg *cp = b->cp;
 	char buf[MONEY_BUF], num[24];
 	int rc;
 
+	b->cp = NULL;
 	if (xmlTextWriterEndDocument(cp->w) < 0)
 		cp->bad = 1;
 	xmlFreeTextWriter(cp->w);
@@ -351,8 +714,7 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 			strerror(cp->xo.err ? cp->xo.err : EIO));
 		goto fail;
 	}
-	cp->x_open = 0;
-	if (xlsx_table_close(&cp->x, e))
+	if (reg_hand(cp, e))
 		goto fail;
 	snprintf(num, sizeof(num), "%lld", (long long)cp->docs);
 	package_fact(&cp->pkg, "period", b->pname);
@@ -369,43 +731,263 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	package_fact(&cp->pkg, "recalc", money_format(cp->recalc, buf));
 	package_fact(&cp->pkg, "penalty", money_format(cp->penalty, buf));
 	package_fact(&cp->pkg, "paid", money_format(cp->paid, buf));
-	if (package_commit(&cp->pkg, b->o->run_id, b->o->rules_version, e)) {
-		cp->open = 0;
-		return -1;
-	}
-	cp->open = 0;
-	b->made[cp->chan] = 1;
-	b->r->packages++;
-	/* reported after the commit: the writer connection is in its COPY */
-	snprintf(b->done[b->ndone].path, sizeof(b->done[0].path), "%s", cp->pkg.final);
-	memcpy(b->done[b->ndone].sha256, cp->pkg.sha256, sizeof(cp->pkg.sha256));
-	b->done[b->ndone].bytes = cp->pkg.bytes;
-	b->ndone++;
+	pthread_mutex_lock(&cp->mu);
+	cp->finish = 1;
+	pthread_cond_broadcast(&cp->cv);
+	pthread_mutex_unlock(&cp->mu);
+	b->pend[b->npend++] = cp;
 	return 0;
 fail:
 	cp_abort(cp);
 	return -1;
 }
 
-/* One new document row into the COPY that runs on the writer connection
- * while the reader's cursors are read: the server stores the rows (indexes,
- * foreign keys) while we write the packages. */
+/* Wait for the packages being finished; with ok, each must be committed
+ * (else -1 with e set from the first that failed); without, they are
+ * stopped.  Frees them. */
+static int cp_wait(struct branch_run *b, int ok, struct sbyt_err *e)
+{
+	int rc = 0;
+
+	for (int i = 0; i < b->npend; i++) {
+		struct chanpkg *cp = b->pend[i];
+		if (ok && rc == 0) {
+			pthread_join(cp->th, NULL);
+			cp->th_started = 0;
+			pthread_mutex_destroy(&cp->mu);
+			pthread_cond_destroy(&cp->cv);
+			if (!cp->committed) {
+				*e = cp->err;
+				rc = -1;
+			} else {
+				b->made[cp->chan] = 1;
+				b->r->packages++;
+				/* reported after the commit of the rows */
+				snprintf(b->done[b->ndone].path, sizeof(b->done[0].path), "%s",
+					 cp->pkg.final);
+				memcpy(b->done[b->ndone].sha256, cp->pkg.sha256,
+				       sizeof(cp->pkg.sha256));
+				b->done[b->ndone].bytes = cp->pkg.bytes;
+				b->ndone++;
+			}
+			free(cp->fill);
+			free(cp->send);
+			free(cp);
+		} else {
+			cp_abort(cp);
+		}
+	}
+	b->npend = 0;
+	return rc;
+}
+
+/* ---- the document rows: a writer thread stores them in batches ----
+ *
+ * The main thread formats rows (COPY text) into a batch; a full batch goes
+ * to a thread that owns the writer connection and stores it with one COPY
+ * of its own, foreign-key checks included, while the main thread writes the
+ * packages and fills the next batch.  Only the last batch is waited for.
+ * The connection is the thread's from rowq_start() to rowq_finish(). */
+
+#define ROWQ_BATCH 4096
+
+struct rowq {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	PGconn *db;
+	char *fill, *send;       /* the batch being filled, the one being stored */
+	size_t flen, fcap, slen, scap;
+	int frows;
+	int pending, quit, failed;
+	struct sbyt_err err;     /* the thread's failure */
+};
+
+static const char rowq_sql[] = "COPY document (account_id, period, branch, number, channel,"
+	" issued_on, due, total, qr, run_id) FROM STDIN";
+
+static void *rowq_main(void *arg)
+{
+	struct rowq *q = arg;
+	struct copy c;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (!q->pending && !q->quit)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (!q->pending)
+			break;
+		pthread_mutex_unlock(&q->mu);
+		if (!q->failed) {
+			if (copy_begin(&c, q->db, rowq_sql, &q->err))
+				q->failed = 1;
+			else if (PQputCopyData(q->db, q->send, (int)q->slen) != 1) {
+				err_set(&q->err, ERR_DB, "cannot store the documents: %s",
+					PQerrorMessage(q->db));
+				copy_abort(&c, "failed");
+				q->failed = 1;
+			} else if (copy_end(&c, &q->err))
+				q->failed = 1;
+		}
+		pthread_mutex_lock(&q->mu);
+		q->pending = 0;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+static int rowq_start(struct rowq **qp, PGconn *db, struct sbyt_err *e)
+{
+	struct rowq *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	q->db = db;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	if (pthread_create(&q->th, NULL, rowq_main, q) != 0) {
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->cv);
+		free(q);
+		return err_set(e, ERR_INTERNAL, "cannot start the writer thread");
+	}
+	*qp = q;
+	return 0;
+}
+
+/* Hand the filled batch to the thread (after it is done with the last). */
+static int rowq_hand(struct rowq *q, struct sbyt_err *e)
+{
+	char *t;
+	size_t cap;
+	int failed;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->pending)
+		pthread_cond_wait(&q->cv, &q->mu);
+	failed = q->failed;
+	if (!failed && q->flen > 0) {
+		t = q->send;
+		cap = q->scap;
+		q->send = q->fill;
+		q->scap = q->fcap;
+		q->slen = q->flen;
+		q->fill = t;
+		q->fcap = cap;
+		q->flen = 0;
+		q->frows = 0;
+		q->pending = 1;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->mu);
+	if (failed) {
+		*e = q->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* Stop the thread (after the batches handed over are stored) and free q.
+ * With store, the rest is stored first; returns 0 when every row is in. */
+static int rowq_finish(struct rowq *q, int store, struct sbyt_err *e)
+{
+	int rc = 0;
+
+	if (!q)
+		return 0;
+	if (store)
+		rc = rowq_hand(q, e);
+	pthread_mutex_lock(&q->mu);
+	q->quit = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->th, NULL);
+	if (store && rc == 0 && q->failed) {
+		*e = q->err;
+		rc = -1;
+	}
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	free(q->fill);
+	free(q->send);
+	free(q);
+	return rc;
+}
+
+static int rowq_reserve(struct rowq *q, size_t more, struct sbyt_err *e)
+{
+	char *nb;
+	size_t cap;
+
+	if (q->flen + more <= q->fcap)
+		return 0;
+	cap = q->fcap ? q->fcap : 1 << 20;
+	while (cap < q->flen + more)
+		cap *= 2;
+	nb = realloc(q->fill, cap);
+	if (!nb)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	q->fill = nb;
+	q->fcap = cap;
+	return 0;
+}
+
+/* Append one field in COPY text format (escaped), then sep. */
+static void rowq_field(struct rowq *q, const char *s, char sep)
+{
+	size_t plain = strcspn(s, "\\\t\n\r");
+
+	memcpy(q->fill + q->flen, s, plain);
+	q->flen += plain;
+	for (s += plain; *s; s++) {
+		switch (*s) {
+		case '\\': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = '\\'; break;
+		case '\t': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = 't'; break;
+		case '\n': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = 'n'; break;
+		case '\r': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = 'r'; break;
+		default: q->fill[q->flen++] = *s;
+		}
+	}
+	q->fill[q->flen++] = sep;
+}
+
+/* One new document row into the batch; a full batch goes to the writer
+ * thread, so the server stores the rows (indexes, foreign keys) while we
+ * write the packages. */
 static int put_row(struct branch_run *b, int64_t account, int number, int chan, sdate due,
 		   money total, const char *qr, struct sbyt_err *e)
 {
-	struct copy *c = &b->rows;
-	char d[DATE_BUF];
+	struct rowq *q = b->rows;
+	char d[DATE_BUF], num[3][24];
 	double t0 = now();
-	int rc;
+	int rc = 0;
 
-	rc = copy_int(c, account, e) || copy_str(c, b->pfirst, e) || copy_str(c, b->branch, e) ||
-	     copy_int(c, number, e) || copy_str(c, channels[chan], e) ||
-	     copy_str(c, date_format(b->o->as_of, d), e) || copy_str(c, date_format(due, d), e) ||
-	     copy_int(c, total, e) || copy_str(c, qr, e) ||
-	     (b->o->run_id > 0 ? copy_int(c, b->o->run_id, e) : copy_null(c, e)) ||
-	     copy_row(c, e);
+	snprintf(num[0], sizeof(num[0]), "%lld", (long long)account);
+	snprintf(num[1], sizeof(num[1]), "%d", number);
+	snprintf(num[2], sizeof(num[2]), "%lld", (long long)total);
+	if (rowq_reserve(q, 2 * (strlen(qr) + strlen(b->branch)) + 256, e))
+		return -1;
+	rowq_field(q, num[0], '\t');
+	rowq_field(q, b->pfirst, '\t');
+	rowq_field(q, b->branch, '\t');
+	rowq_field(q, num[1], '\t');
+	rowq_field(q, channels[chan], '\t');
+	rowq_field(q, date_format(b->o->as_of, d), '\t');
+	rowq_field(q, date_format(due, d), '\t');
+	rowq_field(q, num[2], '\t');
+	rowq_field(q, qr, '\t');
+	if (b->o->run_id > 0) {
+		snprintf(num[0], sizeof(num[0]), "%lld", (long long)b->o->run_id);
+		rowq_field(q, num[0], '\n');
+	} else {
+		memcpy(q->fill + q->flen, "\\N\n", 3);  /* NULL */
+		q->flen += 3;
+	}
+	if (++q->frows >= ROWQ_BATCH)
+		rc = rowq_hand(q, e);
 	b->r->t_rows += now() - t0;
-	return rc ? -1 : 0;
+	return rc;
 }
 
 static int grow(void **p, int *cap, int need, size_t size, struct sbyt_err *e)
@@ -443,10 +1025,11 @@ static int64_t to_i64(const char *s)
 /* Split "Фамилия Имя Отчество" into at most three words (in place). */
 static void split_name(char *s, const char **w)
 {
+	char *save = NULL;
 	int n = 0;
 
 	w[0] = w[1] = w[2] = NULL;
-	for (char *t = strtok(s, " "); t && n < 3; t = strtok(NULL, " "))
+	for (char *t = strtok_r(s, " ", &save); t && n < 3; t = strtok_r(NULL, " ", &save))
 		w[n++] = t;
 }
 
@@ -501,7 +1084,7 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 	int has_penalty_line = 0;
 	sdate due = 0;
 	char qr[QR_BUF], buf[64], dbuf[DATE_BUF];
-	struct chanpkg *cp = &b->cp;
+	struct chanpkg *cp = b->cp;
 
 	ledger_reset(&b->led);
 	b->nline = b->nread = 0;
@@ -722,21 +1305,14 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
 			       strerror(cp->xo.err ? cp->xo.err : EIO));
 
-	/* the register row */
-	if (xlsx_table_row(&cp->x, e))
-		return -1;
-	xlsx_table_int(&cp->x, 0, number);
-	xlsx_table_str(&cp->x, 1, account);
-	xlsx_table_str(&cp->x, 2, cur_val(docs, D_NAME));
-	xlsx_table_str(&cp->x, 3, cur_val(docs, D_POSTCODE));
-	xlsx_table_str(&cp->x, 4, cur_val(docs, D_ADDRESS));
-	xlsx_table_money(&cp->x, 5, opening);
-	xlsx_table_money(&cp->x, 6, charged);
-	xlsx_table_money(&cp->x, 7, recalc);
-	xlsx_table_money(&cp->x, 8, penalty);
-	xlsx_table_money(&cp->x, 9, paid);
-	xlsx_table_money(&cp->x, 10, total);
-	xlsx_table_date(&cp->x, 11, due);
+	/* the register row, written by the package's thread */
+	{
+		const money m[6] = { opening, charged, recalc, penalty, paid, total };
+		const char *str[4] = { account, cur_val(docs, D_NAME), cur_val(docs, D_POSTCODE),
+				       cur_val(docs, D_ADDRESS) };
+		if (reg_put(cp, number, due, m, str, e))
+			return -1;
+	}
 
 	if (cp->docs == 0 || number < cp->first)
 		cp->first = number;
@@ -810,21 +1386,22 @@ fail:
 	return -1;
 }
 
-static int stream_documents(struct branch_run *b, struct sbyt_err *e)
+/* Open the five cursors of the branch on the reader (after numbering). */
+static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 {
 	const char *p1[1] = { b->pfirst };
 	const char *p2[1] = { b->plast };
 	const char *p12[2] = { b->pfirst, b->plast };
 	const char *pdoc[2] = { b->pfirst, b->published ? "t" : "f" };
-	struct cur docs, lines, obl, pay, rd;
-	int rc = -1;
-	double t0 = now();
+	struct cur *docs = &b->docs, *lines = &b->lines, *obl = &b->obl, *pay = &b->pay;
+	struct cur *rd = &b->rd;
 
-	memset(&lines, 0, sizeof(lines));
-	memset(&obl, 0, sizeof(obl));
-	memset(&pay, 0, sizeof(pay));
-	memset(&rd, 0, sizeof(rd));
-	if (cur_open(&docs, b->rdb, "docs_doc",
+	memset(lines, 0, sizeof(*lines));
+	memset(obl, 0, sizeof(*obl));
+	memset(pay, 0, sizeof(*pay));
+	memset(rd, 0, sizeof(*rd));
+	b->curs_open = 1;
+	if (cur_open(docs, b->rdb, "docs_doc",
 		     "SELECT n.seq, n.number, n.chan, a.account_id, a.kind, a.name, a.address,"
 		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due"
 		     " FROM docs_num n JOIN account a ON a.account_id = n.account_id"
@@ -832,19 +1409,19 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $1::date"
 		     " AND $2::boolean ORDER BY n.seq", 2, pdoc, e))
 		return -1;
-	if (cur_open(&lines, b->rdb, "docs_line",
+	if (cur_open(lines, b->rdb, "docs_line",
 		     "SELECT n.seq, l.kind, l.zone, l.band, l.volume, l.tariff, l.amount, l.vat"
 		     " FROM docs_num n JOIN charge_line l ON l.account_id = n.account_id"
 		     " AND l.period = $1::date ORDER BY n.seq, l.line_no", 1, p1, e) ||
-	    cur_open(&obl, b->rdb, "docs_obl",
+	    cur_open(obl, b->rdb, "docs_obl",
 		     "SELECT n.seq, o.period, o.kind, o.due, o.amount FROM docs_num n"
 		     " JOIN obligation o ON o.account_id = n.account_id AND o.period <= $1::date"
 		     " ORDER BY n.seq, o.period, o.seq", 1, p1, e) ||
-	    cur_open(&pay, b->rdb, "docs_pay",
+	    cur_open(pay, b->rdb, "docs_pay",
 		     "SELECT n.seq, p.payment_id, p.paid_on, p.amount, p.period FROM docs_num n"
 		     " JOIN payment p ON p.account_id = n.account_id AND p.paid_on <= $1::date"
 		     " ORDER BY n.seq, p.paid_on, p.payment_id", 1, p2, e) ||
-	    cur_open(&rd, b->rdb, "docs_read",
+	    cur_open(rd, b->rdb, "docs_read",
 		     "SELECT n.seq, m.meter, z.zone, CASE z.zone WHEN 1 THEN m.initial_t1"
 		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END, pr.value, cu.value"
 		     " FROM docs_num n JOIN meter m ON m.account_id = n.account_id"
@@ -852,36 +1429,65 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 		     " CROSS JOIN LATERAL generate_series(1, m.zones) AS z(zone)"
 		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter, zone) account_id, meter, zone,"
 		     " value FROM reading WHERE status = 'accepted' AND period < $1::date"
+		     " AND account_id IN (SELECT account_id FROM docs_num)"
 		     " ORDER BY account_id, meter, zone, period DESC, taken_on DESC, reading_id DESC) pr"
 		     " ON pr.account_id = m.account_id AND pr.meter = m.meter AND pr.zone = z.zone"
 		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter, zone) account_id, meter, zone,"
 		     " value FROM reading WHERE status = 'accepted' AND period = $1::date"
+		     " AND account_id IN (SELECT account_id FROM docs_num)"
 		     " ORDER BY account_id, meter, zone, taken_on DESC, reading_id DESC) cu"
 		     " ON cu.account_id = m.account_id AND cu.meter = m.meter AND cu.zone = z.zone"
 		     " ORDER BY n.seq, m.meter, z.zone", 2, p12, e))
+		return -1;
+	return 0;
+}
+
+static void close_cursors(struct branch_run *b)
+{
+	if (!b->curs_open)
+		return;
+	cur_close(&b->docs);
+	cur_close(&b->lines);
+	cur_close(&b->obl);
+	cur_close(&b->pay);
+	cur_close(&b->rd);
+	b->curs_open = 0;
+}
+
+/* Write the documents and packages of the branch from its open cursors. */
+static int stream_documents(struct branch_run *b, struct sbyt_err *e)
+{
+	struct cur *curs[5] = { &b->docs, &b->lines, &b->obl, &b->pay, &b->rd };
+	struct prefetch pf;
+	int rc = -1, pf_on = 0;
+	double t0 = now();
+
+	if (prefetch_start(&pf, b->rdb, curs, 5, e))
 		goto out;
-	b->r->t_open += now() - t0;
-	t0 = now();
-	while (!docs.done) {
-		int chan = (int)to_i64(cur_val(&docs, D_CHAN));
-		if (b->cp.open && b->cp.chan != chan && cp_commit(b, e))
+	pf_on = 1;
+	while (!b->docs.done) {
+		int chan = (int)to_i64(cur_val(&b->docs, D_CHAN));
+		if (b->cp && b->cp->chan != chan && cp_commit(b, e))
 			goto out;
-		if (!b->cp.open && cp_open(b, chan, e))
+		if (!b->cp && cp_open(b, chan, e))
 			goto out;
-		if (one_document(b, &docs, &lines, &obl, &pay, &rd, e) || cur_next(&docs, e))
+		if (one_document(b, &b->docs, &b->lines, &b->obl, &b->pay, &b->rd, e) ||
+		    cur_next(&b->docs, e))
 			goto out;
 	}
-	if (b->cp.open && cp_commit(b, e))
+	if (b->cp && cp_commit(b, e))
+		goto out;
+	if (cp_wait(b, 1, e))
 		goto out;
 	rc = 0;
 	b->r->t_write += now() - t0;
 out:
-	cp_abort(&b->cp);
-	cur_close(&docs);
-	cur_close(&lines);
-	cur_close(&obl);
-	cur_close(&pay);
-	cur_close(&rd);
+	cp_abort(b->cp);
+	b->cp = NULL;
+	cp_wait(b, 0, NULL);
+	if (pf_on)
+		prefetch_stop(&pf, curs, 5);
+	close_cursors(b);
 	return rc;
 }
 
@@ -901,14 +1507,28 @@ static void remove_stale(struct branch_run *b)
 /* One branch in two transactions: the writer (b->db) locks the period's
  * state, stores the document rows and publishes; the reader (b->rdb)
  * numbers and reads.  Both commit or neither: the reader only reads (its
- * temporary tables go with it), and the writer commits last. */
-static int one_branch(struct branch_run *b, struct sbyt_err *e)
+ * temporary tables go with it), and the writer commits last.
+ *
+ * branch_head() is the first part: the lock, numbering and the cursors
+ * (server work; docs_run() runs it for the next branch on a thread while
+ * this one is written).  branch_body() writes the packages and commits.
+ * Each rolls back both transactions when it fails. */
+static void branch_abort(struct branch_run *b)
 {
-	const char *p[3] = { b->pfirst, b->branch, NULL };
-	char run[24];
+	rowq_finish(b->rows, 0, NULL);
+	b->rows = NULL;
+	close_cursors(b);
+	db_rollback(b->rdb);
+	db_rollback(b->db);
+}
+
+static int branch_head(struct branch_run *b, struct sbyt_err *e)
+{
+	const char *p[2] = { b->pfirst, b->branch };
 	char *state = NULL;
 	double t0;
 
+	b->t_number = b->t_open = 0;
 	if (db_begin(b->db, e))
 		return -1;
 	if (db_value(b->db, e, "SELECT state FROM period_state WHERE period = $1::date"
@@ -925,27 +1545,53 @@ static int one_branch(struct branch_run *b, struct sbyt_err *e)
 	    db_exec(b->db, e, "DELETE FROM document WHERE period = $1::date AND branch = $2", 2, p))
 		goto fail;
 	/* The cursors are read to the end: plan them for the whole result (not
-	 * the first 10 %), and without JIT, which costs more than it saves. */
+	 * the first 10 %), without JIT, which costs more than it saves, and with
+	 * their sorts in memory while they fit in 64 MB (the server's). */
 	if (db_exec(b->rdb, e, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, NULL) ||
 	    db_exec(b->rdb, e, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL) ||
-	    db_exec(b->rdb, e, "SET LOCAL jit = off", 0, NULL))
+	    db_exec(b->rdb, e, "SET LOCAL jit = off", 0, NULL) ||
+	    db_exec(b->rdb, e, "SET LOCAL work_mem = '64MB'", 0, NULL))
 		goto fail;
-	memset(b->made, 0, sizeof(b->made));
-	b->ndone = 0;
 	t0 = now();
 	if (number_documents(b, e))
 		goto fail;
-	b->r->t_number += now() - t0;
-	if (copy_begin(&b->rows, b->db,
-		       "COPY document (account_id, period, branch, number, channel, issued_on, due,"
-		       " total, qr, run_id) FROM STDIN", e))
+	b->t_number = now() - t0;
+	t0 = now();
+	if (open_cursors(b, e))
 		goto fail;
-	b->rows_open = 1;
+	b->t_open = now() - t0;
+	return 0;
+fail:
+	branch_abort(b);
+	return -1;
+}
+
+static void *head_main(void *arg)
+{
+	struct branch_run *b = arg;
+
+	memset(&b->head_err, 0, sizeof(b->head_err));
+	b->head_rc = branch_head(b, &b->head_err);
+	return NULL;
+}
+
+static int branch_body(struct branch_run *b, struct sbyt_err *e)
+{
+	const char *p[3] = { b->pfirst, b->branch, NULL };
+	char run[24];
+	double t0;
+	int rc;
+
+	memset(b->made, 0, sizeof(b->made));
+	b->ndone = 0;
+	if (rowq_start(&b->rows, b->db, e))
+		goto fail;
 	if (stream_documents(b, e))
 		goto fail;
 	t0 = now();
-	b->rows_open = 0;
-	if (copy_end(&b->rows, e))
+	rc = rowq_finish(b->rows, 1, e);
+	b->rows = NULL;
+	if (rc)
 		goto fail;
 	b->r->t_rows += now() - t0;
 	snprintf(run, sizeof(run), "%lld", (long long)b->o->run_id);
@@ -962,11 +1608,7 @@ static int one_branch(struct branch_run *b, struct sbyt_err *e)
 	b->r->branches++;
 	return 0;
 fail:
-	if (b->rows_open)
-		copy_abort(&b->rows, "failed");
-	b->rows_open = 0;
-	db_rollback(b->rdb);
-	db_rollback(b->db);
+	branch_abort(b);
 	return -1;
 }
 
@@ -975,8 +1617,9 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 {
 	struct tariff_rules *tr = NULL;
 	struct penalty_rules pr;
-	struct branch_run b;
+	struct branch_run b, bs[2];
 	PGresult *res = NULL;
+	int nb;
 	const char *p[2];
 	int rc = -1;
 
@@ -1021,24 +1664,65 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 	b.sup = tariff_supplier(tr);
 	b.billing = tariff_billing(tr);
 	b.pr = &pr;
-	ledger_init(&b.led);
-	ledger_debt_init(&b.debt);
-	b.rdb = db_connect(o->conninfo, e);
-	if (!b.rdb)
-		goto out_free;
-	for (int i = 0; i < PQntuples(res); i++) {
-		b.branch = PQgetvalue(res, i, 0);
-		if (one_branch(&b, e))
+	nb = PQntuples(res);
+	/* Two slots of connections take turns: while the documents of one
+	 * branch are written, the next branch is locked, numbered and its
+	 * cursors opened on the other slot's connections.  With one branch
+	 * the caller's connection is the writer. */
+	bs[0] = bs[1] = b;
+	bs[0].db = bs[1].db = NULL;
+	for (int k = 0; k < 2; k++) {
+		ledger_init(&bs[k].led);
+		ledger_debt_init(&bs[k].debt);
+	}
+	if (nb == 1)
+		bs[0].db = db;
+	for (int k = 0; k < (nb > 1 ? 2 : 1); k++) {
+		if (!bs[k].db && !(bs[k].db = db_connect(o->conninfo, e)))
 			goto out_free;
+		if (!(bs[k].rdb = db_connect(o->conninfo, e)))
+			goto out_free;
+	}
+	bs[0].branch = PQgetvalue(res, 0, 0);
+	if (branch_head(&bs[0], e))
+		goto out_free;
+	for (int i = 0; i < nb; i++) {
+		struct branch_run *cur = &bs[i % 2], *next = &bs[(i + 1) % 2];
+		int ahead = i + 1 < nb, threaded = 0, body;
+
+		if (ahead) {
+			next->branch = PQgetvalue(res, i + 1, 0);
+			threaded = pthread_create(&next->head_th, NULL, head_main, next) == 0;
+		}
+		body = branch_body(cur, e);
+		r->t_number += cur->t_number;
+		r->t_open += cur->t_open;
+		if (threaded)
+			pthread_join(next->head_th, NULL);
+		else if (ahead && body == 0)
+			head_main(next);
+		if (body) {
+			if (ahead && threaded && next->head_rc == 0)
+				branch_abort(next);
+			goto out_free;
+		}
+		if (ahead && next->head_rc) {
+			*e = next->head_err;
+			goto out_free;
+		}
 	}
 	rc = 0;
 out_free:
-	if (b.rdb)
-		PQfinish(b.rdb);
-	free(b.line);
-	free(b.read);
-	ledger_release(&b.led);
-	ledger_debt_release(&b.debt);
+	for (int k = 0; k < 2; k++) {
+		if (bs[k].rdb)
+			PQfinish(bs[k].rdb);
+		if (bs[k].db && bs[k].db != db)
+			PQfinish(bs[k].db);
+		free(bs[k].line);
+		free(bs[k].read);
+		ledger_release(&bs[k].led);
+		ledger_debt_release(&bs[k].debt);
+	}
 out:
 	PQclear(res);
 	tariff_rules_free(tr);

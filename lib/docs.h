@@ -47,10 +47,18 @@
  * next period as recalculation lines.  Otherwise the documents XML and the
  * register's cells come out the same; the manifests differ in the run id.
  * Memory does not grow with the number of accounts: the accounts are read
- * through cursors, a batch at a time, and sorted by PostgreSQL.  A second
- * connection reads (numbering, cursors) while the first one stores the
- * document rows by COPY as they are made, so the server indexes them while
- * the packages are written; the reader only reads and the writer commits.
+ * through cursors, a batch at a time, and sorted by PostgreSQL.  Each
+ * branch has a reader connection (numbering, cursors) and a writer (the
+ * lock, the document rows, publishing); the reader only reads and the
+ * writer commits.  The work overlaps on threads, every connection used by
+ * one thread at a time: a prefetch thread fetches each cursor's next batch
+ * while the current one is written; a writer thread stores the rows by
+ * COPY in batches of 4096 (one COPY each, so the server indexes and checks
+ * the foreign keys of one batch while the next is made); each package's
+ * thread writes its register and then zips and hashes the package while
+ * the next channel is written; and the next branch is locked, numbered and
+ * its cursors opened (on a second pair of connections) while this one is
+ * written.  Branches still commit one after the other, in code order.
  */
 #ifndef SBYT_DOCS_H
 #define SBYT_DOCS_H
@@ -66,7 +74,8 @@
 #define DOCS_CHANNELS 4
 
 struct docs_opts {
-	const char *conninfo;       /* for the second (reader) connection; NULL:
+	const char *conninfo;       /* for the stage's own connections (readers,
+	                               and writers with several branches); NULL:
 	                               the default of db_connect() */
 	speriod period;
 	const char *branch;         /* NULL: every branch that has the period billed */
