@@ -1066,7 +1066,7 @@ static int make_qr(struct branch_run *b, const char *account, int legal, const c
 }
 
 enum { D_SEQ, D_NUMBER, D_CHAN, D_ACCOUNT, D_KIND, D_NAME, D_ADDRESS, D_POSTCODE, D_INN, D_KPP,
-       D_CONTRACT, D_TOTAL, D_QR, D_DUE };
+       D_CONTRACT, D_TOTAL, D_QR, D_DUE, D_WTEXT, D_WPROC, D_WDEBT, D_WISSUED, D_WRULE };
 
 /* Write the document at the docs cursor, consuming the rows of the other
  * cursors that belong to it. */
@@ -1298,8 +1298,22 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 	xs(cp, "Paid");
 	xmoney(cp, "sum", paid);
 	xe(cp);
-	/* A limitation warning (<Warning>, optional in xsd/docs.xsd) plugs in
-	 * here when the limitation stage chooses the document as its channel. */
+	/* A limitation warning that the limitation stage chose to send inside
+	 * this payment document (limit_doc_warning, SPEC 9.2 rule 5). */
+	if (cur_val(docs, D_WTEXT) && cur_val(docs, D_WTEXT)[0]) {
+		char debt[MONEY_BUF];
+		money m = 0;
+
+		money_parse(cur_val(docs, D_WDEBT), -1, 0, &m);
+		xs(cp, "Warning");
+		xa(cp, "procedure", cur_val(docs, D_WPROC));
+		xa(cp, "debt", money_format(m, debt));
+		xa(cp, "date", cur_val(docs, D_WISSUED));
+		xa(cp, "rule", cur_val(docs, D_WRULE));
+		if (xmlTextWriterWriteString(cp->w, BAD_CAST cur_val(docs, D_WTEXT)) < 0)
+			cp->bad = 1;
+		xe(cp);
+	}
 	xe(cp);
 	if (cp->bad || cp->xo.err)
 		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
@@ -1403,11 +1417,26 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 	b->curs_open = 1;
 	if (cur_open(docs, b->rdb, "docs_doc",
 		     "SELECT n.seq, n.number, n.chan, a.account_id, a.kind, a.name, a.address,"
-		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due"
+		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due,"
+		     " w.text, w.procedure, w.debt, w.issued, w.rule"
 		     " FROM docs_num n JOIN account a ON a.account_id = n.account_id"
 		     " LEFT JOIN contract c ON c.account_id = n.account_id"
 		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $1::date"
-		     " AND $2::boolean ORDER BY n.seq", 2, pdoc, e))
+		     " AND $2::boolean"
+		     /* the limitation warning this document carries: the one printed
+		      * in it before (a re-issue stays the same), or for a new document
+		      * the oldest one issued by the period's end not printed yet */
+		     " LEFT JOIN LATERAL (SELECT lw.text, lc.procedure,"
+		     "  (ln.stated_debt / 100.0)::numeric(14, 2)::text AS debt, lw.issued::text AS issued,"
+		     "  lc.procedure || '.' || ln.step AS rule"
+		     "  FROM limit_doc_warning lw"
+		     "  JOIN limit_notice ln ON ln.account_id = lw.account_id AND ln.notice_id = lw.notice_id"
+		     "  JOIN limit_case lc ON lc.account_id = ln.account_id AND lc.case_no = ln.case_no"
+		     "  WHERE lw.account_id = n.account_id AND (lw.printed_period = $1::date OR"
+		     "  (lw.printed_period IS NULL AND d.account_id IS NULL AND NOT ln.void AND"
+		     "   lw.issued < ($1::date + interval '1 month')::date))"
+		     "  ORDER BY lw.printed_period NULLS LAST, lw.issued, lw.notice_id LIMIT 1) w ON true"
+		     " ORDER BY n.seq", 2, pdoc, e))
 		return -1;
 	if (cur_open(lines, b->rdb, "docs_line",
 		     "SELECT n.seq, l.kind, l.zone, l.band, l.volume, l.tariff, l.amount, l.vat"
@@ -1596,6 +1625,23 @@ static int branch_body(struct branch_run *b, struct sbyt_err *e)
 	b->r->t_rows += now() - t0;
 	snprintf(run, sizeof(run), "%lld", (long long)b->o->run_id);
 	p[2] = b->o->run_id > 0 ? run : NULL;
+	/* The warnings printed in this run's new documents (the choice of the
+	 * docs_doc query): printed_period tells the limitation stage which
+	 * document delivers them. */
+	if (db_exec(b->db, e, "UPDATE limit_doc_warning w SET printed_period = $1::date"
+		    " FROM (SELECT DISTINCT ON (lw.account_id) lw.account_id, lw.notice_id"
+		    "  FROM limit_doc_warning lw"
+		    "  JOIN limit_notice ln ON ln.account_id = lw.account_id"
+		    "   AND ln.notice_id = lw.notice_id"
+		    "  JOIN document d ON d.account_id = lw.account_id AND d.period = $1::date"
+		    "   AND d.branch = $2 AND d.run_id IS NOT DISTINCT FROM $3::bigint"
+		    "  WHERE lw.printed_period IS NULL AND NOT ln.void"
+		    "  AND lw.issued < ($1::date + interval '1 month')::date"
+		    "  AND NOT EXISTS (SELECT 1 FROM limit_doc_warning x WHERE"
+		    "   x.account_id = lw.account_id AND x.printed_period = $1::date)"
+		    "  ORDER BY lw.account_id, lw.issued, lw.notice_id) c"
+		    " WHERE w.account_id = c.account_id AND w.notice_id = c.notice_id", 3, p))
+		goto fail;
 	if (db_exec(b->db, e, "UPDATE period_state SET state = 'published',"
 		    " published_run = coalesce(published_run, $3::bigint),"
 		    " updated_at = clock_timestamp() WHERE period = $1::date AND branch = $2", 3, p) ||
