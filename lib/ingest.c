@@ -26,7 +26,7 @@ static const char stage_sql[] =
 	" taken_on date, rsource text, phone text, notice_id text, dstatus text, at date,"
 	" evidence text, code text, reason text, zones smallint,"
 	" st text, mtr text, dup boolean NOT NULL DEFAULT false, prev bigint, rollover boolean NOT NULL DEFAULT false, cons bigint,"
-	" lcons bigint, lavg numeric) ON COMMIT DROP";
+	" lcons bigint, lavg numeric, onpay boolean) ON COMMIT DROP";
 static const char copy_sql[] =
 	"COPY stage_in (rec, kind, line, zone, account_id, source_id, amount, fee, paid_on, paid_at,"
 	" period, source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at,"
@@ -155,7 +155,7 @@ static const char stage_in_sql[] =
 static const char decide_sql[] =
 	"INSERT INTO stage (rec, kind, line, zone, account_id, source_id, amount, fee, paid_on,"
 	" paid_at, period, source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at,"
-	" evidence, code, reason, zones, st, mtr, prev, rollover, cons, lcons, lavg)"
+	" evidence, code, reason, zones, st, mtr, prev, rollover, cons, lcons, lavg, onpay)"
 	/* payments: the same source id again, in the file or already loaded */
 	" WITH pay AS (SELECT s.*, CASE"
 	" WHEN row_number() OVER (PARTITION BY s.source_id ORDER BY s.rec) > 1 THEN 'duplicate'"
@@ -164,48 +164,53 @@ static const char decide_sql[] =
 	" WHEN NOT EXISTS (SELECT 1 FROM account a WHERE a.account_id = s.account_id)"
 	" THEN 'rejected' ELSE 'accepted' END AS st FROM stage_in s WHERE s.kind = 'P'),"
 	/* readings: the payment they ride on, account, phone, meter, zones, date */
-	" r1 AS (SELECT s.*, m.meter AS mtr, m.digits, (CASE s.zone WHEN 1 THEN m.initial_t1"
-	" WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END * 1000)::bigint AS init,"
-	" CASE WHEN p.st <> 'accepted' THEN 'skipped'"
-	" WHEN a.account_id IS NULL THEN 'rejected'"
-	" WHEN s.phone IS NOT NULL AND NOT (s.phone = ANY (a.phones)) THEN 'rejected'"
-	" WHEN m.meter IS NULL THEN 'rejected'"
-	" WHEN s.zones > m.zones THEN 'rejected'"
-	" WHEN s.taken_on > $2::date THEN 'rejected' END AS st1,"
-	" CASE WHEN p.st <> 'accepted' THEN NULL"
-	" WHEN a.account_id IS NULL THEN 'unknown_account'"
-	" WHEN s.phone IS NOT NULL AND NOT (s.phone = ANY (a.phones)) THEN 'phone_not_linked'"
-	" WHEN m.meter IS NULL THEN CASE WHEN s.meter IS NOT NULL OR x.n = 0"
-	" THEN 'unknown_meter' ELSE 'meter_ambiguous' END"
-	" WHEN s.zones > m.zones THEN 'too_many_zones'"
-	" WHEN s.taken_on > $2::date THEN 'future_date' END AS code1,"
-	" CASE WHEN p.st <> 'accepted' THEN NULL"
-	" WHEN a.account_id IS NULL THEN 'account ' || s.account_id || ' is not known'"
-	" WHEN s.phone IS NOT NULL AND NOT (s.phone = ANY (a.phones))"
-	" THEN 'the sender''s phone is not registered on account ' || s.account_id"
-	" WHEN m.meter IS NULL THEN CASE WHEN s.meter IS NOT NULL THEN 'meter ' || s.meter"
-	" || ' is not on account ' || s.account_id WHEN x.n = 0 THEN 'account ' || s.account_id"
-	" || ' has no meter' ELSE 'account ' || s.account_id || ' has several meters and"
-	" the reading names none' END"
-	" WHEN s.zones > m.zones THEN 'zone ' || s.zones || ' given, meter ' || m.meter || ' has '"
-	" || m.zones || ' zone(s)'"
-	" WHEN s.taken_on > $2::date THEN 'taken on ' || s.taken_on || ', after the as-of date '"
-	" || $2::date END AS reason1"
+	" r0 AS (SELECT s.rec, s.kind, s.line, s.zone, s.account_id, s.meter, s.value, s.taken_on,"
+	" s.rsource, s.phone, s.zones, p.rec IS NOT NULL AS onpay, p.st AS pst, x.n,"
+	" CASE WHEN x.n = 1 THEN x.meter END AS mtr, x.mzones, x.digits, x.init,"
+	" x.n > 0 OR EXISTS (SELECT 1 FROM account a WHERE a.account_id = s.account_id) AS known"
 	" FROM stage_in s LEFT JOIN pay p ON p.rec = s.rec"
-	" LEFT JOIN account a ON a.account_id = s.account_id"
-	" LEFT JOIN LATERAL (SELECT min(m.meter) AS meter, count(*) AS n FROM meter m"
-	" WHERE s.meter IS NULL AND m.account_id = s.account_id) x ON true"
-	" LEFT JOIN meter m ON m.account_id = s.account_id"
-	" AND m.meter = CASE WHEN s.meter IS NOT NULL THEN s.meter WHEN x.n = 1 THEN x.meter END"
+	/* the meter named, or the account's only one: n = 1 */
+	" CROSS JOIN LATERAL (SELECT min(m.meter) AS meter, count(*) AS n, min(m.zones) AS mzones,"
+	" min(m.digits) AS digits, min((CASE s.zone WHEN 1 THEN m.initial_t1"
+	" WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END * 1000)::bigint) AS init FROM meter m"
+	" WHERE m.account_id = s.account_id AND (s.meter IS NULL OR m.meter = s.meter)) x"
 	" WHERE s.kind = 'R'),"
+	" r1 AS (SELECT r0.*, CASE WHEN NOT known THEN false WHEN phone IS NULL THEN true"
+	" ELSE coalesce((SELECT phone = ANY (a.phones) FROM account a"
+	" WHERE a.account_id = r0.account_id), true) END AS linked FROM r0),"
+	" r1b AS (SELECT r1.*,"
+	" CASE WHEN pst <> 'accepted' THEN 'skipped'"
+	" WHEN NOT known THEN 'rejected'"
+	" WHEN NOT linked THEN 'rejected'"
+	" WHEN mtr IS NULL THEN 'rejected'"
+	" WHEN zones > mzones THEN 'rejected'"
+	" WHEN taken_on > $2::date THEN 'rejected' END AS st1,"
+	" CASE WHEN pst <> 'accepted' THEN NULL"
+	" WHEN NOT known THEN 'unknown_account'"
+	" WHEN NOT linked THEN 'phone_not_linked'"
+	" WHEN mtr IS NULL THEN CASE WHEN meter IS NOT NULL OR n = 0"
+	" THEN 'unknown_meter' ELSE 'meter_ambiguous' END"
+	" WHEN zones > mzones THEN 'too_many_zones'"
+	" WHEN taken_on > $2::date THEN 'future_date' END AS code1,"
+	" CASE WHEN pst <> 'accepted' THEN NULL"
+	" WHEN NOT known THEN 'account ' || account_id || ' is not known'"
+	" WHEN NOT linked THEN 'the sender''s phone is not registered on account ' || account_id"
+	" WHEN mtr IS NULL THEN CASE WHEN meter IS NOT NULL THEN 'meter ' || meter"
+	" || ' is not on account ' || account_id WHEN n = 0 THEN 'account ' || account_id"
+	" || ' has no meter' ELSE 'account ' || account_id || ' has several meters and"
+	" the reading names none' END"
+	" WHEN zones > mzones THEN 'zone ' || zones || ' given, meter ' || mtr || ' has '"
+	" || mzones || ' zone(s)'"
+	" WHEN taken_on > $2::date THEN 'taken on ' || taken_on || ', after the as-of date '"
+	" || $2::date END AS reason1 FROM r1),"
 	/* the same reading again (every zone, same source), in the file or already loaded */
-	" r2 AS (SELECT r1.*, CASE WHEN st1 IS NOT NULL THEN false"
+	" r2 AS (SELECT r1b.*, CASE WHEN st1 IS NOT NULL THEN false"
 	" WHEN row_number() OVER (PARTITION BY st1 IS NULL, account_id, mtr, zone, taken_on,"
 	" value, rsource ORDER BY rec) > 1 THEN true"
-	" ELSE EXISTS (SELECT 1 FROM reading r WHERE r.account_id = r1.account_id"
-	" AND r.meter = r1.mtr AND r.zone = r1.zone AND r.taken_on = r1.taken_on"
-	" AND r.value * 1000 = r1.value AND r.source = r1.rsource"
-	" AND r.status IN ('accepted', 'held')) END AS dup FROM r1),"
+	" ELSE EXISTS (SELECT 1 FROM reading r WHERE r.account_id = r1b.account_id"
+	" AND r.meter = r1b.mtr AND r.zone = r1b.zone AND r.taken_on = r1b.taken_on"
+	" AND r.value * 1000 = r1b.value AND r.source = r1b.rsource"
+	" AND r.status IN ('accepted', 'held')) END AS dup FROM r1b),"
 	" r3 AS (SELECT r2.*, CASE WHEN st1 IS NOT NULL THEN st1"
 	" WHEN bool_and(dup) OVER (PARTITION BY rec) THEN 'duplicate' END AS st2 FROM r2),"
 	/* the previous value: an earlier reading of this file, the latest
@@ -265,23 +270,23 @@ static const char decide_sql[] =
 	" period, source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at, evidence,"
 	" CASE WHEN st = 'rejected' THEN 'unknown_account' END,"
 	" CASE WHEN st = 'rejected' THEN 'account ' || account_id || ' is not known' END,"
-	" zones, st, NULL, NULL, false, NULL, NULL, NULL FROM pay"
-	" UNION ALL SELECT rec, kind, line, zone, account_id, source_id, amount, fee, paid_on,"
-	" paid_at, CASE WHEN st IN ('accepted', 'held') THEN CASE WHEN extract(day FROM taken_on)"
+	" zones, st, NULL, NULL, false, NULL, NULL, NULL, NULL FROM pay"
+	" UNION ALL SELECT rec, kind, line, zone, account_id, NULL, NULL, NULL, NULL,"
+	" NULL, CASE WHEN st IN ('accepted', 'held') THEN CASE WHEN extract(day FROM taken_on)"
 	" <= $3::int THEN date_trunc('month', taken_on)::date"
 	" ELSE (date_trunc('month', taken_on) + interval '1 month')::date END END,"
-	" source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at, evidence,"
+	" NULL, meter, value, taken_on, rsource, phone, NULL, NULL, NULL, NULL,"
 	" CASE WHEN st1 IS NOT NULL THEN code1 WHEN st2 IS NOT NULL THEN NULL"
 	" WHEN st3 IS NOT NULL THEN 'decreasing' WHEN st = 'held' THEN 'suspicious' END,"
 	" CASE WHEN st1 IS NOT NULL THEN reason1 WHEN st2 IS NOT NULL THEN NULL"
 	" WHEN st3 IS NOT NULL THEN dreason END,"
-	" zones, st, mtr, prev, rollover, cons, lcons, lavg FROM rd"
+	" zones, st, mtr, prev, rollover, cons, lcons, lavg, onpay FROM rd"
 	" UNION ALL SELECT rec, kind, line, zone, account_id, source_id, amount, fee, paid_on,"
 	" paid_at, period, source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at,"
-	" evidence, NULL, NULL, zones, st, NULL, NULL, false, NULL, NULL, NULL FROM dl"
+	" evidence, NULL, NULL, zones, st, NULL, NULL, false, NULL, NULL, NULL, NULL FROM dl"
 	" UNION ALL SELECT rec, kind, line, zone, account_id, source_id, amount, fee, paid_on,"
 	" paid_at, period, source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at,"
-	" evidence, code, reason, zones, 'rejected', NULL, NULL, false, NULL, NULL, NULL"
+	" evidence, code, reason, zones, 'rejected', NULL, NULL, false, NULL, NULL, NULL, NULL"
 	" FROM stage_in WHERE kind = 'X'";
 
 static const char counts_sql[] =
@@ -319,12 +324,12 @@ static const struct step inserts[] = {
 	  " ORDER BY rec ON CONFLICT DO NOTHING", 1, 2, 'D' },
 	{ "INSERT INTO ingest_reject (file_id, rec, line, what, account_id, code, reason)"
 	  " SELECT DISTINCT ON (s.rec) $1, s.rec, s.line, 'line', s.account_id, s.code, s.reason"
-	  " FROM stage s WHERE s.st = 'rejected' AND (s.kind <> 'R' OR NOT EXISTS"
-	  " (SELECT 1 FROM stage p WHERE p.rec = s.rec AND p.kind = 'P')) ORDER BY s.rec, s.zone", 1, 0, 0 },
+	  " FROM stage s WHERE s.st = 'rejected' AND (s.kind <> 'R' OR NOT s.onpay)"
+	  " ORDER BY s.rec, s.zone", 1, 0, 0 },
 	{ "INSERT INTO ingest_reject (file_id, rec, line, what, account_id, code, reason)"
 	  " SELECT DISTINCT ON (s.rec) $1, s.rec, s.line, 'reading', s.account_id, s.code, s.reason"
-	  " FROM stage s WHERE s.kind = 'R' AND s.st = 'rejected' AND EXISTS"
-	  " (SELECT 1 FROM stage p WHERE p.rec = s.rec AND p.kind = 'P') ORDER BY s.rec, s.zone", 1, 0, 'P' },
+	  " FROM stage s WHERE s.kind = 'R' AND s.st = 'rejected' AND s.onpay"
+	  " ORDER BY s.rec, s.zone", 1, 0, 'P' },
 };
 
 static int run_steps(PGconn *db, const struct step *s, size_t n, const char *const *params,
@@ -625,7 +630,7 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	 * nothing on these plans; work_mem: its sorts stay in memory. */
 	if (db_exec(db, e, "SET LOCAL TIME ZONE 'Asia/Yekaterinburg'", 0, NULL) ||
 	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL) ||
-	    db_exec(db, e, "SET LOCAL work_mem = '64MB'", 0, NULL) ||
+	    db_exec(db, e, "SET LOCAL work_mem = '128MB'", 0, NULL) ||
 	    db_exec(db, e, stage_sql, 0, NULL) || db_exec(db, e, stage_in_sql, 0, NULL))
 		goto fail;
 	memset(&st, 0, sizeof(st));
@@ -655,7 +660,7 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	snprintf(runid, sizeof(runid), "%" PRId64, o->run_id);
 	{
 		const char *params[6] = { chname, asof, lastday, factor, minkwh, months };
-		if (db_exec(db, e, "ANALYZE stage_in", 0, NULL) ||
+		if (db_exec(db, e, "ANALYZE stage_in (kind, rec, account_id)", 0, NULL) ||
 		    db_exec(db, e, decide_sql, 6, params))
 			goto fail;
 	}
