@@ -1,7 +1,9 @@
 /* ingest.c - one input file into the database, whole or not at all; see
- * ingest.h.  The decisions are SQL over the staging table `stage`, one row
- * per payment, delivery, rejected line, or zone of a reading; `rec` numbers
- * the record lines of the file (two XML payments may share a line). */
+ * ingest.h.  The parser's rows are COPYed into `stage_in`, one row per
+ * payment, delivery, rejected line, or zone of a reading; `rec` numbers the
+ * record lines of the file (two XML payments may share a line).  One
+ * INSERT ... SELECT (decide_sql) writes every row with its outcome into
+ * `stage`, from which the accepted rows go to their tables. */
 #include "ingest.h"
 
 #include <errno.h>
