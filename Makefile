@@ -136,6 +136,8 @@ install: all
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	cp -R rules $(DESTDIR)$(SHAREDIR)/
 	cp -R sql $(DESTDIR)$(SHAREDIR)/
+	install -d $(DESTDIR)$(SHAREDIR)/xsd
+	install -m 0644 xsd/*.xsd $(DESTDIR)$(SHAREDIR)/xsd/
 
 clean:
 	rm -rf build sbyt

@@ -57,6 +57,7 @@ int cmd_job_begin(struct sbyt_ctx *ctx, struct job *j, const char *name);
  * is not 0); returns rc. */
 int cmd_job_end(struct sbyt_ctx *ctx, struct job *j, int rc);
 
+int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_load(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_rules(int argc, char **argv, struct sbyt_ctx *ctx);
@@ -81,6 +82,36 @@ int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opt
 void ingest_totals_print(const char *cmd, const struct ingest_totals *t);
 int cmd_calendar(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_limit(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_docs(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx);
+
+struct billrun_opts;
+struct billrun_stats;
+/* The bill stage inside job j (bin/cmd_bill.c): loads the billing rules,
+ * bills o->period (o's period, branch and shard set by the caller), sets
+ * the job's counts.  Returns 0, or -1 with ctx->err set. */
+int cmd_bill_stage(struct sbyt_ctx *ctx, struct job *j, struct billrun_opts *o,
+		   struct billrun_stats *st);
+
+/* What a day's limitation stage did. */
+struct limit_day {
+	int working;
+	int64_t deliveries, accounts, notices, requests, cancelled, packages, pending;
+	char pending_msg[256];
+};
+/* The limitation stage of one day inside job j (bin/limit_cmds.c): records
+ * deliveries, advances the cases on a working day, writes the day's
+ * packages; sets the job's counts.  Returns 0, or -1 with ctx->err set. */
+int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k);
+
+struct docs_result;
+/* The docs stage inside job j (bin/cmd_docs.c): packages recorded as the
+ * run's outputs, counts set.  Returns 0, or -1 with ctx->err set. */
+int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *branch,
+		   struct docs_result *r);
+/* Record a deadline breach in j when the as-of date is after the period's
+ * last day (documents are due out before the 1st of the next month). */
+void cmd_docs_breach(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *what);
 
 struct calendar;
 /* Load ctx->rules_dir/calendar, printing its faults on stderr; NULL with

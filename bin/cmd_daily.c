@@ -1,10 +1,14 @@
 /*
  * cmd_daily.c - sbyt daily [--as-of DATE]: the daily cron job, a list of
- * stages run in order inside one job frame.  For now the one stage is the
- * inbox: every file in $SBYT_SPOOL/inbox/<channel>/ is ingested (the folder
- * names the channel) and moved to archive/YYYY-MM-DD/ when loaded (or
- * already loaded), or to rejected/ with NAME.why when refused.  Debt and
- * limitation stages are added to the table below.
+ * stages run in order inside one job frame.  inbox: every file in
+ * $SBYT_SPOOL/inbox/<channel>/ is ingested (the folder names the channel)
+ * and moved to archive/YYYY-MM-DD/ when loaded (or already loaded), or to
+ * rejected/ with NAME.why when refused.  debt: the debt snapshot of the
+ * as-of date (as `sbyt debt`), which the limitation stage reads.  limit:
+ * the limitation day (as `sbyt limit run`; on a day off it only records
+ * deliveries).  Each stage
+ * also takes the lock of the job it stands for, so `sbyt debt` cannot run
+ * beside the daily job's debt stage.
  *
  * A sender marks a file complete by renaming it: it writes NAME.part (or
  * .NAME) and renames it to NAME when done.  Names starting with '.' and
@@ -22,6 +26,7 @@
 
 #include "cmd.h"
 #include "db.h"
+#include "debt.h"
 #include "log.h"
 
 static const char help[] =
@@ -32,7 +37,9 @@ static const char help[] =
 	"archive/YYYY-MM-DD/ (the as-of date) when loaded or already loaded, or to\n"
 	"rejected/ with NAME.why when refused.  A sender writes NAME.part and renames\n"
 	"it to NAME when complete; names starting with '.' or ending in .part or\n"
-	".tmp are left alone.  Exit 65 when a file was refused (it is in rejected/).\n"
+	".tmp are left alone.  debt: the debt snapshot of the as-of date, as\n"
+	"`sbyt debt`.  limit: the limitation day, as `sbyt limit run`.\n"
+	"Exit 65 when a file was refused (it is in rejected/).\n"
 	"\n"
 	"Options:\n"
 	"  --as-of DATE   the business date (default: the global --as-of, or today)\n"
@@ -44,6 +51,8 @@ struct daily {
 	const char *spool;
 	struct ingest_totals t;
 	int archived, refused;
+	struct debt_totals debt;
+	struct limit_day limit;
 };
 
 static int mkdirs(const char *path, struct sbyt_err *e)
@@ -238,11 +247,44 @@ static int stage_inbox(struct daily *d)
 	return rc;
 }
 
+static int stage_debt(struct daily *d)
+{
+	struct sbyt_ctx *ctx = d->ctx;
+	struct debt_filter f;
+	struct penalty_rules r;
+	int64_t rows;
+	int got, rc;
+
+	got = db_try_lock(ctx->db, "debt", &ctx->err);
+	if (got <= 0)
+		return got < 0 ? -1 : err_set(&ctx->err, ERR_LOCKED,
+					     "another 'debt' run holds the lock");
+	if (cmd_penalty_rules(ctx, &r))
+		return -1;
+	memset(&f, 0, sizeof(f));
+	f.as_of = ctx->as_of;
+	rc = debt_snapshot_run(ctx->db, &r, &f, d->j->run_id, &d->debt, &rows, &ctx->err);
+	penalty_rules_release(&r);
+	return rc;
+}
+
+static int stage_limit(struct daily *d)
+{
+	int got = db_try_lock(d->ctx->db, "limit", &d->ctx->err);
+
+	if (got <= 0)
+		return got < 0 ? -1 : err_set(&d->ctx->err, ERR_LOCKED,
+					     "another 'limit' run holds the lock");
+	return cmd_limit_stage(d->ctx, d->j, &d->limit);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct daily *d);
 } stages[] = {
 	{ "inbox", stage_inbox },
+	{ "debt", stage_debt },
+	{ "limit", stage_limit },
 };
 
 int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
@@ -296,13 +338,19 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "rejected", d.t.n.rejected);
 	job_count(&j, "duplicates", d.t.n.duplicates);
 	job_count(&j, "held", d.t.n.held);
+	job_count(&j, "in_debt", d.debt.in_debt);
 	if (rc == EX_DONE) {
-		log_summary("daily", "stages=inbox files=%d archived=%d refused=%d read=%lld"
-			    " accepted=%lld rejected=%lld duplicates=%lld held=%lld",
+		char m1[MONEY_BUF];
+
+		log_summary("daily", "stages=inbox,debt,limit files=%d archived=%d refused=%d"
+			    " read=%lld accepted=%lld rejected=%lld duplicates=%lld held=%lld"
+			    " in_debt=%lld principal=%s notices=%lld requests=%lld cancelled=%lld",
 			    d.t.files + (d.refused - d.t.refused), d.archived, d.refused,
 			    (long long)d.t.n.read, (long long)d.t.n.accepted,
 			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
-			    (long long)d.t.n.held);
+			    (long long)d.t.n.held, (long long)d.debt.in_debt,
+			    money_format(d.debt.principal, m1), (long long)d.limit.notices,
+			    (long long)d.limit.requests, (long long)d.limit.cancelled);
 		if (d.refused) {
 			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,

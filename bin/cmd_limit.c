@@ -19,13 +19,33 @@
 #include "faults.h"
 #include "log.h"
 
+/* bin/limit_cmds.c */
+int limit_run(int argc, char **argv, struct sbyt_ctx *ctx);
+int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx);
+int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx);
+int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx);
+
 static const char help[] =
 	"usage: sbyt limit dates PROCEDURE --delivered DATE [--remote] [--planned DATE] [--format text|xml]\n"
+	"   or: sbyt limit run [--as-of DATE]\n"
+	"   or: sbyt limit explain ACCOUNT [--as-of DATE] [--format text|xml]\n"
+	"   or: sbyt limit cancel ACCOUNT --reason TEXT [--as-of DATE]\n"
+	"   or: sbyt limit refuse ACCOUNT [--as-of DATE]\n"
 	"\n"
-	"dates  every step's earliest date for a notice of PROCEDURE (individual,\n"
-	"       legal, legal_reserve, refusal) delivered on DATE, with the arithmetic\n"
-	"       of SPEC 9.2 and the rule behind each date\n"
+	"run      the day's limitation work (cron, daily): record delivery\n"
+	"         confirmations; on a working day also open cases from the debt\n"
+	"         snapshot, issue notices, send grid requests, execute due steps,\n"
+	"         cancel or reconnect on full payment; writes\n"
+	"         out/limit/YYYY-MM-DD/<branch>/<kind>.zip and register.xlsx\n"
+	"explain  an account's cases: every step, its date, rule and arithmetic\n"
+	"cancel   the operator cancels the account's open cases, with a reason\n"
+	"refuse   the operator starts the contract refusal procedure of a legal\n"
+	"         entity whose overdue debt covers 2 payment periods\n"
+	"dates    every step's earliest date for a notice of PROCEDURE (individual,\n"
+	"         legal, legal_reserve, refusal) delivered on DATE, with the arithmetic\n"
+	"         of SPEC 9.2 and the rule behind each date\n"
 	"\n"
+	
 	"Options of dates:\n"
 	"  --delivered DATE   delivery date of the procedure's first notice (the\n"
 	"                     household warning, the legal notice)\n"
@@ -254,6 +274,10 @@ static const struct {
 	int (*fn)(int, char **, struct sbyt_ctx *);
 } subs[] = {
 	{ "dates", limit_dates },
+	{ "run", limit_run },
+	{ "explain", limit_explain },
+	{ "cancel", limit_cancel },
+	{ "refuse", limit_refuse },
 };
 
 int cmd_limit(int argc, char **argv, struct sbyt_ctx *ctx)

@@ -10,12 +10,14 @@
 #include "sha256.h"
 
 static const char help[] =
-	"usage: sbyt load branches|accounts|meters|contracts|reserves FILE\n"
+	"usage: sbyt load branches|accounts|meters|contracts|reserves|balances FILE\n"
 	"\n"
 	"Load master data from a `;`-separated UTF-8 file with a header row (SPEC 4)\n"
 	"as an upsert by key.  The whole file is validated first; every bad line is\n"
 	"reported as FILE:LINE: reason and an invalid file loads nothing (exit 65).\n"
 	"Load in this order: branches, accounts, meters, contracts, reserves.\n"
+	"balances (account;period;due;amount) are the opening balances taken over\n"
+	"from the previous system: what was owed for periods billed before sbyt.\n"
 	"Loading the same file again changes nothing.\n";
 
 int cmd_load(int argc, char **argv, struct sbyt_ctx *ctx)

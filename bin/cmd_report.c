@@ -17,6 +17,8 @@
 #include "report.h"
 #include "report_control.h"
 #include "report_kpi.h"
+#include "report_limitation.h"
+#include "report_rejects.h"
 #include "report_runs.h"
 #include "sha256.h"
 
@@ -24,6 +26,8 @@ static const char help[] =
 	"usage: sbyt report aging [--as-of DATE]\n"
 	"   or: sbyt report reconciliation --account N --from DATE --to DATE\n"
 	"   or: sbyt report runs [--from DATE] [--to DATE]\n"
+	"   or: sbyt report rejects [--from DATE] [--to DATE]\n"
+	"   or: sbyt report limitation [--as-of DATE]\n"
 	"   or: sbyt report control-plan [--as-of DATE]\n"
 	"   or: sbyt report kpi --period YYYY-MM --appeals FILE --calls FILE\n"
 	"\n"
@@ -38,6 +42,11 @@ static const char help[] =
 	"  runs             every job run started FROM..TO (default: the month of the\n"
 	"                   as-of date up to it): who, when, inputs and outputs with\n"
 	"                   SHA-256, counts, exit status, breaches: runs-FROM-TO.xlsx\n"
+	"  rejects          the files ingested FROM..TO with their counts and every\n"
+	"                   rejected line with its reason: rejects-FROM-TO.xlsx\n"
+	"  limitation       every limitation case opened by the date with the debt and\n"
+	"                   threshold behind it, and every step with its date, rule,\n"
+	"                   legal citation and arithmetic: limitation-YYYY-MM-DD.xlsx\n"
 	"  control-plan     households due a control reading by the end of next month\n"
 	"                   (rules/control.xml): control-plan-YYYY-MM-DD.xlsx\n"
 	"  kpi              the quality card of the service standard (Appendix 5)\n"
@@ -195,7 +204,10 @@ static int run_report(struct sbyt_ctx *ctx, const char *job_name, const char *na
 	return cmd_job_begin(ctx, j, job_name);
 }
 
-static int rep_runs(int argc, char **argv, struct sbyt_ctx *ctx)
+/* Parse --from/--to (default: the first of the as-of month to the as-of
+ * date); returns 0, -1 when --help was printed, or the exit status of a
+ * usage error (> 0). */
+static int range_opts(int argc, char **argv, struct sbyt_ctx *ctx, sdate *from, sdate *to)
 {
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, 'f' },
@@ -203,16 +215,16 @@ static int rep_runs(int argc, char **argv, struct sbyt_ctx *ctx)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	sdate from = period_first(period_of(ctx->as_of)), to = ctx->as_of;
-	char name[64], final[4096], tmp[4160], fb[DATE_BUF], tb[DATE_BUF];
-	struct job j;
-	int64_t rows;
 	int c;
 
+	*from = period_first(period_of(ctx->as_of));
+	*to = ctx->as_of;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(help);
-		if ((c == 'f' || c == 't') && date_parse(optarg, -1, c == 'f' ? &from : &to) == 0)
+		if (c == 'h') {
+			cmd_help(help);
+			return -1;  /* done: nothing more to do */
+		}
+		if ((c == 'f' || c == 't') && date_parse(optarg, -1, c == 'f' ? from : to) == 0)
 			continue;
 		return cmd_usage_error("report", c == 'f' || c == 't' ?
 				       "invalid date '%s' (YYYY-MM-DD)" : "unknown option%s",
@@ -220,8 +232,21 @@ static int rep_runs(int argc, char **argv, struct sbyt_ctx *ctx)
 	}
 	if (optind != argc)
 		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
-	if (from > to)
+	if (*from > *to)
 		return cmd_usage_error("report", "--from is after --to");
+	return 0;
+}
+
+static int rep_runs(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	char name[64], final[4096], tmp[4160], fb[DATE_BUF], tb[DATE_BUF];
+	sdate from, to;
+	struct job j;
+	int64_t rows;
+	int rc = range_opts(argc, argv, ctx, &from, &to);
+
+	if (rc)
+		return rc < 0 ? EX_DONE : rc;
 	snprintf(name, sizeof(name), "runs-%s-%s", date_format(from, fb), date_format(to, tb));
 	if (run_report(ctx, "report-runs", name, &j, final, tmp, sizeof(final)))
 		return cmd_fail(ctx);
@@ -232,6 +257,32 @@ static int rep_runs(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "rows", rows);
 	log_summary("report", "name=runs from=%s to=%s runs=%lld file=%s", fb, tb,
 		    (long long)rows, final);
+	return cmd_job_end(ctx, &j, EX_DONE);
+}
+
+static int rep_rejects(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	char name[64], final[4096], tmp[4160], fb[DATE_BUF], tb[DATE_BUF];
+	struct rejects_totals t;
+	sdate from, to;
+	struct job j;
+	int rc = range_opts(argc, argv, ctx, &from, &to);
+
+	if (rc)
+		return rc < 0 ? EX_DONE : rc;
+	snprintf(name, sizeof(name), "rejects-%s-%s", date_format(from, fb), date_format(to, tb));
+	if (run_report(ctx, "report-rejects", name, &j, final, tmp, sizeof(final)))
+		return cmd_fail(ctx);
+	if (report_rejects(ctx->db, from, to, tmp, &t, &ctx->err) || finish(ctx, &j, tmp, final)) {
+		unlink(tmp);
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	}
+	job_count(&j, "files", t.files);
+	job_count(&j, "rejected", t.rejected);
+	log_summary("report", "name=rejects from=%s to=%s files=%lld read=%lld accepted=%lld "
+		    "rejected=%lld duplicates=%lld held=%lld file=%s", fb, tb, (long long)t.files,
+		    (long long)t.read, (long long)t.accepted, (long long)t.rejected,
+		    (long long)t.duplicates, (long long)t.held, final);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }
 
@@ -277,6 +328,55 @@ static int rep_control(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "overdue", overdue);
 	log_summary("report", "name=control-plan as_of=%s due=%lld overdue=%lld file=%s", db_,
 		    (long long)rows, (long long)overdue, final);
+	return cmd_job_end(ctx, &j, EX_DONE);
+}
+
+static int rep_limitation(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct faults f = FAULTS_INIT;
+	struct limitation_totals t;
+	struct limit_rules *r;
+	char name[64], final[4096], tmp[4160], db_[DATE_BUF];
+	struct job j;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cmd_help(help);
+		if (c == 'a' && date_parse(optarg, -1, &ctx->as_of) == 0)
+			continue;
+		return cmd_usage_error("report", c == 'a' ? "invalid date '%s' (YYYY-MM-DD)"
+				       : "unknown option%s", c == 'a' ? optarg : "");
+	}
+	if (optind != argc)
+		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
+	r = limit_rules_load(ctx->rules_dir, &f, &ctx->err);
+	faults_print(&f, stderr);
+	faults_release(&f);
+	if (!r)
+		return cmd_fail(ctx);
+	snprintf(name, sizeof(name), "limitation-%s", date_format(ctx->as_of, db_));
+	if (run_report(ctx, "report-limitation", name, &j, final, tmp, sizeof(final))) {
+		limit_rules_free(r);
+		return cmd_fail(ctx);
+	}
+	rc = report_limitation(ctx->db, r, ctx->as_of, tmp, &t, &ctx->err);
+	limit_rules_free(r);
+	if (rc || finish(ctx, &j, tmp, final)) {
+		unlink(tmp);
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	}
+	job_count(&j, "cases", t.cases);
+	job_count(&j, "steps", t.steps);
+	log_summary("report", "name=limitation as_of=%s cases=%lld open=%lld cancelled=%lld "
+		    "closed=%lld escalated=%lld steps=%lld file=%s", db_, (long long)t.cases,
+		    (long long)t.open, (long long)t.cancelled, (long long)t.closed,
+		    (long long)t.escalated, (long long)t.steps, final);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }
 
@@ -350,7 +450,9 @@ static const struct {
 	{ "aging", rep_aging },
 	{ "control-plan", rep_control },
 	{ "kpi", rep_kpi },
+	{ "limitation", rep_limitation },
 	{ "reconciliation", rep_reconciliation },
+	{ "rejects", rep_rejects },
 	{ "runs", rep_runs },
 };
 

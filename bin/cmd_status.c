@@ -84,7 +84,7 @@ int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx)
 		       " FROM branch b LEFT JOIN account a ON a.branch = b.code"
 		       " GROUP BY b.code, b.name ORDER BY b.code", 0, NULL) ||
 	    print_rows(ctx->db, &ctx->err, "latest runs:",
-		       "SELECT run_id, rpad(command, 8), to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'),"
+		       "SELECT run_id, rpad(command, 20), to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'),"
 		       " rpad(status, 8), coalesce(exit_code::text, '-'), counts::text FROM ("
 		       " SELECT * FROM run ORDER BY run_id DESC LIMIT $1::int) r ORDER BY run_id",
 		       1, p) ||

@@ -21,13 +21,16 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "bill", cmd_bill, "bill a month: charge lines and obligations" },
 	{ "calendar", cmd_calendar, "the production calendar: working days, day counts" },
-	{ "daily", cmd_daily, "the daily job: take the inbox (then debt, limitation)" },
+	{ "daily", cmd_daily, "the daily job: inbox, debt, limitation" },
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
 	{ "debt", cmd_debt, "debt and penalties as of a date, the daily snapshot" },
+	{ "docs", cmd_docs, "payment documents of a billed period, in packages" },
 	{ "ingest", cmd_ingest, "load bank, terminal, SMS, portal and delivery files" },
-	{ "limit", cmd_limit, "limitation workflow: step dates" },
+	{ "limit", cmd_limit, "limitation workflow: run, explain, cancel, refuse, dates" },
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
+	{ "month", cmd_month, "the monthly job: bill, then documents" },
 	{ "report", cmd_report, "XLSX reports for auditors (aging, reconciliation)" },
 	{ "review", cmd_review, "list, accept or reject readings held for review" },
 	{ "rules", cmd_rules, "validate the rules directory" },

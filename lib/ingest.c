@@ -17,6 +17,7 @@
 
 #include "db.h"
 #include "ingest_detect.h"
+#include "package.h"
 #include "parse.h"
 
 /* ---- staging: the parser's output COPYed into a temporary table ---- */
@@ -474,12 +475,10 @@ static int rejects_names(const char *out_dir, const char *path, char *final, cha
 	dot = strrchr(base, '.');
 	if (!dot || dot == base)
 		dot = base + strlen(base);
-	snprintf(dir, sizeof(dir), "%s", out_dir);
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
-		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", dir, strerror(errno));
+	snprintf(dir, sizeof(dir), "%s/rejects/", out_dir);
+	if (package_mkdirs(dir, e))
+		return -1;
 	snprintf(dir, sizeof(dir), "%s/rejects", out_dir);
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
-		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", dir, strerror(errno));
 	if ((size_t)snprintf(final, size, "%s/%.*s.rejects%s", dir, (int)(dot - base), base, dot) >= size)
 		return err_set(e, ERR_CANTCREATE, "rejects file name too long for '%s'", path);
 	snprintf(tmp, size, "%s/.%.*s.rejects%s.tmp", dir, (int)(dot - base), base, dot);

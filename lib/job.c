@@ -131,11 +131,18 @@ int job_end(struct job *j, int exit_code, const char *message, struct sbyt_err *
 		const char *p[7] = { run, exit_code == 0 ? "done" : "failed", code, message,
 				     counts, j->breach[0] ? j->breach : NULL,
 				     j->breach[0] ? date_format(j->deadline, dl) : NULL };
+		int rc;
+
 		if (PQstatus(j->db) != CONNECTION_OK)
 			return 0;
 		db_rollback(j->db);
-		return db_exec(j->db, e, "UPDATE run SET ended_at = clock_timestamp(), status = $2,"
-			       " exit_code = $3, message = $4, counts = $5::jsonb, breach = $6,"
-			       " deadline = $7 WHERE run_id = $1", 7, p);
+		rc = db_exec(j->db, e, "UPDATE run SET ended_at = clock_timestamp(), status = $2,"
+			     " exit_code = $3, message = $4, counts = $5::jsonb, breach = $6,"
+			     " deadline = $7 WHERE run_id = $1", 7, p);
+		/* Release the job's locks now: the server would notice the closed
+		 * connection only a moment later, and the next run, started at
+		 * once, would find the lock still held. */
+		db_exec(j->db, NULL, "SELECT pg_advisory_unlock_all()", 0, NULL);
+		return rc;
 	}
 }

@@ -45,8 +45,8 @@ int job_file(struct job *j, const char *direction, const char *path,
 void job_count(struct job *j, const char *key, int64_t value);
 /* Record that the job finished after its deadline (text says which). */
 void job_breach(struct job *j, sdate deadline, const char *what);
-/* Close the run record with exit_code and message (NULL when none).  A lost
- * connection is ignored here: the run stays 'running' and the next run of
+/* Close the run record with exit_code and message (NULL when none) and
+ * release the job's advisory locks.  A lost connection is ignored here: the run stays 'running' and the next run of
  * the job marks it 'aborted'.  Returns 0 or -1 with e set. */
 int job_end(struct job *j, int exit_code, const char *message, struct sbyt_err *e);
 

@@ -8,6 +8,7 @@
 #include "csv.h"
 #include "date.h"
 #include "db.h"
+#include "money.h"
 #include "log.h"
 
 /* ---- field checks: each returns NULL when good, else the reason ---- */
@@ -374,6 +375,27 @@ static int row_reserves(struct csv *c, struct faults *f, struct copy *cp, struct
 	return copy_row(cp, e);
 }
 
+static int row_balances(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+{
+	speriod p;
+	sdate due;
+	money m;
+
+	BAD(chk_digits(F(0), L(0), 10, "account"));
+	if (period_parse(F(1), (int)L(1), &p))
+		BAD("period must be YYYY-MM");
+	BAD(chk_date(F(2), L(2), "due", 0));
+	date_parse(F(2), (int)L(2), &due);
+	if (due <= period_first(p))
+		BAD("due must be after the first day of the period");
+	if (money_parse(F(3), (int)L(3), '.', &m) || m == 0)
+		BAD("amount must be a non-zero sum with at most 2 decimals and '.'");
+	if (copy_int(cp, c->line, e) || copy_field(cp, F(0), L(0), e) ||
+	    copy_str(cp, F(1), e) || copy_field(cp, F(2), L(2), e) || copy_int(cp, m, e))
+		return -1;
+	return copy_row(cp, e);
+}
+
 struct kind {
 	const char *name, *header;
 	int ncols;
@@ -503,7 +525,29 @@ static const struct kind kinds[] = {
 		" RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
 	},
+	[LOAD_BALANCES] = {
+		"balances", "account;period;due;amount", 4, row_balances,
+		"CREATE TEMP TABLE stage (line int, account_id bigint, period text, due date,"
+		" amount bigint) ON COMMIT DROP",
+		"account_id, period", {
+		"SELECT s.line, 'account ' || s.account_id || ' period ' || s.period ||"
+		" ' appears again (first on line ' || d.first || ')' FROM stage s JOIN"
+		" (SELECT account_id, period, min(line) AS first FROM stage GROUP BY 1, 2"
+		" HAVING count(*) > 1) d USING (account_id, period) WHERE s.line > d.first",
+		UNKNOWN_ACCOUNT,
+		"SELECT s.line, 'period ' || s.period || ' of account ' || s.account_id ||"
+		" ' is already billed by sbyt' FROM stage s WHERE EXISTS (SELECT 1 FROM obligation o"
+		" WHERE o.account_id = s.account_id AND o.period = (s.period || '-01')::date"
+		" AND o.seq <> 0)" },
+		"WITH up AS (INSERT INTO obligation AS t (account_id, period, seq, kind, due, amount)"
+		" SELECT account_id, (period || '-01')::date, 0, 'charge', due, amount FROM stage"
+		" ON CONFLICT (account_id, period, seq) DO UPDATE SET due = EXCLUDED.due,"
+		" amount = EXCLUDED.amount WHERE (t.due, t.amount) IS DISTINCT FROM"
+		" (EXCLUDED.due, EXCLUDED.amount) RETURNING (xmax = 0) AS ins)"
+		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+	},
 };
+
 
 int load_kind_parse(const char *s)
 {

@@ -10,6 +10,11 @@
  * "FILE:LINE: reason" fault; one fault and the transaction is rolled back,
  * so an invalid file loads nothing.  A valid file is upserted by key in the
  * same transaction; loading the same file again changes nothing.
+ *
+ * Opening balances (balances: account;period;due;amount) are what a customer
+ * owed for periods billed by the previous system when sbyt takes over: each
+ * line becomes the obligation of seq 0 of its period, which bill never
+ * writes, so debt, penalties and limitation see the history.
  */
 #ifndef SBYT_LOAD_H
 #define SBYT_LOAD_H
@@ -20,7 +25,10 @@
 #include "error.h"
 #include "faults.h"
 
-enum load_kind { LOAD_BRANCHES, LOAD_ACCOUNTS, LOAD_METERS, LOAD_CONTRACTS, LOAD_RESERVES };
+enum load_kind {
+	LOAD_BRANCHES, LOAD_ACCOUNTS, LOAD_METERS, LOAD_CONTRACTS, LOAD_RESERVES,
+	LOAD_BALANCES  /* opening balances taken over from the previous system */
+};
 
 struct load_result {
 	int64_t read;       /* data lines read (blank lines are not counted) */

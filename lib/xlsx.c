@@ -5,6 +5,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Set the table's title and columns. */
+static int set_columns(struct xlsx_table *t, const char *title, const char *const *headers,
+		       const double *widths, int ncols, struct sbyt_err *e)
+{
+	if (ncols < 1 || ncols > XLSX_MAX_COLS)
+		return err_set(e, ERR_INTERNAL, "bad column count %d", ncols);
+	snprintf(t->title, sizeof(t->title), "%s", title);
+	t->ncols = ncols;
+	for (int c = 0; c < ncols; c++) {
+		t->headers[c] = headers[c];
+		t->widths[c] = widths ? widths[c] : 16;
+	}
+	return 0;
+}
+
 static int new_sheet(struct xlsx_table *t, struct sbyt_err *e)
 {
 	char name[48];
@@ -33,16 +48,10 @@ int xlsx_table_open(struct xlsx_table *t, const char *path, const char *title,
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
 
 	memset(t, 0, sizeof(*t));
-	if (ncols < 1 || ncols > XLSX_MAX_COLS)
-		return err_set(e, ERR_INTERNAL, "bad column count %d", ncols);
+	if (set_columns(t, title, headers, widths, ncols, e))
+		return -1;
 	snprintf(t->path, sizeof(t->path), "%s", path);
-	snprintf(t->title, sizeof(t->title), "%s", title);
-	t->ncols = ncols;
 	t->max_rows = XLSX_MAX_ROWS;
-	for (int c = 0; c < ncols; c++) {
-		t->headers[c] = headers[c];
-		t->widths[c] = widths ? widths[c] : 16;
-	}
 	t->wb = workbook_new_opt(path, &opt);
 	if (!t->wb)
 		return err_set(e, ERR_CANTCREATE, "cannot create '%s'", path);
@@ -53,6 +62,15 @@ int xlsx_table_open(struct xlsx_table *t, const char *path, const char *title,
 	format_set_num_format(t->money, "0.00");
 	t->date = workbook_add_format(t->wb);
 	format_set_num_format(t->date, "dd.mm.yyyy");
+	return new_sheet(t, e);
+}
+
+int xlsx_table_next(struct xlsx_table *t, const char *title, const char *const *headers,
+		    const double *widths, int ncols, struct sbyt_err *e)
+{
+	if (set_columns(t, title, headers, widths, ncols, e))
+		return -1;
+	t->sheets = 0;
 	return new_sheet(t, e);
 }
 

@@ -44,6 +44,10 @@ struct xlsx_table {
 int xlsx_table_open(struct xlsx_table *t, const char *path, const char *title,
 		    const char *const *headers, const double *widths, int ncols,
 		    struct sbyt_err *e);
+/* Start another table in a new sheet of the same workbook (the previous
+ * sheet is finished); same rules as xlsx_table_open.  0 or -1 with e set. */
+int xlsx_table_next(struct xlsx_table *t, const char *title, const char *const *headers,
+		    const double *widths, int ncols, struct sbyt_err *e);
 /* Start the next data row, opening a new sheet when this one is full. */
 int xlsx_table_row(struct xlsx_table *t, struct sbyt_err *e);
 void xlsx_table_str(struct xlsx_table *t, int col, const char *s);

@@ -1,16 +1,52 @@
 #!/bin/sh
-# demo.sh BUILD - what `make demo` runs once the cluster is up: initialise the
-# database, load the fixture supplier and show what is there.  Later stages
-# (a month of billing, a limitation day) are added as they land.
+# demo.sh BUILD - what `make demo` runs once the private cluster is up: the
+# fixture supplier through a whole month and a limitation day.
+#   1. a fresh database `sbyt_demo` (the `sbyt` database is left alone)
+#   2. master data and the debtors' opening balances from fixtures/
+#   3. the daily job of 2026-11-30 (a Monday): the November inbox (bank registries, SMS,
+#      portal, terminals) is ingested, the debt snapshot taken, and the
+#      limitation day run (warnings and notices to the debtors)
+#   4. the month job for 2026-11: bill and payment documents
+#   5. reports: runs, rejects, aging, the control plan, the quality card
+# and prints where everything is.  Outputs go to out/demo/.
 set -eu
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 sbyt="$top/$build/sbyt"
 cd "$top"
 unset PGHOST PGDATABASE PGSERVICE PGHOSTADDR || true
-"$sbyt" db init
-for kind in branches accounts meters contracts reserves; do
-	"$sbyt" load "$kind" "fixtures/$kind.csv"
+host=$(cat var/pghost)
+db="host=$host dbname=sbyt_demo"
+out="$top/out/demo"
+spool="$top/var/demo-spool"
+day=2026-11-30
+
+dropdb -h "$host" --if-exists sbyt_demo
+createdb -h "$host" sbyt_demo
+rm -rf "$out" "$spool"
+mkdir -p "$spool/inbox"
+cp -R fixtures/inbox/* "$spool/inbox/"
+export SBYT_OUT="$out" SBYT_SPOOL="$spool"
+run() { echo "+ sbyt $*" >&2; "$sbyt" --db "$db" --as-of "$day" "$@"; }
+
+run db init
+for kind in branches accounts meters contracts reserves balances; do
+	run load "$kind" "fixtures/$kind.csv"
 done
-"$sbyt" status
-echo "demo: done; database 'sbyt' on the private cluster (socket in $(cat var/pghost))"
+run daily
+run month --period 2026-11
+run report runs
+run report rejects
+run report aging
+run report control-plan
+run report kpi --period 2026-11 --appeals fixtures/journal/appeals.csv \
+	--calls fixtures/journal/calls.csv > "$out/kpi.txt"
+run status
+
+echo
+echo "demo: database 'sbyt_demo' on the private cluster (socket in $host)"
+echo "demo: payment documents:  $(find "$out/docs" -name '*.zip' | wc -l) packages in $out/docs/2026-11/"
+echo "demo: limitation day:     $(find "$out/limit" -name '*.zip' | wc -l) packages in $out/limit/$day/"
+echo "demo: reports:            $out/reports/"
+echo "demo: spool archive:      $spool/archive/$day/"
+echo "demo: try  sbyt --db '$db' limit explain $(sed -n 2p fixtures/balances.csv | cut -d';' -f1) --as-of $day"

@@ -7,7 +7,7 @@
  *            [--sber-lines L] [--sber-payments K]
  *
  * DIR gets branches.csv, accounts.csv, meters.csv, contracts.csv,
- * reserves.csv; inbox/sberbank/sber-P-pNN.txt (CP1251, split after L payment
+ * reserves.csv, balances.csv (the debtors' unpaid earlier months); inbox/sberbank/sber-P-pNN.txt (CP1251, split after L payment
  * lines), inbox/gazprombank/gpb-P.xml, inbox/qiwi/qiwi-P.csv,
  * inbox/payments/payments-P.csv, inbox/sms/sms-P.log,
  * inbox/portal/portal-P.csv; journal/appeals.csv and journal/calls.csv.
@@ -497,7 +497,7 @@ struct gen {
 	char pbuf[PERIOD_BUF];
 
 	/* outputs */
-	struct out accounts, meters, contracts, reserves, branches_f;
+	struct out accounts, meters, contracts, reserves, balances, branches_f;
 	struct out sber, qiwi, payments, portal, gpb_final;
 	FILE *gpb_body;
 	iconv_t cp1251;
@@ -1025,6 +1025,32 @@ static void write_master(struct gen *g, struct acct *a)
 		if (c->no_below_emergency)
 			l_s(&l, ",zdrav@dzo72.example");
 		out_line(&g->reserves, &l);
+	}
+}
+
+/* The unpaid bills of a debtor taken over from the previous system:
+ * households owe the last three months (due the 10th of the next month),
+ * legal entities the last two (due the 18th).  No random draws, so the
+ * other files do not change. */
+static void write_balances(struct gen *g, const struct acct *a)
+{
+	struct line l;
+	int months = a->legal ? 2 : 3;
+
+	if (!a->debtor)
+		return;
+	for (int k = months; k >= 1; k--) {
+		speriod p = g->period - k;
+
+		l_reset(&l);
+		l_s(&l, a->no);
+		l_c(&l, ';');
+		l_period(&l, p);
+		l_c(&l, ';');
+		l_date(&l, period_first(p + 1) + (a->legal ? 17 : 9));
+		l_c(&l, ';');
+		l_money(&l, a->bill, '.');
+		out_line(&g->balances, &l);
 	}
 }
 
@@ -1905,6 +1931,8 @@ int main(int argc, char **argv)
 	header(&g.contracts, "account;contract;signed_on;price_category;payment_scheme;inn;kpp");
 	out_open(&g, &g.reserves, "reserves.csv");
 	header(&g.reserves, "account;tech_kw;emergency_kw;no_below_emergency;authority_emails");
+	out_open(&g, &g.balances, "balances.csv");
+	header(&g.balances, "account;period;due;amount");
 	snprintf(rel, sizeof(rel), "inbox/qiwi/qiwi-%s.csv", g.pbuf);
 	out_open(&g, &g.qiwi, rel);
 	header(&g.qiwi, "txn_id,datetime,terminal_id,account,amount,period");
@@ -1926,6 +1954,7 @@ int main(int argc, char **argv)
 			struct acct a;
 			make_account(&g, &a, ordinal++, b, s);
 			write_master(&g, &a);
+			write_balances(&g, &a);
 			account_month(&g, &a);
 		}
 	}
@@ -1942,6 +1971,7 @@ int main(int argc, char **argv)
 	out_close(&g, &g.meters);
 	out_close(&g, &g.contracts);
 	out_close(&g, &g.reserves);
+	out_close(&g, &g.balances);
 	out_close(&g, &g.qiwi);
 	out_close(&g, &g.payments);
 	out_close(&g, &g.portal);

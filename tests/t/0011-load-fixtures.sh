@@ -5,7 +5,7 @@
 sbyt -q db init
 
 test_expect_success 'the fixture supplier loads in order' '
-	for k in branches accounts meters contracts reserves; do
+	for k in branches accounts meters contracts reserves balances; do
 		sbyt load $k "$FIX/$k.csv" 2>>log || exit 1
 	done &&
 	grep -q "kind=accounts read=300 inserted=300" log
@@ -18,6 +18,9 @@ test_expect_success 'with 2 branches, 300 accounts, 9 legal, 3 reserve acts' "
 test_expect_success 'meters of one, two and three zones' '
 	psql -XtAc "select string_agg(distinct zones::text, \$\$,\$\$ order by zones::text) from meter" | grep -qx "1,2,3"
 '
+test_expect_success 'the debtors open with their unpaid months' "
+	psql -XtAc \"select count(*), count(distinct account_id) from obligation where seq = 0\" | grep -qx '34|12'
+"
 for f in accounts-3-bad meters-3-bad contracts-3-bad; do
 	kind=${f%%-*}
 	test_expect_code 65 "fixtures/bad/$f.csv is refused" "sbyt load $kind \"\$FIX/bad/$f.csv\" 2>err"

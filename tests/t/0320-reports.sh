@@ -62,4 +62,20 @@ test_expect_code 65 'kpi refuses a malformed call log' \
 	'sbyt report kpi --period 2026-11 --appeals appeals.csv --calls bad.csv 2>err'
 test_expect_success 'naming the line' 'grep -q "^bad.csv:2: " err'
 test_expect_code 64 'kpi without its journals is a usage error' 'sbyt report kpi --period 2026-11'
+# A QIWI file of three lines: one good, one for an unknown account, one
+# with a zero sum: read 3 = accepted 1 + rejected 2.
+acct=$(sed -n 2p "$FIX/accounts.csv" | cut -d";" -f1)
+cat > qiwi.csv <<CSV
+txn_id,datetime,terminal_id,account,amount,period
+Q-1,2026-11-20T10:15:00+05:00,72-0012,$acct,1500.00,2026-11
+Q-2,2026-11-20T10:16:00+05:00,72-0012,7209999999,100.00,2026-11
+Q-3,2026-11-20T10:17:00+05:00,72-0012,$acct,0.00,2026-11
+CSV
+test_expect_success 'report rejects: the file with its counts and its two rejected lines' '
+	sbyt --as-of 2026-11-26 ingest --channel qiwi qiwi.csv 2>/dev/null;
+	sbyt --as-of 2026-11-26 report rejects 2>err &&
+	grep -q "name=rejects from=2026-11-01 to=2026-11-26 files=1 read=3 accepted=1 rejected=2 duplicates=0 held=0" err &&
+	unzip -p "$SBYT_OUT/reports/rejects-2026-11-01-2026-11-26.xlsx" xl/worksheets/sheet2.xml > s2.xml &&
+	grep -q "7209999999" s2.xml && [ $(grep -o "<row " s2.xml | wc -l) = 3 ]
+'
 test_done

@@ -1,0 +1,170 @@
+/* cmd_bill.c - sbyt bill --period YYYY-MM: bill a month (SPEC 7). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "billrun.h"
+#include "cmd.h"
+#include "faults.h"
+#include "log.h"
+#include "tariff.h"
+
+#define SHOW_REFUSED 100
+
+static const char help[] =
+	"usage: sbyt bill --period YYYY-MM [--branch CODE] [--shard I/N]\n"
+	"\n"
+	"Bill the period for every account of every branch (or of one branch, or of\n"
+	"the accounts with abs(hashint8(account_id)) % N = I): readings, estimates\n"
+	"and norms priced with the tariffs of rules/, written as charge lines and\n"
+	"obligations (SPEC 7).  A period can be billed again until its documents are\n"
+	"published; a published period is refused (exit 65) and its corrections\n"
+	"appear as recalculation lines of the next period.\n"
+	"\n"
+	"Options:\n"
+	"  --period YYYY-MM  the month to bill\n"
+	"  --branch CODE     only this branch\n"
+	"  --shard I/N       only shard I (0..N-1) of N; shards run concurrently\n"
+	"\n"
+	"Ends with: sbyt bill: period=P accounts=N documents=D total=T\n"
+	"Exit status: 0 done (accounts refused for their data are reported),\n"
+	"65 period published or unknown branch, 75 another run holds the lock,\n"
+	"78 rules invalid or missing for the period.\n";
+
+struct refused {
+	int64_t n;
+};
+
+static void on_refused(void *arg, const char *msg)
+{
+	struct refused *r = arg;
+
+	if (r->n++ < SHOW_REFUSED)
+		log_warn("%s", msg);
+}
+
+static int parse_shard(const char *s, int *i, int *n)
+{
+	char *end;
+	long a, b;
+
+	a = strtol(s, &end, 10);
+	if (end == s || *end != '/')
+		return -1;
+	s = end + 1;
+	b = strtol(s, &end, 10);
+	if (end == s || *end || b < 1 || b > 100000 || a < 0 || a >= b)
+		return -1;
+	*i = (int)a;
+	*n = (int)b;
+	return 0;
+}
+
+int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "branch", required_argument, NULL, 'b' },
+		{ "shard", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static char lock[48];
+	struct billrun_opts o;
+	struct billrun_stats st;
+	struct job j;
+	const char *period = NULL;
+	char pb[PERIOD_BUF], total[MONEY_BUF];
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': return cmd_help(help);
+		case 'p': period = optarg; break;
+		case 'b': o.branch = optarg; break;
+		case 's':
+			if (parse_shard(optarg, &o.shard_i, &o.shard_n))
+				return cmd_usage_error("bill", "invalid shard '%s' (I/N with 0 <= I < N)",
+						       optarg);
+			break;
+		default: return cmd_usage_error("bill", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error("bill", "unexpected argument '%s'", argv[optind]);
+	if (!period)
+		return cmd_usage_error("bill", "--period YYYY-MM is required");
+	if (period_parse(period, -1, &o.period))
+		return cmd_usage_error("bill", "invalid period '%s' (YYYY-MM)", period);
+
+	/* Shards lock "bill:I/N", so that the shards of one run go together. */
+	if (o.shard_n)
+		snprintf(lock, sizeof(lock), "bill:%d/%d", o.shard_i, o.shard_n);
+	else
+		snprintf(lock, sizeof(lock), "bill");
+	if (cmd_job_begin(ctx, &j, lock))
+		return cmd_fail(ctx);
+	if (cmd_bill_stage(ctx, &j, &o, &st))
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	log_summary("bill", "period=%s accounts=%lld documents=%lld total=%s",
+		    period_format(o.period, pb), (long long)st.accounts, (long long)st.documents,
+		    money_format(st.total, total));
+	return cmd_job_end(ctx, &j, EX_DONE);
+}
+
+int cmd_bill_stage(struct sbyt_ctx *ctx, struct job *j, struct billrun_opts *o,
+		   struct billrun_stats *st)
+{
+	struct faults f = FAULTS_INIT;
+	struct tariff_rules *rules = NULL;
+	struct progress prog;
+	struct refused ref = { 0 };
+	const char *env;
+	double started;
+	int rc;
+
+	memset(&prog, 0, sizeof(prog));
+	memset(st, 0, sizeof(*st));
+	if (tariff_rules_load(ctx->rules_dir, &rules, &f) < 0) {
+		faults_print(&f, stderr);
+		faults_release(&f);
+		return err_set(&ctx->err, ERR_CONFIG, "the billing rules in '%s' are invalid",
+			       ctx->rules_dir);
+	}
+	faults_release(&f);
+	o->run_id = j->run_id;
+	o->conninfo = ctx->conninfo;
+	o->workers = 2;
+	env = getenv("SBYT_BILL_WORKERS");
+	if (env && *env)
+		o->workers = atoi(env);
+	started = log_now();
+	o->progress = &prog;
+	o->count_first = isatty(2) && log_verbosity() >= LOG_NORMAL;
+	o->refused = on_refused;
+	o->arg = &ref;
+	rc = billrun(ctx->db, rules, o, st, &ctx->err);
+	progress_end(&prog);
+	tariff_rules_free(rules);
+	job_count(j, "accounts", st->accounts);
+	job_count(j, "documents", st->documents);
+	job_count(j, "refused", st->refused);
+	job_count(j, "lines", st->lines);
+	job_count(j, "obligations", st->obligations);
+	job_count(j, "total", st->total);
+	if (rc)
+		return -1;
+	if (ref.n > SHOW_REFUSED)
+		log_warn("... and %lld more accounts refused", (long long)(ref.n - SHOW_REFUSED));
+	if (st->refused)
+		log_info("%lld accounts refused for their data were not billed", (long long)st->refused);
+	log_verbose("branches=%d lines=%lld obligations=%lld consumption=%lld refused=%lld",
+		    st->branches, (long long)st->lines, (long long)st->obligations,
+		    (long long)st->consumption, (long long)st->refused);
+	log_verbose("timings: read %.2f s, bill %.2f s, write %.2f s, total %.2f s", st->t_read,
+		    st->t_bill, st->t_write, log_now() - started);
+	return 0;
+}

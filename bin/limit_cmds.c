@@ -1,0 +1,643 @@
+/*
+ * limit_cmds.c - sbyt limit run | explain | cancel | refuse: the daily
+ * limitation job and the operator's views and actions on it.  The work is in
+ * lib/limit.c (one day applied to an account), lib/limit_db.c (state in and
+ * out of the database) and lib/limit_out.c (the day's packages); this file
+ * parses the options, holds the job frame and prints.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "calendar.h"
+#include "cmd.h"
+#include "db.h"
+#include "deadline.h"
+#include "faults.h"
+#include "limit.h"
+#include "limit_out.h"
+#include "log.h"
+#include "rules.h"
+#include "sha256.h"
+#include "tariff.h"
+
+#define BATCH 1024
+
+struct limit_setup {
+	struct limit_rules *rules;
+	struct calendar *cal;
+	struct tariff_rules *tariff;
+	struct limit_env env;
+};
+
+static void setup_free(struct limit_setup *s)
+{
+	limit_rules_free(s->rules);
+	calendar_free(s->cal);
+	tariff_rules_free(s->tariff);
+}
+
+static int setup_load(struct sbyt_ctx *ctx, struct limit_setup *s, int with_tariff)
+{
+	struct faults f = FAULTS_INIT;
+
+	memset(s, 0, sizeof(*s));
+	s->rules = limit_rules_load(ctx->rules_dir, &f, &ctx->err);
+	if (s->rules && with_tariff && tariff_rules_load(ctx->rules_dir, &s->tariff, &f)) {
+		err_set(&ctx->err, ERR_CONFIG, "the billing rules in '%s' are invalid", ctx->rules_dir);
+		s->tariff = NULL;
+		faults_print(&f, stderr);
+		faults_release(&f);
+		return -1;
+	}
+	faults_print(&f, stderr);
+	faults_release(&f);
+	if (!s->rules)
+		return -1;
+	s->cal = cmd_load_calendar(ctx);
+	if (!s->cal)
+		return -1;
+	s->env.rules = s->rules;
+	s->env.cal = s->cal;
+	s->env.tariff = s->tariff;
+	s->env.day = ctx->as_of;
+	return 0;
+}
+
+static int parse_account(const char *s, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (!s[0] || strlen(s) > 18)
+		return -1;
+	v = strtoll(s, &end, 10);
+	if (*end || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+int limit_run(int argc, char **argv, struct sbyt_ctx *ctx);
+int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx);
+int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx);
+int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx);
+
+static int as_of_option(struct sbyt_ctx *ctx, const char *arg)
+{
+	if (date_parse(arg, -1, &ctx->as_of))
+		return cmd_usage_error("limit", "invalid date '%s' for --as-of (YYYY-MM-DD)", arg);
+	ctx->as_of_given = 1;
+	return 0;
+}
+
+int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
+{
+	struct limit_setup s;
+	struct limit_account *acc = NULL;
+	struct limit_out_counts oc = { 0, 0, 0, 0 };
+	char version[SHA256_HEX];
+	int64_t after = 0;
+	double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+	int working;
+
+	memset(k, 0, sizeof(*k));
+	if (setup_load(ctx, &s, 1)) {
+		setup_free(&s);
+		return -1;
+	}
+	working = calendar_is_working(s.cal, ctx->as_of, &ctx->err);
+	if (working < 0 || rules_version(ctx->rules_dir, version, &ctx->err)) {
+		setup_free(&s);
+		return -1;
+	}
+	k->working = working;
+	acc = calloc(BATCH, sizeof(*acc));
+	if (!acc) {
+		err_set(&ctx->err, ERR_INTERNAL, "out of memory");
+		goto fail;
+	}
+	t0 = log_now();
+	if (db_begin(ctx->db, &ctx->err))
+		goto fail;
+	{
+		const struct limit_channel *ch = limit_channel_find(s.rules, "payment_document");
+
+		k->deliveries = limit_record_deliveries(ctx->db, ctx->as_of, ch ? ch->days : 0,
+							&ctx->err);
+	}
+	if (k->deliveries < 0)
+		goto fail_tx;
+	if (working) {
+		int n;
+
+		t1 = log_now();
+		k->accounts = limit_select(ctx->db, ctx->as_of, 0, &ctx->err);
+		if (k->accounts < 0)
+			goto fail_tx;
+		t2 = log_now();
+		while ((n = limit_load(ctx->db, ctx->as_of, &after, acc, BATCH, 0, &ctx->err)) > 0) {
+			for (int i = 0; i < n; i++) {
+				if (limit_advance(&s.env, &acc[i], &ctx->err))
+					goto fail_tx;
+				k->notices += acc[i].new_notices;
+				k->requests += acc[i].new_requests;
+				k->cancelled += acc[i].new_cancelled;
+				if (acc[i].cal_pending && !k->pending++)
+					snprintf(k->pending_msg, sizeof(k->pending_msg), "%s",
+						 acc[i].cal_msg);
+			}
+			if (limit_store(ctx->db, ctx->as_of, acc, (size_t)n, &ctx->err))
+				goto fail_tx;
+		}
+		if (n < 0)
+			goto fail_tx;
+	}
+	if (db_commit(ctx->db, &ctx->err))
+		goto fail;
+	t3 = log_now();
+	if (limit_write_day(ctx->db, ctx->as_of, ctx->out_dir, j, version, &oc, &ctx->err))
+		goto fail;
+	k->packages = oc.packages;
+	log_verbose("stage deliveries %.3f s, select %.3f s, cases %.3f s, packages %.3f s",
+		    (t1 ? t1 : t3) - t0, t1 ? t2 - t1 : 0.0, t1 ? t3 - t2 : 0.0, log_now() - t3);
+	job_count(j, "deliveries", k->deliveries);
+	job_count(j, "accounts", k->accounts);
+	job_count(j, "notices", k->notices);
+	job_count(j, "requests", k->requests);
+	job_count(j, "cancelled", k->cancelled);
+	job_count(j, "packages", k->packages);
+	job_count(j, "pending_calendar", k->pending);
+	if (k->pending)
+		log_warn("%" PRId64 " accounts have steps waiting for a calendar year: %s", k->pending,
+			 k->pending_msg);
+	for (int i = 0; i < BATCH; i++)
+		limit_account_release(&acc[i]);
+	free(acc);
+	setup_free(&s);
+	return 0;
+fail_tx:
+	db_rollback(ctx->db);
+fail:
+	if (acc)
+		for (int i = 0; i < BATCH; i++)
+			limit_account_release(&acc[i]);
+	free(acc);
+	setup_free(&s);
+	return -1;
+}
+
+int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct limit_day k;
+	struct job j;
+	char b[DATE_BUF];
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (as_of_option(ctx, optarg))
+				return EX_USAGE_;
+			break;
+		case 'h': return cmd_help("usage: sbyt limit run [--as-of DATE]\n");
+		default: return cmd_usage_error("limit", "invalid option");
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error("limit", "too many arguments");
+	if (cmd_job_begin(ctx, &j, "limit"))
+		return cmd_fail(ctx);
+	if (cmd_limit_stage(ctx, &j, &k))
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	log_summary("limit run", "as_of=%s notices=%" PRId64 " requests=%" PRId64
+		    " cancelled=%" PRId64 " deliveries=%" PRId64 " working=%d accounts=%" PRId64
+		    " packages=%" PRId64 " pending_calendar=%" PRId64, date_format(ctx->as_of, b),
+		    k.notices, k.requests, k.cancelled, k.deliveries, k.working, k.accounts,
+		    k.packages, k.pending);
+	return cmd_job_end(ctx, &j, EX_DONE);
+}
+
+/* ---- explain ---------------------------------------------------------- */
+
+static const char *df(sdate d, char *b)
+{
+	if (d == DATE_NONE) {
+		strcpy(b, "-");
+		return b;
+	}
+	return date_format(d, b);
+}
+
+static const struct lim_notice *notice_of(const struct lim_case *c, const char *id)
+{
+	for (int i = 0; i < c->nnotices; i++)
+		if (!strcmp(c->notice[i].id, id))
+			return &c->notice[i];
+	return NULL;
+}
+
+static int explain_xml(const struct limit_account *a, sdate as_of, struct sbyt_err *e)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	char b[DATE_BUF], id[24];
+	int rc = 0;
+
+	if (!w) {
+		xmlBufferFree(buf);
+		return err_set(e, ERR_INTERNAL, "cannot create the xml writer");
+	}
+	snprintf(id, sizeof(id), "%" PRId64, a->id);
+	xmlTextWriterSetIndent(w, 1);
+	rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "Cases") < 0;
+	for (int i = 0; i < a->ncases; i++) {
+		const struct lim_case *c = &a->cases[i];
+
+		if (c->opened > as_of)
+			continue;
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "Case") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "account", BAD_CAST id) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "procedure", BAD_CAST c->procedure) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "status", BAD_CAST c->status) < 0;
+		for (int k = 0; k < c->nsteps; k++) {
+			const struct lim_step *s = &c->step[k];
+			const struct lim_notice *n = s->notice_id[0] ? notice_of(c, s->notice_id) : NULL;
+
+			rc |= xmlTextWriterStartElement(w, BAD_CAST "Step") < 0;
+			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST s->name) < 0;
+			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "date",
+							  BAD_CAST date_format(s->date, b)) < 0;
+			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "state", BAD_CAST s->state) < 0;
+			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "rule", BAD_CAST s->rule) < 0;
+			if (n) {
+				if (n->delivered != DATE_NONE && n->delivered <= as_of)
+					rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "delivered",
+						BAD_CAST date_format(n->delivered, b)) < 0;
+				rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "notice", BAD_CAST n->id) < 0;
+				rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "channel",
+								  BAD_CAST n->channel) < 0;
+				if (n->planned != DATE_NONE)
+					rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "planned",
+						BAD_CAST date_format(n->planned, b)) < 0;
+				if (n->void_)
+					rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "void",
+									  BAD_CAST "true") < 0;
+			}
+			if (s->request_id[0])
+				rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "request",
+								  BAD_CAST s->request_id) < 0;
+			rc |= xmlTextWriterEndElement(w) < 0;
+		}
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
+	rc |= xmlTextWriterEndElement(w) < 0;
+	rc |= xmlTextWriterEndDocument(w) < 0;
+	xmlFreeTextWriter(w);
+	if (!rc && fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), stdout) !=
+		   (size_t)xmlBufferLength(buf))
+		rc = 1;
+	xmlBufferFree(buf);
+	return rc ? err_set(e, ERR_IO, "cannot write the xml") : 0;
+}
+
+static void explain_text(const struct limit_account *a, const struct limit_setup *s,
+			 sdate as_of)
+{
+	char b[DATE_BUF], b2[DATE_BUF], b3[DATE_BUF], m1[32], m2[32];
+	int y0 = 9999, y1 = 0, y;
+
+	printf("account %" PRId64 " (%s, branch %s), notices via %s%s; as of %s\n", a->id,
+	       a->kind, a->branch, a->channel, a->remote ? ", remote metering" : "",
+	       date_format(as_of, b));
+	if (a->has_snap)
+		printf("debt snapshot %s: overdue %s over %d periods, penalty %s\n",
+		       date_format(a->snap_as_of, b), money_format(a->principal, m1), a->periods,
+		       money_format(a->penalty, m2));
+	else
+		printf("debt snapshot: none on or before %s\n", date_format(as_of, b));
+	if (!a->ncases)
+		printf("no limitation case\n");
+	for (int i = 0; i < a->ncases; i++) {
+		const struct lim_case *c = &a->cases[i];
+		const struct limit_procedure *p = limit_procedure_find(s->rules, c->procedure);
+
+		if (c->opened > as_of)
+			continue;
+		printf("\ncase %d: %s (%s), %s\n", c->no, c->procedure, p ? p->title : "?",
+		       c->status);
+		printf("  opened %s on the snapshot of %s: overdue %s over %d periods, threshold %s\n",
+		       date_format(c->opened, b), date_format(c->snap_as_of, b2),
+		       money_format(c->stated, m1), c->periods, money_format(c->threshold, m2));
+		if (c->ended != DATE_NONE)
+			printf("  ended %s: %s\n", date_format(c->ended, b), c->reason);
+		for (int k = 0; k < c->nsteps; k++) {
+			const struct lim_step *st = &c->step[k];
+			const struct lim_notice *n = st->notice_id[0] ? notice_of(c, st->notice_id) : NULL;
+			const struct limit_step *rs = p ? (limit_step_index(p, st->name) >= 0 ?
+				&p->step[limit_step_index(p, st->name)] : NULL) : NULL;
+
+			date_to_ymd(st->date, &y, NULL, NULL);
+			if (y < y0)
+				y0 = y;
+			if (y > y1)
+				y1 = y;
+			printf("  %-18s %s  %-9s  %s\n", st->name, date_format(st->date, b), st->state,
+			       st->rule);
+			if (n)
+				printf("      notice %s via %s, issued %s%s%s, delivered %s%s%s%s\n", n->id,
+				       n->channel, date_format(n->issued, b),
+				       n->planned != DATE_NONE ? ", states " : "",
+				       n->planned != DATE_NONE ? df(n->planned, b2) : "",
+				       df(n->delivered, b3), n->void_ ? " (void)" : "",
+				       n->replaces[0] ? ", replaces " : "", n->replaces);
+			if (st->request_id[0])
+				printf("      request %s to the grid company\n", st->request_id);
+			if (st->deriv[0])
+				printf("      %s\n", st->deriv);
+			if (rs && rs->citation)
+				printf("      %s\n", rs->citation);
+		}
+		for (int k = 0; k < c->nnotices; k++)
+			if (!strcmp(c->notice[k].channel, "authorities"))
+				printf("  copy to the authorities: notice %s issued %s\n", c->notice[k].id,
+				       date_format(c->notice[k].issued, b));
+	}
+	if (y1 == 0)
+		date_to_ymd(as_of, &y0, NULL, NULL), y1 = y0;
+	for (y = y0; y <= y1; y++)
+		printf("calendar: %s\n", calendar_file(s->cal, y) ? calendar_file(s->cal, y) : "(none)");
+	printf("rules: %s\n", s->rules->path);
+}
+
+/* Load one account (any transaction state: runs its own and rolls back). */
+static int load_one(struct sbyt_ctx *ctx, int64_t id, struct limit_account *a)
+{
+	int64_t after = 0;
+	int n;
+
+	if (db_begin(ctx->db, &ctx->err))
+		return -1;
+	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
+	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 1, &ctx->err)) < 0) {
+		db_rollback(ctx->db);
+		return -1;
+	}
+	db_rollback(ctx->db);
+	if (n == 0)
+		return err_set(&ctx->err, ERR_DATA, "unknown account '%" PRId64 "'", id);
+	return 0;
+}
+
+int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct limit_setup s;
+	struct limit_account *a;
+	int64_t id;
+	int c, xml = 0, rc = EX_DONE;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (as_of_option(ctx, optarg))
+				return EX_USAGE_;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "xml"))
+				xml = 1;
+			else if (strcmp(optarg, "text"))
+				return cmd_usage_error("limit", "unknown format '%s' (text, xml)",
+						       optarg);
+			break;
+		case 'h': return cmd_help("usage: sbyt limit explain ACCOUNT [--as-of DATE] "
+					  "[--format text|xml]\n");
+		default: return cmd_usage_error("limit", "invalid option");
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error("limit", optind >= argc ? "missing account"
+							       : "too many arguments");
+	if (parse_account(argv[optind], &id))
+		return cmd_usage_error("limit", "invalid account '%s'", argv[optind]);
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return EX_SOFTWARE_;
+	if (setup_load(ctx, &s, 0) || cmd_connect(ctx) || load_one(ctx, id, a)) {
+		rc = cmd_fail(ctx);
+	} else if (xml) {
+		if (explain_xml(a, ctx->as_of, &ctx->err))
+			rc = cmd_fail(ctx);
+	} else {
+		explain_text(a, &s, ctx->as_of);
+	}
+	if (a)
+		limit_account_release(a);
+	free(a);
+	setup_free(&s);
+	return rc;
+}
+
+/* ---- cancel, refuse --------------------------------------------------- */
+
+int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct limit_setup s;
+	struct limit_account *a = NULL;
+	struct job j;
+	const char *reason = NULL;
+	int64_t id, after = 0;
+	int c, n;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': reason = optarg; break;
+		case 'a':
+			if (as_of_option(ctx, optarg))
+				return EX_USAGE_;
+			break;
+		case 'h': return cmd_help("usage: sbyt limit cancel ACCOUNT --reason TEXT "
+					  "[--as-of DATE]\n");
+		default: return cmd_usage_error("limit", "invalid option");
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error("limit", optind >= argc ? "missing account"
+							       : "too many arguments");
+	if (parse_account(argv[optind], &id))
+		return cmd_usage_error("limit", "invalid account '%s'", argv[optind]);
+	if (!reason || !reason[0])
+		return cmd_usage_error("limit", "--reason TEXT is required");
+	if (setup_load(ctx, &s, 0)) {
+		setup_free(&s);
+		return cmd_fail(ctx);
+	}
+	if (cmd_job_begin(ctx, &j, "limit")) {
+		setup_free(&s);
+		return cmd_fail(ctx);
+	}
+	a = calloc(1, sizeof(*a));
+	if (!a || db_begin(ctx->db, &ctx->err))
+		goto fail;
+	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
+	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
+		goto fail_tx;
+	if (n == 0) {
+		err_set(&ctx->err, ERR_DATA, "unknown account '%" PRId64 "'", id);
+		goto fail_tx;
+	}
+	n = limit_operator_cancel(&s.env, a, reason, &ctx->err);
+	if (n < 0)
+		goto fail_tx;
+	if (n == 0) {
+		err_set(&ctx->err, ERR_DATA, "account '%" PRId64 "' has no open limitation case", id);
+		goto fail_tx;
+	}
+	if (limit_store(ctx->db, ctx->as_of, a, 1, &ctx->err) || db_commit(ctx->db, &ctx->err))
+		goto fail_tx;
+	job_count(&j, "cancelled", n);
+	job_count(&j, "requests", a->new_requests);
+	log_summary("limit cancel", "account=%" PRId64 " cancelled=%d requests=%d", id, n,
+		    a->new_requests);
+	if (a)
+		limit_account_release(a);
+	free(a);
+	setup_free(&s);
+	return cmd_job_end(ctx, &j, EX_DONE);
+fail_tx:
+	db_rollback(ctx->db);
+fail:
+	if (a)
+		limit_account_release(a);
+	free(a);
+	setup_free(&s);
+	return cmd_job_end(ctx, &j, cmd_fail(ctx));
+}
+
+int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct limit_account *a = NULL;
+	struct job j;
+	int64_t id, after = 0;
+	int c, n;
+	char m1[32], m2[32];
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (as_of_option(ctx, optarg))
+				return EX_USAGE_;
+			break;
+		case 'h': return cmd_help("usage: sbyt limit refuse ACCOUNT [--as-of DATE]\n");
+		default: return cmd_usage_error("limit", "invalid option");
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error("limit", optind >= argc ? "missing account"
+							       : "too many arguments");
+	if (parse_account(argv[optind], &id))
+		return cmd_usage_error("limit", "invalid account '%s'", argv[optind]);
+	if (cmd_job_begin(ctx, &j, "limit"))
+		return cmd_fail(ctx);
+	a = calloc(1, sizeof(*a));
+	if (!a || db_begin(ctx->db, &ctx->err))
+		goto fail;
+	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
+	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
+		goto fail_tx;
+	if (n == 0) {
+		err_set(&ctx->err, ERR_DATA, "unknown account '%" PRId64 "'", id);
+		goto fail_tx;
+	}
+	if (strcmp(a->kind, "legal")) {
+		err_set(&ctx->err, ERR_DATA, "account '%" PRId64 "' is not a legal entity", id);
+		goto fail_tx;
+	}
+	for (int i = 0; i < a->ncases; i++)
+		if (!strcmp(a->cases[i].procedure, "refusal")) {
+			err_set(&ctx->err, ERR_DATA, "account '%" PRId64 "' already has a refusal case",
+				id);
+			goto fail_tx;
+		}
+	if (!a->has_snap || a->periods < 2 || a->oblig2 <= 0 || a->principal < a->oblig2) {
+		err_set(&ctx->err, ERR_DATA, "account '%" PRId64 "': overdue %s over %d periods is "
+			"less than the obligations of 2 payment periods (%s)", id,
+			money_format(a->principal, m1), a->periods,
+			money_format(a->oblig2 > 0 ? a->oblig2 : 0, m2));
+		goto fail_tx;
+	}
+	{
+		struct lim_case *cs = limit_case_add(a);
+		char b[DATE_BUF];
+
+		if (!cs) {
+			err_set(&ctx->err, ERR_INTERNAL, "out of memory");
+			goto fail_tx;
+		}
+		strcpy(cs->procedure, "refusal");
+		strcpy(cs->status, "open");
+		cs->opened = ctx->as_of;
+		cs->snap_as_of = a->snap_as_of;
+		cs->stated = a->principal;
+		cs->penalty = a->penalty;
+		cs->periods = a->periods;
+		cs->threshold = a->oblig2;
+		cs->ended = DATE_NONE;
+		a->changed = 1;
+		a->nevents = 1;
+		memset(&a->event[0], 0, sizeof(a->event[0]));
+		a->event[0].case_no = cs->no;
+		strcpy(a->event[0].procedure, "refusal");
+		strcpy(a->event[0].step, "trigger");
+		strcpy(a->event[0].what, "opened");
+		strcpy(a->event[0].rule, "refusal.trigger");
+		snprintf(a->event[0].inputs, sizeof(a->event[0].inputs),
+			 "operator; snapshot %s: overdue %s over %d periods, 2 periods' obligations %s",
+			 date_format(a->snap_as_of, b), money_format(a->principal, m1), a->periods,
+			 money_format(a->oblig2, m2));
+	}
+	if (limit_store(ctx->db, ctx->as_of, a, 1, &ctx->err) || db_commit(ctx->db, &ctx->err))
+		goto fail_tx;
+	log_summary("limit refuse", "account=%" PRId64 " opened=1", id);
+	if (a)
+		limit_account_release(a);
+	free(a);
+	return cmd_job_end(ctx, &j, EX_DONE);
+fail_tx:
+	db_rollback(ctx->db);
+fail:
+	if (a)
+		limit_account_release(a);
+	free(a);
+	return cmd_job_end(ctx, &j, cmd_fail(ctx));
+}

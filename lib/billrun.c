@@ -1,0 +1,1004 @@
+/* billrun.c - the bill job's database side; see billrun.h. */
+#include "billrun.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <unistd.h>
+
+#include "bill.h"
+#include "db.h"
+
+#define BATCH_TEXT "50000" /* accounts per cursor fetch and per COPY */
+#define MAX_HIST 63      /* months of history (bill.c keeps 63) */
+
+/* $1 branch, $2 shard count (0: none), $3 shard, $4 the period's last day. */
+#define FILTER                                                                     \
+	" a.branch = $1 AND ($2::int = 0 OR abs(hashint8(a.account_id)::bigint) % $2::int" \
+	" = $3::int) AND a.opened_on <= $4::date "
+
+static const char SQL_COUNT[] = "SELECT count(*) FROM account a WHERE" FILTER;
+
+static const char SQL_ACCOUNTS[] =
+	"DECLARE bill_acc NO SCROLL CURSOR FOR"
+	" SELECT a.account_id, a.kind, a.category, a.residents, a.rooms,"
+	"  coalesce(c.price_category, 0), m.meter, m.zones, m.digits, m.verified_until,"
+	"  m.initial_t1, m.initial_t2, m.initial_t3"
+	" FROM account a"
+	" LEFT JOIN contract c ON c.account_id = a.account_id"
+	" LEFT JOIN (SELECT DISTINCT ON (m.account_id) m.* FROM meter m"
+	"  JOIN account a ON a.account_id = m.account_id"
+	"  WHERE" FILTER " AND m.installed_on <= $4::date"
+	"  ORDER BY m.account_id, m.installed_on DESC, m.meter DESC) m ON m.account_id = a.account_id"
+	" WHERE" FILTER " ORDER BY a.account_id";
+
+/* The row of each month that counts for P: the latest billed before P. */
+static const char SQL_HISTORY[] =
+	"DECLARE bill_hist NO SCROLL CURSOR FOR"
+	" SELECT DISTINCT ON (c.account_id, c.period)"
+	"  c.account_id, c.period, c.meter, c.basis, c.volume_t1, c.volume_t2, c.volume_t3,"
+	"  c.reading_t1, c.reading_t2, c.reading_t3"
+	" FROM consumption c JOIN account a ON a.account_id = c.account_id"
+	" WHERE" FILTER " AND c.period >= $6::date AND c.period < $5::date AND c.billed_in < $5::date"
+	" ORDER BY c.account_id, c.period, c.billed_in DESC";
+
+/* The two latest periods with an accepted reading per zone, up to P. */
+static const char SQL_READINGS[] =
+	"DECLARE bill_read NO SCROLL CURSOR FOR"
+	" SELECT account_id, meter, zone, period, value FROM ("
+	"  SELECT r.*, row_number() OVER (PARTITION BY account_id, meter, zone"
+	"   ORDER BY period DESC) AS n FROM ("
+	"   SELECT DISTINCT ON (r.account_id, r.meter, r.zone, r.period)"
+	"    r.account_id, r.meter, r.zone, r.period, r.value"
+	"   FROM reading r JOIN account a ON a.account_id = r.account_id"
+	"   WHERE" FILTER " AND r.status = 'accepted' AND r.period <= $5::date"
+	"   ORDER BY r.account_id, r.meter, r.zone, r.period DESC, r.taken_on DESC,"
+	"    r.reading_id DESC) r) k"
+	" WHERE n <= 2 ORDER BY account_id, meter, zone, period DESC";
+
+/* Legal entities' charge of the month before P (VAT included). */
+static const char SQL_PREVIOUS[] =
+	"DECLARE bill_prev NO SCROLL CURSOR FOR"
+	" SELECT l.account_id, sum(l.amount) FROM charge_line l"
+	" JOIN account a ON a.account_id = l.account_id"
+	" WHERE" FILTER " AND a.kind = 'legal' AND l.period = $5::date AND l.kind = 'charge'"
+	" GROUP BY l.account_id ORDER BY l.account_id";
+
+/* ---- small helpers ---- */
+
+int billrun_parse_milli(const char *s, int64_t *out)
+{
+	int neg = 0, digits = 0, dec = -1;
+	int64_t v = 0;
+
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	for (; *s; s++) {
+		if (*s == '.' && dec < 0) {
+			dec = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || dec >= 3 || digits > 15)
+			return -1;
+		v = v * 10 + (*s - '0');
+		digits++;
+		if (dec >= 0)
+			dec++;
+	}
+	if (!digits)
+		return -1;
+	for (int i = dec < 0 ? 0 : dec; i < 3; i++)
+		v *= 10;
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static int64_t get_int(PGresult *r, int row, int col)
+{
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static int64_t get_milli(PGresult *r, int row, int col)
+{
+	int64_t v = 0;
+
+	billrun_parse_milli(PQgetvalue(r, row, col), &v);
+	return v;
+}
+
+static speriod get_period(PGresult *r, int row, int col)
+{
+	sdate d = 0;
+
+	date_parse(PQgetvalue(r, row, col), -1, &d);
+	return period_of(d);
+}
+
+static char *fmt_milli(int64_t v, char *buf, size_t size)
+{
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	snprintf(buf, size, "%s%llu.%03llu", v < 0 ? "-" : "", (unsigned long long)(a / 1000),
+		 (unsigned long long)(a % 1000));
+	return buf;
+}
+
+/* rate units (1/10000 kopeck) as roubles with 6 decimals */
+static char *fmt_rate(int64_t v, char *buf, size_t size)
+{
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	snprintf(buf, size, "%s%llu.%06llu", v < 0 ? "-" : "", (unsigned long long)(a / 1000000),
+		 (unsigned long long)(a % 1000000));
+	return buf;
+}
+
+static char *fmt_period(speriod p, char *buf)
+{
+	return date_format(period_first(p), buf);
+}
+
+/* ---- cursors read in batches ---- */
+
+struct stream {
+	PGconn *db;
+	const char *fetch;  /* "FETCH n FROM cursor" */
+	PGresult *res;
+	int row, n, done;
+	int64_t key;        /* account_id of the current row; INT64_MAX at the end */
+	double *t;          /* where to add the seconds spent fetching (may be NULL) */
+};
+
+static int stream_fill(struct stream *s, struct sbyt_err *e)
+{
+	while (!s->done && s->row >= s->n) {
+		double t0 = log_now();
+
+		PQclear(s->res);
+		s->res = db_query(s->db, e, s->fetch, 0, NULL);
+		if (s->t)
+			*s->t += log_now() - t0;
+		if (!s->res)
+			return -1;
+		s->n = PQntuples(s->res);
+		s->row = 0;
+		if (s->n == 0)
+			s->done = 1;
+	}
+	s->key = s->done ? INT64_MAX : get_int(s->res, s->row, 0);
+	return 0;
+}
+
+static int stream_open(struct stream *s, PGconn *db, const char *declare, const char *fetch,
+		       int np, const char *const *p, double *t, struct sbyt_err *e)
+{
+	memset(s, 0, sizeof(*s));
+	s->db = db;
+	s->fetch = fetch;
+	s->t = t;
+	if (db_exec(db, e, declare, np, p) < 0)
+		return -1;
+	return stream_fill(s, e);
+}
+
+static int stream_next(struct stream *s, struct sbyt_err *e)
+{
+	s->row++;
+	return stream_fill(s, e);
+}
+
+static void stream_close(struct stream *s)
+{
+	PQclear(s->res);
+	s->res = NULL;
+}
+
+/* ---- the batch's output ---- */
+
+struct out_line {
+	int64_t acc;
+	int no;
+	struct bill_line l;
+	int legal;
+};
+
+struct out_obl {
+	int64_t acc;
+	speriod period;
+	int seq;
+	const char *kind;
+	sdate due;
+	money amount;
+};
+
+struct out_cons {
+	int64_t acc;
+	speriod period;
+	const char *meter;  /* points into the batch's account result */
+	const char *basis;
+	int zones;          /* volume[0..zones-1] are written, the others NULL */
+	int64_t volume[TARIFF_ZONES];
+	const int64_t *reading;  /* NULL, or the register values of the zones */
+};
+
+struct batch {
+	struct out_line *lines;
+	struct out_obl *obls;
+	struct out_cons *cons;
+	size_t nlines, nobls, ncons, clines, cobls, ccons;
+	int64_t *ids;
+	size_t nids;
+	int64_t *readings;  /* 3 per account of the batch: the registers billed */
+	size_t nreadings;
+};
+
+static int grow(void **p, size_t *cap, size_t n, size_t size, struct sbyt_err *e)
+{
+	void *np;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 1024;
+	np = realloc(*p, c * size);
+	if (!np)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	*p = np;
+	*cap = c;
+	return 0;
+}
+
+static int add_obl(struct batch *b, int64_t acc, speriod p, int seq, const char *kind, sdate due,
+		   money amount, struct sbyt_err *e)
+{
+	struct out_obl *o;
+
+	if (grow((void **)&b->obls, &b->cobls, b->nobls, sizeof(*o), e) < 0)
+		return -1;
+	o = &b->obls[b->nobls++];
+	o->acc = acc;
+	o->period = p;
+	o->seq = seq;
+	o->kind = kind;
+	o->due = due;
+	o->amount = amount;
+	return 0;
+}
+
+static int add_cons(struct batch *b, int64_t acc, speriod p, const char *meter,
+		    const char *basis, int zones, const int64_t *volume, const int64_t *reading,
+		    struct sbyt_err *e)
+{
+	struct out_cons *c;
+
+	if (grow((void **)&b->cons, &b->ccons, b->ncons, sizeof(*c), e) < 0)
+		return -1;
+	c = &b->cons[b->ncons++];
+	c->acc = acc;
+	c->period = p;
+	c->meter = meter;
+	c->basis = basis;
+	c->zones = zones;
+	memcpy(c->volume, volume, sizeof(c->volume));
+	c->reading = reading;
+	return 0;
+}
+
+static const char *basis_name(enum bill_basis b)
+{
+	return b == BILL_READING ? "actual" : b == BILL_ESTIMATE ? "estimate" : "norm";
+}
+
+/* ---- one account ---- */
+
+struct hist_month {
+	int present;
+	enum bill_basis basis;
+	int64_t volume[TARIFF_ZONES];
+};
+
+struct zone_reading {
+	int has;
+	speriod period;
+	int64_t value;
+};
+
+struct ctx {
+	PGconn *db;
+	const struct tariff_rules *r;
+	const struct billrun_opts *o;
+	struct billrun_stats *st;
+	struct stream hist, read, prev;
+	struct batch b;
+	int hist_months;
+};
+
+static int str_eq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
+{
+	const struct billing_rules *br = tariff_billing(x->r);
+	speriod P = x->o->period;
+	struct bill_input in;
+	struct bill_result res;
+	struct hist_month hm[MAX_HIST + 1];
+	struct bill_month history[MAX_HIST], estimated[MAX_HIST];
+	struct zone_reading r1[TARIFF_ZONES], r2[TARIFF_ZONES], anchor[TARIFF_ZONES];
+	int64_t initial[TARIFF_ZONES] = { 0 };
+	int64_t acc = get_int(ar, row, 0);
+	char idtxt[24];
+	const char *meter = PQgetisnull(ar, row, 6) ? "" : PQgetvalue(ar, row, 6);
+	int has_meter = !PQgetisnull(ar, row, 6), k = 0, nhist = 0, rc;
+	double t0;
+	struct sbyt_err ce;
+
+	memset(&in, 0, sizeof(in));
+	memset(hm, 0, sizeof(hm));
+	memset(r1, 0, sizeof(r1));
+	memset(r2, 0, sizeof(r2));
+	memset(anchor, 0, sizeof(anchor));
+	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)acc);
+	in.account = idtxt;
+	in.period = P;
+	in.kind = str_eq(PQgetvalue(ar, row, 1), "legal") ? BILL_LEGAL : BILL_INDIVIDUAL;
+	in.category = PQgetvalue(ar, row, 2);
+	in.residents = (int)get_int(ar, row, 3);
+	in.rooms = (int)get_int(ar, row, 4);
+	in.price_category = (int)get_int(ar, row, 5);
+	in.verified_until = BILL_NO_DATE;
+	if (has_meter) {
+		in.zones = (int)get_int(ar, row, 7);
+		in.digits = (int)get_int(ar, row, 8);
+		if (!PQgetisnull(ar, row, 9))
+			date_parse(PQgetvalue(ar, row, 9), -1, &in.verified_until);
+		for (int z = 0; z < TARIFF_ZONES; z++)
+			if (!PQgetisnull(ar, row, 10 + z))
+				initial[z] = get_milli(ar, row, 10 + z);
+	}
+
+	/* History of the current meter ('' for months billed without one). */
+	while (x->hist.key < acc)
+		if (stream_next(&x->hist, e) < 0)
+			return -1;
+	for (; x->hist.key == acc; ) {
+		PGresult *h = x->hist.res;
+		int i = x->hist.row;
+		int back = P - get_period(h, i, 1);
+
+		if (back >= 1 && back <= x->hist_months && str_eq(PQgetvalue(h, i, 2), meter)) {
+			const char *bs = PQgetvalue(h, i, 3);
+
+			hm[back].present = 1;
+			hm[back].basis = str_eq(bs, "actual") ? BILL_READING
+					 : str_eq(bs, "estimate") ? BILL_ESTIMATE : BILL_NORM;
+			for (int z = 0; z < TARIFF_ZONES; z++) {
+				if (!PQgetisnull(h, i, 4 + z))
+					hm[back].volume[z] = get_milli(h, i, 4 + z);
+				if (!PQgetisnull(h, i, 7 + z) &&
+				    (!anchor[z].has || P - back > anchor[z].period)) {
+					anchor[z].has = 1;
+					anchor[z].period = P - back;
+					anchor[z].value = get_milli(h, i, 7 + z);
+				}
+			}
+		}
+		if (stream_next(&x->hist, e) < 0)
+			return -1;
+	}
+	while (k + 1 <= x->hist_months && hm[k + 1].present && hm[k + 1].basis != BILL_READING)
+		k++;
+	for (int i = 0; i < k; i++) {
+		estimated[i].period = P - k + i;
+		estimated[i].basis = hm[k - i].basis;
+		memcpy(estimated[i].volume, hm[k - i].volume, sizeof(estimated[i].volume));
+	}
+	for (int back = 1; back <= x->hist_months; back++)
+		if (hm[back].present && hm[back].basis == BILL_READING) {
+			history[nhist].period = P - back;
+			history[nhist].basis = BILL_READING;
+			memcpy(history[nhist].volume, hm[back].volume, sizeof(history[nhist].volume));
+			nhist++;
+		}
+	in.history = history;
+	in.nhistory = nhist;
+	in.estimated = estimated;
+	in.nestimated = k;
+
+	/* The two latest read periods per zone of the current meter. */
+	while (x->read.key < acc)
+		if (stream_next(&x->read, e) < 0)
+			return -1;
+	for (; x->read.key == acc; ) {
+		PGresult *h = x->read.res;
+		int i = x->read.row, zone = (int)get_int(h, i, 2);
+
+		if (has_meter && zone >= 1 && zone <= TARIFF_ZONES && str_eq(PQgetvalue(h, i, 1), meter)) {
+			struct zone_reading *t = !r1[zone - 1].has ? &r1[zone - 1]
+						 : !r2[zone - 1].has ? &r2[zone - 1] : NULL;
+			if (t) {
+				t->has = 1;
+				t->period = get_period(h, i, 3);
+				t->value = get_milli(h, i, 4);
+			}
+		}
+		if (stream_next(&x->read, e) < 0)
+			return -1;
+	}
+	for (int z = 0; z < in.zones && z < TARIFF_ZONES; z++) {
+		speriod first = P - k;  /* the first month of the estimated run, or P */
+		struct bill_reading *br_ = &in.reading[z];
+
+		if (anchor[z].has) {
+			br_->previous = anchor[z].value;
+			br_->has_current = r1[z].has && r1[z].period > anchor[z].period &&
+					   r1[z].period >= first;
+		} else {
+			br_->has_current = r1[z].has && r1[z].period >= first;
+			br_->previous = br_->has_current ? (r2[z].has ? r2[z].value : initial[z])
+					: (r1[z].has ? r1[z].value : initial[z]);
+		}
+		if (br_->has_current)
+			br_->current = r1[z].value;
+	}
+
+	while (x->prev.key < acc)
+		if (stream_next(&x->prev, e) < 0)
+			return -1;
+	if (x->prev.key == acc) {
+		in.previous_charge = get_int(x->prev.res, x->prev.row, 1);
+		if (stream_next(&x->prev, e) < 0)
+			return -1;
+	}
+
+	x->st->accounts++;
+	t0 = log_now();
+	rc = bill_compute(x->r, &in, &res, &ce);
+	x->st->t_bill += log_now() - t0;
+	if (rc < 0) {
+		bill_result_release(&res);
+		if (ce.kind != ERR_DATA) {
+			*e = ce;
+			return -1;
+		}
+		x->st->refused++;
+		if (x->o->refused)
+			x->o->refused(x->o->arg, ce.msg);
+		return 0;
+	}
+
+	/* Output: the lines, the obligations, the months. */
+	for (int i = 0; i < res.nlines; i++) {
+		struct out_line *l;
+
+		if (grow((void **)&x->b.lines, &x->b.clines, x->b.nlines, sizeof(*l), e) < 0)
+			goto fail;
+		l = &x->b.lines[x->b.nlines++];
+		l->acc = acc;
+		l->no = i + 1;
+		l->l = res.lines[i];
+		l->legal = in.kind == BILL_LEGAL;
+	}
+	if (in.kind == BILL_INDIVIDUAL) {
+		if (res.charges != 0 &&
+		    add_obl(&x->b, acc, P, 10, "charge", res.due, res.charges, e) < 0)
+			goto fail;
+		if (res.recalcs != 0 &&
+		    add_obl(&x->b, acc, P, 11, "recalc", res.due, res.recalcs, e) < 0)
+			goto fail;
+	} else {
+		const struct bill_payment *bal = &res.pay[res.npay - 1];
+
+		if (bal->sum != 0 && add_obl(&x->b, acc, P, 10, "balance", bal->due, bal->sum, e) < 0)
+			goto fail;
+		for (int i = 0; i < br->nadvances; i++) {
+			speriod n = P + 1 + br->advance[i].offset;
+			money sum = money_round((__int128)res.charges * br->advance[i].percent, 100);
+
+			if (sum > 0 && add_obl(&x->b, acc, P + 1, i + 1, "advance",
+					       period_first(n) + br->advance[i].day - 1, sum, e) < 0)
+				goto fail;
+		}
+	}
+	if (res.basis == BILL_READING) {
+		int64_t *cur = x->b.readings + 3 * x->b.nreadings++;
+
+		for (int z = 0; z < TARIFF_ZONES; z++)
+			cur[z] = in.reading[z].current;
+		for (int m = 0; m < res.nmonths; m++)
+			if (add_cons(&x->b, acc, res.months[m].period, meter, "actual", in.zones,
+				     res.months[m].volume, res.months[m].period == P ? cur : NULL, e) < 0)
+				goto fail;
+	} else if (res.basis == BILL_ESTIMATE) {
+		if (add_cons(&x->b, acc, P, meter, "estimate", in.zones, res.volume, NULL, e) < 0)
+			goto fail;
+	} else {
+		if (add_cons(&x->b, acc, P, meter, "norm", 1, res.volume, NULL, e) < 0)
+			goto fail;
+	}
+	x->st->documents++;
+	x->st->total += res.total;
+	bill_result_release(&res);
+	return 0;
+fail:
+	bill_result_release(&res);
+	return -1;
+}
+
+/* ---- writing a batch ---- */
+
+static int ids_param(struct batch *b, char **out, struct sbyt_err *e)
+{
+	size_t cap = b->nids * 21 + 3, len = 0;
+	char *s = malloc(cap);
+
+	if (!s)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	s[len++] = '{';
+	for (size_t i = 0; i < b->nids; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "", (long long)b->ids[i]);
+	s[len++] = '}';
+	s[len] = '\0';
+	*out = s;
+	return 0;
+}
+
+static int delete_batch(struct ctx *x, struct sbyt_err *e)
+{
+	char p0[DATE_BUF], p1[DATE_BUF], *ids = NULL;
+	int rc;
+
+	if (x->b.nids == 0)
+		return 0;
+	if (ids_param(&x->b, &ids, e) < 0)
+		return -1;
+	fmt_period(x->o->period, p0);
+	fmt_period(x->o->period + 1, p1);
+	{
+		const char *p[3] = { ids, p0, p1 };
+
+		rc = db_exec(x->db, e, "DELETE FROM charge_line WHERE account_id = ANY($1::bigint[])"
+			     " AND period = $2::date", 2, p);
+		if (rc == 0)
+			rc = db_exec(x->db, e, "DELETE FROM obligation WHERE account_id = ANY($1::bigint[])"
+				     " AND ((period = $2::date AND seq >= 10) OR"
+				     " (period = $3::date AND kind = 'advance'))", 3, p);
+		if (rc == 0)
+			rc = db_exec(x->db, e, "DELETE FROM consumption WHERE account_id = ANY($1::bigint[])"
+				     " AND billed_in = $2::date", 2, p);
+	}
+	free(ids);
+	return rc;
+}
+
+#define TRY(x) do { if ((x) < 0) goto fail; } while (0)
+
+static int write_batch(struct ctx *x, struct sbyt_err *e)
+{
+	struct copy c;
+	char p[DATE_BUF], d1[DATE_BUF], d2[DATE_BUF], num[48], run[24];
+	struct batch *b = &x->b;
+
+	fmt_period(x->o->period, p);
+	snprintf(run, sizeof(run), "%lld", (long long)x->o->run_id);
+	if (b->nlines) {
+		if (copy_begin(&c, x->db, "COPY charge_line (account_id, period, line_no, kind, basis,"
+			       " zone, band, volume, tariff, amount, vat, run_id, of_period, day_from,"
+			       " day_to, sample) FROM STDIN", e) < 0)
+			return -1;
+		for (size_t i = 0; i < b->nlines; i++) {
+			const struct out_line *o = &b->lines[i];
+			const struct bill_line *l = &o->l;
+			int recalc = l->kind == BILL_RECALC;
+
+			TRY(copy_int(&c, o->acc, e));
+			TRY(copy_str(&c, p, e));
+			TRY(copy_int(&c, o->no, e));
+			TRY(copy_str(&c, recalc ? "recalc" : "charge", e));
+			TRY(copy_str(&c, recalc ? "recalc" : basis_name(l->basis), e));
+			TRY(copy_int(&c, l->zone, e));
+			TRY(l->band ? copy_int(&c, l->band, e) : copy_null(&c, e));
+			TRY(copy_str(&c, fmt_milli(l->volume, num, sizeof(num)), e));
+			TRY(copy_str(&c, fmt_rate(l->tariff, num, sizeof(num)), e));
+			TRY(copy_int(&c, l->amount, e));
+			TRY(copy_int(&c, l->vat, e));
+			TRY(copy_str(&c, run, e));
+			TRY(recalc ? copy_str(&c, fmt_period(l->period, d1), e) : copy_null(&c, e));
+			TRY(copy_str(&c, date_format(l->from, d1), e));
+			TRY(copy_str(&c, date_format(l->to, d2), e));
+			TRY(copy_str(&c, l->sample ? "t" : "f", e));
+			TRY(copy_row(&c, e));
+		}
+		TRY(copy_end(&c, e));
+	}
+	if (b->nobls) {
+		if (copy_begin(&c, x->db, "COPY obligation (account_id, period, seq, kind, due, amount,"
+			       " run_id) FROM STDIN", e) < 0)
+			return -1;
+		for (size_t i = 0; i < b->nobls; i++) {
+			const struct out_obl *o = &b->obls[i];
+
+			TRY(copy_int(&c, o->acc, e));
+			TRY(copy_str(&c, fmt_period(o->period, d1), e));
+			TRY(copy_int(&c, o->seq, e));
+			TRY(copy_str(&c, o->kind, e));
+			TRY(copy_str(&c, date_format(o->due, d2), e));
+			TRY(copy_int(&c, o->amount, e));
+			TRY(copy_str(&c, run, e));
+			TRY(copy_row(&c, e));
+		}
+		TRY(copy_end(&c, e));
+	}
+	if (b->ncons) {
+		if (copy_begin(&c, x->db, "COPY consumption (account_id, period, billed_in, meter,"
+			       " basis, volume_t1, volume_t2, volume_t3, reading_t1, reading_t2,"
+			       " reading_t3, run_id) FROM STDIN", e) < 0)
+			return -1;
+		for (size_t i = 0; i < b->ncons; i++) {
+			const struct out_cons *o = &b->cons[i];
+
+			TRY(copy_int(&c, o->acc, e));
+			TRY(copy_str(&c, fmt_period(o->period, d1), e));
+			TRY(copy_str(&c, p, e));
+			TRY(copy_str(&c, o->meter, e));
+			TRY(copy_str(&c, o->basis, e));
+			for (int z = 0; z < TARIFF_ZONES; z++)
+				TRY(z < o->zones ? copy_str(&c, fmt_milli(o->volume[z], num, sizeof(num)), e)
+						 : copy_null(&c, e));
+			for (int z = 0; z < TARIFF_ZONES; z++)
+				TRY(o->reading && z < o->zones
+					    ? copy_str(&c, fmt_milli(o->reading[z], num, sizeof(num)), e)
+					    : copy_null(&c, e));
+			TRY(copy_str(&c, run, e));
+			TRY(copy_row(&c, e));
+		}
+		TRY(copy_end(&c, e));
+	}
+	x->st->lines += (int64_t)b->nlines;
+	x->st->obligations += (int64_t)b->nobls;
+	x->st->consumption += (int64_t)b->ncons;
+	b->nlines = b->nobls = b->ncons = b->nids = b->nreadings = 0;
+	return 0;
+fail:
+	copy_abort(&c, "bill failed");
+	return -1;
+}
+
+/* ---- one branch, one transaction ---- */
+
+static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt_err *e)
+{
+	const struct billrun_opts *o = x->o;
+	char n[12], i[12], last[DATE_BUF], p0[DATE_BUF], win[DATE_BUF], prev[DATE_BUF], run[24];
+	const char *p[6] = { branch, n, i, last, p0, win };
+	PGresult *ar = NULL;
+	int rc = -1;
+
+	snprintf(n, sizeof(n), "%d", o->shard_n);
+	snprintf(i, sizeof(i), "%d", o->shard_i);
+	date_format(period_last(o->period), last);
+	fmt_period(o->period, p0);
+	fmt_period(o->period - x->hist_months, win);
+	fmt_period(o->period - 1, prev);
+	memset(&x->hist, 0, sizeof(x->hist));
+	memset(&x->read, 0, sizeof(x->read));
+	memset(&x->prev, 0, sizeof(x->prev));
+
+	if (db_begin(x->db, e) < 0)
+		return -1;
+	/* The cursors are read to the end: plan them for all their rows, and
+	 * sort the branch's rows in memory (server side, this transaction). */
+	if (db_exec(x->db, e, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL) < 0 ||
+	    db_exec(x->db, e, "SET LOCAL work_mem = '64MB'", 0, NULL) < 0)
+		goto out;
+	if (db_exec(x->db, e, SQL_ACCOUNTS, 4, p) < 0 ||
+	    stream_open(&x->hist, x->db, SQL_HISTORY, "FETCH 50000 FROM bill_hist", 6, p,
+			&x->st->t_read, e) < 0 ||
+	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 5, p,
+			&x->st->t_read, e) < 0)
+		goto out;
+	p[4] = prev;
+	if (stream_open(&x->prev, x->db, SQL_PREVIOUS, "FETCH 50000 FROM bill_prev", 5, p, &x->st->t_read, e) < 0)
+		goto out;
+	for (;;) {
+		int rows;
+
+		double t0 = log_now();
+
+		ar = db_query(x->db, e, "FETCH " BATCH_TEXT " FROM bill_acc", 0, NULL);
+		x->st->t_read += log_now() - t0;
+		if (!ar)
+			goto out;
+		rows = PQntuples(ar);
+		if (rows == 0)
+			break;
+		free(x->b.ids);
+		free(x->b.readings);
+		x->b.ids = malloc(sizeof(int64_t) * (size_t)rows);
+		x->b.readings = malloc(sizeof(int64_t) * 3 * (size_t)rows);
+		x->b.nreadings = 0;
+		if (!x->b.ids || !x->b.readings) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+		x->b.nids = 0;
+		for (int r = 0; r < rows; r++) {
+			x->b.ids[x->b.nids++] = get_int(ar, r, 0);
+			if (one_account(x, ar, r, e) < 0)
+				goto out;
+			if (o->progress)
+				progress_add(o->progress, 1);
+		}
+		t0 = log_now();
+		if (rebill && delete_batch(x, e) < 0)
+			goto out;
+		if (write_batch(x, e) < 0)
+			goto out;
+		x->st->t_write += log_now() - t0;
+		PQclear(ar);
+		ar = NULL;
+	}
+	{
+		const char *q[3] = { p0, branch, run };
+		PGresult *s;
+
+		snprintf(run, sizeof(run), "%lld", (long long)o->run_id);
+		s = db_query(x->db, e, "INSERT INTO period_state (period, branch, state, billed_run)"
+			     " VALUES ($1, $2, 'billed', $3) ON CONFLICT (period, branch) DO UPDATE"
+			     " SET state = 'billed', billed_run = EXCLUDED.billed_run,"
+			     " updated_at = clock_timestamp() WHERE period_state.state <> 'published'"
+			     " RETURNING 1", 3, q);
+		if (!s)
+			goto out;
+		if (PQntuples(s) != 1) {
+			char next[DATE_BUF];
+
+			PQclear(s);
+			err_set(e, ERR_DATA, "period %.7s of branch %s was published while billing;"
+				" corrections go to %.7s", p0, branch, fmt_period(o->period + 1, next));
+			goto out;
+		}
+		PQclear(s);
+	}
+	stream_close(&x->hist);
+	stream_close(&x->read);
+	stream_close(&x->prev);
+	if (db_commit(x->db, e) < 0)
+		goto out;
+	x->st->branches++;
+	rc = 0;
+out:
+	PQclear(ar);
+	stream_close(&x->hist);
+	stream_close(&x->read);
+	stream_close(&x->prev);
+	x->b.nlines = x->b.nobls = x->b.ncons = x->b.nids = 0;
+	if (rc < 0)
+		db_rollback(x->db);
+	return rc;
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->lines);
+	free(b->obls);
+	free(b->cons);
+	free(b->ids);
+	free(b->readings);
+	memset(b, 0, sizeof(*b));
+}
+
+/* What a worker reports to the parent through its pipe. */
+struct report {
+	int rc;
+	struct billrun_stats st;
+	struct sbyt_err e;
+};
+
+static int read_all(int fd, void *buf, size_t size)
+{
+	char *p = buf;
+
+	while (size > 0) {
+		ssize_t n = read(fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Worker w of n: its own connection, branches w, w + n, ...; never touches
+ * the parent's connection; reports and _exit()s. */
+static void worker(struct ctx *parent, PGresult *br, int nb, int w, int n, int fd,
+		   pid_t ppid)
+{
+	struct report rep;
+	struct ctx x = *parent;
+	struct billrun_opts o = *parent->o;
+	ssize_t wr;
+
+#ifdef __linux__
+	/* A worker dies with the job (kill -9 included), so that its open
+	 * transaction is rolled back and a re-run starts clean. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != ppid)
+		_exit(1);
+	memset(&rep, 0, sizeof(rep));
+	memset(&x.b, 0, sizeof(x.b));
+	if (w != 0)
+		o.progress = NULL;
+	x.o = &o;
+	x.st = &rep.st;
+	x.db = db_connect(o.conninfo, &rep.e);
+	rep.rc = x.db ? 0 : -1;
+	for (int i = w; i < nb && rep.rc == 0; i += n)
+		rep.rc = one_branch(&x, PQgetvalue(br, i, 0), PQgetvalue(br, i, 1)[0] != '\0', &rep.e);
+	batch_free(&x.b);
+	if (x.db)
+		PQfinish(x.db);
+	wr = write(fd, &rep, sizeof(rep));
+	close(fd);
+	_exit(wr == (ssize_t)sizeof(rep) ? 0 : 1);
+}
+
+/* Bill the branches in o->workers processes at once, each branch still one
+ * transaction; the first failure (in branch order of the workers) is
+ * returned. */
+static int in_workers(struct ctx *x, PGresult *br, int nb, struct sbyt_err *e)
+{
+	int n = x->o->workers < nb ? x->o->workers : nb, rc = 0;
+	pid_t self = getpid();
+	pid_t pid[BILLRUN_MAX_WORKERS];
+	int fd[BILLRUN_MAX_WORKERS];
+
+	if (n > BILLRUN_MAX_WORKERS)
+		n = BILLRUN_MAX_WORKERS;
+	fflush(stdout);
+	fflush(stderr);
+	for (int w = 0; w < n; w++) {
+		int p[2];
+
+		pid[w] = -1;
+		fd[w] = -1;
+		if (pipe(p) < 0) {
+			rc = err_set(e, ERR_INTERNAL, "pipe: %s", strerror(errno));
+			break;
+		}
+		pid[w] = fork();
+		if (pid[w] < 0) {
+			close(p[0]);
+			close(p[1]);
+			rc = err_set(e, ERR_INTERNAL, "fork: %s", strerror(errno));
+			break;
+		}
+		if (pid[w] == 0) {
+			close(p[0]);
+			for (int v = 0; v < w; v++)
+				close(fd[v]);
+			worker(x, br, nb, w, n, p[1], self);
+		}
+		close(p[1]);
+		fd[w] = p[0];
+	}
+	for (int w = 0; w < n; w++) {
+		struct report rep;
+		int status;
+
+		if (pid[w] < 0)
+			break;
+		if (read_all(fd[w], &rep, sizeof(rep)) < 0) {
+			memset(&rep, 0, sizeof(rep));
+			rep.rc = -1;
+			err_set(&rep.e, ERR_INTERNAL, "bill worker %d ended without a report", w);
+		}
+		close(fd[w]);
+		while (waitpid(pid[w], &status, 0) < 0 && errno == EINTR)
+			;
+		x->st->accounts += rep.st.accounts;
+		x->st->documents += rep.st.documents;
+		x->st->refused += rep.st.refused;
+		x->st->lines += rep.st.lines;
+		x->st->obligations += rep.st.obligations;
+		x->st->consumption += rep.st.consumption;
+		x->st->total += rep.st.total;
+		x->st->branches += rep.st.branches;
+		x->st->t_read += rep.st.t_read;
+		x->st->t_bill += rep.st.t_bill;
+		x->st->t_write += rep.st.t_write;
+		if (rep.rc < 0 && rc == 0) {
+			*e = rep.e;
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts *o,
+	    struct billrun_stats *st, struct sbyt_err *e)
+{
+	struct ctx x;
+	PGresult *br;
+	char p0[DATE_BUF], next[DATE_BUF];
+	int rc = 0, nb;
+
+	memset(st, 0, sizeof(*st));
+	memset(&x, 0, sizeof(x));
+	x.db = db;
+	x.r = r;
+	x.o = o;
+	x.st = st;
+	x.hist_months = tariff_billing(r)->history_months;
+	if (x.hist_months > MAX_HIST)
+		x.hist_months = MAX_HIST;
+	fmt_period(o->period, p0);
+	fmt_period(o->period + 1, next);
+	{
+		const char *p[2] = { p0, o->branch };
+
+		br = db_query(db, e, "SELECT b.code, coalesce(s.state, '') FROM branch b"
+			      " LEFT JOIN period_state s ON s.branch = b.code AND s.period = $1::date"
+			      " WHERE $2::text IS NULL OR b.code = $2::text ORDER BY b.code", 2, p);
+	}
+	if (!br)
+		return -1;
+	nb = PQntuples(br);
+	if (o->branch && nb == 0) {
+		PQclear(br);
+		return err_set(e, ERR_DATA, "unknown branch '%s'", o->branch);
+	}
+	for (int i = 0; i < nb; i++)
+		if (str_eq(PQgetvalue(br, i, 1), "published")) {
+			err_set(e, ERR_DATA, "period %.7s of branch %s is published; corrections go to %.7s",
+				p0, PQgetvalue(br, i, 0), next);
+			PQclear(br);
+			return -1;
+		}
+	if (o->count_first && o->progress) {
+		int64_t total = 0;
+
+		for (int i = 0; i < nb && rc == 0; i++) {
+			char n[12], s[12], last[DATE_BUF], *v = NULL;
+			const char *p[4] = { PQgetvalue(br, i, 0), n, s, last };
+
+			snprintf(n, sizeof(n), "%d", o->shard_n);
+			snprintf(s, sizeof(s), "%d", o->shard_i);
+			date_format(period_last(o->period), last);
+			rc = db_value(db, e, SQL_COUNT, 4, p, &v);
+			if (v)
+				total += strtoll(v, NULL, 10);
+			free(v);
+		}
+		if (rc < 0) {
+			PQclear(br);
+			return -1;
+		}
+		progress_start(o->progress, "accounts", total);
+	} else if (o->progress) {
+		progress_start(o->progress, "accounts", 0);
+	}
+	if (o->workers > 1 && nb > 1)
+		rc = in_workers(&x, br, nb, e);
+	else
+		for (int i = 0; i < nb && rc == 0; i++)
+			rc = one_branch(&x, PQgetvalue(br, i, 0), PQgetvalue(br, i, 1)[0] != '\0', e);
+	PQclear(br);
+	batch_free(&x.b);
+	return rc;
+}

@@ -1,0 +1,109 @@
+/*
+ * docs.h - the payment documents of a billed period and their packages
+ * (SPEC 8): the stage that `sbyt docs` and `sbyt month` share.
+ *
+ * For each branch whose period is 'billed' (or already 'published', which
+ * re-issues it), in one transaction per branch:
+ *  1. Numbering.  The accounts of the branch that have charge lines for the
+ *     period get one document each, numbered 1..n without gaps: first the
+ *     post documents in the print house's order (address.h: postcode,
+ *     street, house, flat, then account), then e-mail, portal (lkk) and EDO
+ *     documents, each by account.  The order depends on the data only, so
+ *     a re-run gives the same numbers.  A published period keeps the
+ *     numbers (and channels) it was issued with; accounts billed since get
+ *     the next numbers, n+1..., in the same order, after the others of
+ *     their channel.
+ *  2. Content, per document: the lines of charge_line (charge, recalc,
+ *     penalty), the meter readings per zone (previous: the latest accepted
+ *     reading of an earlier period, else the meter's initial value;
+ *     current: the latest accepted reading of the period, when there is
+ *     one), and the account's ledger (ledger.h) built from its obligations
+ *     of the period and before and its payments made by the period's last
+ *     day:
+ *       opening  = obligations of earlier periods + penalty accrued up to
+ *                  the day before the period's first day - payments made
+ *                  before the period's first day (negative: an advance);
+ *       charges  = charge lines of kind charge; recalcs = kind recalc;
+ *       penalty  = the penalty lines of charge_line when bill wrote any,
+ *                  else penalty accrued up to the period's last day minus
+ *                  penalty accrued up to the day before its first day (the
+ *                  period's accrual, shown as a penalty line);
+ *       paid     = payments dated within the period;
+ *       total    = opening + charges + recalcs + penalty - paid.
+ *     So one document's total is the next one's opening as long as the
+ *     data does not change.  due = the latest due date of the period's
+ *     obligations (households: the 10th, legal entities: the balance on
+ *     the 18th of the next month), else the billing rules' due day.  The
+ *     QR payload (qr.h) carries Sum = total when it is positive.
+ *  3. Packages out/docs/YYYY-MM/<branch>/<channel>.zip (package.h), one per
+ *     channel that has documents: documents.xml (namespace urn:sbyt:docs:1,
+ *     xsd/docs.xsd, streamed with xmlTextWriter), register.xlsx (xlsx.h,
+ *     one row per document) and manifest.xml with the facts documents,
+ *     total, opening, charged, recalc, penalty, paid and first/last number.
+ *  4. The document rows (COPY), and period_state 'published'.
+ * Re-issuing a published period recomputes every document and refuses
+ * (ERR_DATA) when one already issued would change (its total, due date or
+ * QR): an issued document is never silently altered; corrections go to the
+ * next period as recalculation lines.  Otherwise the documents XML and the
+ * register's cells come out the same; the manifests differ in the run id.
+ * Memory does not grow with the number of accounts: the accounts are read
+ * through cursors, a batch at a time, and sorted by PostgreSQL.  A second
+ * connection reads (numbering, cursors) while the first one stores the
+ * document rows by COPY as they are made, so the server indexes them while
+ * the packages are written; the reader only reads and the writer commits.
+ */
+#ifndef SBYT_DOCS_H
+#define SBYT_DOCS_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "error.h"
+#include "faults.h"
+#include "money.h"
+
+#define DOCS_CHANNELS 4
+
+struct docs_opts {
+	const char *conninfo;       /* for the second (reader) connection; NULL:
+	                               the default of db_connect() */
+	speriod period;
+	const char *branch;         /* NULL: every branch that has the period billed */
+	const char *rules_dir;
+	const char *out_dir;        /* packages go to OUT/docs/YYYY-MM/BRANCH/ */
+	const char *rules_version;  /* for the manifests */
+	int64_t run_id;             /* for the manifests and the rows */
+	sdate as_of;                /* issued_on of new documents */
+	/* Called after each package is in place (may be NULL). */
+	void (*on_package)(void *arg, const char *path, const char *sha256, int64_t bytes);
+	void *arg;
+};
+
+struct docs_result {
+	int branches;               /* branches published */
+	int64_t documents;          /* documents in the packages */
+	int64_t issued;             /* of them, numbered by this run */
+	int packages;
+	money total;                /* sum of the documents' totals */
+	double t_number, t_open, t_write;  /* seconds: numbering, opening the
+	                                      cursors, writing the documents */
+	double t_rows;                     /* of t_write: storing the rows */
+};
+
+/* The channel's name ("post", "email", "lkk", "edo"), NULL out of range. */
+const char *docs_channel_name(int channel);
+
+/* Run the stage on db (no transaction open).  Returns 0 with r filled, or
+ * -1 with e set: ERR_DATA "period not billed" when a branch (or, without
+ * a branch, every branch) has the period open or not billed at all, or a
+ * published document would change; ERR_CONFIG with faults added to f when
+ * the rules are invalid; ERR_IO / ERR_CANTCREATE when an output cannot be
+ * written (no package is left half-written; the branch's transaction is
+ * rolled back, so its period stays 'billed'); ERR_DB when the server is
+ * lost.  Branches are processed in code order; those done before a failure
+ * stay published. */
+int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struct faults *f,
+	     struct sbyt_err *e);
+
+#endif

@@ -1,0 +1,803 @@
+/* limit.c - the limitation workflow, one day at a time; see limit.h. */
+#include "limit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tariff.h"
+
+static int missing_year(const struct sbyt_err *e);
+
+#define ALIVE(c) (!strcmp((c)->status, "open") || !strcmp((c)->status, "escalated"))
+
+static void event(struct limit_account *a, const struct lim_case *c, const char *step,
+		  const char *what, const char *rule, const char *dates, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+static void event(struct limit_account *a, const struct lim_case *c, const char *step,
+		  const char *what, const char *rule, const char *dates, const char *fmt, ...)
+{
+	struct lim_event *ev;
+	va_list ap;
+
+	a->changed = 1;
+	if (a->nevents >= LIM_MAX_EVENTS)
+		return;
+	ev = &a->event[a->nevents++];
+	memset(ev, 0, sizeof(*ev));
+	ev->case_no = c->no;
+	snprintf(ev->procedure, sizeof(ev->procedure), "%s", c->procedure);
+	snprintf(ev->step, sizeof(ev->step), "%s", step);
+	snprintf(ev->what, sizeof(ev->what), "%s", what);
+	snprintf(ev->rule, sizeof(ev->rule), "%s", rule);
+	snprintf(ev->dates, sizeof(ev->dates), "%s", dates ? dates : "");
+	va_start(ap, fmt);
+	vsnprintf(ev->inputs, sizeof(ev->inputs), fmt, ap);
+	va_end(ap);
+}
+
+static struct lim_step *add_step(struct lim_case *c, const char *name, const char *state,
+				 sdate date, const char *rule, const char *deriv)
+{
+	struct lim_step *s;
+
+	if (c->nsteps >= LIM_MAX_STEPS)
+		return NULL;
+	s = &c->step[c->nsteps++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	snprintf(s->state, sizeof(s->state), "%s", state);
+	s->date = date;
+	snprintf(s->rule, sizeof(s->rule), "%s", rule);
+	snprintf(s->deriv, sizeof(s->deriv), "%s", deriv ? deriv : "");
+	return s;
+}
+
+/* The last step of that name, or NULL. */
+static struct lim_step *find_step(struct lim_case *c, const char *name)
+{
+	for (int i = c->nsteps - 1; i >= 0; i--)
+		if (!strcmp(c->step[i].name, name))
+			return &c->step[i];
+	return NULL;
+}
+
+static struct lim_notice *find_notice(struct lim_case *c, const char *id)
+{
+	for (int i = 0; i < c->nnotices; i++)
+		if (!strcmp(c->notice[i].id, id))
+			return &c->notice[i];
+	return NULL;
+}
+
+static int is_action(const char *name)
+{
+	return !strcmp(name, "partial") || !strcmp(name, "full") ||
+	       !strcmp(name, "tech_reserve") || !strcmp(name, "emergency_reserve");
+}
+
+static struct lim_request *add_request(struct limit_account *a, struct lim_case *c,
+				       const char *action, sdate date, sdate day)
+{
+	struct lim_request *r;
+
+	if (c->nrequests >= LIM_MAX_REQUESTS)
+		return NULL;
+	r = &c->request[c->nrequests++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "R%lld-%d-%d", (long long)a->id, c->no, c->nrequests);
+	snprintf(r->action, sizeof(r->action), "%s", action);
+	r->date = date;
+	r->issued = day;
+	r->is_new = 1;
+	if (!strcmp(action, "tech_reserve"))
+		snprintf(r->level, sizeof(r->level), "%s", a->tech_kw);
+	else if (!strcmp(action, "emergency_reserve"))
+		snprintf(r->level, sizeof(r->level), "%s", a->emergency_kw);
+	else if (!strcmp(action, "full"))
+		strcpy(r->level, "0");
+	a->new_requests++;
+	return r;
+}
+
+/* Fix an action step's date and send its grid request (none for refusal). */
+static void schedule(struct limit_account *a, struct lim_case *c, struct lim_step *s, sdate day)
+{
+	char b[DATE_BUF];
+
+	snprintf(s->state, sizeof(s->state), "scheduled");
+	if (is_action(s->name)) {
+		struct lim_request *r = add_request(a, c, s->name, s->date, day);
+
+		if (r)
+			snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
+	}
+	event(a, c, s->name, "scheduled", s->rule, s->deriv, "date %s%s%s", date_format(s->date, b),
+	      s->request_id[0] ? ", request " : "", s->request_id);
+}
+
+static const char *notice_rule(const struct lim_case *c, const char *step, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s.%s", c->procedure, step);
+	return buf;
+}
+
+/* Issue a notice of `step` on env->day through `channel`; a dated one states
+ * the date of the procedure's stated step.  The step row is `s` when given
+ * (a planned full_notice becoming scheduled), else a new one. */
+static int issue(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
+		 const char *step, const char *channel, const char *replaces, struct lim_step *s,
+		 struct sbyt_err *e)
+{
+	const struct limit_procedure *p = limit_procedure_find(env->rules, c->procedure);
+	int ni = limit_notice_index(p, step);
+	int dated = ni >= 0 && p->notice[ni].dated;
+	struct deadline_plan plan;
+	struct lim_notice *n;
+	char deriv[LIM_DERIV] = "", line[LIM_DERIV], b[DATE_BUF], b2[DATE_BUF], rule[LIMIT_RULE];
+	char m1[32], m2[32];
+	sdate planned_undated = DATE_NONE;
+
+	memset(&plan, 0, sizeof(plan));
+
+	if (c->nnotices >= LIM_MAX_NOTICES - 1)
+		return err_set(e, ERR_INTERNAL, "too many notices in case %d of account %lld", c->no,
+			       (long long)a->id);
+	if (dated) {
+		if (deadline_plan(env->rules, env->cal, p, env->day, channel, a->remote, &plan, e))
+			return -1;
+		deadline_explain(p, &plan.d, line, sizeof(line));
+		snprintf(deriv, sizeof(deriv), "issued %s + %d days (%s) = deemed delivery %s; %s",
+			 date_format(env->day, b), plan.allowance, channel,
+			 date_format(plan.deemed, b2), line);
+	} else {
+		/* an undated notice (the household warning) names the date its first
+		 * step would have if delivered when deemed: for the addressee only;
+		 * the case counts from the confirmed delivery (SPEC 9.2 rule 6) */
+		const struct limit_channel *ch = limit_channel_find(env->rules, channel);
+		sdate deemed = env->day + (ch ? ch->days : 0);
+
+		planned_undated = DATE_NONE;
+		for (int i = 0; i < p->nsteps; i++)
+			if (p->step[i].notice == ni && p->step[i].action) {
+				struct derivation d;
+
+				if (deadline_step(env->cal, &p->step[i], deemed, p->step[i].days, &d, e))
+					return -1;
+				planned_undated = d.date;
+				break;
+			}
+		snprintf(deriv, sizeof(deriv), "issued %s via %s (%d days: deemed delivery %s)",
+			 date_format(env->day, b), channel, ch ? ch->days : 0,
+			 date_format(deemed, b2));
+	}
+	n = &c->notice[c->nnotices++];
+	memset(n, 0, sizeof(*n));
+	snprintf(n->id, sizeof(n->id), "N%lld-%d-%d", (long long)a->id, c->no, c->nnotices);
+	snprintf(n->step, sizeof(n->step), "%s", step);
+	snprintf(n->channel, sizeof(n->channel), "%s", channel);
+	n->issued = env->day;
+	n->planned = dated ? plan.d.date : planned_undated;
+	n->delivered = n->failed_on = DATE_NONE;
+	n->snap_as_of = c->snap_as_of;
+	n->stated = c->stated;
+	n->periods = c->periods;
+	n->threshold = c->threshold;
+	n->is_new = 1;
+	if (replaces)
+		snprintf(n->replaces, sizeof(n->replaces), "%s", replaces);
+	if (!strcmp(channel, "email")) {
+		n->delivered = env->day;   /* SPEC 9.2 rule 5: the sending date */
+		snprintf(n->evidence, sizeof(n->evidence), "sent by e-mail");
+	}
+	/* payment_document: delivered when the document that prints it is
+	 * deemed delivered, see limit_record_deliveries() */
+	if (n->delivered == DATE_NONE) {
+		/* a confirmation already in for this notice id (dated today) */
+		for (int i = 0; i < a->ndeliv; i++) {
+			if (strcmp(a->deliv[i].id, n->id) || a->deliv[i].at < n->issued)
+				continue;
+			if (a->deliv[i].ok && (n->delivered == DATE_NONE || a->deliv[i].at < n->delivered)) {
+				n->delivered = a->deliv[i].at;
+				snprintf(n->evidence, sizeof(n->evidence), "%s", a->deliv[i].evidence);
+			} else if (!a->deliv[i].ok && n->failed_on == DATE_NONE) {
+				n->failed_on = a->deliv[i].at;
+			}
+		}
+		if (n->delivered != DATE_NONE)
+			n->failed_on = DATE_NONE;
+	}
+	a->new_notices++;
+	notice_rule(c, step, rule, sizeof(rule));
+	if (!s)
+		s = add_step(c, step, "scheduled", env->day, rule, deriv);
+	if (!s)
+		return err_set(e, ERR_INTERNAL, "too many steps in case %d", c->no);
+	snprintf(s->state, sizeof(s->state), "scheduled");
+	s->date = env->day;
+	snprintf(s->rule, sizeof(s->rule), "%s", rule);
+	snprintf(s->deriv, sizeof(s->deriv), "%s", deriv);
+	snprintf(s->notice_id, sizeof(s->notice_id), "%s", n->id);
+	event(a, c, step, replaces ? "reissued" : "issued", rule, deriv,
+	      "notice %s via %s; debt %s (snapshot %s), periods %d, threshold %s%s%s",
+	      n->id, channel, money_format(c->stated, m1), date_format(c->snap_as_of, b),
+	      c->periods, money_format(c->threshold, m2), replaces ? ", replaces " : "",
+	      replaces ? replaces : "");
+	if (dated) {
+		/* the stated action, planned until the delivery confirms the lead */
+		const struct limit_step *st = &p->step[p->stated];
+		struct lim_step *act = find_step(c, st->name);
+
+		if (act && !strcmp(act->state, "planned") && act != &c->step[c->nsteps - 1]) {
+			/* the planned action follows the notice that now states it */
+			struct lim_step keep = *act;
+			int at = (int)(act - c->step);
+
+			memmove(&c->step[at], &c->step[at + 1],
+				sizeof(c->step[0]) * (size_t)(c->nsteps - at - 1));
+			c->step[c->nsteps - 1] = keep;
+			act = &c->step[c->nsteps - 1];
+		}
+		if (!act || strcmp(act->state, "planned"))
+			act = add_step(c, st->name, "planned", plan.d.date, st->rule, deriv);
+		if (act) {
+			act->date = plan.d.date;
+			snprintf(act->deriv, sizeof(act->deriv), "%s", deriv);
+		}
+		if (!strcmp(c->procedure, "legal_reserve")) {
+			/* the copy to the authorities, by e-mail: delivered when sent */
+			struct lim_notice *an = &c->notice[c->nnotices++];
+
+			*an = *n;
+			snprintf(an->id, sizeof(an->id), "N%lld-%d-%d", (long long)a->id, c->no,
+				 c->nnotices);
+			snprintf(an->channel, sizeof(an->channel), "authorities");
+			an->delivered = env->day;
+			an->replaces[0] = 0;
+			snprintf(an->evidence, sizeof(an->evidence), "sent by e-mail");
+			a->new_notices++;
+			event(a, c, step, "issued", rule, deriv, "notice %s to the authorities",
+			      an->id);
+		}
+	}
+	return 0;
+}
+
+/* Steps still to come are cancelled. */
+static void cancel_pending(struct lim_case *c)
+{
+	for (int i = 0; i < c->nsteps; i++)
+		if (!strcmp(c->step[i].state, "planned") || !strcmp(c->step[i].state, "scheduled"))
+			snprintf(c->step[i].state, sizeof(c->step[i].state), "cancelled");
+}
+
+/* End the case: payment in full on `paid` (why "payment") or the operator. */
+static int settle(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
+		  sdate paid, const char *reason, struct sbyt_err *e)
+{
+	int executed = 0, requested = 0;
+	char b[DATE_BUF], b2[DATE_BUF], m1[32], line[LIM_DERIV];
+	const struct limit_procedure *p = limit_procedure_find(env->rules, c->procedure);
+
+	for (int i = 0; i < c->nsteps; i++)
+		if (is_action(c->step[i].name) && !strcmp(c->step[i].state, "done"))
+			executed = 1;
+	for (int i = 0; i < c->nrequests; i++)
+		if (strcmp(c->request[i].action, "cancel") && strcmp(c->request[i].action, "reconnect"))
+			requested = 1;
+	cancel_pending(c);
+	if (executed) {
+		struct derivation d;
+		sdate from = paid != DATE_NONE ? paid : env->day, due;
+		struct lim_request *r;
+		struct lim_step *s;
+
+		if (deadline_reconnect(env->rules, env->cal, from, &d, e))
+			return -1;
+		deadline_explain(p, &d, line, sizeof(line));
+		due = d.date;
+		if (due < env->day) {
+			/* never a date in the past: the run's day is the earliest */
+			due = env->day;
+			snprintf(line + strlen(line), sizeof(line) - strlen(line),
+				 "; not before the day of the run %s", date_format(env->day, b));
+		}
+		r = add_request(a, c, "reconnect", due, env->day);
+		s = add_step(c, "reconnect", "done", due, env->rules->reconnect.rule, line);
+		if (s && r)
+			snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
+		snprintf(c->status, sizeof(c->status), "closed");
+		event(a, c, "reconnect", "scheduled", env->rules->reconnect.rule, line,
+		      "%s%s%s; request %s", reason, paid != DATE_NONE ? " in full on " : "",
+		      paid != DATE_NONE ? date_format(paid, b2) : "", r ? r->id : "");
+	} else {
+		if (requested) {
+			struct lim_request *r = add_request(a, c, "cancel", env->day, env->day);
+			struct lim_step *s = add_step(c, "cancel", "done", env->day,
+						      paid != DATE_NONE ? "cancel.payment"
+									: "cancel.operator",
+						      "a request went to the grid company: cancel it");
+
+			if (s && r)
+				snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
+		}
+		snprintf(c->status, sizeof(c->status), "cancelled");
+		event(a, c, "cancel", "cancelled", paid != DATE_NONE ? "cancel.payment" : "cancel.operator",
+		      "", "%s%s%s; stated debt %s%s", reason, paid != DATE_NONE ? " in full on " : "",
+		      paid != DATE_NONE ? date_format(paid, b2) : "", money_format(c->stated, m1),
+		      requested ? "; cancel request" : "");
+	}
+	if (paid != DATE_NONE)
+		snprintf(c->reason, sizeof(c->reason), "оплата задолженности %s", date_format(paid, b));
+	else
+		snprintf(c->reason, sizeof(c->reason), "%s", reason);
+	c->ended = env->day;
+	if (!executed)
+		a->new_cancelled++;
+	return 1;
+}
+
+/* The dates of every step after the delivery of notice n (SPEC 9.2). */
+static int compute(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
+		   const struct limit_procedure *p, struct deadline_result *res, struct sbyt_err *e)
+{
+	struct deadline_input in;
+
+	deadline_input_init(&in, p);
+	in.remote = a->remote;
+	for (int k = 0; k < p->nnotices; k++) {
+		/* the last delivered, valid notice of each kind */
+		for (int i = c->nnotices - 1; i >= 0; i--) {
+			const struct lim_notice *n = &c->notice[i];
+
+			if (!strcmp(n->step, p->notice[k].name) && !n->void_ &&
+			    strcmp(n->channel, "authorities") && n->delivered != DATE_NONE &&
+			    n->delivered <= env->day) {
+				in.delivered[k] = n->delivered;
+				if (p->notice[k].dated)
+					in.planned = n->planned;
+				break;
+			}
+		}
+	}
+	return deadline_compute(env->cal, &in, res, e);
+}
+
+/* The steps that follow the delivered notice n, computed from the
+ * confirmed deliveries: added when missing, and the first action anchored
+ * on n fixed (its request sent).  Steps whose date needs a calendar year
+ * that is not loaded are left out (a->cal_pending, a->cal_msg) and come on
+ * a later day once it is.  Idempotent: returns the number of changes, or -1. */
+static int ensure_steps(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
+			const struct limit_procedure *p, const struct lim_notice *n,
+			struct sbyt_err *e)
+{
+	struct deadline_result res;
+	struct limit_procedure cut = *p;
+	char line[LIM_DERIV];
+	int changes = 0;
+
+	for (;;) {
+		if (!compute(env, a, c, &cut, &res, e))
+			break;
+		if (!missing_year(e) || cut.nsteps <= 1)
+			return -1;
+		/* a missing calendar year: keep the steps before it */
+		if (!a->cal_pending)
+			snprintf(a->cal_msg, sizeof(a->cal_msg), "%s", e->msg);
+		a->cal_pending = 1;
+		cut.nsteps--;
+		if (cut.stated >= cut.nsteps)
+			cut.stated = -1;
+	}
+	for (int i = 0; i < res.nsteps; i++) {
+		const struct derivation *d = &res.step[i];
+		const struct limit_step *st = d->step;
+		struct lim_step *s;
+
+		if (d->pending || d->assumed)
+			continue;
+		/* only the steps anchored on this notice, or following the stated step */
+		if (st->notice >= 0 && strcmp(p->notice[st->notice].name, n->step))
+			continue;
+		if (st->notice < 0 && st->after >= 0 && !strcmp(n->step, "warning"))
+			continue;
+		deadline_explain(p, d, line, sizeof(line));
+		if (!strcmp(st->name, "full_notice_from")) {
+			if (!find_step(c, "full_notice")) {
+				add_step(c, "full_notice", "planned", d->date, st->rule, line);
+				changes++;
+			}
+			continue;
+		}
+		s = find_step(c, st->name);
+		if (s && strcmp(s->state, "planned"))
+			continue;           /* fixed already */
+		if (!s) {
+			s = add_step(c, st->name, "planned", d->date, st->rule, line);
+			if (!s)
+				continue;
+			changes++;
+		}
+		if (s->date != d->date || strcmp(s->deriv, line)) {
+			s->date = d->date;
+			snprintf(s->deriv, sizeof(s->deriv), "%s", line);
+			changes++;
+		}
+		/* the first action after the notice is fixed now */
+		if (st->notice >= 0) {
+			schedule(a, c, s, env->day);
+			changes++;
+		}
+	}
+	if (changes)
+		a->changed = 1;
+	return changes;
+}
+
+/* The last valid, delivered notice of kind `step` whose step is done. */
+static const struct lim_notice *last_delivered(struct lim_case *c, const char *step)
+{
+	for (int i = c->nsteps - 1; i >= 0; i--) {
+		const struct lim_step *s = &c->step[i];
+
+		if (s->notice_id[0] && !strcmp(s->name, step) && !strcmp(s->state, "done")) {
+			const struct lim_notice *n = find_notice(c, s->notice_id);
+
+			if (n && !n->void_)
+				return n;
+		}
+	}
+	return NULL;
+}
+
+/* One change to case c on env->day: returns 1 when something changed, 0
+ * when the case has nothing more to do today, -1 on error. */
+static int advance_case(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
+			struct sbyt_err *e)
+{
+	const struct limit_procedure *p = limit_procedure_find(env->rules, c->procedure);
+	money sum = 0;
+	sdate paid = DATE_NONE;
+	char b[DATE_BUF], rule[LIMIT_RULE];
+
+	if (!p)
+		return err_set(e, ERR_CONFIG, "procedure '%s' of case %d of account %lld is not in "
+			       "the rules", c->procedure, c->no, (long long)a->id);
+	if (!ALIVE(c))
+		return 0;
+	for (int i = 0; i < a->npay; i++)
+		if (a->pay_on[i] > c->snap_as_of && a->pay_on[i] <= env->day) {
+			sum += a->pay_amount[i];
+			if (sum >= c->stated) {
+				paid = a->pay_on[i];
+				break;
+			}
+		}
+	if (paid != DATE_NONE)
+		return settle(env, a, c, paid, "paid", e);
+	if (!strcmp(c->status, "escalated"))
+		return 0;
+
+	/* a refusal case opened by the operator: its notice */
+	if (c->nsteps == 0) {
+		const char *first = p->notice[0].name;
+
+		return issue(env, a, c, first, a->channel, NULL, NULL, e) ? -1 : 1;
+	}
+
+	/* notices waiting for their delivery */
+	for (int i = 0; i < c->nsteps; i++) {
+		struct lim_step *s = &c->step[i];
+		struct lim_notice *n;
+		int ni;
+
+		if (!s->notice_id[0] || strcmp(s->state, "scheduled"))
+			continue;
+		n = find_notice(c, s->notice_id);
+		if (!n)
+			continue;
+		ni = limit_notice_index(p, n->step);
+		if (n->delivered != DATE_NONE && n->delivered <= env->day) {
+			if (ni >= 0 && p->notice[ni].dated) {
+				int ok;
+				sdate earliest;
+				char b2[DATE_BUF], b3[DATE_BUF];
+
+				if (deadline_check_stated(env->cal, p, n->delivered, n->planned,
+							  a->remote, &ok, &earliest, e))
+					return -1;
+				if (!ok) {
+					n->void_ = 1;
+					snprintf(s->state, sizeof(s->state), "cancelled");
+					event(a, c, n->step, "void", s->rule, "",
+					      "notice %s delivered %s states %s; the rule needs %s "
+					      "or later: void, re-issued", n->id,
+					      date_format(n->delivered, b), date_format(n->planned, b2),
+					      date_format(earliest, b3));
+					return issue(env, a, c, n->step, a->channel, n->id, NULL, e) ? -1 : 1;
+				}
+			}
+			snprintf(s->state, sizeof(s->state), "done");
+			event(a, c, n->step, "delivered", s->rule, "", "notice %s delivered %s%s%s",
+			      n->id, date_format(n->delivered, b), n->evidence[0] ? ": " : "",
+			      n->evidence);
+			return ensure_steps(env, a, c, p, n, e) < 0 ? -1 : 1;
+		}
+		if (n->failed_on != DATE_NONE && n->failed_on <= env->day) {
+			n->void_ = 1;
+			snprintf(s->state, sizeof(s->state), "cancelled");
+			event(a, c, n->step, "failed", s->rule, "",
+			      "notice %s via %s not delivered (%s): re-issued by post", n->id,
+			      n->channel, date_format(n->failed_on, b));
+			return issue(env, a, c, n->step, "post", n->id, NULL, e) ? -1 : 1;
+		}
+	}
+
+	/* steps left out on an earlier day (a calendar year was missing) */
+	for (int k = 0; k < p->nnotices; k++) {
+		const struct lim_notice *n = last_delivered(c, p->notice[k].name);
+		int r;
+
+		if (n && (r = ensure_steps(env, a, c, p, n, e)) != 0)
+			return r < 0 ? -1 : 1;
+	}
+
+	/* actions that fall due */
+	for (int i = 0; i < c->nsteps; i++) {
+		struct lim_step *s = &c->step[i];
+
+		if (strcmp(s->state, "scheduled") || s->notice_id[0] || s->date > env->day)
+			continue;
+		if (!is_action(s->name) && strcmp(s->name, "refusal"))
+			continue;
+		snprintf(s->state, sizeof(s->state), "done");
+		event(a, c, s->name, "done", s->rule, s->deriv, "executed %s",
+		      date_format(s->date, b));
+		if (!strcmp(s->name, "refusal")) {
+			snprintf(c->status, sizeof(c->status), "closed");
+			c->ended = env->day;
+			return 1;
+		}
+		/* the next action of the procedure is fixed now */
+		for (int j = i + 1; j < c->nsteps; j++) {
+			struct lim_step *nx = &c->step[j];
+
+			if (strcmp(nx->state, "planned") || !is_action(nx->name))
+				continue;
+			if (!strcmp(c->procedure, "legal_reserve") && !strcmp(nx->name, "full") &&
+			    a->no_below) {
+				snprintf(nx->state, sizeof(nx->state), "cancelled");
+				snprintf(c->status, sizeof(c->status), "escalated");
+				event(a, c, "full", "escalated", nx->rule, "",
+				      "no_below_emergency: supply is not limited below the emergency "
+				      "reserve (%s kW); escalated", a->emergency_kw);
+			} else {
+				schedule(a, c, nx, env->day);
+			}
+			break;
+		}
+		return 1;
+	}
+
+	/* the household full notice, once it may be sent and partial is done */
+	if (!strcmp(c->procedure, "individual")) {
+		struct lim_step *fn = find_step(c, "full_notice"), *pa = find_step(c, "partial");
+
+		if (fn && !strcmp(fn->state, "planned") && fn->date <= env->day && pa &&
+		    !strcmp(pa->state, "done"))
+			return issue(env, a, c, "full_notice", a->channel, NULL, fn, e) ? -1 : 1;
+	}
+	(void)rule;
+	return 0;
+}
+
+int limit_household_threshold(const struct tariff_rules *t, const char *category, int rooms,
+			      int residents, sdate day, money *out, struct sbyt_err *e)
+{
+	struct tariff_rate rate;
+	int64_t norm;
+
+	if (tariff_lookup(t, category, 1, day, &rate, e) ||
+	    tariff_norm(t, category, day, rooms, residents, &norm, e))
+		return -1;
+	*out = 2 * tariff_amount(norm * (residents < 1 ? 1 : residents), rate.rate[0][0]);
+	return 0;
+}
+
+/* Open a case when the snapshot shows the trigger of the account's procedure. */
+static int trigger(const struct limit_env *env, struct limit_account *a, struct sbyt_err *e)
+{
+	const char *proc;
+	money threshold;
+	struct lim_case *c;
+	char b[DATE_BUF], m1[32], m2[32], rule[LIMIT_RULE];
+
+	if (!a->has_snap || a->principal <= 0)
+		return 0;
+	for (int i = 0; i < a->ncases; i++) {
+		const struct lim_case *o = &a->cases[i];
+
+		if (!strcmp(o->procedure, "refusal"))
+			continue;
+		if (ALIVE(o) || a->snap_as_of <= o->ended || a->snap_as_of <= o->snap_as_of)
+			return 0;
+	}
+	/* a new case needs a snapshot taken after the previous one ended */
+	if (a->snap_as_of <= a->last_ended || a->snap_as_of <= a->last_snap)
+		return 0;
+	if (!strcmp(a->kind, "individual")) {
+		proc = "individual";
+		if (limit_household_threshold(env->tariff, a->category, a->rooms, a->residents,
+					      env->day, &threshold, e))
+			return -1;
+		if (a->periods < 2 || a->principal <= threshold)
+			return 0;
+	} else {
+		proc = a->has_reserve ? "legal_reserve" : "legal";
+		threshold = a->oblig1;
+		if (threshold <= 0 || a->principal < threshold)
+			return 0;
+	}
+	c = limit_case_add(a);
+	if (!c)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	snprintf(c->procedure, sizeof(c->procedure), "%s", proc);
+	snprintf(c->status, sizeof(c->status), "open");
+	c->opened = env->day;
+	c->snap_as_of = a->snap_as_of;
+	c->stated = a->principal;
+	c->penalty = a->penalty;
+	c->periods = a->periods;
+	c->threshold = threshold;
+	c->ended = DATE_NONE;
+	snprintf(rule, sizeof(rule), "%s.trigger", proc);
+	event(a, c, "trigger", "opened", rule, "",
+	      "snapshot %s: overdue %s over %d periods, threshold %s", date_format(a->snap_as_of, b),
+	      money_format(a->principal, m1), a->periods, money_format(threshold, m2));
+	if (issue(env, a, c, !strcmp(proc, "individual") ? "warning" : "notice", a->channel, NULL,
+		  NULL, e))
+		return -1;
+	return 1;
+}
+
+/* Is e the missing-calendar-year error of calendar.h? */
+static int missing_year(const struct sbyt_err *e)
+{
+	return e->kind == ERR_CONFIG && strstr(e->msg, "no production calendar for ");
+}
+
+/* What limit_advance() restores when a step needs a missing calendar year. */
+struct saved {
+	int max_case_no;
+	int ncases, nevents, new_notices, new_requests, new_cancelled, changed;
+};
+
+static void save(const struct limit_account *a, struct saved *sv)
+{
+	sv->max_case_no = a->max_case_no;
+	sv->ncases = a->ncases;
+	sv->nevents = a->nevents;
+	sv->new_notices = a->new_notices;
+	sv->new_requests = a->new_requests;
+	sv->new_cancelled = a->new_cancelled;
+	sv->changed = a->changed;
+}
+
+static void restore(struct limit_account *a, const struct saved *sv, struct sbyt_err *e)
+{
+	a->max_case_no = sv->max_case_no;
+	a->ncases = sv->ncases;
+	a->nevents = sv->nevents;
+	a->new_notices = sv->new_notices;
+	a->new_requests = sv->new_requests;
+	a->new_cancelled = sv->new_cancelled;
+	a->changed = sv->changed;
+	if (!a->cal_pending)
+		snprintf(a->cal_msg, sizeof(a->cal_msg), "%s", e->msg);
+	a->cal_pending = 1;
+	err_clear(e);
+}
+
+int limit_advance(const struct limit_env *env, struct limit_account *a, struct sbyt_err *e)
+{
+	struct lim_case *copy = malloc(sizeof(*copy));
+
+	if (!copy)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < a->ncases; i++) {
+			int guard = 0, r;
+			struct saved sv;
+
+			for (;;) {
+				*copy = a->cases[i];
+				save(a, &sv);
+				r = advance_case(env, a, &a->cases[i], e);
+				if (r <= 0)
+					break;
+				if (++guard > 32) {
+					free(copy);
+					return err_set(e, ERR_INTERNAL, "case %d of account %lld does "
+						       "not settle", a->cases[i].no, (long long)a->id);
+				}
+			}
+			if (r < 0 && missing_year(e)) {
+				/* this change needs a calendar year not loaded: undo it,
+				 * keep the earlier ones, try again another day */
+				a->cases[i] = *copy;
+				restore(a, &sv, e);
+			} else if (r < 0) {
+				free(copy);
+				return -1;
+			}
+		}
+		if (round == 0) {
+			struct saved sv;
+			int r;
+
+			save(a, &sv);
+			r = trigger(env, a, e);
+			if (r < 0 && missing_year(e)) {
+				restore(a, &sv, e);
+				r = 0;
+			}
+			if (r < 0) {
+				free(copy);
+				return -1;
+			}
+			if (r == 0)
+				break;
+		}
+	}
+	free(copy);
+	return 0;
+}
+
+struct lim_case *limit_case_add(struct limit_account *a)
+{
+	struct lim_case *c;
+
+	if (a->ncases == a->capcases) {
+		int cap = a->capcases ? a->capcases * 2 : 2;
+		struct lim_case *t = realloc(a->cases, sizeof(*t) * (size_t)cap);
+
+		if (!t)
+			return NULL;
+		a->cases = t;
+		a->capcases = cap;
+	}
+	for (int i = 0; i < a->ncases; i++)
+		if (a->cases[i].no > a->max_case_no)
+			a->max_case_no = a->cases[i].no;
+	c = &a->cases[a->ncases++];
+	memset(c, 0, sizeof(*c));
+	c->no = ++a->max_case_no;
+	c->ended = DATE_NONE;
+	return c;
+}
+
+void limit_account_release(struct limit_account *a)
+{
+	free(a->cases);
+	a->cases = NULL;
+	a->ncases = a->capcases = 0;
+}
+
+int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
+			  const char *reason, struct sbyt_err *e)
+{
+	int n = 0;
+
+	for (int i = 0; i < a->ncases; i++) {
+		struct lim_case *c = &a->cases[i];
+
+		if (!ALIVE(c))
+			continue;
+		if (settle(env, a, c, DATE_NONE, reason, e) < 0)
+			return -1;
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,210 @@
+/*
+ * limit.h - the limitation workflow (SPEC 9): cases, steps, notices and
+ * grid-company requests, advanced one day at a time.
+ *
+ * The state of an account's cases lives in the tables of sql/040 and is
+ * loaded into a struct limit_account; limit_advance() applies one day to
+ * it (payments, delivery confirmations, triggers, the steps that fall due)
+ * with every date taken from the deadline engine (deadline.h), and records
+ * what it did as events with their rule, inputs and arithmetic.  It does no
+ * I/O, so the same day applied twice changes nothing the second time.
+ * limit_load()/limit_store() move accounts between the database and memory;
+ * the caller runs both in one transaction.
+ *
+ * Conventions that SPEC 9 leaves open (documented in man/sbyt-limit.1):
+ *  - the trigger reads the account's debt snapshot of the day, or the latest
+ *    one before it; a new case opens only on a snapshot dated after the
+ *    previous case ended;
+ *  - household threshold = 2 x tariff_amount(norm per person x residents
+ *    (at least 1), single-zone band-1 tariff), both in force on the day;
+ *    legal threshold = the obligations of the latest period whose
+ *    obligations have all fallen due by the snapshot date; refusal = those of
+ *    the two latest such periods (and >= 2 overdue periods), started by the
+ *    operator (`limit refuse`);
+ *  - the notice channel is the operator's override (limit_channel) or the
+ *    account's delivery channel; e-mail is delivered when sent, a warning
+ *    in a payment document when the document that printed it (docs sets
+ *    limit_doc_warning.printed_period) is deemed delivered (its issue +
+ *    the allowance), the others need a
+ *    confirmation (a returned letter counts on its return date); a failed
+ *    delivery voids the notice and it is re-issued by post;
+ *  - a grid request goes out the day its action's date is fixed (the first
+ *    action when its notice is delivered, each later one when the previous
+ *    is executed); full payment before any execution sends `cancel` if a
+ *    request went, after an execution `reconnect`.
+ */
+#ifndef SBYT_LIMIT_H
+#define SBYT_LIMIT_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "calendar.h"
+#include "date.h"
+#include "deadline.h"
+#include "error.h"
+#include "money.h"
+
+struct tariff_rules;
+
+#define LIM_ID 48
+#define LIM_DERIV 512
+
+struct lim_notice {
+	char id[LIM_ID];
+	char step[LIMIT_NAME];
+	char channel[20];
+	sdate issued, planned, delivered, failed_on, snap_as_of;
+	money stated;
+	int periods;
+	money threshold;
+	int void_;
+	char replaces[LIM_ID];
+	char evidence[128];
+	int is_new;
+};
+
+struct lim_request {
+	char id[LIM_ID];
+	char action[LIMIT_NAME];
+	sdate date, issued;
+	char level[24];           /* kW as text, "" when none */
+	int is_new;
+};
+
+struct lim_step {
+	char name[LIMIT_NAME];
+	char state[12];
+	sdate date;
+	char rule[LIMIT_RULE];
+	char deriv[LIM_DERIV];
+	char notice_id[LIM_ID];
+	char request_id[LIM_ID];
+};
+
+#define LIM_MAX_STEPS 24
+#define LIM_MAX_NOTICES 16
+#define LIM_MAX_REQUESTS 12
+
+struct lim_case {
+	int no;
+	char procedure[LIMIT_NAME];
+	char status[12];
+	sdate opened, snap_as_of, ended;
+	money stated, penalty, threshold;
+	int periods;
+	char reason[256];
+	int nsteps, nnotices, nrequests;
+	struct lim_step step[LIM_MAX_STEPS];
+	struct lim_notice notice[LIM_MAX_NOTICES];
+	struct lim_request request[LIM_MAX_REQUESTS];
+};
+
+struct lim_event {
+	int case_no;
+	char procedure[LIMIT_NAME];
+	char step[LIMIT_NAME];
+	char what[24];
+	char rule[LIMIT_RULE];
+	char inputs[256];
+	char dates[LIM_DERIV];
+};
+
+#define LIM_MAX_EVENTS 32
+
+struct limit_account {
+	int64_t id;
+	char branch[32];
+	char kind[12];
+	char category[32];
+	int residents, rooms;
+	char channel[20];         /* override or delivery */
+	int remote;
+	int has_reserve, no_below;
+	char tech_kw[24], emergency_kw[24];
+	/* the snapshot */
+	int has_snap;
+	sdate snap_as_of;
+	money principal, penalty;
+	int periods;
+	money oblig1, oblig2;     /* -1 when unknown */
+	/* the cases loaded: the open and escalated ones for a run, all for
+	 * explain; malloc'd, see limit_account_release() */
+	int ncases, capcases;
+	struct lim_case *cases;
+	/* over all the account's cases, loaded or not (refusal cases aside for
+	 * the dates): the highest case number, when the last one ended and the
+	 * snapshot it was opened on */
+	int max_case_no;
+	sdate last_ended, last_snap;
+	/* payments up to the day since the oldest snapshot in use, by date */
+	int npay;
+	sdate pay_on[64];
+	money pay_amount[64];
+	/* delivery confirmations up to the day for this account's notice ids, so
+	 * that a notice issued today meets a confirmation dated today */
+	int ndeliv;
+	struct { char id[LIM_ID]; int ok; sdate at; char evidence[64]; } deliv[16];
+	int nevents;
+	int events_before;        /* events already stored for the day */
+	struct lim_event event[LIM_MAX_EVENTS];
+	int changed;
+	int cal_pending;          /* a step waits for a calendar year not loaded */
+	char cal_msg[256];
+	/* counts of this day's new rows */
+	int new_notices, new_requests, new_cancelled;
+};
+
+struct limit_env {
+	const struct limit_rules *rules;
+	const struct calendar *cal;
+	const struct tariff_rules *tariff;
+	sdate day;
+};
+
+/* Apply `day` to the account (env->day must be a working day): payments,
+ * delivered notices, triggers, due steps.  A change whose date needs a
+ * calendar year that is not loaded is not made (never a guess): the account
+ * gets cal_pending and cal_msg naming the year, the other changes are kept,
+ * and a later day makes it once the year is added.  Returns 0 (a->changed
+ * set when anything changed), or -1 with e set (ERR_CONFIG: no tariff or
+ * norm for the account's category; ERR_INTERNAL). */
+int limit_advance(const struct limit_env *env, struct limit_account *a, struct sbyt_err *e);
+/* The household threshold of SPEC 9.1 on day: 2 monthly charges from the
+ * norm.  Returns 0 with *out set, or -1 with e set. */
+int limit_household_threshold(const struct tariff_rules *t, const char *category, int rooms,
+			      int residents, sdate day, money *out, struct sbyt_err *e);
+/* A new zeroed case at the end of a->cases (numbered max_case_no + 1), or
+ * NULL when out of memory. */
+struct lim_case *limit_case_add(struct limit_account *a);
+/* Free a->cases; a stays usable (no cases). */
+void limit_account_release(struct limit_account *a);
+/* Cancel the open cases of a by the operator on `day` with reason.
+ * Returns the number of cases cancelled, or -1 with e set. */
+int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
+			  const char *reason, struct sbyt_err *e);
+
+/* Record on the notices (any day) the delivery confirmations dated on or
+ * before day and not before the notice's issue, and the warnings printed in
+ * a payment document issued by day (delivered: its issue date + doc_days,
+ * the payment_document channel's allowance).  Returns the number of notices
+ * updated, or -1 with e set. */
+int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt_err *e);
+/* Select the accounts to work on for `day` into a temporary table of the
+ * current transaction: those with an open case and those whose debt
+ * snapshot (of the day or the latest before) shows overdue debt; only
+ * account_id `one` when one > 0.  Returns the number selected or -1 (e). */
+int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e);
+/* Load the next batch of selected accounts after account id *after (start
+ * with 0) into a[0..max-1] (zeroed the first time: the cases of the previous
+ * batch are released); *after moves to the last one loaded.  all: every
+ * case (explain), else only the open and escalated ones.  Returns the
+ * number loaded (0 at the end), or -1 with e set. */
+int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
+	       int all, struct sbyt_err *e);
+/* Write back every account with changed set (the rows of its loaded and
+ * new cases replaced, new events appended).  Returns 0 or -1 with e set. */
+int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n,
+		struct sbyt_err *e);
+
+#endif

@@ -1,0 +1,652 @@
+/* limit_db.c - limitation state between the database and memory; see limit.h. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "limit.h"
+
+static sdate getd(PGresult *r, int i, int j)
+{
+	sdate d;
+
+	if (PQgetisnull(r, i, j) || date_parse(PQgetvalue(r, i, j), -1, &d))
+		return DATE_NONE;
+	return d;
+}
+
+static int64_t geti(PGresult *r, int i, int j)
+{
+	return PQgetisnull(r, i, j) ? 0 : strtoll(PQgetvalue(r, i, j), NULL, 10);
+}
+
+static void gets_(PGresult *r, int i, int j, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", PQgetisnull(r, i, j) ? "" : PQgetvalue(r, i, j));
+}
+
+/* "150.000" -> "150", "12.500" -> "12.5" */
+static void trim_kw(char *s)
+{
+	char *dot = strchr(s, '.');
+	size_t n;
+
+	if (!dot)
+		return;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '0')
+		s[--n] = 0;
+	if (n > 0 && s[n - 1] == '.')
+		s[--n] = 0;
+}
+
+int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt_err *e)
+{
+	char b[DATE_BUF], dd[16];
+	const char *p[2] = { date_format(day, b), dd };
+	PGresult *r;
+	int64_t n = 0;
+
+	snprintf(dd, sizeof(dd), "%d", doc_days);
+	/* confirmations from the post, the SMS gateway, the EDO operator, the
+	 * portal: the first delivery (a letter returned unclaimed counts on its
+	 * return date), else a failure; none dated before the notice's issue */
+	r = db_query(db, e,
+		     "WITH d AS (SELECT v.notice_id,"
+		     " min(v.at) FILTER (WHERE v.status IN ('delivered', 'returned')) AS ok,"
+		     " min(v.at) FILTER (WHERE v.status = 'failed') AS failed,"
+		     " string_agg(v.status || ' ' || v.at || CASE WHEN v.evidence <> '' THEN ': ' ||"
+		     "  v.evidence ELSE '' END, '; ' ORDER BY v.at, v.status) AS ev"
+		     " FROM delivery v JOIN limit_notice n0 ON n0.notice_id = v.notice_id"
+		     "  AND v.at >= n0.issued AND n0.delivered IS NULL AND NOT n0.void"
+		     "  AND n0.channel NOT IN ('email', 'payment_document', 'authorities')"
+		     " WHERE v.at <= $1::date GROUP BY v.notice_id)"
+		     " UPDATE limit_notice n SET delivered = d.ok,"
+		     " failed_on = CASE WHEN d.ok IS NULL THEN d.failed ELSE NULL END,"
+		     " evidence = left(d.ev, 120)"
+		     " FROM d WHERE d.notice_id = n.notice_id"
+		     " AND (d.ok IS NOT NULL OR n.failed_on IS DISTINCT FROM d.failed)"
+		     " AND $2::int IS NOT NULL",
+		     2, p);
+	if (!r)
+		return -1;
+	n = strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	/* warnings printed in a payment document: delivered when that document
+	 * is deemed delivered, its issue date + the channel's allowance */
+	r = db_query(db, e,
+		     "UPDATE limit_notice n SET delivered = doc.issued_on + $2::int,"
+		     " evidence = 'платёжный документ № ' || doc.number || ' за '"
+		     "  || to_char(doc.period, 'YYYY-MM') || ' от ' || doc.issued_on"
+		     " FROM limit_doc_warning w JOIN document doc ON doc.account_id = w.account_id"
+		     "  AND doc.period = w.printed_period"
+		     " WHERE n.account_id = w.account_id AND n.notice_id = w.notice_id"
+		     " AND n.channel = 'payment_document' AND n.delivered IS NULL AND NOT n.void"
+		     " AND doc.issued_on <= $1::date",
+		     2, p);
+	if (!r)
+		return -1;
+	n += strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return n;
+}
+
+int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
+{
+	char b[DATE_BUF], ob[24];
+	const char *p[2] = { date_format(day, b), ob };
+	PGresult *r;
+	int64_t n;
+
+	snprintf(ob, sizeof(ob), "%" PRId64, one);
+	if (db_exec(db, e, "DROP TABLE IF EXISTS lim_cand", 0, NULL))
+		return -1;
+	r = db_query(db, e,
+		     "CREATE TEMP TABLE lim_cand ON COMMIT DROP AS"
+		     " WITH snap AS (SELECT DISTINCT ON (account_id) account_id, as_of, principal,"
+		     "  periods, penalty FROM debt_snapshot WHERE as_of <= $1::date"
+		     "  AND ($2::bigint = 0 OR account_id = $2::bigint)"
+		     "  ORDER BY account_id, as_of DESC),"
+		     " cand AS (SELECT account_id FROM snap WHERE principal > 0"
+		     "  UNION SELECT account_id FROM limit_case WHERE status IN ('open', 'escalated')"
+		     "  AND ($2::bigint = 0 OR account_id = $2::bigint)"
+		     "  UNION SELECT account_id FROM account WHERE account_id = $2::bigint)"
+		     " SELECT a.account_id, a.branch, a.kind, a.category, a.residents, a.rooms,"
+		     "  coalesce(lc.channel, a.delivery) AS channel, a.remote_metering,"
+		     "  r.account_id IS NOT NULL AS has_reserve,"
+		     "  coalesce(r.no_below_emergency, false) AS no_below,"
+		     "  r.tech_kw::text AS tech_kw, r.emergency_kw::text AS emergency_kw,"
+		     "  s.as_of, s.principal, s.periods, s.penalty,"
+		     "  least(s.as_of, kc.alive_snap) AS pay_from, kc.max_case_no, kc.last_ended,"
+		     "  kc.last_snap"
+		     " FROM cand JOIN account a USING (account_id)"
+		     " LEFT JOIN (SELECT account_id, max(case_no) AS max_case_no,"
+		     "   max(ended_on) FILTER (WHERE procedure <> 'refusal') AS last_ended,"
+		     "   max(snap_as_of) FILTER (WHERE procedure <> 'refusal') AS last_snap,"
+		     "   min(snap_as_of) FILTER (WHERE status IN ('open', 'escalated')) AS alive_snap"
+		     "  FROM limit_case WHERE account_id IN (SELECT account_id FROM cand)"
+		     "  GROUP BY account_id) kc USING (account_id)"
+		     " LEFT JOIN snap s USING (account_id)"
+		     " LEFT JOIN reserve r USING (account_id)"
+		     " LEFT JOIN limit_channel lc USING (account_id)",
+		     2, p);
+	if (!r)
+		return -1;
+	n = strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	if (db_exec(db, e, "CREATE UNIQUE INDEX ON lim_cand (account_id)", 0, NULL) ||
+	    db_exec(db, e, "ANALYZE lim_cand", 0, NULL))
+		return -1;
+	return n;
+}
+
+/* The account with id in a[0..n-1] (sorted), or NULL. */
+static struct limit_account *by_id(struct limit_account *a, int n, int64_t id)
+{
+	int lo = 0, hi = n - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (a[mid].id == id)
+			return &a[mid];
+		if (a[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+static struct lim_case *case_of(struct limit_account *a, int no)
+{
+	for (int i = 0; i < a->ncases; i++)
+		if (a->cases[i].no == no)
+			return &a->cases[i];
+	return NULL;
+}
+
+int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
+	       int all, struct sbyt_err *e)
+{
+	char b[DATE_BUF], ab[24], lb[24], mb[16];
+	const char *p[3] = { ab, mb, date_format(day, b) };
+	const char *q[4] = { ab, lb, date_format(day, b), all ? "t" : "f" };
+	PGresult *r;
+	int n;
+
+	for (int i = 0; i < max; i++)
+		limit_account_release(&a[i]);
+
+	snprintf(ab, sizeof(ab), "%" PRId64, *after);
+	snprintf(mb, sizeof(mb), "%d", max);
+	r = db_query(db, e,
+		     "SELECT account_id, branch, kind, category, residents, rooms, channel,"
+		     " remote_metering, has_reserve, no_below, tech_kw, emergency_kw,"
+		     " as_of, principal, periods, penalty, max_case_no, last_ended, last_snap,"
+		     " (SELECT coalesce(max(n), 0) FROM limit_event v"
+		     "   WHERE v.account_id = c.account_id AND v.day = $3::date)"
+		     " FROM lim_cand c WHERE account_id > $1::bigint ORDER BY account_id LIMIT $2::int",
+		     3, p);
+	if (!r)
+		return -1;
+	n = PQntuples(r);
+	for (int i = 0; i < n; i++) {
+		struct limit_account *x = &a[i];
+
+		memset(x, 0, sizeof(*x));
+		x->id = geti(r, i, 0);
+		gets_(r, i, 1, x->branch, sizeof(x->branch));
+		gets_(r, i, 2, x->kind, sizeof(x->kind));
+		gets_(r, i, 3, x->category, sizeof(x->category));
+		x->residents = (int)geti(r, i, 4);
+		x->rooms = (int)geti(r, i, 5);
+		gets_(r, i, 6, x->channel, sizeof(x->channel));
+		x->remote = !strcmp(PQgetvalue(r, i, 7), "t");
+		x->has_reserve = !strcmp(PQgetvalue(r, i, 8), "t");
+		x->no_below = !strcmp(PQgetvalue(r, i, 9), "t");
+		gets_(r, i, 10, x->tech_kw, sizeof(x->tech_kw));
+		gets_(r, i, 11, x->emergency_kw, sizeof(x->emergency_kw));
+		trim_kw(x->tech_kw);
+		trim_kw(x->emergency_kw);
+		x->has_snap = !PQgetisnull(r, i, 12);
+		x->snap_as_of = getd(r, i, 12);
+		x->principal = geti(r, i, 13);
+		x->periods = (int)geti(r, i, 14);
+		x->penalty = geti(r, i, 15);
+		x->max_case_no = (int)geti(r, i, 16);
+		x->last_ended = getd(r, i, 17);
+		x->last_snap = getd(r, i, 18);
+		x->events_before = (int)geti(r, i, 19);
+		x->oblig1 = x->oblig2 = -1;
+	}
+	PQclear(r);
+	if (n == 0)
+		return 0;
+	snprintf(lb, sizeof(lb), "%" PRId64, a[n - 1].id);
+#define RANGE " account_id > $1::bigint AND account_id <= $2::bigint" \
+	      " AND account_id IN (SELECT account_id FROM lim_cand)"
+	/* the cases loaded: open and escalated ones, or all ($4) */
+#define CASES " AND (account_id, case_no) IN (SELECT account_id, case_no FROM limit_case" \
+	      " WHERE account_id > $1::bigint AND account_id <= $2::bigint" \
+	      " AND (status IN ('open', 'escalated') OR $4::boolean))"
+
+	/* obligations of legal accounts: the latest periods wholly due */
+	r = db_query(db, e,
+		     "SELECT account_id, sum(amount), max(due) FROM obligation WHERE" RANGE
+		     " AND $3::date IS NOT NULL AND $4::boolean IS NOT NULL"
+		     " GROUP BY account_id, period ORDER BY account_id, period DESC", 4, q);
+	if (!r)
+		return -1;
+	{
+		int64_t cur = -1;
+		int k = 0;
+
+		for (int i = 0; i < PQntuples(r); i++) {
+			struct limit_account *x = by_id(a, n, geti(r, i, 0));
+			sdate due = getd(r, i, 2);
+
+			if (!x || !x->has_snap || due > x->snap_as_of)
+				continue;
+			if (x->id != cur) {
+				cur = x->id;
+				k = 0;
+			}
+			if (k == 0)
+				x->oblig1 = geti(r, i, 1);
+			else if (k == 1)
+				x->oblig2 = x->oblig1 + geti(r, i, 1);
+			k++;
+		}
+	}
+	PQclear(r);
+
+	r = db_query(db, e,
+		     "SELECT account_id, case_no, procedure, status, opened_on, snap_as_of,"
+		     " stated_debt, periods, penalty, threshold, ended_on, reason"
+		     " FROM limit_case WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+		     " ORDER BY account_id, case_no", 4, q);
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct limit_account *x = by_id(a, n, geti(r, i, 0));
+		struct lim_case *c;
+
+		if (!x)
+			continue;
+		c = limit_case_add(x);
+		if (!c) {
+			PQclear(r);
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		}
+		x->max_case_no--;       /* limit_case_add() numbered it: take the stored one */
+		c->no = (int)geti(r, i, 1);
+		gets_(r, i, 2, c->procedure, sizeof(c->procedure));
+		gets_(r, i, 3, c->status, sizeof(c->status));
+		c->opened = getd(r, i, 4);
+		c->snap_as_of = getd(r, i, 5);
+		c->stated = geti(r, i, 6);
+		c->periods = (int)geti(r, i, 7);
+		c->penalty = geti(r, i, 8);
+		c->threshold = geti(r, i, 9);
+		c->ended = getd(r, i, 10);
+		gets_(r, i, 11, c->reason, sizeof(c->reason));
+	}
+	PQclear(r);
+
+	r = db_query(db, e,
+		     "SELECT account_id, case_no, name, state, date, rule, derivation,"
+		     " notice_id, request_id FROM limit_step WHERE" RANGE CASES
+		     " AND $3::date IS NOT NULL ORDER BY account_id, case_no, seq", 4, q);
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct limit_account *x = by_id(a, n, geti(r, i, 0));
+		struct lim_case *c = x ? case_of(x, (int)geti(r, i, 1)) : NULL;
+		struct lim_step *s;
+
+		if (!c || c->nsteps >= LIM_MAX_STEPS)
+			continue;
+		s = &c->step[c->nsteps++];
+		gets_(r, i, 2, s->name, sizeof(s->name));
+		gets_(r, i, 3, s->state, sizeof(s->state));
+		s->date = getd(r, i, 4);
+		gets_(r, i, 5, s->rule, sizeof(s->rule));
+		gets_(r, i, 6, s->deriv, sizeof(s->deriv));
+		gets_(r, i, 7, s->notice_id, sizeof(s->notice_id));
+		gets_(r, i, 8, s->request_id, sizeof(s->request_id));
+	}
+	PQclear(r);
+
+	r = db_query(db, e,
+		     "SELECT account_id, case_no, notice_id, step, channel, issued, planned,"
+		     " stated_debt, periods, threshold, snap_as_of, delivered, failed_on, evidence,"
+		     " void, replaces FROM limit_notice WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+		     " ORDER BY account_id, case_no, issued, length(notice_id), notice_id", 4, q);
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct limit_account *x = by_id(a, n, geti(r, i, 0));
+		struct lim_case *c = x ? case_of(x, (int)geti(r, i, 1)) : NULL;
+		struct lim_notice *t;
+
+		if (!c || c->nnotices >= LIM_MAX_NOTICES)
+			continue;
+		t = &c->notice[c->nnotices++];
+		memset(t, 0, sizeof(*t));
+		gets_(r, i, 2, t->id, sizeof(t->id));
+		gets_(r, i, 3, t->step, sizeof(t->step));
+		gets_(r, i, 4, t->channel, sizeof(t->channel));
+		t->issued = getd(r, i, 5);
+		t->planned = getd(r, i, 6);
+		t->stated = geti(r, i, 7);
+		t->periods = (int)geti(r, i, 8);
+		t->threshold = geti(r, i, 9);
+		t->snap_as_of = getd(r, i, 10);
+		t->delivered = getd(r, i, 11);
+		t->failed_on = getd(r, i, 12);
+		gets_(r, i, 13, t->evidence, sizeof(t->evidence));
+		t->void_ = !strcmp(PQgetvalue(r, i, 14), "t");
+		gets_(r, i, 15, t->replaces, sizeof(t->replaces));
+	}
+	PQclear(r);
+
+	r = db_query(db, e,
+		     "SELECT account_id, case_no, request_id, action, date, level_kw::text, issued"
+		     " FROM limit_request WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+		     " ORDER BY account_id, case_no, length(request_id), request_id", 4, q);
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct limit_account *x = by_id(a, n, geti(r, i, 0));
+		struct lim_case *c = x ? case_of(x, (int)geti(r, i, 1)) : NULL;
+		struct lim_request *t;
+
+		if (!c || c->nrequests >= LIM_MAX_REQUESTS)
+			continue;
+		t = &c->request[c->nrequests++];
+		memset(t, 0, sizeof(*t));
+		gets_(r, i, 2, t->id, sizeof(t->id));
+		gets_(r, i, 3, t->action, sizeof(t->action));
+		t->date = getd(r, i, 4);
+		gets_(r, i, 5, t->level, sizeof(t->level));
+		trim_kw(t->level);
+		t->issued = getd(r, i, 6);
+	}
+	PQclear(r);
+
+	r = db_query(db, e,
+		     "SELECT p.account_id, p.paid_on, p.amount FROM payment p"
+		     " JOIN lim_cand c USING (account_id)"
+		     " WHERE p.account_id > $1::bigint AND p.account_id <= $2::bigint"
+		     " AND p.paid_on <= $3::date AND p.paid_on > c.pay_from"
+		     " AND $4::boolean IS NOT NULL"
+		     " ORDER BY p.account_id, p.paid_on, p.payment_id", 4, q);
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct limit_account *x = by_id(a, n, geti(r, i, 0));
+
+		if (!x)
+			continue;
+		if (x->npay >= 64) {
+			/* keep the sums: fold the rest into the last slot */
+			x->pay_amount[63] += geti(r, i, 2);
+			continue;
+		}
+		x->pay_on[x->npay] = getd(r, i, 1);
+		x->pay_amount[x->npay++] = geti(r, i, 2);
+	}
+	PQclear(r);
+	r = db_query(db, e,
+		     "SELECT account_id, notice_id, status <> 'failed', at, evidence FROM"
+		     " (SELECT substr(split_part(notice_id, '-', 1), 2)::bigint AS account_id, *"
+		     "  FROM delivery WHERE notice_id ~ '^N[0-9]{1,18}-[0-9]{1,9}-[0-9]{1,9}$'"
+		     "  AND at <= $3::date) d WHERE" RANGE " AND $4::boolean IS NOT NULL"
+		     " ORDER BY account_id, at, notice_id", 4, q);
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct limit_account *x = by_id(a, n, geti(r, i, 0));
+
+		if (!x || x->ndeliv >= 16)
+			continue;
+		gets_(r, i, 1, x->deliv[x->ndeliv].id, sizeof(x->deliv[0].id));
+		x->deliv[x->ndeliv].ok = !strcmp(PQgetvalue(r, i, 2), "t");
+		x->deliv[x->ndeliv].at = getd(r, i, 3);
+		gets_(r, i, 4, x->deliv[x->ndeliv].evidence, sizeof(x->deliv[0].evidence));
+		x->ndeliv++;
+	}
+	PQclear(r);
+#undef RANGE
+#undef CASES
+	*after = a[n - 1].id;
+	return n;
+}
+
+static int copy_date(struct copy *c, sdate d, struct sbyt_err *e)
+{
+	char b[DATE_BUF];
+
+	return d == DATE_NONE ? copy_null(c, e) : copy_str(c, date_format(d, b), e);
+}
+
+static int copy_opt(struct copy *c, const char *s, struct sbyt_err *e)
+{
+	return s[0] ? copy_str(c, s, e) : copy_null(c, e);
+}
+
+/* Append "v" to the growing array text *buf ("{1,2,3}" form). */
+static int append_num(char **buf, size_t *len, size_t *cap, int64_t v, struct sbyt_err *e)
+{
+	if (*len + 24 > *cap) {
+		size_t ncap = *cap * 2 + 64;
+		char *t = realloc(*buf, ncap);
+
+		if (!t)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		*buf = t;
+		*cap = ncap;
+	}
+	*len += (size_t)snprintf(*buf + *len, *cap - *len, "%s%" PRId64, *len > 1 ? "," : "", v);
+	return 0;
+}
+
+int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct sbyt_err *e)
+{
+	char *ids = malloc(64), *nos = malloc(64);
+	size_t il = 1, ic = 64, nl = 1, nc = 64;
+	int any = 0;
+	struct copy c;
+	const char *p[2];
+
+	if (!ids || !nos) {
+		free(ids);
+		free(nos);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	ids[0] = nos[0] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (!a[i].changed)
+			continue;
+		any = 1;
+		for (int k = 0; k < a[i].ncases; k++)
+			if (append_num(&ids, &il, &ic, a[i].id, e) ||
+			    append_num(&nos, &nl, &nc, a[i].cases[k].no, e)) {
+				free(ids);
+				free(nos);
+				return -1;
+			}
+	}
+	ids[il++] = '}';
+	ids[il] = 0;
+	nos[nl++] = '}';
+	nos[nl] = 0;
+	if (!any) {
+		free(ids);
+		free(nos);
+		return 0;
+	}
+	p[0] = ids;
+	p[1] = nos;
+#define PAIRS " WHERE (account_id, case_no) IN (SELECT * FROM unnest($1::bigint[], $2::int[]))"
+	if (db_exec(db, e, "DELETE FROM limit_step" PAIRS, 2, p) ||
+	    db_exec(db, e, "DELETE FROM limit_request" PAIRS, 2, p) ||
+	    db_exec(db, e, "DELETE FROM limit_notice" PAIRS, 2, p) ||
+	    db_exec(db, e, "DELETE FROM limit_case" PAIRS, 2, p)) {
+		free(ids);
+		free(nos);
+		return -1;
+	}
+#undef PAIRS
+	free(ids);
+	free(nos);
+
+#define CK(x) do { if (x) { copy_abort(&c, "error"); return -1; } } while (0)
+	if (copy_begin(&c, db, "COPY limit_case (account_id, case_no, procedure, status, opened_on,"
+		       " snap_as_of, stated_debt, periods, penalty, threshold, ended_on, reason)"
+		       " FROM STDIN", e))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!a[i].changed)
+			continue;
+		for (int k = 0; k < a[i].ncases; k++) {
+			const struct lim_case *x = &a[i].cases[k];
+
+			CK(copy_int(&c, a[i].id, e) || copy_int(&c, x->no, e) ||
+			   copy_str(&c, x->procedure, e) || copy_str(&c, x->status, e) ||
+			   copy_date(&c, x->opened, e) || copy_date(&c, x->snap_as_of, e) ||
+			   copy_int(&c, x->stated, e) || copy_int(&c, x->periods, e) ||
+			   copy_int(&c, x->penalty, e) || copy_int(&c, x->threshold, e) ||
+			   copy_date(&c, x->ended, e) || copy_opt(&c, x->reason, e) ||
+			   copy_row(&c, e));
+		}
+	}
+	if (copy_end(&c, e))
+		return -1;
+
+	if (copy_begin(&c, db, "COPY limit_notice (account_id, notice_id, case_no, step, channel,"
+		       " issued, planned, stated_debt, periods, threshold, snap_as_of, delivered,"
+		       " failed_on, evidence, void, replaces) FROM STDIN", e))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!a[i].changed)
+			continue;
+		for (int k = 0; k < a[i].ncases; k++) {
+			const struct lim_case *x = &a[i].cases[k];
+
+			for (int j = 0; j < x->nnotices; j++) {
+				const struct lim_notice *t = &x->notice[j];
+
+				CK(copy_int(&c, a[i].id, e) || copy_str(&c, t->id, e) ||
+				   copy_int(&c, x->no, e) || copy_str(&c, t->step, e) ||
+				   copy_str(&c, t->channel, e) || copy_date(&c, t->issued, e) ||
+				   copy_date(&c, t->planned, e) || copy_int(&c, t->stated, e) ||
+				   copy_int(&c, t->periods, e) || copy_int(&c, t->threshold, e) ||
+				   copy_date(&c, t->snap_as_of, e) || copy_date(&c, t->delivered, e) ||
+				   copy_date(&c, t->failed_on, e) || copy_opt(&c, t->evidence, e) ||
+				   copy_str(&c, t->void_ ? "t" : "f", e) ||
+				   copy_opt(&c, t->replaces, e) || copy_row(&c, e));
+			}
+		}
+	}
+	if (copy_end(&c, e))
+		return -1;
+
+	if (copy_begin(&c, db, "COPY limit_step (account_id, case_no, seq, name, state, date, rule,"
+		       " derivation, notice_id, request_id) FROM STDIN", e))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!a[i].changed)
+			continue;
+		for (int k = 0; k < a[i].ncases; k++) {
+			const struct lim_case *x = &a[i].cases[k];
+
+			for (int j = 0; j < x->nsteps; j++) {
+				const struct lim_step *t = &x->step[j];
+
+				CK(copy_int(&c, a[i].id, e) || copy_int(&c, x->no, e) ||
+				   copy_int(&c, j + 1, e) || copy_str(&c, t->name, e) ||
+				   copy_str(&c, t->state, e) || copy_date(&c, t->date, e) ||
+				   copy_str(&c, t->rule, e) || copy_str(&c, t->deriv, e) ||
+				   copy_opt(&c, t->notice_id, e) || copy_opt(&c, t->request_id, e) ||
+				   copy_row(&c, e));
+			}
+		}
+	}
+	if (copy_end(&c, e))
+		return -1;
+
+	if (copy_begin(&c, db, "COPY limit_request (account_id, request_id, case_no, action, date,"
+		       " level_kw, issued) FROM STDIN", e))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!a[i].changed)
+			continue;
+		for (int k = 0; k < a[i].ncases; k++) {
+			const struct lim_case *x = &a[i].cases[k];
+
+			for (int j = 0; j < x->nrequests; j++) {
+				const struct lim_request *t = &x->request[j];
+
+				CK(copy_int(&c, a[i].id, e) || copy_str(&c, t->id, e) ||
+				   copy_int(&c, x->no, e) || copy_str(&c, t->action, e) ||
+				   copy_date(&c, t->date, e) || copy_opt(&c, t->level, e) ||
+				   copy_date(&c, t->issued, e) || copy_row(&c, e));
+			}
+		}
+	}
+	if (copy_end(&c, e))
+		return -1;
+
+	if (copy_begin(&c, db, "COPY limit_event (account_id, day, n, case_no, procedure, step,"
+		       " what, rule, inputs, dates) FROM STDIN", e))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < a[i].nevents; k++) {
+			const struct lim_event *v = &a[i].event[k];
+
+			CK(copy_int(&c, a[i].id, e) || copy_date(&c, day, e) ||
+			   copy_int(&c, a[i].events_before + k + 1, e) ||
+			   copy_int(&c, v->case_no, e) || copy_str(&c, v->procedure, e) ||
+			   copy_str(&c, v->step, e) || copy_str(&c, v->what, e) ||
+			   copy_str(&c, v->rule, e) || copy_str(&c, v->inputs, e) ||
+			   copy_str(&c, v->dates, e) || copy_row(&c, e));
+		}
+	if (copy_end(&c, e))
+		return -1;
+
+	if (copy_begin(&c, db, "COPY limit_doc_warning (account_id, notice_id, issued, text)"
+		       " FROM STDIN", e))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < a[i].ncases; k++) {
+			const struct lim_case *x = &a[i].cases[k];
+
+			for (int j = 0; j < x->nnotices; j++) {
+				const struct lim_notice *t = &x->notice[j];
+				char text[512], m1[32], b1[DATE_BUF], b2[DATE_BUF];
+
+				if (!t->is_new || strcmp(t->channel, "payment_document"))
+					continue;
+				snprintf(text, sizeof(text),
+					 "ПРЕДУПРЕЖДЕНИЕ (уведомление %s). Задолженность по оплате "
+					 "электроэнергии на %s: %s руб. В случае непогашения "
+					 "задолженности в течение 20 календарных дней со дня доставки "
+					 "настоящего платёжного документа будет введено ограничение "
+					 "предоставления коммунальной услуги, а затем приостановление "
+					 "её предоставления (ПП РФ № 354, п. 119).%s%s",
+					 t->id, date_format(t->snap_as_of, b1), money_format(t->stated, m1),
+					 t->planned != DATE_NONE ? " Дата ограничения: " : "",
+					 t->planned != DATE_NONE ? date_format(t->planned, b2) : "");
+				CK(copy_int(&c, a[i].id, e) || copy_str(&c, t->id, e) ||
+				   copy_date(&c, t->issued, e) || copy_str(&c, text, e) ||
+				   copy_row(&c, e));
+			}
+		}
+	if (copy_end(&c, e))
+		return -1;
+#undef CK
+	return 0;
+}

@@ -1,0 +1,358 @@
+/* limit_out.c - the day's limitation packages and register; see limit_out.h. */
+#include "limit_out.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "db.h"
+#include "money.h"
+#include "package.h"
+#include "xlsx.h"
+
+#define NS "urn:sbyt:limitation:1"
+
+static const char *const notice_kinds[] = { "post", "sms", "email", "edo", "lkk", "authorities" };
+
+static void attr(xmlTextWriterPtr w, const char *name, const char *v, int *rc)
+{
+	if (v && v[0])
+		*rc |= xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v) < 0;
+}
+
+static const char *kopecks(const char *s, char *buf)
+{
+	return money_format(strtoll(s, NULL, 10), buf);
+}
+
+static int record(struct job *j, struct package *p, struct sbyt_err *e)
+{
+	return j ? job_file(j, "out", p->final, p->sha256, p->bytes, e) : 0;
+}
+
+/* Notices of one branch and channel: rows [from, to) of r. */
+static int write_notices(PGresult *r, int from, int to, const char *dir, const char *branch,
+			 const char *kind, const char *day, struct job *j, const char *rv,
+			 struct limit_out_counts *n, struct sbyt_err *e)
+{
+	struct package p;
+	char path[4096], cnt[24], m1[32], m2[32];
+	const char *xml, *csv = NULL;
+	xmlTextWriterPtr w;
+	int rc = 0;
+	FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "%s/notices-%s.zip", dir, kind);
+	if (package_open(&p, path, e))
+		return -1;
+	xml = package_entry(&p, "notices.xml", e);
+	if (xml && !strcmp(kind, "post"))
+		csv = package_entry(&p, "mailing.csv", e);
+	if (!xml || (!strcmp(kind, "post") && !csv)) {
+		package_abort(&p);
+		return -1;
+	}
+	w = xmlNewTextWriterFilename(xml, 0);
+	if (!w) {
+		package_abort(&p);
+		return err_set(e, ERR_CANTCREATE, "cannot write '%s'", xml);
+	}
+	if (csv && !(f = fopen(csv, "w"))) {
+		xmlFreeTextWriter(w);
+		package_abort(&p);
+		return err_set(e, ERR_CANTCREATE, "cannot write '%s'", csv);
+	}
+	if (f)
+		fputs("addressee;address;postcode;notice_id\n", f);
+	xmlTextWriterSetIndent(w, 1);
+	rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "Notices") < 0;
+	attr(w, "xmlns", NS, &rc);
+	attr(w, "date", day, &rc);
+	attr(w, "branch", branch, &rc);
+	attr(w, "channel", kind, &rc);
+	for (int i = from; i < to; i++) {
+		/* 0 notice_id 1 account 2 procedure 3 step 4 issued 5 planned 6 channel
+		 * 7 snap 8 stated 9 periods 10 threshold 11 replaces 12 name 13 address
+		 * 14 postcode 15 email 16 phones 17 authority emails 18 branch */
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "Notice") < 0;
+		attr(w, "id", PQgetvalue(r, i, 0), &rc);
+		attr(w, "account", PQgetvalue(r, i, 1), &rc);
+		attr(w, "procedure", PQgetvalue(r, i, 2), &rc);
+		attr(w, "step", PQgetvalue(r, i, 3), &rc);
+		attr(w, "issued", PQgetvalue(r, i, 4), &rc);
+		attr(w, "planned", PQgetvalue(r, i, 5), &rc);
+		attr(w, "channel", PQgetvalue(r, i, 6), &rc);
+		attr(w, "replaces", PQgetvalue(r, i, 11), &rc);
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "Debt") < 0;
+		attr(w, "asOf", PQgetvalue(r, i, 7), &rc);
+		attr(w, "overdue", kopecks(PQgetvalue(r, i, 8), m1), &rc);
+		attr(w, "periods", PQgetvalue(r, i, 9), &rc);
+		attr(w, "threshold", kopecks(PQgetvalue(r, i, 10), m2), &rc);
+		rc |= xmlTextWriterEndElement(w) < 0;
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "Addressee") < 0;
+		attr(w, "name", PQgetvalue(r, i, 12), &rc);
+		attr(w, "address", PQgetvalue(r, i, 13), &rc);
+		attr(w, "postcode", PQgetvalue(r, i, 14), &rc);
+		if (!strcmp(kind, "email"))
+			attr(w, "email", PQgetvalue(r, i, 15), &rc);
+		if (!strcmp(kind, "sms"))
+			attr(w, "phone", PQgetvalue(r, i, 16), &rc);
+		rc |= xmlTextWriterEndElement(w) < 0;
+		if (!strcmp(kind, "authorities")) {
+			char *list = strdup(PQgetvalue(r, i, 17)), *save = NULL;
+
+			for (char *t = list ? strtok_r(list, ",", &save) : NULL; t;
+			     t = strtok_r(NULL, ",", &save)) {
+				rc |= xmlTextWriterStartElement(w, BAD_CAST "To") < 0;
+				attr(w, "email", t, &rc);
+				rc |= xmlTextWriterEndElement(w) < 0;
+			}
+			free(list);
+		}
+		rc |= xmlTextWriterEndElement(w) < 0;
+		if (f) {
+			/* CSV: ';' separated, fields quoted when they hold ';' or '"' */
+			for (int k = 0; k < 4; k++) {
+				const char *v = PQgetvalue(r, i, k == 0 ? 12 : k == 1 ? 13 : k == 2 ? 14 : 0);
+
+				if (k)
+					fputc(';', f);
+				if (strpbrk(v, ";\"\n")) {
+					fputc('"', f);
+					for (const char *q = v; *q; q++) {
+						if (*q == '"')
+							fputc('"', f);
+						fputc(*q, f);
+					}
+					fputc('"', f);
+				} else {
+					fputs(v, f);
+				}
+			}
+			fputc('\n', f);
+		}
+	}
+	rc |= xmlTextWriterEndElement(w) < 0;
+	rc |= xmlTextWriterEndDocument(w) < 0;
+	xmlFreeTextWriter(w);
+	if (f && fclose(f))
+		rc = 1;
+	if (rc) {
+		package_abort(&p);
+		return err_set(e, ERR_IO, "cannot write the notices of '%s'", path);
+	}
+	snprintf(cnt, sizeof(cnt), "%d", to - from);
+	package_fact(&p, "notices", cnt);
+	package_fact(&p, "channel", kind);
+	package_fact(&p, "date", day);
+	if (package_commit(&p, j ? j->run_id : 0, rv, e) || record(j, &p, e))
+		return -1;
+	n->packages++;
+	n->notices += to - from;
+	return 0;
+}
+
+static int write_requests(PGresult *r, int from, int to, const char *dir, const char *branch,
+			  const char *day, struct job *j, const char *rv,
+			  struct limit_out_counts *n, struct sbyt_err *e)
+{
+	struct package p;
+	char path[4096], cnt[24];
+	const char *xml;
+	xmlTextWriterPtr w;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/grid-requests.zip", dir);
+	if (package_open(&p, path, e))
+		return -1;
+	xml = package_entry(&p, "requests.xml", e);
+	if (!xml) {
+		package_abort(&p);
+		return -1;
+	}
+	w = xmlNewTextWriterFilename(xml, 0);
+	if (!w) {
+		package_abort(&p);
+		return err_set(e, ERR_CANTCREATE, "cannot write '%s'", xml);
+	}
+	xmlTextWriterSetIndent(w, 1);
+	rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "Requests") < 0;
+	attr(w, "xmlns", NS, &rc);
+	attr(w, "date", day, &rc);
+	attr(w, "branch", branch, &rc);
+	for (int i = from; i < to; i++) {
+		/* 0 id 1 account 2 action 3 date 4 level 5 procedure 6 case 7 address 8 branch */
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "Request") < 0;
+		attr(w, "id", PQgetvalue(r, i, 0), &rc);
+		attr(w, "account", PQgetvalue(r, i, 1), &rc);
+		attr(w, "action", PQgetvalue(r, i, 2), &rc);
+		attr(w, "date", PQgetvalue(r, i, 3), &rc);
+		attr(w, "levelKw", PQgetvalue(r, i, 4), &rc);
+		attr(w, "procedure", PQgetvalue(r, i, 5), &rc);
+		attr(w, "case", PQgetvalue(r, i, 6), &rc);
+		attr(w, "address", PQgetvalue(r, i, 7), &rc);
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
+	rc |= xmlTextWriterEndElement(w) < 0;
+	rc |= xmlTextWriterEndDocument(w) < 0;
+	xmlFreeTextWriter(w);
+	if (rc) {
+		package_abort(&p);
+		return err_set(e, ERR_IO, "cannot write the requests of '%s'", path);
+	}
+	snprintf(cnt, sizeof(cnt), "%d", to - from);
+	package_fact(&p, "requests", cnt);
+	package_fact(&p, "date", day);
+	if (package_commit(&p, j ? j->run_id : 0, rv, e) || record(j, &p, e))
+		return -1;
+	n->packages++;
+	n->requests += to - from;
+	return 0;
+}
+
+static int write_register(PGresult *r, int from, int to, const char *dir, struct job *j,
+			  struct limit_out_counts *n, struct sbyt_err *e)
+{
+	static const char *const headers[] = {
+		"Лицевой счёт", "Дело", "Процедура", "Шаг", "Действие", "Правило",
+		"Исходные данные", "Даты (расчёт)"
+	};
+	static const double widths[] = { 14, 6, 14, 18, 12, 30, 60, 90 };
+	struct xlsx_table t;
+	char path[4096], tmp[4200];
+	struct package_entry pe;
+
+	snprintf(path, sizeof(path), "%s/register.xlsx", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.register.xlsx.tmp", dir);
+	if (xlsx_table_open(&t, tmp, "Реестр", headers, widths, 8, e))
+		return -1;
+	for (int i = from; i < to; i++) {
+		/* 0 account 1 case 2 procedure 3 step 4 what 5 rule 6 inputs 7 dates */
+		if (xlsx_table_row(&t, e)) {
+			xlsx_table_close(&t, NULL);
+			return -1;
+		}
+		xlsx_table_str(&t, 0, PQgetvalue(r, i, 0));
+		xlsx_table_int(&t, 1, strtoll(PQgetvalue(r, i, 1), NULL, 10));
+		for (int k = 2; k < 8; k++)
+			xlsx_table_str(&t, k, PQgetvalue(r, i, k));
+	}
+	if (xlsx_table_close(&t, e))
+		return -1;
+	chmod(tmp, 0640);
+	if (package_fsync(tmp, e) || rename(tmp, path))
+		return err_set(e, ERR_IO, "cannot write '%s'", path);
+	n->registers++;
+	if (j) {
+		if (sha256_file(path, pe.sha256, &pe.bytes, e))
+			return -1;
+		return job_file(j, "out", path, pe.sha256, pe.bytes, e);
+	}
+	return 0;
+}
+
+int limit_write_day(PGconn *db, sdate day, const char *out_dir, struct job *j,
+		    const char *rv, struct limit_out_counts *n, struct sbyt_err *e)
+{
+	char b[DATE_BUF], dir[4096];
+	const char *p[1] = { date_format(day, b) };
+	PGresult *nr = NULL, *rr = NULL, *er = NULL, *br = NULL;
+	int rc = -1;
+
+	memset(n, 0, sizeof(*n));
+	nr = db_query(db, e,
+		      "SELECT n.notice_id, n.account_id, c.procedure, n.step, n.issued, n.planned,"
+		      " CASE WHEN n.channel = 'authorities' THEN 'email' ELSE n.channel END,"
+		      " n.snap_as_of, n.stated_debt, n.periods, n.threshold, n.replaces,"
+		      " a.name, a.address, a.postcode, a.email, array_to_string(a.phones, ','),"
+		      " array_to_string(r.authority_emails, ','), a.branch, n.channel"
+		      " FROM limit_notice n JOIN limit_case c USING (account_id, case_no)"
+		      " JOIN account a USING (account_id) LEFT JOIN reserve r USING (account_id)"
+		      " WHERE n.issued = $1::date AND n.channel <> 'payment_document'"
+		      " ORDER BY a.branch, n.channel, n.account_id, n.case_no,"
+		      " length(n.notice_id), n.notice_id", 1, p);
+	if (!nr)
+		goto out;
+	rr = db_query(db, e,
+		      "SELECT q.request_id, q.account_id, q.action, q.date,"
+		      " rtrim(rtrim(q.level_kw::text, '0'), '.'), c.procedure, q.case_no, a.address,"
+		      " a.branch"
+		      " FROM limit_request q JOIN limit_case c USING (account_id, case_no)"
+		      " JOIN account a USING (account_id) WHERE q.issued = $1::date"
+		      " ORDER BY a.branch, q.account_id, q.case_no, length(q.request_id), q.request_id",
+		      1, p);
+	if (!rr)
+		goto out;
+	er = db_query(db, e,
+		      "SELECT v.account_id, v.case_no, v.procedure, v.step, v.what, v.rule, v.inputs,"
+		      " v.dates, a.branch FROM limit_event v JOIN account a USING (account_id)"
+		      " WHERE v.day = $1::date ORDER BY a.branch, v.account_id, v.n", 1, p);
+	if (!er)
+		goto out;
+	br = db_query(db, e,
+		      "SELECT DISTINCT a.branch FROM limit_event v JOIN account a USING (account_id)"
+		      " WHERE v.day = $1::date ORDER BY 1", 1, p);
+	if (!br)
+		goto out;
+	for (int bi = 0; bi < PQntuples(br); bi++) {
+		const char *branch = PQgetvalue(br, bi, 0);
+		int from, to;
+
+		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, branch);
+		for (size_t k = 0; k < sizeof(notice_kinds) / sizeof(notice_kinds[0]); k++) {
+			from = -1;
+			to = -1;
+			for (int i = 0; i < PQntuples(nr); i++)
+				if (!strcmp(PQgetvalue(nr, i, 18), branch) &&
+				    !strcmp(PQgetvalue(nr, i, 19), notice_kinds[k])) {
+					if (from < 0)
+						from = i;
+					to = i + 1;
+				}
+			if (from >= 0 && write_notices(nr, from, to, dir, branch, notice_kinds[k], b,
+						       j, rv, n, e))
+				goto out;
+		}
+		from = to = -1;
+		for (int i = 0; i < PQntuples(rr); i++)
+			if (!strcmp(PQgetvalue(rr, i, 8), branch)) {
+				if (from < 0)
+					from = i;
+				to = i + 1;
+			}
+		if (from >= 0 && write_requests(rr, from, to, dir, branch, b, j, rv, n, e))
+			goto out;
+		from = to = -1;
+		for (int i = 0; i < PQntuples(er); i++)
+			if (!strcmp(PQgetvalue(er, i, 8), branch)) {
+				if (from < 0)
+					from = i;
+				to = i + 1;
+			}
+		if (from >= 0) {
+			if (package_mkdirs(dir, e) < 0)
+				goto out;
+			{
+				char probe[4200];
+
+				snprintf(probe, sizeof(probe), "%s/register.xlsx", dir);
+				if (package_mkdirs(probe, e) < 0)
+					goto out;
+			}
+			if (write_register(er, from, to, dir, j, n, e))
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	PQclear(nr);
+	PQclear(rr);
+	PQclear(er);
+	PQclear(br);
+	return rc;
+}

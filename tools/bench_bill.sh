@@ -1,0 +1,50 @@
+#!/bin/sh
+# bench_bill.sh BUILD N WORKDIR - the bill stage of `make bench` (tools/bench.sh
+# calls it after loading the master data of N accounts into $PGDATABASE).
+# It inserts a month of accepted readings (2026-11) for 19 meters in 20 with
+# SQL, times `sbyt bill --period 2026-11`, and measures as the floor a psql
+# \copy of as many charge_line rows into an unlogged table with the same
+# columns, checks and primary key.  Prints exactly one line:
+#   bench: stage=bill n=N seconds=S floor_seconds=F ratio=R rss_mb=M
+# (ratio = F / S; seconds and rss_mb from /usr/bin/time -f "%e %M").
+set -eu
+build=${1:?usage: bench_bill.sh BUILD N WORKDIR}
+n=${2:?usage: bench_bill.sh BUILD N WORKDIR}
+work=${3:?usage: bench_bill.sh BUILD N WORKDIR}
+top=$(cd "$(dirname "$0")/.." && pwd)
+case "$build" in /*) ;; *) build="$top/$build" ;; esac
+mkdir -p "$work"
+export PATH="$build:$PATH"
+
+# Readings: one per zone, 5..400 kWh more than the initial value, taken on
+# the 20th (inside the window); every 20th meter is not read (estimate or
+# norm).  Readings inserted by ingest are accepted rows like these.
+psql -Xq -v ON_ERROR_STOP=1 <<'SQL'
+INSERT INTO reading (account_id, meter, zone, value, taken_on, period, channel, source, status)
+SELECT m.account_id, m.meter, z.zone,
+       CASE z.zone WHEN 1 THEN m.initial_t1 WHEN 2 THEN coalesce(m.initial_t2, 0)
+                   ELSE coalesce(m.initial_t3, 0) END
+       + 5 + (m.account_id * 7 + z.zone * 13) % 396 + 0.125,
+       DATE '2026-11-20', DATE '2026-11-01', 'sms', 'sms', 'accepted'
+FROM meter m CROSS JOIN generate_series(1, 3) AS z(zone)
+WHERE z.zone <= m.zones AND m.account_id % 20 <> 0;
+ANALYZE;
+SQL
+
+/usr/bin/time -f "%e %M" -o "$work/t.bill" sbyt -q bill --period 2026-11 2>"$work/bill.err" || {
+	cat "$work/bill.err" >&2; exit 1; }
+grep '^sbyt bill:' "$work/bill.err" >&2 || true
+
+# Floor: the same charge_line rows, \copy'd into an unlogged table like it.
+psql -Xq -v ON_ERROR_STOP=1 -c "\\copy (SELECT * FROM charge_line) TO '$work/lines.tsv'"
+psql -Xq -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS f_line; CREATE UNLOGGED TABLE f_line (LIKE charge_line INCLUDING ALL)"
+start=$(date +%s.%N)
+psql -Xq -v ON_ERROR_STOP=1 -c "\\copy f_line FROM '$work/lines.tsv'"
+floor=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
+psql -Xq -c "DROP TABLE f_line"
+rm -f "$work/lines.tsv"
+
+secs=$(cut -d' ' -f1 "$work/t.bill")
+rss=$(awk '{ printf "%.0f", $2 / 1024 }' "$work/t.bill")
+ratio=$(awk -v s="$secs" -v f="$floor" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
+echo "bench: stage=bill n=$n seconds=$secs floor_seconds=$floor ratio=$ratio rss_mb=$rss"

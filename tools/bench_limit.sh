@@ -1,0 +1,47 @@
+#!/bin/sh
+# bench_limit.sh BUILD N WORKDIR - the limitation stage of `make bench`.
+# Called by tools/bench.sh with N accounts loaded into the exported
+# PGDATABASE.  Puts about 5 % of the accounts in debt (a debt_snapshot row
+# of 2026-12-01 for every 20th account, above every threshold; an
+# obligation for the legal ones), times `sbyt limit run --as-of 2026-12-01`
+# (Tue, a working day: triggers, notices, packages, register), and compares
+# it with the raw floor measured in the same run: bare libxml2 writing as
+# many Notice elements (build/tools/bench_limit_floor) plus psql \copy of as
+# many step rows.  Prints exactly one line:
+#   bench: stage=limit n=N seconds=S floor_seconds=F ratio=R rss_mb=M
+set -eu
+build=$1; n=$2; work=$3
+day=2026-12-01
+export PATH="$build:$build/tools:$PATH"
+mkdir -p "$work"
+
+psql -Xq -v ON_ERROR_STOP=1 <<SQL >&2
+delete from debt_snapshot where as_of = '$day';
+insert into debt_snapshot (account_id, as_of, principal, periods, penalty, oldest_due)
+ select account_id, '$day', 50000000, 3, 0, '2026-09-10' from account
+ where account_id % 20 = 0;
+insert into obligation (account_id, period, seq, kind, due, amount)
+ select account_id, '2026-08-01', 99, 'balance', '2026-09-18', 100000 from account
+ where account_id % 20 = 0 and kind = 'legal'
+ on conflict do nothing;
+SQL
+
+/usr/bin/time -f "%e %M" -o "$work/t.limit" sbyt -q limit run --as-of "$day" 2> "$work/limit.log" ||
+	{ cat "$work/limit.log" >&2; exit 1; }
+seconds=$(cut -d' ' -f1 "$work/t.limit")
+rss=$(awk '{ printf "%.0f", $2 / 1024 }' "$work/t.limit")
+notices=$(psql -XAtq -c "select count(*) from limit_notice where issued = '$day'")
+steps=$(psql -XAtq -c "select count(*) from limit_step s join limit_case c using (account_id, case_no) where c.opened_on = '$day'")
+
+# the floor: libxml2 alone, then \copy of as many step rows
+xml_s=$("$build/tools/bench_limit_floor" "$notices" "$work/floor.xml")
+psql -Xq -c "\\copy (select g, 1, 1, 'warning', 'scheduled', date '$day', 'individual.warning', 'issued $day via post (7 days: deemed delivery 2026-12-08)', 'N' || g || '-1-1', null from generate_series(1, $steps) g) to '$work/steps.tsv'"
+psql -Xq -c "drop table if exists f_step; create unlogged table f_step (account_id bigint, case_no int, seq smallint, name text, state text, date date, rule text, derivation text, notice_id text, request_id text)"
+start=$(date +%s.%N)
+psql -Xq -c "\\copy f_step from '$work/steps.tsv'"
+copy_s=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.3f", e - s }')
+psql -Xq -c "drop table f_step"
+rm -f "$work/floor.xml" "$work/steps.tsv"
+floor=$(awk -v a="$xml_s" -v b="$copy_s" 'BEGIN { printf "%.2f", a + b }')
+ratio=$(awk -v s="$seconds" -v f="$floor" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
+echo "bench: stage=limit n=$n seconds=$seconds floor_seconds=$floor ratio=$ratio rss_mb=$rss"
