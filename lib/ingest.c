@@ -1,7 +1,9 @@
 /* ingest.c - one input file into the database, whole or not at all; see
- * ingest.h.  The decisions are SQL over the staging table `stage`, one row
- * per payment, delivery, rejected line, or zone of a reading; `rec` numbers
- * the record lines of the file (two XML payments may share a line). */
+ * ingest.h.  The parser's rows are COPYed into `stage_in`, one row per
+ * payment, delivery, rejected line, or zone of a reading; `rec` numbers the
+ * record lines of the file (two XML payments may share a line).  One
+ * INSERT ... SELECT (decide_sql) writes every row with its outcome into
+ * `stage`, from which the accepted rows go to their tables. */
 #include "ingest.h"
 
 #include <errno.h>
@@ -27,9 +29,9 @@ static const char stage_sql[] =
 	" taken_on date, rsource text, phone text, notice_id text, dstatus text, at date,"
 	" evidence text, code text, reason text, zones smallint,"
 	" st text, mtr text, dup boolean NOT NULL DEFAULT false, prev bigint, rollover boolean NOT NULL DEFAULT false, cons bigint,"
-	" lcons bigint, lavg numeric) ON COMMIT DROP";
+	" lcons bigint, lavg numeric, onpay boolean) ON COMMIT DROP";
 static const char copy_sql[] =
-	"COPY stage (rec, kind, line, zone, account_id, source_id, amount, fee, paid_on, paid_at,"
+	"COPY stage_in (rec, kind, line, zone, account_id, source_id, amount, fee, paid_on, paid_at,"
 	" period, source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at,"
 	" evidence, code, reason, zones) FROM STDIN";
 
@@ -130,8 +132,6 @@ static int stage_reject(void *arg, const struct ingest_reject *rj, struct sbyt_e
 	return stage_row(s, 'X', NULL, 0, rj, e);
 }
 
-/* ---- the decisions, in order; $1..$6 as in params[] below ---- */
-
 struct step {
 	const char *sql;
 	int np;          /* how many of the leading params it takes */
@@ -139,135 +139,158 @@ struct step {
 	char kind;       /* run only when the file staged rows of this kind (0: always) */
 };
 
-/* params: 0 channel, 1 as_of, 2 last_day, 3 factor, 4 min_kwh, 5 months */
-static const struct step steps[] = {
-	{ "CREATE INDEX ON stage (rec)", 0, 0, 0 },
-	{ "ANALYZE stage", 0, 0, 0 },
-	{ "UPDATE stage SET st = 'rejected' WHERE kind = 'X'", 0, 0, 'X' },
+/* ---- the decisions: one pass from stage_in into stage ---- */
+
+/* The rows COPYed from the parser go to stage_in; one INSERT ... SELECT
+ * computes every row's outcome into stage (the same columns plus the
+ * decisions), in the order of the checks: each CTE decides what the
+ * earlier ones left undecided.  A reading's rejections before the
+ * duplicate check are the same for every zone of its record line (they
+ * depend on the account, phone, meter, zone count and date of the line). */
+static const char stage_in_sql[] =
+	"CREATE TEMP TABLE stage_in (rec int NOT NULL, kind char(1) NOT NULL, line int NOT NULL,"
+	" zone smallint, account_id bigint, source_id text, amount bigint, fee bigint,"
+	" paid_on date, paid_at text, period date, source text, meter text, value bigint,"
+	" taken_on date, rsource text, phone text, notice_id text, dstatus text, at date,"
+	" evidence text, code text, reason text, zones smallint) ON COMMIT DROP";
+
+/* params: $1 channel, $2 as_of, $3 last_day, $4 factor, $5 min_kwh, $6 months */
+static const char decide_sql[] =
+	"INSERT INTO stage (rec, kind, line, zone, account_id, source_id, amount, fee, paid_on,"
+	" paid_at, period, source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at,"
+	" evidence, code, reason, zones, st, mtr, prev, rollover, cons, lcons, lavg, onpay)"
 	/* payments: the same source id again, in the file or already loaded */
-	{ "UPDATE stage s SET st = 'duplicate' FROM (SELECT rec, row_number() OVER"
-	  " (PARTITION BY source_id ORDER BY rec) AS n FROM stage WHERE kind = 'P') d"
-	  " WHERE s.kind = 'P' AND s.rec = d.rec AND d.n > 1", 0, 0, 'P' },
-	{ "UPDATE stage s SET st = 'duplicate' FROM payment p WHERE s.kind = 'P'"
-	  " AND s.st IS NULL AND p.channel = $1 AND p.source_id = s.source_id", 1, 0, 'P' },
-	{ "UPDATE stage s SET st = 'rejected', code = 'unknown_account',"
-	  " reason = 'account ' || s.account_id || ' is not known' WHERE s.kind = 'P'"
-	  " AND s.st IS NULL AND NOT EXISTS (SELECT 1 FROM account a"
-	  " WHERE a.account_id = s.account_id)", 0, 0, 'P' },
-	{ "UPDATE stage SET st = 'accepted' WHERE kind = 'P' AND st IS NULL", 0, 0, 'P' },
-	/* readings that ride on a payment follow it unless it was accepted */
-	{ "UPDATE stage r SET st = 'skipped' FROM stage p WHERE r.kind = 'R' AND p.kind = 'P'"
-	  " AND p.rec = r.rec AND p.st <> 'accepted'", 0, 0, 'P' },
-	/* readings: account, phone, meter, zones, date */
-	{ "UPDATE stage s SET st = 'rejected', code = 'unknown_account',"
-	  " reason = 'account ' || s.account_id || ' is not known' WHERE s.kind = 'R'"
-	  " AND s.st IS NULL AND NOT EXISTS (SELECT 1 FROM account a"
-	  " WHERE a.account_id = s.account_id)", 0, 0, 'R' },
-	{ "UPDATE stage s SET st = 'rejected', code = 'phone_not_linked',"
-	  " reason = 'the sender''s phone is not registered on account ' || s.account_id"
-	  " FROM account a WHERE s.kind = 'R' AND s.st IS NULL AND s.phone IS NOT NULL"
-	  " AND a.account_id = s.account_id AND NOT (s.phone = ANY (a.phones))", 0, 0, 'R' },
-	{ "UPDATE stage s SET mtr = s.meter WHERE s.kind = 'R' AND s.st IS NULL"
-	  " AND s.meter IS NOT NULL AND EXISTS (SELECT 1 FROM meter m"
-	  " WHERE m.account_id = s.account_id AND m.meter = s.meter)", 0, 0, 'R' },
-	{ "UPDATE stage s SET mtr = (SELECT min(m.meter) FROM meter m"
-	  " WHERE m.account_id = s.account_id HAVING count(*) = 1)"
-	  " WHERE s.kind = 'R' AND s.st IS NULL AND s.meter IS NULL", 0, 0, 'R' },
-	{ "UPDATE stage s SET st = 'rejected', code = CASE WHEN s.meter IS NOT NULL"
-	  " OR NOT EXISTS (SELECT 1 FROM meter m WHERE m.account_id = s.account_id)"
-	  " THEN 'unknown_meter' ELSE 'meter_ambiguous' END,"
-	  " reason = CASE WHEN s.meter IS NOT NULL THEN 'meter ' || s.meter"
-	  " || ' is not on account ' || s.account_id WHEN NOT EXISTS (SELECT 1 FROM meter m"
-	  " WHERE m.account_id = s.account_id) THEN 'account ' || s.account_id"
-	  " || ' has no meter' ELSE 'account ' || s.account_id || ' has several meters and"
-	  " the reading names none' END"
-	  " WHERE s.kind = 'R' AND s.st IS NULL AND s.mtr IS NULL", 0, 0, 'R' },
-	{ "UPDATE stage s SET st = 'rejected', code = 'too_many_zones',"
-	  " reason = 'zone ' || s.zones || ' given, meter ' || m.meter || ' has '"
-	  " || m.zones || ' zone(s)' FROM meter m WHERE s.kind = 'R' AND s.st IS NULL"
-	  " AND m.account_id = s.account_id AND m.meter = s.mtr AND s.zones > m.zones", 0, 0, 'R' },
-	{ "UPDATE stage SET st = 'rejected', code = 'future_date',"
-	  " reason = 'taken on ' || taken_on || ', after the as-of date ' || $1::date"
-	  " WHERE kind = 'R' AND st IS NULL AND taken_on > $1::date", 1, 1, 'R' },
+	" WITH pay AS (SELECT s.*, CASE"
+	" WHEN row_number() OVER (PARTITION BY s.source_id ORDER BY s.rec) > 1 THEN 'duplicate'"
+	" WHEN EXISTS (SELECT 1 FROM payment p WHERE p.channel = $1::text"
+	" AND p.source_id = s.source_id) THEN 'duplicate'"
+	" WHEN NOT EXISTS (SELECT 1 FROM account a WHERE a.account_id = s.account_id)"
+	" THEN 'rejected' ELSE 'accepted' END AS st FROM stage_in s WHERE s.kind = 'P'),"
+	/* readings: the payment they ride on, account, phone, meter, zones, date */
+	" r0 AS (SELECT s.rec, s.kind, s.line, s.zone, s.account_id, s.meter, s.value, s.taken_on,"
+	" s.rsource, s.phone, s.zones, p.rec IS NOT NULL AS onpay, p.st AS pst, x.n,"
+	" CASE WHEN x.n = 1 THEN x.meter END AS mtr, x.mzones, x.digits, x.init,"
+	" x.n > 0 OR EXISTS (SELECT 1 FROM account a WHERE a.account_id = s.account_id) AS known"
+	" FROM stage_in s LEFT JOIN pay p ON p.rec = s.rec"
+	/* the meter named, or the account's only one: n = 1 */
+	" CROSS JOIN LATERAL (SELECT min(m.meter) AS meter, count(*) AS n, min(m.zones) AS mzones,"
+	" min(m.digits) AS digits, min((CASE s.zone WHEN 1 THEN m.initial_t1"
+	" WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END * 1000)::bigint) AS init FROM meter m"
+	" WHERE m.account_id = s.account_id AND (s.meter IS NULL OR m.meter = s.meter)) x"
+	" WHERE s.kind = 'R'),"
+	" r1 AS (SELECT r0.*, CASE WHEN NOT known THEN false WHEN phone IS NULL THEN true"
+	" ELSE coalesce((SELECT phone = ANY (a.phones) FROM account a"
+	" WHERE a.account_id = r0.account_id), true) END AS linked FROM r0),"
+	" r1b AS (SELECT r1.*,"
+	" CASE WHEN pst <> 'accepted' THEN 'skipped'"
+	" WHEN NOT known THEN 'rejected'"
+	" WHEN NOT linked THEN 'rejected'"
+	" WHEN mtr IS NULL THEN 'rejected'"
+	" WHEN zones > mzones THEN 'rejected'"
+	" WHEN taken_on > $2::date THEN 'rejected' END AS st1,"
+	" CASE WHEN pst <> 'accepted' THEN NULL"
+	" WHEN NOT known THEN 'unknown_account'"
+	" WHEN NOT linked THEN 'phone_not_linked'"
+	" WHEN mtr IS NULL THEN CASE WHEN meter IS NOT NULL OR n = 0"
+	" THEN 'unknown_meter' ELSE 'meter_ambiguous' END"
+	" WHEN zones > mzones THEN 'too_many_zones'"
+	" WHEN taken_on > $2::date THEN 'future_date' END AS code1,"
+	" CASE WHEN pst <> 'accepted' THEN NULL"
+	" WHEN NOT known THEN 'account ' || account_id || ' is not known'"
+	" WHEN NOT linked THEN 'the sender''s phone is not registered on account ' || account_id"
+	" WHEN mtr IS NULL THEN CASE WHEN meter IS NOT NULL THEN 'meter ' || meter"
+	" || ' is not on account ' || account_id WHEN n = 0 THEN 'account ' || account_id"
+	" || ' has no meter' ELSE 'account ' || account_id || ' has several meters and"
+	" the reading names none' END"
+	" WHEN zones > mzones THEN 'zone ' || zones || ' given, meter ' || mtr || ' has '"
+	" || mzones || ' zone(s)'"
+	" WHEN taken_on > $2::date THEN 'taken on ' || taken_on || ', after the as-of date '"
+	" || $2::date END AS reason1 FROM r1),"
 	/* the same reading again (every zone, same source), in the file or already loaded */
-	{ "UPDATE stage s SET dup = true FROM (SELECT rec, zone, row_number() OVER"
-	  " (PARTITION BY account_id, mtr, zone, taken_on, value, rsource ORDER BY rec) AS n"
-	  " FROM stage WHERE kind = 'R' AND st IS NULL) f"
-	  " WHERE s.kind = 'R' AND s.rec = f.rec AND s.zone = f.zone AND f.n > 1", 0, 0, 'R' },
-	{ "UPDATE stage s SET dup = true WHERE s.kind = 'R' AND s.st IS NULL"
-	  " AND EXISTS (SELECT 1 FROM reading r WHERE r.account_id = s.account_id"
-	  " AND r.meter = s.mtr AND r.zone = s.zone AND r.taken_on = s.taken_on"
-	  " AND r.value * 1000 = s.value AND r.source = s.rsource"
-	  " AND r.status IN ('accepted', 'held'))", 0, 0, 'R' },
-	{ "UPDATE stage s SET st = 'duplicate' FROM (SELECT rec FROM stage"
-	  " WHERE kind = 'R' AND st IS NULL GROUP BY rec HAVING bool_and(dup)) l"
-	  " WHERE s.kind = 'R' AND s.st IS NULL AND s.rec = l.rec", 0, 0, 'R' },
+	" r2 AS (SELECT r1b.*, CASE WHEN st1 IS NOT NULL THEN false"
+	" WHEN row_number() OVER (PARTITION BY st1 IS NULL, account_id, mtr, zone, taken_on,"
+	" value, rsource ORDER BY rec) > 1 THEN true"
+	" ELSE EXISTS (SELECT 1 FROM reading r WHERE r.account_id = r1b.account_id"
+	" AND r.meter = r1b.mtr AND r.zone = r1b.zone AND r.taken_on = r1b.taken_on"
+	" AND r.value * 1000 = r1b.value AND r.source = r1b.rsource"
+	" AND r.status IN ('accepted', 'held')) END AS dup FROM r1b),"
+	" r3 AS (SELECT r2.*, CASE WHEN st1 IS NOT NULL THEN st1"
+	" WHEN bool_and(dup) OVER (PARTITION BY rec) THEN 'duplicate' END AS st2 FROM r2),"
 	/* the previous value: an earlier reading of this file, the latest
 	 * accepted one on or before this date, or the meter's initial value;
 	 * lower is a rollover only when the digits explain it */
-	{ "WITH r AS (SELECT s.rec, s.zone, s.value, s.account_id, s.mtr, s.taken_on, m.digits,"
-	  " (CASE s.zone WHEN 1 THEN m.initial_t1 WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END"
-	  " * 1000)::bigint AS init, lag(s.value) OVER w AS fprev, lag(s.taken_on) OVER w AS fprev_on"
-	  " FROM stage s JOIN meter m ON m.account_id = s.account_id AND m.meter = s.mtr"
-	  " WHERE s.kind = 'R' AND s.st IS NULL"
-	  " WINDOW w AS (PARTITION BY s.account_id, s.mtr, s.zone ORDER BY s.taken_on, s.rec)),"
-	  " p AS (SELECT r.*, db.v AS dprev, db.t AS dprev_on FROM r LEFT JOIN LATERAL"
-	  " (SELECT (x.value * 1000)::bigint AS v, x.taken_on AS t FROM reading x"
-	  " WHERE x.account_id = r.account_id AND x.meter = r.mtr AND x.zone = r.zone"
-	  " AND x.status = 'accepted' AND x.taken_on <= r.taken_on"
-	  " ORDER BY x.taken_on DESC, x.reading_id DESC LIMIT 1) db ON true),"
-	  " h AS (SELECT rec, zone, value, digits, CASE WHEN fprev IS NOT NULL AND (dprev IS NULL"
-	  " OR fprev_on >= dprev_on) THEN fprev WHEN dprev IS NOT NULL THEN dprev ELSE init END"
-	  " AS prev FROM p)"
-	  " UPDATE stage s SET prev = h.prev,"
-	  " rollover = coalesce(h.value < h.prev AND h.prev - h.value"
-	  " > power(10, h.digits)::bigint * 500, false),"
-	  " cons = CASE WHEN h.prev IS NULL THEN NULL WHEN h.value >= h.prev THEN h.value - h.prev"
-	  " WHEN h.prev - h.value > power(10, h.digits)::bigint * 500"
-	  " THEN h.value + power(10, h.digits)::bigint * 1000 - h.prev END"
-	  " FROM h WHERE s.kind = 'R' AND s.rec = h.rec AND s.zone = h.zone", 0, 0, 'R' },
-	{ "UPDATE stage s SET st = 'rejected', code = 'decreasing', reason = 'zone ' || d.zone"
-	  " || ' value ' || (d.value / 1000.0)::numeric(14, 3) || ' is lower than the previous '"
-	  " || (d.prev / 1000.0)::numeric(14, 3) || ' and no rollover'"
-	  " FROM (SELECT DISTINCT ON (rec) rec, zone, value, prev FROM stage WHERE kind = 'R'"
-	  " AND st IS NULL AND prev IS NOT NULL AND value < prev AND NOT rollover"
-	  " ORDER BY rec, zone) d WHERE s.kind = 'R' AND s.st IS NULL AND s.rec = d.rec", 0, 0, 'R' },
+	" r4 AS (SELECT r3.*, CASE WHEN st2 IS NULL THEN lag(value) OVER w END AS fprev,"
+	" CASE WHEN st2 IS NULL THEN lag(taken_on) OVER w END AS fprev_on FROM r3"
+	" WINDOW w AS (PARTITION BY st2 IS NULL, account_id, mtr, zone ORDER BY taken_on, rec)),"
+	" r5 AS (SELECT r4.*, CASE WHEN st2 IS NOT NULL THEN NULL"
+	" WHEN fprev IS NOT NULL AND (db.v IS NULL OR fprev_on >= db.t) THEN fprev"
+	" WHEN db.v IS NOT NULL THEN db.v ELSE init END AS prev FROM r4"
+	" LEFT JOIN LATERAL (SELECT (x.value * 1000)::bigint AS v, x.taken_on AS t FROM reading x"
+	" WHERE r4.st2 IS NULL AND x.account_id = r4.account_id AND x.meter = r4.mtr"
+	" AND x.zone = r4.zone AND x.status = 'accepted' AND x.taken_on <= r4.taken_on"
+	" ORDER BY x.taken_on DESC, x.reading_id DESC LIMIT 1) db ON true),"
+	" r6 AS (SELECT r5.*, coalesce(value < prev AND prev - value"
+	" > power(10, digits)::bigint * 500, false) AS rollover,"
+	" CASE WHEN prev IS NULL THEN NULL WHEN value >= prev THEN value - prev"
+	" WHEN prev - value > power(10, digits)::bigint * 500"
+	" THEN value + power(10, digits)::bigint * 1000 - prev END AS cons,"
+	" st2 IS NULL AND prev IS NOT NULL AND value < prev AND NOT coalesce(prev - value"
+	" > power(10, digits)::bigint * 500, false) AS bad FROM r5),"
+	" r7 AS (SELECT r6.*, CASE WHEN st2 IS NOT NULL THEN st2"
+	" WHEN bool_or(bad) OVER d THEN 'rejected' END AS st3,"
+	" first_value(CASE WHEN bad THEN 'zone ' || zone || ' value '"
+	" || (value / 1000.0)::numeric(14, 3) || ' is lower than the previous '"
+	" || (prev / 1000.0)::numeric(14, 3) || ' and no rollover' END) OVER d AS dreason"
+	" FROM r6 WINDOW d AS (PARTITION BY rec ORDER BY bad DESC, zone"
+	" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
 	/* suspicious: consumption above factor x the monthly average of the last
 	 * months and above min_kwh; the average needs two accepted readings at
 	 * least 28 days apart for every zone read */
-	{ "WITH z AS (SELECT s.rec, s.cons, a.avg FROM stage s LEFT JOIN LATERAL"
-	  " (SELECT CASE WHEN count(*) >= 2 AND max(x.taken_on) - min(x.taken_on) >= 28"
-	  " AND (array_agg(x.value ORDER BY x.taken_on DESC, x.reading_id DESC))[1]"
-	  " >= (array_agg(x.value ORDER BY x.taken_on, x.reading_id))[1]"
-	  " THEN ((array_agg(x.value ORDER BY x.taken_on DESC, x.reading_id DESC))[1]"
-	  " - (array_agg(x.value ORDER BY x.taken_on, x.reading_id))[1]) * 30.4375"
-	  " / (max(x.taken_on) - min(x.taken_on)) END AS avg FROM reading x"
-	  " WHERE x.account_id = s.account_id AND x.meter = s.mtr AND x.zone = s.zone"
-	  " AND x.status = 'accepted' AND x.taken_on < s.taken_on"
-	  " AND x.taken_on >= s.taken_on - make_interval(months => $3::int)) a ON true"
-	  " WHERE s.kind = 'R' AND s.st IS NULL),"
-	  " l AS (SELECT rec, sum(cons) AS cons, sum(avg) AS avg FROM z GROUP BY rec"
-	  " HAVING count(avg) = count(*) AND count(cons) = count(*))"
-	  " UPDATE stage s SET lcons = l.cons, lavg = l.avg,"
-	  " st = CASE WHEN l.cons > $2::bigint * 1000 AND l.cons > $1::int * l.avg * 1000"
-	  " THEN 'held' END, code = CASE WHEN l.cons > $2::bigint * 1000"
-	  " AND l.cons > $1::int * l.avg * 1000 THEN 'suspicious' END"
-	  " FROM l WHERE s.kind = 'R' AND s.st IS NULL AND s.rec = l.rec", 3, 3, 'R' },
-	{ "UPDATE stage SET st = 'accepted' WHERE kind = 'R' AND st IS NULL", 0, 0, 'R' },
-	/* the window rule: on or before the last day, that month; else the next */
-	{ "UPDATE stage SET period = CASE WHEN extract(day FROM taken_on) <= $1::int"
-	  " THEN date_trunc('month', taken_on)::date"
-	  " ELSE (date_trunc('month', taken_on) + interval '1 month')::date END"
-	  " WHERE kind = 'R' AND st IN ('accepted', 'held')", 1, 2, 'R' },
+	" r8 AS (SELECT r7.*, a.avg FROM r7 LEFT JOIN LATERAL"
+	" (SELECT CASE WHEN count(*) >= 2 AND max(x.taken_on) - min(x.taken_on) >= 28"
+	" AND (array_agg(x.value ORDER BY x.taken_on DESC, x.reading_id DESC))[1]"
+	" >= (array_agg(x.value ORDER BY x.taken_on, x.reading_id))[1]"
+	" THEN ((array_agg(x.value ORDER BY x.taken_on DESC, x.reading_id DESC))[1]"
+	" - (array_agg(x.value ORDER BY x.taken_on, x.reading_id))[1]) * 30.4375"
+	" / (max(x.taken_on) - min(x.taken_on)) END AS avg FROM reading x"
+	" WHERE r7.st3 IS NULL AND x.account_id = r7.account_id AND x.meter = r7.mtr"
+	" AND x.zone = r7.zone AND x.status = 'accepted' AND x.taken_on < r7.taken_on"
+	" AND x.taken_on >= r7.taken_on - make_interval(months => $6::int)) a ON true),"
+	" r9 AS (SELECT r8.*, CASE WHEN st3 IS NULL AND count(avg) OVER l = count(*) OVER l"
+	" AND count(cons) OVER l = count(*) OVER l THEN sum(cons) OVER l END AS lcons,"
+	" CASE WHEN st3 IS NULL AND count(avg) OVER l = count(*) OVER l"
+	" AND count(cons) OVER l = count(*) OVER l THEN sum(avg) OVER l END AS lavg"
+	" FROM r8 WINDOW l AS (PARTITION BY rec)),"
+	" rd AS (SELECT r9.*, CASE WHEN st3 IS NOT NULL THEN st3"
+	" WHEN lcons > $5::bigint * 1000 AND lcons > $4::int * lavg * 1000 THEN 'held'"
+	" ELSE 'accepted' END AS st FROM r9),"
 	/* deliveries: the same confirmation again */
-	{ "UPDATE stage s SET st = 'duplicate' FROM (SELECT rec, row_number() OVER"
-	  " (PARTITION BY notice_id, dstatus, at ORDER BY rec) AS n FROM stage"
-	  " WHERE kind = 'D') d WHERE s.kind = 'D' AND s.rec = d.rec AND d.n > 1", 0, 0, 'D' },
-	{ "UPDATE stage s SET st = 'duplicate' FROM delivery d WHERE s.kind = 'D'"
-	  " AND s.st IS NULL AND d.notice_id = s.notice_id AND d.status = s.dstatus"
-	  " AND d.at = s.at", 0, 0, 'D' },
-	{ "UPDATE stage SET st = 'accepted' WHERE kind = 'D' AND st IS NULL", 0, 0, 'D' },
-};
+	" dl AS (SELECT s.*, CASE WHEN row_number() OVER (PARTITION BY s.notice_id, s.dstatus,"
+	" s.at ORDER BY s.rec) > 1 THEN 'duplicate' WHEN EXISTS (SELECT 1 FROM delivery d"
+	" WHERE d.notice_id = s.notice_id AND d.status = s.dstatus AND d.at = s.at)"
+	" THEN 'duplicate' ELSE 'accepted' END AS st FROM stage_in s WHERE s.kind = 'D')"
+	" SELECT rec, kind, line, zone, account_id, source_id, amount, fee, paid_on, paid_at,"
+	" period, source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at, evidence,"
+	" CASE WHEN st = 'rejected' THEN 'unknown_account' END,"
+	" CASE WHEN st = 'rejected' THEN 'account ' || account_id || ' is not known' END,"
+	" zones, st, NULL, NULL, false, NULL, NULL, NULL, NULL FROM pay"
+	" UNION ALL SELECT rec, kind, line, zone, account_id, NULL, NULL, NULL, NULL,"
+	" NULL, CASE WHEN st IN ('accepted', 'held') THEN CASE WHEN extract(day FROM taken_on)"
+	" <= $3::int THEN date_trunc('month', taken_on)::date"
+	" ELSE (date_trunc('month', taken_on) + interval '1 month')::date END END,"
+	" NULL, meter, value, taken_on, rsource, phone, NULL, NULL, NULL, NULL,"
+	" CASE WHEN st1 IS NOT NULL THEN code1 WHEN st2 IS NOT NULL THEN NULL"
+	" WHEN st3 IS NOT NULL THEN 'decreasing' WHEN st = 'held' THEN 'suspicious' END,"
+	" CASE WHEN st1 IS NOT NULL THEN reason1 WHEN st2 IS NOT NULL THEN NULL"
+	" WHEN st3 IS NOT NULL THEN dreason END,"
+	" zones, st, mtr, prev, rollover, cons, lcons, lavg, onpay FROM rd"
+	" UNION ALL SELECT rec, kind, line, zone, account_id, source_id, amount, fee, paid_on,"
+	" paid_at, period, source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at,"
+	" evidence, NULL, NULL, zones, st, NULL, NULL, false, NULL, NULL, NULL, NULL FROM dl"
+	" UNION ALL SELECT rec, kind, line, zone, account_id, source_id, amount, fee, paid_on,"
+	" paid_at, period, source, meter, value, taken_on, rsource, phone, notice_id, dstatus, at,"
+	" evidence, code, reason, zones, 'rejected', NULL, NULL, false, NULL, NULL, NULL, NULL"
+	" FROM stage_in WHERE kind = 'X'";
 
 static const char counts_sql[] =
 	"WITH l AS (SELECT rec, min(st) FILTER (WHERE kind <> 'R') AS main,"
@@ -304,12 +327,12 @@ static const struct step inserts[] = {
 	  " ORDER BY rec ON CONFLICT DO NOTHING", 1, 2, 'D' },
 	{ "INSERT INTO ingest_reject (file_id, rec, line, what, account_id, code, reason)"
 	  " SELECT DISTINCT ON (s.rec) $1, s.rec, s.line, 'line', s.account_id, s.code, s.reason"
-	  " FROM stage s WHERE s.st = 'rejected' AND (s.kind <> 'R' OR NOT EXISTS"
-	  " (SELECT 1 FROM stage p WHERE p.rec = s.rec AND p.kind = 'P')) ORDER BY s.rec, s.zone", 1, 0, 0 },
+	  " FROM stage s WHERE s.st = 'rejected' AND (s.kind <> 'R' OR NOT s.onpay)"
+	  " ORDER BY s.rec, s.zone", 1, 0, 0 },
 	{ "INSERT INTO ingest_reject (file_id, rec, line, what, account_id, code, reason)"
 	  " SELECT DISTINCT ON (s.rec) $1, s.rec, s.line, 'reading', s.account_id, s.code, s.reason"
-	  " FROM stage s WHERE s.kind = 'R' AND s.st = 'rejected' AND EXISTS"
-	  " (SELECT 1 FROM stage p WHERE p.rec = s.rec AND p.kind = 'P') ORDER BY s.rec, s.zone", 1, 0, 'P' },
+	  " FROM stage s WHERE s.kind = 'R' AND s.st = 'rejected' AND s.onpay"
+	  " ORDER BY s.rec, s.zone", 1, 0, 'P' },
 };
 
 static int run_steps(PGconn *db, const struct step *s, size_t n, const char *const *params,
@@ -604,8 +627,12 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 
 	if (db_begin(db, e))
 		return -1;
+	/* jit off: compiling the decision statement costs seconds and saves
+	 * nothing on these plans; work_mem: its sorts stay in memory. */
 	if (db_exec(db, e, "SET LOCAL TIME ZONE 'Asia/Yekaterinburg'", 0, NULL) ||
-	    db_exec(db, e, stage_sql, 0, NULL))
+	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL) ||
+	    db_exec(db, e, "SET LOCAL work_mem = '128MB'", 0, NULL) ||
+	    db_exec(db, e, stage_sql, 0, NULL) || db_exec(db, e, stage_in_sql, 0, NULL))
 		goto fail;
 	memset(&st, 0, sizeof(st));
 	if (copy_begin(&st.cp, db, copy_sql, e))
@@ -634,7 +661,8 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	snprintf(runid, sizeof(runid), "%" PRId64, o->run_id);
 	{
 		const char *params[6] = { chname, asof, lastday, factor, minkwh, months };
-		if (run_steps(db, steps, sizeof(steps) / sizeof(steps[0]), params, &st, e))
+		if (db_exec(db, e, "ANALYZE stage_in (kind, rec, account_id)", 0, NULL) ||
+		    db_exec(db, e, decide_sql, 6, params))
 			goto fail;
 	}
 	r = db_query(db, e, counts_sql, 0, NULL);
