@@ -73,22 +73,22 @@ static int finish(struct sbyt_ctx *ctx, struct job *j, const char *tmp, const ch
 	return 0;
 }
 
-static int rep_aging(int argc, char **argv, struct sbyt_ctx *ctx)
+/* Parse the one option --as-of DATE (which sets ctx->as_of); returns 0, -1
+ * when --help was printed, or the exit status of a usage error (> 0). */
+static int asof_opts(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	static const struct option opts[] = {
 		{ "as-of", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct penalty_rules r;
-	struct aging_totals t;
-	struct job j;
-	char name[64], final[4096], tmp[4160], db_[DATE_BUF], m1[MONEY_BUF], m2[MONEY_BUF];
-	int c, rc;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(help);
+		if (c == 'h') {
+			cmd_help(help);
+			return -1;  /* done: nothing more to do */
+		}
 		if (c == 'a' && date_parse(optarg, -1, &ctx->as_of) == 0) {
 			ctx->as_of_given = 1;
 			continue;
@@ -98,6 +98,19 @@ static int rep_aging(int argc, char **argv, struct sbyt_ctx *ctx)
 	}
 	if (optind != argc)
 		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static int rep_aging(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	struct penalty_rules r;
+	struct aging_totals t;
+	struct job j;
+	char name[64], final[4096], tmp[4160], db_[DATE_BUF], m1[MONEY_BUF], m2[MONEY_BUF];
+	int rc, rc0;
+
+	if ((rc0 = asof_opts(argc, argv, ctx)) != 0)
+		return rc0 < 0 ? EX_DONE : rc0;
 	snprintf(name, sizeof(name), "aging-%s", date_format(ctx->as_of, db_));
 	if (cmd_penalty_rules(ctx, &r))
 		return cmd_fail(ctx);
@@ -288,28 +301,15 @@ static int rep_rejects(int argc, char **argv, struct sbyt_ctx *ctx)
 
 static int rep_control(int argc, char **argv, struct sbyt_ctx *ctx)
 {
-	static const struct option opts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct control_rules r;
 	struct faults f = FAULTS_INIT;
 	char name[64], final[4096], tmp[4160], db_[DATE_BUF];
 	struct job j;
 	int64_t rows, overdue;
-	int c;
+	int rc0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(help);
-		if (c == 'a' && date_parse(optarg, -1, &ctx->as_of) == 0)
-			continue;
-		return cmd_usage_error("report", c == 'a' ? "invalid date '%s' (YYYY-MM-DD)"
-				       : "unknown option%s", c == 'a' ? optarg : "");
-	}
-	if (optind != argc)
-		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
+	if ((rc0 = asof_opts(argc, argv, ctx)) != 0)
+		return rc0 < 0 ? EX_DONE : rc0;
 	if (control_rules_load(ctx->rules_dir, &r, &f)) {
 		faults_print(&f, stderr);
 		faults_release(&f);
@@ -333,28 +333,15 @@ static int rep_control(int argc, char **argv, struct sbyt_ctx *ctx)
 
 static int rep_limitation(int argc, char **argv, struct sbyt_ctx *ctx)
 {
-	static const struct option opts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct faults f = FAULTS_INIT;
 	struct limitation_totals t;
 	struct limit_rules *r;
 	char name[64], final[4096], tmp[4160], db_[DATE_BUF];
 	struct job j;
-	int c, rc;
+	int rc, rc0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(help);
-		if (c == 'a' && date_parse(optarg, -1, &ctx->as_of) == 0)
-			continue;
-		return cmd_usage_error("report", c == 'a' ? "invalid date '%s' (YYYY-MM-DD)"
-				       : "unknown option%s", c == 'a' ? optarg : "");
-	}
-	if (optind != argc)
-		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
+	if ((rc0 = asof_opts(argc, argv, ctx)) != 0)
+		return rc0 < 0 ? EX_DONE : rc0;
 	r = limit_rules_load(ctx->rules_dir, &f, &ctx->err);
 	faults_print(&f, stderr);
 	faults_release(&f);
