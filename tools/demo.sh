@@ -7,7 +7,10 @@
 #      portal, terminals) is ingested, the debt snapshot taken, and the
 #      limitation day run (warnings and notices to the debtors)
 #   4. the month job for 2026-11: bill and payment documents
-#   5. reports: runs, rejects, aging, the control plan, the quality card
+#   5. reports: runs, rejects, aging, the control plan, the limitation
+#      cases, the quality card
+#   6. the next day's daily job (2026-12-01): nothing new in the inbox, a new
+#      debt snapshot and the limitation day that follows from it
 # and prints where everything is.  Outputs go to out/demo/.
 set -eu
 build=${1:-build}
@@ -39,14 +42,17 @@ run report runs
 run report rejects
 run report aging
 run report control-plan
+run report limitation
 run report kpi --period 2026-11 --appeals fixtures/journal/appeals.csv \
 	--calls fixtures/journal/calls.csv > "$out/kpi.txt"
+echo "+ sbyt daily (the next day, 2026-12-01)" >&2
+"$sbyt" --db "$db" --as-of 2026-12-01 daily
 run status
 
 echo
 echo "demo: database 'sbyt_demo' on the private cluster (socket in $host)"
 echo "demo: payment documents:  $(find "$out/docs" -name '*.zip' | wc -l) packages in $out/docs/2026-11/"
-echo "demo: limitation day:     $(find "$out/limit" -name '*.zip' | wc -l) packages in $out/limit/$day/"
+echo "demo: limitation days:    $(find "$out/limit" -name '*.zip' | wc -l) packages in $out/limit/"
 echo "demo: reports:            $out/reports/"
 echo "demo: spool archive:      $spool/archive/$day/"
 echo "demo: try  sbyt --db '$db' limit explain $(sed -n 2p fixtures/balances.csv | cut -d';' -f1) --as-of $day"
