@@ -205,7 +205,7 @@ static int stage_inbox(struct daily *d)
 	struct ingest_opts o;
 	char inbox[4096], dir[4400];
 	struct dirent **list;
-	int n, rc = 0, got;
+	int n, rc = 0;
 
 	snprintf(inbox, sizeof(inbox), "%s/inbox", d->spool);
 	if (ingest_rules_load(ctx->rules_dir, &rules, &f)) {
@@ -214,11 +214,8 @@ static int stage_inbox(struct daily *d)
 		return err_set(&ctx->err, ERR_CONFIG, "rules in '%s' are invalid", ctx->rules_dir);
 	}
 	/* Exclude a concurrent `sbyt ingest`. */
-	got = db_try_lock(ctx->db, "ingest", &ctx->err);
-	if (got <= 0) {
+	if (job_lock(ctx->db, "ingest", &ctx->err)) {
 		ingest_rules_release(&rules);
-		if (got == 0)
-			err_set(&ctx->err, ERR_LOCKED, "another 'ingest' run holds the lock");
 		return -1;
 	}
 	memset(&o, 0, sizeof(o));
@@ -253,13 +250,9 @@ static int stage_debt(struct daily *d)
 	struct debt_filter f;
 	struct penalty_rules r;
 	int64_t rows;
-	int got, rc;
+	int rc;
 
-	got = db_try_lock(ctx->db, "debt", &ctx->err);
-	if (got <= 0)
-		return got < 0 ? -1 : err_set(&ctx->err, ERR_LOCKED,
-					     "another 'debt' run holds the lock");
-	if (cmd_penalty_rules(ctx, &r))
+	if (job_lock(ctx->db, "debt", &ctx->err) || cmd_penalty_rules(ctx, &r))
 		return -1;
 	memset(&f, 0, sizeof(f));
 	f.as_of = ctx->as_of;
@@ -270,11 +263,8 @@ static int stage_debt(struct daily *d)
 
 static int stage_limit(struct daily *d)
 {
-	int got = db_try_lock(d->ctx->db, "limit", &d->ctx->err);
-
-	if (got <= 0)
-		return got < 0 ? -1 : err_set(&d->ctx->err, ERR_LOCKED,
-					     "another 'limit' run holds the lock");
+	if (job_lock(d->ctx->db, "limit", &d->ctx->err))
+		return -1;
 	return cmd_limit_stage(d->ctx, d->j, &d->limit);
 }
 

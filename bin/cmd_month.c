@@ -83,15 +83,9 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (cmd_job_begin(ctx, &j, "month"))
 		return cmd_fail(ctx);
 	/* the stages' own jobs must not run beside us */
-	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
-		int got = db_try_lock(ctx->db, stages[i], &ctx->err);
-		if (got < 0)
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		if (job_lock(ctx->db, stages[i], &ctx->err))
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
-		if (got == 0) {
-			err_set(&ctx->err, ERR_LOCKED, "another '%s' run holds the lock", stages[i]);
-			return cmd_job_end(ctx, &j, cmd_fail(ctx));
-		}
-	}
 	t0 = log_now();
 	if (!period_published(ctx, period, &published))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));

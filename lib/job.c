@@ -37,6 +37,17 @@ static char *join_argv(int argc, char **argv)
 	return s;
 }
 
+int job_lock(PGconn *db, const char *name, struct sbyt_err *e)
+{
+	int got = db_try_lock(db, name, e);
+
+	if (got < 0)
+		return -1;
+	if (!got)
+		return err_set(e, ERR_LOCKED, "another '%s' run holds the lock", name);
+	return 0;
+}
+
 int job_begin(struct job *j, PGconn *db, const char *name, int argc, char **argv,
 	      sdate as_of, const char *rules_version, struct sbyt_err *e)
 {
@@ -46,11 +57,8 @@ int job_begin(struct job *j, PGconn *db, const char *name, int argc, char **argv
 	memset(j, 0, sizeof(*j));
 	j->db = db;
 	j->name = name;
-	got = db_try_lock(db, name, e);
-	if (got < 0)
+	if (job_lock(db, name, e))
 		return -1;
-	if (!got)
-		return err_set(e, ERR_LOCKED, "another '%s' run holds the lock", name);
 	{
 		const char *p[1] = { name };
 		if (db_exec(db, e, "UPDATE run SET status = 'aborted', ended_at = clock_timestamp(),"

@@ -33,6 +33,11 @@ struct job {
 	sdate deadline;      /* set with the breach */
 };
 
+/* Take the advisory lock of job `name` for this session (a job frame also
+ * takes the locks of the jobs whose stages it runs).  Returns 0, or -1 with
+ * e set: ERR_LOCKED "another 'NAME' run holds the lock" when another session
+ * holds it, ERR_DB when the server is gone. */
+int job_lock(PGconn *db, const char *name, struct sbyt_err *e);
 /* Lock `name` and open a run record.  argv/argc: the whole command line.
  * rules_version may be NULL.  Returns 0, or -1 with e set (ERR_LOCKED when
  * another run of the job holds the lock, ERR_DB when the server is gone). */
