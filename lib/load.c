@@ -608,9 +608,14 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 		return err_set(e, ERR_DATA, "'%s' is empty; nothing loaded", path);
 	}
 	if (c.bad || strcmp(c.text, k->header) != 0) {
-		faults_add(f, path, 1, "the header must be '%s'", k->header);
+		if (c.bad)
+			faults_add(f, path, 1, "%s: the file must be UTF-8 with the header '%s'",
+				   c.bad, k->header);
+		else
+			faults_add(f, path, 1, "the header must be '%s'", k->header);
 		csv_close(&c);
-		return err_set(e, ERR_DATA, "'%s' is not a %s file; nothing loaded", path, k->name);
+		return err_set(e, ERR_DATA, "'%s' does not start with the %s header; nothing loaded",
+			       path, k->name);
 	}
 	if (db_begin(db, e) || db_exec(db, e, k->stage, 0, NULL) ||
 	    copy_begin(&cp, db, "COPY stage FROM STDIN", e))

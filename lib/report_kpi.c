@@ -57,7 +57,9 @@ static int read_appeals(const char *path, speriod p, const struct calendar *cal,
 	if (csv_open(&c, path, ';', 0, e))
 		return -1;
 	if ((rc = csv_next(&c, e)) != 1 || strcmp(c.text, header) != 0) {
-		if (rc >= 0)
+		if (rc == 0)
+			faults_add(f, path, 0, "empty file: the header '%s' is missing", header);
+		else if (rc > 0)
 			faults_add(f, path, 1, "the header must be '%s'", header);
 		csv_close(&c);
 		return rc < 0 ? -1 : 0;
@@ -140,7 +142,9 @@ static int read_calls(const char *path, speriod p, struct kpi_card *k, struct fa
 	if (csv_open(&c, path, ';', 0, e))
 		return -1;
 	if ((rc = csv_next(&c, e)) != 1 || strcmp(c.text, header) != 0) {
-		if (rc >= 0)
+		if (rc == 0)
+			faults_add(f, path, 0, "empty file: the header '%s' is missing", header);
+		else if (rc > 0)
 			faults_add(f, path, 1, "the header must be '%s'", header);
 		csv_close(&c);
 		return rc < 0 ? -1 : 0;

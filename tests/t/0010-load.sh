@@ -116,6 +116,9 @@ test_expect_success 'both named' '
 printf 'code,name,address,phone\n' > wrong.csv
 test_expect_code 65 'a file with the wrong header is refused' 'sbyt load branches wrong.csv 2>err'
 test_expect_success 'the message gives the header expected' 'grep -q "wrong.csv:1: the header must be .code;name;address;phone." err'
+printf '\377\376c\000o\000d\000e\000' > utf16.csv
+test_expect_code 65 'a UTF-16 file is refused' 'sbyt load branches utf16.csv 2>err'
+test_expect_success 'saying the file must be UTF-8' 'grep -q "^utf16.csv:1: .*the file must be UTF-8" err'
 : > empty.csv
 test_expect_code 65 'an empty file is refused' 'sbyt load branches empty.csv'
 test_expect_code 66 'a missing file exits 66' 'sbyt load branches nosuch.csv'
