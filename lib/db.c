@@ -357,11 +357,8 @@ int copy_row(struct copy *c, struct sbyt_err *e)
 	return 0;
 }
 
-int copy_end(struct copy *c, struct sbyt_err *e)
+int copy_send_end(struct copy *c, struct sbyt_err *e)
 {
-	PGresult *res;
-	int rc = 0;
-
 	if (copy_flush(c, e)) {
 		copy_abort(c, "flush failed");
 		return -1;
@@ -370,12 +367,27 @@ int copy_end(struct copy *c, struct sbyt_err *e)
 	c->buf = NULL;
 	if (PQputCopyEnd(c->db, NULL) != 1)
 		return result_error(c->db, NULL, e);
-	while ((res = PQgetResult(c->db)) != NULL) {
+	return 0;
+}
+
+int db_drain(PGconn *db, struct sbyt_err *e)
+{
+	PGresult *res;
+	int rc = 0;
+
+	while ((res = PQgetResult(db)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
-			rc = result_error(c->db, res, e);
+			rc = result_error(db, res, e);
 		PQclear(res);
 	}
 	return rc;
+}
+
+int copy_end(struct copy *c, struct sbyt_err *e)
+{
+	if (copy_send_end(c, e))
+		return -1;
+	return db_drain(c->db, e);
 }
 
 void copy_abort(struct copy *c, const char *why)

@@ -80,6 +80,12 @@ int copy_int(struct copy *c, int64_t v, struct sbyt_err *e);
 int copy_null(struct copy *c, struct sbyt_err *e);
 int copy_row(struct copy *c, struct sbyt_err *e);
 int copy_end(struct copy *c, struct sbyt_err *e);
+/* copy_end() in two halves, so that the client can go on while the server
+ * writes the rows: copy_send_end() flushes and ends the COPY (0/-1);
+ * db_drain() waits for the results of what was sent (0, or -1 with e set
+ * from the first failure).  Nothing else may be sent in between. */
+int copy_send_end(struct copy *c, struct sbyt_err *e);
+int db_drain(PGconn *db, struct sbyt_err *e);
 void copy_abort(struct copy *c, const char *why);
 
 #endif

@@ -3,14 +3,15 @@
  *
  * ingest_one() hashes the file (SHA-256): a file already ingested is a
  * no-op that returns the counts of its first ingest.  Otherwise, in one
- * transaction, the parser's records and rejects are COPYed into a
- * temporary staging table and decided there with set-based SQL:
- * duplicates (the same source id from the same channel, in the file or
- * already loaded; the same reading again), unknown accounts and meters,
- * SMS phones not linked to the account, future dates, more zones than the
- * meter has, readings lower than the previous one (a rollover when the
- * meter's digits explain it, else `decreasing`), suspicious consumption
- * (held for review), and the period of each reading by the window rule.
+ * transaction, the parser's records and rejects stream into a decider
+ * (ingest_decide.h) that checks them a chunk at a time, in file order:
+ * duplicates (a payment whose channel and source id were already
+ * accepted; a reading equal to one accepted or held), unknown accounts and
+ * meters, SMS phones not linked to the account, future dates, more zones
+ * than the meter has, readings lower than the previous one (a rollover
+ * when the meter's digits explain it, else `decreasing`), suspicious
+ * consumption (held for review), and the period of each reading by the
+ * window rule.
  * Accepted rows go to payment, reading and delivery (003_ingested.sql),
  * rejected lines to ingest_reject, the file with its counts to
  * ingest_file.  Rejected lines are written back in the sender's own format

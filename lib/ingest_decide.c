@@ -1,0 +1,1139 @@
+/* ingest_decide.c - the checks of SPEC 5 on one file's records, a chunk at a
+ * time; see ingest_decide.h.  A chunk's look-ups are one query per kind of
+ * record, each row an index probe (the LATERAL ... LIMIT/OFFSET forms keep
+ * the planner from scanning whole tables); the decisions follow the order
+ * of the file; the rows kept go out by COPY. */
+#include "ingest_decide.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+#define CHUNK 8192                  /* record lines per chunk */
+#define ZMAX (CHUNK * REC_ZONES)    /* zone rows per chunk at most */
+#define HBITS 16                    /* hash slots: 65536 >= 2 x ZMAX */
+
+enum { ST_NONE, ST_ACCEPTED, ST_REJECTED, ST_DUPLICATE, ST_HELD, ST_SKIPPED };
+
+struct cline {                      /* one record line of the chunk */
+	int64_t rec;
+	char kind;                  /* 'P' payment, 'R' reading, 'D' delivery, 'X' reject */
+	int st;                     /* the payment's, confirmation's or reject's outcome */
+	int rst;                    /* the readings' outcome (ST_NONE: none) */
+	int z0, nz;                 /* its zone rows */
+	int known, dup;             /* looked up: payment account, payment/delivery loaded */
+	int64_t lcons;              /* held: consumption and average, thousandths */
+	int64_t lavg;
+	char code[32];
+	char reason[320];
+	struct ingest_rec r;
+};
+
+struct zrow {                       /* one zone of a reading line */
+	int li, zone;
+	/* looked up (the same for every zone of a line but the last ones) */
+	int known, linked, n, mzones, digits;
+	char mtr[REC_ID_MAX];       /* "" when not resolved */
+	int has_init, dup, has_prev, has_first, has_last;
+	int64_t init, prev_v, fv, lv, fid, lid;
+	sdate prev_t, ft, lt;
+	/* decided */
+	int64_t prev, cons;
+	int has_cons, rollover, bad, kept, accepted;
+	int64_t reading_id;
+	int older;                  /* the previous kept row of the same meter zone, -1 */
+};
+
+struct decider {
+	PGconn *db;
+	const struct ingest_rules *rules;
+	sdate as_of;
+	const char *chname;
+	char file_id[24], run_id[24];
+	int has_run;
+	struct cline *l;
+	int nl;
+	struct zrow *z;
+	int nz;
+	uint32_t *slot;             /* hash slots: index + 1, 0 empty */
+	int pending;                /* a COPY ended whose result is not read yet */
+	struct ingest_counts n;
+};
+
+/* ---- small helpers ---- */
+
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static int buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->s, cap);
+		if (!p)
+			return -1;
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+/* Append an element to an array literal under construction ("{" first). */
+static int arr_str(struct buf *b, const char *s)
+{
+	int rc = buf_add(b, b->len > 1 ? "," : "", b->len > 1);
+	if (!s)
+		return rc | buf_add(b, "NULL", 4);
+	rc |= buf_add(b, "\"", 1);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			rc |= buf_add(b, "\\", 1);
+		rc |= buf_add(b, p, 1);
+	}
+	return rc | buf_add(b, "\"", 1);
+}
+
+static int arr_int(struct buf *b, int64_t v)
+{
+	char t[24];
+	snprintf(t, sizeof(t), "%" PRId64, v);
+	return arr_str(b, t);
+}
+
+static int arr_date(struct buf *b, sdate d)
+{
+	char t[DATE_BUF];
+	return arr_str(b, date_format(d, t));
+}
+
+static char *milli(int64_t v, char *out)
+{
+	snprintf(out, 32, "%s%" PRId64 ".%03" PRId64, v < 0 ? "-" : "", (v < 0 ? -v : v) / 1000,
+		 (v < 0 ? -v : v) % 1000);
+	return out;
+}
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	return hash_bytes(h, s, strlen(s) + 1);
+}
+
+#define HASH0 14695981039346656037ULL
+
+/* The slot of key h in d->slot for which same(d, index, arg) holds, or the
+ * empty slot where it goes. */
+static uint32_t *slot_find(struct decider *d, uint64_t h,
+			   int (*same)(struct decider *, int, const void *), const void *arg)
+{
+	size_t mask = ((size_t)1 << HBITS) - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		uint32_t *s = &d->slot[i];
+		if (*s == 0 || same(d, (int)*s - 1, arg))
+			return s;
+	}
+}
+
+/* date d minus months, the day clamped to the month's length (as SQL's
+ * date - interval). */
+static sdate minus_months(sdate d, int months)
+{
+	int y, m, day, t, md;
+
+	date_to_ymd(d, &y, &m, &day);
+	t = y * 12 + (m - 1) - months;
+	y = t / 12;
+	m = t % 12 + 1;
+	md = date_month_days(y, m);
+	return date_from_ymd(y, m, day < md ? day : md);
+}
+
+/* ---- the sink: buffer a chunk ---- */
+
+static int flush(struct decider *d, struct sbyt_err *e);
+
+static struct cline *next_line(struct decider *d, char kind, struct sbyt_err *e)
+{
+	struct cline *c;
+
+	if (d->nl == CHUNK && flush(d, e))
+		return NULL;
+	c = &d->l[d->nl++];
+	c->rec = ++d->n.read;
+	c->kind = kind;
+	c->st = c->rst = ST_NONE;
+	c->nz = 0;
+	c->z0 = d->nz;
+	c->known = c->dup = 0;
+	c->code[0] = c->reason[0] = '\0';
+	return c;
+}
+
+static int on_record(void *arg, const struct ingest_rec *r, struct sbyt_err *e)
+{
+	struct decider *d = arg;
+	char kind = r->kind == REC_PAYMENT ? 'P' : r->kind == REC_DELIVERY ? 'D' : 'R';
+	struct cline *c = next_line(d, kind, e);
+
+	if (!c)
+		return -1;
+	c->r = *r;
+	c->r.text = NULL;
+	c->r.has_reading = 0;
+	if (r->has_reading)
+		for (int z = 1; z <= REC_ZONES; z++)
+			if (r->rd.has[z - 1]) {
+				struct zrow *zr = &d->z[d->nz++];
+				memset(zr, 0, sizeof(*zr));
+				zr->li = d->nl - 1;
+				zr->zone = z;
+				zr->older = -1;
+				c->nz++;
+				c->r.has_reading = 1;
+			}
+	return 0;
+}
+
+static int on_reject(void *arg, const struct ingest_reject *rj, struct sbyt_err *e)
+{
+	struct decider *d = arg;
+	struct cline *c = next_line(d, 'X', e);
+
+	if (!c)
+		return -1;
+	c->r.line = rj->line;
+	c->r.has_reading = 0;
+	snprintf(c->code, sizeof(c->code), "%s", rj->code);
+	snprintf(c->reason, sizeof(c->reason), "%s", rj->reason);
+	return 0;
+}
+
+/* ---- look-ups ---- */
+
+static const char pay_sql[] =
+	"SELECT k.i, a.x IS NOT NULL, p.x IS NOT NULL"
+	" FROM unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS k(acc, sid, i)"
+	" LEFT JOIN LATERAL (SELECT 1 AS x FROM account a WHERE a.account_id = k.acc LIMIT 1) a"
+	" ON true LEFT JOIN LATERAL (SELECT 1 AS x FROM payment p WHERE p.channel = $1"
+	" AND p.source_id = k.sid LIMIT 1) p ON true";
+
+static const char dlv_sql[] =
+	"SELECT k.i FROM unnest($1::text[], $2::text[], $3::date[]) WITH ORDINALITY"
+	" AS k(nid, st, at, i) WHERE EXISTS (SELECT 1 FROM delivery d WHERE d.notice_id = k.nid"
+	" AND d.status = k.st AND d.at = k.at OFFSET 0)";
+
+/* $8: the averaging window in months.  The probes of a zone row: its
+ * meter (and the account only when the meter does not show it, or for the
+ * phone); the same reading kept before; the previous accepted value; and
+ * only when there is one, the first accepted reading of the window and,
+ * when the previous is of the same day, the last one before that day. */
+static const char rd_sql[] =
+	"SELECT k.i, m.n > 0 OR a.phones IS NOT NULL, CASE WHEN k.phone IS NULL THEN true"
+	" ELSE coalesce(k.phone = ANY (a.phones), true) END, m.n, m.meter, m.zones, m.digits,"
+	" m.init, d.x IS NOT NULL, p.v, p.t, f.v, f.t, f.id,"
+	" CASE WHEN p.t < k.taken_on THEN CASE WHEN p.t >= k.taken_on - make_interval(months =>"
+	" $8::int) THEN p.v END ELSE l.v END,"
+	" CASE WHEN p.t < k.taken_on THEN CASE WHEN p.t >= k.taken_on - make_interval(months =>"
+	" $8::int) THEN p.t END ELSE l.t END,"
+	" CASE WHEN p.t < k.taken_on THEN CASE WHEN p.t >= k.taken_on - make_interval(months =>"
+	" $8::int) THEN p.id END ELSE l.id END"
+	" FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::date[], $5::bigint[],"
+	" $6::text[], $7::text[]) WITH ORDINALITY AS k(acc, meter, zone, taken_on, value, src,"
+	" phone, i)"
+	" CROSS JOIN LATERAL (SELECT count(*) AS n, CASE WHEN count(*) = 1 THEN min(m.meter) END"
+	" AS meter, min(m.zones) AS zones, min(m.digits) AS digits, min((CASE k.zone"
+	" WHEN 1 THEN m.initial_t1 WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END * 1000)::bigint)"
+	" AS init FROM meter m WHERE m.account_id = k.acc"
+	" AND (k.meter IS NULL OR m.meter = k.meter)) m"
+	" LEFT JOIN LATERAL (SELECT a.phones FROM account a WHERE a.account_id = k.acc"
+	" AND (k.phone IS NOT NULL OR m.n = 0) OFFSET 0) a ON true"
+	" LEFT JOIN LATERAL (SELECT 1 AS x FROM reading r WHERE r.account_id = k.acc"
+	" AND r.meter = m.meter AND r.zone = k.zone AND r.taken_on = k.taken_on"
+	" AND r.value * 1000 = k.value AND r.source = k.src AND r.status IN ('accepted', 'held')"
+	" LIMIT 1) d ON true"
+	" LEFT JOIN LATERAL (SELECT (x.value * 1000)::bigint AS v, x.taken_on AS t,"
+	" x.reading_id AS id FROM reading x"
+	" WHERE x.account_id = k.acc AND x.meter = m.meter AND x.zone = k.zone"
+	" AND x.status = 'accepted' AND x.taken_on <= k.taken_on"
+	" ORDER BY x.taken_on DESC, x.reading_id DESC LIMIT 1) p ON true"
+	" LEFT JOIN LATERAL (SELECT (x.value * 1000)::bigint AS v, x.taken_on AS t,"
+	" x.reading_id AS id FROM reading x WHERE p.t IS NOT NULL"
+	" AND x.account_id = k.acc AND x.meter = m.meter"
+	" AND x.zone = k.zone AND x.status = 'accepted' AND x.taken_on < k.taken_on"
+	" AND x.taken_on >= k.taken_on - make_interval(months => $8::int)"
+	" ORDER BY x.taken_on, x.reading_id LIMIT 1) f ON true"
+	" LEFT JOIN LATERAL (SELECT (x.value * 1000)::bigint AS v, x.taken_on AS t,"
+	" x.reading_id AS id FROM reading x WHERE p.t = k.taken_on"
+	" AND x.account_id = k.acc AND x.meter = m.meter"
+	" AND x.zone = k.zone AND x.status = 'accepted' AND x.taken_on < k.taken_on"
+	" AND x.taken_on >= k.taken_on - make_interval(months => $8::int)"
+	" ORDER BY x.taken_on DESC, x.reading_id DESC LIMIT 1) l ON true";
+
+static int bad_alloc(struct sbyt_err *e)
+{
+	return err_set(e, ERR_INTERNAL, "out of memory");
+}
+
+/* Wait for the COPY left running by the last chunk (the parser reads
+ * on meanwhile); every statement of a chunk comes after this. */
+static int settle(struct decider *d, struct sbyt_err *e)
+{
+	if (!d->pending)
+		return 0;
+	d->pending = 0;
+	return db_drain(d->db, e);
+}
+
+static int copy_open(struct decider *d, struct copy *c, const char *sql, struct sbyt_err *e)
+{
+	return settle(d, e) || copy_begin(c, d->db, sql, e) ? -1 : 0;
+}
+
+/* End a COPY without waiting for the server to finish it. */
+static int copy_close(struct decider *d, struct copy *c, struct sbyt_err *e)
+{
+	if (copy_send_end(c, e))
+		return -1;
+	d->pending = 1;
+	return 0;
+}
+
+/* Run sql with the n array literals in a[] after the leading params. */
+static PGresult *lookup(struct decider *d, const char *sql, const char *lead, struct buf *a,
+			int n, const char *trail, struct sbyt_err *e)
+{
+	const char *p[10];
+	int k = 0;
+
+	if (lead)
+		p[k++] = lead;
+	for (int i = 0; i < n; i++) {
+		if (buf_add(&a[i], "}", 1)) {
+			bad_alloc(e);
+			return NULL;
+		}
+		p[k++] = a[i].s;
+	}
+	if (trail)
+		p[k++] = trail;
+	return settle(d, e) ? NULL : db_query(d->db, e, sql, k, p);
+}
+
+static void bufs_free(struct buf *a, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(a[i].s);
+		a[i].s = NULL;
+		a[i].len = a[i].cap = 0;
+	}
+}
+
+static int bufs_open(struct buf *a, int n)
+{
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		a[i].len = 0;
+		rc |= buf_add(&a[i], "{", 1);
+	}
+	return rc;
+}
+
+static int lookup_payments(struct decider *d, struct sbyt_err *e)
+{
+	struct buf a[2] = { { 0 } };
+	int rc = -1, any = 0;
+	PGresult *r;
+
+	if (bufs_open(a, 2))
+		goto oom;
+	for (int i = 0; i < d->nl; i++) {
+		struct cline *c = &d->l[i];
+		if (c->kind != 'P')
+			continue;
+		any = 1;
+		if (arr_int(&a[0], c->r.pay.account) || arr_str(&a[1], c->r.pay.source_id))
+			goto oom;
+	}
+	if (!any) {
+		bufs_free(a, 2);
+		return 0;
+	}
+	r = lookup(d, pay_sql, d->chname, a, 2, NULL, e);
+	if (r) {
+		/* the rows come numbered 1.. in the order of the P lines */
+		int *idx = malloc(sizeof(int) * (size_t)d->nl), m = 0;
+		if (!idx) {
+			PQclear(r);
+			goto oom;
+		}
+		for (int i = 0; i < d->nl; i++)
+			if (d->l[i].kind == 'P')
+				idx[m++] = i;
+		for (int t = 0; t < PQntuples(r); t++) {
+			int i = atoi(PQgetvalue(r, t, 0)) - 1;
+			if (i < 0 || i >= m)
+				continue;
+			d->l[idx[i]].known = PQgetvalue(r, t, 1)[0] == 't';
+			d->l[idx[i]].dup = PQgetvalue(r, t, 2)[0] == 't';
+		}
+		free(idx);
+		PQclear(r);
+		rc = 0;
+	}
+	bufs_free(a, 2);
+	return rc;
+oom:
+	bufs_free(a, 2);
+	return bad_alloc(e);
+}
+
+static int lookup_deliveries(struct decider *d, struct sbyt_err *e)
+{
+	struct buf a[3] = { { 0 } };
+	int rc = -1, m = 0, *idx = NULL;
+	PGresult *r;
+
+	if (bufs_open(a, 3) || !(idx = malloc(sizeof(int) * (size_t)d->nl)))
+		goto oom;
+	for (int i = 0; i < d->nl; i++) {
+		struct cline *c = &d->l[i];
+		if (c->kind != 'D')
+			continue;
+		idx[m++] = i;
+		if (arr_str(&a[0], c->r.dlv.notice_id) || arr_str(&a[1], c->r.dlv.status) ||
+		    arr_date(&a[2], c->r.dlv.at))
+			goto oom;
+	}
+	if (m == 0) {
+		rc = 0;
+		goto out;
+	}
+	r = lookup(d, dlv_sql, NULL, a, 3, NULL, e);
+	if (r) {
+		for (int t = 0; t < PQntuples(r); t++) {
+			int i = atoi(PQgetvalue(r, t, 0)) - 1;
+			if (i >= 0 && i < m)
+				d->l[idx[i]].dup = 1;
+		}
+		PQclear(r);
+		rc = 0;
+	}
+out:
+	free(idx);
+	bufs_free(a, 3);
+	return rc;
+oom:
+	free(idx);
+	bufs_free(a, 3);
+	return bad_alloc(e);
+}
+
+static int opt_int(PGresult *r, int t, int col, int64_t *v)
+{
+	if (PQgetisnull(r, t, col))
+		return 0;
+	*v = strtoll(PQgetvalue(r, t, col), NULL, 10);
+	return 1;
+}
+
+static int opt_date(PGresult *r, int t, int col, sdate *v)
+{
+	if (PQgetisnull(r, t, col))
+		return 0;
+	return date_parse(PQgetvalue(r, t, col), -1, v) == 0;
+}
+
+static int lookup_readings(struct decider *d, struct sbyt_err *e)
+{
+	struct buf a[7] = { { 0 } };
+	char months[16];
+	PGresult *r;
+
+	if (d->nz == 0)
+		return 0;
+	if (bufs_open(a, 7))
+		goto oom;
+	for (int i = 0; i < d->nz; i++) {
+		const struct rec_reading *rd = &d->l[d->z[i].li].r.rd;
+		int z = d->z[i].zone;
+		if (arr_int(&a[0], rd->account) || arr_str(&a[1], rd->meter[0] ? rd->meter : NULL) ||
+		    arr_int(&a[2], z) || arr_date(&a[3], rd->taken_on) ||
+		    arr_int(&a[4], rd->value[z - 1]) || arr_str(&a[5], rd->source) ||
+		    arr_str(&a[6], rd->phone[0] ? rd->phone : NULL))
+			goto oom;
+	}
+	snprintf(months, sizeof(months), "%d", d->rules->months);
+	r = lookup(d, rd_sql, NULL, a, 7, months, e);
+	bufs_free(a, 7);
+	if (!r)
+		return -1;
+	for (int t = 0; t < PQntuples(r); t++) {
+		int i = atoi(PQgetvalue(r, t, 0)) - 1;
+		int64_t v;
+		if (i < 0 || i >= d->nz)
+			continue;
+		struct zrow *z = &d->z[i];
+		z->known = PQgetvalue(r, t, 1)[0] == 't';
+		z->linked = PQgetvalue(r, t, 2)[0] == 't';
+		z->n = atoi(PQgetvalue(r, t, 3));
+		snprintf(z->mtr, sizeof(z->mtr), "%s", PQgetvalue(r, t, 4));
+		z->mzones = opt_int(r, t, 5, &v) ? (int)v : 0;
+		z->digits = opt_int(r, t, 6, &v) ? (int)v : 0;
+		z->has_init = opt_int(r, t, 7, &z->init);
+		z->dup = PQgetvalue(r, t, 8)[0] == 't';
+		z->has_prev = opt_int(r, t, 9, &z->prev_v) && opt_date(r, t, 10, &z->prev_t);
+		z->has_first = opt_int(r, t, 11, &z->fv) && opt_date(r, t, 12, &z->ft) &&
+			       opt_int(r, t, 13, &z->fid);
+		z->has_last = opt_int(r, t, 14, &z->lv) && opt_date(r, t, 15, &z->lt) &&
+			      opt_int(r, t, 16, &z->lid);
+	}
+	PQclear(r);
+	return 0;
+oom:
+	bufs_free(a, 7);
+	return bad_alloc(e);
+}
+
+/* ---- decisions ---- */
+
+static int same_pay(struct decider *d, int i, const void *arg)
+{
+	return strcmp(d->l[i].r.pay.source_id, arg) == 0;
+}
+
+static int same_dlv(struct decider *d, int i, const void *arg)
+{
+	const struct rec_delivery *a = &d->l[i].r.dlv, *b = arg;
+	return a->at == b->at && strcmp(a->notice_id, b->notice_id) == 0 &&
+	       strcmp(a->status, b->status) == 0;
+}
+
+/* zone rows: the same meter zone */
+static int same_mz(struct decider *d, int i, const void *arg)
+{
+	const struct zrow *a = &d->z[i], *b = arg;
+	return a->zone == b->zone && d->l[a->li].r.rd.account == d->l[b->li].r.rd.account &&
+	       strcmp(a->mtr, b->mtr) == 0;
+}
+
+static uint64_t mz_hash(struct decider *d, const struct zrow *z)
+{
+	uint64_t h = hash_bytes(HASH0, &d->l[z->li].r.rd.account, sizeof(int64_t));
+	h = hash_bytes(h, &z->zone, sizeof(int));
+	return hash_str(h, z->mtr) | 1;
+}
+
+/* Hash keys of the three kinds share the slots: salt them apart. */
+static uint64_t pay_hash(const char *sid)
+{
+	return hash_str(HASH0 ^ 0x5a5a, sid);
+}
+
+static uint64_t dlv_hash(const struct rec_delivery *x)
+{
+	uint64_t h = hash_str(HASH0 ^ 0xa5a5, x->notice_id);
+	h = hash_str(h, x->status);
+	return hash_bytes(h, &x->at, sizeof(x->at));
+}
+
+/* In the shared slot table an entry's kind is told by which array it
+ * indexes: lines (payments, deliveries) keep index + 1, zone rows
+ * index + 1 + CHUNK.  Each finder checks the kind first. */
+static int slot_pay(struct decider *d, int s, const void *arg)
+{
+	return s < CHUNK && d->l[s].kind == 'P' && same_pay(d, s, arg);
+}
+
+static int slot_dlv(struct decider *d, int s, const void *arg)
+{
+	return s < CHUNK && d->l[s].kind == 'D' && same_dlv(d, s, arg);
+}
+
+static int slot_mz(struct decider *d, int s, const void *arg)
+{
+	return s >= CHUNK && same_mz(d, s - CHUNK, arg);
+}
+
+static void reject_line(struct cline *c, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void reject_line(struct cline *c, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(c->code, sizeof(c->code), "%s", code);
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* Readings that can decide another: order keys (date, then database rows
+ * before the chunk's, then reading id or row index). */
+struct cand {
+	sdate t;
+	int chunk;
+	int64_t key, v;
+};
+
+static int cand_before(const struct cand *a, const struct cand *b)
+{
+	if (a->t != b->t)
+		return a->t < b->t;
+	if (a->chunk != b->chunk)
+		return a->chunk < b->chunk;
+	return a->key < b->key;
+}
+
+static struct cand chunk_cand(struct decider *d, int k)
+{
+	const struct zrow *o = &d->z[k];
+	const struct rec_reading *rd = &d->l[o->li].r.rd;
+	struct cand c = { rd->taken_on, 1, k, rd->value[o->zone - 1] };
+	return c;
+}
+
+/* The previous value of zone row z taken on t: the latest accepted one on
+ * or before t, in the database or kept earlier in this chunk, else the
+ * meter's initial value.  head: the chunk's latest kept row of the same
+ * meter zone (-1: none).  Returns 1 with *v set, or 0 when there is none. */
+static int previous(struct decider *d, const struct zrow *z, int head, sdate t, int64_t *v)
+{
+	struct cand best = { z->prev_t, 0, 0, z->prev_v };
+	int found = z->has_prev;
+
+	for (int k = head; k >= 0; k = d->z[k].older) {
+		struct cand c = chunk_cand(d, k);
+		if (d->z[k].accepted && c.t <= t && (!found || cand_before(&best, &c))) {
+			best = c;
+			found = 1;
+		}
+	}
+	if (found)
+		*v = best.v;
+	else if (z->has_init)
+		*v = z->init, found = 1;
+	return found;
+}
+
+/* The averaging window of zone row z taken on t: its first and last
+ * accepted readings in [t - months, t), from the database and kept earlier
+ * in this chunk.  Returns 1 with the value difference and the days between
+ * them when there is an average (two readings at least, 28 days apart, the
+ * last not lower), else 0. */
+static int window(struct decider *d, const struct zrow *z, int head, sdate t, int64_t *dv,
+		  int *days)
+{
+	sdate lo = minus_months(t, d->rules->months);
+	struct cand first = { z->ft, 0, z->fid, z->fv }, last = { z->lt, 0, z->lid, z->lv };
+	int n = z->has_first + (z->has_last && !(z->has_first && z->fid == z->lid));
+
+	if (!z->has_first)
+		first = last;
+	if (!z->has_last)
+		last = first;
+	for (int k = head; k >= 0; k = d->z[k].older) {
+		struct cand c = chunk_cand(d, k);
+		if (!d->z[k].accepted || c.t >= t || c.t < lo)
+			continue;
+		if (n == 0 || cand_before(&c, &first))
+			first = c;
+		if (n == 0 || cand_before(&last, &c))
+			last = c;
+		n++;
+	}
+	if (n < 2 || last.t - first.t < 28 || last.v < first.v)
+		return 0;
+	*dv = last.v - first.v;
+	*days = last.t - first.t;
+	return 1;
+}
+
+static void decide_readings(struct decider *d, struct cline *c)
+{
+	const struct rec_reading *rd = &c->r.rd;
+	struct zrow *z0 = &d->z[c->z0];
+	char b1[DATE_BUF], b2[DATE_BUF];
+	int heads[REC_ZONES];
+	int all_dup = 1;
+
+	c->rst = ST_REJECTED;
+	if (c->nz == 0) {
+		reject_line(c, "no_reading", "the line carries no reading");
+		return;
+	}
+	if (!z0->known) {
+		reject_line(c, "unknown_account", "account %" PRId64 " is not known", rd->account);
+		return;
+	}
+	if (!z0->linked) {
+		reject_line(c, "phone_not_linked",
+			    "the sender's phone is not registered on account %" PRId64, rd->account);
+		return;
+	}
+	if (!z0->mtr[0]) {
+		if (rd->meter[0])
+			reject_line(c, "unknown_meter", "meter %s is not on account %" PRId64,
+				    rd->meter, rd->account);
+		else if (z0->n == 0)
+			reject_line(c, "unknown_meter", "account %" PRId64 " has no meter",
+				    rd->account);
+		else
+			reject_line(c, "meter_ambiguous", "account %" PRId64
+				    " has several meters and the reading names none", rd->account);
+		return;
+	}
+	if (rd->zones > z0->mzones) {
+		reject_line(c, "too_many_zones", "zone %d given, meter %s has %d zone(s)", rd->zones,
+			    z0->mtr, z0->mzones);
+		return;
+	}
+	if (rd->taken_on > d->as_of) {
+		reject_line(c, "future_date", "taken on %s, after the as-of date %s",
+			    date_format(rd->taken_on, b1), date_format(d->as_of, b2));
+		return;
+	}
+
+	/* the same reading again: every zone kept before */
+	for (int i = 0; i < c->nz; i++) {
+		struct zrow *z = &d->z[c->z0 + i];
+		uint32_t *s = slot_find(d, mz_hash(d, z), slot_mz, z);
+		int dup = z->dup;
+		heads[i] = *s ? (int)*s - 1 - CHUNK : -1;
+		for (int k = heads[i]; k >= 0 && !dup; k = d->z[k].older) {
+			const struct zrow *o = &d->z[k];
+			const struct rec_reading *od = &d->l[o->li].r.rd;
+			dup = od->taken_on == rd->taken_on && od->value[o->zone - 1] ==
+			      rd->value[z->zone - 1] && strcmp(od->source, rd->source) == 0;
+		}
+		all_dup &= dup;
+	}
+	if (all_dup) {
+		c->rst = ST_DUPLICATE;
+		return;
+	}
+
+	/* decreasing, unless the digits explain a rollover */
+	int first_bad = -1, every_cons = 1;
+	for (int i = 0; i < c->nz; i++) {
+		struct zrow *z = &d->z[c->z0 + i];
+		int64_t v = rd->value[z->zone - 1], prev, half, full = 1;
+		for (int k = 0; k < z->digits; k++)
+			full *= 10;
+		full *= 1000;               /* 10^digits kWh in thousandths */
+		half = full / 2;
+		z->has_cons = 0;
+		if (!previous(d, z, heads[i], rd->taken_on, &prev)) {
+			every_cons = 0;
+			continue;
+		}
+		z->prev = prev;
+		z->rollover = v < prev && prev - v > half;
+		if (v >= prev)
+			z->cons = v - prev, z->has_cons = 1;
+		else if (z->rollover)
+			z->cons = v + full - prev, z->has_cons = 1;
+		else {
+			z->bad = 1;
+			every_cons = 0;
+			if (first_bad < 0)
+				first_bad = i;
+		}
+	}
+	if (first_bad >= 0) {
+		struct zrow *z = &d->z[c->z0 + first_bad];
+		char a[32], b[32];
+		reject_line(c, "decreasing", "zone %d value %s is lower than the previous %s"
+			    " and no rollover", z->zone, milli(rd->value[z->zone - 1], a),
+			    milli(z->prev, b));
+		return;
+	}
+
+	/* suspicious: above min_kwh and factor x the average of every zone */
+	c->rst = ST_ACCEPTED;
+	if (every_cons) {
+		__int128 num = 0, den = 1;
+		int64_t lcons = 0;
+		int every_avg = 1;
+		for (int i = 0; i < c->nz && every_avg; i++) {
+			struct zrow *z = &d->z[c->z0 + i];
+			int64_t dv;
+			int days;
+			if (!window(d, z, heads[i], rd->taken_on, &dv, &days)) {
+				every_avg = 0;
+				break;
+			}
+			/* avg (thousandths a month) = dv x 30.4375 / days = dv x 487 / (16 days) */
+			__int128 zd = (__int128)16 * days;
+			num = num * zd + (__int128)dv * 487 * den;
+			den *= zd;
+			lcons += z->cons;
+		}
+		if (every_avg && lcons > (int64_t)d->rules->min_kwh * 1000 &&
+		    (__int128)lcons * den > (__int128)d->rules->factor * num) {
+			c->rst = ST_HELD;
+			c->lcons = lcons;
+			c->lavg = (int64_t)((num * 2 + den) / (den * 2));
+		}
+	}
+}
+
+/* Remember the kept zone rows of c for the later lines of the chunk. */
+static void keep_readings(struct decider *d, struct cline *c, int accepted)
+{
+	for (int i = 0; i < c->nz; i++) {
+		int zi = c->z0 + i;
+		struct zrow *z = &d->z[zi];
+		uint32_t *s = slot_find(d, mz_hash(d, z), slot_mz, z);
+		z->kept = 1;
+		z->accepted = accepted;
+		z->older = *s ? (int)*s - 1 - CHUNK : -1;
+		*s = (uint32_t)(zi + 1 + CHUNK);
+	}
+}
+
+static void decide_chunk(struct decider *d)
+{
+	memset(d->slot, 0, sizeof(uint32_t) << HBITS);
+	for (int i = 0; i < d->nl; i++) {
+		struct cline *c = &d->l[i];
+		switch (c->kind) {
+		case 'X':
+			c->st = ST_REJECTED;
+			break;
+		case 'D': {
+			uint32_t *s = slot_find(d, dlv_hash(&c->r.dlv), slot_dlv, &c->r.dlv);
+			if (c->dup || *s)
+				c->st = ST_DUPLICATE;
+			else {
+				c->st = ST_ACCEPTED;
+				*s = (uint32_t)i + 1;
+			}
+			break;
+		}
+		case 'P': {
+			uint32_t *s = slot_find(d, pay_hash(c->r.pay.source_id), slot_pay,
+						c->r.pay.source_id);
+			if (c->dup || *s)
+				c->st = ST_DUPLICATE;
+			else if (!c->known) {
+				c->st = ST_REJECTED;
+				reject_line(c, "unknown_account", "account %" PRId64 " is not known",
+					    c->r.pay.account);
+			} else {
+				c->st = ST_ACCEPTED;
+				*s = (uint32_t)i + 1;
+			}
+			if (c->r.has_reading) {
+				if (c->st == ST_ACCEPTED)
+					decide_readings(d, c);
+				else
+					c->rst = ST_SKIPPED;
+			}
+			break;
+		}
+		default:
+			decide_readings(d, c);
+		}
+		if (c->r.has_reading && c->kind != 'X' &&
+		    (c->rst == ST_ACCEPTED || c->rst == ST_HELD))
+			keep_readings(d, c, c->rst == ST_ACCEPTED);
+	}
+}
+
+/* ---- the rows kept ---- */
+
+static int put_date(struct copy *c, sdate d, struct sbyt_err *e)
+{
+	char b[DATE_BUF];
+	return copy_str(c, date_format(d, b), e);
+}
+
+static int put_run(struct decider *d, struct copy *c, struct sbyt_err *e)
+{
+	return d->has_run ? copy_str(c, d->run_id, e) : copy_null(c, e);
+}
+
+static int write_payments(struct decider *d, struct sbyt_err *e)
+{
+	struct copy c;
+	int any = 0;
+
+	for (int i = 0; i < d->nl && !any; i++)
+		any = d->l[i].kind == 'P' && d->l[i].st == ST_ACCEPTED;
+	if (!any)
+		return 0;
+	if (copy_open(d, &c, "COPY payment (account_id, channel, source_id, paid_on, paid_at,"
+		       " amount, fee, period, source, run_id) FROM STDIN", e))
+		return -1;
+	for (int i = 0; i < d->nl; i++) {
+		const struct cline *l = &d->l[i];
+		const struct rec_payment *p = &l->r.pay;
+		if (l->kind != 'P' || l->st != ST_ACCEPTED)
+			continue;
+		if (copy_int(&c, p->account, e) || copy_str(&c, d->chname, e) ||
+		    copy_str(&c, p->source_id, e) || put_date(&c, p->paid_on, e) ||
+		    (strlen(p->paid_at) > 10 ? copy_str(&c, p->paid_at, e) : copy_null(&c, e)) ||
+		    copy_int(&c, p->sum, e) || copy_int(&c, p->fee, e) ||
+		    (p->has_period ? put_date(&c, period_first(p->period), e) : copy_null(&c, e)) ||
+		    copy_str(&c, p->source, e) || put_run(d, &c, e) || copy_row(&c, e)) {
+			copy_abort(&c, "failed");
+			return -1;
+		}
+	}
+	return copy_close(d, &c, e);
+}
+
+/* COPY the kept zone rows of one status into reading; held rows carry
+ * ids drawn first (reading_hold needs them), accepted ones take the
+ * default. */
+static int copy_readings(struct decider *d, int accepted, struct sbyt_err *e)
+{
+	struct copy c;
+
+	if (copy_open(d, &c, accepted ?
+		       "COPY reading (account_id, meter, zone, value, taken_on, period, channel,"
+		       " source, status, rollover, run_id) FROM STDIN" :
+		       "COPY reading (reading_id, account_id, meter, zone, value, taken_on, period,"
+		       " channel, source, status, rollover, run_id) FROM STDIN", e))
+		return -1;
+	for (int i = 0; i < d->nz; i++) {
+		const struct zrow *z = &d->z[i];
+		const struct rec_reading *rd = &d->l[z->li].r.rd;
+		char v[32];
+		if (!z->kept || z->accepted != accepted)
+			continue;
+		if ((!accepted && copy_int(&c, z->reading_id, e)) || copy_int(&c, rd->account, e) ||
+		    copy_str(&c, z->mtr, e) || copy_int(&c, z->zone, e) ||
+		    copy_str(&c, milli(rd->value[z->zone - 1], v), e) ||
+		    put_date(&c, rd->taken_on, e) ||
+		    put_date(&c, period_first(ingest_window_period(d->rules, rd->taken_on)), e) ||
+		    copy_str(&c, d->chname, e) || copy_str(&c, rd->source, e) ||
+		    copy_str(&c, accepted ? "accepted" : "held", e) ||
+		    copy_str(&c, z->rollover ? "t" : "f", e) || put_run(d, &c, e) ||
+		    copy_row(&c, e)) {
+			copy_abort(&c, "failed");
+			return -1;
+		}
+	}
+	return copy_close(d, &c, e);
+}
+
+static int write_readings(struct decider *d, struct sbyt_err *e)
+{
+	struct copy c;
+	int accepted = 0, held = 0, k = 0;
+	char n[16];
+	const char *p[1] = { n };
+	PGresult *r;
+
+	for (int i = 0; i < d->nz; i++) {
+		accepted += d->z[i].kept && d->z[i].accepted;
+		held += d->z[i].kept && !d->z[i].accepted;
+	}
+	if (accepted && copy_readings(d, 1, e))
+		return -1;
+	if (!held)
+		return 0;
+	snprintf(n, sizeof(n), "%d", held);
+	if (settle(d, e))
+		return -1;
+	r = db_query(d->db, e, "SELECT nextval(s.q) FROM (SELECT pg_get_serial_sequence("
+		     "'reading', 'reading_id')::regclass AS q) s, generate_series(1, $1::int)", 1, p);
+	if (!r)
+		return -1;
+	for (int i = 0; i < d->nz; i++)
+		if (d->z[i].kept && !d->z[i].accepted)
+			d->z[i].reading_id = strtoll(PQgetvalue(r, k++, 0), NULL, 10);
+	PQclear(r);
+	if (copy_readings(d, 0, e) ||
+	    copy_open(d, &c, "COPY reading_hold (account_id, reading_id, file_id, line,"
+		       " consumption, average) FROM STDIN", e))
+		return -1;
+	for (int i = 0; i < d->nz; i++) {
+		const struct zrow *z = &d->z[i];
+		const struct cline *l = &d->l[z->li];
+		char a[32], b[32];
+		if (!z->kept || z->accepted)
+			continue;
+		if (copy_int(&c, l->r.rd.account, e) || copy_int(&c, z->reading_id, e) ||
+		    copy_str(&c, d->file_id, e) || copy_int(&c, l->r.line, e) ||
+		    copy_str(&c, milli(l->lcons, a), e) || copy_str(&c, milli(l->lavg, b), e) ||
+		    copy_row(&c, e)) {
+			copy_abort(&c, "failed");
+			return -1;
+		}
+	}
+	return copy_close(d, &c, e);
+}
+
+static int write_deliveries(struct decider *d, struct sbyt_err *e)
+{
+	struct copy c;
+	int any = 0;
+
+	for (int i = 0; i < d->nl && !any; i++)
+		any = d->l[i].kind == 'D' && d->l[i].st == ST_ACCEPTED;
+	if (!any)
+		return 0;
+	if (copy_open(d, &c, "COPY delivery (notice_id, status, at, evidence, run_id)"
+		       " FROM STDIN", e))
+		return -1;
+	for (int i = 0; i < d->nl; i++) {
+		const struct cline *l = &d->l[i];
+		if (l->kind != 'D' || l->st != ST_ACCEPTED)
+			continue;
+		if (copy_str(&c, l->r.dlv.notice_id, e) || copy_str(&c, l->r.dlv.status, e) ||
+		    put_date(&c, l->r.dlv.at, e) || copy_str(&c, l->r.dlv.evidence, e) ||
+		    put_run(d, &c, e) || copy_row(&c, e)) {
+			copy_abort(&c, "failed");
+			return -1;
+		}
+	}
+	return copy_close(d, &c, e);
+}
+
+/* A line's rejection: 'line' (the line is rejected) or 'reading' (the
+ * readings of an accepted payment); NULL when it has none. */
+static const char *rejected_what(const struct cline *l)
+{
+	if (l->st == ST_REJECTED)
+		return "line";
+	if (l->rst == ST_REJECTED)
+		return l->kind == 'P' ? "reading" : "line";
+	return NULL;
+}
+
+static int write_rejects(struct decider *d, struct sbyt_err *e)
+{
+	struct copy c;
+	int any = 0;
+
+	for (int i = 0; i < d->nl && !any; i++)
+		any = rejected_what(&d->l[i]) != NULL;
+	if (!any)
+		return 0;
+	if (copy_open(d, &c, "COPY ingest_reject (file_id, rec, line, what, account_id, code,"
+		       " reason) FROM STDIN", e))
+		return -1;
+	for (int i = 0; i < d->nl; i++) {
+		const struct cline *l = &d->l[i];
+		const char *what = rejected_what(l);
+		int64_t acc = l->kind == 'P' ? l->r.pay.account : l->r.rd.account;
+		if (!what)
+			continue;
+		if (copy_str(&c, d->file_id, e) || copy_int(&c, l->rec, e) ||
+		    copy_int(&c, l->r.line, e) || copy_str(&c, what, e) ||
+		    (l->kind == 'X' ? copy_null(&c, e) : copy_int(&c, acc, e)) ||
+		    copy_str(&c, l->code, e) || copy_str(&c, l->reason, e) || copy_row(&c, e)) {
+			copy_abort(&c, "failed");
+			return -1;
+		}
+	}
+	return copy_close(d, &c, e);
+}
+
+static void count(struct decider *d)
+{
+	for (int i = 0; i < d->nl; i++) {
+		const struct cline *l = &d->l[i];
+		int st = l->kind == 'R' ? l->rst : l->st;
+		switch (st) {
+		case ST_ACCEPTED: d->n.accepted++; break;
+		case ST_REJECTED: d->n.rejected++; break;
+		case ST_DUPLICATE: d->n.duplicates++; break;
+		case ST_HELD: d->n.held++; break;
+		default: break;
+		}
+		if (l->kind == 'P' && l->st == ST_ACCEPTED) {
+			d->n.reading_rejects += l->rst == ST_REJECTED;
+			d->n.reading_held += l->rst == ST_HELD;
+		}
+	}
+}
+
+static int flush(struct decider *d, struct sbyt_err *e)
+{
+	if (d->nl == 0)
+		return 0;
+	if (lookup_payments(d, e) || lookup_deliveries(d, e) || lookup_readings(d, e))
+		return -1;
+	decide_chunk(d);
+	if (write_payments(d, e) || write_readings(d, e) || write_deliveries(d, e) ||
+	    write_rejects(d, e))
+		return -1;
+	count(d);
+	d->nl = d->nz = 0;
+	return 0;
+}
+
+/* ---- the decider ---- */
+
+struct decider *decide_new(PGconn *db, const struct ingest_rules *rules, sdate as_of,
+			   enum ingest_channel ch, int64_t file_id, int64_t run_id,
+			   struct sbyt_err *e)
+{
+	struct decider *d = calloc(1, sizeof(*d));
+
+	if (d) {
+		d->l = malloc(sizeof(*d->l) * CHUNK);
+		d->z = malloc(sizeof(*d->z) * ZMAX);
+		d->slot = malloc(sizeof(uint32_t) << HBITS);
+	}
+	if (!d || !d->l || !d->z || !d->slot) {
+		decide_free(d);
+		bad_alloc(e);
+		return NULL;
+	}
+	d->db = db;
+	d->rules = rules;
+	d->as_of = as_of;
+	d->chname = ingest_channel_name(ch);
+	snprintf(d->file_id, sizeof(d->file_id), "%" PRId64, file_id);
+	snprintf(d->run_id, sizeof(d->run_id), "%" PRId64, run_id);
+	d->has_run = run_id != 0;
+	return d;
+}
+
+void decide_sink(struct decider *d, struct ingest_sink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->arg = d;
+	sink->record = on_record;
+	sink->reject = on_reject;
+}
+
+int decide_finish(struct decider *d, struct ingest_counts *n, struct sbyt_err *e)
+{
+	if (flush(d, e) || settle(d, e))
+		return -1;
+	*n = d->n;
+	return 0;
+}
+
+void decide_free(struct decider *d)
+{
+	if (!d)
+		return;
+	free(d->l);
+	free(d->z);
+	free(d->slot);
+	free(d);
+}

@@ -1,0 +1,65 @@
+/*
+ * ingest_decide.h - the checks of SPEC 5 on one file's records, a chunk at
+ * a time, and the rows they keep.
+ *
+ * A decider is an ingest sink (ingest_rec.h): the parser streams records
+ * and rejected lines into it; every CHUNK lines it looks up what the
+ * checks need in a few set-based queries (accounts, phones and meters;
+ * payments, readings and confirmations already loaded; each reading's
+ * previous accepted value and the first and last accepted readings of the
+ * averaging window), decides every line in file order in C, and COPYs
+ * the kept rows straight into payment, reading, reading_hold, delivery
+ * and ingest_reject.  Rows of earlier chunks are in the tables by then,
+ * so the checks against "earlier in this file" and "already loaded" are
+ * one check; within a chunk the decider remembers what it kept.
+ *
+ * What counts as what (the earlier rows that decide a line are always
+ * those kept, in file order):
+ * - a payment whose channel and source id were already accepted is a
+ *   duplicate; an unknown account is rejected;
+ * - a reading line (all its zones) is rejected when its account is
+ *   unknown, the SMS phone is not on the account, the meter is not found
+ *   or ambiguous, it has more zones than the meter, or it is dated after
+ *   the as-of date; it is a duplicate when every zone equals a reading
+ *   already accepted or held (meter, zone, date, value, source); it is
+ *   rejected as decreasing when a zone is lower than the previous value
+ *   (the latest accepted reading on or before its date, else the meter's
+ *   initial value) and the meter's digits do not explain a rollover; it is
+ *   held when its consumption exceeds min_kwh and factor x the monthly
+ *   average of the accepted readings of the last months (two at least,
+ *   28 days apart, for every zone); else accepted, with its period by the
+ *   window rule;
+ * - readings on a payment line are decided only when the payment is
+ *   accepted; the line counts as its payment;
+ * - a delivery confirmation already received is a duplicate.
+ * Everything runs inside the caller's transaction.
+ */
+#ifndef SBYT_INGEST_DECIDE_H
+#define SBYT_INGEST_DECIDE_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "error.h"
+#include "ingest.h"
+#include "ingest_rec.h"
+#include "ingest_rules.h"
+
+struct decider;
+
+/* Start deciding the records of file file_id (an ingest_file row already
+ * inserted in the open transaction) of channel ch.  run_id 0: none.
+ * Returns a decider for decide_free(), or NULL with e set. */
+struct decider *decide_new(PGconn *db, const struct ingest_rules *rules, sdate as_of,
+			   enum ingest_channel ch, int64_t file_id, int64_t run_id,
+			   struct sbyt_err *e);
+/* Point sink's callbacks at d (the parser then feeds it). */
+void decide_sink(struct decider *d, struct ingest_sink *sink);
+/* Decide and write what is still buffered, then set *n to the file's
+ * counts.  Returns 0, or -1 with e set. */
+int decide_finish(struct decider *d, struct ingest_counts *n, struct sbyt_err *e);
+/* Free d (NULL is fine). */
+void decide_free(struct decider *d);
+
+#endif
