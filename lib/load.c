@@ -404,6 +404,7 @@ struct kind {
 	const char *key;       /* key column(s) in stage, for duplicates */
 	const char *checks[3]; /* SQL giving (line, reason) for whole-file faults */
 	const char *upsert;    /* SQL giving (inserted, updated) */
+	const char *vacuum;    /* after a change: statistics and the visibility map */
 };
 
 #define DUPS(key, what)                                                               \
@@ -429,6 +430,7 @@ static const struct kind kinds[] = {
 		" phone = EXCLUDED.phone WHERE (t.name, t.address, t.phone) IS DISTINCT FROM"
 		" (EXCLUDED.name, EXCLUDED.address, EXCLUDED.phone) RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+		"VACUUM (ANALYZE) branch",
 	},
 	[LOAD_ACCOUNTS] = {
 		"accounts",
@@ -462,6 +464,7 @@ static const struct kind kinds[] = {
 		" EXCLUDED.rooms, EXCLUDED.phones, EXCLUDED.email, EXCLUDED.delivery,"
 		" EXCLUDED.remote_metering, EXCLUDED.opened_on) RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+		"VACUUM (ANALYZE) account",
 	},
 	[LOAD_METERS] = {
 		"meters",
@@ -488,6 +491,7 @@ static const struct kind kinds[] = {
 		" EXCLUDED.installed_on, EXCLUDED.verified_until, EXCLUDED.initial_t1,"
 		" EXCLUDED.initial_t2, EXCLUDED.initial_t3) RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+		"VACUUM (ANALYZE) meter",
 	},
 	[LOAD_CONTRACTS] = {
 		"contracts", "account;contract;signed_on;price_category;payment_scheme;inn;kpp", 7,
@@ -506,6 +510,7 @@ static const struct kind kinds[] = {
 		" (EXCLUDED.contract, EXCLUDED.signed_on, EXCLUDED.price_category,"
 		" EXCLUDED.payment_scheme, EXCLUDED.inn, EXCLUDED.kpp) RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+		"VACUUM (ANALYZE) contract",
 	},
 	[LOAD_RESERVES] = {
 		"reserves", "account;tech_kw;emergency_kw;no_below_emergency;authority_emails", 5,
@@ -524,6 +529,7 @@ static const struct kind kinds[] = {
 		" EXCLUDED.emergency_kw, EXCLUDED.no_below_emergency, EXCLUDED.authority_emails)"
 		" RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+		"VACUUM (ANALYZE) reserve",
 	},
 	[LOAD_BALANCES] = {
 		"balances", "account;period;due;amount", 4, row_balances,
@@ -545,6 +551,7 @@ static const struct kind kinds[] = {
 		" amount = EXCLUDED.amount WHERE (t.due, t.amount) IS DISTINCT FROM"
 		" (EXCLUDED.due, EXCLUDED.amount) RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
+		"VACUUM (ANALYZE) obligation",
 	},
 };
 
@@ -662,6 +669,14 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 	PQclear(res);
 	if (db_commit(db, e))
 		goto fail_db;
+	/* A bulk load leaves the planner without statistics and the index
+	 * look-ups of the jobs that follow without index-only scans.  The
+	 * rows are committed: a failure here only leaves that for autovacuum. */
+	if (r->inserted + r->updated > 0) {
+		struct sbyt_err ve;
+		err_clear(&ve);
+		db_exec(db, &ve, k->vacuum, 0, NULL);
+	}
 	return 0;
 
 fail_csv:

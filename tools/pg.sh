@@ -53,20 +53,34 @@ start() {
 		as_pg "$pgbin/initdb" -D "$data" -U "$me" -A trust -E UTF8 \
 			--locale=C.UTF-8 >"$var/initdb.log" 2>&1 || {
 			cat "$var/initdb.log" >&2; exit 1; }
-		cat >>"$data/postgresql.conf" <<CONF
+	fi
+	# The settings of sbyt's cluster live in sbyt.conf, rewritten at every
+	# start: a cluster made by an older checkout gets them too (restarted
+	# when they changed).  shared_buffers holds a million accounts' tables
+	# and indexes; max_wal_size and checkpoint_timeout keep checkpoints (and
+	# the full-page images after each) out of a monthly cycle.
+	grep -q "^include_if_exists = 'sbyt.conf'" "$data/postgresql.conf" ||
+		echo "include_if_exists = 'sbyt.conf'" >>"$data/postgresql.conf"
+	cat >"$data/sbyt.conf.new" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$run'
-shared_buffers = 256MB
-max_wal_size = 2GB
+shared_buffers = 2GB
+max_wal_size = 8GB
+checkpoint_timeout = 30min
 synchronous_commit = off
 max_connections = 60
 CONF
-	fi
+	changed=0
+	cmp -s "$data/sbyt.conf.new" "$data/sbyt.conf" 2>/dev/null || changed=1
+	mv "$data/sbyt.conf.new" "$data/sbyt.conf"
+	chown "$(stat -c %U "$data")" "$data/sbyt.conf" 2>/dev/null || true
 	if as_pg "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-		# A package upgrade replaced the server's binary under it: its
-		# libraries no longer match, so restart it on the new one.
+		# Restart it when its settings changed, or when a package upgrade
+		# replaced the server's binary under it (its libraries no longer
+		# match).
 		pid=$(head -1 "$data/postmaster.pid" 2>/dev/null || true)
-		if [ -n "$pid" ] && readlink "/proc/$pid/exe" 2>/dev/null | grep -q '(deleted)'; then
+		if [ "$changed" = 1 ] || { [ -n "$pid" ] &&
+			readlink "/proc/$pid/exe" 2>/dev/null | grep -q '(deleted)'; }; then
 			as_pg "$pgbin/pg_ctl" -D "$data" -m fast -w restart -l "$b/server.log" >/dev/null
 		fi
 	else
