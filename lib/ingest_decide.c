@@ -228,33 +228,38 @@ static int on_reject(void *arg, const struct ingest_reject *rj, struct sbyt_err 
 
 /* ---- look-ups ---- */
 
+/* Scalar subqueries, not joins: each stays one index probe per row (an
+ * EXISTS could turn into a hash of the whole table). */
 static const char pay_sql[] =
-	"SELECT k.i, a.x IS NOT NULL, p.x IS NOT NULL"
-	" FROM unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS k(acc, sid, i)"
-	" LEFT JOIN LATERAL (SELECT 1 AS x FROM account a WHERE a.account_id = k.acc LIMIT 1) a"
-	" ON true LEFT JOIN LATERAL (SELECT 1 AS x FROM payment p WHERE p.channel = $1"
-	" AND p.source_id = k.sid LIMIT 1) p ON true";
+	"SELECT k.i, (SELECT true FROM account a WHERE a.account_id = k.acc) IS NOT NULL,"
+	" (SELECT true FROM payment p WHERE p.channel = $1 AND p.source_id = k.sid LIMIT 1)"
+	" IS NOT NULL FROM unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS k(acc, sid, i)";
 
 static const char dlv_sql[] =
 	"SELECT k.i FROM unnest($1::text[], $2::text[], $3::date[]) WITH ORDINALITY"
 	" AS k(nid, st, at, i) WHERE EXISTS (SELECT 1 FROM delivery d WHERE d.notice_id = k.nid"
 	" AND d.status = k.st AND d.at = k.at OFFSET 0)";
 
-/* $8: the averaging window in months.  The probes of a zone row: its
- * meter (and the account only when the meter does not show it, or for the
- * phone); the same reading kept before; the previous accepted value; and
- * only when there is one, the first accepted reading of the window and,
- * when the previous is of the same day, the last one before that day. */
+/* $8: the averaging window in months.  Per zone row: its meter (and the
+ * account only when the meter does not show it, or for the phone); then
+ * one pass over the meter zone's readings since the month the averaging
+ * window starts: the same reading accepted or held before, the previous
+ * accepted value, the first and last accepted readings of the window; and
+ * only when that pass finds no previous value, one probe further back.
+ * Readings come back as {days since 2000-01-01, reading_id, thousandths},
+ * max() and min() of them ordering by date, then id, without a sort. */
+#define RD_ARR "ARRAY[(x.taken_on - DATE '2000-01-01')::bigint, x.reading_id," \
+	" (x.value * 1000)::bigint]"
+#define RD_LO "k.taken_on - make_interval(months => $8::int)"
 static const char rd_sql[] =
-	"SELECT k.i, m.n > 0 OR a.phones IS NOT NULL, CASE WHEN k.phone IS NULL THEN true"
-	" ELSE coalesce(k.phone = ANY (a.phones), true) END, m.n, m.meter, m.zones, m.digits,"
-	" m.init, d.x IS NOT NULL, p.v, p.t, f.v, f.t, f.id,"
-	" CASE WHEN p.t < k.taken_on THEN CASE WHEN p.t >= k.taken_on - make_interval(months =>"
-	" $8::int) THEN p.v END ELSE l.v END,"
-	" CASE WHEN p.t < k.taken_on THEN CASE WHEN p.t >= k.taken_on - make_interval(months =>"
-	" $8::int) THEN p.t END ELSE l.t END,"
-	" CASE WHEN p.t < k.taken_on THEN CASE WHEN p.t >= k.taken_on - make_interval(months =>"
-	" $8::int) THEN p.id END ELSE l.id END"
+	"SELECT k.i, CASE WHEN m.n > 0 AND k.phone IS NULL THEN true"
+	" ELSE (SELECT true FROM account a WHERE a.account_id = k.acc) IS NOT NULL END,"
+	" CASE WHEN k.phone IS NULL THEN true ELSE coalesce((SELECT k.phone = ANY (a.phones)"
+	" FROM account a WHERE a.account_id = k.acc), true) END,"
+	" m.n, m.meter, m.zones, m.digits, m.init, coalesce(h.dup, false),"
+	" coalesce(h.p, (SELECT max(" RD_ARR ") FROM reading x WHERE x.account_id = k.acc"
+	" AND x.meter = m.meter AND x.zone = k.zone AND x.status = 'accepted'"
+	" AND x.taken_on <= k.taken_on)), h.f, h.l"
 	" FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::date[], $5::bigint[],"
 	" $6::text[], $7::text[]) WITH ORDINALITY AS k(acc, meter, zone, taken_on, value, src,"
 	" phone, i)"
@@ -263,29 +268,15 @@ static const char rd_sql[] =
 	" WHEN 1 THEN m.initial_t1 WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END * 1000)::bigint)"
 	" AS init FROM meter m WHERE m.account_id = k.acc"
 	" AND (k.meter IS NULL OR m.meter = k.meter)) m"
-	" LEFT JOIN LATERAL (SELECT a.phones FROM account a WHERE a.account_id = k.acc"
-	" AND (k.phone IS NOT NULL OR m.n = 0) OFFSET 0) a ON true"
-	" LEFT JOIN LATERAL (SELECT 1 AS x FROM reading r WHERE r.account_id = k.acc"
-	" AND r.meter = m.meter AND r.zone = k.zone AND r.taken_on = k.taken_on"
-	" AND r.value * 1000 = k.value AND r.source = k.src AND r.status IN ('accepted', 'held')"
-	" LIMIT 1) d ON true"
-	" LEFT JOIN LATERAL (SELECT (x.value * 1000)::bigint AS v, x.taken_on AS t,"
-	" x.reading_id AS id FROM reading x"
-	" WHERE x.account_id = k.acc AND x.meter = m.meter AND x.zone = k.zone"
-	" AND x.status = 'accepted' AND x.taken_on <= k.taken_on"
-	" ORDER BY x.taken_on DESC, x.reading_id DESC LIMIT 1) p ON true"
-	" LEFT JOIN LATERAL (SELECT (x.value * 1000)::bigint AS v, x.taken_on AS t,"
-	" x.reading_id AS id FROM reading x WHERE p.t IS NOT NULL"
-	" AND x.account_id = k.acc AND x.meter = m.meter"
-	" AND x.zone = k.zone AND x.status = 'accepted' AND x.taken_on < k.taken_on"
-	" AND x.taken_on >= k.taken_on - make_interval(months => $8::int)"
-	" ORDER BY x.taken_on, x.reading_id LIMIT 1) f ON true"
-	" LEFT JOIN LATERAL (SELECT (x.value * 1000)::bigint AS v, x.taken_on AS t,"
-	" x.reading_id AS id FROM reading x WHERE p.t = k.taken_on"
-	" AND x.account_id = k.acc AND x.meter = m.meter"
-	" AND x.zone = k.zone AND x.status = 'accepted' AND x.taken_on < k.taken_on"
-	" AND x.taken_on >= k.taken_on - make_interval(months => $8::int)"
-	" ORDER BY x.taken_on DESC, x.reading_id DESC LIMIT 1) l ON true";
+	" LEFT JOIN LATERAL (SELECT bool_or(x.taken_on = k.taken_on AND x.value * 1000 = k.value"
+	" AND x.source = k.src AND x.status IN ('accepted', 'held')) AS dup,"
+	" max(" RD_ARR ") FILTER (WHERE x.status = 'accepted' AND x.taken_on <= k.taken_on) AS p,"
+	" min(" RD_ARR ") FILTER (WHERE x.status = 'accepted' AND x.taken_on < k.taken_on"
+	" AND x.taken_on >= " RD_LO ") AS f,"
+	" max(" RD_ARR ") FILTER (WHERE x.status = 'accepted' AND x.taken_on < k.taken_on"
+	" AND x.taken_on >= " RD_LO ") AS l"
+	" FROM reading x WHERE x.account_id = k.acc AND x.meter = m.meter AND x.zone = k.zone"
+	" AND x.period >= date_trunc('month', " RD_LO ")) h ON true";
 
 static int bad_alloc(struct sbyt_err *e)
 {
@@ -454,11 +445,19 @@ static int opt_int(PGresult *r, int t, int col, int64_t *v)
 	return 1;
 }
 
-static int opt_date(PGresult *r, int t, int col, sdate *v)
+/* A reading as the look-up returns it: {days since 2000-01-01, id,
+ * thousandths}.  Returns 1 with the parts set, 0 for NULL. */
+static int reading_arr(PGresult *r, int t, int col, sdate *d, int64_t *id, int64_t *v)
 {
-	if (PQgetisnull(r, t, col))
+	long long a, b, c;
+
+	if (PQgetisnull(r, t, col) ||
+	    sscanf(PQgetvalue(r, t, col), "{%lld,%lld,%lld}", &a, &b, &c) != 3)
 		return 0;
-	return date_parse(PQgetvalue(r, t, col), -1, v) == 0;
+	*d = date_from_ymd(2000, 1, 1) + (sdate)a;
+	*id = b;
+	*v = c;
+	return 1;
 }
 
 static int lookup_readings(struct decider *d, struct sbyt_err *e)
@@ -499,11 +498,9 @@ static int lookup_readings(struct decider *d, struct sbyt_err *e)
 		z->digits = opt_int(r, t, 6, &v) ? (int)v : 0;
 		z->has_init = opt_int(r, t, 7, &z->init);
 		z->dup = PQgetvalue(r, t, 8)[0] == 't';
-		z->has_prev = opt_int(r, t, 9, &z->prev_v) && opt_date(r, t, 10, &z->prev_t);
-		z->has_first = opt_int(r, t, 11, &z->fv) && opt_date(r, t, 12, &z->ft) &&
-			       opt_int(r, t, 13, &z->fid);
-		z->has_last = opt_int(r, t, 14, &z->lv) && opt_date(r, t, 15, &z->lt) &&
-			      opt_int(r, t, 16, &z->lid);
+		z->has_prev = reading_arr(r, t, 9, &z->prev_t, &v, &z->prev_v);
+		z->has_first = reading_arr(r, t, 10, &z->ft, &z->fid, &z->fv);
+		z->has_last = reading_arr(r, t, 11, &z->lt, &z->lid, &z->lv);
 	}
 	PQclear(r);
 	return 0;
