@@ -86,6 +86,54 @@ int date_parse(const char *s, int len, sdate *out)
 	return 0;
 }
 
+/* Two digits at s, at most max: the value, or -1. */
+static int two(const char *s, int max)
+{
+	int v;
+
+	if (digits(s, 2, &v))
+		return -1;
+	return v > max ? -1 : v;
+}
+
+int date_time_parse(const char *s, int len, struct date_time *t)
+{
+	int hh, mm, ss = 0, oh = 0, om = 0, i;
+
+	if (len < 0)
+		len = (int)strlen(s);
+	memset(t, 0, sizeof(*t));
+	if (len < 10 || date_parse(s, 10, &t->day) != 0)
+		return -1;
+	if (len == 10)
+		return 0;
+	t->sep = s[10];
+	if ((t->sep != 'T' && t->sep != ' ') || len < 16 || (hh = two(s + 11, 23)) < 0 ||
+	    s[13] != ':' || (mm = two(s + 14, 59)) < 0)
+		return -1;
+	i = 16;
+	if (i < len && s[i] == ':') {
+		if (len < 19 || (ss = two(s + 17, 59)) < 0)
+			return -1;
+		t->has_seconds = 1;
+		i = 19;
+	}
+	if (i == len)
+		return 0;
+	if (s[i] == 'Z') {
+		if (i + 1 != len)
+			return -1;
+	} else if ((s[i] != '+' && s[i] != '-') || len != i + 6 ||
+		   (oh = two(s + i + 1, 14)) < 0 || s[i + 3] != ':' ||
+		   (om = two(s + i + 4, 59)) < 0) {
+		return -1;
+	}
+	t->has_offset = 1;
+	t->utc = (int64_t)t->day * 86400 + hh * 3600 + mm * 60 + ss -
+		 (s[i] == '-' ? -1 : s[i] == '+' ? 1 : 0) * (oh * 3600 + om * 60);
+	return 0;
+}
+
 int date_parse_dmy(const char *s, int len, sdate *out)
 {
 	int y, m, d;

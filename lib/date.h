@@ -34,6 +34,19 @@ int date_weekday(sdate d);
 int date_parse(const char *s, int len, sdate *out);
 /* Parse "DD/MM/YYYY" or "DD.MM.YYYY"; same contract as date_parse. */
 int date_parse_dmy(const char *s, int len, sdate *out);
+/* An ISO 8601 time as date_time_parse() reads it. */
+struct date_time {
+	sdate day;          /* the date as written */
+	char sep;           /* 'T' or ' ' before the time; 0: a date alone */
+	int has_seconds;
+	int has_offset;     /* 'Z' or +hh:mm / -hh:mm */
+	int64_t utc;        /* with an offset: seconds since 1970-01-01 UTC */
+};
+/* Parse an ISO 8601 date or date-time (len bytes, or up to NUL when
+ * len < 0): YYYY-MM-DD, optionally followed by 'T' or ' ' and hh:mm[:ss],
+ * optionally 'Z' or +hh:mm / -hh:mm (hours up to 14).  Returns 0 and fills
+ * *t, or -1 when malformed. */
+int date_time_parse(const char *s, int len, struct date_time *t);
 /* Write "YYYY-MM-DD" into buf (DATE_BUF bytes); returns buf. */
 char *date_format(sdate d, char *buf);
 /* Today in the supplier's zone (Asia/Yekaterinburg, UTC+5, no DST). */

@@ -100,43 +100,13 @@ int account_parse(const char *s, int len, int64_t *out)
 	return 0;
 }
 
-static int two(const char *s, int max)
-{
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return -1;
-	int v = (s[0] - '0') * 10 + (s[1] - '0');
-	return v > max ? -1 : v;
-}
-
 int iso_datetime_parse(const char *s, int len, sdate *date)
 {
-	int i;
+	struct date_time t;
 
-	if (len < 0)
-		len = (int)strlen(s);
-	if (len < 10 || date_parse(s, 10, date) != 0)
+	if (date_time_parse(s, len, &t))
 		return -1;
-	if (len == 10)
-		return 0;
-	if (s[10] != 'T' && s[10] != ' ')
-		return -1;
-	/* hh:mm */
-	if (len < 16 || two(s + 11, 23) < 0 || s[13] != ':' || two(s + 14, 59) < 0)
-		return -1;
-	i = 16;
-	if (i < len && s[i] == ':') {
-		if (len < 19 || two(s + 17, 59) < 0)
-			return -1;
-		i = 19;
-	}
-	if (i == len)
-		return 0;
-	if (s[i] == 'Z')
-		return i + 1 == len ? 0 : -1;
-	if (s[i] != '+' && s[i] != '-')
-		return -1;
-	if (len != i + 6 || two(s + i + 1, 14) < 0 || s[i + 3] != ':' || two(s + i + 4, 59) < 0)
-		return -1;
+	*date = t.day;
 	return 0;
 }
 

@@ -9,25 +9,17 @@
 #include "csv.h"
 #include "money.h"
 
-/* "YYYY-MM-DDTHH:MM:SS+HH:MM" (or Z) -> seconds since the epoch (UTC) and
- * the local date as written.  0, or -1 when malformed. */
+/* A journal time: an ISO 8601 date-time with seconds and an offset
+ * ("2026-11-03T09:15:00+05:00" or "...Z").  Sets the UTC seconds and the
+ * date as written; 0 or -1. */
 static int parse_ts(const char *s, size_t n, int64_t *secs, sdate *day)
 {
-	int hh, mm, ss, oh = 0, om = 0, sign = 1;
+	struct date_time t;
 
-	if (n < 20 || s[10] != 'T' || date_parse(s, 10, day) || s[13] != ':' || s[16] != ':')
+	if (date_time_parse(s, (int)n, &t) || t.sep != 'T' || !t.has_seconds || !t.has_offset)
 		return -1;
-	if (sscanf(s + 11, "%2d:%2d:%2d", &hh, &mm, &ss) != 3 || hh > 23 || mm > 59 || ss > 60)
-		return -1;
-	if (n == 20 && s[19] == 'Z') {
-		/* UTC */
-	} else if (n == 25 && (s[19] == '+' || s[19] == '-') && s[22] == ':' &&
-		   sscanf(s + 20, "%2d:%2d", &oh, &om) == 2) {
-		sign = s[19] == '-' ? -1 : 1;
-	} else {
-		return -1;
-	}
-	*secs = (int64_t)*day * 86400 + hh * 3600 + mm * 60 + ss - sign * (oh * 3600 + om * 60);
+	*secs = t.utc;
+	*day = t.day;
 	return 0;
 }
 

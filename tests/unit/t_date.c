@@ -48,5 +48,27 @@ int main(void)
 	CHECK_INT(money_round(5, 10), 1, "half rounds up");
 	CHECK_INT(money_round(-5, 10), -1, "negative half rounds away from zero");
 	CHECK_INT(money_round(4, 10), 0, "below half rounds down");
+	/* ISO 8601 times: 2026-11-03 is day 20760 since 1970-01-01
+	 * (56 years of 365 days + 14 leap days = 20454, + 306 days to Nov 3). */
+	{
+		struct date_time t;
+		sdate nov3 = date_from_ymd(2026, 11, 3);
+		CHECK_INT(nov3, 20760, "2026-11-03 is day 20760");
+		CHECK(date_time_parse("2026-11-03T09:15:00+05:00", -1, &t) == 0 && t.day == nov3 &&
+		      t.has_seconds && t.has_offset && t.sep == 'T', "date-time with offset");
+		/* 09:15 at +05:00 is 04:15 UTC: 20760 x 86400 + 4 x 3600 + 15 x 60 */
+		CHECK(t.utc == (int64_t)20760 * 86400 + 15300, "its UTC seconds");
+		CHECK(date_time_parse("2026-11-03T23:30:00-03:30", -1, &t) == 0 &&
+		      t.utc == (int64_t)20761 * 86400 + 3 * 3600, "23:30 at -03:30 is 03:00 UTC the next day");
+		CHECK(date_time_parse("2026-11-03T09:15:00Z", -1, &t) == 0 &&
+		      t.utc == (int64_t)20760 * 86400 + 9 * 3600 + 15 * 60, "Z is UTC");
+		CHECK(date_time_parse("2026-11-03 09:15", -1, &t) == 0 && t.sep == ' ' &&
+		      !t.has_seconds && !t.has_offset, "space, no seconds, no offset");
+		CHECK(date_time_parse("2026-11-03", -1, &t) == 0 && t.sep == 0, "a date alone");
+		CHECK(date_time_parse("2026-11-03T24:00:00", -1, &t) == -1, "hour 24 refused");
+		CHECK(date_time_parse("2026-11-03T09:15:00+15:00", -1, &t) == -1, "offset over 14 h refused");
+		CHECK(date_time_parse("2026-11-03T09:15:00+5", -1, &t) == -1, "short offset refused");
+		CHECK(date_time_parse("2026-02-30T09:15", -1, &t) == -1, "not a real date");
+	}
 	return check_done();
 }
