@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copybin.h"
 #include "db.h"
 
 #define CHUNK 8192                  /* record lines per chunk */
@@ -54,6 +55,7 @@ struct decider {
 	sdate as_of;
 	const char *chname;
 	char file_id[24], run_id[24];
+	int64_t run_id_n;
 	int has_run;
 	struct cline *l;
 	int nl;
@@ -898,39 +900,43 @@ static int write_payments(struct decider *d, struct sbyt_err *e)
 	return copy_close(d, &c, e);
 }
 
-/* COPY the kept zone rows of one status into reading; held rows carry
- * ids drawn first (reading_hold needs them), accepted ones take the
+/* COPY (binary) the kept zone rows of one status into reading; held rows
+ * carry ids drawn first (reading_hold needs them), accepted ones take the
  * default. */
 static int copy_readings(struct decider *d, int accepted, struct sbyt_err *e)
 {
-	struct copy c;
+	struct copybin c;
 
-	if (copy_open(d, &c, accepted ?
+	if (settle(d, e) || copybin_begin(&c, d->db, accepted ?
 		       "COPY reading (account_id, meter, zone, value, taken_on, period, channel,"
-		       " source, status, rollover, run_id) FROM STDIN" :
+		       " source, status, rollover, run_id) FROM STDIN (FORMAT binary)" :
 		       "COPY reading (reading_id, account_id, meter, zone, value, taken_on, period,"
-		       " channel, source, status, rollover, run_id) FROM STDIN", e))
+		       " channel, source, status, rollover, run_id) FROM STDIN (FORMAT binary)", e))
 		return -1;
 	for (int i = 0; i < d->nz; i++) {
 		const struct zrow *z = &d->z[i];
 		const struct rec_reading *rd = &d->l[z->li].r.rd;
-		char v[32];
 		if (!z->kept || z->accepted != accepted)
 			continue;
-		if ((!accepted && copy_int(&c, z->reading_id, e)) || copy_int(&c, rd->account, e) ||
-		    copy_str(&c, z->mtr, e) || copy_int(&c, z->zone, e) ||
-		    copy_str(&c, milli(rd->value[z->zone - 1], v), e) ||
-		    put_date(&c, rd->taken_on, e) ||
-		    put_date(&c, period_first(ingest_window_period(d->rules, rd->taken_on)), e) ||
-		    copy_str(&c, d->chname, e) || copy_str(&c, rd->source, e) ||
-		    copy_str(&c, accepted ? "accepted" : "held", e) ||
-		    copy_str(&c, z->rollover ? "t" : "f", e) || put_run(d, &c, e) ||
-		    copy_row(&c, e)) {
-			copy_abort(&c, "failed");
+		if (copybin_row(&c, accepted ? 11 : 12, e) ||
+		    (!accepted && copybin_int8(&c, z->reading_id, e)) ||
+		    copybin_int8(&c, rd->account, e) || copybin_text(&c, z->mtr, e) ||
+		    copybin_int2(&c, z->zone, e) ||
+		    copybin_numeric(&c, rd->value[z->zone - 1], 3, e) ||
+		    copybin_date(&c, rd->taken_on, e) ||
+		    copybin_date(&c, period_first(ingest_window_period(d->rules, rd->taken_on)), e) ||
+		    copybin_text(&c, d->chname, e) || copybin_text(&c, rd->source, e) ||
+		    copybin_text(&c, accepted ? "accepted" : "held", e) ||
+		    copybin_bool(&c, z->rollover, e) ||
+		    (d->has_run ? copybin_int8(&c, d->run_id_n, e) : copybin_null(&c, e))) {
+			copybin_abort(&c, "failed");
 			return -1;
 		}
 	}
-	return copy_close(d, &c, e);
+	if (copybin_send_end(&c, e))
+		return -1;
+	d->pending = 1;
+	return 0;
 }
 
 static int write_readings(struct decider *d, struct sbyt_err *e)
@@ -1106,6 +1112,7 @@ struct decider *decide_new(PGconn *db, const struct ingest_rules *rules, sdate a
 	snprintf(d->file_id, sizeof(d->file_id), "%" PRId64, file_id);
 	snprintf(d->run_id, sizeof(d->run_id), "%" PRId64, run_id);
 	d->has_run = run_id != 0;
+	d->run_id_n = run_id;
 	return d;
 }
 
