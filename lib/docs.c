@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <time.h>
-#include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "qr.h"
 #include "tariff.h"
 #include "xlsx.h"
+#include "xmlout.h"
 
 #define FETCH_ROWS "20000"
 
@@ -228,38 +228,13 @@ static int cur_next(struct cur *c, struct sbyt_err *e)
 	return 0;
 }
 
-/* ---- documents.xml through our own output, so write errors are seen ---- */
-
-struct xout {
-	FILE *f;
-	int err;
-};
-
-static int xout_write(void *ctx, const char *buf, int len)
-{
-	struct xout *o = ctx;
-
-	if (len > 0 && fwrite(buf, 1, (size_t)len, o->f) != (size_t)len) {
-		o->err = errno ? errno : EIO;
-		return -1;
-	}
-	return len;
-}
-
-static int xout_close(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
-
 /* One channel's package being written. */
 struct chanpkg {
 	int open, chan;
 	struct package pkg;
 	const char *xml_path, *xlsx_path;
-	struct xout xo;
-	xmlTextWriterPtr w;
-	int bad;             /* an xmlTextWriter call failed */
+	FILE *f;                 /* documents.xml, written through x */
+	struct xmlout xml;
 	struct xlsx_table x;
 	int x_open;
 	int64_t docs;
@@ -281,20 +256,17 @@ struct chanpkg {
 
 static void xs(struct chanpkg *cp, const char *name)
 {
-	if (xmlTextWriterStartElement(cp->w, BAD_CAST name) < 0)
-		cp->bad = 1;
+	xmlout_start(&cp->xml, name);
 }
 
 static void xa(struct chanpkg *cp, const char *name, const char *value)
 {
-	if (xmlTextWriterWriteAttribute(cp->w, BAD_CAST name, BAD_CAST value) < 0)
-		cp->bad = 1;
+	xmlout_attr(&cp->xml, name, value);
 }
 
 static void xe(struct chanpkg *cp)
 {
-	if (xmlTextWriterEndElement(cp->w) < 0)
-		cp->bad = 1;
+	xmlout_end(&cp->xml);
 }
 
 static void xmoney(struct chanpkg *cp, const char *name, money m)
@@ -576,12 +548,10 @@ static void cp_abort(struct chanpkg *cp)
 
 	if (!cp)
 		return;
-	if (cp->w)
-		xmlFreeTextWriter(cp->w);
-	cp->w = NULL;
-	if (cp->xo.f)
-		fclose(cp->xo.f);
-	cp->xo.f = NULL;
+	xmlout_release(&cp->xml);
+	if (cp->f)
+		fclose(cp->f);
+	cp->f = NULL;
 	if (cp->th_started) {
 		pthread_mutex_lock(&cp->mu);
 		cp->quit = 1;
@@ -608,7 +578,6 @@ static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 	struct chanpkg *cp;
 	const struct supplier *s = b->sup;
 	char path[4096];
-	xmlOutputBufferPtr out;
 
 	cp = calloc(1, sizeof(*cp));
 	if (!cp)
@@ -630,23 +599,16 @@ static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 	cp->xlsx_path = cp->xml_path ? package_entry(&cp->pkg, "register.xlsx", e) : NULL;
 	if (!cp->xlsx_path)
 		goto fail;
-	cp->xo.f = fopen(cp->xml_path, "w");
-	if (!cp->xo.f) {
+	cp->f = fopen(cp->xml_path, "w");
+	if (!cp->f) {
 		err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", cp->xml_path, strerror(errno));
 		goto fail;
 	}
-	setvbuf(cp->xo.f, NULL, _IOFBF, 1 << 20);  /* fewer, larger writes */
-	out = xmlOutputBufferCreateIO(xout_write, xout_close, &cp->xo, NULL);
-	cp->w = out ? xmlNewTextWriter(out) : NULL;
-	if (!cp->w) {
-		if (out)
-			xmlOutputBufferClose(out);
-		err_set(e, ERR_INTERNAL, "cannot start the documents writer");
+	setvbuf(cp->f, NULL, _IONBF, 0);  /* xmlout buffers */
+	if (xmlout_open(&cp->xml, cp->f)) {
+		err_set(e, ERR_INTERNAL, "out of memory");
 		goto fail;
 	}
-	xmlTextWriterSetIndent(cp->w, 1);
-	if (xmlTextWriterStartDocument(cp->w, "1.0", "UTF-8", NULL) < 0)
-		cp->bad = 1;
 	xs(cp, "Documents");
 	xa(cp, "xmlns", "urn:sbyt:docs:1");
 	xa(cp, "period", b->pname);
@@ -698,20 +660,19 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	int rc;
 
 	b->cp = NULL;
-	if (xmlTextWriterEndDocument(cp->w) < 0)
-		cp->bad = 1;
-	xmlFreeTextWriter(cp->w);
-	cp->w = NULL;
-	rc = fflush(cp->xo.f) != 0 || ferror(cp->xo.f) || fsync(fileno(cp->xo.f)) != 0;
-	if (rc && !cp->xo.err)
-		cp->xo.err = errno;
-	rc |= fclose(cp->xo.f) != 0;
-	if (rc && !cp->xo.err)
-		cp->xo.err = errno;
-	cp->xo.f = NULL;
-	if (rc || cp->bad || cp->xo.err) {
+	xe(cp);  /* Documents */
+	rc = xmlout_flush(&cp->xml) != 0;
+	xmlout_release(&cp->xml);
+	rc = rc || fflush(cp->f) != 0 || ferror(cp->f) || fsync(fileno(cp->f)) != 0;
+	if (rc && !cp->xml.err)
+		cp->xml.err = errno;
+	rc |= fclose(cp->f) != 0;
+	if (rc && !cp->xml.err)
+		cp->xml.err = errno;
+	cp->f = NULL;
+	if (rc || cp->xml.err) {
 		err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
-			strerror(cp->xo.err ? cp->xo.err : EIO));
+			strerror(cp->xml.err ? cp->xml.err : EIO));
 		goto fail;
 	}
 	if (reg_hand(cp, e))
@@ -1310,14 +1271,13 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 		xa(cp, "debt", money_format(m, debt));
 		xa(cp, "date", cur_val(docs, D_WISSUED));
 		xa(cp, "rule", cur_val(docs, D_WRULE));
-		if (xmlTextWriterWriteString(cp->w, BAD_CAST cur_val(docs, D_WTEXT)) < 0)
-			cp->bad = 1;
+		xmlout_text(&cp->xml, cur_val(docs, D_WTEXT));
 		xe(cp);
 	}
 	xe(cp);
-	if (cp->bad || cp->xo.err)
+	if (cp->xml.err)
 		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
-			       strerror(cp->xo.err ? cp->xo.err : EIO));
+			       strerror(cp->xml.err));
 
 	/* the register row, written by the package's thread */
 	{
