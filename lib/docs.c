@@ -326,6 +326,9 @@ struct branch_run {
 	struct dread *read;
 	int nread, read_cap;
 	PGconn *rdb;             /* the reader: numbering and cursors */
+	char lo[24], hi[24];     /* the branch's lowest and highest account_id: every
+	                            query is bounded by them, so that its index scans
+	                            read the branch's range and not the tables */
 	struct cur docs, lines, obl, pay, rd;  /* open after branch_head() */
 	int curs_open;
 	pthread_t head_th;       /* branch_head() of the next branch, run ahead */
@@ -1308,19 +1311,29 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
  * then number them into docs_num. */
 static int number_documents(struct branch_run *b, struct sbyt_err *e)
 {
-	const char *p[3] = { b->pfirst, b->branch, b->published ? "t" : "f" };
+	const char *p[5] = { b->pfirst, b->branch, b->published ? "t" : "f", b->lo, b->hi };
 	struct cur acc;
 	char key[512];
+	PGresult *res;
 
+	res = db_query(b->rdb, e, "SELECT coalesce(min(account_id), 1), coalesce(max(account_id), 0)"
+		       " FROM account WHERE branch = $1", 1, &b->branch);
+	if (!res)
+		return -1;
+	snprintf(b->lo, sizeof(b->lo), "%s", PQgetvalue(res, 0, 0));
+	snprintf(b->hi, sizeof(b->hi), "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
 	if (db_exec(b->rdb, e, "CREATE TEMP TABLE docs_key (account_id bigint NOT NULL,"
 		    " chan smallint NOT NULL, number integer, key text NOT NULL) ON COMMIT DROP",
 		    0, NULL) ||
 	    cur_open(&acc, b->rdb, "docs_acc",
 		     "SELECT a.account_id, coalesce(d.channel, a.delivery), d.number, a.postcode,"
 		     " a.address FROM account a LEFT JOIN document d ON d.account_id = a.account_id"
-		     " AND d.period = $1::date AND $3::boolean WHERE a.branch = $2 AND (d.account_id IS NOT NULL OR"
+		     " AND d.period = $1::date AND $3::boolean WHERE a.branch = $2"
+		     " AND a.account_id BETWEEN $4::bigint AND $5::bigint AND (d.account_id IS NOT NULL OR"
 		     " EXISTS (SELECT 1 FROM charge_line l WHERE l.account_id = a.account_id"
-		     " AND l.period = $1::date))", 3, p, e))
+		     " AND l.period = $1::date AND l.account_id BETWEEN $4::bigint AND $5::bigint))",
+		     5, p, e))
 		return -1;
 	while (!acc.done) {
 		struct copy c;
@@ -1363,10 +1376,10 @@ fail:
 /* Open the five cursors of the branch on the reader (after numbering). */
 static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 {
-	const char *p1[1] = { b->pfirst };
-	const char *p2[1] = { b->plast };
-	const char *p12[2] = { b->pfirst, b->plast };
-	const char *pdoc[2] = { b->pfirst, b->published ? "t" : "f" };
+	const char *p1[3] = { b->pfirst, b->lo, b->hi };
+	const char *p2[3] = { b->plast, b->lo, b->hi };
+	const char *p12[4] = { b->pfirst, b->plast, b->lo, b->hi };
+	const char *pdoc[4] = { b->pfirst, b->published ? "t" : "f", b->lo, b->hi };
 	struct cur *docs = &b->docs, *lines = &b->lines, *obl = &b->obl, *pay = &b->pay;
 	struct cur *rd = &b->rd;
 
@@ -1380,7 +1393,9 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due,"
 		     " w.text, w.procedure, w.debt, w.issued, w.rule"
 		     " FROM docs_num n JOIN account a ON a.account_id = n.account_id"
+		     " AND a.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN contract c ON c.account_id = n.account_id"
+		     " AND c.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $1::date"
 		     " AND $2::boolean"
 		     /* the limitation warning this document carries: the one printed
@@ -1396,37 +1411,42 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     "  (lw.printed_period IS NULL AND d.account_id IS NULL AND NOT ln.void AND"
 		     "   lw.issued < ($1::date + interval '1 month')::date))"
 		     "  ORDER BY lw.printed_period NULLS LAST, lw.issued, lw.notice_id LIMIT 1) w ON true"
-		     " ORDER BY n.seq", 2, pdoc, e))
+		     " ORDER BY n.seq", 4, pdoc, e))
 		return -1;
 	if (cur_open(lines, b->rdb, "docs_line",
 		     "SELECT n.seq, l.kind, l.zone, l.band, l.volume, l.tariff, l.amount, l.vat"
 		     " FROM docs_num n JOIN charge_line l ON l.account_id = n.account_id"
-		     " AND l.period = $1::date ORDER BY n.seq, l.line_no", 1, p1, e) ||
+		     " AND l.period = $1::date AND l.account_id BETWEEN $2::bigint AND $3::bigint"
+		     " ORDER BY n.seq, l.line_no", 3, p1, e) ||
 	    cur_open(obl, b->rdb, "docs_obl",
 		     "SELECT n.seq, o.period, o.kind, o.due, o.amount FROM docs_num n"
 		     " JOIN obligation o ON o.account_id = n.account_id AND o.period <= $1::date"
-		     " ORDER BY n.seq, o.period, o.seq", 1, p1, e) ||
+		     " AND o.account_id BETWEEN $2::bigint AND $3::bigint"
+		     " ORDER BY n.seq, o.period, o.seq", 3, p1, e) ||
 	    cur_open(pay, b->rdb, "docs_pay",
 		     "SELECT n.seq, p.payment_id, p.paid_on, p.amount, p.period FROM docs_num n"
 		     " JOIN payment p ON p.account_id = n.account_id AND p.paid_on <= $1::date"
-		     " ORDER BY n.seq, p.paid_on, p.payment_id", 1, p2, e) ||
+		     " AND p.account_id BETWEEN $2::bigint AND $3::bigint"
+		     " ORDER BY n.seq, p.paid_on, p.payment_id", 3, p2, e) ||
 	    cur_open(rd, b->rdb, "docs_read",
 		     "SELECT n.seq, m.meter, z.zone, CASE z.zone WHEN 1 THEN m.initial_t1"
 		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END, pr.value, cu.value"
 		     " FROM docs_num n JOIN meter m ON m.account_id = n.account_id"
-		     " AND m.installed_on <= $2::date"
+		     " AND m.installed_on <= $2::date AND m.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " CROSS JOIN LATERAL generate_series(1, m.zones) AS z(zone)"
 		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter, zone) account_id, meter, zone,"
 		     " value FROM reading WHERE status = 'accepted' AND period < $1::date"
+		     " AND account_id BETWEEN $3::bigint AND $4::bigint"
 		     " AND account_id IN (SELECT account_id FROM docs_num)"
 		     " ORDER BY account_id, meter, zone, period DESC, taken_on DESC, reading_id DESC) pr"
 		     " ON pr.account_id = m.account_id AND pr.meter = m.meter AND pr.zone = z.zone"
 		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter, zone) account_id, meter, zone,"
 		     " value FROM reading WHERE status = 'accepted' AND period = $1::date"
+		     " AND account_id BETWEEN $3::bigint AND $4::bigint"
 		     " AND account_id IN (SELECT account_id FROM docs_num)"
 		     " ORDER BY account_id, meter, zone, taken_on DESC, reading_id DESC) cu"
 		     " ON cu.account_id = m.account_id AND cu.meter = m.meter AND cu.zone = z.zone"
-		     " ORDER BY n.seq, m.meter, z.zone", 2, p12, e))
+		     " ORDER BY n.seq, m.meter, z.zone", 4, p12, e))
 		return -1;
 	return 0;
 }
