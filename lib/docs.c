@@ -1316,8 +1316,11 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 	char key[512];
 	PGresult *res;
 
-	res = db_query(b->rdb, e, "SELECT coalesce(min(account_id), 1), coalesce(max(account_id), 0)"
-		       " FROM account WHERE branch = $1", 1, &b->branch);
+	/* OFFSET 0: min() and max() over the branch's index entries, not a walk
+	 * of the primary key from one end until the branch turns up */
+	res = db_query(b->rdb, e, "SELECT coalesce(min(a), 1), coalesce(max(a), 0) FROM"
+		       " (SELECT account_id AS a FROM account WHERE branch = $1 OFFSET 0) s",
+		       1, &b->branch);
 	if (!res)
 		return -1;
 	snprintf(b->lo, sizeof(b->lo), "%s", PQgetvalue(res, 0, 0));
