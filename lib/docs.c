@@ -1404,16 +1404,19 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     /* the limitation warning this document carries: the one printed
 		      * in it before (a re-issue stays the same), or for a new document
 		      * the oldest one issued by the period's end not printed yet */
-		     " LEFT JOIN LATERAL (SELECT lw.text, lc.procedure,"
+		     " LEFT JOIN (SELECT DISTINCT ON (lw.account_id) lw.account_id, lw.text, lc.procedure,"
 		     "  (ln.stated_debt / 100.0)::numeric(14, 2)::text AS debt, lw.issued::text AS issued,"
 		     "  lc.procedure || '.' || ln.step AS rule"
 		     "  FROM limit_doc_warning lw"
 		     "  JOIN limit_notice ln ON ln.account_id = lw.account_id AND ln.notice_id = lw.notice_id"
 		     "  JOIN limit_case lc ON lc.account_id = ln.account_id AND lc.case_no = ln.case_no"
-		     "  WHERE lw.account_id = n.account_id AND (lw.printed_period = $1::date OR"
-		     "  (lw.printed_period IS NULL AND d.account_id IS NULL AND NOT ln.void AND"
+		     "  LEFT JOIN document ld ON ld.account_id = lw.account_id AND ld.period = $1::date"
+		     "  AND $2::boolean"
+		     "  WHERE lw.account_id BETWEEN $3::bigint AND $4::bigint AND (lw.printed_period = $1::date OR"
+		     "  (lw.printed_period IS NULL AND ld.account_id IS NULL AND NOT ln.void AND"
 		     "   lw.issued < ($1::date + interval '1 month')::date))"
-		     "  ORDER BY lw.printed_period NULLS LAST, lw.issued, lw.notice_id LIMIT 1) w ON true"
+		     "  ORDER BY lw.account_id, lw.printed_period NULLS LAST, lw.issued, lw.notice_id) w"
+		     " ON w.account_id = n.account_id"
 		     " ORDER BY n.seq", 4, pdoc, e))
 		return -1;
 	if (cur_open(lines, b->rdb, "docs_line",
