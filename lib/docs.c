@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <time.h>
-#include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "qr.h"
 #include "tariff.h"
 #include "xlsx.h"
+#include "xmlout.h"
 
 #define FETCH_ROWS "20000"
 
@@ -228,38 +228,13 @@ static int cur_next(struct cur *c, struct sbyt_err *e)
 	return 0;
 }
 
-/* ---- documents.xml through our own output, so write errors are seen ---- */
-
-struct xout {
-	FILE *f;
-	int err;
-};
-
-static int xout_write(void *ctx, const char *buf, int len)
-{
-	struct xout *o = ctx;
-
-	if (len > 0 && fwrite(buf, 1, (size_t)len, o->f) != (size_t)len) {
-		o->err = errno ? errno : EIO;
-		return -1;
-	}
-	return len;
-}
-
-static int xout_close(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
-
 /* One channel's package being written. */
 struct chanpkg {
 	int open, chan;
 	struct package pkg;
 	const char *xml_path, *xlsx_path;
-	struct xout xo;
-	xmlTextWriterPtr w;
-	int bad;             /* an xmlTextWriter call failed */
+	FILE *f;                 /* documents.xml, written through x */
+	struct xmlout xml;
 	struct xlsx_table x;
 	int x_open;
 	int64_t docs;
@@ -281,20 +256,17 @@ struct chanpkg {
 
 static void xs(struct chanpkg *cp, const char *name)
 {
-	if (xmlTextWriterStartElement(cp->w, BAD_CAST name) < 0)
-		cp->bad = 1;
+	xmlout_start(&cp->xml, name);
 }
 
 static void xa(struct chanpkg *cp, const char *name, const char *value)
 {
-	if (xmlTextWriterWriteAttribute(cp->w, BAD_CAST name, BAD_CAST value) < 0)
-		cp->bad = 1;
+	xmlout_attr(&cp->xml, name, value);
 }
 
 static void xe(struct chanpkg *cp)
 {
-	if (xmlTextWriterEndElement(cp->w) < 0)
-		cp->bad = 1;
+	xmlout_end(&cp->xml);
 }
 
 static void xmoney(struct chanpkg *cp, const char *name, money m)
@@ -354,6 +326,9 @@ struct branch_run {
 	struct dread *read;
 	int nread, read_cap;
 	PGconn *rdb;             /* the reader: numbering and cursors */
+	char lo[24], hi[24];     /* the branch's lowest and highest account_id: every
+	                            query is bounded by them, so that its index scans
+	                            read the branch's range and not the tables */
 	struct cur docs, lines, obl, pay, rd;  /* open after branch_head() */
 	int curs_open;
 	pthread_t head_th;       /* branch_head() of the next branch, run ahead */
@@ -576,12 +551,10 @@ static void cp_abort(struct chanpkg *cp)
 
 	if (!cp)
 		return;
-	if (cp->w)
-		xmlFreeTextWriter(cp->w);
-	cp->w = NULL;
-	if (cp->xo.f)
-		fclose(cp->xo.f);
-	cp->xo.f = NULL;
+	xmlout_release(&cp->xml);
+	if (cp->f)
+		fclose(cp->f);
+	cp->f = NULL;
 	if (cp->th_started) {
 		pthread_mutex_lock(&cp->mu);
 		cp->quit = 1;
@@ -608,7 +581,6 @@ static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 	struct chanpkg *cp;
 	const struct supplier *s = b->sup;
 	char path[4096];
-	xmlOutputBufferPtr out;
 
 	cp = calloc(1, sizeof(*cp));
 	if (!cp)
@@ -630,23 +602,16 @@ static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 	cp->xlsx_path = cp->xml_path ? package_entry(&cp->pkg, "register.xlsx", e) : NULL;
 	if (!cp->xlsx_path)
 		goto fail;
-	cp->xo.f = fopen(cp->xml_path, "w");
-	if (!cp->xo.f) {
+	cp->f = fopen(cp->xml_path, "w");
+	if (!cp->f) {
 		err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", cp->xml_path, strerror(errno));
 		goto fail;
 	}
-	setvbuf(cp->xo.f, NULL, _IOFBF, 1 << 20);  /* fewer, larger writes */
-	out = xmlOutputBufferCreateIO(xout_write, xout_close, &cp->xo, NULL);
-	cp->w = out ? xmlNewTextWriter(out) : NULL;
-	if (!cp->w) {
-		if (out)
-			xmlOutputBufferClose(out);
-		err_set(e, ERR_INTERNAL, "cannot start the documents writer");
+	setvbuf(cp->f, NULL, _IONBF, 0);  /* xmlout buffers */
+	if (xmlout_open(&cp->xml, cp->f)) {
+		err_set(e, ERR_INTERNAL, "out of memory");
 		goto fail;
 	}
-	xmlTextWriterSetIndent(cp->w, 1);
-	if (xmlTextWriterStartDocument(cp->w, "1.0", "UTF-8", NULL) < 0)
-		cp->bad = 1;
 	xs(cp, "Documents");
 	xa(cp, "xmlns", "urn:sbyt:docs:1");
 	xa(cp, "period", b->pname);
@@ -698,20 +663,19 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	int rc;
 
 	b->cp = NULL;
-	if (xmlTextWriterEndDocument(cp->w) < 0)
-		cp->bad = 1;
-	xmlFreeTextWriter(cp->w);
-	cp->w = NULL;
-	rc = fflush(cp->xo.f) != 0 || ferror(cp->xo.f) || fsync(fileno(cp->xo.f)) != 0;
-	if (rc && !cp->xo.err)
-		cp->xo.err = errno;
-	rc |= fclose(cp->xo.f) != 0;
-	if (rc && !cp->xo.err)
-		cp->xo.err = errno;
-	cp->xo.f = NULL;
-	if (rc || cp->bad || cp->xo.err) {
+	xe(cp);  /* Documents */
+	rc = xmlout_flush(&cp->xml) != 0;
+	xmlout_release(&cp->xml);
+	rc = rc || fflush(cp->f) != 0 || ferror(cp->f) || fsync(fileno(cp->f)) != 0;
+	if (rc && !cp->xml.err)
+		cp->xml.err = errno;
+	rc |= fclose(cp->f) != 0;
+	if (rc && !cp->xml.err)
+		cp->xml.err = errno;
+	cp->f = NULL;
+	if (rc || cp->xml.err) {
 		err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
-			strerror(cp->xo.err ? cp->xo.err : EIO));
+			strerror(cp->xml.err ? cp->xml.err : EIO));
 		goto fail;
 	}
 	if (reg_hand(cp, e))
@@ -1310,14 +1274,13 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 		xa(cp, "debt", money_format(m, debt));
 		xa(cp, "date", cur_val(docs, D_WISSUED));
 		xa(cp, "rule", cur_val(docs, D_WRULE));
-		if (xmlTextWriterWriteString(cp->w, BAD_CAST cur_val(docs, D_WTEXT)) < 0)
-			cp->bad = 1;
+		xmlout_text(&cp->xml, cur_val(docs, D_WTEXT));
 		xe(cp);
 	}
 	xe(cp);
-	if (cp->bad || cp->xo.err)
+	if (cp->xml.err)
 		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
-			       strerror(cp->xo.err ? cp->xo.err : EIO));
+			       strerror(cp->xml.err));
 
 	/* the register row, written by the package's thread */
 	{
@@ -1348,19 +1311,32 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
  * then number them into docs_num. */
 static int number_documents(struct branch_run *b, struct sbyt_err *e)
 {
-	const char *p[3] = { b->pfirst, b->branch, b->published ? "t" : "f" };
+	const char *p[5] = { b->pfirst, b->branch, b->published ? "t" : "f", b->lo, b->hi };
 	struct cur acc;
 	char key[512];
+	PGresult *res;
 
+	/* OFFSET 0: min() and max() over the branch's index entries, not a walk
+	 * of the primary key from one end until the branch turns up */
+	res = db_query(b->rdb, e, "SELECT coalesce(min(a), 1), coalesce(max(a), 0) FROM"
+		       " (SELECT account_id AS a FROM account WHERE branch = $1 OFFSET 0) s",
+		       1, &b->branch);
+	if (!res)
+		return -1;
+	snprintf(b->lo, sizeof(b->lo), "%s", PQgetvalue(res, 0, 0));
+	snprintf(b->hi, sizeof(b->hi), "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
 	if (db_exec(b->rdb, e, "CREATE TEMP TABLE docs_key (account_id bigint NOT NULL,"
 		    " chan smallint NOT NULL, number integer, key text NOT NULL) ON COMMIT DROP",
 		    0, NULL) ||
 	    cur_open(&acc, b->rdb, "docs_acc",
 		     "SELECT a.account_id, coalesce(d.channel, a.delivery), d.number, a.postcode,"
 		     " a.address FROM account a LEFT JOIN document d ON d.account_id = a.account_id"
-		     " AND d.period = $1::date AND $3::boolean WHERE a.branch = $2 AND (d.account_id IS NOT NULL OR"
+		     " AND d.period = $1::date AND $3::boolean WHERE a.branch = $2"
+		     " AND a.account_id BETWEEN $4::bigint AND $5::bigint AND (d.account_id IS NOT NULL OR"
 		     " EXISTS (SELECT 1 FROM charge_line l WHERE l.account_id = a.account_id"
-		     " AND l.period = $1::date))", 3, p, e))
+		     " AND l.period = $1::date AND l.account_id BETWEEN $4::bigint AND $5::bigint))",
+		     5, p, e))
 		return -1;
 	while (!acc.done) {
 		struct copy c;
@@ -1403,10 +1379,10 @@ fail:
 /* Open the five cursors of the branch on the reader (after numbering). */
 static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 {
-	const char *p1[1] = { b->pfirst };
-	const char *p2[1] = { b->plast };
-	const char *p12[2] = { b->pfirst, b->plast };
-	const char *pdoc[2] = { b->pfirst, b->published ? "t" : "f" };
+	const char *p1[3] = { b->pfirst, b->lo, b->hi };
+	const char *p2[3] = { b->plast, b->lo, b->hi };
+	const char *p12[4] = { b->pfirst, b->plast, b->lo, b->hi };
+	const char *pdoc[4] = { b->pfirst, b->published ? "t" : "f", b->lo, b->hi };
 	struct cur *docs = &b->docs, *lines = &b->lines, *obl = &b->obl, *pay = &b->pay;
 	struct cur *rd = &b->rd;
 
@@ -1420,53 +1396,63 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due,"
 		     " w.text, w.procedure, w.debt, w.issued, w.rule"
 		     " FROM docs_num n JOIN account a ON a.account_id = n.account_id"
+		     " AND a.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN contract c ON c.account_id = n.account_id"
+		     " AND c.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $1::date"
 		     " AND $2::boolean"
 		     /* the limitation warning this document carries: the one printed
 		      * in it before (a re-issue stays the same), or for a new document
 		      * the oldest one issued by the period's end not printed yet */
-		     " LEFT JOIN LATERAL (SELECT lw.text, lc.procedure,"
+		     " LEFT JOIN (SELECT DISTINCT ON (lw.account_id) lw.account_id, lw.text, lc.procedure,"
 		     "  (ln.stated_debt / 100.0)::numeric(14, 2)::text AS debt, lw.issued::text AS issued,"
 		     "  lc.procedure || '.' || ln.step AS rule"
 		     "  FROM limit_doc_warning lw"
 		     "  JOIN limit_notice ln ON ln.account_id = lw.account_id AND ln.notice_id = lw.notice_id"
 		     "  JOIN limit_case lc ON lc.account_id = ln.account_id AND lc.case_no = ln.case_no"
-		     "  WHERE lw.account_id = n.account_id AND (lw.printed_period = $1::date OR"
-		     "  (lw.printed_period IS NULL AND d.account_id IS NULL AND NOT ln.void AND"
+		     "  LEFT JOIN document ld ON ld.account_id = lw.account_id AND ld.period = $1::date"
+		     "  AND $2::boolean"
+		     "  WHERE lw.account_id BETWEEN $3::bigint AND $4::bigint AND (lw.printed_period = $1::date OR"
+		     "  (lw.printed_period IS NULL AND ld.account_id IS NULL AND NOT ln.void AND"
 		     "   lw.issued < ($1::date + interval '1 month')::date))"
-		     "  ORDER BY lw.printed_period NULLS LAST, lw.issued, lw.notice_id LIMIT 1) w ON true"
-		     " ORDER BY n.seq", 2, pdoc, e))
+		     "  ORDER BY lw.account_id, lw.printed_period NULLS LAST, lw.issued, lw.notice_id) w"
+		     " ON w.account_id = n.account_id"
+		     " ORDER BY n.seq", 4, pdoc, e))
 		return -1;
 	if (cur_open(lines, b->rdb, "docs_line",
 		     "SELECT n.seq, l.kind, l.zone, l.band, l.volume, l.tariff, l.amount, l.vat"
 		     " FROM docs_num n JOIN charge_line l ON l.account_id = n.account_id"
-		     " AND l.period = $1::date ORDER BY n.seq, l.line_no", 1, p1, e) ||
+		     " AND l.period = $1::date AND l.account_id BETWEEN $2::bigint AND $3::bigint"
+		     " ORDER BY n.seq, l.line_no", 3, p1, e) ||
 	    cur_open(obl, b->rdb, "docs_obl",
 		     "SELECT n.seq, o.period, o.kind, o.due, o.amount FROM docs_num n"
 		     " JOIN obligation o ON o.account_id = n.account_id AND o.period <= $1::date"
-		     " ORDER BY n.seq, o.period, o.seq", 1, p1, e) ||
+		     " AND o.account_id BETWEEN $2::bigint AND $3::bigint"
+		     " ORDER BY n.seq, o.period, o.seq", 3, p1, e) ||
 	    cur_open(pay, b->rdb, "docs_pay",
 		     "SELECT n.seq, p.payment_id, p.paid_on, p.amount, p.period FROM docs_num n"
 		     " JOIN payment p ON p.account_id = n.account_id AND p.paid_on <= $1::date"
-		     " ORDER BY n.seq, p.paid_on, p.payment_id", 1, p2, e) ||
+		     " AND p.account_id BETWEEN $2::bigint AND $3::bigint"
+		     " ORDER BY n.seq, p.paid_on, p.payment_id", 3, p2, e) ||
 	    cur_open(rd, b->rdb, "docs_read",
 		     "SELECT n.seq, m.meter, z.zone, CASE z.zone WHEN 1 THEN m.initial_t1"
 		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END, pr.value, cu.value"
 		     " FROM docs_num n JOIN meter m ON m.account_id = n.account_id"
-		     " AND m.installed_on <= $2::date"
+		     " AND m.installed_on <= $2::date AND m.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " CROSS JOIN LATERAL generate_series(1, m.zones) AS z(zone)"
 		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter, zone) account_id, meter, zone,"
 		     " value FROM reading WHERE status = 'accepted' AND period < $1::date"
+		     " AND account_id BETWEEN $3::bigint AND $4::bigint"
 		     " AND account_id IN (SELECT account_id FROM docs_num)"
 		     " ORDER BY account_id, meter, zone, period DESC, taken_on DESC, reading_id DESC) pr"
 		     " ON pr.account_id = m.account_id AND pr.meter = m.meter AND pr.zone = z.zone"
 		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter, zone) account_id, meter, zone,"
 		     " value FROM reading WHERE status = 'accepted' AND period = $1::date"
+		     " AND account_id BETWEEN $3::bigint AND $4::bigint"
 		     " AND account_id IN (SELECT account_id FROM docs_num)"
 		     " ORDER BY account_id, meter, zone, taken_on DESC, reading_id DESC) cu"
 		     " ON cu.account_id = m.account_id AND cu.meter = m.meter AND cu.zone = z.zone"
-		     " ORDER BY n.seq, m.meter, z.zone", 2, p12, e))
+		     " ORDER BY n.seq, m.meter, z.zone", 4, p12, e))
 		return -1;
 	return 0;
 }

@@ -37,7 +37,7 @@
  *     QR payload (qr.h) carries Sum = total when it is positive.
  *  3. Packages out/docs/YYYY-MM/<branch>/<channel>.zip (package.h), one per
  *     channel that has documents: documents.xml (namespace urn:sbyt:docs:1,
- *     xsd/docs.xsd, streamed with xmlTextWriter), register.xlsx (xlsx.h,
+ *     xsd/docs.xsd, streamed with xmlout.h), register.xlsx (xlsx.h,
  *     one row per document) and manifest.xml with the facts documents,
  *     total, opening, charged, recalc, penalty, paid and first/last number.
  *  4. The document rows (COPY), and period_state 'published'.

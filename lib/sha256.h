@@ -27,5 +27,10 @@ void sha256_hex(struct sha256 *s, char *hex);
  * Returns 0, or -1 with e set (ERR_NOINPUT when it cannot be opened,
  * ERR_IO when reading fails). */
 int sha256_file(const char *path, char *hex, int64_t *bytes, struct sbyt_err *e);
+/* For tests: on = 0 forces the plain C compression function; on = 1 goes
+ * back to the CPU's SHA extensions when it has them (the default, chosen
+ * at start-up).  Returns 1 when the hardware path is now in use.  Not to be
+ * called while another thread hashes. */
+int sha256_hardware(int on);
 
 #endif

@@ -13,12 +13,15 @@ static const char *hash(const char *s, size_t len, char *hex)
 	return hex;
 }
 
-int main(void)
+#define BYTES1000 "4e4c294b331f7a2099a379bec34b9f9fc03dc46ab465d998f4d683da53487e6d"
+
+/* The FIPS 180-4 vectors with the compression function in use. */
+static void vectors(const char *how)
 {
-	char hex[SHA256_HEX];
+	char hex[SHA256_HEX], msg[80];
 	char million[1001];
+	unsigned char bytes[1000];
 	struct sha256 h;
-	struct faults f = FAULTS_INIT;
 
 	CHECK_STR(hash("abc", 3, hex),
 		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "sha256 of abc");
@@ -34,6 +37,29 @@ int main(void)
 	sha256_hex(&h, hex);
 	CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
 		  "sha256 of a million a's in uneven chunks");
+	/* a message of 1000 bytes i % 251, hashed whole and in chunks of 1..63
+	 * bytes, gives what Python's
+	 * hashlib.sha256(bytes(i % 251 for i in range(1000))) gives */
+	for (int i = 0; i < 1000; i++)
+		bytes[i] = (unsigned char)(i % 251);
+	sha256_init(&h);
+	for (size_t off = 0, step = 1; off < sizeof(bytes); off += step, step = step % 63 + 1)
+		sha256_update(&h, bytes + off, off + step > sizeof(bytes) ? sizeof(bytes) - off : step);
+	sha256_hex(&h, hex);
+	snprintf(msg, sizeof(msg), "1000 bytes in small chunks (%s)", how);
+	CHECK_STR(hex, BYTES1000, msg);
+	CHECK_STR(hash((const char *)bytes, sizeof(bytes), million), BYTES1000, "1000 bytes at once");
+}
+
+int main(void)
+{
+	struct faults f = FAULTS_INIT;
+	int hw = sha256_hardware(1);
+
+	vectors(hw ? "hardware" : "plain, no hardware here");
+	CHECK_INT(sha256_hardware(0), 0, "the plain C path can be forced");
+	vectors("plain");
+	CHECK_INT(sha256_hardware(1), hw, "back to the default path");
 
 	faults_add(&f, "a.csv", 3, "bad %s", "date");
 	faults_add(&f, "rules", 0, "missing");

@@ -1,0 +1,151 @@
+/* xmlout.c - a streamed XML writer; see xmlout.h. */
+#include "xmlout.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int xmlout_open(struct xmlout *x, FILE *f)
+{
+	static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+	memset(x, 0, sizeof(*x));
+	x->f = f;
+	x->buf = malloc(XMLOUT_BUF);
+	if (!x->buf)
+		return -1;
+	memcpy(x->buf, decl, sizeof(decl) - 1);
+	x->len = sizeof(decl) - 1;
+	return 0;
+}
+
+int xmlout_flush(struct xmlout *x)
+{
+	if (x->len > 0 && !x->err && fwrite(x->buf, 1, x->len, x->f) != x->len)
+		x->err = errno ? errno : EIO;
+	x->len = 0;
+	return x->err ? -1 : 0;
+}
+
+void xmlout_release(struct xmlout *x)
+{
+	free(x->buf);
+	x->buf = NULL;
+}
+
+/* Room for n more bytes (n <= XMLOUT_BUF). */
+static void room(struct xmlout *x, size_t n)
+{
+	if (x->len + n > XMLOUT_BUF)
+		xmlout_flush(x);
+}
+
+static void put(struct xmlout *x, const char *s, size_t n)
+{
+	if (n > XMLOUT_BUF) {
+		xmlout_flush(x);
+		if (!x->err && fwrite(s, 1, n, x->f) != n)
+			x->err = errno ? errno : EIO;
+		return;
+	}
+	room(x, n);
+	memcpy(x->buf + x->len, s, n);
+	x->len += n;
+}
+
+/* s escaped: attr selects the attribute set (with TAB and LF). */
+static void escaped(struct xmlout *x, const char *s, int attr)
+{
+	const char *reject = attr ? "<>&\"\t\n\r" : "<>&\"\r";
+
+	for (;;) {
+		size_t plain = strcspn(s, reject);
+		const char *ent;
+
+		put(x, s, plain);
+		s += plain;
+		switch (*s) {
+		case '\0': return;
+		case '<': ent = "&lt;"; break;
+		case '>': ent = "&gt;"; break;
+		case '&': ent = "&amp;"; break;
+		case '"': ent = "&quot;"; break;
+		case '\t': ent = "&#9;"; break;
+		case '\n': ent = "&#10;"; break;
+		default: ent = "&#13;"; break;
+		}
+		put(x, ent, strlen(ent));
+		s++;
+	}
+}
+
+static void indent(struct xmlout *x, int n)
+{
+	room(x, (size_t)n);
+	memset(x->buf + x->len, ' ', (size_t)n);
+	x->len += (size_t)n;
+}
+
+void xmlout_start(struct xmlout *x, const char *name)
+{
+	if (x->depth >= XMLOUT_DEPTH) {
+		x->err = EINVAL;
+		return;
+	}
+	if (x->open)
+		put(x, ">\n", 2);
+	indent(x, x->depth);
+	put(x, "<", 1);
+	put(x, name, strlen(name));
+	x->stack[x->depth++] = name;
+	x->open = 1;
+	x->text = 0;
+}
+
+void xmlout_attr(struct xmlout *x, const char *name, const char *value)
+{
+	if (!x->open || !value) {
+		x->err = EINVAL;
+		return;
+	}
+	put(x, " ", 1);
+	put(x, name, strlen(name));
+	put(x, "=\"", 2);
+	escaped(x, value, 1);
+	put(x, "\"", 1);
+}
+
+void xmlout_text(struct xmlout *x, const char *s)
+{
+	if (!x->depth || !s) {
+		x->err = EINVAL;
+		return;
+	}
+	if (x->open)
+		put(x, ">", 1);
+	x->open = 0;
+	x->text = 1;
+	escaped(x, s, 0);
+}
+
+void xmlout_end(struct xmlout *x)
+{
+	const char *name;
+
+	if (!x->depth) {
+		x->err = EINVAL;
+		return;
+	}
+	name = x->stack[--x->depth];
+	if (x->open) {
+		put(x, "/>\n", 3);
+	} else {
+		if (!x->text)
+			indent(x, x->depth);
+		put(x, "</", 2);
+		put(x, name, strlen(name));
+		put(x, ">\n", 2);
+	}
+	x->open = 0;
+	x->text = 0;
+}

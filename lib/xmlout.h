@@ -1,0 +1,48 @@
+/*
+ * xmlout.h - a streamed XML writer into a file, for the large documents
+ * files of the docs stage.  It writes the same bytes as libxml2's
+ * xmlTextWriter with indentation on (one space per level, "/>" for empty
+ * elements, a newline after each tag), escaping attribute values (< > & "
+ * TAB LF CR) and text (< > & " CR) as it does, at a fraction of its cost:
+ * no allocation per call, one buffer flushed in large writes.  Element
+ * names and nesting are the caller's to get right (at most XMLOUT_DEPTH
+ * levels); the text must be UTF-8.
+ */
+#ifndef SBYT_XMLOUT_H
+#define SBYT_XMLOUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define XMLOUT_DEPTH 16
+#define XMLOUT_BUF (256 * 1024)
+
+struct xmlout {
+	FILE *f;
+	char *buf;
+	size_t len;
+	int depth;
+	int open;                /* the start tag of the innermost element is open */
+	int text;                /* the innermost element has text */
+	const char *stack[XMLOUT_DEPTH];
+	int err;                 /* errno of a failed write, EINVAL of a misuse */
+};
+
+/* Start writing to f (the caller's; not closed here) with the XML
+ * declaration.  Returns 0, or -1 when out of memory. */
+int xmlout_open(struct xmlout *x, FILE *f);
+/* Open element name (a string that lives until its end). */
+void xmlout_start(struct xmlout *x, const char *name);
+/* An attribute of the element just started; a NULL value is a misuse. */
+void xmlout_attr(struct xmlout *x, const char *name, const char *value);
+/* Text content of the innermost element. */
+void xmlout_text(struct xmlout *x, const char *s);
+/* Close the innermost element. */
+void xmlout_end(struct xmlout *x);
+/* Write out what is buffered (not fflush).  Returns 0, or -1 with x->err
+ * set when a write failed or a call was misused since the open. */
+int xmlout_flush(struct xmlout *x);
+/* Free the buffer (after a last xmlout_flush() when the output counts). */
+void xmlout_release(struct xmlout *x);
+
+#endif
