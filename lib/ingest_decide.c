@@ -870,36 +870,6 @@ static int put_run(struct decider *d, struct copy *c, struct sbyt_err *e)
 	return d->has_run ? copy_str(c, d->run_id, e) : copy_null(c, e);
 }
 
-static int write_payments(struct decider *d, struct sbyt_err *e)
-{
-	struct copy c;
-	int any = 0;
-
-	for (int i = 0; i < d->nl && !any; i++)
-		any = d->l[i].kind == 'P' && d->l[i].st == ST_ACCEPTED;
-	if (!any)
-		return 0;
-	if (copy_open(d, &c, "COPY payment (account_id, channel, source_id, paid_on, paid_at,"
-		       " amount, fee, period, source, run_id) FROM STDIN", e))
-		return -1;
-	for (int i = 0; i < d->nl; i++) {
-		const struct cline *l = &d->l[i];
-		const struct rec_payment *p = &l->r.pay;
-		if (l->kind != 'P' || l->st != ST_ACCEPTED)
-			continue;
-		if (copy_int(&c, p->account, e) || copy_str(&c, d->chname, e) ||
-		    copy_str(&c, p->source_id, e) || put_date(&c, p->paid_on, e) ||
-		    (strlen(p->paid_at) > 10 ? copy_str(&c, p->paid_at, e) : copy_null(&c, e)) ||
-		    copy_int(&c, p->sum, e) || copy_int(&c, p->fee, e) ||
-		    (p->has_period ? put_date(&c, period_first(p->period), e) : copy_null(&c, e)) ||
-		    copy_str(&c, p->source, e) || put_run(d, &c, e) || copy_row(&c, e)) {
-			copy_abort(&c, "failed");
-			return -1;
-		}
-	}
-	return copy_close(d, &c, e);
-}
-
 /* COPY (binary) the kept zone rows of one status into reading; held rows
  * carry ids drawn first (reading_hold needs them), accepted ones take the
  * default. */
@@ -987,32 +957,6 @@ static int write_readings(struct decider *d, struct sbyt_err *e)
 	return copy_close(d, &c, e);
 }
 
-static int write_deliveries(struct decider *d, struct sbyt_err *e)
-{
-	struct copy c;
-	int any = 0;
-
-	for (int i = 0; i < d->nl && !any; i++)
-		any = d->l[i].kind == 'D' && d->l[i].st == ST_ACCEPTED;
-	if (!any)
-		return 0;
-	if (copy_open(d, &c, "COPY delivery (notice_id, status, at, evidence, run_id)"
-		       " FROM STDIN", e))
-		return -1;
-	for (int i = 0; i < d->nl; i++) {
-		const struct cline *l = &d->l[i];
-		if (l->kind != 'D' || l->st != ST_ACCEPTED)
-			continue;
-		if (copy_str(&c, l->r.dlv.notice_id, e) || copy_str(&c, l->r.dlv.status, e) ||
-		    put_date(&c, l->r.dlv.at, e) || copy_str(&c, l->r.dlv.evidence, e) ||
-		    put_run(d, &c, e) || copy_row(&c, e)) {
-			copy_abort(&c, "failed");
-			return -1;
-		}
-	}
-	return copy_close(d, &c, e);
-}
-
 /* A line's rejection: 'line' (the line is rejected) or 'reading' (the
  * readings of an accepted payment); NULL when it has none. */
 static const char *rejected_what(const struct cline *l)
@@ -1024,28 +968,83 @@ static const char *rejected_what(const struct cline *l)
 	return NULL;
 }
 
-static int write_rejects(struct decider *d, struct sbyt_err *e)
+static int is_payment(const struct cline *l)
+{
+	return l->kind == 'P' && l->st == ST_ACCEPTED;
+}
+
+static int put_payment(struct decider *d, struct copy *c, const struct cline *l,
+		       struct sbyt_err *e)
+{
+	const struct rec_payment *p = &l->r.pay;
+
+	return copy_int(c, p->account, e) || copy_str(c, d->chname, e) ||
+	       copy_str(c, p->source_id, e) || put_date(c, p->paid_on, e) ||
+	       (strlen(p->paid_at) > 10 ? copy_str(c, p->paid_at, e) : copy_null(c, e)) ||
+	       copy_int(c, p->sum, e) || copy_int(c, p->fee, e) ||
+	       (p->has_period ? put_date(c, period_first(p->period), e) : copy_null(c, e)) ||
+	       copy_str(c, p->source, e) || put_run(d, c, e);
+}
+
+static int is_delivery(const struct cline *l)
+{
+	return l->kind == 'D' && l->st == ST_ACCEPTED;
+}
+
+static int put_delivery(struct decider *d, struct copy *c, const struct cline *l,
+			struct sbyt_err *e)
+{
+	return copy_str(c, l->r.dlv.notice_id, e) || copy_str(c, l->r.dlv.status, e) ||
+	       put_date(c, l->r.dlv.at, e) || copy_str(c, l->r.dlv.evidence, e) ||
+	       put_run(d, c, e);
+}
+
+static int is_reject(const struct cline *l)
+{
+	return rejected_what(l) != NULL;
+}
+
+static int put_reject(struct decider *d, struct copy *c, const struct cline *l,
+		      struct sbyt_err *e)
+{
+	int64_t acc = l->kind == 'P' ? l->r.pay.account : l->r.rd.account;
+
+	return copy_str(c, d->file_id, e) || copy_int(c, l->rec, e) ||
+	       copy_int(c, l->r.line, e) || copy_str(c, rejected_what(l), e) ||
+	       (l->kind == 'X' ? copy_null(c, e) : copy_int(c, acc, e)) ||
+	       copy_str(c, l->code, e) || copy_str(c, l->reason, e);
+}
+
+/* The tables that take one row per line of the chunk. */
+static const struct line_table {
+	const char *copy;
+	int (*want)(const struct cline *);
+	int (*put)(struct decider *, struct copy *, const struct cline *, struct sbyt_err *);
+} line_tables[] = {
+	{ "COPY payment (account_id, channel, source_id, paid_on, paid_at, amount, fee, period,"
+	  " source, run_id) FROM STDIN", is_payment, put_payment },
+	{ "COPY delivery (notice_id, status, at, evidence, run_id) FROM STDIN",
+	  is_delivery, put_delivery },
+	{ "COPY ingest_reject (file_id, rec, line, what, account_id, code, reason) FROM STDIN",
+	  is_reject, put_reject },
+};
+
+/* COPY the lines t wants, if any. */
+static int write_lines(struct decider *d, const struct line_table *t, struct sbyt_err *e)
 {
 	struct copy c;
 	int any = 0;
 
 	for (int i = 0; i < d->nl && !any; i++)
-		any = rejected_what(&d->l[i]) != NULL;
+		any = t->want(&d->l[i]);
 	if (!any)
 		return 0;
-	if (copy_open(d, &c, "COPY ingest_reject (file_id, rec, line, what, account_id, code,"
-		       " reason) FROM STDIN", e))
+	if (copy_open(d, &c, t->copy, e))
 		return -1;
 	for (int i = 0; i < d->nl; i++) {
-		const struct cline *l = &d->l[i];
-		const char *what = rejected_what(l);
-		int64_t acc = l->kind == 'P' ? l->r.pay.account : l->r.rd.account;
-		if (!what)
+		if (!t->want(&d->l[i]))
 			continue;
-		if (copy_str(&c, d->file_id, e) || copy_int(&c, l->rec, e) ||
-		    copy_int(&c, l->r.line, e) || copy_str(&c, what, e) ||
-		    (l->kind == 'X' ? copy_null(&c, e) : copy_int(&c, acc, e)) ||
-		    copy_str(&c, l->code, e) || copy_str(&c, l->reason, e) || copy_row(&c, e)) {
+		if (t->put(d, &c, &d->l[i], e) || copy_row(&c, e)) {
 			copy_abort(&c, "failed");
 			return -1;
 		}
@@ -1079,8 +1078,10 @@ static int flush(struct decider *d, struct sbyt_err *e)
 	if (lookup_payments(d, e) || lookup_deliveries(d, e) || lookup_readings(d, e))
 		return -1;
 	decide_chunk(d);
-	if (write_payments(d, e) || write_readings(d, e) || write_deliveries(d, e) ||
-	    write_rejects(d, e))
+	for (size_t i = 0; i < sizeof(line_tables) / sizeof(line_tables[0]); i++)
+		if (write_lines(d, &line_tables[i], e))
+			return -1;
+	if (write_readings(d, e))
 		return -1;
 	count(d);
 	d->nl = d->nz = 0;
