@@ -26,6 +26,13 @@
 
 static const char SQL_COUNT[] = "SELECT count(*) FROM account a WHERE" FILTER;
 
+/* The first and last account_id of the branch: the other streams read only
+ * that range of their primary keys, and the merge by account in
+ * one_account() skips the rows of accounts that are not the branch's. */
+static const char SQL_BOUNDS[] =
+	"SELECT min(a.account_id), max(a.account_id) FROM account a WHERE" FILTER;
+
+/* $5, $6: the bounds. */
 static const char SQL_ACCOUNTS[] =
 	"DECLARE bill_acc NO SCROLL CURSOR FOR"
 	" SELECT a.account_id, a.kind, a.category, a.residents, a.rooms,"
@@ -34,22 +41,23 @@ static const char SQL_ACCOUNTS[] =
 	" FROM account a"
 	" LEFT JOIN contract c ON c.account_id = a.account_id"
 	" LEFT JOIN (SELECT DISTINCT ON (m.account_id) m.* FROM meter m"
-	"  JOIN account a ON a.account_id = m.account_id"
-	"  WHERE" FILTER " AND m.installed_on <= $4::date"
+	"  WHERE m.account_id BETWEEN $5::bigint AND $6::bigint AND m.installed_on <= $4::date"
 	"  ORDER BY m.account_id, m.installed_on DESC, m.meter DESC) m ON m.account_id = a.account_id"
-	" WHERE" FILTER " ORDER BY a.account_id";
+	" WHERE" FILTER " AND a.account_id BETWEEN $5::bigint AND $6::bigint ORDER BY a.account_id";
 
-/* The row of each month that counts for P: the latest billed before P. */
+/* The row of each month that counts for P: the latest billed before P.
+ * $1, $2 the bounds, $3 P, $4 the first month of the window. */
 static const char SQL_HISTORY[] =
 	"DECLARE bill_hist NO SCROLL CURSOR FOR"
 	" SELECT DISTINCT ON (c.account_id, c.period)"
 	"  c.account_id, c.period, c.meter, c.basis, c.volume_t1, c.volume_t2, c.volume_t3,"
 	"  c.reading_t1, c.reading_t2, c.reading_t3"
-	" FROM consumption c JOIN account a ON a.account_id = c.account_id"
-	" WHERE" FILTER " AND c.period >= $6::date AND c.period < $5::date AND c.billed_in < $5::date"
+	" FROM consumption c WHERE c.account_id BETWEEN $1::bigint AND $2::bigint"
+	" AND c.period >= $4::date AND c.period < $3::date AND c.billed_in < $3::date"
 	" ORDER BY c.account_id, c.period, c.billed_in DESC";
 
-/* The two latest periods with an accepted reading per zone, up to P. */
+/* The two latest periods with an accepted reading per zone, up to P.
+ * $1, $2 the bounds, $3 P. */
 static const char SQL_READINGS[] =
 	"DECLARE bill_read NO SCROLL CURSOR FOR"
 	" SELECT account_id, meter, zone, period, value FROM ("
@@ -57,18 +65,21 @@ static const char SQL_READINGS[] =
 	"   ORDER BY period DESC) AS n FROM ("
 	"   SELECT DISTINCT ON (r.account_id, r.meter, r.zone, r.period)"
 	"    r.account_id, r.meter, r.zone, r.period, r.value"
-	"   FROM reading r JOIN account a ON a.account_id = r.account_id"
-	"   WHERE" FILTER " AND r.status = 'accepted' AND r.period <= $5::date"
+	"   FROM reading r WHERE r.account_id BETWEEN $1::bigint AND $2::bigint"
+	"   AND r.status = 'accepted' AND r.period <= $3::date"
 	"   ORDER BY r.account_id, r.meter, r.zone, r.period DESC, r.taken_on DESC,"
 	"    r.reading_id DESC) r) k"
 	" WHERE n <= 2 ORDER BY account_id, meter, zone, period DESC";
 
-/* Legal entities' charge of the month before P (VAT included). */
+/* Legal entities' charge of the month before P (VAT included).  $5, $6 the
+ * bounds, $7 the month before P. */
 static const char SQL_PREVIOUS[] =
 	"DECLARE bill_prev NO SCROLL CURSOR FOR"
 	" SELECT l.account_id, sum(l.amount) FROM charge_line l"
 	" JOIN account a ON a.account_id = l.account_id"
-	" WHERE" FILTER " AND a.kind = 'legal' AND l.period = $5::date AND l.kind = 'charge'"
+	" WHERE" FILTER " AND a.kind = 'legal' AND l.period = $7::date AND l.kind = 'charge'"
+	" AND a.account_id BETWEEN $5::bigint AND $6::bigint"
+	" AND l.account_id BETWEEN $5::bigint AND $6::bigint"
 	" GROUP BY l.account_id ORDER BY l.account_id";
 
 /* ---- small helpers ---- */
@@ -681,7 +692,9 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 {
 	const struct billrun_opts *o = x->o;
 	char n[12], i[12], last[DATE_BUF], p0[DATE_BUF], win[DATE_BUF], prev[DATE_BUF], run[24];
-	const char *p[6] = { branch, n, i, last, p0, win };
+	char lo[24], hi[24];
+	const char *p[7] = { branch, n, i, last, lo, hi, prev };
+	const char *ph[4] = { lo, hi, p0, win };
 	PGresult *ar = NULL;
 	int rc = -1;
 
@@ -702,14 +715,24 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	if (db_exec(x->db, e, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL) < 0 ||
 	    db_exec(x->db, e, "SET LOCAL work_mem = '64MB'", 0, NULL) < 0)
 		goto out;
-	if (db_exec(x->db, e, SQL_ACCOUNTS, 4, p) < 0 ||
-	    stream_open(&x->hist, x->db, SQL_HISTORY, "FETCH 50000 FROM bill_hist", 6, p,
-			&x->st->t_read, e) < 0 ||
-	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 5, p,
-			&x->st->t_read, e) < 0)
+	ar = db_query(x->db, e, SQL_BOUNDS, 4, p);
+	if (!ar)
 		goto out;
-	p[4] = prev;
-	if (stream_open(&x->prev, x->db, SQL_PREVIOUS, "FETCH 50000 FROM bill_prev", 5, p, &x->st->t_read, e) < 0)
+	if (PQgetisnull(ar, 0, 0)) {  /* no account: the streams are empty */
+		p[4] = p[5] = ph[0] = ph[1] = NULL;
+	} else {
+		snprintf(lo, sizeof(lo), "%s", PQgetvalue(ar, 0, 0));
+		snprintf(hi, sizeof(hi), "%s", PQgetvalue(ar, 0, 1));
+	}
+	PQclear(ar);
+	ar = NULL;
+	if (db_exec(x->db, e, SQL_ACCOUNTS, 6, p) < 0 ||
+	    stream_open(&x->hist, x->db, SQL_HISTORY, "FETCH 50000 FROM bill_hist", 4, ph,
+			&x->st->t_read, e) < 0 ||
+	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 3, ph,
+			&x->st->t_read, e) < 0 ||
+	    stream_open(&x->prev, x->db, SQL_PREVIOUS, "FETCH 50000 FROM bill_prev", 7, p,
+			&x->st->t_read, e) < 0)
 		goto out;
 	for (;;) {
 		int rows;
