@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bill.h"
+#include "copybin.h"
 #include "db.h"
 
 #define BATCH_TEXT "50000" /* accounts per cursor fetch and per COPY */
@@ -132,25 +133,6 @@ static speriod get_period(PGresult *r, int row, int col)
 
 	date_parse(PQgetvalue(r, row, col), -1, &d);
 	return period_of(d);
-}
-
-static char *fmt_milli(int64_t v, char *buf, size_t size)
-{
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	snprintf(buf, size, "%s%llu.%03llu", v < 0 ? "-" : "", (unsigned long long)(a / 1000),
-		 (unsigned long long)(a % 1000));
-	return buf;
-}
-
-/* rate units (1/10000 kopeck) as roubles with 6 decimals */
-static char *fmt_rate(int64_t v, char *buf, size_t size)
-{
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	snprintf(buf, size, "%s%llu.%06llu", v < 0 ? "-" : "", (unsigned long long)(a / 1000000),
-		 (unsigned long long)(a % 1000000));
-	return buf;
 }
 
 static char *fmt_period(speriod p, char *buf)
@@ -595,86 +577,86 @@ static int delete_batch(struct ctx *x, struct sbyt_err *e)
 
 #define TRY(x) do { if ((x) < 0) goto fail; } while (0)
 
+/* The batch's rows, in binary COPY: volumes and register values are
+ * thousandths (numeric scale 3), prices 1/10000 kopeck (roubles, scale 6). */
 static int write_batch(struct ctx *x, struct sbyt_err *e)
 {
-	struct copy c;
-	char p[DATE_BUF], d1[DATE_BUF], d2[DATE_BUF], num[48], run[24];
+	struct copybin c;
 	struct batch *b = &x->b;
+	sdate p = period_first(x->o->period);
+	int64_t run = x->o->run_id;
 
-	fmt_period(x->o->period, p);
-	snprintf(run, sizeof(run), "%lld", (long long)x->o->run_id);
 	if (b->nlines) {
-		if (copy_begin(&c, x->db, "COPY charge_line (account_id, period, line_no, kind, basis,"
-			       " zone, band, volume, tariff, amount, vat, run_id, of_period, day_from,"
-			       " day_to, sample) FROM STDIN", e) < 0)
+		if (copybin_begin(&c, x->db, "COPY charge_line (account_id, period, line_no, kind, basis,"
+				  " zone, band, volume, tariff, amount, vat, run_id, of_period, day_from,"
+				  " day_to, sample) FROM STDIN (FORMAT binary)", e) < 0)
 			return -1;
 		for (size_t i = 0; i < b->nlines; i++) {
 			const struct out_line *o = &b->lines[i];
 			const struct bill_line *l = &o->l;
 			int recalc = l->kind == BILL_RECALC;
 
-			TRY(copy_int(&c, o->acc, e));
-			TRY(copy_str(&c, p, e));
-			TRY(copy_int(&c, o->no, e));
-			TRY(copy_str(&c, recalc ? "recalc" : "charge", e));
-			TRY(copy_str(&c, recalc ? "recalc" : basis_name(l->basis), e));
-			TRY(copy_int(&c, l->zone, e));
-			TRY(l->band ? copy_int(&c, l->band, e) : copy_null(&c, e));
-			TRY(copy_str(&c, fmt_milli(l->volume, num, sizeof(num)), e));
-			TRY(copy_str(&c, fmt_rate(l->tariff, num, sizeof(num)), e));
-			TRY(copy_int(&c, l->amount, e));
-			TRY(copy_int(&c, l->vat, e));
-			TRY(copy_str(&c, run, e));
-			TRY(recalc ? copy_str(&c, fmt_period(l->period, d1), e) : copy_null(&c, e));
-			TRY(copy_str(&c, date_format(l->from, d1), e));
-			TRY(copy_str(&c, date_format(l->to, d2), e));
-			TRY(copy_str(&c, l->sample ? "t" : "f", e));
-			TRY(copy_row(&c, e));
+			TRY(copybin_row(&c, 16, e));
+			TRY(copybin_int8(&c, o->acc, e));
+			TRY(copybin_date(&c, p, e));
+			TRY(copybin_int2(&c, o->no, e));
+			TRY(copybin_text(&c, recalc ? "recalc" : "charge", e));
+			TRY(copybin_text(&c, recalc ? "recalc" : basis_name(l->basis), e));
+			TRY(copybin_int2(&c, l->zone, e));
+			TRY(l->band ? copybin_int2(&c, l->band, e) : copybin_null(&c, e));
+			TRY(copybin_numeric(&c, l->volume, 3, e));
+			TRY(copybin_numeric(&c, l->tariff, 6, e));
+			TRY(copybin_int8(&c, l->amount, e));
+			TRY(copybin_int8(&c, l->vat, e));
+			TRY(copybin_int8(&c, run, e));
+			TRY(recalc ? copybin_date(&c, period_first(l->period), e) : copybin_null(&c, e));
+			TRY(copybin_date(&c, l->from, e));
+			TRY(copybin_date(&c, l->to, e));
+			TRY(copybin_bool(&c, l->sample, e));
 		}
-		TRY(copy_end(&c, e));
+		TRY(copybin_end(&c, e));
 	}
 	if (b->nobls) {
-		if (copy_begin(&c, x->db, "COPY obligation (account_id, period, seq, kind, due, amount,"
-			       " run_id) FROM STDIN", e) < 0)
+		if (copybin_begin(&c, x->db, "COPY obligation (account_id, period, seq, kind, due, amount,"
+				  " run_id) FROM STDIN (FORMAT binary)", e) < 0)
 			return -1;
 		for (size_t i = 0; i < b->nobls; i++) {
 			const struct out_obl *o = &b->obls[i];
 
-			TRY(copy_int(&c, o->acc, e));
-			TRY(copy_str(&c, fmt_period(o->period, d1), e));
-			TRY(copy_int(&c, o->seq, e));
-			TRY(copy_str(&c, o->kind, e));
-			TRY(copy_str(&c, date_format(o->due, d2), e));
-			TRY(copy_int(&c, o->amount, e));
-			TRY(copy_str(&c, run, e));
-			TRY(copy_row(&c, e));
+			TRY(copybin_row(&c, 7, e));
+			TRY(copybin_int8(&c, o->acc, e));
+			TRY(copybin_date(&c, period_first(o->period), e));
+			TRY(copybin_int2(&c, o->seq, e));
+			TRY(copybin_text(&c, o->kind, e));
+			TRY(copybin_date(&c, o->due, e));
+			TRY(copybin_int8(&c, o->amount, e));
+			TRY(copybin_int8(&c, run, e));
 		}
-		TRY(copy_end(&c, e));
+		TRY(copybin_end(&c, e));
 	}
 	if (b->ncons) {
-		if (copy_begin(&c, x->db, "COPY consumption (account_id, period, billed_in, meter,"
-			       " basis, volume_t1, volume_t2, volume_t3, reading_t1, reading_t2,"
-			       " reading_t3, run_id) FROM STDIN", e) < 0)
+		if (copybin_begin(&c, x->db, "COPY consumption (account_id, period, billed_in, meter,"
+				  " basis, volume_t1, volume_t2, volume_t3, reading_t1, reading_t2,"
+				  " reading_t3, run_id) FROM STDIN (FORMAT binary)", e) < 0)
 			return -1;
 		for (size_t i = 0; i < b->ncons; i++) {
 			const struct out_cons *o = &b->cons[i];
 
-			TRY(copy_int(&c, o->acc, e));
-			TRY(copy_str(&c, fmt_period(o->period, d1), e));
-			TRY(copy_str(&c, p, e));
-			TRY(copy_str(&c, o->meter, e));
-			TRY(copy_str(&c, o->basis, e));
+			TRY(copybin_row(&c, 12, e));
+			TRY(copybin_int8(&c, o->acc, e));
+			TRY(copybin_date(&c, period_first(o->period), e));
+			TRY(copybin_date(&c, p, e));
+			TRY(copybin_text(&c, o->meter, e));
+			TRY(copybin_text(&c, o->basis, e));
 			for (int z = 0; z < TARIFF_ZONES; z++)
-				TRY(z < o->zones ? copy_str(&c, fmt_milli(o->volume[z], num, sizeof(num)), e)
-						 : copy_null(&c, e));
+				TRY(z < o->zones ? copybin_numeric(&c, o->volume[z], 3, e)
+						 : copybin_null(&c, e));
 			for (int z = 0; z < TARIFF_ZONES; z++)
-				TRY(o->reading && z < o->zones
-					    ? copy_str(&c, fmt_milli(o->reading[z], num, sizeof(num)), e)
-					    : copy_null(&c, e));
-			TRY(copy_str(&c, run, e));
-			TRY(copy_row(&c, e));
+				TRY(o->reading && z < o->zones ? copybin_numeric(&c, o->reading[z], 3, e)
+							       : copybin_null(&c, e));
+			TRY(copybin_int8(&c, run, e));
 		}
-		TRY(copy_end(&c, e));
+		TRY(copybin_end(&c, e));
 	}
 	x->st->lines += (int64_t)b->nlines;
 	x->st->obligations += (int64_t)b->nobls;
@@ -682,7 +664,7 @@ static int write_batch(struct ctx *x, struct sbyt_err *e)
 	b->nlines = b->nobls = b->ncons = b->nids = b->nreadings = 0;
 	return 0;
 fail:
-	copy_abort(&c, "bill failed");
+	copybin_abort(&c, "bill failed");
 	return -1;
 }
 

@@ -1,0 +1,47 @@
+/* t_copybin.c - the binary COPY encoding of numeric values: ndigits,
+ * weight, sign, dscale, then base-10000 digits, most significant first
+ * (PostgreSQL's numeric_send format), all 16-bit big-endian. */
+#include <string.h>
+
+#include "check.h"
+#include "copybin.h"
+
+/* The body of v / 10^scale equals the 16-bit words w[0..n-1]. */
+static int body_is(int64_t v, int scale, const unsigned *w, int n)
+{
+	unsigned char out[64], want[64];
+	size_t len = copybin_numeric_body(v, scale, out);
+
+	for (int i = 0; i < n; i++) {
+		want[2 * i] = (unsigned char)(w[i] >> 8);
+		want[2 * i + 1] = (unsigned char)w[i];
+	}
+	return len == (size_t)(2 * n) && memcmp(out, want, len) == 0;
+}
+
+int main(void)
+{
+	/* 41.125 = 41 + 1250/10000: two digits, weight 0 */
+	static const unsigned a[] = { 2, 0, 0, 3, 41, 1250 };
+	/* 4.000000 = 4: one digit (trailing zero groups dropped), dscale 6 */
+	static const unsigned b[] = { 1, 0, 0, 6, 4 };
+	/* 0.005 = 50/10000: one digit of weight -1 */
+	static const unsigned c[] = { 1, 0xffff, 0, 3, 50 };
+	/* -12345.678 = -(1 x 10000 + 2345 + 6780/10000): sign 0x4000 */
+	static const unsigned d[] = { 3, 1, 0x4000, 3, 1, 2345, 6780 };
+	/* 0: no digits, the scale kept */
+	static const unsigned z[] = { 0, 0, 0, 3 };
+	/* 7.128670 (a price in roubles, scale 6): 7 + 1286/10^4 + 7000/10^8 */
+	static const unsigned p[] = { 3, 0, 0, 6, 7, 1286, 7000 };
+	/* 100000000.000: 1 x 10000^2, weight 2 */
+	static const unsigned w[] = { 1, 2, 0, 3, 1 };
+
+	CHECK(body_is(41125, 3, a, 6), "41.125 kWh");
+	CHECK(body_is(4000000, 6, b, 5), "4.000000 roubles");
+	CHECK(body_is(5, 3, c, 5), "0.005 kWh");
+	CHECK(body_is(-12345678, 3, d, 7), "-12345.678 kWh");
+	CHECK(body_is(0, 3, z, 4), "zero");
+	CHECK(body_is(7128670, 6, p, 7), "7.128670 roubles");
+	CHECK(body_is(100000000000, 3, w, 5), "100,000,000.000 kWh");
+	return check_done();
+}
