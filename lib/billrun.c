@@ -57,20 +57,16 @@ static const char SQL_HISTORY[] =
 	" AND c.period >= $4::date AND c.period < $3::date AND c.billed_in < $3::date"
 	" ORDER BY c.account_id, c.period, c.billed_in DESC";
 
-/* The two latest periods with an accepted reading per zone, up to P.
- * $1, $2 the bounds, $3 P. */
+/* The accepted readings of periods up to P, in account order (dates as
+ * days since 1970-01-01); one_account() keeps per zone of the current
+ * meter the latest reading (by taken_on, then reading_id) of each of the
+ * two latest periods.  $1, $2 the bounds, $3 P. */
 static const char SQL_READINGS[] =
 	"DECLARE bill_read NO SCROLL CURSOR FOR"
-	" SELECT account_id, meter, zone, period, value FROM ("
-	"  SELECT r.*, row_number() OVER (PARTITION BY account_id, meter, zone"
-	"   ORDER BY period DESC) AS n FROM ("
-	"   SELECT DISTINCT ON (r.account_id, r.meter, r.zone, r.period)"
-	"    r.account_id, r.meter, r.zone, r.period, r.value"
-	"   FROM reading r WHERE r.account_id BETWEEN $1::bigint AND $2::bigint"
-	"   AND r.status = 'accepted' AND r.period <= $3::date"
-	"   ORDER BY r.account_id, r.meter, r.zone, r.period DESC, r.taken_on DESC,"
-	"    r.reading_id DESC) r) k"
-	" WHERE n <= 2 ORDER BY account_id, meter, zone, period DESC";
+	" SELECT r.account_id, r.meter, r.zone, r.period - DATE '1970-01-01',"
+	"  r.taken_on - DATE '1970-01-01', r.reading_id, r.value"
+	" FROM reading r WHERE r.account_id BETWEEN $1::bigint AND $2::bigint"
+	" AND r.status = 'accepted' AND r.period <= $3::date ORDER BY r.account_id";
 
 /* Legal entities' charge of the month before P (VAT included).  $5, $6 the
  * bounds, $7 the month before P. */
@@ -302,8 +298,34 @@ struct hist_month {
 struct zone_reading {
 	int has;
 	speriod period;
+	sdate taken;
+	int64_t id;
 	int64_t value;
 };
+
+/* t was taken after r (both of one period): later day, then later row. */
+static int taken_after(const struct zone_reading *t, const struct zone_reading *r)
+{
+	return t->taken > r->taken || (t->taken == r->taken && t->id > r->id);
+}
+
+/* Offer reading t of a zone: r1 is the latest reading of the latest period,
+ * r2 the latest of the period before it (rows come in any order). */
+static void zone_offer(struct zone_reading *r1, struct zone_reading *r2,
+		       const struct zone_reading *t)
+{
+	if (!r1->has || t->period > r1->period) {
+		if (r1->has)
+			*r2 = *r1;
+		*r1 = *t;
+	} else if (t->period == r1->period) {
+		if (taken_after(t, r1))
+			*r1 = *t;
+	} else if (!r2->has || t->period > r2->period ||
+		   (t->period == r2->period && taken_after(t, r2))) {
+		*r2 = *t;
+	}
+}
 
 struct ctx {
 	PGconn *db;
@@ -418,13 +440,14 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 		int i = x->read.row, zone = (int)get_int(h, i, 2);
 
 		if (has_meter && zone >= 1 && zone <= TARIFF_ZONES && str_eq(PQgetvalue(h, i, 1), meter)) {
-			struct zone_reading *t = !r1[zone - 1].has ? &r1[zone - 1]
-						 : !r2[zone - 1].has ? &r2[zone - 1] : NULL;
-			if (t) {
-				t->has = 1;
-				t->period = get_period(h, i, 3);
-				t->value = get_milli(h, i, 4);
-			}
+			struct zone_reading t;
+
+			t.has = 1;
+			t.period = period_of((sdate)get_int(h, i, 3));
+			t.taken = (sdate)get_int(h, i, 4);
+			t.id = get_int(h, i, 5);
+			t.value = get_milli(h, i, 6);
+			zone_offer(&r1[zone - 1], &r2[zone - 1], &t);
 		}
 		if (stream_next(&x->read, e) < 0)
 			return -1;
