@@ -46,16 +46,17 @@ static const char SQL_ACCOUNTS[] =
 	"  ORDER BY m.account_id, m.installed_on DESC, m.meter DESC) m ON m.account_id = a.account_id"
 	" WHERE" FILTER " AND a.account_id BETWEEN $5::bigint AND $6::bigint ORDER BY a.account_id";
 
-/* The row of each month that counts for P: the latest billed before P.
+/* The months of the history window billed before P, in primary key order
+ * (account, period, billed_in; periods as days since 1970-01-01): the last
+ * row of a month, the latest billed before P, is the one that counts.
  * $1, $2 the bounds, $3 P, $4 the first month of the window. */
 static const char SQL_HISTORY[] =
 	"DECLARE bill_hist NO SCROLL CURSOR FOR"
-	" SELECT DISTINCT ON (c.account_id, c.period)"
-	"  c.account_id, c.period, c.meter, c.basis, c.volume_t1, c.volume_t2, c.volume_t3,"
-	"  c.reading_t1, c.reading_t2, c.reading_t3"
+	" SELECT c.account_id, c.period - DATE '1970-01-01', c.meter, c.basis,"
+	"  c.volume_t1, c.volume_t2, c.volume_t3, c.reading_t1, c.reading_t2, c.reading_t3"
 	" FROM consumption c WHERE c.account_id BETWEEN $1::bigint AND $2::bigint"
 	" AND c.period >= $4::date AND c.period < $3::date AND c.billed_in < $3::date"
-	" ORDER BY c.account_id, c.period, c.billed_in DESC";
+	" ORDER BY c.account_id, c.period, c.billed_in";
 
 /* The accepted readings of periods up to P, in account order (dates as
  * days since 1970-01-01); one_account() keeps per zone of the current
@@ -121,14 +122,6 @@ static int64_t get_milli(PGresult *r, int row, int col)
 
 	billrun_parse_milli(PQgetvalue(r, row, col), &v);
 	return v;
-}
-
-static speriod get_period(PGresult *r, int row, int col)
-{
-	sdate d = 0;
-
-	date_parse(PQgetvalue(r, row, col), -1, &d);
-	return period_of(d);
 }
 
 static char *fmt_period(speriod p, char *buf)
@@ -293,6 +286,8 @@ struct hist_month {
 	int present;
 	enum bill_basis basis;
 	int64_t volume[TARIFF_ZONES];
+	int has_reading[TARIFF_ZONES];
+	int64_t reading[TARIFF_ZONES];
 };
 
 struct zone_reading {
@@ -390,28 +385,39 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 	for (; x->hist.key == acc; ) {
 		PGresult *h = x->hist.res;
 		int i = x->hist.row;
-		int back = P - get_period(h, i, 1);
+		int back = P - period_of((sdate)get_int(h, i, 1));
 
-		if (back >= 1 && back <= x->hist_months && str_eq(PQgetvalue(h, i, 2), meter)) {
-			const char *bs = PQgetvalue(h, i, 3);
+		/* a later row of the month replaces the earlier one */
+		if (back >= 1 && back <= x->hist_months) {
+			struct hist_month *m = &hm[back];
 
-			hm[back].present = 1;
-			hm[back].basis = str_eq(bs, "actual") ? BILL_READING
-					 : str_eq(bs, "estimate") ? BILL_ESTIMATE : BILL_NORM;
-			for (int z = 0; z < TARIFF_ZONES; z++) {
-				if (!PQgetisnull(h, i, 4 + z))
-					hm[back].volume[z] = get_milli(h, i, 4 + z);
-				if (!PQgetisnull(h, i, 7 + z) &&
-				    (!anchor[z].has || P - back > anchor[z].period)) {
-					anchor[z].has = 1;
-					anchor[z].period = P - back;
-					anchor[z].value = get_milli(h, i, 7 + z);
+			memset(m, 0, sizeof(*m));
+			if (str_eq(PQgetvalue(h, i, 2), meter)) {
+				const char *bs = PQgetvalue(h, i, 3);
+
+				m->present = 1;
+				m->basis = str_eq(bs, "actual") ? BILL_READING
+					   : str_eq(bs, "estimate") ? BILL_ESTIMATE : BILL_NORM;
+				for (int z = 0; z < TARIFF_ZONES; z++) {
+					if (!PQgetisnull(h, i, 4 + z))
+						m->volume[z] = get_milli(h, i, 4 + z);
+					m->has_reading[z] = !PQgetisnull(h, i, 7 + z);
+					if (m->has_reading[z])
+						m->reading[z] = get_milli(h, i, 7 + z);
 				}
 			}
 		}
 		if (stream_next(&x->hist, e) < 0)
 			return -1;
 	}
+	/* the register value of the latest month that has one */
+	for (int z = 0; z < TARIFF_ZONES; z++)
+		for (int back = 1; back <= x->hist_months && !anchor[z].has; back++)
+			if (hm[back].present && hm[back].has_reading[z]) {
+				anchor[z].has = 1;
+				anchor[z].period = P - back;
+				anchor[z].value = hm[back].reading[z];
+			}
 	while (k + 1 <= x->hist_months && hm[k + 1].present && hm[k + 1].basis != BILL_READING)
 		k++;
 	for (int i = 0; i < k; i++) {
