@@ -113,7 +113,14 @@ int billrun_parse_milli(const char *s, int64_t *out)
 
 static int64_t get_int(PGresult *r, int row, int col)
 {
-	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+	/* the server's text form of an integer: [-]digits */
+	const char *p = PQgetvalue(r, row, col);
+	int neg = *p == '-';
+	uint64_t v = 0;
+
+	for (p += neg; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	return neg ? (int64_t)((uint64_t)0 - v) : (int64_t)v;
 }
 
 static int64_t get_milli(PGresult *r, int row, int col)
@@ -355,7 +362,7 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 	struct sbyt_err ce;
 
 	memset(&in, 0, sizeof(in));
-	memset(hm, 0, sizeof(hm));
+	memset(hm, 0, sizeof(hm[0]) * (size_t)(x->hist_months + 1));
 	memset(r1, 0, sizeof(r1));
 	memset(r2, 0, sizeof(r2));
 	memset(anchor, 0, sizeof(anchor));

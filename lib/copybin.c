@@ -185,10 +185,12 @@ size_t copybin_numeric_body(int64_t v, int scale, unsigned char *out)
 
 	for (int k = scale; k < fgroups * 4; k++)
 		a *= 10;
-	while (a) {
+	while (a >> 63) {  /* the rare huge value: 128-bit division */
 		g[n++] = (unsigned)(a % 10000);
 		a /= 10000;
 	}
+	for (uint64_t b = (uint64_t)a; b; b /= 10000)
+		g[n++] = (unsigned)(b % 10000);
 	while (lo < n && g[lo] == 0)
 		lo++;
 	weight = n ? n - 1 - fgroups : 0;

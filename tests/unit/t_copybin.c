@@ -35,6 +35,7 @@ int main(void)
 	static const unsigned p[] = { 3, 0, 0, 6, 7, 1286, 7000 };
 	/* 100000000.000: 1 x 10000^2, weight 2 */
 	static const unsigned w[] = { 1, 2, 0, 3, 1 };
+	static const unsigned h[] = { 1, 3, 0, 6, 9 };
 
 	CHECK(body_is(41125, 3, a, 6), "41.125 kWh");
 	CHECK(body_is(4000000, 6, b, 5), "4.000000 roubles");
@@ -43,5 +44,8 @@ int main(void)
 	CHECK(body_is(0, 3, z, 4), "zero");
 	CHECK(body_is(7128670, 6, p, 7), "7.128670 roubles");
 	CHECK(body_is(100000000000, 3, w, 5), "100,000,000.000 kWh");
+	/* 9,000,000,000,000.000000 = 9 x 10000^3: scaled to 9 x 10^20, past
+	 * 64 bits, so the first groups take the 128-bit path */
+	CHECK(body_is(INT64_C(9000000000000000000), 6, h, 5), "9e12 roubles");
 	return check_done();
 }
