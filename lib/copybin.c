@@ -25,8 +25,13 @@ static int pq_error(PGconn *db, PGresult *res, struct sbyt_err *e)
 	    (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0)))
 		err_set(e, ERR_DB, "lost the database server at '%s': %.*s",
 			db_where(db, where, sizeof(where)), n, m);
-	else
+	else {
+		const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+
 		err_set(e, ERR_INTERNAL, "database error: %.*s", n, m);
+		if (detail)
+			err_detail(e, "%s", detail);
+	}
 	if (e && state)
 		snprintf(e->sqlstate, sizeof(e->sqlstate), "%s", state);
 	return -1;
