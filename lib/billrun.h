@@ -9,9 +9,9 @@
  * the last history_months, of which the latest billed before P counts for a
  * month; the accepted readings of periods up to P, of which the latest of
  * each of the two latest periods per zone counts; the previous month's
- * charge of legal entities).  All but the first read only the branch's range
- * of account_id, by their primary keys, without a join: the merge skips the
- * rows of other accounts.  Each batch's charge_line, obligation and
+ * charge of legal entities).  The other three read only the branch's range
+ * of account_id through their primary keys, the history and the readings
+ * without joining account: the merge skips the rows of other accounts.  Each batch's charge_line, obligation and
  * consumption rows are written with binary COPY.  Memory does not grow with
  * the number of accounts.  A period that was billed before is re-billed by
  * deleting its rows for the accounts processed and writing them again, so a
