@@ -744,11 +744,18 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	}
 	PQclear(ar);
 	ar = NULL;
+	/* The history and the readings come in primary key order from the
+	 * index, not sorted: the months of years of a branch are more than
+	 * work_mem, and the sort the planner prefers for all the rows of a
+	 * cursor took 2 to 3 times as long as the index scan even in memory
+	 * (7 months of 50,000 accounts).  Plans are made when declared. */
 	if (db_exec(x->db, e, SQL_ACCOUNTS, 6, p) < 0 ||
+	    db_exec(x->db, e, "SET LOCAL enable_sort = off", 0, NULL) < 0 ||
 	    stream_open(&x->hist, x->db, SQL_HISTORY, "FETCH 50000 FROM bill_hist", 4, ph,
 			&x->st->t_read, e) < 0 ||
 	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 3, ph,
 			&x->st->t_read, e) < 0 ||
+	    db_exec(x->db, e, "SET LOCAL enable_sort = on", 0, NULL) < 0 ||
 	    stream_open(&x->prev, x->db, SQL_PREVIOUS, "FETCH 50000 FROM bill_prev", 7, p,
 			&x->st->t_read, e) < 0)
 		goto out;
