@@ -3,14 +3,17 @@
  * inputs for a period, call bill_compute(), write the results.
  *
  * For each branch (one transaction each): the period must not be
- * 'published' (corrections then go to the next period); four set-based
- * queries are read through cursors in account order, in batches, and merged
- * per account (accounts with their current meter and contract; the
- * consumption history of the last history_months with its estimated run;
- * the two latest accepted readings per zone of periods up to P; the previous
- * month's charge of legal entities); each batch's charge_line, obligation
- * and consumption rows are written with COPY.  Memory does not grow with the
- * number of accounts.  A period that was billed before is re-billed by
+ * 'published' (corrections then go to the next period); four queries are
+ * read through cursors in account order, in batches, and merged per account
+ * (accounts with their current meter and contract; the consumption rows of
+ * the last history_months, of which the latest billed before P counts for a
+ * month; the accepted readings of periods up to P, of which the latest of
+ * each of the two latest periods per zone counts; the previous month's
+ * charge of legal entities).  The other three read only the branch's range
+ * of account_id through their primary keys, the history and the readings
+ * without joining account: the merge skips the rows of other accounts.  Each batch's charge_line, obligation and
+ * consumption rows are written with binary COPY.  Memory does not grow with
+ * the number of accounts.  A period that was billed before is re-billed by
  * deleting its rows for the accounts processed and writing them again, so a
  * re-run gives the same rows.  period_state becomes 'billed'.
  *
