@@ -1,5 +1,6 @@
 /* limit_db.c - limitation state between the database and memory; see limit.h. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,8 +177,6 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	PGresult *r;
 	int n;
 
-	for (int i = 0; i < max; i++)
-		limit_account_release(&a[i]);
 
 	snprintf(ab, sizeof(ab), "%" PRId64, *after);
 	snprintf(mb, sizeof(mb), "%d", max);
@@ -194,8 +193,12 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	n = PQntuples(r);
 	for (int i = 0; i < n; i++) {
 		struct limit_account *x = &a[i];
+		struct lim_case *keep = x->cases;
+		int cap = x->capcases;
 
-		memset(x, 0, sizeof(*x));
+		memset(x, 0, offsetof(struct limit_account, event));
+		x->cases = keep;
+		x->capcases = cap;
 		x->id = geti(r, i, 0);
 		gets_(r, i, 1, x->branch, sizeof(x->branch));
 		gets_(r, i, 2, x->kind, sizeof(x->kind));
@@ -282,6 +285,7 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		}
 		x->max_case_no--;       /* limit_case_add() numbered it: take the stored one */
 		c->no = (int)geti(r, i, 1);
+		c->stored = 1;
 		gets_(r, i, 2, c->procedure, sizeof(c->procedure));
 		gets_(r, i, 3, c->status, sizeof(c->status));
 		c->opened = getd(r, i, 4);
@@ -457,7 +461,7 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 {
 	char *ids = malloc(64), *nos = malloc(64);
 	size_t il = 1, ic = 64, nl = 1, nc = 64;
-	int any = 0;
+	int any = 0, pairs = 0;
 	struct copy c;
 	const char *p[2];
 
@@ -471,13 +475,17 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 		if (!a[i].changed)
 			continue;
 		any = 1;
-		for (int k = 0; k < a[i].ncases; k++)
+		for (int k = 0; k < a[i].ncases; k++) {
+			if (!a[i].cases[k].stored)
+				continue;
+			pairs++;
 			if (append_num(&ids, &il, &ic, a[i].id, e) ||
 			    append_num(&nos, &nl, &nc, a[i].cases[k].no, e)) {
 				free(ids);
 				free(nos);
 				return -1;
 			}
+		}
 	}
 	ids[il++] = '}';
 	ids[il] = 0;
@@ -490,11 +498,12 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 	}
 	p[0] = ids;
 	p[1] = nos;
+	/* the rows of the cases loaded are replaced; a new case has none */
 #define PAIRS " WHERE (account_id, case_no) IN (SELECT * FROM unnest($1::bigint[], $2::int[]))"
-	if (db_exec(db, e, "DELETE FROM limit_step" PAIRS, 2, p) ||
+	if (pairs && (db_exec(db, e, "DELETE FROM limit_step" PAIRS, 2, p) ||
 	    db_exec(db, e, "DELETE FROM limit_request" PAIRS, 2, p) ||
 	    db_exec(db, e, "DELETE FROM limit_notice" PAIRS, 2, p) ||
-	    db_exec(db, e, "DELETE FROM limit_case" PAIRS, 2, p)) {
+	    db_exec(db, e, "DELETE FROM limit_case" PAIRS, 2, p))) {
 		free(ids);
 		free(nos);
 		return -1;
