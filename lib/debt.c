@@ -216,44 +216,117 @@ out:
 
 /* ---- the daily snapshot ---- */
 
-/* The snapshot rows go into one COPY on the writing connection while the
- * scan reads on its own connection, so the server checks and indexes the
- * rows while the next ledgers are read and valued. */
+/* The snapshot rows go into COPYs of SNAP_CHUNK rows on the writing
+ * connection while the scan reads on its own connection.  A COPY's foreign
+ * keys are checked when it ends, so its end is not waited for: the next
+ * chunk is read and valued meanwhile, and the result is collected before
+ * the next COPY starts.  The rows are numbers, dates and \N, which need no
+ * escaping in COPY's text format. */
+#define SNAP_CHUNK 8192
+
 struct snap {
+	PGconn *db;
 	char as_of[DATE_BUF];
 	int64_t run_id;
-	struct copy c;
+	char *buf;           /* the rows of the next COPY */
+	size_t len, cap;
+	int rows;
+	int busy;            /* a COPY was ended and its result not yet read */
 	int64_t written;
 };
+
+static int snap_error(struct snap *s, PGresult *res, struct sbyt_err *e)
+{
+	if (PQstatus(s->db) != CONNECTION_OK)
+		return err_set(e, ERR_DB, "lost the database server: %s", PQerrorMessage(s->db));
+	return err_set(e, ERR_INTERNAL, "debt snapshot: %s",
+		       res ? PQresultErrorMessage(res) : PQerrorMessage(s->db));
+}
+
+/* Collect the result of the COPY sent last (when one is pending). */
+static int snap_wait(struct snap *s, struct sbyt_err *e)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (!s->busy)
+		return 0;
+	s->busy = 0;
+	while ((res = PQgetResult(s->db)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st != PGRES_COMMAND_OK && rc == 0)
+			rc = snap_error(s, res, e);
+		PQclear(res);
+		/* a COPY left open by a failed send: end it as failed */
+		if (st == PGRES_COPY_IN && PQputCopyEnd(s->db, "debt snapshot failed") != 1)
+			break;
+	}
+	return rc;
+}
+
+/* Send the rows gathered as one COPY and end it without waiting. */
+static int snap_send(struct snap *s, struct sbyt_err *e)
+{
+	PGresult *res;
+
+	if (snap_wait(s, e))
+		return -1;
+	if (s->rows == 0)
+		return 0;
+	res = PQexec(s->db, "COPY debt_snapshot (account_id, as_of, principal, periods, penalty,"
+		     " oldest_due, run_id) FROM STDIN");
+	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+		snap_error(s, res, e);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	s->busy = 1;
+	if (PQputCopyData(s->db, s->buf, (int)s->len) != 1 || PQputCopyEnd(s->db, NULL) != 1)
+		return snap_error(s, NULL, e);
+	s->written += s->rows;
+	s->len = 0;
+	s->rows = 0;
+	return 0;
+}
 
 static int snap_account(void *arg, const struct debt_account *a, struct sbyt_err *e)
 {
 	struct snap *s = arg;
 	const struct ledger_debt *d = a->debt;
 	sdate oldest = 0;
-	char due[DATE_BUF];
+	char due[DATE_BUF], run[24];
 
 	if (d->principal <= 0 && d->penalty <= 0)
 		return 0;
 	for (int i = 0; i < d->nper; i++)
 		if (d->per[i].principal > 0 && (!oldest || d->per[i].due < oldest))
 			oldest = d->per[i].due;
-	if (copy_int(&s->c, a->account_id, e) || copy_str(&s->c, s->as_of, e) ||
-	    copy_int(&s->c, d->principal, e) || copy_int(&s->c, d->periods, e) ||
-	    copy_int(&s->c, d->penalty, e) ||
-	    (oldest ? copy_str(&s->c, date_format(oldest, due), e) : copy_null(&s->c, e)) ||
-	    (s->run_id > 0 ? copy_int(&s->c, s->run_id, e) : copy_null(&s->c, e)) ||
-	    copy_row(&s->c, e))
-		return -1;
-	s->written++;
-	return 0;
+	if (s->len + 256 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64 * SNAP_CHUNK;
+		char *nb = realloc(s->buf, cap);
+
+		if (!nb)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		s->buf = nb;
+		s->cap = cap;
+	}
+	if (s->run_id > 0)
+		snprintf(run, sizeof(run), "%lld", (long long)s->run_id);
+	s->len += (size_t)snprintf(s->buf + s->len, s->cap - s->len,
+				   "%lld\t%s\t%lld\t%d\t%lld\t%s\t%s\n", (long long)a->account_id,
+				   s->as_of, (long long)d->principal, d->periods,
+				   (long long)d->penalty, oldest ? date_format(oldest, due) : "\\N",
+				   s->run_id > 0 ? run : "\\N");
+	return ++s->rows >= SNAP_CHUNK ? snap_send(s, e) : 0;
 }
 
 int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rules *r,
 		      const struct debt_filter *f, int64_t run_id, struct debt_totals *t,
 		      int64_t *rows, struct sbyt_err *e)
 {
-	struct snap s = { .run_id = run_id };
+	struct snap s = { .db = db, .run_id = run_id };
 	struct debt_sink sink = { snap_account, &s };
 	char p_buf[4][24];
 	const char *params[4];
@@ -269,32 +342,26 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	if (!rd)
 		return -1;
 	/* the reader sees one state of the ledgers, whatever commits meanwhile */
-	if (db_exec(rd, e, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL))
-		goto out;
-	if (db_begin(db, e))
+	if (db_exec(rd, e, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) ||
+	    db_begin(db, e))
 		goto out;
 	if (db_exec(db, e,
 		    "DELETE FROM debt_snapshot WHERE as_of = $1::date"
 		    " AND ($3::int IS NULL OR abs(hashint8(account_id)::bigint) % $3::int = $4::int)"
 		    " AND $2::bigint IS NULL",
 		    4, params) ||
-	    copy_begin(&s.c, db, "COPY debt_snapshot (account_id, as_of, principal, periods, "
-		       "penalty, oldest_due, run_id) FROM STDIN", e)) {
-		db_rollback(db);
-		goto out;
-	}
-	if (debt_scan(rd, r, f, &sink, t, e)) {
-		copy_abort(&s.c, "debt snapshot failed");
-		db_rollback(db);
-		goto out;
-	}
-	if (copy_end(&s.c, e) || db_commit(db, e)) {
+	    debt_scan(rd, r, f, &sink, t, e) || snap_send(&s, e) || snap_wait(&s, e) ||
+	    db_commit(db, e)) {
+		struct sbyt_err ignore;
+
+		snap_wait(&s, &ignore);
 		db_rollback(db);
 		goto out;
 	}
 	*rows = s.written;
 	rc = 0;
 out:
+	free(s.buf);
 	PQfinish(rd);
 	return rc;
 }
