@@ -22,8 +22,9 @@
  * and COPYs one row per account with overdue principal or accrued penalty,
  * so a re-run replaces the same rows.  Accounts with neither get no row.
  * The ledgers are read by a second connection of its own (one repeatable
- * read snapshot) while that single COPY streams, so the server stores and
- * checks the rows while the next ledgers are read and valued.
+ * read snapshot) while the rows go out in COPY chunks whose end is not
+ * waited for, so the server stores and checks the rows while the next
+ * ledgers are read and valued.
  */
 #ifndef SBYT_DEBT_H
 #define SBYT_DEBT_H
