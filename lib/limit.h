@@ -128,7 +128,7 @@ struct limit_account {
 	sdate snap_as_of;
 	money principal, penalty;
 	int periods;
-	money oblig1, oblig2;     /* -1 when unknown */
+	money oblig1, oblig2;     /* -1 when unknown (always for households) */
 	/* the cases loaded: the open and escalated ones for a run, all for
 	 * explain; malloc'd, see limit_account_release() */
 	int ncases, capcases;
@@ -195,8 +195,9 @@ int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
 int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt_err *e);
 /* Select the accounts to work on for `day` into a temporary table of the
  * current transaction: those with an open case and those whose debt
- * snapshot (of the day or the latest before) shows overdue debt; only
- * account_id `one` when one > 0.  Returns the number selected or -1 (e). */
+ * snapshot (of the day or the latest before) shows overdue debt, each with
+ * the number of its events already stored for the day; only account_id
+ * `one` when one > 0.  Returns the number selected or -1 (e). */
 int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e);
 /* Load the next batch of selected accounts after account id *after (start
  * with 0) into a[0..max-1] (zeroed the first time; the case arrays of the

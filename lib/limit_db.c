@@ -120,7 +120,7 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
 		     "  r.tech_kw::text AS tech_kw, r.emergency_kw::text AS emergency_kw,"
 		     "  s.as_of, s.principal, s.periods, s.penalty,"
 		     "  least(s.as_of, kc.alive_snap) AS pay_from, kc.max_case_no, kc.last_ended,"
-		     "  kc.last_snap"
+		     "  kc.last_snap, coalesce(ev.max_n, 0) AS events_before"
 		     " FROM cand JOIN account a USING (account_id)"
 		     " LEFT JOIN (SELECT account_id, max(case_no) AS max_case_no,"
 		     "   max(ended_on) FILTER (WHERE procedure <> 'refusal') AS last_ended,"
@@ -129,6 +129,9 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
 		     "  FROM limit_case WHERE account_id IN (SELECT account_id FROM cand)"
 		     "  GROUP BY account_id) kc USING (account_id)"
 		     " LEFT JOIN snap s USING (account_id)"
+		     " LEFT JOIN (SELECT account_id, max(n) AS max_n FROM limit_event"
+		     "  WHERE day = $1::date AND account_id IN (SELECT account_id FROM cand)"
+		     "  GROUP BY account_id) ev USING (account_id)"
 		     " LEFT JOIN reserve r USING (account_id)"
 		     " LEFT JOIN limit_channel lc USING (account_id)",
 		     2, p);
@@ -172,7 +175,7 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	       int all, struct sbyt_err *e)
 {
 	char b[DATE_BUF], ab[24], lb[24], mb[16];
-	const char *p[3] = { ab, mb, date_format(day, b) };
+	const char *p[2] = { ab, mb };
 	const char *q[4] = { ab, lb, date_format(day, b), all ? "t" : "f" };
 	PGresult *r;
 	int n;
@@ -184,10 +187,9 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		     "SELECT account_id, branch, kind, category, residents, rooms, channel,"
 		     " remote_metering, has_reserve, no_below, tech_kw, emergency_kw,"
 		     " as_of, principal, periods, penalty, max_case_no, last_ended, last_snap,"
-		     " (SELECT coalesce(max(n), 0) FROM limit_event v"
-		     "   WHERE v.account_id = c.account_id AND v.day = $3::date)"
+		     " events_before"
 		     " FROM lim_cand c WHERE account_id > $1::bigint ORDER BY account_id LIMIT $2::int",
-		     3, p);
+		     2, p);
 	if (!r)
 		return -1;
 	n = PQntuples(r);
@@ -228,16 +230,23 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	if (n == 0)
 		return 0;
 	snprintf(lb, sizeof(lb), "%" PRId64, a[n - 1].id);
+	/* the batch's range on both sides, so that lim_cand is read by its index */
 #define RANGE " account_id > $1::bigint AND account_id <= $2::bigint" \
-	      " AND account_id IN (SELECT account_id FROM lim_cand)"
+	      " AND account_id IN (SELECT account_id FROM lim_cand" \
+	      "  WHERE account_id > $1::bigint AND account_id <= $2::bigint)"
 	/* the cases loaded: open and escalated ones, or all ($4) */
 #define CASES " AND (account_id, case_no) IN (SELECT account_id, case_no FROM limit_case" \
 	      " WHERE account_id > $1::bigint AND account_id <= $2::bigint" \
 	      " AND (status IN ('open', 'escalated') OR $4::boolean))"
 
-	/* obligations of legal accounts: the latest periods wholly due */
+	/* obligations of legal accounts (the only ones whose threshold they
+	 * are): the latest periods wholly due */
 	r = db_query(db, e,
-		     "SELECT account_id, sum(amount), max(due) FROM obligation WHERE" RANGE
+		     "SELECT account_id, sum(amount), max(due) FROM obligation WHERE"
+		     " account_id > $1::bigint AND account_id <= $2::bigint"
+		     " AND account_id IN (SELECT account_id FROM lim_cand"
+		     "  WHERE account_id > $1::bigint AND account_id <= $2::bigint"
+		     "  AND kind <> 'individual')"
 		     " AND $3::date IS NOT NULL AND $4::boolean IS NOT NULL"
 		     " GROUP BY account_id, period ORDER BY account_id, period DESC", 4, q);
 	if (!r)
@@ -385,6 +394,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		     " JOIN lim_cand c USING (account_id)"
 		     " WHERE p.account_id > $1::bigint AND p.account_id <= $2::bigint"
 		     " AND p.paid_on <= $3::date AND p.paid_on > c.pay_from"
+		     " AND c.account_id > $1::bigint AND c.account_id <= $2::bigint"
+		     " AND c.pay_from < $3::date"
 		     " AND $4::boolean IS NOT NULL"
 		     " ORDER BY p.account_id, p.paid_on, p.payment_id", 4, q);
 	if (!r)
