@@ -256,7 +256,7 @@ static int stage_debt(struct daily *d)
 		return -1;
 	memset(&f, 0, sizeof(f));
 	f.as_of = ctx->as_of;
-	rc = debt_snapshot_run(ctx->db, &r, &f, d->j->run_id, &d->debt, &rows, &ctx->err);
+	rc = debt_snapshot_run(ctx->db, ctx->conninfo, &r, &f, d->j->run_id, &d->debt, &rows, &ctx->err);
 	penalty_rules_release(&r);
 	return rc;
 }

@@ -135,7 +135,7 @@ static int debt_one(struct sbyt_ctx *ctx, const struct penalty_rules *r,
 		    const struct debt_filter *f, int xml)
 {
 	struct show s = { .xml = xml, .verbose = ctx->verbosity > 0 };
-	struct debt_sink sink = { show_account, NULL, &s };
+	struct debt_sink sink = { show_account, &s };
 	struct debt_totals t;
 	xmlBufferPtr buf = NULL;
 	char ab[24];
@@ -165,7 +165,7 @@ static int debt_one(struct sbyt_ctx *ctx, const struct penalty_rules *r,
 	}
 	if (db_begin(ctx->db, &ctx->err))
 		goto out;
-	if (db_exec(ctx->db, &ctx->err, "SET TRANSACTION READ ONLY", 0, NULL) ||
+	if (db_exec(ctx->db, &ctx->err, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) ||
 	    debt_scan(ctx->db, r, f, &sink, &t, &ctx->err)) {
 		db_rollback(ctx->db);
 		goto out;
@@ -218,7 +218,7 @@ static int debt_job(struct sbyt_ctx *ctx, const struct penalty_rules *r,
 	if (cmd_job_begin(ctx, &j, "debt"))
 		return cmd_fail(ctx);
 	t0 = log_now();
-	if (debt_snapshot_run(ctx->db, r, f, j.run_id, &t, &rows, &ctx->err))
+	if (debt_snapshot_run(ctx->db, ctx->conninfo, r, f, j.run_id, &t, &rows, &ctx->err))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	job_count(&j, "accounts", t.accounts);
 	job_count(&j, "in_debt", t.in_debt);

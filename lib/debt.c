@@ -10,23 +10,30 @@
 
 #define DEBT_FETCH 20000
 
-/* One stream of both obligations (src 0) and payments (src 1), ordered by
- * account.  The filter parameters: $1 as-of, $2 one account or NULL, $3
- * shard count or NULL, $4 shard index.  hashint8 is cast to bigint before
- * abs() so that -2^31 does not overflow; the shard is the same. */
+/* One stream of the accounts (src 0), their obligations (src 1) and their
+ * payments (src 2), ordered by account: a merge of three scans each in its
+ * own key order (the primary keys lead with account_id), so the server
+ * neither joins nor sorts.  Within an account the rows come in any order
+ * (the ledger orders them).  The filter parameters: $1 as-of, $2 one
+ * account or NULL, $3 shard count or NULL, $4 shard index.  hashint8 is
+ * cast to bigint before abs() so that -2^31 does not overflow; the shard
+ * is the same. */
+#define FILTER " ($2::bigint IS NULL OR account_id = $2::bigint)" \
+	" AND ($3::int IS NULL OR abs(hashint8(account_id)::bigint) % $3::int = $4::int)"
 static const char scan_sql[] =
 	"DECLARE debt_cur NO SCROLL CURSOR FOR "
-	"SELECT x.account_id, a.kind, a.branch, x.src, x.period, x.due, x.amount, x.okind, x.pid "
-	"FROM ("
-	" SELECT account_id, 0 AS src, period, due, amount, kind AS okind, 0::bigint AS pid"
-	"  FROM obligation WHERE kind <> 'penalty' AND amount <> 0"
+	"SELECT account_id, src, kind, branch, period, due, amount, pid FROM ("
+	" (SELECT account_id, 0 AS src, kind, branch, NULL::date AS period, NULL::date AS due,"
+	"   0::bigint AS amount, 0::bigint AS pid FROM account WHERE" FILTER
+	"  ORDER BY account_id)"
 	" UNION ALL"
-	" SELECT account_id, 1, period, paid_on, amount, NULL, payment_id"
-	"  FROM payment WHERE paid_on <= $1::date"
-	") x JOIN account a ON a.account_id = x.account_id "
-	"WHERE ($2::bigint IS NULL OR x.account_id = $2::bigint)"
-	" AND ($3::int IS NULL OR abs(hashint8(x.account_id)::bigint) % $3::int = $4::int) "
-	"ORDER BY x.account_id";
+	" (SELECT account_id, 1, kind, NULL::text, period, due, amount, 0::bigint FROM obligation"
+	"  WHERE kind <> 'penalty' AND amount <> 0 AND" FILTER " ORDER BY account_id)"
+	" UNION ALL"
+	" (SELECT account_id, 2, NULL::text, NULL::text, period, paid_on, amount, payment_id"
+	"  FROM payment WHERE paid_on <= $1::date AND" FILTER " ORDER BY account_id)"
+	") x ORDER BY account_id";
+#undef FILTER
 
 int debt_kind_parse(const char *s, enum customer_kind *out)
 {
@@ -66,6 +73,8 @@ struct scan_state {
 	struct ledger_debt d;
 	struct debt_account a;
 	int open;            /* 1 while an account is being gathered */
+	int known;           /* its account row was seen */
+	int64_t entries;     /* its obligations and payments */
 };
 
 static int finish_account(struct scan_state *s, struct sbyt_err *e)
@@ -73,6 +82,9 @@ static int finish_account(struct scan_state *s, struct sbyt_err *e)
 	if (!s->open)
 		return 0;
 	s->open = 0;
+	/* an account without obligations or payments is not seen */
+	if (!s->known || s->entries == 0)
+		return 0;
 	if (ledger_allocate(&s->l, e) ||
 	    ledger_debt_compute(&s->l, s->r, s->a.kind, s->f->as_of, &s->d, e)) {
 		char msg[sizeof(e->msg)];
@@ -80,6 +92,7 @@ static int finish_account(struct scan_state *s, struct sbyt_err *e)
 		return err_set(e, e->kind, "account %lld: %s", (long long)s->a.account_id, msg);
 	}
 	s->t->accounts++;
+	s->t->rows += s->entries;
 	if (s->d.principal > 0)
 		s->t->in_debt++;
 	s->t->principal += s->d.principal;
@@ -94,25 +107,34 @@ static int bad_row(struct sbyt_err *e, const char *acct, const char *what)
 	return err_set(e, ERR_DATA, "account %s: %s", acct, what);
 }
 
-/* One row of the stream into the current account's ledger. */
+/* One row of the stream into the current account (columns: 0 account_id,
+ * 1 src, 2 kind, 3 branch, 4 period, 5 due or paid_on, 6 amount, 7 pid). */
 static int take_row(struct scan_state *s, PGresult *res, int i, struct sbyt_err *e)
 {
 	const char *acct = PQgetvalue(res, i, 0);
 	int64_t id = strtoll(acct, NULL, 10);
+	char src = PQgetvalue(res, i, 1)[0];
 	sdate pd = 0, due = 0;
 	speriod period = LEDGER_NO_PERIOD;
-	money amount = strtoll(PQgetvalue(res, i, 6), NULL, 10);
+	money amount;
 
 	if (!s->open || id != s->a.account_id) {
 		if (finish_account(s, e))
 			return -1;
 		ledger_reset(&s->l);
 		s->a.account_id = id;
-		if (debt_kind_parse(PQgetvalue(res, i, 1), &s->a.kind))
-			return bad_row(e, acct, "unknown account kind");
-		snprintf(s->a.branch, sizeof(s->a.branch), "%s", PQgetvalue(res, i, 2));
 		s->open = 1;
+		s->known = 0;
+		s->entries = 0;
 	}
+	if (src == '0') {
+		if (debt_kind_parse(PQgetvalue(res, i, 2), &s->a.kind))
+			return bad_row(e, acct, "unknown account kind");
+		snprintf(s->a.branch, sizeof(s->a.branch), "%s", PQgetvalue(res, i, 3));
+		s->known = 1;
+		return 0;
+	}
+	amount = strtoll(PQgetvalue(res, i, 6), NULL, 10);
 	if (!PQgetisnull(res, i, 4)) {
 		if (date_parse(PQgetvalue(res, i, 4), -1, &pd))
 			return bad_row(e, acct, "bad period");
@@ -120,18 +142,18 @@ static int take_row(struct scan_state *s, PGresult *res, int i, struct sbyt_err 
 	}
 	if (date_parse(PQgetvalue(res, i, 5), -1, &due))
 		return bad_row(e, acct, "bad date");
-	s->t->rows++;
-	if (PQgetvalue(res, i, 3)[0] == '0') {
+	s->entries++;
+	if (src == '1') {
 		struct ledger_charge c = { period, due, amount, LEDGER_CHARGE };
 
 		if (period == LEDGER_NO_PERIOD)
 			return bad_row(e, acct, "obligation without a period");
-		if (amount < 0 || strcmp(PQgetvalue(res, i, 7), "recalc") == 0)
+		if (amount < 0 || strcmp(PQgetvalue(res, i, 2), "recalc") == 0)
 			c.kind = LEDGER_RECALC;
 		if (ledger_add_charge(&s->l, &c, e) < 0)
 			return -1;
 	} else {
-		struct ledger_payment p = { strtoll(PQgetvalue(res, i, 8), NULL, 10), due, amount,
+		struct ledger_payment p = { strtoll(PQgetvalue(res, i, 7), NULL, 10), due, amount,
 					    period };
 		if (ledger_add_payment(&s->l, &p, e))
 			return -1;
@@ -160,8 +182,10 @@ int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filte
 	filter_params(f, p_buf, params);
 	/* rows, rate on a terminal only (log.h); the total is not known */
 	progress_start(&prog, "debt: ledger rows", 0);
-	/* the whole result is read: plan for it, not for the first rows */
+	/* the whole result is read: plan for it, not for the first rows; a
+	 * plain scan gains nothing from compiling it */
 	if (db_exec(db, e, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL) ||
+	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL) ||
 	    db_exec(db, e, scan_sql, 4, params))
 		goto out;
 	snprintf(fetch, sizeof(fetch), "FETCH %d FROM debt_cur", DEBT_FETCH);
@@ -181,8 +205,6 @@ int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filte
 			progress_add(&prog, n);
 		if (n < DEBT_FETCH && finish_account(&s, e))
 			goto out;
-		if (sink->batch_end && sink->batch_end(sink->arg, db, e))
-			goto out;
 	} while (n == DEBT_FETCH);
 	rc = db_exec(db, e, "CLOSE debt_cur", 0, NULL);
 out:
@@ -194,109 +216,152 @@ out:
 
 /* ---- the daily snapshot ---- */
 
-struct snap_row {
-	int64_t account_id;
-	money principal, penalty;
-	int periods;
-	sdate oldest_due;    /* 0: none */
-};
+/* The snapshot rows go into COPYs of SNAP_CHUNK rows on the writing
+ * connection while the scan reads on its own connection.  A COPY's foreign
+ * keys are checked when it ends, so its end is not waited for: the next
+ * chunk is read and valued meanwhile, and the result is collected before
+ * the next COPY starts.  The rows are numbers, dates and \N, which need no
+ * escaping in COPY's text format. */
+#define SNAP_CHUNK 8192
 
 struct snap {
-	sdate as_of;
+	PGconn *db;
+	char as_of[DATE_BUF];
 	int64_t run_id;
-	struct snap_row *row;
-	int n, cap;
+	char *buf;           /* the rows of the next COPY */
+	size_t len, cap;
+	int rows;
+	int busy;            /* a COPY was ended and its result not yet read */
 	int64_t written;
 };
+
+static int snap_error(struct snap *s, PGresult *res, struct sbyt_err *e)
+{
+	if (PQstatus(s->db) != CONNECTION_OK)
+		return err_set(e, ERR_DB, "lost the database server: %s", PQerrorMessage(s->db));
+	return err_set(e, ERR_INTERNAL, "debt snapshot: %s",
+		       res ? PQresultErrorMessage(res) : PQerrorMessage(s->db));
+}
+
+/* Collect the result of the COPY sent last (when one is pending). */
+static int snap_wait(struct snap *s, struct sbyt_err *e)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (!s->busy)
+		return 0;
+	s->busy = 0;
+	while ((res = PQgetResult(s->db)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st != PGRES_COMMAND_OK && rc == 0)
+			rc = snap_error(s, res, e);
+		PQclear(res);
+		/* a COPY left open by a failed send: end it as failed */
+		if (st == PGRES_COPY_IN && PQputCopyEnd(s->db, "debt snapshot failed") != 1)
+			break;
+	}
+	return rc;
+}
+
+/* Send the rows gathered as one COPY and end it without waiting. */
+static int snap_send(struct snap *s, struct sbyt_err *e)
+{
+	PGresult *res;
+
+	if (snap_wait(s, e))
+		return -1;
+	if (s->rows == 0)
+		return 0;
+	res = PQexec(s->db, "COPY debt_snapshot (account_id, as_of, principal, periods, penalty,"
+		     " oldest_due, run_id) FROM STDIN");
+	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+		snap_error(s, res, e);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	s->busy = 1;
+	if (PQputCopyData(s->db, s->buf, (int)s->len) != 1 || PQputCopyEnd(s->db, NULL) != 1)
+		return snap_error(s, NULL, e);
+	s->written += s->rows;
+	s->len = 0;
+	s->rows = 0;
+	return 0;
+}
 
 static int snap_account(void *arg, const struct debt_account *a, struct sbyt_err *e)
 {
 	struct snap *s = arg;
 	const struct ledger_debt *d = a->debt;
-	struct snap_row *x;
+	sdate oldest = 0;
+	char due[DATE_BUF], run[24];
 
 	if (d->principal <= 0 && d->penalty <= 0)
 		return 0;
-	if (s->n == s->cap) {
-		int ncap = s->cap ? s->cap * 2 : 1024;
-		struct snap_row *nr = realloc(s->row, sizeof(*nr) * (size_t)ncap);
-		if (!nr)
-			return err_set(e, ERR_INTERNAL, "out of memory");
-		s->row = nr;
-		s->cap = ncap;
-	}
-	x = &s->row[s->n++];
-	x->account_id = a->account_id;
-	x->principal = d->principal;
-	x->penalty = d->penalty;
-	x->periods = d->periods;
-	x->oldest_due = 0;
 	for (int i = 0; i < d->nper; i++)
-		if (d->per[i].principal > 0 && (!x->oldest_due || d->per[i].due < x->oldest_due))
-			x->oldest_due = d->per[i].due;
-	return 0;
-}
+		if (d->per[i].principal > 0 && (!oldest || d->per[i].due < oldest))
+			oldest = d->per[i].due;
+	if (s->len + 256 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64 * SNAP_CHUNK;
+		char *nb = realloc(s->buf, cap);
 
-static int snap_flush(void *arg, PGconn *db, struct sbyt_err *e)
-{
-	struct snap *s = arg;
-	struct copy c;
-	char as_of[DATE_BUF], due[DATE_BUF];
-
-	if (s->n == 0)
-		return 0;
-	date_format(s->as_of, as_of);
-	if (copy_begin(&c, db, "COPY debt_snapshot (account_id, as_of, principal, periods, "
-		       "penalty, oldest_due, run_id) FROM STDIN", e))
-		return -1;
-	for (int i = 0; i < s->n; i++) {
-		const struct snap_row *x = &s->row[i];
-
-		if (copy_int(&c, x->account_id, e) || copy_str(&c, as_of, e) ||
-		    copy_int(&c, x->principal, e) || copy_int(&c, x->periods, e) ||
-		    copy_int(&c, x->penalty, e) ||
-		    (x->oldest_due ? copy_str(&c, date_format(x->oldest_due, due), e)
-				   : copy_null(&c, e)) ||
-		    (s->run_id > 0 ? copy_int(&c, s->run_id, e) : copy_null(&c, e)) ||
-		    copy_row(&c, e)) {
-			copy_abort(&c, "debt snapshot failed");
-			return -1;
-		}
+		if (!nb)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		s->buf = nb;
+		s->cap = cap;
 	}
-	if (copy_end(&c, e))
-		return -1;
-	s->written += s->n;
-	s->n = 0;
-	return 0;
+	if (s->run_id > 0)
+		snprintf(run, sizeof(run), "%lld", (long long)s->run_id);
+	s->len += (size_t)snprintf(s->buf + s->len, s->cap - s->len,
+				   "%lld\t%s\t%lld\t%d\t%lld\t%s\t%s\n", (long long)a->account_id,
+				   s->as_of, (long long)d->principal, d->periods,
+				   (long long)d->penalty, oldest ? date_format(oldest, due) : "\\N",
+				   s->run_id > 0 ? run : "\\N");
+	return ++s->rows >= SNAP_CHUNK ? snap_send(s, e) : 0;
 }
 
-int debt_snapshot_run(PGconn *db, const struct penalty_rules *r, const struct debt_filter *f,
-		      int64_t run_id, struct debt_totals *t, int64_t *rows, struct sbyt_err *e)
+int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rules *r,
+		      const struct debt_filter *f, int64_t run_id, struct debt_totals *t,
+		      int64_t *rows, struct sbyt_err *e)
 {
-	struct snap s = { .as_of = f->as_of, .run_id = run_id };
-	struct debt_sink sink = { snap_account, snap_flush, &s };
+	struct snap s = { .db = db, .run_id = run_id };
+	struct debt_sink sink = { snap_account, &s };
 	char p_buf[4][24];
 	const char *params[4];
+	PGconn *rd;
 	int rc = -1;
 
 	*rows = 0;
 	if (f->account > 0)
 		return err_set(e, ERR_INTERNAL, "the snapshot is written for all accounts");
+	date_format(f->as_of, s.as_of);
 	filter_params(f, p_buf, params);
-	if (db_begin(db, e))
+	rd = db_connect(conninfo, e);
+	if (!rd)
 		return -1;
+	/* the reader sees one state of the ledgers, whatever commits meanwhile */
+	if (db_exec(rd, e, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) ||
+	    db_begin(db, e))
+		goto out;
 	if (db_exec(db, e,
 		    "DELETE FROM debt_snapshot WHERE as_of = $1::date"
 		    " AND ($3::int IS NULL OR abs(hashint8(account_id)::bigint) % $3::int = $4::int)"
 		    " AND $2::bigint IS NULL",
 		    4, params) ||
-	    debt_scan(db, r, f, &sink, t, e) || snap_flush(&s, db, e) || db_commit(db, e)) {
+	    debt_scan(rd, r, f, &sink, t, e) || snap_send(&s, e) || snap_wait(&s, e) ||
+	    db_commit(db, e)) {
+		struct sbyt_err ignore;
+
+		snap_wait(&s, &ignore);
 		db_rollback(db);
 		goto out;
 	}
 	*rows = s.written;
 	rc = 0;
 out:
-	free(s.row);
+	free(s.buf);
+	PQfinish(rd);
 	return rc;
 }

@@ -2,25 +2,29 @@
  * debt.h - the database side of debt: every account's ledger streamed from
  * PostgreSQL, allocated and valued as of a date, and the daily snapshot.
  *
- * debt_scan() reads the obligations and the payments (paid_on <= as-of) of
- * the accounts asked for through one server-side cursor ordered by
+ * debt_scan() reads the accounts asked for, their obligations and their
+ * payments (paid_on <= as-of) through one server-side cursor ordered by
  * account_id, fetched in batches, so memory holds one batch and one
- * account's ledger whatever the number of accounts.  For each account it
- * builds a struct ledger (lib/ledger.h), allocates the payments and computes
- * the debt as of the date (ledger_debt_compute), then hands the result to a
- * callback; after each batch another callback may write what it gathered
- * (the cursor's transaction stays open, so a COPY between fetches is part of
- * it).  Obligations map to ledger entries: 'charge', 'advance' and 'balance'
- * are charges, 'recalc' and any negative amount are recalculation entries
- * (a credit when negative), amounts of 0 are left out, and billed 'penalty'
+ * account's ledger whatever the number of accounts.  The cursor merges
+ * three scans in account order (no join and no sort on the server).  For
+ * each account with an obligation or a payment it builds a struct ledger
+ * (lib/ledger.h), allocates the payments and computes the debt as of the
+ * date (ledger_debt_compute), then hands the result to a callback.
+ * Obligations map to ledger entries: 'charge', 'advance' and 'balance' are
+ * charges, 'recalc' and any negative amount are recalculation entries (a
+ * credit when negative), amounts of 0 are left out, and billed 'penalty'
  * lines are not principal (penalties accrue on principal only and are
  * recomputed here), so they are left out too.  The kind of customer comes
  * from account.kind.
  *
- * debt_snapshot_run() is the daily job's work: the scan in one transaction
- * that first deletes the as-of date's snapshot rows (of the shard) and then
- * COPYs one row per account with overdue principal or accrued penalty, so a
- * re-run replaces the same rows.  Accounts with neither get no row.
+ * debt_snapshot_run() is the daily job's work: one transaction on the
+ * caller's connection deletes the as-of date's snapshot rows (of the shard)
+ * and COPYs one row per account with overdue principal or accrued penalty,
+ * so a re-run replaces the same rows.  Accounts with neither get no row.
+ * The ledgers are read by a second connection of its own (one repeatable
+ * read snapshot) while the rows go out in COPY chunks whose end is not
+ * waited for, so the server stores and checks the rows while the next
+ * ledgers are read and valued.
  */
 #ifndef SBYT_DEBT_H
 #define SBYT_DEBT_H
@@ -55,9 +59,6 @@ struct debt_account {
 struct debt_sink {
 	/* Called per account; returns 0 or -1 with e set (stops the scan). */
 	int (*account)(void *arg, const struct debt_account *a, struct sbyt_err *e);
-	/* Called after each fetched batch (and once at the end) while the
-	 * scan's transaction is open and no fetch is in progress; may be NULL. */
-	int (*batch_end)(void *arg, PGconn *db, struct sbyt_err *e);
 	void *arg;
 };
 
@@ -69,20 +70,24 @@ struct debt_totals {
 };
 
 /* Scan the accounts of f in the open transaction of db (the caller begins
- * and ends it), calling sink for each.  Returns 0 with *t filled, or -1 with
+ * and ends it; repeatable read for one consistent view), calling sink for
+ * each in account order.  Returns 0 with *t filled, or -1 with
  * e set (ERR_DB when the server is gone, ERR_CONFIG when no key rate is in
  * force on a date needed, ERR_DATA naming the account whose ledger is
  * refused). */
 int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filter *f,
 	      const struct debt_sink *sink, struct debt_totals *t, struct sbyt_err *e);
 
-/* The daily job: in one transaction, replace the debt_snapshot rows of
- * f->as_of (of f's shard; f->account must be 0) with one row per account
- * with overdue principal or penalty, tagged with run_id.  Returns 0 with *t
- * filled and *rows the snapshot rows written, or -1 with e set and nothing
- * changed. */
-int debt_snapshot_run(PGconn *db, const struct penalty_rules *r, const struct debt_filter *f,
-		      int64_t run_id, struct debt_totals *t, int64_t *rows, struct sbyt_err *e);
+/* The daily job: in one transaction of db, replace the debt_snapshot rows
+ * of f->as_of (of f's shard; f->account must be 0) with one row per account
+ * with overdue principal or penalty, tagged with run_id.  The ledgers are
+ * read through a connection of its own to conninfo (db_connect(): NULL is
+ * the default one; the same database as db), closed before it returns.
+ * Returns 0 with *t filled and *rows the snapshot rows written, or -1 with
+ * e set and nothing changed. */
+int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rules *r,
+		      const struct debt_filter *f, int64_t run_id, struct debt_totals *t,
+		      int64_t *rows, struct sbyt_err *e);
 
 /* The customer kind of an account.kind value: 0, or -1 when unknown. */
 int debt_kind_parse(const char *s, enum customer_kind *out);

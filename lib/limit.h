@@ -88,6 +88,7 @@ struct lim_step {
 
 struct lim_case {
 	int no;
+	int stored;               /* loaded from the database (else new today) */
 	char procedure[LIMIT_NAME];
 	char status[12];
 	sdate opened, snap_as_of, ended;
@@ -127,7 +128,7 @@ struct limit_account {
 	sdate snap_as_of;
 	money principal, penalty;
 	int periods;
-	money oblig1, oblig2;     /* -1 when unknown */
+	money oblig1, oblig2;     /* -1 when unknown (always for households) */
 	/* the cases loaded: the open and escalated ones for a run, all for
 	 * explain; malloc'd, see limit_account_release() */
 	int ncases, capcases;
@@ -147,12 +148,14 @@ struct limit_account {
 	struct { char id[LIM_ID]; int ok; sdate at; char evidence[64]; } deliv[16];
 	int nevents;
 	int events_before;        /* events already stored for the day */
-	struct lim_event event[LIM_MAX_EVENTS];
 	int changed;
 	int cal_pending;          /* a step waits for a calendar year not loaded */
 	char cal_msg[256];
 	/* counts of this day's new rows */
 	int new_notices, new_requests, new_cancelled;
+	/* last: limit_load() zeroes the fields before it, not these 29 KB
+	 * (an event is written whole when added) */
+	struct lim_event event[LIM_MAX_EVENTS];
 };
 
 struct limit_env {
@@ -192,12 +195,14 @@ int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
 int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt_err *e);
 /* Select the accounts to work on for `day` into a temporary table of the
  * current transaction: those with an open case and those whose debt
- * snapshot (of the day or the latest before) shows overdue debt; only
- * account_id `one` when one > 0.  Returns the number selected or -1 (e). */
+ * snapshot (of the day or the latest before) shows overdue debt, each with
+ * the number of its events already stored for the day; only account_id
+ * `one` when one > 0.  Returns the number selected or -1 (e). */
 int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e);
 /* Load the next batch of selected accounts after account id *after (start
- * with 0) into a[0..max-1] (zeroed the first time: the cases of the previous
- * batch are released); *after moves to the last one loaded.  all: every
+ * with 0) into a[0..max-1] (zeroed the first time; the case arrays of the
+ * previous batch are reused, limit_account_release() frees them at the
+ * end); *after moves to the last one loaded.  all: every
  * case (explain), else only the open and escalated ones.  Returns the
  * number loaded (0 at the end), or -1 with e set. */
 int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,

@@ -1,5 +1,6 @@
 /* limit_db.c - limitation state between the database and memory; see limit.h. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +120,7 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
 		     "  r.tech_kw::text AS tech_kw, r.emergency_kw::text AS emergency_kw,"
 		     "  s.as_of, s.principal, s.periods, s.penalty,"
 		     "  least(s.as_of, kc.alive_snap) AS pay_from, kc.max_case_no, kc.last_ended,"
-		     "  kc.last_snap"
+		     "  kc.last_snap, coalesce(ev.max_n, 0) AS events_before"
 		     " FROM cand JOIN account a USING (account_id)"
 		     " LEFT JOIN (SELECT account_id, max(case_no) AS max_case_no,"
 		     "   max(ended_on) FILTER (WHERE procedure <> 'refusal') AS last_ended,"
@@ -128,6 +129,9 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
 		     "  FROM limit_case WHERE account_id IN (SELECT account_id FROM cand)"
 		     "  GROUP BY account_id) kc USING (account_id)"
 		     " LEFT JOIN snap s USING (account_id)"
+		     " LEFT JOIN (SELECT account_id, max(n) AS max_n FROM limit_event"
+		     "  WHERE day = $1::date AND account_id IN (SELECT account_id FROM cand)"
+		     "  GROUP BY account_id) ev USING (account_id)"
 		     " LEFT JOIN reserve r USING (account_id)"
 		     " LEFT JOIN limit_channel lc USING (account_id)",
 		     2, p);
@@ -171,13 +175,11 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	       int all, struct sbyt_err *e)
 {
 	char b[DATE_BUF], ab[24], lb[24], mb[16];
-	const char *p[3] = { ab, mb, date_format(day, b) };
+	const char *p[2] = { ab, mb };
 	const char *q[4] = { ab, lb, date_format(day, b), all ? "t" : "f" };
 	PGresult *r;
 	int n;
 
-	for (int i = 0; i < max; i++)
-		limit_account_release(&a[i]);
 
 	snprintf(ab, sizeof(ab), "%" PRId64, *after);
 	snprintf(mb, sizeof(mb), "%d", max);
@@ -185,17 +187,20 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		     "SELECT account_id, branch, kind, category, residents, rooms, channel,"
 		     " remote_metering, has_reserve, no_below, tech_kw, emergency_kw,"
 		     " as_of, principal, periods, penalty, max_case_no, last_ended, last_snap,"
-		     " (SELECT coalesce(max(n), 0) FROM limit_event v"
-		     "   WHERE v.account_id = c.account_id AND v.day = $3::date)"
+		     " events_before"
 		     " FROM lim_cand c WHERE account_id > $1::bigint ORDER BY account_id LIMIT $2::int",
-		     3, p);
+		     2, p);
 	if (!r)
 		return -1;
 	n = PQntuples(r);
 	for (int i = 0; i < n; i++) {
 		struct limit_account *x = &a[i];
+		struct lim_case *keep = x->cases;
+		int cap = x->capcases;
 
-		memset(x, 0, sizeof(*x));
+		memset(x, 0, offsetof(struct limit_account, event));
+		x->cases = keep;
+		x->capcases = cap;
 		x->id = geti(r, i, 0);
 		gets_(r, i, 1, x->branch, sizeof(x->branch));
 		gets_(r, i, 2, x->kind, sizeof(x->kind));
@@ -225,16 +230,23 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	if (n == 0)
 		return 0;
 	snprintf(lb, sizeof(lb), "%" PRId64, a[n - 1].id);
+	/* the batch's range on both sides, so that lim_cand is read by its index */
 #define RANGE " account_id > $1::bigint AND account_id <= $2::bigint" \
-	      " AND account_id IN (SELECT account_id FROM lim_cand)"
+	      " AND account_id IN (SELECT account_id FROM lim_cand" \
+	      "  WHERE account_id > $1::bigint AND account_id <= $2::bigint)"
 	/* the cases loaded: open and escalated ones, or all ($4) */
 #define CASES " AND (account_id, case_no) IN (SELECT account_id, case_no FROM limit_case" \
 	      " WHERE account_id > $1::bigint AND account_id <= $2::bigint" \
 	      " AND (status IN ('open', 'escalated') OR $4::boolean))"
 
-	/* obligations of legal accounts: the latest periods wholly due */
+	/* obligations of legal accounts (the only ones whose threshold they
+	 * are): the latest periods wholly due */
 	r = db_query(db, e,
-		     "SELECT account_id, sum(amount), max(due) FROM obligation WHERE" RANGE
+		     "SELECT account_id, sum(amount), max(due) FROM obligation WHERE"
+		     " account_id > $1::bigint AND account_id <= $2::bigint"
+		     " AND account_id IN (SELECT account_id FROM lim_cand"
+		     "  WHERE account_id > $1::bigint AND account_id <= $2::bigint"
+		     "  AND kind <> 'individual')"
 		     " AND $3::date IS NOT NULL AND $4::boolean IS NOT NULL"
 		     " GROUP BY account_id, period ORDER BY account_id, period DESC", 4, q);
 	if (!r)
@@ -282,6 +294,7 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		}
 		x->max_case_no--;       /* limit_case_add() numbered it: take the stored one */
 		c->no = (int)geti(r, i, 1);
+		c->stored = 1;
 		gets_(r, i, 2, c->procedure, sizeof(c->procedure));
 		gets_(r, i, 3, c->status, sizeof(c->status));
 		c->opened = getd(r, i, 4);
@@ -381,6 +394,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		     " JOIN lim_cand c USING (account_id)"
 		     " WHERE p.account_id > $1::bigint AND p.account_id <= $2::bigint"
 		     " AND p.paid_on <= $3::date AND p.paid_on > c.pay_from"
+		     " AND c.account_id > $1::bigint AND c.account_id <= $2::bigint"
+		     " AND c.pay_from < $3::date"
 		     " AND $4::boolean IS NOT NULL"
 		     " ORDER BY p.account_id, p.paid_on, p.payment_id", 4, q);
 	if (!r)
@@ -457,7 +472,7 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 {
 	char *ids = malloc(64), *nos = malloc(64);
 	size_t il = 1, ic = 64, nl = 1, nc = 64;
-	int any = 0;
+	int any = 0, pairs = 0;
 	struct copy c;
 	const char *p[2];
 
@@ -471,13 +486,17 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 		if (!a[i].changed)
 			continue;
 		any = 1;
-		for (int k = 0; k < a[i].ncases; k++)
+		for (int k = 0; k < a[i].ncases; k++) {
+			if (!a[i].cases[k].stored)
+				continue;
+			pairs++;
 			if (append_num(&ids, &il, &ic, a[i].id, e) ||
 			    append_num(&nos, &nl, &nc, a[i].cases[k].no, e)) {
 				free(ids);
 				free(nos);
 				return -1;
 			}
+		}
 	}
 	ids[il++] = '}';
 	ids[il] = 0;
@@ -490,11 +509,12 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 	}
 	p[0] = ids;
 	p[1] = nos;
+	/* the rows of the cases loaded are replaced; a new case has none */
 #define PAIRS " WHERE (account_id, case_no) IN (SELECT * FROM unnest($1::bigint[], $2::int[]))"
-	if (db_exec(db, e, "DELETE FROM limit_step" PAIRS, 2, p) ||
+	if (pairs && (db_exec(db, e, "DELETE FROM limit_step" PAIRS, 2, p) ||
 	    db_exec(db, e, "DELETE FROM limit_request" PAIRS, 2, p) ||
 	    db_exec(db, e, "DELETE FROM limit_notice" PAIRS, 2, p) ||
-	    db_exec(db, e, "DELETE FROM limit_case" PAIRS, 2, p)) {
+	    db_exec(db, e, "DELETE FROM limit_case" PAIRS, 2, p))) {
 		free(ids);
 		free(nos);
 		return -1;

@@ -256,13 +256,53 @@ static int write_register(PGresult *r, int from, int to, const char *dir, struct
 	return 0;
 }
 
+/* Rows [from, to) of a result with the same branch and kind: the results
+ * are ordered by them, so each pair's rows are together. */
+struct run {
+	const char *branch, *kind;
+	int from, to;
+};
+
+/* The runs of equal (branch, kind) of r, in order; kc < 0: branch only.
+ * Returns the number of runs in *out (malloc'd, the caller frees), -1 when
+ * out of memory. */
+static int runs_of(PGresult *r, int bc, int kc, struct run **out)
+{
+	int n = PQntuples(r), k = 0;
+	struct run *x = malloc(sizeof(*x) * (size_t)(n ? n : 1));
+
+	*out = x;
+	if (!x)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const char *b = PQgetvalue(r, i, bc), *c = kc >= 0 ? PQgetvalue(r, i, kc) : "";
+
+		if (k && !strcmp(x[k - 1].branch, b) && !strcmp(x[k - 1].kind, c)) {
+			x[k - 1].to = i + 1;
+			continue;
+		}
+		x[k++] = (struct run){ b, c, i, i + 1 };
+	}
+	return k;
+}
+
+/* The run of branch b and kind c (NULL: any), or NULL. */
+static const struct run *run_find(const struct run *x, int n, const char *b, const char *c)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(x[i].branch, b) && (!c || !strcmp(x[i].kind, c)))
+			return &x[i];
+	return NULL;
+}
+
 int limit_write_day(PGconn *db, sdate day, const char *out_dir, struct job *j,
 		    const char *rv, struct limit_out_counts *n, struct sbyt_err *e)
 {
 	char b[DATE_BUF], dir[4096];
 	const char *p[1] = { date_format(day, b) };
-	PGresult *nr = NULL, *rr = NULL, *er = NULL, *br = NULL;
-	int rc = -1;
+	PGresult *nr = NULL, *rr = NULL, *er = NULL;
+	struct run *nrun = NULL, *rrun = NULL, *erun = NULL;
+	int nn, rn, en, rc = -1;
 
 	memset(n, 0, sizeof(*n));
 	nr = db_query(db, e,
@@ -294,65 +334,47 @@ int limit_write_day(PGconn *db, sdate day, const char *out_dir, struct job *j,
 		      " WHERE v.day = $1::date ORDER BY a.branch, v.account_id, v.n", 1, p);
 	if (!er)
 		goto out;
-	br = db_query(db, e,
-		      "SELECT DISTINCT a.branch FROM limit_event v JOIN account a USING (account_id)"
-		      " WHERE v.day = $1::date ORDER BY 1", 1, p);
-	if (!br)
+	nn = runs_of(nr, 18, 19, &nrun);
+	rn = runs_of(rr, 8, -1, &rrun);
+	en = runs_of(er, 8, -1, &erun);
+	if (nn < 0 || rn < 0 || en < 0) {
+		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
-	for (int bi = 0; bi < PQntuples(br); bi++) {
-		const char *branch = PQgetvalue(br, bi, 0);
-		int from, to;
+	}
+	/* a folder per branch with a step taken on the day, in branch order */
+	for (int bi = 0; bi < en; bi++) {
+		const char *branch = erun[bi].branch;
+		const struct run *x;
 
 		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, branch);
 		for (size_t k = 0; k < sizeof(notice_kinds) / sizeof(notice_kinds[0]); k++) {
-			from = -1;
-			to = -1;
-			for (int i = 0; i < PQntuples(nr); i++)
-				if (!strcmp(PQgetvalue(nr, i, 18), branch) &&
-				    !strcmp(PQgetvalue(nr, i, 19), notice_kinds[k])) {
-					if (from < 0)
-						from = i;
-					to = i + 1;
-				}
-			if (from >= 0 && write_notices(nr, from, to, dir, branch, notice_kinds[k], b,
-						       j, rv, n, e))
+			x = run_find(nrun, nn, branch, notice_kinds[k]);
+			if (x && write_notices(nr, x->from, x->to, dir, branch, notice_kinds[k], b,
+					       j, rv, n, e))
 				goto out;
 		}
-		from = to = -1;
-		for (int i = 0; i < PQntuples(rr); i++)
-			if (!strcmp(PQgetvalue(rr, i, 8), branch)) {
-				if (from < 0)
-					from = i;
-				to = i + 1;
-			}
-		if (from >= 0 && write_requests(rr, from, to, dir, branch, b, j, rv, n, e))
+		x = run_find(rrun, rn, branch, NULL);
+		if (x && write_requests(rr, x->from, x->to, dir, branch, b, j, rv, n, e))
 			goto out;
-		from = to = -1;
-		for (int i = 0; i < PQntuples(er); i++)
-			if (!strcmp(PQgetvalue(er, i, 8), branch)) {
-				if (from < 0)
-					from = i;
-				to = i + 1;
-			}
-		if (from >= 0) {
-			if (package_mkdirs(dir, e) < 0)
-				goto out;
-			{
-				char probe[4200];
+		if (package_mkdirs(dir, e) < 0)
+			goto out;
+		{
+			char probe[4200];
 
-				snprintf(probe, sizeof(probe), "%s/register.xlsx", dir);
-				if (package_mkdirs(probe, e) < 0)
-					goto out;
-			}
-			if (write_register(er, from, to, dir, j, n, e))
+			snprintf(probe, sizeof(probe), "%s/register.xlsx", dir);
+			if (package_mkdirs(probe, e) < 0)
 				goto out;
 		}
+		if (write_register(er, erun[bi].from, erun[bi].to, dir, j, n, e))
+			goto out;
 	}
 	rc = 0;
 out:
+	free(nrun);
+	free(rrun);
+	free(erun);
 	PQclear(nr);
 	PQclear(rr);
 	PQclear(er);
-	PQclear(br);
 	return rc;
 }

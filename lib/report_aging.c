@@ -168,7 +168,7 @@ int report_aging(PGconn *db, const struct penalty_rules *r, sdate as_of, const c
 	static const double widths[] = { 14, 10, 11, 14, 14, 14, 14, 14, 12, 14 };
 	struct aging g;
 	struct debt_filter f = { .as_of = as_of };
-	struct debt_sink sink = { aging_account, NULL, &g };
+	struct debt_sink sink = { aging_account, &g };
 	struct debt_totals dt;
 	int rc = -1;
 

@@ -147,7 +147,7 @@ static int penalty_to(PGconn *db, const struct penalty_rules *r, int64_t account
 {
 	struct pen p = { 0 };
 	struct debt_filter f = { .as_of = to, .account = account };
-	struct debt_sink sink = { pen_account, NULL, &p };
+	struct debt_sink sink = { pen_account, &p };
 	struct debt_totals t;
 
 	if (debt_scan(db, r, &f, &sink, &t, e))
