@@ -10,33 +10,6 @@
 #define FLUSH_AT (256 * 1024)
 #define PG_EPOCH 10957  /* 2000-01-01 in days since 1970-01-01 */
 
-/* A failed result (res may be NULL) as db.c reports it: a lost connection
- * is ERR_DB, any other server error ERR_INTERNAL with its SQLSTATE. */
-static int pq_error(PGconn *db, PGresult *res, struct sbyt_err *e)
-{
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *m = res ? PQresultErrorMessage(res) : PQerrorMessage(db);
-	int n = (int)strlen(m);
-	char where[256];
-
-	while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		n--;
-	if (PQstatus(db) != CONNECTION_OK ||
-	    (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0)))
-		err_set(e, ERR_DB, "lost the database server at '%s': %.*s",
-			db_where(db, where, sizeof(where)), n, m);
-	else {
-		const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
-
-		err_set(e, ERR_INTERNAL, "database error: %.*s", n, m);
-		if (detail)
-			err_detail(e, "%s", detail);
-	}
-	if (e && state)
-		snprintf(e->sqlstate, sizeof(e->sqlstate), "%s", state);
-	return -1;
-}
-
 static int reserve(struct copybin *c, size_t more, struct sbyt_err *e)
 {
 	size_t cap;
@@ -80,7 +53,7 @@ static int flush(struct copybin *c, struct sbyt_err *e)
 	if (c->len == 0)
 		return 0;
 	if (PQputCopyData(c->db, c->buf, (int)c->len) != 1)
-		return pq_error(c->db, NULL, e);
+		return db_result_error(c->db, NULL, e);
 	c->len = 0;
 	return 0;
 }
@@ -94,7 +67,7 @@ int copybin_begin(struct copybin *c, PGconn *db, const char *sql, struct sbyt_er
 	c->db = db;
 	res = PQexec(db, sql);
 	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
-		pq_error(db, res, e);
+		db_result_error(db, res, e);
 		PQclear(res);
 		return -1;
 	}
@@ -232,7 +205,7 @@ int copybin_send_end(struct copybin *c, struct sbyt_err *e)
 	free(c->buf);
 	c->buf = NULL;
 	if (PQputCopyEnd(c->db, NULL) != 1)
-		return pq_error(c->db, NULL, e);
+		return db_result_error(c->db, NULL, e);
 	return 0;
 }
 
@@ -245,7 +218,7 @@ int copybin_end(struct copybin *c, struct sbyt_err *e)
 		return -1;
 	while ((res = PQgetResult(c->db)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
-			rc = pq_error(c->db, res, e);
+			rc = db_result_error(c->db, res, e);
 		PQclear(res);
 	}
 	return rc;

@@ -23,7 +23,7 @@ static void chomp(char *s)
 }
 
 /* Fill e from a failed result (res may be NULL); returns -1. */
-static int result_error(PGconn *db, PGresult *res, struct sbyt_err *e)
+int db_result_error(PGconn *db, PGresult *res, struct sbyt_err *e)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
@@ -119,7 +119,7 @@ PGresult *db_query(PGconn *db, struct sbyt_err *e, const char *sql,
 
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return res;
-	result_error(db, res, e);
+	db_result_error(db, res, e);
 	PQclear(res);
 	return NULL;
 }
@@ -144,7 +144,7 @@ int db_script(PGconn *db, struct sbyt_err *e, const char *sql)
 		PQclear(res);
 		return 0;
 	}
-	result_error(db, res, e);
+	db_result_error(db, res, e);
 	PQclear(res);
 	return -1;
 }
@@ -199,7 +199,7 @@ int db_stream_begin(PGconn *db, struct sbyt_err *e, const char *sql, int nparams
 {
 	if (!PQsendQueryParams(db, sql, nparams, NULL, params, NULL, NULL, 0) ||
 	    !PQsetSingleRowMode(db))
-		return result_error(db, NULL, e);
+		return db_result_error(db, NULL, e);
 	return 0;
 }
 
@@ -214,7 +214,7 @@ PGresult *db_stream_next(PGconn *db, int *failed, struct sbyt_err *e)
 		if (st == PGRES_SINGLE_TUPLE)
 			return res;
 		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !*failed) {
-			result_error(db, res, e);
+			db_result_error(db, res, e);
 			*failed = 1;
 		}
 		PQclear(res);
@@ -275,7 +275,7 @@ static int copy_flush(struct copy *c, struct sbyt_err *e)
 	if (c->len == 0)
 		return 0;
 	if (PQputCopyData(c->db, c->buf, (int)c->len) != 1)
-		return result_error(c->db, NULL, e);
+		return db_result_error(c->db, NULL, e);
 	c->len = 0;
 	return 0;
 }
@@ -288,7 +288,7 @@ int copy_begin(struct copy *c, PGconn *db, const char *sql, struct sbyt_err *e)
 	c->db = db;
 	res = PQexec(db, sql);
 	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
-		result_error(db, res, e);
+		db_result_error(db, res, e);
 		PQclear(res);
 		return -1;
 	}
@@ -366,7 +366,25 @@ int copy_send_end(struct copy *c, struct sbyt_err *e)
 	free(c->buf);
 	c->buf = NULL;
 	if (PQputCopyEnd(c->db, NULL) != 1)
-		return result_error(c->db, NULL, e);
+		return db_result_error(c->db, NULL, e);
+	return 0;
+}
+
+int copy_send(PGconn *db, const char *sql, const char *rows, size_t len, struct sbyt_err *e)
+{
+	PGresult *res = PQexec(db, sql);
+
+	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+		db_result_error(db, res, e);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	if (PQputCopyData(db, rows, (int)len) != 1 || PQputCopyEnd(db, NULL) != 1) {
+		db_result_error(db, NULL, e);
+		PQputCopyEnd(db, "failed");
+		return -1;
+	}
 	return 0;
 }
 
@@ -377,7 +395,7 @@ int db_drain(PGconn *db, struct sbyt_err *e)
 
 	while ((res = PQgetResult(db)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
-			rc = result_error(db, res, e);
+			rc = db_result_error(db, res, e);
 		PQclear(res);
 	}
 	return rc;

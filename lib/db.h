@@ -86,6 +86,14 @@ int copy_end(struct copy *c, struct sbyt_err *e);
  * from the first failure).  Nothing else may be sent in between. */
 int copy_send_end(struct copy *c, struct sbyt_err *e);
 int db_drain(PGconn *db, struct sbyt_err *e);
+/* Start COPY sql, send rows (len bytes already in COPY's text format) and
+ * end it without waiting: db_drain() collects the result.  0, or -1 with e
+ * set (the COPY is then ended as failed). */
+int copy_send(PGconn *db, const char *sql, const char *rows, size_t len, struct sbyt_err *e);
+/* A failed result (res may be NULL) as every sbyt error from libpq: a lost
+ * connection is ERR_DB naming the server, any other error ERR_INTERNAL with
+ * the server's message, detail and SQLSTATE.  Returns -1. */
+int db_result_error(PGconn *db, PGresult *res, struct sbyt_err *e);
 void copy_abort(struct copy *c, const char *why);
 
 #endif

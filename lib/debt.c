@@ -235,56 +235,26 @@ struct snap {
 	int64_t written;
 };
 
-static int snap_error(struct snap *s, PGresult *res, struct sbyt_err *e)
-{
-	if (PQstatus(s->db) != CONNECTION_OK)
-		return err_set(e, ERR_DB, "lost the database server: %s", PQerrorMessage(s->db));
-	return err_set(e, ERR_INTERNAL, "debt snapshot: %s",
-		       res ? PQresultErrorMessage(res) : PQerrorMessage(s->db));
-}
-
 /* Collect the result of the COPY sent last (when one is pending). */
 static int snap_wait(struct snap *s, struct sbyt_err *e)
 {
-	PGresult *res;
-	int rc = 0;
-
 	if (!s->busy)
 		return 0;
 	s->busy = 0;
-	while ((res = PQgetResult(s->db)) != NULL) {
-		ExecStatusType st = PQresultStatus(res);
-
-		if (st != PGRES_COMMAND_OK && rc == 0)
-			rc = snap_error(s, res, e);
-		PQclear(res);
-		/* a COPY left open by a failed send: end it as failed */
-		if (st == PGRES_COPY_IN && PQputCopyEnd(s->db, "debt snapshot failed") != 1)
-			break;
-	}
-	return rc;
+	return db_drain(s->db, e);
 }
 
 /* Send the rows gathered as one COPY and end it without waiting. */
 static int snap_send(struct snap *s, struct sbyt_err *e)
 {
-	PGresult *res;
-
 	if (snap_wait(s, e))
 		return -1;
 	if (s->rows == 0)
 		return 0;
-	res = PQexec(s->db, "COPY debt_snapshot (account_id, as_of, principal, periods, penalty,"
-		     " oldest_due, run_id) FROM STDIN");
-	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
-		snap_error(s, res, e);
-		PQclear(res);
+	if (copy_send(s->db, "COPY debt_snapshot (account_id, as_of, principal, periods, penalty,"
+		      " oldest_due, run_id) FROM STDIN", s->buf, s->len, e))
 		return -1;
-	}
-	PQclear(res);
 	s->busy = 1;
-	if (PQputCopyData(s->db, s->buf, (int)s->len) != 1 || PQputCopyEnd(s->db, NULL) != 1)
-		return snap_error(s, NULL, e);
 	s->written += s->rows;
 	s->len = 0;
 	s->rows = 0;
