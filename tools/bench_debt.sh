@@ -69,10 +69,10 @@ SELECT 7200000000 + i, 'qiwi', 'q' || i, make_date(2026, 11, 1 + i % 25), 30000 
 FROM generate_series(1, :n) i WHERE i % 4 <> 0;
 ANALYZE;
 -- the floor's table is debt_snapshot's twin: same columns, keys, index and
--- foreign keys (a snapshot row is checked against account and run)
+-- whatever foreign keys debt_snapshot has (copied from the catalog)
 CREATE TABLE debt_snapshot_floor (LIKE debt_snapshot INCLUDING ALL);
-ALTER TABLE debt_snapshot_floor ADD FOREIGN KEY (account_id) REFERENCES account,
-                                ADD FOREIGN KEY (run_id) REFERENCES run;
+SELECT 'ALTER TABLE debt_snapshot_floor ADD ' || pg_get_constraintdef(oid)
+FROM pg_constraint WHERE conrelid = 'debt_snapshot'::regclass AND contype = 'f' \gexec
 SQL
 
 rss="$tmp/rss"
