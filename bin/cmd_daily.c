@@ -220,6 +220,7 @@ static int stage_inbox(struct daily *d)
 	}
 	memset(&o, 0, sizeof(o));
 	o.db = ctx->db;
+	o.conninfo = ctx->conninfo;
 	o.rules = &rules;
 	o.as_of = ctx->as_of;
 	o.out_dir = ctx->out_dir;

@@ -186,6 +186,7 @@ int cmd_ingest(int argc, char **argv, struct sbyt_ctx *ctx)
 	}
 	memset(&o, 0, sizeof(o));
 	o.db = ctx->db;
+	o.conninfo = ctx->conninfo;
 	o.rules = &rules;
 	o.as_of = ctx->as_of;
 	o.out_dir = ctx->out_dir;

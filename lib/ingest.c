@@ -300,11 +300,8 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 
 	if (db_begin(db, e))
 		return -1;
-	/* enable_seqscan off: the look-ups of each chunk are index probes
-	 * even while the tables' statistics still say they are empty. */
 	if (db_exec(db, e, "SET LOCAL TIME ZONE 'Asia/Yekaterinburg'", 0, NULL) ||
-	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL) ||
-	    db_exec(db, e, "SET LOCAL enable_seqscan = off", 0, NULL))
+	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL))
 		goto fail;
 	snprintf(bytes, sizeof(bytes), "%" PRId64, res->bytes);
 	snprintf(runid, sizeof(runid), "%" PRId64, o->run_id);
@@ -318,7 +315,7 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 		snprintf(fileid, sizeof(fileid), "%s", id ? id : "0");
 		free(id);
 	}
-	d = decide_new(db, o->rules, o->as_of, ch, strtoll(fileid, NULL, 10), o->run_id, e);
+	d = decide_new(db, o->conninfo, o->rules, o->as_of, ch, strtoll(fileid, NULL, 10), o->run_id, e);
 	if (!d)
 		goto fail;
 	decide_sink(d, &sink);

@@ -45,6 +45,7 @@ enum ingest_status { INGEST_DONE = 1, INGEST_NOOP, INGEST_REFUSED };
 
 struct ingest_opts {
 	PGconn *db;
+	const char *conninfo;        /* db's, for the look-ups' own connection */
 	const struct ingest_rules *rules;
 	sdate as_of;                 /* readings after it are `future_date` */
 	const char *out_dir;         /* rejects files go to out_dir/rejects/ */

@@ -1,8 +1,10 @@
 /* ingest_decide.c - the checks of SPEC 5 on one file's records, a chunk at a
  * time; see ingest_decide.h.  A chunk's look-ups are one query per kind of
- * record, each row an index probe (the LATERAL ... LIMIT/OFFSET forms keep
- * the planner from scanning whole tables); the decisions follow the order
- * of the file; the rows kept go out by COPY. */
+ * record on the look-up connection, each row an index probe (scalar
+ * subqueries and LATERAL aggregates keep the planner from scanning whole
+ * tables); the decisions follow the order of the file, against the
+ * database as it was and what the file kept before; the rows kept go out
+ * by COPY on the file's own connection, whose end is not waited for. */
 #include "ingest_decide.h"
 
 #include <inttypes.h>
@@ -16,7 +18,6 @@
 
 #define CHUNK 8192                  /* record lines per chunk */
 #define ZMAX (CHUNK * REC_ZONES)    /* zone rows per chunk at most */
-#define HBITS 16                    /* hash slots: 65536 >= 2 x ZMAX */
 
 enum { ST_NONE, ST_ACCEPTED, ST_REJECTED, ST_DUPLICATE, ST_HELD, ST_SKIPPED };
 
@@ -46,7 +47,27 @@ struct zrow {                       /* one zone of a reading line */
 	int64_t prev, cons;
 	int has_cons, rollover, bad, kept, accepted;
 	int64_t reading_id;
-	int older;                  /* the previous kept row of the same meter zone, -1 */
+};
+
+/* The keys of a file's kept rows: payment ids, confirmations, meter zones
+ * (each to the latest of its kept readings).  It grows with the file (some
+ * 70 bytes a kept reading) and is freed with the decider. */
+struct kmap {
+	uint32_t *slot;      /* key index + 1, 0: empty */
+	size_t cap;          /* slots, a power of two */
+	uint32_t n, ncap;    /* keys */
+	uint32_t *off;       /* each key's offset in arena */
+	int32_t *val;
+	char *arena;
+	size_t alen, acap;
+};
+
+struct kept {                       /* a reading of this file, kept */
+	sdate t;
+	int accepted;               /* else held */
+	int64_t v;
+	int32_t older;              /* the kept reading before it of its meter zone, -1 */
+	char source[12];
 };
 
 struct decider {
@@ -61,7 +82,13 @@ struct decider {
 	int nl;
 	struct zrow *z;
 	int nz;
-	uint32_t *slot;             /* hash slots: index + 1, 0 empty */
+	PGconn *lk;                 /* the look-ups' connection: sees the database
+				     * as it was before this file */
+	struct kmap pays, dlvs;     /* payment ids and confirmations kept */
+	struct kmap mzs;            /* meter zones: the latest kept reading */
+	struct kept *kept;          /* the file's kept readings, in file order */
+	int32_t nkept, kcap;
+	int oom;
 	int pending;                /* a COPY ended whose result is not read yet */
 	struct ingest_counts n;
 };
@@ -126,32 +153,86 @@ static char *milli(int64_t v, char *out)
 	return out;
 }
 
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+/* ---- what this file kept: keys (strings) to a value ---- */
+
+static uint64_t hash_key(const char *s)
 {
-	const unsigned char *c = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ c[i]) * 1099511628211ULL;
+	uint64_t h = 14695981039346656037ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 	return h;
 }
 
-static uint64_t hash_str(uint64_t h, const char *s)
+static uint32_t *kmap_slot(const struct kmap *m, const char *key)
 {
-	return hash_bytes(h, s, strlen(s) + 1);
+	for (size_t i = hash_key(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1))
+		if (m->slot[i] == 0 || strcmp(m->arena + m->off[m->slot[i] - 1], key) == 0)
+			return &m->slot[i];
 }
 
-#define HASH0 14695981039346656037ULL
-
-/* The slot of key h in d->slot for which same(d, index, arg) holds, or the
- * empty slot where it goes. */
-static uint32_t *slot_find(struct decider *d, uint64_t h,
-			   int (*same)(struct decider *, int, const void *), const void *arg)
+/* The value of key, or NULL when the key is not there. */
+static int32_t *kmap_get(const struct kmap *m, const char *key)
 {
-	size_t mask = ((size_t)1 << HBITS) - 1;
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		uint32_t *s = &d->slot[i];
-		if (*s == 0 || same(d, (int)*s - 1, arg))
-			return s;
+	uint32_t *s = m->cap ? kmap_slot(m, key) : NULL;
+	return s && *s ? &m->val[*s - 1] : NULL;
+}
+
+/* The value of key, added as -1 when new; NULL when out of memory. */
+static int32_t *kmap_put(struct kmap *m, const char *key)
+{
+	size_t kl = strlen(key) + 1;
+	uint32_t *s;
+
+	if ((size_t)(m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		uint32_t *slot = calloc(cap, sizeof(*slot));
+		if (!slot)
+			return NULL;
+		free(m->slot);
+		m->slot = slot;
+		m->cap = cap;
+		for (uint32_t k = 0; k < m->n; k++)
+			*kmap_slot(m, m->arena + m->off[k]) = k + 1;
 	}
+	s = kmap_slot(m, key);
+	if (*s)
+		return &m->val[*s - 1];
+	if (m->n == m->ncap) {
+		uint32_t nc = m->ncap ? m->ncap * 2 : 1024;
+		uint32_t *off = realloc(m->off, nc * sizeof(*off));
+		if (off)
+			m->off = off;
+		int32_t *val = off ? realloc(m->val, nc * sizeof(*val)) : NULL;
+		if (!val)
+			return NULL;
+		m->val = val;
+		m->ncap = nc;
+	}
+	if (m->alen + kl > m->acap) {
+		size_t ac = m->acap ? m->acap * 2 : 65536;
+		while (ac < m->alen + kl)
+			ac *= 2;
+		char *arena = realloc(m->arena, ac);
+		if (!arena)
+			return NULL;
+		m->arena = arena;
+		m->acap = ac;
+	}
+	memcpy(m->arena + m->alen, key, kl);
+	m->off[m->n] = (uint32_t)m->alen;
+	m->val[m->n] = -1;
+	m->alen += kl;
+	*s = ++m->n;
+	return &m->val[m->n - 1];
+}
+
+static void kmap_free(struct kmap *m)
+{
+	free(m->slot);
+	free(m->off);
+	free(m->val);
+	free(m->arena);
+	memset(m, 0, sizeof(*m));
 }
 
 /* date d minus months, the day clamped to the month's length (as SQL's
@@ -207,7 +288,6 @@ static int on_record(void *arg, const struct ingest_rec *r, struct sbyt_err *e)
 				memset(zr, 0, sizeof(*zr));
 				zr->li = d->nl - 1;
 				zr->zone = z;
-				zr->older = -1;
 				c->nz++;
 				c->r.has_reading = 1;
 			}
@@ -327,7 +407,7 @@ static PGresult *lookup(struct decider *d, const char *sql, const char *lead, st
 	}
 	if (trail)
 		p[k++] = trail;
-	return settle(d, e) ? NULL : db_query(d->db, e, sql, k, p);
+	return db_query(d->lk, e, sql, k, p);
 }
 
 static void bufs_free(struct buf *a, int n)
@@ -513,62 +593,19 @@ oom:
 
 /* ---- decisions ---- */
 
-static int same_pay(struct decider *d, int i, const void *arg)
+/* The key of zone row z's meter zone (account, meter, zone), into k. */
+static char *mz_key(const struct decider *d, const struct zrow *z, char *k, size_t size)
 {
-	return strcmp(d->l[i].r.pay.source_id, arg) == 0;
+	snprintf(k, size, "%" PRId64 "\x1f%s\x1f%d", d->l[z->li].r.rd.account, z->mtr, z->zone);
+	return k;
 }
 
-static int same_dlv(struct decider *d, int i, const void *arg)
+/* The key of a delivery confirmation, into k. */
+static char *dlv_key(const struct rec_delivery *x, char *k, size_t size)
 {
-	const struct rec_delivery *a = &d->l[i].r.dlv, *b = arg;
-	return a->at == b->at && strcmp(a->notice_id, b->notice_id) == 0 &&
-	       strcmp(a->status, b->status) == 0;
-}
-
-/* zone rows: the same meter zone */
-static int same_mz(struct decider *d, int i, const void *arg)
-{
-	const struct zrow *a = &d->z[i], *b = arg;
-	return a->zone == b->zone && d->l[a->li].r.rd.account == d->l[b->li].r.rd.account &&
-	       strcmp(a->mtr, b->mtr) == 0;
-}
-
-static uint64_t mz_hash(struct decider *d, const struct zrow *z)
-{
-	uint64_t h = hash_bytes(HASH0, &d->l[z->li].r.rd.account, sizeof(int64_t));
-	h = hash_bytes(h, &z->zone, sizeof(int));
-	return hash_str(h, z->mtr) | 1;
-}
-
-/* Hash keys of the three kinds share the slots: salt them apart. */
-static uint64_t pay_hash(const char *sid)
-{
-	return hash_str(HASH0 ^ 0x5a5a, sid);
-}
-
-static uint64_t dlv_hash(const struct rec_delivery *x)
-{
-	uint64_t h = hash_str(HASH0 ^ 0xa5a5, x->notice_id);
-	h = hash_str(h, x->status);
-	return hash_bytes(h, &x->at, sizeof(x->at));
-}
-
-/* In the shared slot table an entry's kind is told by which array it
- * indexes: lines (payments, deliveries) keep index + 1, zone rows
- * index + 1 + CHUNK.  Each finder checks the kind first. */
-static int slot_pay(struct decider *d, int s, const void *arg)
-{
-	return s < CHUNK && d->l[s].kind == 'P' && same_pay(d, s, arg);
-}
-
-static int slot_dlv(struct decider *d, int s, const void *arg)
-{
-	return s < CHUNK && d->l[s].kind == 'D' && same_dlv(d, s, arg);
-}
-
-static int slot_mz(struct decider *d, int s, const void *arg)
-{
-	return s >= CHUNK && same_mz(d, s - CHUNK, arg);
+	char b[DATE_BUF];
+	snprintf(k, size, "%s\x1f%s\x1f%s", x->notice_id, x->status, date_format(x->at, b));
+	return k;
 }
 
 static void reject_line(struct cline *c, const char *code, const char *fmt, ...)
@@ -601,26 +638,26 @@ static int cand_before(const struct cand *a, const struct cand *b)
 	return a->key < b->key;
 }
 
-static struct cand chunk_cand(struct decider *d, int k)
+static struct cand file_cand(const struct decider *d, int32_t k)
 {
-	const struct zrow *o = &d->z[k];
-	const struct rec_reading *rd = &d->l[o->li].r.rd;
-	struct cand c = { rd->taken_on, 1, k, rd->value[o->zone - 1] };
+	struct cand c = { d->kept[k].t, 1, k, d->kept[k].v };
 	return c;
 }
 
 /* The previous value of zone row z taken on t: the latest accepted one on
- * or before t, in the database or kept earlier in this chunk, else the
- * meter's initial value.  head: the chunk's latest kept row of the same
- * meter zone (-1: none).  Returns 1 with *v set, or 0 when there is none. */
-static int previous(struct decider *d, const struct zrow *z, int head, sdate t, int64_t *v)
+ * or before t, in the database or kept earlier in this file (the file's
+ * wins a tie: it came later), else the meter's initial value.  head: the
+ * file's latest kept reading of the same meter zone (-1: none).  Returns 1
+ * with *v set, or 0 when there is none. */
+static int previous(const struct decider *d, const struct zrow *z, int32_t head, sdate t,
+		    int64_t *v)
 {
 	struct cand best = { z->prev_t, 0, 0, z->prev_v };
 	int found = z->has_prev;
 
-	for (int k = head; k >= 0; k = d->z[k].older) {
-		struct cand c = chunk_cand(d, k);
-		if (d->z[k].accepted && c.t <= t && (!found || cand_before(&best, &c))) {
+	for (int32_t k = head; k >= 0; k = d->kept[k].older) {
+		struct cand c = file_cand(d, k);
+		if (d->kept[k].accepted && c.t <= t && (!found || cand_before(&best, &c))) {
 			best = c;
 			found = 1;
 		}
@@ -634,11 +671,11 @@ static int previous(struct decider *d, const struct zrow *z, int head, sdate t, 
 
 /* The averaging window of zone row z taken on t: its first and last
  * accepted readings in [t - months, t), from the database and kept earlier
- * in this chunk.  Returns 1 with the value difference and the days between
+ * in this file.  Returns 1 with the value difference and the days between
  * them when there is an average (two readings at least, 28 days apart, the
  * last not lower), else 0. */
-static int window(struct decider *d, const struct zrow *z, int head, sdate t, int64_t *dv,
-		  int *days)
+static int window(const struct decider *d, const struct zrow *z, int32_t head, sdate t,
+		  int64_t *dv, int *days)
 {
 	sdate lo = minus_months(t, d->rules->months);
 	struct cand first = { z->ft, 0, z->fid, z->fv }, last = { z->lt, 0, z->lid, z->lv };
@@ -648,9 +685,9 @@ static int window(struct decider *d, const struct zrow *z, int head, sdate t, in
 		first = last;
 	if (!z->has_last)
 		last = first;
-	for (int k = head; k >= 0; k = d->z[k].older) {
-		struct cand c = chunk_cand(d, k);
-		if (!d->z[k].accepted || c.t >= t || c.t < lo)
+	for (int32_t k = head; k >= 0; k = d->kept[k].older) {
+		struct cand c = file_cand(d, k);
+		if (!d->kept[k].accepted || c.t >= t || c.t < lo)
 			continue;
 		if (n == 0 || cand_before(&c, &first))
 			first = c;
@@ -670,7 +707,7 @@ static void decide_readings(struct decider *d, struct cline *c)
 	const struct rec_reading *rd = &c->r.rd;
 	struct zrow *z0 = &d->z[c->z0];
 	char b1[DATE_BUF], b2[DATE_BUF];
-	int heads[REC_ZONES];
+	int32_t heads[REC_ZONES];
 	int all_dup = 1;
 
 	c->rst = ST_REJECTED;
@@ -713,15 +750,13 @@ static void decide_readings(struct decider *d, struct cline *c)
 	/* the same reading again: every zone kept before */
 	for (int i = 0; i < c->nz; i++) {
 		struct zrow *z = &d->z[c->z0 + i];
-		uint32_t *s = slot_find(d, mz_hash(d, z), slot_mz, z);
+		char key[128];
+		const int32_t *h = kmap_get(&d->mzs, mz_key(d, z, key, sizeof(key)));
 		int dup = z->dup;
-		heads[i] = *s ? (int)*s - 1 - CHUNK : -1;
-		for (int k = heads[i]; k >= 0 && !dup; k = d->z[k].older) {
-			const struct zrow *o = &d->z[k];
-			const struct rec_reading *od = &d->l[o->li].r.rd;
-			dup = od->taken_on == rd->taken_on && od->value[o->zone - 1] ==
-			      rd->value[z->zone - 1] && strcmp(od->source, rd->source) == 0;
-		}
+		heads[i] = h ? *h : -1;
+		for (int32_t k = heads[i]; k >= 0 && !dup; k = d->kept[k].older)
+			dup = d->kept[k].t == rd->taken_on && d->kept[k].v == rd->value[z->zone - 1] &&
+			      strcmp(d->kept[k].source, rd->source) == 0;
 		all_dup &= dup;
 	}
 	if (all_dup) {
@@ -794,43 +829,62 @@ static void decide_readings(struct decider *d, struct cline *c)
 	}
 }
 
-/* Remember the kept zone rows of c for the later lines of the chunk. */
+/* Remember the kept zone rows of c for the later lines of the file. */
 static void keep_readings(struct decider *d, struct cline *c, int accepted)
 {
 	for (int i = 0; i < c->nz; i++) {
-		int zi = c->z0 + i;
-		struct zrow *z = &d->z[zi];
-		uint32_t *s = slot_find(d, mz_hash(d, z), slot_mz, z);
+		struct zrow *z = &d->z[c->z0 + i];
+		char key[128];
+		int32_t *h = kmap_put(&d->mzs, mz_key(d, z, key, sizeof(key)));
+		struct kept *k;
+
 		z->kept = 1;
 		z->accepted = accepted;
-		z->older = *s ? (int)*s - 1 - CHUNK : -1;
-		*s = (uint32_t)(zi + 1 + CHUNK);
+		if (d->nkept == d->kcap) {
+			int32_t cap = d->kcap ? d->kcap * 2 : 4096;
+			struct kept *nk = realloc(d->kept, sizeof(*nk) * (size_t)cap);
+			if (nk) {
+				d->kept = nk;
+				d->kcap = cap;
+			}
+		}
+		if (!h || d->nkept == d->kcap) {
+			d->oom = 1;
+			continue;
+		}
+		k = &d->kept[d->nkept];
+		k->t = c->r.rd.taken_on;
+		k->accepted = accepted;
+		k->v = c->r.rd.value[z->zone - 1];
+		k->older = *h;
+		snprintf(k->source, sizeof(k->source), "%s", c->r.rd.source);
+		*h = d->nkept++;
 	}
 }
 
-static void decide_chunk(struct decider *d)
+/* Decide the lines of the chunk in file order.  0, or -1 when out of
+ * memory. */
+static int decide_chunk(struct decider *d)
 {
-	memset(d->slot, 0, sizeof(uint32_t) << HBITS);
+	char key[256];
+
 	for (int i = 0; i < d->nl; i++) {
 		struct cline *c = &d->l[i];
 		switch (c->kind) {
 		case 'X':
 			c->st = ST_REJECTED;
 			break;
-		case 'D': {
-			uint32_t *s = slot_find(d, dlv_hash(&c->r.dlv), slot_dlv, &c->r.dlv);
-			if (c->dup || *s)
+		case 'D':
+			dlv_key(&c->r.dlv, key, sizeof(key));
+			if (c->dup || kmap_get(&d->dlvs, key))
 				c->st = ST_DUPLICATE;
 			else {
 				c->st = ST_ACCEPTED;
-				*s = (uint32_t)i + 1;
+				d->oom |= !kmap_put(&d->dlvs, key);
 			}
 			break;
-		}
-		case 'P': {
-			uint32_t *s = slot_find(d, pay_hash(c->r.pay.source_id), slot_pay,
-						c->r.pay.source_id);
-			if (c->dup || *s)
+		case 'P':
+			if (c->dup || kmap_get(&d->pays, c->r.pay.source_id))
 				c->st = ST_DUPLICATE;
 			else if (!c->known) {
 				c->st = ST_REJECTED;
@@ -838,7 +892,7 @@ static void decide_chunk(struct decider *d)
 					    c->r.pay.account);
 			} else {
 				c->st = ST_ACCEPTED;
-				*s = (uint32_t)i + 1;
+				d->oom |= !kmap_put(&d->pays, c->r.pay.source_id);
 			}
 			if (c->r.has_reading) {
 				if (c->st == ST_ACCEPTED)
@@ -847,7 +901,6 @@ static void decide_chunk(struct decider *d)
 					c->rst = ST_SKIPPED;
 			}
 			break;
-		}
 		default:
 			decide_readings(d, c);
 		}
@@ -855,6 +908,7 @@ static void decide_chunk(struct decider *d)
 		    (c->rst == ST_ACCEPTED || c->rst == ST_HELD))
 			keep_readings(d, c, c->rst == ST_ACCEPTED);
 	}
+	return d->oom ? -1 : 0;
 }
 
 /* ---- the rows kept ---- */
@@ -1077,7 +1131,8 @@ static int flush(struct decider *d, struct sbyt_err *e)
 		return 0;
 	if (lookup_payments(d, e) || lookup_deliveries(d, e) || lookup_readings(d, e))
 		return -1;
-	decide_chunk(d);
+	if (decide_chunk(d))
+		return bad_alloc(e);
 	for (size_t i = 0; i < sizeof(line_tables) / sizeof(line_tables[0]); i++)
 		if (write_lines(d, &line_tables[i], e))
 			return -1;
@@ -1090,8 +1145,8 @@ static int flush(struct decider *d, struct sbyt_err *e)
 
 /* ---- the decider ---- */
 
-struct decider *decide_new(PGconn *db, const struct ingest_rules *rules, sdate as_of,
-			   enum ingest_channel ch, int64_t file_id, int64_t run_id,
+struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest_rules *rules,
+			   sdate as_of, enum ingest_channel ch, int64_t file_id, int64_t run_id,
 			   struct sbyt_err *e)
 {
 	struct decider *d = calloc(1, sizeof(*d));
@@ -1099,11 +1154,21 @@ struct decider *decide_new(PGconn *db, const struct ingest_rules *rules, sdate a
 	if (d) {
 		d->l = malloc(sizeof(*d->l) * CHUNK);
 		d->z = malloc(sizeof(*d->z) * ZMAX);
-		d->slot = malloc(sizeof(uint32_t) << HBITS);
 	}
-	if (!d || !d->l || !d->z || !d->slot) {
+	if (!d || !d->l || !d->z) {
 		decide_free(d);
 		bad_alloc(e);
+		return NULL;
+	}
+	/* The look-ups run on a connection of their own, outside the file's
+	 * transaction: the server probes a chunk there while it stores the
+	 * previous one on db, and what this file kept is the decider's to
+	 * know.  jit off and no sequential scans: a chunk's probes are index
+	 * probes, whatever the statistics of the growing tables say. */
+	d->lk = db_connect(conninfo, e);
+	if (!d->lk || db_exec(d->lk, e, "SET jit = off", 0, NULL) ||
+	    db_exec(d->lk, e, "SET enable_seqscan = off", 0, NULL)) {
+		decide_free(d);
 		return NULL;
 	}
 	d->db = db;
@@ -1139,6 +1204,11 @@ void decide_free(struct decider *d)
 		return;
 	free(d->l);
 	free(d->z);
-	free(d->slot);
+	kmap_free(&d->pays);
+	kmap_free(&d->dlvs);
+	kmap_free(&d->mzs);
+	free(d->kept);
+	if (d->lk)
+		PQfinish(d->lk);
 	free(d);
 }

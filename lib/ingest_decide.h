@@ -9,9 +9,12 @@
  * previous accepted value and the first and last accepted readings of the
  * averaging window), decides every line in file order in C, and COPYs
  * the kept rows straight into payment, reading, reading_hold, delivery
- * and ingest_reject.  Rows of earlier chunks are in the tables by then,
- * so the checks against "earlier in this file" and "already loaded" are
- * one check; within a chunk the decider remembers what it kept.
+ * and ingest_reject.  The look-ups run on a second connection, outside the
+ * file's transaction, so they see the database as it was before this file
+ * (and the server probes one chunk while it stores the previous one); what
+ * the file itself kept earlier (payment ids, confirmations, each meter
+ * zone's readings) the decider remembers, about 70 bytes a kept reading,
+ * until the file is done.
  *
  * What counts as what (the earlier rows that decide a line are always
  * those kept, in file order):
@@ -49,10 +52,12 @@
 struct decider;
 
 /* Start deciding the records of file file_id (an ingest_file row already
- * inserted in the open transaction) of channel ch.  run_id 0: none.
- * Returns a decider for decide_free(), or NULL with e set. */
-struct decider *decide_new(PGconn *db, const struct ingest_rules *rules, sdate as_of,
-			   enum ingest_channel ch, int64_t file_id, int64_t run_id,
+ * inserted in the open transaction of db) of channel ch.  run_id 0: none.
+ * The look-ups go through a second connection to conninfo (db_connect()),
+ * which sees the database as it was before this file.  Returns a decider
+ * for decide_free(), or NULL with e set. */
+struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest_rules *rules,
+			   sdate as_of, enum ingest_channel ch, int64_t file_id, int64_t run_id,
 			   struct sbyt_err *e);
 /* Point sink's callbacks at d (the parser then feeds it). */
 void decide_sink(struct decider *d, struct ingest_sink *sink);
