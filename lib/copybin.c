@@ -58,24 +58,13 @@ static int flush(struct copybin *c, struct sbyt_err *e)
 	return 0;
 }
 
-int copybin_begin(struct copybin *c, PGconn *db, const char *sql, struct sbyt_err *e)
+int copybin_mem_begin(struct copybin *c, struct sbyt_err *e)
 {
 	static const char sig[11] = "PGCOPY\n\377\r\n";  /* and its NUL */
-	PGresult *res;
 
 	memset(c, 0, sizeof(*c));
-	c->db = db;
-	res = PQexec(db, sql);
-	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
-		db_result_error(db, res, e);
-		PQclear(res);
+	if (reserve(c, 19, e) < 0)
 		return -1;
-	}
-	PQclear(res);
-	if (reserve(c, 19, e) < 0) {
-		copybin_abort(c, "out of memory");
-		return -1;
-	}
 	memcpy(c->buf, sig, 11);
 	c->len = 11;
 	put32(c, 0);  /* flags */
@@ -83,9 +72,38 @@ int copybin_begin(struct copybin *c, PGconn *db, const char *sql, struct sbyt_er
 	return 0;
 }
 
+int copybin_begin(struct copybin *c, PGconn *db, const char *sql, struct sbyt_err *e)
+{
+	PGresult *res;
+
+	memset(c, 0, sizeof(*c));
+	res = PQexec(db, sql);
+	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+		db_result_error(db, res, e);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	if (copybin_mem_begin(c, e) < 0) {
+		c->db = db;
+		copybin_abort(c, "out of memory");
+		return -1;
+	}
+	c->db = db;
+	return 0;
+}
+
+int copybin_mem_end(struct copybin *c, struct sbyt_err *e)
+{
+	if (reserve(c, 2, e) < 0)
+		return -1;
+	put16(c, 0xffff);
+	return 0;
+}
+
 int copybin_row(struct copybin *c, int nfields, struct sbyt_err *e)
 {
-	if (c->len >= FLUSH_AT && flush(c, e) < 0)
+	if (c->db && c->len >= FLUSH_AT && flush(c, e) < 0)
 		return -1;
 	if (reserve(c, 2, e) < 0)
 		return -1;

@@ -28,6 +28,12 @@ struct copybin {
 
 /* Start the COPY of sql; c is initialised (and freed by _end/_abort). */
 int copybin_begin(struct copybin *c, PGconn *db, const char *sql, struct sbyt_err *e);
+/* Gather a binary COPY in memory instead of sending it: c->buf holds the
+ * header after copybin_mem_begin(), the rows, and the trailer after
+ * copybin_mem_end(); the caller sends c->buf (c->len bytes) with
+ * copy_send() and frees it. */
+int copybin_mem_begin(struct copybin *c, struct sbyt_err *e);
+int copybin_mem_end(struct copybin *c, struct sbyt_err *e);
 /* Start a row of nfields fields (sends the buffer when it is large). */
 int copybin_row(struct copybin *c, int nfields, struct sbyt_err *e);
 int copybin_null(struct copybin *c, struct sbyt_err *e);

@@ -352,7 +352,7 @@ int copy_row(struct copy *c, struct sbyt_err *e)
 	c->buf[c->len++] = '\n';
 	c->fields = 0;
 	c->rows++;
-	if (c->len >= COPY_FLUSH)
+	if (c->db && c->len >= COPY_FLUSH)
 		return copy_flush(c, e);
 	return 0;
 }

@@ -64,7 +64,10 @@ int db_try_lock(PGconn *db, const char *name, struct sbyt_err *e);
 /*
  * COPY ... FROM STDIN in text format, buffered.  copy_begin() starts it;
  * copy_field()/copy_null() append a field (escaped), copy_row() ends a row;
- * copy_end() flushes and finishes (0/-1), copy_abort() cancels it.
+ * copy_end() flushes and finishes (0/-1), copy_abort() cancels it.  A
+ * struct copy zeroed instead of begun gathers its rows in memory (buf, len)
+ * without sending them: the caller passes them to copy_send() and frees
+ * buf.
  */
 struct copy {
 	PGconn *db;

@@ -320,8 +320,8 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 		goto fail;
 	decide_sink(d, &sink);
 	if (ingest_parse(ch, path, o->rules->sms, &sink, e)) {
+		decide_free(d);   /* first: its writer may still use db */
 		db_rollback(db);
-		decide_free(d);
 		if (e->kind == ERR_DATA) {
 			res->status = INGEST_REFUSED;
 			res->n.read = res->n.rejected = sink.info.records;
@@ -386,8 +386,8 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	res->status = INGEST_DONE;
 	return 0;
 fail:
-	db_rollback(db);
 	decide_free(d);
+	db_rollback(db);
 	if (tmp[0])
 		unlink(tmp);
 	res->rejects_path[0] = '\0';

@@ -3,11 +3,13 @@
  * record on the look-up connection, each row an index probe (scalar
  * subqueries and LATERAL aggregates keep the planner from scanning whole
  * tables); the decisions follow the order of the file, against the
- * database as it was and what the file kept before; the rows kept go out
- * by COPY on the file's own connection, whose end is not waited for. */
+ * database as it was and what the file kept before; the rows kept are
+ * gathered in memory and COPYed on the file's own connection by a writer
+ * thread, while the decider goes on with the next chunk. */
 #include "ingest_decide.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +64,29 @@ struct kmap {
 	size_t alen, acap;
 };
 
+/* The rows of a chunk for one table, gathered in memory. */
+struct out {
+	const char *sql;
+	char *buf;
+	size_t len;
+};
+#define OUTS 6
+
+/* While the writer sends one chunk's rows on the file's connection, the
+ * decider parses and looks up the next on its own: the server stores and
+ * probes at once.  Only one thread uses the file's connection at a time:
+ * the decider waits for the writer (writer_wait) before it queries it. */
+struct writer {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	PGconn *db;
+	struct out o[OUTS];
+	int n;                      /* handed and not yet sent; 0: idle */
+	int quit, failed;
+	struct sbyt_err err;        /* the first failure */
+};
+
 struct kept {                       /* a reading of this file, kept */
 	sdate t;
 	int accepted;               /* else held */
@@ -89,7 +114,10 @@ struct decider {
 	struct kept *kept;          /* the file's kept readings, in file order */
 	int32_t nkept, kcap;
 	int oom;
-	int pending;                /* a COPY ended whose result is not read yet */
+	struct writer w;            /* sends each chunk's rows on db */
+	int writing;                /* w's thread runs */
+	struct out o[OUTS];         /* the rows of the chunk being decided */
+	int no;
 	struct ingest_counts n;
 };
 
@@ -365,27 +393,79 @@ static int bad_alloc(struct sbyt_err *e)
 	return err_set(e, ERR_INTERNAL, "out of memory");
 }
 
-/* Wait for the COPY left running by the last chunk (the parser reads
- * on meanwhile); every statement of a chunk comes after this. */
-static int settle(struct decider *d, struct sbyt_err *e)
+/* ---- the writer: a chunk's COPYs on the file's connection, on a thread ---- */
+
+static void *writer_main(void *arg)
 {
-	if (!d->pending)
-		return 0;
-	d->pending = 0;
-	return db_drain(d->db, e);
+	struct writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		struct out o[OUTS];
+		struct sbyt_err e;
+		int n, failed = w->failed;
+
+		while (!w->n && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->n)
+			break;
+		n = w->n;
+		memcpy(o, w->o, sizeof(o));
+		pthread_mutex_unlock(&w->mu);
+		err_clear(&e);
+		for (int i = 0; i < n; i++) {
+			if (!failed && (copy_send(w->db, o[i].sql, o[i].buf, o[i].len, &e) ||
+					db_drain(w->db, &e))) {
+				struct sbyt_err ignore;
+				failed = 1;
+				db_drain(w->db, &ignore);
+			}
+			free(o[i].buf);
+		}
+		pthread_mutex_lock(&w->mu);
+		if (failed && !w->failed) {
+			w->failed = 1;
+			w->err = e;
+		}
+		w->n = 0;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
 }
 
-static int copy_open(struct decider *d, struct copy *c, const char *sql, struct sbyt_err *e)
+/* Wait until the writer has sent what it was handed.  0, or -1 with e set
+ * to the first failure of its COPYs. */
+static int writer_wait(struct writer *w, struct sbyt_err *e)
 {
-	return settle(d, e) || copy_begin(c, d->db, sql, e) ? -1 : 0;
+	int failed;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->n)
+		pthread_cond_wait(&w->cv, &w->mu);
+	failed = w->failed;
+	if (failed)
+		*e = w->err;
+	pthread_mutex_unlock(&w->mu);
+	return failed ? -1 : 0;
 }
 
-/* End a COPY without waiting for the server to finish it. */
-static int copy_close(struct decider *d, struct copy *c, struct sbyt_err *e)
+/* Hand the writer n outputs, once it has sent the last ones; their buffers
+ * become its to free (freed here on failure).  0 or -1 with e set. */
+static int writer_hand(struct writer *w, struct out *o, int n, struct sbyt_err *e)
 {
-	if (copy_send_end(c, e))
+	if (writer_wait(w, e)) {
+		for (int i = 0; i < n; i++)
+			free(o[i].buf);
 		return -1;
-	d->pending = 1;
+	}
+	if (n == 0)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	memcpy(w->o, o, sizeof(*o) * (size_t)n);
+	w->n = n;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
 	return 0;
 }
 
@@ -924,18 +1004,23 @@ static int put_run(struct decider *d, struct copy *c, struct sbyt_err *e)
 	return d->has_run ? copy_str(c, d->run_id, e) : copy_null(c, e);
 }
 
-/* COPY (binary) the kept zone rows of one status into reading; held rows
- * carry ids drawn first (reading_hold needs them), accepted ones take the
- * default. */
-static int copy_readings(struct decider *d, int accepted, struct sbyt_err *e)
+/* Keep the rows gathered in a text COPY c for sql in the chunk's outputs. */
+static void out_text(struct decider *d, const char *sql, struct copy *c)
+{
+	d->o[d->no].sql = sql;
+	d->o[d->no].buf = c->buf;
+	d->o[d->no].len = c->len;
+	d->no++;
+}
+
+/* Gather (binary COPY) the kept zone rows of one status for reading; held
+ * rows carry ids drawn first (reading_hold needs them), accepted ones take
+ * the default. */
+static int gather_readings(struct decider *d, int accepted, struct sbyt_err *e)
 {
 	struct copybin c;
 
-	if (settle(d, e) || copybin_begin(&c, d->db, accepted ?
-		       "COPY reading (account_id, meter, zone, value, taken_on, period, channel,"
-		       " source, status, rollover, run_id) FROM STDIN (FORMAT binary)" :
-		       "COPY reading (reading_id, account_id, meter, zone, value, taken_on, period,"
-		       " channel, source, status, rollover, run_id) FROM STDIN (FORMAT binary)", e))
+	if (copybin_mem_begin(&c, e))
 		return -1;
 	for (int i = 0; i < d->nz; i++) {
 		const struct zrow *z = &d->z[i];
@@ -953,17 +1038,26 @@ static int copy_readings(struct decider *d, int accepted, struct sbyt_err *e)
 		    copybin_text(&c, accepted ? "accepted" : "held", e) ||
 		    copybin_bool(&c, z->rollover, e) ||
 		    (d->has_run ? copybin_int8(&c, d->run_id_n, e) : copybin_null(&c, e))) {
-			copybin_abort(&c, "failed");
+			free(c.buf);
 			return -1;
 		}
 	}
-	if (copybin_send_end(&c, e))
+	if (copybin_mem_end(&c, e)) {
+		free(c.buf);
 		return -1;
-	d->pending = 1;
+	}
+	d->o[d->no].sql = accepted ?
+		"COPY reading (account_id, meter, zone, value, taken_on, period, channel,"
+		" source, status, rollover, run_id) FROM STDIN (FORMAT binary)" :
+		"COPY reading (reading_id, account_id, meter, zone, value, taken_on, period,"
+		" channel, source, status, rollover, run_id) FROM STDIN (FORMAT binary)";
+	d->o[d->no].buf = c.buf;
+	d->o[d->no].len = c.len;
+	d->no++;
 	return 0;
 }
 
-static int write_readings(struct decider *d, struct sbyt_err *e)
+static int gather_kept_readings(struct decider *d, struct sbyt_err *e)
 {
 	struct copy c;
 	int accepted = 0, held = 0, k = 0;
@@ -975,12 +1069,16 @@ static int write_readings(struct decider *d, struct sbyt_err *e)
 		accepted += d->z[i].kept && d->z[i].accepted;
 		held += d->z[i].kept && !d->z[i].accepted;
 	}
-	if (accepted && copy_readings(d, 1, e))
+	if (accepted && gather_readings(d, 1, e))
 		return -1;
 	if (!held)
 		return 0;
+	/* the ids of the held rows, drawn on the file's connection once the
+	 * writer has stored what came before them (ids stay in file order) */
 	snprintf(n, sizeof(n), "%d", held);
-	if (settle(d, e))
+	k = writer_hand(&d->w, d->o, d->no, e);
+	d->no = 0;
+	if (k || writer_wait(&d->w, e))
 		return -1;
 	r = db_query(d->db, e, "SELECT nextval(s.q) FROM (SELECT pg_get_serial_sequence("
 		     "'reading', 'reading_id')::regclass AS q) s, generate_series(1, $1::int)", 1, p);
@@ -990,10 +1088,9 @@ static int write_readings(struct decider *d, struct sbyt_err *e)
 		if (d->z[i].kept && !d->z[i].accepted)
 			d->z[i].reading_id = strtoll(PQgetvalue(r, k++, 0), NULL, 10);
 	PQclear(r);
-	if (copy_readings(d, 0, e) ||
-	    copy_open(d, &c, "COPY reading_hold (account_id, reading_id, file_id, line,"
-		       " consumption, average) FROM STDIN", e))
+	if (gather_readings(d, 0, e))
 		return -1;
+	memset(&c, 0, sizeof(c));
 	for (int i = 0; i < d->nz; i++) {
 		const struct zrow *z = &d->z[i];
 		const struct cline *l = &d->l[z->li];
@@ -1004,11 +1101,13 @@ static int write_readings(struct decider *d, struct sbyt_err *e)
 		    copy_str(&c, d->file_id, e) || copy_int(&c, l->r.line, e) ||
 		    copy_str(&c, milli(l->lcons, a), e) || copy_str(&c, milli(l->lavg, b), e) ||
 		    copy_row(&c, e)) {
-			copy_abort(&c, "failed");
+			free(c.buf);
 			return -1;
 		}
 	}
-	return copy_close(d, &c, e);
+	out_text(d, "COPY reading_hold (account_id, reading_id, file_id, line, consumption,"
+		 " average) FROM STDIN", &c);
+	return 0;
 }
 
 /* A line's rejection: 'line' (the line is rejected) or 'reading' (the
@@ -1083,8 +1182,8 @@ static const struct line_table {
 	  is_reject, put_reject },
 };
 
-/* COPY the lines t wants, if any. */
-static int write_lines(struct decider *d, const struct line_table *t, struct sbyt_err *e)
+/* Gather the lines t wants, if any. */
+static int gather_lines(struct decider *d, const struct line_table *t, struct sbyt_err *e)
 {
 	struct copy c;
 	int any = 0;
@@ -1093,17 +1192,17 @@ static int write_lines(struct decider *d, const struct line_table *t, struct sby
 		any = t->want(&d->l[i]);
 	if (!any)
 		return 0;
-	if (copy_open(d, &c, t->copy, e))
-		return -1;
+	memset(&c, 0, sizeof(c));
 	for (int i = 0; i < d->nl; i++) {
 		if (!t->want(&d->l[i]))
 			continue;
 		if (t->put(d, &c, &d->l[i], e) || copy_row(&c, e)) {
-			copy_abort(&c, "failed");
+			free(c.buf);
 			return -1;
 		}
 	}
-	return copy_close(d, &c, e);
+	out_text(d, t->copy, &c);
+	return 0;
 }
 
 static void count(struct decider *d)
@@ -1133,14 +1232,25 @@ static int flush(struct decider *d, struct sbyt_err *e)
 		return -1;
 	if (decide_chunk(d))
 		return bad_alloc(e);
+	d->no = 0;
 	for (size_t i = 0; i < sizeof(line_tables) / sizeof(line_tables[0]); i++)
-		if (write_lines(d, &line_tables[i], e))
-			return -1;
-	if (write_readings(d, e))
+		if (gather_lines(d, &line_tables[i], e))
+			goto fail;
+	if (gather_kept_readings(d, e))
+		goto fail;
+	if (writer_hand(&d->w, d->o, d->no, e)) {
+		d->no = 0;
 		return -1;
+	}
+	d->no = 0;
 	count(d);
 	d->nl = d->nz = 0;
 	return 0;
+fail:
+	for (int i = 0; i < d->no; i++)
+		free(d->o[i].buf);
+	d->no = 0;
+	return -1;
 }
 
 /* ---- the decider ---- */
@@ -1172,6 +1282,17 @@ struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest
 		return NULL;
 	}
 	d->db = db;
+	d->w.db = db;
+	pthread_mutex_init(&d->w.mu, NULL);
+	pthread_cond_init(&d->w.cv, NULL);
+	if (pthread_create(&d->w.th, NULL, writer_main, &d->w) != 0) {
+		pthread_mutex_destroy(&d->w.mu);
+		pthread_cond_destroy(&d->w.cv);
+		decide_free(d);
+		err_set(e, ERR_INTERNAL, "cannot start a thread");
+		return NULL;
+	}
+	d->writing = 1;
 	d->rules = rules;
 	d->as_of = as_of;
 	d->chname = ingest_channel_name(ch);
@@ -1192,7 +1313,7 @@ void decide_sink(struct decider *d, struct ingest_sink *sink)
 
 int decide_finish(struct decider *d, struct ingest_counts *n, struct sbyt_err *e)
 {
-	if (flush(d, e) || settle(d, e))
+	if (flush(d, e) || writer_wait(&d->w, e))
 		return -1;
 	*n = d->n;
 	return 0;
@@ -1202,6 +1323,17 @@ void decide_free(struct decider *d)
 {
 	if (!d)
 		return;
+	if (d->writing) {
+		/* what was handed is still sent (or fails): the file's
+		 * connection is idle when this returns */
+		pthread_mutex_lock(&d->w.mu);
+		d->w.quit = 1;
+		pthread_cond_broadcast(&d->w.cv);
+		pthread_mutex_unlock(&d->w.mu);
+		pthread_join(d->w.th, NULL);
+		pthread_mutex_destroy(&d->w.mu);
+		pthread_cond_destroy(&d->w.cv);
+	}
 	free(d->l);
 	free(d->z);
 	kmap_free(&d->pays);
