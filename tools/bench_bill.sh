@@ -3,8 +3,8 @@
 # calls it after loading the master data of N accounts into $PGDATABASE).
 # It inserts a month of accepted readings (2026-11) for 19 meters in 20 with
 # SQL, times `sbyt bill --period 2026-11`, and measures as the floor a psql
-# \copy of as many charge_line rows into an unlogged table with the same
-# columns, checks and primary key.  Prints exactly one line:
+# \copy of the rows it wrote (charge_line, obligation, consumption) into
+# tables like them (columns, checks, indexes, keys).  Prints exactly one line:
 #   bench: stage=bill n=N seconds=S floor_seconds=F ratio=R rss_mb=M
 # (ratio = F / S; seconds and rss_mb from /usr/bin/time -f "%e %M").
 set -eu
@@ -35,14 +35,27 @@ SQL
 	cat "$work/bill.err" >&2; exit 1; }
 grep '^sbyt bill:' "$work/bill.err" >&2 || true
 
-# Floor: the same charge_line rows, \copy'd into an unlogged table like it.
-psql -Xq -v ON_ERROR_STOP=1 -c "\\copy (SELECT * FROM charge_line) TO '$work/lines.tsv'"
-psql -Xq -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS f_line; CREATE UNLOGGED TABLE f_line (LIKE charge_line INCLUDING ALL)"
+# Floor: the same rows bill wrote (charge_line, obligation, consumption),
+# \copy'd into tables like them: the same columns, defaults, checks,
+# indexes and keys, and whatever foreign keys they have (from the catalog),
+# logged as they are.
+tables="charge_line obligation consumption"
+for t in $tables; do
+	psql -Xq -v ON_ERROR_STOP=1 -c "\\copy (SELECT * FROM $t) TO '$work/floor.$t'"
+	psql -Xq -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning;
+		DROP TABLE IF EXISTS f_$t; CREATE TABLE f_$t (LIKE $t INCLUDING ALL)"
+	psql -XtA -c "SELECT 'ALTER TABLE f_$t ADD ' || pg_get_constraintdef(oid) || ';'
+		FROM pg_constraint WHERE contype = 'f' AND conrelid = '$t'::regclass" | psql -Xq
+done
 start=$(date +%s.%N)
-psql -Xq -v ON_ERROR_STOP=1 -c "\\copy f_line FROM '$work/lines.tsv'"
+for t in $tables; do
+	psql -Xq -v ON_ERROR_STOP=1 -c "\\copy f_$t FROM '$work/floor.$t'"
+done
 floor=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
-psql -Xq -c "DROP TABLE f_line"
-rm -f "$work/lines.tsv"
+for t in $tables; do
+	psql -Xq -c "DROP TABLE f_$t"
+	rm -f "$work/floor.$t"
+done
 
 secs=$(cut -d' ' -f1 "$work/t.bill")
 rss=$(awk '{ printf "%.0f", $2 / 1024 }' "$work/t.bill")
