@@ -47,10 +47,12 @@ for t in $tables; do
 	psql -XtA -c "SELECT 'ALTER TABLE f_$t ADD ' || pg_get_constraintdef(oid) || ';'
 		FROM pg_constraint WHERE contype = 'f' AND conrelid = '$t'::regclass" | psql -Xq
 done
-start=$(date +%s.%N)
+set --
 for t in $tables; do
-	psql -Xq -v ON_ERROR_STOP=1 -c "\\copy f_$t FROM '$work/floor.$t'"
+	set -- "$@" -c "\\copy f_$t FROM '$work/floor.$t'"
 done
+start=$(date +%s.%N)
+psql -Xq -v ON_ERROR_STOP=1 "$@"
 floor=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
 for t in $tables; do
 	psql -Xq -c "DROP TABLE f_$t"

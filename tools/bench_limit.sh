@@ -6,8 +6,9 @@
 # obligation for the legal ones), times `sbyt limit run --as-of 2026-12-01`
 # (Tue, a working day: triggers, notices, packages, register), and compares
 # it with the raw floor measured in the same run: bare libxml2 writing as
-# many Notice elements (build/tools/bench_limit_floor) plus psql \copy of as
-# many step rows.  Prints exactly one line:
+# many Notice elements (build/tools/bench_limit_floor) plus psql \copy of the
+# rows the run wrote into tables like the limitation tables.  Prints exactly
+# one line:
 #   bench: stage=limit n=N seconds=S floor_seconds=F ratio=R rss_mb=M
 set -eu
 build=$1; n=$2; work=$3
@@ -33,15 +34,31 @@ rss=$(awk '{ printf "%.0f", $2 / 1024 }' "$work/t.limit")
 notices=$(psql -XAtq -c "select count(*) from limit_notice where issued = '$day'")
 steps=$(psql -XAtq -c "select count(*) from limit_step s join limit_case c using (account_id, case_no) where c.opened_on = '$day'")
 
-# the floor: libxml2 alone, then \copy of as many step rows
+# the floor: libxml2 alone, then \copy of the rows the run wrote into
+# tables like the limitation tables (columns, checks, indexes, keys, and
+# their foreign keys among themselves), as the ingest, bill and debt floors
+tables="limit_case limit_step limit_notice limit_request limit_doc_warning limit_event"
 xml_s=$("$build/tools/bench_limit_floor" "$notices" "$work/floor.xml")
-psql -Xq -c "\\copy (select g, 1, 1, 'warning', 'scheduled', date '$day', 'individual.warning', 'issued $day via post (7 days: deemed delivery 2026-12-08)', 'N' || g || '-1-1', null from generate_series(1, $steps) g) to '$work/steps.tsv'"
-psql -Xq -c "drop table if exists f_step; create unlogged table f_step (account_id bigint, case_no int, seq smallint, name text, state text, date date, rule text, derivation text, notice_id text, request_id text)"
+for t in $tables; do
+	psql -Xq -v ON_ERROR_STOP=1 -c "\\copy (SELECT * FROM $t) TO '$work/floor.$t'"
+	psql -Xq -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning;
+		DROP TABLE IF EXISTS f_$t CASCADE; CREATE TABLE f_$t (LIKE $t INCLUDING ALL)"
+	psql -XtA -c "SELECT 'ALTER TABLE f_$t ADD ' || replace(pg_get_constraintdef(oid),
+		'REFERENCES limit_', 'REFERENCES f_limit_') || ';'
+		FROM pg_constraint WHERE contype = 'f' AND conrelid = '$t'::regclass" | psql -Xq
+done
+set --
+for t in $tables; do
+	set -- "$@" -c "\\copy f_$t FROM '$work/floor.$t'"
+done
 start=$(date +%s.%N)
-psql -Xq -c "\\copy f_step from '$work/steps.tsv'"
+psql -Xq -v ON_ERROR_STOP=1 "$@"
 copy_s=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.3f", e - s }')
-psql -Xq -c "drop table f_step"
-rm -f "$work/floor.xml" "$work/steps.tsv"
+for t in $tables; do
+	psql -Xq -c "DROP TABLE f_$t CASCADE"
+	rm -f "$work/floor.$t"
+done
+rm -f "$work/floor.xml"
 floor=$(awk -v a="$xml_s" -v b="$copy_s" 'BEGIN { printf "%.2f", a + b }')
 ratio=$(awk -v s="$seconds" -v f="$floor" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
 echo "bench: stage=limit n=$n seconds=$seconds floor_seconds=$floor ratio=$ratio rss_mb=$rss"
