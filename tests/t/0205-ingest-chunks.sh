@@ -86,4 +86,25 @@ test_expect_success 'each zone against its own previous value' '
 	grep -q "file=z.csv read=2 accepted=1 rejected=1 " err &&
 	grep -q "^z.csv:3: decreasing: zone 2 value 40.000 is lower than the previous 50.000" err
 '
+# The database gone while a file is ingested (both the file's connection
+# and the look-ups' are cut once the look-ups have begun): exit 69 with the
+# server named, and nothing of the file kept.
+awk 'BEGIN { print "txn_id;paid_at;account;sum;period;source";
+	for (i = 1; i <= 300000; i++) printf "G-%d;2026-11-19;72010001%d;1.00;2026-10;post\n", i, 23 + i % 3 }' > gone.csv
+test_expect_code 69 'the database gone mid-file: exit 69' '
+	reset_ingest &&
+	{ sbyt $AS ingest gone.csv 2>gone.err & pid=$!; } &&
+	for i in $(seq 1 200); do
+		test "$(q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND pid <> pg_backend_pid()")" -ge 2 && break
+		sleep 0.05
+	done &&
+	q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()" >/dev/null;
+	wait $pid
+'
+test_expect_success 'says so, and kept nothing of the file' '
+	grep -q "lost the database server" gone.err &&
+	test "$(q "SELECT (SELECT count(*) FROM ingest_file) + (SELECT count(*) FROM payment)")" = 0
+'
 test_done
