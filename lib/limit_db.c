@@ -171,6 +171,63 @@ static struct lim_case *case_of(struct limit_account *a, int no)
 	return NULL;
 }
 
+/* Where a column of a result goes in a struct, and how it is read. */
+struct col {
+	enum { COL_STR, COL_INT, COL_MONEY, COL_DATE, COL_BOOL } kind;
+	size_t off, size;
+};
+#define COL(kind, type, field) { kind, offsetof(type, field), sizeof(((type *)0)->field) }
+
+/* Read row i of r, from column first on, into the struct at dst by cols. */
+static void read_row(PGresult *r, int i, int first, void *dst, const struct col *cols, int n)
+{
+	for (int k = 0; k < n; k++) {
+		char *f = (char *)dst + cols[k].off;
+		int j = first + k;
+
+		switch (cols[k].kind) {
+		case COL_STR: gets_(r, i, j, f, cols[k].size); break;
+		case COL_INT: *(int *)(void *)f = (int)geti(r, i, j); break;
+		case COL_MONEY: *(money *)(void *)f = geti(r, i, j); break;
+		case COL_DATE: *(sdate *)(void *)f = getd(r, i, j); break;
+		case COL_BOOL: *(int *)(void *)f = !strcmp(PQgetvalue(r, i, j), "t"); break;
+		}
+	}
+}
+
+/* The case named by row i's first two columns (account_id, case_no) among
+ * the accounts a[0..n-1], or NULL. */
+static struct lim_case *row_case(struct limit_account *a, int n, PGresult *r, int i)
+{
+	struct limit_account *x = by_id(a, n, geti(r, i, 0));
+
+	return x ? case_of(x, (int)geti(r, i, 1)) : NULL;
+}
+
+/* The columns of limit_step, limit_notice and limit_request after
+ * (account_id, case_no), in the order limit_load() selects them. */
+static const struct col step_cols[] = {
+	COL(COL_STR, struct lim_step, name), COL(COL_STR, struct lim_step, state),
+	COL(COL_DATE, struct lim_step, date), COL(COL_STR, struct lim_step, rule),
+	COL(COL_STR, struct lim_step, deriv), COL(COL_STR, struct lim_step, notice_id),
+	COL(COL_STR, struct lim_step, request_id),
+};
+static const struct col notice_cols[] = {
+	COL(COL_STR, struct lim_notice, id), COL(COL_STR, struct lim_notice, step),
+	COL(COL_STR, struct lim_notice, channel), COL(COL_DATE, struct lim_notice, issued),
+	COL(COL_DATE, struct lim_notice, planned), COL(COL_MONEY, struct lim_notice, stated),
+	COL(COL_INT, struct lim_notice, periods), COL(COL_MONEY, struct lim_notice, threshold),
+	COL(COL_DATE, struct lim_notice, snap_as_of), COL(COL_DATE, struct lim_notice, delivered),
+	COL(COL_DATE, struct lim_notice, failed_on), COL(COL_STR, struct lim_notice, evidence),
+	COL(COL_BOOL, struct lim_notice, void_), COL(COL_STR, struct lim_notice, replaces),
+};
+static const struct col request_cols[] = {
+	COL(COL_STR, struct lim_request, id), COL(COL_STR, struct lim_request, action),
+	COL(COL_DATE, struct lim_request, date), COL(COL_STR, struct lim_request, level),
+	COL(COL_DATE, struct lim_request, issued),
+};
+#define NCOLS(c) ((int)(sizeof(c) / sizeof((c)[0])))
+
 int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
 	       int all, struct sbyt_err *e)
 {
@@ -315,20 +372,10 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
-		struct limit_account *x = by_id(a, n, geti(r, i, 0));
-		struct lim_case *c = x ? case_of(x, (int)geti(r, i, 1)) : NULL;
-		struct lim_step *s;
+		struct lim_case *c = row_case(a, n, r, i);
 
-		if (!c || c->nsteps >= LIM_MAX_STEPS)
-			continue;
-		s = &c->step[c->nsteps++];
-		gets_(r, i, 2, s->name, sizeof(s->name));
-		gets_(r, i, 3, s->state, sizeof(s->state));
-		s->date = getd(r, i, 4);
-		gets_(r, i, 5, s->rule, sizeof(s->rule));
-		gets_(r, i, 6, s->deriv, sizeof(s->deriv));
-		gets_(r, i, 7, s->notice_id, sizeof(s->notice_id));
-		gets_(r, i, 8, s->request_id, sizeof(s->request_id));
+		if (c && c->nsteps < LIM_MAX_STEPS)
+			read_row(r, i, 2, &c->step[c->nsteps++], step_cols, NCOLS(step_cols));
 	}
 	PQclear(r);
 
@@ -340,28 +387,14 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
-		struct limit_account *x = by_id(a, n, geti(r, i, 0));
-		struct lim_case *c = x ? case_of(x, (int)geti(r, i, 1)) : NULL;
+		struct lim_case *c = row_case(a, n, r, i);
 		struct lim_notice *t;
 
 		if (!c || c->nnotices >= LIM_MAX_NOTICES)
 			continue;
 		t = &c->notice[c->nnotices++];
 		memset(t, 0, sizeof(*t));
-		gets_(r, i, 2, t->id, sizeof(t->id));
-		gets_(r, i, 3, t->step, sizeof(t->step));
-		gets_(r, i, 4, t->channel, sizeof(t->channel));
-		t->issued = getd(r, i, 5);
-		t->planned = getd(r, i, 6);
-		t->stated = geti(r, i, 7);
-		t->periods = (int)geti(r, i, 8);
-		t->threshold = geti(r, i, 9);
-		t->snap_as_of = getd(r, i, 10);
-		t->delivered = getd(r, i, 11);
-		t->failed_on = getd(r, i, 12);
-		gets_(r, i, 13, t->evidence, sizeof(t->evidence));
-		t->void_ = !strcmp(PQgetvalue(r, i, 14), "t");
-		gets_(r, i, 15, t->replaces, sizeof(t->replaces));
+		read_row(r, i, 2, t, notice_cols, NCOLS(notice_cols));
 	}
 	PQclear(r);
 
@@ -372,20 +405,15 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
-		struct limit_account *x = by_id(a, n, geti(r, i, 0));
-		struct lim_case *c = x ? case_of(x, (int)geti(r, i, 1)) : NULL;
+		struct lim_case *c = row_case(a, n, r, i);
 		struct lim_request *t;
 
 		if (!c || c->nrequests >= LIM_MAX_REQUESTS)
 			continue;
 		t = &c->request[c->nrequests++];
 		memset(t, 0, sizeof(*t));
-		gets_(r, i, 2, t->id, sizeof(t->id));
-		gets_(r, i, 3, t->action, sizeof(t->action));
-		t->date = getd(r, i, 4);
-		gets_(r, i, 5, t->level, sizeof(t->level));
+		read_row(r, i, 2, t, request_cols, NCOLS(request_cols));
 		trim_kw(t->level);
-		t->issued = getd(r, i, 6);
 	}
 	PQclear(r);
 
