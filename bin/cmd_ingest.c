@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -87,6 +88,19 @@ int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opt
 	opts.on_reject = on_reject;
 	opts.arg = &rr;
 	err_clear(&ctx->err);
+	/* SBYT_INGEST_MEMORY: megabytes for what one file kept (ingest_opts) */
+	{
+		const char *env = getenv("SBYT_INGEST_MEMORY");
+		char *end = NULL;
+		long mb = env && *env ? strtol(env, &end, 10) : INGEST_MEMORY_MB;
+
+		if ((end && *end) || mb < 0 || mb > 1 << 20) {
+			memset(res, 0, sizeof(*res));
+			return err_set(&ctx->err, ERR_CONFIG, "SBYT_INGEST_MEMORY '%s' is not a number"
+				       " of megabytes", env);
+		}
+		opts.memory = (size_t)mb << 20;
+	}
 	rc = ingest_one(&opts, path, ch, res, &ctx->err);
 	if (rr.more)
 		log_line("%s: ... and %" PRId64 " more rejected lines (sbyt report rejects)", path, rr.more);

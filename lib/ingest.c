@@ -315,7 +315,8 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 		snprintf(fileid, sizeof(fileid), "%s", id ? id : "0");
 		free(id);
 	}
-	d = decide_new(db, o->conninfo, o->rules, o->as_of, ch, strtoll(fileid, NULL, 10), o->run_id, e);
+	d = decide_new(db, o->conninfo, o->rules, o->as_of, ch, strtoll(fileid, NULL, 10), o->run_id,
+		       o->memory, e);
 	if (!d)
 		goto fail;
 	decide_sink(d, &sink);

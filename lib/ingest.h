@@ -36,6 +36,8 @@
 #include "ingest_rules.h"
 #include "sha256.h"
 
+#define INGEST_MEMORY_MB 96
+
 struct ingest_counts {
 	int64_t read, accepted, rejected, duplicates, held;
 	int64_t reading_rejects, reading_held;
@@ -50,6 +52,9 @@ struct ingest_opts {
 	sdate as_of;                 /* readings after it are `future_date` */
 	const char *out_dir;         /* rejects files go to out_dir/rejects/ */
 	int64_t run_id;              /* the job's run, 0 when none */
+	size_t memory;               /* bytes for what one file kept (ingest_decide.h);
+				      * the commands take INGEST_MEMORY_MB, or
+				      * SBYT_INGEST_MEMORY megabytes */
 	/* Called for every rejected line (may be NULL): file, line, code, reason. */
 	void (*on_reject)(void *arg, const char *file, long line, const char *code,
 			  const char *reason);

@@ -114,6 +114,8 @@ struct decider {
 	struct kept *kept;          /* the file's kept readings, in file order */
 	int32_t nkept, kcap;
 	int oom;
+	size_t budget;              /* bytes the file's kept keys may take */
+	int tight;                  /* over it: look up on db, remember a chunk only */
 	struct writer w;            /* sends each chunk's rows on db */
 	int writing;                /* w's thread runs */
 	struct out o[OUTS];         /* the rows of the chunk being decided */
@@ -487,7 +489,7 @@ static PGresult *lookup(struct decider *d, const char *sql, const char *lead, st
 	}
 	if (trail)
 		p[k++] = trail;
-	return db_query(d->lk, e, sql, k, p);
+	return db_query(d->tight ? d->db : d->lk, e, sql, k, p);
 }
 
 static void bufs_free(struct buf *a, int n)
@@ -1224,10 +1226,53 @@ static void count(struct decider *d)
 	}
 }
 
+/* The bytes taken by what the file kept. */
+static size_t kept_bytes(const struct decider *d)
+{
+	const struct kmap *m[3] = { &d->pays, &d->dlvs, &d->mzs };
+	size_t n = (size_t)d->kcap * sizeof(struct kept);
+
+	for (int i = 0; i < 3; i++)
+		n += m[i]->cap * sizeof(uint32_t) + (size_t)m[i]->ncap * 8 + m[i]->acap;
+	return n;
+}
+
+/* Forget what was kept: once the writer has stored it, the file's own
+ * connection sees it. */
+static void forget_kept(struct decider *d)
+{
+	kmap_free(&d->pays);
+	kmap_free(&d->dlvs);
+	kmap_free(&d->mzs);
+	free(d->kept);
+	d->kept = NULL;
+	d->nkept = d->kcap = 0;
+}
+
+/* Memory stays bounded: when what the file kept outgrows the budget, the
+ * rest of the file is looked up on its own connection, which sees the rows
+ * stored so far, after the writer is done with each chunk; the decider then
+ * remembers only the chunk at hand.  Slower (the server no longer probes
+ * and stores at once), the same decisions. */
+static int go_tight(struct decider *d, struct sbyt_err *e)
+{
+	if (!d->tight && kept_bytes(d) <= d->budget)
+		return 0;
+	if (writer_wait(&d->w, e))
+		return -1;
+	if (!d->tight && db_exec(d->db, e, "SET LOCAL enable_seqscan = off", 0, NULL))
+		return -1;
+	d->tight = 1;
+	forget_kept(d);
+	return 0;
+}
+
 static int flush(struct decider *d, struct sbyt_err *e)
 {
 	if (d->nl == 0)
 		return 0;
+	if (go_tight(d, e))
+		return -1;
 	if (lookup_payments(d, e) || lookup_deliveries(d, e) || lookup_readings(d, e))
 		return -1;
 	if (decide_chunk(d))
@@ -1257,7 +1302,7 @@ fail:
 
 struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest_rules *rules,
 			   sdate as_of, enum ingest_channel ch, int64_t file_id, int64_t run_id,
-			   struct sbyt_err *e)
+			   size_t budget, struct sbyt_err *e)
 {
 	struct decider *d = calloc(1, sizeof(*d));
 
@@ -1293,6 +1338,7 @@ struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest
 		return NULL;
 	}
 	d->writing = 1;
+	d->budget = budget;
 	d->rules = rules;
 	d->as_of = as_of;
 	d->chname = ingest_channel_name(ch);
@@ -1336,10 +1382,7 @@ void decide_free(struct decider *d)
 	}
 	free(d->l);
 	free(d->z);
-	kmap_free(&d->pays);
-	kmap_free(&d->dlvs);
-	kmap_free(&d->mzs);
-	free(d->kept);
+	forget_kept(d);
 	if (d->lk)
 		PQfinish(d->lk);
 	free(d);

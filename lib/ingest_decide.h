@@ -14,7 +14,10 @@
  * (and the server probes one chunk while it stores the previous one); what
  * the file itself kept earlier (payment ids, confirmations, each meter
  * zone's readings) the decider remembers, about 70 bytes a kept reading,
- * until the file is done.
+ * until the file is done or that outgrows its budget: the rest of the file
+ * is then looked up on the file's own connection, which sees what was
+ * stored, and only the chunk at hand is remembered (slower, bounded, the
+ * same decisions).
  *
  * What counts as what (the earlier rows that decide a line are always
  * those kept, in file order):
@@ -54,11 +57,12 @@ struct decider;
 /* Start deciding the records of file file_id (an ingest_file row already
  * inserted in the open transaction of db) of channel ch.  run_id 0: none.
  * The look-ups go through a second connection to conninfo (db_connect()),
- * which sees the database as it was before this file.  Returns a decider
- * for decide_free(), or NULL with e set. */
+ * which sees the database as it was before this file, while what the file
+ * kept takes at most budget bytes.  Returns a decider for decide_free(),
+ * or NULL with e set. */
 struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest_rules *rules,
 			   sdate as_of, enum ingest_channel ch, int64_t file_id, int64_t run_id,
-			   struct sbyt_err *e);
+			   size_t budget, struct sbyt_err *e);
 /* Point sink's callbacks at d (the parser then feeds it). */
 void decide_sink(struct decider *d, struct ingest_sink *sink);
 /* Decide and write what is still buffered, then set *n to the file's

@@ -86,6 +86,23 @@ test_expect_success 'each zone against its own previous value' '
 	grep -q "file=z.csv read=2 accepted=1 rejected=1 " err &&
 	grep -q "^z.csv:3: decreasing: zone 2 value 40.000 is lower than the previous 50.000" err
 '
+# With no memory for what a file kept (SBYT_INGEST_MEMORY=0), ingest
+# remembers the first chunk, then looks the rest up on the file's own
+# connection: the same outcomes.
+test_expect_success 'across chunks, memory budget 0: the same readings outcomes' '
+	reset_ingest && SBYT_INGEST_MEMORY=0 sbyt $AS ingest two.csv 2>err &&
+	grep -qx "sbyt ingest: file=two.csv read=8205 accepted=2 rejected=8201 duplicates=1 held=1 channel=portal status=ingested" err &&
+	test "$(q "SELECT h.line || chr(32) || h.consumption || chr(32) || h.average FROM reading_hold h")" = "8206 1800.000 84.549" &&
+	test "$(q "SELECT line FROM ingest_reject WHERE code = '"'decreasing'"'")" = 8204
+'
+test_expect_success 'across chunks, memory budget 0: the same payments outcomes' '
+	reset_ingest && SBYT_INGEST_MEMORY=0 sbyt $AS ingest pay.csv 2>err &&
+	grep -qx "sbyt ingest: file=pay.csv read=8198 accepted=3 rejected=8193 duplicates=2 held=0 channel=payments status=ingested" err
+'
+test_expect_code 78 'a memory budget that is not a number is refused' '
+	SBYT_INGEST_MEMORY=lots sbyt $AS ingest one.csv 2>err
+'
+test_expect_success 'and says so' 'grep -q "SBYT_INGEST_MEMORY .lots. is not a number of megabytes" err'
 # The database gone while a file is ingested (both the file's connection
 # and the look-ups' are cut once the look-ups have begun): exit 69 with the
 # server named, and nothing of the file kept.
