@@ -173,7 +173,7 @@ static struct lim_case *case_of(struct limit_account *a, int no)
 
 /* Where a column of a result goes in a struct, and how it is read. */
 struct col {
-	enum { COL_STR, COL_INT, COL_MONEY, COL_DATE, COL_BOOL } kind;
+	enum { COL_STR, COL_OPT, COL_INT, COL_MONEY, COL_DATE, COL_BOOL } kind;  /* OPT: "" is NULL */
 	size_t off, size;
 };
 #define COL(kind, type, field) { kind, offsetof(type, field), sizeof(((type *)0)->field) }
@@ -186,7 +186,8 @@ static void read_row(PGresult *r, int i, int first, void *dst, const struct col 
 		int j = first + k;
 
 		switch (cols[k].kind) {
-		case COL_STR: gets_(r, i, j, f, cols[k].size); break;
+		case COL_STR:
+		case COL_OPT: gets_(r, i, j, f, cols[k].size); break;
 		case COL_INT: *(int *)(void *)f = (int)geti(r, i, j); break;
 		case COL_MONEY: *(money *)(void *)f = geti(r, i, j); break;
 		case COL_DATE: *(sdate *)(void *)f = getd(r, i, j); break;
@@ -205,12 +206,13 @@ static struct lim_case *row_case(struct limit_account *a, int n, PGresult *r, in
 }
 
 /* The columns of limit_step, limit_notice and limit_request after
- * (account_id, case_no), in the order limit_load() selects them. */
+ * (account_id, case_no), in the order limit_load() selects them and
+ * limit_store() COPYs them (a step's seq between). */
 static const struct col step_cols[] = {
 	COL(COL_STR, struct lim_step, name), COL(COL_STR, struct lim_step, state),
 	COL(COL_DATE, struct lim_step, date), COL(COL_STR, struct lim_step, rule),
-	COL(COL_STR, struct lim_step, deriv), COL(COL_STR, struct lim_step, notice_id),
-	COL(COL_STR, struct lim_step, request_id),
+	COL(COL_STR, struct lim_step, deriv), COL(COL_OPT, struct lim_step, notice_id),
+	COL(COL_OPT, struct lim_step, request_id),
 };
 static const struct col notice_cols[] = {
 	COL(COL_STR, struct lim_notice, id), COL(COL_STR, struct lim_notice, step),
@@ -218,12 +220,12 @@ static const struct col notice_cols[] = {
 	COL(COL_DATE, struct lim_notice, planned), COL(COL_MONEY, struct lim_notice, stated),
 	COL(COL_INT, struct lim_notice, periods), COL(COL_MONEY, struct lim_notice, threshold),
 	COL(COL_DATE, struct lim_notice, snap_as_of), COL(COL_DATE, struct lim_notice, delivered),
-	COL(COL_DATE, struct lim_notice, failed_on), COL(COL_STR, struct lim_notice, evidence),
-	COL(COL_BOOL, struct lim_notice, void_), COL(COL_STR, struct lim_notice, replaces),
+	COL(COL_DATE, struct lim_notice, failed_on), COL(COL_OPT, struct lim_notice, evidence),
+	COL(COL_BOOL, struct lim_notice, void_), COL(COL_OPT, struct lim_notice, replaces),
 };
 static const struct col request_cols[] = {
 	COL(COL_STR, struct lim_request, id), COL(COL_STR, struct lim_request, action),
-	COL(COL_DATE, struct lim_request, date), COL(COL_STR, struct lim_request, level),
+	COL(COL_DATE, struct lim_request, date), COL(COL_OPT, struct lim_request, level),
 	COL(COL_DATE, struct lim_request, issued),
 };
 #define NCOLS(c) ((int)(sizeof(c) / sizeof((c)[0])))
@@ -480,6 +482,28 @@ static int copy_opt(struct copy *c, const char *s, struct sbyt_err *e)
 	return s[0] ? copy_str(c, s, e) : copy_null(c, e);
 }
 
+/* COPY the struct at src by cols (the other half of read_row()). */
+static int write_row(struct copy *c, const void *src, const struct col *cols, int n,
+		     struct sbyt_err *e)
+{
+	for (int k = 0; k < n; k++) {
+		const char *f = (const char *)src + cols[k].off;
+		int rc = 0;
+
+		switch (cols[k].kind) {
+		case COL_STR: rc = copy_str(c, f, e); break;
+		case COL_OPT: rc = copy_opt(c, f, e); break;
+		case COL_INT: rc = copy_int(c, *(const int *)(const void *)f, e); break;
+		case COL_MONEY: rc = copy_int(c, *(const money *)(const void *)f, e); break;
+		case COL_DATE: rc = copy_date(c, *(const sdate *)(const void *)f, e); break;
+		case COL_BOOL: rc = copy_str(c, *(const int *)(const void *)f ? "t" : "f", e); break;
+		}
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 /* Append "v" to the growing array text *buf ("{1,2,3}" form). */
 static int append_num(char **buf, size_t *len, size_t *cap, int64_t v, struct sbyt_err *e)
 {
@@ -574,75 +598,52 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 	if (copy_end(&c, e))
 		return -1;
 
-	if (copy_begin(&c, db, "COPY limit_notice (account_id, notice_id, case_no, step, channel,"
-		       " issued, planned, stated_debt, periods, threshold, snap_as_of, delivered,"
-		       " failed_on, evidence, void, replaces) FROM STDIN", e))
+	/* notices, steps and requests: (account_id, case_no[, seq]) then their columns */
+	if (copy_begin(&c, db, "COPY limit_notice (account_id, case_no, notice_id, step,"
+		       " channel, issued, planned, stated_debt, periods, threshold, snap_as_of,"
+		       " delivered, failed_on, evidence, void, replaces) FROM STDIN", e))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (!a[i].changed)
-			continue;
-		for (int k = 0; k < a[i].ncases; k++) {
+		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
 			const struct lim_case *x = &a[i].cases[k];
 
-			for (int j = 0; j < x->nnotices; j++) {
-				const struct lim_notice *t = &x->notice[j];
-
-				CK(copy_int(&c, a[i].id, e) || copy_str(&c, t->id, e) ||
-				   copy_int(&c, x->no, e) || copy_str(&c, t->step, e) ||
-				   copy_str(&c, t->channel, e) || copy_date(&c, t->issued, e) ||
-				   copy_date(&c, t->planned, e) || copy_int(&c, t->stated, e) ||
-				   copy_int(&c, t->periods, e) || copy_int(&c, t->threshold, e) ||
-				   copy_date(&c, t->snap_as_of, e) || copy_date(&c, t->delivered, e) ||
-				   copy_date(&c, t->failed_on, e) || copy_opt(&c, t->evidence, e) ||
-				   copy_str(&c, t->void_ ? "t" : "f", e) ||
-				   copy_opt(&c, t->replaces, e) || copy_row(&c, e));
-			}
-		}
-	}
-	if (copy_end(&c, e))
-		return -1;
-
-	if (copy_begin(&c, db, "COPY limit_step (account_id, case_no, seq, name, state, date, rule,"
-		       " derivation, notice_id, request_id) FROM STDIN", e))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (!a[i].changed)
-			continue;
-		for (int k = 0; k < a[i].ncases; k++) {
-			const struct lim_case *x = &a[i].cases[k];
-
-			for (int j = 0; j < x->nsteps; j++) {
-				const struct lim_step *t = &x->step[j];
-
+			for (int j = 0; j < x->nnotices; j++)
 				CK(copy_int(&c, a[i].id, e) || copy_int(&c, x->no, e) ||
-				   copy_int(&c, j + 1, e) || copy_str(&c, t->name, e) ||
-				   copy_str(&c, t->state, e) || copy_date(&c, t->date, e) ||
-				   copy_str(&c, t->rule, e) || copy_str(&c, t->deriv, e) ||
-				   copy_opt(&c, t->notice_id, e) || copy_opt(&c, t->request_id, e) ||
+				   write_row(&c, &x->notice[j], notice_cols, NCOLS(notice_cols), e) ||
 				   copy_row(&c, e));
-			}
 		}
 	}
 	if (copy_end(&c, e))
 		return -1;
 
-	if (copy_begin(&c, db, "COPY limit_request (account_id, request_id, case_no, action, date,"
-		       " level_kw, issued) FROM STDIN", e))
+	if (copy_begin(&c, db, "COPY limit_step (account_id, case_no, seq, name, state, date,"
+		       " rule, derivation, notice_id, request_id) FROM STDIN", e))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (!a[i].changed)
-			continue;
-		for (int k = 0; k < a[i].ncases; k++) {
+		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
 			const struct lim_case *x = &a[i].cases[k];
 
-			for (int j = 0; j < x->nrequests; j++) {
-				const struct lim_request *t = &x->request[j];
+			for (int j = 0; j < x->nsteps; j++)
+				CK(copy_int(&c, a[i].id, e) || copy_int(&c, x->no, e) ||
+				   copy_int(&c, j + 1, e) ||
+				   write_row(&c, &x->step[j], step_cols, NCOLS(step_cols), e) ||
+				   copy_row(&c, e));
+		}
+	}
+	if (copy_end(&c, e))
+		return -1;
 
-				CK(copy_int(&c, a[i].id, e) || copy_str(&c, t->id, e) ||
-				   copy_int(&c, x->no, e) || copy_str(&c, t->action, e) ||
-				   copy_date(&c, t->date, e) || copy_opt(&c, t->level, e) ||
-				   copy_date(&c, t->issued, e) || copy_row(&c, e));
-			}
+	if (copy_begin(&c, db, "COPY limit_request (account_id, case_no, request_id, action,"
+		       " date, level_kw, issued) FROM STDIN", e))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
+			const struct lim_case *x = &a[i].cases[k];
+
+			for (int j = 0; j < x->nrequests; j++)
+				CK(copy_int(&c, a[i].id, e) || copy_int(&c, x->no, e) ||
+				   write_row(&c, &x->request[j], request_cols, NCOLS(request_cols), e) ||
+				   copy_row(&c, e));
 		}
 	}
 	if (copy_end(&c, e))
