@@ -138,6 +138,8 @@ install: all
 	cp -R sql $(DESTDIR)$(SHAREDIR)/
 	install -d $(DESTDIR)$(SHAREDIR)/xsd
 	install -m 0644 xsd/*.xsd $(DESTDIR)$(SHAREDIR)/xsd/
+	install -d $(DESTDIR)$(SHAREDIR)/xsd/fns
+	install -m 0644 xsd/fns/*.xsd xsd/fns/README.md $(DESTDIR)$(SHAREDIR)/xsd/fns/
 
 clean:
 	rm -rf build sbyt

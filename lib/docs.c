@@ -16,6 +16,7 @@
 #include "penalty.h"
 #include "qr.h"
 #include "tariff.h"
+#include "upd_docs.h"
 #include "xlsx.h"
 #include "xmlout.h"
 
@@ -347,6 +348,7 @@ struct branch_run {
 	} done[DOCS_CHANNELS];   /* packages in place, to report after the commit */
 	int ndone;
 	struct docs_result *r;
+	struct upd_docs *upd;    /* the УПД writer of the edo packages (upd_docs.h) */
 };
 
 static const char *const reg_headers[] = {
@@ -1281,6 +1283,11 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 	if (cp->xml.err)
 		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
 			       strerror(cp->xml.err));
+	/* a legal entity's edo document carries its УПД files (SPEC 8.2) */
+	if (legal && cp->chan == 3 &&
+	    upd_docs_put(&b->upd, b->o->conninfo, b->o->rules_dir, &cp->pkg, b->branch,
+			 to_i64(account), b->o->period, number, b->o->as_of, e) < 0)
+		return -1;
 
 	/* the register row, written by the package's thread */
 	{
@@ -1330,7 +1337,11 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 		    " chan smallint NOT NULL, number integer, key text NOT NULL) ON COMMIT DROP",
 		    0, NULL) ||
 	    cur_open(&acc, b->rdb, "docs_acc",
-		     "SELECT a.account_id, coalesce(d.channel, a.delivery), d.number, a.postcode,"
+		     /* edo only with the buyer's EDO id, else e-mail or post (SPEC 8.2) */
+		     "SELECT a.account_id, coalesce(d.channel, CASE WHEN a.delivery <> 'edo' OR"
+		     " EXISTS (SELECT 1 FROM contract k WHERE k.account_id = a.account_id AND"
+		     " k.edo_id IS NOT NULL) THEN a.delivery WHEN coalesce(a.email, '') <> ''"
+		     " THEN 'email' ELSE 'post' END), d.number, a.postcode,"
 		     " a.address FROM account a LEFT JOIN document d ON d.account_id = a.account_id"
 		     " AND d.period = $1::date AND $3::boolean WHERE a.branch = $2"
 		     " AND a.account_id BETWEEN $4::bigint AND $5::bigint AND (d.account_id IS NOT NULL OR"
@@ -1754,6 +1765,7 @@ out_free:
 		free(bs[k].read);
 		ledger_release(&bs[k].led);
 		ledger_debt_release(&bs[k].debt);
+		upd_docs_free(bs[k].upd);
 	}
 out:
 	PQclear(res);

@@ -333,9 +333,40 @@ static int row_meters(struct csv *c, struct faults *f, struct copy *cp, struct s
 	return copy_row(cp, e);
 }
 
+/* KPP as the FNS schemas type it (КППТип): 9 characters, the first two
+ * digits not both zero, then 2 digits, 2 digits or capital letters, 3 digits. */
+static int kpp_ok(const char *s, size_t n)
+{
+	if (n != 9 || !all_digits(s, 4) || (s[0] == '0' && s[1] == '0') || !all_digits(s + 6, 3))
+		return 0;
+	for (int i = 4; i < 6; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return 0;
+	return 1;
+}
+
+/* The EDO operator's participant id: 4-46 letters, digits and '-' (it
+ * becomes part of the УПД's file name, whose parts '_' separates). */
+static int edo_id_ok(const char *s, size_t n)
+{
+	if (n < 4 || n > 46)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* contracts: account;contract;signed_on;price_category;payment_scheme;inn;kpp
+ * and the optional trailing readings_day (issue 12), edo_id, legal_address
+ * (issue 14).  INN and KPP are refused where the УПД's schema would refuse
+ * them (ИННЮЛТип, ИННФЛТип, КППТип: the first two digits not "00"), and the
+ * INN's check digits are verified. */
 static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
 {
 	static const char *const schemes[] = { "standard", NULL };
+#define OPT(i) (c->nf > (i) ? L(i) : 0)
 
 	BAD(chk_digits(F(0), L(0), 10, "account"));
 	BAD(chk_text(F(1), L(1), 64, "contract"));
@@ -344,15 +375,30 @@ static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struc
 	BAD(chk_oneof(F(4), schemes, "payment_scheme"));
 	if (!inn_ok(F(5), L(5)))
 		BAD("inn must be 10 or 12 digits with valid check digits");
-	if (L(6))
-		BAD(chk_digits(F(6), L(6), 9, "kpp"));
-	else if (L(5) == 10)
+	if (F(5)[0] == '0' && F(5)[1] == '0')
+		BAD("inn may not start with 00");
+	if (L(6) && L(5) == 12)
+		BAD("kpp must be empty with a 12-digit inn (an individual entrepreneur)");
+	if (L(6) && !kpp_ok(F(6), L(6)))
+		BAD("kpp must be 9 characters: 4 digits (not starting with 00), 2 digits or capital"
+		    " letters, 3 digits");
+	else if (!L(6) && L(5) == 10)
 		BAD("kpp is required with a 10-digit inn");
+	if (OPT(7))
+		BAD(chk_int(F(7), L(7), 1, 28, "readings_day", NULL));
+	if (OPT(8) && !edo_id_ok(F(8), L(8)))
+		BAD("edo_id must be 4-46 letters, digits or '-'");
+	if (OPT(9))
+		BAD(chk_text(F(9), L(9), 1000, "legal_address"));
 	if (copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 6; i++)
 		if ((L(i) || i < 6) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
 			return -1;
+	for (int i = 8; i <= 9; i++)
+		if (OPT(i) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
+			return -1;
+#undef OPT
 	return copy_row(cp, e);
 }
 
@@ -405,6 +451,9 @@ struct kind {
 	const char *checks[3]; /* SQL giving (line, reason) for whole-file faults */
 	const char *upsert;    /* SQL giving (inserted, updated) */
 	const char *vacuum;    /* after a change: statistics and the visibility map */
+	int mincols;           /* 0: the header is exactly `header`; else it may stop
+	                          after any column from the mincols-th on (optional
+	                          trailing columns, so that old files still load) */
 };
 
 #define DUPS(key, what)                                                               \
@@ -494,23 +543,27 @@ static const struct kind kinds[] = {
 		"VACUUM (ANALYZE) meter",
 	},
 	[LOAD_CONTRACTS] = {
-		"contracts", "account;contract;signed_on;price_category;payment_scheme;inn;kpp", 7,
+		"contracts", "account;contract;signed_on;price_category;payment_scheme;inn;kpp;"
+		"readings_day;edo_id;legal_address", 10,
 		row_contracts,
 		"CREATE TEMP TABLE stage (line int, account_id bigint, contract text,"
-		" signed_on date, price_category smallint, payment_scheme text, inn text, kpp text)"
-		" ON COMMIT DROP",
+		" signed_on date, price_category smallint, payment_scheme text, inn text, kpp text,"
+		" edo_id text, legal_address text) ON COMMIT DROP",
 		"account_id", { DUPS("account_id", "contract for account"), UNKNOWN_ACCOUNT, LEGAL_ONLY },
 		"WITH up AS (INSERT INTO contract AS t (account_id, contract, signed_on,"
-		" price_category, payment_scheme, inn, kpp) SELECT account_id, contract, signed_on,"
-		" price_category, payment_scheme, inn, kpp FROM stage ON CONFLICT (account_id)"
+		" price_category, payment_scheme, inn, kpp, edo_id, legal_address) SELECT account_id,"
+		" contract, signed_on, price_category, payment_scheme, inn, kpp, edo_id, legal_address"
+		" FROM stage ON CONFLICT (account_id)"
 		" DO UPDATE SET contract = EXCLUDED.contract, signed_on = EXCLUDED.signed_on,"
 		" price_category = EXCLUDED.price_category, payment_scheme = EXCLUDED.payment_scheme,"
-		" inn = EXCLUDED.inn, kpp = EXCLUDED.kpp WHERE (t.contract, t.signed_on,"
-		" t.price_category, t.payment_scheme, t.inn, t.kpp) IS DISTINCT FROM"
-		" (EXCLUDED.contract, EXCLUDED.signed_on, EXCLUDED.price_category,"
-		" EXCLUDED.payment_scheme, EXCLUDED.inn, EXCLUDED.kpp) RETURNING (xmax = 0) AS ins)"
+		" inn = EXCLUDED.inn, kpp = EXCLUDED.kpp, edo_id = EXCLUDED.edo_id,"
+		" legal_address = EXCLUDED.legal_address WHERE (t.contract, t.signed_on,"
+		" t.price_category, t.payment_scheme, t.inn, t.kpp, t.edo_id, t.legal_address)"
+		" IS DISTINCT FROM (EXCLUDED.contract, EXCLUDED.signed_on, EXCLUDED.price_category,"
+		" EXCLUDED.payment_scheme, EXCLUDED.inn, EXCLUDED.kpp, EXCLUDED.edo_id,"
+		" EXCLUDED.legal_address) RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
-		"VACUUM (ANALYZE) contract",
+		"VACUUM (ANALYZE) contract", 7,
 	},
 	[LOAD_RESERVES] = {
 		"reserves", "account;tech_kw;emergency_kw;no_below_emergency;authority_emails", 5,
@@ -593,6 +646,23 @@ static int file_checks(PGconn *db, const struct kind *k, const char *path,
 	return 0;
 }
 
+/* The columns a header line names: k->ncols when it is k->header, fewer
+ * when it is a prefix of it that ends at a column of at least k->mincols
+ * (optional trailing columns); -1 when it is neither. */
+static int header_cols(const struct kind *k, const char *text)
+{
+	size_t n = strlen(text);
+	int cols = 1;
+
+	if (!strcmp(text, k->header))
+		return k->ncols;
+	if (!k->mincols || strncmp(text, k->header, n) != 0 || k->header[n] != ';')
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		cols += text[i] == ';';
+	return cols >= k->mincols ? cols : -1;
+}
+
 int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *f,
 	      struct load_result *r, struct sbyt_err *e)
 {
@@ -600,7 +670,7 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 	struct csv c;
 	struct copy cp;
 	struct progress pg;
-	int before = f->count, rc;
+	int before = f->count, rc, ncols;
 	PGresult *res;
 
 	memset(r, 0, sizeof(*r));
@@ -614,7 +684,8 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 		faults_add(f, path, 0, "empty file: the header '%s' is missing", k->header);
 		return err_set(e, ERR_DATA, "'%s' is empty; nothing loaded", path);
 	}
-	if (c.bad || strcmp(c.text, k->header) != 0) {
+	ncols = header_cols(k, c.text);
+	if (c.bad || ncols < 0) {
 		if (c.bad)
 			faults_add(f, path, 1, "%s: the file must be UTF-8 with the header '%s'",
 				   c.bad, k->header);
@@ -637,8 +708,8 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 			faults_add(f, path, c.line, "%s", c.bad);
 			continue;
 		}
-		if (c.nf != k->ncols) {
-			faults_add(f, path, c.line, "%d fields, expected %d", c.nf, k->ncols);
+		if (c.nf != ncols) {
+			faults_add(f, path, c.line, "%d fields, expected %d", c.nf, ncols);
 			continue;
 		}
 		if (k->row(&c, f, &cp, e) < 0) {

@@ -126,7 +126,7 @@ static int name_ok(const char *name)
 {
 	const char *s = name;
 
-	if (!*s || *s == '/' || strlen(name) >= 128)
+	if (!*s || *s == '/' || strlen(name) >= sizeof(((struct package_entry *)0)->name))
 		return 0;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
@@ -143,20 +143,50 @@ static int name_ok(const char *name)
 	return 1;
 }
 
+/* Entry i: the first PACKAGE_MAX_ENTRIES inside p, the others allocated. */
+static struct package_entry *ent(struct package *p, int i)
+{
+	return i < PACKAGE_MAX_ENTRIES ? &p->entry[i] : p->more[i - PACKAGE_MAX_ENTRIES];
+}
+
+static void free_more(struct package *p)
+{
+	for (int i = PACKAGE_MAX_ENTRIES; i < p->nentries; i++)
+		free(p->more[i - PACKAGE_MAX_ENTRIES]);
+	free(p->more);
+	p->more = NULL;
+	p->more_cap = 0;
+	if (p->nentries > PACKAGE_MAX_ENTRIES)
+		p->nentries = PACKAGE_MAX_ENTRIES;
+}
+
 const char *package_entry(struct package *p, const char *name, struct sbyt_err *e)
 {
 	struct package_entry *en;
-	char flat[128];
+	char flat[sizeof(en->name)];
 
 	if (!name_ok(name) || !strcmp(name, "manifest.xml")) {
 		err_set(e, ERR_INTERNAL, "bad package entry name '%s'", name);
 		return NULL;
 	}
 	if (p->nentries >= PACKAGE_MAX_ENTRIES) {
-		err_set(e, ERR_INTERNAL, "too many entries in package '%s'", p->final);
-		return NULL;
+		int k = p->nentries - PACKAGE_MAX_ENTRIES;
+		if (k >= p->more_cap) {
+			int cap = p->more_cap ? 2 * p->more_cap : 64;
+			struct package_entry **m = realloc(p->more, (size_t)cap * sizeof(*m));
+			if (!m) {
+				err_set(e, ERR_INTERNAL, "out of memory");
+				return NULL;
+			}
+			p->more = m;
+			p->more_cap = cap;
+		}
+		if (!(p->more[k] = calloc(1, sizeof(**p->more)))) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			return NULL;
+		}
 	}
-	en = &p->entry[p->nentries++];
+	en = ent(p, p->nentries++);
 	snprintf(en->name, sizeof(en->name), "%s", name);
 	snprintf(flat, sizeof(flat), "%s", name);
 	for (char *s = flat; *s; s++)
@@ -201,11 +231,11 @@ static int write_manifest(struct package *p, const char *path, int64_t run_id,
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
 	for (int i = 0; i < p->nentries; i++) {
-		snprintf(bytes, sizeof(bytes), "%lld", (long long)p->entry[i].bytes);
+		snprintf(bytes, sizeof(bytes), "%lld", (long long)ent(p, i)->bytes);
 		rc |= xmlTextWriterStartElement(w, BAD_CAST "Entry") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST p->entry[i].name) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST ent(p, i)->name) < 0;
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "bytes", BAD_CAST bytes) < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "sha256", BAD_CAST p->entry[i].sha256) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "sha256", BAD_CAST ent(p, i)->sha256) < 0;
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
 	rc |= xmlTextWriterEndDocument(w) < 0;
@@ -223,8 +253,8 @@ int package_commit(struct package *p, int64_t run_id, const char *rules_version,
 	int zerr = 0;
 
 	for (int i = 0; i < p->nentries; i++)
-		if (sha256_file(p->entry[i].path, p->entry[i].sha256, &p->entry[i].bytes, e)) {
-			err_prefix(e, "package entry '%s' was not written", p->entry[i].name);
+		if (sha256_file(ent(p, i)->path, ent(p, i)->sha256, &ent(p, i)->bytes, e)) {
+			err_prefix(e, "package entry '%s' was not written", ent(p, i)->name);
 			goto fail;
 		}
 	snprintf(manifest, sizeof(manifest), "%s/manifest.xml", p->parts);
@@ -236,8 +266,8 @@ int package_commit(struct package *p, int64_t run_id, const char *rules_version,
 		goto fail;
 	}
 	for (int i = 0; i <= p->nentries; i++) {
-		const char *name = i < p->nentries ? p->entry[i].name : "manifest.xml";
-		const char *path = i < p->nentries ? p->entry[i].path : manifest;
+		const char *name = i < p->nentries ? ent(p, i)->name : "manifest.xml";
+		const char *path = i < p->nentries ? ent(p, i)->path : manifest;
 		zip_source_t *src = zip_source_file(z, path, 0, -1);
 
 		zip_int64_t idx = src ? zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) : -1;
@@ -272,6 +302,7 @@ int package_commit(struct package *p, int64_t run_id, const char *rules_version,
 	if (package_fsync(p->final, e))
 		goto fail;
 	remove_tree(p->parts);
+	free_more(p);
 	return 0;
 fail_io:
 	if (e && e->kind == ERR_NONE)
@@ -287,4 +318,5 @@ void package_abort(struct package *p)
 		remove_tree(p->parts);
 	if (p->tmp[0])
 		unlink(p->tmp);
+	free_more(p);
 }

@@ -1,0 +1,46 @@
+/*
+ * upd_docs.h - the УПД files of the docs stage's edo packages (SPEC 8.2).
+ *
+ * The docs stage calls upd_docs_put() for every legal entity's document it
+ * writes into an edo package; it reads what the УПД needs from the database
+ * on a connection of its own (opened on the first call, with the rules:
+ * rules/supplier.xml's Edo block, rules/vat.xml) and adds to the package:
+ *  - the month's УПД (upd.h): the charge lines of the month (kind charge;
+ *    penalties are not a supply and stay on the payment document), numbered
+ *    "<branch>-<YYYY>-<MM>-<number of the payment document>", dated the
+ *    payment document's issue date (the stored one when it was issued
+ *    before, else as_of), with the contract (number, date) as the basis;
+ *  - for every earlier month Q that the month's recalculation lines correct
+ *    (charge_line.of_period), a correction of Q's УПД: Q's number and date,
+ *    НомИспр = the number of months up to this one that recalculated Q,
+ *    ДатаИспр = this month's УПД date, and Q's charges with every
+ *    recalculation of Q billed up to this month merged into them.  Q must
+ *    have an issued document (ERR_DATA otherwise).
+ * Each file is `upd/<ИдФайл>.xml` in the package, checked with upd_check()
+ * after it is written.  Buyer: contract.inn, kpp, edo_id (a document goes to
+ * the edo channel only with one: see docs.c), legal_address (else the
+ * account's postcode and address).
+ */
+#ifndef SBYT_UPD_DOCS_H
+#define SBYT_UPD_DOCS_H
+
+#include <stdint.h>
+
+#include "date.h"
+#include "error.h"
+#include "package.h"
+
+struct upd_docs;
+
+/* Write the УПД files of one document (account, period, number of branch)
+ * into pkg; *ctx is NULL on the first call (then opened from conninfo and
+ * rules_dir) and freed with upd_docs_free().  Returns the number of files
+ * written (0: nothing to deliver), or -1 with e set: ERR_CONFIG (no Edo
+ * block in rules/supplier.xml, no VAT rate), ERR_DATA (see above and
+ * upd_build()), ERR_DB, ERR_IO. */
+int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
+		 struct package *pkg, const char *branch, int64_t account, speriod period,
+		 int number, sdate as_of, struct sbyt_err *e);
+void upd_docs_free(struct upd_docs *ctx);
+
+#endif
