@@ -1283,10 +1283,10 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 	if (cp->xml.err)
 		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
 			       strerror(cp->xml.err));
-	/* a legal entity's edo document carries its УПД files (SPEC 8.2) */
-	if (legal && cp->chan == 3 &&
-	    upd_docs_put(&b->upd, b->o->conninfo, b->o->rules_dir, &cp->pkg, b->branch,
-			 to_i64(account), b->o->period, number, b->o->as_of, e) < 0)
+	/* a legal entity's document: advance invoices, and in edo its УПД (SPEC 8.2) */
+	if (legal && upd_docs_put(&b->upd, b->o->conninfo, b->o->rules_dir, &cp->pkg, b->branch,
+				  to_i64(account), b->o->period, number, b->o->as_of, cp->chan == 3,
+				  e) < 0)
 		return -1;
 
 	/* the register row, written by the package's thread */

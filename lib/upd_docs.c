@@ -7,9 +7,11 @@
 
 #include <libpq-fe.h>
 #include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
 
 #include "db.h"
 #include "faults.h"
+#include "qr.h"
 #include "rulesxml.h"
 #include "tariff.h"
 #include "upd.h"
@@ -100,23 +102,36 @@ static sdate parse_date(const char *s)
 	return d;
 }
 
-/* The account's lines: the month's charges and recalculations, and for
- * each month the recalculations correct, its charges and every
- * recalculation of it billed up to this month. */
-static const char lines_sql[] =
+/* Everything about one account's document in one round trip, by tag:
+ *  b  the buyer and contract: name, address (the legal address, else the
+ *     account's postcode and address), contract, signed_on, inn, kpp, edo_id;
+ *  d  the document when it was issued before: branch, number, issued_on;
+ *  a  the advances of the next month ($3) billing this month set: seq, due,
+ *     amount;
+ *  l  charge lines: the month's charges and recalculations, and for each
+ *     month those recalculations correct, its charges and every
+ *     recalculation of it billed up to this month: period, kind, of_period,
+ *     zone, milli-kWh, price in 1/1000000 rouble, amount, vat. */
+static const char all_sql[] =
 	"WITH fixed AS (SELECT DISTINCT of_period FROM charge_line WHERE account_id = $1"
 	" AND period = $2::date AND kind = 'recalc' AND of_period IS NOT NULL)"
-	" SELECT l.period, l.kind, l.of_period, l.zone, round(l.volume * 1000)::bigint,"
-	" round(l.tariff * 1000000)::bigint, l.amount, l.vat FROM charge_line l"
+	" SELECT 'b', 0, 0, a.name, coalesce(c.legal_address, a.postcode || ', ' || a.address),"
+	" c.contract, c.signed_on::text, c.inn, c.kpp, c.edo_id, NULL::text FROM account a"
+	" JOIN contract c ON c.account_id = a.account_id WHERE a.account_id = $1"
+	" UNION ALL SELECT 'd', 0, 0, branch, number::text, issued_on::text, NULL, NULL, NULL,"
+	" NULL, NULL FROM document WHERE account_id = $1 AND period = $2::date"
+	" UNION ALL SELECT 'a', seq, 0, seq::text, due::text, amount::text, NULL, NULL, NULL, NULL,"
+	" NULL FROM obligation WHERE account_id = $1 AND period = $3::date AND kind = 'advance'"
+	" AND amount > 0"
+	" UNION ALL SELECT 'l', l.period - DATE '2000-01-01', l.line_no, l.period::text, l.kind,"
+	" l.of_period::text, l.zone::text, round(l.volume * 1000)::bigint::text,"
+	" round(l.tariff * 1000000)::bigint::text, l.amount::text, l.vat::text FROM charge_line l"
 	" WHERE l.account_id = $1 AND l.period <= $2::date AND l.kind IN ('charge', 'recalc') AND"
 	" (l.period = $2::date OR (l.kind = 'charge' AND l.period IN (SELECT of_period FROM fixed))"
 	" OR (l.kind = 'recalc' AND l.of_period IN (SELECT of_period FROM fixed)))"
-	" ORDER BY l.period, l.line_no";
-
-static const char buyer_sql[] =
-	"SELECT a.name, coalesce(c.legal_address, a.postcode || ', ' || a.address), c.contract,"
-	" c.signed_on, c.inn, c.kpp, c.edo_id FROM account a JOIN contract c"
-	" ON c.account_id = a.account_id WHERE a.account_id = $1";
+	" ORDER BY 1, 2, 3";
+#define V(res, row, k) PQgetvalue(res, row, 3 + (k))
+#define NUL(res, row, k) PQgetisnull(res, row, 3 + (k))
 
 static const char doc_sql[] =
 	"SELECT branch, number, issued_on FROM document WHERE account_id = $1 AND period = $2::date";
@@ -150,18 +165,133 @@ static int number_text(char *buf, size_t size, const char *branch, speriod p, co
 	return snprintf(buf, size, "%s-%04d-%02d-%s", branch, y, m, num) >= (int)size ? -1 : 0;
 }
 
+/* ---- invoices for payment of the next month's advances ---- */
+
+static void wa(xmlTextWriterPtr w, int *bad, const char *name, const char *value)
+{
+	if (value && *value)
+		*bad |= xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST value) < 0;
+}
+
+/* Write the invoices of the advances of month `next` (obligations of kind
+ * advance that billing the document's month wrote) into pkg. */
+static int put_invoices(struct upd_docs *c, struct package *pkg, const struct upd_input *in,
+			const char *branch, int number, speriod next, PGresult *res,
+			struct sbyt_err *e)
+{
+	const struct supplier *s = tariff_supplier(c->tr);
+	const struct billing_rules *br = tariff_billing(c->tr);
+	char acc[24], buf[4][64], name[128], purpose[256], qr[QR_BUF];
+	int y, m, written = 0;
+
+	snprintf(acc, sizeof(acc), "%lld", (long long)in->account);
+	period_to_ym(next, &y, &m);
+	for (int i = 0; i < PQntuples(res); i++) {
+		int seq, bp, bad = 0, percent;
+		money sum, vat;
+		sdate due = 0;
+		struct qr_payment q;
+		const char *path;
+		xmlTextWriterPtr w;
+
+		if (strcmp(PQgetvalue(res, i, 0), "a") != 0)
+			continue;
+		seq = atoi(V(res, i, 0));
+		sum = strtoll(V(res, i, 2), NULL, 10);
+		date_parse(V(res, i, 1), -1, &due);
+		percent = seq >= 1 && seq <= br->nadvances ? br->advance[seq - 1].percent : 0;
+		if (tariff_vat(c->tr, due, &bp, e) < 0)
+			goto fail;
+		vat = money_round((__int128)sum * bp, 10000 + bp);
+		if (bp % 100)
+			snprintf(buf[0], sizeof(buf[0]), "%d,%02d", bp / 100, bp % 100);
+		else
+			snprintf(buf[0], sizeof(buf[0]), "%d", bp / 100);
+		snprintf(purpose, sizeof(purpose), "Аванс %d %% за электрическую энергию за %02d.%04d"
+			 " по договору %s, в т.ч. НДС %s %% %s", percent, m, y, in->contract, buf[0],
+			 money_format(vat, buf[2]));
+		qr_payment_init(&q, s);
+		q.pers_acc = acc;
+		q.sum = sum;
+		q.paym_period = next;
+		q.purpose = purpose;
+		if (qr_payload(&q, qr, sizeof(qr), e) < 0)
+			goto fail;
+		snprintf(name, sizeof(name), "invoices/%s-%04d-%02d-%d.xml", acc, y, m, seq);
+		if (!(path = package_entry(pkg, name, e)))
+			goto fail;
+		if (!(w = xmlNewTextWriterFilename(path, 0))) {
+			err_set(e, ERR_IO, "cannot create '%s'", path);
+			goto fail;
+		}
+		xmlTextWriterSetIndent(w, 1);
+		bad |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "Invoice") < 0;
+		wa(w, &bad, "xmlns", "urn:sbyt:invoice:1");
+		snprintf(buf[0], sizeof(buf[0]), "%s-%04d-%02d-%d-%d", branch, y, m, number, seq);
+		wa(w, &bad, "number", buf[0]);
+		wa(w, &bad, "date", date_format(in->date, buf[1]));
+		wa(w, &bad, "account", acc);
+		wa(w, &bad, "period", period_format(next, buf[1]));
+		snprintf(buf[0], sizeof(buf[0]), "%d", seq);
+		wa(w, &bad, "advance", buf[0]);
+		snprintf(buf[0], sizeof(buf[0]), "%d", percent);
+		wa(w, &bad, "percent", buf[0]);
+		wa(w, &bad, "basisPeriod", period_format(in->period, buf[1]));
+		wa(w, &bad, "due", date_format(due, buf[1]));
+		wa(w, &bad, "sum", money_format(sum, buf[1]));
+		wa(w, &bad, "vat", money_format(vat, buf[1]));
+		snprintf(buf[0], sizeof(buf[0]), "%d.%02d", bp / 100, bp % 100);
+		wa(w, &bad, "vatRate", buf[0]);
+		wa(w, &bad, "qr", qr);
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "Supplier") < 0;
+		wa(w, &bad, "name", s->name);
+		wa(w, &bad, "inn", s->inn);
+		wa(w, &bad, "kpp", s->kpp);
+		wa(w, &bad, "address", s->address);
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "Bank") < 0;
+		wa(w, &bad, "name", s->bank_name);
+		wa(w, &bad, "bic", s->bic);
+		wa(w, &bad, "corrAccount", s->corr_account);
+		wa(w, &bad, "account", s->account);
+		bad |= xmlTextWriterEndElement(w) < 0;
+		bad |= xmlTextWriterEndElement(w) < 0;
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "Payer") < 0;
+		wa(w, &bad, "name", in->buyer.name);
+		wa(w, &bad, "inn", in->buyer.inn);
+		wa(w, &bad, "kpp", in->buyer.kpp);
+		wa(w, &bad, "address", in->buyer.address);
+		bad |= xmlTextWriterEndElement(w) < 0;
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "Contract") < 0;
+		wa(w, &bad, "number", in->contract);
+		wa(w, &bad, "date", date_format(in->contract_date, buf[1]));
+		bad |= xmlTextWriterEndElement(w) < 0;
+		bad |= xmlTextWriterWriteElement(w, BAD_CAST "Purpose", BAD_CAST purpose) < 0;
+		bad |= xmlTextWriterEndDocument(w) < 0;
+		xmlFreeTextWriter(w);
+		if (bad) {
+			err_set(e, ERR_IO, "cannot write '%s' (disk full?)", path);
+			goto fail;
+		}
+		written++;
+	}
+	return written;
+fail:
+	return -1;
+}
+
 int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
 		 struct package *pkg, const char *branch, int64_t account, speriod period,
-		 int number, sdate as_of, struct sbyt_err *e)
+		 int number, sdate as_of, int edo, struct sbyt_err *e)
 {
 	struct upd_docs *c;
 	const struct supplier *s;
-	char acc[24], pfirst[DATE_BUF], num[24], docno[128], pb[PERIOD_BUF];
-	const char *p[2] = { acc, pfirst };
-	PGresult *buyer = NULL, *lines = NULL, *doc = NULL;
+	char acc[24], pfirst[DATE_BUF], nfirst[DATE_BUF], num[24], docno[128], pb[PERIOD_BUF];
+	const char *p[3] = { acc, pfirst, nfirst };
+	PGresult *res = NULL;
 	struct upd_input in;
 	speriod fixed[64];
-	int nfixed = 0, written = 0, rc;
+	int nfixed = 0, written = 0, rc, brow = -1, drow = -1;
 	sdate date;
 
 	if (!*ctx && open_ctx(ctx, conninfo, rules_dir, e))
@@ -170,17 +300,20 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 	s = tariff_supplier(c->tr);
 	snprintf(acc, sizeof(acc), "%lld", (long long)account);
 	date_format(period_first(period), pfirst);
-	if (!(buyer = db_query(c->db, e, buyer_sql, 1, p)) ||
-	    !(lines = db_query(c->db, e, lines_sql, 2, p)) ||
-	    !(doc = db_query(c->db, e, doc_sql, 2, p)))
+	date_format(period_first(period + 1), nfirst);
+	if (!(res = db_query(c->db, e, all_sql, 3, p)))
 		goto fail;
-	if (PQntuples(buyer) != 1) {
-		err_set(e, ERR_DATA, "account %s is on edo without a contract", acc);
-		goto fail;
-	}
 	c->nlines = 0;
-	for (int i = 0; i < PQntuples(lines); i++) {
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *tag = PQgetvalue(res, i, 0);
 		struct upd_charge *l;
+
+		if (*tag == 'b')
+			brow = i;
+		if (*tag == 'd')
+			drow = i;
+		if (*tag != 'l')
+			continue;
 		if (c->nlines == c->cap) {
 			int cap = c->cap ? 2 * c->cap : 32;
 			struct upd_charge *nl = realloc(c->lines, (size_t)cap * sizeof(*nl));
@@ -193,18 +326,17 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 		}
 		l = &c->lines[c->nlines++];
 		memset(l, 0, sizeof(*l));
-		l->period = period_of(parse_date(PQgetvalue(lines, i, 0)));
-		l->recalc = !strcmp(PQgetvalue(lines, i, 1), "recalc");
-		l->of_period = PQgetisnull(lines, i, 2) ? 0
-			     : period_of(parse_date(PQgetvalue(lines, i, 2)));
-		l->zone = atoi(PQgetvalue(lines, i, 3));
-		l->volume = strtoll(PQgetvalue(lines, i, 4), NULL, 10);
-		l->rate = strtoll(PQgetvalue(lines, i, 5), NULL, 10);
-		l->amount = strtoll(PQgetvalue(lines, i, 6), NULL, 10);
-		l->vat = strtoll(PQgetvalue(lines, i, 7), NULL, 10);
+		l->period = period_of(parse_date(V(res, i, 0)));
+		l->recalc = !strcmp(V(res, i, 1), "recalc");
+		l->of_period = NUL(res, i, 2) ? 0 : period_of(parse_date(V(res, i, 2)));
+		l->zone = atoi(V(res, i, 3));
+		l->volume = strtoll(V(res, i, 4), NULL, 10);
+		l->rate = NUL(res, i, 5) ? 0 : strtoll(V(res, i, 5), NULL, 10);
+		l->amount = strtoll(V(res, i, 6), NULL, 10);
+		l->vat = strtoll(V(res, i, 7), NULL, 10);
 		if (l->recalc && l->period == period) {
 			int seen = 0;
-			if (PQgetisnull(lines, i, 2)) {
+			if (NUL(res, i, 2)) {
 				err_set(e, ERR_DATA, "account %s, %s: a recalculation line names no month",
 					acc, period_format(period, pb));
 				goto fail;
@@ -214,6 +346,12 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 			if (!seen && nfixed < (int)(sizeof(fixed) / sizeof(fixed[0])))
 				fixed[nfixed++] = l->of_period;
 		}
+	}
+	if (brow < 0) {
+		if (!edo)
+			goto done;  /* no contract: nothing to invoice against */
+		err_set(e, ERR_DATA, "account %s is on edo without a contract", acc);
+		goto fail;
 	}
 
 	memset(&in, 0, sizeof(in));
@@ -231,14 +369,14 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 	in.seller.bic = s->bic;
 	in.seller.corr_account = s->corr_account;
 	in.seller.account = s->account;
-	in.buyer.name = PQgetvalue(buyer, 0, 0);
-	in.buyer.address = PQgetvalue(buyer, 0, 1);
-	in.contract = PQgetvalue(buyer, 0, 2);
-	in.contract_date = parse_date(PQgetvalue(buyer, 0, 3));
-	in.buyer.inn = PQgetvalue(buyer, 0, 4);
-	in.buyer.kpp = PQgetisnull(buyer, 0, 5) ? NULL : PQgetvalue(buyer, 0, 5);
-	in.buyer.edo_id = PQgetisnull(buyer, 0, 6) ? NULL : PQgetvalue(buyer, 0, 6);
-	if (!in.buyer.edo_id) {
+	in.buyer.name = V(res, brow, 0);
+	in.buyer.address = V(res, brow, 1);
+	in.contract = V(res, brow, 2);
+	in.contract_date = parse_date(V(res, brow, 3));
+	in.buyer.inn = V(res, brow, 4);
+	in.buyer.kpp = NUL(res, brow, 5) ? NULL : V(res, brow, 5);
+	in.buyer.edo_id = NUL(res, brow, 6) ? NULL : V(res, brow, 6);
+	if (edo && !in.buyer.edo_id) {
 		err_set(e, ERR_DATA, "account %s has no edo_id in its contract", acc);
 		goto fail;
 	}
@@ -253,7 +391,7 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 	in.program = "sbyt " SBYT_VERSION;
 
 	/* the month's own УПД */
-	date = PQntuples(doc) ? parse_date(PQgetvalue(doc, 0, 2)) : as_of;
+	date = drow >= 0 ? parse_date(V(res, drow, 2)) : as_of;
 	snprintf(num, sizeof(num), "%d", number);
 	if (number_text(docno, sizeof(docno), branch, period, num)) {
 		err_set(e, ERR_DATA, "branch code '%s' too long for a document number", branch);
@@ -262,6 +400,12 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 	in.period = period;
 	in.number = docno;
 	in.date = date;
+	rc = put_invoices(c, pkg, &in, branch, number, period + 1, res, e);
+	if (rc < 0)
+		goto fail;
+	written += rc;
+	if (!edo)
+		goto done;
 	if (tariff_vat(c->tr, period_last(period), &in.vat_bp, e) < 0)
 		goto fail;
 	rc = put_one(c, pkg, &in, e);
@@ -315,13 +459,10 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 			goto fail;
 		written += rc == 0;
 	}
-	PQclear(buyer);
-	PQclear(lines);
-	PQclear(doc);
+done:
+	PQclear(res);
 	return written;
 fail:
-	PQclear(buyer);
-	PQclear(lines);
-	PQclear(doc);
-	return err_prefix(e, "УПД of account %s", acc);
+	PQclear(res);
+	return err_prefix(e, "documents of account %s", acc);
 }

@@ -136,11 +136,35 @@ INSERT INTO charge_line (account_id, period, line_no, kind, basis, zone, volume,
  (7201000011, '2026-11-01', 1, 'charge', 'price', 1, 100, 6.00, 73200, 13200, '2026-11-01', '2026-11-30', NULL),
  (7201000012, '2026-11-01', 1, 'charge', 'price', 1, 100, 6.00, 73200, 13200, '2026-11-01', '2026-11-30', NULL);
 INSERT INTO period_state (period, branch, state) VALUES ('2026-11-01', '01', 'billed');
+-- what billing November sets for 7201000010 and 7201000011 (no e-mail UPD):
+-- advances of December, 30 % and 40 % of November's charges with VAT.
+INSERT INTO obligation (account_id, period, seq, kind, due, amount) VALUES
+ (7201000010, '2026-12-01', 1, 'advance', '2026-12-10', 235155),
+ (7201000010, '2026-12-01', 2, 'advance', '2026-12-25', 313540),
+ (7201000011, '2026-12-01', 1, 'advance', '2026-12-10', 21960);
 EOF
 test_expect_success 'November: the УПД, and a correction of October' '
 	sbyt --as-of 2026-12-03 docs --period 2026-11 2>err && cat err &&
 	ex nov "$OUT/2026-11/01/edo.zip" && [ "$(ls nov/upd/*.xml | wc -l)" = 3 ] &&
 	for f in nov/upd/*.xml; do xmllint --noout --schema "$XSD" "$f" || exit 1; done
+'
+# Invoices for payment of December's advances, in the package of November's
+# document, whatever the channel: 7838.50 x 30 % = 2351.55, VAT 22/122 of it
+# = 424.05 (424.0500); x 40 % = 3135.40, VAT 565.40; 7201000011 (e-mail):
+# 732.00 x 30 % = 219.60, VAT 39.60.
+test_expect_success 'invoices for payment of the advances, valid against xsd/invoice.xsd' '
+	rm -rf inv && mkdir inv &&
+	unzip -q "$OUT/2026-11/01/edo.zip" "invoices/*" -d inv &&
+	unzip -q "$OUT/2026-11/01/email.zip" "invoices/*" -d inv &&
+	ls inv/invoices > names && printf "%s\n" 7201000010-2026-12-1.xml 7201000010-2026-12-2.xml \
+		7201000011-2026-12-1.xml | diff - names &&
+	for f in inv/invoices/*.xml; do xmllint --noout --schema "$SBYT_TOP/xsd/invoice.xsd" "$f" || exit 1; done &&
+	num=$(psql -XtAc "select number from document where account_id = 7201000010 and period = \$\$2026-11-01\$\$") &&
+	grep -q "number=\"01-2026-12-$num-1\" date=\"2026-12-03\" account=\"7201000010\" period=\"2026-12\" advance=\"1\" percent=\"30\" basisPeriod=\"2026-11\" due=\"2026-12-10\" sum=\"2351.55\" vat=\"424.05\" vatRate=\"22.00\"" inv/invoices/7201000010-2026-12-1.xml &&
+	grep -q "percent=\"40\" basisPeriod=\"2026-11\" due=\"2026-12-25\" sum=\"3135.40\" vat=\"565.40\"" inv/invoices/7201000010-2026-12-2.xml &&
+	grep -q "sum=\"219.60\" vat=\"39.60\"" inv/invoices/7201000011-2026-12-1.xml &&
+	grep -q "<Purpose>Аванс 30 % за электрическую энергию за 12.2026 по договору ЭС-01-000010, в т.ч. НДС 22 % 424.05</Purpose>" inv/invoices/7201000010-2026-12-1.xml &&
+	grep -q "qr=\"ST00012|Name=.*|PersAcc=7201000010|Sum=235155|" inv/invoices/7201000010-2026-12-1.xml
 '
 test_expect_success 'two price changes: three lines at 6.00, 6.50, 6.75 with VAT 22 %' '
 	upd nov 7206443087 > n10 &&
@@ -170,11 +194,14 @@ test_expect_success 'the correction: October number and date, НомИспр 1 o
 	grep -q "ДатаНачПер=\"01.10.2026\" ДатаОконПер=\"31.10.2026\"" c10 &&
 	basename "$(grep -l "<ИспрДок" nov/upd/*.utf8)" .xml.utf8 | grep -q "_20261203_"
 '
-test_expect_success 'a re-run gives byte-identical УПД files' '
-	(cd nov/upd && sha256sum *.xml) > sums1 &&
+test_expect_success 'a re-run gives byte-identical УПД files and invoices' '
+	(cd nov/upd && sha256sum *.xml) > sums1 && (cd inv/invoices && sha256sum *.xml) > isums1 &&
 	sbyt --as-of 2026-12-07 docs --period 2026-11 2>err && cat err &&
 	ex nov2 "$OUT/2026-11/01/edo.zip" && (cd nov2/upd && sha256sum *.xml) > sums2 &&
-	diff sums1 sums2 && [ "$(wc -l < sums2)" = 3 ]
+	diff sums1 sums2 && [ "$(wc -l < sums2)" = 3 ] &&
+	rm -rf inv2 && mkdir inv2 && unzip -q "$OUT/2026-11/01/edo.zip" "invoices/*" -d inv2 &&
+	unzip -q "$OUT/2026-11/01/email.zip" "invoices/*" -d inv2 &&
+	(cd inv2/invoices && sha256sum *.xml) | diff isums1 -
 '
 test_expect_success 'and so does October re-issued after it' '
 	(cd oct/upd && sha256sum *.xml) > osums1 &&
