@@ -697,6 +697,8 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	package_fact(&cp->pkg, "recalc", money_format(cp->recalc, buf));
 	package_fact(&cp->pkg, "penalty", money_format(cp->penalty, buf));
 	package_fact(&cp->pkg, "paid", money_format(cp->paid, buf));
+	if (upd_docs_finish(b->upd, &cp->pkg, e))  /* the invoices register, counts */
+		goto fail;
 	pthread_mutex_lock(&cp->mu);
 	cp->finish = 1;
 	pthread_cond_broadcast(&cp->cv);

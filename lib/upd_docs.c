@@ -15,6 +15,7 @@
 #include "rulesxml.h"
 #include "tariff.h"
 #include "upd.h"
+#include "xlsx.h"
 
 struct upd_docs {
 	PGconn *db;
@@ -23,12 +24,27 @@ struct upd_docs {
 	char item[512], operation[512], basis[512];
 	struct upd_charge *lines;
 	int nlines, cap;
+	/* the package being written: its invoices register and counts */
+	struct xlsx_table reg;
+	int reg_open;
+	int64_t n_upd, n_inv;
 };
+
+static const char *const reg_headers[] = {
+	"№ счёта", "Дата", "Лицевой счёт", "Плательщик", "ИНН", "Период", "Аванс, %",
+	"Срок оплаты", "Сумма", "в т.ч. НДС", "Файл",
+};
+static const double reg_widths[] = { 22, 12, 14, 40, 14, 10, 10, 12, 14, 14, 40 };
+#define REG_COLS ((int)(sizeof(reg_headers) / sizeof(reg_headers[0])))
 
 void upd_docs_free(struct upd_docs *c)
 {
 	if (!c)
 		return;
+	if (c->reg_open) {
+		struct sbyt_err ignore;
+		xlsx_table_close(&c->reg, &ignore);
+	}
 	if (c->db)
 		PQfinish(c->db);
 	tariff_rules_free(c->tr);
@@ -151,9 +167,9 @@ static int put_one(struct upd_docs *c, struct package *pkg, struct upd_input *in
 		rc = !path || upd_write(&m, path, e) || upd_check(path, name, e) ? -1 : 0;
 		if (rc && e->kind == ERR_DATA)
 			e->kind = ERR_INTERNAL;  /* a file we wrote breaks the format: a bug */
+		c->n_upd += rc == 0;
 	}
 	upd_model_release(&m);
-	(void)c;
 	return rc;
 }
 
@@ -273,6 +289,28 @@ static int put_invoices(struct upd_docs *c, struct package *pkg, const struct up
 			err_set(e, ERR_IO, "cannot write '%s' (disk full?)", path);
 			goto fail;
 		}
+		if (!c->reg_open) {
+			const char *rp = package_entry(pkg, "invoices.xlsx", e);
+			if (!rp || xlsx_table_open(&c->reg, rp, "Счета на оплату", reg_headers,
+						   reg_widths, REG_COLS, e))
+				goto fail;
+			c->reg_open = 1;
+		}
+		if (xlsx_table_row(&c->reg, e))
+			goto fail;
+		snprintf(buf[0], sizeof(buf[0]), "%s-%04d-%02d-%d-%d", branch, y, m, number, seq);
+		xlsx_table_str(&c->reg, 0, buf[0]);
+		xlsx_table_date(&c->reg, 1, in->date);
+		xlsx_table_str(&c->reg, 2, acc);
+		xlsx_table_str(&c->reg, 3, in->buyer.name);
+		xlsx_table_str(&c->reg, 4, in->buyer.inn);
+		xlsx_table_str(&c->reg, 5, period_format(next, buf[1]));
+		xlsx_table_int(&c->reg, 6, percent);
+		xlsx_table_date(&c->reg, 7, due);
+		xlsx_table_money(&c->reg, 8, sum);
+		xlsx_table_money(&c->reg, 9, vat);
+		xlsx_table_str(&c->reg, 10, name);
+		c->n_inv++;
 		written++;
 	}
 	return written;
@@ -465,4 +503,27 @@ done:
 fail:
 	PQclear(res);
 	return err_prefix(e, "documents of account %s", acc);
+}
+
+int upd_docs_finish(struct upd_docs *c, struct package *pkg, struct sbyt_err *e)
+{
+	char num[24];
+	int rc = 0;
+
+	if (!c)
+		return 0;
+	if (c->reg_open) {
+		c->reg_open = 0;
+		rc = xlsx_table_close(&c->reg, e);
+	}
+	if (c->n_upd) {
+		snprintf(num, sizeof(num), "%lld", (long long)c->n_upd);
+		package_fact(pkg, "upd", num);
+	}
+	if (c->n_inv) {
+		snprintf(num, sizeof(num), "%lld", (long long)c->n_inv);
+		package_fact(pkg, "invoices", num);
+	}
+	c->n_upd = c->n_inv = 0;
+	return rc;
 }

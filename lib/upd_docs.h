@@ -14,7 +14,8 @@
  *    document's), the advance's month, percent, due date, sum with VAT, the
  *    VAT in it (sum x rate / (100 + rate), half-up, the rate in force on the
  *    due date), supplier and bank, payer, contract, the purpose of payment
- *    and the GOST R 56042-2014 QR payload (the PDF is the renderer's);
+ *    and the GOST R 56042-2014 QR payload (the PDF is the renderer's),
+ *    and a row in the package's invoices.xlsx register;
  * and, in an edo package:
  *  - the month's УПД (upd.h): the charge lines of the month (kind charge;
  *    penalties are not a supply and stay on the payment document), numbered
@@ -52,6 +53,11 @@ struct upd_docs;
 int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
 		 struct package *pkg, const char *branch, int64_t account, speriod period,
 		 int number, sdate as_of, int edo, struct sbyt_err *e);
+/* The package the calls since the last finish wrote into is complete:
+ * close its invoices register (invoices.xlsx, one row per invoice) and add
+ * the manifest facts "upd" and "invoices" (counts, when not 0).  NULL ctx
+ * is accepted.  0, or -1 with e set (ERR_IO). */
+int upd_docs_finish(struct upd_docs *ctx, struct package *pkg, struct sbyt_err *e);
 void upd_docs_free(struct upd_docs *ctx);
 
 #endif

@@ -166,6 +166,20 @@ test_expect_success 'invoices for payment of the advances, valid against xsd/inv
 	grep -q "<Purpose>Аванс 30 % за электрическую энергию за 12.2026 по договору ЭС-01-000010, в т.ч. НДС 22 % 424.05</Purpose>" inv/invoices/7201000010-2026-12-1.xml &&
 	grep -q "qr=\"ST00012|Name=.*|PersAcc=7201000010|Sum=235155|" inv/invoices/7201000010-2026-12-1.xml
 '
+test_expect_success 'the invoices register of each package, and the manifest counts' '
+	unzip -p "$OUT/2026-11/01/edo.zip" invoices.xlsx > inv.xlsx &&
+	unzip -p inv.xlsx xl/worksheets/sheet1.xml > s.xml &&
+	[ "$(grep -o "<row " s.xml | wc -l)" = 3 ] &&
+	grep -o "<row r=\"2\".*</row>" s.xml | sed "s|</row>.*||" > r2 &&
+	grep -q "<v>2351.55</v>" r2 && grep -q "<v>424.05</v>" r2 && grep -q "<v>30</v>" r2 &&
+	grep -o "<row r=\"3\".*</row>" s.xml | grep -q "<v>3135.40\?</v>.*<v>565.40\?</v>" &&
+	unzip -p inv.xlsx xl/sharedStrings.xml xl/worksheets/sheet1.xml | grep -q "Срок оплаты" &&
+	unzip -p "$OUT/2026-11/01/edo.zip" manifest.xml > man.xml &&
+	grep -q "<Fact name=\"upd\" value=\"3\"/>" man.xml &&
+	grep -q "<Fact name=\"invoices\" value=\"2\"/>" man.xml &&
+	unzip -p "$OUT/2026-11/01/email.zip" manifest.xml | grep -q "<Fact name=\"invoices\" value=\"1\"/>" &&
+	grep -q "name=\"invoices.xlsx\"" man.xml
+'
 test_expect_success 'two price changes: three lines at 6.00, 6.50, 6.75 with VAT 22 %' '
 	upd nov 7206443087 > n10 &&
 	grep -q "НомСтр=\"1\" .* КолТов=\"300.000\" ЦенаТов=\"6.00\" СтТовБезНДС=\"1800.00\" НалСт=\"22%\" СтТовУчНал=\"2196.00\"" n10 &&
