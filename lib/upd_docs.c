@@ -27,14 +27,17 @@ struct upd_docs {
 	/* the package being written: its invoices register and counts */
 	struct xlsx_table reg;
 	int reg_open;
+	xmlTextWriterPtr inv;    /* invoices.xml */
+	int inv_bad;
+	char inv_path[4096];
 	int64_t n_upd, n_inv;
 };
 
 static const char *const reg_headers[] = {
 	"№ счёта", "Дата", "Лицевой счёт", "Плательщик", "ИНН", "Период", "Аванс, %",
-	"Срок оплаты", "Сумма", "в т.ч. НДС", "Файл",
+	"Срок оплаты", "Сумма", "в т.ч. НДС", "№ документа",
 };
-static const double reg_widths[] = { 22, 12, 14, 40, 14, 10, 10, 12, 14, 14, 40 };
+static const double reg_widths[] = { 22, 12, 14, 40, 14, 10, 10, 12, 14, 14, 12 };
 #define REG_COLS ((int)(sizeof(reg_headers) / sizeof(reg_headers[0])))
 
 void upd_docs_free(struct upd_docs *c)
@@ -45,6 +48,8 @@ void upd_docs_free(struct upd_docs *c)
 		struct sbyt_err ignore;
 		xlsx_table_close(&c->reg, &ignore);
 	}
+	if (c->inv)
+		xmlFreeTextWriter(c->inv);
 	if (c->db)
 		PQfinish(c->db);
 	tariff_rules_free(c->tr);
@@ -197,7 +202,7 @@ static int put_invoices(struct upd_docs *c, struct package *pkg, const struct up
 {
 	const struct supplier *s = tariff_supplier(c->tr);
 	const struct billing_rules *br = tariff_billing(c->tr);
-	char acc[24], buf[4][64], name[128], purpose[256], qr[QR_BUF];
+	char acc[24], buf[4][64], purpose[256], qr[QR_BUF];
 	int y, m, written = 0;
 
 	snprintf(acc, sizeof(acc), "%lld", (long long)in->account);
@@ -233,17 +238,21 @@ static int put_invoices(struct upd_docs *c, struct package *pkg, const struct up
 		q.purpose = purpose;
 		if (qr_payload(&q, qr, sizeof(qr), e) < 0)
 			goto fail;
-		snprintf(name, sizeof(name), "invoices/%s-%04d-%02d-%d.xml", acc, y, m, seq);
-		if (!(path = package_entry(pkg, name, e)))
-			goto fail;
-		if (!(w = xmlNewTextWriterFilename(path, 0))) {
-			err_set(e, ERR_IO, "cannot create '%s'", path);
-			goto fail;
+		if (!c->inv) {
+			if (!(path = package_entry(pkg, "invoices.xml", e)))
+				goto fail;
+			snprintf(c->inv_path, sizeof(c->inv_path), "%s", path);
+			if (!(c->inv = xmlNewTextWriterFilename(path, 0))) {
+				err_set(e, ERR_IO, "cannot create '%s'", path);
+				goto fail;
+			}
+			xmlTextWriterSetIndent(c->inv, 1);
+			c->inv_bad |= xmlTextWriterStartDocument(c->inv, "1.0", "UTF-8", NULL) < 0;
+			c->inv_bad |= xmlTextWriterStartElement(c->inv, BAD_CAST "Invoices") < 0;
+			wa(c->inv, &c->inv_bad, "xmlns", "urn:sbyt:invoice:1");
 		}
-		xmlTextWriterSetIndent(w, 1);
-		bad |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
+		w = c->inv;
 		bad |= xmlTextWriterStartElement(w, BAD_CAST "Invoice") < 0;
-		wa(w, &bad, "xmlns", "urn:sbyt:invoice:1");
 		snprintf(buf[0], sizeof(buf[0]), "%s-%04d-%02d-%d-%d", branch, y, m, number, seq);
 		wa(w, &bad, "number", buf[0]);
 		wa(w, &bad, "date", date_format(in->date, buf[1]));
@@ -283,10 +292,10 @@ static int put_invoices(struct upd_docs *c, struct package *pkg, const struct up
 		wa(w, &bad, "date", date_format(in->contract_date, buf[1]));
 		bad |= xmlTextWriterEndElement(w) < 0;
 		bad |= xmlTextWriterWriteElement(w, BAD_CAST "Purpose", BAD_CAST purpose) < 0;
-		bad |= xmlTextWriterEndDocument(w) < 0;
-		xmlFreeTextWriter(w);
+		bad |= xmlTextWriterEndElement(w) < 0;
 		if (bad) {
-			err_set(e, ERR_IO, "cannot write '%s' (disk full?)", path);
+			c->inv_bad = 1;
+			err_set(e, ERR_IO, "cannot write '%s' (disk full?)", c->inv_path);
 			goto fail;
 		}
 		if (!c->reg_open) {
@@ -309,7 +318,7 @@ static int put_invoices(struct upd_docs *c, struct package *pkg, const struct up
 		xlsx_table_date(&c->reg, 7, due);
 		xlsx_table_money(&c->reg, 8, sum);
 		xlsx_table_money(&c->reg, 9, vat);
-		xlsx_table_str(&c->reg, 10, name);
+		xlsx_table_int(&c->reg, 10, number);
 		c->n_inv++;
 		written++;
 	}
@@ -512,9 +521,18 @@ int upd_docs_finish(struct upd_docs *c, struct package *pkg, struct sbyt_err *e)
 
 	if (!c)
 		return 0;
+	if (c->inv) {
+		c->inv_bad |= xmlTextWriterEndDocument(c->inv) < 0;
+		xmlFreeTextWriter(c->inv);
+		c->inv = NULL;
+		if (c->inv_bad)
+			rc = err_set(e, ERR_IO, "cannot write '%s' (disk full?)", c->inv_path);
+		c->inv_bad = 0;
+	}
 	if (c->reg_open) {
 		c->reg_open = 0;
-		rc = xlsx_table_close(&c->reg, e);
+		if (xlsx_table_close(&c->reg, rc ? NULL : e))
+			rc = -1;
 	}
 	if (c->n_upd) {
 		snprintf(num, sizeof(num), "%lld", (long long)c->n_upd);

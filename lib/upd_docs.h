@@ -8,8 +8,9 @@
  * channel:
  *  - an invoice for payment (счёт на оплату) of each advance of the next
  *    month that billing this month set (obligation kind advance, 30 % due
- *    the 10th and 40 % due the 25th): invoices/<account>-<YYYY-MM>-<seq>.xml
- *    (urn:sbyt:invoice:1, xsd/invoice.xsd) with its number
+ *    the 10th and 40 % due the 25th): an <Invoice> in the package's
+ *    invoices.xml (urn:sbyt:invoice:1, xsd/invoice.xsd, closed by
+ *    upd_docs_finish()) with its number
  *    "<branch>-<YYYY>-<MM>-<document number>-<seq>", date (the payment
  *    document's), the advance's month, percent, due date, sum with VAT, the
  *    VAT in it (sum x rate / (100 + rate), half-up, the rate in force on the
