@@ -237,4 +237,36 @@ test_expect_success 'a second recalculation gives correction 2 with both recalcu
 	grep -q "<ИспрДок НомИспр=\"2\" ДатаИспр=\"05.01.2027\"/>" c2 &&
 	grep -q "КолТов=\"1150.000\" ЦенаТов=\"6.00\" СтТовБезНДС=\"6900.00\" НалСт=\"22%\" СтТовУчНал=\"8418.00\"" c2
 '
+# A branch with 40 legal entities on edo: more files than a package's first
+# 32 entries, every one listed in the manifest with its SHA-256.
+{
+	echo "code;name;address;phone"; echo "02;Ишимское МРО;627750, г. Ишим, ул. Ленина, д. 58;+73455120200"
+} > b2.csv
+awk 'BEGIN {
+	print "account;branch;kind;name;address;postcode;category;residents;rooms;phone;email;delivery;remote_metering;opened_on" > "a2.csv"
+	print "account;contract;signed_on;price_category;payment_scheme;inn;kpp;readings_day;edo_id" > "c2.csv"
+	split("2 4 10 3 5 9 4 6 8", w, " ")
+	for (i = 1; i <= 40; i++) {
+		acc = sprintf("72020000%02d", i); inn = sprintf("720500%03d", i); s = 0
+		for (k = 1; k <= 9; k++) s += substr(inn, k, 1) * w[k]
+		inn = inn (s % 11 % 10)
+		printf "%s;02;legal;ООО «Ишим-%d»;г. Ишим, ул. Ленина, д. %d;627750;;;;;;edo;0;2015-12-17\n", acc, i, i > "a2.csv"
+		printf "%s;ЭС-02-%d;2015-12-17;1;standard;%s;720501001;;2BE-ISHIM-%02d\n", acc, i, inn, i > "c2.csv"
+	}
+}'
+test_expect_success 'a package with 40 УПД files (past 32 entries) lists each in its manifest' '
+	sbyt -q load branches b2.csv && sbyt -q load accounts a2.csv && sbyt -q load contracts c2.csv &&
+	psql -Xqc "INSERT INTO charge_line (account_id, period, line_no, kind, basis, zone, volume, tariff, amount, vat)
+		SELECT account_id, \$\$2026-11-01\$\$, 1, \$\$charge\$\$, \$\$price\$\$, 1, 100, 6.00, 73200, 13200
+		FROM account WHERE branch = \$\$02\$\$;
+		INSERT INTO period_state (period, branch, state) VALUES (\$\$2026-11-01\$\$, \$\$02\$\$, \$\$billed\$\$)" &&
+	sbyt --as-of 2026-12-03 docs --period 2026-11 --branch 02 2>err && cat err &&
+	ex b2 "$OUT/2026-11/02/edo.zip" && [ "$(ls b2/upd/*.xml | wc -l)" = 40 ] &&
+	unzip -p "$OUT/2026-11/02/edo.zip" manifest.xml > m2 &&
+	[ "$(grep -c "<Entry name=\"upd/ON_NSCHFDOPPR_2BE-ISHIM-" m2)" = 40 ] &&
+	grep -q "<Fact name=\"upd\" value=\"40\"/>" m2 &&
+	f=$(ls b2/upd/*.xml | tail -1) && n=$(basename "$f") &&
+	grep -q "<Entry name=\"upd/$n\" bytes=\"$(stat -c %s "$f")\" sha256=\"$(sha256sum < "$f" | cut -d" " -f1)\"/>" m2 &&
+	for f in b2/upd/*.xml; do xmllint --noout --schema "$XSD" "$f" || exit 1; done
+'
 test_done
