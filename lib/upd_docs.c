@@ -31,6 +31,24 @@ struct upd_docs {
 	int inv_bad;
 	char inv_path[4096];
 	int64_t n_upd, n_inv;
+	/* documents waiting for the next batch query (all of pkg) */
+	struct job *jobs;
+	int njobs;
+	struct package *pkg;
+	int *order;
+	char *arr;               /* the batch's accounts as an array literal */
+	size_t arr_cap;
+};
+
+#define BATCH 1024
+
+struct job {
+	int64_t account;
+	int number, edo;
+	speriod period;
+	sdate as_of;
+	char branch[40];
+	int row0, row1;          /* its rows of the batch's result */
 };
 
 static const char *const reg_headers[] = {
@@ -54,6 +72,9 @@ void upd_docs_free(struct upd_docs *c)
 		PQfinish(c->db);
 	tariff_rules_free(c->tr);
 	free(c->lines);
+	free(c->jobs);
+	free(c->order);
+	free(c->arr);
 	free(c);
 }
 
@@ -66,6 +87,8 @@ static void text_of(xmlNodePtr parent, const char *name, char *buf, size_t size)
 	xmlFree(t);
 }
 
+static int prepare(PGconn *db, struct sbyt_err *e);
+
 static int open_ctx(struct upd_docs **out, const char *conninfo, const char *rules_dir,
 		    struct sbyt_err *e)
 {
@@ -75,8 +98,11 @@ static int open_ctx(struct upd_docs **out, const char *conninfo, const char *rul
 	xmlDocPtr doc;
 	xmlNodePtr edo, signer;
 
-	if (!c)
+	if (!c || !(c->jobs = calloc(BATCH, sizeof(*c->jobs))) ||
+	    !(c->order = calloc(BATCH, sizeof(*c->order)))) {
+		upd_docs_free(c);
 		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
 	if (tariff_rules_load(rules_dir, &c->tr, &f)) {
 		faults_release(&f);
 		upd_docs_free(c);
@@ -110,6 +136,13 @@ static int open_ctx(struct upd_docs **out, const char *conninfo, const char *rul
 		upd_docs_free(c);
 		return -1;
 	}
+	/* one statement per document: planned once (planning the union took
+	 * ten times its execution) */
+	if (db_exec(c->db, e, "SET plan_cache_mode = force_generic_plan", 0, NULL) ||
+	    prepare(c->db, e)) {
+		upd_docs_free(c);
+		return -1;
+	}
 	*out = c;
 	return 0;
 }
@@ -123,39 +156,66 @@ static sdate parse_date(const char *s)
 	return d;
 }
 
-/* Everything about one account's document in one round trip, by tag:
+/* Everything about a batch of accounts' documents in one round trip
+ * ($1 the accounts, $2 the month, $3 the next month), by account, then tag:
+ *  a  the advances of the next month billing this month set: seq, due,
+ *     amount;
  *  b  the buyer and contract: name, address (the legal address, else the
  *     account's postcode and address), contract, signed_on, inn, kpp, edo_id;
- *  d  the document when it was issued before: branch, number, issued_on;
- *  a  the advances of the next month ($3) billing this month set: seq, due,
- *     amount;
+ *  d  documents issued before, of this month and of the months its
+ *     recalculations correct: branch, number, issued_on, period;
  *  l  charge lines: the month's charges and recalculations, and for each
  *     month those recalculations correct, its charges and every
  *     recalculation of it billed up to this month: period, kind, of_period,
  *     zone, milli-kWh, price in 1/1000000 rouble, amount, vat. */
 static const char all_sql[] =
-	"WITH fixed AS (SELECT DISTINCT of_period FROM charge_line WHERE account_id = $1"
-	" AND period = $2::date AND kind = 'recalc' AND of_period IS NOT NULL)"
-	" SELECT 'b', 0, 0, a.name, coalesce(c.legal_address, a.postcode || ', ' || a.address),"
-	" c.contract, c.signed_on::text, c.inn, c.kpp, c.edo_id, NULL::text FROM account a"
-	" JOIN contract c ON c.account_id = a.account_id WHERE a.account_id = $1"
-	" UNION ALL SELECT 'd', 0, 0, branch, number::text, issued_on::text, NULL, NULL, NULL,"
-	" NULL, NULL FROM document WHERE account_id = $1 AND period = $2::date"
-	" UNION ALL SELECT 'a', seq, 0, seq::text, due::text, amount::text, NULL, NULL, NULL, NULL,"
-	" NULL FROM obligation WHERE account_id = $1 AND period = $3::date AND kind = 'advance'"
-	" AND amount > 0"
-	" UNION ALL SELECT 'l', l.period - DATE '2000-01-01', l.line_no, l.period::text, l.kind,"
-	" l.of_period::text, l.zone::text, round(l.volume * 1000)::bigint::text,"
-	" round(l.tariff * 1000000)::bigint::text, l.amount::text, l.vat::text FROM charge_line l"
-	" WHERE l.account_id = $1 AND l.period <= $2::date AND l.kind IN ('charge', 'recalc') AND"
-	" (l.period = $2::date OR (l.kind = 'charge' AND l.period IN (SELECT of_period FROM fixed))"
-	" OR (l.kind = 'recalc' AND l.of_period IN (SELECT of_period FROM fixed)))"
-	" ORDER BY 1, 2, 3";
-#define V(res, row, k) PQgetvalue(res, row, 3 + (k))
-#define NUL(res, row, k) PQgetisnull(res, row, 3 + (k))
+	"WITH acc AS (SELECT DISTINCT unnest($1::bigint[]) AS account_id),"
+	" fixed AS (SELECT DISTINCT l.account_id, l.of_period FROM acc JOIN charge_line l"
+	" ON l.account_id = acc.account_id AND l.period = $2::date AND l.kind = 'recalc'"
+	" AND l.of_period IS NOT NULL)"
+	" SELECT o.account_id, 'a', o.seq, 0, o.seq::text, o.due::text, o.amount::text, NULL::text,"
+	" NULL::text, NULL::text, NULL::text, NULL::text FROM acc JOIN obligation o"
+	" ON o.account_id = acc.account_id AND o.period = $3::date AND o.kind = 'advance'"
+	" AND o.amount > 0"
+	" UNION ALL SELECT a.account_id, 'b', 0, 0, a.name, coalesce(c.legal_address, a.postcode"
+	" || ', ' || a.address), c.contract, c.signed_on::text, c.inn, c.kpp, c.edo_id, NULL"
+	" FROM acc JOIN account a ON a.account_id = acc.account_id"
+	" JOIN contract c ON c.account_id = acc.account_id"
+	" UNION ALL SELECT d.account_id, 'd', d.period - DATE '2000-01-01', 0, d.branch,"
+	" d.number::text, d.issued_on::text, d.period::text, NULL, NULL, NULL, NULL"
+	" FROM acc JOIN document d ON d.account_id = acc.account_id AND (d.period = $2::date OR"
+	" (d.account_id, d.period) IN (SELECT account_id, of_period FROM fixed))"
+	" UNION ALL SELECT l.account_id, 'l', l.period - DATE '2000-01-01', l.line_no,"
+	" l.period::text, l.kind, l.of_period::text, l.zone::text,"
+	" round(l.volume * 1000)::bigint::text, round(l.tariff * 1000000)::bigint::text,"
+	" l.amount::text, l.vat::text FROM acc JOIN charge_line l ON l.account_id = acc.account_id"
+	" AND l.period <= $2::date AND l.kind IN ('charge', 'recalc')"
+	" WHERE l.period = $2::date"
+	" OR (l.kind = 'charge' AND (l.account_id, l.period) IN (SELECT account_id, of_period FROM fixed))"
+	" OR (l.kind = 'recalc' AND (l.account_id, l.of_period) IN (SELECT account_id, of_period FROM fixed))"
+	" ORDER BY 1, 2, 3, 4";
+#define V(res, row, k) PQgetvalue(res, row, 4 + (k))
+#define NUL(res, row, k) PQgetisnull(res, row, 4 + (k))
 
-static const char doc_sql[] =
-	"SELECT branch, number, issued_on FROM document WHERE account_id = $1 AND period = $2::date";
+static int prepare(PGconn *db, struct sbyt_err *e)
+{
+	PGresult *res = PQprepare(db, "upd_all", all_sql, 3, NULL);
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : db_result_error(db, res, e);
+
+	PQclear(res);
+	return rc;
+}
+
+static PGresult *run_all(PGconn *db, const char *const *p, struct sbyt_err *e)
+{
+	PGresult *res = PQexecPrepared(db, "upd_all", 3, p, NULL, NULL, 0);
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	db_result_error(db, res, e);
+	PQclear(res);
+	return NULL;
+}
 
 /* Write one УПД into pkg: 0 written, 1 nothing to deliver, -1 failed. */
 static int put_one(struct upd_docs *c, struct package *pkg, struct upd_input *in,
@@ -197,8 +257,8 @@ static void wa(xmlTextWriterPtr w, int *bad, const char *name, const char *value
 /* Write the invoices of the advances of month `next` (obligations of kind
  * advance that billing the document's month wrote) into pkg. */
 static int put_invoices(struct upd_docs *c, struct package *pkg, const struct upd_input *in,
-			const char *branch, int number, speriod next, PGresult *res,
-			struct sbyt_err *e)
+			const char *branch, int number, speriod next, PGresult *res, int row0,
+			int row1, struct sbyt_err *e)
 {
 	const struct supplier *s = tariff_supplier(c->tr);
 	const struct billing_rules *br = tariff_billing(c->tr);
@@ -207,7 +267,7 @@ static int put_invoices(struct upd_docs *c, struct package *pkg, const struct up
 
 	snprintf(acc, sizeof(acc), "%lld", (long long)in->account);
 	period_to_ym(next, &y, &m);
-	for (int i = 0; i < PQntuples(res); i++) {
+	for (int i = row0; i < row1; i++) {
 		int seq, bp, bad = 0, percent;
 		money sum, vat;
 		sdate due = 0;
@@ -215,7 +275,7 @@ static int put_invoices(struct upd_docs *c, struct package *pkg, const struct up
 		const char *path;
 		xmlTextWriterPtr w;
 
-		if (strcmp(PQgetvalue(res, i, 0), "a") != 0)
+		if (strcmp(PQgetvalue(res, i, 1), "a") != 0)
 			continue;
 		seq = atoi(V(res, i, 0));
 		sum = strtoll(V(res, i, 2), NULL, 10);
@@ -327,37 +387,30 @@ fail:
 	return -1;
 }
 
-int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
-		 struct package *pkg, const char *branch, int64_t account, speriod period,
-		 int number, sdate as_of, int edo, struct sbyt_err *e)
+/* The files of one document from its rows of the batch's result. */
+static int do_job(struct upd_docs *c, const struct job *j, PGresult *res, struct sbyt_err *e)
 {
-	struct upd_docs *c;
-	const struct supplier *s;
-	char acc[24], pfirst[DATE_BUF], nfirst[DATE_BUF], num[24], docno[128], pb[PERIOD_BUF];
-	const char *p[3] = { acc, pfirst, nfirst };
-	PGresult *res = NULL;
+	const struct supplier *s = tariff_supplier(c->tr);
+	struct package *pkg = c->pkg;
+	const char *branch = j->branch;
+	speriod period = j->period;
+	int number = j->number, edo = j->edo;
+	char acc[24], pfirst[DATE_BUF], num[24], docno[128], pb[PERIOD_BUF];
 	struct upd_input in;
 	speriod fixed[64];
 	int nfixed = 0, written = 0, rc, brow = -1, drow = -1;
 	sdate date;
 
-	if (!*ctx && open_ctx(ctx, conninfo, rules_dir, e))
-		return -1;
-	c = *ctx;
-	s = tariff_supplier(c->tr);
-	snprintf(acc, sizeof(acc), "%lld", (long long)account);
+	snprintf(acc, sizeof(acc), "%lld", (long long)j->account);
 	date_format(period_first(period), pfirst);
-	date_format(period_first(period + 1), nfirst);
-	if (!(res = db_query(c->db, e, all_sql, 3, p)))
-		goto fail;
 	c->nlines = 0;
-	for (int i = 0; i < PQntuples(res); i++) {
-		const char *tag = PQgetvalue(res, i, 0);
+	for (int i = j->row0; i < j->row1; i++) {
+		const char *tag = PQgetvalue(res, i, 1);
 		struct upd_charge *l;
 
 		if (*tag == 'b')
 			brow = i;
-		if (*tag == 'd')
+		if (*tag == 'd' && period_of(parse_date(V(res, i, 3))) == period)
 			drow = i;
 		if (*tag != 'l')
 			continue;
@@ -402,7 +455,7 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 	}
 
 	memset(&in, 0, sizeof(in));
-	in.account = account;
+	in.account = j->account;
 	in.lines = c->lines;
 	in.nlines = c->nlines;
 	in.seller.name = s->name;
@@ -438,7 +491,7 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 	in.program = "sbyt " SBYT_VERSION;
 
 	/* the month's own УПД */
-	date = drow >= 0 ? parse_date(V(res, drow, 2)) : as_of;
+	date = drow >= 0 ? parse_date(V(res, drow, 2)) : j->as_of;
 	snprintf(num, sizeof(num), "%d", number);
 	if (number_text(docno, sizeof(docno), branch, period, num)) {
 		err_set(e, ERR_DATA, "branch code '%s' too long for a document number", branch);
@@ -447,7 +500,7 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 	in.period = period;
 	in.number = docno;
 	in.date = date;
-	rc = put_invoices(c, pkg, &in, branch, number, period + 1, res, e);
+	rc = put_invoices(c, pkg, &in, branch, number, period + 1, res, j->row0, j->row1, e);
 	if (rc < 0)
 		goto fail;
 	written += rc;
@@ -463,17 +516,13 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 	/* corrections of the months this one recalculates */
 	for (int k = 0; k < nfixed; k++) {
 		speriod q = fixed[k];
-		char qfirst[DATE_BUF];
-		const char *pq[2] = { acc, qfirst };
-		PGresult *qd;
 		speriod months[64];
-		int nmonths = 0;
+		int nmonths = 0, qd = -1;
 
-		date_format(period_first(q), qfirst);
-		if (!(qd = db_query(c->db, e, doc_sql, 2, pq)))
-			goto fail;
-		if (PQntuples(qd) != 1) {
-			PQclear(qd);
+		for (int i = j->row0; i < j->row1; i++)
+			if (*PQgetvalue(res, i, 1) == 'd' && period_of(parse_date(V(res, i, 3))) == q)
+				qd = i;
+		if (qd < 0) {
 			err_set(e, ERR_DATA, "account %s: %s is recalculated in %s but has no issued"
 				" document to correct", acc, period_format(q, pb), pfirst);
 			goto fail;
@@ -483,22 +532,20 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 			int seen = 0;
 			if (!l->recalc || l->of_period != q)
 				continue;
-			for (int j = 0; j < nmonths; j++)
-				seen |= months[j] == l->period;
+			for (int m = 0; m < nmonths; m++)
+				seen |= months[m] == l->period;
 			if (!seen && nmonths < 64)
 				months[nmonths++] = l->period;
 		}
-		if (number_text(docno, sizeof(docno), PQgetvalue(qd, 0, 0), q, PQgetvalue(qd, 0, 1))) {
-			PQclear(qd);
+		if (number_text(docno, sizeof(docno), V(res, qd, 0), q, V(res, qd, 1))) {
 			err_set(e, ERR_DATA, "branch code too long for a document number");
 			goto fail;
 		}
 		in.period = q;
 		in.number = docno;
-		in.date = parse_date(PQgetvalue(qd, 0, 2));
+		in.date = parse_date(V(res, qd, 2));
 		in.fix_no = nmonths;
 		in.fix_date = date;
-		PQclear(qd);
 		if (tariff_vat(c->tr, period_last(q), &in.vat_bp, e) < 0)
 			goto fail;
 		rc = put_one(c, pkg, &in, e);
@@ -507,12 +554,96 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 		written += rc == 0;
 	}
 done:
-	PQclear(res);
 	return written;
 fail:
-	PQclear(res);
 	return err_prefix(e, "documents of account %s", acc);
 }
+
+static int cmp_job(const void *a, const void *b, void *arg)
+{
+	const struct job *jobs = arg;
+	int64_t x = jobs[*(const int *)a].account, y = jobs[*(const int *)b].account;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Query the waiting documents' rows in one round trip and write their
+ * files, in the order they came. */
+static int flush(struct upd_docs *c, struct sbyt_err *e)
+{
+	char pfirst[DATE_BUF], nfirst[DATE_BUF];
+	const char *p[3] = { NULL, pfirst, nfirst };
+	PGresult *res;
+	size_t len = 0;
+	int n = c->njobs, row = 0, rc = 0;
+
+	if (!n)
+		return 0;
+	c->njobs = 0;
+	if ((size_t)n * 24 + 3 > c->arr_cap) {
+		char *na = realloc(c->arr, (size_t)n * 24 + 3);
+		if (!na)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		c->arr = na;
+		c->arr_cap = (size_t)n * 24 + 3;
+	}
+	c->arr[len++] = '{';
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(c->arr + len, c->arr_cap - len, "%s%lld", i ? "," : "",
+					(long long)c->jobs[i].account);
+	c->arr[len++] = '}';
+	c->arr[len] = '\0';
+	p[0] = c->arr;
+	date_format(period_first(c->jobs[0].period), pfirst);
+	date_format(period_first(c->jobs[0].period + 1), nfirst);
+	if (!(res = run_all(c->db, p, e)))
+		return -1;
+	/* the rows come by account: give each job its range */
+	for (int i = 0; i < n; i++)
+		c->order[i] = i;
+	qsort_r(c->order, (size_t)n, sizeof(*c->order), cmp_job, c->jobs);
+	for (int k = 0; k < n; k++) {
+		struct job *j = &c->jobs[c->order[k]];
+		while (row < PQntuples(res) && strtoll(PQgetvalue(res, row, 0), NULL, 10) < j->account)
+			row++;
+		j->row0 = row;
+		while (row < PQntuples(res) && strtoll(PQgetvalue(res, row, 0), NULL, 10) == j->account)
+			row++;
+		j->row1 = row;
+	}
+	for (int i = 0; i < n && rc == 0; i++)
+		if (do_job(c, &c->jobs[i], res, e) < 0)
+			rc = -1;
+	PQclear(res);
+	return rc;
+}
+
+int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
+		 struct package *pkg, const char *branch, int64_t account, speriod period,
+		 int number, sdate as_of, int edo, struct sbyt_err *e)
+{
+	struct upd_docs *c;
+	struct job *j;
+
+	if (!*ctx && open_ctx(ctx, conninfo, rules_dir, e))
+		return -1;
+	c = *ctx;
+	if (c->pkg != pkg)
+		c->njobs = 0;  /* left by a package that was given up */
+	c->pkg = pkg;
+	j = &c->jobs[c->njobs++];
+	memset(j, 0, sizeof(*j));
+	j->account = account;
+	j->number = number;
+	j->edo = edo;
+	j->period = period;
+	j->as_of = as_of;
+	if (snprintf(j->branch, sizeof(j->branch), "%s", branch) >= (int)sizeof(j->branch))
+		return err_set(e, ERR_DATA, "branch code '%s' too long for a document number", branch);
+	return c->njobs == BATCH ? flush(c, e) : 0;
+}
+
+
 
 int upd_docs_finish(struct upd_docs *c, struct package *pkg, struct sbyt_err *e)
 {
@@ -521,6 +652,10 @@ int upd_docs_finish(struct upd_docs *c, struct package *pkg, struct sbyt_err *e)
 
 	if (!c)
 		return 0;
+	if (c->pkg == pkg && flush(c, e))
+		return -1;
+	c->njobs = 0;
+	c->pkg = NULL;
 	if (c->inv) {
 		c->inv_bad |= xmlTextWriterEndDocument(c->inv) < 0;
 		xmlFreeTextWriter(c->inv);

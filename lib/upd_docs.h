@@ -2,10 +2,13 @@
  * upd_docs.h - the УПД files of the docs stage's edo packages (SPEC 8.2).
  *
  * The docs stage calls upd_docs_put() for every legal entity's document it
- * writes; it reads what it needs from the database on a connection of its
- * own (opened on the first call, with the rules: rules/supplier.xml's Edo
- * block, rules/vat.xml, rules/billing.xml) and adds to the package, in any
- * channel:
+ * writes and upd_docs_finish() before the package is committed.  The
+ * documents wait in a batch of up to 1024; each batch is read from the
+ * database in one round trip (a prepared statement, on a connection of its
+ * own opened on the first call, with the rules: rules/supplier.xml's Edo
+ * block, rules/vat.xml, rules/billing.xml), and their files are added to
+ * the package in the order the documents came, so the files depend only on
+ * the data.  In any channel:
  *  - an invoice for payment (счёт на оплату) of each advance of the next
  *    month that billing this month set (obligation kind advance, 30 % due
  *    the 10th and 40 % due the 25th): an <Invoice> in the package's
@@ -54,8 +57,8 @@ struct upd_docs;
 int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
 		 struct package *pkg, const char *branch, int64_t account, speriod period,
 		 int number, sdate as_of, int edo, struct sbyt_err *e);
-/* The package the calls since the last finish wrote into is complete:
- * close its invoices register (invoices.xlsx, one row per invoice) and add
+/* The package is complete: write its waiting documents' files, close its
+ * invoices.xml and invoices.xlsx register (invoices.xlsx, one row per invoice) and add
  * the manifest facts "upd" and "invoices" (counts, when not 0).  NULL ctx
  * is accepted.  0, or -1 with e set (ERR_IO). */
 int upd_docs_finish(struct upd_docs *ctx, struct package *pkg, struct sbyt_err *e);
