@@ -12,6 +12,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "sha256.h"
+#include "tariff.h"
 
 #define FORMAT_VERSION "5.03"
 #define KND "1115131"
@@ -78,11 +79,26 @@ static void make_guid(const char *key, char *out)
 	out[k] = '\0';
 }
 
+/* 10 or 12 as the schema's ИННЮЛТип / ИННФЛТип would take the INN (digits,
+ * not starting with 00) with right check digits, else 0. */
 static int inn_kind(const char *inn)
 {
 	size_t n = inn ? strlen(inn) : 0;
 
-	return n == 10 || n == 12 ? (int)n : 0;
+	if ((n != 10 && n != 12) || (inn[0] == '0' && inn[1] == '0') || !tariff_inn_valid(inn))
+		return 0;
+	return (int)n;
+}
+
+/* КППТип: 4 digits not starting with 00, 2 digits or capitals, 3 digits. */
+static int kpp_ok(const char *k)
+{
+	if (!k || strlen(k) != 9 || (k[0] == '0' && k[1] == '0'))
+		return 0;
+	for (int i = 0; i < 9; i++)
+		if (!((k[i] >= '0' && k[i] <= '9') || (i >= 4 && i < 6 && k[i] >= 'A' && k[i] <= 'Z')))
+			return 0;
+	return 1;
 }
 
 int upd_build(const struct upd_input *in, struct upd_model *m, struct sbyt_err *e)
@@ -95,9 +111,12 @@ int upd_build(const struct upd_input *in, struct upd_model *m, struct sbyt_err *
 	if (rate_text(in->vat_bp, m->rate_text, sizeof(m->rate_text)))
 		return err_set(e, ERR_CONFIG, "VAT rate %d.%02d %% is not one the УПД format knows",
 			       in->vat_bp / 100, in->vat_bp % 100);
-	if (!inn_kind(in->buyer.inn) || inn_kind(in->seller.inn) != 10)
-		return err_set(e, ERR_DATA, "account %lld: INN '%s' is neither 10 nor 12 digits",
-			       (long long)in->account, in->buyer.inn ? in->buyer.inn : "");
+	if (!inn_kind(in->buyer.inn) || inn_kind(in->seller.inn) != 10 || !kpp_ok(in->seller.kpp) ||
+	    (in->buyer.kpp && *in->buyer.kpp && (strlen(in->buyer.inn) != 10 ||
+						 !kpp_ok(in->buyer.kpp))))
+		return err_set(e, ERR_DATA, "account %lld: an INN or KPP the УПД's schema refuses"
+			       " (load the contract again: `sbyt load contracts` checks them)",
+			       (long long)in->account);
 	for (int i = 0; i < in->nlines; i++) {
 		const struct upd_charge *l = &in->lines[i];
 		struct upd_row *r = NULL;

@@ -158,6 +158,15 @@ int main(void)
 		upd_model_release(&m2);
 	}
 
+	in2 = base(l, 1);
+	in2.buyer.inn = "7206443088";  /* check digit 7 */
+	CHECK_INT(upd_build(&in2, &m2, &e), -1, "a buyer INN with a wrong check digit is refused");
+	upd_model_release(&m2);
+	in2 = base(l, 1);
+	in2.buyer.kpp = "0012AB001";
+	CHECK_INT(upd_build(&in2, &m2, &e), -1, "a KPP starting with 00 is refused");
+	upd_model_release(&m2);
+
 	/* write, read back, the rules in C */
 	if (!mkdtemp(dir))
 		return 1;
