@@ -64,6 +64,7 @@ struct billrun_opts {
 	const char *conninfo;    /* for the workers' own connections (NULL: default) */
 	int workers;             /* branches billed at once, each by its own process */
 	const char *branch;      /* NULL: every branch */
+	const char *kind;        /* "individual" or "legal": only those accounts; NULL: both */
 	int shard_i, shard_n;    /* shard_n 0: every account */
 	int64_t run_id;          /* for the rows written */
 	int count_first;         /* count the accounts first (for a progress ETA) */
@@ -90,6 +91,16 @@ struct billrun_stats {
  * ERR_DB / ERR_INTERNAL from the server. */
 int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts *opts,
 	    struct billrun_stats *st, struct sbyt_err *e);
+
+/* Whether period is published for the kind of accounts ("individual" or
+ * "legal"; NULL: for any) in the branch (NULL: in any branch): the branch's
+ * state is 'published' and, for a kind, accounts of that kind have
+ * documents of the period.  Households' documents go out before legal
+ * entities' readings are in (SPEC 6): a period published for households
+ * can still be billed for legal entities (billrun with opts->kind), and
+ * docs then adds their documents.  0 with *published set, or -1 with e. */
+int billrun_published(PGconn *db, speriod period, const char *branch, const char *kind,
+		      int *published, struct sbyt_err *e);
 
 /* "123.456" / "-0.5" / "12" to thousandths (milli-kWh).  0, or -1 when
  * malformed (more than 3 decimals, no digits). */
