@@ -61,7 +61,7 @@ static const char SQL_HISTORY[] =
 
 /* The accepted readings of periods up to P, in account order (dates as
  * days since 1970-01-01); one_account() keeps per zone of the current
- * meter the reading that counts (reading_counts()) of each of the two
+ * meter the reading that counts (taken_after()) of each of the two
  * latest periods.  A household's reading has the period ingest gave it (the
  * window rule); a legal entity's period is the month it closes, found from
  * its date and the contract's readings day (billing_legal_closes()), so the
