@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "debt.h"
 #include "log.h"
+#include "names.h"
 #include "report.h"
 #include "report_control.h"
 #include "report_kpi.h"
@@ -60,6 +61,21 @@ static const char help[] =
 	"  --period P       the month of the card\n"
 	"  --appeals FILE   id;received_at;channel;kind;account;answered_at;extended_to\n"
 	"  --calls FILE     call_id;queued_at;answered_at;ended_at;topic;abandoned\n";
+
+/* The Russian names of codes (rules/names.xml); NULL with ctx->err set
+ * (ERR_CONFIG) after printing the faults.  names_free() by the caller. */
+static struct names *load_names(struct sbyt_ctx *ctx)
+{
+	struct faults f = FAULTS_INIT;
+	struct names *n = names_load(ctx->rules_dir, &f);
+
+	if (!n) {
+		faults_print(&f, stderr);
+		err_set(&ctx->err, ERR_CONFIG, "invalid rules in '%s'", ctx->rules_dir);
+	}
+	faults_release(&f);
+	return n;
+}
 
 /* Record the finished report in the run record and put it in place. */
 static int finish(struct sbyt_ctx *ctx, struct job *j, const char *tmp, const char *final)
@@ -151,6 +167,7 @@ static int rep_reconciliation(int argc, char **argv, struct sbyt_ctx *ctx)
 	};
 	struct penalty_rules r;
 	struct recon_result res;
+	struct names *names;
 	struct job j;
 	char name[96], final[4096], tmp[4160], fb[DATE_BUF], tb[DATE_BUF];
 	char m1[MONEY_BUF], m2[MONEY_BUF], m3[MONEY_BUF];
@@ -192,9 +209,11 @@ static int rep_reconciliation(int argc, char **argv, struct sbyt_ctx *ctx)
 		penalty_rules_release(&r);
 		return cmd_fail(ctx);
 	}
-	rc = report_recon(ctx->db, &r, ctx->rules_dir, strtoll(acct, NULL, 10), from, to, tmp,
-			  &res, &ctx->err);
+	names = load_names(ctx);
+	rc = names ? report_recon(ctx->db, &r, names, ctx->rules_dir, strtoll(acct, NULL, 10),
+				  from, to, tmp, &res, &ctx->err) : -1;
 	penalty_rules_release(&r);
+	names_free(names);
 	if (rc == 0)
 		rc = finish(ctx, &j, tmp, final);
 	if (rc) {
@@ -253,6 +272,7 @@ static int range_opts(int argc, char **argv, struct sbyt_ctx *ctx, sdate *from, 
 static int rep_runs(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	char name[64], final[4096], tmp[4160], fb[DATE_BUF], tb[DATE_BUF];
+	struct names *names;
 	sdate from, to;
 	struct job j;
 	int64_t rows;
@@ -261,9 +281,15 @@ static int rep_runs(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (rc)
 		return rc < 0 ? EX_DONE : rc;
 	snprintf(name, sizeof(name), "runs-%s-%s", date_format(from, fb), date_format(to, tb));
-	if (run_report(ctx, "report-runs", name, &j, final, tmp, sizeof(final)))
+	if (!(names = load_names(ctx)))
 		return cmd_fail(ctx);
-	if (report_runs(ctx->db, from, to, tmp, &rows, &ctx->err) || finish(ctx, &j, tmp, final)) {
+	if (run_report(ctx, "report-runs", name, &j, final, tmp, sizeof(final))) {
+		names_free(names);
+		return cmd_fail(ctx);
+	}
+	rc = report_runs(ctx->db, names, from, to, tmp, &rows, &ctx->err);
+	names_free(names);
+	if (rc || finish(ctx, &j, tmp, final)) {
 		unlink(tmp);
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	}
@@ -277,6 +303,7 @@ static int rep_rejects(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	char name[64], final[4096], tmp[4160], fb[DATE_BUF], tb[DATE_BUF];
 	struct rejects_totals t;
+	struct names *names;
 	sdate from, to;
 	struct job j;
 	int rc = range_opts(argc, argv, ctx, &from, &to);
@@ -284,9 +311,15 @@ static int rep_rejects(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (rc)
 		return rc < 0 ? EX_DONE : rc;
 	snprintf(name, sizeof(name), "rejects-%s-%s", date_format(from, fb), date_format(to, tb));
-	if (run_report(ctx, "report-rejects", name, &j, final, tmp, sizeof(final)))
+	if (!(names = load_names(ctx)))
 		return cmd_fail(ctx);
-	if (report_rejects(ctx->db, from, to, tmp, &t, &ctx->err) || finish(ctx, &j, tmp, final)) {
+	if (run_report(ctx, "report-rejects", name, &j, final, tmp, sizeof(final))) {
+		names_free(names);
+		return cmd_fail(ctx);
+	}
+	rc = report_rejects(ctx->db, names, from, to, tmp, &t, &ctx->err);
+	names_free(names);
+	if (rc || finish(ctx, &j, tmp, final)) {
 		unlink(tmp);
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	}
@@ -304,9 +337,10 @@ static int rep_control(int argc, char **argv, struct sbyt_ctx *ctx)
 	struct control_rules r;
 	struct faults f = FAULTS_INIT;
 	char name[64], final[4096], tmp[4160], db_[DATE_BUF];
+	struct names *names;
 	struct job j;
 	int64_t rows, overdue;
-	int rc0;
+	int rc, rc0;
 
 	if ((rc0 = asof_opts(argc, argv, ctx)) != 0)
 		return rc0 < 0 ? EX_DONE : rc0;
@@ -317,10 +351,15 @@ static int rep_control(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_fail(ctx);
 	}
 	snprintf(name, sizeof(name), "control-plan-%s", date_format(ctx->as_of, db_));
-	if (run_report(ctx, "report-control-plan", name, &j, final, tmp, sizeof(final)))
+	if (!(names = load_names(ctx)))
 		return cmd_fail(ctx);
-	if (report_control(ctx->db, &r, ctx->as_of, tmp, &rows, &overdue, &ctx->err) ||
-	    finish(ctx, &j, tmp, final)) {
+	if (run_report(ctx, "report-control-plan", name, &j, final, tmp, sizeof(final))) {
+		names_free(names);
+		return cmd_fail(ctx);
+	}
+	rc = report_control(ctx->db, &r, names, ctx->as_of, tmp, &rows, &overdue, &ctx->err);
+	names_free(names);
+	if (rc || finish(ctx, &j, tmp, final)) {
 		unlink(tmp);
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	}
@@ -336,6 +375,7 @@ static int rep_limitation(int argc, char **argv, struct sbyt_ctx *ctx)
 	struct faults f = FAULTS_INIT;
 	struct limitation_totals t;
 	struct limit_rules *r;
+	struct names *names;
 	char name[64], final[4096], tmp[4160], db_[DATE_BUF];
 	struct job j;
 	int rc, rc0;
@@ -347,13 +387,19 @@ static int rep_limitation(int argc, char **argv, struct sbyt_ctx *ctx)
 	faults_release(&f);
 	if (!r)
 		return cmd_fail(ctx);
-	snprintf(name, sizeof(name), "limitation-%s", date_format(ctx->as_of, db_));
-	if (run_report(ctx, "report-limitation", name, &j, final, tmp, sizeof(final))) {
+	if (!(names = load_names(ctx))) {
 		limit_rules_free(r);
 		return cmd_fail(ctx);
 	}
-	rc = report_limitation(ctx->db, r, ctx->as_of, tmp, &t, &ctx->err);
+	snprintf(name, sizeof(name), "limitation-%s", date_format(ctx->as_of, db_));
+	if (run_report(ctx, "report-limitation", name, &j, final, tmp, sizeof(final))) {
+		limit_rules_free(r);
+		names_free(names);
+		return cmd_fail(ctx);
+	}
+	rc = report_limitation(ctx->db, r, names, ctx->as_of, tmp, &t, &ctx->err);
 	limit_rules_free(r);
+	names_free(names);
 	if (rc || finish(ctx, &j, tmp, final)) {
 		unlink(tmp);
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));

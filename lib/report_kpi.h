@@ -28,6 +28,8 @@ struct kpi_card {
 	/* appeals received in the period */
 	int64_t appeals, complaints, answered, timely, unanswered, overdue_unanswered;
 	int64_t extended, extension_too_long, late_after_extension;
+	/* appeals received in the quarter of the period (KPI 8 is quarterly) */
+	int64_t q_appeals, q_complaints;
 	/* calls queued in the period */
 	int64_t calls, abandoned, answered_calls;
 	int64_t wait_seconds;                 /* sum over answered calls */
@@ -43,10 +45,14 @@ struct kpi_card {
 int kpi_compute(const char *appeals, const char *calls, speriod p,
 		const struct calendar *cal, struct kpi_card *card, struct faults *f,
 		struct sbyt_err *e);
-/* Print the card as text (Russian names, English-free numbers) to out. */
+/* Print the card as text (Russian names, English-free numbers, columns
+ * padded by characters) to out. */
 void kpi_print(const struct kpi_card *card, FILE *out);
 /* Write the card as an XLSX workbook at path (the caller renames it into
- * place, see report.h).  Returns 0 or -1 with e set (ERR_CANTCREATE / ERR_IO). */
+ * place, see report.h): the indicators with their values and targets as
+ * numbers (percentages with a percent format), the verdicts, the method,
+ * on one landscape page, and a chart of the percentage indicators against
+ * their targets.  Returns 0 or -1 with e set (ERR_CANTCREATE / ERR_IO). */
 int kpi_write_xlsx(const struct kpi_card *card, const char *path, struct sbyt_err *e);
 
 #endif

@@ -89,8 +89,9 @@ test_expect_success 'reconciliation: supplier, customer with INN and KPP, every 
 	grep -q "<t>ООО Лесник, ИНН 7202123456, КПП 720201001</t>" $s &&
 	grep -q "Поставщик:" $s && grep -q "энергосбыт" $s &&
 	sed "s/<row /\n<row /g" $s | grep -o "<t>\(Оплата\|Промежуточный\)[^<]*</t>" > lines &&
-	printf "%s\n" "<t>Оплата (payments, № pp-1)</t>" \
-		"<t>Промежуточный платёж (аванс) за 10.2026</t>" "<t>Оплата (payments, № pp-2)</t>" > want &&
+	printf "%s\n" "<t>Оплата (прочие платежи: почта, касса, эквайринг, № pp-1)</t>" \
+		"<t>Промежуточный платёж (аванс) за 10.2026</t>" \
+		"<t>Оплата (прочие платежи: почта, касса, эквайринг, № pp-2)</t>" > want &&
 	diff -u want lines
 '
 # From 2026-10-01 to 2026-11-30: opening 0.00; debit 300 + 400 + 300 = 1000.00,
