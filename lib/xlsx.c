@@ -201,6 +201,28 @@ static int longest_word(const char *s)
 	return best;
 }
 
+/* Characters of v written in full: its digits and sign. */
+static int digits(int64_t v)
+{
+	int n = v < 0 ? 2 : 1;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	while (u >= 10) {
+		u /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* Characters of a money amount shown # ##0.00: digits, a separator per
+ * three of them, the point and two decimals. */
+static int money_chars(money m)
+{
+	int d = digits(m / 100);
+
+	return d + (d - 1) / 3 + 3;
+}
+
 static void fit(struct xlsx_table *t, int col, double chars)
 {
 	if (col >= 0 && col < t->ncols && chars > t->fit[col])
@@ -229,8 +251,7 @@ static void lay_out(struct xlsx_table *t)
 				     w >= WIDEST ? t->wrap : NULL);
 		total_width += w;
 	}
-	if (t->row > 0)
-		worksheet_autofilter(t->ws, 0, 0, t->row, (lxw_col_t)(t->ncols - 1));
+	worksheet_autofilter(t->ws, 0, 0, t->row, (lxw_col_t)(t->ncols - 1));
 	worksheet_repeat_rows(t->ws, 0, 0);
 	print_setup(t->ws, t->caption[0] ? t->caption : t->title, t->as_of,
 		    total_width > PORTRAIT_WIDTH, t->row, t->ncols - 1);
@@ -240,7 +261,6 @@ static void lay_out(struct xlsx_table *t)
  * last sheet (a sheet of its own when that one is full). */
 static void totals(struct xlsx_table *t)
 {
-	char buf[32];
 	int any = 0, label = 0;
 
 	for (int c = 0; c < t->ncols; c++)
@@ -261,11 +281,11 @@ static void totals(struct xlsx_table *t)
 		if (t->sums[c] == 1) {
 			worksheet_write_number(t->ws, t->row, (lxw_col_t)c,
 					       (double)t->sum[c] / 100.0, t->total_money);
-			fit(t, c, snprintf(buf, sizeof(buf), "%.2f", (double)t->sum[c] / 100.0) * 1.3);
+			fit(t, c, money_chars(t->sum[c]) + 1);
 		} else if (t->sums[c] == 2) {
 			worksheet_write_number(t->ws, t->row, (lxw_col_t)c, (double)t->sum[c],
 					       t->total);
-			fit(t, c, snprintf(buf, sizeof(buf), "%lld", (long long)t->sum[c]) * 1.3);
+			fit(t, c, digits(t->sum[c]) + 1);
 		}
 	}
 }
@@ -385,10 +405,8 @@ void xlsx_table_code(struct xlsx_table *t, int col, const char *domain, const ch
 
 void xlsx_table_int(struct xlsx_table *t, int col, int64_t v)
 {
-	char buf[32];
-
 	worksheet_write_number(t->ws, t->row, (lxw_col_t)col, (double)v, NULL);
-	fit(t, col, snprintf(buf, sizeof(buf), "%lld", (long long)v));
+	fit(t, col, digits(v));
 }
 
 void xlsx_table_count(struct xlsx_table *t, int col, int64_t v)
@@ -402,11 +420,8 @@ void xlsx_table_count(struct xlsx_table *t, int col, int64_t v)
 
 void xlsx_table_money(struct xlsx_table *t, int col, money m)
 {
-	char buf[32];
-
 	worksheet_write_number(t->ws, t->row, (lxw_col_t)col, (double)m / 100.0, t->money);
-	/* digits, separators and the point: about 1.3 characters a digit */
-	fit(t, col, snprintf(buf, sizeof(buf), "%.2f", (double)m / 100.0) * 1.3);
+	fit(t, col, money_chars(m));
 	if (col >= 0 && col < t->ncols) {
 		t->sums[col] = 1;
 		t->sum[col] += m;
