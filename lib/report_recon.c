@@ -76,7 +76,7 @@ static int supplier_read(const char *rules_dir, struct supplier *s, struct sbyt_
 struct sheet {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *bold, *title, *center, *cell, *money, *date, *wrap;
+	lxw_format *bold, *label, *title, *center, *cell, *money, *date, *wrap, *text;
 	const struct names *names;
 	lxw_row_t row;
 };
@@ -199,7 +199,7 @@ static int write_act(struct sheet *s, PGconn *db, PGresult *acc, const struct su
 	snprintf(line, sizeof(line), "за период с %s по %s", dmy(from, b1), dmy(to, b2));
 	worksheet_merge_range(s->ws, s->row, 0, s->row, LAST_COL, line, s->center);
 	s->row += 2;
-	worksheet_write_string(s->ws, s->row, 0, "Поставщик:", s->bold);
+	worksheet_write_string(s->ws, s->row, 0, "Поставщик:", s->label);
 	if (sup->inn[0])
 		snprintf(line, sizeof(line), "%s, ИНН %s%s%s", sup->name, sup->inn,
 			 sup->kpp[0] ? ", КПП " : "", sup->kpp);
@@ -207,7 +207,7 @@ static int write_act(struct sheet *s, PGconn *db, PGresult *acc, const struct su
 		snprintf(line, sizeof(line), "%s", sup->name);
 	worksheet_merge_range(s->ws, s->row, 1, s->row, LAST_COL, line, NULL);
 	s->row++;
-	worksheet_write_string(s->ws, s->row, 0, "Покупатель:", s->bold);
+	worksheet_write_string(s->ws, s->row, 0, "Покупатель:", s->label);
 	if (inn[0])
 		snprintf(line, sizeof(line), "%s, ИНН %s%s%s", PQgetvalue(acc, 0, 1), inn,
 			 kpp[0] ? ", КПП " : "", kpp);
@@ -215,7 +215,7 @@ static int write_act(struct sheet *s, PGconn *db, PGresult *acc, const struct su
 		snprintf(line, sizeof(line), "%s", PQgetvalue(acc, 0, 1));
 	worksheet_merge_range(s->ws, s->row, 1, s->row, LAST_COL, line, NULL);
 	s->row++;
-	worksheet_write_string(s->ws, s->row, 0, "Основание:", s->bold);
+	worksheet_write_string(s->ws, s->row, 0, "Основание:", s->label);
 	if (contract[0])
 		snprintf(line, sizeof(line), "договор энергоснабжения № %s, лицевой счёт %s",
 			 contract, params[0]);
@@ -306,11 +306,11 @@ static int write_act(struct sheet *s, PGconn *db, PGresult *acc, const struct su
 	else
 		snprintf(line, sizeof(line), "По данным поставщика на %s задолженность отсутствует "
 			 "(без пеней).", dmy(to, b1));
-	worksheet_merge_range(s->ws, s->row, 0, s->row, LAST_COL, line, s->wrap);
+	worksheet_merge_range(s->ws, s->row, 0, s->row, LAST_COL, line, s->text);
 	worksheet_set_row(s->ws, s->row, 30, NULL);
 	s->row += 2;
-	worksheet_merge_range(s->ws, s->row, 0, s->row, 3, "От поставщика", s->bold);
-	worksheet_merge_range(s->ws, s->row, BUYER_COL, s->row, LAST_COL, "От покупателя", s->bold);
+	worksheet_merge_range(s->ws, s->row, 0, s->row, 3, "От поставщика", s->label);
+	worksheet_merge_range(s->ws, s->row, BUYER_COL, s->row, LAST_COL, "От покупателя", s->label);
 	s->row++;
 	worksheet_merge_range(s->ws, s->row, 0, s->row, 3,
 			      "____________________ / ____________________ /", NULL);
@@ -383,6 +383,11 @@ int report_recon(PGconn *db, const struct penalty_rules *r, const struct names *
 	format_set_bold(s.bold);
 	format_set_border(s.bold, LXW_BORDER_THIN);
 	format_set_text_wrap(s.bold);
+	s.label = workbook_add_format(s.wb);
+	format_set_bold(s.label);
+	s.text = workbook_add_format(s.wb);
+	format_set_text_wrap(s.text);
+	format_set_align(s.text, LXW_ALIGN_VERTICAL_TOP);
 	s.title = workbook_add_format(s.wb);
 	format_set_bold(s.title);
 	format_set_font_size(s.title, 14);
