@@ -303,6 +303,7 @@ static void finish_sheet(struct xlsx_table *t, int last)
 static int new_sheet(struct xlsx_table *t, struct sbyt_err *e)
 {
 	char name[XLSX_SHEET_CHARS * 4 + 16];
+	int lines = 1;
 
 	t->sheets++;
 	sheet_name(name, sizeof(name), t->title, t->sheets);
@@ -310,6 +311,18 @@ static int new_sheet(struct xlsx_table *t, struct sbyt_err *e)
 	if (!t->ws)
 		return e ? err_set(e, ERR_CANTCREATE, "cannot add sheet %d to '%s'", t->sheets,
 				   t->path) : -1;
+	/* The header row is written now (constant memory: a row is final once
+	 * the next begins), tall enough for the longest header wrapped in the
+	 * least width its column will get. */
+	for (int c = 0; c < t->ncols; c++) {
+		double w = t->widths[c] > longest_word(t->headers[c]) + 2 ?
+			   t->widths[c] : longest_word(t->headers[c]) + 2;
+		int n = (int)(xlsx_chars(t->headers[c]) / (w - 1)) + 1;
+
+		if (n > lines)
+			lines = n;
+	}
+	worksheet_set_row(t->ws, 0, 15.0 * (lines > 4 ? 4 : lines), NULL);
 	for (int c = 0; c < t->ncols; c++) {
 		worksheet_write_string(t->ws, 0, (lxw_col_t)c, t->headers[c], t->bold);
 		t->fit[c] = 0;
