@@ -21,6 +21,7 @@
 #include "report_limitation.h"
 #include "report_rejects.h"
 #include "report_runs.h"
+#include "report_service.h"
 #include "sha256.h"
 
 static const char help[] =
@@ -31,6 +32,7 @@ static const char help[] =
 	"   or: sbyt report limitation [--as-of DATE]\n"
 	"   or: sbyt report control-plan [--as-of DATE]\n"
 	"   or: sbyt report kpi --period YYYY-MM --appeals FILE --calls FILE\n"
+	"   or: sbyt report service [--as-of DATE]\n"
 	"\n"
 	"Write an XLSX report for auditors to $SBYT_OUT/reports/ (through a temporary\n"
 	"name, then renamed; mode 0640).  Each run is recorded as job 'report-NAME'.\n"
@@ -53,6 +55,9 @@ static const char help[] =
 	"  kpi              the quality card of the service standard (Appendix 5)\n"
 	"                   from the appeals journal and the call log: kpi-YYYY-MM.xlsx,\n"
 	"                   and the card as text on standard output\n"
+	"  service          the appeals and contracts registers' morning list: due\n"
+	"                   today, due tomorrow, overdue, done late this month, per\n"
+	"                   register and branch: service-YYYY-MM-DD.xlsx\n"
 	"\n"
 	"  --as-of DATE     the date of the debt (default: the global --as-of, today)\n"
 	"  --account N      the account (10 digits)\n"
@@ -413,6 +418,38 @@ static int rep_limitation(int argc, char **argv, struct sbyt_ctx *ctx)
 	return cmd_job_end(ctx, &j, EX_DONE);
 }
 
+static int rep_service(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	struct service_totals t;
+	struct names *names;
+	char name[64], final[4096], tmp[4160], db_[DATE_BUF];
+	struct job j;
+	int rc;
+
+	if ((rc = asof_opts(argc, argv, ctx)) != 0)
+		return rc < 0 ? EX_DONE : rc;
+	if (!(names = load_names(ctx)))
+		return cmd_fail(ctx);
+	snprintf(name, sizeof(name), "service-%s", date_format(ctx->as_of, db_));
+	if (run_report(ctx, "report-service", name, &j, final, tmp, sizeof(final))) {
+		names_free(names);
+		return cmd_fail(ctx);
+	}
+	rc = report_service(ctx->db, names, ctx->as_of, tmp, &t, &ctx->err);
+	names_free(names);
+	if (rc || finish(ctx, &j, tmp, final)) {
+		unlink(tmp);
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	}
+	job_count(&j, "due_today", t.due_today);
+	job_count(&j, "overdue", t.overdue);
+	job_count(&j, "late", t.late);
+	log_summary("report", "name=service as_of=%s due_today=%lld overdue=%lld late=%lld "
+		    "due_tomorrow=%lld file=%s", db_, (long long)t.due_today, (long long)t.overdue,
+		    (long long)t.late, (long long)t.due_tomorrow, final);
+	return cmd_job_end(ctx, &j, EX_DONE);
+}
+
 static int rep_kpi(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -487,6 +524,7 @@ static const struct {
 	{ "reconciliation", rep_reconciliation },
 	{ "rejects", rep_rejects },
 	{ "runs", rep_runs },
+	{ "service", rep_service },
 };
 
 int cmd_report(int argc, char **argv, struct sbyt_ctx *ctx)

@@ -21,8 +21,10 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "appeal", cmd_appeal, "the appeals register: add, extend, answer, list" },
 	{ "bill", cmd_bill, "bill a month: charge lines and obligations" },
 	{ "calendar", cmd_calendar, "the production calendar: working days, day counts" },
+	{ "contract", cmd_contract, "the contracts register: apply, answer, sign, terminate..." },
 	{ "daily", cmd_daily, "the daily job: inbox, debt, limitation" },
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
 	{ "debt", cmd_debt, "debt and penalties as of a date, the daily snapshot" },

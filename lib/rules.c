@@ -7,6 +7,7 @@
 #include "penalty.h"
 #include "names.h"
 #include "report_control.h"
+#include "service.h"
 #include "tariff.h"
 
 #include <dirent.h>
@@ -82,6 +83,7 @@ static const struct {
 	{ "tariffs, norms, VAT, prices, billing cycle, supplier", tariff_rules_check },
 	{ "control readings plan (control.xml)", control_rules_check },
 	{ "Russian names of codes (names.xml)", names_check },
+	{ "customer-service deadlines (service.xml)", service_rules_check },
 	{ NULL, NULL },
 };
 
