@@ -75,7 +75,7 @@ int report_service(PGconn *db, const struct names *names, sdate as_of, const cha
 		   struct service_totals *t, struct sbyt_err *e)
 {
 	static const char *const shead[] = {
-		"Реестр", "Участок", "Срок сегодня", "Срок завтра", "Просрочено",
+		"Реестр", "Участок", "Со сроком сегодня", "Со сроком завтра", "Просрочено",
 		"Выполнено с опозданием",
 	};
 	static const char *const ihead[] = {
