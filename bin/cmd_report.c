@@ -40,7 +40,7 @@ static const char help[] =
 	"  aging            overdue debt by account in buckets of 0-30, 31-90, 91-180\n"
 	"                   and over 180 days from each period's due date, penalties,\n"
 	"                   totals per branch and a chart: aging-YYYY-MM-DD.xlsx\n"
-	"  reconciliation   the reconciliation act (акт сверки) of one legal account:\n"
+	"  reconciliation   the reconciliation act (акт сверки) of one account:\n"
 	"                   reconciliation-ACCOUNT-FROM-TO.xlsx\n"
 	"  runs             every job run started FROM..TO (default: the month of the\n"
 	"                   as-of date up to it): who, when, inputs and outputs with\n"

@@ -58,7 +58,8 @@ struct recon_result {
 	int64_t rows;                            /* obligations and payments listed */
 };
 
-/* The reconciliation act (акт сверки взаиморасчётов) of one legal account
+/* The reconciliation act (акт сверки взаиморасчётов) of one account (a
+ * household's on request)
  * from `from` to `to` inclusive: the opening balance at `from` (what fell
  * due before it less what was paid before it), every obligation by its due
  * date as a debit (a negative recalculation as a credit) and every payment
@@ -69,8 +70,7 @@ struct recon_result {
  * empty columns for the buyer's, the signature blocks under them, landscape
  * A4 fitted to the width; payment channels by their Russian names (names
  * may be NULL).  Returns 0, or -1 with e set (ERR_DATA for an unknown
- * account or one that is not a legal entity, ERR_CONFIG for a bad supplier
- * file). */
+ * account, ERR_CONFIG for a bad supplier file). */
 int report_recon(PGconn *db, const struct penalty_rules *r, const struct names *names,
 		 const char *rules_dir, int64_t account, sdate from, sdate to, const char *path,
 		 struct recon_result *res, struct sbyt_err *e);

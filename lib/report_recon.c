@@ -357,10 +357,6 @@ int report_recon(PGconn *db, const struct penalty_rules *r, const struct names *
 		err_set(e, ERR_DATA, "unknown account '%s'", ab);
 		goto out;
 	}
-	if (strcmp(PQgetvalue(acc, 0, 0), "legal") != 0) {
-		err_set(e, ERR_DATA, "account '%s' is not a legal entity", ab);
-		goto out;
-	}
 	if (db_value(db, e,
 		     "SELECT coalesce((SELECT sum(amount) FROM obligation"
 		     "  WHERE account_id = $1::bigint AND due < $2::date), 0)"
