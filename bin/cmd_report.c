@@ -31,7 +31,7 @@ static const char help[] =
 	"   or: sbyt report rejects [--from DATE] [--to DATE]\n"
 	"   or: sbyt report limitation [--as-of DATE]\n"
 	"   or: sbyt report control-plan [--as-of DATE]\n"
-	"   or: sbyt report kpi --period YYYY-MM --appeals FILE --calls FILE\n"
+	"   or: sbyt report kpi --period YYYY-MM [--appeals FILE] [--calls FILE]\n"
 	"   or: sbyt report service [--as-of DATE]\n"
 	"\n"
 	"Write an XLSX report for auditors to $SBYT_OUT/reports/ (through a temporary\n"
@@ -53,8 +53,9 @@ static const char help[] =
 	"  control-plan     households due a control reading by the end of next month\n"
 	"                   (rules/control.xml): control-plan-YYYY-MM-DD.xlsx\n"
 	"  kpi              the quality card of the service standard (Appendix 5)\n"
-	"                   from the appeals journal and the call log: kpi-YYYY-MM.xlsx,\n"
-	"                   and the card as text on standard output\n"
+	"                   from the appeals register (or an appeals journal), the\n"
+	"                   call log and sbyt's own data: kpi-YYYY-MM.xlsx, and the\n"
+	"                   card as text on standard output\n"
 	"  service          the appeals and contracts registers' morning list: due\n"
 	"                   today, due tomorrow, overdue, done late this month, per\n"
 	"                   register and branch: service-YYYY-MM-DD.xlsx\n"
@@ -483,8 +484,8 @@ static int rep_kpi(int argc, char **argv, struct sbyt_ctx *ctx)
 	}
 	if (optind != argc)
 		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
-	if (p < 0 || !appeals || !calls)
-		return cmd_usage_error("report", "kpi needs --period, --appeals and --calls");
+	if (p < 0)
+		return cmd_usage_error("report", "kpi needs --period");
 	cal = cmd_load_calendar(ctx);
 	if (!cal)
 		return cmd_fail(ctx);
@@ -493,11 +494,12 @@ static int rep_kpi(int argc, char **argv, struct sbyt_ctx *ctx)
 		calendar_free(cal);
 		return cmd_fail(ctx);
 	}
-	rc = sha256_file(appeals, hex, &bytes, &ctx->err) ||
-	     job_file(&j, "in", appeals, hex, bytes, &ctx->err) ||
-	     sha256_file(calls, hex, &bytes, &ctx->err) ||
-	     job_file(&j, "in", calls, hex, bytes, &ctx->err) ||
-	     kpi_compute(appeals, calls, p, cal, &k, &f, &ctx->err);
+	rc = (appeals && (sha256_file(appeals, hex, &bytes, &ctx->err) ||
+			  job_file(&j, "in", appeals, hex, bytes, &ctx->err))) ||
+	     (calls && (sha256_file(calls, hex, &bytes, &ctx->err) ||
+			job_file(&j, "in", calls, hex, bytes, &ctx->err))) ||
+	     kpi_compute(appeals, calls, p, cal, &k, &f, &ctx->err) ||
+	     kpi_from_db(ctx->db, p, appeals == NULL, &k, &ctx->err);
 	calendar_free(cal);
 	faults_print(&f, stderr);
 	faults_release(&f);

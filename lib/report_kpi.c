@@ -8,6 +8,7 @@
 #include <xlsxwriter.h>
 
 #include "csv.h"
+#include "db.h"
 #include "money.h"
 #include "xlsx.h"
 
@@ -50,10 +51,51 @@ static int quarter_of(speriod p)
 	return y * 4 + (m - 1) / 3;
 }
 
+/* The distinct complaining customers of a quarter: a set of accounts (an
+ * appeal without one is a customer of its own). */
+struct who {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int who_add(struct who *w, int64_t account)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		int64_t *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		w->v = v;
+		w->cap = cap;
+	}
+	w->v[w->n++] = account;
+	return 0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int64_t who_count(struct who *w)
+{
+	int64_t n = 0;
+
+	qsort(w->v, w->n, sizeof(*w->v), cmp_i64);
+	for (size_t i = 0; i < w->n; i++)
+		n += i == 0 || w->v[i] != w->v[i - 1];
+	return n;
+}
+
 static int read_appeals(const char *path, speriod p, const struct calendar *cal,
 			struct kpi_card *k, struct faults *f, struct sbyt_err *e)
 {
 	static const char header[] = "id;received_at;channel;kind;account;answered_at;extended_to";
+	struct who who = { 0 };
+	int64_t anon = 0;
 	struct csv c;
 	int rc;
 
@@ -104,7 +146,11 @@ static int read_appeals(const char *path, speriod p, const struct calendar *cal,
 		complaint = strcmp(c.field[3], "complaint") == 0;
 		if (quarter_of(period_of(rday)) == quarter_of(p)) {
 			k->q_appeals++;
-			k->q_complaints += complaint;
+			if (complaint && who_add(&who, c.flen[4] ? strtoll(c.field[4], NULL, 10) : --anon)) {
+				free(who.v);
+				csv_close(&c);
+				return err_set(e, ERR_INTERNAL, "out of memory");
+			}
 		}
 		if (period_of(rday) != p)
 			continue;
@@ -134,6 +180,8 @@ static int read_appeals(const char *path, speriod p, const struct calendar *cal,
 		}
 	}
 	csv_close(&c);
+	k->q_complaints = who_count(&who);
+	free(who.v);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -243,6 +291,85 @@ int kpi_compute(const char *appeals, const char *calls, speriod p,
 	return 0;
 }
 
+int kpi_from_db(PGconn *db, speriod p, int appeals, struct kpi_card *k, struct sbyt_err *e)
+{
+	char first[DATE_BUF], last[DATE_BUF], pfirst[DATE_BUF], qfirst[DATE_BUF], qlast[DATE_BUF];
+	int y, m;
+	const char *params[5];
+	PGresult *r;
+
+	period_to_ym(p, &y, &m);
+	date_format(period_first(p), first);
+	date_format(period_last(p), last);
+	date_format(period_first(p - 1), pfirst);
+	date_format(period_first(period_from_ym(y, (m - 1) / 3 * 3 + 1)), qfirst);
+	date_format(period_last(period_from_ym(y, (m - 1) / 3 * 3 + 3)), qlast);
+	params[0] = first;
+	params[1] = last;
+	params[2] = pfirst;
+	params[3] = qfirst;
+	params[4] = qlast;
+	/* Online users: accounts with SMS or portal (lkk, site) readings taken
+	 * in the month, or a document of the month sent by e-mail or portal. */
+	r = db_query(db, e,
+		"WITH u AS ("
+		" SELECT account_id, period_first FROM ("
+		"  SELECT account_id, date_trunc('month', taken_on)::date AS period_first FROM reading"
+		"  WHERE taken_on BETWEEN $3::date AND $2::date AND status = 'accepted'"
+		"  AND (channel = 'sms' OR (channel = 'portal' AND source IN ('lkk', 'site')))"
+		"  UNION SELECT account_id, period FROM document"
+		"  WHERE period BETWEEN $3::date AND $1::date AND channel IN ('email', 'lkk')) x)"
+		" SELECT count(DISTINCT account_id) FILTER (WHERE period_first = $1::date),"
+		" count(DISTINCT account_id) FILTER (WHERE period_first = $3::date) FROM u",
+		3, params);
+	if (!r)
+		return -1;
+	k->has_online = 1;
+	k->online = atoll(PQgetvalue(r, 0, 0));
+	k->online_prev = atoll(PQgetvalue(r, 0, 1));
+	PQclear(r);
+	if (!appeals)
+		return 0;
+	r = db_query(db, e,
+		"SELECT count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND kind = 'complaint'),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND answered_on IS NOT NULL),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND answered_on <= answer_due),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND answered_on IS NULL),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND answered_on IS NULL AND coalesce(extended_to, answer_due) < $2::date),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND extended_to IS NOT NULL),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND extended_to > extend_limit),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND answered_on > coalesce(extended_to, answer_due) AND extended_to IS NOT NULL),"
+		" count(*) FILTER (WHERE received_on BETWEEN $4::date AND $5::date),"
+		" count(DISTINCT coalesce(account_id::text, 'appeal ' || appeal_id))"
+		"  FILTER (WHERE received_on BETWEEN $4::date AND $5::date AND kind = 'complaint')"
+		" FROM appeal WHERE received_on BETWEEN least($1::date, $4::date) AND $5::date",
+		5, params);
+	if (!r)
+		return -1;
+	k->appeals = atoll(PQgetvalue(r, 0, 0));
+	k->complaints = atoll(PQgetvalue(r, 0, 1));
+	k->answered = atoll(PQgetvalue(r, 0, 2));
+	k->timely = atoll(PQgetvalue(r, 0, 3));
+	k->unanswered = atoll(PQgetvalue(r, 0, 4));
+	k->overdue_unanswered = atoll(PQgetvalue(r, 0, 5));
+	k->extended = atoll(PQgetvalue(r, 0, 6));
+	k->extension_too_long = atoll(PQgetvalue(r, 0, 7));
+	k->late_after_extension = atoll(PQgetvalue(r, 0, 8));
+	k->q_appeals = atoll(PQgetvalue(r, 0, 9));
+	k->q_complaints = atoll(PQgetvalue(r, 0, 10));
+	PQclear(r);
+	return 0;
+}
+
 /* How a line's value reads. */
 enum unit { U_NONE, U_SHARE, U_COUNT, U_SECONDS };
 
@@ -328,8 +455,12 @@ static int card_rows(const struct kpi_card *k, struct row *r)
 		set(&r[n], (double)money_round(k->wait_seconds, k->answered_calls));
 	n++;
 	r[n] = (struct row){ "7", "Динамика количества пользователей сервисных услуг",
-			     "данные автоматизированной системы - в журналах нет",
-			     U_SHARE, 0, 0, 0.001, 1, na };
+			     "(пользователи онлайн-сервисов месяца - прошлого месяца) / прошлого "
+			     "месяца; пользователи: показания по SMS и через портал, документы по "
+			     "электронной почте и в личном кабинете", U_SHARE, 0, 0, 0.001, 1, na };
+	if (k->has_online && k->online_prev > 0)
+		set(&r[n], (double)money_round((__int128)(k->online - k->online_prev) * 1000,
+					       k->online_prev) / 1000.0);
 	n++;
 	r[n] = (struct row){ "8", "Доля жалоб (претензий) клиентов за месяц",
 			     "жалобы (претензии) / все обращения периода", U_SHARE, 0, 0, 0.02, 0, na };
@@ -337,7 +468,8 @@ static int card_rows(const struct kpi_card *k, struct row *r)
 		set(&r[n], share(k->complaints, k->appeals));
 	n++;
 	r[n] = (struct row){ "8", "Доля жалоб (претензий) клиентов за квартал",
-			     "жалобы (претензии) / все обращения квартала, в который входит период",
+			     "клиенты, подавшие жалобы (каждый один раз) / все обращения квартала, "
+			     "в который входит период",
 			     U_SHARE, 0, 0, 0.02, 0, na };
 	if (k->q_appeals)
 		set(&r[n], share(k->q_complaints, k->q_appeals));
