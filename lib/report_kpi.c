@@ -295,7 +295,7 @@ int kpi_from_db(PGconn *db, speriod p, int appeals, struct kpi_card *k, struct s
 {
 	char first[DATE_BUF], last[DATE_BUF], pfirst[DATE_BUF], qfirst[DATE_BUF], qlast[DATE_BUF];
 	int y, m;
-	const char *params[5];
+	const char *params[4];
 	PGresult *r;
 
 	period_to_ym(p, &y, &m);
@@ -307,8 +307,6 @@ int kpi_from_db(PGconn *db, speriod p, int appeals, struct kpi_card *k, struct s
 	params[0] = first;
 	params[1] = last;
 	params[2] = pfirst;
-	params[3] = qfirst;
-	params[4] = qlast;
 	/* Online users: accounts with SMS or portal (lkk, site) readings taken
 	 * in the month, or a document of the month sent by e-mail or portal. */
 	r = db_query(db, e,
@@ -330,6 +328,8 @@ int kpi_from_db(PGconn *db, speriod p, int appeals, struct kpi_card *k, struct s
 	PQclear(r);
 	if (!appeals)
 		return 0;
+	params[2] = qfirst;
+	params[3] = qlast;
 	r = db_query(db, e,
 		"SELECT count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date),"
 		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
@@ -348,11 +348,11 @@ int kpi_from_db(PGconn *db, speriod p, int appeals, struct kpi_card *k, struct s
 		"  AND extended_to > extend_limit),"
 		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
 		"  AND answered_on > coalesce(extended_to, answer_due) AND extended_to IS NOT NULL),"
-		" count(*) FILTER (WHERE received_on BETWEEN $4::date AND $5::date),"
+		" count(*) FILTER (WHERE received_on BETWEEN $3::date AND $4::date),"
 		" count(DISTINCT coalesce(account_id::text, 'appeal ' || appeal_id))"
-		"  FILTER (WHERE received_on BETWEEN $4::date AND $5::date AND kind = 'complaint')"
-		" FROM appeal WHERE received_on BETWEEN least($1::date, $4::date) AND $5::date",
-		5, params);
+		"  FILTER (WHERE received_on BETWEEN $3::date AND $4::date AND kind = 'complaint')"
+		" FROM appeal WHERE received_on BETWEEN least($1::date, $3::date) AND $4::date",
+		4, params);
 	if (!r)
 		return -1;
 	k->appeals = atoll(PQgetvalue(r, 0, 0));

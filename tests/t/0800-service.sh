@@ -151,4 +151,20 @@ test_expect_success 'report service: due today, overdue, done late, per register
 	f=$SBYT_OUT/reports/service-2026-11-12.xlsx && [ -f "$f" ] &&
 	/usr/bin/python3 "$SBYT_TOP/tests/xlsx_check.py" "$SBYT_TOP/rules/names.xml" "$f"
 '
+# The quality card from the register (November): appeals received A1
+# (complaint, account H, answered 11-05 by its moved term 11-05), A2 (open,
+# extended), A3 (answered 11-10 after its term 11-09), A4 (open), J1
+# (answered 11-11 by 11-12), J3 (complaint, no account, open), A5 (a second
+# complaint of H): 7 appeals, 3 answered, 2 in time -> KPI 1 = 2/3 = 66,7 %;
+# 3 complaints of 7 -> 42,9 % for the month; the quarter counts customers:
+# H and J3's caller, 2 of 7 -> 28,6 %.
+test_expect_success 'kpi from the register: in-time answers, complaints per distinct customer' '
+	sbyt -q --as-of 2026-11-12 appeal add A5 --received 2026-11-10T10:00:00+05:00 \
+		--channel office --kind complaint --account $HOUSE &&
+	sbyt -q --as-of 2026-11-30 report kpi --period 2026-11 > card &&
+	grep -Eq "^1 +66,7 % +цель не менее 95,0 %" card &&
+	grep "^8 " card | head -1 | grep -q "42,9 %" &&
+	grep "^8 " card | tail -1 | grep -q "28,6 %" &&
+	grep -Eq "^3 +- " card
+'
 test_done
