@@ -66,6 +66,7 @@ int cmd_ingest(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_review(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_appeal(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_contract(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_remind(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx);
 
 /* Shared by ingest and daily (bin/cmd_ingest.c): run one file through

@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "limit", cmd_limit, "limitation workflow: run, explain, cancel, refuse, dates" },
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
 	{ "month", cmd_month, "the monthly job: bill, then documents" },
+	{ "remind", cmd_remind, "the day's reminders to customers: SMS and e-mail" },
 	{ "report", cmd_report, "XLSX reports for auditors (aging, reconciliation)" },
 	{ "review", cmd_review, "list, accept or reject readings held for review" },
 	{ "rules", cmd_rules, "validate the rules directory" },

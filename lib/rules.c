@@ -7,6 +7,7 @@
 #include "penalty.h"
 #include "names.h"
 #include "report_control.h"
+#include "remind.h"
 #include "service.h"
 #include "tariff.h"
 
@@ -84,6 +85,7 @@ static const struct {
 	{ "control readings plan (control.xml)", control_rules_check },
 	{ "Russian names of codes (names.xml)", names_check },
 	{ "customer-service deadlines (service.xml)", service_rules_check },
+	{ "reminders to customers (reminders.xml)", remind_rules_check },
 	{ NULL, NULL },
 };
 
