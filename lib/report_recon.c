@@ -242,7 +242,12 @@ static int write_act(struct sheet *s, PGconn *db, PGresult *acc, const struct su
 	res->closing = res->opening + res->debit - res->credit;
 	put_balance(s, "Сальдо конечное", to, res->closing);
 	s->row++;
-	snprintf(line, sizeof(line), "Пени, начисленные по состоянию на %s", dmy(to, b1));
+	/* the scale the penalty follows (SPEC 10), so that the customer can check it */
+	snprintf(line, sizeof(line), "Пени, начисленные по состоянию на %s (%s)", dmy(to, b1),
+		 strcmp(PQgetvalue(acc, 0, 6), "managing") == 0
+		 ? "управляющая организация, ТСЖ, ЖСК: с 31-го по 90-й день просрочки 1/300, "
+		   "с 91-го дня 1/130 ключевой ставки, ФЗ-35 ст. 37 п. 2"
+		 : "1/130 ключевой ставки за каждый день просрочки, ФЗ-35 ст. 37 п. 2");
 	worksheet_write_string(s->ws, s->row, 1, line, NULL);
 	put_money(s, 2, res->penalty);
 	s->row++;
@@ -290,7 +295,8 @@ int report_recon(PGconn *db, const struct penalty_rules *r, const char *rules_di
 		return -1;
 	acc = db_query(db, e,
 		"SELECT a.kind, a.name, a.branch, coalesce(c.inn, ''), coalesce(c.kpp, ''),"
-		" coalesce(c.contract, '') FROM account a LEFT JOIN contract c USING (account_id)"
+		" coalesce(c.contract, ''), a.category FROM account a"
+		" LEFT JOIN contract c USING (account_id)"
 		" WHERE a.account_id = $1::bigint", 1, params);
 	if (!acc)
 		goto out;
