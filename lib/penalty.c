@@ -319,14 +319,16 @@ static int load_penalty(const char *dir, struct penalty_rules *r, struct faults 
 	return f->count > before ? -1 : 0;
 }
 
-int penalty_rules_load(const char *rules_dir, struct penalty_rules *r, struct faults *f)
+/* The rules of rules_dir, with the calendar when with_cal. */
+static int rules_load(const char *rules_dir, struct penalty_rules *r, struct faults *f,
+		      int with_cal)
 {
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
 	rc |= load_keyrate(rules_dir, r, f);
 	rc |= load_penalty(rules_dir, r, f);
-	{
+	if (with_cal) {
 		char dir[4096];
 		struct sbyt_err e;
 		int before = f->count;
@@ -356,11 +358,18 @@ void penalty_rules_release(struct penalty_rules *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int penalty_rules_load(const char *rules_dir, struct penalty_rules *r, struct faults *f)
+{
+	return rules_load(rules_dir, r, f, 1);
+}
+
+/* The calendar has an entry of its own in `rules check`: not loaded here,
+ * so that its faults are reported once. */
 int penalty_rules_check(const char *rules_dir, struct faults *f)
 {
 	struct penalty_rules r;
 
-	if (penalty_rules_load(rules_dir, &r, f) != 0)
+	if (rules_load(rules_dir, &r, f, 0) != 0)
 		return -1;
 	penalty_rules_release(&r);
 	return 0;

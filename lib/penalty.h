@@ -113,7 +113,7 @@ int penalty_rules_load(const char *rules_dir, struct penalty_rules *r, struct fa
 /* Free what penalty_rules_load allocated; r may be zeroed or NULL. */
 void penalty_rules_release(struct penalty_rules *r);
 /* `sbyt rules check` entry: 0 when both files are clean, -1 after adding
- * faults to f. */
+ * faults to f (the calendar is checked by its own entry). */
 int penalty_rules_check(const char *rules_dir, struct faults *f);
 
 /* The rate for penalties taken on date d (the day of payment or the as-of
