@@ -5,8 +5,12 @@
  * A period's charge is one or more entries (instalments) with their own due
  * dates: households one (the 10th of the next month), legal entities the
  * parts of rules/penalty.xml (30 % on the 10th, 40 % on the 25th, the rest on
- * the 18th of the next month; ledger_schedule() builds them).  Recalculation
- * lines are entries too; a negative one is a credit.
+ * the 18th of the next month; ledger_schedule() builds them; managing
+ * organisations the legal ones).  An entry keeps the date its schedule
+ * names; when the debt is valued a date that has passed is moved over days
+ * off (Civil Code 193, lib/penalty.h), and "overdue", the days overdue and
+ * the penalty count from the moved date.  Recalculation lines are entries
+ * too; a negative one is a credit.
  *
  * Allocation (SPEC 10, Civil Code art. 319.1), done once over everything
  * given, payments in the order (date, id, order added):
