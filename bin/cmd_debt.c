@@ -102,7 +102,7 @@ static void show_xml(struct show *s, int64_t account, const struct ledger_debt *
  * over which days off. */
 static void show_due(const struct penalty_rules *r, const struct penalty_segment *g)
 {
-	char db_[DATE_BUF], why[PENALTY_TEXT_BUF];
+	char db_[DATE_BUF], why[4 * PENALTY_TEXT_BUF];  /* the New Year days: 11 days off */
 
 	if (g->due == g->due_nominal)
 		printf("  срок оплаты %s: рабочий день, не переносится\n", date_format(g->due, db_));

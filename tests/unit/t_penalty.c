@@ -322,6 +322,19 @@ static void test_money_law(struct penalty_result *r)
 		CHECK_STR(penalty_due_text(&R, D(2026, 8, 10), D(2026, 8, 10), why, sizeof(why)), "",
 			  "not moved: nothing to say");
 	}
+	{
+		/* a balance due on New Year's Day: eleven days off, 01-01 .. 01-11 */
+		char why[4 * PENALTY_TEXT_BUF];
+		const char *end = "2026-01-11 вс, выходной) на 2026-01-12, ГК РФ ст. 193";
+
+		CHECK(penalty_due_move(&R, D(2026, 1, 1), &m, &e) == 0 && m == D(2026, 1, 12),
+		      "due on 2026-01-01 -> Monday 01-12");
+		penalty_due_text(&R, D(2026, 1, 1), m, why, sizeof(why));
+		CHECK(strlen(why) > strlen(end) && strcmp(why + strlen(why) - strlen(end), end) == 0 &&
+		      strstr(why, "2026-01-07 ср, нерабочий праздничный день: Рождество Христово") &&
+		      strstr(why, "2026-01-09 пт, выходной, перенесён с 2026-01-03"),
+		      "eleven days off named in full, the transferred one with its origin");
+	}
 
 	/* household, Sunday 2026-05-10 -> Tuesday 05-12: day 1 = 05-13, 05-31 =
 	 * day 19, 06-11 = day 30, 06-12 = day 31.  Paid 06-11: 0 (without the
