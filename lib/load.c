@@ -264,10 +264,12 @@ static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, struct
 	BAD(chk_text(F(3), L(3), 300, "name"));
 	BAD(chk_text(F(4), L(4), 400, "address"));
 	BAD(chk_digits(F(5), L(5), 6, "postcode"));
+	/* a legal entity: empty, or `managing` for managing organisations,
+	 * HOAs and housing co-operatives (their penalty scale, SPEC 10) */
 	if (!legal)
 		BAD(chk_oneof(F(6), cats, "category of an individual"));
-	else if (L(6))
-		BAD(chk_code(F(6), L(6), "category"));
+	else if (L(6) && strcmp(F(6), "managing") != 0)
+		BAD("category of a legal entity must be empty or managing");
 	/* A legal entity may leave residents and rooms empty (stored as 0). */
 	if (!legal || L(7))
 		BAD(chk_int(F(7), L(7), 0, 99, "residents", NULL));
@@ -384,8 +386,9 @@ static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struc
 		    " letters, 3 digits");
 	else if (!L(6) && L(5) == 10)
 		BAD("kpp is required with a 10-digit inn");
+	/* readings_day, optional (SPEC 7): empty is the rules' default */
 	if (OPT(7))
-		BAD(chk_int(F(7), L(7), 1, 28, "readings_day", NULL));
+		BAD(chk_int(F(7), L(7), 1, 27, "readings_day", NULL));
 	if (OPT(8) && !edo_id_ok(F(8), L(8)))
 		BAD("edo_id must be 4-46 letters, digits or '-'");
 	if (OPT(9))
@@ -395,8 +398,11 @@ static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struc
 	for (int i = 0; i <= 6; i++)
 		if ((L(i) || i < 6) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
 			return -1;
-	for (int i = 8; i <= 9; i++)
-		if (OPT(i) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
+	/* each optional column, and whether the file has it (a file without
+	 * it keeps what is stored) */
+	for (int i = 7; i <= 9; i++)
+		if ((OPT(i) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e)) ||
+		    copy_str(cp, c->nf > i ? "t" : "f", e))
 			return -1;
 #undef OPT
 	return copy_row(cp, e);
@@ -444,16 +450,16 @@ static int row_balances(struct csv *c, struct faults *f, struct copy *cp, struct
 
 struct kind {
 	const char *name, *header;
-	int ncols;
+	int ncols;             /* the columns of the full header */
 	int (*row)(struct csv *, struct faults *, struct copy *, struct sbyt_err *);
 	const char *stage;     /* CREATE TEMP TABLE stage (...) */
 	const char *key;       /* key column(s) in stage, for duplicates */
 	const char *checks[3]; /* SQL giving (line, reason) for whole-file faults */
 	const char *upsert;    /* SQL giving (inserted, updated) */
 	const char *vacuum;    /* after a change: statistics and the visibility map */
-	int mincols;           /* 0: the header is exactly `header`; else it may stop
-	                          after any column from the mincols-th on (optional
-	                          trailing columns, so that old files still load) */
+	int min_cols;          /* 0: all columns; else a file's header may stop after
+	                          min_cols or more of them (the trailing columns are
+	                          optional: row() reads c->nf) */
 };
 
 #define DUPS(key, what)                                                               \
@@ -543,25 +549,39 @@ static const struct kind kinds[] = {
 		"VACUUM (ANALYZE) meter",
 	},
 	[LOAD_CONTRACTS] = {
-		"contracts", "account;contract;signed_on;price_category;payment_scheme;inn;kpp;"
-		"readings_day;edo_id;legal_address", 10,
+		"contracts",
+		"account;contract;signed_on;price_category;payment_scheme;inn;kpp;readings_day;"
+		"edo_id;legal_address", 10,
 		row_contracts,
 		"CREATE TEMP TABLE stage (line int, account_id bigint, contract text,"
 		" signed_on date, price_category smallint, payment_scheme text, inn text, kpp text,"
-		" edo_id text, legal_address text) ON COMMIT DROP",
+		" readings_day smallint, rd_given boolean, edo_id text, ed_given boolean,"
+		" legal_address text, la_given boolean) ON COMMIT DROP",
 		"account_id", { DUPS("account_id", "contract for account"), UNKNOWN_ACCOUNT, LEGAL_ONLY },
-		"WITH up AS (INSERT INTO contract AS t (account_id, contract, signed_on,"
-		" price_category, payment_scheme, inn, kpp, edo_id, legal_address) SELECT account_id,"
-		" contract, signed_on, price_category, payment_scheme, inn, kpp, edo_id, legal_address"
-		" FROM stage ON CONFLICT (account_id)"
+		/* a file without an optional column keeps what is stored in it */
+		"WITH g AS (SELECT bool_and(rd_given) AS rd, bool_and(ed_given) AS ed,"
+		" bool_and(la_given) AS la FROM stage),"
+		" up AS (INSERT INTO contract AS t (account_id, contract, signed_on,"
+		" price_category, payment_scheme, inn, kpp, readings_day, edo_id, legal_address)"
+		" SELECT account_id, contract, signed_on, price_category, payment_scheme, inn, kpp,"
+		" readings_day, edo_id, legal_address FROM stage"
+		" ON CONFLICT (account_id)"
 		" DO UPDATE SET contract = EXCLUDED.contract, signed_on = EXCLUDED.signed_on,"
 		" price_category = EXCLUDED.price_category, payment_scheme = EXCLUDED.payment_scheme,"
-		" inn = EXCLUDED.inn, kpp = EXCLUDED.kpp, edo_id = EXCLUDED.edo_id,"
-		" legal_address = EXCLUDED.legal_address WHERE (t.contract, t.signed_on,"
-		" t.price_category, t.payment_scheme, t.inn, t.kpp, t.edo_id, t.legal_address)"
-		" IS DISTINCT FROM (EXCLUDED.contract, EXCLUDED.signed_on, EXCLUDED.price_category,"
-		" EXCLUDED.payment_scheme, EXCLUDED.inn, EXCLUDED.kpp, EXCLUDED.edo_id,"
-		" EXCLUDED.legal_address) RETURNING (xmax = 0) AS ins)"
+		" inn = EXCLUDED.inn, kpp = EXCLUDED.kpp,"
+		" readings_day = CASE WHEN (SELECT rd FROM g) THEN EXCLUDED.readings_day"
+		" ELSE t.readings_day END,"
+		" edo_id = CASE WHEN (SELECT ed FROM g) THEN EXCLUDED.edo_id ELSE t.edo_id END,"
+		" legal_address = CASE WHEN (SELECT la FROM g) THEN EXCLUDED.legal_address"
+		" ELSE t.legal_address END"
+		" WHERE (t.contract, t.signed_on, t.price_category, t.payment_scheme, t.inn, t.kpp,"
+		" t.readings_day, t.edo_id, t.legal_address) IS DISTINCT FROM (EXCLUDED.contract,"
+		" EXCLUDED.signed_on, EXCLUDED.price_category, EXCLUDED.payment_scheme, EXCLUDED.inn,"
+		" EXCLUDED.kpp,"
+		" CASE WHEN (SELECT rd FROM g) THEN EXCLUDED.readings_day ELSE t.readings_day END,"
+		" CASE WHEN (SELECT ed FROM g) THEN EXCLUDED.edo_id ELSE t.edo_id END,"
+		" CASE WHEN (SELECT la FROM g) THEN EXCLUDED.legal_address ELSE t.legal_address END)"
+		" RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
 		"VACUUM (ANALYZE) contract", 7,
 	},
@@ -627,6 +647,22 @@ const char *load_kind_header(enum load_kind kind)
 	return kinds[kind].header;
 }
 
+/* The columns a file has when its header line is the kind's header, or the
+ * first min_cols or more of its columns; 0 when it is neither. */
+static int header_cols(const struct kind *k, const char *text)
+{
+	size_t n = strlen(text);
+	int cols = 1;
+
+	if (strncmp(text, k->header, n) != 0)
+		return 0;
+	if (k->header[n] != '\0' && (k->min_cols == 0 || k->header[n] != ';'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		cols += text[i] == ';';
+	return k->header[n] == '\0' || cols >= k->min_cols ? cols : 0;
+}
+
 /* Whole-file checks in SQL; each row is a fault. */
 static int file_checks(PGconn *db, const struct kind *k, const char *path,
 		       struct faults *f, struct sbyt_err *e)
@@ -646,23 +682,6 @@ static int file_checks(PGconn *db, const struct kind *k, const char *path,
 	return 0;
 }
 
-/* The columns a header line names: k->ncols when it is k->header, fewer
- * when it is a prefix of it that ends at a column of at least k->mincols
- * (optional trailing columns); -1 when it is neither. */
-static int header_cols(const struct kind *k, const char *text)
-{
-	size_t n = strlen(text);
-	int cols = 1;
-
-	if (!strcmp(text, k->header))
-		return k->ncols;
-	if (!k->mincols || strncmp(text, k->header, n) != 0 || k->header[n] != ';')
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		cols += text[i] == ';';
-	return cols >= k->mincols ? cols : -1;
-}
-
 int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *f,
 	      struct load_result *r, struct sbyt_err *e)
 {
@@ -670,7 +689,7 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 	struct csv c;
 	struct copy cp;
 	struct progress pg;
-	int before = f->count, rc, ncols;
+	int before = f->count, rc, ncols = 0;
 	PGresult *res;
 
 	memset(r, 0, sizeof(*r));
@@ -684,8 +703,9 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 		faults_add(f, path, 0, "empty file: the header '%s' is missing", k->header);
 		return err_set(e, ERR_DATA, "'%s' is empty; nothing loaded", path);
 	}
-	ncols = header_cols(k, c.text);
-	if (c.bad || ncols < 0) {
+	if (!c.bad)
+		ncols = header_cols(k, c.text);
+	if (c.bad || ncols == 0) {
 		if (c.bad)
 			faults_add(f, path, 1, "%s: the file must be UTF-8 with the header '%s'",
 				   c.bad, k->header);

@@ -164,10 +164,13 @@ test_expect_success 'invoices for payment of the advances, valid against xsd/inv
 	grep -q "<Purpose>Аванс 30 % за электрическую энергию за 12.2026 по договору ЭС-01-000010, в т.ч. НДС 22 % 424.05</Purpose>" inv-edo.xml &&
 	grep -q "qr=\"ST00012|Name=.*|PersAcc=7201000010|Sum=235155|" inv-edo.xml
 '
+# invoices.xlsx: a header, the two invoices, the totals row (xlsx.h):
+# 2351.55 + 3135.40 = 5486.95, VAT 424.05 + 565.40 = 989.45.
 test_expect_success 'the invoices register of each package, and the manifest counts' '
 	unzip -p "$OUT/2026-11/01/edo.zip" invoices.xlsx > inv.xlsx &&
 	unzip -p inv.xlsx xl/worksheets/sheet1.xml > s.xml &&
-	[ "$(grep -o "<row " s.xml | wc -l)" = 3 ] &&
+	[ "$(grep -o "<row " s.xml | wc -l)" = 4 ] &&
+	grep -o "<row r=\"4\".*</row>" s.xml | grep -q "Итого.*<v>5486.95</v>.*<v>989.45</v>" &&
 	grep -o "<row r=\"2\".*</row>" s.xml | sed "s|</row>.*||" > r2 &&
 	grep -q "<v>2351.55</v>" r2 && grep -q "<v>424.05</v>" r2 && grep -q "<v>30</v>" r2 &&
 	grep -o "<row r=\"3\".*</row>" s.xml | grep -q "<v>3135.40\?</v>.*<v>565.40\?</v>" &&
