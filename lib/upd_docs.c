@@ -22,6 +22,7 @@ struct upd_docs {
 	struct tariff_rules *tr;
 	char edo_id[64], position[256], last[128], first[128], middle[128], authority[4];
 	char item[512], operation[512], basis[512];
+	char rules_file[4096];   /* supplier.xml, for the message when Edo is missing */
 	struct upd_charge *lines;
 	int nlines, cap;
 	/* the package being written: its invoices register and counts */
@@ -113,14 +114,8 @@ static int open_ctx(struct upd_docs **out, const char *conninfo, const char *rul
 	doc = rulesxml_read(file, xsd, &f);
 	faults_release(&f);
 	edo = doc ? rulesxml_child(xmlDocGetRootElement(doc), "Edo") : NULL;
-	if (!edo) {
-		xmlFreeDoc(doc);
-		upd_docs_free(c);
-		err_set(e, ERR_CONFIG, "'%s' has no Edo block: the УПД of edo documents cannot be"
-			" written", file);
-		return err_detail(e, "add the supplier's EDO participant id and signatory (see the"
-				  " comment in the shipped rules/supplier.xml)");
-	}
+	/* without the Edo block only the edo documents fail (do_job()) */
+	snprintf(c->rules_file, sizeof(c->rules_file), "%s", file);
 	signer = rulesxml_child(edo, "Signer");
 	text_of(edo, "Id", c->edo_id, sizeof(c->edo_id));
 	text_of(signer, "Position", c->position, sizeof(c->position));
@@ -476,6 +471,13 @@ static int do_job(struct upd_docs *c, const struct job *j, PGresult *res, struct
 	in.buyer.inn = V(res, brow, 4);
 	in.buyer.kpp = NUL(res, brow, 5) ? NULL : V(res, brow, 5);
 	in.buyer.edo_id = NUL(res, brow, 6) ? NULL : V(res, brow, 6);
+	if (edo && !c->edo_id[0]) {
+		err_set(e, ERR_CONFIG, "'%s' has no Edo block: the УПД of edo documents cannot be"
+			" written", c->rules_file);
+		err_detail(e, "add the supplier's EDO participant id and signatory (see the"
+			   " comment in the shipped rules/supplier.xml)");
+		return -1;
+	}
 	if (edo && !in.buyer.edo_id) {
 		err_set(e, ERR_DATA, "account %s has no edo_id in its contract", acc);
 		goto fail;

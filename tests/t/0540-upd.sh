@@ -272,4 +272,12 @@ test_expect_success 'a package with 40 УПД files (past 32 entries) lists each
 	grep -q "<Entry name=\"upd/$n\" bytes=\"$(stat -c %s "$f")\" sha256=\"$(sha256sum < "$f" | cut -d" " -f1)\"/>" m2 &&
 	for f in b2/upd/*.xml; do xmllint --noout --schema "$XSD" "$f" || exit 1; done
 '
+# Rules without the Edo block: an edo document cannot get its УПД (exit 78).
+cp -R "$SBYT_TOP/rules" noedo && sed -i "/<Edo>/,/<\/Edo>/d" noedo/supplier.xml
+test_expect_code 78 'without the Edo block in rules/supplier.xml an edo document is refused' \
+	'sbyt --rules "$T/noedo" --as-of 2026-12-03 docs --period 2026-11 --branch 02 2>err'
+test_expect_success 'naming the file and what to add' '
+	cat err && grep -q "supplier.xml. has no Edo block" err &&
+	xmllint --noout --schema noedo/schema/supplier.xsd noedo/supplier.xml
+'
 test_done
