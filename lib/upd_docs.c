@@ -23,6 +23,7 @@ struct upd_docs {
 	char edo_id[64], position[256], last[128], first[128], middle[128], authority[4];
 	char item[512], operation[512], basis[512];
 	char rules_file[4096];   /* supplier.xml, for the message when Edo is missing */
+	char purpose_tpl[512];   /* AdvanceInvoice/Purpose: the purpose of payment */
 	struct upd_charge *lines;
 	int nlines, cap;
 	/* the package being written: its invoices register and counts */
@@ -114,6 +115,8 @@ static int open_ctx(struct upd_docs **out, const char *conninfo, const char *rul
 	doc = rulesxml_read(file, xsd, &f);
 	faults_release(&f);
 	edo = doc ? rulesxml_child(xmlDocGetRootElement(doc), "Edo") : NULL;
+	text_of(rulesxml_child(doc ? xmlDocGetRootElement(doc) : NULL, "AdvanceInvoice"), "Purpose",
+		c->purpose_tpl, sizeof(c->purpose_tpl));
 	/* without the Edo block only the edo documents fail (do_job()) */
 	snprintf(c->rules_file, sizeof(c->rules_file), "%s", file);
 	signer = rulesxml_child(edo, "Signer");
@@ -249,6 +252,45 @@ static void wa(xmlTextWriterPtr w, int *bad, const char *name, const char *value
 		*bad |= xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST value) < 0;
 }
 
+/* Expand tpl's placeholders {percent} {month} {contract} {vatRate} {vat}
+ * {sum} {account} into buf; -1 when one is unknown or buf is too small. */
+static int expand(const char *tpl, const char *const *names, const char *const *values, int n,
+		  char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (const char *p = tpl; *p; ) {
+		const char *v = NULL;
+		size_t vl;
+		if (*p == '{') {
+			for (int i = 0; i < n && !v; i++)
+				if (!strncmp(p + 1, names[i], strlen(names[i])) &&
+				    p[1 + strlen(names[i])] == '}') {
+					v = values[i];
+					p += strlen(names[i]) + 2;
+				}
+			if (!v)
+				return -1;
+		} else {
+			const char *q = strchr(p, '{');
+			vl = q ? (size_t)(q - p) : strlen(p);
+			if (len + vl >= size)
+				return -1;
+			memcpy(buf + len, p, vl);
+			len += vl;
+			p += vl;
+			continue;
+		}
+		vl = strlen(v);
+		if (len + vl >= size)
+			return -1;
+		memcpy(buf + len, v, vl);
+		len += vl;
+	}
+	buf[len] = '\0';
+	return 0;
+}
+
 /* Write the invoices of the advances of month `next` (obligations of kind
  * advance that billing the document's month wrote) into pkg. */
 static int put_invoices(struct upd_docs *c, struct package *pkg, const struct upd_input *in,
@@ -283,9 +325,29 @@ static int put_invoices(struct upd_docs *c, struct package *pkg, const struct up
 			snprintf(buf[0], sizeof(buf[0]), "%d,%02d", bp / 100, bp % 100);
 		else
 			snprintf(buf[0], sizeof(buf[0]), "%d", bp / 100);
-		snprintf(purpose, sizeof(purpose), "Аванс %d %% за электрическую энергию за %02d.%04d"
-			 " по договору %s, в т.ч. НДС %s %% %s", percent, m, y, in->contract, buf[0],
-			 money_format(vat, buf[2]));
+		{
+			static const char *const names[] = { "percent", "month", "contract", "vatRate",
+							      "vat", "sum", "account" };
+			const char *values[7];
+			char pct[16], mon[16], vs[MONEY_BUF], ss[MONEY_BUF];
+
+			snprintf(pct, sizeof(pct), "%d", percent);
+			snprintf(mon, sizeof(mon), "%02d.%04d", m, y);
+			values[0] = pct;
+			values[1] = mon;
+			values[2] = in->contract;
+			values[3] = buf[0];
+			values[4] = money_format(vat, vs);
+			values[5] = money_format(sum, ss);
+			values[6] = acc;
+			if (!c->purpose_tpl[0] ||
+			    expand(c->purpose_tpl, names, values, 7, purpose, sizeof(purpose))) {
+				err_set(e, ERR_CONFIG, "'%s': AdvanceInvoice/Purpose is missing, names an"
+					" unknown {placeholder} or comes out longer than %zu bytes",
+					c->rules_file, sizeof(purpose) - 1);
+				goto fail;
+			}
+		}
 		qr_payment_init(&q, s);
 		q.pers_acc = acc;
 		q.sum = sum;
