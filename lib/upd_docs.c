@@ -161,7 +161,7 @@ static sdate parse_date(const char *s)
  *  b  the buyer and contract: name, address (the legal address, else the
  *     account's postcode and address), contract, signed_on, inn, kpp, edo_id;
  *  d  documents issued before, of this month and of the months its
- *     recalculations correct: branch, number, issued_on, period;
+ *     recalculations correct: branch, number, issued_on, period, channel;
  *  l  charge lines: the month's charges and recalculations, and for each
  *     month those recalculations correct, its charges and every
  *     recalculation of it billed up to this month: period, kind, of_period,
@@ -180,7 +180,7 @@ static const char all_sql[] =
 	" FROM acc JOIN account a ON a.account_id = acc.account_id"
 	" JOIN contract c ON c.account_id = acc.account_id"
 	" UNION ALL SELECT d.account_id, 'd', d.period - DATE '2000-01-01', 0, d.branch,"
-	" d.number::text, d.issued_on::text, d.period::text, NULL, NULL, NULL, NULL"
+	" d.number::text, d.issued_on::text, d.period::text, d.channel, NULL, NULL, NULL"
 	" FROM acc JOIN document d ON d.account_id = acc.account_id AND (d.period = $2::date OR"
 	" (d.account_id, d.period) IN (SELECT account_id, of_period FROM fixed))"
 	" UNION ALL SELECT l.account_id, 'l', l.period - DATE '2000-01-01', l.line_no,"
@@ -591,6 +591,8 @@ static int do_job(struct upd_docs *c, const struct job *j, PGresult *res, struct
 				" document to correct", acc, period_format(q, pb), pfirst);
 			goto fail;
 		}
+		if (strcmp(V(res, qd, 4), "edo") != 0)
+			continue;  /* that month went on paper: it had no УПД to correct */
 		for (int i = 0; i < c->nlines; i++) {
 			const struct upd_charge *l = &c->lines[i];
 			int seen = 0;

@@ -31,7 +31,8 @@
  *    НомИспр = the number of months up to this one that recalculated Q,
  *    ДатаИспр = this month's УПД date, and Q's charges with every
  *    recalculation of Q billed up to this month merged into them.  Q must
- *    have an issued document (ERR_DATA otherwise).
+ *    have an issued document (ERR_DATA otherwise); when it went by another
+ *    channel than edo it had no УПД, and none is corrected.
  * Each УПД is `upd/<ИдФайл>.xml` in the package, checked with upd_check()
  * after it is written.  Buyer: contract.inn, kpp, edo_id (a document goes to
  * the edo channel only with one: see docs.c), legal_address (else the

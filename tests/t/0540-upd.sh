@@ -134,6 +134,7 @@ INSERT INTO charge_line (account_id, period, line_no, kind, basis, zone, volume,
  (7201000010, '2026-11-01', 3, 'charge', 'price', 1, 300, 6.75, 247050, 44550, '2026-11-21', '2026-11-30', NULL),
  (7201000010, '2026-11-01', 4, 'recalc', 'recalc', 1, 100, 6.00, 73200, 13200, '2026-10-01', '2026-10-31', '2026-10-01'),
  (7201000011, '2026-11-01', 1, 'charge', 'price', 1, 100, 6.00, 73200, 13200, '2026-11-01', '2026-11-30', NULL),
+ (7201000011, '2026-11-01', 2, 'recalc', 'recalc', 1, 10, 6.00, 7320, 1320, '2026-10-01', '2026-10-31', '2026-10-01'),
  (7201000012, '2026-11-01', 1, 'charge', 'price', 1, 100, 6.00, 73200, 13200, '2026-11-01', '2026-11-30', NULL);
 INSERT INTO period_state (period, branch, state) VALUES ('2026-11-01', '01', 'billed');
 -- what billing November sets for 7201000010 and 7201000011 (no e-mail UPD):
@@ -143,8 +144,11 @@ INSERT INTO obligation (account_id, period, seq, kind, due, amount) VALUES
  (7201000010, '2026-12-01', 2, 'advance', '2026-12-25', 313540),
  (7201000011, '2026-12-01', 1, 'advance', '2026-12-10', 21960);
 EOF
+# 7201000011 (e-mail, no EDO id) has October recalculated too (+10 kWh,
+# 73.20): its documents go by e-mail, so no УПД and no correction.
 test_expect_success 'November: the УПД, and a correction of October' '
 	sbyt --as-of 2026-12-03 docs --period 2026-11 2>err && cat err &&
+	! unzip -l "$OUT/2026-11/01/email.zip" | grep -q " upd/" &&
 	ex nov "$OUT/2026-11/01/edo.zip" && [ "$(ls nov/upd/*.xml | wc -l)" = 3 ] &&
 	for f in nov/upd/*.xml; do xmllint --noout --schema "$XSD" "$f" || exit 1; done
 '
