@@ -300,8 +300,11 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 
 	if (db_begin(db, e))
 		return -1;
+	/* The commit is durable whatever the server's default: the caller
+	 * may take the file away from where it came (daily's archive move). */
 	if (db_exec(db, e, "SET LOCAL TIME ZONE 'Asia/Yekaterinburg'", 0, NULL) ||
-	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL))
+	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL) ||
+	    db_exec(db, e, "SET LOCAL synchronous_commit = on", 0, NULL))
 		goto fail;
 	snprintf(bytes, sizeof(bytes), "%" PRId64, res->bytes);
 	snprintf(runid, sizeof(runid), "%" PRId64, o->run_id);
