@@ -823,6 +823,20 @@ static void decide_readings(struct decider *d, struct cline *c)
 			    z0->mtr, z0->mzones);
 		return;
 	}
+	/* a value the meter cannot show: 10^digits kWh or more */
+	for (int i = 0; i < c->nz; i++) {
+		struct zrow *z = &d->z[c->z0 + i];
+		int64_t full = 1000;
+		char a[32];
+		for (int k = 0; k < z->digits; k++)
+			full *= 10;
+		if (z->digits > 0 && rd->value[z->zone - 1] >= full) {
+			reject_line(c, "bad_reading", "zone %d value %s has more digits than the %d of"
+				    " meter %s", z->zone, milli(rd->value[z->zone - 1], a), z->digits,
+				    z->mtr);
+			return;
+		}
+	}
 	if (rd->taken_on > d->as_of) {
 		reject_line(c, "future_date", "taken on %s, after the as-of date %s",
 			    date_format(rd->taken_on, b1), date_format(d->as_of, b2));
