@@ -4,7 +4,7 @@
 # each line walked the meter's readings kept before it (and each look-up
 # probed through the file's own uncommitted rows); now a meter's history is
 # looked up once a chunk and the file's readings are found by binary
-# search.  Not a timed test: a limit of 60 s that only a quadratic ingest
+# search.  Not a timed test: a limit of 30 s that only a quadratic ingest
 # reaches.  The decisions across chunks stay those of SPEC 5.
 . "$SBYT_TOP/tests/lib.sh"
 . "$SBYT_TOP/tests/ingest-setup.sh"
@@ -39,10 +39,10 @@ check() {
 	test "$(q "SELECT count(*) || chr(32) || max(value) FROM reading WHERE status = chr(97) || chr(99) || chr(99) || chr(101) || chr(112) || chr(116) || chr(101) || chr(100)")" = "40000 44000.000"
 }
 test_expect_success '40,003 readings of one meter: in seconds, decided as SPEC 5 says' '
-	timeout 60 sbyt $AS ingest one.csv 2>err && check
+	timeout 30 sbyt $AS ingest one.csv 2>err && check
 '
 test_expect_success 'the same with a memory budget of 0 (look-ups on the file'"'"'s connection)' '
-	reset_ingest && SBYT_INGEST_MEMORY=0 timeout 60 sbyt $AS ingest one.csv 2>err && check
+	reset_ingest && SBYT_INGEST_MEMORY=0 timeout 30 sbyt $AS ingest one.csv 2>err && check
 '
 # The 40,000 rising readings in reverse file order: each line is decided
 # against what was kept before it in the file.  The first line of each day
@@ -52,7 +52,7 @@ test_expect_success 'the same with a memory budget of 0 (look-ups on the file'"'
 # decreasing.  2000 days: 2000 accepted, 38000 rejected.
 test_expect_success 'readings in reverse order: linear too, each decided on what came before' '
 	reset_ingest && { head -1 one.csv; sed -n "2,40001p" one.csv | tac; } > rev.csv &&
-	timeout 60 sbyt $AS ingest rev.csv 2>err &&
+	timeout 30 sbyt $AS ingest rev.csv 2>err &&
 	grep -q "read=40000 accepted=2000 rejected=38000 duplicates=0 held=0 " err &&
 	test "$(q "SELECT min(value) || chr(32) || max(value) FROM reading")" = "4020.000 44000.000"
 '
