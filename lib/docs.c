@@ -342,9 +342,10 @@ struct branch_run {
 	int made[DOCS_CHANNELS];
 	struct {
 		char path[4096];
+		char tmp[4096];  /* sealed, renamed to path after the commit */
 		char sha256[SHA256_HEX];
 		int64_t bytes;
-	} done[DOCS_CHANNELS];   /* packages in place, to report after the commit */
+	} done[DOCS_CHANNELS];   /* packages sealed, to publish after the commit */
 	int ndone;
 	struct docs_result *r;
 };
@@ -461,7 +462,7 @@ static void *cp_main(void *arg)
 		cp->x_open = 0;
 		if (xlsx_table_close(&cp->x, &cp->err)) {
 			bad = 1;
-		} else if (package_commit(&cp->pkg, cp->run_id, cp->rules_version, &cp->err)) {
+		} else if (package_seal(&cp->pkg, cp->run_id, cp->rules_version, &cp->err)) {
 			cp->open = 0;
 			bad = 1;
 		} else {
@@ -567,6 +568,8 @@ static void cp_abort(struct chanpkg *cp)
 		if (cp->open)
 			package_abort(&cp->pkg);
 	}
+	if (cp->committed)          /* sealed, never to be published */
+		package_abort(&cp->pkg);
 	if (cp->th_started) {
 		pthread_mutex_destroy(&cp->mu);
 		pthread_cond_destroy(&cp->cv);
@@ -729,6 +732,8 @@ static int cp_wait(struct branch_run *b, int ok, struct sbyt_err *e)
 				/* reported after the commit of the rows */
 				snprintf(b->done[b->ndone].path, sizeof(b->done[0].path), "%s",
 					 cp->pkg.final);
+				snprintf(b->done[b->ndone].tmp, sizeof(b->done[0].tmp), "%s",
+					 cp->pkg.tmp);
 				memcpy(b->done[b->ndone].sha256, cp->pkg.sha256,
 				       sizeof(cp->pkg.sha256));
 				b->done[b->ndone].bytes = cp->pkg.bytes;
@@ -1634,12 +1639,25 @@ static int branch_body(struct branch_run *b, struct sbyt_err *e)
 	    db_commit(b->db, e))
 		goto fail;
 	db_rollback(b->rdb);
+	/* committed: the sealed packages take their names (a run killed
+	 * before leaves them to the next run's package_clean, and the branch
+	 * published without them: month issues it again) */
+	for (int i = 0; i < b->ndone; i++)
+		if (package_publish_file(b->done[i].tmp, b->done[i].path, e)) {
+			for (int k = i + 1; k < b->ndone; k++)
+				unlink(b->done[k].tmp);
+			b->ndone = 0;
+			return -1;
+		}
 	remove_stale(b);
 	for (int i = 0; i < b->ndone && b->o->on_package; i++)
 		b->o->on_package(b->o->arg, b->done[i].path, b->done[i].sha256, b->done[i].bytes);
 	b->r->branches++;
 	return 0;
 fail:
+	for (int i = 0; i < b->ndone; i++)
+		unlink(b->done[i].tmp);
+	b->ndone = 0;
 	branch_abort(b);
 	return -1;
 }
@@ -1689,6 +1707,12 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 			goto out;
 		}
 
+	/* leftovers of a killed run (the docs lock is ours) */
+	for (int i = 0; i < PQntuples(res); i++) {
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s/docs/%s/%s", o->out_dir, b.pname, PQgetvalue(res, i, 0));
+		package_clean(dir);
+	}
 	if (tariff_rules_load(o->rules_dir, &tr, f) || penalty_rules_load(o->rules_dir, &pr, f)) {
 		err_set(e, ERR_CONFIG, "the rules in '%s' are invalid", o->rules_dir);
 		goto out;
