@@ -167,6 +167,7 @@ struct archived {
 	char name[256];
 	char sha[SHA256_HEX];
 	enum ingest_channel ch;
+	int hashed;             /* not in .ingested: read to hash it */
 };
 
 /* Read what a day folder's .ingested says of name: its SHA-256 and channel.
@@ -234,9 +235,10 @@ static int archive_list(const char *archive, struct archived **out, int *n, stru
 				snprintf(a->name, sizeof(a->name), "%s", files[k]->d_name);
 				snprintf(a->path, sizeof(a->path), "%s/%s", dir, files[k]->d_name);
 				a->ch = CH_NONE;
+				a->hashed = 0;
 				if (stat(a->path, &st) == 0 && S_ISREG(st.st_mode)) {
 					if (!noted(dir, a->name, a->sha, &a->ch) &&
-					    sha256_file(a->path, a->sha, &bytes, e))
+					    (a->hashed = 1, sha256_file(a->path, a->sha, &bytes, e)))
 						rc = -1;
 					else
 						(*n)++;
@@ -291,9 +293,9 @@ static int recover_archive(struct daily *d, const struct ingest_opts *o)
 	arr.s[arr.len] = '\0';
 	{
 		const char *p[1] = { arr.s };
-		r = db_query(ctx->db, &ctx->err, "SELECT s.i FROM unnest($1::text[]) WITH ORDINALITY"
-			     " AS s(sha, i) WHERE NOT EXISTS (SELECT 1 FROM ingest_file f"
-			     " WHERE f.sha256 = s.sha) ORDER BY s.i", 1, p);
+		r = db_query(ctx->db, &ctx->err, "SELECT s.i, f.channel FROM unnest($1::text[])"
+			     " WITH ORDINALITY AS s(sha, i) LEFT JOIN ingest_file f"
+			     " ON f.sha256 = s.sha ORDER BY s.i", 1, p);
 	}
 	free(arr.s);
 	if (!r) {
@@ -304,6 +306,14 @@ static int recover_archive(struct daily *d, const struct ingest_opts *o)
 		struct archived *x = &a[atoi(PQgetvalue(r, t, 0)) - 1];
 		struct ingest_result res;
 		int before = d->t.refused;
+
+		if (!PQgetisnull(r, t, 1)) {
+			/* in the database: note it, not to read it again */
+			if (x->hashed)
+				note_archived(x->dir, x->name, x->sha,
+					      ingest_channel_parse(PQgetvalue(r, t, 1)));
+			continue;
+		}
 
 		log_warn("'%s' is archived but its rows are not in the database: ingesting it again",
 			 x->path);
