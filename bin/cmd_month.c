@@ -35,6 +35,11 @@ static const char help[] =
 	"last day (the --as-of date) still completes and records the deadline\n"
 	"breach in its run record, shown by `sbyt status`.\n"
 	"\n"
+	"month resumes: branches published by an earlier run are not billed again,\n"
+	"nor issued again while their packages are in place (skipped=N); the others\n"
+	"are billed and issued; a branch published without its packages is issued\n"
+	"again.\n"
+	"\n"
 	"  --period YYYY-MM   the period (required)\n"
 	"\n"
 	"Exit status: as `sbyt docs`; 75 when a month, bill or docs run holds the lock.\n";
