@@ -105,4 +105,16 @@ test_expect_success 'the 28th after a payment of the 27th: exit 0, nothing re-is
 	test "$(sha256sum ref/docs/2026-11/*/*.zip)" = "$sums" &&
 	state "${PGDATABASE}_ref" "$T/ref" > got && diff want got
 '
+test_expect_success 're-issued by hand (docs) or with a package lost (month): the same documents' '
+	PGDATABASE=${PGDATABASE}_ref sbyt --as-of 2026-11-28 --out "$T/ref" docs --period 2026-11 2>err &&
+	state "${PGDATABASE}_ref" "$T/ref" > got && diff want got &&
+	rm ref/docs/2026-11/01/post.zip &&
+	PGDATABASE=${PGDATABASE}_ref sbyt --as-of 2026-11-28 --out "$T/ref" month --period 2026-11 2>err &&
+	grep -q "branch .01. of 2026-11 is published without its packages" err &&
+	grep -q "skipped=1" err &&
+	state "${PGDATABASE}_ref" "$T/ref" > got && diff want got
+'
+test_expect_success 'the late payment is in the database, for the next period' '
+	test "$(psql -XtA -d "${PGDATABASE}_ref" -c "SELECT amount FROM payment WHERE source_id = chr(76) || chr(65) || chr(84) || chr(69) || chr(45) || chr(49)")" = 12345
+'
 test_done
