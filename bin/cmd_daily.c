@@ -422,6 +422,7 @@ static int stage_inbox(struct daily *d)
 	o.as_of = ctx->as_of;
 	o.out_dir = ctx->out_dir;
 	o.run_id = d->j->run_id;
+	ingest_clean_rejects(ctx->out_dir);
 	rc = recover_archive(d, &o);
 	for (int c = 1; c < CH_COUNT && rc == 0; c++) {
 		snprintf(dir, sizeof(dir), "%s/%s", inbox, ingest_channel_name((enum ingest_channel)c));

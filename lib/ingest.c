@@ -6,6 +6,7 @@
  * may share a line). */
 #include "ingest.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -240,6 +241,26 @@ out:
 	if (rc)
 		unlink(tmp);
 	return rc;
+}
+
+void ingest_clean_rejects(const char *out_dir)
+{
+	char dir[4096], path[4400];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/rejects", out_dir);
+	if (!(d = opendir(dir)))
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		if (de->d_name[0] == '.' && n > 5 && strcmp(de->d_name + n - 4, ".tmp") == 0 &&
+		    strstr(de->d_name, ".rejects")) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+	}
+	closedir(d);
 }
 
 /* ---- one file ---- */

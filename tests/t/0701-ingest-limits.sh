@@ -60,4 +60,16 @@ test_expect_success 'sms: more digits than the meter rejected' '
 test_expect_success 'nothing impossible is billed: no reading of 10^digits or more' '
 	test "$(q "SELECT count(*) FROM reading r JOIN meter m USING (account_id, meter) WHERE r.value >= 10 ^ m.digits")" = 0
 '
+# Sums: payment.amount is bigint kopecks; a sum has at most 13 integer
+# digits and 2 decimals (what money_parse reads and int64 adds up safely).
+printf '%s\n' 'txn_id;paid_at;account;sum;period;source' \
+	'P-1;2026-11-20;7201000124;99999999999999.00;2026-11;post' \
+	'P-2;2026-11-20;7201000124;9999999999999.99;2026-11;post' > "$in/pay.csv"
+mkdir -p "$in/payments" && mv "$in/pay.csv" "$in/payments/"
+test_expect_success 'a sum past 13 digits is bad_sum; the largest is kept, as kopecks' '
+	sbyt daily --as-of 2026-12-01 2>err &&
+	grep -q "pay.csv read=2 accepted=1 rejected=1 " err &&
+	grep -q "pay.csv:2: bad_sum" err &&
+	test "$(q "SELECT amount FROM payment WHERE source_id = chr(80) || chr(45) || chr(50)")" = 999999999999999
+'
 test_done

@@ -55,4 +55,18 @@ test_expect_success 'a rejects file present is left as it is' '
 	sbyt daily --as-of 2026-12-01 2>err && grep -q "status=noop" err &&
 	test "$(stat -c %Y.%i out/rejects/pay.*.rejects.csv)" = "$before"
 '
+# Killed before the commit, at the first fsync (the temporary rejects
+# file's): nothing of the file is kept, its temporary file is left; the
+# next run ingests the file anew and removes the leftover.
+test_expect_success 'killed before the commit: the next run ingests anew, no leftover' '
+	reset_ingest && rm -rf out/rejects "$SBYT_SPOOL" && mkdir -p "$in" && day1 > "$in/pay.csv" &&
+	strace -f -o /dev/null -e trace=fsync,fdatasync \
+		-e inject=fsync,fdatasync:signal=KILL:when=1 sbyt daily --as-of 2026-12-01 2>err;
+	test "$(psql -XtAc "SELECT count(*) FROM ingest_file")" = 0 &&
+	ls -a out/rejects | grep -q "^\.pay\..*\.rejects\.csv\.tmp$" &&
+	sbyt daily --as-of 2026-12-01 2>err && grep -q "pay.csv.*status=ingested" err &&
+	r=$(psql -XtAc "SELECT run_id FROM ingest_file") &&
+	cmp out/rejects/pay.$r.rejects.csv "$(ls pay.*.rejects.csv | head -1)" &&
+	test "$(ls -A out/rejects)" = "pay.$r.rejects.csv"
+'
 test_done

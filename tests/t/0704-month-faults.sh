@@ -38,24 +38,25 @@ test_expect_success 'the uninterrupted run: both branches published, 8 packages'
 '
 
 # 1. A full disk.  The size of the tmpfs is found by trying: the smallest
-# (in steps of 40 kB from 120 kB) with which branch 01 is published and 02
+# (in steps of 20 kB from 120 kB) with which branch 01 is published and 02
 # is not.
 mkdir -p tfs
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m tmpfs tfs 2>/dev/null; then
 	umount tfs
 	found=
-	for kb in $(seq 120 40 4000); do
+	for kb in $(seq 120 20 4000); do
 		fresh "${PGDATABASE}_disk"
-		mount -t tmpfs -o size=${kb}k,mode=0755 tmpfs tfs || break
+		mount -t tmpfs -o size=${kb}k,mode=0755 tmpfs "$T/tfs" 2>>tries || break
 		PGDATABASE=${PGDATABASE}_disk sbyt $AS --out "$T/tfs" month --period 2026-11 2>disk.err
 		rc=$?
+		echo "$kb kB: exit $rc, $(states "${PGDATABASE}_disk"), $(tail -1 disk.err)" >> tries
 		if [ $rc = 74 ] && [ "$(states "${PGDATABASE}_disk")" = "01:published 02:billed" ]; then
 			found=$kb; break
 		fi
-		umount tfs
+		umount "$T/tfs"
 	done
 	test_expect_success "full disk ($found kB) on branch 02: exit 74, 02 not published" '
-		test -n "$found" && grep -q "No space left on device" disk.err
+		cat tries; test -n "$found" && grep -q "No space left on device" disk.err
 	'
 	test_expect_success 'nothing of 02 final-named, no leftovers; 01 complete' '
 		test -z "$(ls -A tfs/docs/2026-11/02 2>/dev/null)" &&
