@@ -1,18 +1,22 @@
 /*
- * cmd_month.c - sbyt month --period P: the monthly cron job, the bill stage
- * then the docs stage for the period, in one job frame ("month").
+ * cmd_month.c - sbyt month --period P [--kind K]: the monthly cron job, the
+ * bill stage then the docs stage for the period, in one job frame ("month").
  *
  * The stages are library code (lib/billrun, lib/docs) with thin stage
  * functions that the bill, docs and month commands share; no command calls
- * another's.
+ * another's.  Households and legal entities are billed on different days
+ * (SPEC 6): each kind selected is billed when its readings are in as of the
+ * as-of date (households after the window's last day, legal entities after
+ * the latest readings day of their contracts) and it has no documents of
+ * the period yet; a kind with documents is not billed again.
  *
- * month resumes: a branch published by an earlier run (killed, or stopped
- * by a full disk on a later branch) is not billed again, and its documents
- * are not issued again while the packages that run recorded are in place
- * (a payment that came after them shows in the next period's document);
- * the other branches are billed and issued.  A branch published without
- * its packages (a run killed between the commit and the renames) is issued
- * again.
+ * month resumes: a branch published for a kind by an earlier run (one
+ * killed, or stopped by a full disk on a later branch) is not billed again
+ * for it, the others are (branch by branch); a branch is issued again only
+ * when this run billed in it or the packages of its last issue are not in
+ * place (a run killed between its commit and the renames).  A published
+ * branch with its packages in place is skipped: its documents stand, and a
+ * payment that came after them shows in the next period's document.
  */
 #include <getopt.h>
 #include <sys/stat.h>
@@ -25,38 +29,72 @@
 #include "db.h"
 #include "docs.h"
 #include "log.h"
+#include "faults.h"
+#include "tariff.h"
 
 static const char help[] =
-	"usage: sbyt month --period YYYY-MM\n"
+	"usage: sbyt month --period YYYY-MM [--kind individual|legal]\n"
 	"\n"
 	"The monthly cron job: bill the period, then issue its payment documents\n"
-	"(as `sbyt docs --period YYYY-MM` for every branch).  Documents are due out\n"
-	"before the 1st of the next month: a run that finishes after the period's\n"
-	"last day (the --as-of date) still completes and records the deadline\n"
-	"breach in its run record, shown by `sbyt status`.\n"
-	"\n"
-	"month resumes: branches published by an earlier run are not billed again,\n"
-	"nor issued again while their packages are in place (skipped=N); the others\n"
+	"(as `sbyt docs --period YYYY-MM` for every branch).  Households and legal\n"
+	"entities are billed when their readings are in (as of --as-of, else\n"
+	"today): households after the readings window's last day (the 25th), legal\n"
+	"entities after their contracts' latest readings day of the next month\n"
+	"(default the 2nd).  A kind whose readings are not in yet is left for a\n"
+	"later run; a kind that has documents of the period is not billed again\n"
+	"(its documents are re-issued, the same numbers and content).\n"
+	"month resumes: a branch published by an earlier run is not billed again,\n"
+	"nor issued again while its packages are in place (skipped=N); the others\n"
 	"are billed and issued; a branch published without its packages is issued\n"
 	"again.\n"
+	"Households' documents are due out before the 1st of the next month, legal\n"
+	"entities' by the 5th: a run that finishes after the deadline still\n"
+	"completes and records the breach in its run record, shown by `sbyt status`.\n"
 	"\n"
 	"  --period YYYY-MM   the period (required)\n"
+	"  --kind KIND        only households (individual) or legal entities (legal)\n"
 	"\n"
-	"Exit status: as `sbyt docs`; 75 when a month, bill or docs run holds the lock.\n";
+	"Exit status: as `sbyt bill` and `sbyt docs`; 75 when a month, bill or docs\n"
+	"run holds the lock.\n";
 
-/* Whether every branch with a state for the period has published it (and
- * at least one has).  Returns 1 with *published set, 0 with ctx->err set. */
-static int period_published(struct sbyt_ctx *ctx, speriod period, int *published)
+enum { K_INDIVIDUAL, K_LEGAL, K_N };
+static const char *const kind_name[K_N] = { "individual", "legal" };
+
+/* The day after which a kind's readings of the period are in: households
+ * the window's last day; legal entities the latest readings day of their
+ * contracts (or the rules' default) in the next month. */
+static int readings_in(struct sbyt_ctx *ctx, const struct billing_rules *b, speriod period,
+		       sdate in[K_N])
 {
-	char first[DATE_BUF], *v = NULL;
-	const char *p[1] = { date_format(period_first(period), first) };
+	char def[12], *v = NULL;
+	const char *p[1] = { def };
+	int day;
 
-	if (db_value(ctx->db, &ctx->err, "SELECT count(*) > 0 AND bool_and(state = 'published')"
-		     " FROM period_state WHERE period = $1::date", 1, p, &v))
-		return 0;
-	*published = v && v[0] == 't';
+	in[K_INDIVIDUAL] = period_first(period) + b->window_last - 1;
+	snprintf(def, sizeof(def), "%d", b->legal_readings_day);
+	if (db_value(ctx->db, &ctx->err, "SELECT greatest(max(readings_day), $1::int)"
+		     " FROM contract", 1, p, &v))
+		return -1;
+	day = v ? atoi(v) : b->legal_readings_day;
 	free(v);
-	return 1;
+	in[K_LEGAL] = billing_legal_readings_due(b, day, period);
+	return 0;
+}
+
+/* Legal entities' documents are due by documentsDay of the next month. */
+static void legal_breach(struct sbyt_ctx *ctx, struct job *j, const struct billing_rules *b,
+			 speriod period)
+{
+	char p[PERIOD_BUF], d[DATE_BUF], due[DATE_BUF], text[200];
+	sdate deadline = billing_legal_documents_due(b, period);
+
+	if (ctx->as_of <= deadline)
+		return;
+	snprintf(text, sizeof(text), "the month job for %s (legal) finished on %s, after the"
+		 " legal entities' documents day %s", period_format(period, p),
+		 date_format(ctx->as_of, d), date_format(deadline, due));
+	job_breach(j, deadline, text);
+	log_warn("deadline breach: %s", text);
 }
 
 /* The branches of the period (every branch, in code order) with their
@@ -107,35 +145,42 @@ static void docs_add(struct docs_result *t, const struct docs_result *r)
 	t->total += r->total;
 }
 
-/* Resume a period some of whose branches were published: bill the others
- * one by one, issue the documents of every branch not published or
- * published without its packages.  Returns 0 or -1 with ctx->err set. */
+/* Resume a period one of whose branches an earlier run published: bill
+ * each kind of bill[] in each branch not published for it, then issue
+ * every branch billed now or whose packages are not in place.  0 or -1
+ * with ctx->err set. */
 static int month_resume(struct sbyt_ctx *ctx, struct job *j, speriod period, PGresult *st,
-			struct billrun_stats *bs, struct docs_result *r, int *skipped)
+			int bill[K_N], struct billrun_stats *bs, struct docs_result *r,
+			int *skipped)
 {
 	char pbuf[PERIOD_BUF];
+	int did[K_N] = { 0, 0 };
 
-	memset(bs, 0, sizeof(*bs));
-	memset(r, 0, sizeof(*r));
 	for (int i = 0; i < PQntuples(st); i++) {
 		const char *code = PQgetvalue(st, i, 0);
-		struct billrun_opts o;
-		struct billrun_stats b;
+		int billed = 0;
 
-		if (!strcmp(PQgetvalue(st, i, 1), "published"))
-			continue;
-		memset(&o, 0, sizeof(o));
-		o.period = period;
-		o.branch = code;
-		if (cmd_bill_stage(ctx, j, &o, &b))
-			return -1;
-		bs->accounts += b.accounts;
-	}
-	for (int i = 0; i < PQntuples(st); i++) {
-		const char *code = PQgetvalue(st, i, 0);
-		struct docs_result d;
+		for (int k = 0; k < K_N; k++) {
+			struct billrun_opts o;
+			struct billrun_stats b;
+			int pub = 0;
 
-		if (!strcmp(PQgetvalue(st, i, 1), "published")) {
+			if (!bill[k])
+				continue;
+			if (billrun_published(ctx->db, period, code, kind_name[k], &pub, &ctx->err))
+				return -1;
+			if (pub)
+				continue;
+			memset(&o, 0, sizeof(o));
+			o.period = period;
+			o.branch = code;
+			o.kind = kind_name[k];
+			if (cmd_bill_stage(ctx, j, &o, &b))
+				return -1;
+			bs->accounts += b.accounts;
+			billed = did[k] = 1;
+		}
+		if (!billed && !strcmp(PQgetvalue(st, i, 1), "published")) {
 			int in = packages_in_place(ctx, period, code);
 			if (in < 0)
 				return -1;
@@ -147,11 +192,16 @@ static int month_resume(struct sbyt_ctx *ctx, struct job *j, speriod period, PGr
 			}
 			log_info("branch '%s' of %s is published without its packages: issuing them"
 				 " again", code, period_format(period, pbuf));
+		} else if (!billed) {
+			continue;           /* not billed: nothing to issue */
 		}
+		struct docs_result d;
 		if (cmd_docs_stage(ctx, j, period, code, &d))
 			return -1;
 		docs_add(r, &d);
 	}
+	for (int k = 0; k < K_N; k++)
+		bill[k] = did[k];
 	return 0;
 }
 
@@ -159,6 +209,7 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	static const struct option opts[] = {
 		{ "period", required_argument, NULL, 'p' },
+		{ "kind", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -166,13 +217,19 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 	struct docs_result r;
 	struct billrun_stats bs;
 	struct job j;
-	int published = 0, skipped = 0, npub = 0;
-	PGresult *st;
+	struct faults f = FAULTS_INIT;
+	struct tariff_rules *rules = NULL;
+	struct billing_rules br;
 	speriod period = 0;
-	int c, have_period = 0;
-	char pbuf[PERIOD_BUF], tbuf[MONEY_BUF];
+	sdate in[K_N];
+	int c, have_period = 0, want[K_N] = { 1, 1 }, published[K_N] = { 0, 0 };
+	int bill[K_N] = { 0, 0 }, nbill = 0, issue = 0, npub = 0, skipped = 0;
+	PGresult *st = NULL;
+	char pbuf[PERIOD_BUF], tbuf[MONEY_BUF], dbuf[DATE_BUF];
 	double t0;
 
+	memset(&bs, 0, sizeof(bs));
+	memset(&r, 0, sizeof(r));
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -182,6 +239,15 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 				return cmd_usage_error("month", "bad period '%s', expected YYYY-MM", optarg);
 			have_period = 1;
 			break;
+		case 'k':
+			if (strcmp(optarg, "individual") == 0)
+				want[K_LEGAL] = 0;
+			else if (strcmp(optarg, "legal") == 0)
+				want[K_INDIVIDUAL] = 0;
+			else
+				return cmd_usage_error("month", "invalid kind '%s' (individual or legal)",
+						       optarg);
+			break;
 		default:
 			return cmd_usage_error("month", "unknown option");
 		}
@@ -190,6 +256,15 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_usage_error("month", "unexpected argument '%s'", argv[optind]);
 	if (!have_period)
 		return cmd_usage_error("month", "--period is required");
+	if (tariff_rules_load(ctx->rules_dir, &rules, &f) < 0) {
+		faults_print(&f, stderr);
+		faults_release(&f);
+		err_set(&ctx->err, ERR_CONFIG, "the billing rules in '%s' are invalid", ctx->rules_dir);
+		return cmd_fail(ctx);
+	}
+	faults_release(&f);
+	br = *tariff_billing(rules);
+	tariff_rules_free(rules);
 	if (cmd_job_begin(ctx, &j, "month"))
 		return cmd_fail(ctx);
 	/* the stages' own jobs must not run beside us */
@@ -197,42 +272,70 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 		if (job_lock(ctx->db, stages[i], &ctx->err))
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	t0 = log_now();
-	if (!period_published(ctx, period, &published) || !(st = branch_states(ctx, period)))
+	if (readings_in(ctx, &br, period, in))
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	if (!(st = branch_states(ctx, period)))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	for (int i = 0; i < PQntuples(st); i++)
 		npub += !strcmp(PQgetvalue(st, i, 1), "published");
-	if (npub > 0) {
-		if (published)
-			log_info("period %s is published: only what is missing is issued",
-				 period_format(period, pbuf));
-		else
-			log_info("period %s: %d branch(es) published by an earlier run, the others"
-				 " are billed and issued", period_format(period, pbuf), npub);
-		if (month_resume(ctx, &j, period, st, &bs, &r, &skipped)) {
+	for (int k = 0; k < K_N; k++) {
+		if (!want[k])
+			continue;
+		if (billrun_published(ctx->db, period, NULL, kind_name[k], &published[k], &ctx->err)) {
 			PQclear(st);
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
 		}
-		PQclear(st);
+		if (ctx->as_of <= in[k] && !published[k]) {
+			log_info("%s readings of %s are in after %s: not billed yet", kind_name[k],
+				 period_format(period, pbuf), date_format(in[k], dbuf));
+		} else if (npub > 0) {
+			/* resumed: the branches not published for it are billed */
+			bill[k] = ctx->as_of > in[k];
+		} else {
+			bill[k] = 1;
+			nbill++;
+		}
+	}
+	if (npub > 0) {
+		log_info("period %s: %d branch(es) published by an earlier run: only what is"
+			 " missing is billed and issued", period_format(period, pbuf), npub);
+		if (month_resume(ctx, &j, period, st, bill, &bs, &r, &skipped)) {
+			PQclear(st);
+			return cmd_job_end(ctx, &j, cmd_fail(ctx));
+		}
 		log_verbose("month (resumed): %.2f s", log_now() - t0);
-		published = 1;
-	} else {
+		if (bill[K_INDIVIDUAL] || published[K_INDIVIDUAL])
+			cmd_docs_breach(ctx, &j, period, "the month job");
+		if (bill[K_LEGAL] || published[K_LEGAL])
+			legal_breach(ctx, &j, &br, period);
+	}
+	PQclear(st);
+	if (npub == 0 && nbill) {
 		struct billrun_opts o;
 
-		PQclear(st);
 		memset(&o, 0, sizeof(o));
 		o.period = period;
+		o.kind = nbill == K_N ? NULL : kind_name[bill[K_LEGAL] ? K_LEGAL : K_INDIVIDUAL];
 		if (cmd_bill_stage(ctx, &j, &o, &bs))
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
 		log_verbose("bill stage: %.2f s", log_now() - t0);
+	}
+	if (npub == 0 && (nbill || issue)) {
 		t0 = log_now();
 		if (cmd_docs_stage(ctx, &j, period, NULL, &r))
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
 		log_verbose("docs stage: %.2f s", log_now() - t0);
+		if (bill[K_INDIVIDUAL] || published[K_INDIVIDUAL])
+			cmd_docs_breach(ctx, &j, period, "the month job");
+		if (bill[K_LEGAL] || published[K_LEGAL])
+			legal_breach(ctx, &j, &br, period);
 	}
-	cmd_docs_breach(ctx, &j, period, "the month job");
 	log_summary("month", "period=%s accounts=%lld documents=%lld packages=%d total=%s"
-		    " skipped=%d", period_format(period, pbuf),
-		    (long long)(published ? r.documents : bs.accounts), (long long)r.documents,
-		    r.packages, money_format(r.total, tbuf), skipped);
+		    " billed=%s skipped=%d", period_format(period, pbuf),
+		    (long long)(bill[K_INDIVIDUAL] || bill[K_LEGAL] ? bs.accounts : r.documents),
+		    (long long)r.documents,
+		    r.packages, money_format(r.total, tbuf),
+		    bill[K_INDIVIDUAL] && bill[K_LEGAL] ? "individual,legal" : bill[K_INDIVIDUAL]
+		    ? "individual" : bill[K_LEGAL] ? "legal" : "none", skipped);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }

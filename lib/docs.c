@@ -315,8 +315,6 @@ struct branch_run {
 	const struct docs_opts *o;
 	const char *branch;
 	int published;           /* re-issue of a published period */
-	char pub_run[24];        /* the run that published it ("" none): payments
-				  * ingested by later runs are not in its documents */
 	char pfirst[DATE_BUF], plast[DATE_BUF], pname[PERIOD_BUF];
 	const struct supplier *sup;
 	const struct billing_rules *billing;
@@ -1387,8 +1385,7 @@ fail:
 static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 {
 	const char *p1[3] = { b->pfirst, b->lo, b->hi };
-	const char *p2[4] = { b->plast, b->lo, b->hi,
-			      b->published && b->pub_run[0] ? b->pub_run : NULL };
+	const char *p2[5] = { b->plast, b->lo, b->hi, b->pfirst, b->published ? "t" : "f" };
 	const char *p12[4] = { b->pfirst, b->plast, b->lo, b->hi };
 	const char *pdoc[4] = { b->pfirst, b->published ? "t" : "f", b->lo, b->hi };
 	struct cur *docs = &b->docs, *lines = &b->lines, *obl = &b->obl, *pay = &b->pay;
@@ -1439,12 +1436,15 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " ORDER BY n.seq, o.period, o.seq", 3, p1, e) ||
 	    cur_open(pay, b->rdb, "docs_pay",
 		     "SELECT n.seq, p.payment_id, p.paid_on, p.amount, p.period FROM docs_num n"
+		     /* a document issued before stays as issued: without the
+		      * payments ingested by later runs (they show in the next
+		      * period's document) */
+		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $4::date"
+		     " AND $5::boolean AND d.account_id BETWEEN $2::bigint AND $3::bigint"
 		     " JOIN payment p ON p.account_id = n.account_id AND p.paid_on <= $1::date"
 		     " AND p.account_id BETWEEN $2::bigint AND $3::bigint"
-		     /* a re-issue stays as published: without the payments ingested
-		      * after (they show in the next period's document) */
-		     " AND ($4::bigint IS NULL OR p.run_id IS NULL OR p.run_id < $4::bigint)"
-		     " ORDER BY n.seq, p.paid_on, p.payment_id", 4, p2, e) ||
+		     " AND (d.run_id IS NULL OR p.run_id IS NULL OR p.run_id < d.run_id)"
+		     " ORDER BY n.seq, p.paid_on, p.payment_id", 5, p2, e) ||
 	    cur_open(rd, b->rdb, "docs_read",
 		     "SELECT n.seq, m.meter, z.zone, CASE z.zone WHEN 1 THEN m.initial_t1"
 		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END, pr.value, cu.value"
@@ -1557,15 +1557,9 @@ static int branch_head(struct branch_run *b, struct sbyt_err *e)
 	b->t_number = b->t_open = 0;
 	if (db_begin(b->db, e))
 		return -1;
-	if (db_value(b->db, e, "SELECT state || ' ' || coalesce(published_run::text, '')"
-		     " FROM period_state WHERE period = $1::date AND branch = $2 FOR UPDATE", 2, p,
-		     &state))
+	if (db_value(b->db, e, "SELECT state FROM period_state WHERE period = $1::date"
+		     " AND branch = $2 FOR UPDATE", 2, p, &state))
 		goto fail;
-	b->pub_run[0] = '\0';
-	if (state && strchr(state, ' ')) {
-		snprintf(b->pub_run, sizeof(b->pub_run), "%s", strchr(state, ' ') + 1);
-		*strchr(state, ' ') = '\0';
-	}
 	if (!state || !strcmp(state, "open")) {
 		err_set(e, ERR_DATA, "period not billed: %s, branch '%s'", b->pname, b->branch);
 		free(state);
