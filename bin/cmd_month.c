@@ -225,6 +225,7 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 	int c, have_period = 0, want[K_N] = { 1, 1 }, published[K_N] = { 0, 0 };
 	int bill[K_N] = { 0, 0 }, nbill = 0, issue = 0, npub = 0, skipped = 0;
 	PGresult *st = NULL;
+	char sk[32] = "";
 	char pbuf[PERIOD_BUF], tbuf[MONEY_BUF], dbuf[DATE_BUF];
 	double t0;
 
@@ -330,12 +331,14 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 		if (bill[K_LEGAL] || published[K_LEGAL])
 			legal_breach(ctx, &j, &br, period);
 	}
+	if (skipped)
+		snprintf(sk, sizeof(sk), " skipped=%d", skipped);
 	log_summary("month", "period=%s accounts=%lld documents=%lld packages=%d total=%s"
-		    " billed=%s skipped=%d", period_format(period, pbuf),
+		    " billed=%s%s", period_format(period, pbuf),
 		    (long long)(bill[K_INDIVIDUAL] || bill[K_LEGAL] ? bs.accounts : r.documents),
 		    (long long)r.documents,
 		    r.packages, money_format(r.total, tbuf),
 		    bill[K_INDIVIDUAL] && bill[K_LEGAL] ? "individual,legal" : bill[K_INDIVIDUAL]
-		    ? "individual" : bill[K_LEGAL] ? "legal" : "none", skipped);
+		    ? "individual" : bill[K_LEGAL] ? "legal" : "none", sk);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }

@@ -33,7 +33,7 @@ echo '2026-11-18T09:15:02+05:00;+79123456789;7201000123 99999999' > "$in/sms/c.t
 
 test_expect_success 'daily: every file archived, every stage run, exit 0' '
 	sbyt daily --as-of 2026-12-01 2>err &&
-	grep -q "sbyt daily: stages=inbox,debt,limit files=3 archived=3 refused=0" err &&
+	grep -q "sbyt daily: stages=inbox,service,debt,limit files=3 archived=3 refused=0" err &&
 	test -f "$SBYT_SPOOL/archive/2026-12-01/a.csv" && test -f "$SBYT_SPOOL/archive/2026-12-01/b.txt" &&
 	test -f "$SBYT_SPOOL/archive/2026-12-01/c.txt"
 '
