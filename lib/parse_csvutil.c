@@ -6,17 +6,18 @@
 
 int parse_reject_bad(struct csv *c, struct ingest_sink *sink, struct sbyt_err *e)
 {
-	const char *code = "bad_format";
+	const char *code = "bad_format", *why = c->bad;
+	size_t tl = strlen(TEXT_CODE ": ");
 
 	if (!c->bad)
 		return 0;
-	if (strstr(c->bad, "longer"))
+	if (strstr(c->bad, "longer")) {
 		code = "line_too_long";
-	else if (strstr(c->bad, "NUL"))
-		code = "nul_byte";
-	else if (strstr(c->bad, "UTF-8"))
-		code = "bad_encoding";
-	if (ingest_reject_line(sink, c->line, c->text, c->text_len, code, e, "%s", c->bad))
+	} else if (strncmp(c->bad, TEXT_CODE ": ", tl) == 0) {
+		code = TEXT_CODE;
+		why += tl;
+	}
+	if (ingest_reject_line(sink, c->line, c->text, c->text_len, code, e, "%s", why))
 		return -1;
 	return 1;
 }

@@ -88,6 +88,9 @@ static size_t put_escaped(char *buf, size_t pos, size_t size, const char *s)
 		case '>': rep = "&gt;"; break;
 		case '&': rep = "&amp;"; break;
 		case '"': rep = "&quot;"; break;
+		case '\t': rep = "&#9;"; break;
+		case '\n': rep = "&#10;"; break;
+		case '\r': rep = "&#13;"; break;
 		}
 		if (rep) {
 			size_t l = strlen(rep);
@@ -129,6 +132,20 @@ static size_t payment_text(struct gpb *g, char *buf, size_t size)
 	return pos < size ? pos : size - 1;
 }
 
+/* A control character or invalid UTF-8 in an attribute value (reached
+ * through a character reference such as &#10;, or U+007F, which XML 1.0
+ * allows) is a fault of the element it is on (text.h). */
+static void check_text(struct gpb *g, const char *elem, const char *name, const char *val)
+{
+	struct text_fault tf;
+	char why[TEXT_WHY_BUF], msg[160];
+
+	if (g->code || text_check(val, strlen(val), 1, &tf) == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%s in %s/@%.40s", text_why(&tf, why), elem, name);
+	payment_fault(g, TEXT_CODE, msg);
+}
+
 static int payment_start(struct gpb *g)
 {
 	xmlTextReaderPtr rd = g->rd;
@@ -146,6 +163,7 @@ static int payment_start(struct gpb *g)
 	while (xmlTextReaderMoveToNextAttribute(rd) == 1) {
 		const char *name = (const char *)xmlTextReaderConstName(rd);
 		const char *val = (const char *)xmlTextReaderConstValue(rd);
+		check_text(g, "Payment", name, val);
 		for (int i = 0; i < A_COUNT; i++) {
 			if (strcmp(name, attr_names[i]) != 0)
 				continue;
@@ -175,6 +193,7 @@ static void reading(struct gpb *g)
 	while (xmlTextReaderMoveToNextAttribute(rd) == 1) {
 		const char *name = (const char *)xmlTextReaderConstName(rd);
 		const char *val = (const char *)xmlTextReaderConstValue(rd);
+		check_text(g, "Reading", name, val);
 		if (strcmp(name, "zone") == 0)
 			snprintf(zone, sizeof(zone), "%s", val);
 		else if (strcmp(name, "value") == 0)
@@ -264,6 +283,11 @@ static int registry_start(struct gpb *g, struct sbyt_err *e)
 	while (xmlTextReaderMoveToNextAttribute(rd) == 1) {
 		const char *name = (const char *)xmlTextReaderConstName(rd);
 		const char *val = (const char *)xmlTextReaderConstValue(rd);
+		struct text_fault tf;
+		char why[TEXT_WHY_BUF];
+		if (text_check(val, strlen(val), 1, &tf))
+			return err_set(e, ERR_DATA, "%s:%ld: " TEXT_CODE ": %s in Registry/@%.40s",
+				       g->path, line, text_why(&tf, why), name);
 		if (strcmp(name, "count") == 0) {
 			char *end;
 			g->count = strtol(val, &end, 10);
