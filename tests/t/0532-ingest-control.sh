@@ -3,8 +3,9 @@
 # any channel holding a control character or invalid UTF-8 is a rejected
 # line `control_character` with FILE:LINE, counted in rejected=, kept in
 # the rejects table and written back in the rejects file; the other lines
-# of the file load.  XML cannot carry NUL, ESC or invalid UTF-8 at all: a
-# registry holding them raw is not well-formed and refused whole.
+# of the file load.  In the Gazprombank XML that is the Payment whose
+# attribute holds one, raw or by reference; a bad byte in the markup itself
+# (an element name) still makes the registry not well-formed.
 . "$SBYT_TOP/tests/lib.sh"
 . "$SBYT_TOP/tests/ingest-setup.sh"
 AS="--as-of 2026-12-01"
@@ -78,12 +79,22 @@ test_expect_success 'the rejects registry written back is well-formed XML' '
 	xmllint --noout out/rejects/gpb.rejects.xml &&
 	grep -q "terminal=\"72&#10;0012\"" out/rejects/gpb.rejects.xml
 '
-sed 's/terminal="72-0012" account="7201000123"/terminal="72\x1b0012" account="7201000123"/' gpb.xml > gpb-esc.xml
-test_expect_code 65 'gazprombank: a raw ESC cannot be XML: the registry is refused whole' '
-	one gazprombank gpb-esc.xml
+# Raw bytes XML cannot hold: the Payment holding one is rejected, the
+# others load (the file is read through a filter, see lib/parse_gpb.c).
+sed 's/terminal="72-0012" account="7201000123"/terminal="72\x1b0012" account="7201000123"/; s/value="99950&#127;"/value="99950\xe9"/' gpb.xml > gpb-raw.xml
+test_expect_success 'gazprombank: a raw ESC and a raw Latin-1 byte: those Payments rejected' '
+	one gazprombank gpb-raw.xml &&
+	grep -q "file=gpb-raw.xml read=3 accepted=0 rejected=3" err &&
+	grep -qx "gpb-raw.xml:3: control_character: U+001B in Payment/@terminal" err &&
+	grep -qx "gpb-raw.xml:5: control_character: invalid UTF-8 byte 0xE9 in Reading/@value" err &&
+	xmllint --noout out/rejects/gpb-raw.rejects.xml
+'
+sed 's/<Payment id="T-1"/<Pay\x1bment id="T-1"/' gpb.xml > gpb-tag.xml
+test_expect_code 65 'gazprombank: a raw ESC in an element name: the registry is refused whole' '
+	one gazprombank gpb-tag.xml
 '
 test_expect_success 'naming the line, and nothing kept' '
-	grep -q "gpb-esc.xml:3: not well-formed XML" err &&
+	grep -q "gpb-tag.xml:3: not well-formed XML" err &&
 	test "$(psql -XtAc "SELECT count(*) FROM payment")" = 0
 '
 
