@@ -1280,8 +1280,8 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 	xe(cp);
 	if (cp->xml.err)
 		return err_set(e, cp->xml.err == EILSEQ ? ERR_DATA : ERR_IO,
-			       "cannot write the documents of '%s': %s", cp->pkg.final,
-			       xmlout_error(&cp->xml));
+			       "cannot write the documents of '%s': account %s: %s", cp->pkg.final,
+			       account, xmlout_error(&cp->xml));
 
 	/* the register row, written by the package's thread */
 	{

@@ -97,8 +97,8 @@ test_expect_success 'a vertical tab stored in the database by hand' '
 test_expect_code 65 'docs refuses to write it: exit 65' '
 	sbyt --as-of 2026-12-01 docs --period 2026-11 --branch 02 2>err || { rc=$?; cat err; exit $rc; }
 '
-test_expect_success 'naming the element and the attribute' '
-	grep -q "control_character U+000B at byte 20 of Payer/@address" err
+test_expect_success 'naming the account, the element and the attribute' '
+	grep -q "account 7202000001: control_character U+000B at byte 20 of Payer/@address" err
 '
 test_expect_success 'and no package of branch 02, none half-written' '
 	{ test ! -e "$OUT/02" || test -z "$(find "$OUT/02" -type f)"; } && xml_validate_out "$SBYT_OUT"
