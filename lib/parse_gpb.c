@@ -24,8 +24,9 @@
  * anywhere else (an element name, between elements, a Registry
  * attribute) still refuses the file.  A file declaring another encoding
  * or starting with a UTF-16 byte-order mark is passed through unfiltered
- * (and refused as not UTF-8).  U+F700-U+F7FF in the file itself read as
- * markers too: no registry has a reason to carry them.
+ * (and refused as not UTF-8).  U+FFFE and U+FFFF (valid UTF-8, no XML
+ * character) get markers too.  U+F700-U+F801 in the file itself read as
+ * markers: no registry has a reason to carry them.
  */
 #include "parse.h"
 
@@ -99,8 +100,9 @@ struct gpb_in {
 	size_t olen, opos;
 };
 
-/* Put the marker of byte b at out; returns 3. */
-static int put_mark(char *out, unsigned char b)
+/* Put the marker of byte b at out (b 0x100 and 0x101: the characters
+ * U+FFFE and U+FFFF, valid UTF-8 that XML cannot hold); returns 3. */
+static int put_mark(char *out, unsigned b)
 {
 	unsigned cp = MARK_BASE + b;
 
@@ -178,6 +180,11 @@ static int refill(struct gpb_in *in)
 			i++;
 			continue;
 		}
+		if (k == 3 && b == 0xEF && raw[i + 1] == 0xBF && raw[i + 2] >= 0xBE) {
+			in->olen += (size_t)put_mark(in->out + in->olen, 0x100u + (raw[i + 2] - 0xBEu));
+			i += 3;
+			continue;
+		}
 		memcpy(in->out + in->olen, raw + i, (size_t)k);
 		in->olen += (size_t)k;
 		i += (size_t)k;
@@ -226,7 +233,7 @@ static int is_mark(const unsigned char *u)
 	if (u[0] != 0xEF || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
 		return -1;
 	cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
-	return cp >= MARK_BASE && cp < MARK_BASE + 0x100 ? (int)(cp - MARK_BASE) : -1;
+	return cp >= MARK_BASE && cp < MARK_BASE + 0x102 ? (int)(cp - MARK_BASE) : -1;
 }
 
 /* 0 when s has no marker or other control character or invalid UTF-8;
@@ -241,8 +248,8 @@ static int gpb_text_check(const char *s, struct text_fault *tf)
 
 		if (b >= 0) {
 			tf->off = i;
-			tf->byte = b;
-			tf->cp = b < 0x80 ? b : -1;
+			tf->byte = b & 0xFF;
+			tf->cp = b < 0x80 ? b : b >= 0x100 ? 0xFFFE + (b - 0x100) : -1;
 			return -1;
 		}
 	}

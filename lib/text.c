@@ -55,6 +55,8 @@ static int scan(const char *str, size_t len, int utf8, int controls, struct text
 		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
 		    (cp >= 0xD800 && cp <= 0xDFFF))
 			return fault(tf, i, -1, b);
+		if ((cp == 0xFFFE || cp == 0xFFFF) && !controls)
+			return fault(tf, i, (int)cp, b);
 		i += n + 1;
 	}
 	return 0;

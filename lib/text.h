@@ -2,7 +2,8 @@
  * text.h - what a text field may hold (SPEC 5, "text is checked at the
  * door"): valid UTF-8 (no overlong forms, no surrogates, nothing above
  * U+10FFFF) without control characters - U+0000-U+001F except TAB, and
- * U+007F.  Master data, every ingest channel and the XML writer use this
+ * U+007F - nor the two non-characters U+FFFE and U+FFFF, which XML 1.0
+ * cannot hold either.  Master data, every ingest channel and the XML writer use this
  * one check, so that nothing sbyt stores can make an XML it writes
  * not well-formed.  The reason code of a refused line is
  * `control_character`, for an invalid UTF-8 sequence too.
@@ -17,7 +18,7 @@
 
 struct text_fault {
 	size_t off;   /* byte offset of the first bad byte */
-	int cp;       /* the control character's code point, or -1: invalid UTF-8 */
+	int cp;       /* the refused character's code point, or -1: invalid UTF-8 */
 	int byte;     /* the bad byte (its value, 0-255) */
 };
 

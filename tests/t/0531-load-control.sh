@@ -1,7 +1,7 @@
 #!/bin/sh
 # 0531-load-control: a control character (U+0000-U+001F but TAB, U+007F)
-# or invalid UTF-8 in any field of any master-data file refuses the whole
-# file: exit 65, `FILE:LINE: control_character: WHAT in field N (column)`
+# or invalid UTF-8 (or U+FFFE/U+FFFF, which XML cannot hold) in any field
+# of any master-data file refuses the whole file: exit 65, `FILE:LINE: control_character: WHAT in field N (column)`
 # and nothing of the file kept.  TAB is text.
 . "$SBYT_TOP/tests/lib.sh"
 sbyt -q db init
@@ -27,6 +27,11 @@ test_expect_success 'branches: a CR inside a name' '
 	bad branches 2 2 "\\x0d" &&
 	{ sbyt load branches branches.csv 2>err; test $? = 65; } &&
 	grep -qx "branches.csv:2: control_character: U+000D in field 2 (name)" err
+'
+test_expect_success 'branches: U+FFFF (valid UTF-8, no XML character) in a phone' '
+	bad branches 3 4 "\\xef\\xbf\\xbf" &&
+	{ sbyt load branches branches.csv 2>err; test $? = 65; } &&
+	grep -qx "branches.csv:3: control_character: U+FFFF in field 4 (phone)" err
 '
 test_expect_success 'meters: ESC in a meter number, NUL in a reading' '
 	bad meters 4 2 "\\x1b" && sed -i "6s/;/;\\x00/6" meters.csv &&

@@ -172,6 +172,13 @@ int main(void)
 		}
 		CHECK(ok, "every other terminal name intact, on its line");
 	}
+	static const char nonchar[] =
+		"<Registry bank=\"GPB\" date=\"2026-11-20\" count=\"1\" total=\"1.00\">\n"
+		"<Payment id=\"T-1\" at=\"2026-11-20\" terminal=\"72\xEF\xBF\xBF\" account=\"7201000123\" sum=\"1.00\"/>\n"
+		"</Registry>\n";
+	CHECK_INT(PARSE(CH_GAZPROMBANK, nonchar, &k, &e), 0, "a raw U+FFFF: the registry parses");
+	CHECK(k.nrej == 1 && k.rej_line[0] == 2 && !strcmp(k.rej_reason[0], "U+FFFF in Payment/@terminal"),
+	      "and the Payment is rejected naming U+FFFF");
 	static const char root[] = "<Reestr count=\"0\" total=\"0\"/>";
 	CHECK_INT(PARSE(CH_GAZPROMBANK, root, &k, &e), -1, "another root element refused");
 	CHECK(strstr(e.msg, "root element is 'Reestr'") != NULL, "names it");

@@ -46,6 +46,12 @@ int main(void)
 	CHECK(bad_at("ab\xD0", 3, 1, 2, -1), "truncated sequence refused");
 	CHECK(bad_at("\xD0\x41", 2, 1, 0, -1), "lead byte without continuation");
 	CHECK(bad_at("\x80", 1, 1, 0, -1), "lone continuation byte");
+	/* U+FFFE and U+FFFF are valid UTF-8 but no XML character. */
+	CHECK(bad_at("a\xEF\xBF\xBF", 4, 1, 1, 0xFFFF), "U+FFFF refused");
+	CHECK(bad_at("\xEF\xBF\xBE", 3, 1, 0, 0xFFFE), "U+FFFE refused");
+	text_check("\xEF\xBF\xBE", 3, 1, &tf);
+	CHECK_STR(text_why(&tf, why), "U+FFFE", "named U+FFFE");
+	CHECK_INT(text_check("\xEF\xBF\xBD", 3, 1, NULL), 0, "U+FFFD, the replacement character, is text");
 	/* CP1251 (utf8 = 0): high bytes are letters, controls still refused. */
 	CHECK_INT(text_check("\xCF\xE5\xF2\xF0\xEE\xE2", 6, 0, NULL), 0, "CP1251 'Петров' with utf8 = 0");
 	CHECK(bad_at("\xCF\x1B", 2, 0, 1, 0x1B), "ESC in CP1251 text");

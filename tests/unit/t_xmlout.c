@@ -150,6 +150,7 @@ int main(void)
 			{ "caf\xE9", NULL, "control_character invalid UTF-8 byte 0xE9 at byte 4 of Doc/@address" },
 			{ "ok", "line\none", "control_character U+000A at byte 5 of the text of Doc" },
 			{ "ok", "\xC0\xAF", "control_character invalid UTF-8 byte 0xC0 at byte 1 of the text of Doc" },
+			{ "x\xEF\xBF\xBE", NULL, "control_character U+FFFE at byte 2 of Doc/@address" },
 		};
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			char name[128];
