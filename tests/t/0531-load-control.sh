@@ -1,8 +1,9 @@
 #!/bin/sh
 # 0531-load-control: a control character (U+0000-U+001F but TAB, U+007F)
 # or invalid UTF-8 (or U+FFFE/U+FFFF, which XML cannot hold) in any field
-# of any master-data file refuses the whole file: exit 65, `FILE:LINE: control_character: WHAT in field N (column)`
-# and nothing of the file kept.  TAB is text.
+# of any master-data file refuses the whole file: exit 65,
+# `FILE:LINE: control_character: WHAT in field N (column)` and nothing of
+# the file kept.  TAB is text.
 . "$SBYT_TOP/tests/lib.sh"
 sbyt -q db init
 
