@@ -37,11 +37,16 @@ CSV
 test_expect_success 'master data loads' '
 	for k in branches accounts meters contracts; do sbyt -q load $k $k.csv || exit 1; done
 '
+# rd ACC METER VALUE DAY: an accepted November reading taken on DAY (a
+# legal entity's reading of the month's last day closes the month, SPEC 7).
 rd() {
 	echo "INSERT INTO reading (account_id, meter, zone, value, taken_on, period, channel, source, status)
-	      VALUES ($1, '$2', 1, $3, '2026-11-20', '2026-11-01', 'portal', 'lkk', 'accepted');"
+	      VALUES ($1, '$2', 1, $3, '$4', '2026-11-01', 'portal', 'lkk', 'accepted');"
 }
-{ rd 7201000001 M1 1100; rd 7201000010 M10 51234.567; rd 7201000011 M11 10400.5; rd 7202000001 M21 2100; } > r.sql
+{
+	rd 7201000001 M1 1100 2026-11-20; rd 7201000010 M10 51234.567 2026-11-30
+	rd 7201000011 M11 10400.5 2026-11-30; rd 7202000001 M21 2100 2026-11-20
+} > r.sql
 test_expect_success 'November readings' 'psql -Xq -v ON_ERROR_STOP=1 -f r.sql'
 
 test_expect_success 'November billed and its documents written' '
