@@ -567,7 +567,9 @@ static int step(struct gpb *g, struct sbyt_err *e)
 
 /* Look at the prolog (before the root element) for a DOCTYPE, so that a
  * bomb is refused before libxml2 reads a single declaration.  Returns 1
- * when there is one and sets *line. */
+ * when there is one and sets *line.  *utf8 becomes 0 when the file starts
+ * with a UTF-16 byte-order mark or declares an encoding other than UTF-8
+ * (the input filter then passes its bytes through). */
 static int prolog_has_doctype(FILE *f, long *line, int *utf8)
 {
 	char buf[8192];
