@@ -206,3 +206,21 @@ char *csv_get(const struct csv *c, int i, char *buf, size_t size)
 	buf[n] = '\0';
 	return buf;
 }
+
+const char *csv_bad_code(const struct csv *c)
+{
+	if (c->bad && c->bad == c->badbuf)
+		return TEXT_CODE;
+	if (c->bad && strstr(c->bad, "longer"))
+		return "line_too_long";
+	return "bad_format";
+}
+
+const char *csv_bad_why(const struct csv *c)
+{
+	size_t tl = strlen(TEXT_CODE ": ");
+
+	if (c->bad && c->bad == c->badbuf && strncmp(c->bad, TEXT_CODE ": ", tl) == 0)
+		return c->bad + tl;
+	return c->bad ? c->bad : "";
+}

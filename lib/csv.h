@@ -60,6 +60,11 @@ int csv_blank(const struct csv *c);
 /* Copy field i as a NUL-terminated string into buf (size bytes, truncated);
  * "" when i is out of range.  Returns buf. */
 char *csv_get(const struct csv *c, int i, char *buf, size_t size);
+/* The reason code of an unreadable line (c->bad set): "control_character"
+ * (text.h), "line_too_long" or "bad_format". */
+const char *csv_bad_code(const struct csv *c);
+/* c->bad without the code in front ("U+000B in field 5"). */
+const char *csv_bad_why(const struct csv *c);
 /* Close the file and free the buffers; c may be reused with csv_open. */
 void csv_close(struct csv *c);
 

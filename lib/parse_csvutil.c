@@ -6,18 +6,10 @@
 
 int parse_reject_bad(struct csv *c, struct ingest_sink *sink, struct sbyt_err *e)
 {
-	const char *code = "bad_format", *why = c->bad;
-	size_t tl = strlen(TEXT_CODE ": ");
-
 	if (!c->bad)
 		return 0;
-	if (strstr(c->bad, "longer")) {
-		code = "line_too_long";
-	} else if (strncmp(c->bad, TEXT_CODE ": ", tl) == 0) {
-		code = TEXT_CODE;
-		why += tl;
-	}
-	if (ingest_reject_line(sink, c->line, c->text, c->text_len, code, e, "%s", why))
+	if (ingest_reject_line(sink, c->line, c->text, c->text_len, csv_bad_code(c), e, "%s",
+			       csv_bad_why(c)))
 		return -1;
 	return 1;
 }

@@ -106,4 +106,16 @@ test_expect_success 'qiwi: DEL in the terminal id' '
 	grep -q "file=qiwi.csv read=2 accepted=1 rejected=1" err &&
 	grep -qx "qiwi.csv:3: control_character: U+007F in field 3" err
 '
+# The service registers' journals (SPEC 15) through the daily job's spool.
+export SBYT_SPOOL="$T/spool"
+mkdir -p "$SBYT_SPOOL/inbox/appeals"
+printf '%s\n' 'id;received_at;channel;kind;account;answered_at;extended_to' \
+	'J1;2026-11-09T10:00:00+05:00;office;question;;2026-11-11T10:00:00+05:00;' > "$SBYT_SPOOL/inbox/appeals/journal.csv"
+printf 'J2;2026-11-09T11:00:00+05:00;email;compl\033aint;;;\n' >> "$SBYT_SPOOL/inbox/appeals/journal.csv"
+test_expect_success 'appeals journal: ESC in a kind is control_character, the other line kept' '
+	sbyt --as-of 2026-11-12 daily 2>err &&
+	grep -q "journal.csv: read=2 accepted=1 rejected=1" err &&
+	test "$(psql -XtAc "SELECT r.code || chr(32) || r.reason FROM ingest_reject r JOIN ingest_file f USING (file_id) WHERE f.channel = \$\$appeals\$\$")" = \
+		"control_character U+001B in field 4"
+'
 test_done
