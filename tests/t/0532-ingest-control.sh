@@ -26,8 +26,8 @@ test_expect_success 'sms: ESC and NUL in the text: two rejected lines, one accep
 	test "$(psql -XtAc "SELECT count(*) FROM reading")" = 1
 '
 test_expect_success 'the rejects file gives the lines back as they came, with the code' '
-	f=out/rejects/sms.rejects.txt && test -f $f &&
-	test "$(grep -c control_character $f)" = 2 && grep -q "$(printf "\\033")4600" $f
+	f=$(ls out/rejects/sms.*rejects.txt) && test -f "$f" &&
+	test "$(grep -c control_character "$f")" = 2 && grep -q "$(printf "\\033")4600" "$f"
 '
 
 printf '%s\n' 'txn_id;paid_at;account;sum;period;source' \
@@ -76,8 +76,8 @@ test_expect_success 'gazprombank: a line feed and a DEL in attributes, by refere
 	grep -qx "gpb.xml:5: control_character: U+007F in Reading/@value" err
 '
 test_expect_success 'the rejects registry written back is well-formed XML' '
-	xmllint --noout out/rejects/gpb.rejects.xml &&
-	grep -q "terminal=\"72&#10;0012\"" out/rejects/gpb.rejects.xml
+	f=$(ls out/rejects/gpb.*rejects.xml) && xmllint --noout "$f" &&
+	grep -q "terminal=\"72&#10;0012\"" "$f"
 '
 # Raw bytes XML cannot hold: the Payment holding one is rejected, the
 # others load (the file is read through a filter, see lib/parse_gpb.c).
@@ -87,7 +87,7 @@ test_expect_success 'gazprombank: a raw ESC and a raw Latin-1 byte: those Paymen
 	grep -q "file=gpb-raw.xml read=3 accepted=0 rejected=3" err &&
 	grep -qx "gpb-raw.xml:3: control_character: U+001B in Payment/@terminal" err &&
 	grep -qx "gpb-raw.xml:5: control_character: invalid UTF-8 byte 0xE9 in Reading/@value" err &&
-	xmllint --noout out/rejects/gpb-raw.rejects.xml
+	xmllint --noout $(ls out/rejects/gpb-raw.*rejects.xml)
 '
 sed 's/<Payment id="T-1"/<Pay\x1bment id="T-1"/' gpb.xml > gpb-tag.xml
 test_expect_code 65 'gazprombank: a raw ESC in an element name: the registry is refused whole' '
