@@ -679,8 +679,8 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 		cp->xml.err = errno;
 	cp->f = NULL;
 	if (rc || cp->xml.err) {
-		err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
-			strerror(cp->xml.err ? cp->xml.err : EIO));
+		err_set(e, cp->xml.err == EILSEQ ? ERR_DATA : ERR_IO,
+			"cannot write the documents of '%s': %s", cp->pkg.final, xmlout_error(&cp->xml));
 		goto fail;
 	}
 	if (reg_hand(cp, e))
@@ -1288,8 +1288,9 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 	}
 	xe(cp);
 	if (cp->xml.err)
-		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
-			       strerror(cp->xml.err));
+		return err_set(e, cp->xml.err == EILSEQ ? ERR_DATA : ERR_IO,
+			       "cannot write the documents of '%s': account %s: %s", cp->pkg.final,
+			       account, xmlout_error(&cp->xml));
 	/* a legal entity's document: advance invoices, and in edo its УПД (SPEC 8.2) */
 	if (legal && upd_docs_put(&b->upd, b->o->conninfo, b->o->rules_dir, &cp->pkg, b->branch,
 				  to_i64(account), b->o->period, number, b->o->as_of, cp->chan == 3,
