@@ -295,6 +295,15 @@ static int explain_xml(const struct limit_account *a, sdate as_of, struct sbyt_e
 					rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "void",
 									  BAD_CAST "true") < 0;
 			}
+			if (!n && strcmp(s->state, "cancelled")) {
+				/* SPEC 9.2.8: the date the rules gave beside the actual one */
+				rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "planned",
+					BAD_CAST date_format(s->planned != DATE_NONE ? s->planned
+										     : s->date, b)) < 0;
+				if (s->why[0])
+					rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "why",
+									  BAD_CAST s->why) < 0;
+			}
 			if (s->request_id[0])
 				rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "request",
 								  BAD_CAST s->request_id) < 0;
@@ -362,6 +371,9 @@ static void explain_text(const struct limit_account *a, const struct limit_setup
 				       n->planned != DATE_NONE ? df(n->planned, b2) : "",
 				       df(n->delivered, b3), n->void_ ? " (void)" : "",
 				       n->replaces[0] ? ", replaces " : "", n->replaces);
+			if (st->planned != DATE_NONE)
+				printf("      planned %s, actual %s: %s\n", date_format(st->planned, b),
+				       date_format(st->date, b2), st->why);
 			if (st->request_id[0])
 				printf("      request %s to the grid company\n", st->request_id);
 			if (st->deriv[0])

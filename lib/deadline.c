@@ -409,6 +409,10 @@ static int step_core(const struct calendar *cal, const struct limit_step *st, sd
 	dv->window_end = DATE_NONE;
 	dv->planned = DATE_NONE;
 	dv->planned_void = 0;
+	dv->printed = 0;
+	dv->rule_date = DATE_NONE;
+	dv->fixed = 0;
+	dv->run = DATE_NONE;
 	dv->nskipped = 0;
 	dv->lookups = 0;
 
@@ -493,6 +497,11 @@ void deadline_input_init(struct deadline_input *in, const struct limit_procedure
 	in->assume_earliest = 0;
 	in->remote = 0;
 	in->planned = DATE_NONE;
+	for (int i = 0; i < LIMIT_MAX_NOTICES; i++)
+		in->printed[i] = DATE_NONE;
+	for (int i = 0; i < LIMIT_MAX_STEPS; i++)
+		in->fixed[i] = DATE_NONE;
+	in->not_before = DATE_NONE;
 }
 
 static void set_pending(struct derivation *dv, const struct limit_step *st)
@@ -502,7 +511,7 @@ static void set_pending(struct derivation *dv, const struct limit_step *st)
 	dv->pending = 1;
 	dv->anchor_step = st->after;
 	dv->anchor = dv->raw = dv->window_end = dv->due = dv->date = DATE_NONE;
-	dv->planned = DATE_NONE;
+	dv->planned = dv->rule_date = dv->run = DATE_NONE;
 }
 
 int deadline_compute(const struct calendar *cal, const struct deadline_input *in,
@@ -549,9 +558,37 @@ int deadline_compute(const struct calendar *cal, const struct deadline_input *in
 			} else {
 				dv->due = in->planned;
 			}
+		} else if (st->notice >= 0 && st->action && in->printed[st->notice] != DATE_NONE) {
+			/* rule 9: never earlier than the date the notice printed */
+			dv->planned = in->printed[st->notice];
+			dv->printed = 1;
+			if (dv->planned > dv->due) {
+				dv->due = dv->planned;
+				dv->printed = 2;
+			}
 		}
 		if (step_finish(cal, st, dv, e))
 			return -1;
+		if (in->fixed[i] != DATE_NONE) {
+			dv->fixed = 1;
+			if (in->fixed[i] != dv->date) {
+				dv->rule_date = dv->date;
+				dv->date = in->fixed[i];
+			}
+		} else if (st->action && in->not_before != DATE_NONE && dv->date < in->not_before) {
+			/* rule 8: nothing happens in the past */
+			sdate d = in->not_before;
+			int c;
+
+			if ((c = look(cal, d, dv, e)) < 0)
+				return -1;
+			while (!CAL_IS_WORKING(c))
+				if ((c = look(cal, ++d, dv, e)) < 0)
+					return -1;
+			dv->rule_date = dv->date;
+			dv->run = in->not_before;
+			dv->date = d;
+		}
 	}
 	return 0;
 }
@@ -743,7 +780,13 @@ char *deadline_explain(const struct limit_procedure *proc, const struct derivati
 			put(&b, ": not before %s", r);
 		break;
 	}
-	if (dv->planned != DATE_NONE) {
+	if (dv->planned != DATE_NONE && dv->printed) {
+		date_format(dv->planned, w);
+		if (dv->printed == 2)
+			put(&b, "; the notice printed %s, later: not before it", w);
+		else
+			put(&b, "; the notice printed %s, not later", w);
+	} else if (dv->planned != DATE_NONE) {
 		date_format(dv->planned, w);
 		if (dv->planned_void)
 			put(&b, "; stated date %s is earlier: the notice is void and must be "
@@ -755,6 +798,13 @@ char *deadline_explain(const struct limit_procedure *proc, const struct derivati
 		put(&b, "; %s (%s, %s) is a day off: moved to %s (%s)", d, dow(dv->due),
 		    cls_word(dv->due_cls), date_format(dv->date, w), dow(dv->date));
 		put_skipped(&b, dv, dv->move_from, dv->nskipped, " after ");
+	}
+	if (dv->rule_date != DATE_NONE && dv->fixed) {
+		put(&b, "; fixed on %s", date_format(dv->date, w));
+	} else if (dv->rule_date != DATE_NONE) {
+		put(&b, "; %s had passed when the run of %s found it due: takes effect %s (%s)",
+		    date_format(dv->rule_date, d), date_format(dv->run, a), date_format(dv->date, w),
+		    dow(dv->date));
 	}
 	return buf;
 }

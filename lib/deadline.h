@@ -138,6 +138,12 @@ struct derivation {
 	sdate due;                /* before the move: day after window / raw / ... */
 	sdate planned;            /* a stated date given for this step, or DATE_NONE */
 	int planned_void;         /* that stated date leaves less than the lead */
+	int printed;              /* planned is the date an undated notice printed (rule 9):
+				   * 1 not later than the rule's, 2 later: the date taken */
+	sdate rule_date;          /* rule 8: the date rules 1-6 and 9 gave when the step
+				   * takes another (fixed[], or not_before), else DATE_NONE */
+	int fixed;                /* date is the input's fixed date of the step */
+	sdate run;                /* not_before that moved it, else DATE_NONE */
 	sdate date;               /* the final date (moved to a working day if action) */
 	int nskipped;             /* days off passed over (all of them are counted) */
 	int move_from;            /* skipped[move_from..] were passed by the rule-4 move */
@@ -151,6 +157,15 @@ struct deadline_input {
 	int assume_earliest;      /* undelivered notice: assume delivery on its earliest date */
 	int remote;               /* remote metering (remote_days apply) */
 	sdate planned;            /* the date the dated notice states, or DATE_NONE */
+	/* rule 9: per notice, the date an undated notice printed for the action
+	 * anchored on its delivery (the household warning); not before it */
+	sdate printed[LIMIT_MAX_NOTICES];
+	/* rule 8: a step whose date is fixed already (its request went, it was
+	 * executed) keeps it, and the steps after it count from it */
+	sdate fixed[LIMIT_MAX_STEPS];
+	/* rule 8: the run's day; an action not fixed whose date has passed takes
+	 * this day (moved to a working day), DATE_NONE (`limit dates`): none */
+	sdate not_before;
 };
 
 struct deadline_result {
@@ -160,13 +175,19 @@ struct deadline_result {
 	int void_notice;          /* planned leaves less lead than the rule: re-issue */
 };
 
-/* Initialise in: every delivery and the planned date DATE_NONE. */
+/* Initialise in: every delivery, printed, fixed and planned date and
+ * not_before DATE_NONE. */
 void deadline_input_init(struct deadline_input *in, const struct limit_procedure *proc);
 /* Compute every step of in->proc (SPEC 9.2).  A step anchored on an
  * undelivered notice (without assume_earliest), and those after it, are
  * pending.  With in->planned the stated step takes that date when it leaves
  * the lead (later steps count from it); otherwise void_notice is set and the
- * steps keep their earliest lawful dates.  Returns 0, or -1 with e set
+ * steps keep their earliest lawful dates.  An action anchored on an undated
+ * notice with a printed date is not before it (rule 9).  A step with a
+ * fixed date takes it; an action not fixed whose date is before not_before
+ * takes not_before, moved to a working day (rule 8); rule_date keeps the
+ * date the rules gave, and later steps count from the date taken.
+ * Returns 0, or -1 with e set
  * (ERR_CONFIG naming the year when a date needs a calendar not loaded). */
 int deadline_compute(const struct calendar *cal, const struct deadline_input *in,
 		     struct deadline_result *out, struct sbyt_err *e);

@@ -49,6 +49,7 @@ static struct lim_step *add_step(struct lim_case *c, const char *name, const cha
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	snprintf(s->state, sizeof(s->state), "%s", state);
 	s->date = date;
+	s->planned = DATE_NONE;
 	snprintf(s->rule, sizeof(s->rule), "%s", rule);
 	snprintf(s->deriv, sizeof(s->deriv), "%s", deriv ? deriv : "");
 	return s;
@@ -280,9 +281,23 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 	char b[DATE_BUF], b2[DATE_BUF], m1[32], line[LIM_DERIV];
 	const struct limit_procedure *p = limit_procedure_find(env->rules, c->procedure);
 
-	for (int i = 0; i < c->nsteps; i++)
-		if (is_action(c->step[i].name) && !strcmp(c->step[i].state, "done"))
+	for (int i = 0; i < c->nsteps; i++) {
+		struct lim_step *x = &c->step[i];
+		sdate until = paid != DATE_NONE ? paid : env->day;
+
+		/* an action whose request went before its date took effect on it,
+		 * even when no run recorded it then (SPEC 9.2.8): before the payment
+		 * (or the operator's day) it counts as executed */
+		if (is_action(x->name) && !strcmp(x->state, "scheduled") && x->date < until &&
+		    x->request_id[0]) {
+			snprintf(x->state, sizeof(x->state), "done");
+			event(a, c, x->name, "done", x->rule, x->deriv,
+			      "executed %s by request %s sent before it; recorded by the run of %s",
+			      date_format(x->date, b), x->request_id, date_format(env->day, b2));
+		}
+		if (is_action(x->name) && !strcmp(x->state, "done"))
 			executed = 1;
+	}
 	for (int i = 0; i < c->nrequests; i++)
 		if (strcmp(c->request[i].action, "cancel") && strcmp(c->request[i].action, "reconnect"))
 			requested = 1;
@@ -307,6 +322,12 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		s = add_step(c, "reconnect", "done", due, env->rules->reconnect.rule, line);
 		if (s && r)
 			snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
+		if (s && due != d.date) {
+			s->planned = d.date;
+			snprintf(s->why, sizeof(s->why), "payment of %s recorded by the run of %s, "
+				 "%d days after the reconnection was due", date_format(from, b2),
+				 date_format(env->day, b), (int)(env->day - d.date));
+		}
 		snprintf(c->status, sizeof(c->status), "closed");
 		event(a, c, "reconnect", "scheduled", env->rules->reconnect.rule, line,
 		      "%s%s%s; request %s", reason, paid != DATE_NONE ? " in full on " : "",
@@ -338,6 +359,24 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 	return 1;
 }
 
+/* Record on s the date the rules gave when rule 8 moved it to the run's
+ * day, and why: "<late>, N days after it was due". */
+static void set_late(struct lim_step *s, const struct derivation *d, const char *late, sdate day)
+{
+	char b[DATE_BUF];
+
+	if (d->rule_date == DATE_NONE || d->fixed) {
+		if (!d->fixed) {
+			s->planned = DATE_NONE;
+			s->why[0] = 0;
+		}
+		return;
+	}
+	s->planned = d->rule_date;
+	snprintf(s->why, sizeof(s->why), "%s, %d days after it was due (%s)", late,
+		 (int)(day - d->rule_date), date_format(d->rule_date, b));
+}
+
 /* The dates of every step after the delivery of notice n (SPEC 9.2). */
 static int compute(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
 		   const struct limit_procedure *p, struct deadline_result *res, struct sbyt_err *e)
@@ -346,6 +385,16 @@ static int compute(const struct limit_env *env, struct limit_account *a, struct 
 
 	deadline_input_init(&in, p);
 	in.remote = a->remote;
+	in.not_before = env->day;
+	/* rule 8: the steps fixed already (request sent, executed) keep their
+	 * dates and the later ones count from them */
+	for (int k = 0; k < p->nsteps; k++) {
+		const struct lim_step *s = find_step(c, p->step[k].name);
+
+		if (s && !s->notice_id[0] &&
+		    (!strcmp(s->state, "scheduled") || !strcmp(s->state, "done")))
+			in.fixed[k] = s->date;
+	}
 	for (int k = 0; k < p->nnotices; k++) {
 		/* the last delivered, valid notice of each kind */
 		for (int i = c->nnotices - 1; i >= 0; i--) {
@@ -357,6 +406,8 @@ static int compute(const struct limit_env *env, struct limit_account *a, struct 
 				in.delivered[k] = n->delivered;
 				if (p->notice[k].dated)
 					in.planned = n->planned;
+				else
+					in.printed[k] = n->planned;   /* rule 9 */
 				break;
 			}
 		}
@@ -368,10 +419,12 @@ static int compute(const struct limit_env *env, struct limit_account *a, struct 
  * confirmed deliveries: added when missing, and the first action anchored
  * on n fixed (its request sent).  Steps whose date needs a calendar year
  * that is not loaded are left out (a->cal_pending, a->cal_msg) and come on
- * a later day once it is.  Idempotent: returns the number of changes, or -1. */
+ * a later day once it is.  An action whose date has passed takes the run's
+ * day (rule 8); `late` says why ("confirmation ingested ...").  Idempotent:
+ * returns the number of changes, or -1. */
 static int ensure_steps(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
 			const struct limit_procedure *p, const struct lim_notice *n,
-			struct sbyt_err *e)
+			const char *late, struct sbyt_err *e)
 {
 	struct deadline_result res;
 	struct limit_procedure cut = *p;
@@ -420,9 +473,10 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 				continue;
 			changes++;
 		}
-		if (s->date != d->date || strcmp(s->deriv, line)) {
+		if (s->date != d->date || strcmp(s->deriv, line) || s->planned != d->rule_date) {
 			s->date = d->date;
 			snprintf(s->deriv, sizeof(s->deriv), "%s", line);
+			set_late(s, d, late, env->day);
 			changes++;
 		}
 		/* the first action after the notice is fixed now */
@@ -434,6 +488,32 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 	if (changes)
 		a->changed = 1;
 	return changes;
+}
+
+/* Re-count the planned step s from the dates the earlier steps really took
+ * (rule 8): its date, arithmetic and, when it had passed, the run's day. */
+static int replan(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
+		  const struct limit_procedure *p, struct lim_step *s, struct sbyt_err *e)
+{
+	struct deadline_result res;
+	const struct derivation *d;
+	char line[LIM_DERIV], late[96], b[DATE_BUF];
+	int k = limit_step_index(p, s->name);
+
+	if (k < 0)
+		return 0;
+	if (compute(env, a, c, p, &res, e))
+		return -1;
+	d = &res.step[k];
+	if (d->pending)
+		return 0;
+	deadline_explain(p, d, line, sizeof(line));
+	s->date = d->date;
+	snprintf(s->deriv, sizeof(s->deriv), "%s", line);
+	snprintf(late, sizeof(late), "the run of %s is the first to find it due",
+		 date_format(env->day, b));
+	set_late(s, d, late, env->day);
+	return 0;
 }
 
 /* The last valid, delivered notice of kind `step` whose step is done. */
@@ -523,7 +603,18 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 			event(a, c, n->step, "delivered", s->rule, "", "notice %s delivered %s%s%s",
 			      n->id, date_format(n->delivered, b), n->evidence[0] ? ": " : "",
 			      n->evidence);
-			return ensure_steps(env, a, c, p, n, e) < 0 ? -1 : 1;
+			{
+				char late[96], b2[DATE_BUF];
+
+				if (!strcmp(n->channel, "payment_document"))
+					snprintf(late, sizeof(late), "the payment document's delivery "
+						 "(deemed %s) recorded %s", date_format(n->delivered, b2),
+						 date_format(env->day, b));
+				else
+					snprintf(late, sizeof(late), "confirmation ingested %s",
+						 date_format(env->day, b));
+				return ensure_steps(env, a, c, p, n, late, e) < 0 ? -1 : 1;
+			}
 		}
 		if (n->failed_on != DATE_NONE && n->failed_on <= env->day) {
 			n->void_ = 1;
@@ -540,7 +631,11 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 		const struct lim_notice *n = last_delivered(c, p->notice[k].name);
 		int r;
 
-		if (n && (r = ensure_steps(env, a, c, p, n, e)) != 0)
+		char late[96];
+
+		snprintf(late, sizeof(late), "the run of %s is the first to find it due",
+			 date_format(env->day, b));
+		if (n && (r = ensure_steps(env, a, c, p, n, late, e)) != 0)
 			return r < 0 ? -1 : 1;
 	}
 
@@ -553,8 +648,19 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 		if (!is_action(s->name) && strcmp(s->name, "refusal"))
 			continue;
 		snprintf(s->state, sizeof(s->state), "done");
-		event(a, c, s->name, "done", s->rule, s->deriv, "executed %s",
-		      date_format(s->date, b));
+		if (s->date < env->day) {
+			/* its request went before its date: the grid company acted on
+			 * it that day; this run only records it (SPEC 9.2.8) */
+			char b2[DATE_BUF];
+
+			event(a, c, s->name, "done", s->rule, s->deriv,
+			      "executed %s by request %s sent before it; recorded by the run of %s",
+			      date_format(s->date, b), s->request_id[0] ? s->request_id : "-",
+			      date_format(env->day, b2));
+		} else {
+			event(a, c, s->name, "done", s->rule, s->deriv, "executed %s",
+			      date_format(s->date, b));
+		}
 		if (!strcmp(s->name, "refusal")) {
 			snprintf(c->status, sizeof(c->status), "closed");
 			c->ended = env->day;
@@ -574,6 +680,10 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 				      "no_below_emergency: supply is not limited below the emergency "
 				      "reserve (%s kW); escalated", a->emergency_kw);
 			} else {
+				/* counted from the day the previous one really took
+				 * effect, never before this run (SPEC 9.2.8) */
+				if (replan(env, a, c, p, nx, e))
+					return -1;
 				schedule(a, c, nx, env->day);
 			}
 			break;

@@ -72,10 +72,15 @@ struct lim_request {
 	int is_new;
 };
 
+#define LIM_WHY 200
+
 struct lim_step {
 	char name[LIMIT_NAME];
 	char state[12];
-	sdate date;
+	sdate date;               /* a notice: its issue; an action: the day it takes effect */
+	sdate planned;            /* SPEC 9.2.8: the date the rules gave when the step was
+				   * found due after it (date is then the run's), else DATE_NONE */
+	char why[LIM_WHY];        /* why date differs from planned */
 	char rule[LIMIT_RULE];
 	char deriv[LIM_DERIV];
 	char notice_id[LIM_ID];

@@ -212,7 +212,8 @@ static const struct col step_cols[] = {
 	COL(COL_STR, struct lim_step, name), COL(COL_STR, struct lim_step, state),
 	COL(COL_DATE, struct lim_step, date), COL(COL_STR, struct lim_step, rule),
 	COL(COL_STR, struct lim_step, deriv), COL(COL_OPT, struct lim_step, notice_id),
-	COL(COL_OPT, struct lim_step, request_id),
+	COL(COL_OPT, struct lim_step, request_id), COL(COL_DATE, struct lim_step, planned),
+	COL(COL_STR, struct lim_step, why),
 };
 static const struct col notice_cols[] = {
 	COL(COL_STR, struct lim_notice, id), COL(COL_STR, struct lim_notice, step),
@@ -369,7 +370,7 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 
 	r = db_query(db, e,
 		     "SELECT account_id, case_no, name, state, date, rule, derivation,"
-		     " notice_id, request_id FROM limit_step WHERE" RANGE CASES
+		     " notice_id, request_id, planned, why FROM limit_step WHERE" RANGE CASES
 		     " AND $3::date IS NOT NULL ORDER BY account_id, case_no, seq", 4, q);
 	if (!r)
 		return -1;
@@ -617,7 +618,7 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 		return -1;
 
 	if (copy_begin(&c, db, "COPY limit_step (account_id, case_no, seq, name, state, date,"
-		       " rule, derivation, notice_id, request_id) FROM STDIN", e))
+		       " rule, derivation, notice_id, request_id, planned, why) FROM STDIN", e))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
