@@ -477,7 +477,7 @@ static int step_finish(const struct calendar *cal, const struct limit_step *st,
 			if ((c = look(cal, ++d, dv, e)) < 0)
 				return -1;
 		}
-	dv->date = d;
+	dv->date = dv->moved = d;
 	return 0;
 }
 
@@ -510,7 +510,7 @@ static void set_pending(struct derivation *dv, const struct limit_step *st)
 	dv->step = st;
 	dv->pending = 1;
 	dv->anchor_step = st->after;
-	dv->anchor = dv->raw = dv->window_end = dv->due = dv->date = DATE_NONE;
+	dv->anchor = dv->raw = dv->window_end = dv->due = dv->date = dv->moved = DATE_NONE;
 	dv->planned = dv->rule_date = dv->run = DATE_NONE;
 }
 
@@ -558,17 +558,20 @@ int deadline_compute(const struct calendar *cal, const struct deadline_input *in
 			} else {
 				dv->due = in->planned;
 			}
-		} else if (st->notice >= 0 && st->action && in->printed[st->notice] != DATE_NONE) {
-			/* rule 9: never earlier than the date the notice printed */
-			dv->planned = in->printed[st->notice];
-			dv->printed = 1;
-			if (dv->planned > dv->due) {
-				dv->due = dv->planned;
-				dv->printed = 2;
-			}
 		}
 		if (step_finish(cal, st, dv, e))
 			return -1;
+		if (!st->stated && st->notice >= 0 && st->action &&
+		    in->printed[st->notice] != DATE_NONE) {
+			/* rule 9: never earlier than the date the notice printed (a
+			 * date worked out for an action: a working day) */
+			dv->planned = in->printed[st->notice];
+			dv->printed = 1;
+			if (dv->planned > dv->date) {
+				dv->date = dv->planned;
+				dv->printed = 2;
+			}
+		}
 		if (in->fixed[i] != DATE_NONE) {
 			dv->fixed = 1;
 			if (in->fixed[i] != dv->date) {
@@ -780,13 +783,7 @@ char *deadline_explain(const struct limit_procedure *proc, const struct derivati
 			put(&b, ": not before %s", r);
 		break;
 	}
-	if (dv->planned != DATE_NONE && dv->printed) {
-		date_format(dv->planned, w);
-		if (dv->printed == 2)
-			put(&b, "; the notice printed %s, later: not before it", w);
-		else
-			put(&b, "; the notice printed %s, not later", w);
-	} else if (dv->planned != DATE_NONE) {
+	if (dv->planned != DATE_NONE && !dv->printed) {
 		date_format(dv->planned, w);
 		if (dv->planned_void)
 			put(&b, "; stated date %s is earlier: the notice is void and must be "
@@ -794,10 +791,17 @@ char *deadline_explain(const struct limit_procedure *proc, const struct derivati
 		else
 			put(&b, "; stated date %s leaves the lead", w);
 	}
-	if (dv->date != dv->due) {
+	if (dv->moved != dv->due) {
 		put(&b, "; %s (%s, %s) is a day off: moved to %s (%s)", d, dow(dv->due),
-		    cls_word(dv->due_cls), date_format(dv->date, w), dow(dv->date));
+		    cls_word(dv->due_cls), date_format(dv->moved, w), dow(dv->moved));
 		put_skipped(&b, dv, dv->move_from, dv->nskipped, " after ");
+	}
+	if (dv->planned != DATE_NONE && dv->printed) {
+		date_format(dv->planned, w);
+		if (dv->printed == 2)
+			put(&b, "; the notice printed %s, later: not before it (SPEC 9.2.9)", w);
+		else
+			put(&b, "; the notice printed %s, not later", w);
 	}
 	if (dv->rule_date != DATE_NONE && dv->fixed) {
 		put(&b, "; fixed on %s", date_format(dv->date, w));

@@ -144,7 +144,8 @@ struct derivation {
 				   * takes another (fixed[], or not_before), else DATE_NONE */
 	int fixed;                /* date is the input's fixed date of the step */
 	sdate run;                /* not_before that moved it, else DATE_NONE */
-	sdate date;               /* the final date (moved to a working day if action) */
+	sdate moved;              /* due moved to a working day if action (rule 4) */
+	sdate date;               /* the final date: moved, then rules 9 and 8 */
 	int nskipped;             /* days off passed over (all of them are counted) */
 	int move_from;            /* skipped[move_from..] were passed by the rule-4 move */
 	struct skipped_day skipped[DEADLINE_SKIP_MAX];

@@ -277,7 +277,7 @@ static void cancel_pending(struct lim_case *c)
 static int settle(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
 		  sdate paid, const char *reason, struct sbyt_err *e)
 {
-	int executed = 0, requested = 0;
+	int executed = 0, requested = 0, outstanding = 0;
 	char b[DATE_BUF], b2[DATE_BUF], m1[32], line[LIM_DERIV];
 	const struct limit_procedure *p = limit_procedure_find(env->rules, c->procedure);
 
@@ -297,6 +297,8 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		}
 		if (is_action(x->name) && !strcmp(x->state, "done"))
 			executed = 1;
+		if (is_action(x->name) && !strcmp(x->state, "scheduled") && x->request_id[0])
+			outstanding = 1;
 	}
 	for (int i = 0; i < c->nrequests; i++)
 		if (strcmp(c->request[i].action, "cancel") && strcmp(c->request[i].action, "reconnect"))
@@ -308,6 +310,18 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		struct lim_request *r;
 		struct lim_step *s;
 
+		if (outstanding) {
+			/* a request for an action still to come is withdrawn too */
+			struct lim_request *q = add_request(a, c, "cancel", env->day, env->day);
+			struct lim_step *cs = add_step(c, "cancel", "done", env->day,
+						       paid != DATE_NONE ? "cancel.payment"
+									 : "cancel.operator",
+						       "a request for an action still to come went to "
+						       "the grid company: cancel it");
+
+			if (cs && q)
+				snprintf(cs->request_id, sizeof(cs->request_id), "%s", q->id);
+		}
 		if (deadline_reconnect(env->rules, env->cal, from, &d, e))
 			return -1;
 		deadline_explain(p, &d, line, sizeof(line));
@@ -604,15 +618,16 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 			      n->id, date_format(n->delivered, b), n->evidence[0] ? ": " : "",
 			      n->evidence);
 			{
-				char late[96], b2[DATE_BUF];
+				char late[128], b2[DATE_BUF];
 
 				if (!strcmp(n->channel, "payment_document"))
 					snprintf(late, sizeof(late), "the payment document's delivery "
 						 "(deemed %s) recorded %s", date_format(n->delivered, b2),
 						 date_format(env->day, b));
 				else
-					snprintf(late, sizeof(late), "confirmation ingested %s",
-						 date_format(env->day, b));
+					snprintf(late, sizeof(late), "confirmation of the delivery on "
+						 "%s ingested by the run of %s",
+						 date_format(n->delivered, b2), date_format(env->day, b));
 				return ensure_steps(env, a, c, p, n, late, e) < 0 ? -1 : 1;
 			}
 		}
