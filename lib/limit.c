@@ -288,8 +288,11 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		/* an action whose request went before its date took effect on it,
 		 * even when no run recorded it then (SPEC 9.2.8): before the payment
 		 * (or the operator's day) it counts as executed */
-		if (is_action(x->name) && !strcmp(x->state, "scheduled") && x->date < until &&
-		    x->request_id[0]) {
+		/* (a payment on the action's own day known to a run of that day
+		 * comes first; known only later, the action counts as executed:
+		 * a reconnect is harmless, a cancel would leave it limited) */
+		if (is_action(x->name) && !strcmp(x->state, "scheduled") && x->request_id[0] &&
+		    (x->date < until || (x->date <= until && x->date < env->day))) {
 			snprintf(x->state, sizeof(x->state), "done");
 			event(a, c, x->name, "done", x->rule, x->deriv,
 			      "executed %s by request %s sent before it; recorded by the run of %s",
