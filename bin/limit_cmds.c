@@ -7,6 +7,8 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <pwd.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,7 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx);
+int limit_channel(int argc, char **argv, struct sbyt_ctx *ctx);
 
 static int as_of_option(struct sbyt_ctx *ctx, const char *arg)
 {
@@ -652,4 +655,79 @@ fail:
 		limit_account_release(a);
 	free(a);
 	return cmd_job_end(ctx, &j, cmd_fail(ctx));
+}
+
+/* ---- channel ---------------------------------------------------------- */
+
+/* The channels an operator may choose, as typed and as stored. */
+static const struct {
+	const char *name, *stored;
+} channels[] = {
+	{ "post", "post" }, { "edo", "edo" }, { "lkk", "lkk" }, { "email", "email" },
+	{ "sms", "sms" }, { "personal", "personal" }, { "document", "payment_document" },
+};
+
+int limit_channel(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *reason = NULL, *stored = NULL;
+	char previous[32], osu[64];
+	struct passwd *pw;
+	struct job j;
+	int64_t id;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': reason = optarg; break;
+		case 'a':
+			if (as_of_option(ctx, optarg))
+				return EX_USAGE_;
+			break;
+		case 'h': return cmd_help("usage: sbyt limit channel ACCOUNT CHANNEL --reason TEXT "
+					  "[--as-of DATE]\n"
+					  "\nCHANNEL: post, edo, lkk, email, sms, personal (against "
+					  "signature),\ndocument (inside the payment document)\n");
+		default: return cmd_usage_error("limit", "invalid option");
+		}
+	}
+	if (optind != argc - 2)
+		return cmd_usage_error("limit", optind >= argc - 1 ? "missing account or channel"
+								   : "too many arguments");
+	if (parse_account(argv[optind], &id))
+		return cmd_usage_error("limit", "invalid account '%s'", argv[optind]);
+	for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
+		if (!strcmp(argv[optind + 1], channels[i].name))
+			stored = channels[i].stored;
+	if (!stored)
+		return cmd_usage_error("limit", "unknown channel '%s' (post, edo, lkk, email, sms, "
+				       "personal, document)", argv[optind + 1]);
+	if (!reason || !reason[0])
+		return cmd_usage_error("limit", "--reason TEXT is required");
+	/* who: the operating-system account behind the process, never $USER */
+	pw = getpwuid(geteuid());
+	if (pw && pw->pw_name)
+		snprintf(osu, sizeof(osu), "%s", pw->pw_name);
+	else
+		snprintf(osu, sizeof(osu), "uid %ld", (long)geteuid());
+	if (cmd_job_begin(ctx, &j, "limit"))
+		return cmd_fail(ctx);
+	if (db_begin(ctx->db, &ctx->err))
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	if (limit_channel_set(ctx->db, id, stored, reason, osu, ctx->as_of, previous,
+			      sizeof(previous), &ctx->err) ||
+	    db_commit(ctx->db, &ctx->err)) {
+		db_rollback(ctx->db);
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	}
+	job_count(&j, "channels", 1);
+	log_summary("limit channel", "account=%" PRId64 " channel=%s previous=%s", id, stored,
+		    previous);
+	return cmd_job_end(ctx, &j, EX_DONE);
 }

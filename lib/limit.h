@@ -217,4 +217,17 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n,
 		struct sbyt_err *e);
 
+/* The operator's choice of notice channel for an account (`limit channel`):
+ * channel is post, sms, email, edo, lkk, personal or payment_document; the
+ * choice is kept in limit_channel (in force from the next notice issued)
+ * and limit_channel_log with reason, the database session_user, os_user and
+ * the business day as_of, inside the caller's transaction.  The account must
+ * be able to receive it: email needs an address, sms a phone, edo is for
+ * legal entities, payment_document for households.  *previous gets the
+ * channel in force before (its size prev_n).  Returns 0, or -1 with e set
+ * (ERR_DATA: unknown account or a channel it cannot receive; ERR_DB). */
+int limit_channel_set(PGconn *db, int64_t account, const char *channel, const char *reason,
+		      const char *os_user, sdate as_of, char *previous, size_t prev_n,
+		      struct sbyt_err *e);
+
 #endif

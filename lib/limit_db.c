@@ -700,3 +700,56 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 #undef CK
 	return 0;
 }
+
+int limit_channel_set(PGconn *db, int64_t account, const char *channel, const char *reason,
+		      const char *os_user, sdate as_of, char *previous, size_t prev_n,
+		      struct sbyt_err *e)
+{
+	char ab[24], b[DATE_BUF];
+	const char *p[5] = { ab, channel, reason, os_user, date_format(as_of, b) };
+	const char *kind, *why = NULL;
+	PGresult *r;
+
+	snprintf(ab, sizeof(ab), "%" PRId64, account);
+	r = db_query(db, e,
+		     "SELECT a.kind, coalesce(a.email, '') <> '',"
+		     " coalesce(array_length(a.phones, 1), 0) > 0,"
+		     " coalesce(lc.channel, a.delivery)"
+		     " FROM account a LEFT JOIN limit_channel lc USING (account_id)"
+		     " WHERE a.account_id = $1::bigint FOR UPDATE OF a", 1, p);
+	if (!r)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return err_set(e, ERR_DATA, "unknown account '%" PRId64 "'", account);
+	}
+	kind = PQgetvalue(r, 0, 0);
+	if (!strcmp(channel, "email") && strcmp(PQgetvalue(r, 0, 1), "t"))
+		why = "has no e-mail address";
+	else if (!strcmp(channel, "sms") && strcmp(PQgetvalue(r, 0, 2), "t"))
+		why = "has no phone";
+	else if (!strcmp(channel, "edo") && !strcmp(kind, "individual"))
+		why = "is a household (edo is for legal entities)";
+	else if (!strcmp(channel, "payment_document") && strcmp(kind, "individual"))
+		why = "is a legal entity (a warning inside a payment document is for households)";
+	snprintf(previous, prev_n, "%s", PQgetvalue(r, 0, 3));
+	PQclear(r);
+	if (why)
+		return err_set(e, ERR_DATA, "account '%" PRId64 "' %s: channel '%s' refused", account,
+			       why, channel);
+	if (db_exec(db, e,
+		    "INSERT INTO limit_channel_log (account_id, set_at, seq, channel, previous, reason,"
+		    " db_user, os_user, as_of)"
+		    " SELECT $1::bigint, now(), coalesce(max(seq), 0) + 1, $2, (SELECT channel FROM"
+		    "  limit_channel WHERE account_id = $1::bigint), $3, session_user, $4, $5::date"
+		    " FROM limit_channel_log WHERE account_id = $1::bigint", 5, p) ||
+	    db_exec(db, e,
+		    "INSERT INTO limit_channel (account_id, channel, reason, set_at, db_user, os_user)"
+		    " VALUES ($1::bigint, $2, $3, now(), session_user, $4)"
+		    " ON CONFLICT (account_id) DO UPDATE SET channel = EXCLUDED.channel,"
+		    " reason = EXCLUDED.reason, set_at = EXCLUDED.set_at,"
+		    " db_user = EXCLUDED.db_user, os_user = EXCLUDED.os_user"
+		    " WHERE $5::date IS NOT NULL", 5, p))
+		return -1;
+	return 0;
+}

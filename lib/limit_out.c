@@ -15,7 +15,8 @@
 
 #define NS "urn:sbyt:limitation:1"
 
-static const char *const notice_kinds[] = { "post", "sms", "email", "edo", "lkk", "authorities" };
+static const char *const notice_kinds[] = { "post", "sms", "email", "edo", "lkk", "personal",
+					     "authorities" };
 
 static void attr(xmlTextWriterPtr w, const char *name, const char *v, int *rc)
 {

@@ -5,7 +5,8 @@
  * issued, the grid requests issued and the register of steps taken - and
  * writes, per branch, out/limit/YYYY-MM-DD/<branch>/<kind>.zip for each kind
  * that has something (notices-post with mailing.csv, notices-sms,
- * notices-email, notices-edo, notices-lkk, notices-authorities,
+ * notices-email, notices-edo, notices-lkk, notices-personal (handed over
+ * against signature), notices-authorities,
  * grid-requests; XML in urn:sbyt:limitation:1 plus the manifest) and
  * register.xlsx.  Built from the database state, not from one process's
  * memory, so a killed run started again writes the same packages.  Notices
