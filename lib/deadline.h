@@ -46,6 +46,7 @@
 #define LIMIT_MAX_NOTICES 4
 #define LIMIT_MAX_STEPS 8
 #define DEADLINE_SKIP_MAX 24
+#define LIMIT_MAX_TEXTS 48
 /* "No date": an unknown delivery, no planned date, a pending step. */
 #define DATE_NONE INT32_MIN
 
@@ -56,8 +57,14 @@ struct limit_notice {
 	char *title;        /* Russian */
 	int dated;          /* states the action's date (rule 6) */
 	int earliest;       /* step whose date is the first day it may be sent, -1 */
+	int first;          /* issued when a case of the procedure opens */
+	int authorities;    /* a copy goes to the authorities (by e-mail) */
+	int requires;       /* issued only once this step is done, -1 */
 	long line;
 };
+
+/* The kW level a step's grid request names. */
+enum step_level { LEVEL_NONE, LEVEL_TECH, LEVEL_EMERGENCY, LEVEL_ZERO };
 
 struct limit_step {
 	char name[LIMIT_NAME];
@@ -71,6 +78,11 @@ struct limit_step {
 	int after;                /* anchored on this earlier step, or -1 */
 	int action;               /* rule 4: moves to a working day */
 	int stated;               /* the date its dated notice states */
+	char request[LIMIT_NAME]; /* the grid request's action, "" for none */
+	enum step_level level;    /* the kW level the request names */
+	int closes;               /* executed, it closes the case (the refusal) */
+	int unless_no_below;      /* not taken for a no_below_emergency consumer:
+				   * the case is escalated instead */
 	long line;
 };
 
@@ -81,6 +93,17 @@ struct limit_procedure {
 	struct limit_notice notice[LIMIT_MAX_NOTICES];
 	struct limit_step step[LIMIT_MAX_STEPS];
 	int stated;               /* index of the stated step, -1 */
+	int first;                /* index of the first notice */
+	char opens[LIMIT_NAME];   /* the accounts a case opens for on its own:
+				   * household, legal, legal_reserve; "" operator */
+	long line;
+};
+
+/* A text a person reads (rules <texts>), a template (template.h). */
+struct limit_text {
+	char key[2 * LIMIT_NAME + 16];  /* "legal.notice", "request", "action.full" */
+	char *citation;
+	char *text;
 	long line;
 };
 
@@ -96,6 +119,8 @@ struct limit_rules {
 	struct limit_channel channel[LIMIT_MAX_CHANNELS];
 	struct limit_procedure proc[LIMIT_MAX_PROCS];
 	struct limit_step reconnect; /* kind lead, action: paid + days, moved */
+	int ntexts;
+	struct limit_text text[LIMIT_MAX_TEXTS];
 };
 
 /* Read and validate rules_dir/limitation.xml.  Returns the rules
@@ -113,6 +138,12 @@ const struct limit_procedure *limit_procedure_find(const struct limit_rules *r,
 const struct limit_channel *limit_channel_find(const struct limit_rules *r, const char *name);
 int limit_step_index(const struct limit_procedure *p, const char *name);
 int limit_notice_index(const struct limit_procedure *p, const char *name);
+/* The text for key ("legal.notice", "request", ...), or NULL. */
+const struct limit_text *limit_text_find(const struct limit_rules *r, const char *key);
+/* The procedure that opens by itself for `opens` (household, legal,
+ * legal_reserve), or NULL. */
+const struct limit_procedure *limit_procedure_opening(const struct limit_rules *r,
+						      const char *opens);
 /* "window", "lead", "nth_working_day", "working_days". */
 const char *deadline_kind_name(enum step_kind k);
 

@@ -72,14 +72,30 @@ static struct lim_notice *find_notice(struct lim_case *c, const char *id)
 	return NULL;
 }
 
-static int is_action(const char *name)
+/* The rules' step of case c named `name` (what it does comes from
+ * rules/limitation.xml: action, request, level...), or NULL. */
+static const struct limit_step *rstep(const struct limit_env *env, const struct lim_case *c,
+				      const char *name)
 {
-	return !strcmp(name, "partial") || !strcmp(name, "full") ||
-	       !strcmp(name, "tech_reserve") || !strcmp(name, "emergency_reserve");
+	const struct limit_procedure *p = limit_procedure_find(env->rules, c->procedure);
+	int k = limit_step_index(p, name);
+
+	return k >= 0 ? &p->step[k] : NULL;
 }
 
+/* Does the step send a grid request (an action on the supply)? */
+static int grid_action(const struct limit_env *env, const struct lim_case *c, const char *name)
+{
+	const struct limit_step *st = rstep(env, c, name);
+
+	return st && st->request[0];
+}
+
+/* A new request of case c; its kW level as the rules' step says (none for
+ * cancel and reconnect). */
 static struct lim_request *add_request(struct limit_account *a, struct lim_case *c,
-				       const char *action, sdate date, sdate day)
+				       const char *action, enum step_level level, sdate date,
+				       sdate day)
 {
 	struct lim_request *r;
 
@@ -92,24 +108,27 @@ static struct lim_request *add_request(struct limit_account *a, struct lim_case 
 	r->date = date;
 	r->issued = day;
 	r->is_new = 1;
-	if (!strcmp(action, "tech_reserve"))
+	if (level == LEVEL_TECH)
 		snprintf(r->level, sizeof(r->level), "%s", a->tech_kw);
-	else if (!strcmp(action, "emergency_reserve"))
+	else if (level == LEVEL_EMERGENCY)
 		snprintf(r->level, sizeof(r->level), "%s", a->emergency_kw);
-	else if (!strcmp(action, "full"))
+	else if (level == LEVEL_ZERO)
 		strcpy(r->level, "0");
 	a->new_requests++;
 	return r;
 }
 
-/* Fix an action step's date and send its grid request (none for refusal). */
-static void schedule(struct limit_account *a, struct lim_case *c, struct lim_step *s, sdate day)
+/* Fix an action step's date and send its grid request (when the rules'
+ * step has one). */
+static void schedule(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
+		     struct lim_step *s, sdate day)
 {
+	const struct limit_step *st = rstep(env, c, s->name);
 	char b[DATE_BUF];
 
 	snprintf(s->state, sizeof(s->state), "scheduled");
-	if (is_action(s->name)) {
-		struct lim_request *r = add_request(a, c, s->name, s->date, day);
+	if (st && st->request[0]) {
+		struct lim_request *r = add_request(a, c, st->request, st->level, s->date, day);
 
 		if (r)
 			snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
@@ -246,7 +265,7 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 			act->date = plan.d.date;
 			snprintf(act->deriv, sizeof(act->deriv), "%s", deriv);
 		}
-		if (!strcmp(c->procedure, "legal_reserve")) {
+		if (p->notice[ni].authorities) {
 			/* the copy to the authorities, by e-mail: delivered when sent */
 			struct lim_notice *an = &c->notice[c->nnotices++];
 
@@ -291,16 +310,16 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		/* (a payment on the action's own day known to a run of that day
 		 * comes first; known only later, the action counts as executed:
 		 * a reconnect is harmless, a cancel would leave it limited) */
-		if (is_action(x->name) && !strcmp(x->state, "scheduled") && x->request_id[0] &&
+		if (grid_action(env, c, x->name) && !strcmp(x->state, "scheduled") && x->request_id[0] &&
 		    (x->date < until || (x->date <= until && x->date < env->day))) {
 			snprintf(x->state, sizeof(x->state), "done");
 			event(a, c, x->name, "done", x->rule, x->deriv,
 			      "executed %s by request %s sent before it; recorded by the run of %s",
 			      date_format(x->date, b), x->request_id, date_format(env->day, b2));
 		}
-		if (is_action(x->name) && !strcmp(x->state, "done"))
+		if (grid_action(env, c, x->name) && !strcmp(x->state, "done"))
 			executed = 1;
-		if (is_action(x->name) && !strcmp(x->state, "scheduled") && x->request_id[0])
+		if (grid_action(env, c, x->name) && !strcmp(x->state, "scheduled") && x->request_id[0])
 			outstanding = 1;
 	}
 	for (int i = 0; i < c->nrequests; i++)
@@ -315,7 +334,7 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 
 		if (outstanding) {
 			/* a request for an action still to come is withdrawn too */
-			struct lim_request *q = add_request(a, c, "cancel", env->day, env->day);
+			struct lim_request *q = add_request(a, c, "cancel", LEVEL_NONE, env->day, env->day);
 			struct lim_step *cs = add_step(c, "cancel", "done", env->day,
 						       paid != DATE_NONE ? "cancel.payment"
 									 : "cancel.operator",
@@ -335,7 +354,7 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 			snprintf(line + strlen(line), sizeof(line) - strlen(line),
 				 "; not before the day of the run %s", date_format(env->day, b));
 		}
-		r = add_request(a, c, "reconnect", due, env->day);
+		r = add_request(a, c, "reconnect", LEVEL_NONE, due, env->day);
 		s = add_step(c, "reconnect", "done", due, env->rules->reconnect.rule, line);
 		if (s && r)
 			snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
@@ -351,7 +370,7 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		      paid != DATE_NONE ? date_format(paid, b2) : "", r ? r->id : "");
 	} else {
 		if (requested) {
-			struct lim_request *r = add_request(a, c, "cancel", env->day, env->day);
+			struct lim_request *r = add_request(a, c, "cancel", LEVEL_NONE, env->day, env->day);
 			struct lim_step *s = add_step(c, "cancel", "done", env->day,
 						      paid != DATE_NONE ? "cancel.payment"
 									: "cancel.operator",
@@ -446,7 +465,7 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 	struct deadline_result res;
 	struct limit_procedure cut = *p;
 	char line[LIM_DERIV];
-	int changes = 0;
+	int changes = 0, nidx = limit_notice_index(p, n->step);
 
 	for (;;) {
 		if (!compute(env, a, c, &cut, &res, e))
@@ -471,15 +490,24 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 		/* only the steps anchored on this notice, or following the stated step */
 		if (st->notice >= 0 && strcmp(p->notice[st->notice].name, n->step))
 			continue;
-		if (st->notice < 0 && st->after >= 0 && !strcmp(n->step, "warning"))
+		if (st->notice < 0 && st->after >= 0 && (nidx < 0 || !p->notice[nidx].dated))
 			continue;
 		deadline_explain(p, d, line, sizeof(line));
-		if (!strcmp(st->name, "full_notice_from")) {
-			if (!find_step(c, "full_notice")) {
-				add_step(c, "full_notice", "planned", d->date, st->rule, line);
-				changes++;
+		{
+			/* the earliest day of a later notice: its planned row */
+			int later = -1;
+
+			for (int k = 0; k < p->nnotices; k++)
+				if (p->notice[k].earliest == i)
+					later = k;
+			if (later >= 0) {
+				if (!find_step(c, p->notice[later].name)) {
+					add_step(c, p->notice[later].name, "planned", d->date, st->rule,
+						 line);
+					changes++;
+				}
+				continue;
 			}
-			continue;
 		}
 		s = find_step(c, st->name);
 		if (s && strcmp(s->state, "planned"))
@@ -498,7 +526,7 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 		}
 		/* the first action after the notice is fixed now */
 		if (st->notice >= 0) {
-			schedule(a, c, s, env->day);
+			schedule(env, a, c, s, env->day);
 			changes++;
 		}
 	}
@@ -577,9 +605,9 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 	if (!strcmp(c->status, "escalated"))
 		return 0;
 
-	/* a refusal case opened by the operator: its notice */
+	/* a case opened by the operator: its first notice */
 	if (c->nsteps == 0) {
-		const char *first = p->notice[0].name;
+		const char *first = p->notice[p->first].name;
 
 		return issue(env, a, c, first, a->channel, NULL, NULL, e) ? -1 : 1;
 	}
@@ -663,7 +691,7 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 
 		if (strcmp(s->state, "scheduled") || s->notice_id[0] || s->date > env->day)
 			continue;
-		if (!is_action(s->name) && strcmp(s->name, "refusal"))
+		if (!rstep(env, c, s->name) || !rstep(env, c, s->name)->action)
 			continue;
 		snprintf(s->state, sizeof(s->state), "done");
 		if (s->date < env->day) {
@@ -679,7 +707,8 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 			event(a, c, s->name, "done", s->rule, s->deriv, "executed %s",
 			      date_format(s->date, b));
 		}
-		if (!strcmp(s->name, "refusal")) {
+		if (rstep(env, c, s->name)->closes) {
+			/* the step ends the case (the contract refused) */
 			snprintf(c->status, sizeof(c->status), "closed");
 			c->ended = env->day;
 			return 1;
@@ -688,13 +717,14 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 		for (int j = i + 1; j < c->nsteps; j++) {
 			struct lim_step *nx = &c->step[j];
 
-			if (strcmp(nx->state, "planned") || !is_action(nx->name))
+			const struct limit_step *nst = rstep(env, c, nx->name);
+
+			if (strcmp(nx->state, "planned") || !nst || !nst->action)
 				continue;
-			if (!strcmp(c->procedure, "legal_reserve") && !strcmp(nx->name, "full") &&
-			    a->no_below) {
+			if (nst->unless_no_below && a->no_below) {
 				snprintf(nx->state, sizeof(nx->state), "cancelled");
 				snprintf(c->status, sizeof(c->status), "escalated");
-				event(a, c, "full", "escalated", nx->rule, "",
+				event(a, c, nx->name, "escalated", nx->rule, "",
 				      "no_below_emergency: supply is not limited below the emergency "
 				      "reserve (%s kW); escalated", a->emergency_kw);
 			} else {
@@ -702,20 +732,24 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 				 * effect, never before this run (SPEC 9.2.8) */
 				if (replan(env, a, c, p, nx, e))
 					return -1;
-				schedule(a, c, nx, env->day);
+				schedule(env, a, c, nx, env->day);
 			}
 			break;
 		}
 		return 1;
 	}
 
-	/* the household full notice, once it may be sent and partial is done */
-	if (!strcmp(c->procedure, "individual")) {
-		struct lim_step *fn = find_step(c, "full_notice"), *pa = find_step(c, "partial");
+	/* a later notice (the household full notice) once its earliest day has
+	 * come and the step it requires is done */
+	for (int k = 0; k < p->nnotices; k++) {
+		const struct limit_notice *no = &p->notice[k];
+		struct lim_step *fn = no->earliest >= 0 ? find_step(c, no->name) : NULL;
+		struct lim_step *rq = no->requires >= 0 ? find_step(c, p->step[no->requires].name)
+							: NULL;
 
-		if (fn && !strcmp(fn->state, "planned") && fn->date <= env->day && pa &&
-		    !strcmp(pa->state, "done"))
-			return issue(env, a, c, "full_notice", a->channel, NULL, fn, e) ? -1 : 1;
+		if (fn && !strcmp(fn->state, "planned") && fn->date <= env->day &&
+		    (no->requires < 0 || (rq && !strcmp(rq->state, "done"))))
+			return issue(env, a, c, no->name, a->channel, NULL, fn, e) ? -1 : 1;
 	}
 	(void)rule;
 	return 0;
@@ -738,6 +772,7 @@ int limit_household_threshold(const struct tariff_rules *t, const char *category
 static int trigger(const struct limit_env *env, struct limit_account *a, struct sbyt_err *e)
 {
 	const char *proc;
+	const struct limit_procedure *p;
 	money threshold;
 	struct lim_case *c;
 	char b[DATE_BUF], m1[32], m2[32], rule[LIMIT_RULE];
@@ -747,8 +782,10 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 	for (int i = 0; i < a->ncases; i++) {
 		const struct lim_case *o = &a->cases[i];
 
-		if (!strcmp(o->procedure, "refusal"))
-			continue;
+		const struct limit_procedure *op = limit_procedure_find(env->rules, o->procedure);
+
+		if (op && !op->opens[0])
+			continue;           /* the operator's procedures stand aside */
 		if (ALIVE(o) || a->snap_as_of <= o->ended || a->snap_as_of <= o->snap_as_of)
 			return 0;
 	}
@@ -756,7 +793,7 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 	if (a->snap_as_of <= a->last_ended || a->snap_as_of <= a->last_snap)
 		return 0;
 	if (!strcmp(a->kind, "individual")) {
-		proc = "individual";
+		proc = "household";
 		if (limit_household_threshold(env->tariff, a->category, a->rooms, a->residents,
 					      env->day, &threshold, e))
 			return -1;
@@ -768,6 +805,11 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 		if (threshold <= 0 || a->principal < threshold)
 			return 0;
 	}
+	p = limit_procedure_opening(env->rules, proc);
+	if (!p)
+		return err_set(e, ERR_CONFIG, "no procedure in the rules opens for '%s' accounts "
+			       "(opens=\"%s\")", proc, proc);
+	proc = p->name;
 	c = limit_case_add(a);
 	if (!c)
 		return err_set(e, ERR_INTERNAL, "out of memory");
@@ -784,8 +826,7 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 	event(a, c, "trigger", "opened", rule, "",
 	      "snapshot %s: overdue %s over %d periods, threshold %s", date_format(a->snap_as_of, b),
 	      money_format(a->principal, m1), a->periods, money_format(threshold, m2));
-	if (issue(env, a, c, !strcmp(proc, "individual") ? "warning" : "notice", a->channel, NULL,
-		  NULL, e))
+	if (issue(env, a, c, p->notice[p->first].name, a->channel, NULL, NULL, e))
 		return -1;
 	return 1;
 }
