@@ -970,3 +970,44 @@ int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
 	}
 	return n;
 }
+
+int limit_operator_refuse(const struct limit_env *env, struct limit_account *a,
+			  struct sbyt_err *e)
+{
+	const struct limit_procedure *p = limit_procedure_find(env->rules, "refusal");
+	struct lim_case *cs;
+	char b[DATE_BUF], m1[32], m2[32], rule[LIMIT_RULE];
+
+	if (!p || p->opens[0])
+		return err_set(e, ERR_CONFIG, "the rules have no operator procedure 'refusal'");
+	if (strcmp(a->kind, "legal"))
+		return err_set(e, ERR_DATA, "account '%lld' is not a legal entity",
+			       (long long)a->id);
+	for (int i = 0; i < a->ncases; i++)
+		if (!strcmp(a->cases[i].procedure, p->name) && ALIVE(&a->cases[i]))
+			return err_set(e, ERR_DATA, "account '%lld' already has a refusal case",
+				       (long long)a->id);
+	if (!a->has_snap || a->periods < 2 || a->oblig2 <= 0 || a->principal < a->oblig2)
+		return err_set(e, ERR_DATA, "account '%lld': overdue %s over %d periods is less "
+			       "than the obligations of 2 payment periods (%s)", (long long)a->id,
+			       money_format(a->principal, m1), a->periods,
+			       money_format(a->oblig2 > 0 ? a->oblig2 : 0, m2));
+	cs = limit_case_add(a);
+	if (!cs)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	snprintf(cs->procedure, sizeof(cs->procedure), "%s", p->name);
+	snprintf(cs->status, sizeof(cs->status), "open");
+	cs->opened = env->day;
+	cs->snap_as_of = a->snap_as_of;
+	cs->stated = a->principal;
+	cs->penalty = a->penalty;
+	cs->periods = a->periods;
+	cs->threshold = a->oblig2;
+	cs->ended = DATE_NONE;
+	snprintf(rule, sizeof(rule), "%s.trigger", p->name);
+	event(a, cs, "trigger", "opened", rule, "",
+	      "operator; snapshot %s: overdue %s over %d periods, 2 periods' obligations %s",
+	      date_format(a->snap_as_of, b), money_format(a->principal, m1), a->periods,
+	      money_format(a->oblig2, m2));
+	return 1;
+}

@@ -192,6 +192,14 @@ void limit_account_release(struct limit_account *a);
 int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
 			  const char *reason, struct sbyt_err *e);
 
+/* The operator opens the contract refusal procedure (rules procedure
+ * 'refusal', SPEC 9.1) for a on env->day: a legal entity without an open
+ * refusal case whose overdue debt spans >= 2 periods and is at least the
+ * obligations of the 2 latest payment periods.  The next run issues its
+ * notice.  Returns 1, or -1 with e set (ERR_DATA: the trigger does not hold). */
+int limit_operator_refuse(const struct limit_env *env, struct limit_account *a,
+			  struct sbyt_err *e);
+
 /* Record on the notices (any day) the delivery confirmations dated on or
  * before day and not before the notice's issue, and the warnings printed in
  * a payment document issued by day (delivered: its issue date + doc_days,
@@ -213,8 +221,10 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e);
 int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
 	       int all, struct sbyt_err *e);
 /* Write back every account with changed set (the rows of its loaded and
- * new cases replaced, new events appended).  Returns 0 or -1 with e set. */
-int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n,
+ * new cases replaced, new events appended, dated env->day; a new warning
+ * inside the payment document with its text from the rules' template).
+ * Returns 0 or -1 with e set. */
+int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a, size_t n,
 		struct sbyt_err *e);
 
 /* The operator's choice of notice channel for an account (`limit channel`):

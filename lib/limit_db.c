@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "limit.h"
+#include "limit_text.h"
 
 static sdate getd(PGresult *r, int i, int j)
 {
@@ -521,8 +522,43 @@ static int append_num(char **buf, size_t *len, size_t *cap, int64_t v, struct sb
 	return 0;
 }
 
-int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct sbyt_err *e)
+/* The Russian text of a warning printed inside the payment document, from
+ * its template PROCEDURE.STEP_document, whole (malloc'd), or NULL (e). */
+static char *doc_text(const struct limit_env *env, const struct limit_account *a,
+		      const struct lim_case *x, const struct lim_notice *t, struct sbyt_err *e)
 {
+	const struct limit_procedure *p = limit_procedure_find(env->rules, x->procedure);
+	struct limit_textvars tv = { 0 };
+	char key[2 * LIMIT_NAME + 16], v[32];
+	char *text = NULL;
+
+	if (!p) {
+		err_set(e, ERR_CONFIG, "procedure '%s' is not in the rules", x->procedure);
+		return NULL;
+	}
+	limit_textvars_add(&tv, "notice", t->id);
+	snprintf(v, sizeof(v), "%" PRId64, a->id);
+	limit_textvars_add(&tv, "account", v);
+	limit_textvars_add(&tv, "issued", date_format(t->issued, v));
+	limit_textvars_add(&tv, "debt", money_format(t->stated, v));
+	limit_textvars_add(&tv, "snapshot", date_format(t->snap_as_of, v));
+	snprintf(v, sizeof(v), "%d", t->periods);
+	limit_textvars_add(&tv, "periods", v);
+	limit_textvars_add(&tv, "threshold", money_format(t->threshold, v));
+	limit_textvars_add(&tv, "planned", t->planned != DATE_NONE ? date_format(t->planned, v)
+								   : "—");
+	snprintf(key, sizeof(key), "%s.%s_document", x->procedure, t->step);
+	if (!limit_textvars_dates(&tv, env->rules, env->cal, p, t->step, t->channel, t->issued,
+				  t->planned, a->remote, e))
+		text = limit_text(env->rules, key, &tv, e);
+	limit_textvars_release(&tv);
+	return text;
+}
+
+int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a, size_t n,
+		struct sbyt_err *e)
+{
+	sdate day = env->day;
 	char *ids = malloc(64), *nos = malloc(64);
 	size_t il = 1, ic = 64, nl = 1, nc = 64;
 	int any = 0, pairs = 0;
@@ -676,23 +712,21 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 
 			for (int j = 0; j < x->nnotices; j++) {
 				const struct lim_notice *t = &x->notice[j];
-				char text[512], m1[32], b1[DATE_BUF], b2[DATE_BUF];
+				char *text;
+				int bad;
 
 				if (!t->is_new || strcmp(t->channel, "payment_document"))
 					continue;
-				snprintf(text, sizeof(text),
-					 "ПРЕДУПРЕЖДЕНИЕ (уведомление %s). Задолженность по оплате "
-					 "электроэнергии на %s: %s руб. В случае непогашения "
-					 "задолженности в течение 20 календарных дней со дня доставки "
-					 "настоящего платёжного документа будет введено ограничение "
-					 "предоставления коммунальной услуги, а затем приостановление "
-					 "её предоставления (ПП РФ № 354, п. 119).%s%s",
-					 t->id, date_format(t->snap_as_of, b1), money_format(t->stated, m1),
-					 t->planned != DATE_NONE ? " Дата ограничения: " : "",
-					 t->planned != DATE_NONE ? date_format(t->planned, b2) : "");
-				CK(copy_int(&c, a[i].id, e) || copy_str(&c, t->id, e) ||
-				   copy_date(&c, t->issued, e) || copy_str(&c, text, e) ||
-				   copy_row(&c, e));
+				text = doc_text(env, &a[i], x, t, e);
+				if (!text) {
+					copy_abort(&c, "error");
+					return -1;
+				}
+				bad = copy_int(&c, a[i].id, e) || copy_str(&c, t->id, e) ||
+				      copy_date(&c, t->issued, e) || copy_str(&c, text, e) ||
+				      copy_row(&c, e);
+				free(text);
+				CK(bad);
 			}
 		}
 	if (copy_end(&c, e))
