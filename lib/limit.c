@@ -22,8 +22,17 @@ static void event(struct limit_account *a, const struct lim_case *c, const char 
 	va_list ap;
 
 	a->changed = 1;
-	if (a->nevents >= LIM_MAX_EVENTS)
-		return;
+	if (a->nevents == a->capevents) {
+		int cap = a->capevents ? a->capevents * 2 : 16;
+		struct lim_event *t = realloc(a->event, sizeof(*t) * (size_t)cap);
+
+		if (!t) {
+			a->oom = 1;     /* limit_advance() reports it */
+			return;
+		}
+		a->event = t;
+		a->capevents = cap;
+	}
 	ev = &a->event[a->nevents++];
 	memset(ev, 0, sizeof(*ev));
 	ev->case_no = c->no;
@@ -42,8 +51,10 @@ static struct lim_step *add_step(struct lim_case *c, const char *name, const cha
 {
 	struct lim_step *s;
 
-	if (c->nsteps >= LIM_MAX_STEPS)
+	if (c->nsteps >= LIM_MAX_STEPS) {
+		c->overflow = 1;        /* limit_advance() reports it */
 		return NULL;
+	}
 	s = &c->step[c->nsteps++];
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
@@ -99,8 +110,10 @@ static struct lim_request *add_request(struct limit_account *a, struct lim_case 
 {
 	struct lim_request *r;
 
-	if (c->nrequests >= LIM_MAX_REQUESTS)
+	if (c->nrequests >= LIM_MAX_REQUESTS) {
+		c->overflow = 1;
 		return NULL;
+	}
 	r = &c->request[c->nrequests++];
 	memset(r, 0, sizeof(*r));
 	snprintf(r->id, sizeof(r->id), "R%lld-%d-%d", (long long)a->id, c->no, c->nrequests);
@@ -921,6 +934,14 @@ int limit_advance(const struct limit_env *env, struct limit_account *a, struct s
 		}
 	}
 	free(copy);
+	if (a->oom)
+		return err_set(e, ERR_INTERNAL, "out of memory keeping the events of account %lld",
+			       (long long)a->id);
+	for (int i = 0; i < a->ncases; i++)
+		if (a->cases[i].overflow)
+			return err_set(e, ERR_INTERNAL, "case %d of account %lld has more than %d "
+				       "steps or %d requests", a->cases[i].no, (long long)a->id,
+				       LIM_MAX_STEPS, LIM_MAX_REQUESTS);
 	return 0;
 }
 
@@ -950,8 +971,65 @@ struct lim_case *limit_case_add(struct limit_account *a)
 void limit_account_release(struct limit_account *a)
 {
 	free(a->cases);
-	a->cases = NULL;
-	a->ncases = a->capcases = 0;
+	free(a->pay_on);
+	free(a->pay_amount);
+	free(a->deliv);
+	free(a->event);
+	memset(a, 0, sizeof(*a));
+}
+
+void limit_account_reset(struct limit_account *a)
+{
+	struct limit_account keep = *a;
+
+	memset(a, 0, sizeof(*a));
+	a->cases = keep.cases;
+	a->capcases = keep.capcases;
+	a->pay_on = keep.pay_on;
+	a->pay_amount = keep.pay_amount;
+	a->cappay = keep.cappay;
+	a->deliv = keep.deliv;
+	a->capdeliv = keep.capdeliv;
+	a->event = keep.event;
+	a->capevents = keep.capevents;
+}
+
+int limit_account_add_payment(struct limit_account *a, sdate on, money amount,
+			      struct sbyt_err *e)
+{
+	if (a->npay == a->cappay) {
+		int cap = a->cappay ? a->cappay * 2 : 8;
+		sdate *d = realloc(a->pay_on, sizeof(*d) * (size_t)cap);
+		money *m;
+
+		if (!d)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		a->pay_on = d;
+		m = realloc(a->pay_amount, sizeof(*m) * (size_t)cap);
+		if (!m)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		a->pay_amount = m;
+		a->cappay = cap;
+	}
+	a->pay_on[a->npay] = on;
+	a->pay_amount[a->npay++] = amount;
+	return 0;
+}
+
+int limit_account_add_delivery(struct limit_account *a, const struct lim_deliv *d,
+			       struct sbyt_err *e)
+{
+	if (a->ndeliv == a->capdeliv) {
+		int cap = a->capdeliv ? a->capdeliv * 2 : 8;
+		struct lim_deliv *t = realloc(a->deliv, sizeof(*t) * (size_t)cap);
+
+		if (!t)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		a->deliv = t;
+		a->capdeliv = cap;
+	}
+	a->deliv[a->ndeliv++] = *d;
+	return 0;
 }
 
 int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,

@@ -101,6 +101,7 @@ struct lim_case {
 	int periods;
 	char reason[256];
 	int nsteps, nnotices, nrequests;
+	int overflow;             /* a step or request did not fit: limit_advance() fails */
 	struct lim_step step[LIM_MAX_STEPS];
 	struct lim_notice notice[LIM_MAX_NOTICES];
 	struct lim_request request[LIM_MAX_REQUESTS];
@@ -116,7 +117,13 @@ struct lim_event {
 	char dates[LIM_DERIV];
 };
 
-#define LIM_MAX_EVENTS 32
+/* A delivery confirmation for one of the account's notice ids. */
+struct lim_deliv {
+	char id[LIM_ID];
+	int ok;
+	sdate at;
+	char evidence[64];
+};
 
 struct limit_account {
 	int64_t id;
@@ -143,24 +150,25 @@ struct limit_account {
 	 * snapshot it was opened on */
 	int max_case_no;
 	sdate last_ended, last_snap;
-	/* payments up to the day since the oldest snapshot in use, by date */
-	int npay;
-	sdate pay_on[64];
-	money pay_amount[64];
+	/* payments up to the day since the oldest snapshot in use, by date
+	 * (malloc'd, as many as there are: limit_account_add_payment()) */
+	int npay, cappay;
+	sdate *pay_on;
+	money *pay_amount;
 	/* delivery confirmations up to the day for this account's notice ids, so
-	 * that a notice issued today meets a confirmation dated today */
-	int ndeliv;
-	struct { char id[LIM_ID]; int ok; sdate at; char evidence[64]; } deliv[16];
-	int nevents;
+	 * that a notice issued today meets a confirmation dated today (malloc'd) */
+	int ndeliv, capdeliv;
+	struct lim_deliv *deliv;
+	/* the day's events (malloc'd, grown as added) */
+	int nevents, capevents;
+	struct lim_event *event;
+	int oom;                  /* an event could not be kept: limit_advance() fails */
 	int events_before;        /* events already stored for the day */
 	int changed;
 	int cal_pending;          /* a step waits for a calendar year not loaded */
 	char cal_msg[256];
 	/* counts of this day's new rows */
 	int new_notices, new_requests, new_cancelled;
-	/* last: limit_load() zeroes the fields before it, not these 29 KB
-	 * (an event is written whole when added) */
-	struct lim_event event[LIM_MAX_EVENTS];
 };
 
 struct limit_env {
@@ -185,8 +193,17 @@ int limit_household_threshold(const struct tariff_rules *t, const char *category
 /* A new zeroed case at the end of a->cases (numbered max_case_no + 1), or
  * NULL when out of memory. */
 struct lim_case *limit_case_add(struct limit_account *a);
-/* Free a->cases; a stays usable (no cases). */
+/* Free a->cases, the payments, deliveries and events; a stays usable
+ * (empty). */
 void limit_account_release(struct limit_account *a);
+/* Zero a for the next account, keeping its arrays for reuse. */
+void limit_account_reset(struct limit_account *a);
+/* Append a payment / a delivery confirmation (the arrays grow).  Returns 0,
+ * or -1 with e set when out of memory. */
+int limit_account_add_payment(struct limit_account *a, sdate on, money amount,
+			      struct sbyt_err *e);
+int limit_account_add_delivery(struct limit_account *a, const struct lim_deliv *d,
+			       struct sbyt_err *e);
 /* Cancel the open cases of a by the operator on `day` with reason.
  * Returns the number of cases cancelled, or -1 with e set. */
 int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,

@@ -256,12 +256,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	n = PQntuples(r);
 	for (int i = 0; i < n; i++) {
 		struct limit_account *x = &a[i];
-		struct lim_case *keep = x->cases;
-		int cap = x->capcases;
 
-		memset(x, 0, offsetof(struct limit_account, event));
-		x->cases = keep;
-		x->capcases = cap;
+		limit_account_reset(x);
 		x->id = geti(r, i, 0);
 		gets_(r, i, 1, x->branch, sizeof(x->branch));
 		gets_(r, i, 2, x->kind, sizeof(x->kind));
@@ -378,7 +374,13 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct lim_case *c = row_case(a, n, r, i);
 
-		if (c && c->nsteps < LIM_MAX_STEPS)
+		if (c && c->nsteps >= LIM_MAX_STEPS) {
+			err_set(e, ERR_INTERNAL, "case %d of account %s has more than %d steps",
+				c->no, PQgetvalue(r, i, 0), LIM_MAX_STEPS);
+			PQclear(r);
+			return -1;
+		}
+		if (c)
 			read_row(r, i, 2, &c->step[c->nsteps++], step_cols, NCOLS(step_cols));
 	}
 	PQclear(r);
@@ -394,8 +396,14 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		struct lim_case *c = row_case(a, n, r, i);
 		struct lim_notice *t;
 
-		if (!c || c->nnotices >= LIM_MAX_NOTICES)
+		if (!c)
 			continue;
+		if (c->nnotices >= LIM_MAX_NOTICES) {
+			err_set(e, ERR_INTERNAL, "case %d of account %s has more than %d notices",
+				c->no, PQgetvalue(r, i, 0), LIM_MAX_NOTICES);
+			PQclear(r);
+			return -1;
+		}
 		t = &c->notice[c->nnotices++];
 		memset(t, 0, sizeof(*t));
 		read_row(r, i, 2, t, notice_cols, NCOLS(notice_cols));
@@ -412,8 +420,14 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		struct lim_case *c = row_case(a, n, r, i);
 		struct lim_request *t;
 
-		if (!c || c->nrequests >= LIM_MAX_REQUESTS)
+		if (!c)
 			continue;
+		if (c->nrequests >= LIM_MAX_REQUESTS) {
+			err_set(e, ERR_INTERNAL, "case %d of account %s has more than %d requests",
+				c->no, PQgetvalue(r, i, 0), LIM_MAX_REQUESTS);
+			PQclear(r);
+			return -1;
+		}
 		t = &c->request[c->nrequests++];
 		memset(t, 0, sizeof(*t));
 		read_row(r, i, 2, t, request_cols, NCOLS(request_cols));
@@ -437,13 +451,10 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 
 		if (!x)
 			continue;
-		if (x->npay >= 64) {
-			/* keep the sums: fold the rest into the last slot */
-			x->pay_amount[63] += geti(r, i, 2);
-			continue;
+		if (limit_account_add_payment(x, getd(r, i, 1), geti(r, i, 2), e)) {
+			PQclear(r);
+			return -1;
 		}
-		x->pay_on[x->npay] = getd(r, i, 1);
-		x->pay_amount[x->npay++] = geti(r, i, 2);
 	}
 	PQclear(r);
 	r = db_query(db, e,
@@ -456,14 +467,18 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct limit_account *x = by_id(a, n, geti(r, i, 0));
+		struct lim_deliv d;
 
-		if (!x || x->ndeliv >= 16)
+		if (!x)
 			continue;
-		gets_(r, i, 1, x->deliv[x->ndeliv].id, sizeof(x->deliv[0].id));
-		x->deliv[x->ndeliv].ok = !strcmp(PQgetvalue(r, i, 2), "t");
-		x->deliv[x->ndeliv].at = getd(r, i, 3);
-		gets_(r, i, 4, x->deliv[x->ndeliv].evidence, sizeof(x->deliv[0].evidence));
-		x->ndeliv++;
+		gets_(r, i, 1, d.id, sizeof(d.id));
+		d.ok = !strcmp(PQgetvalue(r, i, 2), "t");
+		d.at = getd(r, i, 3);
+		gets_(r, i, 4, d.evidence, sizeof(d.evidence));
+		if (limit_account_add_delivery(x, &d, e)) {
+			PQclear(r);
+			return -1;
+		}
 	}
 	PQclear(r);
 #undef RANGE

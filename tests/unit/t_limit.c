@@ -115,9 +115,8 @@ int main(void)
 	CHECK_STR(step(&a->cases[0], "full")->state, "scheduled", "step(&a->cases[0], full)->state, scheduled");
 	/* paid in full Fri 11-06 (after the snapshot of 10-01): reconnect
 	 * 11-06 + 2 = Sun 11-08 -> Mon 11-09; full cancelled */
-	a->npay = 1;
-	a->pay_on[0] = D("2026-11-06");
-	a->pay_amount[0] = 6000000;
+	a->npay = 0;
+	CHECK_INT(limit_account_add_payment(a, D("2026-11-06"), 6000000, &e), 0, "a payment");
 	CHECK_INT(day(a, "2026-11-06"), 0, "day(a, 2026-11-06), 0");
 	CHECK_STR(a->cases[0].status, "closed", "a->cases[0].status, closed");
 	CHECK_STR(step(&a->cases[0], "full")->state, "cancelled", "step(&a->cases[0], full)->state, cancelled");
