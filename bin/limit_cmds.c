@@ -117,6 +117,7 @@ int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
 	k->cancelled = rc.cancelled;
 	k->packages = rc.packages;
 	k->pending = rc.pending;
+	k->caught_up = rc.caught_up;
 	snprintf(k->pending_msg, sizeof(k->pending_msg), "%s", rc.pending_msg);
 	log_verbose("stage deliveries %.3f s, select %.3f s, cases %.3f s, packages %.3f s",
 		    rc.t_deliveries, rc.t_select, rc.t_cases, rc.t_packages);
@@ -127,6 +128,10 @@ int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
 	job_count(j, "cancelled", k->cancelled);
 	job_count(j, "packages", k->packages);
 	job_count(j, "pending_calendar", k->pending);
+	job_count(j, "caught_up", k->caught_up);
+	if (k->caught_up)
+		log_warn("wrote the packages of %" PRId64 " earlier days that a run had left "
+			 "unwritten (catch-up)", k->caught_up);
 	if (k->pending)
 		log_warn("%" PRId64 " accounts have steps waiting for a calendar year: %s", k->pending,
 			 k->pending_msg);
@@ -164,9 +169,9 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	log_summary("limit run", "as_of=%s notices=%" PRId64 " requests=%" PRId64
 		    " cancelled=%" PRId64 " deliveries=%" PRId64 " working=%d accounts=%" PRId64
-		    " packages=%" PRId64 " pending_calendar=%" PRId64, date_format(ctx->as_of, b),
-		    k.notices, k.requests, k.cancelled, k.deliveries, k.working, k.accounts,
-		    k.packages, k.pending);
+		    " packages=%" PRId64 " pending_calendar=%" PRId64 " caught_up=%" PRId64,
+		    date_format(ctx->as_of, b), k.notices, k.requests, k.cancelled, k.deliveries,
+		    k.working, k.accounts, k.packages, k.pending, k.caught_up);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }
 

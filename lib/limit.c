@@ -220,10 +220,8 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 	n->is_new = 1;
 	if (replaces)
 		snprintf(n->replaces, sizeof(n->replaces), "%s", replaces);
-	if (!strcmp(channel, "email")) {
-		n->delivered = env->day;   /* SPEC 9.2 rule 5: the sending date */
-		snprintf(n->evidence, sizeof(n->evidence), "sent by e-mail");
-	}
+	/* e-mail: delivered when sent, i.e. once the day's package that carries
+	 * it is written (limit_record_deliveries(), issue 16 item 3) */
 	/* payment_document: delivered when the document that prints it is
 	 * deemed delivered, see limit_record_deliveries() */
 	if (n->delivered == DATE_NONE) {
@@ -286,9 +284,9 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 			snprintf(an->id, sizeof(an->id), "N%lld-%d-%d", (long long)a->id, c->no,
 				 c->nnotices);
 			snprintf(an->channel, sizeof(an->channel), "authorities");
-			an->delivered = env->day;
+			an->delivered = DATE_NONE;  /* sent with its package */
 			an->replaces[0] = 0;
-			snprintf(an->evidence, sizeof(an->evidence), "sent by e-mail");
+			an->evidence[0] = 0;
 			a->new_notices++;
 			event(a, c, step, "issued", rule, deriv, "notice %s to the authorities",
 			      an->id);

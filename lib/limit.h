@@ -218,16 +218,21 @@ int limit_operator_refuse(const struct limit_env *env, struct limit_account *a,
 			  struct sbyt_err *e);
 
 /* Record on the notices (any day) the delivery confirmations dated on or
- * before day and not before the notice's issue, and the warnings printed in
+ * before day and not before the notice's issue, the warnings printed in
  * a payment document issued by day (delivered: its issue date + doc_days,
- * the payment_document channel's allowance).  Returns the number of notices
+ * the payment_document channel's allowance), and the e-mailed notices
+ * (and copies to the authorities) of the days whose packages are written
+ * (limit_day_written; delivered: the day they were written).  Returns the number of notices
  * updated, or -1 with e set. */
 int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt_err *e);
 /* Select the accounts to work on for `day` into a temporary table of the
  * current transaction: those with an open case and those whose debt
  * snapshot (of the day or the latest before) shows overdue debt, each with
  * the number of its events already stored for the day; only account_id
- * `one` when one > 0.  Returns the number selected or -1 (e). */
+ * `one` when one > 0; with one = LIMIT_SELECT_MAILED, only those with an
+ * e-mailed notice issued and sent (its package written) that day.  Returns
+ * the number selected or -1 (e). */
+#define LIMIT_SELECT_MAILED (-1)
 int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e);
 /* Load the next batch of selected accounts after account id *after (start
  * with 0) into a[0..max-1] (zeroed the first time; the case arrays of the

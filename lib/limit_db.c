@@ -91,6 +91,21 @@ int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt
 		return -1;
 	n += strtoll(PQcmdTuples(r), NULL, 10);
 	PQclear(r);
+	/* e-mail (and the authorities' copy): sent, so delivered, when the
+	 * package of its issue day is written; a day written late by a catch-up
+	 * sends it that day (the recent days only: the day's work, not history) */
+	r = db_query(db, e,
+		     "UPDATE limit_notice n SET delivered = w.written_on,"
+		     " evidence = 'sent by e-mail with the package of ' || w.day"
+		     " FROM limit_day_written w WHERE w.day = n.issued"
+		     " AND n.channel IN ('email', 'authorities') AND n.delivered IS NULL AND NOT n.void"
+		     " AND n.issued >= $1::date - 60 AND n.issued <= $1::date"
+		     " AND w.written_on <= $1::date AND $2::int IS NOT NULL",
+		     2, p);
+	if (!r)
+		return -1;
+	n += strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
 	return n;
 }
 
@@ -106,13 +121,18 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
 		return -1;
 	r = db_query(db, e,
 		     "CREATE TEMP TABLE lim_cand ON COMMIT DROP AS"
-		     " WITH snap AS (SELECT DISTINCT ON (account_id) account_id, as_of, principal,"
+		     " WITH mail AS (SELECT DISTINCT account_id FROM limit_notice"
+		     "  WHERE $2::bigint = -1 AND issued = $1::date AND delivered = $1::date"
+		     "  AND channel = 'email'),"
+		     " snap AS (SELECT DISTINCT ON (account_id) account_id, as_of, principal,"
 		     "  periods, penalty FROM debt_snapshot WHERE as_of <= $1::date"
-		     "  AND ($2::bigint = 0 OR account_id = $2::bigint)"
+		     "  AND ($2::bigint = 0 OR account_id = $2::bigint"
+		     "   OR ($2::bigint = -1 AND account_id IN (SELECT account_id FROM mail)))"
 		     "  ORDER BY account_id, as_of DESC),"
 		     " cand AS (SELECT account_id FROM snap WHERE principal > 0"
 		     "  UNION SELECT account_id FROM limit_case WHERE status IN ('open', 'escalated')"
-		     "  AND ($2::bigint = 0 OR account_id = $2::bigint)"
+		     "  AND ($2::bigint = 0 OR account_id = $2::bigint"
+		     "   OR ($2::bigint = -1 AND account_id IN (SELECT account_id FROM mail)))"
 		     "  UNION SELECT account_id FROM account WHERE account_id = $2::bigint)"
 		     " SELECT a.account_id, a.branch, a.kind, a.category, a.residents, a.rooms,"
 		     "  coalesce(lc.channel, a.delivery) AS channel, a.remote_metering,"
