@@ -341,14 +341,15 @@ static void explain_text(const struct limit_account *a, const struct limit_setup
 }
 
 /* Load one account (any transaction state: runs its own and rolls back). */
-static int load_one(struct sbyt_ctx *ctx, int64_t id, struct limit_account *a)
+static int load_one(struct sbyt_ctx *ctx, const struct limit_rules *rules, int64_t id,
+		    struct limit_account *a)
 {
 	int64_t after = 0;
 	int n;
 
 	if (db_begin(ctx->db, &ctx->err))
 		return -1;
-	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
+	if (limit_select(ctx->db, rules, ctx->as_of, id, &ctx->err) < 0 ||
 	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 1, &ctx->err)) < 0) {
 		db_rollback(ctx->db);
 		return -1;
@@ -399,7 +400,7 @@ int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx)
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return EX_SOFTWARE_;
-	if (setup_load(ctx, &s, 0) || cmd_connect(ctx) || load_one(ctx, id, a)) {
+	if (setup_load(ctx, &s, 0) || cmd_connect(ctx) || load_one(ctx, s.rules, id, a)) {
 		rc = cmd_fail(ctx);
 	} else if (xml) {
 		if (explain_xml(a, ctx->as_of, &ctx->err))
@@ -462,7 +463,7 @@ int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
 	a = calloc(1, sizeof(*a));
 	if (!a || db_begin(ctx->db, &ctx->err))
 		goto fail;
-	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
+	if (limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
 	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
 		goto fail_tx;
 	if (n == 0) {
@@ -537,7 +538,7 @@ int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
 	a = calloc(1, sizeof(*a));
 	if (!a || db_begin(ctx->db, &ctx->err))
 		goto fail;
-	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
+	if (limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
 	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
 		goto fail_tx;
 	if (n == 0) {

@@ -233,7 +233,8 @@ int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt
  * e-mailed notice issued and sent (its package written) that day.  Returns
  * the number selected or -1 (e). */
 #define LIMIT_SELECT_MAILED (-1)
-int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e);
+int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int64_t one,
+		     struct sbyt_err *e);
 /* Load the next batch of selected accounts after account id *after (start
  * with 0) into a[0..max-1] (zeroed the first time; the case arrays of the
  * previous batch are reused, limit_account_release() frees them at the

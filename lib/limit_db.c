@@ -109,14 +109,24 @@ int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt
 	return n;
 }
 
-int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
+int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int64_t one,
+		     struct sbyt_err *e)
 {
-	char b[DATE_BUF], ob[24];
-	const char *p[2] = { date_format(day, b), ob };
+	char b[DATE_BUF], ob[24], ops[LIMIT_MAX_PROCS * (LIMIT_NAME + 1) + 4];
+	const char *p[3] = { date_format(day, b), ob, ops };
+	size_t len = 1;
 	PGresult *r;
 	int64_t n;
 
 	snprintf(ob, sizeof(ob), "%" PRId64, one);
+	/* the operator's procedures (no opens=): their cases do not hold back
+	 * a new case the account's debt opens (names are [a-z0-9_]) */
+	strcpy(ops, "{");
+	for (int i = 0; i < rules->nprocs; i++)
+		if (!rules->proc[i].opens[0])
+			len += (size_t)snprintf(ops + len, sizeof(ops) - len, "%s%s", len > 1 ? "," : "",
+						rules->proc[i].name);
+	snprintf(ops + len, sizeof(ops) - len, "}");
 	if (db_exec(db, e, "DROP TABLE IF EXISTS lim_cand", 0, NULL))
 		return -1;
 	r = db_query(db, e,
@@ -144,8 +154,8 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
 		     "  kc.last_snap, coalesce(ev.max_n, 0) AS events_before"
 		     " FROM cand JOIN account a USING (account_id)"
 		     " LEFT JOIN (SELECT account_id, max(case_no) AS max_case_no,"
-		     "   max(ended_on) FILTER (WHERE procedure <> 'refusal') AS last_ended,"
-		     "   max(snap_as_of) FILTER (WHERE procedure <> 'refusal') AS last_snap,"
+		     "   max(ended_on) FILTER (WHERE procedure <> ALL ($3::text[])) AS last_ended,"
+		     "   max(snap_as_of) FILTER (WHERE procedure <> ALL ($3::text[])) AS last_snap,"
 		     "   min(snap_as_of) FILTER (WHERE status IN ('open', 'escalated')) AS alive_snap"
 		     "  FROM limit_case WHERE account_id IN (SELECT account_id FROM cand)"
 		     "  GROUP BY account_id) kc USING (account_id)"
@@ -155,7 +165,7 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
 		     "  GROUP BY account_id) ev USING (account_id)"
 		     " LEFT JOIN reserve r USING (account_id)"
 		     " LEFT JOIN limit_channel lc USING (account_id)",
-		     2, p);
+		     3, p);
 	if (!r)
 		return -1;
 	n = strtoll(PQcmdTuples(r), NULL, 10);

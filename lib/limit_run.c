@@ -79,7 +79,7 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 	t1 = log_now();
 	k->t_deliveries += t1 - t0;
 	if (k->working && (sel == 0 || deliveries > 0)) {
-		accounts = limit_select(db, env->day, sel, e);
+		accounts = limit_select(db, env->rules, env->day, sel, e);
 		if (accounts < 0)
 			goto fail;
 		t0 = log_now();
