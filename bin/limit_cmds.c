@@ -463,7 +463,8 @@ int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
 	a = calloc(1, sizeof(*a));
 	if (!a || db_begin(ctx->db, &ctx->err))
 		goto fail;
-	if (limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
+	if (limit_check_day(ctx->db, ctx->as_of, &ctx->err) ||
+	    limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
 	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
 		goto fail_tx;
 	if (n == 0) {
@@ -538,7 +539,8 @@ int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
 	a = calloc(1, sizeof(*a));
 	if (!a || db_begin(ctx->db, &ctx->err))
 		goto fail;
-	if (limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
+	if (limit_check_day(ctx->db, ctx->as_of, &ctx->err) ||
+	    limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
 	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
 		goto fail_tx;
 	if (n == 0) {

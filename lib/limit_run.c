@@ -123,6 +123,8 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	int working;
 
 	memset(k, 0, sizeof(*k));
+	if (limit_check_day(db, env->day, e))
+		return -1;
 	working = calendar_is_working(env->cal, env->day, e);
 	if (working < 0)
 		return -1;
