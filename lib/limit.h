@@ -21,17 +21,27 @@
  *    obligations have all fallen due by the snapshot date; refusal = those of
  *    the two latest such periods (and >= 2 overdue periods), started by the
  *    operator (`limit refuse`);
- *  - the notice channel is the operator's override (limit_channel) or the
- *    account's delivery channel; e-mail is delivered when sent, a warning
- *    in a payment document when the document that printed it (docs sets
- *    limit_doc_warning.printed_period) is deemed delivered (its issue +
- *    the allowance), the others need a
- *    confirmation (a returned letter counts on its return date); a failed
- *    delivery voids the notice and it is re-issued by post;
+ *  - the notice channel is the operator's choice (limit_channel, `limit
+ *    channel`) or the account's delivery channel; e-mail is delivered when
+ *    sent, i.e. once the package that carries it is written (limit_run.h),
+ *    a warning in a payment document when the document that printed it
+ *    (docs sets limit_doc_warning.printed_period) is deemed delivered (its
+ *    issue + the allowance), the others (post, edo, lkk, sms, personal: the
+ *    signature date) need a confirmation (a returned letter counts on its
+ *    return date); a failed delivery voids the notice and it is re-issued
+ *    by post;
  *  - a grid request goes out the day its action's date is fixed (the first
  *    action when its notice is delivered, each later one when the previous
  *    is executed); full payment before any execution sends `cancel` if a
- *    request went, after an execution `reconnect`.
+ *    request went, after an execution `reconnect` (and `cancel` for a
+ *    request of an action still to come);
+ *  - real timing (SPEC 9.2.8, 9.2.9): an action found due after its date
+ *    whose request has not gone takes the run's day (planned keeps the
+ *    rules' date, why the reason), one whose request went took effect on
+ *    its date; every later step counts from the dates steps really took; the
+ *    household partial is never before the date the warning printed;
+ *  - what a procedure does (opens, first notice, authorities, requests and
+ *    levels, closes, unless) comes from rules/limitation.xml (deadline.h).
  */
 #ifndef SBYT_LIMIT_H
 #define SBYT_LIMIT_H
