@@ -260,10 +260,10 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a, size_t n,
 		struct sbyt_err *e);
 
-/* Refuse to work on `day` when a later day was run already (its packages
- * written, or events recorded) (SPEC 9.2.8: nothing is recorded before
- * what a run recorded): a run, a cancel or a refusal only on the last day
- * run or after it.  Returns
+/* Refuse to work on `day` when a later day has limitation events recorded
+ * (SPEC 9.2.8: nothing is recorded before what a run recorded): a run, a
+ * cancel or a refusal only on the last day with events or after it (a day
+ * on which nothing happened may be run again).  Returns
  * 0, or -1 with e set (ERR_DATA naming both days). */
 int limit_check_day(PGconn *db, sdate day, struct sbyt_err *e);
 

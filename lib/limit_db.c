@@ -837,8 +837,7 @@ int limit_check_day(PGconn *db, sdate day, struct sbyt_err *e)
 {
 	char b[DATE_BUF], b2[DATE_BUF];
 	const char *p[1] = { date_format(day, b) };
-	PGresult *r = db_query(db, e, "SELECT greatest((SELECT max(day) FROM limit_day_written WHERE day > $1::date),"
-			       " (SELECT max(day) FROM limit_event WHERE day > $1::date))", 1, p);
+	PGresult *r = db_query(db, e, "SELECT max(day) FROM limit_event WHERE day > $1::date", 1, p);
 	sdate last;
 
 	if (!r)
@@ -846,7 +845,7 @@ int limit_check_day(PGconn *db, sdate day, struct sbyt_err *e)
 	last = getd(r, 0, 0);
 	PQclear(r);
 	if (last != DATE_NONE)
-		return err_set(e, ERR_DATA, "day %s is before the last limitation day run (%s): "
+		return err_set(e, ERR_DATA, "day %s is before the last day with limitation events (%s): "
 			       "nothing happens in the past (SPEC 9.2.8)", b, date_format(last, b2));
 	return 0;
 }

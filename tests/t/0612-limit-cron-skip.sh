@@ -119,13 +119,13 @@ test_expect_success '..07 paid on the day of the partial, known later: reconnect
 	ex 7205000007 2026-08-10 && test "$(cs 7205000007 1)" = closed
 '
 # The skipped days cannot be run afterwards: their events would be dated
-# before those the later runs recorded.
-test_expect_code 65 'a day before the last day recorded is refused' '
+# before those the later runs recorded (the last: ..04's full on Mon 08-03).
+test_expect_code 65 'a day before the last day with events is refused' '
 	sbyt limit run --as-of 2026-07-02 2>err; rc=$?
-	grep -q "day 2026-07-02 is before the last limitation day run (2026-08-10): nothing happens in the past" err && exit $rc
+	grep -q "day 2026-07-02 is before the last day with limitation events (2026-08-03): nothing happens in the past" err && exit $rc
 '
 test_expect_code 65 'so is an operator cancel dated before it' '
-	sbyt limit cancel 7205000004 --reason "x" --as-of 2026-08-03
+	sbyt limit cancel 7205000004 --reason "x" --as-of 2026-07-31
 '
 test_expect_success 'the last day itself may run again: nothing new' '
 	sbyt limit run --as-of 2026-08-10 2>again.log &&
