@@ -68,7 +68,7 @@ test_expect_success 'the personal warning: package, signature date, partial from
 		values (7206000001, date $(printf "\047%s\047" 2026-06-15), 500000, 3, 0, date $(printf "\047%s\047" 2026-04-10))" &&
 	walk 2026-06-15 2026-06-16 &&
 	zipxml 2026-06-15 06 notices-personal notices.xml > p.xml &&
-	xmllint --noout p.xml &&
+	xmllint --noout --schema "$SBYT_TOP/xsd/limitation.xsd" p.xml &&
 	N="/*[local-name()=\"Notices\"]/*[local-name()=\"Notice\"][@account=\"7206000001\"]" &&
 	test "$(xmllint --xpath "string($N/@channel)" p.xml)" = personal &&
 	test "$(xmllint --xpath "string($N/@planned)" p.xml)" = 2026-07-07 &&

@@ -42,6 +42,7 @@ N='/*[local-name()="Notices"]/*[local-name()="Notice"]'
 # 07-03, 07-06, 07-07 -> Wed 07-08.
 test_expect_success 'the legal notice, whole' '
 	zipxml 2026-06-15 07 notices-post notices.xml > p.xml &&
+	xmllint --noout --schema "$SBYT_TOP/xsd/limitation.xsd" p.xml &&
 	xmllint --xpath "string($N[@account=\"7207000001\"]/*[local-name()=\"Text\"])" p.xml > got &&
 	cat > want <<-EOF &&
 	УВЕДОМЛЕНИЕ № N7207000001-1-1 от 2026-06-15 о введении ограничения режима потребления электрической энергии.
@@ -82,6 +83,7 @@ test_expect_success 'the warning inside the payment document, whole (past 511 by
 # its request goes on 06-22.
 test_expect_success 'the grid request, whole' '
 	zipxml 2026-06-22 07 grid-requests requests.xml > r.xml &&
+	xmllint --noout --schema "$SBYT_TOP/xsd/limitation.xsd" r.xml &&
 	xmllint --xpath "string(//*[local-name()=\"Request\"][@account=\"7207000001\"]/*[local-name()=\"Text\"])" r.xml > got &&
 	cat > want <<-EOF &&
 	ЗАЯВКА № R7207000001-1-1 от 2026-06-22 в сетевую организацию: частичное ограничение режима потребления с 2026-07-02.
