@@ -4,6 +4,7 @@
 
 #include "calendar.h"
 #include "deadline.h"
+#include "docs_texts.h"
 #include "penalty.h"
 #include "report_control.h"
 #include "tariff.h"
@@ -80,6 +81,7 @@ static const struct {
 	{ "readings window and SMS patterns (ingest.xml, sms.xml)", ingest_rules_check },
 	{ "tariffs, norms, VAT, prices, billing cycle, supplier", tariff_rules_check },
 	{ "control readings plan (control.xml)", control_rules_check },
+	{ "payment document texts (documents.xml)", docs_texts_check },
 	{ NULL, NULL },
 };
 
