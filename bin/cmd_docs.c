@@ -12,18 +12,25 @@
 
 static const char help[] =
 	"usage: sbyt docs --period YYYY-MM [--branch CODE]\n"
+	"   or: sbyt docs render --account N --period YYYY-MM [--out FILE]\n"
 	"\n"
 	"Number and package the payment documents of a billed period: one document\n"
 	"per account with charge lines, numbered 1..n without gaps per branch (post\n"
 	"by postcode, street, house and flat, then e-mail, portal and EDO by account),\n"
 	"written to OUT/docs/YYYY-MM/BRANCH/CHANNEL.zip (documents.xml, register.xlsx,\n"
-	"manifest.xml).  The branch's period becomes 'published'.  A published period\n"
+	"manifest.xml, and the PDFs: post.zip one documents.pdf in print order,\n"
+	"email.zip and lkk.zip one ACCOUNT-YYYY-MM.pdf per document).  The branch's period becomes 'published'.  A published period\n"
 	"is re-issued with the same numbers and content; accounts billed since get\n"
 	"the next numbers; a document that would change is refused (exit 65).\n"
 	"Total due = opening debt + charges + recalculations + penalty - paid.\n"
 	"\n"
 	"  --period YYYY-MM   the period (required)\n"
 	"  --branch CODE      only this branch (default: every branch billed)\n"
+	"\n"
+	"render reprints one issued document as PDF (A4, Minstroy 43/pr layout, QR):\n"
+	"  --account N        the account\n"
+	"  --out FILE         where (default OUT/docs/YYYY-MM/reprint/N-YYYY-MM.pdf);\n"
+	"                     the path is printed\n"
 	"\n"
 	"Exit status: 0 done, 64 usage, 65 period not billed or a published document\n"
 	"would change, 69 database unavailable, 73 cannot create output, 74 i/o error\n"
@@ -95,6 +102,70 @@ void cmd_docs_breach(struct sbyt_ctx *ctx, struct job *j, speriod period, const 
 	log_warn("deadline breach: %s", text);
 }
 
+static int cmd_docs_render(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct docs_opts o;
+	struct faults f = FAULTS_INIT;
+	speriod period = 0;
+	const char *account = NULL, *out = NULL;
+	char path[4096], pbuf[PERIOD_BUF];
+	int c, have_period = 0, pages = 0, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			return cmd_help(help);
+		case 'p':
+			if (period_parse(optarg, -1, &period) < 0)
+				return cmd_usage_error("docs", "bad period '%s', expected YYYY-MM", optarg);
+			have_period = 1;
+			break;
+		case 'a':
+			account = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			return cmd_usage_error("docs", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error("docs", "unexpected argument '%s'", argv[optind]);
+	if (!have_period || !account)
+		return cmd_usage_error("docs", "render needs --account and --period");
+	if (!*account || strspn(account, "0123456789") != strlen(account) || strlen(account) > 18)
+		return cmd_usage_error("docs", "bad account '%s', expected digits", account);
+	period_format(period, pbuf);
+	if (!out) {
+		snprintf(path, sizeof(path), "%s/docs/%s/reprint/%s-%s.pdf", ctx->out_dir, pbuf,
+			 account, pbuf);
+		out = path;
+	}
+	memset(&o, 0, sizeof(o));
+	o.period = period;
+	o.rules_dir = ctx->rules_dir;
+	o.out_dir = ctx->out_dir;
+	o.as_of = ctx->as_of;
+	if (cmd_connect(ctx))
+		return cmd_fail(ctx);
+	rc = docs_render(ctx->db, &o, account, out, &pages, &f, &ctx->err);
+	faults_print(&f, stderr);
+	faults_release(&f);
+	if (rc)
+		return cmd_fail(ctx);
+	printf("%s\n", out);
+	log_summary("docs render", "account=%s period=%s pages=%d", account, pbuf, pages);
+	return EX_DONE;
+}
+
 int cmd_docs(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -110,6 +181,8 @@ int cmd_docs(int argc, char **argv, struct sbyt_ctx *ctx)
 	int c, have_period = 0;
 	char pbuf[PERIOD_BUF], tbuf[MONEY_BUF];
 
+	if (argc > 1 && !strcmp(argv[1], "render"))
+		return cmd_docs_render(argc - 1, argv + 1, ctx);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

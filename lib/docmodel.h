@@ -41,6 +41,7 @@ struct docmodel_line {
 	char kind[8];            /* charge, recalc, penalty */
 	int zone, band;          /* 0: none */
 	char volume[24], tariff[24];   /* as stored; tariff without trailing zeros */
+	char basis[16];          /* actual, average, norm... ("" when none) */
 	int has_tariff;
 	money amount, vat;
 };
@@ -70,6 +71,7 @@ struct docmodel {
 	/* read */
 	speriod period;
 	int number;
+	sdate issued_on;         /* the document's date */
 	char account[24];
 	int legal;
 	char name[512], address[1024], postcode[16], inn[16], kpp[16], contract[64];

@@ -13,6 +13,8 @@
 #include "db.h"
 #include "docmodel.h"
 #include "docs_cursor.h"
+#include "docs_pdf.h"
+#include "docs_texts.h"
 #include "docs_xml.h"
 #include "ledger.h"
 #include "package.h"
@@ -705,7 +707,8 @@ static int64_t to_i64(const char *s)
 }
 
 enum { D_SEQ, D_NUMBER, D_CHAN, D_ACCOUNT, D_KIND, D_NAME, D_ADDRESS, D_POSTCODE, D_INN, D_KPP,
-       D_CONTRACT, D_TOTAL, D_QR, D_DUE, D_WTEXT, D_WPROC, D_WDEBT, D_WISSUED, D_WRULE };
+       D_CONTRACT, D_TOTAL, D_QR, D_DUE, D_WTEXT, D_WPROC, D_WDEBT, D_WISSUED, D_WRULE,
+       D_ISSUED };
 
 #define V(c, col) docs_cursor_val(c, col)
 
@@ -738,6 +741,7 @@ static int read_document(struct branch_run *b, struct docmodel *d, struct sbyt_e
 	docmodel_set(d->inn, sizeof(d->inn), V(docs, D_INN));
 	docmodel_set(d->kpp, sizeof(d->kpp), V(docs, D_KPP));
 	docmodel_set(d->contract, sizeof(d->contract), V(docs, D_CONTRACT));
+	d->issued_on = V(docs, D_ISSUED) ? parse_date(V(docs, D_ISSUED)) : b->o->as_of;
 	if (V(docs, D_TOTAL)) {
 		d->issued_before = 1;
 		d->was_total = to_i64(V(docs, D_TOTAL));
@@ -773,6 +777,7 @@ static int read_document(struct branch_run *b, struct docmodel *d, struct sbyt_e
 			docmodel_tariff_text(v, l->tariff, sizeof(l->tariff));
 		l->amount = to_i64(V(lines, 6));
 		l->vat = to_i64(V(lines, 7));
+		docmodel_set(l->basis, sizeof(l->basis), V(lines, 8));
 		if (docs_cursor_next(lines, e))
 			return -1;
 	}
@@ -963,7 +968,7 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 	if (docs_cursor_open(docs, b->rdb, "docs_doc",
 		     "SELECT n.seq, n.number, n.chan, a.account_id, a.kind, a.name, a.address,"
 		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due,"
-		     " w.text, w.procedure, w.debt, w.issued, w.rule"
+		     " w.text, w.procedure, w.debt, w.issued, w.rule, d.issued_on"
 		     " FROM docs_num n JOIN account a ON a.account_id = n.account_id"
 		     " AND a.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN contract c ON c.account_id = n.account_id"
@@ -989,7 +994,7 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " ORDER BY n.seq", 4, pdoc, e))
 		return -1;
 	if (docs_cursor_open(lines, b->rdb, "docs_line",
-		     "SELECT n.seq, l.kind, l.zone, l.band, l.volume, l.tariff, l.amount, l.vat"
+		     "SELECT n.seq, l.kind, l.zone, l.band, l.volume, l.tariff, l.amount, l.vat, l.basis"
 		     " FROM docs_num n JOIN charge_line l ON l.account_id = n.account_id"
 		     " AND l.period = $1::date AND l.account_id BETWEEN $2::bigint AND $3::bigint"
 		     " ORDER BY n.seq, l.line_no", 3, p1, e) ||
@@ -1324,6 +1329,129 @@ out_free:
 	}
 out:
 	PQclear(res);
+	tariff_rules_free(tr);
+	penalty_rules_release(&pr);
+	return rc;
+}
+
+int docs_render(PGconn *db, const struct docs_opts *o, const char *account, const char *path,
+		int *pages, struct faults *f, struct sbyt_err *e)
+{
+	struct tariff_rules *tr = NULL;
+	struct penalty_rules pr;
+	struct docs_texts texts;
+	struct docs_pdf_env env;
+	struct docs_pdf *pdf = NULL;
+	struct docs_result r;
+	struct branch_run b;
+	PGresult *res = NULL;
+	char tmp[4200];
+	const char *p[2];
+	int rc = -1, have_texts = 0, in_tx = 0;
+
+	memset(&pr, 0, sizeof(pr));
+	memset(&b, 0, sizeof(b));
+	memset(&r, 0, sizeof(r));
+	*pages = 0;
+	b.db = b.rdb = db;
+	b.o = o;
+	b.r = &r;
+	date_format(period_first(o->period), b.pfirst);
+	date_format(period_last(o->period), b.plast);
+	period_format(o->period, b.pname);
+	if (tariff_rules_load(o->rules_dir, &tr, f) || penalty_rules_load(o->rules_dir, &pr, f) ||
+	    docs_texts_load(o->rules_dir, &texts, f)) {
+		err_set(e, ERR_CONFIG, "the rules in '%s' are invalid", o->rules_dir);
+		goto out;
+	}
+	have_texts = 1;
+	b.sup = tariff_supplier(tr);
+	b.billing = tariff_billing(tr);
+	b.pr = &pr;
+	docmodel_ctx_init(&b.mc, b.sup, b.billing, b.pr);
+	docmodel_init(&b.doc);
+	if (db_exec(db, e, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, NULL))
+		goto out;
+	in_tx = 1;
+	p[0] = b.pfirst;
+	p[1] = account;
+	res = db_query(db, e, "SELECT a.branch, d.number FROM account a LEFT JOIN document d"
+		       " ON d.account_id = a.account_id AND d.period = $1::date"
+		       " WHERE a.account_id = $2::bigint", 2, p);
+	if (!res)
+		goto out;
+	if (PQntuples(res) == 0) {
+		err_set(e, ERR_DATA, "unknown account '%s'", account);
+		goto out;
+	}
+	if (PQgetisnull(res, 0, 1)) {
+		err_set(e, ERR_DATA, "no payment document of account %s for %s", account, b.pname);
+		err_detail(e, "documents are issued by `sbyt docs --period %s`", b.pname);
+		goto out;
+	}
+	b.branch = PQgetvalue(res, 0, 0);
+	b.published = 1;
+	snprintf(b.lo, sizeof(b.lo), "%s", account);
+	snprintf(b.hi, sizeof(b.hi), "%s", account);
+	if (db_exec(db, e, "CREATE TEMP TABLE docs_num ON COMMIT DROP AS SELECT d.account_id,"
+		    " 0::smallint AS chan, d.number, 1::bigint AS seq FROM document d"
+		    " WHERE d.account_id = $2::bigint AND d.period = $1::date", 2, p) ||
+	    open_cursors(&b, e))
+		goto out;
+	if (b.docs.done) {
+		err_set(e, ERR_DATA, "no payment document of account %s for %s", account, b.pname);
+		goto out;
+	}
+	if (read_document(&b, &b.doc, e) || docmodel_compose(&b.mc, &b.doc, e))
+		goto out;
+	if (b.doc.was_total != b.doc.total || strcmp(b.doc.was_qr, b.doc.qr) != 0 ||
+	    b.doc.was_due != b.doc.due) {
+		char was[MONEY_BUF], now_[MONEY_BUF];
+		err_set(e, ERR_DATA, "document %d of account %s for %s would not come out as issued"
+			" (total %s, issued with %s)", b.doc.number, account, b.pname,
+			money_format(b.doc.total, now_), money_format(b.doc.was_total, was));
+		err_detail(e, "the data changed after the document was issued; corrections go to the"
+			   " next period");
+		goto out;
+	}
+	env.texts = &texts;
+	env.sup = b.sup;
+	env.billing = b.billing;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
+		err_set(e, ERR_CANTCREATE, "output path too long");
+		goto out;
+	}
+	if (package_mkdirs(path, e) || !(pdf = docs_pdf_new(&env, e)) ||
+	    docs_pdf_begin(pdf, tmp, b.doc.issued_on, e))
+		goto out;
+	if (docs_pdf_document(pdf, &b.doc, e)) {
+		docs_pdf_abort(pdf);
+		goto out;
+	}
+	*pages = docs_pdf_pages(pdf);
+	if (docs_pdf_end(pdf, e))
+		goto out;
+	if (rename(tmp, path) != 0) {
+		err_set(e, ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	if (package_fsync(path, e))
+		goto out;
+	rc = 0;
+out:
+	if (b.curs_open)
+		close_cursors(&b);
+	if (in_tx)
+		db_rollback(db);
+	docs_pdf_free(pdf);
+	PQclear(res);
+	if (b.sup) {
+		docmodel_ctx_release(&b.mc);
+		docmodel_release(&b.doc);
+	}
+	if (have_texts)
+		docs_texts_release(&texts);
 	tariff_rules_free(tr);
 	penalty_rules_release(&pr);
 	return rc;

@@ -115,4 +115,15 @@ const char *docs_channel_name(int channel);
 int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struct faults *f,
 	     struct sbyt_err *e);
 
+/* Reprint one issued payment document as PDF (docs_pdf.h): the document
+ * of account for o->period is read and composed as `sbyt docs` does it and
+ * drawn into path (a temporary file, synced, renamed; mode 0640).  Only
+ * o->period and o->rules_dir are used.  Returns 0 with *pages set, or -1
+ * with e set: ERR_DATA when the account is unknown, has no document for
+ * the period (the period is not published), or its document would no
+ * longer come out as issued (the data changed since); ERR_CONFIG with
+ * faults added to f; ERR_CANTCREATE / ERR_IO; ERR_DB. */
+int docs_render(PGconn *db, const struct docs_opts *o, const char *account, const char *path,
+		int *pages, struct faults *f, struct sbyt_err *e);
+
 #endif
