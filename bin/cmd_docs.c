@@ -2,6 +2,7 @@
  * their packages (lib/docs.h). */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -51,6 +52,22 @@ static void record(void *arg, const char *path, const char *sha256, int64_t byte
 		rec->failed = 1;
 }
 
+/* SBYT_DOCS_PDF=0 leaves the PDFs out (the benchmark's cycle measures
+ * them apart); SBYT_RENDER_THREADS sets the rendering threads. */
+static int cmd_docs_pdf(void)
+{
+	const char *v = getenv("SBYT_DOCS_PDF");
+
+	return !(v && !strcmp(v, "0"));
+}
+
+static int cmd_docs_render_threads(void)
+{
+	const char *v = getenv("SBYT_RENDER_THREADS");
+
+	return v ? atoi(v) : 0;
+}
+
 int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *branch,
 		   struct docs_result *r)
 {
@@ -71,16 +88,20 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	o.rules_version = version;
 	o.run_id = j->run_id;
 	o.as_of = ctx->as_of;
+	o.pdf = cmd_docs_pdf();
+	o.render_threads = cmd_docs_render_threads();
 	o.on_package = record;
 	o.arg = &rec;
 	rc = docs_run(ctx->db, &o, r, &f, &ctx->err);
 	log_verbose("docs: numbering %.2f s, cursors %.2f s, documents and packages %.2f s"
-		    " (storing the rows %.2f s)", r->t_number, r->t_open, r->t_write, r->t_rows);
+		    " (storing the rows %.2f s), %lld PDF pages rendered in %.2f CPU s", r->t_number,
+		    r->t_open, r->t_write, r->t_rows, (long long)r->pages, r->t_render);
 	faults_print(&f, stderr);
 	faults_release(&f);
 	job_count(j, "documents", r->documents);
 	job_count(j, "issued", r->issued);
 	job_count(j, "packages", r->packages);
+	job_count(j, "pages", r->pages);
 	job_count(j, "total", r->total);
 	if (!rc && rec.failed) {
 		ctx->err = rec.err;
@@ -156,7 +177,7 @@ static int cmd_docs_render(int argc, char **argv, struct sbyt_ctx *ctx)
 	o.as_of = ctx->as_of;
 	if (cmd_connect(ctx))
 		return cmd_fail(ctx);
-	rc = docs_render(ctx->db, &o, account, out, &pages, &f, &ctx->err);
+	rc = docs_reprint(ctx->db, &o, account, out, &pages, &f, &ctx->err);
 	faults_print(&f, stderr);
 	faults_release(&f);
 	if (rc)

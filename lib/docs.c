@@ -14,6 +14,7 @@
 #include "docmodel.h"
 #include "docs_cursor.h"
 #include "docs_pdf.h"
+#include "docs_render.h"
 #include "docs_texts.h"
 #include "docs_xml.h"
 #include "ledger.h"
@@ -71,6 +72,9 @@ struct chanpkg {
 	struct sbyt_err err;     /* the thread's failure */
 	int64_t run_id;
 	const char *rules_version;
+	struct docs_render *render;  /* its PDFs (NULL: none) */
+	int64_t pages;
+	double render_cpu;
 };
 
 /* ---- the stage ---- */
@@ -84,6 +88,7 @@ struct branch_run {
 	const struct supplier *sup;
 	const struct billing_rules *billing;
 	const struct penalty_rules *pr;
+	const struct docs_pdf_env *penv;  /* NULL: no PDFs */
 	struct docmodel_ctx mc;  /* composing */
 	struct docmodel doc;     /* the document being written */
 	PGconn *rdb;             /* the reader: numbering and cursors */
@@ -218,6 +223,18 @@ static void *cp_main(void *arg)
 	}
 	commit = cp->finish && !cp->quit && !bad;
 	pthread_mutex_unlock(&cp->mu);
+	if (commit && cp->render) {
+		struct docs_render *r = cp->render;
+		char num[24];
+		cp->render = NULL;
+		if (docs_render_finish(r, &cp->pages, &cp->render_cpu, &cp->err)) {
+			bad = 1;
+			commit = 0;
+		} else {
+			snprintf(num, sizeof(num), "%lld", (long long)cp->pages);
+			package_fact(&cp->pkg, "pages", num);
+		}
+	}
 	if (commit) {
 		cp->x_open = 0;
 		if (xlsx_table_close(&cp->x, &cp->err)) {
@@ -232,6 +249,8 @@ static void *cp_main(void *arg)
 	}
 	if (!cp->committed) {
 		struct sbyt_err ignore;
+		docs_render_abort(cp->render);  /* before its files go */
+		cp->render = NULL;
 		if (cp->x_open)
 			xlsx_table_close(&cp->x, &ignore);
 		cp->x_open = 0;
@@ -322,7 +341,14 @@ static void cp_abort(struct chanpkg *cp)
 		pthread_cond_broadcast(&cp->cv);
 		pthread_mutex_unlock(&cp->mu);
 		pthread_join(cp->th, NULL);
+		docs_render_abort(cp->render);
+		cp->render = NULL;
+		if (cp->open)
+			package_abort(&cp->pkg);
+		cp->open = 0;
 	} else {
+		docs_render_abort(cp->render);
+		cp->render = NULL;
 		if (cp->x_open)
 			xlsx_table_close(&cp->x, &ignore);
 		if (cp->open)
@@ -375,6 +401,14 @@ static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 	docs_xml_begin(&cp->xml, b->pname, b->branch, channels[chan], b->sup);
 	if (xlsx_table_open(&cp->x, cp->xlsx_path, "Реестр", reg_headers, reg_widths, REG_COLS, e))
 		goto fail;
+	if (b->penv && chan != 3) {
+		/* post: one print-ready file; email, lkk: a file per document */
+		const char *where = chan == 0 ? package_entry(&cp->pkg, "documents.pdf", e)
+					      : package_folder(&cp->pkg, e);
+		if (!where || !(cp->render = docs_render_start(b->penv, where, chan != 0,
+								b->o->render_threads, b->o->as_of, e)))
+			goto fail;
+	}
 	cp->x_open = 1;
 	pthread_mutex_init(&cp->mu, NULL);
 	pthread_cond_init(&cp->cv, NULL);
@@ -464,6 +498,8 @@ static int cp_wait(struct branch_run *b, int ok, struct sbyt_err *e)
 			} else {
 				b->made[cp->chan] = 1;
 				b->r->packages++;
+				b->r->pages += cp->pages;
+				b->r->t_render += cp->render_cpu;
 				/* reported after the commit of the rows */
 				snprintf(b->done[b->ndone].path, sizeof(b->done[0].path), "%s",
 					 cp->pkg.final);
@@ -856,6 +892,8 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 	if (cp->xml.err)
 		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
 			       strerror(cp->xml.err));
+	if (cp->render && docs_render_put(cp->render, d, e))
+		return -1;
 
 	/* the register row, written by the package's thread */
 	{
@@ -1224,8 +1262,10 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 	struct tariff_rules *tr = NULL;
 	struct penalty_rules pr;
 	struct branch_run b, bs[2];
+	struct docs_texts texts;
+	struct docs_pdf_env env;
 	PGresult *res = NULL;
-	int nb;
+	int nb, have_texts = 0;
 	const char *p[2];
 	int rc = -1;
 
@@ -1263,13 +1303,21 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 			goto out;
 		}
 
-	if (tariff_rules_load(o->rules_dir, &tr, f) || penalty_rules_load(o->rules_dir, &pr, f)) {
+	if (tariff_rules_load(o->rules_dir, &tr, f) || penalty_rules_load(o->rules_dir, &pr, f) ||
+	    (o->pdf && docs_texts_load(o->rules_dir, &texts, f))) {
 		err_set(e, ERR_CONFIG, "the rules in '%s' are invalid", o->rules_dir);
 		goto out;
 	}
+	have_texts = o->pdf;
 	b.sup = tariff_supplier(tr);
 	b.billing = tariff_billing(tr);
 	b.pr = &pr;
+	if (o->pdf) {
+		env.texts = &texts;
+		env.sup = b.sup;
+		env.billing = b.billing;
+		b.penv = &env;
+	}
 	nb = PQntuples(res);
 	/* Two slots of connections take turns: while the documents of one
 	 * branch are written, the next branch is locked, numbered and its
@@ -1329,12 +1377,14 @@ out_free:
 	}
 out:
 	PQclear(res);
+	if (have_texts)
+		docs_texts_release(&texts);
 	tariff_rules_free(tr);
 	penalty_rules_release(&pr);
 	return rc;
 }
 
-int docs_render(PGconn *db, const struct docs_opts *o, const char *account, const char *path,
+int docs_reprint(PGconn *db, const struct docs_opts *o, const char *account, const char *path,
 		int *pages, struct faults *f, struct sbyt_err *e)
 {
 	struct tariff_rules *tr = NULL;
@@ -1429,7 +1479,7 @@ int docs_render(PGconn *db, const struct docs_opts *o, const char *account, cons
 		goto out;
 	}
 	*pages = docs_pdf_pages(pdf);
-	if (docs_pdf_end(pdf, e))
+	if (docs_pdf_end(pdf, 1, e))
 		goto out;
 	if (rename(tmp, path) != 0) {
 		err_set(e, ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));

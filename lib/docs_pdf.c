@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +42,24 @@ static const struct {
 
 enum align { A_LEFT, A_RIGHT, A_CENTER };
 
+#define CACHE_SLOTS 1024
+
 struct docs_pdf {
 	const struct docs_pdf_env *env;
 	PangoFontMap *fm;
 	PangoContext *ctx;
-	PangoLayout *lay[S_COUNT];
 	PangoFontDescription *fd[S_COUNT];
+	/* laid-out texts, direct-mapped by (text, style, width, alignment):
+	 * labels, headings, the supplier's block and repeated cells are shaped
+	 * once per renderer, not once per page */
+	struct cached {
+		uint32_t hash;
+		int style, width, align;
+		char *text;
+		PangoLayout *l;
+		double h;
+	} cache[CACHE_SLOTS];
+	PangoLayout *cur;            /* the layout lay() made ready */
 	/* the open file */
 	FILE *f;
 	char path[4096];
@@ -153,18 +166,48 @@ static const char *month_year(const struct docs_texts *t, speriod p, char *buf, 
 
 /* ---- drawing ---- */
 
-/* Lay text out in style s, width w (0: one line); returns its height. */
+/* Lay text out in style s, width w (0: one line), from the cache when it
+ * was laid out before; p->cur is ready to show.  Returns its height. */
 static double lay(struct docs_pdf *p, enum style s, double w, enum align a, const char *text)
 {
-	PangoLayout *l = p->lay[s];
+	int width = w > 0 ? (int)(w * PANGO_SCALE) : -1;
+	uint32_t h = 2166136261u ^ (uint32_t)s ^ ((uint32_t)a << 4) ^ ((uint32_t)width << 8);
+	struct cached *c;
 	int pw, ph;
+	size_t n;
 
-	pango_layout_set_width(l, w > 0 ? (int)(w * PANGO_SCALE) : -1);
-	pango_layout_set_alignment(l, a == A_RIGHT ? PANGO_ALIGN_RIGHT
-				      : a == A_CENTER ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
-	pango_layout_set_text(l, text, -1);
-	pango_layout_get_size(l, &pw, &ph);
-	return (double)ph / PANGO_SCALE;
+	for (const unsigned char *q = (const unsigned char *)text; *q; q++)
+		h = (h ^ *q) * 16777619u;
+	c = &p->cache[h % CACHE_SLOTS];
+	if (c->l && c->hash == h && c->style == (int)s && c->width == width && c->align == (int)a &&
+	    !strcmp(c->text, text)) {
+		p->cur = c->l;
+		return c->h;
+	}
+	n = strlen(text) + 1;
+	if (!c->l) {
+		c->l = pango_layout_new(p->ctx);
+		pango_layout_set_wrap(c->l, PANGO_WRAP_WORD_CHAR);
+	}
+	free(c->text);
+	c->text = malloc(n);
+	if (c->text)
+		memcpy(c->text, text, n);
+	c->hash = c->text ? h : 0;
+	c->style = s;
+	c->width = width;
+	c->align = a;
+	pango_layout_set_font_description(c->l, p->fd[s]);
+	pango_layout_set_width(c->l, width);
+	pango_layout_set_alignment(c->l, a == A_RIGHT ? PANGO_ALIGN_RIGHT
+					 : a == A_CENTER ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
+	pango_layout_set_text(c->l, text, -1);
+	pango_layout_get_size(c->l, &pw, &ph);
+	c->h = (double)ph / PANGO_SCALE;
+	if (!c->text)
+		c->style = -1;  /* not found again */
+	p->cur = c->l;
+	return c->h;
 }
 
 static void show(struct docs_pdf *p, enum style s, double x, double y)
@@ -173,7 +216,7 @@ static void show(struct docs_pdf *p, enum style s, double x, double y)
 		return;
 	cairo_set_source_rgb(p->cr, styles[s].r, styles[s].g, styles[s].b);
 	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, p->lay[s]);
+	pango_cairo_show_layout(p->cr, p->cur);
 }
 
 /* Draw text at (x, y) in a box w wide; returns its height. */
@@ -321,7 +364,7 @@ static void draw_head(struct docs_pdf *p, const struct docmodel *d)
 		cairo_set_source_rgb(p->cr, 0.75, 0.1, 0.1);
 		lay(p, S_BOLD, WIDTH, A_LEFT, t->text[DT_SAMPLE]);
 		cairo_move_to(p->cr, LEFT, p->y);
-		pango_cairo_show_layout(p->cr, p->lay[S_BOLD]);
+		pango_cairo_show_layout(p->cr, p->cur);
 		p->y += 12;
 	}
 	p->y += 4;
@@ -669,12 +712,8 @@ struct docs_pdf *docs_pdf_new(const struct docs_pdf_env *env, struct sbyt_err *e
 	p->env = env;
 	p->fm = pango_cairo_font_map_new();
 	p->ctx = pango_font_map_create_context(p->fm);
-	for (int i = 0; i < S_COUNT; i++) {
+	for (int i = 0; i < S_COUNT; i++)
 		p->fd[i] = pango_font_description_from_string(styles[i].desc);
-		p->lay[i] = pango_layout_new(p->ctx);
-		pango_layout_set_font_description(p->lay[i], p->fd[i]);
-		pango_layout_set_wrap(p->lay[i], PANGO_WRAP_WORD_CHAR);
-	}
 	return p;
 }
 
@@ -683,9 +722,12 @@ void docs_pdf_free(struct docs_pdf *p)
 	if (!p)
 		return;
 	docs_pdf_abort(p);
-	for (int i = 0; i < S_COUNT; i++) {
-		g_object_unref(p->lay[i]);
+	for (int i = 0; i < S_COUNT; i++)
 		pango_font_description_free(p->fd[i]);
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		if (p->cache[i].l)
+			g_object_unref(p->cache[i].l);
+		free(p->cache[i].text);
 	}
 	g_object_unref(p->ctx);
 	g_object_unref(p->fm);
@@ -727,9 +769,7 @@ int docs_pdf_begin(struct docs_pdf *p, const char *path, sdate date, struct sbyt
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE,
 				       p->env->texts->text[DT_TITLE_LEGAL]);
 	p->cr = cairo_create(p->surface);
-	pango_cairo_update_context(p->cr, p->ctx);
-	for (int i = 0; i < S_COUNT; i++)
-		pango_layout_context_changed(p->lay[i]);
+	pango_cairo_update_context(p->cr, p->ctx);  /* layouts notice a change */
 	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
 		docs_pdf_abort(p);
 		return err_set(e, ERR_CANTCREATE, "cannot start the PDF '%s'", path);
@@ -782,7 +822,7 @@ int docs_pdf_pages(const struct docs_pdf *p)
 	return p->pages;
 }
 
-int docs_pdf_end(struct docs_pdf *p, struct sbyt_err *e)
+int docs_pdf_end(struct docs_pdf *p, int sync, struct sbyt_err *e)
 {
 	cairo_status_t st;
 	int rc;
@@ -794,7 +834,7 @@ int docs_pdf_end(struct docs_pdf *p, struct sbyt_err *e)
 	cairo_surface_destroy(p->surface);
 	p->surface = NULL;
 	rc = st != CAIRO_STATUS_SUCCESS || fflush(p->f) != 0 || ferror(p->f) ||
-	     fsync(fileno(p->f)) != 0;
+	     (sync && fsync(fileno(p->f)) != 0);
 	if (rc && !p->werr)
 		p->werr = errno ? errno : EIO;
 	if (fclose(p->f) != 0 && !p->werr)

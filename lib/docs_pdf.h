@@ -51,9 +51,10 @@ int docs_pdf_begin(struct docs_pdf *p, const char *path, sdate date, struct sbyt
 int docs_pdf_document(struct docs_pdf *p, const struct docmodel *d, struct sbyt_err *e);
 /* Pages written to the open file so far. */
 int docs_pdf_pages(const struct docs_pdf *p);
-/* Finish the file: written, flushed and fsynced.  0, or -1 with e set
- * (ERR_IO; the file is removed). */
-int docs_pdf_end(struct docs_pdf *p, struct sbyt_err *e);
+/* Finish the file: written and flushed, and fsynced with sync (a file
+ * that goes into a package is synced with the package).  0, or -1 with e
+ * set (ERR_IO; the file is removed). */
+int docs_pdf_end(struct docs_pdf *p, int sync, struct sbyt_err *e);
 /* Drop the open file (removed), if any. */
 void docs_pdf_abort(struct docs_pdf *p);
 

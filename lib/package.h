@@ -40,6 +40,10 @@ struct package {
 	char fact_val[PACKAGE_MAX_FACTS][96];
 	char sha256[SHA256_HEX];  /* of the committed zip */
 	int64_t bytes;
+	/* package_folder(): its files become entries at commit */
+	char folder[4096];
+	int nfolder;
+	struct package_entry *fentry;
 };
 
 /* Start a package at path, creating its folders (mode 0750).  Returns 0, or
@@ -51,6 +55,11 @@ int package_open(struct package *p, const char *path, struct sbyt_err *e);
  * there are too many entries.  The entry is taken as it is on disk when
  * package_commit() runs. */
 const char *package_entry(struct package *p, const char *name, struct sbyt_err *e);
+/* A folder whose files (as many as there are; names as package_entry()
+ * wants them, no '/') all become entries at commit, in name order, each
+ * hashed and listed in the manifest like the others; for one file per
+ * document.  Owned by p; NULL with e set when it cannot be made. */
+const char *package_folder(struct package *p, struct sbyt_err *e);
 /* Add a fact to the manifest (<Fact name="documents" value="1234"/>). */
 void package_fact(struct package *p, const char *key, const char *value);
 /* Write manifest.xml and the zip, then rename it into place.  run_id and
