@@ -518,7 +518,7 @@ static void draw_lines(struct docs_pdf *p, const struct docmodel *d)
 {
 	const struct docs_texts *t = p->env->texts;
 	double xs[] = { LEFT, LEFT + 215, LEFT + 247, LEFT + 287, LEFT + 385, LEFT + 447, RIGHT };
-	double xl[] = { LEFT, LEFT + 185, LEFT + 215, LEFT + 260, LEFT + 335, LEFT + 390, LEFT + 460, RIGHT };
+	double xl[] = { LEFT, LEFT + 150, LEFT + 180, LEFT + 222, LEFT + 320, LEFT + 382, LEFT + 455, RIGHT };
 	const double *x = d->legal ? xl : xs;
 	int ncol = d->legal ? 7 : 6;
 	enum align al[] = { A_LEFT, A_CENTER, A_RIGHT, A_LEFT, A_RIGHT, A_RIGHT, A_RIGHT };
@@ -594,7 +594,7 @@ static void draw_lines(struct docs_pdf *p, const struct docmodel *d)
 static void draw_readings(struct docs_pdf *p, const struct docmodel *d, double x0, double x1)
 {
 	const struct docs_texts *t = p->env->texts;
-	const double x[] = { x0, x0 + 84, x0 + 108, x0 + 154, x0 + 200, x1 };
+	const double x[] = { x0, x0 + 78, x0 + 108, x0 + 154, x0 + 200, x1 };
 	const enum align al[] = { A_LEFT, A_CENTER, A_RIGHT, A_RIGHT, A_RIGHT };
 	const char *cell[5];
 	char zone[16], prev[32], cur[32], used[32], raw[32];
@@ -688,15 +688,14 @@ static void draw_notes(struct docs_pdf *p)
 	snprintf(last, sizeof(last), "%d", p->env->billing->window_last);
 	kv[0] = "first", kv[1] = first, kv[2] = "last", kv[3] = last, kv[4] = "site", kv[5] = s->site;
 	kv[6] = "phone", kv[7] = s->phone, kv[8] = NULL;
+	/* room() may draw a footer: lay out again after it (from the cache) */
 	docs_text_fill(t, DT_READINGS_WINDOW, buf, sizeof(buf), kv);
 	room(p, lay(p, S_SMALL, WIDTH, A_LEFT, buf) + 2);
-	show(p, S_SMALL, LEFT, p->y);
-	p->y += lay(p, S_SMALL, WIDTH, A_LEFT, buf) + 2;
+	p->y += text(p, S_SMALL, LEFT, p->y, WIDTH, A_LEFT, buf) + 2;
 	kv[0] = "site", kv[1] = s->site, kv[2] = NULL;
 	docs_text_fill(t, DT_PAY_CHANNELS, buf, sizeof(buf), kv);
 	room(p, lay(p, S_SMALL, WIDTH, A_LEFT, buf));
-	show(p, S_SMALL, LEFT, p->y);
-	p->y += lay(p, S_SMALL, WIDTH, A_LEFT, buf);
+	p->y += text(p, S_SMALL, LEFT, p->y, WIDTH, A_LEFT, buf);
 }
 
 /* ---- the renderer ---- */
