@@ -70,6 +70,11 @@ struct docs_pdf {
 	double y;
 	const struct docmodel *doc;  /* being drawn (for the footer) */
 	int doc_page;
+	/* recording (docs_pdf_record()): each page into a recording surface */
+	int recording;
+	cairo_surface_t **rec;
+	int nrec, rec_cap;
+	int rec_failed;
 };
 
 /* ---- numbers as a Russian reader writes them ---- */
@@ -265,6 +270,13 @@ static void footer(struct docs_pdf *p)
 
 static void page_start(struct docs_pdf *p)
 {
+	if (p->recording) {
+		cairo_rectangle_t a4 = { 0, 0, PAGE_W, PAGE_H };
+		cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &a4);
+		p->cr = cairo_create(s);
+		cairo_surface_destroy(s);  /* the context holds it */
+		pango_cairo_update_context(p->cr, p->ctx);
+	}
 	p->page_open = 1;
 	p->doc_page++;
 	p->y = MARGIN;
@@ -273,6 +285,28 @@ static void page_start(struct docs_pdf *p)
 static void page_end(struct docs_pdf *p)
 {
 	footer(p);
+	if (p->recording) {
+		cairo_surface_t *s = cairo_surface_reference(cairo_get_target(p->cr));
+		if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS)
+			p->rec_failed = 1;
+		cairo_destroy(p->cr);
+		p->cr = NULL;
+		if (p->nrec == p->rec_cap) {
+			int cap = p->rec_cap ? p->rec_cap * 2 : 4;
+			cairo_surface_t **n = realloc(p->rec, (size_t)cap * sizeof(*n));
+			if (!n) {
+				cairo_surface_destroy(s);
+				p->rec_failed = 1;
+				p->page_open = 0;
+				return;
+			}
+			p->rec = n;
+			p->rec_cap = cap;
+		}
+		p->rec[p->nrec++] = s;
+		p->page_open = 0;
+		return;
+	}
 	cairo_show_page(p->cr);
 	p->page_open = 0;
 	p->pages++;
@@ -711,6 +745,16 @@ struct docs_pdf *docs_pdf_new(const struct docs_pdf_env *env, struct sbyt_err *e
 	p->env = env;
 	p->fm = pango_cairo_font_map_new();
 	p->ctx = pango_font_map_create_context(p->fm);
+	{
+		/* the PDF surface's metrics everywhere, recorded pages included,
+		 * so a document lays out the same whichever way it is drawn */
+		cairo_font_options_t *fo = cairo_font_options_create();
+		cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+		cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+		cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+		pango_cairo_context_set_font_options(p->ctx, fo);
+		cairo_font_options_destroy(fo);
+	}
 	for (int i = 0; i < S_COUNT; i++)
 		p->fd[i] = pango_font_description_from_string(styles[i].desc);
 	return p;
@@ -782,8 +826,10 @@ int docs_pdf_document(struct docs_pdf *p, const struct docmodel *d, struct sbyt_
 	p->doc_page = 0;
 	page_start(p);
 	draw_head(p, d);
-	if (draw_payment(p, d, e))
+	if (draw_payment(p, d, e)) {
+		p->doc = NULL;
 		return -1;
+	}
 	draw_lines(p, d);
 	/* readings (left) beside the balance (right): measured first, then
 	 * drawn on one page */
@@ -810,6 +856,67 @@ int docs_pdf_document(struct docs_pdf *p, const struct docmodel *d, struct sbyt_
 	draw_notes(p);
 	page_end(p);
 	p->doc = NULL;
+	if (p->recording)
+		return 0;
+	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS)
+		return err_set(e, p->werr ? ERR_IO : ERR_INTERNAL, "cannot draw '%s': %s", p->path,
+			       p->werr ? strerror(p->werr) : cairo_status_to_string(cairo_status(p->cr)));
+	return 0;
+}
+
+int docs_pdf_record(struct docs_pdf *p, const struct docmodel *d, struct docs_pdf_pages *out,
+		    struct sbyt_err *e)
+{
+	int rc;
+
+	p->recording = 1;
+	p->rec = out->page;
+	p->nrec = 0;
+	p->rec_cap = out->cap;
+	p->rec_failed = 0;
+	rc = docs_pdf_document(p, d, e);
+	if (p->page_open) {  /* a failure in the middle of a page */
+		cairo_destroy(p->cr);
+		p->cr = NULL;
+		p->page_open = 0;
+	}
+	out->page = p->rec;
+	out->cap = p->rec_cap;
+	out->n = p->nrec;
+	p->recording = 0;
+	p->rec = NULL;
+	p->nrec = p->rec_cap = 0;
+	if (rc == 0 && p->rec_failed) {
+		docs_pdf_pages_clear(out);
+		return err_set(e, ERR_INTERNAL, "cannot record the pages of account %s", d->account);
+	}
+	return rc;
+}
+
+void docs_pdf_pages_clear(struct docs_pdf_pages *pp)
+{
+	for (int i = 0; i < pp->n; i++)
+		cairo_surface_destroy(pp->page[i]);
+	pp->n = 0;
+}
+
+void docs_pdf_pages_release(struct docs_pdf_pages *pp)
+{
+	docs_pdf_pages_clear(pp);
+	free(pp->page);
+	pp->page = NULL;
+	pp->cap = 0;
+}
+
+int docs_pdf_put(struct docs_pdf *p, struct docs_pdf_pages *pp, struct sbyt_err *e)
+{
+	for (int i = 0; i < pp->n; i++) {
+		cairo_set_source_surface(p->cr, pp->page[i], 0, 0);
+		cairo_paint(p->cr);
+		cairo_show_page(p->cr);
+		p->pages++;
+	}
+	docs_pdf_pages_clear(pp);
 	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS)
 		return err_set(e, p->werr ? ERR_IO : ERR_INTERNAL, "cannot draw '%s': %s", p->path,
 			       p->werr ? strerror(p->werr) : cairo_status_to_string(cairo_status(p->cr)));

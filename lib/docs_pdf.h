@@ -49,6 +49,22 @@ void docs_pdf_free(struct docs_pdf *p);
 int docs_pdf_begin(struct docs_pdf *p, const char *path, sdate date, struct sbyt_err *e);
 /* Draw the document d on the next page(s).  0, or -1 with e set. */
 int docs_pdf_document(struct docs_pdf *p, const struct docmodel *d, struct sbyt_err *e);
+/* A document's pages drawn ahead (recorded) on one thread, to be put into
+ * a file in order by another: so a single print file is drawn on several
+ * threads.  The pages are cairo recording surfaces. */
+struct docs_pdf_pages {
+	struct _cairo_surface **page;
+	int n, cap;
+};
+/* Record d's pages into out (emptied first by the caller's
+ * docs_pdf_pages_clear()); no file needs to be open.  0 or -1 with e set. */
+int docs_pdf_record(struct docs_pdf *p, const struct docmodel *d, struct docs_pdf_pages *out,
+		    struct sbyt_err *e);
+/* Put recorded pages into p's open file as its next pages (and clear pp). */
+int docs_pdf_put(struct docs_pdf *p, struct docs_pdf_pages *pp, struct sbyt_err *e);
+void docs_pdf_pages_clear(struct docs_pdf_pages *pp);
+void docs_pdf_pages_release(struct docs_pdf_pages *pp);
+
 /* Pages written to the open file so far. */
 int docs_pdf_pages(const struct docs_pdf *p);
 /* Finish the file: written and flushed, and fsynced with sync (a file

@@ -6,11 +6,14 @@
  * its model at once); rendering threads draw them with docs_pdf.h.  Two
  * shapes:
  *  - one file (post: documents.pdf, print-ready, the documents' pages in
- *    the order they were handed over, which is the register's): one thread;
+ *    the order they were handed over, which is the register's): `threads`
+ *    threads draw the documents (dealt round-robin) into recorded pages
+ *    (docs_pdf_record()) and a writer thread puts them into the file in
+ *    order, so one print file is drawn on every core;
  *  - one file per document (email, lkk: ACCOUNT-YYYY-MM.pdf in a folder):
- *    `threads` threads, documents dealt round-robin.
+ *    `threads` threads, documents dealt round-robin, each writing its own.
  * Each thread has its own renderer (font map, layouts) and a ring of 32
- * models: memory does not grow with the number of documents; the stage
+ * documents: memory does not grow with the number of documents; the stage
  * waits when a ring is full.
  */
 #ifndef SBYT_DOCS_RENDER_H
