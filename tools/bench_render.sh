@@ -1,8 +1,8 @@
 #!/bin/sh
 # bench_render.sh BUILD N WORKDIR - the render stage of `make bench`, apart
 # from the monthly cycle (tools/bench.sh runs it after the cycle, whose docs
-# stage leaves the PDFs out with SBYT_DOCS_PDF=0).  It re-issues the
-# published period with the PDFs (`sbyt -v docs --period 2026-11`: the same
+# stage leaves the PDFs out with SBYT_DOCS_PDF=0).  It issues the period's
+# documents again (set back to billed), with the PDFs (`sbyt -v docs --period 2026-11`: the same
 # documents, now also drawn: post.zip documents.pdf on one thread per
 # branch, the e-mail and portal files on as many threads as processors)
 # and, as the floor in the same run, build/tools/bench_render_floor drawing
@@ -20,6 +20,9 @@ cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 
 rm -rf "$work/render-floor"
 mkdir -p "$work/render-floor"
+# The later stages of the cycle changed the data the documents were made
+# from (a re-issue would refuse): issue them afresh from the billed period.
+psql -Xq -c "update period_state set state = 'billed' where period = '$period-01'"
 /usr/bin/time -f "%e %M" -o "$work/t.render" sbyt -v --as-of 2026-11-28 docs --period "$period" \
 	2> "$work/render.log" >&2 || { cat "$work/render.log" >&2; exit 1; }
 # "... N PDF pages rendered in X CPU s"
