@@ -2,11 +2,11 @@
 # bench_render.sh BUILD N WORKDIR - the render stage of `make bench`, apart
 # from the monthly cycle (tools/bench.sh runs it after the cycle, whose docs
 # stage leaves the PDFs out with SBYT_DOCS_PDF=0).  It issues the period's
-# documents again (set back to billed), with the PDFs (`sbyt -v docs --period 2026-11`: the same
-# documents, now also drawn: post.zip documents.pdf on one thread per
-# branch, the e-mail and portal files on as many threads as processors)
-# and, as the floor in the same run, build/tools/bench_render_floor drawing
-# as many pages with bare Cairo + Pango + libqrencode on the same threads,
+# documents again (set back to billed), with the PDFs (`sbyt -v docs
+# --period 2026-11`: post.zip documents.pdf and the e-mail and portal files,
+# drawn on as many threads as processors) and, as the floor in the same
+# run, build/tools/bench_render_floor drawing as many pages with bare
+# Cairo + Pango + libqrencode on the same number of threads,
 # and prints
 #   bench: stage=render n=N seconds=S floor_seconds=F ratio=R rss_mb=M pages=P
 #          pages_per_s=X cpu_pages_per_s=Y

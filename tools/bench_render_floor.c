@@ -4,10 +4,11 @@
  *
  *   build/tools/bench_render_floor POST_PAGES FILE_PAGES THREADS DIR
  *
- * POST_PAGES pages go into one file (DIR/post.pdf) on one thread, as sbyt
- * renders a post package; FILE_PAGES pages go one file each (DIR/f-N.pdf)
- * on THREADS threads, as sbyt renders the e-mail and portal packages; both
- * at once.  Each page: 100 texts of the lengths of a payment document's
+ * POST_PAGES pages go into THREADS files (DIR/post-N.pdf), one per thread
+ * (sbyt draws a post package's one file on THREADS threads and a writer);
+ * FILE_PAGES pages go one file each (DIR/f-N.pdf) on THREADS threads, as
+ * sbyt renders the e-mail and portal packages; one after the other, as sbyt
+ * does for a branch's channels.  Each page: 100 texts of the lengths of a payment document's
  * (labels, names, addresses, amounts; some wrapped), each laid out by a
  * fresh pango_layout_set_text (no cache), 30 table rules and one QR code of
  * a 420-byte payload drawn as one mask, A4, fonts embedded by Cairo.  No
@@ -145,15 +146,19 @@ int main(int argc, char **argv)
 	threads = atoi(argv[3]);
 	if (threads < 1 || threads > 64)
 		threads = 1;
-	if (post > 0)
-		jobs[n++] = (struct job){ argv[4], 0, post, 1 };
-	for (int i = 0; i < threads && files > 0; i++) {
-		int per = files / threads + (i < files % threads);
-		jobs[n++] = (struct job){ argv[4], post + i * (files / threads) + (i < files % threads ? i : files % threads), per, 0 };
+	for (int pass = 0; pass < 2; pass++) {
+		int total = pass == 0 ? post : files, first = pass == 0 ? 0 : post;
+		n = 0;
+		for (int i = 0; i < threads && total > 0; i++) {
+			int per = total / threads + (i < total % threads);
+			if (per > 0)
+				jobs[n++] = (struct job){ argv[4], first, per, pass == 0 };
+			first += per;
+		}
+		for (int i = 0; i < n; i++)
+			pthread_create(&th[i], NULL, run, &jobs[i]);
+		for (int i = 0; i < n; i++)
+			pthread_join(th[i], NULL);
 	}
-	for (int i = 0; i < n; i++)
-		pthread_create(&th[i], NULL, run, &jobs[i]);
-	for (int i = 0; i < n; i++)
-		pthread_join(th[i], NULL);
 	return 0;
 }
