@@ -181,7 +181,8 @@ const char *package_folder(struct package *p, struct sbyt_err *e)
 
 static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(((const struct package_entry *)a)->name, ((const struct package_entry *)b)->name);
+	return strcmp(((const struct package_fentry *)a)->name,
+		      ((const struct package_fentry *)b)->name);
 }
 
 /* The folder's files as entries, hashed, in name order. */
@@ -197,15 +198,16 @@ static int scan_folder(struct package *p, struct sbyt_err *e)
 	if (!d)
 		return err_set(e, ERR_IO, "cannot read '%s': %s", p->folder, strerror(errno));
 	while ((de = readdir(d)) != NULL) {
-		struct package_entry *en;
+		struct package_fentry *en;
 		if (de->d_name[0] == '.')
 			continue;
-		if (!name_ok(de->d_name) || strchr(de->d_name, '/') || !strcmp(de->d_name, "manifest.xml")) {
+		if (!name_ok(de->d_name) || strchr(de->d_name, '/') || strlen(de->d_name) >= 64 ||
+		    !strcmp(de->d_name, "manifest.xml")) {
 			closedir(d);
 			return err_set(e, ERR_INTERNAL, "bad package entry name '%s'", de->d_name);
 		}
 		if (p->nfolder >= cap) {
-			struct package_entry *ne;
+			struct package_fentry *ne;
 			cap = cap ? cap * 2 : 64;
 			ne = realloc(p->fentry, (size_t)cap * sizeof(*ne));
 			if (!ne) {
@@ -216,13 +218,15 @@ static int scan_folder(struct package *p, struct sbyt_err *e)
 		}
 		en = &p->fentry[p->nfolder++];
 		snprintf(en->name, sizeof(en->name), "%s", de->d_name);
-		snprintf(en->path, sizeof(en->path), "%s/%s", p->folder, de->d_name);
 	}
 	closedir(d);
 	qsort(p->fentry, (size_t)p->nfolder, sizeof(*p->fentry), cmp_entry);
-	for (int i = 0; i < p->nfolder; i++)
-		if (sha256_file(p->fentry[i].path, p->fentry[i].sha256, &p->fentry[i].bytes, e))
+	for (int i = 0; i < p->nfolder; i++) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/%s", p->folder, p->fentry[i].name);
+		if (sha256_file(path, p->fentry[i].sha256, &p->fentry[i].bytes, e))
 			return -1;
+	}
 	return 0;
 }
 
@@ -261,13 +265,15 @@ static int write_manifest(struct package *p, const char *path, int64_t run_id,
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
 	for (int i = 0; i < p->nentries + p->nfolder; i++) {
-		const struct package_entry *en = i < p->nentries ? &p->entry[i]
-								 : &p->fentry[i - p->nentries];
-		snprintf(bytes, sizeof(bytes), "%lld", (long long)en->bytes);
+		int f = i >= p->nentries;
+		const char *name = f ? p->fentry[i - p->nentries].name : p->entry[i].name;
+		const char *sha = f ? p->fentry[i - p->nentries].sha256 : p->entry[i].sha256;
+		int64_t size = f ? p->fentry[i - p->nentries].bytes : p->entry[i].bytes;
+		snprintf(bytes, sizeof(bytes), "%lld", (long long)size);
 		rc |= xmlTextWriterStartElement(w, BAD_CAST "Entry") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST en->name) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name) < 0;
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "bytes", BAD_CAST bytes) < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "sha256", BAD_CAST en->sha256) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "sha256", BAD_CAST sha) < 0;
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
 	rc |= xmlTextWriterEndDocument(w) < 0;
@@ -301,10 +307,14 @@ int package_commit(struct package *p, int64_t run_id, const char *rules_version,
 	}
 	for (int i = 0; i <= p->nentries + p->nfolder; i++) {
 		int n = p->nentries, nf = p->nfolder;
+		char fpath[4200];
 		const char *name = i < n ? p->entry[i].name : i < n + nf ? p->fentry[i - n].name
 					 : "manifest.xml";
-		const char *path = i < n ? p->entry[i].path : i < n + nf ? p->fentry[i - n].path
-					 : manifest;
+		const char *path = i < n ? p->entry[i].path : manifest;
+		if (i >= n && i < n + nf) {
+			snprintf(fpath, sizeof(fpath), "%s/%s", p->folder, name);
+			path = fpath;
+		}
 		zip_source_t *src = zip_source_file(z, path, 0, -1);
 
 		zip_int64_t idx = src ? zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) : -1;

@@ -43,7 +43,11 @@ struct package {
 	/* package_folder(): its files become entries at commit */
 	char folder[4096];
 	int nfolder;
-	struct package_entry *fentry;
+	struct package_fentry {   /* small: there may be a million */
+		char name[64];
+		char sha256[SHA256_HEX];
+		int64_t bytes;
+	} *fentry;
 };
 
 /* Start a package at path, creating its folders (mode 0750).  Returns 0, or
@@ -56,7 +60,7 @@ int package_open(struct package *p, const char *path, struct sbyt_err *e);
  * package_commit() runs. */
 const char *package_entry(struct package *p, const char *name, struct sbyt_err *e);
 /* A folder whose files (as many as there are; names as package_entry()
- * wants them, no '/') all become entries at commit, in name order, each
+ * wants them, no '/', under 64 bytes) all become entries at commit, in name order, each
  * hashed and listed in the manifest like the others; for one file per
  * document.  Owned by p; NULL with e set when it cannot be made. */
 const char *package_folder(struct package *p, struct sbyt_err *e);
