@@ -76,6 +76,7 @@ struct docmodel {
 	int legal;
 	char name[512], address[1024], postcode[16], inn[16], kpp[16], contract[64];
 	int has_inn;
+	int residents, rooms;    /* of the premises (households; the norm uses them) */
 	struct docmodel_line *line;
 	int nline, line_cap;
 	struct docmodel_read *read;

@@ -744,7 +744,7 @@ static int64_t to_i64(const char *s)
 
 enum { D_SEQ, D_NUMBER, D_CHAN, D_ACCOUNT, D_KIND, D_NAME, D_ADDRESS, D_POSTCODE, D_INN, D_KPP,
        D_CONTRACT, D_TOTAL, D_QR, D_DUE, D_WTEXT, D_WPROC, D_WDEBT, D_WISSUED, D_WRULE,
-       D_ISSUED };
+       D_ISSUED, D_RESIDENTS, D_ROOMS };
 
 #define V(c, col) docs_cursor_val(c, col)
 
@@ -774,6 +774,8 @@ static int read_document(struct branch_run *b, struct docmodel *d, struct sbyt_e
 	docmodel_set(d->address, sizeof(d->address), V(docs, D_ADDRESS));
 	docmodel_set(d->postcode, sizeof(d->postcode), V(docs, D_POSTCODE));
 	d->has_inn = V(docs, D_INN) != NULL;
+	d->residents = (int)to_i64(V(docs, D_RESIDENTS));
+	d->rooms = (int)to_i64(V(docs, D_ROOMS));
 	docmodel_set(d->inn, sizeof(d->inn), V(docs, D_INN));
 	docmodel_set(d->kpp, sizeof(d->kpp), V(docs, D_KPP));
 	docmodel_set(d->contract, sizeof(d->contract), V(docs, D_CONTRACT));
@@ -1006,7 +1008,7 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 	if (docs_cursor_open(docs, b->rdb, "docs_doc",
 		     "SELECT n.seq, n.number, n.chan, a.account_id, a.kind, a.name, a.address,"
 		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due,"
-		     " w.text, w.procedure, w.debt, w.issued, w.rule, d.issued_on"
+		     " w.text, w.procedure, w.debt, w.issued, w.rule, d.issued_on, a.residents, a.rooms"
 		     " FROM docs_num n JOIN account a ON a.account_id = n.account_id"
 		     " AND a.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN contract c ON c.account_id = n.account_id"

@@ -422,6 +422,14 @@ static void draw_head(struct docs_pdf *p, const struct docmodel *d)
 	yl += field(p, LEFT, yl, col, t->text[DT_PAYER], d->name, S_BOLD);
 	snprintf(buf, sizeof(buf), "%s%s%s", d->postcode, d->postcode[0] ? ", " : "", d->address);
 	yl += field(p, LEFT, yl, col, t->text[DT_ADDRESS], buf, S_NORMAL);
+	if (!d->legal && (d->residents > 0 || d->rooms > 0)) {
+		char r[16], m[16];
+		const char *rv[] = { "residents", r, "rooms", m, NULL };
+		snprintf(r, sizeof(r), "%d", d->residents);
+		snprintf(m, sizeof(m), "%d", d->rooms);
+		yl += text(p, S_NORMAL, LEFT, yl, col, A_LEFT,
+			   docs_text_fill(t, DT_PREMISES, buf, sizeof(buf), rv)) + 2;
+	}
 	yl += field(p, LEFT, yl, col, t->text[DT_ACCOUNT], d->account, S_BIG);
 	if (d->legal && d->has_inn) {
 		snprintf(buf, sizeof(buf), "%s%s%s", d->inn, d->kpp[0] ? " / " : "", d->kpp);

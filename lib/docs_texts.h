@@ -17,6 +17,7 @@
 	X(NUMBER, "number", "number date") X(SAMPLE, "sample", "")               \
 	X(PAYER_HEADING, "payer_heading", "") X(PAYER, "payer", "")              \
 	X(ADDRESS, "address", "") X(ACCOUNT, "account", "")                      \
+	X(PREMISES, "premises", "residents rooms")                               \
 	X(PAYER_INN, "payer_inn", "") X(CONTRACT, "contract", "")                \
 	X(SUPPLIER_HEADING, "supplier_heading", "")                              \
 	X(SUPPLIER_INN, "supplier_inn", "inn kpp")                               \

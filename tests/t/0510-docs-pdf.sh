@@ -45,7 +45,7 @@ test_expect_success 'the XML is the same with or without the PDFs' '
 	for z in "$OUT"/*/*.zip; do unzip -p "$z" documents.xml; done | cmp - with.xml
 '
 
-# 7201000006 by hand: opening 4099.69 (three months of 1363.54 owed and
+# 7201000006 by hand (accounts.csv: 4 residents, 3 rooms): opening 4099.69 (three months of 1363.54 owed and
 # 9.07 of penalty by 10-31, as in 0501), the lines bill wrote (their
 # amounts are read from the XML below), the recalculation -40.00, the
 # period's penalty 22.02, nothing paid; due 2026-12-10 (the 10th of the
@@ -62,7 +62,8 @@ test_expect_success 'a reprint holds the account, period, every amount, total an
 	grep "<Line " a.xml | attrs amount > amounts && [ "$(wc -l < amounts)" -ge 3 ] &&
 	while read -r m; do grep -Fqw -- "$m" a.txt || { echo "missing $m"; exit 1; }; done < amounts &&
 	grep -q "Перерасчёт" a.txt && grep -q "Пени" a.txt && grep -q "кВт·ч" a.txt &&
-	grep -q "Марков Владимир Александрович" a.txt
+	grep -q "Марков Владимир Александрович" a.txt &&
+	grep -q "Проживает: 4 чел., комнат: 3" a.txt
 '
 test_expect_success 'its total is opening + lines - paid, worked out: 4099.69 + charges - 40.00 + 22.02' '
 	charges=$(grep "<Line kind=\"charge\"" a.xml | attrs amount | awk "{ s += \$1 * 100 } END { print s }") &&
