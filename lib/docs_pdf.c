@@ -828,8 +828,6 @@ int docs_pdf_begin(struct docs_pdf *p, const char *path, sdate date, struct sbyt
 	snprintf(when, sizeof(when), "%04d-%02d-%02dT00:00:00+05:00", y, m, d);
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATE_DATE, when);
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "sbyt");
-	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE,
-				       p->env->texts->text[DT_TITLE_LEGAL]);
 	p->cr = cairo_create(p->surface);
 	pango_cairo_update_context(p->cr, p->ctx);  /* layouts notice a change */
 	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {

@@ -86,6 +86,10 @@ test_expect_success 'the reprint is the page the print house got' '
 	n=$(attr number < a.xml) &&
 	pdftotext -f "$n" -l "$n" -layout post.pdf - | cmp - "$(pdftotext -layout a.pdf p/a.txt; echo p/a.txt)"
 '
+test_expect_success 'the QR of the print file decodes to the XML payload too' '
+	pdftoppm -r 200 -png -f "$(attr number < a.xml)" -l "$(attr number < a.xml)" post.pdf pp &&
+	zbarimg --raw -q pp-*.png > pqr.txt 2>/dev/null && cmp pqr.txt want.txt
+'
 test_expect_success 'the print file: one page per document, in the register order' '
 	for b in 01 02; do
 		unzip -p "$OUT/$b/post.zip" documents.pdf > p/$b.pdf &&
