@@ -449,8 +449,8 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 		cp->xml.err = errno;
 	cp->f = NULL;
 	if (rc || cp->xml.err) {
-		err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
-			strerror(cp->xml.err ? cp->xml.err : EIO));
+		err_set(e, cp->xml.err == EILSEQ ? ERR_DATA : ERR_IO,
+			"cannot write the documents of '%s': %s", cp->pkg.final, xmlout_error(&cp->xml));
 		goto fail;
 	}
 	if (reg_hand(cp, e))
@@ -897,8 +897,9 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 	}
 	docs_xml_document(&cp->xml, d);
 	if (cp->xml.err)
-		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
-			       strerror(cp->xml.err));
+		return err_set(e, cp->xml.err == EILSEQ ? ERR_DATA : ERR_IO,
+			       "cannot write the documents of '%s': account %s: %s", cp->pkg.final,
+			       d->account, xmlout_error(&cp->xml));
 	if (cp->render && docs_render_put(cp->render, d, e))
 		return -1;
 
