@@ -20,7 +20,7 @@
 #define LEFT MARGIN
 #define RIGHT (PAGE_W - MARGIN)
 #define WIDTH (RIGHT - LEFT)
-#define BOTTOM (PAGE_H - MARGIN - 14.0)  /* above the footer */
+#define BOTTOM (PAGE_H - MARGIN - 12.0)  /* above the footer */
 #define QR_SIDE 112.0                    /* points, quiet zone included */
 #define PAD 3.0
 
@@ -522,7 +522,7 @@ static int draw_payment(struct docs_pdf *p, const struct docmodel *d, struct sby
 	cairo_set_line_width(p->cr, 1.2);
 	cairo_rectangle(p->cr, LEFT, top, WIDTH, y - top);
 	cairo_stroke(p->cr);
-	p->y = y + 8;
+	p->y = y + 6;
 	return 0;
 }
 
@@ -640,7 +640,7 @@ static void draw_lines(struct docs_pdf *p, const struct docmodel *d)
 	cell[0] = t->text[DT_SUBTOTAL];
 	cell[ncol - 1] = rub(sub, amt, sizeof(amt));
 	row(p, S_BOLD, x, ncol, al, cell, 0.95);
-	p->y += 8;
+	p->y += 6;
 }
 
 /* Readings per meter and zone. */
@@ -679,7 +679,7 @@ static void draw_readings(struct docs_pdf *p, const struct docmodel *d, double x
 		}
 		row(p, S_NORMAL, x, 5, al, cell, 1);
 	}
-	p->y += 8;
+	p->y += 5;
 }
 
 /* The balance (п. 69 з). */
@@ -708,7 +708,7 @@ static void draw_balance(struct docs_pdf *p, const struct docmodel *d, double x0
 	row(p, S_NORMAL, x, 2, al, cell, 1);
 	cell[0] = t->text[DT_TOTAL], cell[1] = rub(d->total, amt, sizeof(amt));
 	row(p, S_BOLD, x, 2, al, cell, 0.92);
-	p->y += 8;
+	p->y += 5;
 }
 
 /* The limitation warning's full text, boxed. */
