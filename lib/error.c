@@ -64,6 +64,7 @@ const char *err_kind_name(enum err_kind kind)
 		[ERR_NOINPUT] = "no input", [ERR_DB] = "database",
 		[ERR_INTERNAL] = "internal", [ERR_CANTCREATE] = "cannot create",
 		[ERR_IO] = "i/o", [ERR_LOCKED] = "locked", [ERR_CONFIG] = "config",
+		[ERR_PERM] = "permission",
 	};
 	if ((unsigned)kind < sizeof(names) / sizeof(names[0]))
 		return names[kind];
