@@ -27,7 +27,9 @@
 #include "cmd.h"
 #include "db.h"
 #include "debt.h"
+#include "infile.h"
 #include "log.h"
+#include "scrub.h"
 
 static const char help[] =
 	"usage: sbyt daily [--as-of DATE]\n"
@@ -103,9 +105,15 @@ static int write_why(const char *path, const struct sbyt_err *why, struct sbyt_e
 			close(fd);
 		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", tmp, strerror(errno));
 	}
-	fprintf(f, "%s\n", why->msg);
-	if (why->detail[0])
-		fprintf(f, "%s\n", why->detail);
+	{
+		/* names from outside: control characters escaped (scrub.h) */
+		char *m = scrub_controls_dup(why->msg), *dt = scrub_controls_dup(why->detail);
+		fprintf(f, "%s\n", m ? m : "(out of memory)");
+		if (why->detail[0])
+			fprintf(f, "%s\n", dt ? dt : "(out of memory)");
+		free(m);
+		free(dt);
+	}
 	fprintf(f, "nothing of the file was loaded\n");
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0)
 		return err_set(e, ERR_CANTCREATE, "cannot write '%s': %s", path, strerror(errno));
@@ -141,16 +149,32 @@ static int refuse(struct daily *d, const char *path, const char *name, const str
 	return 0;
 }
 
+/* Walk one channel folder.  The folder is opened with O_NOFOLLOW: a
+ * symbolic link standing for a channel folder is refused, never walked;
+ * every entry that is not a regular file (a link, FIFO, device, socket or
+ * folder) is refused into rejected/ unread. */
 static int inbox_channel(struct daily *d, const struct ingest_opts *o, const char *chdir_,
 			 enum ingest_channel ch)
 {
 	struct dirent **list;
 	char archive[4096];
-	int n, rc = 0;
+	int n, rc = 0, dfd;
 
-	n = scandir(chdir_, &list, taken, alphasort);
-	if (n < 0)
+	dfd = open(chdir_, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
+		struct stat ls;
+		if (lstat(chdir_, &ls) == 0 && !S_ISDIR(ls.st_mode)) {
+			log_warn("'%s' is %s, not a folder: refused, not walked", chdir_,
+				 infile_kind((unsigned)ls.st_mode));
+			d->refused++;
+		}
 		return 0;
+	}
+	n = scandirat(dfd, ".", &list, taken, alphasort);
+	if (n < 0) {
+		close(dfd);
+		return 0;
+	}
 	{
 		char day[DATE_BUF];
 		snprintf(archive, sizeof(archive), "%s/archive/%s", d->spool,
@@ -163,8 +187,16 @@ static int inbox_channel(struct daily *d, const struct ingest_opts *o, const cha
 		int before = d->t.refused;
 
 		snprintf(path, sizeof(path), "%s/%s", chdir_, list[i]->d_name);
-		if (rc || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		if (rc || fstatat(dfd, list[i]->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
+		if (!S_ISREG(st.st_mode)) {
+			struct sbyt_err why;
+			err_set(&why, ERR_DATA, "'%s' is %s: refused unread, the inbox takes regular "
+				"files only", path, infile_kind((unsigned)st.st_mode));
+			if (refuse(d, path, list[i]->d_name, &why))
+				rc = -1;
+			continue;
+		}
 		if (ch == CH_NONE) {
 			struct sbyt_err why;
 			err_set(&why, ERR_DATA, "'%s' is in a folder that names no channel", path);
@@ -193,6 +225,7 @@ static int inbox_channel(struct daily *d, const struct ingest_opts *o, const cha
 	for (int i = 0; i < n; i++)
 		free(list[i]);
 	free(list);
+	close(dfd);
 	return rc;
 }
 
@@ -234,8 +267,8 @@ static int stage_inbox(struct daily *d)
 		struct stat st;
 		snprintf(dir, sizeof(dir), "%s/%s", inbox, list[i]->d_name);
 		if (rc == 0 && ingest_channel_parse(list[i]->d_name) == CH_NONE &&
-		    stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = inbox_channel(d, &o, dir, CH_NONE);
+		    lstat(dir, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
+			rc = inbox_channel(d, &o, dir, CH_NONE);  /* a link: refused there */
 		free(list[i]);
 	}
 	if (n >= 0)

@@ -41,11 +41,24 @@ static int is_conn_error(PGconn *db, const char *state, const char *text)
 	return 0;
 }
 
+/* libpq's messages end in a newline and may hold more lines ("\n\tIs the
+ * server running..."): one line, blanks collapsed, for a message line. */
 static void chomp(char *s)
 {
-	size_t n = strlen(s);
+	size_t n;
+	char *w = s;
 
-	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+	for (char *r = s; *r; r++) {
+		if (*r == '\n' || *r == '\t' || *r == '\r') {
+			if (w > s && w[-1] != ' ')
+				*w++ = ' ';
+			continue;
+		}
+		*w++ = *r;
+	}
+	*w = '\0';
+	n = strlen(s);
+	while (n && s[n - 1] == ' ')
 		s[--n] = '\0';
 }
 
@@ -76,6 +89,7 @@ int db_result_error(PGconn *db, PGresult *res, struct sbyt_err *e)
 	}
 	if (e) {
 		chomp(e->msg);
+		chomp(e->detail);
 		if (state)
 			snprintf(e->sqlstate, sizeof(e->sqlstate), "%s", state);
 	}
