@@ -98,7 +98,8 @@ static int write_why(const char *path, const struct sbyt_err *why, struct sbyt_e
 	FILE *f;
 	int fd;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		if (fd >= 0)

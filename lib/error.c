@@ -43,7 +43,8 @@ int err_prefix(struct sbyt_err *e, const char *fmt, ...)
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old);
+	if (snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old) >= (int)sizeof(e->msg))
+		memcpy(e->msg + sizeof(e->msg) - 4, "...", 4);  /* cut, and says so */
 	return -1;
 }
 

@@ -246,7 +246,7 @@ static int noop_check(PGconn *db, const char *sha, struct ingest_result *res, st
 	const char *p[1] = { sha };
 	PGresult *r = db_query(db, e,
 		"SELECT read, accepted, rejected, duplicates, held,"
-		" to_char(ingested_at AT TIME ZONE 'Asia/Yekaterinburg', 'YYYY-MM-DD HH24:MI'), channel"
+		" to_char(ingested_at, 'YYYY-MM-DD HH24:MI'), channel"
 		" FROM ingest_file WHERE sha256 = $1", 1, p);
 	int found;
 
@@ -300,8 +300,7 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 
 	if (db_begin(db, e))
 		return -1;
-	if (db_exec(db, e, "SET LOCAL TIME ZONE 'Asia/Yekaterinburg'", 0, NULL) ||
-	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL))
+	if (db_exec(db, e, "SET LOCAL jit = off", 0, NULL))
 		goto fail;
 	snprintf(bytes, sizeof(bytes), "%" PRId64, res->bytes);
 	snprintf(runid, sizeof(runid), "%" PRId64, o->run_id);

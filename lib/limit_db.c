@@ -675,7 +675,7 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 
 			for (int j = 0; j < x->nnotices; j++) {
 				const struct lim_notice *t = &x->notice[j];
-				char text[512], m1[32], b1[DATE_BUF], b2[DATE_BUF];
+				char text[2048], m1[32], b1[DATE_BUF], b2[DATE_BUF];
 
 				if (!t->is_new || strcmp(t->channel, "payment_document"))
 					continue;

@@ -227,8 +227,9 @@ static int write_register(PGresult *r, int from, int to, const char *dir, struct
 	char path[4096], tmp[4200];
 	struct package_entry pe;
 
-	snprintf(path, sizeof(path), "%s/register.xlsx", dir);
-	snprintf(tmp, sizeof(tmp), "%s/.register.xlsx.tmp", dir);
+	if (snprintf(path, sizeof(path), "%s/register.xlsx", dir) >= (int)sizeof(path) ||
+	    snprintf(tmp, sizeof(tmp), "%s/.register.xlsx.tmp", dir) >= (int)sizeof(tmp))
+		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", dir);
 	if (xlsx_table_open(&t, tmp, "Реестр", headers, widths, 8, e))
 		return -1;
 	for (int i = from; i < to; i++) {

@@ -162,7 +162,12 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 	for (char *s = flat; *s; s++)
 		if (*s == '/')
 			*s = '_';
-	snprintf(en->path, sizeof(en->path), "%s/%d-%s", p->parts, p->nentries, flat);
+	if (snprintf(en->path, sizeof(en->path), "%s/%d-%s", p->parts, p->nentries, flat) >=
+	    (int)sizeof(en->path)) {
+		err_set(e, ERR_CANTCREATE, "path of entry '%s' of package '%s' too long", name,
+			p->final);
+		return NULL;
+	}
 	return en->path;
 }
 

@@ -10,7 +10,7 @@
 /* A file counts for the business date of the run that ingested it (so a
  * replayed day reports as that day), else for the day it was ingested. */
 #define INGESTED_IN_RANGE " coalesce((SELECT as_of FROM run WHERE run_id = f.run_id)," \
-	" (f.ingested_at AT TIME ZONE 'Asia/Yekaterinburg')::date) BETWEEN $1::date AND $2::date"
+	" (f.ingested_at)::date) BETWEEN $1::date AND $2::date"
 
 int report_rejects(PGconn *db, sdate from, sdate to, const char *path,
 		   struct rejects_totals *t, struct sbyt_err *e)
@@ -35,7 +35,7 @@ int report_rejects(PGconn *db, sdate from, sdate to, const char *path,
 		return -1;
 	if (db_stream_begin(db, e,
 		"SELECT f.name, f.channel, f.sha256,"
-		" to_char(f.ingested_at AT TIME ZONE 'Asia/Yekaterinburg', 'YYYY-MM-DD HH24:MI:SS'),"
+		" to_char(f.ingested_at, 'YYYY-MM-DD HH24:MI:SS'),"
 		" f.read, f.accepted, f.rejected, f.duplicates, f.held"
 		" FROM ingest_file f WHERE" INGESTED_IN_RANGE " ORDER BY f.file_id", 2, p))
 		goto fail;

@@ -30,15 +30,15 @@ int report_runs(PGconn *db, sdate from, sdate to, const char *path, int64_t *row
 		return -1;
 	if (db_stream_begin(db, e,
 		"SELECT r.run_id, r.command, r.command_line, r.os_user, r.db_user,"
-		" to_char(r.started_at AT TIME ZONE 'Asia/Yekaterinburg', 'YYYY-MM-DD HH24:MI:SS'),"
-		" to_char(r.ended_at AT TIME ZONE 'Asia/Yekaterinburg', 'YYYY-MM-DD HH24:MI:SS'),"
+		" to_char(r.started_at, 'YYYY-MM-DD HH24:MI:SS'),"
+		" to_char(r.ended_at, 'YYYY-MM-DD HH24:MI:SS'),"
 		" r.as_of::text, r.status, r.exit_code::text, r.message, r.counts::text,"
 		" (SELECT string_agg(path || ' ' || sha256 || ' ' || bytes, E'\\n' ORDER BY path)"
 		"  FROM run_file WHERE run_id = r.run_id AND direction = 'in'),"
 		" (SELECT string_agg(path || ' ' || sha256 || ' ' || bytes, E'\\n' ORDER BY path)"
 		"  FROM run_file WHERE run_id = r.run_id AND direction = 'out'),"
 		" r.rules_version, r.deadline::text, r.breach"
-		" FROM run r WHERE (r.started_at AT TIME ZONE 'Asia/Yekaterinburg')::date"
+		" FROM run r WHERE (r.started_at)::date"
 		" BETWEEN $1::date AND $2::date ORDER BY r.run_id", 2, p))
 		goto fail;
 	while ((res = db_stream_next(db, &failed, e)) != NULL) {

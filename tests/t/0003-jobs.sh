@@ -29,7 +29,7 @@ test_expect_code 69 'a database that is down exits 69: retry later' '
 '
 test_expect_success 'reported as retry-later' 'grep -q "exit=69 retry-later: database unavailable" err'
 test_expect_success 'the crontab runs daily and the month job after the window' '
-	grep -q "^0 6 \* \* \*.*sbyt-job daily" "$SBYT_TOP/jobs/crontab" &&
-	grep -q "^30 1 26 \* \*.*sbyt-job month" "$SBYT_TOP/jobs/crontab"
+	grep -q "^0 1 \* \* \*.*sbyt-job daily" "$SBYT_TOP/jobs/crontab" &&
+	grep -q "^30 20 25 \* \*.*sbyt-job month" "$SBYT_TOP/jobs/crontab"
 '
 test_done
