@@ -140,6 +140,31 @@ PGconn *db_connect(const char *conninfo, struct sbyt_err *e)
 		keys[n] = "host"; vals[n++] = host;
 		keys[n] = "dbname"; vals[n++] = "sbyt";
 	} else if (conninfo) {
+		/* a string libpq cannot parse: its message quotes a piece of the
+		 * string, which may be a password: said without the quotes */
+		char *msg = NULL;
+		PQconninfoOption *o = PQconninfoParse(conninfo, &msg);
+
+		if (!o) {
+			char why[512] = "";
+			size_t w = 0;
+			int q = 0;
+
+			for (const char *s = msg ? msg : "out of memory"; *s && w < sizeof(why) - 8; s++) {
+				if (*s == '"') {
+					if (!q)
+						memcpy(why + w, "\"...\"", 5), w += 5;
+					q = !q;
+				} else if (!q) {
+					why[w++] = *s;
+				}
+			}
+			why[w] = '\0';
+			chomp(why);
+			PQfreemem(msg);
+			return err_set(e, ERR_CONFIG, "the connection string is invalid: %s", why), NULL;
+		}
+		PQconninfoFree(o);
 		keys[n] = "dbname"; vals[n++] = conninfo;  /* expanded by libpq */
 	}
 	keys[n] = "application_name"; vals[n++] = "sbyt";
