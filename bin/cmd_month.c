@@ -29,7 +29,9 @@ static const char help[] =
 	"\n"
 	"  --period YYYY-MM   the period (required)\n"
 	"\n"
-	"Exit status: as `sbyt docs`; 75 when a month, bill or docs run holds the lock.\n";
+	"Exit status: as `sbyt docs`; 75 when a month, bill or docs run holds the lock;\n"
+	"65 when accounts were refused for their data: the rest completed, each\n"
+	"refused account is in out/rejects/month-YYYY-MM-runN.accounts.csv.\n";
 
 /* Whether every branch with a state for the period has published it (and
  * at least one has).  Returns 1 with *published set, 0 with ctx->err set. */
@@ -86,6 +88,7 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
 		if (job_lock(ctx->db, stages[i], &ctx->err))
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	memset(&bs, 0, sizeof(bs));
 	t0 = log_now();
 	if (!period_published(ctx, period, &published))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
@@ -106,8 +109,17 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	log_verbose("docs stage: %.2f s", log_now() - t0);
 	cmd_docs_breach(ctx, &j, period, "the month job");
-	log_summary("month", "period=%s accounts=%lld documents=%lld packages=%d total=%s",
+	log_summary("month", "period=%s accounts=%lld documents=%lld packages=%d total=%s refused=%lld",
 		    period_format(period, pbuf), (long long)(published ? r.documents : bs.accounts),
-		    (long long)r.documents, r.packages, money_format(r.total, tbuf));
+		    (long long)r.documents, r.packages, money_format(r.total, tbuf),
+		    (long long)(published ? 0 : bs.refused));
+	if (!published && bs.refused) {
+		/* a cron job: say it with the exit status, the rest completed */
+		err_set(&ctx->err, ERR_DATA, "%lld accounts refused for their data (the rest "
+			"completed)", (long long)bs.refused);
+		err_detail(&ctx->err, "each with its reason in %s/rejects/month-%s-run%lld.accounts.csv",
+			   ctx->out_dir, period_format(period, pbuf), (long long)j.run_id);
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	}
 	return cmd_job_end(ctx, &j, EX_DONE);
 }

@@ -173,10 +173,16 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 
 void package_fact(struct package *p, const char *key, const char *value)
 {
-	if (p->nfacts >= PACKAGE_MAX_FACTS)
+	/* past the capacity, or a fact that does not fit: package_commit()
+	 * refuses the package rather than write a manifest without it */
+	if (p->nfacts >= PACKAGE_MAX_FACTS ||
+	    snprintf(p->fact_key[p->nfacts], sizeof(p->fact_key[0]), "%s", key) >=
+		    (int)sizeof(p->fact_key[0]) ||
+	    snprintf(p->fact_val[p->nfacts], sizeof(p->fact_val[0]), "%s", value) >=
+		    (int)sizeof(p->fact_val[0])) {
+		p->facts_lost++;
 		return;
-	snprintf(p->fact_key[p->nfacts], sizeof(p->fact_key[0]), "%s", key);
-	snprintf(p->fact_val[p->nfacts], sizeof(p->fact_val[0]), "%s", value);
+	}
 	p->nfacts++;
 }
 
@@ -227,6 +233,11 @@ int package_commit(struct package *p, int64_t run_id, const char *rules_version,
 	zip_t *z;
 	int zerr = 0;
 
+	if (p->facts_lost) {
+		err_set(e, ERR_INTERNAL, "package '%s': %d manifest facts did not fit", p->final,
+			p->facts_lost);
+		goto fail;
+	}
 	for (int i = 0; i < p->nentries; i++)
 		if (sha256_file(p->entry[i].path, p->entry[i].sha256, &p->entry[i].bytes, e)) {
 			err_prefix(e, "package entry '%s' was not written", p->entry[i].name);

@@ -36,6 +36,7 @@ struct package {
 	int nentries;
 	struct package_entry entry[PACKAGE_MAX_ENTRIES];
 	int nfacts;
+	int facts_lost;      /* facts that did not fit: package_commit() refuses */
 	char fact_key[PACKAGE_MAX_FACTS][32];
 	char fact_val[PACKAGE_MAX_FACTS][96];
 	char sha256[SHA256_HEX];  /* of the committed zip */
@@ -51,7 +52,8 @@ int package_open(struct package *p, const char *path, struct sbyt_err *e);
  * there are too many entries.  The entry is taken as it is on disk when
  * package_commit() runs. */
 const char *package_entry(struct package *p, const char *name, struct sbyt_err *e);
-/* Add a fact to the manifest (<Fact name="documents" value="1234"/>). */
+/* Add a fact to the manifest (<Fact name="documents" value="1234"/>); one
+ * past PACKAGE_MAX_FACTS or too long makes package_commit() fail. */
 void package_fact(struct package *p, const char *key, const char *value);
 /* Write manifest.xml and the zip, then rename it into place.  run_id and
  * rules_version go into the manifest.  Returns 0 with p->sha256/bytes set,
