@@ -68,6 +68,9 @@ int cmd_rules(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_ingest(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_review(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_appeal(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_contract(int argc, char **argv, struct sbyt_ctx *ctx);
+int cmd_remind(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx);
 
 /* Shared by ingest and daily (bin/cmd_ingest.c): run one file through
@@ -121,6 +124,14 @@ struct calendar;
 /* Load ctx->rules_dir/calendar, printing its faults on stderr; NULL with
  * ctx->err set (ERR_CONFIG) when invalid.  bin/cmd_calendar.c. */
 struct calendar *cmd_load_calendar(struct sbyt_ctx *ctx);
+
+struct service_ctx;
+struct service_rules;
+/* The customer-service registers' context for a command (bin/cmd_appeal.c):
+ * rules/service.xml into r, the calendar into *cal (calendar_free), the
+ * operator from the OS account into who.  0, or -1 with ctx->err set. */
+int cmd_service_open(struct sbyt_ctx *ctx, struct service_ctx *x, struct service_rules *r,
+		     struct calendar **cal, char *who, size_t size);
 int cmd_debt(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_report(int argc, char **argv, struct sbyt_ctx *ctx);
 

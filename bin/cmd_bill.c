@@ -15,17 +15,22 @@
 
 
 static const char help[] =
-	"usage: sbyt bill --period YYYY-MM [--branch CODE] [--shard I/N]\n"
+	"usage: sbyt bill --period YYYY-MM [--kind individual|legal] [--branch CODE] [--shard I/N]\n"
 	"\n"
-	"Bill the period for every account of every branch (or of one branch, or of\n"
-	"the accounts with abs(hashint8(account_id)) % N = I): readings, estimates\n"
-	"and norms priced with the tariffs of rules/, written as charge lines and\n"
-	"obligations (SPEC 7).  A period can be billed again until its documents are\n"
-	"published; a published period is refused (exit 65) and its corrections\n"
-	"appear as recalculation lines of the next period.\n"
+	"Bill the period for every account of every branch (or of one kind, of one\n"
+	"branch, or the accounts with abs(hashint8(account_id)) % N = I): readings,\n"
+	"estimates and norms priced with the tariffs of rules/, written as charge\n"
+	"lines and obligations (SPEC 7).  Households' readings count by the window\n"
+	"(15th-25th), legal entities' by calendar month (a reading dated from the\n"
+	"last day of the month to the contract's readings day closes it).  A period\n"
+	"can be billed again until its documents are published; a published period\n"
+	"is refused (exit 65) and its corrections appear as recalculation lines of\n"
+	"the next period.  With --kind legal, a period whose households' documents\n"
+	"are out but whose legal entities have none yet is billed for them.\n"
 	"\n"
 	"Options:\n"
 	"  --period YYYY-MM  the month to bill\n"
+	"  --kind KIND       only households (individual) or legal entities (legal)\n"
 	"  --branch CODE     only this branch\n"
 	"  --shard I/N       only shard I (0..N-1) of N; shards run concurrently\n"
 	"\n"
@@ -64,6 +69,7 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 	static const struct option opts[] = {
 		{ "period", required_argument, NULL, 'p' },
 		{ "branch", required_argument, NULL, 'b' },
+		{ "kind", required_argument, NULL, 'k' },
 		{ "shard", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -82,6 +88,12 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 		case 'h': return cmd_help(help);
 		case 'p': period = optarg; break;
 		case 'b': o.branch = optarg; break;
+		case 'k':
+			if (strcmp(optarg, "individual") != 0 && strcmp(optarg, "legal") != 0)
+				return cmd_usage_error("bill", "invalid kind '%s' (individual or legal)",
+						       optarg);
+			o.kind = optarg;
+			break;
 		case 's':
 			if (parse_shard(optarg, &o.shard_i, &o.shard_n))
 				return cmd_usage_error("bill", "invalid shard '%s' (I/N with 0 <= I < N)",

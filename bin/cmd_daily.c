@@ -30,6 +30,7 @@
 #include "infile.h"
 #include "log.h"
 #include "scrub.h"
+#include "service.h"
 
 static const char help[] =
 	"usage: sbyt daily [--as-of DATE]\n"
@@ -41,6 +42,8 @@ static const char help[] =
 	"it to NAME when complete; names starting with '.' or ending in .part or\n"
 	".tmp are left alone.  debt: the debt snapshot of the as-of date, as\n"
 	"`sbyt debt`.  limit: the limitation day, as `sbyt limit run`.\n"
+	"service: the appeals and contracts journals (inbox/appeals/, inbox/contracts/)\n"
+	"into their registers, and the count of what is overdue in them.\n"
 	"Exit 65 when a file was refused (it is in rejected/).\n"
 	"\n"
 	"Options:\n"
@@ -55,7 +58,16 @@ struct daily {
 	int archived, refused;
 	struct debt_totals debt;
 	struct limit_day limit;
+	struct service_file_counts svc;  /* appeals and contracts lines, summed */
+	int64_t overdue;                 /* the registers' overdue items */
+	int svc_files;                   /* their files, archived or refused */
 };
+
+/* The spool folders of the customer-service registers (stage service). */
+static int service_folder(const char *name)
+{
+	return !strcmp(name, "appeals") || !strcmp(name, "contracts");
+}
 
 static int mkdirs(const char *path, struct sbyt_err *e)
 {
@@ -268,6 +280,7 @@ static int stage_inbox(struct daily *d)
 		struct stat st;
 		snprintf(dir, sizeof(dir), "%s/%s", inbox, list[i]->d_name);
 		if (rc == 0 && ingest_channel_parse(list[i]->d_name) == CH_NONE &&
+		    !service_folder(list[i]->d_name) &&
 		    lstat(dir, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
 			rc = inbox_channel(d, &o, dir, CH_NONE);  /* a link: refused there */
 		free(list[i]);
@@ -276,6 +289,69 @@ static int stage_inbox(struct daily *d)
 		free(list);
 	ingest_rules_release(&rules);
 	db_exec(ctx->db, NULL, "SELECT pg_advisory_unlock(hashtext('sbyt:ingest'))", 0, NULL);
+	return rc;
+}
+
+/* Stage service: the appeals and contracts journals of the spool into
+ * their registers (one transaction a file), then the count of what is
+ * overdue in them. */
+static int stage_service(struct daily *d)
+{
+	static const char *const folders[] = { "appeals", "contracts" };
+	struct sbyt_ctx *ctx = d->ctx;
+	struct service_rules rules;
+	struct service_ctx x;
+	struct calendar *cal;
+	char who[128], archive[4096], day[DATE_BUF];
+	int rc = 0;
+
+	if (cmd_service_open(ctx, &x, &rules, &cal, who, sizeof(who)))
+		return -1;
+	x.run_id = d->j->run_id;
+	snprintf(archive, sizeof(archive), "%s/archive/%s", d->spool,
+		 date_format(ctx->as_of, day));
+	for (size_t k = 0; k < sizeof(folders) / sizeof(folders[0]) && rc == 0; k++) {
+		char dir[4200];
+		struct dirent **list;
+		int n;
+
+		snprintf(dir, sizeof(dir), "%s/inbox/%s", d->spool, folders[k]);
+		if ((n = scandir(dir, &list, taken, alphasort)) < 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			char path[4400], dest[4400];
+			struct service_file_counts c;
+			struct stat st;
+
+			snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
+			if (rc || lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+				continue;
+			if (service_ingest_file(&x, path, folders[k], &c, &ctx->err)) {
+				if (ctx->err.kind != ERR_DATA || refuse(d, path, list[i]->d_name, &ctx->err))
+					rc = -1;
+				continue;
+			}
+			log_info("%s: read=%lld accepted=%lld rejected=%lld duplicates=%lld%s", path,
+				 (long long)c.read, (long long)c.accepted, (long long)c.rejected,
+				 (long long)c.duplicates, c.noop ? " (ingested before)" : "");
+			d->svc_files++;  /* a refused one is counted with the refused */
+			d->svc.read += c.read;
+			d->svc.accepted += c.accepted;
+			d->svc.rejected += c.rejected;
+			d->svc.duplicates += c.duplicates;
+			if (move_into(path, archive, list[i]->d_name, dest, sizeof(dest), &ctx->err))
+				rc = -1;
+			else
+				d->archived++;
+		}
+		for (int i = 0; i < n; i++)
+			free(list[i]);
+		free(list);
+	}
+	if (rc == 0)
+		rc = service_overdue(ctx->db, ctx->as_of, &d->overdue, &ctx->err);
+	service_rules_release(&rules);
+	calendar_free(cal);
 	return rc;
 }
 
@@ -308,6 +384,7 @@ static const struct {
 	int (*run)(struct daily *d);
 } stages[] = {
 	{ "inbox", stage_inbox },
+	{ "service", stage_service },
 	{ "debt", stage_debt },
 	{ "limit", stage_limit },
 };
@@ -364,18 +441,22 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "duplicates", d.t.n.duplicates);
 	job_count(&j, "held", d.t.n.held);
 	job_count(&j, "in_debt", d.debt.in_debt);
+	job_count(&j, "service_lines", d.svc.read);
+	job_count(&j, "service_overdue", d.overdue);
 	if (rc == EX_DONE) {
 		char m1[MONEY_BUF];
 
-		log_summary("daily", "stages=inbox,debt,limit files=%d archived=%d refused=%d"
+		log_summary("daily", "stages=inbox,service,debt,limit files=%d archived=%d refused=%d"
 			    " read=%lld accepted=%lld rejected=%lld duplicates=%lld held=%lld"
-			    " in_debt=%lld principal=%s notices=%lld requests=%lld cancelled=%lld",
-			    d.t.files + (d.refused - d.t.refused), d.archived, d.refused,
+			    " in_debt=%lld principal=%s notices=%lld requests=%lld cancelled=%lld"
+			    " service_overdue=%lld",
+			    d.t.files + d.svc_files + (d.refused - d.t.refused), d.archived, d.refused,
 			    (long long)d.t.n.read, (long long)d.t.n.accepted,
 			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
 			    (long long)d.t.n.held, (long long)d.debt.in_debt,
 			    money_format(d.debt.principal, m1), (long long)d.limit.notices,
-			    (long long)d.limit.requests, (long long)d.limit.cancelled);
+			    (long long)d.limit.requests, (long long)d.limit.cancelled,
+			    (long long)d.overdue);
 		if (d.refused) {
 			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,

@@ -14,12 +14,14 @@
 #include "cmd.h"
 #include "debt.h"
 #include "log.h"
+#include "names.h"
 #include "report.h"
 #include "report_control.h"
 #include "report_kpi.h"
 #include "report_limitation.h"
 #include "report_rejects.h"
 #include "report_runs.h"
+#include "report_service.h"
 #include "sha256.h"
 
 static const char help[] =
@@ -29,7 +31,8 @@ static const char help[] =
 	"   or: sbyt report rejects [--from DATE] [--to DATE]\n"
 	"   or: sbyt report limitation [--as-of DATE]\n"
 	"   or: sbyt report control-plan [--as-of DATE]\n"
-	"   or: sbyt report kpi --period YYYY-MM --appeals FILE --calls FILE\n"
+	"   or: sbyt report kpi --period YYYY-MM [--appeals FILE] [--calls FILE]\n"
+	"   or: sbyt report service [--as-of DATE]\n"
 	"\n"
 	"Write an XLSX report for auditors to $SBYT_OUT/reports/ (through a temporary\n"
 	"name, then renamed; mode 0640).  Each run is recorded as job 'report-NAME'.\n"
@@ -37,7 +40,7 @@ static const char help[] =
 	"  aging            overdue debt by account in buckets of 0-30, 31-90, 91-180\n"
 	"                   and over 180 days from each period's due date, penalties,\n"
 	"                   totals per branch and a chart: aging-YYYY-MM-DD.xlsx\n"
-	"  reconciliation   the reconciliation act (акт сверки) of one legal account:\n"
+	"  reconciliation   the reconciliation act (акт сверки) of one account:\n"
 	"                   reconciliation-ACCOUNT-FROM-TO.xlsx\n"
 	"  runs             every job run started FROM..TO (default: the month of the\n"
 	"                   as-of date up to it): who, when, inputs and outputs with\n"
@@ -50,8 +53,12 @@ static const char help[] =
 	"  control-plan     households due a control reading by the end of next month\n"
 	"                   (rules/control.xml): control-plan-YYYY-MM-DD.xlsx\n"
 	"  kpi              the quality card of the service standard (Appendix 5)\n"
-	"                   from the appeals journal and the call log: kpi-YYYY-MM.xlsx,\n"
-	"                   and the card as text on standard output\n"
+	"                   from the appeals register (or an appeals journal), the\n"
+	"                   call log and sbyt's own data: kpi-YYYY-MM.xlsx, and the\n"
+	"                   card as text on standard output\n"
+	"  service          the appeals and contracts registers' morning list: due\n"
+	"                   today, due tomorrow, overdue, done late this month, per\n"
+	"                   register and branch: service-YYYY-MM-DD.xlsx\n"
 	"\n"
 	"  --as-of DATE     the date of the debt (default: the global --as-of, today)\n"
 	"  --account N      the account (10 digits)\n"
@@ -60,6 +67,21 @@ static const char help[] =
 	"  --period P       the month of the card\n"
 	"  --appeals FILE   id;received_at;channel;kind;account;answered_at;extended_to\n"
 	"  --calls FILE     call_id;queued_at;answered_at;ended_at;topic;abandoned\n";
+
+/* The Russian names of codes (rules/names.xml); NULL with ctx->err set
+ * (ERR_CONFIG) after printing the faults.  names_free() by the caller. */
+static struct names *load_names(struct sbyt_ctx *ctx)
+{
+	struct faults f = FAULTS_INIT;
+	struct names *n = names_load(ctx->rules_dir, &f);
+
+	if (!n) {
+		faults_print(&f, stderr);
+		err_set(&ctx->err, ERR_CONFIG, "invalid rules in '%s'", ctx->rules_dir);
+	}
+	faults_release(&f);
+	return n;
+}
 
 /* Record the finished report in the run record and put it in place. */
 static int finish(struct sbyt_ctx *ctx, struct job *j, const char *tmp, const char *final)
@@ -151,6 +173,7 @@ static int rep_reconciliation(int argc, char **argv, struct sbyt_ctx *ctx)
 	};
 	struct penalty_rules r;
 	struct recon_result res;
+	struct names *names;
 	struct job j;
 	char name[96], final[4096], tmp[4160], fb[DATE_BUF], tb[DATE_BUF];
 	char m1[MONEY_BUF], m2[MONEY_BUF], m3[MONEY_BUF];
@@ -192,9 +215,11 @@ static int rep_reconciliation(int argc, char **argv, struct sbyt_ctx *ctx)
 		penalty_rules_release(&r);
 		return cmd_fail(ctx);
 	}
-	rc = report_recon(ctx->db, &r, ctx->rules_dir, strtoll(acct, NULL, 10), from, to, tmp,
-			  &res, &ctx->err);
+	names = load_names(ctx);
+	rc = names ? report_recon(ctx->db, &r, names, ctx->rules_dir, strtoll(acct, NULL, 10),
+				  from, to, tmp, &res, &ctx->err) : -1;
 	penalty_rules_release(&r);
+	names_free(names);
 	if (rc == 0)
 		rc = finish(ctx, &j, tmp, final);
 	if (rc) {
@@ -253,6 +278,7 @@ static int range_opts(int argc, char **argv, struct sbyt_ctx *ctx, sdate *from, 
 static int rep_runs(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	char name[64], final[4096], tmp[4160], fb[DATE_BUF], tb[DATE_BUF];
+	struct names *names;
 	sdate from, to;
 	struct job j;
 	int64_t rows;
@@ -261,9 +287,15 @@ static int rep_runs(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (rc)
 		return rc < 0 ? EX_DONE : rc;
 	snprintf(name, sizeof(name), "runs-%s-%s", date_format(from, fb), date_format(to, tb));
-	if (run_report(ctx, "report-runs", name, &j, final, tmp, sizeof(final)))
+	if (!(names = load_names(ctx)))
 		return cmd_fail(ctx);
-	if (report_runs(ctx->db, from, to, tmp, &rows, &ctx->err) || finish(ctx, &j, tmp, final)) {
+	if (run_report(ctx, "report-runs", name, &j, final, tmp, sizeof(final))) {
+		names_free(names);
+		return cmd_fail(ctx);
+	}
+	rc = report_runs(ctx->db, names, from, to, tmp, &rows, &ctx->err);
+	names_free(names);
+	if (rc || finish(ctx, &j, tmp, final)) {
 		unlink(tmp);
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	}
@@ -277,6 +309,7 @@ static int rep_rejects(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	char name[64], final[4096], tmp[4160], fb[DATE_BUF], tb[DATE_BUF];
 	struct rejects_totals t;
+	struct names *names;
 	sdate from, to;
 	struct job j;
 	int rc = range_opts(argc, argv, ctx, &from, &to);
@@ -284,9 +317,15 @@ static int rep_rejects(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (rc)
 		return rc < 0 ? EX_DONE : rc;
 	snprintf(name, sizeof(name), "rejects-%s-%s", date_format(from, fb), date_format(to, tb));
-	if (run_report(ctx, "report-rejects", name, &j, final, tmp, sizeof(final)))
+	if (!(names = load_names(ctx)))
 		return cmd_fail(ctx);
-	if (report_rejects(ctx->db, from, to, tmp, &t, &ctx->err) || finish(ctx, &j, tmp, final)) {
+	if (run_report(ctx, "report-rejects", name, &j, final, tmp, sizeof(final))) {
+		names_free(names);
+		return cmd_fail(ctx);
+	}
+	rc = report_rejects(ctx->db, names, from, to, tmp, &t, &ctx->err);
+	names_free(names);
+	if (rc || finish(ctx, &j, tmp, final)) {
 		unlink(tmp);
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	}
@@ -304,9 +343,10 @@ static int rep_control(int argc, char **argv, struct sbyt_ctx *ctx)
 	struct control_rules r;
 	struct faults f = FAULTS_INIT;
 	char name[64], final[4096], tmp[4160], db_[DATE_BUF];
+	struct names *names;
 	struct job j;
 	int64_t rows, overdue;
-	int rc0;
+	int rc, rc0;
 
 	if ((rc0 = asof_opts(argc, argv, ctx)) != 0)
 		return rc0 < 0 ? EX_DONE : rc0;
@@ -317,10 +357,15 @@ static int rep_control(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_fail(ctx);
 	}
 	snprintf(name, sizeof(name), "control-plan-%s", date_format(ctx->as_of, db_));
-	if (run_report(ctx, "report-control-plan", name, &j, final, tmp, sizeof(final)))
+	if (!(names = load_names(ctx)))
 		return cmd_fail(ctx);
-	if (report_control(ctx->db, &r, ctx->as_of, tmp, &rows, &overdue, &ctx->err) ||
-	    finish(ctx, &j, tmp, final)) {
+	if (run_report(ctx, "report-control-plan", name, &j, final, tmp, sizeof(final))) {
+		names_free(names);
+		return cmd_fail(ctx);
+	}
+	rc = report_control(ctx->db, &r, names, ctx->as_of, tmp, &rows, &overdue, &ctx->err);
+	names_free(names);
+	if (rc || finish(ctx, &j, tmp, final)) {
 		unlink(tmp);
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	}
@@ -336,6 +381,7 @@ static int rep_limitation(int argc, char **argv, struct sbyt_ctx *ctx)
 	struct faults f = FAULTS_INIT;
 	struct limitation_totals t;
 	struct limit_rules *r;
+	struct names *names;
 	char name[64], final[4096], tmp[4160], db_[DATE_BUF];
 	struct job j;
 	int rc, rc0;
@@ -347,13 +393,19 @@ static int rep_limitation(int argc, char **argv, struct sbyt_ctx *ctx)
 	faults_release(&f);
 	if (!r)
 		return cmd_fail(ctx);
-	snprintf(name, sizeof(name), "limitation-%s", date_format(ctx->as_of, db_));
-	if (run_report(ctx, "report-limitation", name, &j, final, tmp, sizeof(final))) {
+	if (!(names = load_names(ctx))) {
 		limit_rules_free(r);
 		return cmd_fail(ctx);
 	}
-	rc = report_limitation(ctx->db, r, ctx->as_of, tmp, &t, &ctx->err);
+	snprintf(name, sizeof(name), "limitation-%s", date_format(ctx->as_of, db_));
+	if (run_report(ctx, "report-limitation", name, &j, final, tmp, sizeof(final))) {
+		limit_rules_free(r);
+		names_free(names);
+		return cmd_fail(ctx);
+	}
+	rc = report_limitation(ctx->db, r, names, ctx->as_of, tmp, &t, &ctx->err);
 	limit_rules_free(r);
+	names_free(names);
 	if (rc || finish(ctx, &j, tmp, final)) {
 		unlink(tmp);
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
@@ -364,6 +416,38 @@ static int rep_limitation(int argc, char **argv, struct sbyt_ctx *ctx)
 		    "closed=%lld escalated=%lld steps=%lld file=%s", db_, (long long)t.cases,
 		    (long long)t.open, (long long)t.cancelled, (long long)t.closed,
 		    (long long)t.escalated, (long long)t.steps, final);
+	return cmd_job_end(ctx, &j, EX_DONE);
+}
+
+static int rep_service(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	struct service_totals t;
+	struct names *names;
+	char name[64], final[4096], tmp[4160], db_[DATE_BUF];
+	struct job j;
+	int rc;
+
+	if ((rc = asof_opts(argc, argv, ctx)) != 0)
+		return rc < 0 ? EX_DONE : rc;
+	if (!(names = load_names(ctx)))
+		return cmd_fail(ctx);
+	snprintf(name, sizeof(name), "service-%s", date_format(ctx->as_of, db_));
+	if (run_report(ctx, "report-service", name, &j, final, tmp, sizeof(final))) {
+		names_free(names);
+		return cmd_fail(ctx);
+	}
+	rc = report_service(ctx->db, names, ctx->as_of, tmp, &t, &ctx->err);
+	names_free(names);
+	if (rc || finish(ctx, &j, tmp, final)) {
+		unlink(tmp);
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	}
+	job_count(&j, "due_today", t.due_today);
+	job_count(&j, "overdue", t.overdue);
+	job_count(&j, "late", t.late);
+	log_summary("report", "name=service as_of=%s due_today=%lld overdue=%lld late=%lld "
+		    "due_tomorrow=%lld file=%s", db_, (long long)t.due_today, (long long)t.overdue,
+		    (long long)t.late, (long long)t.due_tomorrow, final);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }
 
@@ -400,8 +484,8 @@ static int rep_kpi(int argc, char **argv, struct sbyt_ctx *ctx)
 	}
 	if (optind != argc)
 		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
-	if (p < 0 || !appeals || !calls)
-		return cmd_usage_error("report", "kpi needs --period, --appeals and --calls");
+	if (p < 0)
+		return cmd_usage_error("report", "kpi needs --period");
 	cal = cmd_load_calendar(ctx);
 	if (!cal)
 		return cmd_fail(ctx);
@@ -410,11 +494,12 @@ static int rep_kpi(int argc, char **argv, struct sbyt_ctx *ctx)
 		calendar_free(cal);
 		return cmd_fail(ctx);
 	}
-	rc = sha256_file(appeals, hex, &bytes, &ctx->err) ||
-	     job_file(&j, "in", appeals, hex, bytes, &ctx->err) ||
-	     sha256_file(calls, hex, &bytes, &ctx->err) ||
-	     job_file(&j, "in", calls, hex, bytes, &ctx->err) ||
-	     kpi_compute(appeals, calls, p, cal, &k, &f, &ctx->err);
+	rc = (appeals && (sha256_file(appeals, hex, &bytes, &ctx->err) ||
+			  job_file(&j, "in", appeals, hex, bytes, &ctx->err))) ||
+	     (calls && (sha256_file(calls, hex, &bytes, &ctx->err) ||
+			job_file(&j, "in", calls, hex, bytes, &ctx->err))) ||
+	     kpi_compute(appeals, calls, p, cal, &k, &f, &ctx->err) ||
+	     kpi_from_db(ctx->db, p, appeals == NULL, &k, &ctx->err);
 	calendar_free(cal);
 	faults_print(&f, stderr);
 	faults_release(&f);
@@ -441,6 +526,7 @@ static const struct {
 	{ "reconciliation", rep_reconciliation },
 	{ "rejects", rep_rejects },
 	{ "runs", rep_runs },
+	{ "service", rep_service },
 };
 
 int cmd_report(int argc, char **argv, struct sbyt_ctx *ctx)

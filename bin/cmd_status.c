@@ -69,7 +69,9 @@ int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx)
 		err_detail(&ctx->err, "run `sbyt db init`");
 		return cmd_fail(ctx);
 	}
+	char today[DATE_BUF];
 	const char *p[1] = { runs };
+	const char *q[1] = { date_format(ctx->as_of, today) };
 	if (print_rows(ctx->db, &ctx->err, "loaded:",
 		       "SELECT rpad(what, 22), n FROM ("
 		       " SELECT 1 AS o, 'branches' AS what, count(*) AS n FROM branch"
@@ -90,7 +92,15 @@ int cmd_status(int argc, char **argv, struct sbyt_ctx *ctx)
 		       1, p) ||
 	    print_rows(ctx->db, &ctx->err, "deadline breaches:",
 		       "SELECT run_id, command, to_char(started_at, 'YYYY-MM-DD'), breach"
-		       " FROM run WHERE breach IS NOT NULL ORDER BY run_id", 0, NULL))
+		       " FROM run WHERE breach IS NOT NULL ORDER BY run_id", 0, NULL) ||
+	    print_rows(ctx->db, &ctx->err, "service registers (as of the as-of date):",
+		       "SELECT rpad(reg, 10), 'due_today=' || count(*) FILTER (WHERE due = $1::date),"
+		       " 'overdue=' || count(*) FILTER (WHERE due < $1::date) FROM ("
+		       " SELECT 'appeals' AS reg, coalesce(extended_to, answer_due) AS due FROM appeal"
+		       "  WHERE answered_at IS NULL"
+		       " UNION ALL SELECT 'contracts', due FROM contract_step WHERE done_on IS NULL"
+		       " UNION ALL SELECT 'appeals', NULL UNION ALL SELECT 'contracts', NULL) x"
+		       " GROUP BY reg ORDER BY reg", 1, q))
 		return cmd_fail(ctx);
 	log_summary("status", "migrations=%d", applied);
 	return EX_DONE;

@@ -25,8 +25,10 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "appeal", cmd_appeal, "the appeals register: add, extend, answer, list" },
 	{ "bill", cmd_bill, "bill a month: charge lines and obligations" },
 	{ "calendar", cmd_calendar, "the production calendar: working days, day counts" },
+	{ "contract", cmd_contract, "the contracts register: apply, answer, sign, terminate..." },
 	{ "daily", cmd_daily, "the daily job: inbox, debt, limitation" },
 	{ "db", cmd_db, "initialise, migrate or inspect the database" },
 	{ "debt", cmd_debt, "debt and penalties as of a date, the daily snapshot" },
@@ -35,6 +37,7 @@ static const struct command commands[] = {
 	{ "limit", cmd_limit, "limitation workflow: run, explain, cancel, refuse, dates" },
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
 	{ "month", cmd_month, "the monthly job: bill, then documents" },
+	{ "remind", cmd_remind, "the day's reminders to customers: SMS and e-mail" },
 	{ "report", cmd_report, "XLSX reports for auditors (aging, reconciliation)" },
 	{ "review", cmd_review, "list, accept or reject readings held for review" },
 	{ "rules", cmd_rules, "validate the rules directory" },

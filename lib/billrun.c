@@ -20,10 +20,11 @@
 #define BATCH_TEXT "50000" /* accounts per cursor fetch and per COPY */
 #define MAX_HIST 63      /* months of history (bill.c keeps 63) */
 
-/* $1 branch, $2 shard count (0: none), $3 shard, $4 the period's last day. */
+/* $1 branch, $2 shard count (0: none), $3 shard, $4 the period's last day,
+ * $5 the kind of account (NULL: both). */
 #define FILTER                                                                     \
 	" a.branch = $1 AND ($2::int = 0 OR abs(hashint8(a.account_id)::bigint) % $2::int" \
-	" = $3::int) AND a.opened_on <= $4::date "
+	" = $3::int) AND a.opened_on <= $4::date AND ($5::text IS NULL OR a.kind = $5::text) "
 
 static const char SQL_COUNT[] = "SELECT count(*) FROM account a WHERE" FILTER;
 
@@ -33,18 +34,18 @@ static const char SQL_COUNT[] = "SELECT count(*) FROM account a WHERE" FILTER;
 static const char SQL_BOUNDS[] =
 	"SELECT min(a.account_id), max(a.account_id) FROM account a WHERE" FILTER;
 
-/* $5, $6: the bounds. */
+/* $6, $7: the bounds. */
 static const char SQL_ACCOUNTS[] =
 	"DECLARE bill_acc NO SCROLL CURSOR FOR"
 	" SELECT a.account_id, a.kind, a.category, a.residents, a.rooms,"
 	"  coalesce(c.price_category, 0), m.meter, m.zones, m.digits, m.verified_until,"
-	"  m.initial_t1, m.initial_t2, m.initial_t3"
+	"  m.initial_t1, m.initial_t2, m.initial_t3, coalesce(c.readings_day, 0)"
 	" FROM account a"
 	" LEFT JOIN contract c ON c.account_id = a.account_id"
 	" LEFT JOIN (SELECT DISTINCT ON (m.account_id) m.* FROM meter m"
-	"  WHERE m.account_id BETWEEN $5::bigint AND $6::bigint AND m.installed_on <= $4::date"
+	"  WHERE m.account_id BETWEEN $6::bigint AND $7::bigint AND m.installed_on <= $4::date"
 	"  ORDER BY m.account_id, m.installed_on DESC, m.meter DESC) m ON m.account_id = a.account_id"
-	" WHERE" FILTER " AND a.account_id BETWEEN $5::bigint AND $6::bigint ORDER BY a.account_id";
+	" WHERE" FILTER " AND a.account_id BETWEEN $6::bigint AND $7::bigint ORDER BY a.account_id";
 
 /* The months of the history window billed before P, in primary key order
  * (account, period, billed_in; periods as days since 1970-01-01): the last
@@ -60,24 +61,30 @@ static const char SQL_HISTORY[] =
 
 /* The accepted readings of periods up to P, in account order (dates as
  * days since 1970-01-01); one_account() keeps per zone of the current
- * meter the latest reading (by taken_on, then reading_id) of each of the
- * two latest periods.  $1, $2 the bounds, $3 P. */
+ * meter the reading that counts (taken_after()) of each of the two
+ * latest periods.  A household's reading has the period ingest gave it (the
+ * window rule); a legal entity's period is the month it closes, found from
+ * its date and the contract's readings day (billing_legal_closes()), so the
+ * readings taken up to $4, the latest readings day of P+1 there can be, are
+ * read as well and one_account() keeps those of periods up to P.  $1, $2
+ * the bounds, $3 P, $4 the 27th of P+1. */
 static const char SQL_READINGS[] =
 	"DECLARE bill_read NO SCROLL CURSOR FOR"
 	" SELECT r.account_id, r.meter, r.zone, r.period - DATE '1970-01-01',"
 	"  r.taken_on - DATE '1970-01-01', r.reading_id, r.value"
 	" FROM reading r WHERE r.account_id BETWEEN $1::bigint AND $2::bigint"
-	" AND r.status = 'accepted' AND r.period <= $3::date ORDER BY r.account_id";
+	" AND r.status = 'accepted' AND (r.period <= $3::date OR r.taken_on <= $4::date)"
+	" ORDER BY r.account_id";
 
-/* Legal entities' charge of the month before P (VAT included).  $5, $6 the
- * bounds, $7 the month before P. */
+/* Legal entities' charge of the month before P (VAT included).  $6, $7 the
+ * bounds, $8 the month before P. */
 static const char SQL_PREVIOUS[] =
 	"DECLARE bill_prev NO SCROLL CURSOR FOR"
 	" SELECT l.account_id, sum(l.amount) FROM charge_line l"
 	" JOIN account a ON a.account_id = l.account_id"
-	" WHERE" FILTER " AND a.kind = 'legal' AND l.period = $7::date AND l.kind = 'charge'"
-	" AND a.account_id BETWEEN $5::bigint AND $6::bigint"
-	" AND l.account_id BETWEEN $5::bigint AND $6::bigint"
+	" WHERE" FILTER " AND a.kind = 'legal' AND l.period = $8::date AND l.kind = 'charge'"
+	" AND a.account_id BETWEEN $6::bigint AND $7::bigint"
+	" AND l.account_id BETWEEN $6::bigint AND $7::bigint"
 	" GROUP BY l.account_id ORDER BY l.account_id";
 
 /* ---- small helpers ---- */
@@ -301,18 +308,23 @@ struct zone_reading {
 	int has;
 	speriod period;
 	sdate taken;
+	int window;     /* a household's reading taken in the window; every legal one */
 	int64_t id;
 	int64_t value;
 };
 
-/* t was taken after r (both of one period): later day, then later row. */
+/* Of two readings of one period, t counts rather than r (SPEC 7): one taken
+ * in the readings window before one taken before it; then the later day;
+ * then the later row. */
 static int taken_after(const struct zone_reading *t, const struct zone_reading *r)
 {
+	if (t->window != r->window)
+		return t->window;
 	return t->taken > r->taken || (t->taken == r->taken && t->id > r->id);
 }
 
-/* Offer reading t of a zone: r1 is the latest reading of the latest period,
- * r2 the latest of the period before it (rows come in any order). */
+/* Offer reading t of a zone: r1 is the reading that counts of the latest
+ * period, r2 the one of the period before it (rows come in any order). */
 static void zone_offer(struct zone_reading *r1, struct zone_reading *r2,
 		       const struct zone_reading *t)
 {
@@ -358,6 +370,7 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 	char idtxt[24];
 	const char *meter = PQgetisnull(ar, row, 6) ? "" : PQgetvalue(ar, row, 6);
 	int has_meter = !PQgetisnull(ar, row, 6), k = 0, nhist = 0, rc;
+	int readings_day = (int)get_int(ar, row, 13);  /* 0: the rules' default */
 	double t0;
 	struct sbyt_err ce;
 
@@ -454,13 +467,23 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 
 		if (has_meter && zone >= 1 && zone <= TARIFF_ZONES && str_eq(PQgetvalue(h, i, 1), meter)) {
 			struct zone_reading t;
+			int counts;
 
 			t.has = 1;
-			t.period = period_of((sdate)get_int(h, i, 3));
 			t.taken = (sdate)get_int(h, i, 4);
 			t.id = get_int(h, i, 5);
 			t.value = get_milli(h, i, 6);
-			zone_offer(&r1[zone - 1], &r2[zone - 1], &t);
+			if (in.kind == BILL_LEGAL) {
+				/* the month it closes; an intermediate one closes none */
+				counts = billing_legal_closes(br, readings_day, t.taken, &t.period);
+				t.window = 1;
+			} else {
+				t.period = period_of((sdate)get_int(h, i, 3));
+				counts = 1;
+				t.window = period_of(t.taken) == t.period && billing_in_window(br, t.taken);
+			}
+			if (counts && t.period <= P)
+				zone_offer(&r1[zone - 1], &r2[zone - 1], &t);
 		}
 		if (stream_next(&x->read, e) < 0)
 			return -1;
@@ -706,15 +729,69 @@ fail:
 
 /* ---- one branch, one transaction ---- */
 
+/* Whether the branch's period is published for the kind of accounts (NULL:
+ * for any): its state is 'published' and, for a kind, accounts of that
+ * kind have documents of the period (the households' documents go out
+ * before the legal entities' readings are in, SPEC 6).  lock: the state's
+ * row is locked FOR UPDATE until the end of the transaction. */
+static int branch_published(PGconn *db, const char *p0, const char *branch, const char *kind,
+			    int lock, int *published, struct sbyt_err *e)
+{
+	const char *p[3] = { p0, branch, kind };
+	char *v = NULL;
+	PGresult *r;
+
+	*published = 0;
+	r = db_query(db, e, lock ? "SELECT state FROM period_state WHERE period = $1::date"
+		     " AND branch = $2 FOR UPDATE"
+		     : "SELECT state FROM period_state WHERE period = $1::date AND branch = $2",
+		     2, p);
+	if (!r)
+		return -1;
+	*published = PQntuples(r) == 1 && str_eq(PQgetvalue(r, 0, 0), "published");
+	PQclear(r);
+	if (!*published || !kind)
+		return 0;
+	if (db_value(db, e, "SELECT EXISTS (SELECT 1 FROM account a JOIN document d"
+		     " ON d.account_id = a.account_id AND d.period = $1::date"
+		     " WHERE a.branch = $2 AND a.kind = $3)", 3, p, &v) < 0)
+		return -1;
+	*published = v && v[0] == 't';
+	free(v);
+	return 0;
+}
+
+int billrun_published(PGconn *db, speriod period, const char *branch, const char *kind,
+		      int *published, struct sbyt_err *e)
+{
+	char p0[DATE_BUF];
+	const char *p[1] = { p0 };
+	PGresult *br;
+	int rc = 0;
+
+	*published = 0;
+	fmt_period(period, p0);
+	br = db_query(db, e, "SELECT branch FROM period_state WHERE period = $1::date"
+		      " AND state = 'published' ORDER BY branch", 1, p);
+	if (!br)
+		return -1;
+	for (int i = 0; i < PQntuples(br) && rc == 0 && !*published; i++)
+		if (!branch || str_eq(branch, PQgetvalue(br, i, 0)))
+			rc = branch_published(db, p0, PQgetvalue(br, i, 0), kind, 0, published, e);
+	PQclear(br);
+	return rc;
+}
+
 static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt_err *e)
 {
 	const struct billrun_opts *o = x->o;
 	char n[12], i[12], last[DATE_BUF], p0[DATE_BUF], win[DATE_BUF], prev[DATE_BUF], run[24];
-	char lo[24], hi[24];
-	const char *p[7] = { branch, n, i, last, lo, hi, prev };
+	char lo[24], hi[24], late[DATE_BUF];
+	const char *p[8] = { branch, n, i, last, o->kind, lo, hi, prev };
 	const char *ph[4] = { lo, hi, p0, win };
+	const char *pr[4] = { lo, hi, p0, late };
 	PGresult *ar = NULL;
-	int rc = -1;
+	int rc = -1, published;
 
 	snprintf(n, sizeof(n), "%d", o->shard_n);
 	snprintf(i, sizeof(i), "%d", o->shard_i);
@@ -722,6 +799,8 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	fmt_period(o->period, p0);
 	fmt_period(o->period - x->hist_months, win);
 	fmt_period(o->period - 1, prev);
+	/* the latest a legal reading closing P can be dated: the 27th of P+1 */
+	date_format(period_first(o->period + 1) + 26, late);
 	memset(&x->hist, 0, sizeof(x->hist));
 	memset(&x->read, 0, sizeof(x->read));
 	memset(&x->prev, 0, sizeof(x->prev));
@@ -733,11 +812,24 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	if (db_exec(x->db, e, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL) < 0 ||
 	    db_exec(x->db, e, "SET LOCAL work_mem = '64MB'", 0, NULL) < 0)
 		goto out;
-	ar = db_query(x->db, e, SQL_BOUNDS, 4, p);
+	/* The branch's period state, locked until commit: docs publishing the
+	 * branch at the same time waits for this run, or this run for it and
+	 * then sees the documents it made. */
+	if (branch_published(x->db, p0, branch, o->kind, 1, &published, e) < 0)
+		goto out;
+	if (published) {
+		char next[DATE_BUF];
+
+		err_set(e, ERR_DATA, "period %.7s of branch %s was published%s%s while billing;"
+			" corrections go to %.7s", p0, branch, o->kind ? " for " : "",
+			o->kind ? o->kind : "", fmt_period(o->period + 1, next));
+		goto out;
+	}
+	ar = db_query(x->db, e, SQL_BOUNDS, 5, p);
 	if (!ar)
 		goto out;
 	if (PQgetisnull(ar, 0, 0)) {  /* no account: the streams are empty */
-		p[4] = p[5] = ph[0] = ph[1] = NULL;
+		p[5] = p[6] = ph[0] = ph[1] = pr[0] = pr[1] = NULL;
 	} else {
 		snprintf(lo, sizeof(lo), "%s", PQgetvalue(ar, 0, 0));
 		snprintf(hi, sizeof(hi), "%s", PQgetvalue(ar, 0, 1));
@@ -749,14 +841,14 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	 * work_mem, and the sort the planner prefers for all the rows of a
 	 * cursor took 2 to 3 times as long as the index scan even in memory
 	 * (7 months of 50,000 accounts).  Plans are made when declared. */
-	if (db_exec(x->db, e, SQL_ACCOUNTS, 6, p) < 0 ||
+	if (db_exec(x->db, e, SQL_ACCOUNTS, 7, p) < 0 ||
 	    db_exec(x->db, e, "SET LOCAL enable_sort = off", 0, NULL) < 0 ||
 	    stream_open(&x->hist, x->db, SQL_HISTORY, "FETCH 50000 FROM bill_hist", 4, ph,
 			&x->st->t_read, e) < 0 ||
-	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 3, ph,
+	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 4, pr,
 			&x->st->t_read, e) < 0 ||
 	    db_exec(x->db, e, "SET LOCAL enable_sort = on", 0, NULL) < 0 ||
-	    stream_open(&x->prev, x->db, SQL_PREVIOUS, "FETCH 50000 FROM bill_prev", 7, p,
+	    stream_open(&x->prev, x->db, SQL_PREVIOUS, "FETCH 50000 FROM bill_prev", 8, p,
 			&x->st->t_read, e) < 0)
 		goto out;
 	for (;;) {
@@ -802,11 +894,14 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 		PGresult *s;
 
 		snprintf(run, sizeof(run), "%lld", (long long)o->run_id);
+		/* A branch published for the other kind stays published: docs
+		 * then keeps the documents it issued and numbers the new ones
+		 * after them (branch_published() let only such a run through). */
 		s = db_query(x->db, e, "INSERT INTO period_state (period, branch, state, billed_run)"
 			     " VALUES ($1, $2, 'billed', $3) ON CONFLICT (period, branch) DO UPDATE"
-			     " SET state = 'billed', billed_run = EXCLUDED.billed_run,"
-			     " updated_at = clock_timestamp() WHERE period_state.state <> 'published'"
-			     " RETURNING 1", 3, q);
+			     " SET state = CASE period_state.state WHEN 'published' THEN 'published'"
+			     " ELSE 'billed' END, billed_run = EXCLUDED.billed_run,"
+			     " updated_at = clock_timestamp() RETURNING 1", 3, q);
 		if (!s)
 			goto out;
 		if (PQntuples(s) != 1) {
@@ -1011,24 +1106,33 @@ int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts 
 		PQclear(br);
 		return err_set(e, ERR_DATA, "unknown branch '%s'", o->branch);
 	}
-	for (int i = 0; i < nb; i++)
-		if (str_eq(PQgetvalue(br, i, 1), "published")) {
-			err_set(e, ERR_DATA, "period %.7s of branch %s is published; corrections go to %.7s",
-				p0, PQgetvalue(br, i, 0), next);
+	for (int i = 0; i < nb; i++) {
+		int published = str_eq(PQgetvalue(br, i, 1), "published");
+
+		if (published && o->kind &&
+		    branch_published(db, p0, PQgetvalue(br, i, 0), o->kind, 0, &published, e) < 0) {
 			PQclear(br);
 			return -1;
 		}
+		if (published) {
+			err_set(e, ERR_DATA, "period %.7s of branch %s is published%s%s; corrections go"
+				" to %.7s", p0, PQgetvalue(br, i, 0), o->kind ? " for " : "",
+				o->kind ? o->kind : "", next);
+			PQclear(br);
+			return -1;
+		}
+	}
 	if (o->count_first && o->progress) {
 		int64_t total = 0;
 
 		for (int i = 0; i < nb && rc == 0; i++) {
 			char n[12], s[12], last[DATE_BUF], *v = NULL;
-			const char *p[4] = { PQgetvalue(br, i, 0), n, s, last };
+			const char *p[5] = { PQgetvalue(br, i, 0), n, s, last, o->kind };
 
 			snprintf(n, sizeof(n), "%d", o->shard_n);
 			snprintf(s, sizeof(s), "%d", o->shard_i);
 			date_format(period_last(o->period), last);
-			rc = db_value(db, e, SQL_COUNT, 4, p, &v);
+			rc = db_value(db, e, SQL_COUNT, 5, p, &v);
 			if (v)
 				total += strtoll(v, NULL, 10);
 			free(v);

@@ -3,24 +3,36 @@
  * inputs for a period, call bill_compute(), write the results.
  *
  * For each branch (one transaction each): the period must not be
- * 'published' (corrections then go to the next period); four queries are
- * read through cursors in account order, in batches, and merged per account
+ * 'published' for the accounts billed (corrections then go to the next
+ * period; with opts->kind, published for that kind: see
+ * billrun_published()), and its state's row stays locked until commit;
+ * four queries are read through cursors in account order, in batches, and
+ * merged per account
  * (accounts with their current meter and contract; the consumption rows of
  * the last history_months, of which the latest billed before P counts for a
- * month; the accepted readings of periods up to P, of which the latest of
- * each of the two latest periods per zone counts; the previous month's
+ * month; the accepted readings of periods up to P (and legal entities'
+ * taken up to the 27th of P+1), of which the one that counts of each of the
+ * two latest periods per zone is kept; the previous month's
  * charge of legal entities).  The other three read only the branch's range
  * of account_id through their primary keys, the history and the readings
  * without joining account: the merge skips the rows of other accounts.  Each batch's charge_line, obligation and
  * consumption rows are written with binary COPY.  Memory does not grow with
  * the number of accounts.  A period that was billed before is re-billed by
  * deleting its rows for the accounts processed and writing them again, so a
- * re-run gives the same rows.  period_state becomes 'billed'.
+ * re-run gives the same rows.  period_state becomes 'billed' (a branch
+ * published for the other kind stays 'published').
  *
- * Readings: the current reading of a zone is the latest accepted reading of
- * a period up to P that is newer than the register value the last actual
- * bill ended at (consumption.reading) and not older than the first month of
- * the estimated run before P; a late reading of an estimated month therefore
+ * Readings (SPEC 7): a household's reading counts for the period ingest
+ * gave it (the window rule), and of a period's readings one taken in the
+ * window (firstDay..lastDay of rules/billing.xml) counts before one taken
+ * earlier; a legal entity's reading counts for the month it closes (dated
+ * from the month's last day to the contract's readings day of the next
+ * month, else the rules' LegalMonth readingsDay), and any other is an
+ * intermediate reading that counts for no month.  The readings day comes
+ * with the account's row; no query per account.  The current reading of a
+ * zone is the reading that counts of a period up to P that is newer than
+ * the register value the last actual bill ended at (consumption.reading)
+ * and not older than the first month of the estimated run before P; a late reading of an estimated month therefore
  * counts in the next bill, which recalculates the estimated months.  The
  * previous value is the register value the last actual bill ended at, else
  * the latest accepted reading of an earlier period, else the meter's
@@ -64,6 +76,7 @@ struct billrun_opts {
 	const char *conninfo;    /* for the workers' own connections (NULL: default) */
 	int workers;             /* branches billed at once, each by its own process */
 	const char *branch;      /* NULL: every branch */
+	const char *kind;        /* "individual" or "legal": only those accounts; NULL: both */
 	int shard_i, shard_n;    /* shard_n 0: every account */
 	int64_t run_id;          /* for the rows written */
 	int count_first;         /* count the accounts first (for a progress ETA) */
@@ -90,6 +103,16 @@ struct billrun_stats {
  * ERR_DB / ERR_INTERNAL from the server. */
 int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts *opts,
 	    struct billrun_stats *st, struct sbyt_err *e);
+
+/* Whether period is published for the kind of accounts ("individual" or
+ * "legal"; NULL: for any) in the branch (NULL: in any branch): the branch's
+ * state is 'published' and, for a kind, accounts of that kind have
+ * documents of the period.  Households' documents go out before legal
+ * entities' readings are in (SPEC 6): a period published for households
+ * can still be billed for legal entities (billrun with opts->kind), and
+ * docs then adds their documents.  0 with *published set, or -1 with e. */
+int billrun_published(PGconn *db, speriod period, const char *branch, const char *kind,
+		      int *published, struct sbyt_err *e);
 
 /* "123.456" / "-0.5" / "12" to thousandths (milli-kWh).  0, or -1 when
  * malformed (more than 3 decimals, no digits). */

@@ -348,11 +348,18 @@ static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struc
 		BAD(chk_digits(F(6), L(6), 9, "kpp"));
 	else if (L(5) == 10)
 		BAD("kpp is required with a 10-digit inn");
+	/* readings_day, optional (SPEC 7): empty is the rules' default */
+	if (c->nf > 7 && L(7))
+		BAD(chk_int(F(7), L(7), 1, 27, "readings_day", NULL));
 	if (copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 6; i++)
 		if ((L(i) || i < 6) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
 			return -1;
+	if ((c->nf > 7 && L(7)) ? copy_field(cp, F(7), L(7), e) : copy_null(cp, e))
+		return -1;
+	if (copy_str(cp, c->nf > 7 ? "t" : "f", e))
+		return -1;
 	return copy_row(cp, e);
 }
 
@@ -398,13 +405,16 @@ static int row_balances(struct csv *c, struct faults *f, struct copy *cp, struct
 
 struct kind {
 	const char *name, *header;
-	int ncols;
+	int ncols;             /* the columns of the full header */
 	int (*row)(struct csv *, struct faults *, struct copy *, struct sbyt_err *);
 	const char *stage;     /* CREATE TEMP TABLE stage (...) */
 	const char *key;       /* key column(s) in stage, for duplicates */
 	const char *checks[3]; /* SQL giving (line, reason) for whole-file faults */
 	const char *upsert;    /* SQL giving (inserted, updated) */
 	const char *vacuum;    /* after a change: statistics and the visibility map */
+	int min_cols;          /* 0: all columns; else a file's header may stop after
+	                          min_cols or more of them (the trailing columns are
+	                          optional: row() reads c->nf) */
 };
 
 #define DUPS(key, what)                                                               \
@@ -494,23 +504,29 @@ static const struct kind kinds[] = {
 		"VACUUM (ANALYZE) meter",
 	},
 	[LOAD_CONTRACTS] = {
-		"contracts", "account;contract;signed_on;price_category;payment_scheme;inn;kpp", 7,
+		"contracts",
+		"account;contract;signed_on;price_category;payment_scheme;inn;kpp;readings_day", 8,
 		row_contracts,
 		"CREATE TEMP TABLE stage (line int, account_id bigint, contract text,"
-		" signed_on date, price_category smallint, payment_scheme text, inn text, kpp text)"
-		" ON COMMIT DROP",
+		" signed_on date, price_category smallint, payment_scheme text, inn text, kpp text,"
+		" readings_day smallint, rd_given boolean) ON COMMIT DROP",
 		"account_id", { DUPS("account_id", "contract for account"), UNKNOWN_ACCOUNT, LEGAL_ONLY },
+		/* a file without the readings_day column keeps the stored days */
 		"WITH up AS (INSERT INTO contract AS t (account_id, contract, signed_on,"
-		" price_category, payment_scheme, inn, kpp) SELECT account_id, contract, signed_on,"
-		" price_category, payment_scheme, inn, kpp FROM stage ON CONFLICT (account_id)"
+		" price_category, payment_scheme, inn, kpp, readings_day) SELECT account_id, contract,"
+		" signed_on, price_category, payment_scheme, inn, kpp, readings_day FROM stage"
+		" ON CONFLICT (account_id)"
 		" DO UPDATE SET contract = EXCLUDED.contract, signed_on = EXCLUDED.signed_on,"
 		" price_category = EXCLUDED.price_category, payment_scheme = EXCLUDED.payment_scheme,"
-		" inn = EXCLUDED.inn, kpp = EXCLUDED.kpp WHERE (t.contract, t.signed_on,"
-		" t.price_category, t.payment_scheme, t.inn, t.kpp) IS DISTINCT FROM"
-		" (EXCLUDED.contract, EXCLUDED.signed_on, EXCLUDED.price_category,"
-		" EXCLUDED.payment_scheme, EXCLUDED.inn, EXCLUDED.kpp) RETURNING (xmax = 0) AS ins)"
+		" inn = EXCLUDED.inn, kpp = EXCLUDED.kpp, readings_day = CASE WHEN (SELECT"
+		" bool_and(rd_given) FROM stage) THEN EXCLUDED.readings_day ELSE t.readings_day END"
+		" WHERE (t.contract, t.signed_on, t.price_category, t.payment_scheme, t.inn, t.kpp,"
+		" t.readings_day) IS DISTINCT FROM (EXCLUDED.contract, EXCLUDED.signed_on,"
+		" EXCLUDED.price_category, EXCLUDED.payment_scheme, EXCLUDED.inn, EXCLUDED.kpp,"
+		" CASE WHEN (SELECT bool_and(rd_given) FROM stage) THEN EXCLUDED.readings_day"
+		" ELSE t.readings_day END) RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
-		"VACUUM (ANALYZE) contract",
+		"VACUUM (ANALYZE) contract", 7,
 	},
 	[LOAD_RESERVES] = {
 		"reserves", "account;tech_kw;emergency_kw;no_below_emergency;authority_emails", 5,
@@ -574,6 +590,22 @@ const char *load_kind_header(enum load_kind kind)
 	return kinds[kind].header;
 }
 
+/* The columns a file has when its header line is the kind's header, or the
+ * first min_cols or more of its columns; 0 when it is neither. */
+static int header_cols(const struct kind *k, const char *text)
+{
+	size_t n = strlen(text);
+	int cols = 1;
+
+	if (strncmp(text, k->header, n) != 0)
+		return 0;
+	if (k->header[n] != '\0' && (k->min_cols == 0 || k->header[n] != ';'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		cols += text[i] == ';';
+	return k->header[n] == '\0' || cols >= k->min_cols ? cols : 0;
+}
+
 /* Whole-file checks in SQL; each row is a fault. */
 static int file_checks(PGconn *db, const struct kind *k, const char *path,
 		       struct faults *f, struct sbyt_err *e)
@@ -600,7 +632,7 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 	struct csv c;
 	struct copy cp;
 	struct progress pg;
-	int before = f->count, rc;
+	int before = f->count, rc, ncols = 0;
 	PGresult *res;
 
 	memset(r, 0, sizeof(*r));
@@ -614,7 +646,9 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 		faults_add(f, path, 0, "empty file: the header '%s' is missing", k->header);
 		return err_set(e, ERR_DATA, "'%s' is empty; nothing loaded", path);
 	}
-	if (c.bad || strcmp(c.text, k->header) != 0) {
+	if (!c.bad)
+		ncols = header_cols(k, c.text);
+	if (c.bad || ncols == 0) {
 		if (c.bad)
 			faults_add(f, path, 1, "%s: the file must be UTF-8 with the header '%s'",
 				   c.bad, k->header);
@@ -637,8 +671,8 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 			faults_add(f, path, c.line, "%s", c.bad);
 			continue;
 		}
-		if (c.nf != k->ncols) {
-			faults_add(f, path, c.line, "%d fields, expected %d", c.nf, k->ncols);
+		if (c.nf != ncols) {
+			faults_add(f, path, c.line, "%d fields, expected %d", c.nf, ncols);
 			continue;
 		}
 		if (k->row(&c, f, &cp, e) < 0) {

@@ -21,6 +21,7 @@
 #include "date.h"
 #include "error.h"
 #include "money.h"
+#include "names.h"
 #include "penalty.h"
 
 /* Make OUT_DIR/reports (and OUT_DIR) if missing and write into final and
@@ -57,17 +58,21 @@ struct recon_result {
 	int64_t rows;                            /* obligations and payments listed */
 };
 
-/* The reconciliation act (акт сверки взаиморасчётов) of one legal account
+/* The reconciliation act (акт сверки взаиморасчётов) of one account (a
+ * household's on request)
  * from `from` to `to` inclusive: the opening balance at `from` (what fell
  * due before it less what was paid before it), every obligation by its due
  * date as a debit (a negative recalculation as a credit) and every payment
  * by its date as a credit, the turnover, the closing balance at `to`, the
  * penalty accrued as of `to`, and the supplier's and customer's names.  The
  * supplier's requisites are read from RULES_DIR/supplier.xml when it
- * exists.  Returns 0, or -1 with e set (ERR_DATA for an unknown account or
- * one that is not a legal entity, ERR_CONFIG for a bad supplier file). */
-int report_recon(PGconn *db, const struct penalty_rules *r, const char *rules_dir,
-		 int64_t account, sdate from, sdate to, const char *path,
+ * exists.  The act is laid out as the form: the supplier's records beside
+ * empty columns for the buyer's, the signature blocks under them, landscape
+ * A4 fitted to the width; payment channels by their Russian names (names
+ * may be NULL).  Returns 0, or -1 with e set (ERR_DATA for an unknown
+ * account, ERR_CONFIG for a bad supplier file). */
+int report_recon(PGconn *db, const struct penalty_rules *r, const struct names *names,
+		 const char *rules_dir, int64_t account, sdate from, sdate to, const char *path,
 		 struct recon_result *res, struct sbyt_err *e);
 
 #endif

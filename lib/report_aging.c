@@ -155,6 +155,9 @@ static int write_summary(struct aging *g, sdate as_of, struct sbyt_err *e)
 	chart_title_set_name(chart, title);
 	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
 	worksheet_insert_chart(ws, total + 2, 0, chart);
+	worksheet_repeat_rows(ws, 0, 0);
+	/* the chart takes about 15 rows under the table */
+	xlsx_sheet_print(ws, "Просроченная задолженность по участкам", as_of, 1, total + 18, 8);
 	return 0;
 }
 
@@ -177,6 +180,7 @@ int report_aging(PGconn *db, const struct penalty_rules *r, sdate as_of, const c
 	g.tot = t;
 	if (xlsx_table_open(&g.t, path, "Задолженность", head, widths, 10, e))
 		return -1;
+	xlsx_table_caption(&g.t, "Просроченная задолженность по срокам (анализ по возрасту)", as_of);
 	if (db_exec(db, e, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL))
 		goto out;
 	if (debt_scan(db, r, &f, &sink, &dt, e)) {

@@ -50,8 +50,36 @@ int control_rules_check(const char *rules_dir, struct faults *f)
 	return control_rules_load(rules_dir, &r, f);
 }
 
-int report_control(PGconn *db, const struct control_rules *r, sdate as_of, const char *path,
-		   int64_t *rows, int64_t *overdue, struct sbyt_err *e)
+struct counts {
+	int64_t *rows, *overdue;
+};
+
+static int fill(struct xlsx_table *x, PGresult *res, void *ctx, struct sbyt_err *e)
+{
+	struct counts *c = ctx;
+
+	xlsx_table_str(x, 0, PQgetvalue(res, 0, 0));
+	xlsx_table_str(x, 1, PQgetvalue(res, 0, 1));
+	xlsx_table_code(x, 2, "category", PQgetvalue(res, 0, 2));
+	for (int col = 3; col < 6; col++)
+		xlsx_table_str(x, col, PQgetvalue(res, 0, col));
+	if (!PQgetisnull(res, 0, 6))
+		xlsx_table_date_text(x, 6, PQgetvalue(res, 0, 6));
+	else
+		xlsx_table_str(x, 6, "не проводилось");
+	xlsx_table_int(x, 7, atoi(PQgetvalue(res, 0, 7)));
+	xlsx_table_date_text(x, 8, PQgetvalue(res, 0, 8));
+	if (PQgetvalue(res, 0, 9)[0] == 't') {
+		xlsx_table_str(x, 9, "да");
+		(*c->overdue)++;
+	}
+	(*c->rows)++;
+	return 0;
+}
+
+int report_control(PGconn *db, const struct control_rules *r, const struct names *names,
+		   sdate as_of, const char *path, int64_t *rows, int64_t *overdue,
+		   struct sbyt_err *e)
 {
 	static const char *const head[] = {
 		"Участок", "Лицевой счёт", "Категория", "Индекс", "Адрес", "Прибор учёта",
@@ -62,9 +90,8 @@ int report_control(PGconn *db, const struct control_rules *r, sdate as_of, const
 	char d[DATE_BUF], cats[CONTROL_MAX * 34], months[CONTROL_MAX * 4];
 	const char *p[3] = { date_format(as_of, d), cats, months };
 	struct xlsx_table x;
-	PGresult *res;
+	struct counts cn = { rows, overdue };
 	size_t nc = 0, nm = 0;
-	int failed;
 
 	*rows = *overdue = 0;
 	/* The intervals go in as two parallel arrays: parameters, not SQL text. */
@@ -78,7 +105,10 @@ int report_control(PGconn *db, const struct control_rules *r, sdate as_of, const
 	snprintf(months + nm, sizeof(months) - nm, "}");
 	if (xlsx_table_open(&x, path, "План контрольных снятий", head, width, 10, e))
 		return -1;
-	if (db_stream_begin(db, e,
+	x.names = names;
+	x.no_totals = 1;
+	xlsx_table_caption(&x, "План контрольных снятий показаний", as_of);
+	if (xlsx_table_query(&x, db,
 		"WITH iv AS (SELECT * FROM unnest($2::text[], $3::int[]) AS t(category, months)),"
 		" plan AS (SELECT a.branch, a.account_id, a.category, a.postcode, a.address, m.meter,"
 		"  c.last, iv.months,"
@@ -92,33 +122,7 @@ int report_control(PGconn *db, const struct control_rules *r, sdate as_of, const
 		" SELECT branch, account_id::text, category, postcode, address, meter, last::text,"
 		"  months::text, due::text, (due < $1::date)::text FROM plan"
 		" WHERE due <= (date_trunc('month', $1::date) + interval '2 months - 1 day')::date"
-		" ORDER BY due >= $1::date, branch, postcode, account_id, meter", 3, p))
-		goto fail;
-	while ((res = db_stream_next(db, &failed, e)) != NULL) {
-		sdate day;
-
-		if (xlsx_table_row(&x, e)) {
-			PQclear(res);
-			db_stream_cancel(db);
-			goto fail;
-		}
-		for (int c = 0; c < 6; c++)
-			xlsx_table_str(&x, c, PQgetvalue(res, 0, c));
-		if (!PQgetisnull(res, 0, 6) && date_parse(PQgetvalue(res, 0, 6), -1, &day) == 0)
-			xlsx_table_date(&x, 6, day);
-		else
-			xlsx_table_str(&x, 6, "не проводилось");
-		xlsx_table_int(&x, 7, atoi(PQgetvalue(res, 0, 7)));
-		if (date_parse(PQgetvalue(res, 0, 8), -1, &day) == 0)
-			xlsx_table_date(&x, 8, day);
-		if (PQgetvalue(res, 0, 9)[0] == 't') {
-			xlsx_table_str(&x, 9, "да");
-			(*overdue)++;
-		}
-		(*rows)++;
-		PQclear(res);
-	}
-	if (failed)
+		" ORDER BY due >= $1::date, branch, postcode, account_id, meter", 3, p, fill, &cn, e))
 		goto fail;
 	return xlsx_table_close(&x, e);
 fail:

@@ -16,6 +16,7 @@
 #include "date.h"
 #include "error.h"
 #include "faults.h"
+#include "names.h"
 
 #define CONTROL_MAX 16
 
@@ -32,7 +33,8 @@ int control_rules_check(const char *rules_dir, struct faults *f);
 /* Write the plan as of as_of as a workbook at path (the caller renames it
  * into place, see report.h); *rows and *overdue get the counts.  Returns 0
  * or -1 with e set. */
-int report_control(PGconn *db, const struct control_rules *r, sdate as_of, const char *path,
-		   int64_t *rows, int64_t *overdue, struct sbyt_err *e);
+int report_control(PGconn *db, const struct control_rules *r, const struct names *names,
+		   sdate as_of, const char *path, int64_t *rows, int64_t *overdue,
+		   struct sbyt_err *e);
 
 #endif

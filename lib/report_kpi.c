@@ -1,13 +1,16 @@
 /* report_kpi.c - the Appendix 5 quality card from the journals; see report_kpi.h. */
 #include "report_kpi.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
 #include "csv.h"
+#include "db.h"
 #include "money.h"
+#include "xlsx.h"
 
 /* A journal time: an ISO 8601 date-time with seconds and an offset
  * ("2026-11-03T09:15:00+05:00" or "...Z").  Sets the UTC seconds and the
@@ -39,10 +42,60 @@ static int event_cmp(const void *a, const void *b)
 	return x->delta - y->delta;  /* leave the queue before joining it */
 }
 
+/* The quarter of a period: its year times 4 plus the quarter, 0-3. */
+static int quarter_of(speriod p)
+{
+	int y, m;
+
+	period_to_ym(p, &y, &m);
+	return y * 4 + (m - 1) / 3;
+}
+
+/* The distinct complaining customers of a quarter: a set of accounts (an
+ * appeal without one is a customer of its own). */
+struct who {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int who_add(struct who *w, int64_t account)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		int64_t *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		w->v = v;
+		w->cap = cap;
+	}
+	w->v[w->n++] = account;
+	return 0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int64_t who_count(struct who *w)
+{
+	int64_t n = 0;
+
+	qsort(w->v, w->n, sizeof(*w->v), cmp_i64);
+	for (size_t i = 0; i < w->n; i++)
+		n += i == 0 || w->v[i] != w->v[i - 1];
+	return n;
+}
+
 static int read_appeals(const char *path, speriod p, const struct calendar *cal,
 			struct kpi_card *k, struct faults *f, struct sbyt_err *e)
 {
 	static const char header[] = "id;received_at;channel;kind;account;answered_at;extended_to";
+	struct who who = { 0 };
+	int64_t anon = 0;
 	struct csv c;
 	int rc;
 
@@ -90,9 +143,17 @@ static int read_appeals(const char *path, speriod p, const struct calendar *cal,
 			faults_add(f, path, c.line, "answered before it was received");
 			continue;
 		}
+		complaint = strcmp(c.field[3], "complaint") == 0;
+		if (quarter_of(period_of(rday)) == quarter_of(p)) {
+			k->q_appeals++;
+			if (complaint && who_add(&who, c.flen[4] ? strtoll(c.field[4], NULL, 10) : --anon)) {
+				free(who.v);
+				csv_close(&c);
+				return err_set(e, ERR_INTERNAL, "out of memory");
+			}
+		}
 		if (period_of(rday) != p)
 			continue;
-		complaint = strcmp(c.field[3], "complaint") == 0;
 		k->appeals++;
 		k->complaints += complaint;
 		/* The term: 3 days from the day of receipt; an extension may add at
@@ -119,6 +180,8 @@ static int read_appeals(const char *path, speriod p, const struct calendar *cal,
 		}
 	}
 	csv_close(&c);
+	k->q_complaints = who_count(&who);
+	free(who.v);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -228,115 +291,224 @@ int kpi_compute(const char *appeals, const char *calls, speriod p,
 	return 0;
 }
 
+int kpi_from_db(PGconn *db, speriod p, int appeals, struct kpi_card *k, struct sbyt_err *e)
+{
+	char first[DATE_BUF], last[DATE_BUF], pfirst[DATE_BUF], qfirst[DATE_BUF], qlast[DATE_BUF];
+	int y, m;
+	const char *params[4];
+	PGresult *r;
+
+	period_to_ym(p, &y, &m);
+	date_format(period_first(p), first);
+	date_format(period_last(p), last);
+	date_format(period_first(p - 1), pfirst);
+	date_format(period_first(period_from_ym(y, (m - 1) / 3 * 3 + 1)), qfirst);
+	date_format(period_last(period_from_ym(y, (m - 1) / 3 * 3 + 3)), qlast);
+	params[0] = first;
+	params[1] = last;
+	params[2] = pfirst;
+	/* Online users: accounts with SMS or portal (lkk, site) readings taken
+	 * in the month, or a document of the month sent by e-mail or portal. */
+	r = db_query(db, e,
+		"WITH u AS ("
+		" SELECT account_id, period_first FROM ("
+		"  SELECT account_id, date_trunc('month', taken_on)::date AS period_first FROM reading"
+		"  WHERE taken_on BETWEEN $3::date AND $2::date AND status = 'accepted'"
+		"  AND (channel = 'sms' OR (channel = 'portal' AND source IN ('lkk', 'site')))"
+		"  UNION SELECT account_id, period FROM document"
+		"  WHERE period BETWEEN $3::date AND $1::date AND channel IN ('email', 'lkk')) x)"
+		" SELECT count(DISTINCT account_id) FILTER (WHERE period_first = $1::date),"
+		" count(DISTINCT account_id) FILTER (WHERE period_first = $3::date) FROM u",
+		3, params);
+	if (!r)
+		return -1;
+	k->has_online = 1;
+	k->online = atoll(PQgetvalue(r, 0, 0));
+	k->online_prev = atoll(PQgetvalue(r, 0, 1));
+	PQclear(r);
+	if (!appeals)
+		return 0;
+	params[2] = qfirst;
+	params[3] = qlast;
+	r = db_query(db, e,
+		"SELECT count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND kind = 'complaint'),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND answered_on IS NOT NULL),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND answered_on <= answer_due),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND answered_on IS NULL),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND answered_on IS NULL AND coalesce(extended_to, answer_due) < $2::date),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND extended_to IS NOT NULL),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND extended_to > extend_limit),"
+		" count(*) FILTER (WHERE received_on BETWEEN $1::date AND $2::date"
+		"  AND answered_on > coalesce(extended_to, answer_due) AND extended_to IS NOT NULL),"
+		" count(*) FILTER (WHERE received_on BETWEEN $3::date AND $4::date),"
+		" count(DISTINCT coalesce(account_id::text, 'appeal ' || appeal_id))"
+		"  FILTER (WHERE received_on BETWEEN $3::date AND $4::date AND kind = 'complaint')"
+		" FROM appeal WHERE received_on BETWEEN least($1::date, $3::date) AND $4::date",
+		4, params);
+	if (!r)
+		return -1;
+	k->appeals = atoll(PQgetvalue(r, 0, 0));
+	k->complaints = atoll(PQgetvalue(r, 0, 1));
+	k->answered = atoll(PQgetvalue(r, 0, 2));
+	k->timely = atoll(PQgetvalue(r, 0, 3));
+	k->unanswered = atoll(PQgetvalue(r, 0, 4));
+	k->overdue_unanswered = atoll(PQgetvalue(r, 0, 5));
+	k->extended = atoll(PQgetvalue(r, 0, 6));
+	k->extension_too_long = atoll(PQgetvalue(r, 0, 7));
+	k->late_after_extension = atoll(PQgetvalue(r, 0, 8));
+	k->q_appeals = atoll(PQgetvalue(r, 0, 9));
+	k->q_complaints = atoll(PQgetvalue(r, 0, 10));
+	PQclear(r);
+	return 0;
+}
+
+/* How a line's value reads. */
+enum unit { U_NONE, U_SHARE, U_COUNT, U_SECONDS };
+
 /* One line of the card. */
 struct row {
-	const char *no, *name, *target, *method;
-	char value[32];
+	const char *no, *name, *method;
+	enum unit unit;
+	int has_value;
+	double value;         /* a share (0.833) for U_SHARE */
+	double target;        /* in the same unit */
+	int at_least;         /* 1: value >= target; 0: value <= target */
 	const char *verdict;  /* "да", "нет", "нет данных" */
 };
 
-/* num/den as a percentage with one decimal, half-up. */
-static void pct(char *buf, size_t size, int64_t num, int64_t den)
+/* num/den as a share rounded half-up to tenths of a percent. */
+static double share(int64_t num, int64_t den)
 {
-	int64_t tenths = den ? money_round((__int128)num * 1000, den) : 0;
+	return den ? (double)money_round((__int128)num * 1000, den) / 1000.0 : 0;
+}
 
-	snprintf(buf, size, "%lld,%lld %%", (long long)(tenths / 10), (long long)(tenths % 10));
+static void set(struct row *r, double v)
+{
+	r->has_value = 1;
+	r->value = v;
+	/* compared in tenths of a percent or whole units, not in binary fractions */
+	if (r->unit == U_SHARE)
+		r->verdict = (r->at_least ? llround(v * 1000) >= llround(r->target * 1000)
+			      : llround(v * 1000) <= llround(r->target * 1000)) ? "да" : "нет";
+	else
+		r->verdict = (r->at_least ? v >= r->target : v <= r->target) ? "да" : "нет";
 }
 
 static int card_rows(const struct kpi_card *k, struct row *r)
 {
-	static const char *const yes = "да", *const no = "нет", *const na = "нет данных";
+	static const char *const na = "нет данных";
 	static const int talk_target[3] = { 120, 180, 240 };
 	static const char *const talk_name[3] = {
 		"Средняя длительность ответа оператора КЦ: приём показаний ПУ, сек.",
 		"Средняя длительность ответа оператора КЦ: консультация без персональной информации, сек.",
 		"Средняя длительность ответа оператора КЦ: консультация с персональной информацией, сек.",
 	};
-	static const char *const talk_target_text[3] = { "не более 120", "не более 180", "не более 240" };
 	int n = 0;
 
 	r[n] = (struct row){ "1", "Доля своевременно предоставленных ответов на обращения клиентов "
-			     "в трёхдневный срок, %", "не менее 95 %",
+			     "в трёхдневный срок",
 			     "ответы в течение 3 дней со дня поступления / все ответы на обращения периода",
-			     "", NULL };
-	if (k->answered) {
-		pct(r[n].value, sizeof(r[n].value), k->timely, k->answered);
-		r[n].verdict = k->timely * 100 >= k->answered * 95 ? yes : no;
-	} else {
-		r[n].verdict = na;
-	}
+			     U_SHARE, 0, 0, 0.95, 1, na };
+	if (k->answered)
+		set(&r[n], share(k->timely, k->answered));
 	n++;
-	r[n] = (struct row){ "1.1", "Продления срока ответа сверх 10 рабочих дней, шт.", "0",
+	r[n] = (struct row){ "1.1", "Продления срока ответа сверх 10 рабочих дней, шт.",
 			     "продления, в которых новый срок позже 10-го рабочего дня после "
-			     "окончания трёхдневного срока", "", NULL };
-	snprintf(r[n].value, sizeof(r[n].value), "%lld", (long long)k->extension_too_long);
-	r[n].verdict = k->extension_too_long == 0 ? yes : no;
+			     "окончания трёхдневного срока", U_COUNT, 0, 0, 0, 0, na };
+	set(&r[n], (double)k->extension_too_long);
 	n++;
-	r[n] = (struct row){ "2", "Уровень подготовленности операторов КЦ, %", "100 %",
+	r[n] = (struct row){ "2", "Уровень подготовленности операторов КЦ",
 			     "контрольные звонки («Таинственный покупатель») - в журналах нет",
-			     "", na };
+			     U_SHARE, 0, 0, 1.0, 1, na };
 	n++;
-	r[n] = (struct row){ "3", "Коэффициент потерянных звонков КЦ, %", "не более 12 %",
-			     "звонки, не дождавшиеся ответа оператора / все звонки периода", "", NULL };
-	if (k->calls) {
-		pct(r[n].value, sizeof(r[n].value), k->abandoned, k->calls);
-		r[n].verdict = k->abandoned * 100 <= k->calls * 12 ? yes : no;
-	} else {
-		r[n].verdict = na;
-	}
+	r[n] = (struct row){ "3", "Коэффициент потерянных звонков КЦ",
+			     "звонки, не дождавшиеся ответа оператора / все звонки периода",
+			     U_SHARE, 0, 0, 0.12, 0, na };
+	if (k->calls)
+		set(&r[n], share(k->abandoned, k->calls));
 	n++;
-	r[n] = (struct row){ "4", "Максимальная длина очереди КЦ, чел.", "не более 10",
-			     "наибольшее число звонков, ожидавших ответа одновременно", "", NULL };
-	snprintf(r[n].value, sizeof(r[n].value), "%d", k->max_queue);
-	r[n].verdict = k->calls ? (k->max_queue <= 10 ? yes : no) : na;
+	r[n] = (struct row){ "4", "Максимальная длина очереди КЦ, чел.",
+			     "наибольшее число звонков, ожидавших ответа одновременно",
+			     U_COUNT, 0, 0, 10, 0, na };
+	if (k->calls)
+		set(&r[n], k->max_queue);
 	n++;
 	for (int t = 0; t < 3; t++, n++) {
-		r[n] = (struct row){ "5", talk_name[t], talk_target_text[t],
-				     "среднее время от ответа оператора до конца разговора", "", NULL };
-		if (k->talks[t]) {
-			int64_t avg = money_round(k->talk_seconds[t], k->talks[t]);
-			snprintf(r[n].value, sizeof(r[n].value), "%lld", (long long)avg);
-			r[n].verdict = avg <= talk_target[t] ? yes : no;
-		} else {
-			r[n].verdict = na;
-		}
+		r[n] = (struct row){ "5", talk_name[t],
+				     "среднее время от ответа оператора до конца разговора",
+				     U_SECONDS, 0, 0, talk_target[t], 0, na };
+		if (k->talks[t])
+			set(&r[n], (double)money_round(k->talk_seconds[t], k->talks[t]));
 	}
-	r[n] = (struct row){ "6", "Время ожидания ответа оператора КЦ, сек.", "не более 48",
-			     "среднее время от постановки в очередь до ответа оператора", "", NULL };
-	if (k->answered_calls) {
-		int64_t avg = money_round(k->wait_seconds, k->answered_calls);
-		snprintf(r[n].value, sizeof(r[n].value), "%lld", (long long)avg);
-		r[n].verdict = avg <= 48 ? yes : no;
-	} else {
-		r[n].verdict = na;
-	}
+	r[n] = (struct row){ "6", "Время ожидания ответа оператора КЦ, сек.",
+			     "среднее время от постановки в очередь до ответа оператора",
+			     U_SECONDS, 0, 0, 48, 0, na };
+	if (k->answered_calls)
+		set(&r[n], (double)money_round(k->wait_seconds, k->answered_calls));
 	n++;
-	r[n] = (struct row){ "7", "Динамика количества пользователей сервисных услуг, %",
-			     "не менее 0,1 %", "данные автоматизированной системы - в журналах нет",
-			     "", na };
+	r[n] = (struct row){ "7", "Динамика количества пользователей сервисных услуг",
+			     "(пользователи онлайн-сервисов месяца - прошлого месяца) / прошлого "
+			     "месяца; пользователи: показания по SMS и через портал, документы по "
+			     "электронной почте и в личном кабинете", U_SHARE, 0, 0, 0.001, 1, na };
+	if (k->has_online && k->online_prev > 0)
+		set(&r[n], (double)money_round((__int128)(k->online - k->online_prev) * 1000,
+					       k->online_prev) / 1000.0);
 	n++;
-	r[n] = (struct row){ "8", "Доля жалоб (претензий) клиентов, %", "не более 2 %",
-			     "жалобы (претензии) / все обращения периода", "", NULL };
-	if (k->appeals) {
-		pct(r[n].value, sizeof(r[n].value), k->complaints, k->appeals);
-		r[n].verdict = k->complaints * 100 <= k->appeals * 2 ? yes : no;
-	} else {
-		r[n].verdict = na;
-	}
+	r[n] = (struct row){ "8", "Доля жалоб (претензий) клиентов за месяц",
+			     "жалобы (претензии) / все обращения периода", U_SHARE, 0, 0, 0.02, 0, na };
+	if (k->appeals)
+		set(&r[n], share(k->complaints, k->appeals));
 	n++;
-	r[n] = (struct row){ "9", "Скорость работы сервисов, %", "100 %",
-			     "отчёт УИТиС - в журналах нет", "", na };
+	r[n] = (struct row){ "8", "Доля жалоб (претензий) клиентов за квартал",
+			     "клиенты, подавшие жалобы (каждый один раз) / все обращения квартала, "
+			     "в который входит период",
+			     U_SHARE, 0, 0, 0.02, 0, na };
+	if (k->q_appeals)
+		set(&r[n], share(k->q_complaints, k->q_appeals));
 	n++;
-	r[n] = (struct row){ "10", "Уровень удовлетворённости клиентов, %", "не менее 85 %",
-			     "анкетирование - в журналах нет", "", na };
+	r[n] = (struct row){ "9", "Скорость работы сервисов", "отчёт УИТиС - в журналах нет",
+			     U_SHARE, 0, 0, 1.0, 1, na };
+	n++;
+	r[n] = (struct row){ "10", "Уровень удовлетворённости клиентов",
+			     "анкетирование - в журналах нет", U_SHARE, 0, 0, 0.85, 1, na };
 	n++;
 	return n;
+}
+
+/* value as the card's text shows it: "83,3 %", "12", "-". */
+static void value_text(const struct row *r, double v, int has, char *buf, size_t size)
+{
+	if (!has) {
+		snprintf(buf, size, "-");
+	} else if (r->unit == U_SHARE) {
+		long long tenths = llround(v * 1000);
+
+		snprintf(buf, size, "%lld,%lld %%", tenths / 10, tenths % 10);
+	} else {
+		snprintf(buf, size, "%lld", (long long)llround(v));
+	}
+}
+
+/* Print s padded with spaces to width characters (UTF-8 aware). */
+static void pad(FILE *out, const char *s, int width)
+{
+	fputs(s, out);
+	for (int n = xlsx_chars(s); n < width; n++)
+		fputc(' ', out);
 }
 
 void kpi_print(const struct kpi_card *k, FILE *out)
 {
 	struct row r[16];
-	char per[PERIOD_BUF];
+	char per[PERIOD_BUF], v[32], t[48];
 	int n = card_rows(k, r);
 
 	fprintf(out, "Карта контроля качества обслуживания, период %s\n", period_format(k->period, per));
@@ -345,20 +517,37 @@ void kpi_print(const struct kpi_card *k, FILE *out)
 		(long long)k->appeals, (long long)k->complaints, (long long)k->answered,
 		(long long)k->timely, (long long)k->unanswered, (long long)k->overdue_unanswered,
 		(long long)k->extended, (long long)k->calls, (long long)k->abandoned);
-	for (int i = 0; i < n; i++)
-		fprintf(out, "%-4s %-12s цель %-14s выполнено: %-10s %s\n", r[i].no,
-			r[i].value[0] ? r[i].value : "-", r[i].target, r[i].verdict, r[i].name);
+	for (int i = 0; i < n; i++) {
+		char tv[32];
+
+		value_text(&r[i], r[i].value, r[i].has_value, v, sizeof(v));
+		value_text(&r[i], r[i].target, 1, tv, sizeof(tv));
+		snprintf(t, sizeof(t), "%s %s", r[i].at_least ? "не менее" : "не более", tv);
+		pad(out, r[i].no, 4);
+		fputc(' ', out);
+		pad(out, v, 12);
+		fputs(" цель ", out);
+		pad(out, t, 16);
+		fputs(" выполнено: ", out);
+		pad(out, r[i].verdict, 10);
+		fprintf(out, " %s\n", r[i].name);
+	}
 }
 
 int kpi_write_xlsx(const struct kpi_card *k, const char *path, struct sbyt_err *e)
 {
-	char per[PERIOD_BUF], title[96];
+	static const char *const head[] = { "№", "Показатель", "Значение", "Условие",
+					    "Целевое значение", "Выполнено", "Методика расчёта" };
+	static const double width[] = { 5, 46, 11, 10, 11, 11, 44 };
+	char per[PERIOD_BUF], title[160];
 	struct row r[16];
 	int n = card_rows(k, r);
 	lxw_workbook *wb;
-	lxw_worksheet *ws;
-	lxw_format *bold, *wrap;
+	lxw_worksheet *ws, *cs;
+	lxw_format *bold, *head_f, *wrap, *fmt[4], *tfmt[4];
+	lxw_chart *chart;
 	lxw_error rc;
+	lxw_row_t row;
 
 	wb = workbook_new(path);
 	if (!wb)
@@ -367,28 +556,95 @@ int kpi_write_xlsx(const struct kpi_card *k, const char *path, struct sbyt_err *
 	bold = workbook_add_format(wb);
 	format_set_bold(bold);
 	format_set_text_wrap(bold);
+	format_set_font_size(bold, 12);
+	format_set_align(bold, LXW_ALIGN_VERTICAL_CENTER);
+	head_f = workbook_add_format(wb);
+	format_set_bold(head_f);
+	format_set_text_wrap(head_f);
+	format_set_border(head_f, LXW_BORDER_THIN);
+	format_set_align(head_f, LXW_ALIGN_CENTER);
+	format_set_align(head_f, LXW_ALIGN_VERTICAL_CENTER);
 	wrap = workbook_add_format(wb);
 	format_set_text_wrap(wrap);
+	format_set_border(wrap, LXW_BORDER_THIN);
 	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+	for (int u = 0; u < 4; u++) {
+		fmt[u] = workbook_add_format(wb);
+		format_set_border(fmt[u], LXW_BORDER_THIN);
+		format_set_align(fmt[u], LXW_ALIGN_VERTICAL_TOP);
+		format_set_num_format(fmt[u], u == U_SHARE ? "0.0%" : "0");
+		tfmt[u] = fmt[u];
+	}
 	snprintf(title, sizeof(title), "Карта контроля качества обслуживания клиентов за %s",
 		 period_format(k->period, per));
-	worksheet_write_string(ws, 0, 0, title, bold);
-	static const char *const head[] = { "№", "Показатель", "Значение", "Целевое значение",
-					    "Выполнено", "Методика расчёта" };
-	static const double width[] = { 5, 60, 12, 16, 12, 60 };
-	for (int c = 0; c < 6; c++) {
+	worksheet_merge_range(ws, 0, 0, 0, 6, title, bold);
+	worksheet_set_row(ws, 0, 32, NULL);
+	for (int c = 0; c < 7; c++) {
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width[c], NULL);
-		worksheet_write_string(ws, 2, (lxw_col_t)c, head[c], bold);
+		worksheet_write_string(ws, 2, (lxw_col_t)c, head[c], head_f);
 	}
+	worksheet_set_row(ws, 2, 30, NULL);
 	for (int i = 0; i < n; i++) {
-		lxw_row_t row = (lxw_row_t)(3 + i);
+		/* a row tall enough for the wrapped name and method: about 15
+		 * points a line of the wider of the two */
+		int lines_name = xlsx_chars(r[i].name) / (int)(width[1] * 1.1) + 1;
+		int lines_method = xlsx_chars(r[i].method) / (int)(width[6] * 1.1) + 1;
+		int lines = lines_name > lines_method ? lines_name : lines_method;
+
+		row = (lxw_row_t)(3 + i);
+		worksheet_set_row(ws, row, 15.0 * lines + 2, NULL);
 		worksheet_write_string(ws, row, 0, r[i].no, wrap);
 		worksheet_write_string(ws, row, 1, r[i].name, wrap);
-		worksheet_write_string(ws, row, 2, r[i].value[0] ? r[i].value : "-", wrap);
-		worksheet_write_string(ws, row, 3, r[i].target, wrap);
-		worksheet_write_string(ws, row, 4, r[i].verdict, wrap);
-		worksheet_write_string(ws, row, 5, r[i].method, wrap);
+		if (r[i].has_value)
+			worksheet_write_number(ws, row, 2, r[i].value, fmt[r[i].unit]);
+		else
+			worksheet_write_string(ws, row, 2, "нет данных", wrap);
+		worksheet_write_string(ws, row, 3, r[i].at_least ? "не менее" : "не более", wrap);
+		worksheet_write_number(ws, row, 4, r[i].target, tfmt[r[i].unit]);
+		worksheet_write_string(ws, row, 5, r[i].verdict, wrap);
+		worksheet_write_string(ws, row, 6, r[i].method, wrap);
 	}
+	row = (lxw_row_t)(3 + n);
+	worksheet_repeat_rows(ws, 2, 2);
+	xlsx_sheet_print(ws, title, period_last(k->period), 1, row - 1, 6);
+
+	/* The chart: the percentage indicators that have a value, against
+	 * their targets, from a small table on a sheet of its own. */
+	cs = workbook_add_worksheet(wb, "Диаграмма");
+	worksheet_write_string(cs, 0, 0, "Показатель", head_f);
+	worksheet_write_string(cs, 0, 1, "Значение", head_f);
+	worksheet_write_string(cs, 0, 2, "Целевое значение", head_f);
+	worksheet_set_column(cs, 0, 0, 40, NULL);
+	worksheet_set_column(cs, 1, 2, 14, NULL);
+	row = 0;
+	for (int i = 0; i < n; i++) {
+		char label[96];
+
+		if (r[i].unit != U_SHARE || !r[i].has_value)
+			continue;
+		row++;
+		snprintf(label, sizeof(label), "КПЭ %s", r[i].no);
+		worksheet_write_string(cs, row, 0, label, wrap);
+		worksheet_write_number(cs, row, 1, r[i].value, fmt[U_SHARE]);
+		worksheet_write_number(cs, row, 2, r[i].target, fmt[U_SHARE]);
+	}
+	if (row > 0) {
+		lxw_chart_series *s;
+
+		chart = workbook_add_chart(wb, LXW_CHART_BAR);
+		s = chart_add_series(chart, NULL, NULL);
+		chart_series_set_categories(s, "Диаграмма", 1, 0, row, 0);
+		chart_series_set_values(s, "Диаграмма", 1, 1, row, 1);
+		chart_series_set_name(s, "Значение");
+		s = chart_add_series(chart, NULL, NULL);
+		chart_series_set_categories(s, "Диаграмма", 1, 0, row, 0);
+		chart_series_set_values(s, "Диаграмма", 1, 2, row, 2);
+		chart_series_set_name(s, "Целевое значение");
+		chart_title_set_name(chart, "Показатели в процентах и их целевые значения");
+		chart_axis_set_num_format(chart->y_axis, "0%");
+		worksheet_insert_chart(cs, row + 2, 0, chart);
+	}
+	xlsx_sheet_print(cs, title, period_last(k->period), 1, row + 18, 7);
 	rc = workbook_close(wb);
 	if (rc != LXW_NO_ERROR)
 		return err_set(e, ERR_IO, "cannot write '%s': %s", path, lxw_strerror(rc));

@@ -14,6 +14,7 @@
 #ifndef SBYT_REPORT_KPI_H
 #define SBYT_REPORT_KPI_H
 
+#include <libpq-fe.h>
 #include <stdint.h>
 
 #include "calendar.h"
@@ -28,6 +29,14 @@ struct kpi_card {
 	/* appeals received in the period */
 	int64_t appeals, complaints, answered, timely, unanswered, overdue_unanswered;
 	int64_t extended, extension_too_long, late_after_extension;
+	/* appeals received in the quarter of the period (KPI 8 is quarterly):
+	 * all of them, and the distinct customers who complained */
+	int64_t q_appeals, q_complaints;
+	/* KPI 7: accounts that used an online service (SMS or portal readings,
+	 * documents by e-mail or through the portal) in the period and in the
+	 * one before */
+	int has_online;
+	int64_t online, online_prev;
 	/* calls queued in the period */
 	int64_t calls, abandoned, answered_calls;
 	int64_t wait_seconds;                 /* sum over answered calls */
@@ -43,10 +52,21 @@ struct kpi_card {
 int kpi_compute(const char *appeals, const char *calls, speriod p,
 		const struct calendar *cal, struct kpi_card *card, struct faults *f,
 		struct sbyt_err *e);
-/* Print the card as text (Russian names, English-free numbers) to out. */
+/* The lines of the card that sbyt's own data gives: KPI 7 from the
+ * ingested readings and the documents' channels; with appeals = 1 also the
+ * appeals lines (KPI 1, 1.1, 8) from the appeals register (SPEC 15) instead
+ * of a journal file: timely = answered by the register's due date (3 days,
+ * a last day off moved; or the extended term).  Call this after
+ * kpi_compute() (which clears the card).  Returns 0, or -1 with e set. */
+int kpi_from_db(PGconn *db, speriod p, int appeals, struct kpi_card *card, struct sbyt_err *e);
+/* Print the card as text (Russian names, English-free numbers, columns
+ * padded by characters) to out. */
 void kpi_print(const struct kpi_card *card, FILE *out);
 /* Write the card as an XLSX workbook at path (the caller renames it into
- * place, see report.h).  Returns 0 or -1 with e set (ERR_CANTCREATE / ERR_IO). */
+ * place, see report.h): the indicators with their values and targets as
+ * numbers (percentages with a percent format), the verdicts, the method,
+ * on one landscape page, and a chart of the percentage indicators against
+ * their targets.  Returns 0 or -1 with e set (ERR_CANTCREATE / ERR_IO). */
 int kpi_write_xlsx(const struct kpi_card *card, const char *path, struct sbyt_err *e);
 
 #endif

@@ -4,7 +4,7 @@
  * debt snapshot and threshold behind it, and every step with its date,
  * state, rule id, the legal citation of the rule (rules/limitation.xml),
  * the arithmetic of its date, and the notice or grid request it produced.
- * XLSX, streamed; Russian headers.
+ * XLSX, streamed; Russian headers, and codes as their Russian names.
  */
 #ifndef SBYT_REPORT_LIMITATION_H
 #define SBYT_REPORT_LIMITATION_H
@@ -15,6 +15,7 @@
 #include "date.h"
 #include "deadline.h"
 #include "error.h"
+#include "names.h"
 
 struct limitation_totals {
 	int64_t cases, open, cancelled, closed, escalated, steps;
@@ -23,7 +24,8 @@ struct limitation_totals {
 /* Write the report of the cases opened on or before as_of as a workbook at
  * path (the caller renames it into place, see report.h).  Returns 0 with *t
  * filled, or -1 with e set. */
-int report_limitation(PGconn *db, const struct limit_rules *r, sdate as_of, const char *path,
-		      struct limitation_totals *t, struct sbyt_err *e);
+int report_limitation(PGconn *db, const struct limit_rules *r, const struct names *names,
+		      sdate as_of, const char *path, struct limitation_totals *t,
+		      struct sbyt_err *e);
 
 #endif

@@ -11,6 +11,7 @@
 #include "faults.h"
 #include "report.h"
 #include "rulesxml.h"
+#include "xlsx.h"
 
 /* Used while rules/supplier.xml is not there (it is being added with the
  * billing rules): the supplier's name only, no requisites. */
@@ -64,10 +65,19 @@ static int supplier_read(const char *rules_dir, struct supplier *s, struct sbyt_
 	return 0;
 }
 
+/* The act is laid out as the form it is: the title across the page, the
+ * parties, then two halves side by side - the supplier's records (date,
+ * document, debit, credit) in columns A-D and the same columns left for
+ * the buyer's records in F-I - then the closing statement and the two
+ * signature blocks, on landscape A4 fitted to the page's width. */
+#define BUYER_COL 5     /* the buyer's half starts in column F */
+#define LAST_COL 8      /* and ends in column I */
+
 struct sheet {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *bold, *money, *date;
+	lxw_format *bold, *label, *title, *center, *cell, *money, *date, *wrap, *text;
+	const struct names *names;
 	lxw_row_t row;
 };
 
@@ -85,6 +95,13 @@ static void put_date(struct sheet *s, lxw_col_t col, sdate d)
 	worksheet_write_number(s->ws, s->row, col, (double)d + 25569.0, s->date);
 }
 
+/* The buyer's half of the current row: empty cells with borders. */
+static void buyer_cells(struct sheet *s)
+{
+	for (lxw_col_t c = BUYER_COL; c <= LAST_COL; c++)
+		worksheet_write_blank(s->ws, s->row, c, s->cell);
+}
+
 static void put_money(struct sheet *s, lxw_col_t col, money m)
 {
 	worksheet_write_number(s->ws, s->row, col, (double)m / 100.0, s->money);
@@ -96,10 +113,14 @@ static void put_balance(struct sheet *s, const char *label, sdate d, money b)
 {
 	put_date(s, 0, d);
 	worksheet_write_string(s->ws, s->row, 1, label, s->bold);
+	worksheet_write_blank(s->ws, s->row, 2, s->cell);
+	worksheet_write_blank(s->ws, s->row, 3, s->cell);
 	if (b >= 0)
 		put_money(s, 2, b);
 	else
 		put_money(s, 3, -b);
+	buyer_cells(s);
+	worksheet_write_string(s->ws, s->row, BUYER_COL + 1, label, s->bold);
 	s->row++;
 }
 
@@ -165,37 +186,59 @@ static int write_act(struct sheet *s, PGconn *db, PGresult *acc, const struct su
 	const char *inn = PQgetvalue(acc, 0, 3), *kpp = PQgetvalue(acc, 0, 4);
 	const char *contract = PQgetvalue(acc, 0, 5);
 
-	worksheet_set_column(s->ws, 0, 0, 12, NULL);
-	worksheet_set_column(s->ws, 1, 1, 60, NULL);
-	worksheet_set_column(s->ws, 2, 3, 16, NULL);
-	worksheet_write_string(s->ws, s->row++, 0, "Акт сверки взаиморасчётов", s->bold);
+	worksheet_set_column(s->ws, 0, 0, 11, NULL);
+	worksheet_set_column(s->ws, 1, 1, 34, NULL);
+	worksheet_set_column(s->ws, 2, 3, 13, NULL);
+	worksheet_set_column(s->ws, 4, 4, 2, NULL);
+	worksheet_set_column(s->ws, 5, 5, 11, NULL);
+	worksheet_set_column(s->ws, 6, 6, 24, NULL);
+	worksheet_set_column(s->ws, 7, 8, 13, NULL);
+	worksheet_merge_range(s->ws, s->row, 0, s->row, LAST_COL,
+			      "Акт сверки взаиморасчётов", s->title);
+	s->row++;
 	snprintf(line, sizeof(line), "за период с %s по %s", dmy(from, b1), dmy(to, b2));
-	worksheet_write_string(s->ws, s->row++, 0, line, NULL);
-	worksheet_write_string(s->ws, s->row, 0, "Поставщик:", NULL);
+	worksheet_merge_range(s->ws, s->row, 0, s->row, LAST_COL, line, s->center);
+	s->row += 2;
+	worksheet_write_string(s->ws, s->row, 0, "Поставщик:", s->label);
 	if (sup->inn[0])
 		snprintf(line, sizeof(line), "%s, ИНН %s%s%s", sup->name, sup->inn,
 			 sup->kpp[0] ? ", КПП " : "", sup->kpp);
 	else
 		snprintf(line, sizeof(line), "%s", sup->name);
-	worksheet_write_string(s->ws, s->row++, 1, line, NULL);
-	worksheet_write_string(s->ws, s->row, 0, "Покупатель:", NULL);
+	worksheet_merge_range(s->ws, s->row, 1, s->row, LAST_COL, line, NULL);
+	s->row++;
+	worksheet_write_string(s->ws, s->row, 0, "Покупатель:", s->label);
 	if (inn[0])
 		snprintf(line, sizeof(line), "%s, ИНН %s%s%s", PQgetvalue(acc, 0, 1), inn,
 			 kpp[0] ? ", КПП " : "", kpp);
 	else
 		snprintf(line, sizeof(line), "%s", PQgetvalue(acc, 0, 1));
-	worksheet_write_string(s->ws, s->row++, 1, line, NULL);
-	worksheet_write_string(s->ws, s->row, 0, "Лицевой счёт:", NULL);
-	if (contract[0])
-		snprintf(line, sizeof(line), "%s, договор %s", params[0], contract);
-	else
-		snprintf(line, sizeof(line), "%s", params[0]);
-	worksheet_write_string(s->ws, s->row++, 1, line, NULL);
+	worksheet_merge_range(s->ws, s->row, 1, s->row, LAST_COL, line, NULL);
 	s->row++;
-	worksheet_write_string(s->ws, s->row, 0, "Дата", s->bold);
-	worksheet_write_string(s->ws, s->row, 1, "Документ", s->bold);
-	worksheet_write_string(s->ws, s->row, 2, "Дебет, руб.", s->bold);
-	worksheet_write_string(s->ws, s->row++, 3, "Кредит, руб.", s->bold);
+	worksheet_write_string(s->ws, s->row, 0, "Основание:", s->label);
+	if (contract[0])
+		snprintf(line, sizeof(line), "договор энергоснабжения № %s, лицевой счёт %s",
+			 contract, params[0]);
+	else
+		snprintf(line, sizeof(line), "лицевой счёт %s", params[0]);
+	worksheet_merge_range(s->ws, s->row, 1, s->row, LAST_COL, line, NULL);
+	s->row += 2;
+	snprintf(line, sizeof(line), "По данным %s, руб.", sup->name);
+	worksheet_merge_range(s->ws, s->row, 0, s->row, 3, line, s->bold);
+	worksheet_merge_range(s->ws, s->row, BUYER_COL, s->row, LAST_COL,
+			      "По данным покупателя, руб.", s->bold);
+	s->row++;
+	{
+		static const char *const head[] = { "Дата", "Документ", "Дебет", "Кредит" };
+
+		for (int c = 0; c < 4; c++) {
+			worksheet_write_string(s->ws, s->row, (lxw_col_t)c, head[c], s->bold);
+			worksheet_write_string(s->ws, s->row, (lxw_col_t)(BUYER_COL + c), head[c],
+					       s->bold);
+		}
+	}
+	worksheet_repeat_rows(s->ws, s->row - 1, s->row);
+	s->row++;
 	put_balance(s, "Сальдо начальное", from, res->opening);
 
 	rows = db_query(db, e,
@@ -216,13 +259,17 @@ static int write_act(struct sheet *s, PGconn *db, PGresult *acc, const struct su
 		date_parse(PQgetvalue(rows, i, 0), -1, &d);
 		period_text(PQgetisnull(rows, i, 3) ? NULL : PQgetvalue(rows, i, 3), per, sizeof(per));
 		if (payment)
-			snprintf(line, sizeof(line), "Оплата (%s, № %s)%s", PQgetvalue(rows, i, 2),
+			snprintf(line, sizeof(line), "Оплата (%s, № %s)%s",
+				 names_ru(s->names, "source", PQgetvalue(rows, i, 2)),
 				 PQgetvalue(rows, i, 5), per);
 		else
 			snprintf(line, sizeof(line), "%s%s", obligation_text(PQgetvalue(rows, i, 2)),
 				 per);
 		put_date(s, 0, d);
-		worksheet_write_string(s->ws, s->row, 1, line, NULL);
+		worksheet_write_string(s->ws, s->row, 1, line, s->wrap);
+		worksheet_write_blank(s->ws, s->row, 2, s->cell);
+		worksheet_write_blank(s->ws, s->row, 3, s->cell);
+		buyer_cells(s);
 		if (!payment && amount >= 0) {
 			put_money(s, 2, amount);
 			res->debit += amount;
@@ -235,17 +282,20 @@ static int write_act(struct sheet *s, PGconn *db, PGresult *acc, const struct su
 		res->rows++;
 	}
 	PQclear(rows);
+	worksheet_write_blank(s->ws, s->row, 0, s->cell);
 	worksheet_write_string(s->ws, s->row, 1, "Обороты за период", s->bold);
 	put_money(s, 2, res->debit);
 	put_money(s, 3, res->credit);
+	buyer_cells(s);
+	worksheet_write_string(s->ws, s->row, BUYER_COL + 1, "Обороты за период", s->bold);
 	s->row++;
 	res->closing = res->opening + res->debit - res->credit;
 	put_balance(s, "Сальдо конечное", to, res->closing);
 	s->row++;
-	snprintf(line, sizeof(line), "Пени, начисленные по состоянию на %s", dmy(to, b1));
-	worksheet_write_string(s->ws, s->row, 1, line, NULL);
+	snprintf(line, sizeof(line), "Пени, начисленные по состоянию на %s, руб.", dmy(to, b1));
+	worksheet_merge_range(s->ws, s->row, 0, s->row, 1, line, NULL);
 	put_money(s, 2, res->penalty);
-	s->row++;
+	s->row += 2;
 	money_format(res->closing < 0 ? -res->closing : res->closing, mb);
 	if (res->closing > 0)
 		snprintf(line, sizeof(line), "По данным поставщика на %s задолженность в пользу %s "
@@ -256,17 +306,26 @@ static int write_act(struct sheet *s, PGconn *db, PGresult *acc, const struct su
 	else
 		snprintf(line, sizeof(line), "По данным поставщика на %s задолженность отсутствует "
 			 "(без пеней).", dmy(to, b1));
-	worksheet_write_string(s->ws, s->row++, 1, line, NULL);
+	worksheet_merge_range(s->ws, s->row, 0, s->row, LAST_COL, line, s->text);
+	worksheet_set_row(s->ws, s->row, 30, NULL);
+	s->row += 2;
+	worksheet_merge_range(s->ws, s->row, 0, s->row, 3, "От поставщика", s->label);
+	worksheet_merge_range(s->ws, s->row, BUYER_COL, s->row, LAST_COL, "От покупателя", s->label);
 	s->row++;
-	worksheet_write_string(s->ws, s->row, 0, "От поставщика:", NULL);
-	worksheet_write_string(s->ws, s->row++, 2, "От покупателя:", NULL);
-	worksheet_write_string(s->ws, s->row, 0, "____________________", NULL);
-	worksheet_write_string(s->ws, s->row++, 2, "____________________", NULL);
+	worksheet_merge_range(s->ws, s->row, 0, s->row, 3,
+			      "____________________ / ____________________ /", NULL);
+	worksheet_merge_range(s->ws, s->row, BUYER_COL, s->row, LAST_COL,
+			      "____________________ / ____________________ /", NULL);
+	s->row++;
+	worksheet_write_string(s->ws, s->row, 1, "(подпись, расшифровка)   М. П.", NULL);
+	worksheet_write_string(s->ws, s->row, BUYER_COL + 1, "(подпись, расшифровка)   М. П.",
+			       NULL);
+	xlsx_sheet_print(s->ws, "Акт сверки взаиморасчётов", to, 1, s->row, LAST_COL);
 	return 0;
 }
 
-int report_recon(PGconn *db, const struct penalty_rules *r, const char *rules_dir,
-		 int64_t account, sdate from, sdate to, const char *path,
+int report_recon(PGconn *db, const struct penalty_rules *r, const struct names *names,
+		 const char *rules_dir, int64_t account, sdate from, sdate to, const char *path,
 		 struct recon_result *res, struct sbyt_err *e)
 {
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
@@ -298,10 +357,6 @@ int report_recon(PGconn *db, const struct penalty_rules *r, const char *rules_di
 		err_set(e, ERR_DATA, "unknown account '%s'", ab);
 		goto out;
 	}
-	if (strcmp(PQgetvalue(acc, 0, 0), "legal") != 0) {
-		err_set(e, ERR_DATA, "account '%s' is not a legal entity", ab);
-		goto out;
-	}
 	if (db_value(db, e,
 		     "SELECT coalesce((SELECT sum(amount) FROM obligation"
 		     "  WHERE account_id = $1::bigint AND due < $2::date), 0)"
@@ -319,12 +374,33 @@ int report_recon(PGconn *db, const struct penalty_rules *r, const char *rules_di
 		goto out;
 	}
 	s.ws = workbook_add_worksheet(s.wb, "Акт сверки");
+	s.names = names;
 	s.bold = workbook_add_format(s.wb);
 	format_set_bold(s.bold);
+	format_set_border(s.bold, LXW_BORDER_THIN);
+	format_set_text_wrap(s.bold);
+	s.label = workbook_add_format(s.wb);
+	format_set_bold(s.label);
+	s.text = workbook_add_format(s.wb);
+	format_set_text_wrap(s.text);
+	format_set_align(s.text, LXW_ALIGN_VERTICAL_TOP);
+	s.title = workbook_add_format(s.wb);
+	format_set_bold(s.title);
+	format_set_font_size(s.title, 14);
+	format_set_align(s.title, LXW_ALIGN_CENTER);
+	s.center = workbook_add_format(s.wb);
+	format_set_align(s.center, LXW_ALIGN_CENTER);
+	s.cell = workbook_add_format(s.wb);
+	format_set_border(s.cell, LXW_BORDER_THIN);
+	s.wrap = workbook_add_format(s.wb);
+	format_set_text_wrap(s.wrap);
+	format_set_border(s.wrap, LXW_BORDER_THIN);
 	s.money = workbook_add_format(s.wb);
-	format_set_num_format(s.money, "0.00");
+	format_set_num_format(s.money, "#,##0.00");
+	format_set_border(s.money, LXW_BORDER_THIN);
 	s.date = workbook_add_format(s.wb);
 	format_set_num_format(s.date, "dd.mm.yyyy");
+	format_set_border(s.date, LXW_BORDER_THIN);
 	if (!s.ws) {
 		err_set(e, ERR_CANTCREATE, "cannot add a sheet to '%s'", path);
 		goto out;

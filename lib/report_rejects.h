@@ -3,7 +3,8 @@
  * date range with their counts (read = accepted + rejected + duplicates +
  * held), then every rejected line with its file, line, account, reason code
  * and reason - what goes back to the banks and what an auditor checks
- * nothing was lost.  XLSX, streamed.
+ * nothing was lost.  XLSX, streamed; channels and reasons by their Russian
+ * names (the program's own message beside, for the operator).
  */
 #ifndef SBYT_REPORT_REJECTS_H
 #define SBYT_REPORT_REJECTS_H
@@ -13,6 +14,7 @@
 
 #include "date.h"
 #include "error.h"
+#include "names.h"
 
 struct rejects_totals {
 	int64_t files, read, accepted, rejected, duplicates, held;
@@ -23,7 +25,7 @@ struct rejects_totals {
  * as-of date of the ingesting run, else the day in Asia/Yekaterinburg) as a
  * workbook at path (the caller renames it into
  * place, see report.h).  Returns 0 with *t filled, or -1 with e set. */
-int report_rejects(PGconn *db, sdate from, sdate to, const char *path,
-		   struct rejects_totals *t, struct sbyt_err *e);
+int report_rejects(PGconn *db, const struct names *names, sdate from, sdate to,
+		   const char *path, struct rejects_totals *t, struct sbyt_err *e);
 
 #endif

@@ -12,11 +12,13 @@
 
 #include "date.h"
 #include "error.h"
+#include "names.h"
 
 /* Write the runs started from `from` to `to` inclusive (dates in the
- * supplier's zone) as a workbook at path (the caller renames it into place,
+ * supplier's zone), or whose as-of date falls in that range (a replayed
+ * day is found by the day it replayed), as a workbook at path (the caller renames it into place,
  * see report.h); *rows gets the number of runs.  Returns 0 or -1 with e set. */
-int report_runs(PGconn *db, sdate from, sdate to, const char *path, int64_t *rows,
-		struct sbyt_err *e);
+int report_runs(PGconn *db, const struct names *names, sdate from, sdate to, const char *path,
+		int64_t *rows, struct sbyt_err *e);
 
 #endif

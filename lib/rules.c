@@ -5,7 +5,10 @@
 #include "calendar.h"
 #include "deadline.h"
 #include "penalty.h"
+#include "names.h"
 #include "report_control.h"
+#include "remind.h"
+#include "service.h"
 #include "tariff.h"
 
 #include <dirent.h>
@@ -84,6 +87,9 @@ static const struct {
 	{ "readings window and SMS patterns (ingest.xml, sms.xml)", ingest_rules_check },
 	{ "tariffs, norms, VAT, prices, billing cycle, supplier", tariff_rules_check },
 	{ "control readings plan (control.xml)", control_rules_check },
+	{ "Russian names of codes (names.xml)", names_check },
+	{ "customer-service deadlines (service.xml)", service_rules_check },
+	{ "reminders to customers (reminders.xml)", remind_rules_check },
 	{ NULL, NULL },
 };
 

@@ -762,6 +762,11 @@ static void load_billing(struct tariff_rules *r, const char *dir, struct faults 
 	if (attr_int(n, "firstDay", &b->window_first, file, f) == 0 &&
 	    attr_int(n, "lastDay", &b->window_last, file, f) == 0 && b->window_first > b->window_last)
 		faults_add(f, file, rulesxml_line(n), "readings window firstDay after lastDay");
+	n = first(doc, "LegalMonth");
+	if (attr_int(n, "readingsDay", &b->legal_readings_day, file, f) == 0 &&
+	    attr_int(n, "documentsDay", &b->legal_documents_day, file, f) == 0 &&
+	    b->legal_readings_day >= b->legal_documents_day)
+		faults_add(f, file, rulesxml_line(n), "LegalMonth readingsDay not before documentsDay");
 	n = first(doc, "Estimation");
 	if (attr_int(n, "historyMonths", &b->history_months, file, f) == 0 &&
 	    attr_int(n, "minHistory", &b->min_history, file, f) == 0 &&
@@ -1138,4 +1143,43 @@ speriod billing_reading_period(const struct billing_rules *b, sdate day)
 
 	date_to_ymd(day, NULL, NULL, &d);
 	return period_of(day) + (d > b->window_last ? 1 : 0);
+}
+
+int billing_in_window(const struct billing_rules *b, sdate day)
+{
+	int d;
+
+	date_to_ymd(day, NULL, NULL, &d);
+	return d >= b->window_first && d <= b->window_last;
+}
+
+int billing_legal_readings_day(const struct billing_rules *b, int day)
+{
+	return day >= 1 ? day : b->legal_readings_day;
+}
+
+int billing_legal_closes(const struct billing_rules *b, int readings_day, sdate day,
+			 speriod *month)
+{
+	speriod p = period_of(day);
+
+	if (day == period_last(p)) {
+		*month = p;
+		return 1;
+	}
+	if (day - period_first(p) < billing_legal_readings_day(b, readings_day)) {
+		*month = p - 1;
+		return 1;
+	}
+	return 0;
+}
+
+sdate billing_legal_readings_due(const struct billing_rules *b, int readings_day, speriod m)
+{
+	return period_first(m + 1) + billing_legal_readings_day(b, readings_day) - 1;
+}
+
+sdate billing_legal_documents_due(const struct billing_rules *b, speriod m)
+{
+	return period_first(m + 1) + b->legal_documents_day - 1;
 }

@@ -59,6 +59,8 @@ struct tariff_limits {
 /* rules/billing.xml. */
 struct billing_rules {
 	int window_first, window_last; /* readings window, days of the month */
+	int legal_readings_day;        /* legal: readings of M due by this day of M+1 */
+	int legal_documents_day;       /* legal: bills and documents of M by this day */
 	int history_months;            /* estimation looks this many months back */
 	int min_history;               /* actual-reading months needed to estimate */
 	int max_consecutive;           /* estimated periods in a row before the norm */
@@ -121,6 +123,24 @@ money tariff_amount(int64_t volume, int64_t rate);
 /* The period a reading taken on day counts for: its month when day is on or
  * before the window's last day, else the next month (SPEC 7). */
 speriod billing_reading_period(const struct billing_rules *b, sdate day);
+/* Whether a household's reading taken on day is in the readings window of
+ * its month (firstDay..lastDay): such a reading counts before one taken
+ * earlier in the same period, which counts only without one (SPEC 7). */
+int billing_in_window(const struct billing_rules *b, sdate day);
+/* A legal entity's readings day: the contract's (1..27), or when day is 0
+ * the rules' default (LegalMonth readingsDay). */
+int billing_legal_readings_day(const struct billing_rules *b, int day);
+/* Whether a legal entity's reading taken on day closes a month (SPEC 7): it
+ * does when dated from the last day of month M to readings_day (0: the
+ * rules' default) of M+1, and *month is then M; any other reading is an
+ * intermediate one (returns 0, *month untouched). */
+int billing_legal_closes(const struct billing_rules *b, int readings_day, sdate day,
+			 speriod *month);
+/* The day by which a legal entity's readings of month M are due (the
+ * readings day of M+1; readings_day 0: the rules' default), and the day by
+ * which its bill and documents for M are due (documentsDay of M+1). */
+sdate billing_legal_readings_due(const struct billing_rules *b, int readings_day, speriod m);
+sdate billing_legal_documents_due(const struct billing_rules *b, speriod m);
 
 /* Check digits (exposed for the loaders of master data too).  Each returns 1
  * when s is well-formed and its check digits are right, else 0. */

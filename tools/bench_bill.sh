@@ -17,16 +17,22 @@ mkdir -p "$work"
 export PATH="$build:$PATH"
 
 # Readings: one per zone, 5..400 kWh more than the initial value, taken on
-# the 20th (inside the window); every 20th meter is not read (estimate or
-# norm).  Readings inserted by ingest are accepted rows like these.
+# the 20th (inside the window) by households and on the 30th, the month's
+# last day that closes it, by legal entities (SPEC 7; ingest gives that one
+# December's period by the window rule, bill reads the month from the
+# date); every 20th meter is not read (estimate or norm).  Readings inserted
+# by ingest are accepted rows like these.
 psql -Xq -v ON_ERROR_STOP=1 <<'SQL'
 INSERT INTO reading (account_id, meter, zone, value, taken_on, period, channel, source, status)
 SELECT m.account_id, m.meter, z.zone,
        CASE z.zone WHEN 1 THEN m.initial_t1 WHEN 2 THEN coalesce(m.initial_t2, 0)
                    ELSE coalesce(m.initial_t3, 0) END
        + 5 + (m.account_id * 7 + z.zone * 13) % 396 + 0.125,
-       DATE '2026-11-20', DATE '2026-11-01', 'sms', 'sms', 'accepted'
-FROM meter m CROSS JOIN generate_series(1, 3) AS z(zone)
+       CASE a.kind WHEN 'legal' THEN DATE '2026-11-30' ELSE DATE '2026-11-20' END,
+       CASE a.kind WHEN 'legal' THEN DATE '2026-12-01' ELSE DATE '2026-11-01' END,
+       'sms', 'sms', 'accepted'
+FROM meter m JOIN account a ON a.account_id = m.account_id
+CROSS JOIN generate_series(1, 3) AS z(zone)
 WHERE z.zone <= m.zones AND m.account_id % 20 <> 0;
 ANALYZE;
 SQL

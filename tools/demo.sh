@@ -6,11 +6,14 @@
 #   3. the daily job of 2026-11-30 (a Monday): the November inbox (bank registries, SMS,
 #      portal, terminals) is ingested, the debt snapshot taken, and the
 #      limitation day run (warnings and notices to the debtors)
-#   4. the month job for 2026-11: bill and payment documents
+#   4. the month job for 2026-11: the households' bill and payment documents
 #   5. reports: runs, rejects, aging, the control plan, the limitation
 #      cases, the quality card
 #   6. the next day's daily job (2026-12-01): nothing new in the inbox, a new
 #      debt snapshot and the limitation day that follows from it
+#   7. the legal entities' month job for 2026-11 on 2026-12-03, after their
+#      readings day (SPEC 7): their bill and documents, numbered after the
+#      households'
 # and prints where everything is.  Outputs go to out/demo/.
 set -eu
 build=${1:-build}
@@ -47,6 +50,8 @@ run report kpi --period 2026-11 --appeals fixtures/journal/appeals.csv \
 	--calls fixtures/journal/calls.csv > "$out/kpi.txt"
 echo "+ sbyt daily (the next day, 2026-12-01)" >&2
 "$sbyt" --db "$db" --as-of 2026-12-01 daily
+echo "+ sbyt month --period 2026-11 --kind legal (2026-12-03, after the readings day)" >&2
+"$sbyt" --db "$db" --as-of 2026-12-03 month --period 2026-11 --kind legal
 run status
 
 echo

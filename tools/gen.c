@@ -1463,9 +1463,14 @@ static void account_month(struct gen *g, const struct acct *a)
 	rng_seed(&r, g->seed ^ 0x5eed, (uint64_t)strtoull(a->no, NULL, 10));
 
 	if (a->legal) {
-		/* readings: every meter on one day of 20-25 through the portal */
+		/* readings: every meter at the end of the month (24:00 of its
+		 * last day, the 00:00 of the 1st that closes the month, SPEC 7)
+		 * through the portal; the draw of the day before the calendar
+		 * month is kept so that the other accounts' data stay the same */
 		if (rng_chance(&r, 950)) {
-			int day = rng_range(&r, 20, 25);
+			int day = g->ndays;
+
+			(void)rng_range(&r, 20, 25);
 			for (int i = 0; i < a->nmeters; i++)
 				emit_portal(g, a, &a->m[i], day, rng_chance(&r, 800) ? "lkk" : "site");
 		}

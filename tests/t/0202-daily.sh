@@ -33,7 +33,7 @@ test_expect_success 'files still being written (.part, dot files) are left alone
 	test "$(psql -XtAc "SELECT count(*) FROM reading WHERE source = chr(108) || chr(107) || chr(107)")" = 0
 '
 test_expect_success 'the summary line counts the stage' '
-	grep -q "sbyt daily: stages=inbox,debt,limit files=3 archived=1 refused=2 read=" err
+	grep -q "sbyt daily: stages=inbox,service,debt,limit files=3 archived=1 refused=2 read=" err
 '
 test_expect_success 'once renamed, the file is taken on the next run' '
 	mv "$in/portal/p.csv.part" "$in/portal/p.csv" &&

@@ -12,7 +12,7 @@ for k in branches accounts meters contracts reserves balances; do sbyt -q load $
 # 2026-11-18): as of 2026-11-26 all 12 are overdue.
 test_expect_success 'daily with an empty inbox writes the debt snapshot of its date' '
 	sbyt daily --as-of 2026-11-26 2>err &&
-	grep -q "stages=inbox,debt,limit .* in_debt=12 " err &&
+	grep -q "stages=inbox,service,debt,limit .* in_debt=12 " err &&
 	psql -XtAc "select count(*) from debt_snapshot where as_of = \$\$2026-11-26\$\$" | grep -qx 12
 '
 test_expect_success 'the snapshot agrees with sbyt debt for one debtor' '

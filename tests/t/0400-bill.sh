@@ -121,8 +121,12 @@ test_expect_success 'master data loads' '
 	rd 7202000001 M21 1 3250 2026-09-20 2026-09
 	rd 7202000001 M21 1 3500 2026-10-20 2026-10
 	rd 7202000002 M22 1 2100 2026-09-20 2026-09
-	rd 7202000003 M23 1 11000 2026-09-20 2026-09
-	rd 7202000003 M23 1 12000 2026-10-20 2026-10
+	# N2, a legal entity, is read at 00:00 of the 1st (SPEC 7): the reading
+	# dated 10-01 closes September, 11-01 October (the readings day is the
+	# 2nd).  Before legal entities were billed by calendar month these
+	# were dated the 20th; the figures are the same.
+	rd 7202000003 M23 1 11000 2026-10-01 2026-10
+	rd 7202000003 M23 1 12000 2026-11-01 2026-11
 } > r02.sql
 test_expect_success 'September and October readings of branch 02' 'psql -Xq -v ON_ERROR_STOP=1 -f r02.sql'
 
@@ -207,12 +211,12 @@ test_expect_success '... with the message naming where corrections go' '
 	rd 7201000004 M4 1 120.3 2026-11-20 2026-11
 	rd 7201000007 M7 1 10650 2026-11-20 2026-11
 	rd 7201000009 M9 1 1100 2026-11-20 2026-11
-	rd 7201000010 M10 1 51234.567 2026-11-20 2026-11
+	rd 7201000010 M10 1 51234.567 2026-12-01 2026-12  # closes November
 	rd 7201000011 M11 1 4321 2026-11-20 2026-11
 	rd 7201000012 M12 1 4500 2026-11-20 2026-11
 	rd 7201000013 M13 1 4000 2026-11-20 2026-11
 	rd 7202000001 M21 1 3600 2026-11-20 2026-11
-	rd 7202000003 M23 1 12500 2026-11-20 2026-11
+	rd 7202000003 M23 1 12500 2026-12-02 2026-12  # closes November
 	rd 7203000001 M31 1 1301 2026-11-20 2026-11
 	# E: three actual months before November.
 	hist 7201000005 M5 2026-08 2026-08 actual 300

@@ -232,9 +232,15 @@ test_expect_success 'the manifest counts and sums the documents' '
 # register.xlsx of 01/post: a header and 4 rows; К оплате of document 4 is 1010.95.
 test_expect_success 'the register has one row per document and the totals' '
 	unzip -p "$OUT/01/post.zip" register.xlsx > r.xlsx && unzip -p r.xlsx xl/worksheets/sheet1.xml > s.xml &&
-	[ "$(grep -o "<row " s.xml | wc -l)" = 5 ] &&
+	[ "$(grep -o "<row " s.xml | wc -l)" = 6 ] &&
 	grep -o "<row r=\"5\".*</row>" s.xml | grep -q "<v>1010.95</v>" &&
-	unzip -p r.xlsx xl/sharedStrings.xml xl/worksheets/sheet1.xml | grep -q "К оплате"
+	unzip -p r.xlsx xl/sharedStrings.xml xl/worksheets/sheet1.xml | grep -q "К оплате" &&
+	/usr/bin/python3 -c "
+import openpyxl, sys
+rows = list(openpyxl.load_workbook(sys.argv[1]).active.iter_rows(min_row=2, values_only=True))
+assert rows[-1][0] == \"Итого\", rows[-1]
+assert round(sum(r[10] for r in rows[:-1]) * 100) == round(rows[-1][10] * 100)
+" r.xlsx
 '
 
 # Re-running a published period re-issues it identically.

@@ -140,9 +140,11 @@ int main(void)
 	CHECK(wbxml && strstr(wbxml, "name=\"Реестр (3)\""), "the third sheet is 'Реестр (3)'");
 	free(wbxml);
 	char *s3 = zip_read(xl, "xl/worksheets/sheet3.xml", &len);
-	/* Sheet 3 holds the header and row 7 alone: 1 data row. */
-	CHECK(s3 && strstr(s3, "<row r=\"2\"") && !strstr(s3, "<row r=\"3\""),
-	      "sheet 3 has the header and one data row");
+	/* Sheet 3 holds the header, row 7 alone and the totals row: the money
+	 * column adds up to 7 x 1,234.56 = 8,641.92. */
+	CHECK(s3 && strstr(s3, "<row r=\"3\"") && !strstr(s3, "<row r=\"4\""),
+	      "sheet 3 has the header, one data row and the totals row");
+	CHECK(s3 && strstr(s3, "<v>8641.92</v>"), "the totals row adds up the money of all sheets");
 	CHECK(s3 && strstr(s3, "<v>1234.56</v>"), "money is written as roubles");
 	CHECK(s3 && strstr(s3, "<v>7</v>"), "the 7th row is on sheet 3");
 	free(s3);

@@ -253,6 +253,45 @@ int main(void)
 			  "a reading on the 25th counts for the month");
 		CHECK_INT(billing_reading_period(b, date_from_ymd(2026, 11, 26)), period_from_ym(2026, 12),
 			  "a reading on the 26th counts for the next month");
+		/* The window starts on the 15th: the 14th is before it. */
+		CHECK(!billing_in_window(b, date_from_ymd(2026, 11, 14)) &&
+		      billing_in_window(b, date_from_ymd(2026, 11, 15)) &&
+		      billing_in_window(b, date_from_ymd(2026, 11, 25)) &&
+		      !billing_in_window(b, date_from_ymd(2026, 11, 26)), "the window is the 15th-25th");
+		/* Legal: readings day 2, documents by the 5th (rules/billing.xml).
+		 * November 2026 has 30 days: 11-30, 12-01 and 12-02 close November,
+		 * 11-29 and 12-03 close nothing; with readings day 3, 12-03 closes
+		 * November. */
+		CHECK(b->legal_readings_day == 2 && b->legal_documents_day == 5,
+		      "legal readings by the 2nd, documents by the 5th");
+		{
+			speriod m = -1, nov = period_from_ym(2026, 11);
+			int d;
+
+			for (d = 30; d <= 32; d++) {
+				m = -1;
+				CHECK(billing_legal_closes(b, 0, date_from_ymd(2026, 11, 30) + d - 30, &m) &&
+				      m == nov, "11-30, 12-01, 12-02 close November (readings day 2)");
+			}
+			CHECK(!billing_legal_closes(b, 0, date_from_ymd(2026, 12, 3), &m),
+			      "12-03 is an intermediate reading with readings day 2");
+			CHECK(!billing_legal_closes(b, 0, date_from_ymd(2026, 11, 29), &m),
+			      "11-29 is an intermediate reading");
+			CHECK(billing_legal_closes(b, 3, date_from_ymd(2026, 12, 3), &m) && m == nov,
+			      "12-03 closes November with readings day 3");
+			CHECK(!billing_legal_closes(b, 3, date_from_ymd(2026, 12, 4), &m),
+			      "12-04 is intermediate with readings day 3");
+			CHECK(billing_legal_closes(b, 0, date_from_ymd(2027, 2, 28), &m) &&
+			      m == period_from_ym(2027, 2), "02-28 of 2027 closes February");
+			CHECK(billing_legal_closes(b, 0, date_from_ymd(2027, 1, 1), &m) &&
+			      m == period_from_ym(2026, 12), "the 1st of January closes December");
+			CHECK_INT(billing_legal_readings_due(b, 0, nov), date_from_ymd(2026, 12, 2),
+				  "November's legal readings are due 12-02");
+			CHECK_INT(billing_legal_readings_due(b, 3, nov), date_from_ymd(2026, 12, 3),
+				  "... or 12-03 by the contract");
+			CHECK_INT(billing_legal_documents_due(b, nov), date_from_ymd(2026, 12, 5),
+				  "November's legal documents by 12-05");
+		}
 		CHECK_STR(s->name, "АО «Газпром энергосбыт Тюмень»", "supplier name");
 		CHECK(s->sample, "the supplier's requisites are marked samples");
 	}
@@ -438,16 +477,19 @@ int main(void)
 			"<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
 			"<Billing>",
 			"<ReadingsWindow firstDay=\"25\" lastDay=\"15\"/>",
+			"<LegalMonth readingsDay=\"5\" documentsDay=\"5\"/>",
 			"<Estimation historyMonths=\"12\" minHistory=\"3\" maxConsecutive=\"3\"/>",
 			"<Household dueDay=\"10\" dueMonthOffset=\"1\"/>",
 			"<Legal><Advance percent=\"70\" day=\"10\" monthOffset=\"0\"/>",
 			"<Advance percent=\"40\" day=\"25\" monthOffset=\"0\"/><Balance day=\"18\" monthOffset=\"1\"/></Legal>",
 			"</Billing>",
 		};
-		write_lines("billing.xml", b, 8);
+		write_lines("billing.xml", b, 9);
 		CHECK_INT(check_dir(&f), -1, "bad billing cycle refused");
 		CHECK(has_fault(&f, "billing.xml", 3, "readings window firstDay after lastDay"), "window");
-		CHECK(has_fault(&f, "billing.xml", 7, "advances add up to more than 100 %"), "advances > 100 %");
+		CHECK(has_fault(&f, "billing.xml", 4, "LegalMonth readingsDay not before documentsDay"),
+		      "legal readings day not before the documents day");
+		CHECK(has_fault(&f, "billing.xml", 8, "advances add up to more than 100 %"), "advances > 100 %");
 		copy("billing.xml", "billing.xml");
 	}
 
