@@ -315,11 +315,20 @@ static int stage_service(struct daily *d)
 		struct dirent **list;
 		int n;
 
+		struct stat ls;
+
 		snprintf(dir, sizeof(dir), "%s/inbox/%s", d->spool, folders[k]);
+		if (lstat(dir, &ls) == 0 && !S_ISDIR(ls.st_mode)) {
+			/* a link standing for the folder: refused, never walked */
+			log_warn("'%s' is %s, not a folder: refused, not walked", dir,
+				 infile_kind((unsigned)ls.st_mode));
+			d->refused++;
+			continue;
+		}
 		if ((n = scandir(dir, &list, taken, alphasort)) < 0)
 			continue;
 		for (int i = 0; i < n; i++) {
-			char path[4400], dest[4400];
+			char path[4500], dest[4500];
 			struct service_file_counts c;
 			struct stat st;
 
