@@ -34,7 +34,8 @@ test_expect_success 'db status still works on an empty database and hints at ini
 	sbyt db status > st && grep -q "hint: run .sbyt db init." st
 '
 sbyt -q db init
-psql -XqAc "delete from schema_migration where version = (select max(version) from schema_migration)"
+# 130 (this issue's) can be applied again: an older database in effect
+psql -XqAc "delete from schema_migration where version = 130"
 n=0
 while read -r c; do
 	n=$((n + 1))

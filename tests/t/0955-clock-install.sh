@@ -38,13 +38,15 @@ test_expect_success 'the runs workbook says the time in the zone, as status does
 	sbyt -q --out o14 --tz Pacific/Kiritimati report runs --from 2020-01-01 --to 2040-01-01 &&
 	for z in o5 o14; do
 		python3 -c "
-import openpyxl, sys, datetime
-ws = openpyxl.load_workbook(sys.argv[1]).active
+import sys, zipfile, re, datetime
+x = zipfile.ZipFile(sys.argv[1]).read(\"xl/worksheets/sheet1.xml\").decode()
 last = None
-for row in ws.iter_rows(values_only=True):
-    if len(row) > 5 and row[1] == \"load\" and isinstance(row[5], datetime.datetime):
-        last = row[5]
-print(last.strftime(\"%Y-%m-%d %H:%M:%S\"))" $z/reports/runs-*.xlsx > $z.t || exit 1
+for row in re.findall(r\"<row[^>]*>(.*?)</row>\", x, re.S):
+    cells = dict(re.findall(r\"<c r=.([A-Z]+)[0-9]+.[^>]*>(.*?)</c>\", row, re.S))
+    if \" load branches \" in cells.get(\"C\", \"\") and \"<v>\" in cells.get(\"F\", \"\"):
+        last = float(re.search(r\"<v>([^<]*)</v>\", cells[\"F\"]).group(1))
+t = datetime.datetime(1899, 12, 30) + datetime.timedelta(seconds=int(last * 86400 + 1e-6))
+print(t.strftime(\"%Y-%m-%d %H:%M:%S\"))" $z/reports/runs-*.xlsx > $z.t || exit 1
 	done &&
 	[ "$(cat o5.t)" = "$(cat a)" ] && [ "$(cat o14.t)" = "$(cat b)" ]
 '
