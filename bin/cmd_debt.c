@@ -28,7 +28,9 @@ static const char help[] =
 	"  --shard I/N         only accounts with abs(hashint8(account_id)) % N = I\n"
 	"  --account N         one account, printed\n"
 	"  --format text|xml   how to print it (default text)\n"
-	"  -v, --verbose       with --account: every penalty segment, in Russian\n";
+	"  -v, --verbose       with --account: every penalty segment, in Russian: the\n"
+	"                      due date and the days off it moved over, the rate and\n"
+	"                      whether the cap applied\n";
 
 int cmd_penalty_rules(struct sbyt_ctx *ctx, struct penalty_rules *r)
 {
@@ -62,6 +64,7 @@ static int parse_shard(const char *s, int *i, int *n)
 /* ---- one account, printed ---- */
 
 struct show {
+	const struct penalty_rules *r;
 	int xml, verbose, found;
 	xmlTextWriterPtr w;
 };
@@ -95,13 +98,26 @@ static void show_xml(struct show *s, int64_t account, const struct ledger_debt *
 	xmlTextWriterEndElement(w);
 }
 
+/* -v: the due date a run of segments counts from, whether it moved and
+ * over which days off. */
+static void show_due(const struct penalty_rules *r, const struct penalty_segment *g)
+{
+	char db_[DATE_BUF], why[4 * PENALTY_TEXT_BUF];  /* the New Year days: 11 days off */
+
+	if (g->due == g->due_nominal)
+		printf("  срок оплаты %s: рабочий день, не переносится\n", date_format(g->due, db_));
+	else
+		printf("  срок оплаты %s: %s\n", date_format(g->due, db_),
+		       penalty_due_text(r, g->due_nominal, g->due, why, sizeof(why)));
+}
+
 static void show_text(struct show *s, int64_t account, enum customer_kind kind,
 		      const struct ledger_debt *d)
 {
 	char m1[MONEY_BUF], m2[MONEY_BUF], db_[DATE_BUF], pb[PERIOD_BUF], seg[PENALTY_TEXT_BUF];
 
 	printf("account %lld (%s) as of %s\n", (long long)account,
-	       kind == CUSTOMER_LEGAL ? "legal" : "individual", date_format(d->as_of, db_));
+	       penalty_kind_name(kind), date_format(d->as_of, db_));
 	printf("%-8s %-10s %6s %14s %12s\n", "period", "due", "days", "principal", "penalty");
 	for (int i = 0; i < d->nper; i++) {
 		const struct ledger_period *p = &d->per[i];
@@ -110,9 +126,14 @@ static void show_text(struct show *s, int64_t account, enum customer_kind kind,
 		       date_format(p->due, db_), p->days_overdue, money_format(p->principal, m1),
 		       money_format(p->penalty, m2));
 		if (s->verbose)
-			for (int k = 0; k < p->detail.nseg; k++)
-				printf("    %s\n", penalty_segment_text(&p->detail.seg[k], seg,
-									sizeof(seg)));
+			for (int k = 0; k < p->detail.nseg; k++) {
+				const struct penalty_segment *g = &p->detail.seg[k];
+
+				if (k == 0 || g->due != p->detail.seg[k - 1].due ||
+				    g->due_nominal != p->detail.seg[k - 1].due_nominal)
+					show_due(s->r, g);
+				printf("    %s\n", penalty_segment_text(g, seg, sizeof(seg)));
+			}
 	}
 	printf("%-8s %-10s %6s %14s %12s\n", "total", "", "", money_format(d->principal, m1),
 	       money_format(d->penalty, m2));
@@ -134,7 +155,7 @@ static int show_account(void *arg, const struct debt_account *a, struct sbyt_err
 static int debt_one(struct sbyt_ctx *ctx, const struct penalty_rules *r,
 		    const struct debt_filter *f, int xml)
 {
-	struct show s = { .xml = xml, .verbose = ctx->verbosity > 0 };
+	struct show s = { .r = r, .xml = xml, .verbose = ctx->verbosity > 0 };
 	struct debt_sink sink = { show_account, &s };
 	struct debt_totals t;
 	xmlBufferPtr buf = NULL;
@@ -145,7 +166,8 @@ static int debt_one(struct sbyt_ctx *ctx, const struct penalty_rules *r,
 
 	snprintf(ab, sizeof(ab), "%lld", (long long)f->account);
 	if (cmd_connect(ctx) ||
-	    db_value(ctx->db, &ctx->err, "SELECT (SELECT kind FROM account"
+	    db_value(ctx->db, &ctx->err, "SELECT (SELECT CASE WHEN kind = 'legal' AND"
+		     " category = 'managing' THEN 'managing' ELSE kind END FROM account"
 		     " WHERE account_id = $1::bigint)", 1, params, &kind))
 		return cmd_fail(ctx);
 	if (!kind) {

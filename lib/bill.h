@@ -120,7 +120,8 @@ struct bill_line {
 /* A legal entity's payment: an advance (percent > 0) or the balance (0). */
 struct bill_payment {
 	int percent;
-	sdate due;               /* nominal day (no working-day shift) */
+	sdate due;               /* the day the schedule names; a day off moves it
+	                            when the debt is valued (lib/penalty.h) */
 	money sum;               /* may be negative for the balance (overpaid advances) */
 };
 

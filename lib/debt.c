@@ -23,7 +23,9 @@
 static const char scan_sql[] =
 	"DECLARE debt_cur NO SCROLL CURSOR FOR "
 	"SELECT account_id, src, kind, branch, period, due, amount, pid FROM ("
-	" (SELECT account_id, 0 AS src, kind, branch, NULL::date AS period, NULL::date AS due,"
+	" (SELECT account_id, 0 AS src,"
+	"   CASE WHEN kind = 'legal' AND category = 'managing' THEN 'managing' ELSE kind END AS kind,"
+	"   branch, NULL::date AS period, NULL::date AS due,"
 	"   0::bigint AS amount, 0::bigint AS pid FROM account WHERE" FILTER
 	"  ORDER BY account_id)"
 	" UNION ALL"
@@ -41,6 +43,8 @@ int debt_kind_parse(const char *s, enum customer_kind *out)
 		*out = CUSTOMER_INDIVIDUAL;
 	else if (strcmp(s, "legal") == 0)
 		*out = CUSTOMER_LEGAL;
+	else if (strcmp(s, "managing") == 0)
+		*out = CUSTOMER_MANAGING;
 	else
 		return -1;
 	return 0;

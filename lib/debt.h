@@ -15,7 +15,8 @@
  * credit when negative), amounts of 0 are left out, and billed 'penalty'
  * lines are not principal (penalties accrue on principal only and are
  * recomputed here), so they are left out too.  The kind of customer comes
- * from account.kind.
+ * from account.kind, and a legal account of category 'managing' (managing
+ * organisations, HOAs, housing co-operatives: SPEC 10) is CUSTOMER_MANAGING.
  *
  * debt_snapshot_run() is the daily job's work: one transaction on the
  * caller's connection deletes the as-of date's snapshot rows (of the shard)
@@ -89,7 +90,9 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 		      const struct debt_filter *f, int64_t run_id, struct debt_totals *t,
 		      int64_t *rows, struct sbyt_err *e);
 
-/* The customer kind of an account.kind value: 0, or -1 when unknown. */
+/* The customer kind of "individual", "legal" or "managing" (the value the
+ * scan gives a legal account of category 'managing'): 0, or -1 when
+ * unknown. */
 int debt_kind_parse(const char *s, enum customer_kind *out);
 
 #endif

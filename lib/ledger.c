@@ -396,7 +396,7 @@ int ledger_debt_compute(const struct ledger *l, const struct penalty_rules *r,
 	for (int k = 0; k < n;) {
 		speriod p = ord[k].period;
 		struct ledger_period *per;
-		sdate first_due = 0, open_due = 0;
+		sdate first_due = 0, open_due = 0, first_nom = 0, open_nom = 0;
 
 		if (d->nper == d->cap) {
 			int ncap = d->cap ? d->cap * 2 : 8;
@@ -419,12 +419,19 @@ int ledger_debt_compute(const struct ledger *l, const struct penalty_rules *r,
 			const struct ledger_entry *x = &l->entry[i];
 			money open = x->net;
 			struct penalty_charge c;
+			sdate due = x->due;
 
 			if (x->net <= 0)
 				continue;
 			per->charged += x->net;
-			if (!first_due)
-				first_due = x->due;
+			/* a day off moves the due date (Civil Code 193); a date not
+			 * yet past needs no calendar (moving only makes it later) */
+			if (x->due < as_of && penalty_due_move(r, x->due, &due, e) != 0)
+				goto out;
+			if (!first_due) {
+				first_due = due;
+				first_nom = x->due;
+			}
 			for (int j = first[i]; j < first[i + 1]; j++) {
 				const struct ledger_alloc *a = &l->alloc[by_entry[j]];
 				if (a->date > as_of)
@@ -432,12 +439,14 @@ int ledger_debt_compute(const struct ledger *l, const struct penalty_rules *r,
 				open -= a->amount;
 				paid[np++] = (struct penalty_payment){ a->date, a->amount };
 			}
-			if (x->due >= as_of)
+			if (due >= as_of)
 				continue;
 			if (open > 0) {
 				per->principal += open;
-				if (!open_due)
-					open_due = x->due;
+				if (!open_due) {
+					open_due = due;
+					open_nom = x->due;
+				}
 			}
 			c = (struct penalty_charge){ x->net, x->due, paid, np };
 			if (penalty_accrue(r, kind, &c, as_of, &per->detail, e) != 0)
@@ -445,6 +454,7 @@ int ledger_debt_compute(const struct ledger *l, const struct penalty_rules *r,
 		}
 		per->penalty = per->detail.amount;
 		per->due = open_due ? open_due : first_due;
+		per->due_nominal = open_due ? open_nom : first_nom;
 		per->days_overdue = per->principal > 0 ? as_of - per->due : 0;
 		if (per->principal > 0 || per->penalty > 0) {
 			d->principal += per->principal;

@@ -5,8 +5,12 @@
  * A period's charge is one or more entries (instalments) with their own due
  * dates: households one (the 10th of the next month), legal entities the
  * parts of rules/penalty.xml (30 % on the 10th, 40 % on the 25th, the rest on
- * the 18th of the next month; ledger_schedule() builds them).  Recalculation
- * lines are entries too; a negative one is a credit.
+ * the 18th of the next month; ledger_schedule() builds them; managing
+ * organisations the legal ones).  An entry keeps the date its schedule
+ * names; when the debt is valued a date that has passed is moved over days
+ * off (Civil Code 193, lib/penalty.h), and "overdue", the days overdue and
+ * the penalty count from the moved date.  Recalculation lines are entries
+ * too; a negative one is a credit.
  *
  * Allocation (SPEC 10, Civil Code art. 319.1), done once over everything
  * given, payments in the order (date, id, order added):
@@ -149,7 +153,9 @@ int ledger_schedule(const struct penalty_rules *r, enum customer_kind kind, sper
 struct ledger_period {
 	speriod period;
 	sdate due;           /* earliest due date of its overdue open entries (or,
-	                        when none is open, of its entries) */
+	                        when none is open, of its entries), moved over days
+	                        off (Civil Code 193) once it is past */
+	sdate due_nominal;   /* that entry's date as the schedule named it */
 	int days_overdue;    /* as_of - due when principal > 0, else 0 */
 	money charged;       /* sum of the net entries */
 	money principal;     /* overdue open principal: entries due before as_of */
@@ -173,10 +179,11 @@ void ledger_debt_init(struct ledger_debt *d);
 void ledger_debt_release(struct ledger_debt *d);
 /* The debt of an allocated ledger as of as_of for a customer of `kind`:
  * per period its overdue principal and penalty, and the totals.  Entries due
- * on or after as_of are not overdue; payments and credits after as_of are not
- * yet made.  d is overwritten (its buffers reused).  Returns 0, or -1 with e
+ * on or after as_of (the due date moved to a working day: r->cal) are not
+ * overdue; payments and credits after as_of are not yet made.  d is overwritten (its buffers reused).  Returns 0, or -1 with e
  * set (ERR_INTERNAL when l is not allocated or out of memory, ERR_CONFIG
- * when no key rate is in force on a date needed). */
+ * when no key rate is in force on a date needed or a due date needs a
+ * calendar year that is not loaded). */
 int ledger_debt_compute(const struct ledger *l, const struct penalty_rules *r,
 			enum customer_kind kind, sdate as_of, struct ledger_debt *d,
 			struct sbyt_err *e);

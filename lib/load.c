@@ -264,10 +264,12 @@ static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, struct
 	BAD(chk_text(F(3), L(3), 300, "name"));
 	BAD(chk_text(F(4), L(4), 400, "address"));
 	BAD(chk_digits(F(5), L(5), 6, "postcode"));
+	/* a legal entity: empty, or `managing` for managing organisations,
+	 * HOAs and housing co-operatives (their penalty scale, SPEC 10) */
 	if (!legal)
 		BAD(chk_oneof(F(6), cats, "category of an individual"));
-	else if (L(6))
-		BAD(chk_code(F(6), L(6), "category"));
+	else if (L(6) && strcmp(F(6), "managing") != 0)
+		BAD("category of a legal entity must be empty or managing");
 	/* A legal entity may leave residents and rooms empty (stored as 0). */
 	if (!legal || L(7))
 		BAD(chk_int(F(7), L(7), 0, 99, "residents", NULL));

@@ -8,7 +8,12 @@
 
 #include "rulesxml.h"
 
-static const char *const kind_name[CUSTOMER_KINDS] = { "individual", "legal" };
+static const char *const kind_name[CUSTOMER_KINDS] = { "individual", "legal", "managing" };
+
+const char *penalty_kind_name(enum customer_kind k)
+{
+	return (int)k >= 0 && k < CUSTOMER_KINDS ? kind_name[k] : NULL;
+}
 
 /* "9.50" -> 950, "100.00" -> 10000; the schema fixes the shape. */
 static int parse_bp(const char *s, int *out)
@@ -290,6 +295,11 @@ static int load_penalty(const char *dir, struct penalty_rules *r, struct faults 
 		int k = kind_of(n, path, f);
 		if (k < 0)
 			continue;
+		if (k == CUSTOMER_MANAGING) {
+			faults_add(f, path, rulesxml_line(n), "managing organisations pay on the "
+				   "legal schedule (SPEC 10): no schedule of their own");
+			continue;
+		}
 		if (seen_sched[k]) {
 			faults_add(f, path, rulesxml_line(n), "second schedule for '%s' (first at line %ld)",
 				   kind_name[k], seen_sched[k]);
@@ -301,20 +311,36 @@ static int load_penalty(const char *dir, struct penalty_rules *r, struct faults 
 	for (int k = 0; k < CUSTOMER_KINDS; k++) {
 		if (!seen_scheme[k])
 			faults_add(f, path, rulesxml_line(root), "no scheme for customer '%s'", kind_name[k]);
-		if (!seen_sched[k])
+		if (!seen_sched[k] && k != CUSTOMER_MANAGING)
 			faults_add(f, path, rulesxml_line(root), "no schedule for customer '%s'", kind_name[k]);
 	}
+	r->schedule[CUSTOMER_MANAGING] = r->schedule[CUSTOMER_LEGAL];
 	xmlFreeDoc(doc);
 	return f->count > before ? -1 : 0;
 }
 
-int penalty_rules_load(const char *rules_dir, struct penalty_rules *r, struct faults *f)
+/* The rules of rules_dir, with the calendar when with_cal. */
+static int rules_load(const char *rules_dir, struct penalty_rules *r, struct faults *f,
+		      int with_cal)
 {
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
 	rc |= load_keyrate(rules_dir, r, f);
 	rc |= load_penalty(rules_dir, r, f);
+	if (with_cal) {
+		char dir[4096];
+		struct sbyt_err e;
+		int before = f->count;
+
+		path_join(dir, sizeof(dir), rules_dir, "calendar");
+		r->cal = calendar_load(dir, f, &e);
+		if (!r->cal) {
+			if (f->count == before)
+				faults_add(f, dir, 0, "%s", e.msg);
+			rc = -1;
+		}
+	}
 	if (rc) {
 		penalty_rules_release(r);
 		return -1;
@@ -328,14 +354,22 @@ void penalty_rules_release(struct penalty_rules *r)
 		return;
 	free(r->rates);
 	free(r->caps);
+	calendar_free(r->cal);
 	memset(r, 0, sizeof(*r));
 }
 
+int penalty_rules_load(const char *rules_dir, struct penalty_rules *r, struct faults *f)
+{
+	return rules_load(rules_dir, r, f, 1);
+}
+
+/* The calendar has an entry of its own in `rules check`: not loaded here,
+ * so that its faults are reported once. */
 int penalty_rules_check(const char *rules_dir, struct faults *f)
 {
 	struct penalty_rules r;
 
-	if (penalty_rules_load(rules_dir, &r, f) != 0)
+	if (rules_load(rules_dir, &r, f, 0) != 0)
 		return -1;
 	penalty_rules_release(&r);
 	return 0;
@@ -368,6 +402,65 @@ int penalty_rate_on(const struct penalty_rules *r, sdate d, int *applied_bp, int
 	if (applied_bp)
 		*applied_bp = rate;
 	return 0;
+}
+
+int penalty_due_move(const struct penalty_rules *r, sdate nominal, sdate *moved,
+		     struct sbyt_err *e)
+{
+	if (!r->cal) {
+		*moved = nominal;
+		return 0;
+	}
+	return calendar_next_working(r->cal, nominal, moved, e);
+}
+
+static const char *const wday_ru[7] = { "пн", "вт", "ср", "чт", "пт", "сб", "вс" };
+
+/* "сб, выходной", "пн, нерабочий праздничный день: День Победы", "пн,
+ * выходной, перенесён с 2026-05-09" */
+static void day_off_text(const struct calendar *cal, sdate d, char *buf, size_t size)
+{
+	enum cal_class c = calendar_class(cal, d);
+	const char *w = wday_ru[date_weekday(d) - 1];
+	char b[DATE_BUF];
+	uint32_t i = (uint32_t)(d - cal->base);
+	int y, m, dd;
+
+	date_to_ymd(d, &y, &m, &dd);
+	if (c == CAL_HOLIDAY) {
+		int h = cal->holiday[i];
+		const char *t = h > 0 && h < CAL_TITLES ? cal->year[y - cal->first_year].title[h] : NULL;
+		snprintf(buf, size, "%s, нерабочий праздничный день%s%s", w, t ? ": " : "",
+			 t ? t : "");
+	} else if (c == CAL_TRANSFER && cal->from[i] >= 0) {
+		snprintf(buf, size, "%s, выходной, перенесён с %s", w,
+			 date_format(date_from_ymd(y, 1, 1) + cal->from[i], b));
+	} else {
+		snprintf(buf, size, "%s, выходной", w);
+	}
+}
+
+char *penalty_due_text(const struct penalty_rules *r, sdate nominal, sdate moved, char *buf,
+		       size_t size)
+{
+	char a[DATE_BUF], b[DATE_BUF], why[160];
+	size_t len;
+
+	buf[0] = 0;
+	if (moved == nominal || !r->cal || size == 0)
+		return buf;
+	snprintf(buf, size, "перенесён с %s (", date_format(nominal, a));
+	for (sdate d = nominal; d < moved; d++) {
+		day_off_text(r->cal, d, why, sizeof(why));
+		len = strlen(buf);
+		if (d == nominal)
+			snprintf(buf + len, size - len, "%s", why);
+		else
+			snprintf(buf + len, size - len, "; %s %s", date_format(d, a), why);
+	}
+	len = strlen(buf);
+	snprintf(buf + len, size - len, ") на %s, ГК РФ ст. 193", date_format(moved, b));
+	return buf;
 }
 
 void penalty_result_init(struct penalty_result *r)
@@ -420,52 +513,95 @@ static int add_fraction(struct penalty_result *r, __int128 num, int64_t den, str
 	return 0;
 }
 
-/* The segments of `base` paid (or counted) on day `last` after `due`. */
-static int accrue_piece(const struct penalty_rules *rules, const struct penalty_scheme *s,
-			sdate due, money base, sdate rate_date, int paid, struct penalty_result *r,
-			struct sbyt_err *e)
+static struct penalty_segment *new_segment(struct penalty_result *r, struct sbyt_err *e)
 {
-	int last = rate_date - due, applied = 0, key = 0, have_rate = 0;
+	if (r->nseg == r->cap) {
+		int ncap = r->cap ? r->cap * 2 : 8;
+		struct penalty_segment *ns = realloc(r->seg, sizeof(*ns) * (size_t)ncap);
+		if (!ns) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			return NULL;
+		}
+		r->seg = ns;
+		r->cap = ncap;
+	}
+	return &r->seg[r->nseg++];
+}
+
+/* The cap covering day d (NULL: none). */
+static const struct keyrate_cap *cap_on(const struct penalty_rules *r, sdate d)
+{
+	for (int i = 0; i < r->ncaps; i++)
+		if (d >= r->caps[i].from && d <= r->caps[i].to)
+			return &r->caps[i];
+	return NULL;
+}
+
+/* The last day from d on (at most `to`) covered by the same cap as d, or
+ * by no cap when d has none. */
+static sdate cap_run_end(const struct penalty_rules *r, sdate d, sdate to)
+{
+	const struct keyrate_cap *c = cap_on(r, d);
+
+	if (c)
+		return c->to < to ? c->to : to;
+	for (int i = 0; i < r->ncaps; i++)
+		if (r->caps[i].from > d && r->caps[i].from - 1 < to)
+			to = r->caps[i].from - 1;
+	return to;
+}
+
+/* The segments of `base` paid (or counted) on rate_date, due (moved) on
+ * `due` (the schedule named `nominal`): per band, split where a cap starts
+ * or ends, each day valued at the key rate of rate_date, capped when the
+ * day lies in a cap. */
+static int accrue_piece(const struct penalty_rules *rules, const struct penalty_scheme *s,
+			sdate nominal, sdate due, money base, sdate rate_date, int paid,
+			struct penalty_result *r, struct sbyt_err *e)
+{
+	int last = rate_date - due, key = 0, have_rate = 0;
 
 	for (int b = 0; b < s->nbands; b++) {
 		int from = s->band[b].from_day;
 		int to = b + 1 < s->nbands ? s->band[b + 1].from_day - 1 : last;
-		struct penalty_segment *g;
 
 		if (to > last)
 			to = last;
 		if (from > to)
 			continue;
 		if (!have_rate) {
-			if (penalty_rate_on(rules, rate_date, &applied, &key, e) != 0)
+			if (penalty_rate_on(rules, rate_date, NULL, &key, e) != 0)
 				return -1;
 			have_rate = 1;
 		}
-		if (r->nseg == r->cap) {
-			int ncap = r->cap ? r->cap * 2 : 8;
-			struct penalty_segment *ns = realloc(r->seg, sizeof(*ns) * (size_t)ncap);
-			if (!ns)
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			r->seg = ns;
-			r->cap = ncap;
+		for (int d = from; d <= to;) {
+			const struct keyrate_cap *cap = cap_on(rules, due + d);
+			int end = cap_run_end(rules, due + d, due + to) - due;
+			struct penalty_segment *g = new_segment(r, e);
+
+			if (!g)
+				return -1;
+			g->due = due;
+			g->due_nominal = nominal;
+			g->day_from = d;
+			g->day_to = end;
+			g->from = due + d;
+			g->to = due + end;
+			g->days = end - d + 1;
+			g->denominator = s->band[b].denominator;
+			g->key_rate_bp = key;
+			g->rate_bp = cap && cap->bp < key ? cap->bp : key;
+			g->cap_bp = cap ? cap->bp : 0;
+			g->cap_to = cap ? cap->to : 0;
+			g->rate_date = rate_date;
+			g->paid = paid;
+			g->base = base;
+			g->num = (__int128)base * g->days * g->rate_bp;
+			g->den = (int64_t)10000 * g->denominator;
+			if (add_fraction(r, g->num, g->den, e) != 0)
+				return -1;
+			d = end + 1;
 		}
-		g = &r->seg[r->nseg++];
-		g->due = due;
-		g->day_from = from;
-		g->day_to = to;
-		g->from = due + from;
-		g->to = due + to;
-		g->days = to - from + 1;
-		g->denominator = s->band[b].denominator;
-		g->rate_bp = applied;
-		g->key_rate_bp = key;
-		g->rate_date = rate_date;
-		g->paid = paid;
-		g->base = base;
-		g->num = (__int128)base * g->days * applied;
-		g->den = (int64_t)10000 * g->denominator;
-		if (add_fraction(r, g->num, g->den, e) != 0)
-			return -1;
 	}
 	return 0;
 }
@@ -476,6 +612,7 @@ int penalty_accrue(const struct penalty_rules *rules, enum customer_kind kind,
 {
 	const struct penalty_scheme *s;
 	money paid = 0;
+	sdate due;
 	char b1[DATE_BUF], m1[MONEY_BUF], m2[MONEY_BUF];
 
 	if ((int)kind < 0 || kind >= CUSTOMER_KINDS)
@@ -483,6 +620,8 @@ int penalty_accrue(const struct penalty_rules *rules, enum customer_kind kind,
 	s = &rules->scheme[kind];
 	if (c->principal <= 0)
 		return 0;
+	if (penalty_due_move(rules, c->due, &due, e) != 0)
+		return -1;
 	for (int i = 0; i < c->npaid; i++) {
 		if (c->paid[i].amount <= 0)
 			return err_set(e, ERR_DATA, "payment of %s on '%s' is not positive",
@@ -498,11 +637,12 @@ int penalty_accrue(const struct penalty_rules *rules, enum customer_kind kind,
 	for (int i = 0; i < c->npaid; i++) {
 		if (c->paid[i].date > as_of)
 			continue;
-		if (accrue_piece(rules, s, c->due, c->paid[i].amount, c->paid[i].date, 1, r, e) != 0)
+		if (accrue_piece(rules, s, c->due, due, c->paid[i].amount, c->paid[i].date, 1, r,
+				 e) != 0)
 			return -1;
 	}
 	if (c->principal > paid &&
-	    accrue_piece(rules, s, c->due, c->principal - paid, as_of, 0, r, e) != 0)
+	    accrue_piece(rules, s, c->due, due, c->principal - paid, as_of, 0, r, e) != 0)
 		return -1;
 	r->amount = r->den ? money_round(r->num, r->den) : 0;
 	return 0;
@@ -525,18 +665,27 @@ static char *format_bp(int bp, char *buf)
 
 char *penalty_segment_text(const struct penalty_segment *s, char *buf, size_t size)
 {
-	char f[DATE_BUF], t[DATE_BUF], rd[DATE_BUF], base[MONEY_BUF], k[16], a[16];
+	char f[DATE_BUF], t[DATE_BUF], rd[DATE_BUF], ct[DATE_BUF], base[MONEY_BUF], k[16], a[16];
+	char c[16], capnote[96];
 	/* hundredths of a kopeck, rounded half-up, shown as roubles.xxxx */
 	int64_t h = money_round(s->num * 100, s->den);
 	uint64_t ah = h < 0 ? (uint64_t)0 - (uint64_t)h : (uint64_t)h;
 
+	if (!s->cap_bp)
+		snprintf(capnote, sizeof(capnote), "дни вне ограничения ставки: без ограничения");
+	else if (s->rate_bp < s->key_rate_bp)
+		snprintf(capnote, sizeof(capnote), "ограничение %s %% для дней по %s применено",
+			 format_bp(s->cap_bp, c), date_format(s->cap_to, ct));
+	else
+		snprintf(capnote, sizeof(capnote), "ключевая не выше ограничения %s %%",
+			 format_bp(s->cap_bp, c));
 	snprintf(buf, size,
 		 "%s – %s, дни %d–%d (%d дн.) × %s × %s %% / %d = %s%llu.%04llu "
-		 "(%s; ставка на %s: ключевая %s %%, применена %s %%)",
+		 "(%s; ставка на %s: ключевая %s %%, применена %s %%; %s)",
 		 date_format(s->from, f), date_format(s->to, t), s->day_from, s->day_to, s->days,
 		 money_format(s->base, base), format_bp(s->rate_bp, a), s->denominator,
 		 h < 0 ? "-" : "", (unsigned long long)(ah / 10000), (unsigned long long)(ah % 10000),
 		 s->paid ? "оплачено" : "не оплачено", date_format(s->rate_date, rd),
-		 format_bp(s->key_rate_bp, k), a);
+		 format_bp(s->key_rate_bp, k), a, capnote);
 	return buf;
 }

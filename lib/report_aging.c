@@ -77,7 +77,8 @@ static int aging_account(void *arg, const struct debt_account *a, struct sbyt_er
 	snprintf(acct, sizeof(acct), "%lld", (long long)a->account_id);
 	xlsx_table_str(&g->t, 0, acct);
 	xlsx_table_str(&g->t, 1, a->branch);
-	xlsx_table_str(&g->t, 2, a->kind == CUSTOMER_LEGAL ? "юр. лицо" : "физ. лицо");
+	xlsx_table_str(&g->t, 2, a->kind == CUSTOMER_LEGAL ? "юр. лицо" :
+				 a->kind == CUSTOMER_MANAGING ? "юр. лицо (УО, ТСЖ, ЖСК)" : "физ. лицо");
 	for (int k = 0; k < AGING_BUCKETS; k++) {
 		xlsx_table_money(&g->t, 3 + k, b[k]);
 		bs->bucket[k] += b[k];

@@ -292,8 +292,17 @@ static int write_act(struct sheet *s, PGconn *db, PGresult *acc, const struct su
 	res->closing = res->opening + res->debit - res->credit;
 	put_balance(s, "Сальдо конечное", to, res->closing);
 	s->row++;
-	snprintf(line, sizeof(line), "Пени, начисленные по состоянию на %s, руб.", dmy(to, b1));
-	worksheet_merge_range(s->ws, s->row, 0, s->row, 1, line, NULL);
+	/* the scale the penalty follows (SPEC 10), so that the customer can check it */
+	snprintf(line, sizeof(line), "Пени, начисленные по состоянию на %s, руб. (%s)", dmy(to, b1),
+		 strcmp(PQgetvalue(acc, 0, 0), "individual") == 0
+		 ? "с 31-го по 90-й день просрочки 1/300, с 91-го дня 1/130 ключевой ставки, "
+		   "ЖК РФ ст. 155 п. 14"
+		 : strcmp(PQgetvalue(acc, 0, 6), "managing") == 0
+		 ? "управляющая организация, ТСЖ, ЖСК: с 31-го по 90-й день просрочки 1/300, "
+		   "с 91-го дня 1/130 ключевой ставки, ФЗ-35 ст. 37 п. 2"
+		 : "1/130 ключевой ставки за каждый день просрочки, ФЗ-35 ст. 37 п. 2");
+	worksheet_merge_range(s->ws, s->row, 0, s->row, 1, line, s->text);
+	worksheet_set_row(s->ws, s->row, 45, NULL);
 	put_money(s, 2, res->penalty);
 	s->row += 2;
 	money_format(res->closing < 0 ? -res->closing : res->closing, mb);
@@ -349,7 +358,8 @@ int report_recon(PGconn *db, const struct penalty_rules *r, const struct names *
 		return -1;
 	acc = db_query(db, e,
 		"SELECT a.kind, a.name, a.branch, coalesce(c.inn, ''), coalesce(c.kpp, ''),"
-		" coalesce(c.contract, '') FROM account a LEFT JOIN contract c USING (account_id)"
+		" coalesce(c.contract, ''), a.category FROM account a"
+		" LEFT JOIN contract c USING (account_id)"
 		" WHERE a.account_id = $1::bigint", 1, params);
 	if (!acc)
 		goto out;

@@ -12,13 +12,15 @@ test_expect_success 'an opening balance loads as the obligation of seq 0' '
 	sbyt load balances bal.csv 2>err && grep -q "kind=balances read=1 inserted=1" err &&
 	psql -XtAc "select period, seq, kind, due, amount from obligation" | grep -qx "2026-09-01|0|charge|2026-10-10|100000"
 '
-# SPEC 10: 1,000.00 due 2026-10-10 unpaid, household, as of 2026-11-26:
-# days 31-47 (2026-11-10 .. 2026-11-26) = 17 days x 1000.00 x 9.5 % / 300
-# = 5.3833 -> 5.38.
-test_expect_success 'and the debt job sees it: the SPEC 10 example, 5.38' '
+# SPEC 10: 1,000.00 due Saturday 2026-10-10, moved to Monday 10-12 (Civil
+# Code 193: a balance's due date moves like any other), unpaid, household,
+# as of 2026-11-26: day 1 = 10-13, days 31-45 (2026-11-12 .. 2026-11-26) =
+# 15 days x 1000.00 x 9.5 % / 300 = 4.75 (5.38 before the move).
+test_expect_success 'and the debt job sees it: the SPEC 10 example, 4.75' '
 	sbyt debt --account 7201000001 --as-of 2026-11-26 --format xml > d.xml &&
 	xmllint --xpath "string(/Debt/@principal)" d.xml | grep -qx 1000.00 &&
-	xmllint --xpath "string(/Debt/@penalty)" d.xml | grep -qx 5.38
+	xmllint --xpath "string(/Debt/@penalty)" d.xml | grep -qx 4.75 &&
+	xmllint --xpath "string(/Debt/Period/@due)" d.xml | grep -qx 2026-10-12
 '
 test_expect_success 'loading it again changes nothing' '
 	sbyt load balances bal.csv 2>err && grep -q "inserted=0 updated=0 unchanged=1" err

@@ -7,9 +7,11 @@
 #   households, days 31-90:  B x 950 / 3 000 000   (1/300 of 9.5 %)
 #   households, day 91 on:   B x 950 / 1 300 000   (1/130)
 #   legal entities, day 1 on: B x 950 / 1 300 000  (1/130)
-# Day 1 is the day after the due date; a paid piece accrues through its
-# payment day, the unpaid rest through the as-of date; each period's penalty
-# is rounded once, half-up.
+# Day 1 is the day after the due date, moved over days off to the next
+# working day (Civil Code 193: Saturday 2026-10-10 counts as Monday 10-12,
+# Sunday 10-25 as Monday 10-26; 08-10, 09-10, 04-10 and 11-18 are working
+# days); a paid piece accrues through its payment day, the unpaid rest
+# through the as-of date; each period's penalty is rounded once, half-up.
 . "$SBYT_TOP/tests/lib.sh"
 . "$SBYT_TOP/tests/data/debt-ledger.sh"
 
@@ -66,48 +68,52 @@ test_expect_success 'a payment naming a period goes to that period' '
 '
 
 # 7201000003: 500.00 of 2026-08 (due 09-10) and 500.00 of 2026-09 (due
-# 10-10); 700.00 paid on 10-20 naming nothing: oldest first, 500.00 to August
-# (paid on day 40: Sep 20 + Oct 20) and 200.00 to September (day 10, free).
-# As of 2026-11-26:
+# 10-10, moved to 10-12); 700.00 paid on 10-20 naming nothing: oldest first,
+# 500.00 to August (paid on day 40: Sep 20 + Oct 20) and 200.00 to September
+# (day 8, free).  As of 2026-11-26:
 #   August: 10 days (31-40) x 50000 x 950 / 3e6 (15.8333) = 158.3333 -> 1.58, principal 0
-#   September: 300.00 unpaid, days 31-47 = 17 x 30000 x 950 / 3e6 (9.5) = 161.5 -> 1.62
-#   (the half kopeck rounds up); total 300.00 and 3.20.
+#   September: 300.00 unpaid, day 45 (Oct 19 + Nov 26): days 31-45 = 15 x
+#   30000 x 950 / 3e6 (9.5) = 142.5 -> 1.43 (the half kopeck rounds up);
+#   total 300.00 and 3.01 (3.20 before the move).
 test_expect_success 'a partial payment, oldest charge first; half a kopeck rounds up' '
 	debt 7201000003 2026-11-26 && f=7201000003-2026-11-26.xml &&
-	[ "$(x $f /Debt/@principal)" = 300.00 ] && [ "$(x $f /Debt/@penalty)" = 3.20 ] &&
+	[ "$(x $f /Debt/@principal)" = 300.00 ] && [ "$(x $f /Debt/@penalty)" = 3.01 ] &&
 	[ "$(x $f "/Debt/Period[@period=\"2026-08\"]/@principal")" = 0.00 ] &&
 	[ "$(x $f "/Debt/Period[@period=\"2026-08\"]/@penalty")" = 1.58 ] &&
 	[ "$(x $f "/Debt/Period[@period=\"2026-09\"]/@principal")" = 300.00 ] &&
-	[ "$(x $f "/Debt/Period[@period=\"2026-09\"]/@penalty")" = 1.62 ]
+	[ "$(x $f "/Debt/Period[@period=\"2026-09\"]/@penalty")" = 1.43 ] &&
+	[ "$(x $f "/Debt/Period[@period=\"2026-09\"]/@due")" = 2026-10-12 ]
 '
 
-# 7202000001, a legal entity, period 2026-10: advances 300.00 due 10-10 and
-# 400.00 due 10-25, the balance 300.00 due 11-18; paid 300.00 on 10-20 and
-# 400.00 on 11-05 (both late).  One day at 1/130 costs 30000 x 950 / 1.3e6 =
-# 21.9231 on 300.00 and 29.2308 on 400.00.
-#   as of 10-31: adv1 paid on day 10: 219.2308; adv2 unpaid days 1-6
-#     (10-26..10-31): 175.3846; total 394.6154 -> 3.95, principal 400.00
-#   as of 11-18: adv1 219.2308 + adv2 paid on day 11 (11-05) 321.5385 =
-#     540.7692 -> 5.41; the balance is due that day, not overdue: principal 0
+# 7202000001, a legal entity, period 2026-10: advances 300.00 due Sat 10-10
+# (moved to Mon 10-12) and 400.00 due Sun 10-25 (moved to Mon 10-26), the
+# balance 300.00 due Wed 11-18; paid 300.00 on 10-20 and 400.00 on 11-05
+# (both late).  One day at 1/130 costs 30000 x 950 / 1.3e6 = 21.9231 on
+# 300.00 and 29.2308 on 400.00.
+#   as of 10-31: adv1 paid on day 8 (10-13..10-20): 175.3846; adv2 unpaid
+#     days 1-5 (10-27..10-31): 146.1538; total 321.5385 -> 3.22, principal 400.00
+#   as of 11-18: adv1 175.3846 + adv2 paid on day 10 (11-05) 292.3077 =
+#     467.6923 -> 4.68; the balance is due that day, not overdue: principal 0
 #   as of 11-26: + the balance unpaid days 1-8 (11-19..11-26) 175.3846 =
-#     716.1538 -> 7.16, principal 300.00
+#     643.0769 -> 6.43, principal 300.00
+# (before the move: 3.95, 5.41 and 7.16)
 test_expect_success 'legal entity, advances paid late, as of three dates' '
 	debt 7202000001 2026-10-31 && debt 7202000001 2026-11-18 && debt 7202000001 2026-11-26 &&
 	[ "$(x 7202000001-2026-10-31.xml /Debt/@principal)" = 400.00 ] &&
-	[ "$(x 7202000001-2026-10-31.xml /Debt/@penalty)" = 3.95 ] &&
+	[ "$(x 7202000001-2026-10-31.xml /Debt/@penalty)" = 3.22 ] &&
 	[ "$(x 7202000001-2026-11-18.xml /Debt/@principal)" = 0.00 ] &&
-	[ "$(x 7202000001-2026-11-18.xml /Debt/@penalty)" = 5.41 ] &&
+	[ "$(x 7202000001-2026-11-18.xml /Debt/@penalty)" = 4.68 ] &&
 	[ "$(x 7202000001-2026-11-26.xml /Debt/@principal)" = 300.00 ] &&
-	[ "$(x 7202000001-2026-11-26.xml /Debt/@penalty)" = 7.16 ] &&
+	[ "$(x 7202000001-2026-11-26.xml /Debt/@penalty)" = 6.43 ] &&
 	[ "$(x 7202000001-2026-11-26.xml /Debt/Period/@due)" = 2026-11-18 ]
 '
 
 # 7201000006: 1000.00 of 2026-09 less a recalculation of -400.00 = 600.00
-# unpaid (the billed penalty line of 50.00 is not principal): days 31-47 =
-# 17 x 60000 x 950 / 3e6 (19) = 323 -> 3.23.
+# unpaid (the billed penalty line of 50.00 is not principal), due 10-10
+# moved to 10-12: days 31-45 = 15 x 60000 x 950 / 3e6 (19) = 285 -> 2.85.
 test_expect_success 'a credit reduces its period; a billed penalty line is not principal' '
 	debt 7201000006 2026-11-26 && f=7201000006-2026-11-26.xml &&
-	[ "$(x $f /Debt/@principal)" = 600.00 ] && [ "$(x $f /Debt/@penalty)" = 3.23 ]
+	[ "$(x $f /Debt/@principal)" = 600.00 ] && [ "$(x $f /Debt/@penalty)" = 2.85 ]
 '
 test_expect_success 'an account with no ledger owes nothing' '
 	debt 7201000099 2026-11-26 &&
@@ -122,23 +128,25 @@ test_expect_code 64 'a bad shard is a usage error' 'sbyt debt --shard 3/3'
 # (Apr 20 + May 31 + Jun 30 + Jul 31 + Aug 31 + Sep 30 + Oct 31 + 26): days
 # 31-90 = 60 x 20000 x 950 / 3e6 (6.3333) = 380 and days 91-230 = 140 x 20000
 # x 950 / 1.3e6 (14.6154) = 2046.1538, 2426.1538 -> 24.26; and 150.00 due
-# 10-10, days 31-47 = 17 x 15000 x 950 / 3e6 (4.75) = 80.75 -> 0.81; 350.00
-# and 25.07 over 2 periods.  7201000005 paid on its due date: no row.
+# 10-10 (moved to 10-12), days 31-45 = 15 x 15000 x 950 / 3e6 (4.75) = 71.25
+# -> 0.71; 350.00 and 24.97 over 2 periods.  7201000005 paid on its due
+# date: no row.
 #   principal 1000 + 800 + 300 + 350 + 600 + 300 = 3350.00
-#   penalty 32.15 + 11.91 + 3.20 + 25.07 + 3.23 + 7.16 = 82.72
+#   penalty 32.15 + 11.91 + 3.01 + 24.97 + 2.85 + 6.43 = 81.32
+# The oldest due date of a snapshot row is the moved one (2026-10-12).
 #   accounts with a ledger: 7 (not 7201000099); in debt: 6
 test_expect_success 'the daily job: summary line' '
 	sbyt debt --as-of 2026-11-26 2>err &&
-	grep -qx "sbyt debt: as_of=2026-11-26 accounts=7 in_debt=6 principal=3350.00 penalty=82.72" err
+	grep -qx "sbyt debt: as_of=2026-11-26 accounts=7 in_debt=6 principal=3350.00 penalty=81.32" err
 '
 test_expect_success 'the snapshot rows, one per account in debt' '
 	[ "$(psql -XtAc "SELECT count(*) FROM debt_snapshot WHERE as_of = \$\$2026-11-26\$\$")" = 6 ] &&
 	[ "$(snap 7201000001 2026-11-26)" = "100000|1|3215|2026-08-10" ] &&
 	[ "$(snap 7201000002 2026-11-26)" = "80000|1|1191|2026-09-10" ] &&
-	[ "$(snap 7201000003 2026-11-26)" = "30000|1|320|2026-10-10" ] &&
-	[ "$(snap 7201000004 2026-11-26)" = "35000|2|2507|2026-04-10" ] &&
-	[ "$(snap 7201000006 2026-11-26)" = "60000|1|323|2026-10-10" ] &&
-	[ "$(snap 7202000001 2026-11-26)" = "30000|1|716|2026-11-18" ] &&
+	[ "$(snap 7201000003 2026-11-26)" = "30000|1|301|2026-10-12" ] &&
+	[ "$(snap 7201000004 2026-11-26)" = "35000|2|2497|2026-04-10" ] &&
+	[ "$(snap 7201000006 2026-11-26)" = "60000|1|285|2026-10-12" ] &&
+	[ "$(snap 7202000001 2026-11-26)" = "30000|1|643|2026-11-18" ] &&
 	[ -z "$(snap 7201000005 2026-11-26)" ]
 '
 test_expect_success 'the snapshot carries the run, which is on record as done' '
@@ -154,12 +162,12 @@ test_expect_success 'a re-run replaces the rows with the same rows' '
 	[ "$(psql -XtAc "SELECT count(DISTINCT run_id) FROM debt_snapshot")" = 1 ]
 '
 # As of 2026-11-18: 7201000001 day 100 = 1900 + 10 x 73.0769 = 2630.7692 ->
-# 26.31; the legal entity has a penalty (5.41) and no overdue principal, so a
+# 26.31; the legal entity has a penalty (4.68) and no overdue principal, so a
 # row with principal 0 and no oldest due date.
 test_expect_success 'another date keeps its own rows; a penalty-only row' '
 	sbyt debt --as-of 2026-11-18 2>err &&
 	[ "$(snap 7201000001 2026-11-18)" = "100000|1|2631|2026-08-10" ] &&
-	[ "$(snap 7202000001 2026-11-18)" = "0|0|541|-" ] &&
+	[ "$(snap 7202000001 2026-11-18)" = "0|0|468|-" ] &&
 	[ "$(snap 7201000001 2026-11-26)" = "100000|1|3215|2026-08-10" ] &&
 	grep -q "accounts=7 in_debt=5 " err
 '

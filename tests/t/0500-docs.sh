@@ -114,10 +114,10 @@ else
 	echo "# skipped the full-disk check: needs root to mount a tmpfs"
 fi
 
-# Totals, all branches: 1010.95 + 5134.70 + 5 x 100.00 (01) + 2 x 100.00 (02) = 6845.65.
+# Totals, all branches: 1010.63 + 5134.70 + 5 x 100.00 (01) + 2 x 100.00 (02) = 6845.33.
 test_expect_success 'docs publishes a billed period with the summary line' '
 	sbyt --as-of 2026-11-28 docs --period 2026-11 2>err && cat err &&
-	grep -qx "sbyt docs: period=2026-11 documents=9 packages=6 total=6845.65" err
+	grep -qx "sbyt docs: period=2026-11 documents=9 packages=6 total=6845.33" err
 '
 test_expect_success 'one package per channel that has documents' '
 	[ "$(cd "$OUT" && ls */*.zip | tr "\n" " ")" = "01/edo.zip 01/email.zip 01/lkk.zip 01/post.zip 02/lkk.zip 02/post.zip " ]
@@ -165,16 +165,17 @@ test_expect_success 'and the period is published' '
 '
 # 7201000001: opening = 1000.00 + 800.00 - 500.00 paid before November, and no
 # penalty by 10-31 (day 21 of the September charge) = 1300.00.  The 800.00 of
-# 11-15 pays September's 500.00 left (on day 36) and 300.00 of October.
-# Penalty to 11-30: 500.00 x 9.5 % / 300 x 6 days (days 31-36) = 0.95
-# (October's charge is on day 20).  Total 1300.00 + 540.00 - 30.00 + 0.95
-# - 800.00 = 1010.95.
-test_expect_success 'household worked by hand: opening 1300.00, paid 800.00, total 1010.95' '
+# 11-15 pays September's 500.00 left and 300.00 of October.  September's
+# due date, Saturday 10-10, moves to Monday 10-12 (Civil Code 193): 11-15 is
+# its day 34.  Penalty to 11-30: 500.00 x 9.5 % / 300 x 4 days (days 31-34)
+# = 0.6333 -> 0.63 (0.95, days 31-36, before the move; October's charge is
+# on day 20).  Total 1300.00 + 540.00 - 30.00 + 0.63 - 800.00 = 1010.63.
+test_expect_success 'household worked by hand: opening 1300.00, paid 800.00, total 1010.63' '
 	doc 7201000001 > a1 &&
-	grep -q "<PaymentDocument number=\"4\" account=\"7201000001\" period=\"2026-11\" due=\"2026-12-10\" total=\"1010.95\"" a1 &&
+	grep -q "<PaymentDocument number=\"4\" account=\"7201000001\" period=\"2026-11\" due=\"2026-12-10\" total=\"1010.63\"" a1 &&
 	grep -q "<Opening debt=\"1300.00\"/>" a1 && grep -q "<Paid sum=\"800.00\"/>" a1 &&
-	grep -q "<Accrued charge=\"540.00\" recalc=\"-30.00\" penalty=\"0.95\"/>" a1 &&
-	grep -q "<Line kind=\"penalty\" amount=\"0.95\"/>" a1 &&
+	grep -q "<Accrued charge=\"540.00\" recalc=\"-30.00\" penalty=\"0.63\"/>" a1 &&
+	grep -q "<Line kind=\"penalty\" amount=\"0.63\"/>" a1 &&
 	grep -q "<Line kind=\"charge\" zone=\"1\" band=\"1\" volume=\"150.000\" tariff=\"3.00\" amount=\"450.00\"/>" a1 &&
 	grep -q "<Line kind=\"recalc\" zone=\"1\" band=\"1\" volume=\"-10.000\" tariff=\"3.00\" amount=\"-30.00\"/>" a1
 '
@@ -201,12 +202,12 @@ test_expect_success 'QR payload: order, Sum in kopecks, no trailing separator' '
 		if (substr(\$0, length(\$0)) == \"|\") exit 2
 		n = split(\"Name PersonalAcc BankName BIC CorrespAcc PayeeINN KPP PersAcc Sum PaymPeriod\", want, \" \")
 		for (i = 1; i <= n; i++) { split(\$(i + 1), kv, \"=\"); if (kv[1] != want[i]) exit 3; v[kv[1]] = kv[2] }
-		if (v[\"Sum\"] != \"101095\" || v[\"PersAcc\"] != \"7201000001\" || v[\"PaymPeriod\"] != \"112026\") exit 4
+		if (v[\"Sum\"] != \"101063\" || v[\"PersAcc\"] != \"7201000001\" || v[\"PaymPeriod\"] != \"112026\") exit 4
 		for (i = 2; i <= NF; i++) if (\$i !~ /^[A-Za-z]+=./) exit 5
 	}" qr
 '
 test_expect_success 'the document row keeps the total, due date and QR' '
-	[ "$(psql -XtAc "select number, channel, total, due, issued_on from document where account_id = 7201000001")" = "4|post|101095|2026-12-10|2026-11-28" ] &&
+	[ "$(psql -XtAc "select number, channel, total, due, issued_on from document where account_id = 7201000001")" = "4|post|101063|2026-12-10|2026-11-28" ] &&
 	[ "$(psql -XtAc "select qr from document where account_id = 7201000001")" = "$(cat qr)" ]
 '
 # The rows go to the server in COPY text format: a backslash (in an address
@@ -227,13 +228,13 @@ test_expect_success 'every manifest hash matches its entry' '
 test_expect_success 'the manifest counts and sums the documents' '
 	unzip -p "$OUT/01/post.zip" manifest.xml > m &&
 	grep -q "<Fact name=\"documents\" value=\"4\"/>" m &&
-	grep -q "<Fact name=\"total\" value=\"1310.95\"/>" m
+	grep -q "<Fact name=\"total\" value=\"1310.63\"/>" m
 '
-# register.xlsx of 01/post: a header and 4 rows; К оплате of document 4 is 1010.95.
+# register.xlsx of 01/post: a header, 4 rows and the totals; К оплате of document 4 is 1010.63.
 test_expect_success 'the register has one row per document and the totals' '
 	unzip -p "$OUT/01/post.zip" register.xlsx > r.xlsx && unzip -p r.xlsx xl/worksheets/sheet1.xml > s.xml &&
 	[ "$(grep -o "<row " s.xml | wc -l)" = 6 ] &&
-	grep -o "<row r=\"5\".*</row>" s.xml | grep -q "<v>1010.95</v>" &&
+	grep -o "<row r=\"5\".*</row>" s.xml | grep -q "<v>1010.63</v>" &&
 	unzip -p r.xlsx xl/sharedStrings.xml xl/worksheets/sheet1.xml | grep -q "К оплате" &&
 	/usr/bin/python3 -c "
 import openpyxl, sys
@@ -247,7 +248,7 @@ assert round(sum(r[10] for r in rows[:-1]) * 100) == round(rows[-1][10] * 100)
 for z in "$OUT"/*/*.zip; do b=$(basename "$(dirname "$z")")-$(basename "$z" .zip); unzip -p "$z" documents.xml > "first-$b.xml"; done
 test_expect_success 'a re-run re-issues the same documents' '
 	sbyt --as-of 2026-11-29 docs --period 2026-11 2>err &&
-	grep -q "documents=9 packages=6 total=6845.65" err &&
+	grep -q "documents=9 packages=6 total=6845.33" err &&
 	for z in "$OUT"/*/*.zip; do b=$(basename "$(dirname "$z")")-$(basename "$z" .zip)
 		unzip -p "$z" documents.xml | cmp - "first-$b.xml" || exit 1; done
 '
@@ -265,7 +266,7 @@ test_expect_success 'an account added after publication gets number 8 of branch 
 		VALUES (7201000008, \$\$2026-11-01\$\$, 1, \$\$charge\$\$, \$\$norm\$\$, 1, 1, 10, 3.00, 3000);
 		INSERT INTO obligation VALUES (7201000008, \$\$2026-11-01\$\$, 1, \$\$charge\$\$, \$\$2026-12-10\$\$, 3000)" &&
 	sbyt --as-of 2026-11-29 docs --period 2026-11 2>err &&
-	grep -q "documents=10 packages=6 total=6875.65" err &&
+	grep -q "documents=10 packages=6 total=6875.33" err &&
 	docs_of "$OUT/01/post.zip" > got &&
 	printf "%s\n" "1 7201000003" "2 7201000002" "3 7201000004" "4 7201000001" "8 7201000008" | diff - got
 '

@@ -37,15 +37,17 @@ test_expect_success 'numbers run 1..n per branch, the packages sum to the docume
 # 10-10, 11-10; balances.csv) and paid nothing.  Penalty by 10-31: August's
 # days 31-51 (10-11..10-31), 21 x 1363.54 x 9.5 % / 300 = 9.0675 -> 9.07.
 # Opening 3 x 1363.54 + 9.07 = 4099.69.  By 11-30: August days 31-81 (51
-# days) = 22.0212 -> 22.02, September days 31-51 (21) = 9.07, October day 20
-# (none): 31.09; the period's penalty 31.09 - 9.07 = 22.02.
-# Total 4099.69 + 697.41 + 22.02 = 4819.12.
-test_expect_success 'a debtor worked by hand: opening 4099.69, penalty 22.02, total 4819.12' '
+# days) = 22.0212 -> 22.02; September's due date, Saturday 10-10, moves to
+# Monday 10-12 (Civil Code 193), so 11-30 is its day 49: days 31-49 (19) =
+# 8.2040 -> 8.20; October day 20 (none): 30.22; the period's penalty 30.22 -
+# 9.07 = 21.15 (22.02 before the move, with September's days 31-51).
+# Total 4099.69 + 697.41 + 21.15 = 4818.25.
+test_expect_success 'a debtor worked by hand: opening 4099.69, penalty 21.15, total 4818.25' '
 	for z in "$OUT"/01/*.zip; do unzip -p "$z" documents.xml; done |
 		awk "/account=\"7201000006\"/ { on = 1 } on { print } /<\/PaymentDocument>/ { on = 0 }" > a &&
-		grep -q "total=\"4819.12\"" a && grep -q "<Opening debt=\"4099.69\"/>" a &&
-		grep -q "<Line kind=\"penalty\" amount=\"22.02\"/>" a && grep -q "<Paid sum=\"0.00\"/>" a &&
-		grep -q "Sum=481912|PaymPeriod=112026" a
+		grep -q "total=\"4818.25\"" a && grep -q "<Opening debt=\"4099.69\"/>" a &&
+		grep -q "<Line kind=\"penalty\" amount=\"21.15\"/>" a && grep -q "<Paid sum=\"0.00\"/>" a &&
+		grep -q "Sum=481825|PaymPeriod=112026" a
 '
 test_expect_success 'opening + charges + penalty - paid = total on every document' '
 	for z in "$OUT"/*/*.zip; do unzip -p "$z" documents.xml; done | awk "

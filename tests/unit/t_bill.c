@@ -512,6 +512,22 @@ int main(void)
 	CHECK(b.pay[2].percent == 0 && b.pay[2].sum == 364902, "13: balance 3,649.02");
 	CHECK_STR(date_format(b.pay[2].due, db), "2026-03-18", "13: ... due on the 18th of next month");
 	bill_result_release(&b);
+	/* A managing organisation (category=managing) is billed as a legal
+	 * entity: the same price, VAT and payment schedule; only its penalty
+	 * scale differs (lib/penalty).  The dates are the ones the schedule
+	 * names (Wednesday 2026-03-18 stays; a day off moves when the debt is
+	 * valued). */
+	{
+		const char *cat = in.category;
+
+		in.category = "managing";
+		CHECK(compute(&in, &b) == 0 && b.total == 1099902 && b.npay == 3 &&
+		      b.pay[0].sum == 315000 && b.pay[1].sum == 420000 && b.pay[2].sum == 364902 &&
+		      b.pay[2].due == date_from_ymd(2026, 3, 18),
+		      "13: a managing organisation's bill is the legal one");
+		bill_result_release(&b);
+		in.category = cat;
+	}
 	/* The same volume in 2025-12 at 706.7522 and 20 %:
 	 * 1,234.567 x 706.7522 = 872,532.94 -> 872,533; VAT 174,506.6 -> 174,507;
 	 * amount 1,047,040. */

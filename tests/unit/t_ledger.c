@@ -156,8 +156,9 @@ int main(void)
 	      "same-day payments are allocated in id order");
 
 	/* Recalculation credit: 2026-09 1000.00 and a recalc of -300.00 in 2026-09:
-	 * the period owes 700.00.  As of 2026-11-26 (day 47):
-	 *  17 x 70000 x 950 / 3000000 = 376.83 -> 3.77 */
+	 * the period owes 700.00, due Saturday 2026-10-10, moved to Monday 10-12
+	 * (Civil Code 193).  As of 2026-11-26 (day 45):
+	 *  15 x 70000 x 950 / 3000000 = 332.5 -> 3.33 (half-up; 3.77 before the move) */
 	ledger_reset(&l);
 	sep = charge(&l, 2026, 9, 100000);
 	recalc(&l, 2026, 9, -30000);
@@ -165,7 +166,7 @@ int main(void)
 	CHECK(l.entry[sep].net == 70000 && l.entry[1].net == 0, "the credit reduces its period's charge");
 	ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 26), &d, &E);
 	CHECK(d.nper == 1 && d.per[0].principal == 70000 && d.per[0].charged == 70000 &&
-	      d.per[0].penalty == 377, "credit: 700.00 owed, penalty 3.77 on the net charge");
+	      d.per[0].penalty == 333, "credit: 700.00 owed, penalty 3.33 on the net charge");
 
 	/* A credit larger than its period: 2026-08 1000.00, 2026-09 1000.00 and a
 	 * recalc of -1300.00 in 2026-09: 2026-09 nets to 0, the 300.00 left acts as
@@ -247,9 +248,9 @@ int main(void)
 
 	/* Overdue periods and totals (households), as of 2026-11-26:
 	 * 2026-08 day 77: 47 x 100000 x 950 / 3000000 = 1488.33 -> 14.88
-	 * 2026-09 day 47: 17 x ... = 538.33 -> 5.38
+	 * 2026-09 (due Sat 10-10, moved to 10-12) day 45: 15 x ... = 475 -> 4.75
 	 * 2026-10 day 16: 0;  2026-11 (due 12-10) not overdue.
-	 * principal 3000.00 over three periods, penalty 20.26. */
+	 * principal 3000.00 over three periods, penalty 19.63. */
 	ledger_reset(&l);
 	charge(&l, 2026, 8, 100000);
 	charge(&l, 2026, 9, 100000);
@@ -258,14 +259,16 @@ int main(void)
 	pay(&l, 12, D(2026, 12, 1), 50000, LEDGER_NO_PERIOD);   /* after the as-of date */
 	ledger_allocate(&l, &E);
 	ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 26), &d, &E);
-	CHECK(d.nper == 3 && d.periods == 3 && d.principal == 300000 && d.penalty == 1488 + 538,
-	      "three overdue periods, 3000.00, penalty 20.26; the later payment not counted");
+	CHECK(d.nper == 3 && d.periods == 3 && d.principal == 300000 && d.penalty == 1488 + 475,
+	      "three overdue periods, 3000.00, penalty 19.63; the later payment not counted");
+	CHECK(d.per[1].due == D(2026, 10, 12) && d.per[1].due_nominal == D(2026, 10, 10) &&
+	      d.per[1].days_overdue == 45, "2026-09: due moved to Monday 10-12, 45 days overdue");
 	CHECK(d.per[2].period == P(2026, 10) && d.per[2].principal == 100000 && d.per[2].penalty == 0 &&
 	      d.per[2].days_overdue == 16, "2026-10: 16 days overdue, no penalty yet");
 
 	/* A ledger that never had a payment (its payment buffer is NULL): the
-	 * SPEC 10 example, 1000.00 due 2026-10-10 unpaid as of 2026-11-26, days
-	 * 31-47 = 17 x 100000 x 950 / 3e6 = 538.33 kopecks -> 5.38. */
+	 * SPEC 10 example, 1000.00 due Saturday 2026-10-10 (moved to 10-12) unpaid
+	 * as of 2026-11-26, days 31-45 = 15 x 100000 x 950 / 3e6 = 475 kopecks -> 4.75. */
 	{
 		struct ledger fresh;
 
@@ -273,8 +276,8 @@ int main(void)
 		charge(&fresh, 2026, 9, 100000);
 		CHECK_INT(ledger_allocate(&fresh, &E), 0, "a ledger without payments allocates");
 		CHECK(ledger_debt_compute(&fresh, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 26), &d, &E) == 0 &&
-		      d.principal == 100000 && d.penalty == 538 && d.advance == 0,
-		      "without payments: 1000.00 overdue, penalty 5.38");
+		      d.principal == 100000 && d.penalty == 475 && d.advance == 0,
+		      "without payments: 1000.00 overdue, penalty 4.75");
 		ledger_release(&fresh);
 	}
 
