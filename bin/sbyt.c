@@ -17,6 +17,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "rules.h"
+#include "scrub.h"
 
 struct command {
 	const char *name;
@@ -230,20 +231,16 @@ static const char *default_rules(const struct conf *conf)
 	return installed_rules();
 }
 
-/* Stars over every copy of the conninfo's password in argv, so that ps and
- * /proc/PID/cmdline do not show it (the conninfo itself was copied). */
-static void hide_password(int argc, char **argv, const char *conninfo)
+/* Stars over the password of the --db argument (the conninfo was copied),
+ * so that ps and /proc/PID/cmdline do not show it.  Only that argument:
+ * the command's own arguments are parsed later from the same argv. */
+static void hide_password(int argc, char **argv, const char *optval)
 {
-	char *pw = db_conninfo_password(conninfo);
-	size_t n;
-
-	if (!pw)
-		return;
-	n = strlen(pw);
 	for (int i = 1; i < argc; i++)
-		for (char *p = strstr(argv[i], pw); p; p = strstr(p + n, pw))
-			memset(p, '*', n);
-	free(pw);
+		if (optval >= argv[i] && optval <= argv[i] + strlen(argv[i])) {
+			scrub_secrets_hide(argv[i]);
+			return;
+		}
 }
 
 int main(int argc, char **argv)
@@ -323,7 +320,7 @@ int main(int argc, char **argv)
 	if (ctx.conninfo && ctx.conninfo != conf.database) {
 		char *copy = strdup(ctx.conninfo);
 		if (copy) {
-			hide_password(argc, argv, copy);
+			hide_password(argc, argv, ctx.conninfo);
 			ctx.conninfo = copy;  /* lives as long as the process */
 		}
 	}

@@ -39,16 +39,12 @@ static size_t password_key(const char *s, const char *start)
 	return i + 1;
 }
 
-char *scrub_secrets(const char *s, char *buf, size_t size)
+/* The walk of scrub_secrets(); with hide set, s itself gets '*' over each
+ * password (same length) and nothing is written to o. */
+static void walk(const char *s, struct out *o, char *hide)
 {
-	struct out o = { buf, 0, size };
 	int in_uri = 0;
 
-	if (!size)
-		return buf;
-	buf[0] = '\0';
-	if (!s)
-		return buf;
 	for (size_t i = 0; s[i];) {
 		size_t k;
 
@@ -77,11 +73,16 @@ char *scrub_secrets(const char *s, char *buf, size_t size)
 					}
 			}
 			if (at && colon) {
-				put(&o, s + i, colon + 1);
-				put(&o, "***", 3);
+				if (hide)
+					memset(hide + i + colon + 1, '*', at - colon - 1);
+				else {
+					put(o, s + i, colon + 1);
+					put(o, "***", 3);
+				}
 				i += at;
 			} else {
-				put(&o, s + i, p);
+				if (!hide)
+					put(o, s + i, p);
 				i += p;
 			}
 			continue;
@@ -89,11 +90,19 @@ char *scrub_secrets(const char *s, char *buf, size_t size)
 		if (isspace((unsigned char)s[i]))
 			in_uri = 0;
 		if ((k = password_key(s + i, s)) != 0) {
-			put(&o, s + i, k);
+			size_t v;
+
+			if (!hide)
+				put(o, s + i, k);
 			i += k;
-			while (s[i] == ' ' || s[i] == '\t')
-				put(&o, s + i++, 1);
-			put(&o, "***", 3);
+			while (s[i] == ' ' || s[i] == '\t') {
+				if (!hide)
+					put(o, s + i, 1);
+				i++;
+			}
+			if (!hide)
+				put(o, "***", 3);
+			v = i;
 			if (s[i] == '\'') {
 				/* a quoted value: up to the closing quote, \' and \\ escaped */
 				for (i++; s[i] && s[i] != '\''; i++)
@@ -105,12 +114,32 @@ char *scrub_secrets(const char *s, char *buf, size_t size)
 				while (s[i] && !isspace((unsigned char)s[i]) && !(in_uri && s[i] == '&'))
 					i++;
 			}
+			if (hide && i > v)
+				memset(hide + v, '*', i - v);
 			continue;
 		}
-		put(&o, s + i, 1);
+		if (!hide)
+			put(o, s + i, 1);
 		i++;
 	}
+}
+
+char *scrub_secrets(const char *s, char *buf, size_t size)
+{
+	struct out o = { buf, 0, size };
+
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	if (s)
+		walk(s, &o, NULL);
 	return buf;
+}
+
+void scrub_secrets_hide(char *s)
+{
+	if (s)
+		walk(s, NULL, s);
 }
 
 char *scrub_secrets_dup(const char *s)

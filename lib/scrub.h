@@ -22,6 +22,9 @@
 char *scrub_secrets(const char *s, char *out, size_t size);
 /* The same, malloc'd (NULL when out of memory). */
 char *scrub_secrets_dup(const char *s);
+/* Overwrite each password of the connection string s in place with as many
+ * '*' (for a process's own arguments, which ps shows). */
+void scrub_secrets_hide(char *s);
 /* Remove every occurrence of the literal secret (when not NULL or empty)
  * from buf in place, writing *** instead; for messages a library composed
  * from a connection string. */

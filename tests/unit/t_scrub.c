@@ -45,6 +45,13 @@ int main(void)
 	scrub_literal(b, sizeof(b), "pw");
 	CHECK_STR(b, "a:***:b", "a short secret grows to ***");
 
+	{
+		char a[] = "host=x password=s3cret dbname=s", u[] = "postgresql://bob:pw@h/s?sslmode=require";
+		scrub_secrets_hide(a);
+		scrub_secrets_hide(u);
+		CHECK_STR(a, "host=x password=****** dbname=s", "hidden in place, the rest untouched");
+		CHECK_STR(u, "postgresql://bob:**@h/s?sslmode=require", "a URI's password hidden in place");
+	}
 	CHECK_STR(c("x\nsbyt daily: FORGED.csv"), "x\\nsbyt daily: FORGED.csv", "newline escaped");
 	CHECK_STR(c("\033[2Jhi\t\r\x7f"), "\\x1b[2Jhi\\t\\r\\x7f", "ESC, tab, CR, DEL escaped");
 	CHECK_STR(c("Счёт №1"), "Счёт №1", "UTF-8 passes");
