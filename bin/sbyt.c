@@ -258,6 +258,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct conf conf;
+	char *conninfo_copy = NULL;
 	struct sbyt_ctx ctx;
 	const char *env, *as_of = NULL, *tz = NULL, *conf_path;
 	int c, rc;
@@ -318,14 +319,15 @@ int main(int argc, char **argv)
 	    !getenv("PGDATABASE") && !getenv("PGSERVICE"))
 		ctx.conninfo = conf.database;
 	if (ctx.conninfo && ctx.conninfo != conf.database) {
-		char *copy = strdup(ctx.conninfo);
-		if (copy) {
+		conninfo_copy = strdup(ctx.conninfo);
+		if (conninfo_copy) {
 			hide_password(argc, argv, ctx.conninfo);
-			ctx.conninfo = copy;  /* lives as long as the process */
+			ctx.conninfo = conninfo_copy;  /* freed when the command returns */
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
+		free(conninfo_copy);
 		return EX_USAGE_;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
@@ -337,10 +339,12 @@ int main(int argc, char **argv)
 			rc = commands[i].fn(sub_argc, sub_argv, &ctx);
 			if (ctx.db)
 				PQfinish(ctx.db);
+			free(conninfo_copy);
 			return rc;
 		}
 	}
 	fprintf(stderr, "sbyt: '%s' is not a sbyt command\n"
 		"Try \"sbyt --help\" for more information.\n", argv[optind]);
+	free(conninfo_copy);
 	return EX_USAGE_;
 }
