@@ -37,11 +37,15 @@ test_expect_success 'the operator runs status and review list' "
 	sbyt --db '$OP' status > st && grep -q 'latest runs' st &&
 	sbyt -q --db '$OP' review list >/dev/null
 "
+test_expect_success 'the operator runs remind and the service registers (appeal list)' "
+	sbyt -q --db '$OP' --as-of $DAY remind 2>err; rc=\$?; [ \$rc = 0 ] || [ \$rc = 65 ] || { cat err; exit 1; }
+	sbyt -q --db '$OP' appeal list >/dev/null
+"
 test_expect_success 'the run records name the database role of the session' "
 	[ \"\$(psql -XtAc \"select count(*) from run where db_user = '$op'\")\" -ge 10 ]
 "
 test_expect_success 'the auditor runs status' "sbyt --db '$AU' status >/dev/null"
-for r in aging runs rejects limitation control-plan; do
+for r in aging runs rejects limitation control-plan service; do
 	test_expect_success "the auditor runs report $r" "sbyt -q --db '$AU' --as-of $DAY report $r"
 done
 test_expect_success 'the auditor runs report reconciliation and kpi' "
