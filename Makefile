@@ -7,6 +7,7 @@
 #   make install PREFIX=/usr/local          binary, man pages, rules, SQL, jobs/ and
 #                                           /etc/sbyt/sbyt.conf (kept when present)
 #   make bench      the benchmark (BENCH_N accounts, default 100000)
+#   make bench-year day 366 beside day 1: daily and month after a year of history
 #   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS each
 
 VERSION  := 0.1.0
@@ -58,7 +59,7 @@ TOOLS    := $(patsubst tools/%.c,$(BUILD)/tools/%,$(filter-out tools/embed.c,$(w
 SBYT     := $(BUILD)/sbyt
 
 .SECONDARY:
-.PHONY: all deps pg pg-stop demo check unit install clean bench fuzz
+.PHONY: all deps pg pg-stop demo check unit install clean bench bench-year fuzz
 all: $(SBYT) sbyt $(UNIT_BIN) $(TOOLS)
 
 sbyt: $(SBYT)
@@ -127,6 +128,11 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh tools/pg.sh start
 	$(Q)sh tools/bench.sh $(BUILD)
+
+bench-year: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tools/pg.sh start
+	$(Q)sh tools/bench_year.sh $(BUILD)
 
 fuzz: deps
 	$(Q)$(MAKE) --no-print-directory all

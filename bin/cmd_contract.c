@@ -10,7 +10,10 @@
 #include "cmd.h"
 #include "db.h"
 #include "log.h"
+#include "penalty.h"
 #include "service.h"
+#include "sha256.h"
+#include "tariff.h"
 
 static const char help[] =
 	"usage: sbyt contract apply ID --account N [--at DATE]\n"
@@ -75,6 +78,52 @@ static int list(struct sbyt_ctx *ctx, int open)
 	PQclear(r);
 	log_summary("contract", "as_of=%s steps=%d", d, n);
 	return EX_DONE;
+}
+
+/* contract invoice: the final invoice of case id, made as of `when`
+ * (the document), its step marked done; a second time is a no-op. */
+static int invoice(struct sbyt_ctx *ctx, struct job *j, struct service_ctx *x, const char *id,
+		   sdate when, enum service_outcome *out)
+{
+	struct penalty_rules pr;
+	struct tariff_rules *tr = NULL;
+	struct faults f = FAULTS_INIT;
+	char path[4096], hex[SHA256_HEX], *v = NULL;
+	const char *p[1] = { id };
+	int64_t bytes;
+	int made = 0, rc;
+
+	x->as_of = when;
+	if (cmd_penalty_rules(ctx, &pr))
+		return -1;
+	if (tariff_rules_load(ctx->rules_dir, &tr, &f) < 0) {
+		faults_print(&f, stderr);
+		faults_release(&f);
+		penalty_rules_release(&pr);
+		return err_set(&ctx->err, ERR_CONFIG, "invalid rules in '%s'", ctx->rules_dir);
+	}
+	faults_release(&f);
+	rc = service_final_invoices(x, &pr, tr, ctx->out_dir, id, &made, path, sizeof(path),
+				    &ctx->err);
+	penalty_rules_release(&pr);
+	tariff_rules_free(tr);
+	if (rc)
+		return -1;
+	if (made) {
+		*out = SVC_ACCEPTED;
+		log_info("final invoice of '%s': %s", id, path);
+		return sha256_file(path, hex, &bytes, &ctx->err) ||
+		       job_file(j, "out", path, hex, bytes, &ctx->err) ? -1 : 0;
+	}
+	if (db_value(ctx->db, &ctx->err, "SELECT (SELECT done_on::text FROM contract_step"
+		     " WHERE case_id = $1 AND step = 'final_invoice')", 1, p, &v))
+		return -1;
+	if (!v)
+		return err_set(&ctx->err, ERR_DATA, "contract '%s': no termination notice on record, "
+			       "no final invoice is due", id);
+	free(v);
+	*out = SVC_DUPLICATE;
+	return 0;
 }
 
 int cmd_contract(int argc, char **argv, struct sbyt_ctx *ctx)
@@ -148,6 +197,16 @@ int cmd_contract(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (cmd_service_open(ctx, &x, &rules, &cal, who, sizeof(who)))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	x.run_id = j.run_id;
+	if (!strcmp(sub, "invoice")) {
+		rc = invoice(ctx, &j, &x, id, when, &out);
+		service_rules_release(&rules);
+		calendar_free(cal);
+		if (rc)
+			return cmd_job_end(ctx, &j, cmd_fail(ctx));
+		log_summary("contract", "invoice id=%s at=%s%s", id, date_format(when, db_),
+			    out == SVC_DUPLICATE ? " unchanged=1" : "");
+		return cmd_job_end(ctx, &j, EX_DONE);
+	}
 	rc = db_begin(ctx->db, &ctx->err);
 	if (rc == 0)
 		rc = service_contract_event(&x, id, acc, event, when, named, &out, &ctx->err);

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "scrub.h"
 #include "service.h"
+#include "tariff.h"
 
 static const char help[] =
 	"usage: sbyt daily [--as-of DATE]\n"
@@ -61,6 +62,7 @@ struct daily {
 	struct service_file_counts svc;  /* appeals and contracts lines, summed */
 	int64_t overdue;                 /* the registers' overdue items */
 	int svc_files;                   /* their files, archived or refused */
+	int invoices;                    /* final invoices made */
 };
 
 /* The spool folders of the customer-service registers (stage service). */
@@ -357,6 +359,28 @@ static int stage_service(struct daily *d)
 			free(list[i]);
 		free(list);
 	}
+	/* the final invoices due after termination notices: made on the first
+	 * run after the notice, inside their 5 working days */
+	if (rc == 0) {
+		struct penalty_rules pr;
+		struct tariff_rules *tr = NULL;
+		struct faults f = FAULTS_INIT;
+
+		if (cmd_penalty_rules(ctx, &pr)) {
+			rc = -1;
+		} else {
+			if (tariff_rules_load(ctx->rules_dir, &tr, &f) < 0) {
+				faults_print(&f, stderr);
+				rc = err_set(&ctx->err, ERR_CONFIG, "invalid rules in '%s'", ctx->rules_dir);
+			} else {
+				rc = service_final_invoices(&x, &pr, tr, ctx->out_dir, NULL, &d->invoices,
+							    NULL, 0, &ctx->err);
+			}
+			faults_release(&f);
+			tariff_rules_free(tr);
+			penalty_rules_release(&pr);
+		}
+	}
 	if (rc == 0)
 		rc = service_overdue(ctx->db, ctx->as_of, &d->overdue, &ctx->err);
 	service_rules_release(&rules);
@@ -452,6 +476,7 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "in_debt", d.debt.in_debt);
 	job_count(&j, "service_lines", d.svc.read);
 	job_count(&j, "service_overdue", d.overdue);
+	job_count(&j, "final_invoices", d.invoices);
 	if (rc == EX_DONE) {
 		char m1[MONEY_BUF];
 

@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "db.h"
 #include "deadline.h"
+#include "final_invoice.h"
 #include "rulesxml.h"
 #include "sha256.h"
 
@@ -32,7 +33,11 @@ static const struct {
 void service_rules_release(struct service_rules *r)
 {
 	for (int i = 0; i < r->n; i++)
-		free(r->rule[i].citation);
+		xmlFree(r->rule[i].citation);
+	for (int i = 0; i < 3; i++) {
+		xmlFree(r->invoice_text[i]);
+		r->invoice_text[i] = NULL;
+	}
 	r->n = 0;
 }
 
@@ -86,6 +91,13 @@ int service_rules_load(const char *rules_dir, struct service_rules *r, struct fa
 					   x->step);
 		for (int i = 0; i < 8; i++)
 			xmlFree(a[i]);
+	}
+	{
+		static const char *const names[3] = { "debt", "energy", "compensation" };
+		xmlNodePtr fi = rulesxml_child(xmlDocGetRootElement(doc), "FinalInvoice");
+
+		for (int i = 0; i < 3 && fi; i++)
+			r->invoice_text[i] = rulesxml_attr(fi, names[i]);
 	}
 	xmlFreeDoc(doc);
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
@@ -746,5 +758,58 @@ int service_overdue(PGconn *db, sdate as_of, int64_t *overdue, struct sbyt_err *
 		return -1;
 	*overdue = v ? strtoll(v, NULL, 10) : 0;
 	free(v);
+	return 0;
+}
+
+/* A case id as a file name: letters, digits, '.', '_', '-'; others '_'. */
+static void safe_name(const char *id, char *out, size_t size)
+{
+	size_t i = 0;
+
+	for (; id[i] && i + 1 < size; i++) {
+		char c = id[i];
+
+		out[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			 c == '_' || c == '-' || (c == '.' && i > 0) ? c : '_';
+	}
+	out[i] = '\0';
+}
+
+int service_final_invoices(struct service_ctx *x, const struct penalty_rules *pr,
+			   const struct tariff_rules *tr, const char *out_dir, const char *only,
+			   int *made, char *path_out, size_t path_size, struct sbyt_err *e)
+{
+	PGresult *r;
+	const char *p[1] = { only };
+
+	*made = 0;
+	if (!x->rules->invoice_text[0] || !x->rules->invoice_text[1] || !x->rules->invoice_text[2])
+		return err_set(e, ERR_CONFIG, "rules/service.xml lacks the FinalInvoice texts");
+	r = db_query(x->db, e, "SELECT case_id FROM contract_step WHERE step = 'final_invoice'"
+		     " AND done_on IS NULL AND ($1::text IS NULL OR case_id = $1) ORDER BY case_id",
+		     1, p);
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *id = PQgetvalue(r, i, 0);
+		const char *texts[3] = { x->rules->invoice_text[0], x->rules->invoice_text[1],
+					 x->rules->invoice_text[2] };
+		struct final_invoice fi;
+		char name[80], path[4096];
+		int changed;
+
+		safe_name(id, name, sizeof(name));
+		snprintf(path, sizeof(path), "%s/contracts/%s/final-invoice.xml", out_dir, name);
+		if (final_invoice_compose(x->db, pr, tr, id, x->as_of, &fi, e) ||
+		    final_invoice_write(&fi, tariff_supplier(tr), texts, path, e) ||
+		    close_steps(x, id, "final_invoice", x->as_of, "done", &changed, e)) {
+			PQclear(r);
+			return -1;
+		}
+		if (path_out)
+			snprintf(path_out, path_size, "%s", path);
+		(*made)++;
+	}
+	PQclear(r);
 	return 0;
 }

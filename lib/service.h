@@ -53,6 +53,7 @@ struct service_rule {
 struct service_rules {
 	int n;
 	struct service_rule rule[SERVICE_MAX_RULES];
+	char *invoice_text[3];        /* the final invoice: debt, energy, compensation */
 };
 
 /* Read and validate rules_dir/service.xml: the schema, and every rule the
@@ -149,6 +150,18 @@ struct service_file_counts {
  * 65).  Returns 0, or -1 with e set. */
 int service_ingest_file(struct service_ctx *x, const char *path, const char *channel,
 			struct service_file_counts *n, struct sbyt_err *e);
+
+struct penalty_rules;
+struct tariff_rules;
+/* The final invoices due: for every contract case with an open
+ * final_invoice step (only that case when `only` is not NULL), compose the
+ * invoice as of x->as_of (final_invoice.h), write it to OUT_DIR/contracts/
+ * CASE/final-invoice.xml and mark the step done that day.  *made counts
+ * them; path_out (if not NULL) gets the last file's path.  Returns 0, or -1
+ * with e set. */
+int service_final_invoices(struct service_ctx *x, const struct penalty_rules *pr,
+			   const struct tariff_rules *tr, const char *out_dir, const char *only,
+			   int *made, char *path_out, size_t path_size, struct sbyt_err *e);
 
 /* The registers' open items whose due date is before as_of (appeals
  * unanswered past their term, contract steps not done past theirs).

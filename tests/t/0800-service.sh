@@ -140,14 +140,17 @@ test_expect_success 'the same file again is a no-op' '
 # 11-09 with the term 11-12 (due today), A1, A3, J1 answered (A3 late, on
 # 11-10 for 11-09).  Contracts: C1 answer (11-10) open; C2 (applied 10-05)
 # answer (10-12) and sign (11-05) open; C3 (a household, 11-07) sign (11-09)
-# open; T1 final invoice (11-10) open; T2 is a household (no final invoice);
-# S1 all met.  Overdue: C1 answer, C2 answer, C2 sign, C3 sign, T1 invoice = 5.
+# open; T1's final invoice (due 11-10) was made by the first daily, on
+# 11-12: late; T2 is a household (no final invoice); S1 all met.  Overdue:
+# C1 answer, C2 answer, C2 sign, C3 sign = 4; done late this month: A3 and
+# T1's invoice = 2.
 test_expect_success 'daily counts the overdue items of the registers' '
-	sbyt --as-of 2026-11-12 daily 2>err && grep -q "service_overdue=5" err
+	sbyt --as-of 2026-11-12 daily 2>err && grep -q "service_overdue=4" err &&
+	[ -f "$SBYT_OUT/contracts/T1/final-invoice.xml" ]
 '
 test_expect_success 'report service: due today, overdue, done late, per register and branch' '
 	sbyt --as-of 2026-11-12 report service 2>err &&
-	grep -q "name=service as_of=2026-11-12 due_today=2 overdue=5 late=1 due_tomorrow=0 " err &&
+	grep -q "name=service as_of=2026-11-12 due_today=2 overdue=4 late=2 due_tomorrow=0 " err &&
 	f=$SBYT_OUT/reports/service-2026-11-12.xlsx && [ -f "$f" ] &&
 	/usr/bin/python3 "$SBYT_TOP/tests/xlsx_check.py" "$SBYT_TOP/rules/names.xml" "$f"
 '
