@@ -68,4 +68,19 @@ test_expect_success 'the runs cut are aborted or failed on record, none left run
 	[ "$(psql -XtAc "select count(*) from run r where status = '"'running'"'")" = 0 ] ||
 	psql -XtAc "select command, status from run where status = '"'running'"'"
 '
+# The server ends the sessions itself (pg_terminate_backend: FATAL 57P01,
+# the administrator's command) at growing delays in the middle of a month
+# job on a fresh period: 69 each time, or the run got through.
+: > term
+for d in 0.02 0.05 0.1 0.2 0.3 0.5; do
+	( sleep $d; psql -XqAtc "select pg_terminate_backend(pid) from pg_stat_activity
+		where application_name = 'sbyt' and pid <> pg_backend_pid()" >/dev/null ) &
+	sbyt --as-of 2026-12-28 month --period 2026-12 > job.out 2> err; rc=$?
+	wait
+	echo "$rc $d" >> term
+	[ $rc = 69 ] && ! grep -q "lost the database server" err && echo "no message at $d" >> term
+done
+test_expect_success 'a session the server terminates (57P01) exits 69, never 70' '
+	cat term; ! grep -v "^69 \|^0 \|^65 " term && grep -q "^69 " term
+'
 test_done
