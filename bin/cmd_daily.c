@@ -45,6 +45,9 @@ static const char help[] =
 	"`sbyt debt`.  limit: the limitation day, as `sbyt limit run`.\n"
 	"service: the appeals and contracts journals (inbox/appeals/, inbox/contracts/)\n"
 	"into their registers, and the count of what is overdue in them.\n"
+	"A file leaves the inbox only once its commit is durable; a file in archive/\n"
+	"whose SHA-256 has no ingest_file row is ingested again where it lies\n"
+	"(recovered=N in the summary).\n"
 	"Exit 65 when a file was refused (it is in rejected/).\n"
 	"\n"
 	"Options:\n"
@@ -56,7 +59,7 @@ struct daily {
 	struct job *j;
 	const char *spool;
 	struct ingest_totals t;
-	int archived, refused;
+	int archived, refused, recovered;
 	struct debt_totals debt;
 	struct limit_day limit;
 	struct service_file_counts svc;  /* appeals and contracts lines, summed */
@@ -164,6 +167,202 @@ static int refuse(struct daily *d, const char *path, const char *name, const str
 	return 0;
 }
 
+/* Note in archive dir's .ingested that name holds the file of sha (channel
+ * ch): the next runs check it without reading the file again.  Lost on a
+ * crash at worst, then the file is hashed again. */
+static void note_archived(const char *dir, const char *name, const char *sha,
+			  enum ingest_channel ch)
+{
+	char p[4200];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/.ingested", dir);
+	f = fopen(p, "a");
+	if (!f)
+		return;
+	fprintf(f, "%s %s %s\n", sha, ingest_channel_name(ch), name);
+	fflush(f);
+	fsync(fileno(f));
+	fclose(f);
+}
+
+/* An archived file to check: its path, SHA-256 and channel. */
+struct archived {
+	char path[4400];
+	char dir[4096];
+	char name[256];
+	char sha[SHA256_HEX];
+	enum ingest_channel ch;
+	int hashed;             /* not in .ingested: read to hash it */
+};
+
+/* Read what a day folder's .ingested says of name: its SHA-256 and channel.
+ * 1 when found. */
+static int noted(const char *dir, const char *name, char *sha, enum ingest_channel *ch)
+{
+	char p[4200], line[4400];
+	int found = 0;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/.ingested", dir);
+	if (!(f = fopen(p, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *s1 = strchr(line, ' '), *s2 = s1 ? strchr(s1 + 1, ' ') : NULL;
+		size_t n;
+		if (!s2 || s1 - line != SHA256_HEX - 1)
+			continue;
+		n = strcspn(s2 + 1, "\n");
+		s2[1 + n] = '\0';
+		if (strcmp(s2 + 1, name) != 0)
+			continue;
+		memcpy(sha, line, SHA256_HEX - 1);
+		sha[SHA256_HEX - 1] = '\0';
+		*s2 = '\0';
+		*ch = ingest_channel_parse(s1 + 1);
+		found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Gather every file of archive/DAY/ with its SHA-256 (from .ingested, else
+ * read).  *out, *n: the list (the caller frees it). */
+static int archive_list(const char *archive, struct archived **out, int *n, struct sbyt_err *e)
+{
+	struct dirent **days;
+	int nd = scandir(archive, &days, taken, alphasort), cap = 0, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (int i = 0; i < nd; i++) {
+		struct dirent **files;
+		char dir[4096];
+		int nf;
+
+		if (snprintf(dir, sizeof(dir), "%s/%s", archive, days[i]->d_name) >= (int)sizeof(dir))
+			rc = err_set(e, ERR_IO, "path too long: '%.200s...'", archive);
+		nf = rc ? -1 : scandir(dir, &files, taken, alphasort);
+		for (int k = 0; k < nf; k++) {
+			struct archived *a;
+			struct stat st;
+			int64_t bytes;
+
+			if (rc == 0 && *n == cap) {
+				int nc = cap ? cap * 2 : 64;
+				struct archived *p = realloc(*out, sizeof(*p) * (size_t)nc);
+				if (!p)
+					rc = err_set(e, ERR_INTERNAL, "out of memory");
+				else
+					*out = p, cap = nc;
+			}
+			if (rc == 0) {
+				a = &(*out)[*n];
+				snprintf(a->dir, sizeof(a->dir), "%s", dir);
+				snprintf(a->name, sizeof(a->name), "%s", files[k]->d_name);
+				snprintf(a->path, sizeof(a->path), "%s/%s", dir, files[k]->d_name);
+				a->ch = CH_NONE;
+				a->hashed = 0;
+				/* regular files only: a link planted in the archive is
+				 * never read (lstat, as the inbox) */
+				if (lstat(a->path, &st) == 0 && S_ISREG(st.st_mode)) {
+					if (!noted(dir, a->name, a->sha, &a->ch) &&
+					    (a->hashed = 1, sha256_file(a->path, a->sha, &bytes, e)))
+						rc = -1;
+					else
+						(*n)++;
+				}
+			}
+			free(files[k]);
+		}
+		if (nf >= 0)
+			free(files);
+		free(days[i]);
+	}
+	if (nd >= 0)
+		free(days);
+	return rc;
+}
+
+/* Stage inbox, first: a file in archive/ whose SHA-256 has no ingest_file
+ * row lost its rows (a commit lost with the server, a database restored
+ * from a backup): ingest it again where it lies. */
+static int recover_archive(struct daily *d, const struct ingest_opts *o)
+{
+	struct sbyt_ctx *ctx = d->ctx;
+	struct archived *a;
+	struct buf_s { char *s; size_t len, cap; } arr = { 0 };
+	char archive[4096];
+	PGresult *r;
+	int n, rc = 0;
+
+	snprintf(archive, sizeof(archive), "%s/archive", d->spool);
+	if (archive_list(archive, &a, &n, &ctx->err)) {
+		free(a);
+		return -1;
+	}
+	if (n == 0) {
+		free(a);
+		return 0;
+	}
+	arr.cap = (size_t)n * SHA256_HEX + 3;
+	arr.s = malloc(arr.cap);
+	if (!arr.s) {
+		free(a);
+		return err_set(&ctx->err, ERR_INTERNAL, "out of memory");
+	}
+	arr.s[arr.len++] = '{';
+	for (int i = 0; i < n; i++) {
+		if (i)
+			arr.s[arr.len++] = ',';
+		memcpy(arr.s + arr.len, a[i].sha, SHA256_HEX - 1);
+		arr.len += SHA256_HEX - 1;
+	}
+	arr.s[arr.len++] = '}';
+	arr.s[arr.len] = '\0';
+	{
+		const char *p[1] = { arr.s };
+		r = db_query(ctx->db, &ctx->err, "SELECT s.i, f.channel FROM unnest($1::text[])"
+			     " WITH ORDINALITY AS s(sha, i) LEFT JOIN ingest_file f"
+			     " ON f.sha256 = s.sha ORDER BY s.i", 1, p);
+	}
+	free(arr.s);
+	if (!r) {
+		free(a);
+		return -1;
+	}
+	for (int t = 0; t < PQntuples(r) && rc == 0; t++) {
+		struct archived *x = &a[atoi(PQgetvalue(r, t, 0)) - 1];
+		struct ingest_result res;
+		int before = d->t.refused;
+
+		if (!PQgetisnull(r, t, 1)) {
+			/* in the database: note it, not to read it again */
+			if (x->hashed)
+				note_archived(x->dir, x->name, x->sha,
+					      ingest_channel_parse(PQgetvalue(r, t, 1)));
+			continue;
+		}
+
+		log_warn("'%s' is archived but its rows are not in the database: ingesting it again",
+			 x->path);
+		if (ingest_run_file(ctx, d->j, o, "daily", x->path, x->ch, &d->t, &res)) {
+			rc = -1;
+			break;
+		}
+		if (d->t.refused > before) {
+			rc = refuse(d, x->path, x->name, &ctx->err);
+			continue;
+		}
+		if (x->ch == CH_NONE || res.status == INGEST_DONE)
+			note_archived(x->dir, x->name, res.sha256, res.channel);
+		d->recovered++;
+	}
+	PQclear(r);
+	free(a);
+	return rc;
+}
+
 /* Walk one channel folder.  The folder is opened with O_NOFOLLOW: a
  * symbolic link standing for a channel folder is refused, never walked;
  * every entry that is not a regular file (a link, FIFO, device, socket or
@@ -234,6 +433,7 @@ static int inbox_channel(struct daily *d, const struct ingest_opts *o, const cha
 			rc = -1;
 			continue;
 		}
+		note_archived(archive, strrchr(dest, '/') + 1, res.sha256, res.channel);
 		log_verbose("'%s' archived as '%s'", path, dest);
 		d->archived++;
 	}
@@ -273,6 +473,8 @@ static int stage_inbox(struct daily *d)
 	o.as_of = ctx->as_of;
 	o.out_dir = ctx->out_dir;
 	o.run_id = d->j->run_id;
+	ingest_clean_rejects(ctx->out_dir);
+	rc = recover_archive(d, &o);
 	for (int c = 1; c < CH_COUNT && rc == 0; c++) {
 		snprintf(dir, sizeof(dir), "%s/%s", inbox, ingest_channel_name((enum ingest_channel)c));
 		rc = inbox_channel(d, &o, dir, (enum ingest_channel)c);
@@ -468,6 +670,7 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "files", d.t.files);
 	job_count(&j, "archived", d.archived);
 	job_count(&j, "refused", d.refused);
+	job_count(&j, "recovered", d.recovered);
 	job_count(&j, "read", d.t.n.read);
 	job_count(&j, "accepted", d.t.n.accepted);
 	job_count(&j, "rejected", d.t.n.rejected);
@@ -483,14 +686,14 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 		log_summary("daily", "stages=inbox,service,debt,limit files=%d archived=%d refused=%d"
 			    " read=%lld accepted=%lld rejected=%lld duplicates=%lld held=%lld"
 			    " in_debt=%lld principal=%s notices=%lld requests=%lld cancelled=%lld"
-			    " service_overdue=%lld",
+			    " service_overdue=%lld recovered=%d",
 			    d.t.files + d.svc_files + (d.refused - d.t.refused), d.archived, d.refused,
 			    (long long)d.t.n.read, (long long)d.t.n.accepted,
 			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
 			    (long long)d.t.n.held, (long long)d.debt.in_debt,
 			    money_format(d.debt.principal, m1), (long long)d.limit.notices,
 			    (long long)d.limit.requests, (long long)d.limit.cancelled,
-			    (long long)d.overdue);
+			    (long long)d.overdue, d.recovered);
 		if (d.refused) {
 			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,

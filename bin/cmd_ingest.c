@@ -210,6 +210,7 @@ int cmd_ingest(int argc, char **argv, struct sbyt_ctx *ctx)
 	o.as_of = ctx->as_of;
 	o.out_dir = ctx->out_dir;
 	o.run_id = j.run_id;
+	ingest_clean_rejects(ctx->out_dir);
 	memset(&t, 0, sizeof(t));
 	for (int i = optind; i < argc; i++) {
 		struct ingest_result res;

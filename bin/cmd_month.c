@@ -8,10 +8,18 @@
  * (SPEC 6): each kind selected is billed when its readings are in as of the
  * as-of date (households after the window's last day, legal entities after
  * the latest readings day of their contracts) and it has no documents of
- * the period yet; a kind with documents is not billed again (month then
- * re-issues them).
+ * the period yet; a kind with documents is not billed again.
+ *
+ * month resumes: a branch published for a kind by an earlier run (one
+ * killed, or stopped by a full disk on a later branch) is not billed again
+ * for it, the others are (branch by branch); a branch is issued again only
+ * when this run billed in it or the packages of its last issue are not in
+ * place (a run killed between its commit and the renames).  A published
+ * branch with its packages in place is skipped: its documents stand, and a
+ * payment that came after them shows in the next period's document.
  */
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +43,10 @@ static const char help[] =
 	"(default the 2nd).  A kind whose readings are not in yet is left for a\n"
 	"later run; a kind that has documents of the period is not billed again\n"
 	"(its documents are re-issued, the same numbers and content).\n"
+	"month resumes: a branch published by an earlier run is not billed again,\n"
+	"nor issued again while its packages are in place (skipped=N); the others\n"
+	"are billed and issued; a branch published without its packages is issued\n"
+	"again.\n"
 	"Households' documents are due out before the 1st of the next month, legal\n"
 	"entities' by the 5th: a run that finishes after the deadline still\n"
 	"completes and records the breach in its run record, shown by `sbyt status`.\n"
@@ -86,6 +98,115 @@ static void legal_breach(struct sbyt_ctx *ctx, struct job *j, const struct billi
 	log_warn("deadline breach: %s", text);
 }
 
+/* The branches of the period (every branch, in code order) with their
+ * state ("open" when none).  NULL with ctx->err set. */
+static PGresult *branch_states(struct sbyt_ctx *ctx, speriod period)
+{
+	char first[DATE_BUF];
+	const char *p[1] = { date_format(period_first(period), first) };
+
+	return db_query(ctx->db, &ctx->err, "SELECT b.code, coalesce(s.state, 'open')"
+			" FROM branch b LEFT JOIN period_state s ON s.branch = b.code"
+			" AND s.period = $1::date ORDER BY b.code", 1, p);
+}
+
+/* Whether the packages of branch's documents for period, as the last run
+ * that wrote them recorded (run_file), are all in place with their sizes.
+ * 0 when not (or none recorded), 1 when they are, -1 with ctx->err set. */
+static int packages_in_place(struct sbyt_ctx *ctx, speriod period, const char *branch)
+{
+	char pbuf[PERIOD_BUF], dir[4096];
+	const char *p[1] = { dir };
+	PGresult *r;
+	int ok;
+
+	snprintf(dir, sizeof(dir), "%s/docs/%s/%s/", ctx->out_dir, period_format(period, pbuf),
+		 branch);
+	r = db_query(ctx->db, &ctx->err, "SELECT path, bytes FROM run_file WHERE direction = 'out'"
+		     " AND left(path, length($1)) = $1 AND run_id = (SELECT max(run_id) FROM run_file"
+		     " WHERE direction = 'out' AND left(path, length($1)) = $1)", 1, p);
+	if (!r)
+		return -1;
+	ok = PQntuples(r) > 0;
+	for (int i = 0; i < PQntuples(r) && ok; i++) {
+		struct stat st;
+		ok = stat(PQgetvalue(r, i, 0), &st) == 0 &&
+		     (long long)st.st_size == atoll(PQgetvalue(r, i, 1));
+	}
+	PQclear(r);
+	return ok;
+}
+
+static void docs_add(struct docs_result *t, const struct docs_result *r)
+{
+	t->branches += r->branches;
+	t->documents += r->documents;
+	t->issued += r->issued;
+	t->packages += r->packages;
+	t->total += r->total;
+}
+
+/* Resume a period one of whose branches an earlier run published: bill
+ * each kind of bill[] in each branch not published for it, then issue
+ * every branch billed now or whose packages are not in place.  0 or -1
+ * with ctx->err set. */
+static int month_resume(struct sbyt_ctx *ctx, struct job *j, speriod period, PGresult *st,
+			int bill[K_N], struct billrun_stats *bs, struct docs_result *r,
+			int *skipped)
+{
+	char pbuf[PERIOD_BUF];
+	int did[K_N] = { 0, 0 };
+
+	for (int i = 0; i < PQntuples(st); i++) {
+		const char *code = PQgetvalue(st, i, 0);
+		int billed = 0;
+
+		for (int k = 0; k < K_N; k++) {
+			struct billrun_opts o;
+			struct billrun_stats b;
+			int pub = 0;
+
+			if (!bill[k])
+				continue;
+			if (billrun_published(ctx->db, period, code, kind_name[k], &pub, &ctx->err))
+				return -1;
+			if (pub)
+				continue;
+			memset(&o, 0, sizeof(o));
+			o.period = period;
+			o.branch = code;
+			o.kind = kind_name[k];
+			if (cmd_bill_stage(ctx, j, &o, &b))
+				return -1;
+			bs->accounts += b.accounts;
+			bs->refused += b.refused;
+			billed = did[k] = 1;
+		}
+		if (!billed && !strcmp(PQgetvalue(st, i, 1), "published")) {
+			int in = packages_in_place(ctx, period, code);
+			if (in < 0)
+				return -1;
+			if (in) {
+				log_info("branch '%s' of %s is published and its packages are in place:"
+					 " not issued again", code, period_format(period, pbuf));
+				(*skipped)++;
+				continue;
+			}
+			log_info("branch '%s' of %s is published without its packages: issuing them"
+				 " again", code, period_format(period, pbuf));
+		} else if (!billed) {
+			continue;           /* not billed: nothing to issue */
+		}
+		struct docs_result d;
+		if (cmd_docs_stage(ctx, j, period, code, &d))
+			return -1;
+		docs_add(r, &d);
+	}
+	for (int k = 0; k < K_N; k++)
+		bill[k] = did[k];
+	return 0;
+}
+
 int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -104,7 +225,9 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 	speriod period = 0;
 	sdate in[K_N];
 	int c, have_period = 0, want[K_N] = { 1, 1 }, published[K_N] = { 0, 0 };
-	int bill[K_N] = { 0, 0 }, nbill = 0, issue = 0;
+	int bill[K_N] = { 0, 0 }, nbill = 0, issue = 0, npub = 0, skipped = 0;
+	PGresult *st = NULL;
+	char sk[32] = "";
 	char pbuf[PERIOD_BUF], tbuf[MONEY_BUF], dbuf[DATE_BUF];
 	double t0;
 
@@ -154,24 +277,43 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 	t0 = log_now();
 	if (readings_in(ctx, &br, period, in))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	if (!(st = branch_states(ctx, period)))
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	for (int i = 0; i < PQntuples(st); i++)
+		npub += !strcmp(PQgetvalue(st, i, 1), "published");
 	for (int k = 0; k < K_N; k++) {
 		if (!want[k])
 			continue;
-		if (billrun_published(ctx->db, period, NULL, kind_name[k], &published[k], &ctx->err))
+		if (billrun_published(ctx->db, period, NULL, kind_name[k], &published[k], &ctx->err)) {
+			PQclear(st);
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
-		if (published[k]) {
-			log_info("period %s is published for %s: documents are re-issued, not billed"
-				 " again", period_format(period, pbuf), kind_name[k]);
-			issue = 1;
-		} else if (ctx->as_of <= in[k]) {
+		}
+		if (ctx->as_of <= in[k] && !published[k]) {
 			log_info("%s readings of %s are in after %s: not billed yet", kind_name[k],
 				 period_format(period, pbuf), date_format(in[k], dbuf));
+		} else if (npub > 0) {
+			/* resumed: the branches not published for it are billed */
+			bill[k] = ctx->as_of > in[k];
 		} else {
 			bill[k] = 1;
 			nbill++;
 		}
 	}
-	if (nbill) {
+	if (npub > 0) {
+		log_info("period %s: %d branch(es) published by an earlier run: only what is"
+			 " missing is billed and issued", period_format(period, pbuf), npub);
+		if (month_resume(ctx, &j, period, st, bill, &bs, &r, &skipped)) {
+			PQclear(st);
+			return cmd_job_end(ctx, &j, cmd_fail(ctx));
+		}
+		log_verbose("month (resumed): %.2f s", log_now() - t0);
+		if (bill[K_INDIVIDUAL] || published[K_INDIVIDUAL])
+			cmd_docs_breach(ctx, &j, period, "the month job");
+		if (bill[K_LEGAL] || published[K_LEGAL])
+			legal_breach(ctx, &j, &br, period);
+	}
+	PQclear(st);
+	if (npub == 0 && nbill) {
 		struct billrun_opts o;
 
 		memset(&o, 0, sizeof(o));
@@ -181,7 +323,7 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
 		log_verbose("bill stage: %.2f s", log_now() - t0);
 	}
-	if (nbill || issue) {
+	if (npub == 0 && (nbill || issue)) {
 		t0 = log_now();
 		if (cmd_docs_stage(ctx, &j, period, NULL, &r))
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
@@ -191,19 +333,23 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 		if (bill[K_LEGAL] || published[K_LEGAL])
 			legal_breach(ctx, &j, &br, period);
 	}
+	if (skipped)
+		snprintf(sk, sizeof(sk), " skipped=%d", skipped);
 	log_summary("month", "period=%s accounts=%lld documents=%lld packages=%d total=%s"
-		    " billed=%s refused=%lld", period_format(period, pbuf),
-		    (long long)(nbill ? bs.accounts : r.documents), (long long)r.documents,
+		    " billed=%s refused=%lld%s", period_format(period, pbuf),
+		    (long long)(bill[K_INDIVIDUAL] || bill[K_LEGAL] ? bs.accounts : r.documents),
+		    (long long)r.documents,
 		    r.packages, money_format(r.total, tbuf),
-		    nbill == K_N ? "individual,legal" : bill[K_INDIVIDUAL] ? "individual"
-		    : bill[K_LEGAL] ? "legal" : "none", (long long)bs.refused);
+		    bill[K_INDIVIDUAL] && bill[K_LEGAL] ? "individual,legal" : bill[K_INDIVIDUAL]
+		    ? "individual" : bill[K_LEGAL] ? "legal" : "none", (long long)bs.refused, sk);
 	if (bs.refused) {
 		/* a cron job: say it with the exit status, the rest completed */
 		err_set(&ctx->err, ERR_DATA, "%lld accounts refused for their data (the rest "
 			"completed)", (long long)bs.refused);
-		err_detail(&ctx->err, "each with its reason in %s/rejects/month-%s-run%lld.accounts.csv",
+		err_detail(&ctx->err, "each with its reason in %s/rejects/month-%s-run%lld*.accounts.csv",
 			   ctx->out_dir, period_format(period, pbuf), (long long)j.run_id);
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	}
+
 	return cmd_job_end(ctx, &j, EX_DONE);
 }

@@ -27,8 +27,15 @@ int acctrej_init(struct acctrej *r, const char *out_dir, const char *job, const 
 			name[i] = '-';
 	if (snprintf(dir, sizeof(dir), "%s/rejects", out_dir) >= (int)sizeof(dir) ||
 	    snprintf(r->path, sizeof(r->path), "%s/%s-run%lld.accounts.csv", dir, name,
-		     (long long)run_id) >= (int)sizeof(r->path) ||
-	    snprintf(r->tmp, sizeof(r->tmp), "%s.tmp", r->path) >= (int)sizeof(r->tmp))
+		     (long long)run_id) >= (int)sizeof(r->path))
+		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", out_dir);
+	/* a job may run the stage more than once (month per branch and kind):
+	 * the later files take the next free name, none overwrites another */
+	for (int k = 2; access(r->path, F_OK) == 0; k++)
+		if (snprintf(r->path, sizeof(r->path), "%s/%s-run%lld-%d.accounts.csv", dir, name,
+			     (long long)run_id, k) >= (int)sizeof(r->path))
+			return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", out_dir);
+	if (snprintf(r->tmp, sizeof(r->tmp), "%s.tmp", r->path) >= (int)sizeof(r->tmp))
 		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", out_dir);
 	if (package_mkdirs(r->path, e))  /* the folders above the file */
 		return -1;

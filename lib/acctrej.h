@@ -30,7 +30,8 @@ struct acctrej {
 	char first[ACCTREJ_SHOW][192];
 };
 
-/* Open OUT/rejects/JOB-WHAT-runRUN.accounts.csv under a temporary name.
+/* Open OUT/rejects/JOB-WHAT-runRUN.accounts.csv under a temporary name
+ * (-runRUN-2, -3... when the job already wrote one).
  * 0, or -1 with e set (ERR_CANTCREATE). */
 int acctrej_init(struct acctrej *r, const char *out_dir, const char *job, const char *what,
 		 int64_t run_id, struct sbyt_err *e);

@@ -342,9 +342,10 @@ struct branch_run {
 	int made[DOCS_CHANNELS];
 	struct {
 		char path[4096];
+		char tmp[4096];  /* sealed, renamed to path after the commit */
 		char sha256[SHA256_HEX];
 		int64_t bytes;
-	} done[DOCS_CHANNELS];   /* packages in place, to report after the commit */
+	} done[DOCS_CHANNELS];   /* packages sealed, to publish after the commit */
 	int ndone;
 	struct docs_result *r;
 };
@@ -461,7 +462,7 @@ static void *cp_main(void *arg)
 		cp->x_open = 0;
 		if (xlsx_table_close(&cp->x, &cp->err)) {
 			bad = 1;
-		} else if (package_commit(&cp->pkg, cp->run_id, cp->rules_version, &cp->err)) {
+		} else if (package_seal(&cp->pkg, cp->run_id, cp->rules_version, &cp->err)) {
 			cp->open = 0;
 			bad = 1;
 		} else {
@@ -567,6 +568,8 @@ static void cp_abort(struct chanpkg *cp)
 		if (cp->open)
 			package_abort(&cp->pkg);
 	}
+	if (cp->committed)          /* sealed, never to be published */
+		package_abort(&cp->pkg);
 	if (cp->th_started) {
 		pthread_mutex_destroy(&cp->mu);
 		pthread_cond_destroy(&cp->cv);
@@ -729,6 +732,8 @@ static int cp_wait(struct branch_run *b, int ok, struct sbyt_err *e)
 				/* reported after the commit of the rows */
 				snprintf(b->done[b->ndone].path, sizeof(b->done[0].path), "%s",
 					 cp->pkg.final);
+				snprintf(b->done[b->ndone].tmp, sizeof(b->done[0].tmp), "%s",
+					 cp->pkg.tmp);
 				memcpy(b->done[b->ndone].sha256, cp->pkg.sha256,
 				       sizeof(cp->pkg.sha256));
 				b->done[b->ndone].bytes = cp->pkg.bytes;
@@ -1380,7 +1385,7 @@ fail:
 static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 {
 	const char *p1[3] = { b->pfirst, b->lo, b->hi };
-	const char *p2[3] = { b->plast, b->lo, b->hi };
+	const char *p2[5] = { b->plast, b->lo, b->hi, b->pfirst, b->published ? "t" : "f" };
 	const char *p12[4] = { b->pfirst, b->plast, b->lo, b->hi };
 	const char *pdoc[4] = { b->pfirst, b->published ? "t" : "f", b->lo, b->hi };
 	struct cur *docs = &b->docs, *lines = &b->lines, *obl = &b->obl, *pay = &b->pay;
@@ -1431,9 +1436,15 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " ORDER BY n.seq, o.period, o.seq", 3, p1, e) ||
 	    cur_open(pay, b->rdb, "docs_pay",
 		     "SELECT n.seq, p.payment_id, p.paid_on, p.amount, p.period FROM docs_num n"
+		     /* a document issued before stays as issued: without the
+		      * payments ingested by later runs (they show in the next
+		      * period's document) */
+		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $4::date"
+		     " AND $5::boolean AND d.account_id BETWEEN $2::bigint AND $3::bigint"
 		     " JOIN payment p ON p.account_id = n.account_id AND p.paid_on <= $1::date"
 		     " AND p.account_id BETWEEN $2::bigint AND $3::bigint"
-		     " ORDER BY n.seq, p.paid_on, p.payment_id", 3, p2, e) ||
+		     " AND (d.run_id IS NULL OR p.run_id IS NULL OR p.run_id < d.run_id)"
+		     " ORDER BY n.seq, p.paid_on, p.payment_id", 5, p2, e) ||
 	    cur_open(rd, b->rdb, "docs_read",
 		     "SELECT n.seq, m.meter, z.zone, CASE z.zone WHEN 1 THEN m.initial_t1"
 		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END, pr.value, cu.value"
@@ -1634,12 +1645,25 @@ static int branch_body(struct branch_run *b, struct sbyt_err *e)
 	    db_commit(b->db, e))
 		goto fail;
 	db_rollback(b->rdb);
+	/* committed: the sealed packages take their names (a run killed
+	 * before leaves them to the next run's package_clean, and the branch
+	 * published without them: month issues it again) */
+	for (int i = 0; i < b->ndone; i++)
+		if (package_publish_file(b->done[i].tmp, b->done[i].path, e)) {
+			for (int k = i + 1; k < b->ndone; k++)
+				unlink(b->done[k].tmp);
+			b->ndone = 0;
+			return -1;
+		}
 	remove_stale(b);
 	for (int i = 0; i < b->ndone && b->o->on_package; i++)
 		b->o->on_package(b->o->arg, b->done[i].path, b->done[i].sha256, b->done[i].bytes);
 	b->r->branches++;
 	return 0;
 fail:
+	for (int i = 0; i < b->ndone; i++)
+		unlink(b->done[i].tmp);
+	b->ndone = 0;
 	branch_abort(b);
 	return -1;
 }
@@ -1689,6 +1713,12 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 			goto out;
 		}
 
+	/* leftovers of a killed run (the docs lock is ours) */
+	for (int i = 0; i < PQntuples(res); i++) {
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s/docs/%s/%s", o->out_dir, b.pname, PQgetvalue(res, i, 0));
+		package_clean(dir);
+	}
 	if (tariff_rules_load(o->rules_dir, &tr, f) || penalty_rules_load(o->rules_dir, &pr, f)) {
 		err_set(e, ERR_CONFIG, "the rules in '%s' are invalid", o->rules_dir);
 		goto out;

@@ -6,6 +6,7 @@
  * may share a line). */
 #include "ingest.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -137,9 +138,11 @@ static void xml_attr(FILE *f, const char *name, const char *v)
 	fputc('"', f);
 }
 
-/* The rejects file name for path: OUT/rejects/STEM.rejects.EXT. */
-static int rejects_names(const char *out_dir, const char *path, char *final, char *tmp,
-			 size_t size, struct sbyt_err *e)
+/* The rejects file name for path and run: OUT/rejects/STEM.RUN.rejects.EXT
+ * (RUN: the run that ingested the file).  Two files of one name, or one
+ * file ingested by two runs, keep a rejects file each. */
+static int rejects_names(const char *out_dir, const char *path, const char *run, char *final,
+			 char *tmp, size_t size, struct sbyt_err *e)
 {
 	const char *base = strrchr(path, '/');
 	const char *dot;
@@ -153,9 +156,10 @@ static int rejects_names(const char *out_dir, const char *path, char *final, cha
 	if (package_mkdirs(dir, e))
 		return -1;
 	snprintf(dir, sizeof(dir), "%s/rejects", out_dir);
-	if ((size_t)snprintf(final, size, "%s/%.*s.rejects%s", dir, (int)(dot - base), base, dot) >= size)
+	if ((size_t)snprintf(final, size, "%s/%.*s.%s.rejects%s", dir, (int)(dot - base), base, run,
+			     dot) >= size)
 		return err_set(e, ERR_CANTCREATE, "rejects file name too long for '%s'", path);
-	snprintf(tmp, size, "%s/.%.*s.rejects%s.tmp", dir, (int)(dot - base), base, dot);
+	snprintf(tmp, size, "%s/.%.*s.%s.rejects%s.tmp", dir, (int)(dot - base), base, run, dot);
 	return 0;
 }
 
@@ -239,14 +243,36 @@ out:
 	return rc;
 }
 
+void ingest_clean_rejects(const char *out_dir)
+{
+	char dir[4096], path[4400];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/rejects", out_dir);
+	if (!(d = opendir(dir)))
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		if (de->d_name[0] == '.' && n > 5 && strcmp(de->d_name + n - 4, ".tmp") == 0 &&
+		    strstr(de->d_name, ".rejects")) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+	}
+	closedir(d);
+}
+
 /* ---- one file ---- */
 
-static int noop_check(PGconn *db, const char *sha, struct ingest_result *res, struct sbyt_err *e)
+static int noop_check(PGconn *db, const char *sha, struct ingest_result *res, char *fileid,
+		      char *run, struct sbyt_err *e)
 {
 	const char *p[1] = { sha };
 	PGresult *r = db_query(db, e,
 		"SELECT read, accepted, rejected, duplicates, held,"
-		" to_char(ingested_at, 'YYYY-MM-DD HH24:MI'), channel"
+		" to_char(ingested_at, 'YYYY-MM-DD HH24:MI'), channel,"
+		" file_id, coalesce(run_id::text, 'f' || file_id)"
 		" FROM ingest_file WHERE sha256 = $1", 1, p);
 	int found;
 
@@ -262,9 +288,80 @@ static int noop_check(PGconn *db, const char *sha, struct ingest_result *res, st
 		res->n.held = atoll(PQgetvalue(r, 0, 4));
 		snprintf(res->earlier, sizeof(res->earlier), "%s", PQgetvalue(r, 0, 5));
 		res->channel = ingest_channel_parse(PQgetvalue(r, 0, 6));
+		snprintf(fileid, 24, "%s", PQgetvalue(r, 0, 7));
+		snprintf(run, 24, "%s", PQgetvalue(r, 0, 8));
 	}
 	PQclear(r);
 	return found;
+}
+
+/* The rejected lines of file fileid: reported through o->on_reject when
+ * report is set; those to send back (whole lines) gathered in w->w. */
+static int collect_rejects(PGconn *db, const struct ingest_opts *o, const char *path,
+			   const char *fileid, int report, struct rejects_writer *w,
+			   struct sbyt_err *e)
+{
+	const char *p[1] = { fileid };
+	PGresult *r = db_query(db, e, "SELECT rec, line, what, code, reason FROM ingest_reject"
+			       " WHERE file_id = $1 ORDER BY rec, what", 1, p);
+	int nt;
+
+	if (!r)
+		return -1;
+	nt = PQntuples(r);
+	w->w = nt ? calloc((size_t)nt, sizeof(*w->w)) : NULL;
+	if (nt && !w->w) {
+		PQclear(r);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	for (int i = 0; i < nt; i++) {
+		int line_reject = strcmp(PQgetvalue(r, i, 2), "line") == 0;
+		if (report && o->on_reject)
+			o->on_reject(o->arg, path, atol(PQgetvalue(r, i, 1)), PQgetvalue(r, i, 3),
+				     PQgetvalue(r, i, 4));
+		if (line_reject) {
+			w->w[w->nw].rec = atoll(PQgetvalue(r, i, 0));
+			snprintf(w->w[w->nw].code, sizeof(w->w[w->nw].code), "%s", PQgetvalue(r, i, 3));
+			w->nw++;
+		}
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* A file ingested before: write its rejects file again when it is missing
+ * (a run killed between its commit and the rename).  0 or -1 with e set. */
+static int rejects_again(const struct ingest_opts *o, const char *path, struct ingest_result *res,
+			 const char *fileid, const char *run, struct sbyt_err *e)
+{
+	struct rejects_writer w;
+	char final[4096], tmp[4200];
+	struct stat st;
+	int rc = 0;
+
+	if (res->n.rejected == 0)
+		return 0;
+	if (rejects_names(o->out_dir, path, run, final, tmp, sizeof(tmp), e))
+		return -1;
+	if (stat(final, &st) == 0)
+		return 0;
+	memset(&w, 0, sizeof(w));
+	if (collect_rejects(o->db, o, path, fileid, 0, &w, e))
+		return -1;
+	if (w.nw) {
+		rc = write_rejects(o, path, res->channel, &w, tmp, e);
+		if (rc == 0 && rename(tmp, final) != 0) {
+			rc = err_set(e, ERR_CANTCREATE, "cannot rename '%s' to '%s': %s", tmp, final,
+				     strerror(errno));
+			unlink(tmp);
+		}
+		if (rc == 0) {
+			snprintf(res->rejects_path, sizeof(res->rejects_path), "%s", final);
+			rc = sha256_file(final, res->rejects_sha256, &res->rejects_bytes, e);
+		}
+	}
+	free(w.w);
+	return rc;
 }
 
 int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channel ch,
@@ -277,7 +374,6 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	char runid[24], fileid[24], bytes[24];
 	const char *chname;
 	char tmp[4200];
-	PGresult *r;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -285,9 +381,9 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	tmp[0] = '\0';
 	if (sha256_file(path, res->sha256, &res->bytes, e))
 		return -1;
-	rc = noop_check(db, res->sha256, res, e);
+	rc = noop_check(db, res->sha256, res, fileid, runid, e);
 	if (rc != 0)
-		return rc < 0 ? -1 : 0;
+		return rc < 0 || rejects_again(o, path, res, fileid, runid, e) ? -1 : 0;
 	if (ch == CH_NONE) {
 		ch = ingest_detect(path, e);
 		if (ch == CH_NONE) {
@@ -300,7 +396,10 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 
 	if (db_begin(db, e))
 		return -1;
-	if (db_exec(db, e, "SET LOCAL jit = off", 0, NULL))
+	/* The commit is durable whatever the server's default: the caller
+	 * may take the file away from where it came (daily's archive move). */
+	if (db_exec(db, e, "SET LOCAL jit = off", 0, NULL) ||
+	    db_exec(db, e, "SET LOCAL synchronous_commit = on", 0, NULL))
 		goto fail;
 	snprintf(bytes, sizeof(bytes), "%" PRId64, res->bytes);
 	snprintf(runid, sizeof(runid), "%" PRId64, o->run_id);
@@ -345,29 +444,15 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	}
 
 	/* Report the rejected lines; collect those to send back. */
-	{
-		const char *p[1] = { fileid };
-		r = db_query(db, e, "SELECT rec, line, what, code, reason FROM ingest_reject"
-			     " WHERE file_id = $1 ORDER BY rec, what", 1, p);
-		if (!r)
-			goto fail;
-		int nt = PQntuples(r);
-		w.w = nt ? calloc((size_t)nt, sizeof(*w.w)) : NULL;
-		for (int i = 0; i < nt; i++) {
-			int line_reject = strcmp(PQgetvalue(r, i, 2), "line") == 0;
-			if (o->on_reject)
-				o->on_reject(o->arg, path, atol(PQgetvalue(r, i, 1)),
-					     PQgetvalue(r, i, 3), PQgetvalue(r, i, 4));
-			if (line_reject && w.w) {
-				w.w[w.nw].rec = atoll(PQgetvalue(r, i, 0));
-				snprintf(w.w[w.nw].code, sizeof(w.w[w.nw].code), "%s", PQgetvalue(r, i, 3));
-				w.nw++;
-			}
-		}
-		PQclear(r);
-	}
+	if (collect_rejects(db, o, path, fileid, 1, &w, e))
+		goto fail;
 	if (w.nw) {
-		if (rejects_names(o->out_dir, path, res->rejects_path, tmp, sizeof(tmp), e) ||
+		char run[32];  /* "f" and a file id of up to 23 digits */
+		if (o->run_id)
+			snprintf(run, sizeof(run), "%" PRId64, o->run_id);
+		else
+			snprintf(run, sizeof(run), "f%s", fileid);
+		if (rejects_names(o->out_dir, path, run, res->rejects_path, tmp, sizeof(tmp), e) ||
 		    write_rejects(o, path, ch, &w, tmp, e))
 			goto fail;
 		if (sha256_file(tmp, res->rejects_sha256, &res->rejects_bytes, e))

@@ -73,6 +73,10 @@ struct ingest_result {
 	char earlier[64];            /* no-op: when the file was ingested */
 };
 
+/* Remove the temporary rejects files (OUT/rejects/.NAME.tmp) a killed run
+ * left; the caller holds the ingest lock, so no other run writes there. */
+void ingest_clean_rejects(const char *out_dir);
+
 /* Ingest path as channel ch (CH_NONE: detect from the content).  Returns 0
  * with res->status DONE or NOOP; -1 with e set otherwise: ERR_DATA with
  * res->status REFUSED (nothing of the file kept; res->n.read = the lines

@@ -39,6 +39,7 @@ struct cline {                      /* one record line of the chunk */
 
 struct zrow {                       /* one zone of a reading line */
 	int li, zone;
+	int g;                      /* its meter zone in the chunk (struct mzgroup), -1 */
 	/* looked up (the same for every zone of a line but the last ones) */
 	int known, linked, n, mzones, digits;
 	char mtr[REC_ID_MAX];       /* "" when not resolved */
@@ -91,7 +92,32 @@ struct kept {                       /* a reading of this file, kept */
 	sdate t;
 	int accepted;               /* else held */
 	int64_t v;
-	int32_t older;              /* the kept reading before it of its meter zone, -1 */
+};
+
+/* A meter zone's kept readings (indexes into kept), ordered by date, then
+ * file order: each line finds its previous reading and its averaging
+ * window by binary search, whatever the number of readings of the meter. */
+struct mzlist {
+	int32_t *ix;
+	int32_t n, cap;
+};
+
+/* A meter zone of the chunk: its history in the database is looked up once
+ * for all the chunk's lines of it, from the earliest averaging window's
+ * start (lo) to the latest reading (hi). */
+struct mzgroup {
+	int64_t acc;
+	const char *mtr;
+	int zone;
+	sdate lo, hi;
+	int r0, nr;                 /* its rows in decider.dbr */
+};
+
+/* A reading in the database, as the chunk's history look-up returns it. */
+struct dbrow {
+	sdate t;
+	int accepted;               /* else held */
+	int64_t id, v;
 	char source[12];
 };
 
@@ -110,9 +136,18 @@ struct decider {
 	PGconn *lk;                 /* the look-ups' connection: sees the database
 				     * as it was before this file */
 	struct kmap pays, dlvs;     /* payment ids and confirmations kept */
-	struct kmap mzs;            /* meter zones: the latest kept reading */
+	struct kmap mzs;            /* meter zones: their index in lists */
+	struct kmap seen;           /* meter zone, date, value, source of each kept
+				     * reading: the same reading again */
+	struct mzlist *lists;
+	int32_t nlists, lcap;
 	struct kept *kept;          /* the file's kept readings, in file order */
 	int32_t nkept, kcap;
+	struct mzgroup *grp;        /* the chunk's meter zones (ZMAX at most) */
+	int ngrp;
+	struct kmap gkeys;          /* their keys, to their index in grp */
+	struct dbrow *dbr;          /* their history, each group's rows in order */
+	int ndbr, dbrcap;
 	int oom;
 	size_t budget;              /* bytes the file's kept keys may take */
 	int tight;                  /* over it: look up on db, remember a chunk only */
@@ -352,43 +387,45 @@ static const char dlv_sql[] =
 	" AS k(nid, st, at, i) WHERE EXISTS (SELECT 1 FROM delivery d WHERE d.notice_id = k.nid"
 	" AND d.status = k.st AND d.at = k.at OFFSET 0)";
 
-/* $8: the averaging window in months.  Per zone row: its meter (and the
- * account only when the meter does not show it, or for the phone); then
- * one pass over the meter zone's readings since the month the averaging
- * window starts: the same reading accepted or held before, the previous
- * accepted value, the first and last accepted readings of the window; and
- * only when that pass finds no previous value, one probe further back.
- * Readings come back as {days since 2000-01-01, reading_id, thousandths},
- * max() and min() of them ordering by date, then id, without a sort. */
-#define RD_ARR "ARRAY[(x.taken_on - DATE '2000-01-01')::bigint, x.reading_id," \
-	" (x.value * 1000)::bigint]"
-#define RD_LO "k.taken_on - make_interval(months => $8::int)"
+/* Per zone row: its meter (and the account only when the meter does not
+ * show it, or for the phone); index probes into tables that do not grow
+ * with the file. */
 static const char rd_sql[] =
 	"SELECT k.i, CASE WHEN m.n > 0 AND k.phone IS NULL THEN true"
 	" ELSE (SELECT true FROM account a WHERE a.account_id = k.acc) IS NOT NULL END,"
 	" CASE WHEN k.phone IS NULL THEN true ELSE coalesce((SELECT k.phone = ANY (a.phones)"
 	" FROM account a WHERE a.account_id = k.acc), true) END,"
-	" m.n, m.meter, m.zones, m.digits, m.init, coalesce(h.dup, false),"
-	" coalesce(h.p, (SELECT max(" RD_ARR ") FROM reading x WHERE x.account_id = k.acc"
-	" AND x.meter = m.meter AND x.zone = k.zone AND x.status = 'accepted'"
-	" AND x.taken_on <= k.taken_on)), h.f, h.l"
-	" FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::date[], $5::bigint[],"
-	" $6::text[], $7::text[]) WITH ORDINALITY AS k(acc, meter, zone, taken_on, value, src,"
-	" phone, i)"
+	" m.n, m.meter, m.zones, m.digits, m.init"
+	" FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::text[])"
+	" WITH ORDINALITY AS k(acc, meter, zone, phone, i)"
 	" CROSS JOIN LATERAL (SELECT count(*) AS n, CASE WHEN count(*) = 1 THEN min(m.meter) END"
 	" AS meter, min(m.zones) AS zones, min(m.digits) AS digits, min((CASE k.zone"
 	" WHEN 1 THEN m.initial_t1 WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END * 1000)::bigint)"
 	" AS init FROM meter m WHERE m.account_id = k.acc"
-	" AND (k.meter IS NULL OR m.meter = k.meter)) m"
-	" LEFT JOIN LATERAL (SELECT bool_or(x.taken_on = k.taken_on AND x.value * 1000 = k.value"
-	" AND x.source = k.src AND x.status IN ('accepted', 'held')) AS dup,"
-	" max(" RD_ARR ") FILTER (WHERE x.status = 'accepted' AND x.taken_on <= k.taken_on) AS p,"
-	" min(" RD_ARR ") FILTER (WHERE x.status = 'accepted' AND x.taken_on < k.taken_on"
-	" AND x.taken_on >= " RD_LO ") AS f,"
-	" max(" RD_ARR ") FILTER (WHERE x.status = 'accepted' AND x.taken_on < k.taken_on"
-	" AND x.taken_on >= " RD_LO ") AS l"
-	" FROM reading x WHERE x.account_id = k.acc AND x.meter = m.meter AND x.zone = k.zone"
-	" AND x.period >= date_trunc('month', " RD_LO ")) h ON true";
+	" AND (k.meter IS NULL OR m.meter = k.meter)) m";
+
+/* Per meter zone of the chunk, once: its accepted and held readings taken
+ * in [lo, hi] (lo: the start of the earliest averaging window of the
+ * chunk's lines, hi: the latest of their dates), and the latest accepted
+ * reading before lo, ordered by date, then id.  The period bounds keep each
+ * scan to the index range of those dates (a reading's period is its
+ * month or the next). */
+static const char hist_sql[] =
+	"SELECT k.i, x.taken_on - DATE '2000-01-01', x.reading_id, (x.value * 1000)::bigint,"
+	" x.status = 'accepted', x.source"
+	" FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::date[], $5::date[])"
+	" WITH ORDINALITY AS k(acc, meter, zone, lo, hi, i)"
+	" CROSS JOIN LATERAL ((SELECT x.taken_on, x.reading_id, x.value, x.status, x.source"
+	" FROM reading x WHERE x.account_id = k.acc AND x.meter = k.meter AND x.zone = k.zone"
+	" AND x.period >= date_trunc('month', k.lo)"
+	" AND x.period <= date_trunc('month', k.hi) + interval '1 month'"
+	" AND x.taken_on BETWEEN k.lo AND k.hi AND x.status IN ('accepted', 'held'))"
+	" UNION ALL (SELECT x.taken_on, x.reading_id, x.value, x.status, x.source"
+	" FROM reading x WHERE x.account_id = k.acc AND x.meter = k.meter AND x.zone = k.zone"
+	" AND x.period <= date_trunc('month', k.lo) + interval '1 month'"
+	" AND x.taken_on < k.lo AND x.status = 'accepted'"
+	" ORDER BY x.period DESC, x.taken_on DESC, x.reading_id DESC LIMIT 1)) x"
+	" ORDER BY k.i, x.taken_on, x.reading_id";
 
 static int bad_alloc(struct sbyt_err *e)
 {
@@ -609,43 +646,185 @@ static int opt_int(PGresult *r, int t, int col, int64_t *v)
 	return 1;
 }
 
-/* A reading as the look-up returns it: {days since 2000-01-01, id,
- * thousandths}.  Returns 1 with the parts set, 0 for NULL. */
-static int reading_arr(PGresult *r, int t, int col, sdate *d, int64_t *id, int64_t *v)
+/* The key of a meter zone (account, meter, zone), into k. */
+static char *mz_key3(int64_t acc, const char *mtr, int zone, char *k, size_t size)
 {
-	long long a, b, c;
+	snprintf(k, size, "%" PRId64 "\x1f%s\x1f%d", acc, mtr, zone);
+	return k;
+}
 
-	if (PQgetisnull(r, t, col) ||
-	    sscanf(PQgetvalue(r, t, col), "{%lld,%lld,%lld}", &a, &b, &c) != 3)
+/* Group the chunk's resolved zone rows by meter zone, with the dates their
+ * history must cover.  0, or -1 when out of memory. */
+static int group_zones(struct decider *d)
+{
+	char key[128];
+
+	kmap_free(&d->gkeys);
+	d->ngrp = 0;
+	for (int i = 0; i < d->nz; i++) {
+		struct zrow *z = &d->z[i];
+		const struct rec_reading *rd = &d->l[z->li].r.rd;
+		sdate lo = minus_months(rd->taken_on, d->rules->months);
+		int32_t *g;
+
+		z->g = -1;
+		if (!z->mtr[0])
+			continue;
+		g = kmap_put(&d->gkeys, mz_key3(rd->account, z->mtr, z->zone, key, sizeof(key)));
+		if (!g)
+			return -1;
+		if (*g < 0) {
+			struct mzgroup *m = &d->grp[d->ngrp];
+			*g = d->ngrp++;
+			m->acc = rd->account;
+			m->mtr = z->mtr;
+			m->zone = z->zone;
+			m->lo = lo;
+			m->hi = rd->taken_on;
+			m->r0 = m->nr = 0;
+		}
+		struct mzgroup *m = &d->grp[*g];
+		if (lo < m->lo)
+			m->lo = lo;
+		if (rd->taken_on > m->hi)
+			m->hi = rd->taken_on;
+		z->g = *g;
+	}
+	return 0;
+}
+
+/* Look up the history of the chunk's meter zones (hist_sql) into d->dbr. */
+static int lookup_history(struct decider *d, struct sbyt_err *e)
+{
+	struct buf a[5] = { { 0 } };
+	PGresult *r;
+	int nt;
+
+	d->ndbr = 0;
+	if (d->ngrp == 0)
 		return 0;
-	*d = date_from_ymd(2000, 1, 1) + (sdate)a;
-	*id = b;
-	*v = c;
-	return 1;
+	if (bufs_open(a, 5))
+		goto oom;
+	for (int g = 0; g < d->ngrp; g++) {
+		const struct mzgroup *m = &d->grp[g];
+		if (arr_int(&a[0], m->acc) || arr_str(&a[1], m->mtr) || arr_int(&a[2], m->zone) ||
+		    arr_date(&a[3], m->lo) || arr_date(&a[4], m->hi))
+			goto oom;
+	}
+	r = lookup(d, hist_sql, NULL, a, 5, NULL, e);
+	bufs_free(a, 5);
+	if (!r)
+		return -1;
+	nt = PQntuples(r);
+	if (nt > d->dbrcap) {
+		struct dbrow *p = realloc(d->dbr, sizeof(*p) * (size_t)nt);
+		if (!p) {
+			PQclear(r);
+			return bad_alloc(e);
+		}
+		d->dbr = p;
+		d->dbrcap = nt;
+	}
+	for (int t = 0; t < nt; t++) {
+		int g = atoi(PQgetvalue(r, t, 0)) - 1;
+		struct dbrow *x = &d->dbr[d->ndbr];
+		if (g < 0 || g >= d->ngrp)
+			continue;
+		if (d->grp[g].nr == 0)
+			d->grp[g].r0 = d->ndbr;
+		d->grp[g].nr++;
+		x->t = date_from_ymd(2000, 1, 1) + (sdate)atol(PQgetvalue(r, t, 1));
+		x->id = strtoll(PQgetvalue(r, t, 2), NULL, 10);
+		x->v = strtoll(PQgetvalue(r, t, 3), NULL, 10);
+		x->accepted = PQgetvalue(r, t, 4)[0] == 't';
+		snprintf(x->source, sizeof(x->source), "%s", PQgetvalue(r, t, 5));
+		d->ndbr++;
+	}
+	PQclear(r);
+	return 0;
+oom:
+	bufs_free(a, 5);
+	return bad_alloc(e);
+}
+
+/* The first of n rows (ordered by date) whose date is >= t (after: > t). */
+static int dbr_bound(const struct dbrow *x, int n, sdate t, int after)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (after ? x[mid].t <= t : x[mid].t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Zone row z's history from its meter zone's rows: the same reading
+ * accepted or held before (dup), the latest accepted one on or before its
+ * date (prev), the first and last accepted ones in its averaging window
+ * [date - months, date). */
+static void zone_history(struct decider *d, struct zrow *z)
+{
+	const struct rec_reading *rd = &d->l[z->li].r.rd;
+	const struct mzgroup *m;
+	const struct dbrow *x;
+	sdate t = rd->taken_on, lo = minus_months(t, d->rules->months);
+	int n, p;
+
+	z->dup = z->has_prev = z->has_first = z->has_last = 0;
+	if (z->g < 0)
+		return;
+	m = &d->grp[z->g];
+	x = d->dbr + m->r0;
+	n = m->nr;
+	for (p = dbr_bound(x, n, t, 0); p < n && x[p].t == t && !z->dup; p++)
+		z->dup = x[p].v == rd->value[z->zone - 1] && strcmp(x[p].source, rd->source) == 0;
+	for (p = dbr_bound(x, n, t, 1) - 1; p >= 0 && !x[p].accepted; p--)
+		;
+	if (p >= 0) {
+		z->has_prev = 1;
+		z->prev_t = x[p].t;
+		z->prev_v = x[p].v;
+	}
+	for (p = dbr_bound(x, n, lo, 0); p < n && x[p].t < t && !x[p].accepted; p++)
+		;
+	if (p < n && x[p].t < t) {
+		z->has_first = 1;
+		z->ft = x[p].t;
+		z->fid = x[p].id;
+		z->fv = x[p].v;
+	}
+	for (p = dbr_bound(x, n, t, 0) - 1; p >= 0 && x[p].t >= lo && !x[p].accepted; p--)
+		;
+	if (p >= 0 && x[p].t >= lo) {
+		z->has_last = 1;
+		z->lt = x[p].t;
+		z->lid = x[p].id;
+		z->lv = x[p].v;
+	}
 }
 
 static int lookup_readings(struct decider *d, struct sbyt_err *e)
 {
-	struct buf a[7] = { { 0 } };
-	char months[16];
+	struct buf a[4] = { { 0 } };
 	PGresult *r;
 
 	if (d->nz == 0)
 		return 0;
-	if (bufs_open(a, 7))
+	if (bufs_open(a, 4))
 		goto oom;
 	for (int i = 0; i < d->nz; i++) {
 		const struct rec_reading *rd = &d->l[d->z[i].li].r.rd;
 		int z = d->z[i].zone;
 		if (arr_int(&a[0], rd->account) || arr_str(&a[1], rd->meter[0] ? rd->meter : NULL) ||
-		    arr_int(&a[2], z) || arr_date(&a[3], rd->taken_on) ||
-		    arr_int(&a[4], rd->value[z - 1]) || arr_str(&a[5], rd->source) ||
-		    arr_str(&a[6], rd->phone[0] ? rd->phone : NULL))
+		    arr_int(&a[2], z) || arr_str(&a[3], rd->phone[0] ? rd->phone : NULL))
 			goto oom;
 	}
-	snprintf(months, sizeof(months), "%d", d->rules->months);
-	r = lookup(d, rd_sql, NULL, a, 7, months, e);
-	bufs_free(a, 7);
+	r = lookup(d, rd_sql, NULL, a, 4, NULL, e);
+	bufs_free(a, 4);
 	if (!r)
 		return -1;
 	for (int t = 0; t < PQntuples(r); t++) {
@@ -661,15 +840,17 @@ static int lookup_readings(struct decider *d, struct sbyt_err *e)
 		z->mzones = opt_int(r, t, 5, &v) ? (int)v : 0;
 		z->digits = opt_int(r, t, 6, &v) ? (int)v : 0;
 		z->has_init = opt_int(r, t, 7, &z->init);
-		z->dup = PQgetvalue(r, t, 8)[0] == 't';
-		z->has_prev = reading_arr(r, t, 9, &z->prev_t, &v, &z->prev_v);
-		z->has_first = reading_arr(r, t, 10, &z->ft, &z->fid, &z->fv);
-		z->has_last = reading_arr(r, t, 11, &z->lt, &z->lid, &z->lv);
 	}
 	PQclear(r);
+	if (group_zones(d))
+		return bad_alloc(e);
+	if (lookup_history(d, e))
+		return -1;
+	for (int i = 0; i < d->nz; i++)
+		zone_history(d, &d->z[i]);
 	return 0;
 oom:
-	bufs_free(a, 7);
+	bufs_free(a, 4);
 	return bad_alloc(e);
 }
 
@@ -678,8 +859,36 @@ oom:
 /* The key of zone row z's meter zone (account, meter, zone), into k. */
 static char *mz_key(const struct decider *d, const struct zrow *z, char *k, size_t size)
 {
-	snprintf(k, size, "%" PRId64 "\x1f%s\x1f%d", d->l[z->li].r.rd.account, z->mtr, z->zone);
+	return mz_key3(d->l[z->li].r.rd.account, z->mtr, z->zone, k, size);
+}
+
+/* The key of a kept reading of zone row z (its meter zone, date, value and
+ * source), into k. */
+static char *seen_key(const struct decider *d, const struct zrow *z, char *k, size_t size)
+{
+	const struct rec_reading *rd = &d->l[z->li].r.rd;
+	char mz[128];
+
+	snprintf(k, size, "%s\x1f%d\x1f%" PRId64 "\x1f%s", mz_key(d, z, mz, sizeof(mz)),
+		 (int)rd->taken_on, rd->value[z->zone - 1], rd->source);
 	return k;
+}
+
+/* The first position of list L whose kept reading is dated >= t (after:
+ * > t). */
+static int32_t mzl_bound(const struct decider *d, const struct mzlist *L, sdate t, int after)
+{
+	int32_t lo = 0, hi = L ? L->n : 0;
+
+	while (lo < hi) {
+		int32_t mid = lo + (hi - lo) / 2;
+		sdate x = d->kept[L->ix[mid]].t;
+		if (after ? x <= t : x < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* The key of a delivery confirmation, into k. */
@@ -728,18 +937,21 @@ static struct cand file_cand(const struct decider *d, int32_t k)
 
 /* The previous value of zone row z taken on t: the latest accepted one on
  * or before t, in the database or kept earlier in this file (the file's
- * wins a tie: it came later), else the meter's initial value.  head: the
- * file's latest kept reading of the same meter zone (-1: none).  Returns 1
+ * wins a tie: it came later), else the meter's initial value.  L: the
+ * file's kept readings of the same meter zone (NULL: none).  Returns 1
  * with *v set, or 0 when there is none. */
-static int previous(const struct decider *d, const struct zrow *z, int32_t head, sdate t,
-		    int64_t *v)
+static int previous(const struct decider *d, const struct zrow *z, const struct mzlist *L,
+		    sdate t, int64_t *v)
 {
 	struct cand best = { z->prev_t, 0, 0, z->prev_v };
 	int found = z->has_prev;
+	int32_t p = mzl_bound(d, L, t, 1) - 1;
 
-	for (int32_t k = head; k >= 0; k = d->kept[k].older) {
-		struct cand c = file_cand(d, k);
-		if (d->kept[k].accepted && c.t <= t && (!found || cand_before(&best, &c))) {
+	while (p >= 0 && !d->kept[L->ix[p]].accepted)
+		p--;
+	if (p >= 0) {
+		struct cand c = file_cand(d, L->ix[p]);
+		if (!found || cand_before(&best, &c)) {
 			best = c;
 			found = 1;
 		}
@@ -756,26 +968,30 @@ static int previous(const struct decider *d, const struct zrow *z, int32_t head,
  * in this file.  Returns 1 with the value difference and the days between
  * them when there is an average (two readings at least, 28 days apart, the
  * last not lower), else 0. */
-static int window(const struct decider *d, const struct zrow *z, int32_t head, sdate t,
-		  int64_t *dv, int *days)
+static int window(const struct decider *d, const struct zrow *z, const struct mzlist *L,
+		  sdate t, int64_t *dv, int *days)
 {
 	sdate lo = minus_months(t, d->rules->months);
 	struct cand first = { z->ft, 0, z->fid, z->fv }, last = { z->lt, 0, z->lid, z->lv };
 	int n = z->has_first + (z->has_last && !(z->has_first && z->fid == z->lid));
+	int32_t pf = mzl_bound(d, L, lo, 0), pl = mzl_bound(d, L, t, 0) - 1;
 
 	if (!z->has_first)
 		first = last;
 	if (!z->has_last)
 		last = first;
-	for (int32_t k = head; k >= 0; k = d->kept[k].older) {
-		struct cand c = file_cand(d, k);
-		if (!d->kept[k].accepted || c.t >= t || c.t < lo)
-			continue;
-		if (n == 0 || cand_before(&c, &first))
-			first = c;
-		if (n == 0 || cand_before(&last, &c))
-			last = c;
-		n++;
+	/* the file's first and last accepted readings in [lo, t) */
+	while (pf <= pl && !d->kept[L->ix[pf]].accepted)
+		pf++;
+	while (pl >= pf && !d->kept[L->ix[pl]].accepted)
+		pl--;
+	if (pf <= pl) {
+		struct cand cf = file_cand(d, L->ix[pf]), cl = file_cand(d, L->ix[pl]);
+		if (n == 0 || cand_before(&cf, &first))
+			first = cf;
+		if (n == 0 || cand_before(&last, &cl))
+			last = cl;
+		n += pf < pl ? 2 : 1;
 	}
 	if (n < 2 || last.t - first.t < 28 || last.v < first.v)
 		return 0;
@@ -789,7 +1005,7 @@ static void decide_readings(struct decider *d, struct cline *c)
 	const struct rec_reading *rd = &c->r.rd;
 	struct zrow *z0 = &d->z[c->z0];
 	char b1[DATE_BUF], b2[DATE_BUF];
-	int32_t heads[REC_ZONES];
+	const struct mzlist *heads[REC_ZONES];
 	int all_dup = 1;
 
 	c->rst = ST_REJECTED;
@@ -823,6 +1039,20 @@ static void decide_readings(struct decider *d, struct cline *c)
 			    z0->mtr, z0->mzones);
 		return;
 	}
+	/* a value the meter cannot show: 10^digits kWh or more */
+	for (int i = 0; i < c->nz; i++) {
+		struct zrow *z = &d->z[c->z0 + i];
+		int64_t full = 1000;
+		char a[32];
+		for (int k = 0; k < z->digits; k++)
+			full *= 10;
+		if (z->digits > 0 && rd->value[z->zone - 1] >= full) {
+			reject_line(c, "bad_reading", "zone %d value %s has more digits than the %d of"
+				    " meter %s", z->zone, milli(rd->value[z->zone - 1], a), z->digits,
+				    z->mtr);
+			return;
+		}
+	}
 	if (rd->taken_on > d->as_of) {
 		reject_line(c, "future_date", "taken on %s, after the as-of date %s",
 			    date_format(rd->taken_on, b1), date_format(d->as_of, b2));
@@ -832,14 +1062,10 @@ static void decide_readings(struct decider *d, struct cline *c)
 	/* the same reading again: every zone kept before */
 	for (int i = 0; i < c->nz; i++) {
 		struct zrow *z = &d->z[c->z0 + i];
-		char key[128];
+		char key[256];
 		const int32_t *h = kmap_get(&d->mzs, mz_key(d, z, key, sizeof(key)));
-		int dup = z->dup;
-		heads[i] = h ? *h : -1;
-		for (int32_t k = heads[i]; k >= 0 && !dup; k = d->kept[k].older)
-			dup = d->kept[k].t == rd->taken_on && d->kept[k].v == rd->value[z->zone - 1] &&
-			      strcmp(d->kept[k].source, rd->source) == 0;
-		all_dup &= dup;
+		heads[i] = h ? &d->lists[*h] : NULL;
+		all_dup &= z->dup || kmap_get(&d->seen, seen_key(d, z, key, sizeof(key))) != NULL;
 	}
 	if (all_dup) {
 		c->rst = ST_DUPLICATE;
@@ -911,17 +1137,32 @@ static void decide_readings(struct decider *d, struct cline *c)
 	}
 }
 
-/* Remember the kept zone rows of c for the later lines of the file. */
+/* Remember the kept zone rows of c for the later lines of the file: in
+ * its meter zone's list, ordered by date (a file in date order appends). */
 static void keep_readings(struct decider *d, struct cline *c, int accepted)
 {
 	for (int i = 0; i < c->nz; i++) {
 		struct zrow *z = &d->z[c->z0 + i];
-		char key[128];
+		char key[256];
 		int32_t *h = kmap_put(&d->mzs, mz_key(d, z, key, sizeof(key)));
+		struct mzlist *L;
 		struct kept *k;
+		int32_t p;
 
 		z->kept = 1;
 		z->accepted = accepted;
+		if (h && *h < 0 && d->nlists == d->lcap) {
+			int32_t cap = d->lcap ? d->lcap * 2 : 1024;
+			struct mzlist *nl = realloc(d->lists, sizeof(*nl) * (size_t)cap);
+			if (nl) {
+				d->lists = nl;
+				d->lcap = cap;
+			}
+		}
+		if (h && *h < 0 && d->nlists < d->lcap) {
+			*h = d->nlists++;
+			memset(&d->lists[*h], 0, sizeof(d->lists[*h]));
+		}
 		if (d->nkept == d->kcap) {
 			int32_t cap = d->kcap ? d->kcap * 2 : 4096;
 			struct kept *nk = realloc(d->kept, sizeof(*nk) * (size_t)cap);
@@ -930,17 +1171,30 @@ static void keep_readings(struct decider *d, struct cline *c, int accepted)
 				d->kcap = cap;
 			}
 		}
-		if (!h || d->nkept == d->kcap) {
+		if (!h || *h < 0 || d->nkept == d->kcap ||
+		    !kmap_put(&d->seen, seen_key(d, z, key, sizeof(key)))) {
 			d->oom = 1;
 			continue;
+		}
+		L = &d->lists[*h];
+		if (L->n == L->cap) {
+			int32_t cap = L->cap ? L->cap * 2 : 4;
+			int32_t *ix = realloc(L->ix, sizeof(*ix) * (size_t)cap);
+			if (!ix) {
+				d->oom = 1;
+				continue;
+			}
+			L->ix = ix;
+			L->cap = cap;
 		}
 		k = &d->kept[d->nkept];
 		k->t = c->r.rd.taken_on;
 		k->accepted = accepted;
 		k->v = c->r.rd.value[z->zone - 1];
-		k->older = *h;
-		snprintf(k->source, sizeof(k->source), "%s", c->r.rd.source);
-		*h = d->nkept++;
+		p = mzl_bound(d, L, k->t, 1);
+		memmove(L->ix + p + 1, L->ix + p, sizeof(*L->ix) * (size_t)(L->n - p));
+		L->ix[p] = d->nkept++;
+		L->n++;
 	}
 }
 
@@ -1229,10 +1483,12 @@ static void count(struct decider *d)
 /* The bytes taken by what the file kept. */
 static size_t kept_bytes(const struct decider *d)
 {
-	const struct kmap *m[3] = { &d->pays, &d->dlvs, &d->mzs };
-	size_t n = (size_t)d->kcap * sizeof(struct kept);
+	const struct kmap *m[4] = { &d->pays, &d->dlvs, &d->mzs, &d->seen };
+	size_t n = (size_t)d->kcap * sizeof(struct kept) + (size_t)d->lcap * sizeof(struct mzlist);
 
-	for (int i = 0; i < 3; i++)
+	for (int32_t i = 0; i < d->nlists; i++)
+		n += (size_t)d->lists[i].cap * sizeof(int32_t);
+	for (int i = 0; i < 4; i++)
 		n += m[i]->cap * sizeof(uint32_t) + (size_t)m[i]->ncap * 8 + m[i]->acap;
 	return n;
 }
@@ -1244,6 +1500,12 @@ static void forget_kept(struct decider *d)
 	kmap_free(&d->pays);
 	kmap_free(&d->dlvs);
 	kmap_free(&d->mzs);
+	kmap_free(&d->seen);
+	for (int32_t i = 0; i < d->nlists; i++)
+		free(d->lists[i].ix);
+	free(d->lists);
+	d->lists = NULL;
+	d->nlists = d->lcap = 0;
 	free(d->kept);
 	d->kept = NULL;
 	d->nkept = d->kcap = 0;
@@ -1309,8 +1571,9 @@ struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest
 	if (d) {
 		d->l = malloc(sizeof(*d->l) * CHUNK);
 		d->z = malloc(sizeof(*d->z) * ZMAX);
+		d->grp = malloc(sizeof(*d->grp) * ZMAX);
 	}
-	if (!d || !d->l || !d->z) {
+	if (!d || !d->l || !d->z || !d->grp) {
 		decide_free(d);
 		bad_alloc(e);
 		return NULL;
@@ -1382,6 +1645,9 @@ void decide_free(struct decider *d)
 	}
 	free(d->l);
 	free(d->z);
+	free(d->grp);
+	free(d->dbr);
+	kmap_free(&d->gkeys);
 	forget_kept(d);
 	if (d->lk)
 		PQfinish(d->lk);

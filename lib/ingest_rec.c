@@ -62,6 +62,8 @@ int reading_value_parse(const char *s, int len, int64_t *out)
 			return -1;
 		v = v * 10 + (s[i] - '0');
 	}
+	if (v >= READING_VALUE_MAX)
+		return -1;
 	if (intdig == 0)
 		return -1;
 	if (i < len) {

@@ -128,9 +128,14 @@ int ingest_reject_line(struct ingest_sink *s, long line, const char *text, size_
 /* Send a record to the sink; counts it in info.records. */
 int ingest_emit(struct ingest_sink *s, const struct ingest_rec *r, struct sbyt_err *e);
 
+/* The bound of a meter value, kWh: reading.value is numeric(12, 3), which
+ * stores less than 10^9 (and no meter has more than 9 digits). */
+#define READING_VALUE_MAX 1000000000LL
+
 /* Parse a meter value "12345", "4521,5" or "4521.125" (len bytes, or up to
- * NUL when len < 0): at most 12 integer digits and 3 decimals, not
- * negative.  Sets *out in thousandths; returns 0 or -1. */
+ * NUL when len < 0): at most 12 integer digits (leading zeros included),
+ * less than READING_VALUE_MAX, and 3 decimals, not negative.  Sets *out in
+ * thousandths; returns 0 or -1. */
 int reading_value_parse(const char *s, int len, int64_t *out);
 /* Parse an account number: 1 to 15 digits, not zero.  0 or -1. */
 int account_parse(const char *s, int len, int64_t *out);

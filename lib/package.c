@@ -226,8 +226,8 @@ static int write_manifest(struct package *p, const char *path, int64_t run_id,
 	return 0;
 }
 
-int package_commit(struct package *p, int64_t run_id, const char *rules_version,
-		   struct sbyt_err *e)
+int package_seal(struct package *p, int64_t run_id, const char *rules_version,
+		 struct sbyt_err *e)
 {
 	char manifest[4200];
 	zip_t *z;
@@ -281,13 +281,8 @@ int package_commit(struct package *p, int64_t run_id, const char *rules_version,
 	if (chmod(p->tmp, 0640) != 0 || package_fsync(p->tmp, e) ||
 	    sha256_file(p->tmp, p->sha256, &p->bytes, e))
 		goto fail_io;
-	if (rename(p->tmp, p->final) != 0) {
-		err_set(e, ERR_IO, "cannot rename '%s' to '%s': %s", p->tmp, p->final, strerror(errno));
-		goto fail;
-	}
-	if (package_fsync(p->final, e))
-		goto fail;
 	remove_tree(p->parts);
+	p->parts[0] = '\0';
 	return 0;
 fail_io:
 	if (e && e->kind == ERR_NONE)
@@ -295,6 +290,49 @@ fail_io:
 fail:
 	package_abort(p);
 	return -1;
+}
+
+int package_publish_file(const char *tmp, const char *final, struct sbyt_err *e)
+{
+	if (rename(tmp, final) != 0) {
+		err_set(e, ERR_IO, "cannot rename '%s' to '%s': %s", tmp, final, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return package_fsync(final, e);
+}
+
+int package_publish(struct package *p, struct sbyt_err *e)
+{
+	int rc = package_publish_file(p->tmp, p->final, e);
+
+	p->tmp[0] = '\0';
+	return rc;
+}
+
+int package_commit(struct package *p, int64_t run_id, const char *rules_version,
+		   struct sbyt_err *e)
+{
+	if (package_seal(p, run_id, rules_version, e))
+		return -1;
+	return package_publish(p, e);
+}
+
+void package_clean(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[4400];
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strstr(de->d_name, ".zip.tmp-") || strstr(de->d_name, ".zip.parts-")) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			remove_tree(path);
+		}
+	}
+	closedir(d);
 }
 
 void package_abort(struct package *p)

@@ -3,12 +3,16 @@
  *
  * A package (out/docs/2026-11/01/post.zip, out/limit/...) is built from
  * entries that writers produce as ordinary files in a private folder beside
- * the target (documents XML, register XLSX...).  package_commit() adds
+ * the target (documents XML, register XLSX...).  package_seal() adds
  * manifest.xml (counts, sums, the SHA-256 and size of every entry, the run
  * id and the rules version), writes the zip under a temporary name, fsyncs
- * it, sets mode 0640 and renames it into place, then fsyncs the folder: a
- * reader sees the whole package or none.  Leftovers of a killed run (the
- * caller holds the job lock, so they are dead) are removed on open.
+ * it and sets mode 0640; package_publish() renames it into place, then
+ * fsyncs the folder: a reader sees the whole package or none.  A caller
+ * whose package records a state change seals before its transaction
+ * commits and publishes after (nothing final-named for a state that was
+ * rolled back); package_commit() does both at once.  Leftovers of a killed
+ * run (the caller holds the job lock, so they are dead) are removed on
+ * open, or by package_clean() for a whole folder.
  * Entry names are checked so that they cannot escape the archive.
  */
 #ifndef SBYT_PACKAGE_H
@@ -55,12 +59,25 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 /* Add a fact to the manifest (<Fact name="documents" value="1234"/>); one
  * past PACKAGE_MAX_FACTS or too long makes package_commit() fail. */
 void package_fact(struct package *p, const char *key, const char *value);
-/* Write manifest.xml and the zip, then rename it into place.  run_id and
- * rules_version go into the manifest.  Returns 0 with p->sha256/bytes set,
- * or -1 with e set (ERR_IO when writing fails, e.g. a full disk; nothing is
- * left at the final path).  The parts are removed either way. */
+/* Write manifest.xml and the zip under its temporary name (p->tmp), fsync
+ * it.  run_id and rules_version go into the manifest.  Returns 0 with
+ * p->sha256/bytes set, or -1 with e set (ERR_IO when writing fails, e.g. a
+ * full disk; the temporary zip is removed).  The parts are removed either
+ * way; after 0 only p->tmp is left, for package_publish() or
+ * package_abort(). */
+int package_seal(struct package *p, int64_t run_id, const char *rules_version,
+		 struct sbyt_err *e);
+/* Rename the sealed zip into place and fsync its folder.  0, or -1 with e
+ * set (ERR_IO; the temporary zip is removed). */
+int package_publish(struct package *p, struct sbyt_err *e);
+/* The same for a sealed zip known by its paths (the package itself gone). */
+int package_publish_file(const char *tmp, const char *final, struct sbyt_err *e);
+/* package_seal() then package_publish(). */
 int package_commit(struct package *p, int64_t run_id, const char *rules_version,
 		   struct sbyt_err *e);
+/* Remove the leftovers of killed runs (sealed or half-written zips, parts
+ * folders) in dir; the caller holds the lock of the job that writes there. */
+void package_clean(const char *dir);
 /* Remove everything a package left behind; the final path is untouched. */
 void package_abort(struct package *p);
 

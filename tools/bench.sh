@@ -5,7 +5,9 @@
 #   bench: stage=NAME n=N seconds=S floor_seconds=F ratio=R rss_mb=M
 # and a last line `bench: stage=total n=N seconds=S rss_mb=M` for the monthly
 # cycle (ingest, bill, docs, debt, limit); loading master data is shown first
-# but is not part of the cycle.
+# but is not part of the cycle, nor is the line after the total,
+# stage=ingest-one-meter (tools/bench_ingest_spread.sh): M readings of one
+# meter beside M readings of M meters, ratio = many / one (target >= 1/3).
 # ratio = floor_seconds / seconds (1.0 = as fast as the floor; the target
 # is >= 0.5).  rss_mb is the peak resident memory of the sbyt process.
 # Stages whose commands are not built yet are skipped with a note.
@@ -76,6 +78,12 @@ for stage in ingest bill docs debt limit; do
 	fi
 done
 echo "bench: stage=total n=$n seconds=$total rss_mb=$total_rss"
+
+# Not part of the cycle: ingest of many readings of one meter beside as
+# many readings of as many meters (tools/bench_ingest_spread.sh).
+if [ -f "$work/meters.csv" ]; then
+	sh "$top/tools/bench_ingest_spread.sh" "$build" "$n" "$work"
+fi
 
 # Not part of the cycle: a million deadline computations in one process.
 if [ -x "$build/tools/bench_deadline" ]; then

@@ -1,5 +1,7 @@
 #!/bin/sh
-# pg.sh start|stop|status - the private PostgreSQL cluster of this checkout.
+# pg.sh start|stop|crash|status - the private PostgreSQL cluster of this checkout.
+# crash stops it as a power cut would (pg_ctl stop -m immediate: no
+# checkpoint, what was not flushed to the WAL is lost); the fault tests use it.
 #
 # The cluster lives in var/pg (data in data/, Unix socket in run/, no TCP).
 # As root the server runs as the `postgres` user; when `postgres` cannot
@@ -100,9 +102,15 @@ stop() {
 	as_pg "$pgbin/pg_ctl" -D "$b/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+crash() {
+	b=$(cat "$var/pgbase")
+	as_pg "$pgbin/pg_ctl" -D "$b/data" -m immediate -w stop >/dev/null
+}
+
 case "${1:-status}" in
 start) start ;;
 stop) stop ;;
+crash) crash ;;
 status) b=$(base); as_pg "$pgbin/pg_ctl" -D "$b/data" status ;;
-*) echo "usage: pg.sh start|stop|status" >&2; exit 64 ;;
+*) echo "usage: pg.sh start|stop|crash|status" >&2; exit 64 ;;
 esac

@@ -55,7 +55,7 @@ test_expect_success 'the payments are in the database with their sums' '
 	test "$(psql -XtAc "SELECT string_agg(source_id || chr(61) || amount, chr(44) ORDER BY source_id) FROM payment")" = "S-1=10000,S-2=20000"
 '
 test_expect_success 'rejected lines are written back in the bank format (CP1251, trailer), mode 0640' '
-	f=out/rejects/reg1.rejects.txt &&
+	f=$(echo out/rejects/reg1.*.rejects.txt) && test -f "$f" &&
 	test "$(stat -c %a $f)" = 640 &&
 	test "$(sed -n 1p $f | tr -d "\r")" = "20/11/2026;10-02-00;8647;1;S-3;7209999999;X;Y;102026;50,00;0,00;;unknown_account" &&
 	test "$(sed -n 2p $f | tr -d "\r")" = "31/02/2026;10-04-00;8647;1;S-5;7201000123;X;Y;102026;10,00;0,00;;bad_date" &&
@@ -71,7 +71,7 @@ test_expect_success 'an overlapping file: shared ids are duplicates, look-alikes
 	sbyt $AS ingest reg2.txt 2>err &&
 	grep -q "file=reg2.txt read=2 accepted=1 rejected=0 duplicates=1 held=0" err &&
 	test "$(psql -XtAc "SELECT count(*) FROM payment WHERE account_id = 7201000123 AND amount = 10000")" = 2 &&
-	test ! -e out/rejects/reg2.rejects.txt
+	! ls out/rejects/reg2.* 2>/dev/null
 '
 test_expect_success 'several files end with a total line' '
 	reset_ingest && sbyt $AS ingest reg1.txt reg2.txt 2>err &&

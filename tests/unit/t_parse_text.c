@@ -19,6 +19,12 @@ int main(void)
 	CHECK(reading_value_parse("-1", -1, &v) == -1, "negative refused");
 	CHECK(reading_value_parse("1,", -1, &v) == -1, "separator without decimals refused");
 	CHECK(reading_value_parse("1234567890123", -1, &v) == -1, "13 integer digits refused");
+	/* reading.value is numeric(12, 3): less than 10^9 */
+	CHECK(reading_value_parse("999999999.999", -1, &v) == 0 && v == 999999999999LL,
+	      "999999999.999 is the largest value stored");
+	CHECK(reading_value_parse("1000000000", -1, &v) == -1, "10^9 refused (numeric(12,3))");
+	CHECK(reading_value_parse("000000001234", -1, &v) == 0 && v == 1234000,
+	      "leading zeros are not digits of the value");
 	CHECK(account_parse("7201000123", -1, &v) == 0 && v == 7201000123LL, "account read");
 	CHECK(account_parse("0000000000", -1, &v) == -1, "account zero refused");
 	CHECK(account_parse("72010001 3", -1, &v) == -1, "space in account refused");

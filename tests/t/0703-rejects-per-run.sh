@@ -1,0 +1,72 @@
+#!/bin/sh
+# 0703-rejects-per-run: one rejects file per input file and run,
+# OUT/rejects/STEM.RUN.rejects.EXT (RUN: the run that ingested the file),
+# written before the commit under a temporary name and renamed after it.
+# A sender's daily pay.csv keeps each day's rejects; a run killed between
+# its commit and the rename leaves no rejects file, and the re-run (a
+# no-op for the file) writes it, the same bytes, under the first run's id.
+. "$SBYT_TOP/tests/lib.sh"
+. "$SBYT_TOP/tests/ingest-setup.sh"
+export SBYT_SPOOL="$T/spool"
+in="$SBYT_SPOOL/inbox/payments"
+mkdir -p "$in"
+H='txn_id;paid_at;account;sum;period;source'
+run_of() { # the run id of the file ingested from a path like $1
+	psql -XtAc "SELECT run_id FROM ingest_file WHERE name LIKE '%' || '$1'"
+}
+day1() { printf '%s\n' "$H" 'A-1;2026-11-20;7201000123;100.00;2026-11;post' \
+	'A-2;2026-11-20;7209999999;5.00;2026-11;post'; }
+day2() { printf '%s\n' "$H" 'B-1;2026-11-21;7201000124;200.00;2026-11;post' \
+	'B-2;2026-11-21;7209999998;7.00;2026-11;post'; }
+
+test_expect_success 'two days of pay.csv: two rejects files, each its own day'"'"'s line' '
+	day1 > "$in/pay.csv" && sbyt daily --as-of 2026-12-01 2>err1 &&
+	day2 > "$in/pay.csv" && sbyt daily --as-of 2026-12-02 2>err2 &&
+	r1=$(psql -XtAc "SELECT run_id FROM ingest_file ORDER BY file_id LIMIT 1") &&
+	r2=$(psql -XtAc "SELECT run_id FROM ingest_file ORDER BY file_id DESC LIMIT 1") &&
+	test "$r1" != "$r2" &&
+	test "$(cat out/rejects/pay.$r1.rejects.csv)" = "txn_id;paid_at;account;sum;period;source;reject
+A-2;2026-11-20;7209999999;5.00;2026-11;post;unknown_account" &&
+	test "$(cat out/rejects/pay.$r2.rejects.csv)" = "txn_id;paid_at;account;sum;period;source;reject
+B-2;2026-11-21;7209999998;7.00;2026-11;post;unknown_account" &&
+	test "$(stat -c %a out/rejects/pay.$r1.rejects.csv)" = 640 &&
+	test "$(ls out/rejects | wc -l)" = 2
+'
+cp out/rejects/pay.*.rejects.csv . 2>/dev/null
+# Killed at its first rename: the rejects file's (after the commit, before
+# the archive move).
+test_expect_success 'killed between the commit and the rename: no rejects file yet' '
+	reset_ingest && rm -rf out/rejects "$SBYT_SPOOL" && mkdir -p "$in" && day1 > "$in/pay.csv" &&
+	strace -f -o /dev/null -e trace=rename,renameat,renameat2 \
+		-e inject=rename,renameat,renameat2:signal=KILL:when=1 sbyt daily --as-of 2026-12-01 2>err;
+	test "$(psql -XtAc "SELECT count(*) FROM payment")" = 1 &&
+	test -f "$in/pay.csv" && ! ls out/rejects/pay.*.rejects.csv 2>/dev/null
+'
+test_expect_success 'the re-run writes it, the same bytes, under the run that ingested the file' '
+	r=$(psql -XtAc "SELECT run_id FROM ingest_file") &&
+	sbyt daily --as-of 2026-12-01 2>err && grep -q "status=noop" err &&
+	cmp out/rejects/pay.$r.rejects.csv "$(ls pay.*.rejects.csv | head -1)" &&
+	test "$(stat -c %a out/rejects/pay.$r.rejects.csv)" = 640 &&
+	test -f "$SBYT_SPOOL/archive/2026-12-01/pay.csv"
+'
+test_expect_success 'a rejects file present is left as it is' '
+	cp "$SBYT_SPOOL/archive/2026-12-01/pay.csv" "$in/pay.csv" &&
+	before=$(stat -c %Y.%i out/rejects/pay.*.rejects.csv) &&
+	sbyt daily --as-of 2026-12-01 2>err && grep -q "status=noop" err &&
+	test "$(stat -c %Y.%i out/rejects/pay.*.rejects.csv)" = "$before"
+'
+# Killed before the commit, at the first fsync (the temporary rejects
+# file's): nothing of the file is kept, its temporary file is left; the
+# next run ingests the file anew and removes the leftover.
+test_expect_success 'killed before the commit: the next run ingests anew, no leftover' '
+	reset_ingest && rm -rf out/rejects "$SBYT_SPOOL" && mkdir -p "$in" && day1 > "$in/pay.csv" &&
+	strace -f -o /dev/null -e trace=fsync,fdatasync \
+		-e inject=fsync,fdatasync:signal=KILL:when=1 sbyt daily --as-of 2026-12-01 2>err;
+	test "$(psql -XtAc "SELECT count(*) FROM ingest_file")" = 0 &&
+	ls -a out/rejects | grep -q "^\.pay\..*\.rejects\.csv\.tmp$" &&
+	sbyt daily --as-of 2026-12-01 2>err && grep -q "pay.csv.*status=ingested" err &&
+	r=$(psql -XtAc "SELECT run_id FROM ingest_file") &&
+	cmp out/rejects/pay.$r.rejects.csv "$(ls pay.*.rejects.csv | head -1)" &&
+	test "$(ls -A out/rejects)" = "pay.$r.rejects.csv"
+'
+test_done
