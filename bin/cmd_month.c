@@ -336,17 +336,17 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (skipped)
 		snprintf(sk, sizeof(sk), " skipped=%d", skipped);
 	log_summary("month", "period=%s accounts=%lld documents=%lld packages=%d total=%s"
-		    " billed=%s refused=%lld%s", period_format(period, pbuf),
+		    " billed=%s%s refused=%lld", period_format(period, pbuf),
 		    (long long)(bill[K_INDIVIDUAL] || bill[K_LEGAL] ? bs.accounts : r.documents),
 		    (long long)r.documents,
 		    r.packages, money_format(r.total, tbuf),
 		    bill[K_INDIVIDUAL] && bill[K_LEGAL] ? "individual,legal" : bill[K_INDIVIDUAL]
-		    ? "individual" : bill[K_LEGAL] ? "legal" : "none", (long long)bs.refused, sk);
+		    ? "individual" : bill[K_LEGAL] ? "legal" : "none", sk, (long long)bs.refused);
 	if (bs.refused) {
 		/* a cron job: say it with the exit status, the rest completed */
 		err_set(&ctx->err, ERR_DATA, "%lld accounts refused for their data (the rest "
 			"completed)", (long long)bs.refused);
-		err_detail(&ctx->err, "each with its reason in %s/rejects/month-%s-run%lld*.accounts.csv",
+		err_detail(&ctx->err, "each with its reason in %s/rejects/month-%s-run%lld.accounts.csv",
 			   ctx->out_dir, period_format(period, pbuf), (long long)j.run_id);
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	}
