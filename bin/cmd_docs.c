@@ -25,8 +25,8 @@ static const char help[] =
 	"  --period YYYY-MM   the period (required)\n"
 	"  --branch CODE      only this branch (default: every branch billed)\n"
 	"\n"
-	"Exit status: 0 done, 64 usage, 65 period not billed or a published document\n"
-	"would change, 69 database unavailable, 73 cannot create output, 74 i/o error\n"
+	"Exit status: 0 done, 64 usage, 65 period not billed, a published document\n"
+	"would change or a value holds a control character, 69 database unavailable, 73 cannot create output, 74 i/o error\n"
 	"(disk full: no package is left half-written), 75 another run holds the lock,\n"
 	"78 rules invalid.\n";
 

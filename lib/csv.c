@@ -2,48 +2,11 @@
 #include "csv.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define READ_BLOCK 65536
-
-int utf8_valid(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char b = s[i];
-		size_t n;
-		uint32_t cp;
-
-		if (b < 0x80) {
-			i++;
-			continue;
-		} else if ((b & 0xE0) == 0xC0) {
-			n = 1; cp = b & 0x1F;
-		} else if ((b & 0xF0) == 0xE0) {
-			n = 2; cp = b & 0x0F;
-		} else if ((b & 0xF8) == 0xF0) {
-			n = 3; cp = b & 0x07;
-		} else {
-			return 0;
-		}
-		if (i + n >= len)
-			return 0;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
 
 int csv_open(struct csv *c, const char *path, char sep, int raw, struct sbyt_err *e)
 {
@@ -144,12 +107,35 @@ static void split(struct csv *c, size_t len)
 	}
 }
 
+/* The line holds a control character or invalid UTF-8 (tf, where in the
+ * line): name the field it is in. */
+static void text_fault(struct csv *c, const struct text_fault *line_tf)
+{
+	char why[TEXT_WHY_BUF];
+	struct text_fault tf;
+
+	for (int i = 0; i < c->nf; i++) {
+		if (text_check(c->field[i], c->flen[i], !c->raw, &tf) == 0)
+			continue;
+		c->bad_field = i;
+		snprintf(c->badbuf, sizeof(c->badbuf), TEXT_CODE ": %s in field %d",
+			 text_why(&tf, why), i + 1);
+		c->bad = c->badbuf;
+		return;
+	}
+	snprintf(c->badbuf, sizeof(c->badbuf), TEXT_CODE ": %s at byte %zu",
+		 text_why(line_tf, why), line_tf->off + 1);
+	c->bad = c->badbuf;
+}
+
 int csv_next(struct csv *c, struct sbyt_err *e)
 {
 	size_t len = 0;
-	int toolong = 0, nul = 0, got = 0;
+	int toolong = 0, got = 0, text_bad = 0;
+	struct text_fault tf;
 
 	c->bad = NULL;
+	c->bad_field = -1;
 	c->nf = 0;
 	for (;;) {
 		if (c->rpos >= c->rlen) {
@@ -171,8 +157,6 @@ int csv_next(struct csv *c, struct sbyt_err *e)
 
 		c->rpos += take + (nl ? 1 : 0);
 		c->bytes += (int64_t)(take + (nl ? 1 : 0));
-		if (memchr(start, '\0', take))
-			nul = 1;
 		if (len + take > CSV_MAX_LINE) {
 			toolong = 1;
 			take = len < CSV_MAX_LINE ? CSV_MAX_LINE - len : 0;
@@ -194,11 +178,11 @@ int csv_next(struct csv *c, struct sbyt_err *e)
 	c->text_len = len;
 	if (toolong)
 		c->bad = "line longer than 65536 bytes";
-	else if (nul)
-		c->bad = "NUL byte in line";
-	else if (!c->raw && !utf8_valid(c->lbuf, len))
-		c->bad = "invalid UTF-8";
+	else if (text_check(c->lbuf, len, !c->raw, &tf))
+		text_bad = 1;
 	split(c, len);
+	if (text_bad)
+		text_fault(c, &tf);
 	return 1;
 }
 
@@ -221,4 +205,22 @@ char *csv_get(const struct csv *c, int i, char *buf, size_t size)
 	memcpy(buf, c->field[i], n);
 	buf[n] = '\0';
 	return buf;
+}
+
+const char *csv_bad_code(const struct csv *c)
+{
+	if (c->bad && c->bad == c->badbuf)
+		return TEXT_CODE;
+	if (c->bad && strstr(c->bad, "longer"))
+		return "line_too_long";
+	return "bad_format";
+}
+
+const char *csv_bad_why(const struct csv *c)
+{
+	size_t tl = strlen(TEXT_CODE ": ");
+
+	if (c->bad && c->bad == c->badbuf && strncmp(c->bad, TEXT_CODE ": ", tl) == 0)
+		return c->bad + tl;
+	return c->bad ? c->bad : "";
 }

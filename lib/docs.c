@@ -677,8 +677,8 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 		cp->xml.err = errno;
 	cp->f = NULL;
 	if (rc || cp->xml.err) {
-		err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
-			strerror(cp->xml.err ? cp->xml.err : EIO));
+		err_set(e, cp->xml.err == EILSEQ ? ERR_DATA : ERR_IO,
+			"cannot write the documents of '%s': %s", cp->pkg.final, xmlout_error(&cp->xml));
 		goto fail;
 	}
 	if (reg_hand(cp, e))
@@ -1284,8 +1284,9 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 	}
 	xe(cp);
 	if (cp->xml.err)
-		return err_set(e, ERR_IO, "cannot write the documents of '%s': %s", cp->pkg.final,
-			       strerror(cp->xml.err));
+		return err_set(e, cp->xml.err == EILSEQ ? ERR_DATA : ERR_IO,
+			       "cannot write the documents of '%s': account %s: %s", cp->pkg.final,
+			       account, xmlout_error(&cp->xml));
 
 	/* the register row, written by the package's thread */
 	{

@@ -234,10 +234,13 @@ int final_invoice_write(const struct final_invoice *fi, const struct supplier *s
 	xmlout_end(&x);
 	xmlout_end(&x);
 	if (xmlout_flush(&x) || fflush(f) || fsync(fileno(f))) {
+		int refused = x.err == EILSEQ;  /* a value that is not text (xmlout.h) */
+		const char *why = x.err ? xmlout_error(&x) : strerror(errno);
+
 		xmlout_release(&x);
 		fclose(f);
 		unlink(tmp);
-		return err_set(e, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+		return err_set(e, refused ? ERR_DATA : ERR_IO, "cannot write '%s': %s", tmp, why);
 	}
 	xmlout_release(&x);
 	if (fclose(f) || rename(tmp, path)) {

@@ -592,6 +592,22 @@ const char *load_kind_header(enum load_kind kind)
 	return kinds[kind].header;
 }
 
+/* The name of column i (from 0) of a header into buf ("?" past its end). */
+static const char *header_column(const char *header, int i, char *buf, size_t size)
+{
+	const char *p = header;
+
+	for (; i > 0 && p; i--) {
+		p = strchr(p, ';');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return snprintf(buf, size, "?"), buf;
+	snprintf(buf, size, "%.*s", (int)strcspn(p, ";"), p);
+	return buf;
+}
+
 /* The columns a file has when its header line is the kind's header, or the
  * first min_cols or more of its columns; 0 when it is neither. */
 static int header_cols(const struct kind *k, const char *text)
@@ -670,7 +686,12 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 		r->read++;
 		progress_add(&pg, 1);
 		if (c.bad) {
-			faults_add(f, path, c.line, "%s", c.bad);
+			char col[64];
+			if (c.bad_field >= 0)
+				faults_add(f, path, c.line, "%s (%s)", c.bad,
+					   header_column(k->header, c.bad_field, col, sizeof(col)));
+			else
+				faults_add(f, path, c.line, "%s", c.bad);
 			continue;
 		}
 		if (c.nf != ncols) {

@@ -6,17 +6,10 @@
 
 int parse_reject_bad(struct csv *c, struct ingest_sink *sink, struct sbyt_err *e)
 {
-	const char *code = "bad_format";
-
 	if (!c->bad)
 		return 0;
-	if (strstr(c->bad, "longer"))
-		code = "line_too_long";
-	else if (strstr(c->bad, "NUL"))
-		code = "nul_byte";
-	else if (strstr(c->bad, "UTF-8"))
-		code = "bad_encoding";
-	if (ingest_reject_line(sink, c->line, c->text, c->text_len, code, e, "%s", c->bad))
+	if (ingest_reject_line(sink, c->line, c->text, c->text_len, csv_bad_code(c), e, "%s",
+			       csv_bad_why(c)))
 		return -1;
 	return 1;
 }

@@ -13,11 +13,26 @@
  * Registry/@total the sum of their readable sums.  A Payment with a bad
  * attribute is a rejected "line" (its line is the element's); its text
  * for the rejects file is the element written back from the attributes.
+ *
+ * Text at the door (text.h): XML 1.0 cannot hold a raw NUL, ESC or an
+ * invalid UTF-8 sequence, so libxml2 would refuse the whole registry for
+ * one bad byte in one payment.  The file is therefore read through a
+ * filter that passes each such byte on as a marker - the private-use
+ * character U+F700 + byte - which the attribute checks find and reject
+ * as `control_character` of that Payment only ("U+001B in
+ * Payment/@terminal", "invalid UTF-8 byte 0xE9 in ...").  A marker
+ * anywhere else (an element name, between elements, a Registry
+ * attribute) still refuses the file.  A file declaring another encoding
+ * or starting with a UTF-16 byte-order mark is passed through unfiltered
+ * (and refused as not UTF-8).  U+FFFE and U+FFFF (valid UTF-8, no XML
+ * character) get markers too.  U+F700-U+F801 in the file itself read as
+ * markers: no registry has a reason to carry them.
  */
 #include "parse.h"
 
 #include <libxml/xmlreader.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +85,177 @@ static void on_xml_error(void *arg, xmlErrorPtr err)
 	g->xml_err_line = err->line;
 }
 
+/* ---- the input filter ---- */
+
+#define MARK_BASE 0xF700
+
+#define GPB_IN_RAW 4096
+
+struct gpb_in {
+	FILE *f;
+	int filter;               /* 0: bytes passed through as they are */
+	unsigned char pend[4];    /* the start of a sequence cut by a read */
+	int npend;
+	char out[3 * (GPB_IN_RAW + 4)];  /* filtered, not handed out yet */
+	size_t olen, opos;
+};
+
+/* Put the marker of byte b at out (b 0x100 and 0x101: the characters
+ * U+FFFE and U+FFFF, valid UTF-8 that XML cannot hold); returns 3. */
+static int put_mark(char *out, unsigned b)
+{
+	unsigned cp = MARK_BASE + b;
+
+	out[0] = (char)(0xE0 | (cp >> 12));
+	out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[2] = (char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+/* The length of the valid UTF-8 sequence at s[0..n): 0 when invalid, -1
+ * when it may be valid but is cut at n. */
+static int seq_len(const unsigned char *s, size_t n)
+{
+	unsigned char b = s[0];
+	int k;
+	uint32_t cp;
+
+	if (b >= 0xC2 && b <= 0xDF)
+		k = 1, cp = b & 0x1F;
+	else if ((b & 0xF0) == 0xE0)
+		k = 2, cp = b & 0x0F;
+	else if (b >= 0xF0 && b <= 0xF4)
+		k = 3, cp = b & 0x07;
+	else
+		return 0;
+	for (int i = 1; i <= k; i++) {
+		if ((size_t)i >= n)
+			return -1;
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return k + 1;
+}
+
+/* Refill in->out with the filtered next block of the file; 0 at its end,
+ * -1 when reading fails. */
+static int refill(struct gpb_in *in)
+{
+	unsigned char raw[GPB_IN_RAW + 4];
+	size_t n, got, i = 0;
+	int eof;
+
+	memcpy(raw, in->pend, (size_t)in->npend);
+	got = fread(raw + in->npend, 1, GPB_IN_RAW, in->f);
+	if (got == 0 && ferror(in->f))
+		return -1;
+	eof = got < GPB_IN_RAW;
+	n = got + (size_t)in->npend;
+	in->npend = 0;
+	in->olen = in->opos = 0;
+	while (i < n) {
+		unsigned char b = raw[i];
+		int k;
+
+		if (b < 0x80) {
+			if (b < 0x20 && b != '\t' && b != '\n' && b != '\r')
+				in->olen += (size_t)put_mark(in->out + in->olen, b);
+			else
+				in->out[in->olen++] = (char)b;
+			i++;
+			continue;
+		}
+		k = seq_len(raw + i, n - i);
+		if (k < 0 && !eof) {
+			in->npend = (int)(n - i);
+			memcpy(in->pend, raw + i, n - i);
+			break;
+		}
+		if (k <= 0) {
+			in->olen += (size_t)put_mark(in->out + in->olen, b);
+			i++;
+			continue;
+		}
+		if (k == 3 && b == 0xEF && raw[i + 1] == 0xBF && raw[i + 2] >= 0xBE) {
+			in->olen += (size_t)put_mark(in->out + in->olen, 0x100u + (raw[i + 2] - 0xBEu));
+			i += 3;
+			continue;
+		}
+		memcpy(in->out + in->olen, raw + i, (size_t)k);
+		in->olen += (size_t)k;
+		i += (size_t)k;
+	}
+	return in->olen > 0;
+}
+
+static int in_read(void *ctx, char *buf, int len)
+{
+	struct gpb_in *in = ctx;
+	size_t n;
+
+	if (!in->filter) {
+		n = fread(buf, 1, (size_t)len, in->f);
+		return n == 0 && ferror(in->f) ? -1 : (int)n;
+	}
+	if (in->opos >= in->olen) {
+		int r = refill(in);
+		if (r <= 0)
+			return r;
+	}
+	n = in->olen - in->opos;
+	if (n > (size_t)len)
+		n = (size_t)len;
+	memcpy(buf, in->out + in->opos, n);
+	in->opos += n;
+	return (int)n;
+}
+
+static int in_close(void *ctx)
+{
+	struct gpb_in *in = ctx;
+
+	if (in->f)
+		fclose(in->f);
+	in->f = NULL;
+	return 0;
+}
+
+/* The byte the marker at u stands for, or -1 when u (NUL-terminated)
+ * does not start with a marker. */
+static int is_mark(const unsigned char *u)
+{
+	unsigned cp;
+
+	if (u[0] != 0xEF || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+		return -1;
+	cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+	return cp >= MARK_BASE && cp < MARK_BASE + 0x102 ? (int)(cp - MARK_BASE) : -1;
+}
+
+/* 0 when s has no marker or other control character or invalid UTF-8;
+ * else -1 with *tf naming the first (the marker's byte as read). */
+static int gpb_text_check(const char *s, struct text_fault *tf)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++) {
+		int b = is_mark(u + i);
+
+		if (b >= 0) {
+			tf->off = i;
+			tf->byte = b & 0xFF;
+			tf->cp = b < 0x80 ? b : b >= 0x100 ? 0xFFFE + (b - 0x100) : -1;
+			return -1;
+		}
+	}
+	return text_check(s, n, 1, tf);
+}
+
 static void payment_fault(struct gpb *g, const char *code, const char *why)
 {
 	if (g->code)
@@ -78,16 +264,26 @@ static void payment_fault(struct gpb *g, const char *code, const char *why)
 	snprintf(g->why, sizeof(g->why), "%s", why);
 }
 
-/* Append s to buf as an XML attribute value (escaped). */
+/* Append s to buf as an XML attribute value (escaped; a marker of the
+ * input filter, a byte XML cannot hold, as '?'). */
 static size_t put_escaped(char *buf, size_t pos, size_t size, const char *s)
 {
 	for (; *s && pos + 7 < size; s++) {
 		const char *rep = NULL;
+
+		if (is_mark((const unsigned char *)s) >= 0) {
+			buf[pos++] = '?';
+			s += 2;
+			continue;
+		}
 		switch (*s) {
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '&': rep = "&amp;"; break;
 		case '"': rep = "&quot;"; break;
+		case '\t': rep = "&#9;"; break;
+		case '\n': rep = "&#10;"; break;
+		case '\r': rep = "&#13;"; break;
 		}
 		if (rep) {
 			size_t l = strlen(rep);
@@ -129,6 +325,20 @@ static size_t payment_text(struct gpb *g, char *buf, size_t size)
 	return pos < size ? pos : size - 1;
 }
 
+/* A control character or invalid UTF-8 in an attribute value (reached
+ * through a character reference such as &#10;, or U+007F, which XML 1.0
+ * allows) is a fault of the element it is on (text.h). */
+static void check_text(struct gpb *g, const char *elem, const char *name, const char *val)
+{
+	struct text_fault tf;
+	char why[TEXT_WHY_BUF], msg[160];
+
+	if (g->code || gpb_text_check(val, &tf) == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%s in %s/@%.40s", text_why(&tf, why), elem, name);
+	payment_fault(g, TEXT_CODE, msg);
+}
+
 static int payment_start(struct gpb *g)
 {
 	xmlTextReaderPtr rd = g->rd;
@@ -146,6 +356,7 @@ static int payment_start(struct gpb *g)
 	while (xmlTextReaderMoveToNextAttribute(rd) == 1) {
 		const char *name = (const char *)xmlTextReaderConstName(rd);
 		const char *val = (const char *)xmlTextReaderConstValue(rd);
+		check_text(g, "Payment", name, val);
 		for (int i = 0; i < A_COUNT; i++) {
 			if (strcmp(name, attr_names[i]) != 0)
 				continue;
@@ -175,6 +386,7 @@ static void reading(struct gpb *g)
 	while (xmlTextReaderMoveToNextAttribute(rd) == 1) {
 		const char *name = (const char *)xmlTextReaderConstName(rd);
 		const char *val = (const char *)xmlTextReaderConstValue(rd);
+		check_text(g, "Reading", name, val);
 		if (strcmp(name, "zone") == 0)
 			snprintf(zone, sizeof(zone), "%s", val);
 		else if (strcmp(name, "value") == 0)
@@ -265,6 +477,11 @@ static int registry_start(struct gpb *g, struct sbyt_err *e)
 	while (xmlTextReaderMoveToNextAttribute(rd) == 1) {
 		const char *name = (const char *)xmlTextReaderConstName(rd);
 		const char *val = (const char *)xmlTextReaderConstValue(rd);
+		struct text_fault tf;
+		char why[TEXT_WHY_BUF];
+		if (gpb_text_check(val, &tf))
+			return err_set(e, ERR_DATA, "%s:%ld: " TEXT_CODE ": %s in Registry/@%.40s",
+				       g->path, line, text_why(&tf, why), name);
 		if (strcmp(name, "count") == 0) {
 			char *end;
 			g->count = strtol(val, &end, 10);
@@ -332,6 +549,12 @@ static int step(struct gpb *g, struct sbyt_err *e)
 	case XML_READER_TYPE_TEXT:
 	case XML_READER_TYPE_CDATA: {
 		const char *v = (const char *)xmlTextReaderConstValue(rd);
+		struct text_fault tf;
+		char why[TEXT_WHY_BUF];
+
+		if (v && gpb_text_check(v, &tf))
+			return err_set(e, ERR_DATA, "%s:%ld: " TEXT_CODE ": %s outside a Payment",
+				       g->path, line, text_why(&tf, why));
 		for (; v && *v; v++)
 			if (*v != ' ' && *v != '\t' && *v != '\n' && *v != '\r')
 				return err_set(e, ERR_DATA, "%s:%ld: unexpected text in the registry",
@@ -345,14 +568,28 @@ static int step(struct gpb *g, struct sbyt_err *e)
 
 /* Look at the prolog (before the root element) for a DOCTYPE, so that a
  * bomb is refused before libxml2 reads a single declaration.  Returns 1
- * when there is one and sets *line. */
-static int prolog_has_doctype(FILE *f, long *line)
+ * when there is one and sets *line.  *utf8 becomes 0 when the file starts
+ * with a UTF-16 byte-order mark or declares an encoding other than UTF-8
+ * (the input filter then passes its bytes through). */
+static int prolog_has_doctype(FILE *f, long *line, int *utf8)
 {
 	char buf[8192];
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f), i = 0;
 
 	buf[n] = '\0';
 	*line = 1;
+	*utf8 = !(n >= 2 && ((unsigned char)buf[0] == 0xFF || (unsigned char)buf[0] == 0xFE));
+	if (n > 5 && !strncmp(buf, "<?xml", 5)) {
+		char *end = strstr(buf, "?>"), *enc = strstr(buf, "encoding");
+
+		if (end && enc && enc < end) {
+			enc += 8;
+			enc += strspn(enc, " \t\r\n=");
+			if (*enc == '"' || *enc == '\'')
+				enc++;
+			*utf8 = !strncasecmp(enc, "UTF-8", 5) && (enc[5] == '"' || enc[5] == '\'');
+		}
+	}
 	if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
 	while (i < n) {
@@ -384,7 +621,9 @@ static int prolog_has_doctype(FILE *f, long *line)
 int parse_gpb(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
 {
 	long dline;
+	int utf8;
 	struct gpb *g;
+	struct gpb_in *in;
 	int r, rc = 0;
 	char a[MONEY_BUF], b[MONEY_BUF];
 	FILE *f;
@@ -397,20 +636,27 @@ int parse_gpb(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
 		return err_set(e, ERR_DATA, "%s: empty file", path);
 	}
 	rewind(f);
-	if (prolog_has_doctype(f, &dline)) {
+	if (prolog_has_doctype(f, &dline, &utf8)) {
 		fclose(f);
 		return err_set(e, ERR_DATA, "%s:%ld: DOCTYPE and entities are not allowed in a registry",
 			       path, dline);
 	}
-	fclose(f);
-	g = calloc(1, sizeof(*g));
-	if (!g)
+	rewind(f);
+	g = calloc(1, sizeof(*g) + sizeof(*in));
+	if (!g) {
+		fclose(f);
 		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	in = (struct gpb_in *)(g + 1);
+	in->f = f;
+	in->filter = utf8;
 	g->path = path;
 	g->sink = sink;
-	g->rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES |
-				 XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+	/* xmlReaderForIO closes the input (in_close) also when it fails */
+	g->rd = xmlReaderForIO(in_read, in_close, in, path, NULL, XML_PARSE_NONET |
+			       XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
 	if (!g->rd) {
+		in_close(in);
 		free(g);
 		return err_set(e, ERR_DATA, "%s: cannot read as XML", path);
 	}

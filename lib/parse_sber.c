@@ -4,8 +4,10 @@
  * trailer `=count;total_sum;total_fee;payment_order_no;payment_order_date`
  * that must match the lines.
  *
- * Lines are read raw (lib/csv.h) and each is converted to UTF-8 with
- * iconv: a byte CP1251 does not define rejects the line (bad_encoding).
+ * Lines are read raw (lib/csv.h): a control character rejects the line
+ * (control_character; CP1251 bytes below 0x80 are ASCII, so they are the
+ * same bytes), and each other line is converted to UTF-8 with iconv: a
+ * byte CP1251 does not define rejects the line (bad_encoding).
  * A file that is in fact UTF-8 (a byte-order mark, or a line with
  * non-ASCII bytes that is valid UTF-8 - which CP1251 Cyrillic text never
  * is) is refused whole, as are a missing trailer (truncated file), lines

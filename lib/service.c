@@ -691,7 +691,7 @@ int service_ingest_file(struct service_ctx *x, const char *path, const char *cha
 		snprintf(src, sizeof(src), "%s:%ld", path, c.line);
 		x->source = src;
 		if (c.bad)
-			reject(x, &out, "bad_format", "%s", c.bad);
+			reject(x, &out, csv_bad_code(&c), "%s", csv_bad_why(&c));
 		else if ((appeals ? appeal_line(x, &c, &out, e) : contract_line(x, &c, &out, e)))
 			break;
 		if (out == SVC_ACCEPTED) {

@@ -2,8 +2,11 @@
 #include "xmlout.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "text.h"
 
 int xmlout_open(struct xmlout *x, FILE *f)
 {
@@ -102,12 +105,43 @@ void xmlout_start(struct xmlout *x, const char *name)
 	x->text = 0;
 }
 
+/* 0 when s is text; else -1 with the writer failed (EILSEQ) and the
+ * element and attribute (NULL: the element's text) named. */
+static int not_text(struct xmlout *x, const char *s, const char *attr)
+{
+	struct text_fault tf;
+	char why[TEXT_WHY_BUF];
+	const char *elem = x->depth ? x->stack[x->depth - 1] : "?";
+
+	if (text_check(s, strlen(s), 1, &tf) == 0)
+		return 0;
+	if (x->err != EILSEQ) {
+		if (attr)
+			snprintf(x->msg, sizeof(x->msg), TEXT_CODE " %s at byte %zu of %s/@%s",
+				 text_why(&tf, why), tf.off + 1, elem, attr);
+		else
+			snprintf(x->msg, sizeof(x->msg), TEXT_CODE " %s at byte %zu of the text of %s",
+				 text_why(&tf, why), tf.off + 1, elem);
+	}
+	x->err = EILSEQ;
+	return -1;
+}
+
+const char *xmlout_error(const struct xmlout *x)
+{
+	if (x->err == EILSEQ && x->msg[0])
+		return x->msg;
+	return strerror(x->err ? x->err : EIO);
+}
+
 void xmlout_attr(struct xmlout *x, const char *name, const char *value)
 {
 	if (!x->open || !value) {
 		x->err = EINVAL;
 		return;
 	}
+	if (not_text(x, value, name))
+		return;
 	put(x, " ", 1);
 	put(x, name, strlen(name));
 	put(x, "=\"", 2);
@@ -121,6 +155,8 @@ void xmlout_text(struct xmlout *x, const char *s)
 		x->err = EINVAL;
 		return;
 	}
+	if (not_text(x, s, NULL))
+		return;
 	if (x->open)
 		put(x, ">", 1);
 	x->open = 0;

@@ -6,7 +6,10 @@
  * TAB LF CR) and text (< > & " CR) as it does, at a fraction of its cost:
  * no allocation per call, one buffer flushed in large writes.  Element
  * names and nesting are the caller's to get right (at most XMLOUT_DEPTH
- * levels); the text must be UTF-8.
+ * levels).  Text and attribute values must be text (text.h): a control
+ * character or invalid UTF-8 is refused - nothing of that value is
+ * written, x->err becomes EILSEQ and xmlout_error() names the element and
+ * attribute - so that what this writer produces is always well-formed.
  */
 #ifndef SBYT_XMLOUT_H
 #define SBYT_XMLOUT_H
@@ -25,7 +28,9 @@ struct xmlout {
 	int open;                /* the start tag of the innermost element is open */
 	int text;                /* the innermost element has text */
 	const char *stack[XMLOUT_DEPTH];
-	int err;                 /* errno of a failed write, EINVAL of a misuse */
+	int err;                 /* errno of a failed write, EINVAL of a misuse,
+				    EILSEQ of a value that is not text */
+	char msg[160];           /* what was refused, when err is EILSEQ */
 };
 
 /* Start writing to f (the caller's; not closed here) with the XML
@@ -33,15 +38,20 @@ struct xmlout {
 int xmlout_open(struct xmlout *x, FILE *f);
 /* Open element name (a string that lives until its end). */
 void xmlout_start(struct xmlout *x, const char *name);
-/* An attribute of the element just started; a NULL value is a misuse. */
+/* An attribute of the element just started; a NULL value is a misuse, a
+ * value that is not text (text.h) is refused (EILSEQ). */
 void xmlout_attr(struct xmlout *x, const char *name, const char *value);
-/* Text content of the innermost element. */
+/* Text content of the innermost element; refused like an attribute value
+ * when it is not text. */
 void xmlout_text(struct xmlout *x, const char *s);
 /* Close the innermost element. */
 void xmlout_end(struct xmlout *x);
 /* Write out what is buffered (not fflush).  Returns 0, or -1 with x->err
  * set when a write failed or a call was misused since the open. */
 int xmlout_flush(struct xmlout *x);
+/* Why the writer failed: the refused value's element and attribute for
+ * EILSEQ, else strerror(x->err). */
+const char *xmlout_error(const struct xmlout *x);
 /* Free the buffer (after a last xmlout_flush() when the output counts). */
 void xmlout_release(struct xmlout *x);
 

@@ -59,5 +59,29 @@ test_done() {
 	[ "$test_failed" = 0 ]
 }
 
+# Every XML entry of every package under DIR - documents.xml, notices.xml,
+# requests.xml, manifest.xml - against its schema in xsd/ (SPEC 5: every
+# XML sbyt writes is valid).  Fails on the first invalid one, naming it,
+# or when DIR holds no XML to check; prints how many were checked.
+xml_validate_out() {
+	_vn=0
+	for _vz in $(find "$1" -name '*.zip' | sort); do
+		for _ve in $(unzip -Z1 "$_vz" | grep '\.xml$'); do
+			case $_ve in
+			documents.xml) _vx=docs.xsd ;;
+			notices.xml|requests.xml) _vx=limitation.xsd ;;
+			manifest.xml) _vx=manifest.xsd ;;
+			*) continue ;;
+			esac
+			unzip -p "$_vz" "$_ve" > "$T/.v.xml" &&
+			xmllint --noout --schema "$SBYT_TOP/xsd/$_vx" "$T/.v.xml" 2> "$T/.v.err" ||
+				{ echo "$_vz: $_ve does not validate against $_vx:"; cat "$T/.v.err"; return 1; }
+			_vn=$((_vn + 1))
+		done
+	done
+	echo "validated $_vn XML files under $1"
+	[ "$_vn" -gt 0 ]
+}
+
 # Tests run in their scratch folder, so the files they write stay there.
 cd "$T"

@@ -14,7 +14,8 @@
 #   7. the legal entities' month job for 2026-11 on 2026-12-03, after their
 #      readings day (SPEC 7): their bill and documents, numbered after the
 #      households'
-# and prints where everything is.  Outputs go to out/demo/.
+# and prints where everything is.  Outputs go to out/demo/.  A test runs it
+# elsewhere with DEMO_DB (database name), DEMO_OUT and DEMO_SPOOL.
 set -eu
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,13 +23,14 @@ sbyt="$top/$build/sbyt"
 cd "$top"
 unset PGHOST PGDATABASE PGSERVICE PGHOSTADDR || true
 host=$(cat var/pghost)
-db="host=$host dbname=sbyt_demo"
-out="$top/out/demo"
-spool="$top/var/demo-spool"
+dbname=${DEMO_DB:-sbyt_demo}
+db="host=$host dbname=$dbname"
+out=${DEMO_OUT:-$top/out/demo}
+spool=${DEMO_SPOOL:-$top/var/demo-spool}
 day=2026-11-30
 
-dropdb -h "$host" --if-exists sbyt_demo
-createdb -h "$host" sbyt_demo
+dropdb -h "$host" --if-exists "$dbname"
+createdb -h "$host" "$dbname"
 rm -rf "$out" "$spool"
 mkdir -p "$spool/inbox"
 cp -R fixtures/inbox/* "$spool/inbox/"
@@ -56,7 +58,7 @@ echo "+ sbyt month --period 2026-11 --kind legal (2026-12-03, after the readings
 run status
 
 echo
-echo "demo: database 'sbyt_demo' on the private cluster (socket in $host)"
+echo "demo: database '$dbname' on the private cluster (socket in $host)"
 echo "demo: payment documents:  $(find "$out/docs" -name '*.zip' | wc -l) packages in $out/docs/2026-11/"
 echo "demo: limitation days:    $(find "$out/limit" -name '*.zip' | wc -l) packages in $out/limit/"
 echo "demo: reports:            $out/reports/"

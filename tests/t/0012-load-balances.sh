@@ -18,6 +18,7 @@ test_expect_success 'an opening balance loads as the obligation of seq 0' '
 # 15 days x 1000.00 x 9.5 % / 300 = 4.75 (5.38 before the move).
 test_expect_success 'and the debt job sees it: the SPEC 10 example, 4.75' '
 	sbyt debt --account 7201000001 --as-of 2026-11-26 --format xml > d.xml &&
+	xmllint --noout --schema "$SBYT_TOP/xsd/debt.xsd" d.xml &&
 	xmllint --xpath "string(/Debt/@principal)" d.xml | grep -qx 1000.00 &&
 	xmllint --xpath "string(/Debt/@penalty)" d.xml | grep -qx 4.75 &&
 	xmllint --xpath "string(/Debt/Period/@due)" d.xml | grep -qx 2026-10-12

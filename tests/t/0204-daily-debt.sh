@@ -48,4 +48,7 @@ test_expect_code 75 'while sbyt debt holds its lock, daily exits 75' '
 	psql -Xq -c "SELECT pg_advisory_lock(hashtext(\$\$sbyt:debt\$\$)), pg_sleep(3)" >/dev/null &
 	sleep 1 && sbyt daily --as-of 2026-11-27 2>err; rc=$?; wait; exit $rc
 '
+test_expect_success 'every XML of every package validates against its schema in xsd/' '
+	xml_validate_out "$SBYT_OUT"
+'
 test_done

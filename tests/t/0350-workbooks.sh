@@ -130,4 +130,7 @@ area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
 assert area.endswith(str(last)), (area, last)
 " "$R/reconciliation-7201000066-2026-10-01-2026-11-30.xlsx"
 '
+test_expect_success 'every XML of every package validates against its schema in xsd/' '
+	xml_validate_out "$SBYT_OUT"
+'
 test_done

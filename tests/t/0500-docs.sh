@@ -307,4 +307,7 @@ test_expect_success 'month for a period not billed yet bills it, then publishes 
 	psql -XtAc \"select count(*) > 0 from charge_line where period = '2026-12-01'\" | grep -qx t &&
 	psql -XtAc \"select bool_and(state = 'published') from period_state where period = '2026-12-01'\" | grep -qx t
 "
+test_expect_success 'every XML of every package validates against its schema in xsd/' '
+	xml_validate_out "$SBYT_OUT"
+'
 test_done

@@ -59,4 +59,7 @@ test_expect_success 'opening + charges + penalty - paid = total on every documen
 			if (o + a - p != t) { print \"bad total\", t, o, a, p; bad = 1 } }
 		END { if (n != 300) { print \"documents:\", n; exit 1 } exit bad }"
 '
+test_expect_success 'every XML of every package validates against its schema in xsd/' '
+	xml_validate_out "$SBYT_OUT"
+'
 test_done

@@ -260,4 +260,7 @@ test_expect_success 'explain text shows the arithmetic, the snapshot and the cal
 	grep -q "calendar: .*ru-2026.xml" t.txt &&
 	grep -q "ПП № 354" t.txt
 '
+test_expect_success 'every XML of every package validates against its schema in xsd/' '
+	xml_validate_out "$SBYT_OUT"
+'
 test_done

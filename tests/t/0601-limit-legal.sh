@@ -184,4 +184,7 @@ test_expect_success 'the register of 10-01 lists the steps taken' '
 	unzip -p "$SBYT_OUT/limit/2026-10-01/02/register.xlsx" xl/worksheets/sheet1.xml > ss.xml &&
 	grep -q "legal_reserve.notice" ss.xml && grep -q "refusal.notice" ss.xml
 '
+test_expect_success 'every XML of every package validates against its schema in xsd/' '
+	xml_validate_out "$SBYT_OUT"
+'
 test_done

@@ -97,4 +97,7 @@ test_expect_success 'a second run of 10-06 adds nothing' '
 	grep -q "notices=0 requests=0 cancelled=0" c.log &&
 	dump > c.dump && diff a.dump c.dump
 '
+test_expect_success 'every XML of every package validates against its schema in xsd/' '
+	xml_validate_out "$T"
+'
 test_done

@@ -73,4 +73,7 @@ test_expect_success 'legal_reserve: tech 05-04, emergency 05-13, full 05-19' '
 	requests 7201000003 > r && printf "%s\n" "tech_reserve 2026-05-04 2026-04-24 120" \
 		"emergency_reserve 2026-05-13 2026-05-04 35" "full 2026-05-19 2026-05-13 0" | diff - r
 '
+test_expect_success 'every XML of every package validates against its schema in xsd/' '
+	xml_validate_out "$SBYT_OUT"
+'
 test_done

@@ -45,4 +45,7 @@ test_expect_success 'limit run of 2026-12-04 records the delivery with the docum
 	[ "$(xmllint --xpath "string(//Step[@name=\"warning\"]/@delivered)" x.xml)" = 2026-12-04 ] &&
 	[ "$(xmllint --xpath "string(//Step[@name=\"partial\"]/@date)" x.xml)" = 2026-12-25 ]
 '
+test_expect_success 'every XML of every package validates against its schema in xsd/' '
+	xml_validate_out "$SBYT_OUT"
+'
 test_done

@@ -69,4 +69,7 @@ test_expect_code 78 'a template with an unknown name is a rules fault' '
 	sed -i "s/{amount} руб. за {period}/{amount} руб. за {month}/" r2/reminders.xml &&
 	sbyt --rules r2 rules check
 '
+test_expect_success 'every XML of every package validates against its schema in xsd/' '
+	xml_validate_out "$SBYT_OUT"
+'
 test_done

@@ -44,9 +44,11 @@ int main(void)
 	csv_open(&c, path, ';', 0, &e);
 	csv_next(&c, &e);
 	csv_next(&c, &e);
-	CHECK_STR(c.bad, "NUL byte in line", "NUL byte reported");
+	CHECK_STR(c.bad, "control_character: U+0000 in field 1", "NUL byte reported in its field");
+	CHECK_INT(c.bad_field, 0, "the first field");
 	csv_next(&c, &e);
-	CHECK_STR(c.bad, "invalid UTF-8", "invalid UTF-8 reported");
+	CHECK_STR(c.bad, "control_character: invalid UTF-8 byte 0xFF in field 1",
+		  "invalid UTF-8 reported as control_character");
 	csv_next(&c, &e);
 	CHECK_STR(c.bad, "unterminated quoted field", "unterminated quote reported");
 	csv_next(&c, &e);
@@ -55,10 +57,33 @@ int main(void)
 	CHECK(c.line == 6 && c.bad == NULL && !strcmp(c.field[0], "last"), "reading goes on after bad lines");
 	csv_close(&c);
 
-	/* The same bytes opened raw (CP1251): no UTF-8 complaint. */
+	/* The same bytes opened raw (CP1251): no UTF-8 complaint, but the NUL
+	 * is still a control character. */
 	csv_open(&c, path, ';', 1, &e);
-	csv_next(&c, &e); csv_next(&c, &e); csv_next(&c, &e);
+	csv_next(&c, &e); csv_next(&c, &e);
+	CHECK_STR(c.bad, "control_character: U+0000 in field 1", "raw mode refuses NUL");
+	csv_next(&c, &e);
 	CHECK(c.bad == NULL, "raw mode accepts non-UTF-8 bytes");
+	csv_close(&c);
+
+	/* Control characters in a later field; TAB is text; CRLF is an end of
+	 * line but a CR inside a line is not. */
+	static const char cc[] = "a;b;c\n1;ул. Ленина,\v 5;x\n1;\t2;3\r\n1;2\r;3\n1;2;\x7F\n"
+				 "1;2;\x1B[0m\n";
+	write_file(cc, sizeof(cc) - 1);
+	csv_open(&c, path, ';', 0, &e);
+	csv_next(&c, &e);
+	csv_next(&c, &e);
+	CHECK_STR(c.bad, "control_character: U+000B in field 2", "vertical tab in field 2");
+	CHECK_INT(c.bad_field, 1, "bad_field 1");
+	csv_next(&c, &e);
+	CHECK(c.bad == NULL && c.bad_field == -1, "TAB and CRLF are fine");
+	csv_next(&c, &e);
+	CHECK_STR(c.bad, "control_character: U+000D in field 2", "CR inside a line");
+	csv_next(&c, &e);
+	CHECK_STR(c.bad, "control_character: U+007F in field 3", "DEL");
+	csv_next(&c, &e);
+	CHECK_STR(c.bad, "control_character: U+001B in field 3", "ESC");
 	csv_close(&c);
 
 	/* A 1 MB line between two good ones: reported, bounded, and reading goes on. */

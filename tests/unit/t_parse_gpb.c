@@ -114,7 +114,71 @@ int main(void)
 
 	static const char latin1[] =
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Registry count=\"0\" total=\"0\" bank=\"\xC7\"/>";
-	CHECK_INT(PARSE(CH_GAZPROMBANK, latin1, &k, &e), -1, "invalid UTF-8 refused");
+	CHECK_INT(PARSE(CH_GAZPROMBANK, latin1, &k, &e), -1, "invalid UTF-8 in the Registry refused");
+	CHECK(strstr(e.msg, ":1: control_character: invalid UTF-8 byte 0xC7 in Registry/@bank") != NULL,
+	      "as control_character, naming the attribute");
+
+	/* Raw bytes XML cannot hold, through the input filter: 60 payments
+	 * with Cyrillic terminal names (two-byte characters, so that some fall
+	 * across the filter's 4096-byte blocks), three of them with a raw ESC,
+	 * NUL or Latin-1 byte: those three are rejected lines, the others come
+	 * through intact.  Each payment is on its own line 3 + i. */
+	{
+		char *x = malloc(60 * 256 + 512), nm[64];
+		size_t n = (size_t)sprintf(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+					   "<Registry bank=\"GPB\" date=\"2026-11-20\" count=\"60\" total=\"60.00\">\n");
+		int ok = 1;
+		for (int i = 0; i < 60; i++) {
+			const char *bad = i == 17 ? "\x1B" : i == 33 ? "\xE9" : i == 48 ? "" : "";
+			n += (size_t)sprintf(x + n, "  <Payment id=\"T-%d\" at=\"2026-11-20\" terminal=\"Терминал №%d%s\" "
+					     "account=\"7201000123\" sum=\"1.00\" period=\"2026-11\"/>\n", i, i, bad);
+			if (i == 48) {  /* a NUL inside the id */
+				char *q = strstr(x + n - 150, "T-48");
+				memmove(q + 3, q + 2, strlen(q + 2) + 1);
+				q[2] = '\0';
+				n++;
+			}
+		}
+		n += (size_t)sprintf(x + n, "</Registry>\n");
+		/* Spaces after <Registry> so that a two-byte letter starts on the
+		 * last byte of the first 4096-byte block and ends in the next. */
+		{
+			size_t lead = 4095, head = (size_t)(strstr(x, "  <Payment") - x), pad;
+			while ((unsigned char)x[lead] != 0xD0 && (unsigned char)x[lead] != 0xD1)
+				lead--;
+			pad = 4095 - lead;
+			memmove(x + head + pad, x + head, n - head);
+			memset(x + head, ' ', pad);
+			n += pad;
+			CHECK((unsigned char)x[4095] >= 0xD0 && (unsigned char)x[4096] >= 0x80,
+			      "a letter split across the filter's blocks");
+		}
+		CHECK_INT(test_parse(CH_GAZPROMBANK, x, n, NULL, &k, &e), 0, "raw bytes: the registry parses");
+		free(x);
+		CHECK_INT(k.nrec, 57, "57 payments come through");
+		CHECK_INT(k.nrej, 3, "3 rejected lines");
+		CHECK(k.rej_line[0] == 20 && !strcmp(k.rej_code[0], "control_character") &&
+		      !strcmp(k.rej_reason[0], "U+001B in Payment/@terminal"), "ESC: line 20, named");
+		CHECK(k.rej_line[1] == 36 && !strcmp(k.rej_reason[1], "invalid UTF-8 byte 0xE9 in Payment/@terminal"),
+		      "Latin-1 byte: line 36, named");
+		CHECK(k.rej_line[2] == 51 && !strcmp(k.rej_reason[2], "U+0000 in Payment/@id"), "NUL: line 51, named");
+		CHECK(strstr(k.rej_text[0], "terminal=\"Терминал №17?\"") != NULL, "written back with '?' for the byte");
+		for (int i = 0, r = 0; i < 60; i++) {
+			if (i == 17 || i == 33 || i == 48)
+				continue;
+			snprintf(nm, sizeof(nm), "Терминал №%d", i);
+			ok &= r < k.nrec && !strcmp(k.rec[r].pay.source, nm) && k.rec[r].line == 3 + i;
+			r++;
+		}
+		CHECK(ok, "every other terminal name intact, on its line");
+	}
+	static const char nonchar[] =
+		"<Registry bank=\"GPB\" date=\"2026-11-20\" count=\"1\" total=\"1.00\">\n"
+		"<Payment id=\"T-1\" at=\"2026-11-20\" terminal=\"72\xEF\xBF\xBF\" account=\"7201000123\" sum=\"1.00\"/>\n"
+		"</Registry>\n";
+	CHECK_INT(PARSE(CH_GAZPROMBANK, nonchar, &k, &e), 0, "a raw U+FFFF: the registry parses");
+	CHECK(k.nrej == 1 && k.rej_line[0] == 2 && !strcmp(k.rej_reason[0], "U+FFFF in Payment/@terminal"),
+	      "and the Payment is rejected naming U+FFFF");
 	static const char root[] = "<Reestr count=\"0\" total=\"0\"/>";
 	CHECK_INT(PARSE(CH_GAZPROMBANK, root, &k, &e), -1, "another root element refused");
 	CHECK(strstr(e.msg, "root element is 'Reestr'") != NULL, "names it");

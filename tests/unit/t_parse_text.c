@@ -122,8 +122,10 @@ int main(void)
 	CHECK_INT(k.nrec, 1, "the good line survives");
 	CHECK_INT(k.rec[0].line, 5, "and it is line 5");
 	CHECK_INT(k.nrej, 3, "three rejects");
-	CHECK_STR(k.rej_code[0], "nul_byte", "NUL");
-	CHECK_STR(k.rej_code[1], "bad_encoding", "invalid UTF-8");
+	CHECK_STR(k.rej_code[0], "control_character", "NUL");
+	CHECK_STR(k.rej_reason[0], "U+0000 in field 2", "NUL named in its field");
+	CHECK_STR(k.rej_code[1], "control_character", "invalid UTF-8");
+	CHECK_STR(k.rej_reason[1], "invalid UTF-8 byte 0xFF in field 4", "invalid UTF-8 named");
 	CHECK_STR(k.rej_code[2], "line_too_long", "1 MB line");
 
 	CHECK_INT(test_parse(CH_PORTAL, "", 0, NULL, &k, &e), -1, "empty portal file refused");

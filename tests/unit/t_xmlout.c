@@ -2,6 +2,7 @@
  * on) writes: a small file checked byte by byte by hand, then a larger one
  * with every escaped character, compared with libxml2's own output. */
 #include <libxml/xmlwriter.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -9,7 +10,7 @@
 #include "xmlout.h"
 
 static const char *const nasty[] = {
-	"plain", "", "АО «Газпром энергосбыт Тюмень»", "a<b>c&d\"e'f", "tab\tlf\ncr\r!",
+	"plain", "", "АО «Газпром энергосбыт Тюмень»", "a<b>c&d\"e'f", "tab\t!",
 	"&amp; already", "\"\"",
 };
 #define NNASTY ((int)(sizeof(nasty) / sizeof(nasty[0])))
@@ -114,7 +115,7 @@ int main(void)
 	xmlout_start(&x, "E");
 	xmlout_end(&x);
 	xmlout_start(&x, "T");
-	xmlout_text(&x, "x>\r\n\"y");
+	xmlout_text(&x, "x>\"y");
 	xmlout_end(&x);
 	xmlout_end(&x);
 	CHECK_INT(xmlout_flush(&x), 0, "small file written");
@@ -124,7 +125,7 @@ int main(void)
 	CHECK_STR(a, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		  "<R v=\"a&lt;&quot;&amp;&#9;\">\n"
 		  " <E/>\n"
-		  " <T>x&gt;&#13;\n&quot;y</T>\n"
+		  " <T>x&gt;&quot;y</T>\n"
 		  "</R>\n", "small file byte by byte");
 	free(a);
 
@@ -136,6 +137,56 @@ int main(void)
 	CHECK_INT(xmlout_flush(&x), -1, "a NULL attribute value is an error");
 	xmlout_release(&x);
 	fclose(f);
+
+	/* a control character or invalid UTF-8 is refused, naming where; the
+	 * value is not written and nothing after it reaches the file */
+	{
+		static const struct { const char *attr, *text, *want; } bad[] = {
+			{ "ул. Ленина,\v 5", NULL, "control_character U+000B at byte 20 of Doc/@address" },
+			{ "a\nb", NULL, "control_character U+000A at byte 2 of Doc/@address" },
+			{ "a\rb", NULL, "control_character U+000D at byte 2 of Doc/@address" },
+			{ "\x1B[0m", NULL, "control_character U+001B at byte 1 of Doc/@address" },
+			{ "DEL\x7F", NULL, "control_character U+007F at byte 4 of Doc/@address" },
+			{ "caf\xE9", NULL, "control_character invalid UTF-8 byte 0xE9 at byte 4 of Doc/@address" },
+			{ "ok", "line\none", "control_character U+000A at byte 5 of the text of Doc" },
+			{ "ok", "\xC0\xAF", "control_character invalid UTF-8 byte 0xC0 at byte 1 of the text of Doc" },
+			{ "x\xEF\xBF\xBE", NULL, "control_character U+FFFE at byte 2 of Doc/@address" },
+		};
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			char name[128];
+			f = fopen(ours, "w");
+			xmlout_open(&x, f);
+			xmlout_start(&x, "R");
+			xmlout_start(&x, "Doc");
+			xmlout_attr(&x, "n", "1");
+			xmlout_attr(&x, "address", bad[i].attr);
+			if (bad[i].text)
+				xmlout_text(&x, bad[i].text);
+			xmlout_attr(&x, "later", "\x01");  /* the first refusal is the one named */
+			xmlout_end(&x);
+			xmlout_end(&x);
+			snprintf(name, sizeof(name), "value %zu refused", i);
+			CHECK_INT(xmlout_flush(&x), -1, name);
+			CHECK_INT(x.err, EILSEQ, "as EILSEQ");
+			CHECK_STR(xmlout_error(&x), bad[i].want, "the element and attribute named");
+			xmlout_release(&x);
+			fclose(f);
+			a = slurp(ours);
+			CHECK(a && a[0] == '\0', "nothing written to the file");
+			free(a);
+		}
+		/* TAB is text */
+		f = fopen(ours, "w");
+		xmlout_open(&x, f);
+		xmlout_start(&x, "R");
+		xmlout_attr(&x, "v", "a\tb");
+		xmlout_text(&x, "c\td");
+		xmlout_end(&x);
+		CHECK_INT(xmlout_flush(&x), 0, "TAB in an attribute and in text is written");
+		CHECK_STR(xmlout_error(&x), "Input/output error", "no error to name");
+		xmlout_release(&x);
+		fclose(f);
+	}
 
 	/* the larger tree, as libxml2 writes it */
 	f = fopen(ours, "w");
