@@ -104,6 +104,7 @@ int cmd_bill_stage(struct sbyt_ctx *ctx, struct job *j, struct billrun_opts *o,
 struct limit_day {
 	int working;
 	int64_t deliveries, accounts, notices, requests, cancelled, packages, pending;
+	int64_t caught_up;        /* earlier days whose packages this run wrote */
 	char pending_msg[256];
 };
 /* The limitation stage of one day inside job j (bin/limit_cmds.c): records

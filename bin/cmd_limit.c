@@ -24,6 +24,7 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx);
+int limit_channel(int argc, char **argv, struct sbyt_ctx *ctx);
 
 static const char help[] =
 	"usage: sbyt limit dates PROCEDURE --delivered DATE [--remote] [--planned DATE] [--format text|xml]\n"
@@ -31,6 +32,7 @@ static const char help[] =
 	"   or: sbyt limit explain ACCOUNT [--as-of DATE] [--format text|xml]\n"
 	"   or: sbyt limit cancel ACCOUNT --reason TEXT [--as-of DATE]\n"
 	"   or: sbyt limit refuse ACCOUNT [--as-of DATE]\n"
+	"   or: sbyt limit channel ACCOUNT CHANNEL --reason TEXT [--as-of DATE]\n"
 	"\n"
 	"run      the day's limitation work (cron, daily): record delivery\n"
 	"         confirmations; on a working day also open cases from the debt\n"
@@ -41,6 +43,9 @@ static const char help[] =
 	"cancel   the operator cancels the account's open cases, with a reason\n"
 	"refuse   the operator starts the contract refusal procedure of a legal\n"
 	"         entity whose overdue debt covers 2 payment periods\n"
+	"channel  the operator chooses the channel of the account's next notices\n"
+	"         (post, edo, lkk, email, sms, personal, document), with a reason;\n"
+	"         recorded with the database and system user and the time\n"
 	"dates    every step's earliest date for a notice of PROCEDURE (individual,\n"
 	"         legal, legal_reserve, refusal) delivered on DATE, with the arithmetic\n"
 	"         of SPEC 9.2 and the rule behind each date\n"
@@ -278,6 +283,7 @@ static const struct {
 	{ "explain", limit_explain },
 	{ "cancel", limit_cancel },
 	{ "refuse", limit_refuse },
+	{ "channel", limit_channel },
 };
 
 int cmd_limit(int argc, char **argv, struct sbyt_ctx *ctx)

@@ -7,6 +7,8 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <pwd.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +21,11 @@
 #include "deadline.h"
 #include "faults.h"
 #include "limit.h"
-#include "limit_out.h"
+#include "limit_run.h"
 #include "log.h"
 #include "rules.h"
 #include "sha256.h"
 #include "tariff.h"
-
-#define BATCH 1024
 
 struct limit_setup {
 	struct limit_rules *rules;
@@ -86,6 +86,7 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx);
+int limit_channel(int argc, char **argv, struct sbyt_ctx *ctx);
 
 static int as_of_option(struct sbyt_ctx *ctx, const char *arg)
 {
@@ -98,73 +99,28 @@ static int as_of_option(struct sbyt_ctx *ctx, const char *arg)
 int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
 {
 	struct limit_setup s;
-	struct limit_account *acc = NULL;
-	struct limit_out_counts oc = { 0, 0, 0, 0 };
+	struct limit_run_counts rc;
 	char version[SHA256_HEX];
-	int64_t after = 0;
-	double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-	int working;
 
 	memset(k, 0, sizeof(*k));
-	if (setup_load(ctx, &s, 1)) {
+	if (setup_load(ctx, &s, 1) || rules_version(ctx->rules_dir, version, &ctx->err) ||
+	    limit_run_day(ctx->db, &s.env, ctx->out_dir, j, version, &rc, &ctx->err)) {
 		setup_free(&s);
 		return -1;
 	}
-	working = calendar_is_working(s.cal, ctx->as_of, &ctx->err);
-	if (working < 0 || rules_version(ctx->rules_dir, version, &ctx->err)) {
-		setup_free(&s);
-		return -1;
-	}
-	k->working = working;
-	acc = calloc(BATCH, sizeof(*acc));
-	if (!acc) {
-		err_set(&ctx->err, ERR_INTERNAL, "out of memory");
-		goto fail;
-	}
-	t0 = log_now();
-	if (db_begin(ctx->db, &ctx->err))
-		goto fail;
-	{
-		const struct limit_channel *ch = limit_channel_find(s.rules, "payment_document");
-
-		k->deliveries = limit_record_deliveries(ctx->db, ctx->as_of, ch ? ch->days : 0,
-							&ctx->err);
-	}
-	if (k->deliveries < 0)
-		goto fail_tx;
-	if (working) {
-		int n;
-
-		t1 = log_now();
-		k->accounts = limit_select(ctx->db, ctx->as_of, 0, &ctx->err);
-		if (k->accounts < 0)
-			goto fail_tx;
-		t2 = log_now();
-		while ((n = limit_load(ctx->db, ctx->as_of, &after, acc, BATCH, 0, &ctx->err)) > 0) {
-			for (int i = 0; i < n; i++) {
-				if (limit_advance(&s.env, &acc[i], &ctx->err))
-					goto fail_tx;
-				k->notices += acc[i].new_notices;
-				k->requests += acc[i].new_requests;
-				k->cancelled += acc[i].new_cancelled;
-				if (acc[i].cal_pending && !k->pending++)
-					snprintf(k->pending_msg, sizeof(k->pending_msg), "%s",
-						 acc[i].cal_msg);
-			}
-			if (limit_store(ctx->db, ctx->as_of, acc, (size_t)n, &ctx->err))
-				goto fail_tx;
-		}
-		if (n < 0)
-			goto fail_tx;
-	}
-	if (db_commit(ctx->db, &ctx->err))
-		goto fail;
-	t3 = log_now();
-	if (limit_write_day(ctx->db, ctx->as_of, ctx->out_dir, j, version, &oc, &ctx->err))
-		goto fail;
-	k->packages = oc.packages;
+	setup_free(&s);
+	k->working = rc.working;
+	k->deliveries = rc.deliveries;
+	k->accounts = rc.accounts;
+	k->notices = rc.notices;
+	k->requests = rc.requests;
+	k->cancelled = rc.cancelled;
+	k->packages = rc.packages;
+	k->pending = rc.pending;
+	k->caught_up = rc.caught_up;
+	snprintf(k->pending_msg, sizeof(k->pending_msg), "%s", rc.pending_msg);
 	log_verbose("stage deliveries %.3f s, select %.3f s, cases %.3f s, packages %.3f s",
-		    (t1 ? t1 : t3) - t0, t1 ? t2 - t1 : 0.0, t1 ? t3 - t2 : 0.0, log_now() - t3);
+		    rc.t_deliveries, rc.t_select, rc.t_cases, rc.t_packages);
 	job_count(j, "deliveries", k->deliveries);
 	job_count(j, "accounts", k->accounts);
 	job_count(j, "notices", k->notices);
@@ -172,23 +128,14 @@ int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
 	job_count(j, "cancelled", k->cancelled);
 	job_count(j, "packages", k->packages);
 	job_count(j, "pending_calendar", k->pending);
+	job_count(j, "caught_up", k->caught_up);
+	if (k->caught_up)
+		log_warn("wrote the packages of %" PRId64 " earlier days that a run had left "
+			 "unwritten (catch-up)", k->caught_up);
 	if (k->pending)
 		log_warn("%" PRId64 " accounts have steps waiting for a calendar year: %s", k->pending,
 			 k->pending_msg);
-	for (int i = 0; i < BATCH; i++)
-		limit_account_release(&acc[i]);
-	free(acc);
-	setup_free(&s);
 	return 0;
-fail_tx:
-	db_rollback(ctx->db);
-fail:
-	if (acc)
-		for (int i = 0; i < BATCH; i++)
-			limit_account_release(&acc[i]);
-	free(acc);
-	setup_free(&s);
-	return -1;
 }
 
 int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
@@ -222,9 +169,9 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	log_summary("limit run", "as_of=%s notices=%" PRId64 " requests=%" PRId64
 		    " cancelled=%" PRId64 " deliveries=%" PRId64 " working=%d accounts=%" PRId64
-		    " packages=%" PRId64 " pending_calendar=%" PRId64, date_format(ctx->as_of, b),
-		    k.notices, k.requests, k.cancelled, k.deliveries, k.working, k.accounts,
-		    k.packages, k.pending);
+		    " packages=%" PRId64 " pending_calendar=%" PRId64 " caught_up=%" PRId64,
+		    date_format(ctx->as_of, b), k.notices, k.requests, k.cancelled, k.deliveries,
+		    k.working, k.accounts, k.packages, k.pending, k.caught_up);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }
 
@@ -295,6 +242,15 @@ static int explain_xml(const struct limit_account *a, sdate as_of, struct sbyt_e
 					rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "void",
 									  BAD_CAST "true") < 0;
 			}
+			if (!n && strcmp(s->state, "cancelled")) {
+				/* SPEC 9.2.8: the date the rules gave beside the actual one */
+				rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "planned",
+					BAD_CAST date_format(s->planned != DATE_NONE ? s->planned
+										     : s->date, b)) < 0;
+				if (s->why[0])
+					rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "why",
+									  BAD_CAST s->why) < 0;
+			}
 			if (s->request_id[0])
 				rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "request",
 								  BAD_CAST s->request_id) < 0;
@@ -362,6 +318,9 @@ static void explain_text(const struct limit_account *a, const struct limit_setup
 				       n->planned != DATE_NONE ? df(n->planned, b2) : "",
 				       df(n->delivered, b3), n->void_ ? " (void)" : "",
 				       n->replaces[0] ? ", replaces " : "", n->replaces);
+			if (st->planned != DATE_NONE)
+				printf("      planned %s, actual %s: %s\n", date_format(st->planned, b),
+				       date_format(st->date, b2), st->why);
 			if (st->request_id[0])
 				printf("      request %s to the grid company\n", st->request_id);
 			if (st->deriv[0])
@@ -382,14 +341,15 @@ static void explain_text(const struct limit_account *a, const struct limit_setup
 }
 
 /* Load one account (any transaction state: runs its own and rolls back). */
-static int load_one(struct sbyt_ctx *ctx, int64_t id, struct limit_account *a)
+static int load_one(struct sbyt_ctx *ctx, const struct limit_rules *rules, int64_t id,
+		    struct limit_account *a)
 {
 	int64_t after = 0;
 	int n;
 
 	if (db_begin(ctx->db, &ctx->err))
 		return -1;
-	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
+	if (limit_select(ctx->db, rules, ctx->as_of, id, &ctx->err) < 0 ||
 	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 1, &ctx->err)) < 0) {
 		db_rollback(ctx->db);
 		return -1;
@@ -440,7 +400,7 @@ int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx)
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return EX_SOFTWARE_;
-	if (setup_load(ctx, &s, 0) || cmd_connect(ctx) || load_one(ctx, id, a)) {
+	if (setup_load(ctx, &s, 0) || cmd_connect(ctx) || load_one(ctx, s.rules, id, a)) {
 		rc = cmd_fail(ctx);
 	} else if (xml) {
 		if (explain_xml(a, ctx->as_of, &ctx->err))
@@ -503,7 +463,8 @@ int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
 	a = calloc(1, sizeof(*a));
 	if (!a || db_begin(ctx->db, &ctx->err))
 		goto fail;
-	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
+	if (limit_check_day(ctx->db, ctx->as_of, &ctx->err) ||
+	    limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
 	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
 		goto fail_tx;
 	if (n == 0) {
@@ -517,7 +478,7 @@ int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
 		err_set(&ctx->err, ERR_DATA, "account '%" PRId64 "' has no open limitation case", id);
 		goto fail_tx;
 	}
-	if (limit_store(ctx->db, ctx->as_of, a, 1, &ctx->err) || db_commit(ctx->db, &ctx->err))
+	if (limit_store(ctx->db, &s.env, a, 1, &ctx->err) || db_commit(ctx->db, &ctx->err))
 		goto fail_tx;
 	job_count(&j, "cancelled", n);
 	job_count(&j, "requests", a->new_requests);
@@ -545,11 +506,11 @@ int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct limit_setup s;
 	struct limit_account *a = NULL;
 	struct job j;
 	int64_t id, after = 0;
 	int c, n;
-	char m1[32], m2[32];
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -567,71 +528,34 @@ int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
 							       : "too many arguments");
 	if (parse_account(argv[optind], &id))
 		return cmd_usage_error("limit", "invalid account '%s'", argv[optind]);
-	if (cmd_job_begin(ctx, &j, "limit"))
+	if (setup_load(ctx, &s, 0)) {
+		setup_free(&s);
 		return cmd_fail(ctx);
+	}
+	if (cmd_job_begin(ctx, &j, "limit")) {
+		setup_free(&s);
+		return cmd_fail(ctx);
+	}
 	a = calloc(1, sizeof(*a));
 	if (!a || db_begin(ctx->db, &ctx->err))
 		goto fail;
-	if (limit_select(ctx->db, ctx->as_of, id, &ctx->err) < 0 ||
+	if (limit_check_day(ctx->db, ctx->as_of, &ctx->err) ||
+	    limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
 	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
 		goto fail_tx;
 	if (n == 0) {
 		err_set(&ctx->err, ERR_DATA, "unknown account '%" PRId64 "'", id);
 		goto fail_tx;
 	}
-	if (strcmp(a->kind, "legal")) {
-		err_set(&ctx->err, ERR_DATA, "account '%" PRId64 "' is not a legal entity", id);
+	if (limit_operator_refuse(&s.env, a, &ctx->err) < 0)
 		goto fail_tx;
-	}
-	for (int i = 0; i < a->ncases; i++)
-		if (!strcmp(a->cases[i].procedure, "refusal")) {
-			err_set(&ctx->err, ERR_DATA, "account '%" PRId64 "' already has a refusal case",
-				id);
-			goto fail_tx;
-		}
-	if (!a->has_snap || a->periods < 2 || a->oblig2 <= 0 || a->principal < a->oblig2) {
-		err_set(&ctx->err, ERR_DATA, "account '%" PRId64 "': overdue %s over %d periods is "
-			"less than the obligations of 2 payment periods (%s)", id,
-			money_format(a->principal, m1), a->periods,
-			money_format(a->oblig2 > 0 ? a->oblig2 : 0, m2));
-		goto fail_tx;
-	}
-	{
-		struct lim_case *cs = limit_case_add(a);
-		char b[DATE_BUF];
-
-		if (!cs) {
-			err_set(&ctx->err, ERR_INTERNAL, "out of memory");
-			goto fail_tx;
-		}
-		strcpy(cs->procedure, "refusal");
-		strcpy(cs->status, "open");
-		cs->opened = ctx->as_of;
-		cs->snap_as_of = a->snap_as_of;
-		cs->stated = a->principal;
-		cs->penalty = a->penalty;
-		cs->periods = a->periods;
-		cs->threshold = a->oblig2;
-		cs->ended = DATE_NONE;
-		a->changed = 1;
-		a->nevents = 1;
-		memset(&a->event[0], 0, sizeof(a->event[0]));
-		a->event[0].case_no = cs->no;
-		strcpy(a->event[0].procedure, "refusal");
-		strcpy(a->event[0].step, "trigger");
-		strcpy(a->event[0].what, "opened");
-		strcpy(a->event[0].rule, "refusal.trigger");
-		snprintf(a->event[0].inputs, sizeof(a->event[0].inputs),
-			 "operator; snapshot %s: overdue %s over %d periods, 2 periods' obligations %s",
-			 date_format(a->snap_as_of, b), money_format(a->principal, m1), a->periods,
-			 money_format(a->oblig2, m2));
-	}
-	if (limit_store(ctx->db, ctx->as_of, a, 1, &ctx->err) || db_commit(ctx->db, &ctx->err))
+	if (limit_store(ctx->db, &s.env, a, 1, &ctx->err) || db_commit(ctx->db, &ctx->err))
 		goto fail_tx;
 	log_summary("limit refuse", "account=%" PRId64 " opened=1", id);
 	if (a)
 		limit_account_release(a);
 	free(a);
+	setup_free(&s);
 	return cmd_job_end(ctx, &j, EX_DONE);
 fail_tx:
 	db_rollback(ctx->db);
@@ -639,5 +563,81 @@ fail:
 	if (a)
 		limit_account_release(a);
 	free(a);
+	setup_free(&s);
 	return cmd_job_end(ctx, &j, cmd_fail(ctx));
+}
+
+/* ---- channel ---------------------------------------------------------- */
+
+/* The channels an operator may choose, as typed and as stored. */
+static const struct {
+	const char *name, *stored;
+} channels[] = {
+	{ "post", "post" }, { "edo", "edo" }, { "lkk", "lkk" }, { "email", "email" },
+	{ "sms", "sms" }, { "personal", "personal" }, { "document", "payment_document" },
+};
+
+int limit_channel(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *reason = NULL, *stored = NULL;
+	char previous[32], osu[64];
+	struct passwd *pw;
+	struct job j;
+	int64_t id;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': reason = optarg; break;
+		case 'a':
+			if (as_of_option(ctx, optarg))
+				return EX_USAGE_;
+			break;
+		case 'h': return cmd_help("usage: sbyt limit channel ACCOUNT CHANNEL --reason TEXT "
+					  "[--as-of DATE]\n"
+					  "\nCHANNEL: post, edo, lkk, email, sms, personal (against "
+					  "signature),\ndocument (inside the payment document)\n");
+		default: return cmd_usage_error("limit", "invalid option");
+		}
+	}
+	if (optind != argc - 2)
+		return cmd_usage_error("limit", optind >= argc - 1 ? "missing account or channel"
+								   : "too many arguments");
+	if (parse_account(argv[optind], &id))
+		return cmd_usage_error("limit", "invalid account '%s'", argv[optind]);
+	for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
+		if (!strcmp(argv[optind + 1], channels[i].name))
+			stored = channels[i].stored;
+	if (!stored)
+		return cmd_usage_error("limit", "unknown channel '%s' (post, edo, lkk, email, sms, "
+				       "personal, document)", argv[optind + 1]);
+	if (!reason || !reason[0])
+		return cmd_usage_error("limit", "--reason TEXT is required");
+	/* who: the operating-system account behind the process, never $USER */
+	pw = getpwuid(geteuid());
+	if (pw && pw->pw_name)
+		snprintf(osu, sizeof(osu), "%s", pw->pw_name);
+	else
+		snprintf(osu, sizeof(osu), "uid %ld", (long)geteuid());
+	if (cmd_job_begin(ctx, &j, "limit"))
+		return cmd_fail(ctx);
+	if (db_begin(ctx->db, &ctx->err))
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	if (limit_channel_set(ctx->db, id, stored, reason, osu, ctx->as_of, previous,
+			      sizeof(previous), &ctx->err) ||
+	    db_commit(ctx->db, &ctx->err)) {
+		db_rollback(ctx->db);
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	}
+	job_count(&j, "channels", 1);
+	log_summary("limit channel", "account=%" PRId64 " channel=%s previous=%s", id, stored,
+		    previous);
+	return cmd_job_end(ctx, &j, EX_DONE);
 }

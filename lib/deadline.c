@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rulesxml.h"
+#include "template.h"
 
 /* ---- rules/limitation.xml ---------------------------------------------- */
 
@@ -100,6 +101,10 @@ void limit_rules_free(struct limit_rules *r)
 			step_release(&p->step[j]);
 	}
 	step_release(&r->reconnect);
+	for (int i = 0; i < r->ntexts; i++) {
+		free(r->text[i].citation);
+		free(r->text[i].text);
+	}
 	free(r->path);
 	free(r);
 }
@@ -118,6 +123,23 @@ const struct limit_channel *limit_channel_find(const struct limit_rules *r, cons
 	for (int i = 0; r && name && i < r->nchannels; i++)
 		if (!strcmp(r->channel[i].name, name))
 			return &r->channel[i];
+	return NULL;
+}
+
+const struct limit_text *limit_text_find(const struct limit_rules *r, const char *key)
+{
+	for (int i = 0; r && key && i < r->ntexts; i++)
+		if (!strcmp(r->text[i].key, key))
+			return &r->text[i];
+	return NULL;
+}
+
+const struct limit_procedure *limit_procedure_opening(const struct limit_rules *r,
+						      const char *opens)
+{
+	for (int i = 0; r && opens && i < r->nprocs; i++)
+		if (!strcmp(r->proc[i].opens, opens))
+			return &r->proc[i];
 	return NULL;
 }
 
@@ -161,6 +183,25 @@ static void read_step(const char *path, xmlNodePtr n, struct limit_procedure *p,
 	}
 	st->action = attr_bool(n, "action");
 	st->stated = attr_bool(n, "stated");
+	{
+		char lv[24], un[40];
+
+		attr_copy(n, "request", st->request, sizeof(st->request));
+		attr_copy(n, "level", lv, sizeof(lv));
+		attr_copy(n, "unless", un, sizeof(un));
+		st->level = !strcmp(lv, "tech") ? LEVEL_TECH : !strcmp(lv, "emergency")
+			? LEVEL_EMERGENCY : !strcmp(lv, "zero") ? LEVEL_ZERO : LEVEL_NONE;
+		st->unless_no_below = !strcmp(un, "no_below_emergency");
+		st->closes = attr_bool(n, "closes");
+		if (st->closes && !st->action)
+			faults_add(f, path, line, "step '%s': closes=\"true\" needs action=\"true\"",
+				   st->name);
+		if (st->request[0] && !st->action)
+			faults_add(f, path, line, "step '%s': a grid request (request=) needs "
+				   "action=\"true\"", st->name);
+		if (lv[0] && !st->request[0])
+			faults_add(f, path, line, "step '%s': level= needs request=", st->name);
+	}
 	attr_copy(n, "kind", kind, sizeof(kind));
 	if (kind_parse(kind, &st->kind))
 		faults_add(f, path, line, "unknown step kind '%s'", kind);
@@ -199,6 +240,142 @@ static void read_step(const char *path, xmlNodePtr n, struct limit_procedure *p,
 	}
 }
 
+/* What placeholders a text may hold: see rules/limitation.xml <texts>. */
+enum text_set { TEXT_NOTICE, TEXT_DOCUMENT, TEXT_REQUEST, TEXT_PLAIN };
+struct text_ctx {
+	const struct limit_procedure *p;
+	enum text_set set;
+};
+
+static int in_list(const char *name, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (!strcmp(name, list[i]))
+			return 1;
+	return 0;
+}
+
+static int text_ok(const char *name, const char *arg, void *x)
+{
+	static const char *const doc[] = { "notice", "account", "issued", "debt", "snapshot",
+					   "periods", "threshold", "planned", "citation", NULL };
+	static const char *const notice[] = { "name", "address", "branch", "branch_phone",
+					      "tech_kw", "emergency_kw", NULL };
+	static const char *const request[] = { "request", "account", "name", "address",
+					       "issued", "action", "date", "level", "basis",
+					       "branch", "branch_phone", "citation", NULL };
+	const struct text_ctx *t = x;
+
+	switch (t->set) {
+	case TEXT_PLAIN:
+		return 0;
+	case TEXT_REQUEST:
+		return !arg && in_list(name, request);
+	case TEXT_NOTICE:
+	case TEXT_DOCUMENT:
+		if (arg)
+			return (!strcmp(name, "date") || !strcmp(name, "days")) &&
+			       limit_step_index(t->p, arg) >= 0;
+		return in_list(name, doc) || (t->set == TEXT_NOTICE && in_list(name, notice));
+	}
+	return 0;
+}
+
+/* Read <texts>: each text's key names what it is for, its placeholders are
+ * checked, and every text the workflow prints must be there. */
+static void read_texts(const char *path, xmlNodePtr texts, struct limit_rules *r,
+		       struct faults *f)
+{
+	xmlNodePtr n;
+	char key[sizeof(r->text[0].key)], msg[160];
+
+	for (n = rulesxml_child(texts, "text"); n; n = rulesxml_next(n->next, "text")) {
+		struct limit_text *t;
+		struct text_ctx tc = { NULL, TEXT_PLAIN };
+		const char *dot;
+		xmlChar *body;
+		long line = rulesxml_line(n);
+
+		if (r->ntexts == LIMIT_MAX_TEXTS) {
+			faults_add(f, path, line, "more than %d texts", LIMIT_MAX_TEXTS);
+			break;
+		}
+		attr_copy(n, "for", key, sizeof(key));
+		if (limit_text_find(r, key))
+			faults_add(f, path, line, "duplicate text for '%s'", key);
+		t = &r->text[r->ntexts++];
+		memset(t, 0, sizeof(*t));
+		snprintf(t->key, sizeof(t->key), "%s", key);
+		t->line = line;
+		t->citation = attr_dup(n, "citation");
+		body = xmlNodeGetContent(n);
+		t->text = strdup(body ? (const char *)body : "");
+		xmlFree(body);
+		dot = strchr(key, '.');
+		if (!strcmp(key, "request")) {
+			tc.set = TEXT_REQUEST;
+		} else if (dot && !strncmp(key, "action.", 7)) {
+			tc.set = TEXT_PLAIN;
+		} else if (dot) {
+			char proc[LIMIT_NAME], what[LIMIT_NAME + 16];
+			size_t pl = (size_t)(dot - key), wl;
+			int ni;
+
+			snprintf(proc, sizeof(proc), "%.*s", (int)(pl < sizeof(proc) ? pl : 0), key);
+			snprintf(what, sizeof(what), "%s", dot + 1);
+			tc.p = limit_procedure_find(r, proc);
+			wl = strlen(what);
+			tc.set = TEXT_NOTICE;
+			if (wl > 9 && !strcmp(what + wl - 9, "_document")) {
+				what[wl - 9] = 0;
+				tc.set = TEXT_DOCUMENT;
+			}
+			ni = limit_notice_index(tc.p, what);
+			if (!tc.p || (ni < 0 && (tc.set == TEXT_DOCUMENT || strcmp(what, "authorities"))) ||
+			    (tc.set == TEXT_DOCUMENT && tc.p->notice[ni].dated)) {
+				faults_add(f, path, line, "text for '%s': not a notice of a procedure "
+					   "(PROCEDURE.NOTICE, PROCEDURE.NOTICE_document for an "
+					   "undated one, PROCEDURE.authorities)", key);
+				continue;
+			}
+		} else {
+			faults_add(f, path, line, "text for '%s': unknown kind of text", key);
+			continue;
+		}
+		if (template_check(t->text, text_ok, &tc, msg, sizeof(msg)))
+			faults_add(f, path, line, "text for '%s': %s", key, msg);
+	}
+	/* the texts the workflow prints */
+	for (int i = 0; i < r->nprocs; i++) {
+		const struct limit_procedure *p = &r->proc[i];
+		int auth = 0;
+
+		for (int k = 0; k < p->nnotices; k++) {
+			snprintf(key, sizeof(key), "%s.%s", p->name, p->notice[k].name);
+			if (!limit_text_find(r, key))
+				faults_add(f, path, p->line, "no text for notice '%s'", key);
+			snprintf(key, sizeof(key), "%s.%s_document", p->name, p->notice[k].name);
+			if (!p->notice[k].dated && !limit_text_find(r, key))
+				faults_add(f, path, p->line, "no text for '%s' (an undated notice "
+					   "inside the payment document)", key);
+			auth |= p->notice[k].authorities;
+		}
+		snprintf(key, sizeof(key), "%s.authorities", p->name);
+		if (auth && !limit_text_find(r, key))
+			faults_add(f, path, p->line, "no text for '%s'", key);
+		for (int k = 0; k < p->nsteps; k++) {
+			snprintf(key, sizeof(key), "action.%s", p->step[k].request);
+			if (p->step[k].request[0] && !limit_text_find(r, key))
+				faults_add(f, path, p->step[k].line, "no text for '%s'", key);
+		}
+	}
+	if (!limit_text_find(r, "request"))
+		faults_add(f, path, rulesxml_line(texts), "no text for 'request'");
+	if (!limit_text_find(r, "action.reconnect") || !limit_text_find(r, "action.cancel"))
+		faults_add(f, path, rulesxml_line(texts), "no text for 'action.reconnect' or "
+			   "'action.cancel'");
+}
+
 static void read_procedure(const char *path, xmlNodePtr n, struct limit_rules *r,
 			   struct faults *f)
 {
@@ -209,7 +386,9 @@ static void read_procedure(const char *path, xmlNodePtr n, struct limit_rules *r
 	memset(p, 0, sizeof(*p));
 	p->line = line;
 	p->stated = -1;
+	p->first = -1;
 	attr_copy(n, "name", p->name, sizeof(p->name));
+	attr_copy(n, "opens", p->opens, sizeof(p->opens));
 	p->title = attr_dup(n, "title");
 	for (int i = 0; i < r->nprocs - 1; i++)
 		if (!strcmp(r->proc[i].name, p->name))
@@ -235,6 +414,14 @@ static void read_procedure(const char *path, xmlNodePtr n, struct limit_rules *r
 		no->title = attr_dup(c, "title");
 		no->dated = attr_bool(c, "dated");
 		no->earliest = -1;
+		no->requires = -1;
+		no->first = attr_bool(c, "first");
+		no->authorities = attr_bool(c, "authorities");
+		if (no->first && p->first >= 0)
+			faults_add(f, path, no->line, "procedure '%s' has a second first notice '%s'",
+				   p->name, no->name);
+		if (no->first && p->first < 0)
+			p->first = p->nnotices;
 		p->nnotices++;
 	}
 	for (c = rulesxml_child(n, "step"); c; c = rulesxml_next(c->next, "step")) {
@@ -248,13 +435,23 @@ static void read_procedure(const char *path, xmlNodePtr n, struct limit_rules *r
 			p->stated = p->nsteps;
 		p->nsteps++;
 	}
+	if (p->first < 0)
+		faults_add(f, path, line, "procedure '%s' has no first notice (first=\"true\")",
+			   p->name);
 	for (c = rulesxml_child(n, "notice"); c; c = rulesxml_next(c->next, "notice")) {
-		char earliest[LIMIT_NAME], name[LIMIT_NAME];
+		char earliest[LIMIT_NAME], name[LIMIT_NAME], req[LIMIT_NAME];
 		int ni, si, first_use = -1;
 
 		attr_copy(c, "earliest", earliest, sizeof(earliest));
 		attr_copy(c, "name", name, sizeof(name));
+		attr_copy(c, "requires", req, sizeof(req));
 		ni = limit_notice_index(p, name);
+		if (req[0] && ni >= 0) {
+			p->notice[ni].requires = limit_step_index(p, req);
+			if (p->notice[ni].requires < 0)
+				faults_add(f, path, rulesxml_line(c), "notice '%s': requires='%s' is "
+					   "not a step of procedure '%s'", name, req, p->name);
+		}
 		if (!earliest[0] || ni < 0)
 			continue;
 		for (int j = 0; j < p->nsteps; j++)
@@ -349,6 +546,7 @@ struct limit_rules *limit_rules_load(const char *rules_dir, struct faults *f,
 					   "procedure '%s' lacks step '%s' (SPEC 14)", p->name,
 					   required[i].steps[j]);
 	}
+	read_texts(r->path, rulesxml_child(root, "texts"), r, f);
 	xmlFreeDoc(doc);
 	if (f->count == before)
 		return r;
@@ -409,6 +607,10 @@ static int step_core(const struct calendar *cal, const struct limit_step *st, sd
 	dv->window_end = DATE_NONE;
 	dv->planned = DATE_NONE;
 	dv->planned_void = 0;
+	dv->printed = 0;
+	dv->rule_date = DATE_NONE;
+	dv->fixed = 0;
+	dv->run = DATE_NONE;
 	dv->nskipped = 0;
 	dv->lookups = 0;
 
@@ -473,7 +675,7 @@ static int step_finish(const struct calendar *cal, const struct limit_step *st,
 			if ((c = look(cal, ++d, dv, e)) < 0)
 				return -1;
 		}
-	dv->date = d;
+	dv->date = dv->moved = d;
 	return 0;
 }
 
@@ -493,6 +695,11 @@ void deadline_input_init(struct deadline_input *in, const struct limit_procedure
 	in->assume_earliest = 0;
 	in->remote = 0;
 	in->planned = DATE_NONE;
+	for (int i = 0; i < LIMIT_MAX_NOTICES; i++)
+		in->printed[i] = DATE_NONE;
+	for (int i = 0; i < LIMIT_MAX_STEPS; i++)
+		in->fixed[i] = DATE_NONE;
+	in->not_before = DATE_NONE;
 }
 
 static void set_pending(struct derivation *dv, const struct limit_step *st)
@@ -501,8 +708,8 @@ static void set_pending(struct derivation *dv, const struct limit_step *st)
 	dv->step = st;
 	dv->pending = 1;
 	dv->anchor_step = st->after;
-	dv->anchor = dv->raw = dv->window_end = dv->due = dv->date = DATE_NONE;
-	dv->planned = DATE_NONE;
+	dv->anchor = dv->raw = dv->window_end = dv->due = dv->date = dv->moved = DATE_NONE;
+	dv->planned = dv->rule_date = dv->run = DATE_NONE;
 }
 
 int deadline_compute(const struct calendar *cal, const struct deadline_input *in,
@@ -552,6 +759,37 @@ int deadline_compute(const struct calendar *cal, const struct deadline_input *in
 		}
 		if (step_finish(cal, st, dv, e))
 			return -1;
+		if (!st->stated && st->notice >= 0 && st->action &&
+		    in->printed[st->notice] != DATE_NONE) {
+			/* rule 9: never earlier than the date the notice printed (a
+			 * date worked out for an action: a working day) */
+			dv->planned = in->printed[st->notice];
+			dv->printed = 1;
+			if (dv->planned > dv->date) {
+				dv->date = dv->planned;
+				dv->printed = 2;
+			}
+		}
+		if (in->fixed[i] != DATE_NONE) {
+			dv->fixed = 1;
+			if (in->fixed[i] != dv->date) {
+				dv->rule_date = dv->date;
+				dv->date = in->fixed[i];
+			}
+		} else if (st->action && in->not_before != DATE_NONE && dv->date < in->not_before) {
+			/* rule 8: nothing happens in the past */
+			sdate d = in->not_before;
+			int c;
+
+			if ((c = look(cal, d, dv, e)) < 0)
+				return -1;
+			while (!CAL_IS_WORKING(c))
+				if ((c = look(cal, ++d, dv, e)) < 0)
+					return -1;
+			dv->rule_date = dv->date;
+			dv->run = in->not_before;
+			dv->date = d;
+		}
 	}
 	return 0;
 }
@@ -750,7 +988,7 @@ char *deadline_explain(const struct limit_procedure *proc, const struct derivati
 			put(&b, ": not before %s", r);
 		break;
 	}
-	if (dv->planned != DATE_NONE) {
+	if (dv->planned != DATE_NONE && !dv->printed) {
 		date_format(dv->planned, w);
 		if (dv->planned_void)
 			put(&b, "; stated date %s is earlier: the notice is void and must be "
@@ -758,10 +996,24 @@ char *deadline_explain(const struct limit_procedure *proc, const struct derivati
 		else
 			put(&b, "; stated date %s leaves the lead", w);
 	}
-	if (dv->date != dv->due) {
+	if (dv->moved != dv->due) {
 		put(&b, "; %s (%s, %s) is a day off: moved to %s (%s)", d, dow(dv->due),
-		    cls_word(dv->due_cls), date_format(dv->date, w), dow(dv->date));
+		    cls_word(dv->due_cls), date_format(dv->moved, w), dow(dv->moved));
 		put_skipped(&b, dv, dv->move_from, dv->nskipped, " after ");
+	}
+	if (dv->planned != DATE_NONE && dv->printed) {
+		date_format(dv->planned, w);
+		if (dv->printed == 2)
+			put(&b, "; the notice printed %s, later: not before it (SPEC 9.2.9)", w);
+		else
+			put(&b, "; the notice printed %s, not later", w);
+	}
+	if (dv->rule_date != DATE_NONE && dv->fixed) {
+		put(&b, "; fixed on %s", date_format(dv->date, w));
+	} else if (dv->rule_date != DATE_NONE) {
+		put(&b, "; %s had passed when the run of %s found it due: takes effect %s (%s)",
+		    date_format(dv->rule_date, d), date_format(dv->run, a), date_format(dv->date, w),
+		    dow(dv->date));
 	}
 	return buf;
 }

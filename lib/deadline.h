@@ -46,6 +46,7 @@
 #define LIMIT_MAX_NOTICES 4
 #define LIMIT_MAX_STEPS 8
 #define DEADLINE_SKIP_MAX 24
+#define LIMIT_MAX_TEXTS 48
 /* "No date": an unknown delivery, no planned date, a pending step. */
 #define DATE_NONE INT32_MIN
 
@@ -56,8 +57,14 @@ struct limit_notice {
 	char *title;        /* Russian */
 	int dated;          /* states the action's date (rule 6) */
 	int earliest;       /* step whose date is the first day it may be sent, -1 */
+	int first;          /* issued when a case of the procedure opens */
+	int authorities;    /* a copy goes to the authorities (by e-mail) */
+	int requires;       /* issued only once this step is done, -1 */
 	long line;
 };
+
+/* The kW level a step's grid request names. */
+enum step_level { LEVEL_NONE, LEVEL_TECH, LEVEL_EMERGENCY, LEVEL_ZERO };
 
 struct limit_step {
 	char name[LIMIT_NAME];
@@ -71,6 +78,11 @@ struct limit_step {
 	int after;                /* anchored on this earlier step, or -1 */
 	int action;               /* rule 4: moves to a working day */
 	int stated;               /* the date its dated notice states */
+	char request[LIMIT_NAME]; /* the grid request's action, "" for none */
+	enum step_level level;    /* the kW level the request names */
+	int closes;               /* executed, it closes the case (the refusal) */
+	int unless_no_below;      /* not taken for a no_below_emergency consumer:
+				   * the case is escalated instead */
 	long line;
 };
 
@@ -81,6 +93,17 @@ struct limit_procedure {
 	struct limit_notice notice[LIMIT_MAX_NOTICES];
 	struct limit_step step[LIMIT_MAX_STEPS];
 	int stated;               /* index of the stated step, -1 */
+	int first;                /* index of the first notice */
+	char opens[LIMIT_NAME];   /* the accounts a case opens for on its own:
+				   * household, legal, legal_reserve; "" operator */
+	long line;
+};
+
+/* A text a person reads (rules <texts>), a template (template.h). */
+struct limit_text {
+	char key[2 * LIMIT_NAME + 16];  /* "legal.notice", "request", "action.full" */
+	char *citation;
+	char *text;
 	long line;
 };
 
@@ -96,6 +119,8 @@ struct limit_rules {
 	struct limit_channel channel[LIMIT_MAX_CHANNELS];
 	struct limit_procedure proc[LIMIT_MAX_PROCS];
 	struct limit_step reconnect; /* kind lead, action: paid + days, moved */
+	int ntexts;
+	struct limit_text text[LIMIT_MAX_TEXTS];
 };
 
 /* Read and validate rules_dir/limitation.xml.  Returns the rules
@@ -113,6 +138,12 @@ const struct limit_procedure *limit_procedure_find(const struct limit_rules *r,
 const struct limit_channel *limit_channel_find(const struct limit_rules *r, const char *name);
 int limit_step_index(const struct limit_procedure *p, const char *name);
 int limit_notice_index(const struct limit_procedure *p, const char *name);
+/* The text for key ("legal.notice", "request", ...), or NULL. */
+const struct limit_text *limit_text_find(const struct limit_rules *r, const char *key);
+/* The procedure that opens by itself for `opens` (household, legal,
+ * legal_reserve), or NULL. */
+const struct limit_procedure *limit_procedure_opening(const struct limit_rules *r,
+						      const char *opens);
 /* "window", "lead", "nth_working_day", "working_days". */
 const char *deadline_kind_name(enum step_kind k);
 
@@ -138,7 +169,14 @@ struct derivation {
 	sdate due;                /* before the move: day after window / raw / ... */
 	sdate planned;            /* a stated date given for this step, or DATE_NONE */
 	int planned_void;         /* that stated date leaves less than the lead */
-	sdate date;               /* the final date (moved to a working day if action) */
+	int printed;              /* planned is the date an undated notice printed (rule 9):
+				   * 1 not later than the rule's, 2 later: the date taken */
+	sdate rule_date;          /* rule 8: the date rules 1-6 and 9 gave when the step
+				   * takes another (fixed[], or not_before), else DATE_NONE */
+	int fixed;                /* date is the input's fixed date of the step */
+	sdate run;                /* not_before that moved it, else DATE_NONE */
+	sdate moved;              /* due moved to a working day if action (rule 4) */
+	sdate date;               /* the final date: moved, then rules 9 and 8 */
 	int nskipped;             /* days off passed over (all of them are counted) */
 	int move_from;            /* skipped[move_from..] were passed by the rule-4 move */
 	struct skipped_day skipped[DEADLINE_SKIP_MAX];
@@ -151,6 +189,15 @@ struct deadline_input {
 	int assume_earliest;      /* undelivered notice: assume delivery on its earliest date */
 	int remote;               /* remote metering (remote_days apply) */
 	sdate planned;            /* the date the dated notice states, or DATE_NONE */
+	/* rule 9: per notice, the date an undated notice printed for the action
+	 * anchored on its delivery (the household warning); not before it */
+	sdate printed[LIMIT_MAX_NOTICES];
+	/* rule 8: a step whose date is fixed already (its request went, it was
+	 * executed) keeps it, and the steps after it count from it */
+	sdate fixed[LIMIT_MAX_STEPS];
+	/* rule 8: the run's day; an action not fixed whose date has passed takes
+	 * this day (moved to a working day), DATE_NONE (`limit dates`): none */
+	sdate not_before;
 };
 
 struct deadline_result {
@@ -160,13 +207,19 @@ struct deadline_result {
 	int void_notice;          /* planned leaves less lead than the rule: re-issue */
 };
 
-/* Initialise in: every delivery and the planned date DATE_NONE. */
+/* Initialise in: every delivery, printed, fixed and planned date and
+ * not_before DATE_NONE. */
 void deadline_input_init(struct deadline_input *in, const struct limit_procedure *proc);
 /* Compute every step of in->proc (SPEC 9.2).  A step anchored on an
  * undelivered notice (without assume_earliest), and those after it, are
  * pending.  With in->planned the stated step takes that date when it leaves
  * the lead (later steps count from it); otherwise void_notice is set and the
- * steps keep their earliest lawful dates.  Returns 0, or -1 with e set
+ * steps keep their earliest lawful dates.  An action anchored on an undated
+ * notice with a printed date is not before it (rule 9).  A step with a
+ * fixed date takes it; an action not fixed whose date is before not_before
+ * takes not_before, moved to a working day (rule 8); rule_date keeps the
+ * date the rules gave, and later steps count from the date taken.
+ * Returns 0, or -1 with e set
  * (ERR_CONFIG naming the year when a date needs a calendar not loaded). */
 int deadline_compute(const struct calendar *cal, const struct deadline_input *in,
 		     struct deadline_result *out, struct sbyt_err *e);

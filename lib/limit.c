@@ -22,8 +22,17 @@ static void event(struct limit_account *a, const struct lim_case *c, const char 
 	va_list ap;
 
 	a->changed = 1;
-	if (a->nevents >= LIM_MAX_EVENTS)
-		return;
+	if (a->nevents == a->capevents) {
+		int cap = a->capevents ? a->capevents * 2 : 16;
+		struct lim_event *t = realloc(a->event, sizeof(*t) * (size_t)cap);
+
+		if (!t) {
+			a->oom = 1;     /* limit_advance() reports it */
+			return;
+		}
+		a->event = t;
+		a->capevents = cap;
+	}
 	ev = &a->event[a->nevents++];
 	memset(ev, 0, sizeof(*ev));
 	ev->case_no = c->no;
@@ -42,13 +51,16 @@ static struct lim_step *add_step(struct lim_case *c, const char *name, const cha
 {
 	struct lim_step *s;
 
-	if (c->nsteps >= LIM_MAX_STEPS)
+	if (c->nsteps >= LIM_MAX_STEPS) {
+		c->overflow = 1;        /* limit_advance() reports it */
 		return NULL;
+	}
 	s = &c->step[c->nsteps++];
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	snprintf(s->state, sizeof(s->state), "%s", state);
 	s->date = date;
+	s->planned = DATE_NONE;
 	snprintf(s->rule, sizeof(s->rule), "%s", rule);
 	snprintf(s->deriv, sizeof(s->deriv), "%s", deriv ? deriv : "");
 	return s;
@@ -71,19 +83,37 @@ static struct lim_notice *find_notice(struct lim_case *c, const char *id)
 	return NULL;
 }
 
-static int is_action(const char *name)
+/* The rules' step of case c named `name` (what it does comes from
+ * rules/limitation.xml: action, request, level...), or NULL. */
+static const struct limit_step *rstep(const struct limit_env *env, const struct lim_case *c,
+				      const char *name)
 {
-	return !strcmp(name, "partial") || !strcmp(name, "full") ||
-	       !strcmp(name, "tech_reserve") || !strcmp(name, "emergency_reserve");
+	const struct limit_procedure *p = limit_procedure_find(env->rules, c->procedure);
+	int k = limit_step_index(p, name);
+
+	return k >= 0 ? &p->step[k] : NULL;
 }
 
+/* Does the step send a grid request (an action on the supply)? */
+static int grid_action(const struct limit_env *env, const struct lim_case *c, const char *name)
+{
+	const struct limit_step *st = rstep(env, c, name);
+
+	return st && st->request[0];
+}
+
+/* A new request of case c; its kW level as the rules' step says (none for
+ * cancel and reconnect). */
 static struct lim_request *add_request(struct limit_account *a, struct lim_case *c,
-				       const char *action, sdate date, sdate day)
+				       const char *action, enum step_level level, sdate date,
+				       sdate day)
 {
 	struct lim_request *r;
 
-	if (c->nrequests >= LIM_MAX_REQUESTS)
+	if (c->nrequests >= LIM_MAX_REQUESTS) {
+		c->overflow = 1;
 		return NULL;
+	}
 	r = &c->request[c->nrequests++];
 	memset(r, 0, sizeof(*r));
 	snprintf(r->id, sizeof(r->id), "R%lld-%d-%d", (long long)a->id, c->no, c->nrequests);
@@ -91,24 +121,27 @@ static struct lim_request *add_request(struct limit_account *a, struct lim_case 
 	r->date = date;
 	r->issued = day;
 	r->is_new = 1;
-	if (!strcmp(action, "tech_reserve"))
+	if (level == LEVEL_TECH)
 		snprintf(r->level, sizeof(r->level), "%s", a->tech_kw);
-	else if (!strcmp(action, "emergency_reserve"))
+	else if (level == LEVEL_EMERGENCY)
 		snprintf(r->level, sizeof(r->level), "%s", a->emergency_kw);
-	else if (!strcmp(action, "full"))
+	else if (level == LEVEL_ZERO)
 		strcpy(r->level, "0");
 	a->new_requests++;
 	return r;
 }
 
-/* Fix an action step's date and send its grid request (none for refusal). */
-static void schedule(struct limit_account *a, struct lim_case *c, struct lim_step *s, sdate day)
+/* Fix an action step's date and send its grid request (when the rules'
+ * step has one). */
+static void schedule(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
+		     struct lim_step *s, sdate day)
 {
+	const struct limit_step *st = rstep(env, c, s->name);
 	char b[DATE_BUF];
 
 	snprintf(s->state, sizeof(s->state), "scheduled");
-	if (is_action(s->name)) {
-		struct lim_request *r = add_request(a, c, s->name, s->date, day);
+	if (st && st->request[0]) {
+		struct lim_request *r = add_request(a, c, st->request, st->level, s->date, day);
 
 		if (r)
 			snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
@@ -188,10 +221,8 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 	n->is_new = 1;
 	if (replaces)
 		snprintf(n->replaces, sizeof(n->replaces), "%s", replaces);
-	if (!strcmp(channel, "email")) {
-		n->delivered = env->day;   /* SPEC 9.2 rule 5: the sending date */
-		snprintf(n->evidence, sizeof(n->evidence), "sent by e-mail");
-	}
+	/* e-mail: delivered when sent, i.e. once the day's package that carries
+	 * it is written (limit_record_deliveries(), issue 16 item 3) */
 	/* payment_document: delivered when the document that prints it is
 	 * deemed delivered, see limit_record_deliveries() */
 	if (n->delivered == DATE_NONE) {
@@ -246,7 +277,7 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 			act->date = plan.d.date;
 			snprintf(act->deriv, sizeof(act->deriv), "%s", deriv);
 		}
-		if (!strcmp(c->procedure, "legal_reserve")) {
+		if (p->notice[ni].authorities) {
 			/* the copy to the authorities, by e-mail: delivered when sent */
 			struct lim_notice *an = &c->notice[c->nnotices++];
 
@@ -254,9 +285,9 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 			snprintf(an->id, sizeof(an->id), "N%lld-%d-%d", (long long)a->id, c->no,
 				 c->nnotices);
 			snprintf(an->channel, sizeof(an->channel), "authorities");
-			an->delivered = env->day;
+			an->delivered = DATE_NONE;  /* sent with its package */
 			an->replaces[0] = 0;
-			snprintf(an->evidence, sizeof(an->evidence), "sent by e-mail");
+			an->evidence[0] = 0;
 			a->new_notices++;
 			event(a, c, step, "issued", rule, deriv, "notice %s to the authorities",
 			      an->id);
@@ -277,13 +308,32 @@ static void cancel_pending(struct lim_case *c)
 static int settle(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
 		  sdate paid, const char *reason, struct sbyt_err *e)
 {
-	int executed = 0, requested = 0;
+	int executed = 0, requested = 0, outstanding = 0;
 	char b[DATE_BUF], b2[DATE_BUF], m1[32], line[LIM_DERIV];
 	const struct limit_procedure *p = limit_procedure_find(env->rules, c->procedure);
 
-	for (int i = 0; i < c->nsteps; i++)
-		if (is_action(c->step[i].name) && !strcmp(c->step[i].state, "done"))
+	for (int i = 0; i < c->nsteps; i++) {
+		struct lim_step *x = &c->step[i];
+		sdate until = paid != DATE_NONE ? paid : env->day;
+
+		/* an action whose request went before its date took effect on it,
+		 * even when no run recorded it then (SPEC 9.2.8): before the payment
+		 * (or the operator's day) it counts as executed */
+		/* (a payment on the action's own day known to a run of that day
+		 * comes first; known only later, the action counts as executed:
+		 * a reconnect is harmless, a cancel would leave it limited) */
+		if (grid_action(env, c, x->name) && !strcmp(x->state, "scheduled") && x->request_id[0] &&
+		    (x->date < until || (x->date <= until && x->date < env->day))) {
+			snprintf(x->state, sizeof(x->state), "done");
+			event(a, c, x->name, "done", x->rule, x->deriv,
+			      "executed %s by request %s sent before it; recorded by the run of %s",
+			      date_format(x->date, b), x->request_id, date_format(env->day, b2));
+		}
+		if (grid_action(env, c, x->name) && !strcmp(x->state, "done"))
 			executed = 1;
+		if (grid_action(env, c, x->name) && !strcmp(x->state, "scheduled") && x->request_id[0])
+			outstanding = 1;
+	}
 	for (int i = 0; i < c->nrequests; i++)
 		if (strcmp(c->request[i].action, "cancel") && strcmp(c->request[i].action, "reconnect"))
 			requested = 1;
@@ -294,6 +344,18 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		struct lim_request *r;
 		struct lim_step *s;
 
+		if (outstanding) {
+			/* a request for an action still to come is withdrawn too */
+			struct lim_request *q = add_request(a, c, "cancel", LEVEL_NONE, env->day, env->day);
+			struct lim_step *cs = add_step(c, "cancel", "done", env->day,
+						       paid != DATE_NONE ? "cancel.payment"
+									 : "cancel.operator",
+						       "a request for an action still to come went to "
+						       "the grid company: cancel it");
+
+			if (cs && q)
+				snprintf(cs->request_id, sizeof(cs->request_id), "%s", q->id);
+		}
 		if (deadline_reconnect(env->rules, env->cal, from, &d, e))
 			return -1;
 		deadline_explain(p, &d, line, sizeof(line));
@@ -304,17 +366,23 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 			snprintf(line + strlen(line), sizeof(line) - strlen(line),
 				 "; not before the day of the run %s", date_format(env->day, b));
 		}
-		r = add_request(a, c, "reconnect", due, env->day);
+		r = add_request(a, c, "reconnect", LEVEL_NONE, due, env->day);
 		s = add_step(c, "reconnect", "done", due, env->rules->reconnect.rule, line);
 		if (s && r)
 			snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
+		if (s && due != d.date) {
+			s->planned = d.date;
+			snprintf(s->why, sizeof(s->why), "payment of %s recorded by the run of %s, "
+				 "%d days after the reconnection was due", date_format(from, b2),
+				 date_format(env->day, b), (int)(env->day - d.date));
+		}
 		snprintf(c->status, sizeof(c->status), "closed");
 		event(a, c, "reconnect", "scheduled", env->rules->reconnect.rule, line,
 		      "%s%s%s; request %s", reason, paid != DATE_NONE ? " in full on " : "",
 		      paid != DATE_NONE ? date_format(paid, b2) : "", r ? r->id : "");
 	} else {
 		if (requested) {
-			struct lim_request *r = add_request(a, c, "cancel", env->day, env->day);
+			struct lim_request *r = add_request(a, c, "cancel", LEVEL_NONE, env->day, env->day);
 			struct lim_step *s = add_step(c, "cancel", "done", env->day,
 						      paid != DATE_NONE ? "cancel.payment"
 									: "cancel.operator",
@@ -339,6 +407,24 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 	return 1;
 }
 
+/* Record on s the date the rules gave when rule 8 moved it to the run's
+ * day, and why: "<late>, N days after it was due". */
+static void set_late(struct lim_step *s, const struct derivation *d, const char *late, sdate day)
+{
+	char b[DATE_BUF];
+
+	if (d->rule_date == DATE_NONE || d->fixed) {
+		if (!d->fixed) {
+			s->planned = DATE_NONE;
+			s->why[0] = 0;
+		}
+		return;
+	}
+	s->planned = d->rule_date;
+	snprintf(s->why, sizeof(s->why), "%s, %d days after it was due (%s)", late,
+		 (int)(day - d->rule_date), date_format(d->rule_date, b));
+}
+
 /* The dates of every step after the delivery of notice n (SPEC 9.2). */
 static int compute(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
 		   const struct limit_procedure *p, struct deadline_result *res, struct sbyt_err *e)
@@ -347,6 +433,16 @@ static int compute(const struct limit_env *env, struct limit_account *a, struct 
 
 	deadline_input_init(&in, p);
 	in.remote = a->remote;
+	in.not_before = env->day;
+	/* rule 8: the steps fixed already (request sent, executed) keep their
+	 * dates and the later ones count from them */
+	for (int k = 0; k < p->nsteps; k++) {
+		const struct lim_step *s = find_step(c, p->step[k].name);
+
+		if (s && !s->notice_id[0] &&
+		    (!strcmp(s->state, "scheduled") || !strcmp(s->state, "done")))
+			in.fixed[k] = s->date;
+	}
 	for (int k = 0; k < p->nnotices; k++) {
 		/* the last delivered, valid notice of each kind */
 		for (int i = c->nnotices - 1; i >= 0; i--) {
@@ -358,6 +454,8 @@ static int compute(const struct limit_env *env, struct limit_account *a, struct 
 				in.delivered[k] = n->delivered;
 				if (p->notice[k].dated)
 					in.planned = n->planned;
+				else
+					in.printed[k] = n->planned;   /* rule 9 */
 				break;
 			}
 		}
@@ -369,15 +467,17 @@ static int compute(const struct limit_env *env, struct limit_account *a, struct 
  * confirmed deliveries: added when missing, and the first action anchored
  * on n fixed (its request sent).  Steps whose date needs a calendar year
  * that is not loaded are left out (a->cal_pending, a->cal_msg) and come on
- * a later day once it is.  Idempotent: returns the number of changes, or -1. */
+ * a later day once it is.  An action whose date has passed takes the run's
+ * day (rule 8); `late` says why ("confirmation ingested ...").  Idempotent:
+ * returns the number of changes, or -1. */
 static int ensure_steps(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
 			const struct limit_procedure *p, const struct lim_notice *n,
-			struct sbyt_err *e)
+			const char *late, struct sbyt_err *e)
 {
 	struct deadline_result res;
 	struct limit_procedure cut = *p;
 	char line[LIM_DERIV];
-	int changes = 0;
+	int changes = 0, nidx = limit_notice_index(p, n->step);
 
 	for (;;) {
 		if (!compute(env, a, c, &cut, &res, e))
@@ -403,15 +503,24 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 		/* only the steps anchored on this notice, or following the stated step */
 		if (st->notice >= 0 && strcmp(p->notice[st->notice].name, n->step))
 			continue;
-		if (st->notice < 0 && st->after >= 0 && !strcmp(n->step, "warning"))
+		if (st->notice < 0 && st->after >= 0 && (nidx < 0 || !p->notice[nidx].dated))
 			continue;
 		deadline_explain(p, d, line, sizeof(line));
-		if (!strcmp(st->name, "full_notice_from")) {
-			if (!find_step(c, "full_notice")) {
-				add_step(c, "full_notice", "planned", d->date, st->rule, line);
-				changes++;
+		{
+			/* the earliest day of a later notice: its planned row */
+			int later = -1;
+
+			for (int k = 0; k < p->nnotices; k++)
+				if (p->notice[k].earliest == i)
+					later = k;
+			if (later >= 0) {
+				if (!find_step(c, p->notice[later].name)) {
+					add_step(c, p->notice[later].name, "planned", d->date, st->rule,
+						 line);
+					changes++;
+				}
+				continue;
 			}
-			continue;
 		}
 		s = find_step(c, st->name);
 		if (s && strcmp(s->state, "planned"))
@@ -422,20 +531,47 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 				continue;
 			changes++;
 		}
-		if (s->date != d->date || strcmp(s->deriv, line)) {
+		if (s->date != d->date || strcmp(s->deriv, line) || s->planned != d->rule_date) {
 			s->date = d->date;
 			snprintf(s->deriv, sizeof(s->deriv), "%s", line);
+			set_late(s, d, late, env->day);
 			changes++;
 		}
 		/* the first action after the notice is fixed now */
 		if (st->notice >= 0) {
-			schedule(a, c, s, env->day);
+			schedule(env, a, c, s, env->day);
 			changes++;
 		}
 	}
 	if (changes)
 		a->changed = 1;
 	return changes;
+}
+
+/* Re-count the planned step s from the dates the earlier steps really took
+ * (rule 8): its date, arithmetic and, when it had passed, the run's day. */
+static int replan(const struct limit_env *env, struct limit_account *a, struct lim_case *c,
+		  const struct limit_procedure *p, struct lim_step *s, struct sbyt_err *e)
+{
+	struct deadline_result res;
+	const struct derivation *d;
+	char line[LIM_DERIV], late[96], b[DATE_BUF];
+	int k = limit_step_index(p, s->name);
+
+	if (k < 0)
+		return 0;
+	if (compute(env, a, c, p, &res, e))
+		return -1;
+	d = &res.step[k];
+	if (d->pending)
+		return 0;
+	deadline_explain(p, d, line, sizeof(line));
+	s->date = d->date;
+	snprintf(s->deriv, sizeof(s->deriv), "%s", line);
+	snprintf(late, sizeof(late), "the run of %s is the first to find it due",
+		 date_format(env->day, b));
+	set_late(s, d, late, env->day);
+	return 0;
 }
 
 /* The last valid, delivered notice of kind `step` whose step is done. */
@@ -482,9 +618,9 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 	if (!strcmp(c->status, "escalated"))
 		return 0;
 
-	/* a refusal case opened by the operator: its notice */
+	/* a case opened by the operator: its first notice */
 	if (c->nsteps == 0) {
-		const char *first = p->notice[0].name;
+		const char *first = p->notice[p->first].name;
 
 		return issue(env, a, c, first, a->channel, NULL, NULL, e) ? -1 : 1;
 	}
@@ -525,7 +661,19 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 			event(a, c, n->step, "delivered", s->rule, "", "notice %s delivered %s%s%s",
 			      n->id, date_format(n->delivered, b), n->evidence[0] ? ": " : "",
 			      n->evidence);
-			return ensure_steps(env, a, c, p, n, e) < 0 ? -1 : 1;
+			{
+				char late[128], b2[DATE_BUF];
+
+				if (!strcmp(n->channel, "payment_document"))
+					snprintf(late, sizeof(late), "the payment document's delivery "
+						 "(deemed %s) recorded %s", date_format(n->delivered, b2),
+						 date_format(env->day, b));
+				else
+					snprintf(late, sizeof(late), "confirmation of the delivery on "
+						 "%s ingested by the run of %s",
+						 date_format(n->delivered, b2), date_format(env->day, b));
+				return ensure_steps(env, a, c, p, n, late, e) < 0 ? -1 : 1;
+			}
 		}
 		if (n->failed_on != DATE_NONE && n->failed_on <= env->day) {
 			n->void_ = 1;
@@ -542,7 +690,11 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 		const struct lim_notice *n = last_delivered(c, p->notice[k].name);
 		int r;
 
-		if (n && (r = ensure_steps(env, a, c, p, n, e)) != 0)
+		char late[96];
+
+		snprintf(late, sizeof(late), "the run of %s is the first to find it due",
+			 date_format(env->day, b));
+		if (n && (r = ensure_steps(env, a, c, p, n, late, e)) != 0)
 			return r < 0 ? -1 : 1;
 	}
 
@@ -552,12 +704,24 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 
 		if (strcmp(s->state, "scheduled") || s->notice_id[0] || s->date > env->day)
 			continue;
-		if (!is_action(s->name) && strcmp(s->name, "refusal"))
+		if (!rstep(env, c, s->name) || !rstep(env, c, s->name)->action)
 			continue;
 		snprintf(s->state, sizeof(s->state), "done");
-		event(a, c, s->name, "done", s->rule, s->deriv, "executed %s",
-		      date_format(s->date, b));
-		if (!strcmp(s->name, "refusal")) {
+		if (s->date < env->day) {
+			/* its request went before its date: the grid company acted on
+			 * it that day; this run only records it (SPEC 9.2.8) */
+			char b2[DATE_BUF];
+
+			event(a, c, s->name, "done", s->rule, s->deriv,
+			      "executed %s by request %s sent before it; recorded by the run of %s",
+			      date_format(s->date, b), s->request_id[0] ? s->request_id : "-",
+			      date_format(env->day, b2));
+		} else {
+			event(a, c, s->name, "done", s->rule, s->deriv, "executed %s",
+			      date_format(s->date, b));
+		}
+		if (rstep(env, c, s->name)->closes) {
+			/* the step ends the case (the contract refused) */
 			snprintf(c->status, sizeof(c->status), "closed");
 			c->ended = env->day;
 			return 1;
@@ -566,30 +730,39 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 		for (int j = i + 1; j < c->nsteps; j++) {
 			struct lim_step *nx = &c->step[j];
 
-			if (strcmp(nx->state, "planned") || !is_action(nx->name))
+			const struct limit_step *nst = rstep(env, c, nx->name);
+
+			if (strcmp(nx->state, "planned") || !nst || !nst->action)
 				continue;
-			if (!strcmp(c->procedure, "legal_reserve") && !strcmp(nx->name, "full") &&
-			    a->no_below) {
+			if (nst->unless_no_below && a->no_below) {
 				snprintf(nx->state, sizeof(nx->state), "cancelled");
 				snprintf(c->status, sizeof(c->status), "escalated");
-				event(a, c, "full", "escalated", nx->rule, "",
+				event(a, c, nx->name, "escalated", nx->rule, "",
 				      "no_below_emergency: supply is not limited below the emergency "
 				      "reserve (%s kW); escalated", a->emergency_kw);
 			} else {
-				schedule(a, c, nx, env->day);
+				/* counted from the day the previous one really took
+				 * effect, never before this run (SPEC 9.2.8) */
+				if (replan(env, a, c, p, nx, e))
+					return -1;
+				schedule(env, a, c, nx, env->day);
 			}
 			break;
 		}
 		return 1;
 	}
 
-	/* the household full notice, once it may be sent and partial is done */
-	if (!strcmp(c->procedure, "individual")) {
-		struct lim_step *fn = find_step(c, "full_notice"), *pa = find_step(c, "partial");
+	/* a later notice (the household full notice) once its earliest day has
+	 * come and the step it requires is done */
+	for (int k = 0; k < p->nnotices; k++) {
+		const struct limit_notice *no = &p->notice[k];
+		struct lim_step *fn = no->earliest >= 0 ? find_step(c, no->name) : NULL;
+		struct lim_step *rq = no->requires >= 0 ? find_step(c, p->step[no->requires].name)
+							: NULL;
 
-		if (fn && !strcmp(fn->state, "planned") && fn->date <= env->day && pa &&
-		    !strcmp(pa->state, "done"))
-			return issue(env, a, c, "full_notice", a->channel, NULL, fn, e) ? -1 : 1;
+		if (fn && !strcmp(fn->state, "planned") && fn->date <= env->day &&
+		    (no->requires < 0 || (rq && !strcmp(rq->state, "done"))))
+			return issue(env, a, c, no->name, a->channel, NULL, fn, e) ? -1 : 1;
 	}
 	(void)rule;
 	return 0;
@@ -612,6 +785,7 @@ int limit_household_threshold(const struct tariff_rules *t, const char *category
 static int trigger(const struct limit_env *env, struct limit_account *a, struct sbyt_err *e)
 {
 	const char *proc;
+	const struct limit_procedure *p;
 	money threshold;
 	struct lim_case *c;
 	char b[DATE_BUF], m1[32], m2[32], rule[LIMIT_RULE];
@@ -621,8 +795,10 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 	for (int i = 0; i < a->ncases; i++) {
 		const struct lim_case *o = &a->cases[i];
 
-		if (!strcmp(o->procedure, "refusal"))
-			continue;
+		const struct limit_procedure *op = limit_procedure_find(env->rules, o->procedure);
+
+		if (op && !op->opens[0])
+			continue;           /* the operator's procedures stand aside */
 		if (ALIVE(o) || a->snap_as_of <= o->ended || a->snap_as_of <= o->snap_as_of)
 			return 0;
 	}
@@ -630,7 +806,7 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 	if (a->snap_as_of <= a->last_ended || a->snap_as_of <= a->last_snap)
 		return 0;
 	if (!strcmp(a->kind, "individual")) {
-		proc = "individual";
+		proc = "household";
 		if (limit_household_threshold(env->tariff, a->category, a->rooms, a->residents,
 					      env->day, &threshold, e))
 			return -1;
@@ -642,6 +818,11 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 		if (threshold <= 0 || a->principal < threshold)
 			return 0;
 	}
+	p = limit_procedure_opening(env->rules, proc);
+	if (!p)
+		return err_set(e, ERR_CONFIG, "no procedure in the rules opens for '%s' accounts "
+			       "(opens=\"%s\")", proc, proc);
+	proc = p->name;
 	c = limit_case_add(a);
 	if (!c)
 		return err_set(e, ERR_INTERNAL, "out of memory");
@@ -658,8 +839,7 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 	event(a, c, "trigger", "opened", rule, "",
 	      "snapshot %s: overdue %s over %d periods, threshold %s", date_format(a->snap_as_of, b),
 	      money_format(a->principal, m1), a->periods, money_format(threshold, m2));
-	if (issue(env, a, c, !strcmp(proc, "individual") ? "warning" : "notice", a->channel, NULL,
-		  NULL, e))
+	if (issue(env, a, c, p->notice[p->first].name, a->channel, NULL, NULL, e))
 		return -1;
 	return 1;
 }
@@ -755,6 +935,14 @@ int limit_advance(const struct limit_env *env, struct limit_account *a, struct s
 		}
 	}
 	free(copy);
+	if (a->oom)
+		return err_set(e, ERR_INTERNAL, "out of memory keeping the events of account %lld",
+			       (long long)a->id);
+	for (int i = 0; i < a->ncases; i++)
+		if (a->cases[i].overflow)
+			return err_set(e, ERR_INTERNAL, "case %d of account %lld has more than %d "
+				       "steps or %d requests", a->cases[i].no, (long long)a->id,
+				       LIM_MAX_STEPS, LIM_MAX_REQUESTS);
 	return 0;
 }
 
@@ -784,8 +972,65 @@ struct lim_case *limit_case_add(struct limit_account *a)
 void limit_account_release(struct limit_account *a)
 {
 	free(a->cases);
-	a->cases = NULL;
-	a->ncases = a->capcases = 0;
+	free(a->pay_on);
+	free(a->pay_amount);
+	free(a->deliv);
+	free(a->event);
+	memset(a, 0, sizeof(*a));
+}
+
+void limit_account_reset(struct limit_account *a)
+{
+	struct limit_account keep = *a;
+
+	memset(a, 0, sizeof(*a));
+	a->cases = keep.cases;
+	a->capcases = keep.capcases;
+	a->pay_on = keep.pay_on;
+	a->pay_amount = keep.pay_amount;
+	a->cappay = keep.cappay;
+	a->deliv = keep.deliv;
+	a->capdeliv = keep.capdeliv;
+	a->event = keep.event;
+	a->capevents = keep.capevents;
+}
+
+int limit_account_add_payment(struct limit_account *a, sdate on, money amount,
+			      struct sbyt_err *e)
+{
+	if (a->npay == a->cappay) {
+		int cap = a->cappay ? a->cappay * 2 : 8;
+		sdate *d = realloc(a->pay_on, sizeof(*d) * (size_t)cap);
+		money *m;
+
+		if (!d)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		a->pay_on = d;
+		m = realloc(a->pay_amount, sizeof(*m) * (size_t)cap);
+		if (!m)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		a->pay_amount = m;
+		a->cappay = cap;
+	}
+	a->pay_on[a->npay] = on;
+	a->pay_amount[a->npay++] = amount;
+	return 0;
+}
+
+int limit_account_add_delivery(struct limit_account *a, const struct lim_deliv *d,
+			       struct sbyt_err *e)
+{
+	if (a->ndeliv == a->capdeliv) {
+		int cap = a->capdeliv ? a->capdeliv * 2 : 8;
+		struct lim_deliv *t = realloc(a->deliv, sizeof(*t) * (size_t)cap);
+
+		if (!t)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		a->deliv = t;
+		a->capdeliv = cap;
+	}
+	a->deliv[a->ndeliv++] = *d;
+	return 0;
 }
 
 int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
@@ -803,4 +1048,45 @@ int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
 		n++;
 	}
 	return n;
+}
+
+int limit_operator_refuse(const struct limit_env *env, struct limit_account *a,
+			  struct sbyt_err *e)
+{
+	const struct limit_procedure *p = limit_procedure_find(env->rules, "refusal");
+	struct lim_case *cs;
+	char b[DATE_BUF], m1[32], m2[32], rule[LIMIT_RULE];
+
+	if (!p || p->opens[0])
+		return err_set(e, ERR_CONFIG, "the rules have no operator procedure 'refusal'");
+	if (strcmp(a->kind, "legal"))
+		return err_set(e, ERR_DATA, "account '%lld' is not a legal entity",
+			       (long long)a->id);
+	for (int i = 0; i < a->ncases; i++)
+		if (!strcmp(a->cases[i].procedure, p->name) && ALIVE(&a->cases[i]))
+			return err_set(e, ERR_DATA, "account '%lld' already has a refusal case",
+				       (long long)a->id);
+	if (!a->has_snap || a->periods < 2 || a->oblig2 <= 0 || a->principal < a->oblig2)
+		return err_set(e, ERR_DATA, "account '%lld': overdue %s over %d periods is less "
+			       "than the obligations of 2 payment periods (%s)", (long long)a->id,
+			       money_format(a->principal, m1), a->periods,
+			       money_format(a->oblig2 > 0 ? a->oblig2 : 0, m2));
+	cs = limit_case_add(a);
+	if (!cs)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	snprintf(cs->procedure, sizeof(cs->procedure), "%s", p->name);
+	snprintf(cs->status, sizeof(cs->status), "open");
+	cs->opened = env->day;
+	cs->snap_as_of = a->snap_as_of;
+	cs->stated = a->principal;
+	cs->penalty = a->penalty;
+	cs->periods = a->periods;
+	cs->threshold = a->oblig2;
+	cs->ended = DATE_NONE;
+	snprintf(rule, sizeof(rule), "%s.trigger", p->name);
+	event(a, cs, "trigger", "opened", rule, "",
+	      "operator; snapshot %s: overdue %s over %d periods, 2 periods' obligations %s",
+	      date_format(a->snap_as_of, b), money_format(a->principal, m1), a->periods,
+	      money_format(a->oblig2, m2));
+	return 1;
 }

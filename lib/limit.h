@@ -21,17 +21,27 @@
  *    obligations have all fallen due by the snapshot date; refusal = those of
  *    the two latest such periods (and >= 2 overdue periods), started by the
  *    operator (`limit refuse`);
- *  - the notice channel is the operator's override (limit_channel) or the
- *    account's delivery channel; e-mail is delivered when sent, a warning
- *    in a payment document when the document that printed it (docs sets
- *    limit_doc_warning.printed_period) is deemed delivered (its issue +
- *    the allowance), the others need a
- *    confirmation (a returned letter counts on its return date); a failed
- *    delivery voids the notice and it is re-issued by post;
+ *  - the notice channel is the operator's choice (limit_channel, `limit
+ *    channel`) or the account's delivery channel; e-mail is delivered when
+ *    sent, i.e. once the package that carries it is written (limit_run.h),
+ *    a warning in a payment document when the document that printed it
+ *    (docs sets limit_doc_warning.printed_period) is deemed delivered (its
+ *    issue + the allowance), the others (post, edo, lkk, sms, personal: the
+ *    signature date) need a confirmation (a returned letter counts on its
+ *    return date); a failed delivery voids the notice and it is re-issued
+ *    by post;
  *  - a grid request goes out the day its action's date is fixed (the first
  *    action when its notice is delivered, each later one when the previous
  *    is executed); full payment before any execution sends `cancel` if a
- *    request went, after an execution `reconnect`.
+ *    request went, after an execution `reconnect` (and `cancel` for a
+ *    request of an action still to come);
+ *  - real timing (SPEC 9.2.8, 9.2.9): an action found due after its date
+ *    whose request has not gone takes the run's day (planned keeps the
+ *    rules' date, why the reason), one whose request went took effect on
+ *    its date; every later step counts from the dates steps really took; the
+ *    household partial is never before the date the warning printed;
+ *  - what a procedure does (opens, first notice, authorities, requests and
+ *    levels, closes, unless) comes from rules/limitation.xml (deadline.h).
  */
 #ifndef SBYT_LIMIT_H
 #define SBYT_LIMIT_H
@@ -72,10 +82,15 @@ struct lim_request {
 	int is_new;
 };
 
+#define LIM_WHY 200
+
 struct lim_step {
 	char name[LIMIT_NAME];
 	char state[12];
-	sdate date;
+	sdate date;               /* a notice: its issue; an action: the day it takes effect */
+	sdate planned;            /* SPEC 9.2.8: the date the rules gave when the step was
+				   * found due after it (date is then the run's), else DATE_NONE */
+	char why[LIM_WHY];        /* why date differs from planned */
 	char rule[LIMIT_RULE];
 	char deriv[LIM_DERIV];
 	char notice_id[LIM_ID];
@@ -96,6 +111,7 @@ struct lim_case {
 	int periods;
 	char reason[256];
 	int nsteps, nnotices, nrequests;
+	int overflow;             /* a step or request did not fit: limit_advance() fails */
 	struct lim_step step[LIM_MAX_STEPS];
 	struct lim_notice notice[LIM_MAX_NOTICES];
 	struct lim_request request[LIM_MAX_REQUESTS];
@@ -111,7 +127,13 @@ struct lim_event {
 	char dates[LIM_DERIV];
 };
 
-#define LIM_MAX_EVENTS 32
+/* A delivery confirmation for one of the account's notice ids. */
+struct lim_deliv {
+	char id[LIM_ID];
+	int ok;
+	sdate at;
+	char evidence[64];
+};
 
 struct limit_account {
 	int64_t id;
@@ -138,24 +160,25 @@ struct limit_account {
 	 * snapshot it was opened on */
 	int max_case_no;
 	sdate last_ended, last_snap;
-	/* payments up to the day since the oldest snapshot in use, by date */
-	int npay;
-	sdate pay_on[64];
-	money pay_amount[64];
+	/* payments up to the day since the oldest snapshot in use, by date
+	 * (malloc'd, as many as there are: limit_account_add_payment()) */
+	int npay, cappay;
+	sdate *pay_on;
+	money *pay_amount;
 	/* delivery confirmations up to the day for this account's notice ids, so
-	 * that a notice issued today meets a confirmation dated today */
-	int ndeliv;
-	struct { char id[LIM_ID]; int ok; sdate at; char evidence[64]; } deliv[16];
-	int nevents;
+	 * that a notice issued today meets a confirmation dated today (malloc'd) */
+	int ndeliv, capdeliv;
+	struct lim_deliv *deliv;
+	/* the day's events (malloc'd, grown as added) */
+	int nevents, capevents;
+	struct lim_event *event;
+	int oom;                  /* an event could not be kept: limit_advance() fails */
 	int events_before;        /* events already stored for the day */
 	int changed;
 	int cal_pending;          /* a step waits for a calendar year not loaded */
 	char cal_msg[256];
 	/* counts of this day's new rows */
 	int new_notices, new_requests, new_cancelled;
-	/* last: limit_load() zeroes the fields before it, not these 29 KB
-	 * (an event is written whole when added) */
-	struct lim_event event[LIM_MAX_EVENTS];
 };
 
 struct limit_env {
@@ -180,25 +203,48 @@ int limit_household_threshold(const struct tariff_rules *t, const char *category
 /* A new zeroed case at the end of a->cases (numbered max_case_no + 1), or
  * NULL when out of memory. */
 struct lim_case *limit_case_add(struct limit_account *a);
-/* Free a->cases; a stays usable (no cases). */
+/* Free a->cases, the payments, deliveries and events; a stays usable
+ * (empty). */
 void limit_account_release(struct limit_account *a);
+/* Zero a for the next account, keeping its arrays for reuse. */
+void limit_account_reset(struct limit_account *a);
+/* Append a payment / a delivery confirmation (the arrays grow).  Returns 0,
+ * or -1 with e set when out of memory. */
+int limit_account_add_payment(struct limit_account *a, sdate on, money amount,
+			      struct sbyt_err *e);
+int limit_account_add_delivery(struct limit_account *a, const struct lim_deliv *d,
+			       struct sbyt_err *e);
 /* Cancel the open cases of a by the operator on `day` with reason.
  * Returns the number of cases cancelled, or -1 with e set. */
 int limit_operator_cancel(const struct limit_env *env, struct limit_account *a,
 			  const char *reason, struct sbyt_err *e);
 
+/* The operator opens the contract refusal procedure (rules procedure
+ * 'refusal', SPEC 9.1) for a on env->day: a legal entity without an open
+ * refusal case whose overdue debt spans >= 2 periods and is at least the
+ * obligations of the 2 latest payment periods.  The next run issues its
+ * notice.  Returns 1, or -1 with e set (ERR_DATA: the trigger does not hold). */
+int limit_operator_refuse(const struct limit_env *env, struct limit_account *a,
+			  struct sbyt_err *e);
+
 /* Record on the notices (any day) the delivery confirmations dated on or
- * before day and not before the notice's issue, and the warnings printed in
+ * before day and not before the notice's issue, the warnings printed in
  * a payment document issued by day (delivered: its issue date + doc_days,
- * the payment_document channel's allowance).  Returns the number of notices
+ * the payment_document channel's allowance), and the e-mailed notices
+ * (and copies to the authorities) of the days whose packages are written
+ * (limit_day_written; delivered: the day they were written).  Returns the number of notices
  * updated, or -1 with e set. */
 int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt_err *e);
 /* Select the accounts to work on for `day` into a temporary table of the
  * current transaction: those with an open case and those whose debt
  * snapshot (of the day or the latest before) shows overdue debt, each with
  * the number of its events already stored for the day; only account_id
- * `one` when one > 0.  Returns the number selected or -1 (e). */
-int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e);
+ * `one` when one > 0; with one = LIMIT_SELECT_MAILED, only those with an
+ * e-mailed notice issued and sent (its package written) that day.  Returns
+ * the number selected or -1 (e). */
+#define LIMIT_SELECT_MAILED (-1)
+int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int64_t one,
+		     struct sbyt_err *e);
 /* Load the next batch of selected accounts after account id *after (start
  * with 0) into a[0..max-1] (zeroed the first time; the case arrays of the
  * previous batch are reused, limit_account_release() frees them at the
@@ -208,8 +254,30 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e);
 int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
 	       int all, struct sbyt_err *e);
 /* Write back every account with changed set (the rows of its loaded and
- * new cases replaced, new events appended).  Returns 0 or -1 with e set. */
-int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n,
+ * new cases replaced, new events appended, dated env->day; a new warning
+ * inside the payment document with its text from the rules' template).
+ * Returns 0 or -1 with e set. */
+int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a, size_t n,
 		struct sbyt_err *e);
+
+/* Refuse to work on `day` when a later day has limitation events recorded
+ * (SPEC 9.2.8: nothing is recorded before what a run recorded): a run, a
+ * cancel or a refusal only on the last day with events or after it (a day
+ * on which nothing happened may be run again).  Returns
+ * 0, or -1 with e set (ERR_DATA naming both days). */
+int limit_check_day(PGconn *db, sdate day, struct sbyt_err *e);
+
+/* The operator's choice of notice channel for an account (`limit channel`):
+ * channel is post, sms, email, edo, lkk, personal or payment_document; the
+ * choice is kept in limit_channel (in force from the next notice issued)
+ * and limit_channel_log with reason, the database session_user, os_user and
+ * the business day as_of, inside the caller's transaction.  The account must
+ * be able to receive it: email needs an address, sms a phone, edo is for
+ * legal entities, payment_document for households.  *previous gets the
+ * channel in force before (its size prev_n).  Returns 0, or -1 with e set
+ * (ERR_DATA: unknown account or a channel it cannot receive; ERR_DB). */
+int limit_channel_set(PGconn *db, int64_t account, const char *channel, const char *reason,
+		      const char *os_user, sdate as_of, char *previous, size_t prev_n,
+		      struct sbyt_err *e);
 
 #endif

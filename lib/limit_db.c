@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "limit.h"
+#include "limit_text.h"
 
 static sdate getd(PGresult *r, int i, int j)
 {
@@ -90,28 +91,58 @@ int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt
 		return -1;
 	n += strtoll(PQcmdTuples(r), NULL, 10);
 	PQclear(r);
+	/* e-mail (and the authorities' copy): sent, so delivered, when the
+	 * package of its issue day is written; a day written late by a catch-up
+	 * sends it that day (the recent days only: the day's work, not history) */
+	r = db_query(db, e,
+		     "UPDATE limit_notice n SET delivered = w.written_on,"
+		     " evidence = 'sent by e-mail with the package of ' || w.day"
+		     " FROM limit_day_written w WHERE w.day = n.issued"
+		     " AND n.channel IN ('email', 'authorities') AND n.delivered IS NULL AND NOT n.void"
+		     " AND n.issued >= $1::date - 60 AND n.issued <= $1::date"
+		     " AND w.written_on <= $1::date AND $2::int IS NOT NULL",
+		     2, p);
+	if (!r)
+		return -1;
+	n += strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
 	return n;
 }
 
-int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
+int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int64_t one,
+		     struct sbyt_err *e)
 {
-	char b[DATE_BUF], ob[24];
-	const char *p[2] = { date_format(day, b), ob };
+	char b[DATE_BUF], ob[24], ops[LIMIT_MAX_PROCS * (LIMIT_NAME + 1) + 4];
+	const char *p[3] = { date_format(day, b), ob, ops };
+	size_t len = 1;
 	PGresult *r;
 	int64_t n;
 
 	snprintf(ob, sizeof(ob), "%" PRId64, one);
+	/* the operator's procedures (no opens=): their cases do not hold back
+	 * a new case the account's debt opens (names are [a-z0-9_]) */
+	strcpy(ops, "{");
+	for (int i = 0; i < rules->nprocs; i++)
+		if (!rules->proc[i].opens[0])
+			len += (size_t)snprintf(ops + len, sizeof(ops) - len, "%s%s", len > 1 ? "," : "",
+						rules->proc[i].name);
+	snprintf(ops + len, sizeof(ops) - len, "}");
 	if (db_exec(db, e, "DROP TABLE IF EXISTS lim_cand", 0, NULL))
 		return -1;
 	r = db_query(db, e,
 		     "CREATE TEMP TABLE lim_cand ON COMMIT DROP AS"
-		     " WITH snap AS (SELECT DISTINCT ON (account_id) account_id, as_of, principal,"
+		     " WITH mail AS (SELECT DISTINCT account_id FROM limit_notice"
+		     "  WHERE $2::bigint = -1 AND issued = $1::date AND delivered = $1::date"
+		     "  AND channel = 'email'),"
+		     " snap AS (SELECT DISTINCT ON (account_id) account_id, as_of, principal,"
 		     "  periods, penalty FROM debt_snapshot WHERE as_of <= $1::date"
-		     "  AND ($2::bigint = 0 OR account_id = $2::bigint)"
+		     "  AND ($2::bigint = 0 OR account_id = $2::bigint"
+		     "   OR ($2::bigint = -1 AND account_id IN (SELECT account_id FROM mail)))"
 		     "  ORDER BY account_id, as_of DESC),"
 		     " cand AS (SELECT account_id FROM snap WHERE principal > 0"
 		     "  UNION SELECT account_id FROM limit_case WHERE status IN ('open', 'escalated')"
-		     "  AND ($2::bigint = 0 OR account_id = $2::bigint)"
+		     "  AND ($2::bigint = 0 OR account_id = $2::bigint"
+		     "   OR ($2::bigint = -1 AND account_id IN (SELECT account_id FROM mail)))"
 		     "  UNION SELECT account_id FROM account WHERE account_id = $2::bigint)"
 		     " SELECT a.account_id, a.branch, a.kind, a.category, a.residents, a.rooms,"
 		     "  coalesce(lc.channel, a.delivery) AS channel, a.remote_metering,"
@@ -123,8 +154,8 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
 		     "  kc.last_snap, coalesce(ev.max_n, 0) AS events_before"
 		     " FROM cand JOIN account a USING (account_id)"
 		     " LEFT JOIN (SELECT account_id, max(case_no) AS max_case_no,"
-		     "   max(ended_on) FILTER (WHERE procedure <> 'refusal') AS last_ended,"
-		     "   max(snap_as_of) FILTER (WHERE procedure <> 'refusal') AS last_snap,"
+		     "   max(ended_on) FILTER (WHERE procedure <> ALL ($3::text[])) AS last_ended,"
+		     "   max(snap_as_of) FILTER (WHERE procedure <> ALL ($3::text[])) AS last_snap,"
 		     "   min(snap_as_of) FILTER (WHERE status IN ('open', 'escalated')) AS alive_snap"
 		     "  FROM limit_case WHERE account_id IN (SELECT account_id FROM cand)"
 		     "  GROUP BY account_id) kc USING (account_id)"
@@ -134,7 +165,7 @@ int64_t limit_select(PGconn *db, sdate day, int64_t one, struct sbyt_err *e)
 		     "  GROUP BY account_id) ev USING (account_id)"
 		     " LEFT JOIN reserve r USING (account_id)"
 		     " LEFT JOIN limit_channel lc USING (account_id)",
-		     2, p);
+		     3, p);
 	if (!r)
 		return -1;
 	n = strtoll(PQcmdTuples(r), NULL, 10);
@@ -212,7 +243,8 @@ static const struct col step_cols[] = {
 	COL(COL_STR, struct lim_step, name), COL(COL_STR, struct lim_step, state),
 	COL(COL_DATE, struct lim_step, date), COL(COL_STR, struct lim_step, rule),
 	COL(COL_STR, struct lim_step, deriv), COL(COL_OPT, struct lim_step, notice_id),
-	COL(COL_OPT, struct lim_step, request_id),
+	COL(COL_OPT, struct lim_step, request_id), COL(COL_DATE, struct lim_step, planned),
+	COL(COL_STR, struct lim_step, why),
 };
 static const struct col notice_cols[] = {
 	COL(COL_STR, struct lim_notice, id), COL(COL_STR, struct lim_notice, step),
@@ -254,12 +286,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	n = PQntuples(r);
 	for (int i = 0; i < n; i++) {
 		struct limit_account *x = &a[i];
-		struct lim_case *keep = x->cases;
-		int cap = x->capcases;
 
-		memset(x, 0, offsetof(struct limit_account, event));
-		x->cases = keep;
-		x->capcases = cap;
+		limit_account_reset(x);
 		x->id = geti(r, i, 0);
 		gets_(r, i, 1, x->branch, sizeof(x->branch));
 		gets_(r, i, 2, x->kind, sizeof(x->kind));
@@ -369,14 +397,20 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 
 	r = db_query(db, e,
 		     "SELECT account_id, case_no, name, state, date, rule, derivation,"
-		     " notice_id, request_id FROM limit_step WHERE" RANGE CASES
+		     " notice_id, request_id, planned, why FROM limit_step WHERE" RANGE CASES
 		     " AND $3::date IS NOT NULL ORDER BY account_id, case_no, seq", 4, q);
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct lim_case *c = row_case(a, n, r, i);
 
-		if (c && c->nsteps < LIM_MAX_STEPS)
+		if (c && c->nsteps >= LIM_MAX_STEPS) {
+			err_set(e, ERR_INTERNAL, "case %d of account %s has more than %d steps",
+				c->no, PQgetvalue(r, i, 0), LIM_MAX_STEPS);
+			PQclear(r);
+			return -1;
+		}
+		if (c)
 			read_row(r, i, 2, &c->step[c->nsteps++], step_cols, NCOLS(step_cols));
 	}
 	PQclear(r);
@@ -392,8 +426,14 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		struct lim_case *c = row_case(a, n, r, i);
 		struct lim_notice *t;
 
-		if (!c || c->nnotices >= LIM_MAX_NOTICES)
+		if (!c)
 			continue;
+		if (c->nnotices >= LIM_MAX_NOTICES) {
+			err_set(e, ERR_INTERNAL, "case %d of account %s has more than %d notices",
+				c->no, PQgetvalue(r, i, 0), LIM_MAX_NOTICES);
+			PQclear(r);
+			return -1;
+		}
 		t = &c->notice[c->nnotices++];
 		memset(t, 0, sizeof(*t));
 		read_row(r, i, 2, t, notice_cols, NCOLS(notice_cols));
@@ -410,8 +450,14 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		struct lim_case *c = row_case(a, n, r, i);
 		struct lim_request *t;
 
-		if (!c || c->nrequests >= LIM_MAX_REQUESTS)
+		if (!c)
 			continue;
+		if (c->nrequests >= LIM_MAX_REQUESTS) {
+			err_set(e, ERR_INTERNAL, "case %d of account %s has more than %d requests",
+				c->no, PQgetvalue(r, i, 0), LIM_MAX_REQUESTS);
+			PQclear(r);
+			return -1;
+		}
 		t = &c->request[c->nrequests++];
 		memset(t, 0, sizeof(*t));
 		read_row(r, i, 2, t, request_cols, NCOLS(request_cols));
@@ -435,13 +481,10 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 
 		if (!x)
 			continue;
-		if (x->npay >= 64) {
-			/* keep the sums: fold the rest into the last slot */
-			x->pay_amount[63] += geti(r, i, 2);
-			continue;
+		if (limit_account_add_payment(x, getd(r, i, 1), geti(r, i, 2), e)) {
+			PQclear(r);
+			return -1;
 		}
-		x->pay_on[x->npay] = getd(r, i, 1);
-		x->pay_amount[x->npay++] = geti(r, i, 2);
 	}
 	PQclear(r);
 	r = db_query(db, e,
@@ -454,14 +497,18 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct limit_account *x = by_id(a, n, geti(r, i, 0));
+		struct lim_deliv d;
 
-		if (!x || x->ndeliv >= 16)
+		if (!x)
 			continue;
-		gets_(r, i, 1, x->deliv[x->ndeliv].id, sizeof(x->deliv[0].id));
-		x->deliv[x->ndeliv].ok = !strcmp(PQgetvalue(r, i, 2), "t");
-		x->deliv[x->ndeliv].at = getd(r, i, 3);
-		gets_(r, i, 4, x->deliv[x->ndeliv].evidence, sizeof(x->deliv[0].evidence));
-		x->ndeliv++;
+		gets_(r, i, 1, d.id, sizeof(d.id));
+		d.ok = !strcmp(PQgetvalue(r, i, 2), "t");
+		d.at = getd(r, i, 3);
+		gets_(r, i, 4, d.evidence, sizeof(d.evidence));
+		if (limit_account_add_delivery(x, &d, e)) {
+			PQclear(r);
+			return -1;
+		}
 	}
 	PQclear(r);
 #undef RANGE
@@ -520,8 +567,43 @@ static int append_num(char **buf, size_t *len, size_t *cap, int64_t v, struct sb
 	return 0;
 }
 
-int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct sbyt_err *e)
+/* The Russian text of a warning printed inside the payment document, from
+ * its template PROCEDURE.STEP_document, whole (malloc'd), or NULL (e). */
+static char *doc_text(const struct limit_env *env, const struct limit_account *a,
+		      const struct lim_case *x, const struct lim_notice *t, struct sbyt_err *e)
 {
+	const struct limit_procedure *p = limit_procedure_find(env->rules, x->procedure);
+	struct limit_textvars tv = { 0 };
+	char key[2 * LIMIT_NAME + 16], v[32];
+	char *text = NULL;
+
+	if (!p) {
+		err_set(e, ERR_CONFIG, "procedure '%s' is not in the rules", x->procedure);
+		return NULL;
+	}
+	limit_textvars_add(&tv, "notice", t->id);
+	snprintf(v, sizeof(v), "%" PRId64, a->id);
+	limit_textvars_add(&tv, "account", v);
+	limit_textvars_add(&tv, "issued", date_format(t->issued, v));
+	limit_textvars_add(&tv, "debt", money_format(t->stated, v));
+	limit_textvars_add(&tv, "snapshot", date_format(t->snap_as_of, v));
+	snprintf(v, sizeof(v), "%d", t->periods);
+	limit_textvars_add(&tv, "periods", v);
+	limit_textvars_add(&tv, "threshold", money_format(t->threshold, v));
+	limit_textvars_add(&tv, "planned", t->planned != DATE_NONE ? date_format(t->planned, v)
+								   : "—");
+	snprintf(key, sizeof(key), "%s.%s_document", x->procedure, t->step);
+	if (!limit_textvars_dates(&tv, env->rules, env->cal, p, t->step, t->channel, t->issued,
+				  t->planned, a->remote, e))
+		text = limit_text(env->rules, key, &tv, e);
+	limit_textvars_release(&tv);
+	return text;
+}
+
+int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a, size_t n,
+		struct sbyt_err *e)
+{
+	sdate day = env->day;
 	char *ids = malloc(64), *nos = malloc(64);
 	size_t il = 1, ic = 64, nl = 1, nc = 64;
 	int any = 0, pairs = 0;
@@ -617,7 +699,7 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 		return -1;
 
 	if (copy_begin(&c, db, "COPY limit_step (account_id, case_no, seq, name, state, date,"
-		       " rule, derivation, notice_id, request_id) FROM STDIN", e))
+		       " rule, derivation, notice_id, request_id, planned, why) FROM STDIN", e))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
@@ -675,27 +757,95 @@ int limit_store(PGconn *db, sdate day, struct limit_account *a, size_t n, struct
 
 			for (int j = 0; j < x->nnotices; j++) {
 				const struct lim_notice *t = &x->notice[j];
-				char text[2048], m1[32], b1[DATE_BUF], b2[DATE_BUF];
+				char *text;
+				int bad;
 
 				if (!t->is_new || strcmp(t->channel, "payment_document"))
 					continue;
-				snprintf(text, sizeof(text),
-					 "ПРЕДУПРЕЖДЕНИЕ (уведомление %s). Задолженность по оплате "
-					 "электроэнергии на %s: %s руб. В случае непогашения "
-					 "задолженности в течение 20 календарных дней со дня доставки "
-					 "настоящего платёжного документа будет введено ограничение "
-					 "предоставления коммунальной услуги, а затем приостановление "
-					 "её предоставления (ПП РФ № 354, п. 119).%s%s",
-					 t->id, date_format(t->snap_as_of, b1), money_format(t->stated, m1),
-					 t->planned != DATE_NONE ? " Дата ограничения: " : "",
-					 t->planned != DATE_NONE ? date_format(t->planned, b2) : "");
-				CK(copy_int(&c, a[i].id, e) || copy_str(&c, t->id, e) ||
-				   copy_date(&c, t->issued, e) || copy_str(&c, text, e) ||
-				   copy_row(&c, e));
+				text = doc_text(env, &a[i], x, t, e);
+				if (!text) {
+					copy_abort(&c, "error");
+					return -1;
+				}
+				bad = copy_int(&c, a[i].id, e) || copy_str(&c, t->id, e) ||
+				      copy_date(&c, t->issued, e) || copy_str(&c, text, e) ||
+				      copy_row(&c, e);
+				free(text);
+				CK(bad);
 			}
 		}
 	if (copy_end(&c, e))
 		return -1;
 #undef CK
+	return 0;
+}
+
+int limit_channel_set(PGconn *db, int64_t account, const char *channel, const char *reason,
+		      const char *os_user, sdate as_of, char *previous, size_t prev_n,
+		      struct sbyt_err *e)
+{
+	char ab[24], b[DATE_BUF];
+	const char *p[5] = { ab, channel, reason, os_user, date_format(as_of, b) };
+	const char *kind, *why = NULL;
+	PGresult *r;
+
+	snprintf(ab, sizeof(ab), "%" PRId64, account);
+	r = db_query(db, e,
+		     "SELECT a.kind, coalesce(a.email, '') <> '',"
+		     " coalesce(array_length(a.phones, 1), 0) > 0,"
+		     " coalesce(lc.channel, a.delivery)"
+		     " FROM account a LEFT JOIN limit_channel lc USING (account_id)"
+		     " WHERE a.account_id = $1::bigint FOR UPDATE OF a", 1, p);
+	if (!r)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return err_set(e, ERR_DATA, "unknown account '%" PRId64 "'", account);
+	}
+	kind = PQgetvalue(r, 0, 0);
+	if (!strcmp(channel, "email") && strcmp(PQgetvalue(r, 0, 1), "t"))
+		why = "has no e-mail address";
+	else if (!strcmp(channel, "sms") && strcmp(PQgetvalue(r, 0, 2), "t"))
+		why = "has no phone";
+	else if (!strcmp(channel, "edo") && !strcmp(kind, "individual"))
+		why = "is a household (edo is for legal entities)";
+	else if (!strcmp(channel, "payment_document") && strcmp(kind, "individual"))
+		why = "is a legal entity (a warning inside a payment document is for households)";
+	snprintf(previous, prev_n, "%s", PQgetvalue(r, 0, 3));
+	PQclear(r);
+	if (why)
+		return err_set(e, ERR_DATA, "account '%" PRId64 "' %s: channel '%s' refused", account,
+			       why, channel);
+	if (db_exec(db, e,
+		    "INSERT INTO limit_channel_log (account_id, set_at, seq, channel, previous, reason,"
+		    " db_user, os_user, as_of)"
+		    " SELECT $1::bigint, now(), coalesce(max(seq), 0) + 1, $2, (SELECT channel FROM"
+		    "  limit_channel WHERE account_id = $1::bigint), $3, session_user, $4, $5::date"
+		    " FROM limit_channel_log WHERE account_id = $1::bigint", 5, p) ||
+	    db_exec(db, e,
+		    "INSERT INTO limit_channel (account_id, channel, reason, set_at, db_user, os_user)"
+		    " VALUES ($1::bigint, $2, $3, now(), session_user, $4)"
+		    " ON CONFLICT (account_id) DO UPDATE SET channel = EXCLUDED.channel,"
+		    " reason = EXCLUDED.reason, set_at = EXCLUDED.set_at,"
+		    " db_user = EXCLUDED.db_user, os_user = EXCLUDED.os_user"
+		    " WHERE $5::date IS NOT NULL", 5, p))
+		return -1;
+	return 0;
+}
+
+int limit_check_day(PGconn *db, sdate day, struct sbyt_err *e)
+{
+	char b[DATE_BUF], b2[DATE_BUF];
+	const char *p[1] = { date_format(day, b) };
+	PGresult *r = db_query(db, e, "SELECT max(day) FROM limit_event WHERE day > $1::date", 1, p);
+	sdate last;
+
+	if (!r)
+		return -1;
+	last = getd(r, 0, 0);
+	PQclear(r);
+	if (last != DATE_NONE)
+		return err_set(e, ERR_DATA, "day %s is before the last day with limitation events (%s): "
+			       "nothing happens in the past (SPEC 9.2.8)", b, date_format(last, b2));
 	return 0;
 }

@@ -9,13 +9,15 @@
 #include <libxml/xmlwriter.h>
 
 #include "db.h"
+#include "limit_text.h"
 #include "money.h"
 #include "package.h"
 #include "xlsx.h"
 
 #define NS "urn:sbyt:limitation:1"
 
-static const char *const notice_kinds[] = { "post", "sms", "email", "edo", "lkk", "authorities" };
+static const char *const notice_kinds[] = { "post", "sms", "email", "edo", "lkk", "personal",
+					     "authorities" };
 
 static void attr(xmlTextWriterPtr w, const char *name, const char *v, int *rc)
 {
@@ -34,9 +36,69 @@ static int record(struct job *j, struct package *p, struct sbyt_err *e)
 }
 
 /* Notices of one branch and channel: rows [from, to) of r. */
-static int write_notices(PGresult *r, int from, int to, const char *dir, const char *branch,
-			 const char *kind, const char *day, struct job *j, const char *rv,
-			 struct limit_out_counts *n, struct sbyt_err *e)
+/* <Text citation="...">the whole text</Text> */
+static void text_elem(xmlTextWriterPtr w, const struct limit_rules *rules, const char *key,
+		      const char *text, int *rc)
+{
+	const struct limit_text *t = limit_text_find(rules, key);
+
+	*rc |= xmlTextWriterStartElement(w, BAD_CAST "Text") < 0;
+	attr(w, "citation", t ? t->citation : "", rc);
+	*rc |= xmlTextWriterWriteString(w, BAD_CAST text) < 0;
+	*rc |= xmlTextWriterEndElement(w) < 0;
+}
+
+/* The text of notice row i (columns as in limit_write_day()), malloc'd. */
+static char *notice_text(const struct limit_env *env, PGresult *r, int i, char *key,
+			 size_t keyn, struct sbyt_err *e)
+{
+	const char *proc = PQgetvalue(r, i, 2), *step = PQgetvalue(r, i, 3);
+	const struct limit_procedure *p = limit_procedure_find(env->rules, proc);
+	struct limit_textvars tv = { 0 };
+	char m[32];
+	sdate issued, planned = DATE_NONE;
+	char *text = NULL;
+
+	if (!p) {
+		err_set(e, ERR_CONFIG, "procedure '%s' is not in the rules", proc);
+		return NULL;
+	}
+	date_parse(PQgetvalue(r, i, 4), -1, &issued);
+	if (!PQgetisnull(r, i, 5))
+		date_parse(PQgetvalue(r, i, 5), -1, &planned);
+	limit_textvars_add(&tv, "notice", PQgetvalue(r, i, 0));
+	limit_textvars_add(&tv, "account", PQgetvalue(r, i, 1));
+	limit_textvars_add(&tv, "issued", PQgetvalue(r, i, 4));
+	limit_textvars_add(&tv, "planned", PQgetisnull(r, i, 5) ? "—" : PQgetvalue(r, i, 5));
+	limit_textvars_add(&tv, "snapshot", PQgetvalue(r, i, 7));
+	limit_textvars_add(&tv, "debt", kopecks(PQgetvalue(r, i, 8), m));
+	limit_textvars_add(&tv, "periods", PQgetvalue(r, i, 9));
+	limit_textvars_add(&tv, "threshold", kopecks(PQgetvalue(r, i, 10), m));
+	limit_textvars_add(&tv, "name", PQgetvalue(r, i, 12));
+	limit_textvars_add(&tv, "address", PQgetvalue(r, i, 13));
+	limit_textvars_add(&tv, "branch", PQgetvalue(r, i, 20));
+	limit_textvars_add(&tv, "branch_phone", PQgetvalue(r, i, 21));
+	limit_textvars_add(&tv, "tech_kw", PQgetvalue(r, i, 22));
+	limit_textvars_add(&tv, "emergency_kw", PQgetvalue(r, i, 23));
+	if (!strcmp(PQgetvalue(r, i, 19), "authorities"))
+		snprintf(key, keyn, "%s.authorities", proc);
+	else
+		snprintf(key, keyn, "%s.%s", proc, step);
+	/* the dates as the notice says them: issued through its own channel
+	 * (the authorities' copy: those of the consumer's notice it copies) */
+	if (!limit_textvars_dates(&tv, env->rules, env->cal, p, step,
+				  !strcmp(PQgetvalue(r, i, 19), "authorities") ? PQgetvalue(r, i, 25)
+									  : PQgetvalue(r, i, 19),
+				  issued, planned, !strcmp(PQgetvalue(r, i, 24), "t"), e))
+		text = limit_text(env->rules, key, &tv, e);
+	limit_textvars_release(&tv);
+	return text;
+}
+
+static int write_notices(const struct limit_env *env, PGresult *r, int from, int to,
+			 const char *dir, const char *branch, const char *kind, const char *day,
+			 struct job *j, const char *rv, struct limit_out_counts *n,
+			 struct sbyt_err *e)
 {
 	struct package p;
 	char path[4096], cnt[24], m1[32], m2[32];
@@ -102,6 +164,20 @@ static int write_notices(PGresult *r, int from, int to, const char *dir, const c
 		if (!strcmp(kind, "sms"))
 			attr(w, "phone", PQgetvalue(r, i, 16), &rc);
 		rc |= xmlTextWriterEndElement(w) < 0;
+		{
+			char key[2 * LIMIT_NAME + 16], *text = notice_text(env, r, i, key,
+									   sizeof(key), e);
+
+			if (!text) {
+				xmlFreeTextWriter(w);
+				if (f)
+					fclose(f);
+				package_abort(&p);
+				return -1;
+			}
+			text_elem(w, env->rules, key, text, &rc);
+			free(text);
+		}
 		if (!strcmp(kind, "authorities")) {
 			char *list = strdup(PQgetvalue(r, i, 17)), *save = NULL;
 
@@ -156,9 +232,45 @@ static int write_notices(PGresult *r, int from, int to, const char *dir, const c
 	return 0;
 }
 
-static int write_requests(PGresult *r, int from, int to, const char *dir, const char *branch,
-			  const char *day, struct job *j, const char *rv,
-			  struct limit_out_counts *n, struct sbyt_err *e)
+/* The text of request row i (columns as in limit_write_day()), malloc'd. */
+static char *request_text(const struct limit_env *env, PGresult *r, int i, const char *day,
+			  struct sbyt_err *e)
+{
+	struct limit_textvars tv = { 0 };
+	const struct limit_text *act;
+	char key[LIMIT_NAME + 16], level[64];
+	const char *kw = PQgetvalue(r, i, 4);
+	char *text;
+
+	snprintf(key, sizeof(key), "action.%s", PQgetvalue(r, i, 2));
+	act = limit_text_find(env->rules, key);
+	if (!act) {
+		err_set(e, ERR_CONFIG, "no text for '%s' in the limitation rules", key);
+		return NULL;
+	}
+	if (kw[0])
+		snprintf(level, sizeof(level), ", уровень мощности %s кВт", kw);
+	else
+		level[0] = 0;
+	limit_textvars_add(&tv, "request", PQgetvalue(r, i, 0));
+	limit_textvars_add(&tv, "account", PQgetvalue(r, i, 1));
+	limit_textvars_add(&tv, "action", act->text);
+	limit_textvars_add(&tv, "date", PQgetvalue(r, i, 3));
+	limit_textvars_add(&tv, "level", level);
+	limit_textvars_add(&tv, "issued", day);
+	limit_textvars_add(&tv, "address", PQgetvalue(r, i, 7));
+	limit_textvars_add(&tv, "name", PQgetvalue(r, i, 9));
+	limit_textvars_add(&tv, "basis", PQgetvalue(r, i, 10));
+	limit_textvars_add(&tv, "branch", PQgetvalue(r, i, 11));
+	limit_textvars_add(&tv, "branch_phone", PQgetvalue(r, i, 12));
+	text = limit_text(env->rules, "request", &tv, e);
+	limit_textvars_release(&tv);
+	return text;
+}
+
+static int write_requests(const struct limit_env *env, PGresult *r, int from, int to,
+			  const char *dir, const char *branch, const char *day, struct job *j,
+			  const char *rv, struct limit_out_counts *n, struct sbyt_err *e)
 {
 	struct package p;
 	char path[4096], cnt[24];
@@ -196,6 +308,17 @@ static int write_requests(PGresult *r, int from, int to, const char *dir, const 
 		attr(w, "procedure", PQgetvalue(r, i, 5), &rc);
 		attr(w, "case", PQgetvalue(r, i, 6), &rc);
 		attr(w, "address", PQgetvalue(r, i, 7), &rc);
+		{
+			char *text = request_text(env, r, i, day, e);
+
+			if (!text) {
+				xmlFreeTextWriter(w);
+				package_abort(&p);
+				return -1;
+			}
+			text_elem(w, env->rules, "request", text, &rc);
+			free(text);
+		}
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
 	rc |= xmlTextWriterEndElement(w) < 0;
@@ -296,9 +419,10 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
 	return NULL;
 }
 
-int limit_write_day(PGconn *db, sdate day, const char *out_dir, struct job *j,
-		    const char *rv, struct limit_out_counts *n, struct sbyt_err *e)
+int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir,
+		    struct job *j, const char *rv, struct limit_out_counts *n, struct sbyt_err *e)
 {
+	sdate day = env->day;
 	char b[DATE_BUF], dir[4096];
 	const char *p[1] = { date_format(day, b) };
 	PGresult *nr = NULL, *rr = NULL, *er = NULL;
@@ -311,9 +435,16 @@ int limit_write_day(PGconn *db, sdate day, const char *out_dir, struct job *j,
 		      " CASE WHEN n.channel = 'authorities' THEN 'email' ELSE n.channel END,"
 		      " n.snap_as_of, n.stated_debt, n.periods, n.threshold, n.replaces,"
 		      " a.name, a.address, a.postcode, a.email, array_to_string(a.phones, ','),"
-		      " array_to_string(r.authority_emails, ','), a.branch, n.channel"
+		      " array_to_string(r.authority_emails, ','), a.branch, n.channel,"
+		      " coalesce(br.name, ''), coalesce(br.phone, ''),"
+		      " coalesce(rtrim(rtrim(r.tech_kw::text, '0'), '.'), ''),"
+		      " coalesce(rtrim(rtrim(r.emergency_kw::text, '0'), '.'), ''), a.remote_metering,"
+		      " coalesce((SELECT o.channel FROM limit_notice o WHERE o.account_id = n.account_id"
+		      "  AND o.case_no = n.case_no AND o.step = n.step AND o.issued = n.issued"
+		      "  AND o.channel <> 'authorities' LIMIT 1), n.channel)"
 		      " FROM limit_notice n JOIN limit_case c USING (account_id, case_no)"
 		      " JOIN account a USING (account_id) LEFT JOIN reserve r USING (account_id)"
+		      " LEFT JOIN branch br ON br.code = a.branch"
 		      " WHERE n.issued = $1::date AND n.channel <> 'payment_document'"
 		      " ORDER BY a.branch, n.channel, n.account_id, n.case_no,"
 		      " length(n.notice_id), n.notice_id", 1, p);
@@ -322,9 +453,19 @@ int limit_write_day(PGconn *db, sdate day, const char *out_dir, struct job *j,
 	rr = db_query(db, e,
 		      "SELECT q.request_id, q.account_id, q.action, q.date,"
 		      " rtrim(rtrim(q.level_kw::text, '0'), '.'), c.procedure, q.case_no, a.address,"
-		      " a.branch"
+		      " a.branch, a.name,"
+		      " CASE WHEN q.action IN ('cancel', 'reconnect') THEN"
+		      "  coalesce(nullif(c.reason, ''), 'оплата задолженности')"
+		      " ELSE coalesce((SELECT 'уведомление № ' || n.notice_id || ' от ' || n.issued"
+		      "  || ', доставлено ' || n.delivered FROM limit_notice n"
+		      "  WHERE n.account_id = q.account_id AND n.case_no = q.case_no AND NOT n.void"
+		      "  AND n.channel <> 'authorities' AND n.delivered IS NOT NULL"
+		      "  AND n.delivered <= q.issued ORDER BY n.issued DESC, length(n.notice_id) DESC,"
+		      "  n.notice_id DESC LIMIT 1), '') END,"
+		      " coalesce(br.name, ''), coalesce(br.phone, '')"
 		      " FROM limit_request q JOIN limit_case c USING (account_id, case_no)"
-		      " JOIN account a USING (account_id) WHERE q.issued = $1::date"
+		      " JOIN account a USING (account_id) LEFT JOIN branch br ON br.code = a.branch"
+		      " WHERE q.issued = $1::date"
 		      " ORDER BY a.branch, q.account_id, q.case_no, length(q.request_id), q.request_id",
 		      1, p);
 	if (!rr)
@@ -350,12 +491,12 @@ int limit_write_day(PGconn *db, sdate day, const char *out_dir, struct job *j,
 		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, branch);
 		for (size_t k = 0; k < sizeof(notice_kinds) / sizeof(notice_kinds[0]); k++) {
 			x = run_find(nrun, nn, branch, notice_kinds[k]);
-			if (x && write_notices(nr, x->from, x->to, dir, branch, notice_kinds[k], b,
-					       j, rv, n, e))
+			if (x && write_notices(env, nr, x->from, x->to, dir, branch,
+					       notice_kinds[k], b, j, rv, n, e))
 				goto out;
 		}
 		x = run_find(rrun, rn, branch, NULL);
-		if (x && write_requests(rr, x->from, x->to, dir, branch, b, j, rv, n, e))
+		if (x && write_requests(env, rr, x->from, x->to, dir, branch, b, j, rv, n, e))
 			goto out;
 		if (package_mkdirs(dir, e) < 0)
 			goto out;

@@ -100,6 +100,9 @@ INSERT INTO limit_event (account_id, day, n, case_no, procedure, step, what, rul
 SELECT c.account_id, c.opened_on + k, 1, 1, c.procedure, 'warning', 'issued',
        c.procedure || '.warning', 'history', 'history'
 FROM limit_case c CROSS JOIN generate_series(0, 20, 5) AS k;
+-- the history's days were run and their packages written (sql/063)
+INSERT INTO limit_day_written (day, written_on, packages)
+SELECT DISTINCT day, day, 0 FROM limit_event ON CONFLICT (day) DO NOTHING;
 ANALYZE;
 SQL
 }

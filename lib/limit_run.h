@@ -1,0 +1,42 @@
+/*
+ * limit_run.h - one day of the limitation workflow as a job stage (SPEC 9.4),
+ * the library half of `sbyt limit run` and of the limitation stage of
+ * `sbyt daily`, beside limit_operator_cancel() and limit_operator_refuse().
+ *
+ * limit_run_day() first writes the packages of the recent days whose work
+ * was committed but whose packages were not written (a run killed between
+ * the two: a catch-up, counted in caught_up).  Then it records the day's
+ * delivery confirmations; on a working day it selects the accounts with an
+ * open case or overdue debt and advances them (limit_advance()) in
+ * batches, all in one transaction; then it writes the day's packages from
+ * what the database holds (limit_out.h) and records the day as written
+ * (limit_day_written): the day counts as done only then.  An e-mailed
+ * notice is delivered (sent) only once its package is written, so a second
+ * pass takes the accounts whose e-mails went out today, and the day's
+ * packages are written again, whole, when it changed anything.
+ */
+#ifndef SBYT_LIMIT_RUN_H
+#define SBYT_LIMIT_RUN_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "job.h"
+#include "limit.h"
+
+/* What a day did. */
+struct limit_run_counts {
+	int working;
+	int64_t deliveries, accounts, notices, requests, cancelled, packages, pending;
+	int64_t caught_up;                      /* earlier days whose packages it wrote */
+	char pending_msg[256];                  /* the first missing-year message */
+	double t_deliveries, t_select, t_cases, t_packages;  /* seconds */
+};
+
+/* Run env->day on db (no transaction open) and write its packages under
+ * out_dir, recorded on j (may be NULL) with rules_version.  Returns 0 (k
+ * set), or -1 with e set; on error nothing of the day's cases is kept. */
+int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, struct job *j,
+		  const char *rules_version, struct limit_run_counts *k, struct sbyt_err *e);
+
+#endif
