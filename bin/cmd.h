@@ -133,6 +133,12 @@ struct service_rules;
  * operator from the OS account into who.  0, or -1 with ctx->err set. */
 int cmd_service_open(struct sbyt_ctx *ctx, struct service_ctx *x, struct service_rules *r,
 		     struct calendar **cal, char *who, size_t size);
+/* Finish a register command's change (bin/cmd_appeal.c): a rejected outcome
+ * is ERR_DATA naming `what` and id; commit when all went well, else roll
+ * back; free r and cal; count the change on j.  0, or -1 with ctx->err set. */
+int cmd_service_close(struct sbyt_ctx *ctx, struct job *j, int rc, int out,
+		      const struct service_ctx *x, const char *what, const char *id,
+		      struct service_rules *r, struct calendar *cal);
 int cmd_debt(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_report(int argc, char **argv, struct sbyt_ctx *ctx);
 

@@ -67,6 +67,23 @@ int cmd_service_open(struct sbyt_ctx *ctx, struct service_ctx *x, struct service
 	return 0;
 }
 
+int cmd_service_close(struct sbyt_ctx *ctx, struct job *j, int rc, int out,
+		      const struct service_ctx *x, const char *what, const char *id,
+		      struct service_rules *r, struct calendar *cal)
+{
+	if (rc == 0 && out == SVC_REJECTED)
+		rc = err_set(&ctx->err, ERR_DATA, "%s '%s': %s", what, id, x->reason);
+	if (rc == 0)
+		rc = db_commit(ctx->db, &ctx->err);
+	else
+		db_rollback(ctx->db);
+	service_rules_release(r);
+	calendar_free(cal);
+	if (rc == 0)
+		job_count(j, out == SVC_DUPLICATE ? "duplicates" : "changed", 1);
+	return rc;
+}
+
 /* Now, or noon of the as-of date in the supplier's zone when it is not today. */
 static void default_time(struct sbyt_ctx *ctx, struct date_time *t)
 {
@@ -217,17 +234,8 @@ int cmd_appeal(int argc, char **argv, struct sbyt_ctx *ctx)
 		if (rc == 0)
 			rc = service_appeal_answer(&x, id, &t, channel, &out, &ctx->err);
 	}
-	if (rc == 0 && out == SVC_REJECTED)
-		rc = err_set(&ctx->err, ERR_DATA, "appeal '%s': %s", id, x.reason);
-	if (rc == 0)
-		rc = db_commit(ctx->db, &ctx->err);
-	else
-		db_rollback(ctx->db);
-	service_rules_release(&rules);
-	calendar_free(cal);
-	if (rc)
+	if (cmd_service_close(ctx, &j, rc, out, &x, "appeal", id, &rules, cal))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
-	job_count(&j, out == SVC_DUPLICATE ? "duplicates" : "changed", 1);
 	log_summary("appeal", "%s id=%s as_of=%s%s%s%s", sub, id, date_format(ctx->as_of, db_),
 		    out == SVC_DUPLICATE ? " unchanged=1" : "",
 		    !strcmp(sub, "answer") ? " channel=" : "",

@@ -210,17 +210,8 @@ int cmd_contract(int argc, char **argv, struct sbyt_ctx *ctx)
 	rc = db_begin(ctx->db, &ctx->err);
 	if (rc == 0)
 		rc = service_contract_event(&x, id, acc, event, when, named, &out, &ctx->err);
-	if (rc == 0 && out == SVC_REJECTED)
-		rc = err_set(&ctx->err, ERR_DATA, "contract '%s': %s", id, x.reason);
-	if (rc == 0)
-		rc = db_commit(ctx->db, &ctx->err);
-	else
-		db_rollback(ctx->db);
-	service_rules_release(&rules);
-	calendar_free(cal);
-	if (rc)
+	if (cmd_service_close(ctx, &j, rc, out, &x, "contract", id, &rules, cal))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
-	job_count(&j, out == SVC_DUPLICATE ? "duplicates" : "changed", 1);
 	log_summary("contract", "%s id=%s at=%s%s", sub, id, date_format(when, db_),
 		    out == SVC_DUPLICATE ? " unchanged=1" : "");
 	return cmd_job_end(ctx, &j, EX_DONE);

@@ -2,6 +2,7 @@
  * their packages (lib/docs.h). */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -12,18 +13,25 @@
 
 static const char help[] =
 	"usage: sbyt docs --period YYYY-MM [--branch CODE]\n"
+	"   or: sbyt docs render --account N --period YYYY-MM [--out FILE]\n"
 	"\n"
 	"Number and package the payment documents of a billed period: one document\n"
 	"per account with charge lines, numbered 1..n without gaps per branch (post\n"
 	"by postcode, street, house and flat, then e-mail, portal and EDO by account),\n"
 	"written to OUT/docs/YYYY-MM/BRANCH/CHANNEL.zip (documents.xml, register.xlsx,\n"
-	"manifest.xml).  The branch's period becomes 'published'.  A published period\n"
+	"manifest.xml, and the PDFs: post.zip one documents.pdf in print order,\n"
+	"email.zip and lkk.zip one ACCOUNT-YYYY-MM.pdf per document).  The branch's period becomes 'published'.  A published period\n"
 	"is re-issued with the same numbers and content; accounts billed since get\n"
 	"the next numbers; a document that would change is refused (exit 65).\n"
 	"Total due = opening debt + charges + recalculations + penalty - paid.\n"
 	"\n"
 	"  --period YYYY-MM   the period (required)\n"
 	"  --branch CODE      only this branch (default: every branch billed)\n"
+	"\n"
+	"render reprints one issued document as PDF (A4, Minstroy 43/pr layout, QR):\n"
+	"  --account N        the account\n"
+	"  --out FILE         where (default OUT/docs/YYYY-MM/reprint/N-YYYY-MM.pdf);\n"
+	"                     the path is printed\n"
 	"\n"
 	"Exit status: 0 done, 64 usage, 65 period not billed, a published document\n"
 	"would change or a value holds a control character, 69 database unavailable, 73 cannot create output, 74 i/o error\n"
@@ -42,6 +50,22 @@ static void record(void *arg, const char *path, const char *sha256, int64_t byte
 
 	if (!rec->failed && job_file(rec->j, "out", path, sha256, bytes, &rec->err))
 		rec->failed = 1;
+}
+
+/* SBYT_DOCS_PDF=0 leaves the PDFs out (the benchmark's cycle measures
+ * them apart); SBYT_RENDER_THREADS sets the rendering threads. */
+static int cmd_docs_pdf(void)
+{
+	const char *v = getenv("SBYT_DOCS_PDF");
+
+	return !(v && !strcmp(v, "0"));
+}
+
+static int cmd_docs_render_threads(void)
+{
+	const char *v = getenv("SBYT_RENDER_THREADS");
+
+	return v ? atoi(v) : 0;
 }
 
 int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *branch,
@@ -64,16 +88,20 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	o.rules_version = version;
 	o.run_id = j->run_id;
 	o.as_of = ctx->as_of;
+	o.pdf = cmd_docs_pdf();
+	o.render_threads = cmd_docs_render_threads();
 	o.on_package = record;
 	o.arg = &rec;
 	rc = docs_run(ctx->db, &o, r, &f, &ctx->err);
 	log_verbose("docs: numbering %.2f s, cursors %.2f s, documents and packages %.2f s"
-		    " (storing the rows %.2f s)", r->t_number, r->t_open, r->t_write, r->t_rows);
+		    " (storing the rows %.2f s), %lld PDF pages rendered in %.2f CPU s", r->t_number,
+		    r->t_open, r->t_write, r->t_rows, (long long)r->pages, r->t_render);
 	faults_print(&f, stderr);
 	faults_release(&f);
 	job_count(j, "documents", r->documents);
 	job_count(j, "issued", r->issued);
 	job_count(j, "packages", r->packages);
+	job_count(j, "pages", r->pages);
 	job_count(j, "total", r->total);
 	if (!rc && rec.failed) {
 		ctx->err = rec.err;
@@ -95,6 +123,70 @@ void cmd_docs_breach(struct sbyt_ctx *ctx, struct job *j, speriod period, const 
 	log_warn("deadline breach: %s", text);
 }
 
+static int cmd_docs_render(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct docs_opts o;
+	struct faults f = FAULTS_INIT;
+	speriod period = 0;
+	const char *account = NULL, *out = NULL;
+	char path[4096], pbuf[PERIOD_BUF];
+	int c, have_period = 0, pages = 0, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			return cmd_help(help);
+		case 'p':
+			if (period_parse(optarg, -1, &period) < 0)
+				return cmd_usage_error("docs", "bad period '%s', expected YYYY-MM", optarg);
+			have_period = 1;
+			break;
+		case 'a':
+			account = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			return cmd_usage_error("docs", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error("docs", "unexpected argument '%s'", argv[optind]);
+	if (!have_period || !account)
+		return cmd_usage_error("docs", "render needs --account and --period");
+	if (!*account || strspn(account, "0123456789") != strlen(account) || strlen(account) > 18)
+		return cmd_usage_error("docs", "bad account '%s', expected digits", account);
+	period_format(period, pbuf);
+	if (!out) {
+		snprintf(path, sizeof(path), "%s/docs/%s/reprint/%s-%s.pdf", ctx->out_dir, pbuf,
+			 account, pbuf);
+		out = path;
+	}
+	memset(&o, 0, sizeof(o));
+	o.period = period;
+	o.rules_dir = ctx->rules_dir;
+	o.out_dir = ctx->out_dir;
+	o.as_of = ctx->as_of;
+	if (cmd_connect(ctx))
+		return cmd_fail(ctx);
+	rc = docs_reprint(ctx->db, &o, account, out, &pages, &f, &ctx->err);
+	faults_print(&f, stderr);
+	faults_release(&f);
+	if (rc)
+		return cmd_fail(ctx);
+	printf("%s\n", out);
+	log_summary("docs render", "account=%s period=%s pages=%d", account, pbuf, pages);
+	return EX_DONE;
+}
+
 int cmd_docs(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -110,6 +202,8 @@ int cmd_docs(int argc, char **argv, struct sbyt_ctx *ctx)
 	int c, have_period = 0;
 	char pbuf[PERIOD_BUF], tbuf[MONEY_BUF];
 
+	if (argc > 1 && !strcmp(argv[1], "render"))
+		return cmd_docs_render(argc - 1, argv + 1, ctx);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

@@ -23,6 +23,7 @@
 #include "limit.h"
 #include "limit_run.h"
 #include "log.h"
+#include "names.h"
 #include "rules.h"
 #include "sha256.h"
 #include "tariff.h"
@@ -31,6 +32,7 @@ struct limit_setup {
 	struct limit_rules *rules;
 	struct calendar *cal;
 	struct tariff_rules *tariff;
+	struct names *names;
 	struct limit_env env;
 };
 
@@ -39,6 +41,7 @@ static void setup_free(struct limit_setup *s)
 	limit_rules_free(s->rules);
 	calendar_free(s->cal);
 	tariff_rules_free(s->tariff);
+	names_free(s->names);
 }
 
 static int setup_load(struct sbyt_ctx *ctx, struct limit_setup *s, int with_tariff)
@@ -54,9 +57,11 @@ static int setup_load(struct sbyt_ctx *ctx, struct limit_setup *s, int with_tari
 		faults_release(&f);
 		return -1;
 	}
+	if (s->rules && !(s->names = names_load(ctx->rules_dir, &f)))
+		err_set(&ctx->err, ERR_CONFIG, "invalid rules in '%s'", ctx->rules_dir);
 	faults_print(&f, stderr);
 	faults_release(&f);
-	if (!s->rules)
+	if (!s->rules || !s->names)
 		return -1;
 	s->cal = cmd_load_calendar(ctx);
 	if (!s->cal)
@@ -64,6 +69,7 @@ static int setup_load(struct sbyt_ctx *ctx, struct limit_setup *s, int with_tari
 	s->env.rules = s->rules;
 	s->env.cal = s->cal;
 	s->env.tariff = s->tariff;
+	s->env.names = s->names;
 	s->env.day = ctx->as_of;
 	return 0;
 }

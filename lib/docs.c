@@ -11,6 +11,12 @@
 
 #include "address.h"
 #include "db.h"
+#include "docmodel.h"
+#include "docs_cursor.h"
+#include "docs_pdf.h"
+#include "docs_render.h"
+#include "docs_texts.h"
+#include "docs_xml.h"
 #include "ledger.h"
 #include "package.h"
 #include "penalty.h"
@@ -18,8 +24,6 @@
 #include "tariff.h"
 #include "xlsx.h"
 #include "xmlout.h"
-
-#define FETCH_ROWS "20000"
 
 static const char *const channels[DOCS_CHANNELS] = { "post", "email", "lkk", "edo" };
 
@@ -42,190 +46,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* ---- cursors read a batch at a time, all ordered by seq (column 0) ---- */
-
-struct prefetch;
-
-struct cur {
-	PGconn *db;
-	const char *name;
-	PGresult *res;
-	int row, n, done, declared;
-	/* with pf: the next batch is fetched by the prefetch thread */
-	struct prefetch *pf;
-	PGresult *next;
-	int next_state;          /* 0 none, 1 asked for, 2 there (next NULL: failed) */
-	struct sbyt_err next_err;
-};
-
-/* One thread that fetches the next batch of each cursor on the reader
- * connection while the current one is written out.  The connection is the
- * thread's from prefetch_start() to prefetch_stop(). */
-struct prefetch {
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	PGconn *db;
-	struct cur *queue[8];
-	int head, count, quit;
-};
-
-static void *prefetch_main(void *arg)
-{
-	struct prefetch *pf = arg;
-	char sql[64];
-
-	pthread_mutex_lock(&pf->mu);
-	for (;;) {
-		struct cur *c;
-		struct sbyt_err err;
-		PGresult *res;
-
-		while (!pf->count && !pf->quit)
-			pthread_cond_wait(&pf->cv, &pf->mu);
-		if (pf->quit)
-			break;
-		c = pf->queue[pf->head];
-		pf->head = (pf->head + 1) % 8;
-		pf->count--;
-		pthread_mutex_unlock(&pf->mu);
-		memset(&err, 0, sizeof(err));
-		snprintf(sql, sizeof(sql), "FETCH " FETCH_ROWS " FROM %s", c->name);
-		res = db_query(pf->db, &err, sql, 0, NULL);
-		pthread_mutex_lock(&pf->mu);
-		c->next = res;
-		c->next_err = err;
-		c->next_state = 2;
-		pthread_cond_broadcast(&pf->cv);
-	}
-	pthread_mutex_unlock(&pf->mu);
-	return NULL;
-}
-
-/* Ask for c's next batch (the lock held). */
-static void prefetch_ask(struct prefetch *pf, struct cur *c)
-{
-	pf->queue[(pf->head + pf->count) % 8] = c;
-	pf->count++;
-	c->next_state = 1;
-	pthread_cond_broadcast(&pf->cv);
-}
-
-static int prefetch_start(struct prefetch *pf, PGconn *db, struct cur **curs, int ncurs,
-			  struct sbyt_err *e)
-{
-	memset(pf, 0, sizeof(*pf));
-	pf->db = db;
-	pthread_mutex_init(&pf->mu, NULL);
-	pthread_cond_init(&pf->cv, NULL);
-	if (pthread_create(&pf->th, NULL, prefetch_main, pf) != 0) {
-		pthread_mutex_destroy(&pf->mu);
-		pthread_cond_destroy(&pf->cv);
-		return err_set(e, ERR_INTERNAL, "cannot start the reader thread");
-	}
-	pthread_mutex_lock(&pf->mu);
-	for (int i = 0; i < ncurs; i++) {
-		curs[i]->pf = pf;
-		if (!curs[i]->done)
-			prefetch_ask(pf, curs[i]);
-	}
-	pthread_mutex_unlock(&pf->mu);
-	return 0;
-}
-
-/* Stop the thread (after the fetch it is running) and drop what it read. */
-static void prefetch_stop(struct prefetch *pf, struct cur **curs, int ncurs)
-{
-	pthread_mutex_lock(&pf->mu);
-	pf->quit = 1;
-	pthread_cond_broadcast(&pf->cv);
-	pthread_mutex_unlock(&pf->mu);
-	pthread_join(pf->th, NULL);
-	pthread_mutex_destroy(&pf->mu);
-	pthread_cond_destroy(&pf->cv);
-	for (int i = 0; i < ncurs; i++) {
-		PQclear(curs[i]->next);
-		curs[i]->next = NULL;
-		curs[i]->next_state = 0;
-		curs[i]->pf = NULL;
-	}
-}
-
-static int cur_fetch(struct cur *c, struct sbyt_err *e)
-{
-	char sql[64];
-
-	PQclear(c->res);
-	c->res = NULL;
-	if (c->pf) {
-		struct prefetch *pf = c->pf;
-		pthread_mutex_lock(&pf->mu);
-		while (c->next_state == 1)
-			pthread_cond_wait(&pf->cv, &pf->mu);
-		c->res = c->next;
-		c->next = NULL;
-		c->next_state = 0;
-		if (c->res && PQntuples(c->res) > 0)
-			prefetch_ask(pf, c);
-		pthread_mutex_unlock(&pf->mu);
-		if (!c->res) {
-			*e = c->next_err;
-			c->done = 1;
-			return -1;
-		}
-	} else {
-		snprintf(sql, sizeof(sql), "FETCH " FETCH_ROWS " FROM %s", c->name);
-		c->res = db_query(c->db, e, sql, 0, NULL);
-	}
-	if (!c->res)
-		return -1;
-	c->n = PQntuples(c->res);
-	c->row = 0;
-	c->done = c->n == 0;
-	return 0;
-}
-
-static int cur_open(struct cur *c, PGconn *db, const char *name, const char *query, int np,
-		    const char *const *params, struct sbyt_err *e)
-{
-	char sql[4096];
-
-	memset(c, 0, sizeof(*c));
-	c->db = db;
-	c->name = name;
-	snprintf(sql, sizeof(sql), "DECLARE %s NO SCROLL CURSOR FOR %s", name, query);
-	if (db_exec(db, e, sql, np, params))
-		return -1;
-	c->declared = 1;
-	return cur_fetch(c, e);
-}
-
-static void cur_close(struct cur *c)
-{
-	PQclear(c->res);
-	c->res = NULL;
-	c->done = 1;
-}
-
-static int64_t cur_seq(const struct cur *c)
-{
-	return c->done ? INT64_MAX : strtoll(PQgetvalue(c->res, c->row, 0), NULL, 10);
-}
-
-static const char *cur_val(const struct cur *c, int col)
-{
-	return PQgetisnull(c->res, c->row, col) ? NULL : PQgetvalue(c->res, c->row, col);
-}
-
-static int cur_next(struct cur *c, struct sbyt_err *e)
-{
-	if (c->done)
-		return 0;
-	if (++c->row >= c->n)
-		return cur_fetch(c, e);
-	return 0;
 }
 
 /* One channel's package being written. */
@@ -252,63 +72,12 @@ struct chanpkg {
 	struct sbyt_err err;     /* the thread's failure */
 	int64_t run_id;
 	const char *rules_version;
+	struct docs_render *render;  /* its PDFs (NULL: none) */
+	int64_t pages;
+	double render_cpu;
 };
-
-static void xs(struct chanpkg *cp, const char *name)
-{
-	xmlout_start(&cp->xml, name);
-}
-
-static void xa(struct chanpkg *cp, const char *name, const char *value)
-{
-	xmlout_attr(&cp->xml, name, value);
-}
-
-static void xe(struct chanpkg *cp)
-{
-	xmlout_end(&cp->xml);
-}
-
-static void xmoney(struct chanpkg *cp, const char *name, money m)
-{
-	char buf[MONEY_BUF];
-
-	xa(cp, name, money_format(m, buf));
-}
-
-/* "5.67000" -> "5.67": trailing zeros go, at least 2 decimals stay. */
-static const char *tariff_text(const char *s, char *buf, size_t size)
-{
-	const char *dot;
-	size_t n;
-
-	snprintf(buf, size, "%s", s);
-	dot = strchr(buf, '.');
-	if (!dot)
-		return buf;
-	n = strlen(buf);
-	while (n > (size_t)(dot - buf) + 3 && buf[n - 1] == '0')
-		buf[--n] = '\0';
-	return buf;
-}
 
 /* ---- the stage ---- */
-
-struct dline {
-	char kind[8];
-	int zone, band;          /* 0: none */
-	char volume[24], tariff[24];
-	int has_tariff;
-	money amount, vat;
-};
-
-struct dread {
-	char meter[40];
-	int zone;
-	char previous[24], current[24];
-	int has_current;
-};
-
 
 struct branch_run {
 	PGconn *db;
@@ -319,17 +88,14 @@ struct branch_run {
 	const struct supplier *sup;
 	const struct billing_rules *billing;
 	const struct penalty_rules *pr;
-	struct ledger led;
-	struct ledger_debt debt;
-	struct dline *line;
-	int nline, line_cap;
-	struct dread *read;
-	int nread, read_cap;
+	const struct docs_pdf_env *penv;  /* NULL: no PDFs */
+	struct docmodel_ctx mc;  /* composing */
+	struct docmodel doc;     /* the document being written */
 	PGconn *rdb;             /* the reader: numbering and cursors */
 	char lo[24], hi[24];     /* the branch's lowest and highest account_id: every
 	                            query is bounded by them, so that its index scans
 	                            read the branch's range and not the tables */
-	struct cur docs, lines, obl, pay, rd;  /* open after branch_head() */
+	struct docs_cursor docs, lines, obl, pay, rd;  /* open after branch_head() */
 	int curs_open;
 	pthread_t head_th;       /* branch_head() of the next branch, run ahead */
 	int head_rc;
@@ -458,6 +224,18 @@ static void *cp_main(void *arg)
 	}
 	commit = cp->finish && !cp->quit && !bad;
 	pthread_mutex_unlock(&cp->mu);
+	if (commit && cp->render) {
+		struct docs_render *r = cp->render;
+		char num[24];
+		cp->render = NULL;
+		if (docs_render_finish(r, &cp->pages, &cp->render_cpu, &cp->err)) {
+			bad = 1;
+			commit = 0;
+		} else {
+			snprintf(num, sizeof(num), "%lld", (long long)cp->pages);
+			package_fact(&cp->pkg, "pages", num);
+		}
+	}
 	if (commit) {
 		cp->x_open = 0;
 		if (xlsx_table_close(&cp->x, &cp->err)) {
@@ -472,6 +250,8 @@ static void *cp_main(void *arg)
 	}
 	if (!cp->committed) {
 		struct sbyt_err ignore;
+		docs_render_abort(cp->render);  /* before its files go */
+		cp->render = NULL;
 		if (cp->x_open)
 			xlsx_table_close(&cp->x, &ignore);
 		cp->x_open = 0;
@@ -562,7 +342,14 @@ static void cp_abort(struct chanpkg *cp)
 		pthread_cond_broadcast(&cp->cv);
 		pthread_mutex_unlock(&cp->mu);
 		pthread_join(cp->th, NULL);
+		docs_render_abort(cp->render);
+		cp->render = NULL;
+		if (cp->open)
+			package_abort(&cp->pkg);
+		cp->open = 0;
 	} else {
+		docs_render_abort(cp->render);
+		cp->render = NULL;
 		if (cp->x_open)
 			xlsx_table_close(&cp->x, &ignore);
 		if (cp->open)
@@ -582,7 +369,6 @@ static void cp_abort(struct chanpkg *cp)
 static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 {
 	struct chanpkg *cp;
-	const struct supplier *s = b->sup;
 	char path[4096];
 
 	cp = calloc(1, sizeof(*cp));
@@ -615,31 +401,17 @@ static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto fail;
 	}
-	xs(cp, "Documents");
-	xa(cp, "xmlns", "urn:sbyt:docs:1");
-	xa(cp, "period", b->pname);
-	xa(cp, "branch", b->branch);
-	xa(cp, "channel", channels[chan]);
-	xs(cp, "Supplier");
-	xa(cp, "name", s->name);
-	xa(cp, "shortName", s->short_name);
-	xa(cp, "inn", s->inn);
-	xa(cp, "kpp", s->kpp);
-	xa(cp, "address", s->address);
-	xa(cp, "phone", s->phone);
-	xa(cp, "email", s->email);
-	xa(cp, "site", s->site);
-	if (s->sample)
-		xa(cp, "sample", "true");
-	xs(cp, "Bank");
-	xa(cp, "name", s->bank_name);
-	xa(cp, "bic", s->bic);
-	xa(cp, "corrAccount", s->corr_account);
-	xa(cp, "account", s->account);
-	xe(cp);
-	xe(cp);
+	docs_xml_begin(&cp->xml, b->pname, b->branch, channels[chan], b->sup);
 	if (xlsx_table_open(&cp->x, cp->xlsx_path, "Реестр", reg_headers, reg_widths, REG_COLS, e))
 		goto fail;
+	if (b->penv && chan != 3) {
+		/* post: one print-ready file; email, lkk: a file per document */
+		const char *where = chan == 0 ? package_entry(&cp->pkg, "documents.pdf", e)
+					      : package_folder(&cp->pkg, e);
+		if (!where || !(cp->render = docs_render_start(b->penv, where, chan != 0,
+								b->o->render_threads, b->o->as_of, e)))
+			goto fail;
+	}
 	cp->x_open = 1;
 	pthread_mutex_init(&cp->mu, NULL);
 	pthread_cond_init(&cp->cv, NULL);
@@ -666,7 +438,7 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	int rc;
 
 	b->cp = NULL;
-	xe(cp);  /* Documents */
+	docs_xml_end(&cp->xml);
 	rc = xmlout_flush(&cp->xml) != 0;
 	xmlout_release(&cp->xml);
 	rc = rc || fflush(cp->f) != 0 || ferror(cp->f) || fsync(fileno(cp->f)) != 0;
@@ -729,6 +501,8 @@ static int cp_wait(struct branch_run *b, int ok, struct sbyt_err *e)
 			} else {
 				b->made[cp->chan] = 1;
 				b->r->packages++;
+				b->r->pages += cp->pages;
+				b->r->t_render += cp->render_cpu;
 				/* reported after the commit of the rows */
 				snprintf(b->done[b->ndone].path, sizeof(b->done[0].path), "%s",
 					 cp->pkg.final);
@@ -959,24 +733,6 @@ static int put_row(struct branch_run *b, int64_t account, int number, int chan, 
 	return rc;
 }
 
-static int grow(void **p, int *cap, int need, size_t size, struct sbyt_err *e)
-{
-	void *q;
-	int n;
-
-	if (need <= *cap)
-		return 0;
-	n = *cap ? *cap * 2 : 16;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, (size_t)n * size);
-	if (!q)
-		return err_set(e, ERR_INTERNAL, "out of memory");
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
 static sdate parse_date(const char *s)
 {
 	sdate d = 0;
@@ -991,325 +747,183 @@ static int64_t to_i64(const char *s)
 	return s ? strtoll(s, NULL, 10) : 0;
 }
 
-/* Split "Фамилия Имя Отчество" into at most three words (in place). */
-static void split_name(char *s, const char **w)
-{
-	char *save = NULL;
-	int n = 0;
-
-	w[0] = w[1] = w[2] = NULL;
-	for (char *t = strtok_r(s, " ", &save); t && n < 3; t = strtok_r(NULL, " ", &save))
-		w[n++] = t;
-}
-
-/* The QR payload of one document into buf; payer details are dropped when
- * they would make it invalid (a "|" in the address...). */
-static int make_qr(struct branch_run *b, const char *account, int legal, const char *name,
-		   const char *address, money total, char *buf, size_t size, struct sbyt_err *e)
-{
-	struct qr_payment q;
-	char words[512], purpose[160];
-	const char *w[3];
-	int y, m;
-
-	period_to_ym(b->o->period, &y, &m);
-	snprintf(purpose, sizeof(purpose), "Оплата электроэнергии за %02d.%04d, л/с %s", m, y,
-		 account);
-	qr_payment_init(&q, b->sup);
-	q.pers_acc = account;
-	q.sum = total;
-	q.paym_period = b->o->period;
-	q.purpose = purpose;
-	if (!legal) {
-		snprintf(words, sizeof(words), "%s", name);
-		split_name(words, w);
-		q.last_name = w[0];
-		q.first_name = w[1];
-		q.middle_name = w[2];
-	}
-	q.payer_address = address;
-	if (qr_payload(&q, buf, size, e) >= 0)
-		return 0;
-	q.last_name = q.first_name = q.middle_name = q.payer_address = NULL;
-	return qr_payload(&q, buf, size, e) >= 0 ? 0 : -1;
-}
-
 enum { D_SEQ, D_NUMBER, D_CHAN, D_ACCOUNT, D_KIND, D_NAME, D_ADDRESS, D_POSTCODE, D_INN, D_KPP,
-       D_CONTRACT, D_TOTAL, D_QR, D_DUE, D_WTEXT, D_WPROC, D_WDEBT, D_WISSUED, D_WRULE };
+       D_CONTRACT, D_TOTAL, D_QR, D_DUE, D_WTEXT, D_WPROC, D_WDEBT, D_WISSUED, D_WRULE,
+       D_ISSUED, D_RESIDENTS, D_ROOMS };
 
-/* Write the document at the docs cursor, consuming the rows of the other
- * cursors that belong to it. */
-static int one_document(struct branch_run *b, struct cur *docs, struct cur *lines,
-			struct cur *obl, struct cur *pay, struct cur *rd, struct sbyt_err *e)
+#define V(c, col) docs_cursor_val(c, col)
+
+/* Skip to the rows of document seq; 0 or -1 with e set. */
+static int skip_to(struct docs_cursor *c, int64_t seq, struct sbyt_err *e)
 {
-	int64_t seq = cur_seq(docs);
-	int number = (int)to_i64(cur_val(docs, D_NUMBER));
-	const char *account = cur_val(docs, D_ACCOUNT);
-	int legal = !strcmp(cur_val(docs, D_KIND), "legal");
-	enum customer_kind kind = legal ? CUSTOMER_LEGAL : CUSTOMER_INDIVIDUAL;
-	sdate first = period_first(b->o->period), last = period_last(b->o->period);
-	money opening = 0, charged = 0, recalc = 0, penalty = 0, stored_penalty = 0, paid = 0;
-	money pen_start, pen_end, total;
-	int has_penalty_line = 0;
-	sdate due = 0;
-	char qr[QR_BUF], buf[64], dbuf[DATE_BUF];
-	struct chanpkg *cp = b->cp;
+	while (docs_cursor_seq(c) < seq)
+		if (docs_cursor_next(c, e))
+			return -1;
+	return 0;
+}
 
-	ledger_reset(&b->led);
-	b->nline = b->nread = 0;
-	while (cur_seq(lines) < seq)
-		if (cur_next(lines, e))
+/* Read the document at the docs cursor into d, consuming the rows of the
+ * other cursors that belong to it (the reading half of one_document). */
+static int read_document(struct branch_run *b, struct docmodel *d, struct sbyt_err *e)
+{
+	struct docs_cursor *docs = &b->docs, *lines = &b->lines, *obl = &b->obl, *pay = &b->pay;
+	struct docs_cursor *rd = &b->rd;
+	int64_t seq = docs_cursor_seq(docs);
+
+	docmodel_reset(d);
+	d->period = b->o->period;
+	d->number = (int)to_i64(V(docs, D_NUMBER));
+	docmodel_set(d->account, sizeof(d->account), V(docs, D_ACCOUNT));
+	d->legal = !strcmp(V(docs, D_KIND), "legal");
+	docmodel_set(d->name, sizeof(d->name), V(docs, D_NAME));
+	docmodel_set(d->address, sizeof(d->address), V(docs, D_ADDRESS));
+	docmodel_set(d->postcode, sizeof(d->postcode), V(docs, D_POSTCODE));
+	d->has_inn = V(docs, D_INN) != NULL;
+	d->residents = (int)to_i64(V(docs, D_RESIDENTS));
+	d->rooms = (int)to_i64(V(docs, D_ROOMS));
+	docmodel_set(d->inn, sizeof(d->inn), V(docs, D_INN));
+	docmodel_set(d->kpp, sizeof(d->kpp), V(docs, D_KPP));
+	docmodel_set(d->contract, sizeof(d->contract), V(docs, D_CONTRACT));
+	d->issued_on = V(docs, D_ISSUED) ? parse_date(V(docs, D_ISSUED)) : b->o->as_of;
+	if (V(docs, D_TOTAL)) {
+		d->issued_before = 1;
+		d->was_total = to_i64(V(docs, D_TOTAL));
+		d->was_due = parse_date(V(docs, D_DUE));
+		docmodel_set(d->was_qr, sizeof(d->was_qr), V(docs, D_QR));
+	}
+	if (V(docs, D_WTEXT) && V(docs, D_WTEXT)[0]) {
+		char debt[MONEY_BUF];
+		money m = 0;
+
+		money_parse(V(docs, D_WDEBT), -1, 0, &m);
+		if (docmodel_set_warning(d, V(docs, D_WTEXT), e))
 			return -1;
-	for (; cur_seq(lines) == seq; ) {
-		struct dline *l;
+		docmodel_set(d->w_procedure, sizeof(d->w_procedure), V(docs, D_WPROC));
+		docmodel_set(d->w_debt, sizeof(d->w_debt), money_format(m, debt));
+		docmodel_set(d->w_issued, sizeof(d->w_issued), V(docs, D_WISSUED));
+		docmodel_set(d->w_rule, sizeof(d->w_rule), V(docs, D_WRULE));
+	}
+	if (skip_to(lines, seq, e))
+		return -1;
+	for (; docs_cursor_seq(lines) == seq; ) {
+		struct docmodel_line *l = docmodel_add_line(d, e);
 		const char *v;
-		if (grow((void **)&b->line, &b->line_cap, b->nline + 1, sizeof(*b->line), e))
+		if (!l)
 			return -1;
-		l = &b->line[b->nline++];
-		memset(l, 0, sizeof(*l));
-		snprintf(l->kind, sizeof(l->kind), "%s", cur_val(lines, 1));
-		l->zone = (int)to_i64(cur_val(lines, 2));
-		l->band = (int)to_i64(cur_val(lines, 3));
-		snprintf(l->volume, sizeof(l->volume), "%s", cur_val(lines, 4));
-		v = cur_val(lines, 5);
+		docmodel_set(l->kind, sizeof(l->kind), V(lines, 1));
+		l->zone = (int)to_i64(V(lines, 2));
+		l->band = (int)to_i64(V(lines, 3));
+		docmodel_set(l->volume, sizeof(l->volume), V(lines, 4));
+		v = V(lines, 5);
 		l->has_tariff = v != NULL;
 		if (v)
-			tariff_text(v, l->tariff, sizeof(l->tariff));
-		l->amount = to_i64(cur_val(lines, 6));
-		l->vat = to_i64(cur_val(lines, 7));
-		if (!strcmp(l->kind, "charge"))
-			charged += l->amount;
-		else if (!strcmp(l->kind, "recalc"))
-			recalc += l->amount;
-		else {
-			stored_penalty += l->amount;
-			has_penalty_line = 1;
-		}
-		if (cur_next(lines, e))
+			docmodel_tariff_text(v, l->tariff, sizeof(l->tariff));
+		l->amount = to_i64(V(lines, 6));
+		l->vat = to_i64(V(lines, 7));
+		docmodel_set(l->basis, sizeof(l->basis), V(lines, 8));
+		if (docs_cursor_next(lines, e))
 			return -1;
 	}
-	while (cur_seq(obl) < seq)
-		if (cur_next(obl, e))
+	if (skip_to(obl, seq, e))
+		return -1;
+	for (; docs_cursor_seq(obl) == seq; ) {
+		struct docmodel_obl *o = docmodel_add_obl(d, e);
+		if (!o)
 			return -1;
-	for (; cur_seq(obl) == seq; ) {
-		struct ledger_charge c;
-		const char *k = cur_val(obl, 2);
-		speriod p = period_of(parse_date(cur_val(obl, 1)));
-		money amount = to_i64(cur_val(obl, 4));
-		sdate d = parse_date(cur_val(obl, 3));
-
-		if (p < b->o->period)
-			opening += amount;
-		else if (d > due)
-			due = d;
-		if (strcmp(k, "penalty") != 0 && amount != 0) {
-			c.period = p;
-			c.due = d;
-			c.amount = amount;
-			c.kind = !strcmp(k, "recalc") || amount < 0 ? LEDGER_RECALC : LEDGER_CHARGE;
-			if (ledger_add_charge(&b->led, &c, e) < 0)
-				return err_prefix(e, "account %s", account);
-		}
-		if (cur_next(obl, e))
+		o->period = period_of(parse_date(V(obl, 1)));
+		docmodel_set(o->kind, sizeof(o->kind), V(obl, 2));
+		o->due = parse_date(V(obl, 3));
+		o->amount = to_i64(V(obl, 4));
+		if (docs_cursor_next(obl, e))
 			return -1;
 	}
-	while (cur_seq(pay) < seq)
-		if (cur_next(pay, e))
+	if (skip_to(pay, seq, e))
+		return -1;
+	for (; docs_cursor_seq(pay) == seq; ) {
+		struct docmodel_pay *p = docmodel_add_pay(d, e);
+		const char *named = V(pay, 4);
+		if (!p)
 			return -1;
-	for (; cur_seq(pay) == seq; ) {
-		struct ledger_payment p;
-		const char *named = cur_val(pay, 4);
-
-		p.id = to_i64(cur_val(pay, 1));
-		p.date = parse_date(cur_val(pay, 2));
-		p.amount = to_i64(cur_val(pay, 3));
-		p.period = named ? period_of(parse_date(named)) : LEDGER_NO_PERIOD;
-		if (p.date < first)
-			opening -= p.amount;
-		else
-			paid += p.amount;
-		if (ledger_add_payment(&b->led, &p, e))
-			return err_prefix(e, "account %s", account);
-		if (cur_next(pay, e))
+		p->id = to_i64(V(pay, 1));
+		p->date = parse_date(V(pay, 2));
+		p->amount = to_i64(V(pay, 3));
+		p->period = named ? period_of(parse_date(named)) : LEDGER_NO_PERIOD;
+		if (docs_cursor_next(pay, e))
 			return -1;
 	}
-	while (cur_seq(rd) < seq)
-		if (cur_next(rd, e))
+	if (skip_to(rd, seq, e))
+		return -1;
+	for (; docs_cursor_seq(rd) == seq; ) {
+		struct docmodel_read *r = docmodel_add_read(d, e);
+		const char *prev = V(rd, 4) ? V(rd, 4) : V(rd, 3);
+		const char *curv = V(rd, 5);
+		if (!r)
 			return -1;
-	for (; cur_seq(rd) == seq; ) {
-		struct dread *r;
-		const char *prev = cur_val(rd, 4) ? cur_val(rd, 4) : cur_val(rd, 3);
-		const char *curv = cur_val(rd, 5);
-
-		if (grow((void **)&b->read, &b->read_cap, b->nread + 1, sizeof(*b->read), e))
-			return -1;
-		r = &b->read[b->nread++];
-		snprintf(r->meter, sizeof(r->meter), "%s", cur_val(rd, 1));
-		r->zone = (int)to_i64(cur_val(rd, 2));
-		snprintf(r->previous, sizeof(r->previous), "%s", prev ? prev : "0.000");
+		docmodel_set(r->meter, sizeof(r->meter), V(rd, 1));
+		r->zone = (int)to_i64(V(rd, 2));
+		docmodel_set(r->previous, sizeof(r->previous), prev ? prev : "0.000");
 		r->has_current = curv != NULL;
-		snprintf(r->current, sizeof(r->current), "%s", curv ? curv : "");
-		if (cur_next(rd, e))
+		docmodel_set(r->current, sizeof(r->current), curv);
+		if (docs_cursor_next(rd, e))
 			return -1;
 	}
+	return 0;
+}
 
-	/* penalties from the ledger, as of the day before the period and its last day */
-	if (ledger_allocate(&b->led, e) ||
-	    ledger_debt_compute(&b->led, b->pr, kind, first - 1, &b->debt, e))
-		return err_prefix(e, "account %s", account);
-	pen_start = b->debt.penalty;
-	if (ledger_debt_compute(&b->led, b->pr, kind, last, &b->debt, e))
-		return err_prefix(e, "account %s", account);
-	pen_end = b->debt.penalty;
-	opening += pen_start;
-	penalty = has_penalty_line ? stored_penalty : pen_end - pen_start;
-	total = opening + charged + recalc + penalty - paid;
-	if (!due) {
-		int y, m;
-		period_to_ym(b->o->period, &y, &m);
-		m += b->billing->due_offset;
-		while (m > 12) {
-			m -= 12;
-			y++;
-		}
-		due = date_from_ymd(y, m, b->billing->due_day);
-	}
-	if (make_qr(b, account, legal, cur_val(docs, D_NAME), cur_val(docs, D_ADDRESS), total, qr,
-		    sizeof(qr), e))
-		return err_prefix(e, "account %s", account);
+/* Read, compose and write the document at the docs cursor: its row, its
+ * XML, its register row (and its PDF). */
+static int one_document(struct branch_run *b, struct sbyt_err *e)
+{
+	struct docmodel *d = &b->doc;
+	struct chanpkg *cp = b->cp;
 
-	if (cur_val(docs, D_TOTAL)) {
+	if (read_document(b, d, e) || docmodel_compose(&b->mc, d, e))
+		return -1;
+	if (d->issued_before) {
 		/* issued before: it must come out the same */
-		if (to_i64(cur_val(docs, D_TOTAL)) != total || strcmp(cur_val(docs, D_QR), qr) != 0 ||
-		    parse_date(cur_val(docs, D_DUE)) != due) {
-			char was[MONEY_BUF], now[MONEY_BUF];
+		if (d->was_total != d->total || strcmp(d->was_qr, d->qr) != 0 ||
+		    d->was_due != d->due) {
+			char was[MONEY_BUF], now_[MONEY_BUF];
 			err_set(e, ERR_DATA, "published document %d of branch '%s' for %s would change"
-				" (account %s: total %s, issued with %s)", number, b->branch, b->pname,
-				account, money_format(total, now),
-				money_format(to_i64(cur_val(docs, D_TOTAL)), was));
+				" (account %s: total %s, issued with %s)", d->number, b->branch, b->pname,
+				d->account, money_format(d->total, now_), money_format(d->was_total, was));
 			return err_detail(e, "an issued document is not altered: corrections go to the"
 					  " next period as recalculation lines");
 		}
 	} else {
-		if (put_row(b, to_i64(account), number, cp->chan, due, total, qr, e))
+		if (put_row(b, to_i64(d->account), d->number, cp->chan, d->due, d->total, d->qr, e))
 			return -1;
 		b->r->issued++;
 	}
-
-	/* the document */
-	xs(cp, "PaymentDocument");
-	snprintf(buf, sizeof(buf), "%d", number);
-	xa(cp, "number", buf);
-	xa(cp, "account", account);
-	xa(cp, "period", b->pname);
-	xa(cp, "due", date_format(due, dbuf));
-	xmoney(cp, "total", total);
-	xa(cp, "qr", qr);
-	xs(cp, "Payer");
-	xa(cp, "kind", legal ? "legal" : "individual");
-	xa(cp, "name", cur_val(docs, D_NAME));
-	xa(cp, "postcode", cur_val(docs, D_POSTCODE));
-	xa(cp, "address", cur_val(docs, D_ADDRESS));
-	if (legal && cur_val(docs, D_INN)) {
-		xa(cp, "inn", cur_val(docs, D_INN));
-		if (cur_val(docs, D_KPP) && *cur_val(docs, D_KPP))
-			xa(cp, "kpp", cur_val(docs, D_KPP));
-		xa(cp, "contract", cur_val(docs, D_CONTRACT));
-	}
-	xe(cp);
-	for (int i = 0; i < b->nread; i++) {
-		struct dread *r = &b->read[i];
-		xs(cp, "Reading");
-		xa(cp, "meter", r->meter);
-		snprintf(buf, sizeof(buf), "%d", r->zone);
-		xa(cp, "zone", buf);
-		xa(cp, "previous", r->previous);
-		if (r->has_current)
-			xa(cp, "current", r->current);
-		xe(cp);
-	}
-	for (int i = 0; i < b->nline; i++) {
-		struct dline *l = &b->line[i];
-		int pen = !strcmp(l->kind, "penalty");
-		xs(cp, "Line");
-		xa(cp, "kind", l->kind);
-		if (l->zone) {
-			snprintf(buf, sizeof(buf), "%d", l->zone);
-			xa(cp, "zone", buf);
-		}
-		if (l->band) {
-			snprintf(buf, sizeof(buf), "%d", l->band);
-			xa(cp, "band", buf);
-		}
-		if (!pen)
-			xa(cp, "volume", l->volume);
-		if (l->has_tariff)
-			xa(cp, "tariff", l->tariff);
-		xmoney(cp, "amount", l->amount);
-		if (legal && !pen)
-			xmoney(cp, "vat", l->vat);
-		xe(cp);
-	}
-	if (!has_penalty_line && penalty != 0) {
-		xs(cp, "Line");
-		xa(cp, "kind", "penalty");
-		xmoney(cp, "amount", penalty);
-		xe(cp);
-	}
-	xs(cp, "Opening");
-	xmoney(cp, "debt", opening);
-	xe(cp);
-	xs(cp, "Accrued");
-	xmoney(cp, "charge", charged);
-	xmoney(cp, "recalc", recalc);
-	xmoney(cp, "penalty", penalty);
-	xe(cp);
-	xs(cp, "Paid");
-	xmoney(cp, "sum", paid);
-	xe(cp);
-	/* A limitation warning that the limitation stage chose to send inside
-	 * this payment document (limit_doc_warning, SPEC 9.2 rule 5). */
-	if (cur_val(docs, D_WTEXT) && cur_val(docs, D_WTEXT)[0]) {
-		char debt[MONEY_BUF];
-		money m = 0;
-
-		money_parse(cur_val(docs, D_WDEBT), -1, 0, &m);
-		xs(cp, "Warning");
-		xa(cp, "procedure", cur_val(docs, D_WPROC));
-		xa(cp, "debt", money_format(m, debt));
-		xa(cp, "date", cur_val(docs, D_WISSUED));
-		xa(cp, "rule", cur_val(docs, D_WRULE));
-		xmlout_text(&cp->xml, cur_val(docs, D_WTEXT));
-		xe(cp);
-	}
-	xe(cp);
+	docs_xml_document(&cp->xml, d);
 	if (cp->xml.err)
 		return err_set(e, cp->xml.err == EILSEQ ? ERR_DATA : ERR_IO,
 			       "cannot write the documents of '%s': account %s: %s", cp->pkg.final,
-			       account, xmlout_error(&cp->xml));
+			       d->account, xmlout_error(&cp->xml));
+	if (cp->render && docs_render_put(cp->render, d, e))
+		return -1;
 
 	/* the register row, written by the package's thread */
 	{
-		const money m[6] = { opening, charged, recalc, penalty, paid, total };
-		const char *str[4] = { account, cur_val(docs, D_NAME), cur_val(docs, D_POSTCODE),
-				       cur_val(docs, D_ADDRESS) };
-		if (reg_put(cp, number, due, m, str, e))
+		const money m[6] = { d->opening, d->charged, d->recalc, d->penalty, d->paid, d->total };
+		const char *str[4] = { d->account, d->name, d->postcode, d->address };
+		if (reg_put(cp, d->number, d->due, m, str, e))
 			return -1;
 	}
 
-	if (cp->docs == 0 || number < cp->first)
-		cp->first = number;
-	if (number > cp->last)
-		cp->last = number;
+	if (cp->docs == 0 || d->number < cp->first)
+		cp->first = d->number;
+	if (d->number > cp->last)
+		cp->last = d->number;
 	cp->docs++;
-	cp->total += total;
-	cp->opening += opening;
-	cp->charged += charged;
-	cp->recalc += recalc;
-	cp->penalty += penalty;
-	cp->paid += paid;
+	cp->total += d->total;
+	cp->opening += d->opening;
+	cp->charged += d->charged;
+	cp->recalc += d->recalc;
+	cp->penalty += d->penalty;
+	cp->paid += d->paid;
 	b->r->documents++;
-	b->r->total += total;
+	b->r->total += d->total;
 	return 0;
 }
 
@@ -1318,7 +932,7 @@ static int one_document(struct branch_run *b, struct cur *docs, struct cur *line
 static int number_documents(struct branch_run *b, struct sbyt_err *e)
 {
 	const char *p[5] = { b->pfirst, b->branch, b->published ? "t" : "f", b->lo, b->hi };
-	struct cur acc;
+	struct docs_cursor acc;
 	char key[512];
 	PGresult *res;
 
@@ -1335,7 +949,7 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 	if (db_exec(b->rdb, e, "CREATE TEMP TABLE docs_key (account_id bigint NOT NULL,"
 		    " chan smallint NOT NULL, number integer, key text NOT NULL) ON COMMIT DROP",
 		    0, NULL) ||
-	    cur_open(&acc, b->rdb, "docs_acc",
+	    docs_cursor_open(&acc, b->rdb, "docs_acc",
 		     "SELECT a.account_id, coalesce(d.channel, a.delivery), d.number, a.postcode,"
 		     " a.address FROM account a LEFT JOIN document d ON d.account_id = a.account_id"
 		     " AND d.period = $1::date AND $3::boolean WHERE a.branch = $2"
@@ -1349,23 +963,23 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 		if (copy_begin(&c, b->rdb, "COPY docs_key FROM STDIN", e))
 			goto fail;
 		for (; acc.row < acc.n; acc.row++) {
-			int chan = channel_index(cur_val(&acc, 1));
-			const char *num = cur_val(&acc, 2);
+			int chan = channel_index(docs_cursor_val(&acc, 1));
+			const char *num = docs_cursor_val(&acc, 2);
 			if (chan == 0)
-				address_sort_key(cur_val(&acc, 3), cur_val(&acc, 4), key, sizeof(key));
+				address_sort_key(docs_cursor_val(&acc, 3), docs_cursor_val(&acc, 4), key, sizeof(key));
 			else
 				key[0] = '\0';
-			if (copy_str(&c, cur_val(&acc, 0), e) || copy_int(&c, chan < 0 ? 0 : chan, e) ||
+			if (copy_str(&c, docs_cursor_val(&acc, 0), e) || copy_int(&c, chan < 0 ? 0 : chan, e) ||
 			    (num ? copy_str(&c, num, e) : copy_null(&c, e)) || copy_str(&c, key, e) ||
 			    copy_row(&c, e)) {
 				copy_abort(&c, "failed");
 				goto fail;
 			}
 		}
-		if (copy_end(&c, e) || cur_fetch(&acc, e))
+		if (copy_end(&c, e) || docs_cursor_fetch(&acc, e))
 			goto fail;
 	}
-	cur_close(&acc);
+	docs_cursor_close(&acc);
 	if (db_exec(b->rdb, e, "CLOSE docs_acc", 0, NULL))
 		return -1;
 	return db_exec(b->rdb, e,
@@ -1378,7 +992,7 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 	       db_exec(b->rdb, e, "CREATE UNIQUE INDEX ON docs_num (account_id)", 0, NULL) ||
 	       db_exec(b->rdb, e, "ANALYZE docs_num", 0, NULL);
 fail:
-	cur_close(&acc);
+	docs_cursor_close(&acc);
 	return -1;
 }
 
@@ -1389,18 +1003,18 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 	const char *p2[5] = { b->plast, b->lo, b->hi, b->pfirst, b->published ? "t" : "f" };
 	const char *p12[4] = { b->pfirst, b->plast, b->lo, b->hi };
 	const char *pdoc[4] = { b->pfirst, b->published ? "t" : "f", b->lo, b->hi };
-	struct cur *docs = &b->docs, *lines = &b->lines, *obl = &b->obl, *pay = &b->pay;
-	struct cur *rd = &b->rd;
+	struct docs_cursor *docs = &b->docs, *lines = &b->lines, *obl = &b->obl, *pay = &b->pay;
+	struct docs_cursor *rd = &b->rd;
 
 	memset(lines, 0, sizeof(*lines));
 	memset(obl, 0, sizeof(*obl));
 	memset(pay, 0, sizeof(*pay));
 	memset(rd, 0, sizeof(*rd));
 	b->curs_open = 1;
-	if (cur_open(docs, b->rdb, "docs_doc",
+	if (docs_cursor_open(docs, b->rdb, "docs_doc",
 		     "SELECT n.seq, n.number, n.chan, a.account_id, a.kind, a.name, a.address,"
 		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due,"
-		     " w.text, w.procedure, w.debt, w.issued, w.rule"
+		     " w.text, w.procedure, w.debt, w.issued, w.rule, d.issued_on, a.residents, a.rooms"
 		     " FROM docs_num n JOIN account a ON a.account_id = n.account_id"
 		     " AND a.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN contract c ON c.account_id = n.account_id"
@@ -1425,17 +1039,17 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " ON w.account_id = n.account_id"
 		     " ORDER BY n.seq", 4, pdoc, e))
 		return -1;
-	if (cur_open(lines, b->rdb, "docs_line",
-		     "SELECT n.seq, l.kind, l.zone, l.band, l.volume, l.tariff, l.amount, l.vat"
+	if (docs_cursor_open(lines, b->rdb, "docs_line",
+		     "SELECT n.seq, l.kind, l.zone, l.band, l.volume, l.tariff, l.amount, l.vat, l.basis"
 		     " FROM docs_num n JOIN charge_line l ON l.account_id = n.account_id"
 		     " AND l.period = $1::date AND l.account_id BETWEEN $2::bigint AND $3::bigint"
 		     " ORDER BY n.seq, l.line_no", 3, p1, e) ||
-	    cur_open(obl, b->rdb, "docs_obl",
+	    docs_cursor_open(obl, b->rdb, "docs_obl",
 		     "SELECT n.seq, o.period, o.kind, o.due, o.amount FROM docs_num n"
 		     " JOIN obligation o ON o.account_id = n.account_id AND o.period <= $1::date"
 		     " AND o.account_id BETWEEN $2::bigint AND $3::bigint"
 		     " ORDER BY n.seq, o.period, o.seq", 3, p1, e) ||
-	    cur_open(pay, b->rdb, "docs_pay",
+	    docs_cursor_open(pay, b->rdb, "docs_pay",
 		     "SELECT n.seq, p.payment_id, p.paid_on, p.amount, p.period FROM docs_num n"
 		     /* a document issued before stays as issued: without the
 		      * payments ingested by later runs (they show in the next
@@ -1446,7 +1060,7 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " AND p.account_id BETWEEN $2::bigint AND $3::bigint"
 		     " AND (d.run_id IS NULL OR p.run_id IS NULL OR p.run_id < d.run_id)"
 		     " ORDER BY n.seq, p.paid_on, p.payment_id", 5, p2, e) ||
-	    cur_open(rd, b->rdb, "docs_read",
+	    docs_cursor_open(rd, b->rdb, "docs_read",
 		     "SELECT n.seq, m.meter, z.zone, CASE z.zone WHEN 1 THEN m.initial_t1"
 		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END, pr.value, cu.value"
 		     " FROM docs_num n JOIN meter m ON m.account_id = n.account_id"
@@ -1473,33 +1087,33 @@ static void close_cursors(struct branch_run *b)
 {
 	if (!b->curs_open)
 		return;
-	cur_close(&b->docs);
-	cur_close(&b->lines);
-	cur_close(&b->obl);
-	cur_close(&b->pay);
-	cur_close(&b->rd);
+	docs_cursor_close(&b->docs);
+	docs_cursor_close(&b->lines);
+	docs_cursor_close(&b->obl);
+	docs_cursor_close(&b->pay);
+	docs_cursor_close(&b->rd);
 	b->curs_open = 0;
 }
 
 /* Write the documents and packages of the branch from its open cursors. */
 static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 {
-	struct cur *curs[5] = { &b->docs, &b->lines, &b->obl, &b->pay, &b->rd };
-	struct prefetch pf;
+	struct docs_cursor *curs[5] = { &b->docs, &b->lines, &b->obl, &b->pay, &b->rd };
+	struct docs_prefetch pf;
 	int rc = -1, pf_on = 0;
 	double t0 = now();
 
-	if (prefetch_start(&pf, b->rdb, curs, 5, e))
+	if (docs_prefetch_start(&pf, b->rdb, curs, 5, e))
 		goto out;
 	pf_on = 1;
 	while (!b->docs.done) {
-		int chan = (int)to_i64(cur_val(&b->docs, D_CHAN));
+		int chan = (int)to_i64(docs_cursor_val(&b->docs, D_CHAN));
 		if (b->cp && b->cp->chan != chan && cp_commit(b, e))
 			goto out;
 		if (!b->cp && cp_open(b, chan, e))
 			goto out;
-		if (one_document(b, &b->docs, &b->lines, &b->obl, &b->pay, &b->rd, e) ||
-		    cur_next(&b->docs, e))
+		if (one_document(b, e) ||
+		    docs_cursor_next(&b->docs, e))
 			goto out;
 	}
 	if (b->cp && cp_commit(b, e))
@@ -1513,7 +1127,7 @@ out:
 	b->cp = NULL;
 	cp_wait(b, 0, NULL);
 	if (pf_on)
-		prefetch_stop(&pf, curs, 5);
+		docs_prefetch_stop(&pf, curs, 5);
 	close_cursors(b);
 	return rc;
 }
@@ -1675,8 +1289,10 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 	struct tariff_rules *tr = NULL;
 	struct penalty_rules pr;
 	struct branch_run b, bs[2];
+	struct docs_texts texts;
+	struct docs_pdf_env env;
 	PGresult *res = NULL;
-	int nb;
+	int nb, have_texts = 0;
 	const char *p[2];
 	int rc = -1;
 
@@ -1720,13 +1336,21 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 		snprintf(dir, sizeof(dir), "%s/docs/%s/%s", o->out_dir, b.pname, PQgetvalue(res, i, 0));
 		package_clean(dir);
 	}
-	if (tariff_rules_load(o->rules_dir, &tr, f) || penalty_rules_load(o->rules_dir, &pr, f)) {
+	if (tariff_rules_load(o->rules_dir, &tr, f) || penalty_rules_load(o->rules_dir, &pr, f) ||
+	    (o->pdf && docs_texts_load(o->rules_dir, &texts, f))) {
 		err_set(e, ERR_CONFIG, "the rules in '%s' are invalid", o->rules_dir);
 		goto out;
 	}
+	have_texts = o->pdf;
 	b.sup = tariff_supplier(tr);
 	b.billing = tariff_billing(tr);
 	b.pr = &pr;
+	if (o->pdf) {
+		env.texts = &texts;
+		env.sup = b.sup;
+		env.billing = b.billing;
+		b.penv = &env;
+	}
 	nb = PQntuples(res);
 	/* Two slots of connections take turns: while the documents of one
 	 * branch are written, the next branch is locked, numbered and its
@@ -1735,8 +1359,8 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 	bs[0] = bs[1] = b;
 	bs[0].db = bs[1].db = NULL;
 	for (int k = 0; k < 2; k++) {
-		ledger_init(&bs[k].led);
-		ledger_debt_init(&bs[k].debt);
+		docmodel_ctx_init(&bs[k].mc, b.sup, b.billing, b.pr);
+		docmodel_init(&bs[k].doc);
 	}
 	if (nb == 1)
 		bs[0].db = db;
@@ -1781,13 +1405,136 @@ out_free:
 			PQfinish(bs[k].rdb);
 		if (bs[k].db && bs[k].db != db)
 			PQfinish(bs[k].db);
-		free(bs[k].line);
-		free(bs[k].read);
-		ledger_release(&bs[k].led);
-		ledger_debt_release(&bs[k].debt);
+		docmodel_ctx_release(&bs[k].mc);
+		docmodel_release(&bs[k].doc);
 	}
 out:
 	PQclear(res);
+	if (have_texts)
+		docs_texts_release(&texts);
+	tariff_rules_free(tr);
+	penalty_rules_release(&pr);
+	return rc;
+}
+
+int docs_reprint(PGconn *db, const struct docs_opts *o, const char *account, const char *path,
+		int *pages, struct faults *f, struct sbyt_err *e)
+{
+	struct tariff_rules *tr = NULL;
+	struct penalty_rules pr;
+	struct docs_texts texts;
+	struct docs_pdf_env env;
+	struct docs_pdf *pdf = NULL;
+	struct docs_result r;
+	struct branch_run b;
+	PGresult *res = NULL;
+	char tmp[4200];
+	const char *p[2];
+	int rc = -1, have_texts = 0, in_tx = 0;
+
+	memset(&pr, 0, sizeof(pr));
+	memset(&b, 0, sizeof(b));
+	memset(&r, 0, sizeof(r));
+	*pages = 0;
+	b.db = b.rdb = db;
+	b.o = o;
+	b.r = &r;
+	date_format(period_first(o->period), b.pfirst);
+	date_format(period_last(o->period), b.plast);
+	period_format(o->period, b.pname);
+	if (tariff_rules_load(o->rules_dir, &tr, f) || penalty_rules_load(o->rules_dir, &pr, f) ||
+	    docs_texts_load(o->rules_dir, &texts, f)) {
+		err_set(e, ERR_CONFIG, "the rules in '%s' are invalid", o->rules_dir);
+		goto out;
+	}
+	have_texts = 1;
+	b.sup = tariff_supplier(tr);
+	b.billing = tariff_billing(tr);
+	b.pr = &pr;
+	docmodel_ctx_init(&b.mc, b.sup, b.billing, b.pr);
+	docmodel_init(&b.doc);
+	if (db_exec(db, e, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, NULL))
+		goto out;
+	in_tx = 1;
+	p[0] = b.pfirst;
+	p[1] = account;
+	res = db_query(db, e, "SELECT a.branch, d.number FROM account a LEFT JOIN document d"
+		       " ON d.account_id = a.account_id AND d.period = $1::date"
+		       " WHERE a.account_id = $2::bigint", 2, p);
+	if (!res)
+		goto out;
+	if (PQntuples(res) == 0) {
+		err_set(e, ERR_DATA, "unknown account '%s'", account);
+		goto out;
+	}
+	if (PQgetisnull(res, 0, 1)) {
+		err_set(e, ERR_DATA, "no payment document of account %s for %s", account, b.pname);
+		err_detail(e, "documents are issued by `sbyt docs --period %s`", b.pname);
+		goto out;
+	}
+	b.branch = PQgetvalue(res, 0, 0);
+	b.published = 1;
+	snprintf(b.lo, sizeof(b.lo), "%s", account);
+	snprintf(b.hi, sizeof(b.hi), "%s", account);
+	if (db_exec(db, e, "CREATE TEMP TABLE docs_num ON COMMIT DROP AS SELECT d.account_id,"
+		    " 0::smallint AS chan, d.number, 1::bigint AS seq FROM document d"
+		    " WHERE d.account_id = $2::bigint AND d.period = $1::date", 2, p) ||
+	    open_cursors(&b, e))
+		goto out;
+	if (b.docs.done) {
+		err_set(e, ERR_DATA, "no payment document of account %s for %s", account, b.pname);
+		goto out;
+	}
+	if (read_document(&b, &b.doc, e) || docmodel_compose(&b.mc, &b.doc, e))
+		goto out;
+	if (b.doc.was_total != b.doc.total || strcmp(b.doc.was_qr, b.doc.qr) != 0 ||
+	    b.doc.was_due != b.doc.due) {
+		char was[MONEY_BUF], now_[MONEY_BUF];
+		err_set(e, ERR_DATA, "document %d of account %s for %s would not come out as issued"
+			" (total %s, issued with %s)", b.doc.number, account, b.pname,
+			money_format(b.doc.total, now_), money_format(b.doc.was_total, was));
+		err_detail(e, "the data changed after the document was issued; corrections go to the"
+			   " next period");
+		goto out;
+	}
+	env.texts = &texts;
+	env.sup = b.sup;
+	env.billing = b.billing;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
+		err_set(e, ERR_CANTCREATE, "output path too long");
+		goto out;
+	}
+	if (package_mkdirs(path, e) || !(pdf = docs_pdf_new(&env, e)) ||
+	    docs_pdf_begin(pdf, tmp, b.doc.issued_on, e))
+		goto out;
+	if (docs_pdf_document(pdf, &b.doc, e)) {
+		docs_pdf_abort(pdf);
+		goto out;
+	}
+	*pages = docs_pdf_pages(pdf);
+	if (docs_pdf_end(pdf, 1, e))
+		goto out;
+	if (rename(tmp, path) != 0) {
+		err_set(e, ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	if (package_fsync(path, e))
+		goto out;
+	rc = 0;
+out:
+	if (b.curs_open)
+		close_cursors(&b);
+	if (in_tx)
+		db_rollback(db);
+	docs_pdf_free(pdf);
+	PQclear(res);
+	if (b.sup) {
+		docmodel_ctx_release(&b.mc);
+		docmodel_release(&b.doc);
+	}
+	if (have_texts)
+		docs_texts_release(&texts);
 	tariff_rules_free(tr);
 	penalty_rules_release(&pr);
 	return rc;

@@ -39,7 +39,14 @@
  *     channel that has documents: documents.xml (namespace urn:sbyt:docs:1,
  *     xsd/docs.xsd, streamed with xmlout.h), register.xlsx (xlsx.h,
  *     one row per document) and manifest.xml with the facts documents,
- *     total, opening, charged, recalc, penalty, paid and first/last number.
+ *     total, opening, charged, recalc, penalty, paid and first/last number;
+ *     with o->pdf the PDFs (docs_pdf.h, rendered on threads by
+ *     docs_render.h): post.zip documents.pdf, every document in the
+ *     register's order (print order), email.zip and lkk.zip one
+ *     ACCOUNT-YYYY-MM.pdf per document, and the fact pages.
+ * The code is in layers: docs_cursor.c reads the rows, docmodel.c composes
+ * a document from them (a pure function), docs_xml.c, docs_pdf.c and the
+ * register here write the model, and this file is the pipeline.
  *  4. The document rows (COPY), and period_state 'published'.
  * Re-issuing a published period recomputes every document and refuses
  * (ERR_DATA) when one already issued would change (its total, due date or
@@ -84,6 +91,10 @@ struct docs_opts {
 	const char *rules_version;  /* for the manifests */
 	int64_t run_id;             /* for the manifests and the rows */
 	sdate as_of;                /* issued_on of new documents */
+	int pdf;                    /* 1: the PDFs too (docs_pdf.h): post.zip gets
+	                               documents.pdf, email.zip and lkk.zip one
+	                               ACCOUNT-YYYY-MM.pdf per document */
+	int render_threads;         /* for the per-document PDFs; 0: processors */
 	/* Called after each package is in place (may be NULL). */
 	void (*on_package)(void *arg, const char *path, const char *sha256, int64_t bytes);
 	void *arg;
@@ -98,6 +109,8 @@ struct docs_result {
 	double t_number, t_open, t_write;  /* seconds: numbering, opening the
 	                                      cursors, writing the documents */
 	double t_rows;                     /* of t_write: storing the rows */
+	int64_t pages;                     /* PDF pages rendered */
+	double t_render;                   /* CPU seconds of the rendering threads */
 };
 
 /* The channel's name ("post", "email", "lkk", "edo"), NULL out of range. */
@@ -114,5 +127,16 @@ const char *docs_channel_name(int channel);
  * stay published. */
 int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struct faults *f,
 	     struct sbyt_err *e);
+
+/* Reprint one issued payment document as PDF (docs_pdf.h): the document
+ * of account for o->period is read and composed as `sbyt docs` does it and
+ * drawn into path (a temporary file, synced, renamed; mode 0640).  Only
+ * o->period and o->rules_dir are used.  Returns 0 with *pages set, or -1
+ * with e set: ERR_DATA when the account is unknown, has no document for
+ * the period (the period is not published), or its document would no
+ * longer come out as issued (the data changed since); ERR_CONFIG with
+ * faults added to f; ERR_CANTCREATE / ERR_IO; ERR_DB. */
+int docs_reprint(PGconn *db, const struct docs_opts *o, const char *account, const char *path,
+		int *pages, struct faults *f, struct sbyt_err *e);
 
 #endif

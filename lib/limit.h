@@ -181,10 +181,12 @@ struct limit_account {
 	int new_notices, new_requests, new_cancelled;
 };
 
+struct names;
 struct limit_env {
 	const struct limit_rules *rules;
 	const struct calendar *cal;
 	const struct tariff_rules *tariff;
+	const struct names *names;  /* Russian names of codes for the register (may be NULL) */
 	sdate day;
 };
 

@@ -338,8 +338,9 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 	return 0;
 }
 
-static int write_register(PGresult *r, int from, int to, const char *dir, struct job *j,
-			  struct limit_out_counts *n, struct sbyt_err *e)
+static int write_register(const struct limit_env *env, PGresult *r, int from, int to,
+			  const char *dir, struct job *j, struct limit_out_counts *n,
+			  struct sbyt_err *e)
 {
 	static const char *const headers[] = {
 		"Лицевой счёт", "Дело", "Процедура", "Шаг", "Действие", "Правило",
@@ -355,6 +356,9 @@ static int write_register(PGresult *r, int from, int to, const char *dir, struct
 		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", dir);
 	if (xlsx_table_open(&t, tmp, "Реестр", headers, widths, 8, e))
 		return -1;
+	t.names = env->names;
+	t.no_totals = 1;
+	xlsx_table_caption(&t, "Реестр шагов ограничения за день", env->day);
 	for (int i = from; i < to; i++) {
 		/* 0 account 1 case 2 procedure 3 step 4 what 5 rule 6 inputs 7 dates */
 		if (xlsx_table_row(&t, e)) {
@@ -363,7 +367,10 @@ static int write_register(PGresult *r, int from, int to, const char *dir, struct
 		}
 		xlsx_table_str(&t, 0, PQgetvalue(r, i, 0));
 		xlsx_table_int(&t, 1, strtoll(PQgetvalue(r, i, 1), NULL, 10));
-		for (int k = 2; k < 8; k++)
+		xlsx_table_code(&t, 2, "procedure", PQgetvalue(r, i, 2));
+		xlsx_table_code(&t, 3, "step", PQgetvalue(r, i, 3));
+		xlsx_table_code(&t, 4, "event", PQgetvalue(r, i, 4));
+		for (int k = 5; k < 8; k++)
 			xlsx_table_str(&t, k, PQgetvalue(r, i, k));
 	}
 	if (xlsx_table_close(&t, e))
@@ -507,7 +514,7 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 			if (package_mkdirs(probe, e) < 0)
 				goto out;
 		}
-		if (write_register(er, erun[bi].from, erun[bi].to, dir, j, n, e))
+		if (write_register(env, er, erun[bi].from, erun[bi].to, dir, j, n, e))
 			goto out;
 	}
 	rc = 0;

@@ -171,6 +171,74 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 	return en->path;
 }
 
+const char *package_folder(struct package *p, struct sbyt_err *e)
+{
+	if (p->folder[0])
+		return p->folder;
+	if (snprintf(p->folder, sizeof(p->folder), "%s/folder", p->parts) >= (int)sizeof(p->folder)) {
+		err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", p->parts);
+		p->folder[0] = '\0';
+		return NULL;
+	}
+	if (mkdir(p->folder, 0700) != 0) {
+		err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", p->folder, strerror(errno));
+		p->folder[0] = '\0';
+		return NULL;
+	}
+	return p->folder;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct package_fentry *)a)->name,
+		      ((const struct package_fentry *)b)->name);
+}
+
+/* The folder's files as entries, hashed, in name order. */
+static int scan_folder(struct package *p, struct sbyt_err *e)
+{
+	DIR *d;
+	struct dirent *de;
+	int cap = 0;
+
+	if (!p->folder[0])
+		return 0;
+	d = opendir(p->folder);
+	if (!d)
+		return err_set(e, ERR_IO, "cannot read '%s': %s", p->folder, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		struct package_fentry *en;
+		if (de->d_name[0] == '.')
+			continue;
+		if (!name_ok(de->d_name) || strchr(de->d_name, '/') || strlen(de->d_name) >= 64 ||
+		    !strcmp(de->d_name, "manifest.xml")) {
+			closedir(d);
+			return err_set(e, ERR_INTERNAL, "bad package entry name '%s'", de->d_name);
+		}
+		if (p->nfolder >= cap) {
+			struct package_fentry *ne;
+			cap = cap ? cap * 2 : 64;
+			ne = realloc(p->fentry, (size_t)cap * sizeof(*ne));
+			if (!ne) {
+				closedir(d);
+				return err_set(e, ERR_INTERNAL, "out of memory");
+			}
+			p->fentry = ne;
+		}
+		en = &p->fentry[p->nfolder++];
+		snprintf(en->name, sizeof(en->name), "%s", de->d_name);
+	}
+	closedir(d);
+	qsort(p->fentry, (size_t)p->nfolder, sizeof(*p->fentry), cmp_entry);
+	for (int i = 0; i < p->nfolder; i++) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/%s", p->folder, p->fentry[i].name);
+		if (sha256_file(path, p->fentry[i].sha256, &p->fentry[i].bytes, e))
+			return -1;
+	}
+	return 0;
+}
+
 void package_fact(struct package *p, const char *key, const char *value)
 {
 	/* past the capacity, or a fact that does not fit: package_commit()
@@ -211,12 +279,16 @@ static int write_manifest(struct package *p, const char *path, int64_t run_id,
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST p->fact_val[i]) < 0;
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
-	for (int i = 0; i < p->nentries; i++) {
-		snprintf(bytes, sizeof(bytes), "%lld", (long long)p->entry[i].bytes);
+	for (int i = 0; i < p->nentries + p->nfolder; i++) {
+		int f = i >= p->nentries;
+		const char *name = f ? p->fentry[i - p->nentries].name : p->entry[i].name;
+		const char *sha = f ? p->fentry[i - p->nentries].sha256 : p->entry[i].sha256;
+		int64_t size = f ? p->fentry[i - p->nentries].bytes : p->entry[i].bytes;
+		snprintf(bytes, sizeof(bytes), "%lld", (long long)size);
 		rc |= xmlTextWriterStartElement(w, BAD_CAST "Entry") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST p->entry[i].name) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name) < 0;
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "bytes", BAD_CAST bytes) < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "sha256", BAD_CAST p->entry[i].sha256) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "sha256", BAD_CAST sha) < 0;
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
 	rc |= xmlTextWriterEndDocument(w) < 0;
@@ -243,6 +315,8 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 			err_prefix(e, "package entry '%s' was not written", p->entry[i].name);
 			goto fail;
 		}
+	if (scan_folder(p, e))
+		goto fail;
 	snprintf(manifest, sizeof(manifest), "%s/manifest.xml", p->parts);
 	if (write_manifest(p, manifest, run_id, rules_version, e))
 		goto fail;
@@ -251,9 +325,16 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		err_set(e, ERR_CANTCREATE, "cannot create '%s' (zip error %d)", p->tmp, zerr);
 		goto fail;
 	}
-	for (int i = 0; i <= p->nentries; i++) {
-		const char *name = i < p->nentries ? p->entry[i].name : "manifest.xml";
-		const char *path = i < p->nentries ? p->entry[i].path : manifest;
+	for (int i = 0; i <= p->nentries + p->nfolder; i++) {
+		int n = p->nentries, nf = p->nfolder;
+		char fpath[4200];
+		const char *name = i < n ? p->entry[i].name : i < n + nf ? p->fentry[i - n].name
+					 : "manifest.xml";
+		const char *path = i < n ? p->entry[i].path : manifest;
+		if (i >= n && i < n + nf) {
+			snprintf(fpath, sizeof(fpath), "%s/%s", p->folder, name);
+			path = fpath;
+		}
 		zip_source_t *src = zip_source_file(z, path, 0, -1);
 
 		zip_int64_t idx = src ? zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) : -1;
@@ -267,8 +348,9 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		}
 		/* libzip deflates at level 9 unless told: level 1 is several times
 		 * faster on large XML for a little more size; an XLSX is a zip
-		 * already and is stored as it is. */
-		if (len > 5 && !strcmp(name + len - 5, ".xlsx"))
+		 * already and a PDF compressed already: they are stored as they are. */
+		if ((len > 5 && !strcmp(name + len - 5, ".xlsx")) ||
+		    (len > 4 && !strcmp(name + len - 4, ".pdf")))
 			zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_STORE, 0);
 		else
 			zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 1);
@@ -282,6 +364,8 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 	    sha256_file(p->tmp, p->sha256, &p->bytes, e))
 		goto fail_io;
 	remove_tree(p->parts);
+	free(p->fentry);
+	p->fentry = NULL;
 	p->parts[0] = '\0';
 	return 0;
 fail_io:
@@ -337,6 +421,9 @@ void package_clean(const char *dir)
 
 void package_abort(struct package *p)
 {
+	free(p->fentry);
+	p->fentry = NULL;
+	p->nfolder = 0;
 	if (p->parts[0])
 		remove_tree(p->parts);
 	if (p->tmp[0])

@@ -40,11 +40,19 @@ struct package {
 	int nentries;
 	struct package_entry entry[PACKAGE_MAX_ENTRIES];
 	int nfacts;
-	int facts_lost;      /* facts that did not fit: package_commit() refuses */
+	int facts_lost;      /* facts that did not fit: package_seal() refuses */
 	char fact_key[PACKAGE_MAX_FACTS][32];
 	char fact_val[PACKAGE_MAX_FACTS][96];
 	char sha256[SHA256_HEX];  /* of the committed zip */
 	int64_t bytes;
+	/* package_folder(): its files become entries at commit */
+	char folder[4096];
+	int nfolder;
+	struct package_fentry {   /* small: there may be a million */
+		char name[64];
+		char sha256[SHA256_HEX];
+		int64_t bytes;
+	} *fentry;
 };
 
 /* Start a package at path, creating its folders (mode 0750).  Returns 0, or
@@ -56,8 +64,13 @@ int package_open(struct package *p, const char *path, struct sbyt_err *e);
  * there are too many entries.  The entry is taken as it is on disk when
  * package_commit() runs. */
 const char *package_entry(struct package *p, const char *name, struct sbyt_err *e);
+/* A folder whose files (as many as there are; names as package_entry()
+ * wants them, no '/', under 64 bytes) all become entries at commit, in name order, each
+ * hashed and listed in the manifest like the others; for one file per
+ * document.  Owned by p; NULL with e set when it cannot be made. */
+const char *package_folder(struct package *p, struct sbyt_err *e);
 /* Add a fact to the manifest (<Fact name="documents" value="1234"/>); one
- * past PACKAGE_MAX_FACTS or too long makes package_commit() fail. */
+ * past PACKAGE_MAX_FACTS or too long makes package_seal() fail. */
 void package_fact(struct package *p, const char *key, const char *value);
 /* Write manifest.xml and the zip under its temporary name (p->tmp), fsync
  * it.  run_id and rules_version go into the manifest.  Returns 0 with

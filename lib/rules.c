@@ -4,6 +4,7 @@
 
 #include "calendar.h"
 #include "deadline.h"
+#include "docs_texts.h"
 #include "penalty.h"
 #include "names.h"
 #include "report_control.h"
@@ -90,6 +91,7 @@ static const struct {
 	{ "Russian names of codes (names.xml)", names_check },
 	{ "customer-service deadlines (service.xml)", service_rules_check },
 	{ "reminders to customers (reminders.xml)", remind_rules_check },
+	{ "payment document texts (documents.xml)", docs_texts_check },
 	{ NULL, NULL },
 };
 

@@ -3,9 +3,11 @@
 # (default 100000; BENCH_N=1000000 for the design point), each stage beside
 # its raw floor measured in the same run, one line per stage:
 #   bench: stage=NAME n=N seconds=S floor_seconds=F ratio=R rss_mb=M
-# and a last line `bench: stage=total n=N seconds=S rss_mb=M` for the monthly
+# and a line `bench: stage=total n=N seconds=S rss_mb=M` for the monthly
 # cycle (ingest, bill, docs, debt, limit); loading master data is shown first
-# but is not part of the cycle, nor is the line after the total,
+# but is not part of the cycle, nor are the lines after the total:
+# stage=render (the documents' PDFs, tools/bench_render.sh: pages, pages per
+# second and per CPU second of rendering besides the usual fields) and
 # stage=ingest-one-meter (tools/bench_ingest_spread.sh): M readings of one
 # meter beside M readings of M meters, ratio = many / one (target >= 1/3).
 # ratio = floor_seconds / seconds (1.0 = as fast as the floor; the target
@@ -78,6 +80,14 @@ for stage in ingest bill docs debt limit; do
 	fi
 done
 echo "bench: stage=total n=$n seconds=$total rss_mb=$total_rss"
+
+# Not part of the cycle: the PDFs of the documents (issued again with them),
+# beside bare Cairo + Pango + libqrencode drawing as many pages.
+if [ -f "$top/tools/bench_render.sh" ] && [ -x "$build/tools/bench_render_floor" ] &&
+   [ "$(psql -XtAc "select count(*) from document")" != 0 ]; then
+	sh "$top/tools/bench_render.sh" "$build" "$n" "$work" | grep '^bench: ' || {
+		echo "bench: stage=render failed" >&2; exit 1; }
+fi
 
 # Not part of the cycle: ingest of many readings of one meter beside as
 # many readings of as many meters (tools/bench_ingest_spread.sh).

@@ -4,7 +4,8 @@
 # bill exists).  When nothing is billed for 2026-11 (charge_line empty), it
 # bills by SQL first: one charge line of 123 kWh x 5.67 = 697.41 and one
 # obligation per account, every branch's period 'billed'.  Then it times
-# `sbyt docs --period 2026-11` and, as the floor in the same run,
+# `sbyt docs --period 2026-11` (without the PDFs: SBYT_DOCS_PDF=0; the
+# render stage, tools/bench_render.sh, measures them) and, as the floor in the same run,
 # build/tools/bench_docs_floor writing as many XML elements (5 per document
 # + the lines + the readings) and register cells with bare libxml2 and
 # libxlsxwriter, and prints
@@ -30,7 +31,9 @@ SQL
 fi
 rm -rf "$work/docs-floor" "${SBYT_OUT:-$work/out}/docs/$period"
 mkdir -p "$work/docs-floor"
-/usr/bin/time -f "%e %M" -o "$work/t.docs" sbyt -q --as-of 2026-11-28 docs --period "$period" >&2
+# the cycle's docs leave the PDFs out: bench_render.sh measures them apart
+SBYT_DOCS_PDF=0 /usr/bin/time -f "%e %M" -o "$work/t.docs" \
+	sbyt -q --as-of 2026-11-28 docs --period "$period" >&2
 docs=$(psql -XtAc "select count(*) from document where period = '$period-01'")
 lines=$(psql -XtAc "select count(*) from charge_line where period = '$period-01'")
 reads=$(psql -XtAc "select coalesce(sum(m.zones), 0) from meter m join document d

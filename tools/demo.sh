@@ -7,6 +7,7 @@
 #      portal, terminals) is ingested, the debt snapshot taken, and the
 #      limitation day run (warnings and notices to the debtors)
 #   4. the month job for 2026-11: the households' bill and payment documents
+#   4a. a sample payment document reprinted as PDF (sbyt docs render)
 #   5. reports: runs, rejects, aging, the control plan, the limitation
 #      cases, the quality card
 #   6. the next day's daily job (2026-12-01): nothing new in the inbox, a new
@@ -57,9 +58,18 @@ echo "+ sbyt month --period 2026-11 --kind legal (2026-12-03, after the readings
 "$sbyt" --db "$db" --as-of 2026-12-03 month --period 2026-11 --kind legal || [ $? = 65 ]
 run status
 
+# A payment document as a person gets it: the first debtor's, reprinted
+# as the office would (the same PDF as in the packages).
+sample=$(sed -n 2p fixtures/balances.csv | cut -d';' -f1)
+run docs render --account "$sample" --period 2026-11 \
+	--out "$out/sample-payment-document-$sample-2026-11.pdf" > /dev/null
+
 echo
 echo "demo: database '$dbname' on the private cluster (socket in $host)"
 echo "demo: payment documents:  $(find "$out/docs" -name '*.zip' | wc -l) packages in $out/docs/2026-11/"
+echo "demo: a payment document (PDF): $out/sample-payment-document-$sample-2026-11.pdf"
+echo "demo:   (every document's PDF is in the packages: post.zip documents.pdf in print order,"
+echo "demo:    email.zip and lkk.zip ACCOUNT-2026-11.pdf; reprint one: sbyt docs render --account N --period 2026-11)"
 echo "demo: limitation days:    $(find "$out/limit" -name '*.zip' | wc -l) packages in $out/limit/"
 echo "demo: reports:            $out/reports/"
 echo "demo: spool archive:      $spool/archive/$day/"

@@ -1,0 +1,168 @@
+/* t_docmodel.c - composing a payment document from its rows (docmodel.h),
+ * with the shipped rules/ (penalty 9.50 % key rate cap, households due on
+ * the 10th of the next month).  Every expected sum is worked by hand below. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "docmodel.h"
+#include "faults.h"
+#include "penalty.h"
+#include "tariff.h"
+
+static struct docmodel_ctx C;
+
+static sdate D(int y, int m, int d)
+{
+	return date_from_ymd(y, m, d);
+}
+
+static void obl(struct docmodel *d, int y, int m, sdate due, money amount)
+{
+	struct sbyt_err e;
+	struct docmodel_obl *o = docmodel_add_obl(d, &e);
+
+	o->period = period_of(D(y, m, 1));
+	snprintf(o->kind, sizeof(o->kind), "charge");
+	o->due = due;
+	o->amount = amount;
+}
+
+static void line(struct docmodel *d, const char *kind, money amount)
+{
+	struct sbyt_err e;
+	struct docmodel_line *l = docmodel_add_line(d, &e);
+
+	snprintf(l->kind, sizeof(l->kind), "%s", kind);
+	l->zone = 1;
+	snprintf(l->volume, sizeof(l->volume), "123.000");
+	l->amount = amount;
+}
+
+static void pay(struct docmodel *d, int64_t id, sdate on, money amount)
+{
+	struct sbyt_err e;
+	struct docmodel_pay *p = docmodel_add_pay(d, &e);
+
+	p->id = id;
+	p->date = on;
+	p->amount = amount;
+	p->period = LEDGER_NO_PERIOD;
+}
+
+static void start(struct docmodel *d, const char *account, const char *name, const char *address)
+{
+	docmodel_reset(d);
+	d->period = period_of(D(2026, 11, 1));
+	d->number = 1;
+	docmodel_set(d->account, sizeof(d->account), account);
+	docmodel_set(d->name, sizeof(d->name), name);
+	docmodel_set(d->address, sizeof(d->address), address);
+}
+
+int main(void)
+{
+	struct tariff_rules *tr = NULL;
+	struct penalty_rules pr;
+	struct faults f = FAULTS_INIT;
+	struct docmodel d, copy;
+	struct sbyt_err e;
+	char buf[32];
+
+	memset(&pr, 0, sizeof(pr));
+	if (tariff_rules_load("rules", &tr, &f) || penalty_rules_load("rules", &pr, &f)) {
+		faults_print(&f, stdout);
+		return 1;
+	}
+	docmodel_ctx_init(&C, tariff_supplier(tr), tariff_billing(tr), &pr);
+	docmodel_init(&d);
+	docmodel_init(&copy);
+
+	/* A household that owes 1363.54 for each of 2026-08, -09, -10 (due
+	 * 09-10 Thu, 10-10 Sat moved to Mon 10-12 (Civil Code 193), 11-10 Tue)
+	 * and paid nothing; November charges 697.41.  Penalty at 1/300 of
+	 * 9.5 % from day 31.  By 10-31: August's days 31-51 (10-11..10-31):
+	 * 21 x 1363.54 x 0.095 / 300 = 9.0675 -> 9.07; September's day 31 is
+	 * 11-12: none; opening 3 x 1363.54 + 9.07 = 4099.69.  By 11-30: August
+	 * days 31-81 (51 days) = 22.0212 -> 22.02, September days 31-49
+	 * (11-12..11-30, 19 days) = 8.2037 -> 8.20, October none: 30.22; the
+	 * period's penalty 30.22 - 9.07 = 21.15.
+	 * Total 4099.69 + 697.41 + 21.15 = 4818.25, due 2026-12-10. */
+	start(&d, "7201000006", "Иванов Иван Иванович", "г. Тверь, ул. Советская, д. 1, кв. 2");
+	line(&d, "charge", 69741);
+	obl(&d, 2026, 8, D(2026, 9, 10), 136354);
+	obl(&d, 2026, 9, D(2026, 10, 10), 136354);
+	obl(&d, 2026, 10, D(2026, 11, 10), 136354);
+	obl(&d, 2026, 11, D(2026, 12, 10), 69741);
+	CHECK(docmodel_compose(&C, &d, &e) == 0, "a debtor composes");
+	CHECK_INT(d.opening, 409969, "opening 4099.69");
+	CHECK_INT(d.charged, 69741, "charged 697.41");
+	CHECK_INT(d.penalty, 2115, "penalty of the period 21.15");
+	CHECK_INT(d.has_penalty_line, 0, "the penalty is the ledger's, not a line");
+	CHECK_INT(d.paid, 0, "nothing paid");
+	CHECK_INT(d.total, 481825, "total 4818.25");
+	CHECK_STR(date_format(d.due, buf), "2026-12-10", "due: the period's obligation");
+	CHECK(strstr(d.qr, "|PersAcc=7201000006|Sum=481825|PaymPeriod=112026|") != NULL,
+	      "the QR carries the account, the total in kopecks and the period");
+	CHECK(strstr(d.qr, "|LastName=Иванов|FirstName=Иван|MiddleName=Иванович|") != NULL,
+	      "a household's name is split for the QR");
+	CHECK(strncmp(d.qr, "ST00012|Name=", 13) == 0, "the QR starts with the service block");
+
+	/* An advance: 100.00 paid on 10-20, 50.00 on 11-05 and 30.00 on 11-20,
+	 * no earlier obligations.  opening = -100.00; paid = 80.00 (last on
+	 * 11-20); total = -100.00 + 697.41 - 80.00 = 517.41; no penalty
+	 * (nothing overdue). */
+	start(&d, "7201000007", "Петров Пётр", "г. Тверь");
+	line(&d, "charge", 69741);
+	obl(&d, 2026, 11, D(2026, 12, 10), 69741);
+	pay(&d, 1, D(2026, 10, 20), 10000);
+	pay(&d, 2, D(2026, 11, 5), 5000);
+	pay(&d, 3, D(2026, 11, 20), 3000);
+	CHECK(docmodel_compose(&C, &d, &e) == 0, "an advance composes");
+	CHECK_INT(d.opening, -10000, "opening -100.00");
+	CHECK_INT(d.paid, 8000, "paid 80.00 within the period");
+	CHECK_STR(date_format(d.last_paid_on, buf), "2026-11-20", "the last payment's date");
+	CHECK_INT(d.penalty, 0, "no penalty");
+	CHECK_INT(d.total, 51741, "total 517.41");
+
+	/* A recalculation (-50.00) and a penalty line written by bill (12.34),
+	 * no obligations at all: due from the billing rules (10th, one month
+	 * on: 2026-12-10); total 697.41 - 50.00 + 12.34 = 659.75.  An address
+	 * with "|" cannot go into the QR: the payer's details are left out. */
+	start(&d, "7201000008", "ООО Ромашка", "г. Тверь | склад");
+	d.legal = 1;
+	line(&d, "charge", 69741);
+	line(&d, "recalc", -5000);
+	line(&d, "penalty", 1234);
+	CHECK(docmodel_compose(&C, &d, &e) == 0, "a legal entity composes");
+	CHECK_INT(d.recalc, -5000, "recalc -50.00");
+	CHECK_INT(d.penalty, 1234, "the penalty line as written");
+	CHECK_INT(d.has_penalty_line, 1, "the penalty is a line");
+	CHECK_INT(d.total, 65975, "total 659.75");
+	CHECK_STR(date_format(d.due, buf), "2026-12-10", "due from the billing rules");
+	CHECK(strstr(d.qr, "PayerAddress") == NULL && strstr(d.qr, "LastName") == NULL,
+	      "payer details dropped, not re-separated");
+	CHECK(strstr(d.qr, "|Sum=65975|") != NULL, "the sum stays");
+
+	/* Nothing due: no Sum in the QR. */
+	start(&d, "7201000009", "Сидоров", "г. Тверь");
+	line(&d, "charge", 10000);
+	pay(&d, 1, D(2026, 11, 3), 10000);
+	CHECK(docmodel_compose(&C, &d, &e) == 0 && d.total == 0, "paid in full: total 0.00");
+	CHECK(strstr(d.qr, "Sum=") == NULL, "no Sum when nothing is due");
+
+	/* A copy owns its memory. */
+	CHECK(docmodel_set_warning(&d, "ПРЕДУПРЕЖДЕНИЕ", &e) == 0, "a warning is set");
+	CHECK(docmodel_copy(&copy, &d, &e) == 0, "a model copies");
+	docmodel_reset(&d);
+	CHECK_STR(copy.w_text, "ПРЕДУПРЕЖДЕНИЕ", "the copy keeps the warning");
+	CHECK_INT(copy.nline, 1, "the copy keeps its lines");
+	CHECK_INT(copy.line[0].amount, 10000, "and their amounts");
+
+	docmodel_release(&d);
+	docmodel_release(&copy);
+	docmodel_ctx_release(&C);
+	tariff_rules_free(tr);
+	penalty_rules_release(&pr);
+	return check_done();
+}
