@@ -4,7 +4,8 @@
 #   make demo       install what is missing, start the private cluster, run the demo
 #   make check      the same set-up, then every test against a real PostgreSQL
 #   make SANITIZE=address,undefined check   the tests under ASan and UBSan
-#   make install PREFIX=/usr/local          binary, man pages, rules and SQL
+#   make install PREFIX=/usr/local          binary, man pages, rules, SQL, jobs/ and
+#                                           /etc/sbyt/sbyt.conf (kept when present)
 #   make bench      the benchmark (BENCH_N accounts, default 100000)
 #   make bench-year day 366 beside day 1: daily and month after a year of history
 #   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS each
@@ -14,6 +15,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 SHAREDIR ?= $(PREFIX)/share/sbyt
+SYSCONFDIR ?= /etc
 
 CC       ?= cc
 PKGS     := libpq libxml-2.0 xlsxwriter libzip libpcre2-8 cairo pangocairo libqrencode
@@ -22,7 +24,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WERROR   ?= -Werror
 WARN     := -Wall -Wextra $(WERROR) -Wstrict-prototypes -Wvla -Wshadow \
-            -Wno-unused-parameter -Wformat=2 -Wno-format-truncation -Wno-format-nonliteral
+            -Wno-unused-parameter -Wformat=2 -Wformat-truncation=1 -Wno-format-nonliteral
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ilib \
              -DSBYT_VERSION='"$(VERSION)"' -DSBYT_SHAREDIR='"$(SHAREDIR)"' -MMD -MP
@@ -136,16 +138,26 @@ fuzz: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh tools/fuzz.sh
 
+# The binary finds its rules at run time beside itself (PREFIX/bin/sbyt ->
+# PREFIX/share/sbyt/rules), so PREFIX here is honoured whatever the build
+# was made with; rules= in sbyt.conf or SBYT_RULES override it.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)
 	install -m 0755 $(SBYT) $(DESTDIR)$(BINDIR)/sbyt
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	rm -rf $(DESTDIR)$(SHAREDIR)/rules
 	cp -R rules $(DESTDIR)$(SHAREDIR)/
 	cp -R sql $(DESTDIR)$(SHAREDIR)/
-	install -d $(DESTDIR)$(SHAREDIR)/xsd
+	install -d $(DESTDIR)$(SHAREDIR)/xsd $(DESTDIR)$(SHAREDIR)/jobs
 	install -m 0644 xsd/*.xsd $(DESTDIR)$(SHAREDIR)/xsd/
 	install -d $(DESTDIR)$(SHAREDIR)/xsd/fns
 	install -m 0644 xsd/fns/*.xsd xsd/fns/README.md $(DESTDIR)$(SHAREDIR)/xsd/fns/
+	install -m 0755 jobs/sbyt-job $(DESTDIR)$(SHAREDIR)/jobs/
+	install -m 0644 jobs/crontab jobs/*.service jobs/*.timer $(DESTDIR)$(SHAREDIR)/jobs/
+	install -d $(DESTDIR)$(SYSCONFDIR)/sbyt
+	[ -e $(DESTDIR)$(SYSCONFDIR)/sbyt/sbyt.conf ] || \
+		install -m 0640 etc/sbyt.conf $(DESTDIR)$(SYSCONFDIR)/sbyt/sbyt.conf
+	install -m 0644 etc/sbyt.conf $(DESTDIR)$(SHAREDIR)/sbyt.conf.example
 
 clean:
 	rm -rf build sbyt

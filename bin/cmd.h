@@ -22,7 +22,7 @@
 enum {
 	EX_DONE = 0, EX_USAGE_ = 64, EX_DATAERR_ = 65, EX_NOINPUT_ = 66,
 	EX_UNAVAILABLE_ = 69, EX_SOFTWARE_ = 70, EX_CANTCREAT_ = 73, EX_IOERR_ = 74,
-	EX_TEMPFAIL_ = 75, EX_CONFIG_ = 78
+	EX_TEMPFAIL_ = 75, EX_NOPERM_ = 77, EX_CONFIG_ = 78
 };
 
 struct sbyt_ctx {
@@ -35,6 +35,7 @@ struct sbyt_ctx {
 	int argc;               /* the whole command line, for run records */
 	char **argv;
 	PGconn *db;             /* opened by cmd_connect(), closed by main */
+	int any_schema;         /* set by `db`: connect without the schema check */
 	struct sbyt_err err;
 };
 
@@ -47,7 +48,10 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Print a command's help text to stdout; returns 0. */
 int cmd_help(const char *text);
-/* Connect ctx->db once; returns 0, or -1 with ctx->err set (ERR_DB). */
+/* Connect ctx->db once and check that the database holds this program's
+ * schema: not initialised, or missing a migration, is ERR_CONFIG (exit 78)
+ * with the `sbyt db init` / `sbyt db migrate` to run (ctx->any_schema skips
+ * this, for `db`).  Returns 0, or -1 with ctx->err set (ERR_DB: exit 69). */
 int cmd_connect(struct sbyt_ctx *ctx);
 
 /* Connect and open the job frame (lock, run record with the rules version)

@@ -5,13 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acctrej.h"
 #include "billrun.h"
 #include "cmd.h"
 #include "faults.h"
 #include "log.h"
+#include "sha256.h"
 #include "tariff.h"
 
-#define SHOW_REFUSED 100
 
 static const char help[] =
 	"usage: sbyt bill --period YYYY-MM [--kind individual|legal] [--branch CODE] [--shard I/N]\n"
@@ -33,21 +34,17 @@ static const char help[] =
 	"  --branch CODE     only this branch\n"
 	"  --shard I/N       only shard I (0..N-1) of N; shards run concurrently\n"
 	"\n"
-	"Ends with: sbyt bill: period=P accounts=N documents=D total=T\n"
+	"Ends with: sbyt bill: period=P accounts=N documents=D total=T refused=R\n"
+	"(each refused account with its reason in out/rejects/bill-P-runN.accounts.csv)\n"
 	"Exit status: 0 done (accounts refused for their data are reported),\n"
 	"65 period published or unknown branch, 75 another run holds the lock,\n"
 	"78 rules invalid or missing for the period.\n";
 
-struct refused {
-	int64_t n;
-};
-
+/* Each refused account to the rejects file (acctrej.h); the terminal gets
+ * one line with the count and the first few when the stage ends. */
 static void on_refused(void *arg, const char *msg)
 {
-	struct refused *r = arg;
-
-	if (r->n++ < SHOW_REFUSED)
-		log_warn("%s", msg);
+	acctrej_add_msg(arg, msg);
 }
 
 static int parse_shard(const char *s, int *i, int *n)
@@ -121,9 +118,9 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_fail(ctx);
 	if (cmd_bill_stage(ctx, &j, &o, &st))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
-	log_summary("bill", "period=%s accounts=%lld documents=%lld total=%s",
+	log_summary("bill", "period=%s accounts=%lld documents=%lld total=%s refused=%lld",
 		    period_format(o.period, pb), (long long)st.accounts, (long long)st.documents,
-		    money_format(st.total, total));
+		    money_format(st.total, total), (long long)st.refused);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }
 
@@ -133,7 +130,8 @@ int cmd_bill_stage(struct sbyt_ctx *ctx, struct job *j, struct billrun_opts *o,
 	struct faults f = FAULTS_INIT;
 	struct tariff_rules *rules = NULL;
 	struct progress prog;
-	struct refused ref = { 0 };
+	struct acctrej ref;
+	char pb[PERIOD_BUF], line[1024];
 	const char *env;
 	double started;
 	int rc;
@@ -156,9 +154,26 @@ int cmd_bill_stage(struct sbyt_ctx *ctx, struct job *j, struct billrun_opts *o,
 	started = log_now();
 	o->progress = &prog;
 	o->count_first = isatty(2) && log_verbosity() >= LOG_NORMAL;
+	if (acctrej_init(&ref, ctx->out_dir, j->name, period_format(o->period, pb), j->run_id,
+			 &ctx->err)) {
+		tariff_rules_free(rules);
+		return -1;
+	}
 	o->refused = on_refused;
 	o->arg = &ref;
 	rc = billrun(ctx->db, rules, o, st, &ctx->err);
+	if (rc)
+		acctrej_abort(&ref);
+	else if (acctrej_close(&ref, st->refused, &ctx->err))
+		rc = -1;
+	else if (ref.n) {
+		char sha[SHA256_HEX];
+		int64_t bytes;
+
+		if (sha256_file(ref.path, sha, &bytes, &ctx->err) ||
+		    job_file(j, "out", ref.path, sha, bytes, &ctx->err))
+			rc = -1;
+	}
 	progress_end(&prog);
 	tariff_rules_free(rules);
 	job_count(j, "accounts", st->accounts);
@@ -169,10 +184,9 @@ int cmd_bill_stage(struct sbyt_ctx *ctx, struct job *j, struct billrun_opts *o,
 	job_count(j, "total", st->total);
 	if (rc)
 		return -1;
-	if (ref.n > SHOW_REFUSED)
-		log_warn("... and %lld more accounts refused", (long long)(ref.n - SHOW_REFUSED));
-	if (st->refused)
-		log_info("%lld accounts refused for their data were not billed", (long long)st->refused);
+	if (ref.n)
+		log_warn("%s", acctrej_line(&ref, "refused for their data, not billed", line,
+					     sizeof(line)));
 	log_verbose("branches=%d lines=%lld obligations=%lld consumption=%lld refused=%lld",
 		    st->branches, (long long)st->lines, (long long)st->obligations,
 		    (long long)st->consumption, (long long)st->refused);

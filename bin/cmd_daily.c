@@ -27,7 +27,9 @@
 #include "cmd.h"
 #include "db.h"
 #include "debt.h"
+#include "infile.h"
 #include "log.h"
+#include "scrub.h"
 #include "service.h"
 #include "tariff.h"
 
@@ -113,16 +115,23 @@ static int write_why(const char *path, const struct sbyt_err *why, struct sbyt_e
 	FILE *f;
 	int fd;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		if (fd >= 0)
 			close(fd);
 		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", tmp, strerror(errno));
 	}
-	fprintf(f, "%s\n", why->msg);
-	if (why->detail[0])
-		fprintf(f, "%s\n", why->detail);
+	{
+		/* names from outside: control characters escaped (scrub.h) */
+		char *m = scrub_controls_dup(why->msg), *dt = scrub_controls_dup(why->detail);
+		fprintf(f, "%s\n", m ? m : "(out of memory)");
+		if (why->detail[0])
+			fprintf(f, "%s\n", dt ? dt : "(out of memory)");
+		free(m);
+		free(dt);
+	}
 	fprintf(f, "nothing of the file was loaded\n");
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0)
 		return err_set(e, ERR_CANTCREATE, "cannot write '%s': %s", path, strerror(errno));
@@ -231,7 +240,8 @@ static int archive_list(const char *archive, struct archived **out, int *n, stru
 		char dir[4096];
 		int nf;
 
-		snprintf(dir, sizeof(dir), "%s/%s", archive, days[i]->d_name);
+		if (snprintf(dir, sizeof(dir), "%s/%s", archive, days[i]->d_name) >= (int)sizeof(dir))
+			rc = err_set(e, ERR_IO, "path too long: '%.200s...'", archive);
 		nf = rc ? -1 : scandir(dir, &files, taken, alphasort);
 		for (int k = 0; k < nf; k++) {
 			struct archived *a;
@@ -253,7 +263,9 @@ static int archive_list(const char *archive, struct archived **out, int *n, stru
 				snprintf(a->path, sizeof(a->path), "%s/%s", dir, files[k]->d_name);
 				a->ch = CH_NONE;
 				a->hashed = 0;
-				if (stat(a->path, &st) == 0 && S_ISREG(st.st_mode)) {
+				/* regular files only: a link planted in the archive is
+				 * never read (lstat, as the inbox) */
+				if (lstat(a->path, &st) == 0 && S_ISREG(st.st_mode)) {
 					if (!noted(dir, a->name, a->sha, &a->ch) &&
 					    (a->hashed = 1, sha256_file(a->path, a->sha, &bytes, e)))
 						rc = -1;
@@ -351,16 +363,32 @@ static int recover_archive(struct daily *d, const struct ingest_opts *o)
 	return rc;
 }
 
+/* Walk one channel folder.  The folder is opened with O_NOFOLLOW: a
+ * symbolic link standing for a channel folder is refused, never walked;
+ * every entry that is not a regular file (a link, FIFO, device, socket or
+ * folder) is refused into rejected/ unread. */
 static int inbox_channel(struct daily *d, const struct ingest_opts *o, const char *chdir_,
 			 enum ingest_channel ch)
 {
 	struct dirent **list;
 	char archive[4096];
-	int n, rc = 0;
+	int n, rc = 0, dfd;
 
-	n = scandir(chdir_, &list, taken, alphasort);
-	if (n < 0)
+	dfd = open(chdir_, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
+		struct stat ls;
+		if (lstat(chdir_, &ls) == 0 && !S_ISDIR(ls.st_mode)) {
+			log_warn("'%s' is %s, not a folder: refused, not walked", chdir_,
+				 infile_kind((unsigned)ls.st_mode));
+			d->refused++;
+		}
 		return 0;
+	}
+	n = scandirat(dfd, ".", &list, taken, alphasort);
+	if (n < 0) {
+		close(dfd);
+		return 0;
+	}
 	{
 		char day[DATE_BUF];
 		snprintf(archive, sizeof(archive), "%s/archive/%s", d->spool,
@@ -373,8 +401,16 @@ static int inbox_channel(struct daily *d, const struct ingest_opts *o, const cha
 		int before = d->t.refused;
 
 		snprintf(path, sizeof(path), "%s/%s", chdir_, list[i]->d_name);
-		if (rc || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		if (rc || fstatat(dfd, list[i]->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
+		if (!S_ISREG(st.st_mode)) {
+			struct sbyt_err why;
+			err_set(&why, ERR_DATA, "'%s' is %s: refused unread, the inbox takes regular "
+				"files only", path, infile_kind((unsigned)st.st_mode));
+			if (refuse(d, path, list[i]->d_name, &why))
+				rc = -1;
+			continue;
+		}
 		if (ch == CH_NONE) {
 			struct sbyt_err why;
 			err_set(&why, ERR_DATA, "'%s' is in a folder that names no channel", path);
@@ -404,6 +440,7 @@ static int inbox_channel(struct daily *d, const struct ingest_opts *o, const cha
 	for (int i = 0; i < n; i++)
 		free(list[i]);
 	free(list);
+	close(dfd);
 	return rc;
 }
 
@@ -448,8 +485,8 @@ static int stage_inbox(struct daily *d)
 		snprintf(dir, sizeof(dir), "%s/%s", inbox, list[i]->d_name);
 		if (rc == 0 && ingest_channel_parse(list[i]->d_name) == CH_NONE &&
 		    !service_folder(list[i]->d_name) &&
-		    stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = inbox_channel(d, &o, dir, CH_NONE);
+		    lstat(dir, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
+			rc = inbox_channel(d, &o, dir, CH_NONE);  /* a link: refused there */
 		free(list[i]);
 	}
 	if (n >= 0)
@@ -482,11 +519,20 @@ static int stage_service(struct daily *d)
 		struct dirent **list;
 		int n;
 
+		struct stat ls;
+
 		snprintf(dir, sizeof(dir), "%s/inbox/%s", d->spool, folders[k]);
+		if (lstat(dir, &ls) == 0 && !S_ISDIR(ls.st_mode)) {
+			/* a link standing for the folder: refused, never walked */
+			log_warn("'%s' is %s, not a folder: refused, not walked", dir,
+				 infile_kind((unsigned)ls.st_mode));
+			d->refused++;
+			continue;
+		}
 		if ((n = scandir(dir, &list, taken, alphasort)) < 0)
 			continue;
 		for (int i = 0; i < n; i++) {
-			char path[4400], dest[4400];
+			char path[4500], dest[4500];
 			struct service_file_counts c;
 			struct stat st;
 

@@ -30,6 +30,7 @@ int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx)
 	sub = argv[1];
 	if (strcmp(sub, "init") && strcmp(sub, "migrate") && strcmp(sub, "status"))
 		return cmd_usage_error("db", "unknown subcommand '%s'", sub);
+	ctx->any_schema = 1;
 	if (cmd_connect(ctx))
 		return cmd_fail(ctx);
 	db_where(ctx->db, where, sizeof(where));

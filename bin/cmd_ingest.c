@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "infile.h"
 #include "ingest.h"
 #include "log.h"
 
@@ -101,7 +102,11 @@ int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opt
 		}
 		opts.memory = (size_t)mb << 20;
 	}
-	rc = ingest_one(&opts, path, ch, res, &ctx->err);
+	/* a regular file, not a link, FIFO, device or directory (infile.h) */
+	memset(res, 0, sizeof(*res));
+	rc = infile_check(path, &ctx->err);
+	if (rc == 0)
+		rc = ingest_one(&opts, path, ch, res, &ctx->err);
 	if (rr.more)
 		log_line("%s: ... and %" PRId64 " more rejected lines (sbyt report rejects)", path, rr.more);
 	t->files++;

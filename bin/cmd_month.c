@@ -55,7 +55,8 @@ static const char help[] =
 	"  --kind KIND        only households (individual) or legal entities (legal)\n"
 	"\n"
 	"Exit status: as `sbyt bill` and `sbyt docs`; 75 when a month, bill or docs\n"
-	"run holds the lock.\n";
+	"run holds the lock; 65 when accounts were refused for their data: the rest\n"
+	"completed, each refused account is in out/rejects/month-YYYY-MM-runN.accounts.csv.\n";
 
 enum { K_INDIVIDUAL, K_LEGAL, K_N };
 static const char *const kind_name[K_N] = { "individual", "legal" };
@@ -178,6 +179,7 @@ static int month_resume(struct sbyt_ctx *ctx, struct job *j, speriod period, PGr
 			if (cmd_bill_stage(ctx, j, &o, &b))
 				return -1;
 			bs->accounts += b.accounts;
+			bs->refused += b.refused;
 			billed = did[k] = 1;
 		}
 		if (!billed && !strcmp(PQgetvalue(st, i, 1), "published")) {
@@ -334,11 +336,20 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (skipped)
 		snprintf(sk, sizeof(sk), " skipped=%d", skipped);
 	log_summary("month", "period=%s accounts=%lld documents=%lld packages=%d total=%s"
-		    " billed=%s%s", period_format(period, pbuf),
+		    " billed=%s%s refused=%lld", period_format(period, pbuf),
 		    (long long)(bill[K_INDIVIDUAL] || bill[K_LEGAL] ? bs.accounts : r.documents),
 		    (long long)r.documents,
 		    r.packages, money_format(r.total, tbuf),
 		    bill[K_INDIVIDUAL] && bill[K_LEGAL] ? "individual,legal" : bill[K_INDIVIDUAL]
-		    ? "individual" : bill[K_LEGAL] ? "legal" : "none", sk);
+		    ? "individual" : bill[K_LEGAL] ? "legal" : "none", sk, (long long)bs.refused);
+	if (bs.refused) {
+		/* a cron job: say it with the exit status, the rest completed */
+		err_set(&ctx->err, ERR_DATA, "%lld accounts refused for their data (the rest "
+			"completed)", (long long)bs.refused);
+		err_detail(&ctx->err, "each with its reason in %s/rejects/month-%s-run%lld.accounts.csv",
+			   ctx->out_dir, period_format(period, pbuf), (long long)j.run_id);
+		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	}
+
 	return cmd_job_end(ctx, &j, EX_DONE);
 }

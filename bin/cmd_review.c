@@ -56,9 +56,12 @@ static int decide(struct sbyt_ctx *ctx, const char *id, const char *decision, co
 {
 	struct job j;
 	char *count = NULL;
-	const char *user = getenv("USER");
-	const char *p[4] = { id, decision, reason, user && *user ? user : "unknown" };
+	char user[128];
+	const char *p[4] = { id, decision, reason, user };
 
+	/* who decided: the OS user of the process (getpwuid(geteuid())), never
+	 * $USER; the database role is the session's (decided_db_user) */
+	job_os_user(user, sizeof(user));
 	if (cmd_job_begin(ctx, &j, "review"))
 		return cmd_fail(ctx);
 	if (db_begin(ctx->db, &ctx->err))
@@ -72,7 +75,8 @@ static int decide(struct sbyt_ctx *ctx, const char *id, const char *decision, co
 		     " u AS (UPDATE reading r SET status = $2 FROM g WHERE r.account_id = g.account_id"
 		     " AND r.reading_id = g.reading_id AND r.status = 'held' RETURNING r.reading_id),"
 		     " d AS (UPDATE reading_hold h SET decision = $2, reason = $3,"
-		     " decided_at = clock_timestamp(), decided_by = $4 FROM g"
+		     " decided_at = clock_timestamp(), decided_by = $4,"
+		     " decided_db_user = session_user FROM g"
 		     " WHERE h.account_id = g.account_id AND h.reading_id = g.reading_id RETURNING 1)"
 		     " SELECT (SELECT count(*) FROM u) + 0 * (SELECT count(*) FROM d)", 4, p, &count)) {
 		db_rollback(ctx->db);

@@ -9,10 +9,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include "cmd.h"
+#include "conf.h"
 #include "db.h"
 #include "log.h"
+#include "migrate.h"
 #include "rules.h"
+#include "scrub.h"
 
 struct command {
 	const char *name;
@@ -43,16 +48,19 @@ static const struct command commands[] = {
 };
 
 static const char usage_text[] =
-	"usage: sbyt [--db CONNINFO] [--rules DIR] [--out DIR] [--as-of DATE] [-q|-v] COMMAND [ARGS]\n"
+	"usage: sbyt [--db CONNINFO] [--rules DIR] [--out DIR] [--as-of DATE] [--tz ZONE] [-q|-v] COMMAND [ARGS]\n"
 	"\n"
 	"Batch billing and limitation workflow for an electricity supplier.\n"
 	"\n"
 	"Global options:\n"
-	"  --db CONNINFO   PostgreSQL connection string (default: the private cluster\n"
-	"                  in ./var, or the PG* environment variables when set)\n"
+	"  --db CONNINFO   PostgreSQL connection string (default: the PG* environment\n"
+	"                  variables when set, `database` of sbyt.conf, the private\n"
+	"                  cluster in ./var); never a password: use ~/.pgpass\n"
 	"  --rules DIR     rules directory (default: $SBYT_RULES, ./rules, installed)\n"
 	"  --out DIR       output directory (default: $SBYT_OUT or ./out)\n"
-	"  --as-of DATE    the business date, YYYY-MM-DD (default: today, UTC+5)\n"
+	"  --as-of DATE    the business date, YYYY-MM-DD (default: today in the zone)\n"
+	"  --tz ZONE       the supplier's time zone (default: $SBYT_TZ, sbyt.conf,\n"
+	"                  Asia/Yekaterinburg)\n"
 	"  -q, --quiet     errors and the summary line only\n"
 	"  -v, --verbose   more detail, stage timings; repeat for debug\n"
 	"  --version       print the version\n"
@@ -60,7 +68,11 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 done, 64 usage, 65 data refused, 66 input missing,\n"
 	"69 database unavailable, 70 internal error, 73 cannot create output,\n"
-	"74 i/o error, 75 locked (retry later), 78 configuration or rules invalid.\n"
+	"74 i/o error, 75 locked (retry later), 77 permission denied,\n"
+	"78 configuration or rules invalid (or the database not initialised).\n"
+	"\n"
+	"Configuration: $SBYT_CONF or /etc/sbyt/sbyt.conf (key = value: database,\n"
+	"rules, out, spool, timezone); the environment and options win over it.\n"
 	"\n"
 	"Commands:\n";
 
@@ -83,6 +95,7 @@ int cmd_exit_code(enum err_kind kind)
 	case ERR_IO: return EX_IOERR_;
 	case ERR_LOCKED: return EX_TEMPFAIL_;
 	case ERR_CONFIG: return EX_CONFIG_;
+	case ERR_PERM: return EX_NOPERM_;
 	case ERR_INTERNAL: break;
 	}
 	return EX_SOFTWARE_;
@@ -122,10 +135,32 @@ int cmd_help(const char *text)
 
 int cmd_connect(struct sbyt_ctx *ctx)
 {
+	int applied, shipped = migrate_count();
+	char where[512];
+
 	if (ctx->db)
 		return 0;
 	ctx->db = db_connect(ctx->conninfo, &ctx->err);
-	return ctx->db ? 0 : -1;
+	if (!ctx->db)
+		return -1;
+	if (ctx->any_schema)
+		return 0;
+	applied = migrate_applied(ctx->db, &ctx->err);
+	if (applied < 0)
+		return -1;
+	if (applied == 0) {
+		err_set(&ctx->err, ERR_CONFIG, "the database at '%s' is not initialised",
+			db_where(ctx->db, where, sizeof(where)));
+		err_detail(&ctx->err, "run `sbyt db init`");
+		return -1;
+	}
+	if (applied < shipped) {
+		err_set(&ctx->err, ERR_CONFIG, "the database at '%s' lacks %d of this program's "
+			"migrations", db_where(ctx->db, where, sizeof(where)), shipped - applied);
+		err_detail(&ctx->err, "run `sbyt db migrate`");
+		return -1;
+	}
+	return 0;
 }
 
 int cmd_job_begin(struct sbyt_ctx *ctx, struct job *j, const char *name)
@@ -149,16 +184,63 @@ int cmd_job_end(struct sbyt_ctx *ctx, struct job *j, int rc)
 	return rc;
 }
 
-static const char *default_rules(void)
+static int is_dir(const char *path)
 {
 	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The installed rules beside the binary: PREFIX/bin/sbyt -> PREFIX/share/
+ * sbyt/rules, found at run time, so `make install PREFIX=...` is honoured
+ * whatever the build was configured with; the compiled-in SBYT_SHAREDIR is
+ * the last resort. */
+static const char *installed_rules(void)
+{
+	static char path[4200];
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';                          /* PREFIX/bin */
+			if ((slash = strrchr(exe, '/')) != NULL) {
+				*slash = '\0';                  /* PREFIX */
+				snprintf(path, sizeof(path), "%s/share/sbyt/rules", exe);
+				if (is_dir(path))
+					return path;
+			}
+		}
+	}
+	return SBYT_SHAREDIR "/rules";
+}
+
+/* --rules, else $SBYT_RULES, `rules` of sbyt.conf, ./rules, the installed copy. */
+static const char *default_rules(const struct conf *conf)
+{
 	const char *env = getenv("SBYT_RULES");
 
 	if (env && *env)
 		return env;
-	if (stat("rules", &st) == 0 && S_ISDIR(st.st_mode))
+	if (conf->rules[0])
+		return conf->rules;
+	if (is_dir("rules"))
 		return "rules";
-	return SBYT_SHAREDIR "/rules";
+	return installed_rules();
+}
+
+/* Stars over the password of the --db argument (the conninfo was copied),
+ * so that ps and /proc/PID/cmdline do not show it.  Only that argument:
+ * the command's own arguments are parsed later from the same argv. */
+static void hide_password(int argc, char **argv, const char *optval)
+{
+	for (int i = 1; i < argc; i++)
+		if (optval >= argv[i] && optval <= argv[i] + strlen(argv[i])) {
+			scrub_secrets_hide(argv[i]);
+			return;
+		}
 }
 
 int main(int argc, char **argv)
@@ -168,37 +250,44 @@ int main(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "as-of", required_argument, NULL, 'a' },
+		{ "tz", required_argument, NULL, 'z' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static struct conf conf;
+	char *conninfo_copy = NULL;
 	struct sbyt_ctx ctx;
-	const char *env;
+	const char *env, *as_of = NULL, *tz = NULL, *conf_path;
 	int c, rc;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.argc = argc;
 	ctx.argv = argv;
-	ctx.rules_dir = default_rules();
+	/* sbyt.conf: $SBYT_CONF (must exist) or /etc/sbyt/sbyt.conf (may not) */
+	env = getenv("SBYT_CONF");
+	conf_path = env && *env ? env : CONF_DEFAULT_PATH;
+	if (conf_load(conf_path, !(env && *env), &conf, &ctx.err)) {
+		log_init(0);
+		return cmd_fail(&ctx);
+	}
+	ctx.rules_dir = default_rules(&conf);
 	env = getenv("SBYT_OUT");
-	ctx.out_dir = env && *env ? env : "out";
-	ctx.as_of = date_today();
+	ctx.out_dir = env && *env ? env : conf.out[0] ? conf.out : "out";
+	if (conf.spool[0])
+		setenv("SBYT_SPOOL", conf.spool, 0);
+	env = getenv("SBYT_TZ");
+	tz = env && *env ? env : conf.timezone[0] ? conf.timezone : NULL;
 
 	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': ctx.conninfo = optarg; break;
 		case 'r': ctx.rules_dir = optarg; break;
 		case 'o': ctx.out_dir = optarg; break;
-		case 'a':
-			if (date_parse(optarg, -1, &ctx.as_of)) {
-				fprintf(stderr, "sbyt: invalid date '%s' for --as-of (YYYY-MM-DD)\n"
-					"Try \"sbyt --help\" for more information.\n", optarg);
-				return EX_USAGE_;
-			}
-			ctx.as_of_given = 1;
-			break;
+		case 'a': as_of = optarg; break;
+		case 'z': tz = optarg; break;
 		case 'q': ctx.verbosity = LOG_QUIET; break;
 		case 'v': ctx.verbosity = ctx.verbosity < 0 ? 1 : ctx.verbosity + 1; break;
 		case 'V': printf("sbyt %s\n", SBYT_VERSION); return EX_DONE;
@@ -209,8 +298,36 @@ int main(int argc, char **argv)
 		}
 	}
 	log_init(ctx.verbosity);
+	if (tz && date_zone_set(tz)) {
+		err_set(&ctx.err, ERR_CONFIG, "unknown time zone '%.128s'", tz);
+		err_detail(&ctx.err, "give a name of the zone database, as Asia/Yekaterinburg "
+			   "(--tz, SBYT_TZ or timezone in sbyt.conf)");
+		return cmd_fail(&ctx);
+	}
+	ctx.as_of = date_today();
+	if (as_of) {
+		if (date_parse(as_of, -1, &ctx.as_of)) {
+			fprintf(stderr, "sbyt: invalid date '%s' for --as-of (YYYY-MM-DD)\n"
+				"Try \"sbyt --help\" for more information.\n", as_of);
+			return EX_USAGE_;
+		}
+		ctx.as_of_given = 1;
+	}
+	/* the database: --db, else the PG* variables, else sbyt.conf, else
+	 * the private cluster (db.h) */
+	if (!ctx.conninfo && conf.database[0] && !getenv("PGHOST") && !getenv("PGHOSTADDR") &&
+	    !getenv("PGDATABASE") && !getenv("PGSERVICE"))
+		ctx.conninfo = conf.database;
+	if (ctx.conninfo && ctx.conninfo != conf.database) {
+		conninfo_copy = strdup(ctx.conninfo);
+		if (conninfo_copy) {
+			hide_password(argc, argv, ctx.conninfo);
+			ctx.conninfo = conninfo_copy;  /* freed when the command returns */
+		}
+	}
 	if (optind >= argc) {
 		usage(stderr);
+		free(conninfo_copy);
 		return EX_USAGE_;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
@@ -222,10 +339,12 @@ int main(int argc, char **argv)
 			rc = commands[i].fn(sub_argc, sub_argv, &ctx);
 			if (ctx.db)
 				PQfinish(ctx.db);
+			free(conninfo_copy);
 			return rc;
 		}
 	}
 	fprintf(stderr, "sbyt: '%s' is not a sbyt command\n"
 		"Try \"sbyt --help\" for more information.\n", argv[optind]);
+	free(conninfo_copy);
 	return EX_USAGE_;
 }

@@ -1,8 +1,11 @@
 /* date.c - civil date arithmetic (H. Hinnant's days_from_civil); see date.h. */
 #include "date.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 sdate date_from_ymd(int y, int m, int d)
 {
@@ -169,11 +172,47 @@ char *date_format(sdate d, char *buf)
 	return buf;
 }
 
+static char zone[128];
+
+int date_zone_set(const char *tz)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+
+	if (!tz || !*tz || strlen(tz) >= sizeof(zone) || tz[0] == '/' || strstr(tz, ".."))
+		return -1;
+	for (const char *p = tz; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || strchr("/_+-", *p)))
+			return -1;
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+	if (access(path, R_OK) != 0 && strcmp(tz, "UTC") != 0)
+		return -1;
+	snprintf(zone, sizeof(zone), "%s", tz);
+	setenv("TZ", zone, 1);
+	tzset();
+	return 0;
+}
+
+const char *date_zone(void)
+{
+	if (!zone[0] && date_zone_set(DATE_ZONE_DEFAULT) != 0) {
+		/* no zone database: the default zone's fixed offset, UTC+5 */
+		snprintf(zone, sizeof(zone), "%s", DATE_ZONE_DEFAULT);
+		setenv("TZ", "<+05>-5", 1);
+		tzset();
+	}
+	return zone;
+}
+
 sdate date_today(void)
 {
-	time_t now = time(NULL) + 5 * 3600;
+	time_t now = time(NULL);
+	struct tm tm;
 
-	return (sdate)(now / 86400);
+	date_zone();
+	localtime_r(&now, &tm);
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 speriod period_from_ym(int y, int m)

@@ -49,7 +49,16 @@ struct date_time {
 int date_time_parse(const char *s, int len, struct date_time *t);
 /* Write "YYYY-MM-DD" into buf (DATE_BUF bytes); returns buf. */
 char *date_format(sdate d, char *buf);
-/* Today in the supplier's zone (Asia/Yekaterinburg, UTC+5, no DST). */
+/* The supplier's time zone: an IANA name of the C library's zone database
+ * (--tz, SBYT_TZ, `timezone` in sbyt.conf), default Asia/Yekaterinburg.
+ * date_zone_set() sets TZ for this process (tzset); -1 when the name is not
+ * in the zone database.  date_zone() is the zone in force (the default
+ * until one is set).  Every clock sbyt shows (run records, reports, status,
+ * the as-of date) reads this zone; the database session gets it too. */
+#define DATE_ZONE_DEFAULT "Asia/Yekaterinburg"
+int date_zone_set(const char *tz);
+const char *date_zone(void);
+/* Today in the supplier's zone (date_zone()). */
 sdate date_today(void);
 
 /* Period of a date; first and last day of a period. */

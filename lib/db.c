@@ -5,20 +5,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int is_conn_error(PGconn *db, const char *state)
+#include "date.h"
+#include "scrub.h"
+
+/* What libpq says when the connection went away, whatever the connection's
+ * status says yet: a failed send leaves it CONNECTION_OK until libpq reads
+ * the end of the stream, and such a result has no SQLSTATE. */
+static const char *const lost_words[] = {
+	"server closed the connection",
+	"no connection to the server",
+	"could not send data to server",
+	"could not receive data from server",
+	"connection to server was lost",
+	"terminating connection",
+	"SSL SYSCALL error",
+	"SSL connection has been closed",
+	"lost synchronization with server",
+	"connection not open",
+	"the database system is shutting down",
+	"the database system is starting up",
+	"the database system is in recovery mode",
+};
+
+static int is_conn_error(PGconn *db, const char *state, const char *text)
 {
 	if (PQstatus(db) != CONNECTION_OK)
 		return 1;
-	if (!state)
-		return 0;
-	return strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0;
+	if (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0))
+		return 1;
+	if (state && state[0])
+		return 0;  /* the server answered with an error of its own */
+	for (size_t i = 0; text && i < sizeof(lost_words) / sizeof(lost_words[0]); i++)
+		if (strstr(text, lost_words[i]))
+			return 1;
+	return 0;
 }
 
+/* libpq's messages end in a newline and may hold more lines ("\n\tIs the
+ * server running..."): one line, blanks collapsed, for a message line. */
 static void chomp(char *s)
 {
-	size_t n = strlen(s);
+	size_t n;
+	char *w = s;
 
-	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+	for (char *r = s; *r; r++) {
+		if (*r == '\n' || *r == '\t' || *r == '\r') {
+			if (w > s && w[-1] != ' ')
+				*w++ = ' ';
+			continue;
+		}
+		*w++ = *r;
+	}
+	*w = '\0';
+	n = strlen(s);
+	while (n && s[n - 1] == ' ')
 		s[--n] = '\0';
 }
 
@@ -27,11 +67,20 @@ int db_result_error(PGconn *db, PGresult *res, struct sbyt_err *e)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *text = res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
+							      : PQerrorMessage(db);
 	char where[256];
 
-	if (is_conn_error(db, state)) {
+	if (is_conn_error(db, state, text)) {
 		err_set(e, ERR_DB, "lost the database server at '%s': %s",
-			db_where(db, where, sizeof(where)), PQerrorMessage(db));
+			db_where(db, where, sizeof(where)), text);
+	} else if (state && strcmp(state, "42501") == 0) {
+		/* the role may not do this: say what was refused, and to whom */
+		const char *user = PQuser(db);
+		err_set(e, ERR_PERM, "%s",
+			res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : text);
+		err_detail(e, "the database role '%s' may not do this; sbyt_operator runs the "
+			   "jobs, sbyt_auditor status, reports and explain", user ? user : "");
 	} else {
 		err_set(e, ERR_INTERNAL, "database error: %s",
 			res ? PQresultErrorMessage(res) : PQerrorMessage(db));
@@ -40,10 +89,26 @@ int db_result_error(PGconn *db, PGresult *res, struct sbyt_err *e)
 	}
 	if (e) {
 		chomp(e->msg);
+		chomp(e->detail);
 		if (state)
 			snprintf(e->sqlstate, sizeof(e->sqlstate), "%s", state);
 	}
 	return -1;
+}
+
+/* The password of a conninfo (key=value or URI), malloc'd, or NULL. */
+char *db_conninfo_password(const char *conninfo)
+{
+	PQconninfoOption *o;
+	char *pw = NULL;
+
+	if (!conninfo || !(o = PQconninfoParse(conninfo, NULL)))
+		return NULL;
+	for (PQconninfoOption *k = o; k->keyword; k++)
+		if (strcmp(k->keyword, "password") == 0 && k->val && *k->val)
+			pw = strdup(k->val);
+	PQconninfoFree(o);
+	return pw;
 }
 
 PGconn *db_connect(const char *conninfo, struct sbyt_err *e)
@@ -75,6 +140,31 @@ PGconn *db_connect(const char *conninfo, struct sbyt_err *e)
 		keys[n] = "host"; vals[n++] = host;
 		keys[n] = "dbname"; vals[n++] = "sbyt";
 	} else if (conninfo) {
+		/* a string libpq cannot parse: its message quotes a piece of the
+		 * string, which may be a password: said without the quotes */
+		char *msg = NULL;
+		PQconninfoOption *o = PQconninfoParse(conninfo, &msg);
+
+		if (!o) {
+			char why[512] = "";
+			size_t w = 0;
+			int q = 0;
+
+			for (const char *s = msg ? msg : "out of memory"; *s && w < sizeof(why) - 8; s++) {
+				if (*s == '"') {
+					if (!q)
+						memcpy(why + w, "\"...\"", 5), w += 5;
+					q = !q;
+				} else if (!q) {
+					why[w++] = *s;
+				}
+			}
+			why[w] = '\0';
+			chomp(why);
+			PQfreemem(msg);
+			return err_set(e, ERR_CONFIG, "the connection string is invalid: %s", why), NULL;
+		}
+		PQconninfoFree(o);
 		keys[n] = "dbname"; vals[n++] = conninfo;  /* expanded by libpq */
 	}
 	keys[n] = "application_name"; vals[n++] = "sbyt";
@@ -89,16 +179,40 @@ PGconn *db_connect(const char *conninfo, struct sbyt_err *e)
 			snprintf(where, sizeof(where), "host=%s dbname=%s",
 				 getenv("PGHOST") ? getenv("PGHOST") : "(default)",
 				 getenv("PGDATABASE") ? getenv("PGDATABASE") : "(default)");
-		err_set(e, ERR_DB, "could not connect to the database server at '%s': %s",
-			where, db ? PQerrorMessage(db) : "out of memory");
-		if (e)
+		{
+			/* never show the password: the conninfo shown has it as ***,
+			 * and libpq's message may quote a piece of the conninfo */
+			char shown[sizeof(where)];
+			scrub_secrets(where, shown, sizeof(shown));
+			err_set(e, ERR_DB, "could not connect to the database server at '%s': %s",
+				shown, db ? PQerrorMessage(db) : "out of memory");
+		}
+		if (e) {
+			char *pw = db_conninfo_password(conninfo);
 			chomp(e->msg);
+			scrub_literal(e->msg, sizeof(e->msg), pw);
+			free(pw);
+		}
 		PQfinish(db);
 		return NULL;
 	}
 	PQsetNoticeProcessor(db, NULL, NULL);
 	{
+		/* the supplier's zone for every timestamp the server formats */
+		const char *p[1] = { date_zone() };
 		PGresult *r = PQexec(db, "SET client_min_messages = warning");
+		PQclear(r);
+		r = PQexecParams(db, "SELECT set_config('TimeZone', $1, false)", 1, NULL, p,
+				 NULL, NULL, 0);
+		if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
+			db_result_error(db, r, e);
+			if (e && e->kind != ERR_DB)
+				err_set(e, ERR_CONFIG, "the database server does not know the time "
+					"zone '%s'", p[0]);
+			PQclear(r);
+			PQfinish(db);
+			return NULL;
+		}
 		PQclear(r);
 	}
 	return db;

@@ -24,6 +24,8 @@
 /* Connect.  Returns the connection, or NULL with e set (ERR_DB) naming the
  * server.  The caller PQfinish()es it. */
 PGconn *db_connect(const char *conninfo, struct sbyt_err *e);
+/* The password of a conninfo (key=value or URI), malloc'd, or NULL. */
+char *db_conninfo_password(const char *conninfo);
 /* "host=... port=... dbname=..." of an open connection, for messages. */
 const char *db_where(PGconn *db, char *buf, size_t size);
 

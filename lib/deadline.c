@@ -859,8 +859,15 @@ static void put(struct sb *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	k = vsnprintf(b->buf + b->len, b->n - b->len, fmt, ap);
 	va_end(ap);
-	if (k > 0)
-		b->len = b->len + (size_t)k < b->n ? b->len + (size_t)k : b->n - 1;
+	if (k > 0 && b->len + (size_t)k < b->n) {
+		b->len += (size_t)k;
+	} else if (k > 0) {
+		/* the explanation did not fit: it ends in "..." rather than
+		 * stopping silently mid-word */
+		b->len = b->n - 1;
+		if (b->n >= 4)
+			memcpy(b->buf + b->n - 4, "...", 3);
+	}
 }
 
 static const char *dow(sdate d)

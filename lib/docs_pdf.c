@@ -392,7 +392,7 @@ static void draw_head(struct docs_pdf *p, const struct docmodel *d)
 {
 	const struct docs_texts *t = p->env->texts;
 	const struct supplier *s = p->env->sup;
-	char period[64], buf[1024], num[16], date[16], a[256], b[256];
+	char period[64], buf[1088], num[16], date[16], a[256], b[256];
 	const char *kv[8];
 	double col = (WIDTH - 16) / 2, x2 = LEFT + col + 16, y0, yl, yr;
 
@@ -420,6 +420,7 @@ static void draw_head(struct docs_pdf *p, const struct docmodel *d)
 	/* payer and premises (п. 69 а) */
 	yl = y0 + text(p, S_HEAD, LEFT, y0, col, A_LEFT, t->text[DT_PAYER_HEADING]) + 2;
 	yl += field(p, LEFT, yl, col, t->text[DT_PAYER], d->name, S_BOLD);
+	/* buf holds a postcode, ", " and a whole address (docmodel.h) */
 	snprintf(buf, sizeof(buf), "%s%s%s", d->postcode, d->postcode[0] ? ", " : "", d->address);
 	yl += field(p, LEFT, yl, col, t->text[DT_ADDRESS], buf, S_NORMAL);
 	if (!d->legal && (d->residents > 0 || d->rooms > 0)) {

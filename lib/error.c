@@ -43,7 +43,8 @@ int err_prefix(struct sbyt_err *e, const char *fmt, ...)
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old);
+	if (snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old) >= (int)sizeof(e->msg))
+		memcpy(e->msg + sizeof(e->msg) - 4, "...", 4);  /* cut, and says so */
 	return -1;
 }
 
@@ -64,6 +65,7 @@ const char *err_kind_name(enum err_kind kind)
 		[ERR_NOINPUT] = "no input", [ERR_DB] = "database",
 		[ERR_INTERNAL] = "internal", [ERR_CANTCREATE] = "cannot create",
 		[ERR_IO] = "i/o", [ERR_LOCKED] = "locked", [ERR_CONFIG] = "config",
+		[ERR_PERM] = "permission",
 	};
 	if ((unsigned)kind < sizeof(names) / sizeof(names[0]))
 		return names[kind];

@@ -23,7 +23,8 @@ enum err_kind {
 	ERR_CANTCREATE, /* an output cannot be created */
 	ERR_IO,         /* reading or writing failed part way */
 	ERR_LOCKED,     /* another run holds the lock: retry later */
-	ERR_CONFIG      /* configuration or rules invalid (missing calendar year too) */
+	ERR_CONFIG,     /* configuration or rules invalid (missing calendar year too) */
+	ERR_PERM        /* the database role may not do this (SQLSTATE 42501) */
 };
 
 struct sbyt_err {

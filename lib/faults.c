@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scrub.h"
+
 void faults_add(struct faults *f, const char *file, long line, const char *fmt, ...)
 {
 	char reason[1024], *s;
@@ -37,8 +39,12 @@ void faults_add(struct faults *f, const char *file, long line, const char *fmt, 
 
 void faults_print(const struct faults *f, FILE *out)
 {
-	for (int i = 0; i < f->kept; i++)
-		fprintf(out, "%s\n", f->lines[i]);
+	for (int i = 0; i < f->kept; i++) {
+		/* a file name's control characters escaped (scrub.h) */
+		char *safe = scrub_controls_dup(f->lines[i]);
+		fprintf(out, "%s\n", safe ? safe : "(out of memory)");
+		free(safe);
+	}
 	if (f->count > f->kept)
 		fprintf(out, "... and %d more\n", f->count - f->kept);
 }

@@ -271,7 +271,7 @@ static int noop_check(PGconn *db, const char *sha, struct ingest_result *res, ch
 	const char *p[1] = { sha };
 	PGresult *r = db_query(db, e,
 		"SELECT read, accepted, rejected, duplicates, held,"
-		" to_char(ingested_at AT TIME ZONE 'Asia/Yekaterinburg', 'YYYY-MM-DD HH24:MI'), channel,"
+		" to_char(ingested_at, 'YYYY-MM-DD HH24:MI'), channel,"
 		" file_id, coalesce(run_id::text, 'f' || file_id)"
 		" FROM ingest_file WHERE sha256 = $1", 1, p);
 	int found;
@@ -398,8 +398,7 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 		return -1;
 	/* The commit is durable whatever the server's default: the caller
 	 * may take the file away from where it came (daily's archive move). */
-	if (db_exec(db, e, "SET LOCAL TIME ZONE 'Asia/Yekaterinburg'", 0, NULL) ||
-	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL) ||
+	if (db_exec(db, e, "SET LOCAL jit = off", 0, NULL) ||
 	    db_exec(db, e, "SET LOCAL synchronous_commit = on", 0, NULL))
 		goto fail;
 	snprintf(bytes, sizeof(bytes), "%" PRId64, res->bytes);
@@ -448,7 +447,7 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	if (collect_rejects(db, o, path, fileid, 1, &w, e))
 		goto fail;
 	if (w.nw) {
-		char run[24];
+		char run[32];  /* "f" and a file id of up to 23 digits */
 		if (o->run_id)
 			snprintf(run, sizeof(run), "%" PRId64, o->run_id);
 		else

@@ -168,7 +168,7 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 	int dated = ni >= 0 && p->notice[ni].dated;
 	struct deadline_plan plan;
 	struct lim_notice *n;
-	char deriv[LIM_DERIV] = "", line[LIM_DERIV], b[DATE_BUF], b2[DATE_BUF], rule[LIMIT_RULE];
+	char deriv[LIM_DERIV] = "", line[LIM_DERIV - 128], b[DATE_BUF], b2[DATE_BUF], rule[LIMIT_RULE];
 	char m1[32], m2[32];
 	sdate planned_undated = DATE_NONE;
 
@@ -181,7 +181,8 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 		if (deadline_plan(env->rules, env->cal, p, env->day, channel, a->remote, &plan, e))
 			return -1;
 		deadline_explain(p, &plan.d, line, sizeof(line));
-		snprintf(deriv, sizeof(deriv), "issued %s + %d days (%s) = deemed delivery %s; %s",
+		/* line is 128 bytes shorter than deriv: the prefix always fits */
+		snprintf(deriv, sizeof(deriv), "issued %s + %d days (%.24s) = deemed delivery %s; %s",
 			 date_format(env->day, b), plan.allowance, channel,
 			 date_format(plan.deemed, b2), line);
 	} else {
@@ -485,7 +486,8 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 			return -1;
 		/* a missing calendar year: keep the steps before it */
 		if (!a->cal_pending)
-			snprintf(a->cal_msg, sizeof(a->cal_msg), "%s", e->msg);
+			snprintf(a->cal_msg, sizeof(a->cal_msg), "%.200s%s", e->msg,
+				 strlen(e->msg) > 200 ? "..." : "");
 		a->cal_pending = 1;
 		cut.nsteps--;
 		if (cut.stated >= cut.nsteps)
@@ -875,7 +877,8 @@ static void restore(struct limit_account *a, const struct saved *sv, struct sbyt
 	a->new_cancelled = sv->new_cancelled;
 	a->changed = sv->changed;
 	if (!a->cal_pending)
-		snprintf(a->cal_msg, sizeof(a->cal_msg), "%s", e->msg);
+		snprintf(a->cal_msg, sizeof(a->cal_msg), "%.200s%s", e->msg,
+				 strlen(e->msg) > 200 ? "..." : "");
 	a->cal_pending = 1;
 	err_clear(e);
 }

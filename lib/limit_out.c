@@ -351,8 +351,9 @@ static int write_register(const struct limit_env *env, PGresult *r, int from, in
 	char path[4096], tmp[4200];
 	struct package_entry pe;
 
-	snprintf(path, sizeof(path), "%s/register.xlsx", dir);
-	snprintf(tmp, sizeof(tmp), "%s/.register.xlsx.tmp", dir);
+	if (snprintf(path, sizeof(path), "%s/register.xlsx", dir) >= (int)sizeof(path) ||
+	    snprintf(tmp, sizeof(tmp), "%s/.register.xlsx.tmp", dir) >= (int)sizeof(tmp))
+		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", dir);
 	if (xlsx_table_open(&t, tmp, "Реестр", headers, widths, 8, e))
 		return -1;
 	t.names = env->names;

@@ -3,8 +3,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "scrub.h"
 
 static int verbosity;
 static int tty;
@@ -29,12 +32,38 @@ static void clear_progress(void)
 	}
 }
 
+/* One line on stderr: prefix and the message, whose control characters
+ * (a file name's newline, an escape sequence) are escaped, so that no name
+ * from outside can forge a line of the log or drive the terminal. */
 static void vsay(const char *prefix, const char *fmt, va_list ap)
 {
+	char small[1024], *text = small, *safe;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n >= (int)sizeof(small) && (text = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+	if (!text)
+		text = small;  /* out of memory: the line cut, still one line */
 	clear_progress();
 	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
+	if (scrub_has_controls(text) && (safe = scrub_controls_dup(text)) != NULL) {
+		fputs(safe, stderr);
+		free(safe);
+	} else if (scrub_has_controls(text)) {
+		for (char *p = text; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+		fputs(text, stderr);
+	} else {
+		fputs(text, stderr);
+	}
 	fputc('\n', stderr);
+	if (text != small)
+		free(text);
 }
 
 #define SAY(prefix, cond)                   \
@@ -57,14 +86,13 @@ void log_line(const char *fmt, ...) { SAY("", 1); }
 
 void log_summary(const char *command, const char *fmt, ...)
 {
+	char prefix[128];
 	va_list ap;
 
-	clear_progress();
-	fprintf(stderr, "sbyt %s: ", command);
+	snprintf(prefix, sizeof(prefix), "sbyt %.100s: ", command);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(prefix, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 double log_now(void)

@@ -192,7 +192,12 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 	for (char *s = flat; *s; s++)
 		if (*s == '/')
 			*s = '_';
-	snprintf(en->path, sizeof(en->path), "%s/%d-%s", p->parts, p->nentries, flat);
+	if (snprintf(en->path, sizeof(en->path), "%s/%d-%s", p->parts, p->nentries, flat) >=
+	    (int)sizeof(en->path)) {
+		err_set(e, ERR_CANTCREATE, "path of entry '%s' of package '%s' too long", name,
+			p->final);
+		return NULL;
+	}
 	return en->path;
 }
 
@@ -200,7 +205,11 @@ const char *package_folder(struct package *p, struct sbyt_err *e)
 {
 	if (p->folder[0])
 		return p->folder;
-	snprintf(p->folder, sizeof(p->folder), "%s/folder", p->parts);
+	if (snprintf(p->folder, sizeof(p->folder), "%s/folder", p->parts) >= (int)sizeof(p->folder)) {
+		err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", p->parts);
+		p->folder[0] = '\0';
+		return NULL;
+	}
 	if (mkdir(p->folder, 0700) != 0) {
 		err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", p->folder, strerror(errno));
 		p->folder[0] = '\0';
@@ -262,10 +271,16 @@ static int scan_folder(struct package *p, struct sbyt_err *e)
 
 void package_fact(struct package *p, const char *key, const char *value)
 {
-	if (p->nfacts >= PACKAGE_MAX_FACTS)
+	/* past the capacity, or a fact that does not fit: package_commit()
+	 * refuses the package rather than write a manifest without it */
+	if (p->nfacts >= PACKAGE_MAX_FACTS ||
+	    snprintf(p->fact_key[p->nfacts], sizeof(p->fact_key[0]), "%s", key) >=
+		    (int)sizeof(p->fact_key[0]) ||
+	    snprintf(p->fact_val[p->nfacts], sizeof(p->fact_val[0]), "%s", value) >=
+		    (int)sizeof(p->fact_val[0])) {
+		p->facts_lost++;
 		return;
-	snprintf(p->fact_key[p->nfacts], sizeof(p->fact_key[0]), "%s", key);
-	snprintf(p->fact_val[p->nfacts], sizeof(p->fact_val[0]), "%s", value);
+	}
 	p->nfacts++;
 }
 
@@ -320,6 +335,11 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 	zip_t *z;
 	int zerr = 0;
 
+	if (p->facts_lost) {
+		err_set(e, ERR_INTERNAL, "package '%s': %d manifest facts did not fit", p->final,
+			p->facts_lost);
+		goto fail;
+	}
 	for (int i = 0; i < p->nentries; i++)
 		if (sha256_file(ent(p, i)->path, ent(p, i)->sha256, &ent(p, i)->bytes, e)) {
 			err_prefix(e, "package entry '%s' was not written", ent(p, i)->name);

@@ -44,6 +44,7 @@ struct package {
 	                                 package_commit() and package_abort() */
 	int more_cap;
 	int nfacts;
+	int facts_lost;      /* facts that did not fit: package_seal() refuses */
 	char fact_key[PACKAGE_MAX_FACTS][32];
 	char fact_val[PACKAGE_MAX_FACTS][96];
 	char sha256[SHA256_HEX];  /* of the committed zip */
@@ -72,7 +73,8 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
  * hashed and listed in the manifest like the others; for one file per
  * document.  Owned by p; NULL with e set when it cannot be made. */
 const char *package_folder(struct package *p, struct sbyt_err *e);
-/* Add a fact to the manifest (<Fact name="documents" value="1234"/>). */
+/* Add a fact to the manifest (<Fact name="documents" value="1234"/>); one
+ * past PACKAGE_MAX_FACTS or too long makes package_seal() fail. */
 void package_fact(struct package *p, const char *key, const char *value);
 /* Write manifest.xml and the zip under its temporary name (p->tmp), fsync
  * it.  run_id and rules_version go into the manifest.  Returns 0 with

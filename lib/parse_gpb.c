@@ -436,7 +436,8 @@ static int payment_end(struct gpb *g, struct sbyt_err *e)
 		    ingest_copy_field(g->attr[A_ID], strlen(g->attr[A_ID]), r->pay.source_id,
 				      sizeof(r->pay.source_id)))
 			payment_fault(g, "bad_id", "Payment/@id is missing or too long");
-		else if (iso_datetime_parse(g->attr[A_AT], -1, &r->pay.paid_on))
+		else if (strlen(g->attr[A_AT]) >= sizeof(r->pay.paid_at) ||
+			 iso_datetime_parse(g->attr[A_AT], -1, &r->pay.paid_on))
 			payment_fault(g, "bad_date", "Payment/@at is not an ISO 8601 date-time");
 		else if (account_parse(g->attr[A_ACCOUNT], -1, &r->pay.account))
 			payment_fault(g, "bad_account", "Payment/@account is not a number");
@@ -457,7 +458,7 @@ static int payment_end(struct gpb *g, struct sbyt_err *e)
 		r->text = text;
 	}
 	r->pay.has_period = g->attr[A_PERIOD][0] != '\0';
-	snprintf(r->pay.paid_at, sizeof(r->pay.paid_at), "%s", g->attr[A_AT]);
+	memcpy(r->pay.paid_at, g->attr[A_AT], strlen(g->attr[A_AT]) + 1);  /* length checked */
 	snprintf(r->pay.source, sizeof(r->pay.source), "%s", g->attr[A_TERMINAL]);
 	if (r->has_reading) {
 		r->rd.account = r->pay.account;

@@ -10,7 +10,7 @@
 /* A file counts for the business date of the run that ingested it (so a
  * replayed day reports as that day), else for the day it was ingested. */
 #define INGESTED_IN_RANGE " coalesce((SELECT as_of FROM run WHERE run_id = f.run_id)," \
-	" (f.ingested_at AT TIME ZONE 'Asia/Yekaterinburg')::date) BETWEEN $1::date AND $2::date"
+	" (f.ingested_at)::date) BETWEEN $1::date AND $2::date"
 
 static int fill_file(struct xlsx_table *x, PGresult *res, void *ctx, struct sbyt_err *e)
 {
@@ -70,7 +70,7 @@ int report_rejects(PGconn *db, const struct names *names, sdate from, sdate to,
 	xlsx_table_caption(&x, "Принятые файлы", to);
 	if (xlsx_table_query(&x, db,
 		"SELECT f.name, f.channel, f.sha256,"
-		" extract(epoch FROM f.ingested_at AT TIME ZONE 'Asia/Yekaterinburg'),"
+		" extract(epoch FROM f.ingested_at AT TIME ZONE current_setting('TimeZone')),"
 		" f.read, f.accepted, f.rejected, f.duplicates, f.held"
 		" FROM ingest_file f WHERE" INGESTED_IN_RANGE " ORDER BY f.file_id", 2, p,
 		fill_file, t, e))

@@ -75,8 +75,8 @@ int report_runs(PGconn *db, const struct names *names, sdate from, sdate to, con
 	xlsx_table_caption(&x, "Журнал запусков заданий", to);
 	if (xlsx_table_query(&x, db,
 		"SELECT r.run_id, r.command, r.command_line, r.os_user, r.db_user,"
-		" extract(epoch FROM r.started_at AT TIME ZONE 'Asia/Yekaterinburg'),"
-		" extract(epoch FROM r.ended_at AT TIME ZONE 'Asia/Yekaterinburg'),"
+		" extract(epoch FROM r.started_at AT TIME ZONE current_setting('TimeZone')),"
+		" extract(epoch FROM r.ended_at AT TIME ZONE current_setting('TimeZone')),"
 		" r.as_of::text, r.status, r.exit_code::text, r.message, r.counts::text,"
 		" (SELECT string_agg(path || ' ' || sha256 || ' ' || bytes, E'\\n' ORDER BY path)"
 		"  FROM run_file WHERE run_id = r.run_id AND direction = 'in'),"
@@ -84,7 +84,7 @@ int report_runs(PGconn *db, const struct names *names, sdate from, sdate to, con
 		"  FROM run_file WHERE run_id = r.run_id AND direction = 'out'),"
 		" r.rules_version, r.deadline::text,"
 		" r.breach"
-		" FROM run r WHERE (r.started_at AT TIME ZONE 'Asia/Yekaterinburg')::date"
+		" FROM run r WHERE (r.started_at)::date"
 		" BETWEEN $1::date AND $2::date OR r.as_of BETWEEN $1::date AND $2::date"
 		" ORDER BY r.run_id", 2, p, fill_run, rows, e))
 		goto fail;

@@ -36,8 +36,12 @@ static int hash_dir(struct sha256 *s, const char *root, const char *rel, struct 
 
 		if (rc || name[0] == '.')
 			goto next;
-		snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "", name);
-		snprintf(path, sizeof(path), "%s/%s", root, sub);
+		if (snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "", name) >=
+		    (int)sizeof(sub) ||
+		    snprintf(path, sizeof(path), "%s/%s", root, sub) >= (int)sizeof(path)) {
+			rc = err_set(e, ERR_CONFIG, "rules path too long: '%.200s...'", root);
+			goto next;
+		}
 		if (stat(path, &st) != 0)
 			goto next;
 		if (S_ISDIR(st.st_mode)) {

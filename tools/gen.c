@@ -760,7 +760,8 @@ static void make_account(struct gen *g, struct acct *a, int64_t ordinal, int b, 
 	a->ordinal = ordinal;
 	a->branch = b;
 	a->serial = serial;
-	snprintf(a->no, sizeof(a->no), "72%02d%06d", b + 1, serial);
+	if (snprintf(a->no, sizeof(a->no), "72%02d%06d", b + 1, serial) >= (int)sizeof(a->no))
+		abort();  /* more than 99 branches or a million accounts a branch */
 	rng_seed(&r, g->seed, (uint64_t)strtoull(a->no, NULL, 10));
 
 	/* one account in 33 is a legal entity; one legal entity in three has a

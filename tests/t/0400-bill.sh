@@ -140,7 +140,7 @@ test_expect_success 'September and October readings of branch 02' 'psql -Xq -v O
 # Branch total 750.00 + 300.00 + 8,696.98 = 9,746.98.
 test_expect_success 'bill September for branch 02' '
 	sbyt bill --period 2026-09 --branch 02 2>err &&
-	grep -qx "sbyt bill: period=2026-09 accounts=3 documents=3 total=9746.98" err
+	grep -qx "sbyt bill: period=2026-09 accounts=3 documents=3 total=9746.98 refused=0" err
 '
 want H09 <<'E'
 charge actual 1 1 250.000 3.000000 75000 0 -
@@ -163,7 +163,7 @@ test_expect_success 'N2 September: 1,000 kWh x 7.12867 + 22 % VAT = 8,696.98' 'c
 # Branch total 835.00 + 440.88 + 9,548.79 = 10,824.67.
 test_expect_success 'bill October for branch 02' '
 	sbyt bill --period 2026-10 --branch 02 2>err &&
-	grep -qx "sbyt bill: period=2026-10 accounts=3 documents=3 total=10824.67" err
+	grep -qx "sbyt bill: period=2026-10 accounts=3 documents=3 total=10824.67 refused=0" err
 '
 want H10 <<'E'
 charge actual 1 1 250.000 3.340000 83500 0 -
@@ -244,7 +244,7 @@ test_expect_success 'November readings and earlier months' 'psql -Xq -v ON_ERROR
 # All: 44,209.87 for 17 accounts, 16 documents.
 test_expect_success 'bill November for every branch' '
 	sbyt bill --period 2026-11 2>err &&
-	grep -qx "sbyt bill: period=2026-11 accounts=17 documents=16 total=44209.87" err
+	grep -qx "sbyt bill: period=2026-11 accounts=17 documents=16 total=44209.87 refused=1" err
 '
 test_expect_success 'the refused account is named, not billed, and the run is on record' '
 	grep -q "7201000013.*below the previous" err &&
@@ -409,8 +409,8 @@ test_expect_success 'one branch at a time or three at once: the same rows' '
 	snapshot nov &&
 	SBYT_BILL_WORKERS=1 sbyt bill --period 2026-11 2>err1 && snapshot nov1 && diff -u nov nov1 &&
 	SBYT_BILL_WORKERS=3 sbyt bill --period 2026-11 2>err3 && snapshot nov3 && diff -u nov nov3 &&
-	grep -qx "sbyt bill: period=2026-11 accounts=17 documents=16 total=44209.87" err1 &&
-	grep -qx "sbyt bill: period=2026-11 accounts=17 documents=16 total=44209.87" err3
+	grep -qx "sbyt bill: period=2026-11 accounts=17 documents=16 total=44209.87 refused=1" err1 &&
+	grep -qx "sbyt bill: period=2026-11 accounts=17 documents=16 total=44209.87 refused=1" err3
 '
 
 # ---- a tariff change in the middle of the month (branch 03) ----
@@ -435,7 +435,7 @@ charge actual 1 1 100.333 3.500000 35117 0 - 2026-11-21 2026-11-30
 E
 test_expect_success 'a mid-month tariff change splits K by days: 670.23 + 351.17' '
 	sbyt --rules mid bill --period 2026-11 --branch 03 2>err &&
-	grep -qx "sbyt bill: period=2026-11 accounts=1 documents=1 total=1021.40" err &&
+	grep -qx "sbyt bill: period=2026-11 accounts=1 documents=1 total=1021.40 refused=0" err &&
 	lines 7203000001 2026-11 > l &&
 	q "select day_from || '"' '"' || day_to from charge_line where account_id = 7203000001 and period = '"'2026-11-01'"' order by line_no" > d &&
 	paste -d " " l d > got.K && diff -u want.K got.K
@@ -445,13 +445,13 @@ test_expect_success 'a mid-month tariff change splits K by days: 670.23 + 351.17
 test_expect_success 're-billing November of branch 01 gives the same rows' '
 	snapshot before &&
 	sbyt bill --period 2026-11 --branch 01 2>err &&
-	grep -qx "sbyt bill: period=2026-11 accounts=13 documents=12 total=38001.94" err &&
+	grep -qx "sbyt bill: period=2026-11 accounts=13 documents=12 total=38001.94 refused=1" err &&
 	snapshot after && diff -u before after &&
 	[ "$(q "select count(distinct run_id) from charge_line where period = '"'2026-11-01'"' and account_id < 7202000000")" = 1 ]
 '
 test_expect_success '--branch 02 bills only branch 02' '
 	sbyt bill --period 2026-11 --branch 02 2>err &&
-	grep -qx "sbyt bill: period=2026-11 accounts=3 documents=3 total=5202.59" err &&
+	grep -qx "sbyt bill: period=2026-11 accounts=3 documents=3 total=5202.59 refused=0" err &&
 	snapshot again && diff -u before again
 '
 test_expect_code 65 'an unknown branch is refused' 'sbyt bill --period 2026-11 --branch 09 2>err'

@@ -134,7 +134,7 @@ test_expect_success 'on the 25th nothing is in yet: month bills nothing' '
 	sbyt --as-of 2026-11-25 month --period 2026-11 2>err &&
 	grep -q "individual readings of 2026-11 are in after 2026-11-25: not billed yet" err &&
 	grep -q "legal readings of 2026-11 are in after 2026-12-03: not billed yet" err &&
-	grep -qx "sbyt month: period=2026-11 accounts=0 documents=0 packages=0 total=0.00 billed=none" err &&
+	grep -qx "sbyt month: period=2026-11 accounts=0 documents=0 packages=0 total=0.00 billed=none refused=0" err &&
 	[ "$(q "select count(*) from charge_line")" = 0 ]
 '
 test_expect_success 'on the 26th, month --kind legal still bills nothing' '
@@ -152,7 +152,7 @@ test_expect_success 'on the 26th, month --kind legal still bills nothing' '
 test_expect_success 'on the 26th, month bills the households only' '
 	sbyt --as-of 2026-11-26 month --period 2026-11 2>err &&
 	grep -q "legal readings of 2026-11 are in after 2026-12-03" err &&
-	grep -qx "sbyt month: period=2026-11 accounts=3 documents=3 packages=1 total=1503.00 billed=individual" err &&
+	grep -qx "sbyt month: period=2026-11 accounts=3 documents=3 packages=1 total=1503.00 billed=individual refused=0" err &&
 	[ "$(q "select count(*) from charge_line where account_id > 7201000010")" = 0 ] &&
 	[ "$(q "select state from period_state")" = published ]
 '
@@ -195,10 +195,10 @@ test_expect_success 'on 12-03 (L5 may still send its readings), legal is not in'
 # 1,000 kWh = 9,813.17.  L4's 12-03 reading is intermediate with readings
 # day 2: November has no closing reading and no history (no estimate), so
 # L4 is refused.  Legal total 4 x 9,813.17 = 39,252.68.
-test_expect_success 'on 12-04, month --kind legal bills the legal entities' '
-	sbyt --as-of 2026-12-04 month --period 2026-11 --kind legal 2>err &&
+test_expect_success 'on 12-04, month --kind legal bills the legal entities (L4 refused: exit 65)' '
+	sbyt --as-of 2026-12-04 month --period 2026-11 --kind legal 2>err; [ $? = 65 ] &&
 	grep -q "7201000014.*calculation method" err &&
-	grep -q "^sbyt month: period=2026-11 accounts=5 .* billed=legal$" err &&
+	grep -q "^sbyt month: period=2026-11 accounts=5 .* billed=legal refused=1$" err &&
 	[ "$(q "select sum(amount) from charge_line where account_id > 7201000010")" = 3925268 ]
 '
 want L <<'E'

@@ -36,7 +36,8 @@ static void write_file(const char *name, const char *text)
 	char path[512];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", tmp, name);
+	if (snprintf(path, sizeof(path), "%s/%s", tmp, name) >= (int)sizeof(path))
+		abort();
 	f = fopen(path, "w");
 	if (!f) {
 		perror(path);
