@@ -47,7 +47,7 @@ static int rate_text(int bp, char *buf, size_t size)
 		return -1;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (known[i] == bp / 100) {
-			snprintf(buf, size, "%d%%", bp / 100);
+			snprintf(buf, size, "%u%%", (unsigned)(unsigned char)known[i]);
 			return 0;
 		}
 	return -1;
