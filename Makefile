@@ -150,6 +150,8 @@ install: all
 	cp -R sql $(DESTDIR)$(SHAREDIR)/
 	install -d $(DESTDIR)$(SHAREDIR)/xsd $(DESTDIR)$(SHAREDIR)/jobs
 	install -m 0644 xsd/*.xsd $(DESTDIR)$(SHAREDIR)/xsd/
+	install -d $(DESTDIR)$(SHAREDIR)/xsd/fns
+	install -m 0644 xsd/fns/*.xsd xsd/fns/README.md $(DESTDIR)$(SHAREDIR)/xsd/fns/
 	install -m 0755 jobs/sbyt-job $(DESTDIR)$(SHAREDIR)/jobs/
 	install -m 0644 jobs/crontab jobs/*.service jobs/*.timer $(DESTDIR)$(SHAREDIR)/jobs/
 	install -d $(DESTDIR)$(SYSCONFDIR)/sbyt

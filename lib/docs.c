@@ -22,6 +22,7 @@
 #include "penalty.h"
 #include "qr.h"
 #include "tariff.h"
+#include "upd_docs.h"
 #include "xlsx.h"
 #include "xmlout.h"
 
@@ -114,6 +115,7 @@ struct branch_run {
 	} done[DOCS_CHANNELS];   /* packages sealed, to publish after the commit */
 	int ndone;
 	struct docs_result *r;
+	struct upd_docs *upd;    /* the УПД writer of the edo packages (upd_docs.h) */
 };
 
 static const char *const reg_headers[] = {
@@ -470,6 +472,8 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	package_fact(&cp->pkg, "recalc", money_format(cp->recalc, buf));
 	package_fact(&cp->pkg, "penalty", money_format(cp->penalty, buf));
 	package_fact(&cp->pkg, "paid", money_format(cp->paid, buf));
+	if (upd_docs_finish(b->upd, &cp->pkg, e))  /* the invoices register, counts */
+		goto fail;
 	pthread_mutex_lock(&cp->mu);
 	cp->finish = 1;
 	pthread_cond_broadcast(&cp->cv);
@@ -902,6 +906,11 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 			       d->account, xmlout_error(&cp->xml));
 	if (cp->render && docs_render_put(cp->render, d, e))
 		return -1;
+	/* a legal entity's document: advance invoices, and in edo its УПД (SPEC 8.2) */
+	if (d->legal && upd_docs_put(&b->upd, b->o->conninfo, b->o->rules_dir, &cp->pkg, b->branch,
+				     to_i64(d->account), b->o->period, d->number, b->o->as_of,
+				     cp->chan == 3, e) < 0)
+		return -1;
 
 	/* the register row, written by the package's thread */
 	{
@@ -950,7 +959,11 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 		    " chan smallint NOT NULL, number integer, key text NOT NULL) ON COMMIT DROP",
 		    0, NULL) ||
 	    docs_cursor_open(&acc, b->rdb, "docs_acc",
-		     "SELECT a.account_id, coalesce(d.channel, a.delivery), d.number, a.postcode,"
+		     /* edo only with the buyer's EDO id, else e-mail or post (SPEC 8.2) */
+		     "SELECT a.account_id, coalesce(d.channel, CASE WHEN a.delivery <> 'edo' OR"
+		     " EXISTS (SELECT 1 FROM contract k WHERE k.account_id = a.account_id AND"
+		     " k.edo_id IS NOT NULL) THEN a.delivery WHEN coalesce(a.email, '') <> ''"
+		     " THEN 'email' ELSE 'post' END), d.number, a.postcode,"
 		     " a.address FROM account a LEFT JOIN document d ON d.account_id = a.account_id"
 		     " AND d.period = $1::date AND $3::boolean WHERE a.branch = $2"
 		     " AND a.account_id BETWEEN $4::bigint AND $5::bigint AND (d.account_id IS NOT NULL OR"
@@ -1407,6 +1420,7 @@ out_free:
 			PQfinish(bs[k].db);
 		docmodel_ctx_release(&bs[k].mc);
 		docmodel_release(&bs[k].doc);
+		upd_docs_free(bs[k].upd);
 	}
 out:
 	PQclear(res);

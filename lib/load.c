@@ -335,9 +335,40 @@ static int row_meters(struct csv *c, struct faults *f, struct copy *cp, struct s
 	return copy_row(cp, e);
 }
 
+/* KPP as the FNS schemas type it (КППТип): 9 characters, the first two
+ * digits not both zero, then 2 digits, 2 digits or capital letters, 3 digits. */
+static int kpp_ok(const char *s, size_t n)
+{
+	if (n != 9 || !all_digits(s, 4) || (s[0] == '0' && s[1] == '0') || !all_digits(s + 6, 3))
+		return 0;
+	for (int i = 4; i < 6; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return 0;
+	return 1;
+}
+
+/* The EDO operator's participant id: 4-46 letters, digits and '-' (it
+ * becomes part of the УПД's file name, whose parts '_' separates). */
+static int edo_id_ok(const char *s, size_t n)
+{
+	if (n < 4 || n > 46)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* contracts: account;contract;signed_on;price_category;payment_scheme;inn;kpp
+ * and the optional trailing readings_day (issue 12), edo_id, legal_address
+ * (issue 14).  INN and KPP are refused where the УПД's schema would refuse
+ * them (ИННЮЛТип, ИННФЛТип, КППТип: the first two digits not "00"), and the
+ * INN's check digits are verified. */
 static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
 {
 	static const char *const schemes[] = { "standard", NULL };
+#define OPT(i) (c->nf > (i) ? L(i) : 0)
 
 	BAD(chk_digits(F(0), L(0), 10, "account"));
 	BAD(chk_text(F(1), L(1), 64, "contract"));
@@ -346,22 +377,34 @@ static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struc
 	BAD(chk_oneof(F(4), schemes, "payment_scheme"));
 	if (!inn_ok(F(5), L(5)))
 		BAD("inn must be 10 or 12 digits with valid check digits");
-	if (L(6))
-		BAD(chk_digits(F(6), L(6), 9, "kpp"));
-	else if (L(5) == 10)
+	if (F(5)[0] == '0' && F(5)[1] == '0')
+		BAD("inn may not start with 00");
+	if (L(6) && L(5) == 12)
+		BAD("kpp must be empty with a 12-digit inn (an individual entrepreneur)");
+	if (L(6) && !kpp_ok(F(6), L(6)))
+		BAD("kpp must be 9 characters: 4 digits (not starting with 00), 2 digits or capital"
+		    " letters, 3 digits");
+	else if (!L(6) && L(5) == 10)
 		BAD("kpp is required with a 10-digit inn");
 	/* readings_day, optional (SPEC 7): empty is the rules' default */
-	if (c->nf > 7 && L(7))
+	if (OPT(7))
 		BAD(chk_int(F(7), L(7), 1, 27, "readings_day", NULL));
+	if (OPT(8) && !edo_id_ok(F(8), L(8)))
+		BAD("edo_id must be 4-46 letters, digits or '-'");
+	if (OPT(9))
+		BAD(chk_text(F(9), L(9), 1000, "legal_address"));
 	if (copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 6; i++)
 		if ((L(i) || i < 6) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
 			return -1;
-	if ((c->nf > 7 && L(7)) ? copy_field(cp, F(7), L(7), e) : copy_null(cp, e))
-		return -1;
-	if (copy_str(cp, c->nf > 7 ? "t" : "f", e))
-		return -1;
+	/* each optional column, and whether the file has it (a file without
+	 * it keeps what is stored) */
+	for (int i = 7; i <= 9; i++)
+		if ((OPT(i) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e)) ||
+		    copy_str(cp, c->nf > i ? "t" : "f", e))
+			return -1;
+#undef OPT
 	return copy_row(cp, e);
 }
 
@@ -507,26 +550,38 @@ static const struct kind kinds[] = {
 	},
 	[LOAD_CONTRACTS] = {
 		"contracts",
-		"account;contract;signed_on;price_category;payment_scheme;inn;kpp;readings_day", 8,
+		"account;contract;signed_on;price_category;payment_scheme;inn;kpp;readings_day;"
+		"edo_id;legal_address", 10,
 		row_contracts,
 		"CREATE TEMP TABLE stage (line int, account_id bigint, contract text,"
 		" signed_on date, price_category smallint, payment_scheme text, inn text, kpp text,"
-		" readings_day smallint, rd_given boolean) ON COMMIT DROP",
+		" readings_day smallint, rd_given boolean, edo_id text, ed_given boolean,"
+		" legal_address text, la_given boolean) ON COMMIT DROP",
 		"account_id", { DUPS("account_id", "contract for account"), UNKNOWN_ACCOUNT, LEGAL_ONLY },
-		/* a file without the readings_day column keeps the stored days */
-		"WITH up AS (INSERT INTO contract AS t (account_id, contract, signed_on,"
-		" price_category, payment_scheme, inn, kpp, readings_day) SELECT account_id, contract,"
-		" signed_on, price_category, payment_scheme, inn, kpp, readings_day FROM stage"
+		/* a file without an optional column keeps what is stored in it */
+		"WITH g AS (SELECT bool_and(rd_given) AS rd, bool_and(ed_given) AS ed,"
+		" bool_and(la_given) AS la FROM stage),"
+		" up AS (INSERT INTO contract AS t (account_id, contract, signed_on,"
+		" price_category, payment_scheme, inn, kpp, readings_day, edo_id, legal_address)"
+		" SELECT account_id, contract, signed_on, price_category, payment_scheme, inn, kpp,"
+		" readings_day, edo_id, legal_address FROM stage"
 		" ON CONFLICT (account_id)"
 		" DO UPDATE SET contract = EXCLUDED.contract, signed_on = EXCLUDED.signed_on,"
 		" price_category = EXCLUDED.price_category, payment_scheme = EXCLUDED.payment_scheme,"
-		" inn = EXCLUDED.inn, kpp = EXCLUDED.kpp, readings_day = CASE WHEN (SELECT"
-		" bool_and(rd_given) FROM stage) THEN EXCLUDED.readings_day ELSE t.readings_day END"
+		" inn = EXCLUDED.inn, kpp = EXCLUDED.kpp,"
+		" readings_day = CASE WHEN (SELECT rd FROM g) THEN EXCLUDED.readings_day"
+		" ELSE t.readings_day END,"
+		" edo_id = CASE WHEN (SELECT ed FROM g) THEN EXCLUDED.edo_id ELSE t.edo_id END,"
+		" legal_address = CASE WHEN (SELECT la FROM g) THEN EXCLUDED.legal_address"
+		" ELSE t.legal_address END"
 		" WHERE (t.contract, t.signed_on, t.price_category, t.payment_scheme, t.inn, t.kpp,"
-		" t.readings_day) IS DISTINCT FROM (EXCLUDED.contract, EXCLUDED.signed_on,"
-		" EXCLUDED.price_category, EXCLUDED.payment_scheme, EXCLUDED.inn, EXCLUDED.kpp,"
-		" CASE WHEN (SELECT bool_and(rd_given) FROM stage) THEN EXCLUDED.readings_day"
-		" ELSE t.readings_day END) RETURNING (xmax = 0) AS ins)"
+		" t.readings_day, t.edo_id, t.legal_address) IS DISTINCT FROM (EXCLUDED.contract,"
+		" EXCLUDED.signed_on, EXCLUDED.price_category, EXCLUDED.payment_scheme, EXCLUDED.inn,"
+		" EXCLUDED.kpp,"
+		" CASE WHEN (SELECT rd FROM g) THEN EXCLUDED.readings_day ELSE t.readings_day END,"
+		" CASE WHEN (SELECT ed FROM g) THEN EXCLUDED.edo_id ELSE t.edo_id END,"
+		" CASE WHEN (SELECT la FROM g) THEN EXCLUDED.legal_address ELSE t.legal_address END)"
+		" RETURNING (xmax = 0) AS ins)"
 		" SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up",
 		"VACUUM (ANALYZE) contract", 7,
 	},

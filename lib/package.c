@@ -126,7 +126,7 @@ static int name_ok(const char *name)
 {
 	const char *s = name;
 
-	if (!*s || *s == '/' || strlen(name) >= 128)
+	if (!*s || *s == '/' || strlen(name) >= sizeof(((struct package_entry *)0)->name))
 		return 0;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
@@ -143,20 +143,50 @@ static int name_ok(const char *name)
 	return 1;
 }
 
+/* Entry i: the first PACKAGE_MAX_ENTRIES inside p, the others allocated. */
+static struct package_entry *ent(struct package *p, int i)
+{
+	return i < PACKAGE_MAX_ENTRIES ? &p->entry[i] : p->more[i - PACKAGE_MAX_ENTRIES];
+}
+
+static void free_more(struct package *p)
+{
+	for (int i = PACKAGE_MAX_ENTRIES; i < p->nentries; i++)
+		free(p->more[i - PACKAGE_MAX_ENTRIES]);
+	free(p->more);
+	p->more = NULL;
+	p->more_cap = 0;
+	if (p->nentries > PACKAGE_MAX_ENTRIES)
+		p->nentries = PACKAGE_MAX_ENTRIES;
+}
+
 const char *package_entry(struct package *p, const char *name, struct sbyt_err *e)
 {
 	struct package_entry *en;
-	char flat[128];
+	char flat[sizeof(en->name)];
 
 	if (!name_ok(name) || !strcmp(name, "manifest.xml")) {
 		err_set(e, ERR_INTERNAL, "bad package entry name '%s'", name);
 		return NULL;
 	}
 	if (p->nentries >= PACKAGE_MAX_ENTRIES) {
-		err_set(e, ERR_INTERNAL, "too many entries in package '%s'", p->final);
-		return NULL;
+		int k = p->nentries - PACKAGE_MAX_ENTRIES;
+		if (k >= p->more_cap) {
+			int cap = p->more_cap ? 2 * p->more_cap : 64;
+			struct package_entry **m = realloc(p->more, (size_t)cap * sizeof(*m));
+			if (!m) {
+				err_set(e, ERR_INTERNAL, "out of memory");
+				return NULL;
+			}
+			p->more = m;
+			p->more_cap = cap;
+		}
+		if (!(p->more[k] = calloc(1, sizeof(**p->more)))) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			return NULL;
+		}
 	}
-	en = &p->entry[p->nentries++];
+	en = ent(p, p->nentries++);
 	snprintf(en->name, sizeof(en->name), "%s", name);
 	snprintf(flat, sizeof(flat), "%s", name);
 	for (char *s = flat; *s; s++)
@@ -281,9 +311,9 @@ static int write_manifest(struct package *p, const char *path, int64_t run_id,
 	}
 	for (int i = 0; i < p->nentries + p->nfolder; i++) {
 		int f = i >= p->nentries;
-		const char *name = f ? p->fentry[i - p->nentries].name : p->entry[i].name;
-		const char *sha = f ? p->fentry[i - p->nentries].sha256 : p->entry[i].sha256;
-		int64_t size = f ? p->fentry[i - p->nentries].bytes : p->entry[i].bytes;
+		const char *name = f ? p->fentry[i - p->nentries].name : ent(p, i)->name;
+		const char *sha = f ? p->fentry[i - p->nentries].sha256 : ent(p, i)->sha256;
+		int64_t size = f ? p->fentry[i - p->nentries].bytes : ent(p, i)->bytes;
 		snprintf(bytes, sizeof(bytes), "%lld", (long long)size);
 		rc |= xmlTextWriterStartElement(w, BAD_CAST "Entry") < 0;
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name) < 0;
@@ -311,8 +341,8 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		goto fail;
 	}
 	for (int i = 0; i < p->nentries; i++)
-		if (sha256_file(p->entry[i].path, p->entry[i].sha256, &p->entry[i].bytes, e)) {
-			err_prefix(e, "package entry '%s' was not written", p->entry[i].name);
+		if (sha256_file(ent(p, i)->path, ent(p, i)->sha256, &ent(p, i)->bytes, e)) {
+			err_prefix(e, "package entry '%s' was not written", ent(p, i)->name);
 			goto fail;
 		}
 	if (scan_folder(p, e))
@@ -328,9 +358,9 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 	for (int i = 0; i <= p->nentries + p->nfolder; i++) {
 		int n = p->nentries, nf = p->nfolder;
 		char fpath[4200];
-		const char *name = i < n ? p->entry[i].name : i < n + nf ? p->fentry[i - n].name
+		const char *name = i < n ? ent(p, i)->name : i < n + nf ? p->fentry[i - n].name
 					 : "manifest.xml";
-		const char *path = i < n ? p->entry[i].path : manifest;
+		const char *path = i < n ? ent(p, i)->path : manifest;
 		if (i >= n && i < n + nf) {
 			snprintf(fpath, sizeof(fpath), "%s/%s", p->folder, name);
 			path = fpath;
@@ -367,6 +397,7 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 	free(p->fentry);
 	p->fentry = NULL;
 	p->parts[0] = '\0';
+	free_more(p);
 	return 0;
 fail_io:
 	if (e && e->kind == ERR_NONE)
@@ -428,4 +459,5 @@ void package_abort(struct package *p)
 		remove_tree(p->parts);
 	if (p->tmp[0])
 		unlink(p->tmp);
+	free_more(p);
 }

@@ -23,11 +23,11 @@
 #include "error.h"
 #include "sha256.h"
 
-#define PACKAGE_MAX_ENTRIES 32
+#define PACKAGE_MAX_ENTRIES 32  /* kept inside struct package; more are allocated */
 #define PACKAGE_MAX_FACTS 24
 
 struct package_entry {
-	char name[128];
+	char name[256];
 	char path[4096];
 	char sha256[SHA256_HEX];
 	int64_t bytes;
@@ -39,6 +39,10 @@ struct package {
 	char parts[4096];     /* folder of the entries being written */
 	int nentries;
 	struct package_entry entry[PACKAGE_MAX_ENTRIES];
+	struct package_entry **more;  /* entries past PACKAGE_MAX_ENTRIES (one file
+	                                 per УПД in an edo package), freed by
+	                                 package_commit() and package_abort() */
+	int more_cap;
 	int nfacts;
 	int facts_lost;      /* facts that did not fit: package_seal() refuses */
 	char fact_key[PACKAGE_MAX_FACTS][32];

@@ -71,6 +71,8 @@ xml_validate_out() {
 			documents.xml) _vx=docs.xsd ;;
 			notices.xml|requests.xml) _vx=limitation.xsd ;;
 			manifest.xml) _vx=manifest.xsd ;;
+			invoices.xml) _vx=invoice.xsd ;;
+			upd/ON_NSCHFDOPPR_*.xml) _vx=fns/ON_NSCHFDOPPR_1_997_01_05_03_05.xsd ;;
 			*) continue ;;
 			esac
 			unzip -p "$_vz" "$_ve" > "$T/.v.xml" &&

@@ -1001,6 +1001,14 @@ static void write_master(struct gen *g, struct acct *a)
 		l_s(&l, inn);
 		l_c(&l, ';');
 		l_s(&l, kpp);
+		/* readings_day (the rules' default), edo_id: a legal entity on edo
+		 * has an EDO participant id (the УПД's receiver) */
+		l_s(&l, ";;");
+		if (a->delivery == 3) {
+			l_s(&l, "2BE-");
+			l_s(&l, a->no);
+			l_s(&l, "-EDO");
+		}
 		out_line(&g->contracts, &l);
 	}
 	if (a->reserve) {
@@ -1934,7 +1942,7 @@ int main(int argc, char **argv)
 	out_open(&g, &g.meters, "meters.csv");
 	header(&g.meters, "account;meter;zones;digits;installed_on;verified_until;initial_t1;initial_t2;initial_t3");
 	out_open(&g, &g.contracts, "contracts.csv");
-	header(&g.contracts, "account;contract;signed_on;price_category;payment_scheme;inn;kpp");
+	header(&g.contracts, "account;contract;signed_on;price_category;payment_scheme;inn;kpp;readings_day;edo_id");
 	out_open(&g, &g.reserves, "reserves.csv");
 	header(&g.reserves, "account;tech_kw;emergency_kw;no_below_emergency;authority_emails");
 	out_open(&g, &g.balances, "balances.csv");

@@ -32,8 +32,8 @@ account;meter;zones;digits;installed_on;verified_until;initial_t1;initial_t2;ini
 7201000001;M001;2;6;2017-09-09;2033-09-09;1000;500;
 EOF
 cat > contracts.csv <<'EOF'
-account;contract;signed_on;price_category;payment_scheme;inn;kpp
-7201000006;ЭС-01-000006;2007-07-23;1;standard;7206443087;720601001
+account;contract;signed_on;price_category;payment_scheme;inn;kpp;readings_day;edo_id
+7201000006;ЭС-01-000006;2007-07-23;1;standard;7206443087;720601001;;2BE-0500-ROMASHKA
 EOF
 for k in branches accounts meters contracts; do sbyt -q load $k $k.csv || exit 1; done
 

@@ -9,8 +9,10 @@ sbyt -q db init
 for k in branches accounts meters contracts reserves balances; do sbyt -q load $k "$FIX/$k.csv" || exit 1; done
 sbyt -q --as-of 2026-11-26 ingest "$FIX"/inbox/*/* 2>/dev/null
 psql -Xq <<'SQL' || exit 1
-INSERT INTO charge_line (account_id, period, line_no, kind, basis, zone, band, volume, tariff, amount)
- SELECT account_id, '2026-11-01', 1, 'charge', 'actual', 1, 1, 123, 5.67, 69741 FROM account;
+-- legal entities' 697.41 holds VAT 22 %: 571.65 + 125.76 (the УПД checks it)
+INSERT INTO charge_line (account_id, period, line_no, kind, basis, zone, band, volume, tariff, amount, vat)
+ SELECT account_id, '2026-11-01', 1, 'charge', 'actual', 1, 1, 123, 5.67, 69741,
+ CASE kind WHEN 'legal' THEN 12576 ELSE 0 END FROM account;
 INSERT INTO obligation (account_id, period, seq, kind, due, amount)
  SELECT account_id, '2026-11-01', 1, 'charge', '2026-12-10', 69741 FROM account;
 INSERT INTO period_state (period, branch, state) SELECT '2026-11-01', code, 'billed' FROM branch;

@@ -30,9 +30,9 @@ account;meter;zones;digits;installed_on;verified_until;initial_t1;initial_t2;ini
 7202000001;M21;1;6;2020-01-15;2032-01-15;2000;;
 CSV
 cat > contracts.csv <<'CSV'
-account;contract;signed_on;price_category;payment_scheme;inn;kpp
-7201000010;Д-2020/10;2020-01-15;3;standard;7202123456;720201001
-7201000011;Д-2020/11;2020-01-15;6;standard;7202123456;720201001
+account;contract;signed_on;price_category;payment_scheme;inn;kpp;readings_day;edo_id
+7201000010;Д-2020/10;2020-01-15;3;standard;7202123456;720201001;;2BE-SEVER-10
+7201000011;Д-2020/11;2020-01-15;6;standard;7202123456;720201001;;2BE-YUG-11
 CSV
 test_expect_success 'master data loads' '
 	for k in branches accounts meters contracts; do sbyt -q load $k $k.csv || exit 1; done

@@ -1,0 +1,748 @@
+/* upd_docs.c - the УПД files of the edo packages; see upd_docs.h. */
+#include "upd_docs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#include "db.h"
+#include "faults.h"
+#include "qr.h"
+#include "rulesxml.h"
+#include "tariff.h"
+#include "upd.h"
+#include "xlsx.h"
+
+struct upd_docs {
+	PGconn *db;
+	struct tariff_rules *tr;
+	char edo_id[64], position[256], last[128], first[128], middle[128], authority[4];
+	char item[512], operation[512], basis[512];
+	char rules_file[4096];   /* supplier.xml, for the message when Edo is missing */
+	char purpose_tpl[512];   /* AdvanceInvoice/Purpose: the purpose of payment */
+	struct upd_charge *lines;
+	int nlines, cap;
+	/* the package being written: its invoices register and counts */
+	struct xlsx_table reg;
+	int reg_open;
+	xmlTextWriterPtr inv;    /* invoices.xml */
+	int inv_bad;
+	char inv_path[4096];
+	int64_t n_upd, n_inv;
+	/* documents waiting for the next batch query (all of pkg) */
+	struct job *jobs;
+	int njobs;
+	struct package *pkg;
+	int *order;
+	char *arr;               /* the batch's accounts as an array literal */
+	size_t arr_cap;
+};
+
+#define BATCH 1024
+
+struct job {
+	int64_t account;
+	int number, edo;
+	speriod period;
+	sdate as_of;
+	char branch[40];
+	int row0, row1;          /* its rows of the batch's result */
+};
+
+static const char *const reg_headers[] = {
+	"№ счёта", "Дата", "Лицевой счёт", "Плательщик", "ИНН", "Период", "Аванс, %",
+	"Срок оплаты", "Сумма", "в т.ч. НДС", "№ документа",
+};
+static const double reg_widths[] = { 22, 12, 14, 40, 14, 10, 10, 12, 14, 14, 12 };
+#define REG_COLS ((int)(sizeof(reg_headers) / sizeof(reg_headers[0])))
+
+void upd_docs_free(struct upd_docs *c)
+{
+	if (!c)
+		return;
+	if (c->reg_open) {
+		struct sbyt_err ignore;
+		xlsx_table_close(&c->reg, &ignore);
+	}
+	if (c->inv)
+		xmlFreeTextWriter(c->inv);
+	if (c->db)
+		PQfinish(c->db);
+	tariff_rules_free(c->tr);
+	free(c->lines);
+	free(c->jobs);
+	free(c->order);
+	free(c->arr);
+	free(c);
+}
+
+static void text_of(xmlNodePtr parent, const char *name, char *buf, size_t size)
+{
+	xmlNodePtr n = rulesxml_child(parent, name);
+	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+
+	snprintf(buf, size, "%s", t ? (const char *)t : "");
+	xmlFree(t);
+}
+
+static int prepare(PGconn *db, struct sbyt_err *e);
+
+static int open_ctx(struct upd_docs **out, const char *conninfo, const char *rules_dir,
+		    struct sbyt_err *e)
+{
+	struct upd_docs *c = calloc(1, sizeof(*c));
+	struct faults f = FAULTS_INIT;
+	char file[4096], xsd[4096];
+	xmlDocPtr doc;
+	xmlNodePtr edo, signer;
+
+	if (!c || !(c->jobs = calloc(BATCH, sizeof(*c->jobs))) ||
+	    !(c->order = calloc(BATCH, sizeof(*c->order)))) {
+		upd_docs_free(c);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	if (tariff_rules_load(rules_dir, &c->tr, &f)) {
+		faults_release(&f);
+		upd_docs_free(c);
+		return err_set(e, ERR_CONFIG, "the rules in '%s' are invalid", rules_dir);
+	}
+	snprintf(file, sizeof(file), "%s/supplier.xml", rules_dir);
+	snprintf(xsd, sizeof(xsd), "%s/schema/supplier.xsd", rules_dir);
+	doc = rulesxml_read(file, xsd, &f);
+	faults_release(&f);
+	edo = doc ? rulesxml_child(xmlDocGetRootElement(doc), "Edo") : NULL;
+	text_of(rulesxml_child(doc ? xmlDocGetRootElement(doc) : NULL, "AdvanceInvoice"), "Purpose",
+		c->purpose_tpl, sizeof(c->purpose_tpl));
+	/* without the Edo block only the edo documents fail (do_job()) */
+	snprintf(c->rules_file, sizeof(c->rules_file), "%s", file);
+	signer = rulesxml_child(edo, "Signer");
+	text_of(edo, "Id", c->edo_id, sizeof(c->edo_id));
+	text_of(signer, "Position", c->position, sizeof(c->position));
+	text_of(signer, "LastName", c->last, sizeof(c->last));
+	text_of(signer, "FirstName", c->first, sizeof(c->first));
+	text_of(signer, "MiddleName", c->middle, sizeof(c->middle));
+	text_of(signer, "Authority", c->authority, sizeof(c->authority));
+	text_of(edo, "ItemName", c->item, sizeof(c->item));
+	text_of(edo, "Operation", c->operation, sizeof(c->operation));
+	text_of(edo, "Basis", c->basis, sizeof(c->basis));
+	xmlFreeDoc(doc);
+	if (!(c->db = db_connect(conninfo, e))) {
+		upd_docs_free(c);
+		return -1;
+	}
+	/* one statement per document: planned once (planning the union took
+	 * ten times its execution) */
+	if (db_exec(c->db, e, "SET plan_cache_mode = force_generic_plan", 0, NULL) ||
+	    prepare(c->db, e)) {
+		upd_docs_free(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+static sdate parse_date(const char *s)
+{
+	sdate d = 0;
+
+	if (s)
+		date_parse(s, -1, &d);
+	return d;
+}
+
+/* Everything about a batch of accounts' documents in one round trip
+ * ($1 the accounts, $2 the month, $3 the next month), by account, then tag:
+ *  a  the advances of the next month billing this month set: seq, due,
+ *     amount;
+ *  b  the buyer and contract: name, address (the legal address, else the
+ *     account's postcode and address), contract, signed_on, inn, kpp, edo_id;
+ *  d  documents issued before, of this month and of the months its
+ *     recalculations correct: branch, number, issued_on, period, channel;
+ *  l  charge lines: the month's charges and recalculations, and for each
+ *     month those recalculations correct, its charges and every
+ *     recalculation of it billed up to this month: period, kind, of_period,
+ *     zone, milli-kWh, price in 1/1000000 rouble, amount, vat. */
+static const char all_sql[] =
+	"WITH acc AS (SELECT DISTINCT unnest($1::bigint[]) AS account_id),"
+	" fixed AS (SELECT DISTINCT l.account_id, l.of_period FROM acc JOIN charge_line l"
+	" ON l.account_id = acc.account_id AND l.period = $2::date AND l.kind = 'recalc'"
+	" AND l.of_period IS NOT NULL)"
+	" SELECT o.account_id, 'a', o.seq, 0, o.seq::text, o.due::text, o.amount::text, NULL::text,"
+	" NULL::text, NULL::text, NULL::text, NULL::text FROM acc JOIN obligation o"
+	" ON o.account_id = acc.account_id AND o.period = $3::date AND o.kind = 'advance'"
+	" AND o.amount > 0"
+	" UNION ALL SELECT a.account_id, 'b', 0, 0, a.name, coalesce(c.legal_address, a.postcode"
+	" || ', ' || a.address), c.contract, c.signed_on::text, c.inn, c.kpp, c.edo_id, NULL"
+	" FROM acc JOIN account a ON a.account_id = acc.account_id"
+	" JOIN contract c ON c.account_id = acc.account_id"
+	" UNION ALL SELECT d.account_id, 'd', d.period - DATE '2000-01-01', 0, d.branch,"
+	" d.number::text, d.issued_on::text, d.period::text, d.channel, NULL, NULL, NULL"
+	" FROM acc JOIN document d ON d.account_id = acc.account_id AND (d.period = $2::date OR"
+	" (d.account_id, d.period) IN (SELECT account_id, of_period FROM fixed))"
+	" UNION ALL SELECT l.account_id, 'l', l.period - DATE '2000-01-01', l.line_no,"
+	" l.period::text, l.kind, l.of_period::text, l.zone::text,"
+	" round(l.volume * 1000)::bigint::text, round(l.tariff * 1000000)::bigint::text,"
+	" l.amount::text, l.vat::text FROM acc JOIN charge_line l ON l.account_id = acc.account_id"
+	" AND l.period <= $2::date AND l.kind IN ('charge', 'recalc')"
+	" WHERE l.period = $2::date"
+	" OR (l.kind = 'charge' AND (l.account_id, l.period) IN (SELECT account_id, of_period FROM fixed))"
+	" OR (l.kind = 'recalc' AND (l.account_id, l.of_period) IN (SELECT account_id, of_period FROM fixed))"
+	" ORDER BY 1, 2, 3, 4";
+#define V(res, row, k) PQgetvalue(res, row, 4 + (k))
+#define NUL(res, row, k) PQgetisnull(res, row, 4 + (k))
+
+static int prepare(PGconn *db, struct sbyt_err *e)
+{
+	PGresult *res = PQprepare(db, "upd_all", all_sql, 3, NULL);
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : db_result_error(db, res, e);
+
+	PQclear(res);
+	return rc;
+}
+
+static PGresult *run_all(PGconn *db, const char *const *p, struct sbyt_err *e)
+{
+	PGresult *res = PQexecPrepared(db, "upd_all", 3, p, NULL, NULL, 0);
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	db_result_error(db, res, e);
+	PQclear(res);
+	return NULL;
+}
+
+/* Write one УПД into pkg: 0 written, 1 nothing to deliver, -1 failed. */
+static int put_one(struct upd_docs *c, struct package *pkg, struct upd_input *in,
+		   struct sbyt_err *e)
+{
+	struct upd_model m;
+	char name[UPD_NAME_BUF + 16];
+	const char *path;
+	int rc = upd_build(in, &m, e);
+
+	if (rc == 0) {
+		snprintf(name, sizeof(name), "upd/%s.xml", m.file_id);
+		path = package_entry(pkg, name, e);
+		rc = !path || upd_write(&m, path, e) || upd_check(path, name, e) ? -1 : 0;
+		if (rc && e->kind == ERR_DATA)
+			e->kind = ERR_INTERNAL;  /* a file we wrote breaks the format: a bug */
+		c->n_upd += rc == 0;
+	}
+	upd_model_release(&m);
+	return rc;
+}
+
+static int number_text(char *buf, size_t size, const char *branch, speriod p, const char *num)
+{
+	int y, m;
+
+	period_to_ym(p, &y, &m);
+	return snprintf(buf, size, "%s-%04d-%02d-%s", branch, y, m, num) >= (int)size ? -1 : 0;
+}
+
+/* ---- invoices for payment of the next month's advances ---- */
+
+static void wa(xmlTextWriterPtr w, int *bad, const char *name, const char *value)
+{
+	if (value && *value)
+		*bad |= xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST value) < 0;
+}
+
+/* Expand tpl's placeholders {percent} {month} {contract} {vatRate} {vat}
+ * {sum} {account} into buf; -1 when one is unknown or buf is too small. */
+static int expand(const char *tpl, const char *const *names, const char *const *values, int n,
+		  char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (const char *p = tpl; *p; ) {
+		const char *v = NULL;
+		size_t vl;
+		if (*p == '{') {
+			for (int i = 0; i < n && !v; i++)
+				if (!strncmp(p + 1, names[i], strlen(names[i])) &&
+				    p[1 + strlen(names[i])] == '}') {
+					v = values[i];
+					p += strlen(names[i]) + 2;
+				}
+			if (!v)
+				return -1;
+		} else {
+			const char *q = strchr(p, '{');
+			vl = q ? (size_t)(q - p) : strlen(p);
+			if (len + vl >= size)
+				return -1;
+			memcpy(buf + len, p, vl);
+			len += vl;
+			p += vl;
+			continue;
+		}
+		vl = strlen(v);
+		if (len + vl >= size)
+			return -1;
+		memcpy(buf + len, v, vl);
+		len += vl;
+	}
+	buf[len] = '\0';
+	return 0;
+}
+
+/* Write the invoices of the advances of month `next` (obligations of kind
+ * advance that billing the document's month wrote) into pkg. */
+static int put_invoices(struct upd_docs *c, struct package *pkg, const struct upd_input *in,
+			const char *branch, int number, speriod next, PGresult *res, int row0,
+			int row1, struct sbyt_err *e)
+{
+	const struct supplier *s = tariff_supplier(c->tr);
+	const struct billing_rules *br = tariff_billing(c->tr);
+	char acc[24], buf[4][64], purpose[256], qr[QR_BUF];
+	int y, m, written = 0;
+
+	snprintf(acc, sizeof(acc), "%lld", (long long)in->account);
+	period_to_ym(next, &y, &m);
+	for (int i = row0; i < row1; i++) {
+		int seq, bp, bad = 0, percent;
+		money sum, vat;
+		sdate due = 0;
+		struct qr_payment q;
+		const char *path;
+		xmlTextWriterPtr w;
+
+		if (strcmp(PQgetvalue(res, i, 1), "a") != 0)
+			continue;
+		seq = atoi(V(res, i, 0));
+		sum = strtoll(V(res, i, 2), NULL, 10);
+		date_parse(V(res, i, 1), -1, &due);
+		percent = seq >= 1 && seq <= br->nadvances ? br->advance[seq - 1].percent : 0;
+		if (tariff_vat(c->tr, due, &bp, e) < 0)
+			goto fail;
+		vat = money_round((__int128)sum * bp, 10000 + bp);
+		if (bp % 100)
+			snprintf(buf[0], sizeof(buf[0]), "%d,%02d", bp / 100, bp % 100);
+		else
+			snprintf(buf[0], sizeof(buf[0]), "%d", bp / 100);
+		{
+			static const char *const names[] = { "percent", "month", "contract", "vatRate",
+							      "vat", "sum", "account" };
+			const char *values[7];
+			char pct[16], mon[16], vs[MONEY_BUF], ss[MONEY_BUF];
+
+			snprintf(pct, sizeof(pct), "%d", percent);
+			snprintf(mon, sizeof(mon), "%02d.%04d", m, y);
+			values[0] = pct;
+			values[1] = mon;
+			values[2] = in->contract;
+			values[3] = buf[0];
+			values[4] = money_format(vat, vs);
+			values[5] = money_format(sum, ss);
+			values[6] = acc;
+			if (!c->purpose_tpl[0] ||
+			    expand(c->purpose_tpl, names, values, 7, purpose, sizeof(purpose))) {
+				err_set(e, ERR_CONFIG, "'%s': AdvanceInvoice/Purpose is missing, names an"
+					" unknown {placeholder} or comes out longer than %zu bytes",
+					c->rules_file, sizeof(purpose) - 1);
+				goto fail;
+			}
+		}
+		qr_payment_init(&q, s);
+		q.pers_acc = acc;
+		q.sum = sum;
+		q.paym_period = next;
+		q.purpose = purpose;
+		if (qr_payload(&q, qr, sizeof(qr), e) < 0)
+			goto fail;
+		if (!c->inv) {
+			if (!(path = package_entry(pkg, "invoices.xml", e)))
+				goto fail;
+			snprintf(c->inv_path, sizeof(c->inv_path), "%s", path);
+			if (!(c->inv = xmlNewTextWriterFilename(path, 0))) {
+				err_set(e, ERR_IO, "cannot create '%s'", path);
+				goto fail;
+			}
+			xmlTextWriterSetIndent(c->inv, 1);
+			c->inv_bad |= xmlTextWriterStartDocument(c->inv, "1.0", "UTF-8", NULL) < 0;
+			c->inv_bad |= xmlTextWriterStartElement(c->inv, BAD_CAST "Invoices") < 0;
+			wa(c->inv, &c->inv_bad, "xmlns", "urn:sbyt:invoice:1");
+		}
+		w = c->inv;
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "Invoice") < 0;
+		snprintf(buf[0], sizeof(buf[0]), "%s-%04d-%02d-%d-%d", branch, y, m, number, seq);
+		wa(w, &bad, "number", buf[0]);
+		wa(w, &bad, "date", date_format(in->date, buf[1]));
+		wa(w, &bad, "account", acc);
+		wa(w, &bad, "period", period_format(next, buf[1]));
+		snprintf(buf[0], sizeof(buf[0]), "%d", seq);
+		wa(w, &bad, "advance", buf[0]);
+		snprintf(buf[0], sizeof(buf[0]), "%d", percent);
+		wa(w, &bad, "percent", buf[0]);
+		wa(w, &bad, "basisPeriod", period_format(in->period, buf[1]));
+		wa(w, &bad, "due", date_format(due, buf[1]));
+		wa(w, &bad, "sum", money_format(sum, buf[1]));
+		wa(w, &bad, "vat", money_format(vat, buf[1]));
+		snprintf(buf[0], sizeof(buf[0]), "%d.%02d", bp / 100, bp % 100);
+		wa(w, &bad, "vatRate", buf[0]);
+		wa(w, &bad, "qr", qr);
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "Supplier") < 0;
+		wa(w, &bad, "name", s->name);
+		wa(w, &bad, "inn", s->inn);
+		wa(w, &bad, "kpp", s->kpp);
+		wa(w, &bad, "address", s->address);
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "Bank") < 0;
+		wa(w, &bad, "name", s->bank_name);
+		wa(w, &bad, "bic", s->bic);
+		wa(w, &bad, "corrAccount", s->corr_account);
+		wa(w, &bad, "account", s->account);
+		bad |= xmlTextWriterEndElement(w) < 0;
+		bad |= xmlTextWriterEndElement(w) < 0;
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "Payer") < 0;
+		wa(w, &bad, "name", in->buyer.name);
+		wa(w, &bad, "inn", in->buyer.inn);
+		wa(w, &bad, "kpp", in->buyer.kpp);
+		wa(w, &bad, "address", in->buyer.address);
+		bad |= xmlTextWriterEndElement(w) < 0;
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "Contract") < 0;
+		wa(w, &bad, "number", in->contract);
+		wa(w, &bad, "date", date_format(in->contract_date, buf[1]));
+		bad |= xmlTextWriterEndElement(w) < 0;
+		bad |= xmlTextWriterWriteElement(w, BAD_CAST "Purpose", BAD_CAST purpose) < 0;
+		bad |= xmlTextWriterEndElement(w) < 0;
+		if (bad) {
+			c->inv_bad = 1;
+			err_set(e, ERR_IO, "cannot write '%s' (disk full?)", c->inv_path);
+			goto fail;
+		}
+		if (!c->reg_open) {
+			const char *rp = package_entry(pkg, "invoices.xlsx", e);
+			if (!rp || xlsx_table_open(&c->reg, rp, "Счета на оплату", reg_headers,
+						   reg_widths, REG_COLS, e))
+				goto fail;
+			c->reg_open = 1;
+		}
+		if (xlsx_table_row(&c->reg, e))
+			goto fail;
+		snprintf(buf[0], sizeof(buf[0]), "%s-%04d-%02d-%d-%d", branch, y, m, number, seq);
+		xlsx_table_str(&c->reg, 0, buf[0]);
+		xlsx_table_date(&c->reg, 1, in->date);
+		xlsx_table_str(&c->reg, 2, acc);
+		xlsx_table_str(&c->reg, 3, in->buyer.name);
+		xlsx_table_str(&c->reg, 4, in->buyer.inn);
+		xlsx_table_str(&c->reg, 5, period_format(next, buf[1]));
+		xlsx_table_int(&c->reg, 6, percent);
+		xlsx_table_date(&c->reg, 7, due);
+		xlsx_table_money(&c->reg, 8, sum);
+		xlsx_table_money(&c->reg, 9, vat);
+		xlsx_table_int(&c->reg, 10, number);
+		c->n_inv++;
+		written++;
+	}
+	return written;
+fail:
+	return -1;
+}
+
+/* The files of one document from its rows of the batch's result. */
+static int do_job(struct upd_docs *c, const struct job *j, PGresult *res, struct sbyt_err *e)
+{
+	const struct supplier *s = tariff_supplier(c->tr);
+	struct package *pkg = c->pkg;
+	const char *branch = j->branch;
+	speriod period = j->period;
+	int number = j->number, edo = j->edo;
+	char acc[24], pfirst[DATE_BUF], num[24], docno[128], pb[PERIOD_BUF];
+	struct upd_input in;
+	speriod fixed[64];
+	int nfixed = 0, written = 0, rc, brow = -1, drow = -1;
+	sdate date;
+
+	snprintf(acc, sizeof(acc), "%lld", (long long)j->account);
+	date_format(period_first(period), pfirst);
+	c->nlines = 0;
+	for (int i = j->row0; i < j->row1; i++) {
+		const char *tag = PQgetvalue(res, i, 1);
+		struct upd_charge *l;
+
+		if (*tag == 'b')
+			brow = i;
+		if (*tag == 'd' && period_of(parse_date(V(res, i, 3))) == period)
+			drow = i;
+		if (*tag != 'l')
+			continue;
+		if (c->nlines == c->cap) {
+			int cap = c->cap ? 2 * c->cap : 32;
+			struct upd_charge *nl = realloc(c->lines, (size_t)cap * sizeof(*nl));
+			if (!nl) {
+				err_set(e, ERR_INTERNAL, "out of memory");
+				goto fail;
+			}
+			c->lines = nl;
+			c->cap = cap;
+		}
+		l = &c->lines[c->nlines++];
+		memset(l, 0, sizeof(*l));
+		l->period = period_of(parse_date(V(res, i, 0)));
+		l->recalc = !strcmp(V(res, i, 1), "recalc");
+		l->of_period = NUL(res, i, 2) ? 0 : period_of(parse_date(V(res, i, 2)));
+		l->zone = atoi(V(res, i, 3));
+		l->volume = strtoll(V(res, i, 4), NULL, 10);
+		l->rate = NUL(res, i, 5) ? 0 : strtoll(V(res, i, 5), NULL, 10);
+		l->amount = strtoll(V(res, i, 6), NULL, 10);
+		l->vat = strtoll(V(res, i, 7), NULL, 10);
+		if (l->recalc && l->period == period) {
+			int seen = 0;
+			if (NUL(res, i, 2)) {
+				err_set(e, ERR_DATA, "account %s, %s: a recalculation line names no month",
+					acc, period_format(period, pb));
+				goto fail;
+			}
+			for (int k = 0; k < nfixed; k++)
+				seen |= fixed[k] == l->of_period;
+			if (!seen && nfixed < (int)(sizeof(fixed) / sizeof(fixed[0])))
+				fixed[nfixed++] = l->of_period;
+		}
+	}
+	if (brow < 0) {
+		if (!edo)
+			goto done;  /* no contract: nothing to invoice against */
+		err_set(e, ERR_DATA, "account %s is on edo without a contract", acc);
+		goto fail;
+	}
+
+	memset(&in, 0, sizeof(in));
+	in.account = j->account;
+	in.lines = c->lines;
+	in.nlines = c->nlines;
+	in.seller.name = s->name;
+	in.seller.inn = s->inn;
+	in.seller.kpp = s->kpp;
+	in.seller.address = s->address;
+	in.seller.edo_id = c->edo_id;
+	in.seller.phone = s->phone;
+	in.seller.email = s->email;
+	in.seller.bank_name = s->bank_name;
+	in.seller.bic = s->bic;
+	in.seller.corr_account = s->corr_account;
+	in.seller.account = s->account;
+	in.buyer.name = V(res, brow, 0);
+	in.buyer.address = V(res, brow, 1);
+	in.contract = V(res, brow, 2);
+	in.contract_date = parse_date(V(res, brow, 3));
+	in.buyer.inn = V(res, brow, 4);
+	in.buyer.kpp = NUL(res, brow, 5) ? NULL : V(res, brow, 5);
+	in.buyer.edo_id = NUL(res, brow, 6) ? NULL : V(res, brow, 6);
+	if (edo && !c->edo_id[0]) {
+		err_set(e, ERR_CONFIG, "'%s' has no Edo block: the УПД of edo documents cannot be"
+			" written", c->rules_file);
+		err_detail(e, "add the supplier's EDO participant id and signatory (see the"
+			   " comment in the shipped rules/supplier.xml)");
+		return -1;
+	}
+	if (edo && !in.buyer.edo_id) {
+		err_set(e, ERR_DATA, "account %s has no edo_id in its contract", acc);
+		goto fail;
+	}
+	in.signer.position = c->position;
+	in.signer.last_name = c->last;
+	in.signer.first_name = c->first;
+	in.signer.middle_name = c->middle[0] ? c->middle : NULL;
+	in.signer.authority = c->authority;
+	in.texts.item = c->item;
+	in.texts.operation = c->operation;
+	in.texts.basis = c->basis;
+	in.program = "sbyt " SBYT_VERSION;
+
+	/* the month's own УПД */
+	date = drow >= 0 ? parse_date(V(res, drow, 2)) : j->as_of;
+	snprintf(num, sizeof(num), "%d", number);
+	if (number_text(docno, sizeof(docno), branch, period, num)) {
+		err_set(e, ERR_DATA, "branch code '%s' too long for a document number", branch);
+		goto fail;
+	}
+	in.period = period;
+	in.number = docno;
+	in.date = date;
+	rc = put_invoices(c, pkg, &in, branch, number, period + 1, res, j->row0, j->row1, e);
+	if (rc < 0)
+		goto fail;
+	written += rc;
+	if (!edo)
+		goto done;
+	if (tariff_vat(c->tr, period_last(period), &in.vat_bp, e) < 0)
+		goto fail;
+	rc = put_one(c, pkg, &in, e);
+	if (rc < 0)
+		goto fail;
+	written += rc == 0;
+
+	/* corrections of the months this one recalculates */
+	for (int k = 0; k < nfixed; k++) {
+		speriod q = fixed[k];
+		speriod months[64];
+		int nmonths = 0, qd = -1;
+
+		for (int i = j->row0; i < j->row1; i++)
+			if (*PQgetvalue(res, i, 1) == 'd' && period_of(parse_date(V(res, i, 3))) == q)
+				qd = i;
+		if (qd < 0) {
+			err_set(e, ERR_DATA, "account %s: %s is recalculated in %s but has no issued"
+				" document to correct", acc, period_format(q, pb), pfirst);
+			goto fail;
+		}
+		if (strcmp(V(res, qd, 4), "edo") != 0)
+			continue;  /* that month went on paper: it had no УПД to correct */
+		for (int i = 0; i < c->nlines; i++) {
+			const struct upd_charge *l = &c->lines[i];
+			int seen = 0;
+			if (!l->recalc || l->of_period != q)
+				continue;
+			for (int m = 0; m < nmonths; m++)
+				seen |= months[m] == l->period;
+			if (!seen && nmonths < 64)
+				months[nmonths++] = l->period;
+		}
+		if (number_text(docno, sizeof(docno), V(res, qd, 0), q, V(res, qd, 1))) {
+			err_set(e, ERR_DATA, "branch code too long for a document number");
+			goto fail;
+		}
+		in.period = q;
+		in.number = docno;
+		in.date = parse_date(V(res, qd, 2));
+		in.fix_no = nmonths;
+		in.fix_date = date;
+		if (tariff_vat(c->tr, period_last(q), &in.vat_bp, e) < 0)
+			goto fail;
+		rc = put_one(c, pkg, &in, e);
+		if (rc < 0)
+			goto fail;
+		written += rc == 0;
+	}
+done:
+	return written;
+fail:
+	return err_prefix(e, "documents of account %s", acc);
+}
+
+static int cmp_job(const void *a, const void *b, void *arg)
+{
+	const struct job *jobs = arg;
+	int64_t x = jobs[*(const int *)a].account, y = jobs[*(const int *)b].account;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Query the waiting documents' rows in one round trip and write their
+ * files, in the order they came. */
+static int flush(struct upd_docs *c, struct sbyt_err *e)
+{
+	char pfirst[DATE_BUF], nfirst[DATE_BUF];
+	const char *p[3] = { NULL, pfirst, nfirst };
+	PGresult *res;
+	size_t len = 0;
+	int n = c->njobs, row = 0, rc = 0;
+
+	if (!n)
+		return 0;
+	c->njobs = 0;
+	if ((size_t)n * 24 + 3 > c->arr_cap) {
+		char *na = realloc(c->arr, (size_t)n * 24 + 3);
+		if (!na)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		c->arr = na;
+		c->arr_cap = (size_t)n * 24 + 3;
+	}
+	c->arr[len++] = '{';
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(c->arr + len, c->arr_cap - len, "%s%lld", i ? "," : "",
+					(long long)c->jobs[i].account);
+	c->arr[len++] = '}';
+	c->arr[len] = '\0';
+	p[0] = c->arr;
+	date_format(period_first(c->jobs[0].period), pfirst);
+	date_format(period_first(c->jobs[0].period + 1), nfirst);
+	if (!(res = run_all(c->db, p, e)))
+		return -1;
+	/* the rows come by account: give each job its range */
+	for (int i = 0; i < n; i++)
+		c->order[i] = i;
+	qsort_r(c->order, (size_t)n, sizeof(*c->order), cmp_job, c->jobs);
+	for (int k = 0; k < n; k++) {
+		struct job *j = &c->jobs[c->order[k]];
+		while (row < PQntuples(res) && strtoll(PQgetvalue(res, row, 0), NULL, 10) < j->account)
+			row++;
+		j->row0 = row;
+		while (row < PQntuples(res) && strtoll(PQgetvalue(res, row, 0), NULL, 10) == j->account)
+			row++;
+		j->row1 = row;
+	}
+	for (int i = 0; i < n && rc == 0; i++)
+		if (do_job(c, &c->jobs[i], res, e) < 0)
+			rc = -1;
+	PQclear(res);
+	return rc;
+}
+
+int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
+		 struct package *pkg, const char *branch, int64_t account, speriod period,
+		 int number, sdate as_of, int edo, struct sbyt_err *e)
+{
+	struct upd_docs *c;
+	struct job *j;
+
+	if (!*ctx && open_ctx(ctx, conninfo, rules_dir, e))
+		return -1;
+	c = *ctx;
+	if (c->pkg != pkg)
+		c->njobs = 0;  /* left by a package that was given up */
+	c->pkg = pkg;
+	j = &c->jobs[c->njobs++];
+	memset(j, 0, sizeof(*j));
+	j->account = account;
+	j->number = number;
+	j->edo = edo;
+	j->period = period;
+	j->as_of = as_of;
+	if (snprintf(j->branch, sizeof(j->branch), "%s", branch) >= (int)sizeof(j->branch))
+		return err_set(e, ERR_DATA, "branch code '%s' too long for a document number", branch);
+	return c->njobs == BATCH ? flush(c, e) : 0;
+}
+
+
+
+int upd_docs_finish(struct upd_docs *c, struct package *pkg, struct sbyt_err *e)
+{
+	char num[24];
+	int rc = 0;
+
+	if (!c)
+		return 0;
+	if (c->pkg == pkg && flush(c, e))
+		return -1;
+	c->njobs = 0;
+	c->pkg = NULL;
+	if (c->inv) {
+		c->inv_bad |= xmlTextWriterEndDocument(c->inv) < 0;
+		xmlFreeTextWriter(c->inv);
+		c->inv = NULL;
+		if (c->inv_bad)
+			rc = err_set(e, ERR_IO, "cannot write '%s' (disk full?)", c->inv_path);
+		c->inv_bad = 0;
+	}
+	if (c->reg_open) {
+		c->reg_open = 0;
+		if (xlsx_table_close(&c->reg, rc ? NULL : e))
+			rc = -1;
+	}
+	if (c->n_upd) {
+		snprintf(num, sizeof(num), "%lld", (long long)c->n_upd);
+		package_fact(pkg, "upd", num);
+	}
+	if (c->n_inv) {
+		snprintf(num, sizeof(num), "%lld", (long long)c->n_inv);
+		package_fact(pkg, "invoices", num);
+	}
+	c->n_upd = c->n_inv = 0;
+	return rc;
+}
