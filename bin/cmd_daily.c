@@ -686,14 +686,14 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 		log_summary("daily", "stages=inbox,service,debt,limit files=%d archived=%d refused=%d"
 			    " read=%lld accepted=%lld rejected=%lld duplicates=%lld held=%lld"
 			    " in_debt=%lld principal=%s notices=%lld requests=%lld cancelled=%lld"
-			    " service_overdue=%lld recovered=%d",
+			    " service_overdue=%lld recovered=%d caught_up=%lld",
 			    d.t.files + d.svc_files + (d.refused - d.t.refused), d.archived, d.refused,
 			    (long long)d.t.n.read, (long long)d.t.n.accepted,
 			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
 			    (long long)d.t.n.held, (long long)d.debt.in_debt,
 			    money_format(d.debt.principal, m1), (long long)d.limit.notices,
 			    (long long)d.limit.requests, (long long)d.limit.cancelled,
-			    (long long)d.overdue, d.recovered);
+			    (long long)d.overdue, d.recovered, (long long)d.limit.caught_up);
 		if (d.refused) {
 			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,

@@ -35,7 +35,7 @@ static const struct command commands[] = {
 	{ "debt", cmd_debt, "debt and penalties as of a date, the daily snapshot" },
 	{ "docs", cmd_docs, "payment documents of a billed period, in packages" },
 	{ "ingest", cmd_ingest, "load bank, terminal, SMS, portal and delivery files" },
-	{ "limit", cmd_limit, "limitation workflow: run, explain, cancel, refuse, dates" },
+	{ "limit", cmd_limit, "limitation workflow: run, explain, channel, cancel, refuse, dates" },
 	{ "load", cmd_load, "load master data (branches, accounts, meters...)" },
 	{ "month", cmd_month, "the monthly job: bill, then documents" },
 	{ "remind", cmd_remind, "the day's reminders to customers: SMS and e-mail" },
