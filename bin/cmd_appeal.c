@@ -209,10 +209,12 @@ int cmd_appeal(int argc, char **argv, struct sbyt_ctx *ctx)
 		a.operator_add = 1;
 		if (account)
 			a.account = strtoll(account, &end, 10);
-		if (date_time_parse(received, -1, &a.received) || !a.received.has_offset ||
-		    (account && (*end || strlen(account) != 10)))
-			rc = err_set(&ctx->err, ERR_USAGE, "--received needs an ISO 8601 time with "
-				     "offset, --account 10 digits");
+		if (date_time_parse(received, -1, &a.received) || !a.received.has_offset)
+			rc = err_set(&ctx->err, ERR_USAGE, "invalid time '%s' for --received "
+				     "(ISO 8601 with an offset, e.g. 2026-11-02T10:00:00+05:00)", received);
+		else if (account && (*end || strlen(account) != 10))
+			rc = err_set(&ctx->err, ERR_USAGE, "invalid account '%s' for --account "
+				     "(10 digits)", account);
 		else
 			rc = service_appeal_put(&x, &a, &out, &ctx->err);
 	} else if (rc == 0 && !strcmp(sub, "extend")) {
