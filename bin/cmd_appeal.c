@@ -1,7 +1,6 @@
 /* cmd_appeal.c - sbyt appeal add | extend | answer | list: the appeals
  * register (SPEC 15), by hand; the spool channel `appeals` feeds it too. */
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +45,7 @@ int cmd_service_open(struct sbyt_ctx *ctx, struct service_ctx *x, struct service
 		     struct calendar **cal, char *who, size_t size)
 {
 	struct faults f = FAULTS_INIT;
-	struct passwd *pw = getpwuid(geteuid());
+	char user[128];
 
 	if (service_rules_load(ctx->rules_dir, r, &f)) {
 		faults_print(&f, stderr);
@@ -57,7 +56,8 @@ int cmd_service_open(struct sbyt_ctx *ctx, struct service_ctx *x, struct service
 		service_rules_release(r);
 		return -1;
 	}
-	snprintf(who, size, "operator %s", pw ? pw->pw_name : "unknown");
+	job_os_user(user, sizeof(user));
+	snprintf(who, size, "operator %s", user);
 	memset(x, 0, sizeof(*x));
 	x->db = ctx->db;
 	x->rules = r;

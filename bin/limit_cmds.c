@@ -7,7 +7,6 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -593,7 +592,6 @@ int limit_channel(int argc, char **argv, struct sbyt_ctx *ctx)
 	};
 	const char *reason = NULL, *stored = NULL;
 	char previous[32], osu[64];
-	struct passwd *pw;
 	struct job j;
 	int64_t id;
 	int c;
@@ -627,11 +625,7 @@ int limit_channel(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (!reason || !reason[0])
 		return cmd_usage_error("limit", "--reason TEXT is required");
 	/* who: the operating-system account behind the process, never $USER */
-	pw = getpwuid(geteuid());
-	if (pw && pw->pw_name)
-		snprintf(osu, sizeof(osu), "%s", pw->pw_name);
-	else
-		snprintf(osu, sizeof(osu), "uid %ld", (long)geteuid());
+	job_os_user(osu, sizeof(osu));
 	if (cmd_job_begin(ctx, &j, "limit"))
 		return cmd_fail(ctx);
 	if (db_begin(ctx->db, &ctx->err))
