@@ -114,9 +114,11 @@ int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k);
 
 struct docs_result;
 /* The docs stage inside job j (bin/cmd_docs.c): packages recorded as the
- * run's outputs, counts set.  Returns 0, or -1 with ctx->err set. */
+ * run's outputs, counts set.  resume: docs_opts.resume (a published branch:
+ * only its new part and its packages not in place).  Returns 0, or -1 with
+ * ctx->err set. */
 int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *branch,
-		   struct docs_result *r);
+		   int resume, struct docs_result *r);
 /* Record a deadline breach in j when the as-of date is after the period's
  * last day (documents are due out before the 1st of the next month). */
 void cmd_docs_breach(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *what);

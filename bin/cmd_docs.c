@@ -69,7 +69,7 @@ static int cmd_docs_render_threads(void)
 }
 
 int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *branch,
-		   struct docs_result *r)
+		   int resume, struct docs_result *r)
 {
 	struct docs_opts o;
 	struct recorder rec = { .j = j };
@@ -90,6 +90,7 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	o.as_of = ctx->as_of;
 	o.pdf = cmd_docs_pdf();
 	o.render_threads = cmd_docs_render_threads();
+	o.resume = resume;
 	o.on_package = record;
 	o.arg = &rec;
 	rc = docs_run(ctx->db, &o, r, &f, &ctx->err);
@@ -226,7 +227,7 @@ int cmd_docs(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_usage_error("docs", "--period is required");
 	if (cmd_job_begin(ctx, &j, "docs"))
 		return cmd_fail(ctx);
-	if (cmd_docs_stage(ctx, &j, period, branch, &r))
+	if (cmd_docs_stage(ctx, &j, period, branch, 0, &r))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	if (r.issued > 0)
 		cmd_docs_breach(ctx, &j, period, "payment documents");

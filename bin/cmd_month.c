@@ -19,7 +19,6 @@
  * payment that came after them shows in the next period's document.
  */
 #include <getopt.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,33 +109,6 @@ static PGresult *branch_states(struct sbyt_ctx *ctx, speriod period)
 			" AND s.period = $1::date ORDER BY b.code", 1, p);
 }
 
-/* Whether the packages of branch's documents for period, as the last run
- * that wrote them recorded (run_file), are all in place with their sizes.
- * 0 when not (or none recorded), 1 when they are, -1 with ctx->err set. */
-static int packages_in_place(struct sbyt_ctx *ctx, speriod period, const char *branch)
-{
-	char pbuf[PERIOD_BUF], dir[4096];
-	const char *p[1] = { dir };
-	PGresult *r;
-	int ok;
-
-	snprintf(dir, sizeof(dir), "%s/docs/%s/%s/", ctx->out_dir, period_format(period, pbuf),
-		 branch);
-	r = db_query(ctx->db, &ctx->err, "SELECT path, bytes FROM run_file WHERE direction = 'out'"
-		     " AND left(path, length($1)) = $1 AND run_id = (SELECT max(run_id) FROM run_file"
-		     " WHERE direction = 'out' AND left(path, length($1)) = $1)", 1, p);
-	if (!r)
-		return -1;
-	ok = PQntuples(r) > 0;
-	for (int i = 0; i < PQntuples(r) && ok; i++) {
-		struct stat st;
-		ok = stat(PQgetvalue(r, i, 0), &st) == 0 &&
-		     (long long)st.st_size == atoll(PQgetvalue(r, i, 1));
-	}
-	PQclear(r);
-	return ok;
-}
-
 static void docs_add(struct docs_result *t, const struct docs_result *r)
 {
 	t->branches += r->branches;
@@ -147,9 +119,11 @@ static void docs_add(struct docs_result *t, const struct docs_result *r)
 }
 
 /* Resume a period one of whose branches an earlier run published: bill
- * each kind of bill[] in each branch not published for it, then issue
- * every branch billed now or whose packages are not in place.  0 or -1
- * with ctx->err set. */
+ * each kind of bill[] in each branch (a branch published for it: only its
+ * accounts that have no document of the period, billrun_opts.unissued),
+ * then issue every branch that has new documents or packages not in place
+ * (a published branch: only those, in its next part; docs_opts.resume).
+ * 0 or -1 with ctx->err set. */
 static int month_resume(struct sbyt_ctx *ctx, struct job *j, speriod period, PGresult *st,
 			int bill[K_N], struct billrun_stats *bs, struct docs_result *r,
 			int *skipped)
@@ -159,7 +133,7 @@ static int month_resume(struct sbyt_ctx *ctx, struct job *j, speriod period, PGr
 
 	for (int i = 0; i < PQntuples(st); i++) {
 		const char *code = PQgetvalue(st, i, 0);
-		int billed = 0;
+		int billed = 0, added = 0, missing = 0;
 
 		for (int k = 0; k < K_N; k++) {
 			struct billrun_opts o;
@@ -170,35 +144,42 @@ static int month_resume(struct sbyt_ctx *ctx, struct job *j, speriod period, PGr
 				continue;
 			if (billrun_published(ctx->db, period, code, kind_name[k], &pub, &ctx->err))
 				return -1;
-			if (pub)
-				continue;
 			memset(&o, 0, sizeof(o));
 			o.period = period;
 			o.branch = code;
 			o.kind = kind_name[k];
+			o.unissued = 1;
 			if (cmd_bill_stage(ctx, j, &o, &b))
 				return -1;
 			bs->accounts += b.accounts;
 			bs->refused += b.refused;
-			billed = did[k] = 1;
+			if (pub && b.documents > 0)
+				added += (int)b.documents;
+			if (!pub || b.documents > 0)
+				billed = did[k] = 1;
 		}
-		if (!billed && !strcmp(PQgetvalue(st, i, 1), "published")) {
-			int in = packages_in_place(ctx, period, code);
-			if (in < 0)
+		if (!strcmp(PQgetvalue(st, i, 1), "published")) {
+			if (docs_packages_missing(ctx->db, ctx->out_dir, period, code, NULL, &missing,
+						  &ctx->err))
 				return -1;
-			if (in) {
+			if (added)
+				log_info("branch '%s' of %s is published: %d account(s) billed since are"
+					 " issued in its next part", code, period_format(period, pbuf),
+					 added);
+			if (missing)
+				log_info("branch '%s' of %s is published without its packages: issuing"
+					 " them again", code, period_format(period, pbuf));
+			if (!billed && !missing) {
 				log_info("branch '%s' of %s is published and its packages are in place:"
 					 " not issued again", code, period_format(period, pbuf));
 				(*skipped)++;
 				continue;
 			}
-			log_info("branch '%s' of %s is published without its packages: issuing them"
-				 " again", code, period_format(period, pbuf));
 		} else if (!billed) {
 			continue;           /* not billed: nothing to issue */
 		}
 		struct docs_result d;
-		if (cmd_docs_stage(ctx, j, period, code, &d))
+		if (cmd_docs_stage(ctx, j, period, code, 1, &d))
 			return -1;
 		docs_add(r, &d);
 	}
@@ -325,7 +306,7 @@ int cmd_month(int argc, char **argv, struct sbyt_ctx *ctx)
 	}
 	if (npub == 0 && (nbill || issue)) {
 		t0 = log_now();
-		if (cmd_docs_stage(ctx, &j, period, NULL, &r))
+		if (cmd_docs_stage(ctx, &j, period, NULL, 1, &r))
 			return cmd_job_end(ctx, &j, cmd_fail(ctx));
 		log_verbose("docs stage: %.2f s", log_now() - t0);
 		if (bill[K_INDIVIDUAL] || published[K_INDIVIDUAL])

@@ -26,26 +26,36 @@
 	" a.branch = $1 AND ($2::int = 0 OR abs(hashint8(a.account_id)::bigint) % $2::int" \
 	" = $3::int) AND a.opened_on <= $4::date AND ($5::text IS NULL OR a.kind = $5::text) "
 
-static const char SQL_COUNT[] = "SELECT count(*) FROM account a WHERE" FILTER;
+/* With opts->unissued, also: the account has no document of the period. */
+#define UNISSUED                                                                   \
+	" AND NOT EXISTS (SELECT 1 FROM document d WHERE d.account_id = a.account_id"     \
+	" AND d.period = date_trunc('month', $4::date)::date) "
+
+/* Each query in two forms: [0] FILTER, [1] FILTER UNISSUED. */
+#define BOTH(q) { q(FILTER), q(FILTER UNISSUED) }
+
+#define Q_COUNT(F) "SELECT count(*) FROM account a WHERE" F
+static const char *const SQL_COUNT[2] = BOTH(Q_COUNT);
 
 /* The first and last account_id of the branch: the other streams read only
  * that range of their primary keys, and the merge by account in
  * one_account() skips the rows of accounts that are not the branch's. */
-static const char SQL_BOUNDS[] =
-	"SELECT min(a.account_id), max(a.account_id) FROM account a WHERE" FILTER;
+#define Q_BOUNDS(F) "SELECT min(a.account_id), max(a.account_id) FROM account a WHERE" F
+static const char *const SQL_BOUNDS[2] = BOTH(Q_BOUNDS);
 
 /* $6, $7: the bounds. */
-static const char SQL_ACCOUNTS[] =
-	"DECLARE bill_acc NO SCROLL CURSOR FOR"
-	" SELECT a.account_id, a.kind, a.category, a.residents, a.rooms,"
-	"  coalesce(c.price_category, 0), m.meter, m.zones, m.digits, m.verified_until,"
-	"  m.initial_t1, m.initial_t2, m.initial_t3, coalesce(c.readings_day, 0)"
-	" FROM account a"
-	" LEFT JOIN contract c ON c.account_id = a.account_id"
-	" LEFT JOIN (SELECT DISTINCT ON (m.account_id) m.* FROM meter m"
-	"  WHERE m.account_id BETWEEN $6::bigint AND $7::bigint AND m.installed_on <= $4::date"
-	"  ORDER BY m.account_id, m.installed_on DESC, m.meter DESC) m ON m.account_id = a.account_id"
-	" WHERE" FILTER " AND a.account_id BETWEEN $6::bigint AND $7::bigint ORDER BY a.account_id";
+#define Q_ACCOUNTS(F)                                                              \
+	"DECLARE bill_acc NO SCROLL CURSOR FOR" \
+	" SELECT a.account_id, a.kind, a.category, a.residents, a.rooms," \
+	"  coalesce(c.price_category, 0), m.meter, m.zones, m.digits, m.verified_until," \
+	"  m.initial_t1, m.initial_t2, m.initial_t3, coalesce(c.readings_day, 0)" \
+	" FROM account a" \
+	" LEFT JOIN contract c ON c.account_id = a.account_id" \
+	" LEFT JOIN (SELECT DISTINCT ON (m.account_id) m.* FROM meter m" \
+	"  WHERE m.account_id BETWEEN $6::bigint AND $7::bigint AND m.installed_on <= $4::date" \
+	"  ORDER BY m.account_id, m.installed_on DESC, m.meter DESC) m ON m.account_id = a.account_id" \
+	" WHERE" F " AND a.account_id BETWEEN $6::bigint AND $7::bigint ORDER BY a.account_id"
+static const char *const SQL_ACCOUNTS[2] = BOTH(Q_ACCOUNTS);
 
 /* The months of the history window billed before P, in primary key order
  * (account, period, billed_in; periods as days since 1970-01-01): the last
@@ -78,14 +88,15 @@ static const char SQL_READINGS[] =
 
 /* Legal entities' charge of the month before P (VAT included).  $6, $7 the
  * bounds, $8 the month before P. */
-static const char SQL_PREVIOUS[] =
-	"DECLARE bill_prev NO SCROLL CURSOR FOR"
-	" SELECT l.account_id, sum(l.amount) FROM charge_line l"
-	" JOIN account a ON a.account_id = l.account_id"
-	" WHERE" FILTER " AND a.kind = 'legal' AND l.period = $8::date AND l.kind = 'charge'"
-	" AND a.account_id BETWEEN $6::bigint AND $7::bigint"
-	" AND l.account_id BETWEEN $6::bigint AND $7::bigint"
-	" GROUP BY l.account_id ORDER BY l.account_id";
+#define Q_PREVIOUS(F)                                                              \
+	"DECLARE bill_prev NO SCROLL CURSOR FOR" \
+	" SELECT l.account_id, sum(l.amount) FROM charge_line l" \
+	" JOIN account a ON a.account_id = l.account_id" \
+	" WHERE" F " AND a.kind = 'legal' AND l.period = $8::date AND l.kind = 'charge'"  \
+	" AND a.account_id BETWEEN $6::bigint AND $7::bigint"                            \
+	" AND l.account_id BETWEEN $6::bigint AND $7::bigint"                            \
+	" GROUP BY l.account_id ORDER BY l.account_id"
+static const char *const SQL_PREVIOUS[2] = BOTH(Q_PREVIOUS);
 
 /* ---- small helpers ---- */
 
@@ -791,7 +802,7 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	const char *ph[4] = { lo, hi, p0, win };
 	const char *pr[4] = { lo, hi, p0, late };
 	PGresult *ar = NULL;
-	int rc = -1, published;
+	int rc = -1, published, u = o->unissued != 0;
 
 	snprintf(n, sizeof(n), "%d", o->shard_n);
 	snprintf(i, sizeof(i), "%d", o->shard_i);
@@ -817,7 +828,7 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	 * then sees the documents it made. */
 	if (branch_published(x->db, p0, branch, o->kind, 1, &published, e) < 0)
 		goto out;
-	if (published) {
+	if (published && !u) {
 		char next[DATE_BUF];
 
 		err_set(e, ERR_DATA, "period %.7s of branch %s was published%s%s while billing;"
@@ -825,7 +836,7 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 			o->kind ? o->kind : "", fmt_period(o->period + 1, next));
 		goto out;
 	}
-	ar = db_query(x->db, e, SQL_BOUNDS, 5, p);
+	ar = db_query(x->db, e, SQL_BOUNDS[u], 5, p);
 	if (!ar)
 		goto out;
 	if (PQgetisnull(ar, 0, 0)) {  /* no account: the streams are empty */
@@ -841,14 +852,14 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	 * work_mem, and the sort the planner prefers for all the rows of a
 	 * cursor took 2 to 3 times as long as the index scan even in memory
 	 * (7 months of 50,000 accounts).  Plans are made when declared. */
-	if (db_exec(x->db, e, SQL_ACCOUNTS, 7, p) < 0 ||
+	if (db_exec(x->db, e, SQL_ACCOUNTS[u], 7, p) < 0 ||
 	    db_exec(x->db, e, "SET LOCAL enable_sort = off", 0, NULL) < 0 ||
 	    stream_open(&x->hist, x->db, SQL_HISTORY, "FETCH 50000 FROM bill_hist", 4, ph,
 			&x->st->t_read, e) < 0 ||
 	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 4, pr,
 			&x->st->t_read, e) < 0 ||
 	    db_exec(x->db, e, "SET LOCAL enable_sort = on", 0, NULL) < 0 ||
-	    stream_open(&x->prev, x->db, SQL_PREVIOUS, "FETCH 50000 FROM bill_prev", 8, p,
+	    stream_open(&x->prev, x->db, SQL_PREVIOUS[u], "FETCH 50000 FROM bill_prev", 8, p,
 			&x->st->t_read, e) < 0)
 		goto out;
 	for (;;) {
@@ -1114,7 +1125,7 @@ int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts 
 			PQclear(br);
 			return -1;
 		}
-		if (published) {
+		if (published && !o->unissued) {
 			err_set(e, ERR_DATA, "period %.7s of branch %s is published%s%s; corrections go"
 				" to %.7s", p0, PQgetvalue(br, i, 0), o->kind ? " for " : "",
 				o->kind ? o->kind : "", next);
@@ -1132,7 +1143,7 @@ int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts 
 			snprintf(n, sizeof(n), "%d", o->shard_n);
 			snprintf(s, sizeof(s), "%d", o->shard_i);
 			date_format(period_last(o->period), last);
-			rc = db_value(db, e, SQL_COUNT, 5, p, &v);
+			rc = db_value(db, e, SQL_COUNT[o->unissued != 0], 5, p, &v);
 			if (v)
 				total += strtoll(v, NULL, 10);
 			free(v);

@@ -5,7 +5,10 @@
  * For each branch (one transaction each): the period must not be
  * 'published' for the accounts billed (corrections then go to the next
  * period; with opts->kind, published for that kind: see
- * billrun_published()), and its state's row stays locked until commit;
+ * billrun_published()) unless opts->unissued, which bills only the
+ * accounts that have no document of the period (loaded or billable since
+ * publication; their documents go out in the branch's next part, docs.h),
+ * and its state's row stays locked until commit;
  * four queries are read through cursors in account order, in batches, and
  * merged per account
  * (accounts with their current meter and contract; the consumption rows of
@@ -78,6 +81,9 @@ struct billrun_opts {
 	const char *branch;      /* NULL: every branch */
 	const char *kind;        /* "individual" or "legal": only those accounts; NULL: both */
 	int shard_i, shard_n;    /* shard_n 0: every account */
+	int unissued;            /* only the accounts without a document of the period,
+	                            and a published branch is billed for them (the
+	                            month job's re-run: what is new since publication) */
 	int64_t run_id;          /* for the rows written */
 	int count_first;         /* count the accounts first (for a progress ETA) */
 	struct progress *progress;  /* may be NULL */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "address.h"
 #include "db.h"
@@ -41,6 +42,85 @@ static int channel_index(const char *s)
 	return -1;
 }
 
+static int package_path(char *path, size_t size, const char *out_dir, const char *pname,
+			const char *branch, int chan, int part);
+
+int docs_packages_missing(PGconn *db, const char *out_dir, speriod period, const char *branch,
+			  char **keys, int *n, struct sbyt_err *e)
+{
+	char pfirst[DATE_BUF], pname[PERIOD_BUF], path[4096];
+	const char *p[2] = { date_format(period_first(period), pfirst), branch };
+	const char *pf[1] = { path };
+	PGresult *r;
+	char *s;
+	size_t len = 0, cap;
+
+	*n = 0;
+	if (keys)
+		*keys = NULL;
+	period_format(period, pname);
+	r = db_query(db, e, "SELECT DISTINCT part, channel FROM document WHERE period = $1::date"
+		     " AND branch = $2 ORDER BY 1, 2", 2, p);
+	if (!r)
+		return -1;
+	cap = 3 + (size_t)PQntuples(r) * 16;
+	if (!(s = malloc(cap))) {
+		PQclear(r);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	s[len++] = '{';
+	for (int i = 0; i < PQntuples(r); i++) {
+		int part = atoi(PQgetvalue(r, i, 0)), chan = channel_index(PQgetvalue(r, i, 1));
+		struct stat st;
+		char *v = NULL;
+		int in;
+
+		if (chan < 0)
+			continue;
+		if (package_path(path, sizeof(path), out_dir, pname, branch, chan, part)) {
+			in = 0;
+		} else if (stat(path, &st) != 0) {
+			in = 0;
+		} else {
+			/* the size the run that wrote it last recorded, when one did */
+			if (db_value(db, e, "SELECT bytes FROM run_file WHERE direction = 'out'"
+				     " AND path = $1 ORDER BY run_id DESC LIMIT 1", 1, pf, &v)) {
+				PQclear(r);
+				free(s);
+				return -1;
+			}
+			in = !v || (long long)st.st_size == atoll(v);
+			free(v);
+		}
+		if (in)
+			continue;
+		len += (size_t)snprintf(s + len, cap - len, "%s%d:%d", *n ? "," : "", part, chan);
+		(*n)++;
+	}
+	s[len++] = '}';
+	s[len] = '\0';
+	PQclear(r);
+	if (keys)
+		*keys = s;
+	else
+		free(s);
+	return 0;
+}
+
+/* The path of the package of channel chan, part part, of branch's
+ * documents of period pname: part 1 CHANNEL.zip, a later part
+ * CHANNEL-PART.zip.  0, or -1 when it is too long. */
+static int package_path(char *path, size_t size, const char *out_dir, const char *pname,
+			const char *branch, int chan, int part)
+{
+	char suffix[16] = "";
+
+	if (part > 1)
+		snprintf(suffix, sizeof(suffix), "-%d", part);
+	return snprintf(path, size, "%s/docs/%s/%s/%s%s.zip", out_dir, pname, branch,
+			channels[chan], suffix) >= (int)size ? -1 : 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -51,7 +131,7 @@ static double now(void)
 
 /* One channel's package being written. */
 struct chanpkg {
-	int open, chan;
+	int open, chan, part;
 	struct package pkg;
 	const char *xml_path, *xlsx_path;
 	FILE *f;                 /* documents.xml, written through x */
@@ -107,13 +187,14 @@ struct branch_run {
 	struct chanpkg *pend[DOCS_CHANNELS]; /* packages being finished by their threads */
 	int npend;
 	int made[DOCS_CHANNELS];
-	struct {
+	struct done_pkg {
 		char path[4096];
 		char tmp[4096];  /* sealed, renamed to path after the commit */
 		char sha256[SHA256_HEX];
 		int64_t bytes;
-	} done[DOCS_CHANNELS];   /* packages sealed, to publish after the commit */
-	int ndone;
+	} *done;                 /* packages sealed, to publish after the commit (one per
+	                            part and channel) */
+	int ndone, cdone;
 	struct docs_result *r;
 	struct upd_docs *upd;    /* the УПД writer of the edo packages (upd_docs.h) */
 };
@@ -368,7 +449,7 @@ static void cp_abort(struct chanpkg *cp)
 	free(cp);
 }
 
-static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
+static int cp_open(struct branch_run *b, int chan, int part, struct sbyt_err *e)
 {
 	struct chanpkg *cp;
 	char path[4096];
@@ -377,10 +458,10 @@ static int cp_open(struct branch_run *b, int chan, struct sbyt_err *e)
 	if (!cp)
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	cp->chan = chan;
+	cp->part = part;
 	cp->run_id = b->o->run_id;
 	cp->rules_version = b->o->rules_version;
-	if (snprintf(path, sizeof(path), "%s/docs/%s/%s/%s.zip", b->o->out_dir, b->pname,
-		     b->branch, channels[chan]) >= (int)sizeof(path)) {
+	if (package_path(path, sizeof(path), b->o->out_dir, b->pname, b->branch, chan, part)) {
 		free(cp);
 		return err_set(e, ERR_CANTCREATE, "output path too long");
 	}
@@ -433,6 +514,8 @@ fail:
 
 /* Finish the documents XML of the package being written and tell its
  * thread to finish the register and commit; see cp_wait(). */
+static int cp_wait(struct branch_run *b, int ok, struct sbyt_err *e);
+
 static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 {
 	struct chanpkg *cp = b->cp;
@@ -461,6 +544,12 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	package_fact(&cp->pkg, "period", b->pname);
 	package_fact(&cp->pkg, "branch", b->branch);
 	package_fact(&cp->pkg, "channel", channels[cp->chan]);
+	if (cp->part > 1) {
+		char part[16];
+
+		snprintf(part, sizeof(part), "%d", cp->part);
+		package_fact(&cp->pkg, "part", part);
+	}
 	package_fact(&cp->pkg, "documents", num);
 	snprintf(num, sizeof(num), "%d", cp->first);
 	package_fact(&cp->pkg, "first", num);
@@ -474,6 +563,9 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	package_fact(&cp->pkg, "paid", money_format(cp->paid, buf));
 	if (upd_docs_finish(b->upd, &cp->pkg, e))  /* the invoices register, counts */
 		goto fail;
+	/* a branch with several parts: the earlier packages finish first */
+	if (b->npend == DOCS_CHANNELS && cp_wait(b, 1, e))
+		goto fail;
 	pthread_mutex_lock(&cp->mu);
 	cp->finish = 1;
 	pthread_cond_broadcast(&cp->cv);
@@ -483,6 +575,18 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 fail:
 	cp_abort(cp);
 	return -1;
+}
+
+static int grow_done(struct branch_run *b, struct sbyt_err *e)
+{
+	int c = b->cdone ? 2 * b->cdone : DOCS_CHANNELS;
+	struct done_pkg *d = realloc(b->done, (size_t)c * sizeof(*d));
+
+	if (!d)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	b->done = d;
+	b->cdone = c;
+	return 0;
 }
 
 /* Wait for the packages being finished; with ok, each must be committed
@@ -502,6 +606,10 @@ static int cp_wait(struct branch_run *b, int ok, struct sbyt_err *e)
 			if (!cp->committed) {
 				*e = cp->err;
 				rc = -1;
+			} else if (b->ndone == b->cdone &&
+				   grow_done(b, e)) {
+				rc = -1;
+				package_abort(&cp->pkg);
 			} else {
 				b->made[cp->chan] = 1;
 				b->r->packages++;
@@ -551,7 +659,7 @@ struct rowq {
 };
 
 static const char rowq_sql[] = "COPY document (account_id, period, branch, number, channel,"
-	" issued_on, due, total, qr, run_id) FROM STDIN";
+	" issued_on, due, total, qr, part, run_id) FROM STDIN";
 
 static void *rowq_main(void *arg)
 {
@@ -702,17 +810,18 @@ static void rowq_field(struct rowq *q, const char *s, char sep)
 /* One new document row into the batch; a full batch goes to the writer
  * thread, so the server stores the rows (indexes, foreign keys) while we
  * write the packages. */
-static int put_row(struct branch_run *b, int64_t account, int number, int chan, sdate due,
-		   money total, const char *qr, struct sbyt_err *e)
+static int put_row(struct branch_run *b, int64_t account, int number, int chan, int part,
+		   sdate due, money total, const char *qr, struct sbyt_err *e)
 {
 	struct rowq *q = b->rows;
-	char d[DATE_BUF], num[3][24];
+	char d[DATE_BUF], num[4][24];
 	double t0 = now();
 	int rc = 0;
 
 	snprintf(num[0], sizeof(num[0]), "%lld", (long long)account);
 	snprintf(num[1], sizeof(num[1]), "%d", number);
 	snprintf(num[2], sizeof(num[2]), "%lld", (long long)total);
+	snprintf(num[3], sizeof(num[3]), "%d", part);
 	if (rowq_reserve(q, 2 * (strlen(qr) + strlen(b->branch)) + 256, e))
 		return -1;
 	rowq_field(q, num[0], '\t');
@@ -724,6 +833,7 @@ static int put_row(struct branch_run *b, int64_t account, int number, int chan, 
 	rowq_field(q, date_format(due, d), '\t');
 	rowq_field(q, num[2], '\t');
 	rowq_field(q, qr, '\t');
+	rowq_field(q, num[3], '\t');
 	if (b->o->run_id > 0) {
 		snprintf(num[0], sizeof(num[0]), "%lld", (long long)b->o->run_id);
 		rowq_field(q, num[0], '\n');
@@ -753,7 +863,7 @@ static int64_t to_i64(const char *s)
 
 enum { D_SEQ, D_NUMBER, D_CHAN, D_ACCOUNT, D_KIND, D_NAME, D_ADDRESS, D_POSTCODE, D_INN, D_KPP,
        D_CONTRACT, D_TOTAL, D_QR, D_DUE, D_WTEXT, D_WPROC, D_WDEBT, D_WISSUED, D_WRULE,
-       D_ISSUED, D_RESIDENTS, D_ROOMS };
+       D_ISSUED, D_RESIDENTS, D_ROOMS, D_PART };
 
 #define V(c, col) docs_cursor_val(c, col)
 
@@ -895,7 +1005,8 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 					  " next period as recalculation lines");
 		}
 	} else {
-		if (put_row(b, to_i64(d->account), d->number, cp->chan, d->due, d->total, d->qr, e))
+		if (put_row(b, to_i64(d->account), d->number, cp->chan, cp->part, d->due, d->total,
+			    d->qr, e))
 			return -1;
 		b->r->issued++;
 	}
@@ -941,9 +1052,11 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 static int number_documents(struct branch_run *b, struct sbyt_err *e)
 {
 	const char *p[5] = { b->pfirst, b->branch, b->published ? "t" : "f", b->lo, b->hi };
+	const char *pn[2] = { "f", NULL };
 	struct docs_cursor acc;
-	char key[512];
+	char key[512], *missing = NULL;
 	PGresult *res;
+	int nmissing = 0, rc;
 
 	/* OFFSET 0: min() and max() over the branch's index entries, not a walk
 	 * of the primary key from one end until the branch turns up */
@@ -956,7 +1069,8 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 	snprintf(b->hi, sizeof(b->hi), "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
 	if (db_exec(b->rdb, e, "CREATE TEMP TABLE docs_key (account_id bigint NOT NULL,"
-		    " chan smallint NOT NULL, number integer, key text NOT NULL) ON COMMIT DROP",
+		    " chan smallint NOT NULL, number integer, key text NOT NULL, part smallint)"
+		    " ON COMMIT DROP",
 		    0, NULL) ||
 	    docs_cursor_open(&acc, b->rdb, "docs_acc",
 		     /* edo only with the buyer's EDO id, else e-mail or post (SPEC 8.2) */
@@ -964,7 +1078,7 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 		     " EXISTS (SELECT 1 FROM contract k WHERE k.account_id = a.account_id AND"
 		     " k.edo_id IS NOT NULL) THEN a.delivery WHEN coalesce(a.email, '') <> ''"
 		     " THEN 'email' ELSE 'post' END), d.number, a.postcode,"
-		     " a.address FROM account a LEFT JOIN document d ON d.account_id = a.account_id"
+		     " a.address, d.part FROM account a LEFT JOIN document d ON d.account_id = a.account_id"
 		     " AND d.period = $1::date AND $3::boolean WHERE a.branch = $2"
 		     " AND a.account_id BETWEEN $4::bigint AND $5::bigint AND (d.account_id IS NOT NULL OR"
 		     " EXISTS (SELECT 1 FROM charge_line l WHERE l.account_id = a.account_id"
@@ -978,13 +1092,14 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 		for (; acc.row < acc.n; acc.row++) {
 			int chan = channel_index(docs_cursor_val(&acc, 1));
 			const char *num = docs_cursor_val(&acc, 2);
+			const char *part = docs_cursor_val(&acc, 5);
 			if (chan == 0)
 				address_sort_key(docs_cursor_val(&acc, 3), docs_cursor_val(&acc, 4), key, sizeof(key));
 			else
 				key[0] = '\0';
 			if (copy_str(&c, docs_cursor_val(&acc, 0), e) || copy_int(&c, chan < 0 ? 0 : chan, e) ||
 			    (num ? copy_str(&c, num, e) : copy_null(&c, e)) || copy_str(&c, key, e) ||
-			    copy_row(&c, e)) {
+			    (part ? copy_str(&c, part, e) : copy_null(&c, e)) || copy_row(&c, e)) {
 				copy_abort(&c, "failed");
 				goto fail;
 			}
@@ -995,15 +1110,32 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 	docs_cursor_close(&acc);
 	if (db_exec(b->rdb, e, "CLOSE docs_acc", 0, NULL))
 		return -1;
-	return db_exec(b->rdb, e,
-		       "CREATE TEMP TABLE docs_num ON COMMIT DROP AS"
-		       " SELECT account_id, chan, number, row_number() OVER (ORDER BY chan, number) AS seq"
-		       " FROM (SELECT account_id, chan, CASE WHEN number IS NOT NULL THEN number ELSE"
-		       " (SELECT coalesce(max(number), 0) FROM docs_key) + row_number() OVER"
-		       " (PARTITION BY number IS NULL ORDER BY chan, key COLLATE \"C\", account_id)"
-		       " END AS number FROM docs_key) s", 0, NULL) ||
-	       db_exec(b->rdb, e, "CREATE UNIQUE INDEX ON docs_num (account_id)", 0, NULL) ||
-	       db_exec(b->rdb, e, "ANALYZE docs_num", 0, NULL);
+	/* Resuming a published branch: only the new part and the packages of
+	 * earlier parts that are not in place. */
+	if (b->published && b->o->resume) {
+		if (docs_packages_missing(b->rdb, b->o->out_dir, b->o->period, b->branch, &missing,
+					  &nmissing, e))
+			return -1;
+		pn[0] = "t";
+		pn[1] = missing;
+	}
+	/* Documents issued before keep their number and part; new ones are
+	 * numbered after the branch's last and go in the next part (part 1
+	 * when the branch is published now). */
+	rc = db_exec(b->rdb, e,
+		     "CREATE TEMP TABLE docs_num ON COMMIT DROP AS"
+		     " SELECT account_id, chan, number, part,"
+		     " row_number() OVER (ORDER BY part, chan, number) AS seq"
+		     " FROM (SELECT account_id, chan, CASE WHEN number IS NOT NULL THEN number ELSE"
+		     " (SELECT coalesce(max(number), 0) FROM docs_key) + row_number() OVER"
+		     " (PARTITION BY number IS NULL ORDER BY chan, key COLLATE \"C\", account_id)"
+		     " END AS number, coalesce(part, (SELECT coalesce(max(part), 0) + 1 FROM docs_key))"
+		     " AS part, part IS NULL AS new FROM docs_key) s"
+		     " WHERE NOT $1::boolean OR new OR (part || ':' || chan) = ANY($2::text[])", 2, pn) ||
+	     db_exec(b->rdb, e, "CREATE UNIQUE INDEX ON docs_num (account_id)", 0, NULL) ||
+	     db_exec(b->rdb, e, "ANALYZE docs_num", 0, NULL);
+	free(missing);
+	return rc;
 fail:
 	docs_cursor_close(&acc);
 	return -1;
@@ -1027,8 +1159,8 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 	if (docs_cursor_open(docs, b->rdb, "docs_doc",
 		     "SELECT n.seq, n.number, n.chan, a.account_id, a.kind, a.name, a.address,"
 		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due,"
-		     " w.text, w.procedure, w.debt, w.issued, w.rule, d.issued_on, a.residents, a.rooms"
-		     " FROM docs_num n JOIN account a ON a.account_id = n.account_id"
+		     " w.text, w.procedure, w.debt, w.issued, w.rule, d.issued_on, a.residents, a.rooms,"
+		     " n.part FROM docs_num n JOIN account a ON a.account_id = n.account_id"
 		     " AND a.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN contract c ON c.account_id = n.account_id"
 		     " AND c.account_id BETWEEN $3::bigint AND $4::bigint"
@@ -1121,9 +1253,10 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 	pf_on = 1;
 	while (!b->docs.done) {
 		int chan = (int)to_i64(docs_cursor_val(&b->docs, D_CHAN));
-		if (b->cp && b->cp->chan != chan && cp_commit(b, e))
+		int part = (int)to_i64(docs_cursor_val(&b->docs, D_PART));
+		if (b->cp && (b->cp->chan != chan || b->cp->part != part) && cp_commit(b, e))
 			goto out;
-		if (!b->cp && cp_open(b, chan, e))
+		if (!b->cp && cp_open(b, chan, part, e))
 			goto out;
 		if (one_document(b, e) ||
 		    docs_cursor_next(&b->docs, e))
@@ -1283,7 +1416,8 @@ static int branch_body(struct branch_run *b, struct sbyt_err *e)
 			b->ndone = 0;
 			return -1;
 		}
-	remove_stale(b);
+	if (!b->o->resume)
+		remove_stale(b);
 	for (int i = 0; i < b->ndone && b->o->on_package; i++)
 		b->o->on_package(b->o->arg, b->done[i].path, b->done[i].sha256, b->done[i].bytes);
 	b->r->branches++;
@@ -1421,6 +1555,7 @@ out_free:
 		docmodel_ctx_release(&bs[k].mc);
 		docmodel_release(&bs[k].doc);
 		upd_docs_free(bs[k].upd);
+		free(bs[k].done);
 	}
 out:
 	PQclear(res);
@@ -1491,7 +1626,7 @@ int docs_reprint(PGconn *db, const struct docs_opts *o, const char *account, con
 	snprintf(b.lo, sizeof(b.lo), "%s", account);
 	snprintf(b.hi, sizeof(b.hi), "%s", account);
 	if (db_exec(db, e, "CREATE TEMP TABLE docs_num ON COMMIT DROP AS SELECT d.account_id,"
-		    " 0::smallint AS chan, d.number, 1::bigint AS seq FROM document d"
+		    " 0::smallint AS chan, d.number, d.part, 1::bigint AS seq FROM document d"
 		    " WHERE d.account_id = $2::bigint AND d.period = $1::date", 2, p) ||
 	    open_cursors(&b, e))
 		goto out;

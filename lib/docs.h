@@ -48,6 +48,15 @@
  * a document from them (a pure function), docs_xml.c, docs_pdf.c and the
  * register here write the model, and this file is the pipeline.
  *  4. The document rows (COPY), and period_state 'published'.
+ * Parts: a branch's first publication is part 1, its packages CHANNEL.zip.
+ * Documents issued for a published branch afterwards (accounts billed
+ * since: loaded after publication, legal entities after the households)
+ * are part 2, 3... (document.part), in supplementary packages
+ * CHANNEL-N.zip of their own, with their own manifest (fact part=N), so
+ * that a published package is never rewritten for them.  Re-issuing a
+ * published branch writes each part's packages with that part's
+ * documents; with o->resume (the month job) only the new part and the
+ * packages not in place (docs_packages_missing()).
  * Re-issuing a published period recomputes every document and refuses
  * (ERR_DATA) when one already issued would change (its total, due date or
  * QR): an issued document is never silently altered; corrections go to the
@@ -95,6 +104,10 @@ struct docs_opts {
 	                               documents.pdf, email.zip and lkk.zip one
 	                               ACCOUNT-YYYY-MM.pdf per document */
 	int render_threads;         /* for the per-document PDFs; 0: processors */
+	int resume;                 /* a published branch: only its new documents (the
+	                               next part) and the packages of earlier parts
+	                               that are not in place are written; 0: every
+	                               part is written again */
 	/* Called after each package is in place (may be NULL). */
 	void (*on_package)(void *arg, const char *path, const char *sha256, int64_t bytes);
 	void *arg;
@@ -127,6 +140,15 @@ const char *docs_channel_name(int channel);
  * stay published. */
 int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struct faults *f,
 	     struct sbyt_err *e);
+
+/* The packages of branch's published documents of period (one per part
+ * and channel, from the document rows) that are not in place under
+ * out_dir: missing, or not of the size the run that wrote them last
+ * recorded (run_file).  0 with *n set and, when keys is not NULL, *keys a
+ * malloc'd text array literal of "PART:CHANNEL-INDEX" (the caller frees
+ * it); -1 with e set. */
+int docs_packages_missing(PGconn *db, const char *out_dir, speriod period, const char *branch,
+			  char **keys, int *n, struct sbyt_err *e);
 
 /* Reprint one issued payment document as PDF (docs_pdf.h): the document
  * of account for o->period is read and composed as `sbyt docs` does it and

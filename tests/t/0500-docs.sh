@@ -257,7 +257,9 @@ test_expect_success 'with the same numbers and issue dates' '
 	grep -q "7201000001:4:2026-11-28 7201000002:2:2026-11-28 7201000003:1:2026-11-28" nums
 '
 
-# An account billed after publication gets the next number of its branch.
+# An account billed after publication gets the next number of its branch,
+# in the branch's next part: the supplementary package post-2.zip, with a
+# manifest of its own; the published post.zip is not rewritten.
 printf '%s\n' 'account;branch;kind;name;address;postcode;category;residents;rooms;phone;email;delivery;remote_metering;opened_on' \
 	'7201000008;01;individual;Новиков Ян Петрович;Тюменская обл., г. Тюмень, ул. Акулова, д. 1;625000;urban_gas;1;1;+79084773340;;post;0;2026-11-20' > late.csv
 test_expect_success 'an account added after publication gets number 8 of branch 01' '
@@ -266,9 +268,15 @@ test_expect_success 'an account added after publication gets number 8 of branch 
 		VALUES (7201000008, \$\$2026-11-01\$\$, 1, \$\$charge\$\$, \$\$norm\$\$, 1, 1, 10, 3.00, 3000);
 		INSERT INTO obligation VALUES (7201000008, \$\$2026-11-01\$\$, 1, \$\$charge\$\$, \$\$2026-12-10\$\$, 3000)" &&
 	sbyt --as-of 2026-11-29 docs --period 2026-11 2>err &&
-	grep -q "documents=10 packages=6 total=6875.33" err &&
+	grep -q "documents=10 packages=7 total=6875.33" err &&
 	docs_of "$OUT/01/post.zip" > got &&
-	printf "%s\n" "1 7201000003" "2 7201000002" "3 7201000004" "4 7201000001" "8 7201000008" | diff - got
+	printf "%s\n" "1 7201000003" "2 7201000002" "3 7201000004" "4 7201000001" | diff - got &&
+	unzip -p "$OUT/01/post.zip" documents.xml | cmp - first-01-post.xml &&
+	docs_of "$OUT/01/post-2.zip" > got &&
+	printf "%s\n" "8 7201000008" | diff - got &&
+	unzip -p "$OUT/01/post-2.zip" manifest.xml > m2 &&
+	grep -q "<Fact name=\"part\" value=\"2\"/>" m2 && grep -q "<Fact name=\"documents\" value=\"1\"/>" m2 &&
+	[ "$(psql -XtAc "select part from document where account_id = 7201000008")" = 2 ]
 '
 test_expect_success 'the numbers stay 1..n without gaps' '
 	[ "$(psql -XtAc "select count(*), max(number), count(distinct number) from document where branch = \$\$01\$\$")" = "8|8|8" ]
@@ -283,7 +291,7 @@ test_expect_code 65 'a published document that would change is refused' '
 '
 test_expect_success 'naming the document, and the packages are kept' '
 	grep -q "published document 2 of branch .01. for 2026-11 would change" err &&
-	docs_of "$OUT/01/post.zip" | grep -q "^8 7201000008"
+	docs_of "$OUT/01/post-2.zip" | grep -q "^8 7201000008"
 '
 psql -Xqc "DELETE FROM payment WHERE source_id = 'q1'"
 
