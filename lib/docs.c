@@ -72,7 +72,6 @@ int docs_packages_missing(PGconn *db, const char *out_dir, speriod period, const
 	for (int i = 0; i < PQntuples(r); i++) {
 		int part = atoi(PQgetvalue(r, i, 0)), chan = channel_index(PQgetvalue(r, i, 1));
 		struct stat st;
-		char *v = NULL;
 		int in;
 
 		if (chan < 0)
@@ -83,14 +82,16 @@ int docs_packages_missing(PGconn *db, const char *out_dir, speriod period, const
 			in = 0;
 		} else {
 			/* the size the run that wrote it last recorded, when one did */
-			if (db_value(db, e, "SELECT bytes FROM run_file WHERE direction = 'out'"
-				     " AND path = $1 ORDER BY run_id DESC LIMIT 1", 1, pf, &v)) {
+			PGresult *b = db_query(db, e, "SELECT bytes FROM run_file WHERE direction ="
+					       " 'out' AND path = $1 ORDER BY run_id DESC LIMIT 1",
+					       1, pf);
+			if (!b) {
 				PQclear(r);
 				free(s);
 				return -1;
 			}
-			in = !v || (long long)st.st_size == atoll(v);
-			free(v);
+			in = PQntuples(b) == 0 || (long long)st.st_size == atoll(PQgetvalue(b, 0, 0));
+			PQclear(b);
 		}
 		if (in)
 			continue;
