@@ -10,13 +10,18 @@
  * the latest readings day of their contracts) and it has no documents of
  * the period yet; a kind with documents is not billed again.
  *
- * month resumes: a branch published for a kind by an earlier run (one
- * killed, or stopped by a full disk on a later branch) is not billed again
- * for it, the others are (branch by branch); a branch is issued again only
- * when this run billed in it or the packages of its last issue are not in
- * place (a run killed between its commit and the renames).  A published
- * branch with its packages in place is skipped: its documents stand, and a
- * payment that came after them shows in the next period's document.
+ * month resumes: in a branch published for a kind by an earlier run (one
+ * killed, stopped by a full disk on a later branch, or the scheduled run
+ * of the 28th after the 26th's) only the accounts of that kind without a
+ * document of the period are billed (billrun_opts.unissued), the other
+ * branches in full (branch by branch); a branch is issued only when this
+ * run billed in it or a package of its documents is not in place
+ * (docs_packages_missing(): a run killed between its commit and the
+ * renames), and a published one only for that (docs_opts.resume: the new
+ * documents go in the branch's next part, CHANNEL-N.zip; a published
+ * package is never rewritten).  A published branch with nothing new and
+ * its packages in place is skipped: its documents stand, and a payment
+ * that came after them shows in the next period's document.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -40,12 +45,12 @@ static const char help[] =
 	"today): households after the readings window's last day (the 25th), legal\n"
 	"entities after their contracts' latest readings day of the next month\n"
 	"(default the 2nd).  A kind whose readings are not in yet is left for a\n"
-	"later run; a kind that has documents of the period is not billed again\n"
-	"(its documents are re-issued, the same numbers and content).\n"
-	"month resumes: a branch published by an earlier run is not billed again,\n"
-	"nor issued again while its packages are in place (skipped=N); the others\n"
-	"are billed and issued; a branch published without its packages is issued\n"
-	"again.\n"
+	"later run.  month resumes: in a branch published by an earlier run only\n"
+	"the accounts without a document of the period are billed (loaded since,\n"
+	"or refused then), and their documents go out in the branch's next part,\n"
+	"supplementary packages CHANNEL-2.zip...: a published package is never\n"
+	"rewritten.  A published branch with nothing new and its packages in place\n"
+	"is left as it is (skipped=N); a package not in place is written again.\n"
 	"Households' documents are due out before the 1st of the next month, legal\n"
 	"entities' by the 5th: a run that finishes after the deadline still\n"
 	"completes and records the breach in its run record, shown by `sbyt status`.\n"
