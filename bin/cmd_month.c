@@ -153,7 +153,7 @@ static int month_resume(struct sbyt_ctx *ctx, struct job *j, speriod period, PGr
 			o.period = period;
 			o.branch = code;
 			o.kind = kind_name[k];
-			o.unissued = 1;
+			o.unissued = pub;  /* else: every account (none has a document) */
 			if (cmd_bill_stage(ctx, j, &o, &b))
 				return -1;
 			bs->accounts += b.accounts;
