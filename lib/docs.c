@@ -1417,7 +1417,7 @@ static int branch_body(struct branch_run *b, struct sbyt_err *e)
 			b->ndone = 0;
 			return -1;
 		}
-	if (!b->o->resume)
+	if (!b->published || !b->o->resume)  /* resuming writes only some packages */
 		remove_stale(b);
 	for (int i = 0; i < b->ndone && b->o->on_package; i++)
 		b->o->on_package(b->o->arg, b->done[i].path, b->done[i].sha256, b->done[i].bytes);
