@@ -80,10 +80,12 @@ test_expect_success 'the 27th: a new account in each published branch, a payment
 	sbyt -q --as-of 2026-11-27 ingest portal-2.csv late.csv 2>/dev/null &&
 	[ "$(q "select count(*) from reading where account_id in (7201000003, 7202000002) and status = chr(97) || chr(99) || chr(99) || chr(101) || chr(112) || chr(116) || chr(101) || chr(100)")" = 2 ]
 '
-# A copy of this state, for the run killed below.
+# Copies of this state, for the runs killed below.
 createdb -T "$PGDATABASE" "${PGDATABASE}_kill"
-trap 'dropdb --if-exists "${PGDATABASE}_kill" >/dev/null 2>&1; cleanup' EXIT
+createdb -T "$PGDATABASE" "${PGDATABASE}_kill2"
+trap 'dropdb --if-exists "${PGDATABASE}_kill" >/dev/null 2>&1; dropdb --if-exists "${PGDATABASE}_kill2" >/dev/null 2>&1; cleanup' EXIT
 cp -a "$SBYT_OUT" "$T/k"
+cp -a "$SBYT_OUT" "$T/k2"
 
 test_expect_success 'the 28th: month bills only A3 and B2 (1,002.00) and issues them in part 2, exit 0' '
 	sbyt --as-of 2026-11-28 month --period 2026-11 2>err &&
@@ -172,5 +174,28 @@ test_expect_success 'the re-run bills nothing, writes 02/post-2.zip alone, and e
 	sums "$T/k" | grep -v "post-2.zip" | diff sums.published - &&
 	sums "$T/k" | grep "01/post-2.zip" | diff sums.01 - &&
 	state "$KDB" "$T/k" | diff want -
+'
+
+# Killed earlier: month bills and issues branch by branch; after the bill
+# stage committed A3's charge line, while branch 01's package is sealed,
+# before its documents commit (the first rename of any thread is libzip's,
+# on the package's thread); B2 not billed yet.  The re-run bills A3 again
+# (the same rows), B2, and issues both.
+K2="${PGDATABASE}_kill2"
+test_expect_success 'killed between the bill'"'"'s commit and the documents'"'"' commit' '
+	PGDATABASE=$K2 strace -f -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=1 \
+		sbyt --as-of 2026-11-28 --out "$T/k2" month --period 2026-11 2>err;
+	[ "$(psql -XtA -d "$K2" -c "select string_agg(account_id::text, chr(32)) from charge_line where account_id in ($NEW)")" = 7201000003 ] &&
+	[ "$(psql -XtA -d "$K2" -c "select count(*) from document where account_id in ($NEW)")" = 0 ] &&
+	sums "$T/k2" | grep -v "\.tmp-\|\.parts-" | diff sums.published -
+'
+test_expect_success 'the re-run bills A3 and B2 again, the same, and ends as the uninterrupted run' '
+	PGDATABASE=$K2 sbyt --as-of 2026-11-28 --out "$T/k2" month --period 2026-11 2>err &&
+	grep -qx "sbyt month: period=2026-11 accounts=2 documents=2 packages=2 total=1002.00 billed=individual refused=0" err &&
+	[ "$(PGDATABASE=$K2 lines 7201000003)" = "charge actual 1 120.000 3.340000 40080 0" ] &&
+	[ "$(PGDATABASE=$K2 lines 7202000002)" = "charge actual 1 180.000 3.340000 60120 0" ] &&
+	test -z "$(find k2 -name "*.tmp*" -o -name "*.parts*")" &&
+	sums "$T/k2" | grep -v "post-2.zip" | diff sums.published - &&
+	state "$K2" "$T/k2" | diff want -
 '
 test_done
