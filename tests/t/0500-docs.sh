@@ -327,13 +327,10 @@ test_expect_success '... the year and the file to add named, December billed, no
 	psql -XtAc \"select string_agg(distinct state, ',') from period_state where period = '2026-12-01'\" | grep -qx billed
 "
 # With a 2027 calendar in the rules (made for this test only, NOT the
-# decree: the Labour Code's 1-8 January holidays, nothing transferred),
-# Sunday 01-10 moves to Monday 01-11 and month publishes December.
-mkdir -p rules27 && cp -R "$SBYT_TOP/rules/." rules27/ &&
-sed -e 's/year="2026"/year="2027"/' -e '/<day d="0[2-9]\|<day d="1[0-2]\|<day d="01\.09/d' \
-	"$SBYT_TOP/rules/calendar/ru-2026.xml" > rules27/calendar/ru-2027.xml
+# decree: rules_test_2027 in tests/lib.sh), Sunday 01-10 moves to Monday
+# 01-11 and month publishes December.
 test_expect_success '... with a 2027 calendar, month publishes December, due Monday 2027-01-11' "
-	grep -c '<day ' rules27/calendar/ru-2027.xml | grep -qx 8 &&
+	rules_test_2027 rules27 &&
 	SBYT_RULES=\$T/rules27 sbyt --as-of 2026-12-28 month --period 2026-12 2>err &&
 	psql -XtAc \"select bool_and(state = 'published') from period_state where period = '2026-12-01'\" | grep -qx t &&
 	psql -XtAc \"select string_agg(distinct due::text, ',') from document where period = '2026-12-01'\" | grep -qx 2027-01-11
