@@ -224,7 +224,7 @@ struct out_cons {
 	int zones;          /* volume[0..zones-1] are written, the others NULL */
 	int64_t volume[TARIFF_ZONES];
 	const int64_t *reading;  /* NULL, or the register values of the zones, then
-	                            (reading[3 + z]) the values the volume starts from */
+	                            (reading[TARIFF_ZONES + z]) the values the volume starts from */
 };
 
 struct batch {
