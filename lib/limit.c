@@ -160,8 +160,8 @@ static void evidence_ru(const struct limit_env *env, const char *ev, char *out, 
 		snprintf(text, sizeof(text), "%.*s", end > ev ? (int)(end - ev) : 0, ev);
 		explain_ru_add(env->rules, out, n, "; ", kinds[k].key, "date", explain_ru_date(d, b),
 			       "text", text, NULL);
-		for (size_t o = strlen(out); o && out[o - 1] == ' ';)
-			out[--o] = 0;   /* no evidence text: no trailing space */
+		for (size_t o = strlen(out); o && (out[o - 1] == ' ' || out[o - 1] == ':');)
+			out[--o] = 0;   /* no evidence text: no trailing ": " */
 		ev = *end ? end + 2 : end;
 	}
 }
