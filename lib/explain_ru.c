@@ -176,9 +176,9 @@ struct explain_ru *explain_ru_read(const char *path, xmlNodePtr n, struct faults
 				x->text[k] = strdup(body ? (const char *)body : "");
 				if (template_check(x->text[k], var_ok, (void *)keys[k].vars, msg,
 						   sizeof(msg)))
-					faults_add(f, path, rulesxml_line(c), "phrase for '%s': %s%s%s",
+					faults_add(f, path, rulesxml_line(c), "phrase for '%s': %s%s%s%s",
 						   key, msg, keys[k].vars[0] ? " (it may use: " : "",
-						   keys[k].vars[0] ? keys[k].vars : "");
+						   keys[k].vars, keys[k].vars[0] ? ")" : " (it takes none)");
 			}
 			xmlFree(body);
 		}

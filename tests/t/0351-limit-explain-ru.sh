@@ -82,4 +82,131 @@ test_expect_success 'walk 2026-10-01 .. 2026-12-14, the operator cancels ..05 on
 	for d in 2026-10-01 2026-10-05 2026-10-08 2026-10-12 2026-10-19 2026-10-23 2026-10-29 2026-11-02 2026-11-18 2026-11-24 2026-11-30 2026-12-04 2026-12-07 2026-12-10 2026-12-14; do
 		for b in 01 02; do test -f "$SBYT_OUT/limit/$d/$b/register.xlsx" && reg $d $b; done; done; true
 '
+
+# cell DAY BRANCH ACCOUNT RULE ACTION COLUMN: one cell of the register row
+# (columns: 1 account, 6 rule code, 5 action, 8 inputs, 9 dates)
+cell() {
+	awk -F'\t' -v a="$3" -v r="$4" -v w="$5" -v c="$6" \
+		'$1 == a && $6 == r && $5 == w { print $c; exit }' "reg-$1-$2.tsv"
+}
+NB=$(printf '\302\240')   # the non-breaking space between thousands
+
+# ..01 household by post: the warning issued Thu 10-01 is deemed delivered
+# 10-01 + 7 (post) = Thu 10-08.  Debt 3000.00 over 2 periods, threshold
+# 1282.56 (2 is "периода": 2-4 take the few form).
+test_expect_success 'register 10-01: the warning issued, its inputs and dates in Russian' '
+	test "$(cell 2026-10-01 01 7201000001 individual.warning выпущено 8)" = "уведомление N7201000001-1-1 (заказное почтовое отправление); задолженность 3${NB}000,00 руб. (снимок на 01.10.2026) за 2 расчётных периода, порог 1${NB}282,56 руб." &&
+	test "$(cell 2026-10-01 01 7201000001 individual.warning выпущено 9)" = "направлено 01.10.2026 (заказное почтовое отправление); считается доставленным через 7 календарных дней — 08.10.2026" &&
+	test "$(cell 2026-10-01 01 7201000001 individual.warning выпущено 7)" = "ПП РФ от 06.05.2011 № 354, пп. 117, 119"
+'
+# ..01 delivered Thu 10-08 (the post's ШПИ): partial = 10-08 + 20 = Wed
+# 10-28, a working day, so the window ends there and the partial is the
+# next day, Thu 10-29 (the warning printed 10-01 + 7 + 20 -> 10-29 too).
+test_expect_success 'register 10-08: the delivery with its evidence, the partial date worked out' '
+	test "$(cell 2026-10-08 01 7201000001 individual.warning вручено 8)" = "уведомление N7201000001-1-1 вручено 08.10.2026; подтверждение: вручено 08.10.2026: ШПИ 62500012345678" &&
+	test "$(cell 2026-10-08 01 7201000001 individual.partial назначено 8)" = "дата 29.10.2026; заявка R7201000001-1-1" &&
+	test "$(cell 2026-10-08 01 7201000001 individual.partial назначено 9)" = "«Предупреждение о возможном ограничении» вручено 08.10.2026 + 20 календарных дней = 28.10.2026 (ср, рабочий день); срок истекает 28.10.2026 (ср); следующий шаг — 29.10.2026; в предупреждении указана дата 29.10.2026, не позднее расчётной"
+'
+# ..03 paid 2000.00 in full Mon 10-05: cancelled, no request had gone.
+# ..05 (sms) cancelled by the operator Mon 10-12: its partial request of
+# 10-01 is withdrawn.
+test_expect_success 'register 10-05 and 10-12: cancelled by payment and by the operator' '
+	test "$(cell 2026-10-05 01 7201000003 cancel.payment отменено 8)" = "задолженность оплачена полностью 05.10.2026; задолженность по уведомлению 2${NB}000,00 руб." &&
+	test "$(cell 2026-10-12 01 7201000005 cancel.operator отменено 8)" = "решение оператора: рассрочка платежа; задолженность по уведомлению 2${NB}600,00 руб.; направлена заявка на отмену"
+'
+# ..7202000001 legal by post: the notice returned unclaimed Thu 10-08 counts
+# as delivered then; partial Mon 10-19 (stated).  Full: once 3 working days
+# after Mon 10-19 have run out: Tue 10-20, Wed 10-21, Thu 10-22 -> Fri 10-23.
+# Paid in full Mon 11-02: reconnect 11-02 + 2 = Wed 11-04, the National
+# Unity Day holiday -> Thu 11-05.
+test_expect_success 'register 10-08, 10-19, 11-02 (legal): return, 3 working days, a holiday' '
+	test "$(cell 2026-10-08 02 7202000001 legal.notice вручено 8)" = "уведомление N7202000001-1-1 вручено 08.10.2026; подтверждение: возвращено за истечением срока хранения 08.10.2026: ШПИ 62615012345678: истёк срок хранения" &&
+	test "$(cell 2026-10-19 02 7202000001 legal.full назначено 9)" = "«Частичное самостоятельное ограничение» 19.10.2026; 3-й рабочий день после этой даты — 22.10.2026 (чт, рабочий день); 3 рабочих дня истекают: следующий шаг — 23.10.2026" &&
+	test "$(cell 2026-11-02 02 7202000001 reconnect назначено 8)" = "задолженность оплачена полностью 02.11.2026; заявка R7202000001-1-3" &&
+	test "$(cell 2026-11-02 02 7202000001 reconnect назначено 9)" = "оплата 02.11.2026 + 2 календарных дня = 04.11.2026 (ср, нерабочий праздничный день); 04.11.2026 (ср, нерабочий праздничный день): перенос на следующий рабочий день 05.11.2026 (чт); пропущены нерабочие дни: 04.11 (нерабочий праздничный день)"
+'
+# ..10: its full notice of Wed 11-18 states 11-18 + 7 = 11-25, + 11 = Sun
+# 12-06 -> Mon 12-07; delivered late Mon 11-30, when 11-30 + 11 = 12-11 is
+# the earliest lawful date: void, re-issued 11-30.
+test_expect_success 'register 11-30: the void notice and its re-issue' '
+	test "$(cell 2026-11-30 01 7201000010 individual.full_notice недействительно 8)" = "уведомление N7201000010-1-2, вручённое 30.11.2026, указывает дату 07.12.2026, а по правилу нужна не ранее 11.12.2026: уведомление недействительно, направлено повторно" &&
+	cell 2026-11-30 01 7201000010 individual.full_notice "выпущено повторно" 8 | grep -q "; взамен уведомления N7201000010-1-2$"
+'
+# report limitation: ..01 paid in full Thu 12-10: reconnect 12-10 + 2 = Sat
+# 12-12, moved over Sat 12-12 and Sun 12-13 to Mon 12-14.
+test_expect_success 'report limitation: the steps sheet explains the dates in Russian' '
+	$PY - "$SBYT_OUT/reports/limitation-2026-12-14.xlsx" <<-PY
+	import sys, openpyxl
+	ws = openpyxl.load_workbook(sys.argv[1])["Шаги"]
+	head = [c.value for c in ws[1]]
+	assert head[6] == "Код правила" and head[8] == "Расчёт даты", head
+	rows = {(r[0], r[2]): r for r in ws.iter_rows(min_row=2, values_only=True)}
+	want = "оплата 10.12.2026 + 2 календарных дня = 12.12.2026 (сб, выходной день); 12.12.2026 (сб, выходной день): перенос на следующий рабочий день 14.12.2026 (пн); пропущены нерабочие дни: 12.12 (выходной день), 13.12 (выходной день)"
+	assert rows[("7201000001", 5)][8] == want, rows[("7201000001", 5)][8]
+	assert rows[("7201000001", 5)][3] == "возобновление подачи", rows[("7201000001", 5)][3]
+	want = "«Частичное самостоятельное ограничение» 19.10.2026; 3-й рабочий день после этой даты — 22.10.2026 (чт, рабочий день); 3 рабочих дня истекают: следующий шаг — 23.10.2026"
+	assert rows[("7202000001", 3)][8] == want, rows[("7202000001", 3)][8]
+	PY
+'
+test_expect_success 'report limitation: the reason of a paid case dated ДД.ММ.ГГГГ' '
+	$PY - "$SBYT_OUT/reports/limitation-2026-12-14.xlsx" <<-PY
+	import sys, openpyxl
+	ws = openpyxl.load_workbook(sys.argv[1])["Дела"]
+	why = {r[0]: r[11] for r in ws.iter_rows(min_row=2, values_only=True)}
+	assert why["7201000001"] == "оплата задолженности 10.12.2026", why
+	assert why["7201000005"] == "рассрочка платежа", why
+	PY
+'
+# No Latin letters in a Russian column of either workbook: only the
+# identifier columns (account, rule code, notice and request numbers) and
+# the numbers N.../R... quoted inside a text may hold them; "SMS" is the
+# channel's Russian name.
+test_expect_success 'no Latin code or English word in a Russian column' '
+	$PY - "$SBYT_OUT/reports/limitation-2026-12-14.xlsx" $(find "$SBYT_OUT/limit" -name register.xlsx) <<-PY
+	import re, sys, openpyxl
+	ids = {"Лицевой счёт", "Код правила", "Уведомление", "Заявка"}
+	allowed = re.compile(r"\b[NR]\d+-\d+-\d+\b|\bSMS\b")
+	bad = 0
+	for path in sys.argv[1:]:
+	    for ws in openpyxl.load_workbook(path).worksheets:
+	        head = [c.value for c in ws[1]]
+	        for row in ws.iter_rows(min_row=2):
+	            for c in row:
+	                h = head[c.column - 1] if c.column - 1 < len(head) else None
+	                if not isinstance(c.value, str) or h in ids:
+	                    continue
+	                if re.search("[A-Za-z]", allowed.sub("", c.value)):
+	                    bad += 1
+	                    print(path, ws.title, c.coordinate, h, c.value)
+	assert bad == 0, bad
+	PY
+'
+test_expect_success 'the registers still pass the reader checks (0350)' '
+	$PY "$SBYT_TOP/tests/xlsx_check.py" "$SBYT_TOP/rules/names.xml" \
+		"$SBYT_OUT/reports/limitation-2026-12-14.xlsx" $(find "$SBYT_OUT/limit" -name register.xlsx)
+'
+# The terminal keeps the engine's English arithmetic (README: terminal
+# messages are English); the database keeps both.
+test_expect_success 'limit explain stays English, the database holds both' '
+	sbyt limit explain 7201000001 --as-of 2026-12-14 > ex.txt &&
+	grep -qF "delivered 2026-10-08 + 20 calendar days = 2026-10-28 (Wed, working)" ex.txt &&
+	! grep -q "календарных дней = " ex.txt &&
+	test "$(q "select derivation like $(printf "\047%%calendar days%%\047") and derivation_ru like $(printf "\047%%календарных дней%%\047") from limit_step where account_id = 7201000001 and name = $(printf "\047partial\047")")" = t
+'
+rules_copy() { rm -rf "$T/rules" && cp -R "$SBYT_RULES" "$T/rules"; }
+test_expect_code 78 'a phrase with an unknown placeholder: rules check exits 78' '
+	rules_copy && sed -i "s/{window_end_dow}/{weekday}/" "$T/rules/limitation.xml" &&
+	sbyt --rules "$T/rules" rules check > chk.out 2> chk.err
+'
+test_expect_success 'naming limitation.xml, the line and the placeholders allowed' '
+	line=$(grep -n "{weekday}" "$T/rules/limitation.xml" | cut -d: -f1) &&
+	cat chk.out chk.err | grep -q "limitation.xml:$line: phrase for .window.: unknown placeholder .{weekday}. (it may use: window_end window_end_dow due)"
+'
+test_expect_code 78 'a missing phrase: limit run refuses to start (exit 78)' '
+	rules_copy && sed -i "/<phrase for=\"event.paid\">/d" "$T/rules/limitation.xml" &&
+	sbyt --rules "$T/rules" limit run --as-of 2026-12-15 2> err
+'
+test_expect_success 'naming the missing phrase' '
+	grep -q "no phrase for .event.paid. in <explanations>" err
+'
 test_done
