@@ -549,7 +549,7 @@ struct limit_rules *limit_rules_load(const char *rules_dir, struct faults *f,
 					   required[i].steps[j]);
 	}
 	read_texts(r->path, rulesxml_child(root, "texts"), r, f);
-	r->ru = explain_ru_read(r->path, rulesxml_child(root, "explanations"), f);
+	r->ru = explain_ru_read(r->path, rulesxml_child(root, "explanations"), r, f);
 	xmlFreeDoc(doc);
 	if (f->count == before)
 		return r;

@@ -80,10 +80,36 @@ static const struct {
 static const char *const words[] = { "calendar_day", "working_day", "day", "period" };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
+#define MAX_CITES 24
+
 struct explain_ru {
 	char *text[NKEYS];
 	char *form[NWORDS][3];    /* one, few, many */
+	int ncites;               /* the citations of the rules without a step */
+	char *cite_rule[MAX_CITES], *cite_text[MAX_CITES];
 };
+
+/* A rule id that has no step of its own: PROCEDURE.trigger, the cancels. */
+static int cite_rule_ok(const struct limit_rules *r, const char *rule)
+{
+	const char *dot = strrchr(rule, '.');
+	char proc[LIMIT_NAME];
+
+	if (!strcmp(rule, "cancel.payment") || !strcmp(rule, "cancel.operator"))
+		return 1;
+	if (!dot || strcmp(dot, ".trigger") || (size_t)(dot - rule) >= sizeof(proc))
+		return 0;
+	snprintf(proc, sizeof(proc), "%.*s", (int)(dot - rule), rule);
+	return limit_procedure_find(r, proc) != NULL;
+}
+
+static const char *cite_find(const struct explain_ru *x, const char *rule)
+{
+	for (int i = 0; x && i < x->ncites; i++)
+		if (!strcmp(x->cite_rule[i], rule))
+			return x->cite_text[i];
+	return NULL;
+}
 
 static int key_index(const char *key)
 {
@@ -130,7 +156,8 @@ static char *attr(xmlNodePtr n, const char *name)
 	return s;
 }
 
-struct explain_ru *explain_ru_read(const char *path, xmlNodePtr n, struct faults *f)
+struct explain_ru *explain_ru_read(const char *path, xmlNodePtr n,
+				   const struct limit_rules *r, struct faults *f)
 {
 	struct explain_ru *x = calloc(1, sizeof(*x));
 	long line = n ? rulesxml_line(n) : 0;
@@ -164,6 +191,27 @@ struct explain_ru *explain_ru_read(const char *path, xmlNodePtr n, struct faults
 				x->form[w][1] = attr(c, "few");
 				x->form[w][2] = attr(c, "many");
 			}
+		} else if (!strcmp((const char *)c->name, "citation")) {
+			char *rule = attr(c, "rule");
+			xmlChar *body = xmlNodeGetContent(c);
+
+			if (!cite_rule_ok(r, rule))
+				faults_add(f, path, rulesxml_line(c), "citation for rule '%s': not "
+					   "PROCEDURE.trigger of a procedure, cancel.payment or "
+					   "cancel.operator", rule);
+			else if (cite_find(x, rule))
+				faults_add(f, path, rulesxml_line(c), "duplicate citation for rule "
+					   "'%s'", rule);
+			else if (x->ncites == MAX_CITES)
+				faults_add(f, path, rulesxml_line(c), "more than %d citations",
+					   MAX_CITES);
+			else {
+				x->cite_rule[x->ncites] = rule;
+				x->cite_text[x->ncites++] = strdup(body ? (const char *)body : "");
+				rule = NULL;
+			}
+			free(rule);
+			xmlFree(body);
 		} else if (!strcmp((const char *)c->name, "phrase")) {
 			int k = key_index(key);
 			xmlChar *body = xmlNodeGetContent(c);
@@ -190,6 +238,17 @@ struct explain_ru *explain_ru_read(const char *path, xmlNodePtr n, struct faults
 	for (size_t i = 0; i < NWORDS; i++)
 		if (!x->form[i][0])
 			faults_add(f, path, line, "no plural for '%s' in <explanations>", words[i]);
+	/* every rule without a step of its own has its citation */
+	for (int i = 0; r && i < r->nprocs; i++) {
+		char rule[LIMIT_NAME + 16];
+
+		snprintf(rule, sizeof(rule), "%s.trigger", r->proc[i].name);
+		if (!cite_find(x, rule))
+			faults_add(f, path, line, "no citation for rule '%s' in <explanations>", rule);
+	}
+	if (!cite_find(x, "cancel.payment") || !cite_find(x, "cancel.operator"))
+		faults_add(f, path, line, "no citation for rule 'cancel.payment' or "
+			   "'cancel.operator' in <explanations>");
 	return x;
 }
 
@@ -202,6 +261,10 @@ void explain_ru_free(struct explain_ru *x)
 	for (size_t i = 0; i < NWORDS; i++)
 		for (int k = 0; k < 3; k++)
 			free(x->form[i][k]);
+	for (int i = 0; i < x->ncites; i++) {
+		free(x->cite_rule[i]);
+		free(x->cite_text[i]);
+	}
 	free(x);
 }
 
@@ -344,5 +407,7 @@ const char *explain_ru_citation(const struct limit_rules *r, const char *rule)
 	if (r && !strcmp(r->reconnect.rule, rule) && r->reconnect.citation)
 		return r->reconnect.citation;
 	t = limit_text_find(r, rule);
-	return t && t->citation ? t->citation : "";
+	if (t && t->citation)
+		return t->citation;
+	return r && cite_find(r->ru, rule) ? cite_find(r->ru, rule) : "";
 }

@@ -28,10 +28,12 @@
 struct explain_ru;
 struct limit_rules;
 
-/* Read the <explanations> element n of path (NULL: missing) and check it;
- * faults go to f.  Returns the phrases (explain_ru_free()), or NULL when
- * out of memory (a fault is added). */
-struct explain_ru *explain_ru_read(const char *path, xmlNodePtr n, struct faults *f);
+/* Read the <explanations> element n of path (NULL: missing) and check it
+ * against r's procedures (read before: every PROCEDURE.trigger and both
+ * cancels need a <citation>); faults go to f.  Returns the phrases
+ * (explain_ru_free()), or NULL when out of memory (a fault is added). */
+struct explain_ru *explain_ru_read(const char *path, xmlNodePtr n,
+				   const struct limit_rules *r, struct faults *f);
 void explain_ru_free(struct explain_ru *x);
 
 /* Append the phrase `key` of r's rules, its placeholders taken from the
@@ -54,7 +56,8 @@ char *explain_ru_date(sdate d, char *buf);
 char *explain_ru_money(money m, char *buf);
 /* The Russian legal citation of a rule id of the limitation workflow: a
  * step's ("individual.partial"), the reconnect's, a notice's text
- * ("legal.notice"); "" when the rules name none. */
+ * ("legal.notice"), a trigger's or a cancel's (<explanations> <citation>);
+ * "" when the rules name none. */
 const char *explain_ru_citation(const struct limit_rules *r, const char *rule);
 /* Append s to buf (size n) after sep when buf is not empty; a text that
  * does not fit is cut at a character boundary and ends in "…". */

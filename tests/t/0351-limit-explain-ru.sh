@@ -97,7 +97,12 @@ NB=$(printf '\302\240')   # the non-breaking space between thousands
 test_expect_success 'register 10-01: the warning issued, its inputs and dates in Russian' '
 	test "$(cell 2026-10-01 01 7201000001 individual.warning выпущено 8)" = "уведомление N7201000001-1-1 (заказное почтовое отправление); задолженность 3${NB}000,00 руб. (снимок на 01.10.2026) за 2 расчётных периода, порог 1${NB}282,56 руб." &&
 	test "$(cell 2026-10-01 01 7201000001 individual.warning выпущено 9)" = "направлено 01.10.2026 (заказное почтовое отправление); считается доставленным через 7 календарных дней — 08.10.2026" &&
-	test "$(cell 2026-10-01 01 7201000001 individual.warning выпущено 7)" = "ПП РФ от 06.05.2011 № 354, пп. 117, 119"
+	test "$(cell 2026-10-01 01 7201000001 individual.warning выпущено 7)" = "ПП РФ от 06.05.2011 № 354, пп. 117, 119" &&
+	test "$(cell 2026-10-01 01 7201000001 individual.trigger "дело открыто" 8)" = "снимок задолженности на 01.10.2026: просрочено 3${NB}000,00 руб. за 2 расчётных периода, порог 1${NB}282,56 руб." &&
+	cell 2026-10-01 01 7201000001 individual.trigger "дело открыто" 7 | grep -q "^ПП РФ от 06.05.2011 № 354, пп. 117, 118;"
+'
+test_expect_success 'every row of every register names its legal basis' '
+	! awk -F"\t" "NR > 1 && \$7 == \"\"" reg-*.tsv | grep .
 '
 # ..01 delivered Thu 10-08 (the post's ШПИ): partial = 10-08 + 20 = Wed
 # 10-28, a working day, so the window ends there and the partial is the
