@@ -299,34 +299,45 @@ void explain_ru_append(char *buf, size_t n, const char *sep, const char *s)
 	memcpy(buf + len + add, "\xE2\x80\xA6", 4);
 }
 
-int explain_ru_add(const struct limit_rules *r, char *buf, size_t n, const char *sep,
-		   const char *key, ...)
+int explain_ru_vadd(const struct limit_rules *r, char *buf, size_t n, const char *sep,
+		    const char *key, va_list ap)
 {
 	struct template_var v[16];
 	size_t nv = 0;
-	va_list ap;
 	int k = key_index(key);
 	struct sbyt_err e;
 	char *s;
 
 	if (!r || !r->ru || k < 0 || !r->ru->text[k])
 		return -1;
-	va_start(ap, key);
 	for (;;) {
 		const char *name = va_arg(ap, const char *);
 
-		if (!name || nv == sizeof(v) / sizeof(v[0]))
+		if (!name)
 			break;
+		if (nv == sizeof(v) / sizeof(v[0]))
+			return -1;
 		v[nv].name = name;
 		v[nv++].value = va_arg(ap, const char *);
 	}
-	va_end(ap);
 	s = template_expand(r->ru->text[k], v, nv, &e);
 	if (!s)
 		return -1;
 	explain_ru_append(buf, n, sep, s);
 	free(s);
 	return 0;
+}
+
+int explain_ru_add(const struct limit_rules *r, char *buf, size_t n, const char *sep,
+		   const char *key, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, key);
+	rc = explain_ru_vadd(r, buf, n, sep, key, ap);
+	va_end(ap);
+	return rc;
 }
 
 const char *explain_ru_word(const struct limit_rules *r, const char *key)

@@ -17,6 +17,7 @@
 #ifndef SBYT_EXPLAIN_RU_H
 #define SBYT_EXPLAIN_RU_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include <libxml/tree.h>
@@ -42,6 +43,9 @@ void explain_ru_free(struct explain_ru *x);
  * rules have no phrases (buf unchanged). */
 int explain_ru_add(const struct limit_rules *r, char *buf, size_t n, const char *sep,
 		   const char *key, ...) __attribute__((sentinel));
+/* explain_ru_add() with the pairs in ap. */
+int explain_ru_vadd(const struct limit_rules *r, char *buf, size_t n, const char *sep,
+		    const char *key, va_list ap);
 /* The text of a phrase without placeholders ("dow.1", "class.holiday"),
  * "" when unknown. */
 const char *explain_ru_word(const struct limit_rules *r, const char *key);

@@ -8,7 +8,6 @@
 
 #include "explain_ru.h"
 #include "tariff.h"
-#include "template.h"
 
 static int missing_year(const struct sbyt_err *e);
 
@@ -57,30 +56,22 @@ static struct lim_event *event(struct limit_account *a, const struct lim_case *c
  * NULL-terminated) to the Russian inputs of ev, and dates_ru as its dates
  * (NULL: keep).  ev NULL (out of memory): nothing. */
 static void ev_ru(const struct limit_env *env, struct limit_account *a, struct lim_event *ev,
+		  const char *dates_ru, const char *key, ...) __attribute__((sentinel));
+static void ev_ru(const struct limit_env *env, struct limit_account *a, struct lim_event *ev,
 		  const char *dates_ru, const char *key, ...)
 {
-	struct template_var v[8];
-	int nv = 0;
 	va_list ap;
+	int rc;
 
 	if (!ev)
 		return;
 	if (dates_ru)
 		snprintf(ev->dates_ru, sizeof(ev->dates_ru), "%s", dates_ru);
 	va_start(ap, key);
-	while (nv < 8 && (v[nv].name = va_arg(ap, const char *)) != NULL) {
-		v[nv].value = va_arg(ap, const char *);
-		nv++;
-	}
+	rc = explain_ru_vadd(env->rules, ev->inputs_ru, sizeof(ev->inputs_ru), "; ", key, ap);
 	va_end(ap);
-	for (int i = nv; i < 8; i++)
-		v[i].name = v[i].value = NULL;
-	/* at most 6 pairs: the table in explain_ru.c */
-	if (explain_ru_add(env->rules, ev->inputs_ru, sizeof(ev->inputs_ru), "; ", key,
-			   v[0].name, v[0].value, v[1].name, v[1].value, v[2].name, v[2].value,
-			   v[3].name, v[3].value, v[4].name, v[4].value, v[5].name, v[5].value,
-			   NULL))
-		a->oom = 1;
+	if (rc)
+		a->oom = 1;     /* rules checked on load: only memory can fail */
 }
 
 /* Is s "YYYY-MM-DD..."?  Then *d is that date. */
