@@ -1116,10 +1116,11 @@ char *deadline_explain_ru(const struct limit_rules *r, const struct limit_proced
 			       dv->remote ? explain_ru_word(r, "remote") : "", "raw", raw, "raw_dow",
 			       dow_ru(r, dv->raw), "raw_class", cls_ru(r, dv->raw_cls), NULL);
 		if (st->kind == STEP_WINDOW) {
-			skipped_ru(r, buf, n, dv, 0, dv->move_from);
 			explain_ru_add(r, buf, n, "; ", "window", "window_end",
 				       explain_ru_date(dv->window_end, w), "window_end_dow",
-				       dow_ru(r, dv->window_end), "due", due, NULL);
+				       dow_ru(r, dv->window_end), NULL);
+			skipped_ru(r, buf, n, dv, 0, dv->move_from);
+			explain_ru_add(r, buf, n, "; ", "next_step", "due", due, NULL);
 		} else if (!single) {
 			explain_ru_add(r, buf, n, "; ", "not_before", "date", raw, NULL);
 		}

@@ -205,7 +205,7 @@ test_expect_code 78 'a phrase with an unknown placeholder: rules check exits 78'
 '
 test_expect_success 'naming limitation.xml, the line and the placeholders allowed' '
 	line=$(grep -n "{weekday}" "$T/rules/limitation.xml" | cut -d: -f1) &&
-	cat chk.out chk.err | grep -q "limitation.xml:$line: phrase for .window.: unknown placeholder .{weekday}. (it may use: window_end window_end_dow due)"
+	cat chk.out chk.err | grep -q "limitation.xml:$line: phrase for .window.: unknown placeholder .{weekday}. (it may use: window_end window_end_dow)"
 '
 test_expect_code 78 'a missing phrase: limit run refuses to start (exit 78)' '
 	rules_copy && sed -i "/<phrase for=\"event.paid\">/d" "$T/rules/limitation.xml" &&

@@ -213,6 +213,14 @@ int main(void)
 		  "06.06.2026 (сб, выходной день): перенос на следующий рабочий день 08.06.2026 "
 		  "(пн); пропущены нерабочие дни: 06.06 (выходной день), 07.06 (выходной день)",
 		  "the full date in Russian, moved off the weekend");
+	/* Delivered Mon 06-22: +20 = Sun 07-12, a day off: the window ends Mon
+	 * 07-13, the partial is Tue 07-14. */
+	CHECK_INT(run("individual", "2026-06-22", 0, NULL), 0, "individual 2026-06-22 computes");
+	CHECK_STR(deadline_explain_ru(rules, res.proc, &res.step[0], line, sizeof(line)),
+		  "«Предупреждение о возможном ограничении» вручено 22.06.2026 + 20 календарных "
+		  "дней = 12.07.2026 (вс, выходной день); срок истекает 13.07.2026 (пн); "
+		  "пропущены нерабочие дни: 12.07 (выходной день); следующий шаг — 14.07.2026",
+		  "a window extended over a day off, in Russian");
 	{
 		static const int n[] = { 0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 112, 122 };
 		static const char *const want_p = "201122220120221";
