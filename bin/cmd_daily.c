@@ -48,7 +48,12 @@ static const char help[] =
 	"A file leaves the inbox only once its commit is durable; a file in archive/\n"
 	"whose SHA-256 has no ingest_file row is ingested again where it lies\n"
 	"(recovered=N in the summary).\n"
-	"Exit 65 when a file was refused (it is in rejected/).\n"
+	"Accounts the debt or limit stage refused (a ledger that cannot be valued, a\n"
+	"step waiting for a calendar year) are named with their reasons in\n"
+	"out/rejects/debt-DATE-runN.accounts.csv and limit-DATE-runN.accounts.csv;\n"
+	"the summary counts them in refused_accounts=N.\n"
+	"Exit 65 when a file was refused (it is in rejected/) or an account was\n"
+	"refused: the rest completed.\n"
 	"\n"
 	"Options:\n"
 	"  --as-of DATE   the business date (default: the global --as-of, or today)\n"
@@ -602,7 +607,7 @@ static int stage_debt(struct daily *d)
 		return -1;
 	memset(&f, 0, sizeof(f));
 	f.as_of = ctx->as_of;
-	rc = debt_snapshot_run(ctx->db, ctx->conninfo, &r, &f, d->j->run_id, &d->debt, &rows, &ctx->err);
+	rc = cmd_debt_stage(ctx, d->j, &r, &f, &d->debt, &rows);
 	penalty_rules_release(&r);
 	return rc;
 }
@@ -677,6 +682,7 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "duplicates", d.t.n.duplicates);
 	job_count(&j, "held", d.t.n.held);
 	job_count(&j, "in_debt", d.debt.in_debt);
+	job_count(&j, "debt_refused", d.debt.refused);
 	job_count(&j, "service_lines", d.svc.read);
 	job_count(&j, "service_overdue", d.overdue);
 	job_count(&j, "final_invoices", d.invoices);
@@ -685,19 +691,28 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 
 		log_summary("daily", "stages=inbox,service,debt,limit files=%d archived=%d refused=%d"
 			    " read=%lld accepted=%lld rejected=%lld duplicates=%lld held=%lld"
-			    " in_debt=%lld principal=%s notices=%lld requests=%lld cancelled=%lld"
+			    " in_debt=%lld principal=%s refused_accounts=%lld notices=%lld requests=%lld"
+			    " cancelled=%lld"
 			    " service_overdue=%lld recovered=%d caught_up=%lld",
 			    d.t.files + d.svc_files + (d.refused - d.t.refused), d.archived, d.refused,
 			    (long long)d.t.n.read, (long long)d.t.n.accepted,
 			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
 			    (long long)d.t.n.held, (long long)d.debt.in_debt,
-			    money_format(d.debt.principal, m1), (long long)d.limit.notices,
+			    money_format(d.debt.principal, m1),
+			    (long long)(d.debt.refused + d.limit.refused), (long long)d.limit.notices,
 			    (long long)d.limit.requests, (long long)d.limit.cancelled,
 			    (long long)d.overdue, d.recovered, (long long)d.limit.caught_up);
 		if (d.refused) {
 			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,
 				d.spool);
+		} else if (d.debt.refused + d.limit.refused) {
+			/* the cron job says so: the rest completed, the accounts are named
+			 * in out/rejects/ (debt-DATE-runN, limit-DATE-runN) */
+			rc = EX_DATAERR_;
+			err_set(&ctx->err, ERR_DATA, "%lld accounts refused for their data (the rest"
+				" completed), see %s/rejects", (long long)(d.debt.refused +
+				d.limit.refused), ctx->out_dir);
 		}
 	}
 	return cmd_job_end(ctx, &j, rc);

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "job.h"
 #include "package.h"
 #include "scrub.h"
+#include "sha256.h"
 
 int acctrej_init(struct acctrej *r, const char *out_dir, const char *job, const char *what,
 		 int64_t run_id, struct sbyt_err *e)
@@ -157,6 +159,19 @@ int acctrej_close(struct acctrej *r, int64_t n, struct sbyt_err *e)
 	}
 	read_first(r);
 	return 0;
+}
+
+int acctrej_finish(struct acctrej *r, int64_t n, struct job *j, struct sbyt_err *e)
+{
+	char sha[SHA256_HEX];
+	int64_t bytes;
+
+	if (acctrej_close(r, n, e))
+		return -1;
+	if (r->n == 0 || !j)
+		return 0;
+	return sha256_file(r->path, sha, &bytes, e) || job_file(j, "out", r->path, sha, bytes, e)
+		? -1 : 0;
 }
 
 void acctrej_abort(struct acctrej *r)

@@ -20,6 +20,8 @@
 
 #include "error.h"
 
+struct job;
+
 #define ACCTREJ_SHOW 3
 
 struct acctrej {
@@ -44,6 +46,9 @@ void acctrej_add_msg(struct acctrej *r, const char *msg);
  * removed; else it is fsynced and renamed into place and the first few
  * read back for acctrej_line().  0, or -1 with e set (ERR_IO). */
 int acctrej_close(struct acctrej *r, int64_t n, struct sbyt_err *e);
+/* acctrej_close(), then the file (when there is one) recorded as an output
+ * of the job's run (job_file(), with its hash).  0, or -1 with e set. */
+int acctrej_finish(struct acctrej *r, int64_t n, struct job *j, struct sbyt_err *e);
 /* Remove the temporary file of a failed stage. */
 void acctrej_abort(struct acctrej *r);
 /* "N accounts refused: A (reason); B (reason); C (reason) and K more; every

@@ -1,6 +1,7 @@
 /* limit_run.c - one limitation day as a job stage; see limit_run.h. */
 #include "limit_run.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,8 @@ static int64_t catch_up(PGconn *db, const struct limit_env *env, const char *out
  * working day) the accounts selected by `sel` (0: all, or
  * LIMIT_SELECT_MAILED).  Returns the deliveries recorded, or -1. */
 static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
-		    struct limit_account *acc, struct limit_run_counts *k, struct sbyt_err *e)
+		    struct limit_account *acc, struct acctrej *rej, struct limit_run_counts *k,
+		    struct sbyt_err *e)
 {
 	const struct limit_channel *ch = limit_channel_find(env->rules, "payment_document");
 	int64_t after = 0, deliveries, accounts = 0;
@@ -94,6 +96,14 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 				if (acc[i].cal_pending && !k->pending++)
 					snprintf(k->pending_msg, sizeof(k->pending_msg), "%s",
 						 acc[i].cal_msg);
+				/* named once a day: in the first pass, which sees all */
+				if (acc[i].cal_pending && sel == 0) {
+					char id[24];
+					snprintf(id, sizeof(id), "%" PRId64, acc[i].id);
+					k->refused++;
+					if (rej)
+						acctrej_add(rej, id, acc[i].cal_msg);
+				}
 			}
 			if (limit_store(db, env, acc, (size_t)n, e))
 				goto fail;
@@ -114,7 +124,8 @@ fail:
 }
 
 int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, struct job *j,
-		  const char *rules_version, struct limit_run_counts *k, struct sbyt_err *e)
+		  const char *rules_version, struct acctrej *rej, struct limit_run_counts *k,
+		  struct sbyt_err *e)
 {
 	struct limit_account *acc;
 	struct limit_out_counts oc;
@@ -134,7 +145,7 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	/* the packages of earlier days a killed run left unwritten */
 	k->caught_up = catch_up(db, env, out_dir, j, rules_version, k, e);
-	if (k->caught_up < 0 || pass(db, env, 0, acc, k, e) < 0)
+	if (k->caught_up < 0 || pass(db, env, 0, acc, rej, k, e) < 0)
 		goto fail;
 	t0 = log_now();
 	if (limit_write_day(db, env, out_dir, j, rules_version, &oc, e) ||
@@ -143,7 +154,7 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	k->t_packages += log_now() - t0;
 	/* the e-mails just written are sent: the accounts they start a clock
 	 * for go on today, and the day's packages are written again whole */
-	mailed = pass(db, env, LIMIT_SELECT_MAILED, acc, k, e);
+	mailed = pass(db, env, LIMIT_SELECT_MAILED, acc, rej, k, e);
 	if (mailed < 0)
 		goto fail;
 	if (mailed > 0) {
