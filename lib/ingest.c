@@ -19,6 +19,7 @@
 #include "db.h"
 #include "ingest_decide.h"
 #include "ingest_detect.h"
+#include "log.h"
 #include "package.h"
 #include "parse.h"
 
@@ -390,6 +391,7 @@ static int ingest_in(const struct ingest_opts *o, const struct infile *in,
 {
 	const char *path = in->path;
 	PGconn *db = o->db;
+	struct progress pg;
 	struct decider *d = NULL;
 	struct ingest_sink sink;
 	struct rejects_writer w;
@@ -443,7 +445,19 @@ static int ingest_in(const struct ingest_opts *o, const struct infile *in,
 	if (!d)
 		goto fail;
 	decide_sink(d, &sink);
-	if (ingest_parse(ch, in, o->rules->sms, &sink, e)) {
+	{
+		/* record lines, their rate, and how far into the file (log.h:
+		 * on a terminal only) */
+		const char *base = strrchr(path, '/');
+		char what[300];
+		snprintf(what, sizeof(what), "ingest %.280s", base ? base + 1 : path);
+		progress_start_unit(&pg, what, "lines", 0);
+		progress_bytes(&pg, in->fd, res->bytes);
+		sink.progress = &pg;
+		rc = ingest_parse(ch, in, o->rules->sms, &sink, e);
+		progress_end(&pg);
+	}
+	if (rc) {
 		decide_free(d);   /* first: its writer may still use db */
 		db_rollback(db);
 		if (e->kind == ERR_DATA) {

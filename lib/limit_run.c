@@ -81,11 +81,15 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 	t1 = log_now();
 	k->t_deliveries += t1 - t0;
 	if (k->working && (sel == 0 || deliveries > 0)) {
+		struct progress pg;
+
 		accounts = limit_select(db, env->rules, env->day, sel, e);
 		if (accounts < 0)
 			goto fail;
 		t0 = log_now();
 		k->t_select += t0 - t1;
+		/* accounts advanced, rate, ETA: on a terminal only (log.h) */
+		progress_start_unit(&pg, sel ? "limit: e-mailed today" : "limit", "accounts", accounts);
 		while ((n = limit_load(db, env->day, &after, acc, LIMIT_BATCH, 0, e)) > 0) {
 			for (int i = 0; i < n; i++) {
 				if (limit_advance(env, &acc[i], e))
@@ -105,9 +109,13 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 						acctrej_add(rej, id, acc[i].cal_msg);
 				}
 			}
-			if (limit_store(db, env, acc, (size_t)n, e))
+			if (limit_store(db, env, acc, (size_t)n, e)) {
+				progress_end(&pg);
 				goto fail;
+			}
+			progress_add(&pg, n);
 		}
+		progress_end(&pg);
 		if (n < 0)
 			goto fail;
 		k->t_cases += log_now() - t0;
