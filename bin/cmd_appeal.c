@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "db.h"
 #include "log.h"
+#include "scrub.h"
 #include "service.h"
 
 static const char help[] =
@@ -123,8 +124,12 @@ static int list(struct sbyt_ctx *ctx, int open)
 	printf("id;account;kind;channel;received_on;answer_due;extended_to;answered_on;"
 	       "answer_channel;state\n");
 	for (int i = 0; i < n; i++) {
-		for (int c = 0; c < 10; c++)
-			printf("%s%s", c ? ";" : "", PQgetvalue(r, i, c));
+		for (int c = 0; c < 10; c++) {
+			/* the journal's text: control characters escaped (scrub.h) */
+			if (c)
+				putchar(';');
+			scrub_fputs(PQgetvalue(r, i, c), stdout);
+		}
 		putchar('\n');
 	}
 	PQclear(r);

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "penalty.h"
 #include "service.h"
+#include "scrub.h"
 #include "sha256.h"
 #include "tariff.h"
 
@@ -71,8 +72,13 @@ static int list(struct sbyt_ctx *ctx, int open)
 	n = PQntuples(r);
 	printf("case;account;customer;step;rule;from;due;named;done;state\n");
 	for (int i = 0; i < n; i++) {
-		for (int c = 0; c < 10; c++)
-			printf("%s%s", c ? ";" : "", PQgetvalue(r, i, c));
+		for (int c = 0; c < 10; c++) {
+			/* the customer's name, the journal's text: control characters
+			 * escaped (scrub.h) */
+			if (c)
+				putchar(';');
+			scrub_fputs(PQgetvalue(r, i, c), stdout);
+		}
 		putchar('\n');
 	}
 	PQclear(r);

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "db.h"
 #include "log.h"
+#include "scrub.h"
 
 static const char help[] =
 	"usage: sbyt review list\n"
@@ -43,10 +44,16 @@ static int list(struct sbyt_ctx *ctx)
 		return cmd_fail(ctx);
 	n = PQntuples(r);
 	printf("id;account;meter;taken_on;values;consumption;average;source\n");
-	for (int i = 0; i < n; i++)
-		printf("%s;%s;%s;%s;%s;%s;%s;%s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-		       PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4),
-		       PQgetvalue(r, i, 5), PQgetvalue(r, i, 6), PQgetvalue(r, i, 7));
+	for (int i = 0; i < n; i++) {
+		/* the meter and the source file's name came from outside:
+		 * control characters escaped (scrub.h) */
+		for (int c = 0; c < 8; c++) {
+			if (c)
+				putchar(';');
+			scrub_fputs(PQgetvalue(r, i, c), stdout);
+		}
+		putchar('\n');
+	}
 	PQclear(r);
 	log_summary("review", "held=%d", n);
 	return EX_DONE;

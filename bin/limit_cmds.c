@@ -24,6 +24,7 @@
 #include "log.h"
 #include "names.h"
 #include "rules.h"
+#include "scrub.h"
 #include "sha256.h"
 #include "tariff.h"
 
@@ -319,8 +320,12 @@ static void explain_text(const struct limit_account *a, const struct limit_setup
 		printf("  opened %s on the snapshot of %s: overdue %s over %d periods, threshold %s\n",
 		       date_format(c->opened, b), date_format(c->snap_as_of, b2),
 		       money_format(c->stated, m1), c->periods, money_format(c->threshold, m2));
-		if (c->ended != DATE_NONE)
-			printf("  ended %s: %s\n", date_format(c->ended, b), c->reason);
+		if (c->ended != DATE_NONE) {
+			/* the reason an operator typed: control characters escaped */
+			printf("  ended %s: ", date_format(c->ended, b));
+			scrub_fputs(c->reason, stdout);
+			putchar('\n');
+		}
 		for (int k = 0; k < c->nsteps; k++) {
 			const struct lim_step *st = &c->step[k];
 			const struct lim_notice *n = st->notice_id[0] ? notice_of(c, st->notice_id) : NULL;
