@@ -707,12 +707,15 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,
 				d.spool);
 		} else if (d.debt.refused + d.limit.refused) {
+			char db_[DATE_BUF];
 			/* the cron job says so: the rest completed, the accounts are named
 			 * in out/rejects/ (debt-DATE-runN, limit-DATE-runN) */
-			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%lld accounts refused for their data (the rest"
-				" completed), see %s/rejects", (long long)(d.debt.refused +
-				d.limit.refused), ctx->out_dir);
+				" completed)", (long long)(d.debt.refused + d.limit.refused));
+			err_detail(&ctx->err, "each with its reason in %s/rejects/"
+				   "{debt,limit}-%s-run%lld.accounts.csv", ctx->out_dir,
+				   date_format(ctx->as_of, db_), (long long)j.run_id);
+			rc = cmd_fail(ctx);
 		}
 	}
 	return cmd_job_end(ctx, &j, rc);

@@ -244,7 +244,7 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 	struct acctrej rej;
 	char db_[DATE_BUF], line[1024];
 
-	if (acctrej_init(&rej, ctx->out_dir, "debt", date_format(f->as_of, db_), j->run_id,
+	if (acctrej_init_late(&rej, ctx->out_dir, "debt", date_format(f->as_of, db_), j->run_id,
 			 &ctx->err))
 		return -1;
 	fr.rej = &rej;

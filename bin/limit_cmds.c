@@ -113,7 +113,7 @@ int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
 	if (setup_load(ctx, &s, 1))
 		return -1;
 	if (rules_version(ctx->rules_dir, version, &ctx->err) ||
-	    acctrej_init(&rej, ctx->out_dir, "limit", date_format(ctx->as_of, db_), j->run_id,
+	    acctrej_init_late(&rej, ctx->out_dir, "limit", date_format(ctx->as_of, db_), j->run_id,
 			 &ctx->err)) {
 		setup_free(&s);
 		return -1;
