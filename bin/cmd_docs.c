@@ -10,6 +10,7 @@
 #include "faults.h"
 #include "log.h"
 #include "rules.h"
+#include "scrub.h"
 
 static const char help[] =
 	"usage: sbyt docs --period YYYY-MM [--branch CODE]\n"
@@ -190,7 +191,8 @@ static int cmd_docs_render(int argc, char **argv, struct sbyt_ctx *ctx)
 	faults_release(&f);
 	if (rc)
 		return cmd_fail(ctx);
-	printf("%s\n", out);
+	scrub_fputs(out, stdout);  /* a path given from outside: controls escaped */
+	putchar('\n');
 	log_summary("docs render", "account=%s period=%s pages=%d", account, pbuf, pages);
 	return EX_DONE;
 }
