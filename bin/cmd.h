@@ -48,6 +48,10 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Print a command's help text to stdout; returns 0. */
 int cmd_help(const char *text);
+/* Print row of res, its first ncols values separated by ';', to stdout, with
+ * control characters escaped (scrub.h: ids, names and text from outside),
+ * and a newline: a line of a listing. */
+void cmd_print_row(const PGresult *res, int row, int ncols);
 /* Connect ctx->db once and check that the database holds this program's
  * schema: not initialised, or missing a migration, is ERR_CONFIG (exit 78)
  * with the `sbyt db init` / `sbyt db migrate` to run (ctx->any_schema skips

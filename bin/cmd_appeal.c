@@ -11,7 +11,6 @@
 #include "cmd.h"
 #include "db.h"
 #include "log.h"
-#include "scrub.h"
 #include "service.h"
 
 static const char help[] =
@@ -123,15 +122,8 @@ static int list(struct sbyt_ctx *ctx, int open)
 	n = PQntuples(r);
 	printf("id;account;kind;channel;received_on;answer_due;extended_to;answered_on;"
 	       "answer_channel;state\n");
-	for (int i = 0; i < n; i++) {
-		for (int c = 0; c < 10; c++) {
-			/* the journal's text: control characters escaped (scrub.h) */
-			if (c)
-				putchar(';');
-			scrub_fputs(PQgetvalue(r, i, c), stdout);
-		}
-		putchar('\n');
-	}
+	for (int i = 0; i < n; i++)
+		cmd_print_row(r, i, 10);  /* the journal's ids: controls escaped */
 	PQclear(r);
 	log_summary("appeal", "as_of=%s appeals=%d", d, n);
 	return EX_DONE;

@@ -12,7 +12,6 @@
 #include "log.h"
 #include "penalty.h"
 #include "service.h"
-#include "scrub.h"
 #include "sha256.h"
 #include "tariff.h"
 
@@ -71,16 +70,8 @@ static int list(struct sbyt_ctx *ctx, int open)
 		return cmd_fail(ctx);
 	n = PQntuples(r);
 	printf("case;account;customer;step;rule;from;due;named;done;state\n");
-	for (int i = 0; i < n; i++) {
-		for (int c = 0; c < 10; c++) {
-			/* the customer's name, the journal's text: control characters
-			 * escaped (scrub.h) */
-			if (c)
-				putchar(';');
-			scrub_fputs(PQgetvalue(r, i, c), stdout);
-		}
-		putchar('\n');
-	}
+	for (int i = 0; i < n; i++)
+		cmd_print_row(r, i, 10);  /* case ids, customers: controls escaped */
 	PQclear(r);
 	log_summary("contract", "as_of=%s steps=%d", d, n);
 	return EX_DONE;

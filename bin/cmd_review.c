@@ -8,7 +8,6 @@
 #include "cmd.h"
 #include "db.h"
 #include "log.h"
-#include "scrub.h"
 
 static const char help[] =
 	"usage: sbyt review list\n"
@@ -44,16 +43,8 @@ static int list(struct sbyt_ctx *ctx)
 		return cmd_fail(ctx);
 	n = PQntuples(r);
 	printf("id;account;meter;taken_on;values;consumption;average;source\n");
-	for (int i = 0; i < n; i++) {
-		/* the meter and the source file's name came from outside:
-		 * control characters escaped (scrub.h) */
-		for (int c = 0; c < 8; c++) {
-			if (c)
-				putchar(';');
-			scrub_fputs(PQgetvalue(r, i, c), stdout);
-		}
-		putchar('\n');
-	}
+	for (int i = 0; i < n; i++)
+		cmd_print_row(r, i, 8);  /* meters, source file names: controls escaped */
 	PQclear(r);
 	log_summary("review", "held=%d", n);
 	return EX_DONE;
