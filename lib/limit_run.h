@@ -39,7 +39,7 @@ struct limit_run_counts {
  * out_dir, recorded on j (may be NULL) with rules_version.  An account the
  * day cannot advance - a step waits for a production calendar year that is
  * not loaded - is named with the reason in rej (acctrej.h; may be NULL)
- * and counted in k->refused, once a day.  Returns 0 (k set), or -1 with e
+ * and counted in k->refused, once a run.  Returns 0 (k set), or -1 with e
  * set; on error nothing of the day's cases is kept. */
 int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, struct job *j,
 		  const char *rules_version, struct acctrej *rej, struct limit_run_counts *k,

@@ -40,7 +40,7 @@ test_expect_success 'and under -q on a terminal: the summary only' '
 ops_inbox
 test_expect_success 'daily on a terminal: the limitation stage draws accounts with an ETA' '
 	tty_run sbyt --as-of $DAY daily > daily.out &&
-	grep -aq "sbyt daily: .* refused_accounts=0 " daily.out &&
+	grep -aq "sbyt daily: .* refused_accounts=0 waiting_accounts=[0-9]* " daily.out &&
 	grep -aq "limit: [0-9]*/[0-9]* accounts, [0-9]* accounts/s, eta [0-9]*s" daily.out &&
 	grep -aq "debt: ledger rows: [0-9]* rows, [0-9]* rows/s" daily.out
 '
