@@ -102,11 +102,9 @@ int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opt
 		}
 		opts.memory = (size_t)mb << 20;
 	}
-	/* a regular file, not a link, FIFO, device or directory (infile.h) */
-	memset(res, 0, sizeof(*res));
-	rc = infile_check(path, &ctx->err);
-	if (rc == 0)
-		rc = ingest_one(&opts, path, ch, res, &ctx->err);
+	/* a regular file, not a link, FIFO, device or directory, opened and
+	 * checked once and read through that descriptor (infile.h) */
+	rc = ingest_one(&opts, path, ch, res, &ctx->err);
 	if (rr.more)
 		log_line("%s: ... and %" PRId64 " more rejected lines (sbyt report rejects)", path, rr.more);
 	t->files++;

@@ -133,6 +133,16 @@ int cmd_help(const char *text)
 	return EX_DONE;
 }
 
+void cmd_print_row(const PGresult *res, int row, int ncols)
+{
+	for (int c = 0; c < ncols; c++) {
+		if (c)
+			putchar(';');
+		scrub_fputs(PQgetvalue(res, row, c), stdout);
+	}
+	putchar('\n');
+}
+
 int cmd_connect(struct sbyt_ctx *ctx)
 {
 	int applied, shipped = migrate_count();

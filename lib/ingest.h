@@ -1,7 +1,10 @@
 /*
  * ingest.h - one input file into the database, whole or not at all.
  *
- * ingest_one() hashes the file (SHA-256): a file already ingested is a
+ * ingest_one() opens the file once (infile.h: O_NOFOLLOW, a regular file
+ * only) and every reading of it - its hash, the channel's detection, the
+ * parser, the rejects file's second pass - reads that descriptor, never
+ * the path again.  It hashes the file (SHA-256): a file already ingested is a
  * no-op that returns the counts of its first ingest.  Otherwise, in one
  * transaction, the parser's records and rejects stream into a decider
  * (ingest_decide.h) that checks them a chunk at a time, in file order:
