@@ -142,6 +142,20 @@ test_expect_success 'limit explain on the coordinator equals the single cluster,
 			--as-of 2026-12-11 --format xml > e2 && cmp e1 e2 || return 1
 	done
 '
+# The aging and limitation workbooks: every sheet of the coordinator's the
+# same as the single cluster's (the workbook properties hold the time).
+sheets() { unzip -o -q "$1" "xl/worksheets/*" -d "$2"; }
+test_expect_success 'report aging and report limitation on the coordinator equal the single cluster' '
+	for r in aging limitation; do
+		sbyt --out one-r --as-of 2026-12-11 report $r 2>e1 &&
+		sbyt --db "dbname=$CO options=--search_path=sbyt_shards,public" --out co-r \
+			--as-of 2026-12-11 report $r 2>e2 &&
+		sed "s/.*report: //; s/ file=.*//" e1 > r1 && sed "s/.*report: //; s/ file=.*//" e2 > r2 &&
+		cat r1 && diff -u r1 r2 &&
+		sheets one-r/reports/$r-2026-12-11.xlsx x1-$r && sheets co-r/reports/$r-2026-12-11.xlsx x2-$r &&
+		diff -r x1-$r x2-$r || return 1
+	done
+'
 test_expect_success 'attaching again rebuilds the same coordinator' '
 	sbyt --db "dbname=$CO" -q db shard-attach 2>/dev/null &&
 	dump "dbname=$CO options=--search_path=sbyt_shards,public" | LC_ALL=C sort | cmp - co.rows
