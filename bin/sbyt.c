@@ -163,6 +163,8 @@ int cmd_connect(struct sbyt_ctx *ctx)
 		err_detail(&ctx->err, "run `sbyt db migrate`");
 		return -1;
 	}
+	if (ctx->shard_n && shard_check(ctx->db, ctx->shard_i, ctx->shard_n, &ctx->err))
+		return -1;
 	return 0;
 }
 

@@ -41,6 +41,27 @@ const char *shard_conninfo(const struct conf *c, int i, int n, struct sbyt_err *
 	return c->shard[i];
 }
 
+int shard_check(PGconn *db, int i, int n, struct sbyt_err *e)
+{
+	char ni[16], ii[16], where[512], *other = NULL;
+	const char *p[2] = { ni, ii };
+
+	snprintf(ni, sizeof(ni), "%d", n);
+	snprintf(ii, sizeof(ii), "%d", i);
+	if (db_value(db, e, "SELECT (SELECT account_id || ' (shard ' || "
+		     SHARD_SQL("account_id", "$1::int") " || ')' FROM account WHERE "
+		     SHARD_SQL("account_id", "$1::int") " <> $2::int LIMIT 1)", 2, p, &other))
+		return -1;
+	if (!other)
+		return 0;
+	err_set(e, ERR_CONFIG, "the database at '%s' holds account %s, not of shard %d/%d",
+		db_where(db, where, sizeof(where)), other, i, n);
+	err_detail(e, "check the shard map of sbyt.conf; a shard's accounts are loaded with "
+		   "`sbyt --shard %d/%d load`", i, n);
+	free(other);
+	return -1;
+}
+
 /* SELECT sbyt_shard_server(i, keys, vals) for one conninfo: the keywords it
  * sets and their values as two text[] parameters (array input syntax: each
  * element double-quoted, " and \ escaped); the function quotes them. */

@@ -29,6 +29,11 @@ int shard_parse(const char *s, int *i, int *n);
  * (ERR_CONFIG) when the map is empty or does not have exactly n shards. */
 const char *shard_conninfo(const struct conf *c, int i, int n, struct sbyt_err *e);
 
+/* Check that db holds no account of another shard than i of n (a shard map
+ * whose lines were swapped, a load without --shard): one pass over the
+ * account table.  0, or -1 with e set (ERR_CONFIG naming an account). */
+int shard_check(PGconn *db, int i, int n, struct sbyt_err *e);
+
 /* Rebuild the coordinator schema sbyt_shards on db from c's shard map, in
  * one transaction: a postgres_fdw server per shard (user and password of a
  * conninfo go to the calling role's user mapping), and for every

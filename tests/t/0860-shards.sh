@@ -162,6 +162,13 @@ test_expect_success 'attaching again rebuilds the same coordinator' '
 '
 
 # The shard map is checked.
+test_expect_code 78 'a job on the wrong shard server (map lines swapped) is refused' '
+	sed "s/^shard.1/shard.x/; s/^shard.0/shard.1/; s/^shard.x/shard.0/" sbyt.conf > swapped.conf &&
+	SBYT_CONF=swapped.conf sbyt --shard 0/2 --as-of 2026-12-12 daily 2>err; rc=$?; cat err;
+	grep -q "holds account [0-9]* (shard 1), not of shard 0/2" err &&
+	test $(psql -h "$HB" -d sbyt -XAtc "SELECT count(*) FROM debt_snapshot WHERE as_of = \$\$2026-12-12\$\$") = 0 &&
+	exit $rc
+'
 test_expect_code 78 '--shard of a map of another size is a configuration error' '
 	sbyt --shard 0/3 status
 '
