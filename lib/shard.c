@@ -7,6 +7,37 @@
 
 #include "db.h"
 
+static uint32_t rot(uint32_t x, int k)
+{
+	return (x << k) | (x >> (32 - k));
+}
+
+int32_t shard_hashint8(int64_t v)
+{
+	uint32_t lo = (uint32_t)v, hi = (uint32_t)((uint64_t)v >> 32);
+	uint32_t a, b, c;
+
+	lo ^= v >= 0 ? hi : ~hi;
+	/* hash_bytes_uint32(lo): the three words seeded, then final() */
+	a = b = c = 0x9e3779b9u + (uint32_t)sizeof(uint32_t) + 3923095u;
+	a += lo;
+	c ^= b; c -= rot(b, 14);
+	a ^= c; a -= rot(c, 11);
+	b ^= a; b -= rot(a, 25);
+	c ^= b; c -= rot(b, 16);
+	a ^= c; a -= rot(c, 4);
+	b ^= a; b -= rot(a, 14);
+	c ^= b; c -= rot(b, 24);
+	return (int32_t)c;
+}
+
+int shard_of(int64_t a, int n)
+{
+	int64_t h = shard_hashint8(a);
+
+	return (int)((h < 0 ? -h : h) % n);
+}
+
 int shard_parse(const char *s, int *i, int *n)
 {
 	char *end;

@@ -14,12 +14,20 @@
 #define SBYT_SHARD_H
 
 #include <libpq-fe.h>
+#include <stdint.h>
 
 #include "conf.h"
 #include "error.h"
 
 /* The shard of the account column COL among $N shards, as SQL. */
 #define SHARD_SQL(col, n) "abs(hashint8(" col ")::bigint) % " n
+
+/* PostgreSQL's hashint8(v) (src/backend/access/hash/hashfunc.c: the two
+ * halves folded, then Jenkins' hash_bytes_uint32), for deciding in C what
+ * SHARD_SQL decides on the server. */
+int32_t shard_hashint8(int64_t v);
+/* The shard of account a among n: abs(hashint8(a)) % n, as SHARD_SQL. */
+int shard_of(int64_t a, int n);
 
 /* Parse "I/N" (0 <= I < N <= CONF_SHARDS_MAX) into *i and *n; 0, or -1
  * when malformed. */

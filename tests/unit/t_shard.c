@@ -1,4 +1,5 @@
 /* t_shard.c - the --shard argument and the shard map of sbyt.conf. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,21 @@ int main(void)
 	struct sbyt_err e;
 	char msg[512];
 	int i = -1, n = -1;
+
+	/* hashint8 and the shard of 7 as PostgreSQL 15 computes them:
+	 * SELECT x, hashint8(x), abs(hashint8(x)::bigint) % 7 */
+	static const struct { int64_t v; int32_t h; int s7; } pg[] = {
+		{ 0, -272711505, 3 }, { 1, -1905060026, 2 }, { -1, 385747274, 3 },
+		{ 7201000001, 271778668, 0 }, { 7202000150, 153775454, 0 },
+		{ INT64_MAX, -1524351049, 4 }, { INT64_MIN, -96758253, 4 },
+		{ 4294967296, -1905060026, 2 }, { -4294967297, -1242090879, 1 },
+	};
+	for (size_t k = 0; k < sizeof(pg) / sizeof(pg[0]); k++) {
+		char name[64];
+		snprintf(name, sizeof(name), "hashint8(%lld)", (long long)pg[k].v);
+		CHECK_INT(shard_hashint8(pg[k].v), pg[k].h, name);
+		CHECK_INT(shard_of(pg[k].v, 7), pg[k].s7, name);
+	}
 
 	CHECK(shard_parse("0/1", &i, &n) == 0 && i == 0 && n == 1, "0/1: one shard");
 	CHECK(shard_parse("3/4", &i, &n) == 0 && i == 3 && n == 4, "3/4");
