@@ -676,24 +676,30 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "rejected", d.t.n.rejected);
 	job_count(&j, "duplicates", d.t.n.duplicates);
 	job_count(&j, "held", d.t.n.held);
+	if (ctx->shard_n)
+		job_count(&j, "other_shard", d.t.n.other_shard);
 	job_count(&j, "in_debt", d.debt.in_debt);
 	job_count(&j, "service_lines", d.svc.read);
 	job_count(&j, "service_overdue", d.overdue);
 	job_count(&j, "final_invoices", d.invoices);
 	if (rc == EX_DONE) {
-		char m1[MONEY_BUF];
+		char m1[MONEY_BUF], shard[48] = "";
+
+		if (ctx->shard_n)  /* on a shard's server: the other shards' lines */
+			snprintf(shard, sizeof(shard), " other_shard=%lld",
+				 (long long)d.t.n.other_shard);
 
 		log_summary("daily", "stages=inbox,service,debt,limit files=%d archived=%d refused=%d"
 			    " read=%lld accepted=%lld rejected=%lld duplicates=%lld held=%lld"
 			    " in_debt=%lld principal=%s notices=%lld requests=%lld cancelled=%lld"
-			    " service_overdue=%lld recovered=%d caught_up=%lld",
+			    " service_overdue=%lld recovered=%d caught_up=%lld%s",
 			    d.t.files + d.svc_files + (d.refused - d.t.refused), d.archived, d.refused,
 			    (long long)d.t.n.read, (long long)d.t.n.accepted,
 			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
 			    (long long)d.t.n.held, (long long)d.debt.in_debt,
 			    money_format(d.debt.principal, m1), (long long)d.limit.notices,
 			    (long long)d.limit.requests, (long long)d.limit.cancelled,
-			    (long long)d.overdue, d.recovered, (long long)d.limit.caught_up);
+			    (long long)d.overdue, d.recovered, (long long)d.limit.caught_up, shard);
 		if (d.refused) {
 			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,

@@ -119,7 +119,10 @@ test_expect_success 'each shard leaves the other shard'"'"'s lines of the inbox 
 	echo "sberbank: accepted $a = $a0 + $a1; other_shard $o0 and $o1" &&
 	test "$a" = 961 && test $((a0 + a1)) = 961 && test $((a0 + o0)) = 961 &&
 	test $((a1 + o1)) = 961 && test "$o0" -gt 0 && test "$o1" -gt 0 &&
-	test "$(psql -d "$S0" -XAtc "SELECT read - accepted - other_shard FROM ingest_file WHERE channel = \$\$sberbank\$\$")" = 0
+	test "$(psql -d "$S0" -XAtc "SELECT read - accepted - other_shard FROM ingest_file WHERE channel = \$\$sberbank\$\$")" = 0 &&
+	grep "stages=" s0.log | head -1 > l0 && r=$(sed -n "s/.* read=\([0-9]*\) .*/\1/p" l0) &&
+	o=$(sed -n "s/.* other_shard=\([0-9]*\)$/\1/p" l0) && test "$o" -gt 0 &&
+	test $(( $(sumkey l0 daily accepted) + $(sumkey l0 daily rejected) + $(sumkey l0 daily duplicates) + $(sumkey l0 daily held) + o )) = "$r"
 '
 test_expect_success 'the documents XML of the shards carry the totals of the single run' '
 	xmltotals one/out > one.xml && xmltotals s0/out > two.xml && xmltotals s1/out >> two.xml &&
