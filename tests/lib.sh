@@ -88,13 +88,3 @@ xml_validate_out() {
 # Tests run in their scratch folder, so the files they write stay there.
 cd "$T"
 
-# rules_test_2027 DIR: a copy of rules/ in DIR with a 2027 production
-# calendar made for tests only — NOT the decree (none ships, README): the
-# Labour Code's 1-8 January holidays, nothing transferred — for a run whose
-# dates need 2027 (December 2026's documents are due in January 2027).
-rules_test_2027() {
-	mkdir -p "$1" && cp -R "$SBYT_TOP/rules/." "$1/" &&
-	sed -e 's/year="2026"/year="2027"/' -e '/<day d="0[2-9]\|<day d="1[0-2]\|<day d="01\.09/d' \
-		"$SBYT_TOP/rules/calendar/ru-2026.xml" > "$1/calendar/ru-2027.xml" &&
-	[ "$(grep -c '<day ' "$1/calendar/ru-2027.xml")" = 8 ]
-}

@@ -315,10 +315,13 @@ test_expect_success 'and sbyt status shows it' '
 '
 # December's documents are due on 2027-01-10, a Sunday: the date they print
 # is the next working day (ГК РФ ст. 193), which only the 2027 production
-# calendar can tell.  None ships (README): month bills December, then the
-# documents stop with 78 naming the year, and the period stays billed.
+# calendar can tell.  With rules whose calendar lacks 2027 (a copy without
+# ru-2027.xml, as before the year is published), month bills December,
+# then the documents stop with 78 naming the year, and the period stays
+# billed.
 test_expect_code 78 'month for a period not billed yet bills it; its documents need the 2027 calendar' "
-	sbyt --as-of 2026-12-28 month --period 2026-12 2>err
+	rm -rf rules26 && cp -R \"\$SBYT_RULES\" rules26 && rm rules26/calendar/ru-2027.xml &&
+	SBYT_RULES=\$T/rules26 sbyt --as-of 2026-12-28 month --period 2026-12 2>err
 "
 test_expect_success '... the year and the file to add named, December billed, not published' "
 	cat err && grep -q 'no production calendar for 2027' err && grep -q 'ru-2027.xml' err &&
@@ -326,12 +329,10 @@ test_expect_success '... the year and the file to add named, December billed, no
 	psql -XtAc \"select count(*) > 0 from charge_line where period = '2026-12-01'\" | grep -qx t &&
 	psql -XtAc \"select string_agg(distinct state, ',') from period_state where period = '2026-12-01'\" | grep -qx billed
 "
-# With a 2027 calendar in the rules (made for this test only, NOT the
-# decree: rules_test_2027 in tests/lib.sh), Sunday 01-10 moves to Monday
-# 01-11 and month publishes December.
-test_expect_success '... with a 2027 calendar, month publishes December, due Monday 2027-01-11' "
-	rules_test_2027 rules27 &&
-	SBYT_RULES=\$T/rules27 sbyt --as-of 2026-12-28 month --period 2026-12 2>err &&
+# With the shipped rules (ru-2027.xml: 1-8 January holidays, 9-10 weekend),
+# Sunday 01-10 moves to Monday 01-11 and month publishes December.
+test_expect_success '... with the 2027 calendar, month publishes December, due Monday 2027-01-11' "
+	sbyt --as-of 2026-12-28 month --period 2026-12 2>err &&
 	psql -XtAc \"select bool_and(state = 'published') from period_state where period = '2026-12-01'\" | grep -qx t &&
 	psql -XtAc \"select string_agg(distinct due::text, ',') from document where period = '2026-12-01'\" | grep -qx 2027-01-11
 "
