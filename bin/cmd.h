@@ -13,6 +13,7 @@
 
 #include <libpq-fe.h>
 
+#include "conf.h"
 #include "date.h"
 #include "error.h"
 #include "ingest.h"
@@ -36,6 +37,8 @@ struct sbyt_ctx {
 	char **argv;
 	PGconn *db;             /* opened by cmd_connect(), closed by main */
 	int any_schema;         /* set by `db`: connect without the schema check */
+	int shard_i, shard_n;   /* --shard I/N (shard_n 0: none): shard I's server */
+	const struct conf *conf;/* sbyt.conf as read (the shard map) */
 	struct sbyt_err err;
 };
 

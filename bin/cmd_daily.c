@@ -695,19 +695,25 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "rejected", d.t.n.rejected);
 	job_count(&j, "duplicates", d.t.n.duplicates);
 	job_count(&j, "held", d.t.n.held);
+	if (ctx->shard_n)
+		job_count(&j, "other_shard", d.t.n.other_shard);
 	job_count(&j, "in_debt", d.debt.in_debt);
 	job_count(&j, "debt_refused", d.debt.refused);
 	job_count(&j, "service_lines", d.svc.read);
 	job_count(&j, "service_overdue", d.overdue);
 	job_count(&j, "final_invoices", d.invoices);
 	if (rc == EX_DONE) {
-		char m1[MONEY_BUF];
+		char m1[MONEY_BUF], shard[48] = "";
+
+		if (ctx->shard_n)  /* on a shard's server: the other shards' lines */
+			snprintf(shard, sizeof(shard), " other_shard=%lld",
+				 (long long)d.t.n.other_shard);
 
 		log_summary("daily", "stages=inbox,service,debt,limit files=%d archived=%d refused=%d"
 			    " read=%lld accepted=%lld rejected=%lld duplicates=%lld held=%lld"
 			    " in_debt=%lld principal=%s refused_accounts=%lld waiting_accounts=%lld"
 			    " notices=%lld requests=%lld cancelled=%lld"
-			    " service_overdue=%lld recovered=%d caught_up=%lld retired=%lld",
+			    " service_overdue=%lld recovered=%d caught_up=%lld retired=%lld%s",
 			    d.t.files + d.svc_files + (d.refused - d.t.refused), d.archived, d.refused,
 			    (long long)d.t.n.read, (long long)d.t.n.accepted,
 			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
@@ -717,7 +723,7 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 			    (long long)d.limit.notices,
 			    (long long)d.limit.requests, (long long)d.limit.cancelled,
 			    (long long)d.overdue, d.recovered, (long long)d.limit.caught_up,
-			    (long long)d.retired);
+			    (long long)d.retired, shard);
 		if (d.refused) {
 			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,

@@ -272,7 +272,7 @@ static int noop_check(PGconn *db, const char *sha, struct ingest_result *res, ch
 {
 	const char *p[1] = { sha };
 	PGresult *r = db_query(db, e,
-		"SELECT read, accepted, rejected, duplicates, held,"
+		"SELECT read, accepted, rejected, duplicates, held, other_shard,"
 		" to_char(ingested_at, 'YYYY-MM-DD HH24:MI'), channel,"
 		" file_id, coalesce(run_id::text, 'f' || file_id)"
 		" FROM ingest_file WHERE sha256 = $1", 1, p);
@@ -288,10 +288,11 @@ static int noop_check(PGconn *db, const char *sha, struct ingest_result *res, ch
 		res->n.rejected = atoll(PQgetvalue(r, 0, 2));
 		res->n.duplicates = atoll(PQgetvalue(r, 0, 3));
 		res->n.held = atoll(PQgetvalue(r, 0, 4));
-		snprintf(res->earlier, sizeof(res->earlier), "%s", PQgetvalue(r, 0, 5));
-		res->channel = ingest_channel_parse(PQgetvalue(r, 0, 6));
-		snprintf(fileid, 24, "%s", PQgetvalue(r, 0, 7));
-		snprintf(run, 24, "%s", PQgetvalue(r, 0, 8));
+		res->n.other_shard = atoll(PQgetvalue(r, 0, 5));
+		snprintf(res->earlier, sizeof(res->earlier), "%s", PQgetvalue(r, 0, 6));
+		res->channel = ingest_channel_parse(PQgetvalue(r, 0, 7));
+		snprintf(fileid, 24, "%s", PQgetvalue(r, 0, 8));
+		snprintf(run, 24, "%s", PQgetvalue(r, 0, 9));
 	}
 	PQclear(r);
 	return found;
@@ -444,6 +445,7 @@ static int ingest_in(const struct ingest_opts *o, const struct infile *in,
 		       o->memory, e);
 	if (!d)
 		goto fail;
+	decide_shard(d, o->shard_i, o->shard_n);
 	decide_sink(d, &sink);
 	{
 		/* record lines, their rate, and how far into the file (log.h:
@@ -471,14 +473,14 @@ static int ingest_in(const struct ingest_opts *o, const struct infile *in,
 	decide_free(d);
 	d = NULL;
 	{
-		char n[5][24];
-		int64_t v[5] = { res->n.read, res->n.accepted, res->n.rejected, res->n.duplicates,
-				 res->n.held };
-		for (int i = 0; i < 5; i++)
+		char n[6][24];
+		int64_t v[6] = { res->n.read, res->n.accepted, res->n.rejected, res->n.duplicates,
+				 res->n.held, res->n.other_shard };
+		for (int i = 0; i < 6; i++)
 			snprintf(n[i], sizeof(n[i]), "%" PRId64, v[i]);
-		const char *p[6] = { fileid, n[0], n[1], n[2], n[3], n[4] };
+		const char *p[7] = { fileid, n[0], n[1], n[2], n[3], n[4], n[5] };
 		if (db_exec(db, e, "UPDATE ingest_file SET read = $2, accepted = $3, rejected = $4,"
-			    " duplicates = $5, held = $6 WHERE file_id = $1", 6, p))
+			    " duplicates = $5, held = $6, other_shard = $7 WHERE file_id = $1", 7, p))
 			goto fail;
 	}
 
