@@ -1519,14 +1519,14 @@ int docs_reprint(PGconn *db, const struct docs_opts *o, const char *account, con
 		goto out;
 	}
 	if (package_mkdirs(path, e) || !(pdf = docs_pdf_new(&env, e)) ||
-	    docs_pdf_begin(pdf, tmp, b.doc.issued_on, e))
+	    pdf_begin(docs_pdf_file(pdf), tmp, b.doc.issued_on, e))
 		goto out;
 	if (docs_pdf_document(pdf, &b.doc, e)) {
-		docs_pdf_abort(pdf);
+		pdf_abort(docs_pdf_file(pdf));
 		goto out;
 	}
-	*pages = docs_pdf_pages(pdf);
-	if (docs_pdf_end(pdf, 1, e))
+	*pages = pdf_pages(docs_pdf_file(pdf));
+	if (pdf_end(docs_pdf_file(pdf), 1, e))
 		goto out;
 	if (rename(tmp, path) != 0) {
 		err_set(e, ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));

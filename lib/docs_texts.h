@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "date.h"
+
 #include "faults.h"
 
 #define DOCS_TEXT_KEYS(X)                                                        \
@@ -74,5 +76,8 @@ int docs_texts_check(const char *rules_dir, struct faults *f);
  * not in kv is left as it is.  Returns buf. */
 const char *docs_text_fill(const struct docs_texts *t, enum docs_text k, char *buf, size_t size,
 			   const char *const *kv);
+
+/* "ноябрь 2026 г." for period p (months from the texts).  Returns buf. */
+const char *docs_text_month_year(const struct docs_texts *t, speriod p, char *buf, size_t size);
 
 #endif
