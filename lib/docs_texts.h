@@ -54,7 +54,29 @@
 	X(MONTH1, "month1", "") X(MONTH2, "month2", "") X(MONTH3, "month3", "")  \
 	X(MONTH4, "month4", "") X(MONTH5, "month5", "") X(MONTH6, "month6", "")  \
 	X(MONTH7, "month7", "") X(MONTH8, "month8", "") X(MONTH9, "month9", "")  \
-	X(MONTH10, "month10", "") X(MONTH11, "month11", "") X(MONTH12, "month12", "")
+	X(MONTH10, "month10", "") X(MONTH11, "month11", "") X(MONTH12, "month12", "") \
+	X(NOTICE_TO, "notice_to", "") X(NOTICE_NUMBER, "notice_number", "notice date") \
+	X(NOTICE_AUTHORITIES, "notice_authorities", "")                          \
+	X(NOTICE_DEBT_HEADING, "notice_debt_heading", "")                        \
+	X(NOTICE_DEBT_AS_OF, "notice_debt_as_of", "")                            \
+	X(NOTICE_DEBT_SUM, "notice_debt_sum", "")                                \
+	X(NOTICE_DEBT_PERIODS, "notice_debt_periods", "")                        \
+	X(NOTICE_DEBT_THRESHOLD, "notice_debt_threshold", "")                    \
+	X(NOTICE_DATES_HEADING, "notice_dates_heading", "procedure")             \
+	X(NOTICE_COL_STEP, "notice_col_step", "") X(NOTICE_COL_DATE, "notice_col_date", "") \
+	X(NOTICE_COL_BASIS, "notice_col_basis", "")                              \
+	X(NOTICE_CHANNEL, "notice_channel", "channel")                           \
+	X(NOTICE_SIGN, "notice_sign", "supplier")                                \
+	X(NOTICE_FOOTER, "notice_footer", "supplier account notice date page")   \
+	X(REQUEST_TO, "request_to", "") X(REQUEST_TITLE, "request_title", "request date") \
+	X(REQUEST_CONSUMER, "request_consumer", "")                              \
+	X(REQUEST_ADDRESS, "request_address", "") X(REQUEST_METERS, "request_meters", "") \
+	X(REQUEST_NO_METER, "request_no_meter", "")                              \
+	X(REQUEST_ACTION, "request_action", "") X(REQUEST_LEVEL, "request_level", "") \
+	X(REQUEST_DATE, "request_date", "") X(REQUEST_BASIS, "request_basis", "") \
+	X(REQUEST_CONTACT, "request_contact", "") X(REQUEST_TEXT, "request_text", "") \
+	X(REQUEST_DONE, "request_done", "")                                      \
+	X(REQUEST_FOOTER, "request_footer", "supplier request date page")
 
 #define DOCS_TEXT_ENUM(id, key, names) DT_##id,
 enum docs_text { DOCS_TEXT_KEYS(DOCS_TEXT_ENUM) DT_COUNT };
