@@ -1,8 +1,6 @@
 /* docs_pdf.c - the payment document as PDF; see docs_pdf.h. */
 #include "docs_pdf.h"
 
-#include <errno.h>
-#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,52 +80,6 @@ static void footer(struct pdf *g, void *arg)
 	pdf_rule(&p->g, PDF_LEFT, PDF_RIGHT, PDF_PAGE_H - PDF_MARGIN - 10, 0.4);
 	pdf_text(&p->g, PDF_SMALL, PDF_LEFT, PDF_PAGE_H - PDF_MARGIN - 8, PDF_WIDTH, PDF_ACENTER,
 	     docs_text_fill(p->env->texts, DT_FOOTER, buf, sizeof(buf), kv));
-}
-
-/* The QR code of payload as one image, side points wide, at (x, y). */
-static int draw_qr(struct docs_pdf *p, const char *payload, double x, double y, double side,
-		   struct sbyt_err *e)
-{
-	QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	cairo_surface_t *img;
-	cairo_pattern_t *pat;
-	unsigned char *data;
-	int quiet = 4, n, stride;
-
-	if (!q)
-		return err_set(e, ERR_DATA, "cannot make the QR code (%s)", strerror(errno));
-	n = q->width + 2 * quiet;
-	img = cairo_image_surface_create(CAIRO_FORMAT_A8, n, n);
-	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-		QRcode_free(q);
-		cairo_surface_destroy(img);
-		return err_set(e, ERR_INTERNAL, "out of memory");
-	}
-	cairo_surface_flush(img);
-	data = cairo_image_surface_get_data(img);
-	stride = cairo_image_surface_get_stride(img);
-	memset(data, 0, (size_t)stride * (size_t)n);
-	for (int r = 0; r < q->width; r++)
-		for (int c = 0; c < q->width; c++)
-			if (q->data[r * q->width + c] & 1)
-				data[(r + quiet) * stride + c + quiet] = 0xff;
-	cairo_surface_mark_dirty(img);
-	QRcode_free(q);
-	/* white under the code, then the modules as one mask, not squares */
-	cairo_set_source_rgb(p->g.cr, 1, 1, 1);
-	cairo_rectangle(p->g.cr, x, y, side, side);
-	cairo_fill(p->g.cr);
-	cairo_save(p->g.cr);
-	cairo_translate(p->g.cr, x, y);
-	cairo_scale(p->g.cr, side / n, side / n);
-	cairo_set_source_rgb(p->g.cr, 0, 0, 0);
-	pat = cairo_pattern_create_for_surface(img);
-	cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
-	cairo_mask(p->g.cr, pat);
-	cairo_pattern_destroy(pat);
-	cairo_restore(p->g.cr);
-	cairo_surface_destroy(img);
-	return 0;
 }
 
 /* A label above its value in a column; returns the height used. */
@@ -264,7 +216,7 @@ static int draw_payment(struct docs_pdf *p, const struct docmodel *d, struct sby
 	y += pdf_text(&p->g, PDF_BOLD, x + lw, y, w - lw, PDF_ALEFT, pdf_ddmmyyyy(d->due, date, sizeof(date))) + 4;
 
 	/* the QR code beside the sum, its hint under it */
-	if (draw_qr(p, d->qr, PDF_RIGHT - QR_SIDE - PDF_PAD, top + PDF_PAD, QR_SIDE, e))
+	if (pdf_qr(&p->g, d->qr, PDF_RIGHT - QR_SIDE - PDF_PAD, top + PDF_PAD, QR_SIDE, e))
 		return -1;
 	h = top + PDF_PAD + QR_SIDE;
 	h += pdf_text(&p->g, PDF_SMALL, PDF_RIGHT - QR_SIDE - PDF_PAD, h, QR_SIDE, PDF_ACENTER, t->text[DT_PAY_QR]);

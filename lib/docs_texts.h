@@ -76,7 +76,24 @@
 	X(REQUEST_DATE, "request_date", "") X(REQUEST_BASIS, "request_basis", "") \
 	X(REQUEST_CONTACT, "request_contact", "") X(REQUEST_TEXT, "request_text", "") \
 	X(REQUEST_DONE, "request_done", "")                                      \
-	X(REQUEST_FOOTER, "request_footer", "supplier request date page")
+	X(REQUEST_FOOTER, "request_footer", "supplier request date page")        \
+	X(INV_BANK, "inv_bank", "") X(INV_BIC, "inv_bic", "")                    \
+	X(INV_CORR, "inv_corr", "") X(INV_ACCOUNT_NO, "inv_account_no", "")      \
+	X(INV_INN, "inv_inn", "inn") X(INV_KPP, "inv_kpp", "kpp")                \
+	X(INV_RECIPIENT, "inv_recipient", "")                                    \
+	X(INV_TITLE, "inv_title", "number date")                                 \
+	X(INV_SUPPLIER, "inv_supplier", "") X(INV_BUYER, "inv_buyer", "")        \
+	X(INV_PARTY, "inv_party", "name inn kpp address")                        \
+	X(INV_BASIS, "inv_basis", "") X(INV_CONTRACT, "inv_contract", "number date") \
+	X(INV_COL_NO, "inv_col_no", "") X(INV_COL_ITEM, "inv_col_item", "")      \
+	X(INV_COL_QTY, "inv_col_qty", "") X(INV_COL_UNIT, "inv_col_unit", "")    \
+	X(INV_COL_PRICE, "inv_col_price", "") X(INV_COL_SUM, "inv_col_sum", "")  \
+	X(INV_ITEM, "inv_item", "percent month") X(INV_UNIT, "inv_unit", "")     \
+	X(INV_TOTAL, "inv_total", "") X(INV_VAT, "inv_vat", "rate")              \
+	X(INV_DUE_TOTAL, "inv_due_total", "") X(INV_WORDS, "inv_words", "count sum") \
+	X(INV_DUE, "inv_due", "date") X(INV_PURPOSE, "inv_purpose", "")          \
+	X(INV_SIGN, "inv_sign", "")                                              \
+	X(INV_FOOTER, "inv_footer", "supplier account number date page")
 
 #define DOCS_TEXT_ENUM(id, key, names) DT_##id,
 enum docs_text { DOCS_TEXT_KEYS(DOCS_TEXT_ENUM) DT_COUNT };

@@ -4,6 +4,7 @@
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <qrencode.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +304,53 @@ void pdf_paragraphs(struct pdf *p, enum pdf_style s, double x, double w, const c
 		if (*text == '\n')
 			text++;
 	}
+}
+
+/* ---- the QR code ---- */
+
+int pdf_qr(struct pdf *p, const char *payload, double x, double y, double side,
+	   struct sbyt_err *e)
+{
+	QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	cairo_surface_t *img;
+	cairo_pattern_t *pat;
+	unsigned char *data;
+	int quiet = 4, n, stride;
+
+	if (!q)
+		return err_set(e, ERR_DATA, "cannot make the QR code (%s)", strerror(errno));
+	n = q->width + 2 * quiet;
+	img = cairo_image_surface_create(CAIRO_FORMAT_A8, n, n);
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+		QRcode_free(q);
+		cairo_surface_destroy(img);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	cairo_surface_flush(img);
+	data = cairo_image_surface_get_data(img);
+	stride = cairo_image_surface_get_stride(img);
+	memset(data, 0, (size_t)stride * (size_t)n);
+	for (int r = 0; r < q->width; r++)
+		for (int c = 0; c < q->width; c++)
+			if (q->data[r * q->width + c] & 1)
+				data[(r + quiet) * stride + c + quiet] = 0xff;
+	cairo_surface_mark_dirty(img);
+	QRcode_free(q);
+	/* white under the code, then the modules as one mask, not squares */
+	cairo_set_source_rgb(p->cr, 1, 1, 1);
+	cairo_rectangle(p->cr, x, y, side, side);
+	cairo_fill(p->cr);
+	cairo_save(p->cr);
+	cairo_translate(p->cr, x, y);
+	cairo_scale(p->cr, side / n, side / n);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	pat = cairo_pattern_create_for_surface(img);
+	cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+	cairo_mask(p->cr, pat);
+	cairo_pattern_destroy(pat);
+	cairo_restore(p->cr);
+	cairo_surface_destroy(img);
+	return 0;
 }
 
 /* ---- the file ---- */

@@ -113,6 +113,12 @@ void pdf_page_start(struct pdf *p);
 /* Draw the footer and finish the page. */
 void pdf_page_end(struct pdf *p);
 
+/* The QR code of payload (libqrencode, level M, 8-bit) as one image mask
+ * on white, side points wide with its quiet zone, at (x, y).  0, or -1
+ * with e set. */
+int pdf_qr(struct pdf *p, const char *payload, double x, double y, double side,
+	   struct sbyt_err *e);
+
 /* ---- numbers as a Russian reader writes them ---- */
 
 /* kopecks -> "4 819,12" (no-break space between thousands), "−100,00". */
