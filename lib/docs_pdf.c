@@ -77,9 +77,7 @@ static void footer(struct pdf *g, void *arg)
 			     "page", page, NULL };
 
 	snprintf(page, sizeof(page), "%d", g->doc_page);
-	pdf_rule(&p->g, PDF_LEFT, PDF_RIGHT, PDF_PAGE_H - PDF_MARGIN - 10, 0.4);
-	pdf_text(&p->g, PDF_SMALL, PDF_LEFT, PDF_PAGE_H - PDF_MARGIN - 8, PDF_WIDTH, PDF_ACENTER,
-	     docs_text_fill(p->env->texts, DT_FOOTER, buf, sizeof(buf), kv));
+	pdf_footer_line(g, docs_text_fill(p->env->texts, DT_FOOTER, buf, sizeof(buf), kv));
 }
 
 /* A label above its value in a column; returns the height used. */
@@ -432,28 +430,16 @@ static void draw_notes(struct docs_pdf *p)
 
 struct docs_pdf *docs_pdf_new(const struct docs_pdf_env *env, struct sbyt_err *e)
 {
-	struct docs_pdf *p = calloc(1, sizeof(*p));
+	struct docs_pdf *p = pdf_new(sizeof(*p), footer, e);
 
-	if (!p) {
-		err_set(e, ERR_INTERNAL, "out of memory");
-		return NULL;
-	}
-	if (pdf_init(&p->g, e)) {
-		free(p);
-		return NULL;
-	}
-	p->env = env;
-	p->g.footer = footer;
-	p->g.footer_arg = p;
+	if (p)
+		p->env = env;
 	return p;
 }
 
 void docs_pdf_free(struct docs_pdf *p)
 {
-	if (!p)
-		return;
-	pdf_release(&p->g);
-	free(p);
+	pdf_free(p ? &p->g : NULL);
 }
 
 struct pdf *docs_pdf_file(struct docs_pdf *p)

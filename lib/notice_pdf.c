@@ -24,37 +24,24 @@ static void footer(struct pdf *g, void *arg)
 	for (int i = 0; kv[i]; i += 2)
 		if (!strcmp(kv[i], "page"))
 			kv[i + 1] = page;
-	pdf_rule(g, PDF_LEFT, PDF_RIGHT, PDF_PAGE_H - PDF_MARGIN - 10, 0.4);
-	pdf_text(g, PDF_SMALL, PDF_LEFT, PDF_PAGE_H - PDF_MARGIN - 8, PDF_WIDTH, PDF_ACENTER,
-		 docs_text_fill(p->t, p->footer_key, buf, sizeof(buf), kv));
+	pdf_footer_line(g, docs_text_fill(p->t, p->footer_key, buf, sizeof(buf), kv));
 }
 
 struct notice_pdf *notice_pdf_new(const struct docs_texts *texts, const struct supplier *sup,
 				  struct sbyt_err *e)
 {
-	struct notice_pdf *p = calloc(1, sizeof(*p));
+	struct notice_pdf *p = pdf_new(sizeof(*p), footer, e);
 
-	if (!p) {
-		err_set(e, ERR_INTERNAL, "out of memory");
-		return NULL;
+	if (p) {
+		p->t = texts;
+		p->sup = sup;
 	}
-	if (pdf_init(&p->g, e)) {
-		free(p);
-		return NULL;
-	}
-	p->t = texts;
-	p->sup = sup;
-	p->g.footer = footer;
-	p->g.footer_arg = p;
 	return p;
 }
 
 void notice_pdf_free(struct notice_pdf *p)
 {
-	if (!p)
-		return;
-	pdf_release(&p->g);
-	free(p);
+	pdf_free(p ? &p->g : NULL);
 }
 
 struct pdf *notice_pdf_file(struct notice_pdf *p)

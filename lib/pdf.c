@@ -36,19 +36,24 @@ const char *__lsan_default_suppressions(void)
 }
 #endif
 
-int pdf_init(struct pdf *p, struct sbyt_err *e)
+void *pdf_new(size_t size, void (*footer)(struct pdf *p, void *arg), struct sbyt_err *e)
 {
+	struct pdf *p = calloc(1, size);
 	cairo_font_options_t *fo;
 
-	memset(p, 0, sizeof(*p));
-	p->fm = pango_cairo_font_map_new();
-	p->ctx = p->fm ? pango_font_map_create_context(p->fm) : NULL;
-	if (!p->ctx) {
-		if (p->fm)
-			g_object_unref(p->fm);
-		p->fm = NULL;
-		return err_set(e, ERR_INTERNAL, "out of memory");
+	if (p) {
+		p->fm = pango_cairo_font_map_new();
+		p->ctx = p->fm ? pango_font_map_create_context(p->fm) : NULL;
 	}
+	if (!p || !p->ctx) {
+		if (p && p->fm)
+			g_object_unref(p->fm);
+		free(p);
+		err_set(e, ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	p->footer = footer;
+	p->footer_arg = p;
 	/* the PDF surface's metrics everywhere, recorded pages included, so a
 	 * document lays out the same whichever way it is drawn */
 	fo = cairo_font_options_create();
@@ -59,12 +64,12 @@ int pdf_init(struct pdf *p, struct sbyt_err *e)
 	cairo_font_options_destroy(fo);
 	for (int i = 0; i < PDF_STYLES; i++)
 		p->fd[i] = pango_font_description_from_string(styles[i].desc);
-	return 0;
+	return p;
 }
 
-void pdf_release(struct pdf *p)
+void pdf_free(struct pdf *p)
 {
-	if (!p->ctx)
+	if (!p)
 		return;
 	pdf_abort(p);
 	for (int i = 0; i < PDF_STYLES; i++)
@@ -76,8 +81,7 @@ void pdf_release(struct pdf *p)
 	}
 	g_object_unref(p->ctx);
 	g_object_unref(p->fm);
-	p->ctx = NULL;
-	p->fm = NULL;
+	free(p);
 }
 
 /* ---- numbers ---- */
@@ -246,6 +250,12 @@ void pdf_page_end(struct pdf *p)
 	cairo_show_page(p->cr);
 	p->page_open = 0;
 	p->pages++;
+}
+
+void pdf_footer_line(struct pdf *p, const char *text)
+{
+	pdf_rule(p, PDF_LEFT, PDF_RIGHT, PDF_PAGE_H - PDF_MARGIN - 10, 0.4);
+	pdf_text(p, PDF_SMALL, PDF_LEFT, PDF_PAGE_H - PDF_MARGIN - 8, PDF_WIDTH, PDF_ACENTER, text);
 }
 
 void pdf_room(struct pdf *p, double h)

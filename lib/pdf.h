@@ -73,9 +73,13 @@ struct pdf {
 	int nrec, rec_cap, rec_failed;
 };
 
-/* Set p up (font map, styles).  0, or -1 with e set (out of memory). */
-int pdf_init(struct pdf *p, struct sbyt_err *e);
-void pdf_release(struct pdf *p);
+/* A writer's renderer: size bytes zeroed (the writer's struct, whose first
+ * member is its struct pdf), set up (font map, styles), footer(p, the
+ * renderer) drawn on every page.  NULL with e set (out of memory). */
+void *pdf_new(size_t size, void (*footer)(struct pdf *p, void *arg), struct sbyt_err *e);
+/* Release a renderer made by pdf_new() (its open file removed); NULL is
+ * accepted. */
+void pdf_free(struct pdf *p);
 
 /* ---- drawing ---- */
 
@@ -112,6 +116,8 @@ void pdf_room(struct pdf *p, double h);
 void pdf_page_start(struct pdf *p);
 /* Draw the footer and finish the page. */
 void pdf_page_end(struct pdf *p);
+/* The usual footer: a rule and text centred under it, small. */
+void pdf_footer_line(struct pdf *p, const char *text);
 
 /* The QR code of payload (libqrencode, level M, 8-bit) as one image mask
  * on white, side points wide with its quiet zone, at (x, y).  0, or -1
