@@ -57,6 +57,7 @@
 	X(MONTH10, "month10", "") X(MONTH11, "month11", "") X(MONTH12, "month12", "") \
 	X(NOTICE_TO, "notice_to", "") X(NOTICE_NUMBER, "notice_number", "notice date") \
 	X(NOTICE_AUTHORITIES, "notice_authorities", "")                          \
+	X(NOTICE_AUTHORITIES_TO, "notice_authorities_to", "")                    \
 	X(NOTICE_DEBT_HEADING, "notice_debt_heading", "")                        \
 	X(NOTICE_DEBT_AS_OF, "notice_debt_as_of", "")                            \
 	X(NOTICE_DEBT_SUM, "notice_debt_sum", "")                                \

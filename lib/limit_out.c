@@ -139,6 +139,7 @@ static int notice_compose(const struct limit_env *env, PGresult *r, int i, struc
 	d->threshold = strtoll(PQgetvalue(r, i, 10), NULL, 10);
 	d->periods = atoi(PQgetvalue(r, i, 9));
 	d->authorities = authorities;
+	d->recipients = PQgetvalue(r, i, 17);
 	d->text = nr->text;
 	for (int k = 0; k < p->nsteps && d->nsteps < NOTICE_PDF_STEPS; k++) {
 		char name[LIMIT_NAME + 8];

@@ -123,7 +123,11 @@ int notice_pdf_notice(struct notice_pdf *p, const struct notice_doc *n, struct s
 	}
 	g->doc_page = 0;
 	pdf_page_start(g);
-	draw_parties(p, t->text[DT_NOTICE_TO], n->name, n->address, n->postcode);
+	if (n->authorities)
+		draw_parties(p, t->text[DT_NOTICE_TO], t->text[DT_NOTICE_AUTHORITIES_TO], n->recipients,
+			     "");
+	else
+		draw_parties(p, t->text[DT_NOTICE_TO], n->name, n->address, n->postcode);
 
 	if (n->authorities)
 		g->y += pdf_text(g, PDF_HEAD, PDF_LEFT, g->y, PDF_WIDTH, PDF_ALEFT,

@@ -10,7 +10,7 @@
  * (as-of date, the overdue sum, periods, the threshold); the whole text;
  * the procedure's steps with the dates the notice says and each step's
  * citation; the channel; the signature line; a footer on every page.  The
- * copy to the authorities says it is one.
+ * copy to the authorities says it is one and is addressed to them.
  * A request: the supplier, the grid company, the title with number and
  * date; the form (account, consumer, address, meters, action, level in kW,
  * date, basis, contact for the confirmation); the whole text; a box for the
@@ -37,6 +37,7 @@ struct notice_doc {
 	money debt, threshold;
 	int periods;
 	int authorities;            /* the copy to the authorities */
+	const char *recipients;     /* theirs: the addresses it goes to */
 	const char *text;           /* the whole text, lines split at '\n' */
 	int nsteps;
 	struct {

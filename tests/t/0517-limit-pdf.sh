@@ -22,18 +22,25 @@ $H
 7207000001;07;legal;ООО Текст;г. Ишим, ул. Мира, д. 1;627750;;0;0;;t@x.example;post;0;2021-02-01
 7207000002;07;individual;Буквин Пётр Ильич;г. Ишим, ул. Мира, д. 2, кв. 3;627750;urban_gas;2;2;;;post;0;2020-01-15
 7207000004;07;individual;Почтовая Ирина Олеговна;г. Ишим, ул. Мира, д. 6, кв. 1;627750;urban_gas;1;1;;ip@x.example;email;0;2020-01-15
+7207000005;07;legal;АО Бронь;г. Ишим, ул. Мира, д. 8;627750;;0;0;;b@x.example;post;0;2021-02-01
+CSV
+cat > reserves.csv <<'CSV'
+account;tech_kw;emergency_kw;no_below_emergency;authority_emails
+7207000005;31.3;15.6;0;edds@adm-ishim.example
 CSV
 cat > meters.csv <<'CSV'
 account;meter;zones;digits;installed_on;verified_until;initial_t1;initial_t2;initial_t3
 7207000001;CE6803-0042;1;6;2021-02-01;2033-01-01;100;;
 CSV
-sbyt -q load branches branches.csv && sbyt -q load accounts accounts.csv && sbyt -q load meters meters.csv || exit 1
+for k in branches accounts meters reserves; do sbyt -q load $k $k.csv || exit 1; done
 psql -Xq <<'SQL'
-insert into obligation values (7207000001, '2026-04-01', 1, 'balance', '2026-05-18', 5000000);
+insert into obligation values (7207000001, '2026-04-01', 1, 'balance', '2026-05-18', 5000000),
+ (7207000005, '2026-04-01', 1, 'balance', '2026-05-18', 5000000);
 insert into debt_snapshot (account_id, as_of, principal, periods, penalty, oldest_due) values
  (7207000001, '2026-06-15', 6000000, 2, 0, '2026-05-18'),
  (7207000002, '2026-06-15', 500000, 3, 0, '2026-04-10'),
- (7207000004, '2026-06-15', 612345, 4, 0, '2026-03-10');
+ (7207000004, '2026-06-15', 612345, 4, 0, '2026-03-10'),
+ (7207000005, '2026-06-15', 7000000, 2, 0, '2026-05-18');
 insert into delivery (notice_id, status, at, evidence) values
  ('N7207000001-1-1', 'delivered', '2026-06-22', 'ШПИ 1');
 SQL
@@ -109,6 +116,20 @@ test_expect_success 'a reprint of a post notice is its page of the print file' '
 	pdftotext -layout re2/7207000002-N7207000002-1-1.pdf r.txt &&
 	p=$(grep -n "^N7207000002-1-1$" order | cut -d: -f1) &&
 	pdftotext -f "$p" -l "$p" -layout post.pdf - | cmp - r.txt
+'
+# The reserve consumer's notice (post, Mon 06-15, deemed delivered 06-22)
+# goes to the authorities too (e-mail, one PDF): tech reserve 06-22 + 10 =
+# Thu 07-02; emergency once 5 days from it have run out (07-03 .. Tue
+# 07-07): Wed 07-08.
+test_expect_success 'the copy to the authorities: one PDF that says what it is' '
+	z="$P/notices-authorities.zip" && unzip -Z1 "$z" | grep "\.pdf$" > got &&
+	[ "$(wc -l < got)" = 1 ] && grep -q "^7207000005-" got &&
+	unzip -p "$z" "$(cat got)" | pdftotext -layout - - | plain > a.txt &&
+	grep -q "Копия уведомления в уполномоченные органы" a.txt && grep -q "АО Бронь" a.txt &&
+	grep -q "В уполномоченные органы" a.txt && grep -q "edds@adm-ishim.example" a.txt &&
+	grep -Fq "70000.00" a.txt && grep -q "31.3 кВт" a.txt && grep -q "15.6 кВт" a.txt &&
+	grep -q "02\.07\.2026" a.txt && grep -q "08\.07\.2026" a.txt &&
+	tr -s " \n" "  " < a.txt | grep -q "ПП РФ от 04.05.2012 № 442, Правила полного и (или) частичного ограничения режима потребления электрической энергии, п. 17"
 '
 # The delivery of the legal notice on Mon 06-22 fixes the partial of
 # 07-02: the request R7207000001-1-1 goes on 06-22 (0614).
