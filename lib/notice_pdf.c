@@ -11,7 +11,7 @@ struct notice_pdf {
 	const struct supplier *sup;
 	/* the footer of the document being drawn */
 	enum docs_text footer_key;
-	const char *footer_kv[10];
+	const char *footer_kv[12];  /* name, value pairs and NULL */
 };
 
 static void footer(struct pdf *g, void *arg)
@@ -118,6 +118,7 @@ int notice_pdf_notice(struct notice_pdf *p, const struct notice_doc *n, struct s
 	{
 		const char *f[] = { "supplier", p->sup->short_name, "account", n->account, "notice",
 				    n->id, "date", NULL, "page", "", NULL };
+		_Static_assert(sizeof(f) <= sizeof(p->footer_kv), "footer values");
 		memcpy(p->footer_kv, f, sizeof(f));
 		p->footer_kv[7] = date;
 	}
@@ -203,6 +204,7 @@ int notice_pdf_request(struct notice_pdf *p, const struct request_doc *r, struct
 	{
 		const char *f[] = { "supplier", p->sup->short_name, "request", r->id, "date", NULL,
 				    "page", "", NULL };
+		_Static_assert(sizeof(f) <= sizeof(p->footer_kv), "footer values");
 		memcpy(p->footer_kv, f, sizeof(f));
 		p->footer_kv[5] = date;
 	}
