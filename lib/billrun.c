@@ -223,7 +223,8 @@ struct out_cons {
 	const char *basis;
 	int zones;          /* volume[0..zones-1] are written, the others NULL */
 	int64_t volume[TARIFF_ZONES];
-	const int64_t *reading;  /* NULL, or the register values of the zones */
+	const int64_t *reading;  /* NULL, or the register values of the zones, then
+	                            (reading[TARIFF_ZONES + z]) the values the volume starts from */
 };
 
 struct batch {
@@ -233,7 +234,8 @@ struct batch {
 	size_t nlines, nobls, ncons, clines, cobls, ccons;
 	int64_t *ids;
 	size_t nids;
-	int64_t *readings;  /* 3 per account of the batch: the registers billed */
+	int64_t *readings;  /* 6 per account of the batch: the registers billed, then
+	                       the previous values they were billed from */
 	size_t nreadings;
 };
 
@@ -564,10 +566,12 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 		}
 	}
 	if (res.basis == BILL_READING) {
-		int64_t *cur = x->b.readings + 3 * x->b.nreadings++;
+		int64_t *cur = x->b.readings + 2 * TARIFF_ZONES * x->b.nreadings++;
 
-		for (int z = 0; z < TARIFF_ZONES; z++)
+		for (int z = 0; z < TARIFF_ZONES; z++) {
 			cur[z] = in.reading[z].current;
+			cur[TARIFF_ZONES + z] = in.reading[z].previous;
+		}
 		for (int m = 0; m < res.nmonths; m++)
 			if (add_cons(&x->b, acc, res.months[m].period, meter, "actual", in.zones,
 				     res.months[m].volume, res.months[m].period == P ? cur : NULL, e) < 0)
@@ -696,12 +700,13 @@ static int write_batch(struct ctx *x, struct sbyt_err *e)
 	if (b->ncons) {
 		if (copybin_begin(&c, x->db, "COPY consumption (account_id, period, billed_in, meter,"
 				  " basis, volume_t1, volume_t2, volume_t3, reading_t1, reading_t2,"
-				  " reading_t3, run_id) FROM STDIN (FORMAT binary)", e) < 0)
+				  " reading_t3, start_t1, start_t2, start_t3, run_id) FROM STDIN"
+				  " (FORMAT binary)", e) < 0)
 			return -1;
 		for (size_t i = 0; i < b->ncons; i++) {
 			const struct out_cons *o = &b->cons[i];
 
-			TRY(copybin_row(&c, 12, e));
+			TRY(copybin_row(&c, 15, e));
 			TRY(copybin_int8(&c, o->acc, e));
 			TRY(copybin_date(&c, period_first(o->period), e));
 			TRY(copybin_date(&c, p, e));
@@ -713,6 +718,10 @@ static int write_batch(struct ctx *x, struct sbyt_err *e)
 			for (int z = 0; z < TARIFF_ZONES; z++)
 				TRY(o->reading && z < o->zones ? copybin_numeric(&c, o->reading[z], 3, e)
 							       : copybin_null(&c, e));
+			for (int z = 0; z < TARIFF_ZONES; z++)
+				TRY(o->reading && z < o->zones
+					    ? copybin_numeric(&c, o->reading[TARIFF_ZONES + z], 3, e)
+					    : copybin_null(&c, e));
 			TRY(copybin_int8(&c, run, e));
 		}
 		TRY(copybin_end(&c, e));
@@ -866,7 +875,7 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 		free(x->b.ids);
 		free(x->b.readings);
 		x->b.ids = malloc(sizeof(int64_t) * (size_t)rows);
-		x->b.readings = malloc(sizeof(int64_t) * 3 * (size_t)rows);
+		x->b.readings = malloc(sizeof(int64_t) * 2 * TARIFF_ZONES * (size_t)rows);
 		x->b.nreadings = 0;
 		if (!x->b.ids || !x->b.readings) {
 			err_set(e, ERR_INTERNAL, "out of memory");

@@ -172,7 +172,7 @@ int docmodel_compose(struct docmodel_ctx *c, struct docmodel *d, struct sbyt_err
 
 	d->opening = d->charged = d->recalc = d->penalty = d->paid = d->total = 0;
 	d->has_penalty_line = 0;
-	d->due = 0;
+	d->due = d->due_nominal = 0;
 	d->last_paid_on = 0;
 	ledger_reset(&c->led);
 	for (int i = 0; i < d->nline; i++) {
@@ -243,9 +243,28 @@ int docmodel_compose(struct docmodel_ctx *c, struct docmodel *d, struct sbyt_err
 		}
 		d->due = date_from_ymd(y, m, c->billing->due_day);
 	}
+	/* a due date on a day off is the next working day (ГК РФ ст. 193) */
+	d->due_nominal = d->due;
+	if (penalty_due_move(c->pr, d->due_nominal, &d->due, e)) {
+		char b[DATE_BUF];
+		return err_prefix(e, "account %s: due date %s", d->account,
+				  date_format(d->due_nominal, b));
+	}
 	if (make_qr(c, d, e))
 		return err_prefix(e, "account %s", d->account);
 	return 0;
+}
+
+int docmodel_as_issued(struct docmodel *d)
+{
+	if (d->was_total != d->total || strcmp(d->was_qr, d->qr) != 0)
+		return 0;
+	if (d->was_due == d->due)
+		return 1;
+	if (d->was_due != d->due_nominal)
+		return 0;
+	d->due = d->was_due;
+	return 1;
 }
 
 #define COPY_ARRAY(f, n, cap)                                                     \

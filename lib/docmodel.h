@@ -15,8 +15,11 @@
  *              ledger accrues within the period (shown as a penalty line);
  *   paid     = payments dated within the period;
  *   total    = opening + charged + recalc + penalty - paid;
- *   due      = the latest due date of the period's obligations, else the
- *              billing rules' due day;
+ *   due      = the date the payment is due by law: the latest due date of
+ *              the period's obligations (else the billing rules' due day),
+ *              moved to the next working day when it is a day off (Civil
+ *              Code art. 193) by penalty_due_move(), the one move the debt
+ *              and the penalties use; due_nominal keeps the schedule's date;
  *   qr       = the GOST R 56042-2014 payload (qr.h), payer details dropped
  *              when they would make it invalid.
  * The writers (docs_xml.h, docs_pdf.h, the register in docs.c) take the
@@ -96,7 +99,8 @@ struct docmodel {
 	/* composed */
 	money opening, charged, recalc, penalty, paid, total;
 	int has_penalty_line;    /* the penalty is among the lines */
-	sdate due;
+	sdate due;               /* moved over days off (ГК РФ ст. 193): printed */
+	sdate due_nominal;       /* the schedule's date (== due when a working day) */
 	sdate last_paid_on;      /* the last payment within the period, 0: none */
 	char qr[QR_BUF];
 };
@@ -135,8 +139,17 @@ void docmodel_ctx_release(struct docmodel_ctx *c);
 
 /* Work out the sums, the due date and the QR payload of d from its rows
  * (see above).  0, or -1 with e set (ERR_DATA: the ledger refuses a row or
- * no valid QR payload can be made; prefixed with the account). */
+ * no valid QR payload can be made; ERR_CONFIG: the production calendar of
+ * the due date's year is not in rules/calendar, never guessed; prefixed
+ * with the account). */
 int docmodel_compose(struct docmodel_ctx *c, struct docmodel *d, struct sbyt_err *e);
+
+/* For a document issued before (d->issued_before, composed): 1 when it
+ * comes out as issued (total, QR payload and due date), else 0.  One issued
+ * with the schedule's date before due dates on days off were moved on the
+ * documents (d->was_due == d->due_nominal) comes out with that date again:
+ * an issued document is not altered (d->due is set back to it). */
+int docmodel_as_issued(struct docmodel *d);
 
 /* Copy src into dst (deep; dst initialised).  0, or -1 with e set. */
 int docmodel_copy(struct docmodel *dst, const struct docmodel *src, struct sbyt_err *e);

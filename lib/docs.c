@@ -885,8 +885,7 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 		return -1;
 	if (d->issued_before) {
 		/* issued before: it must come out the same */
-		if (d->was_total != d->total || strcmp(d->was_qr, d->qr) != 0 ||
-		    d->was_due != d->due) {
+		if (!docmodel_as_issued(d)) {
 			char was[MONEY_BUF], now_[MONEY_BUF];
 			err_set(e, ERR_DATA, "published document %d of branch '%s' for %s would change"
 				" (account %s: total %s, issued with %s)", d->number, b->branch, b->pname,
@@ -1073,24 +1072,33 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " AND p.account_id BETWEEN $2::bigint AND $3::bigint"
 		     " AND (d.run_id IS NULL OR p.run_id IS NULL OR p.run_id < d.run_id)"
 		     " ORDER BY n.seq, p.paid_on, p.payment_id", 5, p2, e) ||
+	    /* the readings the bill of the period used (SPEC 8): the register
+	     * values its 'actual' row ends at and starts from (150); without a
+	     * start (rows before 150) or without a reading this period (an
+	     * estimate, the norm), the register value of the last month billed
+	     * on a reading, else the meter's initial value */
 	    docs_cursor_open(rd, b->rdb, "docs_read",
 		     "SELECT n.seq, m.meter, z.zone, CASE z.zone WHEN 1 THEN m.initial_t1"
-		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END, pr.value, cu.value"
+		     " WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END,"
+		     " CASE WHEN cu.reading_t1 IS NOT NULL AND cu.start_t1 IS NOT NULL THEN"
+		     "  CASE z.zone WHEN 1 THEN cu.start_t1 WHEN 2 THEN cu.start_t2 ELSE cu.start_t3 END"
+		     " ELSE CASE z.zone WHEN 1 THEN pr.reading_t1 WHEN 2 THEN pr.reading_t2"
+		     "  ELSE pr.reading_t3 END END,"
+		     " CASE z.zone WHEN 1 THEN cu.reading_t1 WHEN 2 THEN cu.reading_t2"
+		     "  ELSE cu.reading_t3 END"
 		     " FROM docs_num n JOIN meter m ON m.account_id = n.account_id"
 		     " AND m.installed_on <= $2::date AND m.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " CROSS JOIN LATERAL generate_series(1, m.zones) AS z(zone)"
-		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter, zone) account_id, meter, zone,"
-		     " value FROM reading WHERE status = 'accepted' AND period < $1::date"
+		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter) account_id, meter,"
+		     " reading_t1, reading_t2, reading_t3 FROM consumption"
+		     " WHERE period < $1::date AND billed_in <= $1::date AND reading_t1 IS NOT NULL"
 		     " AND account_id BETWEEN $3::bigint AND $4::bigint"
 		     " AND account_id IN (SELECT account_id FROM docs_num)"
-		     " ORDER BY account_id, meter, zone, period DESC, taken_on DESC, reading_id DESC) pr"
-		     " ON pr.account_id = m.account_id AND pr.meter = m.meter AND pr.zone = z.zone"
-		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter, zone) account_id, meter, zone,"
-		     " value FROM reading WHERE status = 'accepted' AND period = $1::date"
-		     " AND account_id BETWEEN $3::bigint AND $4::bigint"
-		     " AND account_id IN (SELECT account_id FROM docs_num)"
-		     " ORDER BY account_id, meter, zone, taken_on DESC, reading_id DESC) cu"
-		     " ON cu.account_id = m.account_id AND cu.meter = m.meter AND cu.zone = z.zone"
+		     " ORDER BY account_id, meter, period DESC, billed_in DESC) pr"
+		     " ON pr.account_id = m.account_id AND pr.meter = m.meter"
+		     " LEFT JOIN consumption cu ON cu.account_id = m.account_id AND cu.period = $1::date"
+		     " AND cu.billed_in = $1::date AND cu.meter = m.meter AND cu.basis = 'actual'"
+		     " AND cu.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " ORDER BY n.seq, m.meter, z.zone", 4, p12, e))
 		return -1;
 	return 0;
@@ -1501,8 +1509,7 @@ int docs_reprint(PGconn *db, const struct docs_opts *o, const char *account, con
 	}
 	if (read_document(&b, &b.doc, e) || docmodel_compose(&b.mc, &b.doc, e))
 		goto out;
-	if (b.doc.was_total != b.doc.total || strcmp(b.doc.was_qr, b.doc.qr) != 0 ||
-	    b.doc.was_due != b.doc.due) {
+	if (!docmodel_as_issued(&b.doc)) {
 		char was[MONEY_BUF], now_[MONEY_BUF];
 		err_set(e, ERR_DATA, "document %d of account %s for %s would not come out as issued"
 			" (total %s, issued with %s)", b.doc.number, account, b.pname,

@@ -173,6 +173,13 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 	sdate planned_undated = DATE_NONE;
 
 	memset(&plan, 0, sizeof(plan));
+	/* A notice that states a date (the household full notice) is never
+	 * printed in a payment document: the next document comes too late and
+	 * has no text for it (rules check: only undated notices have a
+	 * PROCEDURE.NOTICE_document text).  It goes by registered post, the
+	 * written form of ПП 354 п. 119 when no other way was agreed. */
+	if (dated && !strcmp(channel, "payment_document"))
+		channel = "post";
 
 	if (c->nnotices >= LIM_MAX_NOTICES - 1)
 		return err_set(e, ERR_INTERNAL, "too many notices in case %d of account %lld", c->no,

@@ -87,3 +87,4 @@ xml_validate_out() {
 
 # Tests run in their scratch folder, so the files they write stay there.
 cd "$T"
+

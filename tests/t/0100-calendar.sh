@@ -33,10 +33,17 @@ test_expect_success 'is-working: Sat 28 Dec 2024 is a working weekend day, Sun a
 	test "$(sbyt calendar is-working 2024-12-29)" = "2024-12-29 day-off weekend" &&
 	test "$(sbyt calendar is-working 2026-05-06)" = "2026-05-06 working weekday"
 '
-test_expect_code 78 'is-working on a 2027 date stops with 78' '
-	sbyt calendar is-working 2027-01-11 2>err
+# 2027 (rules/calendar/ru-2027.xml): Sat 20 Feb works shortened for Mon 22
+# Feb; Sat 2 Jan moved to Fri 5 Nov.
+test_expect_success 'is-working 2027: 01-11 works, Sat 02-20 works shortened, 11-05 is off' '
+	test "$(sbyt calendar is-working 2027-01-11)" = "2027-01-11 working weekday" &&
+	test "$(sbyt calendar is-working 2027-02-20)" = "2027-02-20 working shortened" &&
+	sbyt calendar is-working 2027-11-05 | grep -q "^2027-11-05 day-off"
 '
-test_expect_success 'and names 2027' 'grep -q "no production calendar for 2027" err'
+test_expect_code 78 'is-working on a 2028 date stops with 78' '
+	sbyt calendar is-working 2028-01-11 2>err
+'
+test_expect_success 'and names 2028' 'grep -q "no production calendar for 2028" err'
 test_expect_code 64 'is-working with an impossible date is a usage error' '
 	sbyt calendar is-working 2026-02-29
 '
@@ -65,12 +72,17 @@ test_expect_code 64 'add --working 0 is a usage error' 'sbyt calendar add 2026-0
 test_expect_code 64 'add with a count that is not a number is a usage error' '
 	sbyt calendar add 2026-05-07 three
 '
-# Wed 30 Dec 2026 + 1 working day: 31 Dec off, then 2027 is needed.
-test_expect_code 78 'add --working into 2027 stops with 78' '
-	sbyt calendar add 2026-12-30 1 --working 2>err
+# Wed 30 Dec 2026 + 1 working day: 31 Dec off, 1-8 Jan holidays, 9-10
+# weekend -> Mon 11 Jan 2027.
+test_expect_success 'add --working over New Year: 2026-12-30 + 1 = 2027-01-11' '
+	test "$(sbyt calendar add 2026-12-30 1 --working)" = "2027-01-11"
 '
-test_expect_success 'naming 2027' 'grep -q "2027" err'
-test_expect_code 78 'add from a 2027 date stops with 78' 'sbyt calendar add 2027-03-01 5'
+# Thu 30 Dec 2027 + 1 working day: Fri 31 Dec off, then 2028 is needed.
+test_expect_code 78 'add --working into 2028 stops with 78' '
+	sbyt calendar add 2027-12-30 1 --working 2>err
+'
+test_expect_success 'naming 2028' 'grep -q "2028" err'
+test_expect_code 78 'add from a 2028 date stops with 78' 'sbyt calendar add 2028-03-01 5'
 
 test_expect_success 'check 2026: 247 working days, 1972 hours, 15 in January' '
 	sbyt calendar check 2026 > out 2>err &&
@@ -82,8 +94,18 @@ test_expect_success 'check 2025: 247 working days; check 2024: 248' '
 	sbyt calendar check 2025 | grep -q "^total  *247 " &&
 	sbyt calendar check 2024 | grep -q "^total  *248 "
 '
-test_expect_code 78 'check 2027 stops with 78' 'sbyt calendar check 2027 2>err'
-test_expect_success 'naming 2027' 'grep -q "no production calendar for 2027" err'
+# 2027 by hand from the decree's transfers: 365 - 104 weekend days - 14
+# days off on weekdays (1-8 Jan but 2-3 are Sat-Sun: 6; 22-23 Feb, 8 Mar,
+# 3 May, 10 May, 14 Jun, 4-5 Nov, 31 Dec: 9) + 1 working Saturday (20 Feb)
+# = 365 - 104 - 15 + 1 = 247; shortened 20 Feb, 30 Apr, 11 Jun, 3 Nov:
+# 247 x 8 - 4 = 1972 hours; January 31 - 16 = 15.
+test_expect_success 'check 2027: 247 working days, 1972 hours, 15 in January' '
+	sbyt calendar check 2027 > out &&
+	grep -q "^total  *247  *118  *4  *1972$" out &&
+	grep -q "^2027-01  *15 " out && grep -q "^2027-02  *19 " out
+'
+test_expect_code 78 'check 2028 stops with 78' 'sbyt calendar check 2028 2>err'
+test_expect_success 'naming 2028' 'grep -q "no production calendar for 2028" err'
 
 # Broken calendars in a copy of the rules.
 broken() { # FILE-CONTENT-FILTER: copy rules, then run sed on ru-2026.xml

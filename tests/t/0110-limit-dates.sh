@@ -98,15 +98,26 @@ test_expect_success 'naming the known ones' 'grep -q "unknown procedure .househo
 test_expect_code 64 'a missing --delivered exits 64' 'sbyt limit dates legal'
 test_expect_code 64 'an unknown format exits 64' 'sbyt limit dates legal --delivered 2026-04-27 --format json'
 test_expect_code 64 'an unknown subcommand exits 64' 'sbyt limit frobnicate'
-# Fri 2026-12-25 + 10 = 2027-01-04: no 2027 calendar.
-test_expect_code 78 'a step in 2027 stops with 78' '
-	sbyt limit dates legal --delivered 2026-12-25 2>err
+# Fri 2026-12-25 + 10 = Mon 2027-01-04, a holiday (ru-2027.xml): 4-8 Jan
+# holidays, 9-10 weekend -> Mon 2027-01-11.
+test_expect_success 'a step in 2027: partial 2027-01-04 moves to Mon 2027-01-11' '
+	sbyt limit dates legal --delivered 2026-12-25 > out &&
+	grep -q "^partial  *2027-01-11 Mon" out
 '
-test_expect_success 'naming 2027' 'grep -q "no production calendar for 2027" err'
-test_expect_code 78 'a delivery in 2027 stops with 78 too' '
-	sbyt limit dates refusal --delivered 2027-01-11 --format xml 2>err
+# Mon 2027-01-11 + 14 calendar days = Mon 2027-01-25, a working day.
+test_expect_success 'a delivery in 2027: refusal on 2027-01-25' '
+	sbyt limit dates refusal --delivered 2027-01-11 --format xml > out &&
+	grep -q "<Step name=\"refusal\" date=\"2027-01-25\"" out
 '
-test_expect_success 'naming 2027' 'grep -q "2027" err'
+# Sat 2027-12-25 + 10 = 2028-01-04: no 2028 calendar.
+test_expect_code 78 'a step in 2028 stops with 78' '
+	sbyt limit dates legal --delivered 2027-12-25 2>err
+'
+test_expect_success 'naming 2028' 'grep -q "no production calendar for 2028" err'
+test_expect_code 78 'a delivery in 2028 stops with 78 too' '
+	sbyt limit dates refusal --delivered 2028-01-11 --format xml 2>err
+'
+test_expect_success 'naming 2028' 'grep -q "2028" err'
 
 rules_copy() { rm -rf "$T/rules" && cp -R "$SBYT_RULES" "$T/rules"; }
 test_expect_code 78 'an unknown step kind in limitation.xml stops with 78' '

@@ -73,6 +73,13 @@ INSERT INTO reading (account_id, meter, zone, value, taken_on, period, channel, 
  (7201000001, 'M001', 1, 1240, '2026-11-16', '2026-11-01', 'sms', 'sms', 'accepted'),
  (7201000001, 'M001', 1, 1250, '2026-11-20', '2026-11-01', 'portal', 'lkk', 'accepted'),
  (7201000001, 'M001', 1, 9999, '2026-11-21', '2026-11-01', 'sms', 'sms', 'held');
+-- what the bills kept of them (020, 150): October billed on its readings;
+-- November's bill ended at 1250 and 600, a row written before start_tN
+-- existed (the document takes the previous value from October's row)
+INSERT INTO consumption (account_id, period, billed_in, meter, basis, volume_t1, volume_t2,
+ reading_t1, reading_t2) VALUES
+ (7201000001, '2026-10-01', '2026-10-01', 'M001', 'actual', 100, 50, 1100, 550),
+ (7201000001, '2026-11-01', '2026-11-01', 'M001', 'actual', 150, 50, 1250, 600);
 EOF
 
 # docs_of ZIP: "number account" per document.
@@ -179,9 +186,13 @@ test_expect_success 'household worked by hand: opening 1300.00, paid 800.00, tot
 	grep -q "<Line kind=\"charge\" zone=\"1\" band=\"1\" volume=\"150.000\" tariff=\"3.00\" amount=\"450.00\"/>" a1 &&
 	grep -q "<Line kind=\"recalc\" zone=\"1\" band=\"1\" volume=\"-10.000\" tariff=\"3.00\" amount=\"-30.00\"/>" a1
 '
-test_expect_success 'readings: previous from October, the latest accepted of November' '
+# The readings are the bill's (SPEC 8): November's row ends at 1250 and 600;
+# without start_tN (a row from before 150) the previous values are the
+# register values October's bill ended at, 1100 and 550.  The accepted
+# readings themselves are not chosen again (the held 9999 never shows).
+test_expect_success 'readings: the bill'"'"'s, previous from October'"'"'s bill' '
 	grep -q "<Reading meter=\"M001\" zone=\"1\" previous=\"1100.000\" current=\"1250.000\"/>" a1 &&
-	grep -q "<Reading meter=\"M001\" zone=\"2\" previous=\"550.000\"/>" a1
+	grep -q "<Reading meter=\"M001\" zone=\"2\" previous=\"550.000\" current=\"600.000\"/>" a1
 '
 # 7201000006: nothing before November; the 40 % advance 2928.00 due 11-25 is
 # unpaid: 1/130 x 9.5 % x 5 days (11-26..11-30) x 2928.00 = 10.698 -> 10.70.
@@ -302,10 +313,28 @@ test_expect_success 'month after the last day of the period records a deadline b
 test_expect_success 'and sbyt status shows it' '
 	sbyt status > st 2>&1 && sed -n "/deadline breaches:/,\$p" st | grep -q "month.*the month job for 2026-11"
 '
-test_expect_success 'month for a period not billed yet bills it, then publishes it' "
-	sbyt --as-of 2026-12-28 month --period 2026-12 2>err &&
+# December's documents are due on 2027-01-10, a Sunday: the date they print
+# is the next working day (ГК РФ ст. 193), which only the 2027 production
+# calendar can tell.  With rules whose calendar lacks 2027 (a copy without
+# ru-2027.xml, as before the year is published), month bills December,
+# then the documents stop with 78 naming the year, and the period stays
+# billed.
+test_expect_code 78 'month for a period not billed yet bills it; its documents need the 2027 calendar' "
+	rm -rf rules26 && cp -R \"\$SBYT_RULES\" rules26 && rm rules26/calendar/ru-2027.xml &&
+	SBYT_RULES=\$T/rules26 sbyt --as-of 2026-12-28 month --period 2026-12 2>err
+"
+test_expect_success '... the year and the file to add named, December billed, not published' "
+	cat err && grep -q 'no production calendar for 2027' err && grep -q 'ru-2027.xml' err &&
+	grep -q 'due date 2027-01-10' err &&
 	psql -XtAc \"select count(*) > 0 from charge_line where period = '2026-12-01'\" | grep -qx t &&
-	psql -XtAc \"select bool_and(state = 'published') from period_state where period = '2026-12-01'\" | grep -qx t
+	psql -XtAc \"select string_agg(distinct state, ',') from period_state where period = '2026-12-01'\" | grep -qx billed
+"
+# With the shipped rules (ru-2027.xml: 1-8 January holidays, 9-10 weekend),
+# Sunday 01-10 moves to Monday 01-11 and month publishes December.
+test_expect_success '... with the 2027 calendar, month publishes December, due Monday 2027-01-11' "
+	sbyt --as-of 2026-12-28 month --period 2026-12 2>err &&
+	psql -XtAc \"select bool_and(state = 'published') from period_state where period = '2026-12-01'\" | grep -qx t &&
+	psql -XtAc \"select string_agg(distinct due::text, ',') from document where period = '2026-12-01'\" | grep -qx 2027-01-11
 "
 test_expect_success 'every XML of every package validates against its schema in xsd/' '
 	xml_validate_out "$SBYT_OUT"

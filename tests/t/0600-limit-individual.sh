@@ -76,8 +76,9 @@ SQL
 #   Tue 12-01: 12-01 + 20 = Mon 12-21 -> Tue 12-22; but the warning printed
 #   11-25 + 7 = 12-02, + 20 = Tue 12-22 -> Wed 12-23, and a step is never
 #   earlier than printed (SPEC 9.2.9): partial Wed 12-23; full notice from
-#   12-01 + 40 = 2027-01-10 needs the 2027 calendar, which rules/ lacks: that
-#   step waits (never a guess), the run warns and goes on (exit 0).
+#   12-01 + 40 = Sun 2027-01-10 (ru-2027.xml: 9-10 weekend) -> window ends
+#   Mon 01-11, not before Tue 2027-01-12 (printed: 12-02 + 40 = Mon 01-11,
+#   the same); not reached by the walk.
 # ..10 post, as ..01 until the full notice of Wed 11-18 (states Mon 12-07),
 #   which is delivered late, Mon 11-30: 11-30 + 11 = 12-11 > 12-07: void;
 #   re-issued 11-30 stating 11-30 + 7 = 12-07, + 11 = Fri 12-18; delivered
@@ -235,13 +236,23 @@ test_expect_success '..06 payment document: partial from the deemed delivery of 
 	test "$(st 7201000006 "@name=\"partial\"" date)" = 2026-11-27 &&
 	test "$(st 7201000006 "@name=\"partial\"" state)" = done
 '
-test_expect_success '..09 a step in a year without a calendar waits, the rest goes on' '
+# ..06 (channel payment_document): the full notice states a date, so it is
+#   never printed in a payment document: warning delivered 11-06 + 40 =
+#   Wed 12-16, not before Thu 12-17: issued 12-17 by registered post,
+#   deemed 12-17 + 7 = 12-24, + 11 = Mon 2027-01-04, a holiday; 4-8 Jan
+#   holidays, 9-10 weekend -> stated full Mon 2027-01-11.
+test_expect_success '..06 the dated full notice goes by post, not in the payment document' '
+	notices 7201000006 > n && cat n &&
+	grep -q "^N7201000006-1-2 post 2026-12-17 2027-01-11" n
+'
+test_expect_success '..09 a step in the next year: planned from the 2027 calendar' '
 	ex 7201000009 2026-12-31 &&
 	test "$(st 7201000009 "@name=\"partial\"" date)" = 2026-12-23 &&
 	test "$(st 7201000009 "@name=\"partial\"" state)" = done &&
-	test "$(xmllint --xpath "count(//Step[@name=\"full_notice\"])" ex-7201000009.xml)" = 0 &&
-	grep -q "^sbyt limit run: as_of=2026-12-01 .* pending_calendar=1" walk.log &&
-	grep -q "no production calendar for 2027" walk.log
+	test "$(st 7201000009 "@name=\"full_notice\"" date)" = 2027-01-12 &&
+	test "$(st 7201000009 "@name=\"full_notice\"" state)" = planned &&
+	! grep -q "pending_calendar=[1-9]" walk.log &&
+	! grep -q "no production calendar" walk.log
 '
 test_expect_success '..10 a late full notice is void and re-issued; full on the new date' '
 	ex 7201000010 2026-12-31 &&

@@ -107,7 +107,7 @@ int main(void)
 	if (!cal)
 		return check_done();
 	CHECK_INT(cal->first_year, 2024, "the first year loaded is 2024");
-	CHECK_INT(cal->last_year, 2026, "the last year loaded is 2026");
+	CHECK_INT(cal->last_year, 2027, "the last year loaded is 2027");
 
 	/* 2026 (ПП № 1466): 1-8 January holidays, Sat 3 January moved to Fri 9 January. */
 	CHECK_INT(cls(cal, "2026-01-08"), CAL_HOLIDAY, "2026-01-08 is a holiday");
@@ -179,13 +179,21 @@ int main(void)
 	      "the working day after Sat 2024-12-28 is Thu 2025-01-09");
 
 	/* A year that is not loaded is an error naming it, never a guess. */
-	CHECK_INT(calendar_is_working(cal, D("2027-01-11"), &e), -1, "2027 is not loaded");
-	CHECK(e.kind == ERR_CONFIG && strstr(e.msg, "no production calendar for 2027"),
-	      "and the error is ERR_CONFIG naming 2027");
-	/* Wed 30 Dec 2026 + 1 working day: 31 Dec off, then 2027 is needed. */
-	CHECK_INT(calendar_add_working(cal, D("2026-12-30"), 1, &out, &e), -1,
-		  "a working day after 2026-12-30 needs 2027");
-	CHECK(strstr(e.msg, "2027") != NULL, "and says 2027");
+	CHECK_INT(calendar_is_working(cal, D("2028-01-11"), &e), -1, "2028 is not loaded");
+	CHECK(e.kind == ERR_CONFIG && strstr(e.msg, "no production calendar for 2028"),
+	      "and the error is ERR_CONFIG naming 2028");
+	/* Wed 30 Dec 2026 + 1 working day: 31 Dec off, 1-8 Jan holidays, 9-10
+	 * weekend: Mon 11 Jan 2027. */
+	CHECK(calendar_add_working(cal, D("2026-12-30"), 1, &out, &e) == 0 && out == D("2027-01-11"),
+	      "the working day after 2026-12-30 is Mon 2027-01-11");
+	/* 2027: Sat 20 Feb works (shortened) for Mon 22 Feb; Sat 2 Jan moved to Fri 5 Nov. */
+	CHECK(calendar_is_working(cal, D("2027-02-20"), &e) == 1, "Sat 2027-02-20 is a working day");
+	CHECK(calendar_is_working(cal, D("2027-02-22"), &e) == 0, "Mon 2027-02-22 is a day off");
+	CHECK(calendar_is_working(cal, D("2027-11-05"), &e) == 0, "Fri 2027-11-05 is a day off");
+	/* Thu 30 Dec 2027 + 1 working day: Fri 31 Dec off, then 2028 is needed. */
+	CHECK_INT(calendar_add_working(cal, D("2027-12-30"), 1, &out, &e), -1,
+		  "a working day after 2027-12-30 needs 2028");
+	CHECK(strstr(e.msg, "2028") != NULL, "and says 2028");
 	CHECK_INT(calendar_class(cal, D("2023-12-31")), CAL_MISSING, "2023 is not loaded either");
 	calendar_free(cal);
 	faults_release(&f);

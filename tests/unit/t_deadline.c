@@ -282,10 +282,13 @@ int main(void)
 	WINDOW("2026-10-15", 20, "2026-11-06", "window ending on 4 Nov 2026 runs to 11-05");
 	/* Wed 2026-10-14 + 20 = Tue 11-03 shortened: ends there; 11-04 holiday: partial Thu 11-05. */
 	WINDOW("2026-10-14", 20, "2026-11-05", "window ending on shortened 11-03: partial moves to 11-05");
-	/* Fri 2026-12-11 + 20 = Thu 12-31 off; the next working day is in 2027. */
-	CHECK_STR(S(one(STEP_WINDOW, 1, "2026-12-11", 20, NULL)), "none",
-		  "window ending on 2026-12-31 needs 2027");
-	CHECK(err.kind == ERR_CONFIG && strstr(err.msg, "2027"), "and the error names 2027");
+	/* Fri 2026-12-11 + 20 = Thu 12-31 off, 1-8 Jan holidays, 9-10 weekend:
+	 * ends Mon 2027-01-11, partial Tue 01-12. */
+	WINDOW("2026-12-11", 20, "2027-01-12", "window ending on 2026-12-31 runs into 2027");
+	/* Sat 2027-12-11 + 20 = Fri 12-31 off; the next working day is in 2028. */
+	CHECK_STR(S(one(STEP_WINDOW, 1, "2027-12-11", 20, NULL)), "none",
+		  "window ending on 2027-12-31 needs 2028");
+	CHECK(err.kind == ERR_CONFIG && strstr(err.msg, "2028"), "and the error names 2028");
 	/* 2025: Fri 04-11 + 20 = Thu 05-01 holiday, Fri 2 off, 3-4 weekend: ends Mon 05-05, partial Tue 05-06. */
 	WINDOW("2025-04-11", 20, "2025-05-06", "window ending on 1 May 2025 runs to 05-05");
 	/* 2025: Fri 04-18 + 20 = Thu 05-08 off (from 23 Feb), 9 holiday, 10-11
@@ -318,9 +321,11 @@ int main(void)
 	CHECK_STR(step("full"), "2026-05-18", "and full, due Sat 05-16, moves to Mon 05-18");
 	/* Sat 2025-12-20 + 11 = Wed 2025-12-31 off -> 2026-01-12. */
 	LEAD("2025-12-20", 11, "2026-01-12", "full notice 2025-12-20: full 12-31 moves to 2026-01-12");
-	/* Sun 2026-12-20 + 11 = Thu 12-31 off: the move needs 2027. */
-	CHECK_STR(S(one(STEP_LEAD, 1, "2026-12-20", 11, NULL)), "none",
-		  "full notice 2026-12-20: full on 12-31 needs 2027 to move");
+	/* Sun 2026-12-20 + 11 = Thu 12-31 off -> Mon 2027-01-11. */
+	LEAD("2026-12-20", 11, "2027-01-11", "full notice 2026-12-20: full 12-31 moves to 2027-01-11");
+	/* Mon 2027-12-20 + 11 = Fri 12-31 off: the move needs 2028. */
+	CHECK_STR(S(one(STEP_LEAD, 1, "2027-12-20", 11, NULL)), "none",
+		  "full notice 2027-12-20: full on 12-31 needs 2028 to move");
 	/* Remote metering: Wed 2026-05-06 + 3 = Sat 05-09 -> Tue 05-12. */
 	CHECK_INT(run("individual", "2026-04-14", 1, NULL), 0, "individual remote computes");
 	CHECK_STR(step("full"), "2026-05-29", "remote: full notice 05-26 + 3 = Fri 05-29");
@@ -469,9 +474,9 @@ int main(void)
 		  "01-07 holiday, 01-08 holiday, 01-09 transferred day off, 01-10 weekend, "
 		  "01-11 weekend", "the move over New Year is explained day by day");
 
-	/* A delivery in 2027 is an error naming 2027. */
-	CHECK_INT(run("legal", "2027-01-15", 0, NULL), -1, "a 2027 delivery fails");
-	CHECK(err.kind == ERR_CONFIG && strstr(err.msg, "2027"), "naming 2027");
+	/* A delivery in 2028 is an error naming 2028. */
+	CHECK_INT(run("legal", "2028-01-15", 0, NULL), -1, "a 2028 delivery fails");
+	CHECK(err.kind == ERR_CONFIG && strstr(err.msg, "2028"), "naming 2028");
 
 	/* ---- faults in limitation.xml, with file and line ---- */
 	snprintf(tmp, sizeof(tmp), "/tmp/t_deadline.XXXXXX");

@@ -151,6 +151,42 @@ int main(void)
 	CHECK(docmodel_compose(&C, &d, &e) == 0 && d.total == 0, "paid in full: total 0.00");
 	CHECK(strstr(d.qr, "Sum=") == NULL, "no Sum when nothing is due");
 
+	/* Due dates on days off (Civil Code art. 193, rules/calendar/ru-2026.xml):
+	 * September's 2026-10-10 is a Saturday, 10-11 a Sunday: printed 10-12,
+	 * the schedule's date kept beside it.  A working day stays. */
+	start(&d, "7201000010", "Соколов", "г. Тверь");
+	d.period = period_of(D(2026, 9, 1));
+	line(&d, "charge", 10000);
+	obl(&d, 2026, 9, D(2026, 10, 10), 10000);
+	CHECK(docmodel_compose(&C, &d, &e) == 0, "a due date on a Saturday composes");
+	CHECK_STR(date_format(d.due, buf), "2026-10-12", "Saturday 10-10 moves to Monday 10-12");
+	CHECK_STR(date_format(d.due_nominal, buf), "2026-10-10", "the schedule's date is kept");
+	/* issued before: as issued with the moved date, or with the schedule's
+	 * (before documents moved it: kept as issued); any other date changed */
+	d.issued_before = 1;
+	d.was_total = d.total;
+	snprintf(d.was_qr, sizeof(d.was_qr), "%s", d.qr);
+	d.was_due = D(2026, 10, 12);
+	CHECK_INT(docmodel_as_issued(&d), 1, "issued with the moved date: the same");
+	d.was_due = D(2026, 10, 10);
+	CHECK_INT(docmodel_as_issued(&d), 1, "issued with the schedule's date: the same");
+	CHECK_STR(date_format(d.due, buf), "2026-10-10", "... and re-issued with that date");
+	d.due = D(2026, 10, 12);
+	d.was_due = D(2026, 10, 11);
+	CHECK_INT(docmodel_as_issued(&d), 0, "issued with another date: changed");
+	d.was_due = D(2026, 10, 12);
+	d.was_total = d.total + 1;
+	CHECK_INT(docmodel_as_issued(&d), 0, "another total: changed");
+	/* a due date in a year without a calendar is never guessed */
+	start(&d, "7201000011", "Соколова", "г. Тверь");
+	d.period = period_of(D(2030, 11, 1));
+	line(&d, "charge", 10000);
+	obl(&d, 2030, 11, D(2030, 12, 10), 10000);
+	CHECK_INT(docmodel_compose(&C, &d, &e), -1, "a due date in 2030: no calendar");
+	CHECK_INT(e.kind, ERR_CONFIG, "... a configuration error (exit 78)");
+	CHECK(strstr(e.msg, "account 7201000011: due date 2030-12-10: no production calendar for 2030")
+	      != NULL, "... naming the account, the date and the year");
+
 	/* A copy owns its memory. */
 	CHECK(docmodel_set_warning(&d, "ПРЕДУПРЕЖДЕНИЕ", &e) == 0, "a warning is set");
 	CHECK(docmodel_copy(&copy, &d, &e) == 0, "a model copies");

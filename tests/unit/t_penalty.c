@@ -280,8 +280,10 @@ static void test_rules_files(void)
  * Sun 05-10 and Mon 05-11 (day off moved from 05-09); Wed 11-04 a holiday
  * (День народного единства); Fri 06-12 a holiday (День России), then Sat,
  * Sun; Sat 2026-01-10, Sun 01-11; Sat 04-18, 04-25; Sun 10-18, 10-25;
- * Thu 12-31 a day off (moved from 01-04), so a date moved from it needs
- * 2027, which rules/calendar does not hold. */
+ * Thu 12-31 a day off (moved from 01-04), then 1-8 Jan 2027 holidays and
+ * Sat-Sun 9-10 (ru-2027.xml): moved to Mon 2027-01-11; Fri 2027-12-31 is
+ * off too (moved from 01-03), and a date moved from it needs 2028, which
+ * rules/calendar does not hold. */
 static void test_money_law(struct penalty_result *r)
 {
 	struct sbyt_err e;
@@ -302,14 +304,18 @@ static void test_money_law(struct penalty_result *r)
 	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
 		CHECK(penalty_due_move(&R, D(moves[i].y, moves[i].mo, moves[i].d), &m, &e) == 0 &&
 		      m == D(moves[i].ty, moves[i].tm, moves[i].td), moves[i].what);
-	CHECK(penalty_due_move(&R, D(2026, 12, 31), &m, &e) == -1 && e.kind == ERR_CONFIG &&
-	      strstr(e.msg, "no production calendar for 2027"),
-	      "12-31 is off and the next working day is in 2027: an error naming 2027, no guess");
+	CHECK(penalty_due_move(&R, D(2026, 12, 31), &m, &e) == 0 && m == D(2027, 1, 11),
+	      "2026-12-31 is off: moved over the New Year holidays to Mon 2027-01-11");
+	CHECK(penalty_due_move(&R, D(2027, 1, 10), &m, &e) == 0 && m == D(2027, 1, 11),
+	      "household 10th on Sunday 2027-01-10 -> Monday 01-11");
+	CHECK(penalty_due_move(&R, D(2027, 12, 31), &m, &e) == -1 && e.kind == ERR_CONFIG &&
+	      strstr(e.msg, "no production calendar for 2028"),
+	      "2027-12-31 is off and the next working day is in 2028: an error naming 2028, no guess");
 	{
-		struct penalty_charge c = { 100000, D(2027, 1, 10), NULL, 0 };
-		CHECK(penalty_compute(&R, CUSTOMER_INDIVIDUAL, &c, D(2027, 2, 20), r, &e) == -1 &&
-		      e.kind == ERR_CONFIG && strstr(e.msg, "2027"),
-		      "a due date in 2027 without ru-2027.xml: ERR_CONFIG naming 2027");
+		struct penalty_charge c = { 100000, D(2028, 1, 10), NULL, 0 };
+		CHECK(penalty_compute(&R, CUSTOMER_INDIVIDUAL, &c, D(2028, 2, 20), r, &e) == -1 &&
+		      e.kind == ERR_CONFIG && strstr(e.msg, "2028"),
+		      "a due date in 2028 without ru-2028.xml: ERR_CONFIG naming 2028");
 	}
 	{
 		char why[PENALTY_TEXT_BUF];
