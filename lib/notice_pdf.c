@@ -158,8 +158,8 @@ int notice_pdf_notice(struct notice_pdf *p, const struct notice_doc *n, struct s
 	}
 
 	/* the text, whole */
-	pdf_paragraphs(g, PDF_BODY, PDF_LEFT, PDF_WIDTH, n->text, 5);
-	g->y += 8;
+	pdf_paragraphs(g, PDF_BODY, PDF_LEFT, PDF_WIDTH, n->text, 4);
+	g->y += 6;
 
 	/* the procedure's dates and their law */
 	if (n->nsteps > 0) {
@@ -177,16 +177,26 @@ int notice_pdf_notice(struct notice_pdf *p, const struct notice_doc *n, struct s
 		}
 		g->y += 8;
 	}
-	if (n->channel && n->channel[0]) {
-		kv[0] = "channel", kv[1] = n->channel, kv[2] = NULL;
-		docs_text_fill(t, DT_NOTICE_CHANNEL, buf, sizeof(buf), kv);
-		pdf_room(g, pdf_lay(g, PDF_NORMAL, PDF_WIDTH, PDF_ALEFT, buf));
-		g->y += pdf_text(g, PDF_NORMAL, PDF_LEFT, g->y, PDF_WIDTH, PDF_ALEFT, buf) + 16;
+	/* the channel and the signature line, kept together */
+	{
+		char sign[1024];
+		double h;
+
+		buf[0] = '\0';
+		if (n->channel && n->channel[0]) {
+			kv[0] = "channel", kv[1] = n->channel, kv[2] = NULL;
+			docs_text_fill(t, DT_NOTICE_CHANNEL, buf, sizeof(buf), kv);
+		}
+		kv[0] = "supplier", kv[1] = p->sup->short_name, kv[2] = NULL;
+		docs_text_fill(t, DT_NOTICE_SIGN, sign, sizeof(sign), kv);
+		h = pdf_lay(g, PDF_NORMAL, PDF_WIDTH, PDF_ALEFT, sign);
+		if (buf[0])
+			h += pdf_lay(g, PDF_NORMAL, PDF_WIDTH, PDF_ALEFT, buf) + 10;
+		pdf_room(g, h);
+		if (buf[0])
+			g->y += pdf_text(g, PDF_NORMAL, PDF_LEFT, g->y, PDF_WIDTH, PDF_ALEFT, buf) + 10;
+		g->y += pdf_text(g, PDF_NORMAL, PDF_LEFT, g->y, PDF_WIDTH, PDF_ALEFT, sign);
 	}
-	kv[0] = "supplier", kv[1] = p->sup->short_name, kv[2] = NULL;
-	docs_text_fill(t, DT_NOTICE_SIGN, buf, sizeof(buf), kv);
-	pdf_room(g, pdf_lay(g, PDF_NORMAL, PDF_WIDTH, PDF_ALEFT, buf));
-	g->y += pdf_text(g, PDF_NORMAL, PDF_LEFT, g->y, PDF_WIDTH, PDF_ALEFT, buf);
 	pdf_page_end(g);
 	return pdf_status(g, e);
 }
