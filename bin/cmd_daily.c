@@ -27,6 +27,7 @@
 #include "cmd.h"
 #include "db.h"
 #include "debt.h"
+#include "retention.h"
 #include "infile.h"
 #include "log.h"
 #include "scrub.h"
@@ -66,6 +67,7 @@ struct daily {
 	int64_t overdue;                 /* the registers' overdue items */
 	int svc_files;                   /* their files, archived or refused */
 	int invoices;                    /* final invoices made */
+	int64_t retired;                 /* snapshot partitions dropped (retention) */
 };
 
 /* The spool folders of the customer-service registers (stage service). */
@@ -598,12 +600,24 @@ static int stage_debt(struct daily *d)
 	int64_t rows;
 	int rc;
 
+	struct retention_rules keep;
+	struct faults fl = FAULTS_INIT;
+
+	if (retention_rules_load(ctx->rules_dir, &keep, &fl)) {
+		faults_print(&fl, stderr);
+		faults_release(&fl);
+		return err_set(&ctx->err, ERR_CONFIG, "invalid rules in '%s'", ctx->rules_dir);
+	}
 	if (job_lock(ctx->db, "debt", &ctx->err) || cmd_penalty_rules(ctx, &r))
 		return -1;
 	memset(&f, 0, sizeof(f));
 	f.as_of = ctx->as_of;
 	rc = debt_snapshot_run(ctx->db, ctx->conninfo, &r, &f, d->j->run_id, &d->debt, &rows, &ctx->err);
 	penalty_rules_release(&r);
+	/* then the snapshots the retention rule no longer keeps (whole
+	 * partitions, rules/retention.xml) */
+	if (rc == 0)
+		rc = retention_apply(ctx->db, &keep, ctx->as_of, &d->retired, &ctx->err);
 	return rc;
 }
 
@@ -686,14 +700,15 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 		log_summary("daily", "stages=inbox,service,debt,limit files=%d archived=%d refused=%d"
 			    " read=%lld accepted=%lld rejected=%lld duplicates=%lld held=%lld"
 			    " in_debt=%lld principal=%s notices=%lld requests=%lld cancelled=%lld"
-			    " service_overdue=%lld recovered=%d caught_up=%lld",
+			    " service_overdue=%lld recovered=%d caught_up=%lld retired=%lld",
 			    d.t.files + d.svc_files + (d.refused - d.t.refused), d.archived, d.refused,
 			    (long long)d.t.n.read, (long long)d.t.n.accepted,
 			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
 			    (long long)d.t.n.held, (long long)d.debt.in_debt,
 			    money_format(d.debt.principal, m1), (long long)d.limit.notices,
 			    (long long)d.limit.requests, (long long)d.limit.cancelled,
-			    (long long)d.overdue, d.recovered, (long long)d.limit.caught_up);
+			    (long long)d.overdue, d.recovered, (long long)d.limit.caught_up,
+			    (long long)d.retired);
 		if (d.refused) {
 			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,

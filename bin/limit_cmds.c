@@ -304,7 +304,7 @@ static void explain_text(const struct limit_account *a, const struct limit_setup
 		       date_format(a->snap_as_of, b), money_format(a->principal, m1), a->periods,
 		       money_format(a->penalty, m2));
 	else
-		printf("debt snapshot: none on or before %s\n", date_format(as_of, b));
+		printf("debt snapshot: no overdue debt on or before %s\n", date_format(as_of, b));
 	if (!a->ncases)
 		printf("no limitation case\n");
 	for (int i = 0; i < a->ncases; i++) {

@@ -202,6 +202,14 @@ PGconn *db_connect(const char *conninfo, struct sbyt_err *e)
 		const char *p[1] = { date_zone() };
 		PGresult *r = PQexec(db, "SET client_min_messages = warning");
 		PQclear(r);
+		/* No JIT: sbyt's queries are scans and probes whose cost is the
+		 * rows, and the server compiles a query once its estimated cost
+		 * passes jit_above_cost (inlining and optimising past 500,000):
+		 * a fixed 0.3-0.4 s a query that the same query at 100,000
+		 * accounts never pays, so cost grew faster than the accounts
+		 * (issue 18: bill's four cursors per branch at 1,000,000). */
+		r = PQexec(db, "SET jit = off");
+		PQclear(r);
 		r = PQexecParams(db, "SELECT set_config('TimeZone', $1, false)", 1, NULL, p,
 				 NULL, NULL, 0);
 		if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {

@@ -304,6 +304,8 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	struct debt_sink sink = { snap_account, &s };
 	char p_buf[4][24];
 	const char *params[4];
+	char run[24];
+	const char *day_params[2] = { s.as_of, run };
 	PGconn *rd;
 	int rc = -1;
 
@@ -315,6 +317,12 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	rd = db_connect(conninfo, e);
 	if (!rd)
 		return -1;
+	snprintf(run, sizeof(run), "%lld", (long long)run_id);
+	/* the day's partition and the next day's, created ahead in a
+	 * transaction of their own (sql/170) */
+	if (db_exec(db, e, "SELECT sbyt_snapshot_partition($1::date),"
+		    " sbyt_snapshot_partition($1::date + 1)", 1, params))
+		goto out;
 	/* the reader sees one state of the ledgers, whatever commits meanwhile */
 	if (db_exec(rd, e, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) ||
 	    db_begin(db, e))
@@ -325,6 +333,10 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 		    " AND $2::bigint IS NULL",
 		    4, params) ||
 	    debt_scan(rd, r, f, &sink, t, e) || snap_send(&s, e) || snap_wait(&s, e) ||
+	    db_exec(db, e,
+		    "INSERT INTO debt_snapshot_day (as_of, run_id) VALUES ($1::date, nullif($2, '0')::bigint)"
+		    " ON CONFLICT (as_of) DO UPDATE SET run_id = excluded.run_id,"
+		    " taken_at = clock_timestamp()", 2, day_params) ||
 	    db_commit(db, e)) {
 		struct sbyt_err ignore;
 

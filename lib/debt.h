@@ -21,7 +21,10 @@
  * debt_snapshot_run() is the daily job's work: one transaction on the
  * caller's connection deletes the as-of date's snapshot rows (of the shard)
  * and COPYs one row per account with overdue principal or accrued penalty,
- * so a re-run replaces the same rows.  Accounts with neither get no row.
+ * so a re-run replaces the same rows, and records the day as taken
+ * (debt_snapshot_day, also when no row is written).  The snapshot is one
+ * partition a day (sql/170): the day's and the next day's partitions are
+ * created first, in a transaction of their own.  Accounts with neither get no row.
  * The ledgers are read by a second connection of its own (one repeatable
  * read snapshot) while the rows go out in COPY chunks whose end is not
  * waited for, so the server stores and checks the rows while the next

@@ -245,7 +245,7 @@ int limit_operator_refuse(const struct limit_env *env, struct limit_account *a,
 int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt_err *e);
 /* Select the accounts to work on for `day` into a temporary table of the
  * current transaction: those with an open case and those whose debt
- * snapshot (of the day or the latest before) shows overdue debt, each with
+ * snapshot shows overdue debt, each with
  * the number of its events already stored for the day; only account_id
  * `one` when one > 0; with one = LIMIT_SELECT_MAILED, only those with an
  * e-mailed notice issued and sent (its package written) that day.  Returns

@@ -112,11 +112,23 @@ int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt
 int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int64_t one,
 		     struct sbyt_err *e)
 {
-	char b[DATE_BUF], ob[24], ops[LIMIT_MAX_PROCS * (LIMIT_NAME + 1) + 4];
-	const char *p[3] = { date_format(day, b), ob, ops };
+	char b[DATE_BUF], ob[24], ops[LIMIT_MAX_PROCS * (LIMIT_NAME + 1) + 4], sb[DATE_BUF];
+	const char *p[4] = { date_format(day, b), ob, ops, NULL };
 	size_t len = 1;
 	PGresult *r;
 	int64_t n;
+
+	/* the snapshot read: the latest day taken on or before the day (the
+	 * day's own when the debt job ran first, sql/170); an account without
+	 * a row in it is not in debt.  One partition, not the history. */
+	r = db_query(db, e, "SELECT max(as_of) FROM debt_snapshot_day WHERE as_of <= $1::date", 1, p);
+	if (!r)
+		return -1;
+	if (!PQgetisnull(r, 0, 0)) {
+		snprintf(sb, sizeof(sb), "%s", PQgetvalue(r, 0, 0));
+		p[3] = sb;
+	}
+	PQclear(r);
 
 	snprintf(ob, sizeof(ob), "%" PRId64, one);
 	/* the operator's procedures (no opens=): their cases do not hold back
@@ -134,11 +146,10 @@ int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int
 		     " WITH mail AS (SELECT DISTINCT account_id FROM limit_notice"
 		     "  WHERE $2::bigint = -1 AND issued = $1::date AND delivered = $1::date"
 		     "  AND channel = 'email'),"
-		     " snap AS (SELECT DISTINCT ON (account_id) account_id, as_of, principal,"
-		     "  periods, penalty FROM debt_snapshot WHERE as_of <= $1::date"
+		     " snap AS (SELECT account_id, as_of, principal, periods, penalty"
+		     "  FROM debt_snapshot WHERE as_of = $4::date"
 		     "  AND ($2::bigint = 0 OR account_id = $2::bigint"
-		     "   OR ($2::bigint = -1 AND account_id IN (SELECT account_id FROM mail)))"
-		     "  ORDER BY account_id, as_of DESC),"
+		     "   OR ($2::bigint = -1 AND account_id IN (SELECT account_id FROM mail)))),"
 		     " cand AS (SELECT account_id FROM snap WHERE principal > 0"
 		     "  UNION SELECT account_id FROM limit_case WHERE status IN ('open', 'escalated')"
 		     "  AND ($2::bigint = 0 OR account_id = $2::bigint"
@@ -165,7 +176,7 @@ int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int
 		     "  GROUP BY account_id) ev USING (account_id)"
 		     " LEFT JOIN reserve r USING (account_id)"
 		     " LEFT JOIN limit_channel lc USING (account_id)",
-		     3, p);
+		     4, p);
 	if (!r)
 		return -1;
 	n = strtoll(PQcmdTuples(r), NULL, 10);

@@ -9,6 +9,7 @@
 #include "names.h"
 #include "report_control.h"
 #include "remind.h"
+#include "retention.h"
 #include "service.h"
 #include "tariff.h"
 
@@ -92,6 +93,7 @@ static const struct {
 	{ "customer-service deadlines (service.xml)", service_rules_check },
 	{ "reminders to customers (reminders.xml)", remind_rules_check },
 	{ "payment document texts (documents.xml)", docs_texts_check },
+	{ "retention of history (retention.xml)", retention_rules_check },
 	{ NULL, NULL },
 };
 

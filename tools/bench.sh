@@ -82,8 +82,9 @@ done
 echo "bench: stage=total n=$n seconds=$total rss_mb=$total_rss"
 
 # Not part of the cycle: the PDFs of the documents (issued again with them),
-# beside bare Cairo + Pango + libqrencode drawing as many pages.
-if [ -f "$top/tools/bench_render.sh" ] && [ -x "$build/tools/bench_render_floor" ] &&
+# beside bare Cairo + Pango + libqrencode drawing as many pages
+# (BENCH_RENDER=0 leaves them out: about 100 pages per CPU second).
+if [ "${BENCH_RENDER:-1}" != 0 ] && [ -f "$top/tools/bench_render.sh" ] && [ -x "$build/tools/bench_render_floor" ] &&
    [ "$(psql -XtAc "select count(*) from document")" != 0 ]; then
 	sh "$top/tools/bench_render.sh" "$build" "$n" "$work" | grep '^bench: ' || {
 		echo "bench: stage=render failed" >&2; exit 1; }

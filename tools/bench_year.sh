@@ -15,7 +15,16 @@
 # both, timed, and one line each is printed:
 #   bench: stage=year-daily n=N seconds=S day1_seconds=D ratio=R
 #   bench: stage=year-month n=N seconds=S day1_seconds=D ratio=R
-# ratio = S / D (the target is at most 1.2).  Not a timed test.
+# ratio = S / D (the target is at most 1.2), then one line per stage of
+# each job (its `-v` timings: inbox, service, debt, limit; bill, docs):
+#   bench: stage=year-daily-debt n=N seconds=S day1_seconds=D ratio=R
+# The documents' PDFs are off (SBYT_DOCS_PDF=0, as in make bench's cycle).
+# Not a timed test.  BENCH_KEEP=1 keeps the databases (their names are
+# printed) to time single commands on them.  BENCH_BASE=DIR (an older build
+# directory) compares before and after in the same run: the databases are
+# made by DIR's sbyt, copied, DIR's jobs run on the originals and BUILD's
+# (after `sbyt db migrate`, timed: stage=year-migrate) on the copies; the
+# base build's lines end with build=base.
 set -eu
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,12 +33,12 @@ n=${BENCH_N:-100000}
 period=2026-11
 day=2026-11-30
 work="$top/var/bench/$n"
-export PATH="$build:$build/tools:$PATH"
+export PATH="$build/tools:$PATH"
 export PGHOST="$(cat "$top/var/pghost")"
 export SBYT_RULES="$top/rules" SBYT_VAR="$top/var"
 dbs="year_$$ day1_$$"
 cleanup() { for d in $dbs; do dropdb --if-exists "$d" >/dev/null 2>&1 || true; done; }
-trap cleanup EXIT
+[ "${BENCH_KEEP:-}" ] || trap cleanup EXIT
 
 mkdir -p "$work"
 if [ ! -f "$work/accounts.csv" ]; then
@@ -107,12 +116,54 @@ ANALYZE;
 SQL
 }
 
-for d in $dbs; do
+# jobs BUILD DB: the day's daily and month on DB with the sbyt of BUILD
+# (sbyt db migrate first: a database made by an older build is converted).
+jobs() {
+	export PGDATABASE="$2"
+	/usr/bin/time -f "%e" -o "$work/t.migrate-$2" "$1/sbyt" -q db migrate
+	rm -rf "$work/spool-$2" "$work/out-$2"
+	mkdir -p "$work/spool-$2"
+	cp -R "$work/inbox" "$work/spool-$2/inbox"
+	# the documents' PDFs are not the history's cost (make bench times them apart)
+	SBYT_SPOOL="$work/spool-$2" SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
+		/usr/bin/time -f "%e" -o "$work/t.daily-$2" "$1/sbyt" -v --as-of "$day" daily \
+		2> "$work/daily-$2.err" || [ $? = 65 ] || { tail -5 "$work/daily-$2.err" >&2; exit 1; }
+	SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
+		/usr/bin/time -f "%e" -o "$work/t.month-$2" "$1/sbyt" -v --as-of "$day" month --period "$period" \
+		2> "$work/month-$2.err" || { tail -5 "$work/month-$2.err" >&2; exit 1; }
+}
+
+# the stages of each job, from its -v timings ("stage debt: 1.23 s",
+# "bill stage: 4.56 s")
+stage_s() { sed -n "s/.*stage $2: \([0-9.]*\) s$/\1/p; s/.*: $2 stage: \([0-9.]*\) s$/\1/p" "$work/$1" | tail -1; }
+
+# report TAG YEAR DAY1: the lines of one build
+report() {
+	for st in daily month daily:inbox daily:service daily:debt daily:limit month:bill month:docs; do
+		case $st in
+		*:*) job=${st%%:*} name=${st#*:}
+		     s=$(stage_s "$job-$2.err" "$name") d1=$(stage_s "$job-$3.err" "$name")
+		     label=$job-$name ;;
+		*) s=$(tail -1 "$work/t.$st-$2") d1=$(tail -1 "$work/t.$st-$3") label=$st ;;
+		esac
+		[ -n "$s" ] && [ -n "$d1" ] || continue
+		ratio=$(awk -v s="$s" -v d="$d1" 'BEGIN { printf "%.2f", (d > 0 ? s / d : 0) }')
+		echo "bench: stage=year-$label n=$n seconds=$s day1_seconds=$d1 ratio=$ratio$1"
+	done
+}
+
+# The databases are made by the base build when BENCH_BASE is given (an
+# older build directory, to compare before and after in one run): then each
+# is copied (CREATE DATABASE ... TEMPLATE), the base build's jobs run on the
+# originals and this build's, after its migrations, on the copies.
+init=${BENCH_BASE:-$build}
+case "$init" in /*) ;; *) init="$top/$init" ;; esac
+for d in year_$$ day1_$$; do
 	export PGDATABASE="$d"
 	createdb "$d"
-	sbyt -q db init
+	"$init/sbyt" -q db init
 	for k in branches accounts meters contracts reserves; do
-		sbyt -q load $k "$work/$k.csv"
+		"$init/sbyt" -q load $k "$work/$k.csv"
 	done
 	case $d in
 	year_*)
@@ -122,20 +173,21 @@ for d in $dbs; do
 	*)
 		ledger 2026-08-01 2026-10-01 2026-11-29 ;;
 	esac
-	rm -rf "$work/spool-$d" "$work/out-$d"
-	mkdir -p "$work/spool-$d"
-	cp -R "$work/inbox" "$work/spool-$d/inbox"
-	SBYT_SPOOL="$work/spool-$d" SBYT_OUT="$work/out-$d" \
-		/usr/bin/time -f "%e" -o "$work/t.daily-$d" sbyt -q --as-of "$day" daily \
-		2> "$work/daily-$d.err" || [ $? = 65 ] || { tail -5 "$work/daily-$d.err" >&2; exit 1; }
-	SBYT_OUT="$work/out-$d" \
-		/usr/bin/time -f "%e" -o "$work/t.month-$d" sbyt -q --as-of "$day" month --period "$period" \
-		2> "$work/month-$d.err" || { tail -5 "$work/month-$d.err" >&2; exit 1; }
 done
-for stage in daily month; do
-	s=$(tail -1 "$work/t.$stage-year_$$")
-	d1=$(tail -1 "$work/t.$stage-day1_$$")
-	ratio=$(awk -v s="$s" -v d="$d1" 'BEGIN { printf "%.2f", (d > 0 ? s / d : 0) }')
-	echo "bench: stage=year-$stage n=$n seconds=$s day1_seconds=$d1 ratio=$ratio"
-done
-rm -rf "$work"/spool-year_* "$work"/spool-day1_* "$work"/out-year_* "$work"/out-day1_*
+if [ "${BENCH_BASE:-}" ]; then
+	for d in year_$$ day1_$$; do
+		createdb -T "$d" "new$d"
+		dbs="$dbs new$d"
+	done
+	for d in year_$$ day1_$$; do jobs "$init" "$d"; done
+	for d in year_$$ day1_$$; do jobs "$build" "new$d"; done
+	report " build=base" "year_$$" "day1_$$"
+	report "" "newyear_$$" "newday1_$$"
+	m=$(tail -1 "$work/t.migrate-newyear_$$")
+	echo "bench: stage=year-migrate n=$n seconds=$m"
+else
+	for d in year_$$ day1_$$; do jobs "$build" "$d"; done
+	report "" "year_$$" "day1_$$"
+fi
+[ -z "${BENCH_KEEP:-}" ] || echo "bench-year: kept databases $dbs" >&2
+rm -rf "$work"/spool-*year_* "$work"/spool-*day1_* "$work"/out-*year_* "$work"/out-*day1_*

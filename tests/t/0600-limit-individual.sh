@@ -266,10 +266,15 @@ test_expect_success '..10 a late full notice is void and re-issued; full on the 
 	requests 7201000010 > r && printf "%s\n" "partial 2026-10-29 2026-10-08" \
 		"full 2026-12-18 2026-12-04 0" | diff - r
 '
+# The snapshot explain shows is the latest taken on or before its day: by
+# 12-31 that of 11-25, which has no row of ..01 (no overdue debt); by 11-24
+# that of 10-01.
 test_expect_success 'explain text shows the arithmetic, the snapshot and the calendar' '
 	sbyt limit explain 7201000001 --as-of 2026-12-31 > t.txt &&
 	grep -qF "delivered 2026-10-08 + 20 calendar days = 2026-10-28 (Wed, working): window ends 2026-10-28; next step on 2026-10-29" t.txt &&
-	grep -q "debt snapshot 2026-10-01: overdue 3000.00 over 2 periods" t.txt &&
+	grep -qx "debt snapshot: no overdue debt on or before 2026-12-31" t.txt &&
+	sbyt limit explain 7201000001 --as-of 2026-11-24 > t2.txt &&
+	grep -q "debt snapshot 2026-10-01: overdue 3000.00 over 2 periods" t2.txt &&
 	grep -q "calendar: .*ru-2026.xml" t.txt &&
 	grep -q "ПП № 354" t.txt
 '
