@@ -13,6 +13,7 @@
 
 #include <libpq-fe.h>
 
+#include "conf.h"
 #include "date.h"
 #include "error.h"
 #include "ingest.h"
@@ -36,6 +37,8 @@ struct sbyt_ctx {
 	char **argv;
 	PGconn *db;             /* opened by cmd_connect(), closed by main */
 	int any_schema;         /* set by `db`: connect without the schema check */
+	int shard_i, shard_n;   /* --shard I/N (shard_n 0: none): shard I's server */
+	const struct conf *conf;/* sbyt.conf as read (the shard map) */
 	struct sbyt_err err;
 };
 
@@ -48,6 +51,10 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Print a command's help text to stdout; returns 0. */
 int cmd_help(const char *text);
+/* Print row of res, its first ncols values separated by ';', to stdout, with
+ * control characters escaped (scrub.h: ids, names and text from outside),
+ * and a newline: a line of a listing. */
+void cmd_print_row(const PGresult *res, int row, int ncols);
 /* Connect ctx->db once and check that the database holds this program's
  * schema: not initialised, or missing a migration, is ERR_CONFIG (exit 78)
  * with the `sbyt db init` / `sbyt db migrate` to run (ctx->any_schema skips
@@ -105,6 +112,7 @@ struct limit_day {
 	int working;
 	int64_t deliveries, accounts, notices, requests, cancelled, packages, pending;
 	int64_t caught_up;        /* earlier days whose packages this run wrote */
+	int64_t refused;          /* accounts left waiting, in OUT/rejects/limit-DATE-runN.accounts.csv */
 	char pending_msg[256];
 };
 /* The limitation stage of one day inside job j (bin/limit_cmds.c): records
@@ -148,5 +156,14 @@ struct penalty_rules;
 /* Load the penalty rules of ctx->rules_dir, printing every fault; 0, or -1
  * with ctx->err set (ERR_CONFIG).  Release with penalty_rules_release. */
 int cmd_penalty_rules(struct sbyt_ctx *ctx, struct penalty_rules *r);
+
+struct debt_filter;
+struct debt_totals;
+/* The debt snapshot stage inside job j (bin/cmd_debt.c): accounts whose
+ * ledger is refused go to OUT/rejects/debt-DATE-runN.accounts.csv (recorded
+ * on j; one warning line names the first few) and t->refused; the rest is
+ * written.  0, or -1 with ctx->err set. */
+int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rules *r,
+		   const struct debt_filter *f, struct debt_totals *t, int64_t *rows);
 
 #endif

@@ -122,11 +122,8 @@ static int list(struct sbyt_ctx *ctx, int open)
 	n = PQntuples(r);
 	printf("id;account;kind;channel;received_on;answer_due;extended_to;answered_on;"
 	       "answer_channel;state\n");
-	for (int i = 0; i < n; i++) {
-		for (int c = 0; c < 10; c++)
-			printf("%s%s", c ? ";" : "", PQgetvalue(r, i, c));
-		putchar('\n');
-	}
+	for (int i = 0; i < n; i++)
+		cmd_print_row(r, i, 10);  /* the journal's ids: controls escaped */
 	PQclear(r);
 	log_summary("appeal", "as_of=%s appeals=%d", d, n);
 	return EX_DONE;

@@ -70,11 +70,8 @@ static int list(struct sbyt_ctx *ctx, int open)
 		return cmd_fail(ctx);
 	n = PQntuples(r);
 	printf("case;account;customer;step;rule;from;due;named;done;state\n");
-	for (int i = 0; i < n; i++) {
-		for (int c = 0; c < 10; c++)
-			printf("%s%s", c ? ";" : "", PQgetvalue(r, i, c));
-		putchar('\n');
-	}
+	for (int i = 0; i < n; i++)
+		cmd_print_row(r, i, 10);  /* case ids, customers: controls escaped */
 	PQclear(r);
 	log_summary("contract", "as_of=%s steps=%d", d, n);
 	return EX_DONE;

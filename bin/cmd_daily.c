@@ -49,7 +49,12 @@ static const char help[] =
 	"A file leaves the inbox only once its commit is durable; a file in archive/\n"
 	"whose SHA-256 has no ingest_file row is ingested again where it lies\n"
 	"(recovered=N in the summary).\n"
-	"Exit 65 when a file was refused (it is in rejected/).\n"
+	"Accounts the debt stage refuses (a ledger that cannot be valued) are named\n"
+	"with their reasons in out/rejects/debt-DATE-runN.accounts.csv and counted in\n"
+	"refused_accounts=N; those the limit stage leaves waiting (a step needs a\n"
+	"calendar year not loaded) in limit-DATE-runN.accounts.csv, waiting_accounts=W.\n"
+	"Exit 65 when a file or an account was refused (files in rejected/): the\n"
+	"rest completed.  Waiting accounts alone leave the exit status 0.\n"
 	"\n"
 	"Options:\n"
 	"  --as-of DATE   the business date (default: the global --as-of, or today)\n"
@@ -612,7 +617,7 @@ static int stage_debt(struct daily *d)
 		return -1;
 	memset(&f, 0, sizeof(f));
 	f.as_of = ctx->as_of;
-	rc = debt_snapshot_run(ctx->db, ctx->conninfo, &r, &f, d->j->run_id, &d->debt, &rows, &ctx->err);
+	rc = cmd_debt_stage(ctx, d->j, &r, &f, &d->debt, &rows);
 	penalty_rules_release(&r);
 	/* then the snapshots the retention rule no longer keeps (whole
 	 * partitions, rules/retention.xml) */
@@ -690,29 +695,52 @@ int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "rejected", d.t.n.rejected);
 	job_count(&j, "duplicates", d.t.n.duplicates);
 	job_count(&j, "held", d.t.n.held);
+	if (ctx->shard_n)
+		job_count(&j, "other_shard", d.t.n.other_shard);
 	job_count(&j, "in_debt", d.debt.in_debt);
+	job_count(&j, "debt_refused", d.debt.refused);
 	job_count(&j, "service_lines", d.svc.read);
 	job_count(&j, "service_overdue", d.overdue);
 	job_count(&j, "final_invoices", d.invoices);
 	if (rc == EX_DONE) {
-		char m1[MONEY_BUF];
+		char m1[MONEY_BUF], shard[48] = "";
+
+		if (ctx->shard_n)  /* on a shard's server: the other shards' lines */
+			snprintf(shard, sizeof(shard), " other_shard=%lld",
+				 (long long)d.t.n.other_shard);
 
 		log_summary("daily", "stages=inbox,service,debt,limit files=%d archived=%d refused=%d"
 			    " read=%lld accepted=%lld rejected=%lld duplicates=%lld held=%lld"
-			    " in_debt=%lld principal=%s notices=%lld requests=%lld cancelled=%lld"
-			    " service_overdue=%lld recovered=%d caught_up=%lld retired=%lld",
+			    " in_debt=%lld principal=%s refused_accounts=%lld waiting_accounts=%lld"
+			    " notices=%lld requests=%lld cancelled=%lld"
+			    " service_overdue=%lld recovered=%d caught_up=%lld retired=%lld%s",
 			    d.t.files + d.svc_files + (d.refused - d.t.refused), d.archived, d.refused,
 			    (long long)d.t.n.read, (long long)d.t.n.accepted,
 			    (long long)d.t.n.rejected, (long long)d.t.n.duplicates,
 			    (long long)d.t.n.held, (long long)d.debt.in_debt,
-			    money_format(d.debt.principal, m1), (long long)d.limit.notices,
+			    money_format(d.debt.principal, m1),
+			    (long long)d.debt.refused, (long long)d.limit.refused,
+			    (long long)d.limit.notices,
 			    (long long)d.limit.requests, (long long)d.limit.cancelled,
 			    (long long)d.overdue, d.recovered, (long long)d.limit.caught_up,
-			    (long long)d.retired);
+			    (long long)d.retired, shard);
 		if (d.refused) {
 			rc = EX_DATAERR_;
 			err_set(&ctx->err, ERR_DATA, "%d file(s) refused, see %s/rejected", d.refused,
 				d.spool);
+		} else if (d.debt.refused) {
+			char db_[DATE_BUF];
+			/* the cron job says so: the rest completed, the accounts are
+			 * named in out/rejects/debt-DATE-runN.accounts.csv.  The limit
+			 * stage's waiting accounts (a calendar year not loaded) do not
+			 * make it fail: not a fault of their data, and their steps are
+			 * taken once the year is added; they are named all the same. */
+			err_set(&ctx->err, ERR_DATA, "%lld accounts refused for their data (the rest"
+				" completed)", (long long)d.debt.refused);
+			err_detail(&ctx->err, "each with its reason in %s/rejects/"
+				   "debt-%s-run%lld.accounts.csv", ctx->out_dir,
+				   date_format(ctx->as_of, db_), (long long)j.run_id);
+			rc = cmd_fail(ctx);
 		}
 	}
 	return cmd_job_end(ctx, &j, rc);

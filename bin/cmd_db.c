@@ -1,4 +1,4 @@
-/* cmd_db.c - sbyt db init | migrate | status. */
+/* cmd_db.c - sbyt db init | migrate | status | shard-attach. */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,16 +6,22 @@
 #include "db.h"
 #include "log.h"
 #include "migrate.h"
+#include "shard.h"
 
 static const char help[] =
 	"usage: sbyt db init\n"
 	"   or: sbyt db migrate\n"
 	"   or: sbyt db status\n"
+	"   or: sbyt db shard-attach\n"
 	"\n"
 	"init     create the roles sbyt_operator and sbyt_auditor and the schema;\n"
 	"         on an initialised database it applies only what is missing\n"
 	"migrate  apply the pending migrations of sql/, each in its own transaction\n"
-	"status   the server, the database and the applied and pending migrations\n";
+	"status   the server, the database and the applied and pending migrations\n"
+	"shard-attach\n"
+	"         on the coordinator database (as a superuser): rebuild the schema\n"
+	"         sbyt_shards, every account-scoped table hash-partitioned by\n"
+	"         account_id over the servers of sbyt.conf's shard map (postgres_fdw)\n";
 
 int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx)
 {
@@ -28,8 +34,20 @@ int cmd_db(int argc, char **argv, struct sbyt_ctx *ctx)
 	if (argc != 2)
 		return cmd_usage_error("db", argc < 2 ? "missing subcommand" : "too many arguments");
 	sub = argv[1];
-	if (strcmp(sub, "init") && strcmp(sub, "migrate") && strcmp(sub, "status"))
+	if (strcmp(sub, "init") && strcmp(sub, "migrate") && strcmp(sub, "status") &&
+	    strcmp(sub, "shard-attach"))
 		return cmd_usage_error("db", "unknown subcommand '%s'", sub);
+	if (!strcmp(sub, "shard-attach")) {
+		int tables;
+
+		if (ctx->shard_n)
+			return cmd_usage_error("db", "shard-attach runs on the coordinator, "
+					       "not with --shard");
+		if (cmd_connect(ctx) || shard_attach(ctx->db, ctx->conf, &tables, &ctx->err))
+			return cmd_fail(ctx);
+		log_summary("db shard-attach", "shards=%d tables=%d", ctx->conf->shards, tables);
+		return EX_DONE;
+	}
 	ctx->any_schema = 1;
 	if (cmd_connect(ctx))
 		return cmd_fail(ctx);

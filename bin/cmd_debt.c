@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acctrej.h"
 #include "cmd.h"
 #include "db.h"
 #include "debt.h"
@@ -20,7 +21,15 @@ static const char help[] =
 	"oldest open charge) and valued with penalties, and the debt_snapshot rows of\n"
 	"the as-of date are replaced, in one transaction, by one row per account with\n"
 	"overdue principal or accrued penalty (accounts with neither get no row).\n"
+	"An account whose ledger cannot be valued (an obligation without a period, a\n"
+	"payment that is not positive, a due date before the first calendar year or\n"
+	"key rate loaded) is refused and left out, the rest is written; each refused\n"
+	"account with its reason in out/rejects/debt-DATE-runN.accounts.csv.\n"
 	"Ends with: sbyt debt: as_of=D accounts=N in_debt=K principal=P penalty=Q\n"
+	"refused=R\n"
+	"Exit status: 0 done (refused accounts are reported; `sbyt daily` exits 65),\n"
+	"64 usage, 69 database unavailable, 73 cannot create the rejects file,\n"
+	"75 another run holds the lock, 78 rules invalid or not covering the date.\n"
 	"\n"
 	"With --account: print that account's debt as of the date; writes nothing.\n"
 	"\n"
@@ -228,6 +237,29 @@ out:
 
 /* ---- the daily job ---- */
 
+int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rules *r,
+		   const struct debt_filter *f, struct debt_totals *t, int64_t *rows)
+{
+	struct debt_filter fr = *f;
+	struct acctrej rej;
+	char db_[DATE_BUF], line[1024];
+
+	if (acctrej_init_late(&rej, ctx->out_dir, "debt", date_format(f->as_of, db_), j->run_id,
+			 &ctx->err))
+		return -1;
+	fr.rej = &rej;
+	if (debt_snapshot_run(ctx->db, ctx->conninfo, r, &fr, j->run_id, t, rows, &ctx->err)) {
+		acctrej_abort(&rej);
+		return -1;
+	}
+	if (acctrej_finish(&rej, t->refused, j, &ctx->err))
+		return -1;
+	if (rej.n)
+		log_warn("%s", acctrej_line(&rej, "refused for their data, left out of the debt"
+					     " snapshot", line, sizeof(line)));
+	return 0;
+}
+
 static int debt_job(struct sbyt_ctx *ctx, const struct penalty_rules *r,
 		    const struct debt_filter *f)
 {
@@ -240,19 +272,21 @@ static int debt_job(struct sbyt_ctx *ctx, const struct penalty_rules *r,
 	if (cmd_job_begin(ctx, &j, "debt"))
 		return cmd_fail(ctx);
 	t0 = log_now();
-	if (debt_snapshot_run(ctx->db, ctx->conninfo, r, f, j.run_id, &t, &rows, &ctx->err))
+	if (cmd_debt_stage(ctx, &j, r, f, &t, &rows))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	job_count(&j, "accounts", t.accounts);
 	job_count(&j, "in_debt", t.in_debt);
 	job_count(&j, "snapshot_rows", rows);
+	job_count(&j, "refused", t.refused);
 	job_count(&j, "ledger_rows", t.rows);
 	job_count(&j, "principal", t.principal);
 	job_count(&j, "penalty", t.penalty);
 	log_verbose("debt: %lld ledger rows, %lld snapshot rows in %.2f s", (long long)t.rows,
 		    (long long)rows, log_now() - t0);
-	log_summary("debt", "as_of=%s accounts=%lld in_debt=%lld principal=%s penalty=%s",
-		    date_format(f->as_of, ab), (long long)t.accounts, (long long)t.in_debt,
-		    money_format(t.principal, m1), money_format(t.penalty, m2));
+	log_summary("debt", "as_of=%s accounts=%lld in_debt=%lld principal=%s penalty=%s"
+		    " refused=%lld", date_format(f->as_of, ab), (long long)t.accounts,
+		    (long long)t.in_debt, money_format(t.principal, m1), money_format(t.penalty, m2),
+		    (long long)t.refused);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }
 

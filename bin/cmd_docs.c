@@ -10,6 +10,7 @@
 #include "faults.h"
 #include "log.h"
 #include "rules.h"
+#include "scrub.h"
 
 static const char help[] =
 	"usage: sbyt docs --period YYYY-MM [--branch CODE]\n"
@@ -24,6 +25,9 @@ static const char help[] =
 	"is re-issued with the same numbers and content; accounts billed since get\n"
 	"the next numbers; a document that would change is refused (exit 65).\n"
 	"Total due = opening debt + charges + recalculations + penalty - paid.\n"
+	"Ends with: sbyt docs: period=P documents=N packages=K total=T refused=0\n"
+	"(docs refuses no account: load and bill refuse what a document could not\n"
+	"be made of; bill names them in out/rejects/bill-P-runN.accounts.csv).\n"
 	"\n"
 	"  --period YYYY-MM   the period (required)\n"
 	"  --branch CODE      only this branch (default: every branch billed)\n"
@@ -74,6 +78,7 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	struct docs_opts o;
 	struct recorder rec = { .j = j };
 	struct faults f = FAULTS_INIT;
+	struct progress prog;
 	char version[SHA256_HEX];
 	int rc;
 
@@ -92,7 +97,11 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	o.render_threads = cmd_docs_render_threads();
 	o.on_package = record;
 	o.arg = &rec;
+	memset(&prog, 0, sizeof(prog));
+	prog.fd = -1;
+	o.progress = progress_wanted() ? &prog : NULL;  /* documents, rate, ETA */
 	rc = docs_run(ctx->db, &o, r, &f, &ctx->err);
+	progress_end(&prog);
 	log_verbose("docs: numbering %.2f s, cursors %.2f s, documents and packages %.2f s"
 		    " (storing the rows %.2f s), %lld PDF pages rendered in %.2f CPU s", r->t_number,
 		    r->t_open, r->t_write, r->t_rows, (long long)r->pages, r->t_render);
@@ -182,7 +191,8 @@ static int cmd_docs_render(int argc, char **argv, struct sbyt_ctx *ctx)
 	faults_release(&f);
 	if (rc)
 		return cmd_fail(ctx);
-	printf("%s\n", out);
+	scrub_fputs(out, stdout);  /* a path given from outside: controls escaped */
+	putchar('\n');
 	log_summary("docs render", "account=%s period=%s pages=%d", account, pbuf, pages);
 	return EX_DONE;
 }
@@ -230,7 +240,14 @@ int cmd_docs(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
 	if (r.issued > 0)
 		cmd_docs_breach(ctx, &j, period, "payment documents");
-	log_summary("docs", "period=%s documents=%lld packages=%d total=%s",
+	/* refused=0: docs refuses no account on its own.  What a document needs
+	 * is checked before it: load refuses an account without an address or
+	 * postcode and a legal entity's contract without INN/KPP, bill refuses
+	 * (refused=N, out/rejects/bill-...) an account it cannot bill, and an
+	 * account without charge lines gets no document.  A published
+	 * document that would change stops its branch (exit 65): an issued
+	 * register is not re-issued without one of its documents. */
+	log_summary("docs", "period=%s documents=%lld packages=%d total=%s refused=0",
 		    period_format(period, pbuf), (long long)r.documents, r.packages,
 		    money_format(r.total, tbuf));
 	return cmd_job_end(ctx, &j, EX_DONE);

@@ -62,16 +62,21 @@ static void add(struct ingest_counts *t, const struct ingest_counts *n)
 	t->held += n->held;
 	t->reading_rejects += n->reading_rejects;
 	t->reading_held += n->reading_held;
+	t->other_shard += n->other_shard;
 }
 
 static void summary(const char *cmd, const char *key, const char *name, const struct ingest_counts *n,
 		    const char *rest)
 {
-	char extra[96] = "";
+	char extra[128] = "";
+	int k = 0;
 
 	if (n->reading_rejects || n->reading_held)
-		snprintf(extra, sizeof(extra), " reading_rejects=%" PRId64 " reading_held=%" PRId64,
-			 n->reading_rejects, n->reading_held);
+		k = snprintf(extra, sizeof(extra), " reading_rejects=%" PRId64 " reading_held=%" PRId64,
+			     n->reading_rejects, n->reading_held);
+	if (n->other_shard && k >= 0 && (size_t)k < sizeof(extra))
+		snprintf(extra + k, sizeof(extra) - (size_t)k, " other_shard=%" PRId64,
+			 n->other_shard);
 	log_summary(cmd, "%s=%s read=%" PRId64 " accepted=%" PRId64 " rejected=%" PRId64
 		    " duplicates=%" PRId64 " held=%" PRId64 "%s%s", key, name, n->read, n->accepted,
 		    n->rejected, n->duplicates, n->held, extra, rest);
@@ -88,6 +93,8 @@ int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opt
 
 	opts.on_reject = on_reject;
 	opts.arg = &rr;
+	opts.shard_i = ctx->shard_i;
+	opts.shard_n = ctx->shard_n;
 	err_clear(&ctx->err);
 	/* SBYT_INGEST_MEMORY: megabytes for what one file kept (ingest_opts) */
 	{
@@ -102,11 +109,9 @@ int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opt
 		}
 		opts.memory = (size_t)mb << 20;
 	}
-	/* a regular file, not a link, FIFO, device or directory (infile.h) */
-	memset(res, 0, sizeof(*res));
-	rc = infile_check(path, &ctx->err);
-	if (rc == 0)
-		rc = ingest_one(&opts, path, ch, res, &ctx->err);
+	/* a regular file, not a link, FIFO, device or directory, opened and
+	 * checked once and read through that descriptor (infile.h) */
+	rc = ingest_one(&opts, path, ch, res, &ctx->err);
 	if (rr.more)
 		log_line("%s: ... and %" PRId64 " more rejected lines (sbyt report rejects)", path, rr.more);
 	t->files++;

@@ -44,9 +44,7 @@ static int list(struct sbyt_ctx *ctx)
 	n = PQntuples(r);
 	printf("id;account;meter;taken_on;values;consumption;average;source\n");
 	for (int i = 0; i < n; i++)
-		printf("%s;%s;%s;%s;%s;%s;%s;%s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-		       PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4),
-		       PQgetvalue(r, i, 5), PQgetvalue(r, i, 6), PQgetvalue(r, i, 7));
+		cmd_print_row(r, i, 8);  /* meters, source file names: controls escaped */
 	PQclear(r);
 	log_summary("review", "held=%d", n);
 	return EX_DONE;

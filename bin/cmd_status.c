@@ -7,6 +7,7 @@
 #include "db.h"
 #include "log.h"
 #include "migrate.h"
+#include "scrub.h"
 
 static const char help[] =
 	"usage: sbyt status [--runs N]\n"
@@ -29,8 +30,11 @@ static int print_rows(PGconn *db, struct sbyt_err *e, const char *title, const c
 		printf("  (none)\n");
 	for (int r = 0; r < PQntuples(res); r++) {
 		printf(" ");
-		for (int c = 0; c < PQnfields(res); c++)
-			printf(" %s", PQgetisnull(res, r, c) ? "-" : PQgetvalue(res, r, c));
+		for (int c = 0; c < PQnfields(res); c++) {
+			/* file names and ids from outside: control characters escaped */
+			putchar(' ');
+			scrub_fputs(PQgetisnull(res, r, c) ? "-" : PQgetvalue(res, r, c), stdout);
+		}
 		printf("\n");
 	}
 	PQclear(res);

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "names.h"
 #include "rules.h"
+#include "scrub.h"
 #include "sha256.h"
 #include "tariff.h"
 
@@ -122,15 +123,27 @@ int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
 {
 	struct limit_setup s;
 	struct limit_run_counts rc;
-	char version[SHA256_HEX];
+	struct acctrej rej;
+	char version[SHA256_HEX], db_[DATE_BUF], line[1024];
 
 	memset(k, 0, sizeof(*k));
-	if (setup_load(ctx, &s, 1) || rules_version(ctx->rules_dir, version, &ctx->err) ||
-	    limit_run_day(ctx->db, &s.env, ctx->out_dir, j, version, &rc, &ctx->err)) {
+	if (setup_load(ctx, &s, 1))
+		return -1;
+	if (rules_version(ctx->rules_dir, version, &ctx->err) ||
+	    acctrej_init_late(&rej, ctx->out_dir, "limit", date_format(ctx->as_of, db_), j->run_id,
+			 &ctx->err)) {
+		setup_free(&s);
+		return -1;
+	}
+	if (limit_run_day(ctx->db, &s.env, ctx->out_dir, j, version, &rej, &rc, &ctx->err)) {
+		acctrej_abort(&rej);
 		setup_free(&s);
 		return -1;
 	}
 	setup_free(&s);
+	if (acctrej_finish(&rej, rc.refused, j, &ctx->err))
+		return -1;
+	k->refused = rc.refused;
 	k->working = rc.working;
 	k->deliveries = rc.deliveries;
 	k->accounts = rc.accounts;
@@ -151,10 +164,14 @@ int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
 	job_count(j, "packages", k->packages);
 	job_count(j, "pending_calendar", k->pending);
 	job_count(j, "caught_up", k->caught_up);
+	job_count(j, "limit_refused", k->refused);
 	if (k->caught_up)
 		log_warn("wrote the packages of %" PRId64 " earlier days that a run had left "
 			 "unwritten (catch-up)", k->caught_up);
-	if (k->pending)
+	if (rej.n)
+		log_warn("%s", acctrej_line(&rej, "left waiting, a step needs a calendar year not"
+					     " loaded (the rest completed)", line, sizeof(line)));
+	else if (k->pending)
 		log_warn("%" PRId64 " accounts have steps waiting for a calendar year: %s", k->pending,
 			 k->pending_msg);
 	return 0;
@@ -189,11 +206,13 @@ int limit_run(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_fail(ctx);
 	if (cmd_limit_stage(ctx, &j, &k))
 		return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	job_count(&j, "refused", k.refused);
 	log_summary("limit run", "as_of=%s notices=%" PRId64 " requests=%" PRId64
 		    " cancelled=%" PRId64 " deliveries=%" PRId64 " working=%d accounts=%" PRId64
-		    " packages=%" PRId64 " pending_calendar=%" PRId64 " caught_up=%" PRId64,
-		    date_format(ctx->as_of, b), k.notices, k.requests, k.cancelled, k.deliveries,
-		    k.working, k.accounts, k.packages, k.pending, k.caught_up);
+		    " packages=%" PRId64 " refused=%" PRId64 " pending_calendar=%" PRId64
+		    " caught_up=%" PRId64, date_format(ctx->as_of, b), k.notices, k.requests,
+		    k.cancelled, k.deliveries, k.working, k.accounts, k.packages, k.refused,
+		    k.pending, k.caught_up);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }
 
@@ -318,8 +337,12 @@ static void explain_text(const struct limit_account *a, const struct limit_setup
 		printf("  opened %s on the snapshot of %s: overdue %s over %d periods, threshold %s\n",
 		       date_format(c->opened, b), date_format(c->snap_as_of, b2),
 		       money_format(c->stated, m1), c->periods, money_format(c->threshold, m2));
-		if (c->ended != DATE_NONE)
-			printf("  ended %s: %s\n", date_format(c->ended, b), c->reason);
+		if (c->ended != DATE_NONE) {
+			/* the reason an operator typed: control characters escaped */
+			printf("  ended %s: ", date_format(c->ended, b));
+			scrub_fputs(c->reason, stdout);
+			putchar('\n');
+		}
 		for (int k = 0; k < c->nsteps; k++) {
 			const struct lim_step *st = &c->step[k];
 			const struct lim_notice *n = st->notice_id[0] ? notice_of(c, st->notice_id) : NULL;

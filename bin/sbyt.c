@@ -18,6 +18,7 @@
 #include "migrate.h"
 #include "rules.h"
 #include "scrub.h"
+#include "shard.h"
 
 struct command {
 	const char *name;
@@ -48,7 +49,7 @@ static const struct command commands[] = {
 };
 
 static const char usage_text[] =
-	"usage: sbyt [--db CONNINFO] [--rules DIR] [--out DIR] [--as-of DATE] [--tz ZONE] [-q|-v] COMMAND [ARGS]\n"
+	"usage: sbyt [--db CONNINFO] [--shard I/N] [--rules DIR] [--out DIR] [--as-of DATE] [--tz ZONE] [-q|-v] COMMAND [ARGS]\n"
 	"\n"
 	"Batch billing and limitation workflow for an electricity supplier.\n"
 	"\n"
@@ -56,6 +57,9 @@ static const char usage_text[] =
 	"  --db CONNINFO   PostgreSQL connection string (default: the PG* environment\n"
 	"                  variables when set, `database` of sbyt.conf, the private\n"
 	"                  cluster in ./var); never a password: use ~/.pgpass\n"
+	"  --shard I/N     run on shard I of N: the server shard.I of sbyt.conf's\n"
+	"                  shard map; `load` keeps only that shard's accounts,\n"
+	"                  `ingest` and `daily` count the others' as other_shard=\n"
 	"  --rules DIR     rules directory (default: $SBYT_RULES, ./rules, installed)\n"
 	"  --out DIR       output directory (default: $SBYT_OUT or ./out)\n"
 	"  --as-of DATE    the business date, YYYY-MM-DD (default: today in the zone)\n"
@@ -72,7 +76,7 @@ static const char usage_text[] =
 	"78 configuration or rules invalid (or the database not initialised).\n"
 	"\n"
 	"Configuration: $SBYT_CONF or /etc/sbyt/sbyt.conf (key = value: database,\n"
-	"rules, out, spool, timezone); the environment and options win over it.\n"
+	"rules, out, spool, timezone, shard.N); the environment and options win over it.\n"
 	"\n"
 	"Commands:\n";
 
@@ -133,6 +137,16 @@ int cmd_help(const char *text)
 	return EX_DONE;
 }
 
+void cmd_print_row(const PGresult *res, int row, int ncols)
+{
+	for (int c = 0; c < ncols; c++) {
+		if (c)
+			putchar(';');
+		scrub_fputs(PQgetvalue(res, row, c), stdout);
+	}
+	putchar('\n');
+}
+
 int cmd_connect(struct sbyt_ctx *ctx)
 {
 	int applied, shipped = migrate_count();
@@ -160,6 +174,8 @@ int cmd_connect(struct sbyt_ctx *ctx)
 		err_detail(&ctx->err, "run `sbyt db migrate`");
 		return -1;
 	}
+	if (ctx->shard_n && shard_check(ctx->db, ctx->shard_i, ctx->shard_n, &ctx->err))
+		return -1;
 	return 0;
 }
 
@@ -247,6 +263,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "shard", required_argument, NULL, 's' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "as-of", required_argument, NULL, 'a' },
@@ -260,7 +277,7 @@ int main(int argc, char **argv)
 	static struct conf conf;
 	char *conninfo_copy = NULL;
 	struct sbyt_ctx ctx;
-	const char *env, *as_of = NULL, *tz = NULL, *conf_path;
+	const char *env, *as_of = NULL, *tz = NULL, *conf_path, *shard = NULL;
 	int c, rc;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -284,6 +301,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': ctx.conninfo = optarg; break;
+		case 's': shard = optarg; break;
 		case 'r': ctx.rules_dir = optarg; break;
 		case 'o': ctx.out_dir = optarg; break;
 		case 'a': as_of = optarg; break;
@@ -313,12 +331,24 @@ int main(int argc, char **argv)
 		}
 		ctx.as_of_given = 1;
 	}
-	/* the database: --db, else the PG* variables, else sbyt.conf, else
-	 * the private cluster (db.h) */
+	ctx.conf = &conf;
+	if (shard) {
+		if (shard_parse(shard, &ctx.shard_i, &ctx.shard_n)) {
+			fprintf(stderr, "sbyt: invalid shard '%s' for --shard (I/N with 0 <= I < N)\n"
+				"Try \"sbyt --help\" for more information.\n", shard);
+			return EX_USAGE_;
+		}
+		if (!ctx.conninfo &&
+		    !(ctx.conninfo = shard_conninfo(&conf, ctx.shard_i, ctx.shard_n, &ctx.err)))
+			return cmd_fail(&ctx);
+	}
+	/* the database: --db, else the shard's server, else the PG* variables,
+	 * else sbyt.conf, else the private cluster (db.h) */
 	if (!ctx.conninfo && conf.database[0] && !getenv("PGHOST") && !getenv("PGHOSTADDR") &&
 	    !getenv("PGDATABASE") && !getenv("PGSERVICE"))
 		ctx.conninfo = conf.database;
-	if (ctx.conninfo && ctx.conninfo != conf.database) {
+	if (ctx.conninfo && ctx.conninfo != conf.database &&
+	    !(ctx.shard_n && ctx.conninfo == conf.shard[ctx.shard_i])) {
 		conninfo_copy = strdup(ctx.conninfo);
 		if (conninfo_copy) {
 			hide_password(argc, argv, ctx.conninfo);

@@ -7,13 +7,31 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "job.h"
 #include "package.h"
 #include "scrub.h"
+#include "sha256.h"
 
-int acctrej_init(struct acctrej *r, const char *out_dir, const char *job, const char *what,
-		 int64_t run_id, struct sbyt_err *e)
+/* Make the temporary file with its header.  0, or -1 with e set. */
+static int make(struct acctrej *r, struct sbyt_err *e)
 {
 	static const char head[] = "account;reason\n";
+
+	r->made = 1;
+	if (package_mkdirs(r->path, e))  /* the folders above the file */
+		return -1;
+	r->fd = open(r->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
+	if (r->fd < 0 || write(r->fd, head, sizeof(head) - 1) != (ssize_t)sizeof(head) - 1) {
+		err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", r->tmp, strerror(errno));
+		acctrej_abort(r);
+		return -1;
+	}
+	return 0;
+}
+
+int acctrej_init_late(struct acctrej *r, const char *out_dir, const char *job, const char *what,
+		      int64_t run_id, struct sbyt_err *e)
+{
 	char name[128], dir[4200];
 	size_t n;
 
@@ -37,15 +55,17 @@ int acctrej_init(struct acctrej *r, const char *out_dir, const char *job, const 
 			return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", out_dir);
 	if (snprintf(r->tmp, sizeof(r->tmp), "%s.tmp", r->path) >= (int)sizeof(r->tmp))
 		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", out_dir);
-	if (package_mkdirs(r->path, e))  /* the folders above the file */
-		return -1;
-	r->fd = open(r->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640);
-	if (r->fd < 0 || write(r->fd, head, sizeof(head) - 1) != (ssize_t)sizeof(head) - 1) {
-		err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", r->tmp, strerror(errno));
-		acctrej_abort(r);
-		return -1;
-	}
+	r->late = 1;
 	return 0;
+}
+
+int acctrej_init(struct acctrej *r, const char *out_dir, const char *job, const char *what,
+		 int64_t run_id, struct sbyt_err *e)
+{
+	if (acctrej_init_late(r, out_dir, job, what, run_id, e))
+		return -1;
+	r->late = 0;
+	return make(r, e);
 }
 
 /* One CSV field at b (room: 4 * strlen(s) + 3): quoted when it holds ';'
@@ -75,8 +95,14 @@ static size_t field(char *b, const char *s)
 void acctrej_add(struct acctrej *r, const char *account, const char *reason)
 {
 	size_t cap = 8 * (strlen(account) + strlen(reason)) + 16, n;
-	char *line = malloc(cap);
+	char *line;
 
+	if (r->late && !r->made) {
+		struct sbyt_err e;
+		if (make(r, &e))
+			r->failed = 1;
+	}
+	line = malloc(cap);
 	if (r->fd < 0 || !line) {
 		r->failed = 1;
 		free(line);
@@ -157,6 +183,19 @@ int acctrej_close(struct acctrej *r, int64_t n, struct sbyt_err *e)
 	}
 	read_first(r);
 	return 0;
+}
+
+int acctrej_finish(struct acctrej *r, int64_t n, struct job *j, struct sbyt_err *e)
+{
+	char sha[SHA256_HEX];
+	int64_t bytes;
+
+	if (acctrej_close(r, n, e))
+		return -1;
+	if (r->n == 0 || !j)
+		return 0;
+	return sha256_file(r->path, sha, &bytes, e) || job_file(j, "out", r->path, sha, bytes, e)
+		? -1 : 0;
 }
 
 void acctrej_abort(struct acctrej *r)

@@ -20,6 +20,8 @@
 
 #include "error.h"
 
+struct job;
+
 #define ACCTREJ_SHOW 3
 
 struct acctrej {
@@ -27,6 +29,8 @@ struct acctrej {
 	int fd;
 	int64_t n;             /* set by acctrej_close() */
 	int failed;            /* a write failed (in this process) */
+	int late;              /* the file is made at the first account */
+	int made;              /* the temporary file was made */
 	char first[ACCTREJ_SHOW][192];
 };
 
@@ -35,6 +39,11 @@ struct acctrej {
  * 0, or -1 with e set (ERR_CANTCREATE). */
 int acctrej_init(struct acctrej *r, const char *out_dir, const char *job, const char *what,
 		 int64_t run_id, struct sbyt_err *e);
+/* The same, but the folder and the file are made when the first account is
+ * added (a stage of one process that may refuse none: a stage that refuses
+ * nothing needs no writable rejects folder).  0, or -1 with e set. */
+int acctrej_init_late(struct acctrej *r, const char *out_dir, const char *job, const char *what,
+		      int64_t run_id, struct sbyt_err *e);
 /* Add one account with its reason: one line, one write(2).  A failure is
  * remembered (r->failed) and reported by acctrej_close() in this process. */
 void acctrej_add(struct acctrej *r, const char *account, const char *reason);
@@ -44,6 +53,9 @@ void acctrej_add_msg(struct acctrej *r, const char *msg);
  * removed; else it is fsynced and renamed into place and the first few
  * read back for acctrej_line().  0, or -1 with e set (ERR_IO). */
 int acctrej_close(struct acctrej *r, int64_t n, struct sbyt_err *e);
+/* acctrej_close(), then the file (when there is one) recorded as an output
+ * of the job's run (job_file(), with its hash).  0, or -1 with e set. */
+int acctrej_finish(struct acctrej *r, int64_t n, struct job *j, struct sbyt_err *e);
 /* Remove the temporary file of a failed stage. */
 void acctrej_abort(struct acctrej *r);
 /* "N accounts refused: A (reason); B (reason); C (reason) and K more; every

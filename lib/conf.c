@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char *trim(char *s)
@@ -18,6 +19,31 @@ static char *trim(char *s)
 	return s;
 }
 
+/* One `shard.I = CONNINFO` line into c->shard[I]; lines[] remembers where
+ * each was given.  0, or -1 with e set naming path:n. */
+static int conf_shard(struct conf *c, const char *path, long n, const char *key,
+		      const char *val, long *lines, struct sbyt_err *e)
+{
+	const char *d = key + 6;
+	char *end;
+	long i;
+
+	if (*d < '0' || *d > '9' || (i = strtol(d, &end, 10), *end) || i >= CONF_SHARDS_MAX)
+		return err_set(e, ERR_CONFIG, "%s:%ld: '%.64s': a shard is shard.I with "
+			       "0 <= I < %d", path, n, key, CONF_SHARDS_MAX);
+	if (lines[i])
+		return err_set(e, ERR_CONFIG, "%s:%ld: shard.%ld given again (first on line %ld)",
+			       path, n, i, lines[i]);
+	if (!*val || strlen(val) >= sizeof(c->shard[0]))
+		return err_set(e, ERR_CONFIG, "%s:%ld: shard.%ld must be a conninfo of at most "
+			       "%zu bytes", path, n, i, sizeof(c->shard[0]) - 1);
+	memcpy(c->shard[i], val, strlen(val) + 1);
+	lines[i] = n;
+	if (i + 1 > c->shards)
+		c->shards = (int)i + 1;
+	return 0;
+}
+
 int conf_load(const char *path, int optional, struct conf *c, struct sbyt_err *e)
 {
 	static const struct { const char *key; size_t off, size; } keys[] = {
@@ -28,7 +54,7 @@ int conf_load(const char *path, int optional, struct conf *c, struct sbyt_err *e
 		{ "timezone", offsetof(struct conf, timezone), sizeof(((struct conf *)0)->timezone) },
 	};
 	char line[2048];
-	long n = 0;
+	long n = 0, shard_line[CONF_SHARDS_MAX] = { 0 };
 	FILE *f;
 
 	memset(c, 0, sizeof(*c));
@@ -60,13 +86,20 @@ int conf_load(const char *path, int optional, struct conf *c, struct sbyt_err *e
 		*eq = '\0';
 		key = trim(s);
 		val = trim(eq + 1);
+		if (strncmp(key, "shard.", 6) == 0) {
+			if (conf_shard(c, path, n, key, val, shard_line, e)) {
+				fclose(f);
+				return -1;
+			}
+			continue;
+		}
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (strcmp(key, keys[i].key) == 0)
 				break;
 		if (i == sizeof(keys) / sizeof(keys[0])) {
 			fclose(f);
 			return err_set(e, ERR_CONFIG, "%s:%ld: unknown key '%.64s' (database, rules, "
-				       "out, spool, timezone)", path, n, key);
+				       "out, spool, timezone, shard.N)", path, n, key);
 		}
 		if (strlen(val) >= keys[i].size) {
 			fclose(f);
@@ -75,5 +108,9 @@ int conf_load(const char *path, int optional, struct conf *c, struct sbyt_err *e
 		memcpy((char *)c + keys[i].off, val, strlen(val) + 1);
 	}
 	fclose(f);
+	for (int k = 0; k < c->shards; k++)
+		if (!shard_line[k])
+			return err_set(e, ERR_CONFIG, "%s: shard.%d is missing (the shard map "
+				       "runs from shard.0 to shard.%d)", path, k, c->shards - 1);
 	return 0;
 }

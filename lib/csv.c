@@ -10,13 +10,23 @@
 
 int csv_open(struct csv *c, const char *path, char sep, int raw, struct sbyt_err *e)
 {
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		memset(c, 0, sizeof(*c));
+		return err_set(e, ERR_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
+	}
+	return csv_open_file(c, f, path, sep, raw, e);
+}
+
+int csv_open_file(struct csv *c, FILE *f, const char *path, char sep, int raw,
+		  struct sbyt_err *e)
+{
 	memset(c, 0, sizeof(*c));
 	c->path = path;
 	c->sep = sep;
 	c->raw = raw;
-	c->f = fopen(path, "rb");
-	if (!c->f)
-		return err_set(e, ERR_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
+	c->f = f;
 	c->lbuf = malloc(CSV_MAX_LINE + 1);
 	c->fbuf = malloc(CSV_MAX_LINE + 1);
 	c->rbuf = malloc(READ_BLOCK);

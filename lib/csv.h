@@ -51,6 +51,10 @@ struct csv {
  * (the caller converts, e.g. from CP1251).  Returns 0, or -1 with e set
  * (ERR_NOINPUT when the file cannot be opened). */
 int csv_open(struct csv *c, const char *path, char sep, int raw, struct sbyt_err *e);
+/* The same on a stream already open (infile_fopen()), named path in the
+ * messages; c owns f from here, also when it fails (f is closed). */
+int csv_open_file(struct csv *c, FILE *f, const char *path, char sep, int raw,
+		  struct sbyt_err *e);
 /* Read the next line.  Returns 1 with the record in c->field/c->flen
  * (fields are NUL-terminated; check c->bad first), 0 at end of file, or
  * -1 with e set (ERR_IO) when reading fails. */

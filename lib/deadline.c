@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain_ru.h"
 #include "rulesxml.h"
 #include "template.h"
 
@@ -105,6 +106,7 @@ void limit_rules_free(struct limit_rules *r)
 		free(r->text[i].citation);
 		free(r->text[i].text);
 	}
+	explain_ru_free(r->ru);
 	free(r->path);
 	free(r);
 }
@@ -547,6 +549,7 @@ struct limit_rules *limit_rules_load(const char *rules_dir, struct faults *f,
 					   required[i].steps[j]);
 	}
 	read_texts(r->path, rulesxml_child(root, "texts"), r, f);
+	r->ru = explain_ru_read(r->path, rulesxml_child(root, "explanations"), r, f);
 	xmlFreeDoc(doc);
 	if (f->count == before)
 		return r;
@@ -1015,5 +1018,147 @@ char *deadline_explain(const struct limit_procedure *proc, const struct derivati
 		    date_format(dv->rule_date, d), date_format(dv->run, a), date_format(dv->date, w),
 		    dow(dv->date));
 	}
+	return buf;
+}
+
+/* ---- the same in Russian, for the workbooks ----------------------------- */
+
+static const char *dow_ru(const struct limit_rules *r, sdate d)
+{
+	static const char *const k[] = { "dow.1", "dow.2", "dow.3", "dow.4", "dow.5", "dow.6",
+					  "dow.7" };
+
+	return explain_ru_word(r, k[date_weekday(d) - 1]);
+}
+
+static const char *cls_ru(const struct limit_rules *r, int c)
+{
+	switch (c) {
+	case CAL_WORKING: return explain_ru_word(r, "class.working");
+	case CAL_SHORT: return explain_ru_word(r, "class.short");
+	case CAL_WORK_WEEKEND: return explain_ru_word(r, "class.work_weekend");
+	case CAL_WEEKEND: return explain_ru_word(r, "class.weekend");
+	case CAL_HOLIDAY: return explain_ru_word(r, "class.holiday");
+	case CAL_TRANSFER: return explain_ru_word(r, "class.transfer");
+	}
+	return explain_ru_word(r, "class.none");
+}
+
+/* The clause "пропущены нерабочие дни: 09.05 (праздничный день), ..." for
+ * skipped[from..to). */
+static void skipped_ru(const struct limit_rules *r, char *buf, size_t n,
+		       const struct derivation *dv, int from, int to)
+{
+	int stored = dv->nskipped < DEADLINE_SKIP_MAX ? dv->nskipped : DEADLINE_SKIP_MAX;
+	char list[1024] = "", d[DATE_BUF], cnt[64];
+
+	if (to > stored)
+		to = stored;
+	if (from >= to)
+		return;
+	for (int i = from; i < to; i++) {
+		explain_ru_date(dv->skipped[i].date, d);
+		d[5] = 0;               /* "09.05" */
+		explain_ru_add(r, list, sizeof(list), ", ", "skipped.item", "date", d, "class",
+			       cls_ru(r, dv->skipped[i].cls), NULL);
+	}
+	if (to == stored && dv->nskipped > stored) {
+		explain_ru_count(r, "day", dv->nskipped - stored, cnt, sizeof(cnt));
+		explain_ru_add(r, list, sizeof(list), " ", "skipped.more", "count", cnt, NULL);
+	}
+	explain_ru_add(r, buf, n, "; ", "skipped", "list", list, NULL);
+}
+
+char *deadline_explain_ru(const struct limit_rules *r, const struct limit_procedure *proc,
+			  const struct derivation *dv, char *buf, size_t n)
+{
+	const struct limit_step *st = dv->step;
+	/* a single step (the reconnect, a plain count) states no lead */
+	int single = !proc || (r && st == &r->reconnect);
+	char a[DATE_BUF], raw[DATE_BUF], due[DATE_BUF], w[DATE_BUF], x[DATE_BUF];
+	char anchor[768] = "", cnt[64], nb[16];
+
+	if (!n)
+		return buf;
+	buf[0] = '\0';
+	if (dv->pending) {
+		if (st->notice >= 0 && proc)
+			explain_ru_add(r, buf, n, "; ", "pending.notice", "notice",
+				       proc->notice[st->notice].title, NULL);
+		else if (proc && st->after >= 0)
+			explain_ru_add(r, buf, n, "; ", "pending.step", "step",
+				       proc->step[st->after].title, NULL);
+		else
+			explain_ru_add(r, buf, n, "; ", "pending.anchor", NULL);
+		return buf;
+	}
+	explain_ru_date(dv->anchor, a);
+	explain_ru_date(dv->raw, raw);
+	explain_ru_date(dv->due, due);
+	if (dv->anchor_step >= 0 && proc)
+		explain_ru_add(r, anchor, sizeof(anchor), NULL, "anchor.step", "step",
+			       proc->step[dv->anchor_step].title, "date", a, NULL);
+	else if (r && st == &r->reconnect)
+		explain_ru_add(r, anchor, sizeof(anchor), NULL, "anchor.paid", "date", a, NULL);
+	else if (proc && st->notice >= 0)
+		explain_ru_add(r, anchor, sizeof(anchor), NULL,
+			       dv->assumed ? "anchor.assumed" : "anchor.delivered", "notice",
+			       proc->notice[st->notice].title, "date", a, NULL);
+	else
+		explain_ru_add(r, anchor, sizeof(anchor), NULL, "anchor.date", "date", a, NULL);
+
+	switch (st->kind) {
+	case STEP_WINDOW:
+	case STEP_LEAD:
+		explain_ru_count(r, "calendar_day", abs(dv->n), cnt, sizeof(cnt));
+		explain_ru_add(r, buf, n, "; ", "count.calendar", "anchor", anchor, "sign",
+			       dv->n < 0 ? "\xE2\x88\x92" : "+", "days", cnt, "remote",
+			       dv->remote ? explain_ru_word(r, "remote") : "", "raw", raw, "raw_dow",
+			       dow_ru(r, dv->raw), "raw_class", cls_ru(r, dv->raw_cls), NULL);
+		if (st->kind == STEP_WINDOW) {
+			explain_ru_add(r, buf, n, "; ", "window", "window_end",
+				       explain_ru_date(dv->window_end, w), "window_end_dow",
+				       dow_ru(r, dv->window_end), NULL);
+			skipped_ru(r, buf, n, dv, 0, dv->move_from);
+			explain_ru_add(r, buf, n, "; ", "next_step", "due", due, NULL);
+		} else if (!single) {
+			explain_ru_add(r, buf, n, "; ", "not_before", "date", raw, NULL);
+		}
+		break;
+	case STEP_NTH_WORKING_DAY:
+	case STEP_WORKING_DAYS:
+		snprintf(nb, sizeof(nb), "%d", abs(dv->n));
+		explain_ru_add(r, buf, n, "; ", dv->n < 0 ? "count.working_before"
+							  : "count.working_after",
+			       "anchor", anchor, "n", nb, "raw", raw, "raw_dow", dow_ru(r, dv->raw),
+			       "raw_class", cls_ru(r, dv->raw_cls), NULL);
+		skipped_ru(r, buf, n, dv, 0, dv->move_from);
+		if (st->kind == STEP_WORKING_DAYS) {
+			explain_ru_count(r, "working_day", dv->n, cnt, sizeof(cnt));
+			explain_ru_add(r, buf, n, "; ", "working_days_out", "days", cnt, "due", due,
+				       NULL);
+		} else if (!single) {
+			explain_ru_add(r, buf, n, "; ", "not_before", "date", raw, NULL);
+		}
+		break;
+	}
+	if (dv->planned != DATE_NONE && !dv->printed)
+		explain_ru_add(r, buf, n, "; ", dv->planned_void ? "stated.void" : "stated.ok",
+			       "planned", explain_ru_date(dv->planned, w), NULL);
+	if (dv->moved != dv->due) {
+		explain_ru_add(r, buf, n, "; ", "moved", "due", due, "due_dow", dow_ru(r, dv->due),
+			       "due_class", cls_ru(r, dv->due_cls), "moved",
+			       explain_ru_date(dv->moved, w), "moved_dow", dow_ru(r, dv->moved), NULL);
+		skipped_ru(r, buf, n, dv, dv->move_from, dv->nskipped);
+	}
+	if (dv->planned != DATE_NONE && dv->printed)
+		explain_ru_add(r, buf, n, "; ", dv->printed == 2 ? "printed.later" : "printed.ok",
+			       "planned", explain_ru_date(dv->planned, w), NULL);
+	if (dv->rule_date != DATE_NONE && dv->fixed)
+		explain_ru_add(r, buf, n, "; ", "fixed", "date", explain_ru_date(dv->date, w), NULL);
+	else if (dv->rule_date != DATE_NONE)
+		explain_ru_add(r, buf, n, "; ", "late", "rule_date", explain_ru_date(dv->rule_date, x),
+			       "run", explain_ru_date(dv->run, a), "date",
+			       explain_ru_date(dv->date, w), "date_dow", dow_ru(r, dv->date), NULL);
 	return buf;
 }

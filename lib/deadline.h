@@ -113,6 +113,8 @@ struct limit_channel {
 	int days;                 /* calendar days from issue to deemed delivery */
 };
 
+struct explain_ru;
+
 struct limit_rules {
 	char *path;               /* the limitation.xml read */
 	int nchannels, nprocs;
@@ -121,6 +123,7 @@ struct limit_rules {
 	struct limit_step reconnect; /* kind lead, action: paid + days, moved */
 	int ntexts;
 	struct limit_text text[LIMIT_MAX_TEXTS];
+	struct explain_ru *ru;    /* <explanations>: the registers' Russian (explain_ru.h) */
 };
 
 /* Read and validate rules_dir/limitation.xml.  Returns the rules
@@ -261,5 +264,13 @@ int deadline_step(const struct calendar *cal, const struct limit_step *st, sdate
  * (size n), truncating, and returns buf. */
 char *deadline_explain(const struct limit_procedure *proc, const struct derivation *d,
 		       char *buf, size_t n);
+/* The same facts in Russian for the workbooks, worded by r's <explanations>
+ * (explain_ru.h), e.g. "«Предупреждение…» вручено 14.04.2026 + 20 календарных
+ * дней = 04.05.2026 (пн, рабочий день); срок истекает 04.05.2026 (пн);
+ * следующий шаг — 05.05.2026".  Dates ДД.ММ.ГГГГ, counts with their plural.
+ * Writes into buf (size n), cut at a character boundary ending in "…",
+ * and returns buf. */
+char *deadline_explain_ru(const struct limit_rules *r, const struct limit_procedure *proc,
+			  const struct derivation *d, char *buf, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "db.h"
 #include "log.h"
 
@@ -79,7 +80,24 @@ struct scan_state {
 	int open;            /* 1 while an account is being gathered */
 	int known;           /* its account row was seen */
 	int64_t entries;     /* its obligations and payments */
+	int refused;         /* it was refused: its other rows are passed over */
 };
+
+/* The current account cannot be valued for the reason in e: refused into
+ * f->rej (the scan goes on: 0) when there is one, else -1 (the scan stops). */
+static int refuse(struct scan_state *s, struct sbyt_err *e)
+{
+	char acct[24];
+
+	if (!s->f->rej || (e->kind != ERR_DATA && e->kind != ERR_CONFIG))
+		return -1;
+	snprintf(acct, sizeof(acct), "%lld", (long long)s->a.account_id);
+	acctrej_add(s->f->rej, acct, e->msg);
+	s->t->refused++;
+	s->refused = 1;
+	err_clear(e);
+	return 0;
+}
 
 static int finish_account(struct scan_state *s, struct sbyt_err *e)
 {
@@ -87,11 +105,13 @@ static int finish_account(struct scan_state *s, struct sbyt_err *e)
 		return 0;
 	s->open = 0;
 	/* an account without obligations or payments is not seen */
-	if (!s->known || s->entries == 0)
+	if (s->refused || !s->known || s->entries == 0)
 		return 0;
 	if (ledger_allocate(&s->l, e) ||
 	    ledger_debt_compute(&s->l, s->r, s->a.kind, s->f->as_of, &s->d, e)) {
 		char msg[sizeof(e->msg)];
+		if (refuse(s, e) == 0)
+			return 0;
 		snprintf(msg, sizeof(msg), "%s", e->msg);
 		return err_set(e, e->kind, "account %lld: %s", (long long)s->a.account_id, msg);
 	}
@@ -106,8 +126,12 @@ static int finish_account(struct scan_state *s, struct sbyt_err *e)
 	return s->sink->account ? s->sink->account(s->sink->arg, &s->a, e) : 0;
 }
 
-static int bad_row(struct sbyt_err *e, const char *acct, const char *what)
+static int bad_row(struct scan_state *s, struct sbyt_err *e, const char *acct, const char *what)
 {
+	if (s->f->rej) {
+		err_set(e, ERR_DATA, "%s", what);
+		return refuse(s, e);
+	}
 	return err_set(e, ERR_DATA, "account %s: %s", acct, what);
 }
 
@@ -130,10 +154,13 @@ static int take_row(struct scan_state *s, PGresult *res, int i, struct sbyt_err 
 		s->open = 1;
 		s->known = 0;
 		s->entries = 0;
+		s->refused = 0;
 	}
+	if (s->refused)
+		return 0;
 	if (src == '0') {
 		if (debt_kind_parse(PQgetvalue(res, i, 2), &s->a.kind))
-			return bad_row(e, acct, "unknown account kind");
+			return bad_row(s, e, acct, "unknown account kind");
 		snprintf(s->a.branch, sizeof(s->a.branch), "%s", PQgetvalue(res, i, 3));
 		s->known = 1;
 		return 0;
@@ -141,26 +168,26 @@ static int take_row(struct scan_state *s, PGresult *res, int i, struct sbyt_err 
 	amount = strtoll(PQgetvalue(res, i, 6), NULL, 10);
 	if (!PQgetisnull(res, i, 4)) {
 		if (date_parse(PQgetvalue(res, i, 4), -1, &pd))
-			return bad_row(e, acct, "bad period");
+			return bad_row(s, e, acct, "bad period");
 		period = period_of(pd);
 	}
 	if (date_parse(PQgetvalue(res, i, 5), -1, &due))
-		return bad_row(e, acct, "bad date");
+		return bad_row(s, e, acct, "bad date");
 	s->entries++;
 	if (src == '1') {
 		struct ledger_charge c = { period, due, amount, LEDGER_CHARGE };
 
 		if (period == LEDGER_NO_PERIOD)
-			return bad_row(e, acct, "obligation without a period");
+			return bad_row(s, e, acct, "obligation without a period");
 		if (amount < 0 || strcmp(PQgetvalue(res, i, 2), "recalc") == 0)
 			c.kind = LEDGER_RECALC;
 		if (ledger_add_charge(&s->l, &c, e) < 0)
-			return -1;
+			return refuse(s, e);
 	} else {
 		struct ledger_payment p = { strtoll(PQgetvalue(res, i, 7), NULL, 10), due, amount,
 					    period };
 		if (ledger_add_payment(&s->l, &p, e))
-			return -1;
+			return refuse(s, e);
 	}
 	return 0;
 }
@@ -184,6 +211,12 @@ int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filte
 	ledger_init(&s.l);
 	ledger_debt_init(&s.d);
 	filter_params(f, p_buf, params);
+	/* the rules must cover the as-of date itself: a gap there is not one
+	 * account's, it stops the scan (a gap at an old date refuses the
+	 * accounts that reach it) */
+	if (f->rej && (penalty_rate_on(r, f->as_of, NULL, NULL, e) ||
+		       (r->cal && calendar_class_err(r->cal, f->as_of, e) < 0)))
+		return -1;
 	/* rows, rate on a terminal only (log.h); the total is not known */
 	progress_start(&prog, "debt: ledger rows", 0);
 	/* the whole result is read: plan for it, not for the first rows; a

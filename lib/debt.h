@@ -36,6 +36,7 @@
 #include <libpq-fe.h>
 #include <stdint.h>
 
+#include "acctrej.h"
 #include "date.h"
 #include "error.h"
 #include "ledger.h"
@@ -49,6 +50,14 @@ struct debt_filter {
 	sdate as_of;
 	int64_t account;     /* one account, or 0 for all */
 	int shard_i, shard_n;/* abs(hashint8(account_id)) % shard_n = shard_i; shard_n 0: all */
+	/* NULL: an account whose ledger is refused stops the scan (ERR_DATA).
+	 * Else the account is refused there, named with its reason in this
+	 * rejects file (acctrej.h), counted in refused, and the scan goes on:
+	 * a ledger the data cannot make (an obligation without a period, a
+	 * payment that is not positive...) or a date the rules do not cover (a
+	 * production calendar year or a key rate missing for an old due date;
+	 * rules that do not cover the as-of date itself stop the scan). */
+	struct acctrej *rej;
 };
 
 /* What the callback sees for each account with an obligation or a payment. */
@@ -70,6 +79,7 @@ struct debt_totals {
 	int64_t accounts;    /* accounts seen (with an obligation or a payment) */
 	int64_t in_debt;     /* accounts with overdue principal */
 	int64_t rows;        /* ledger rows read */
+	int64_t refused;     /* accounts refused (f->rej), not in the other counts */
 	money principal, penalty;
 };
 

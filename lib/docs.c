@@ -18,6 +18,7 @@
 #include "docs_texts.h"
 #include "docs_xml.h"
 #include "ledger.h"
+#include "log.h"
 #include "package.h"
 #include "penalty.h"
 #include "qr.h"
@@ -1136,6 +1137,8 @@ static int stream_documents(struct branch_run *b, struct sbyt_err *e)
 		if (one_document(b, e) ||
 		    docs_cursor_next(&b->docs, e))
 			goto out;
+		if (b->o->progress)
+			progress_add(b->o->progress, 1);
 	}
 	if (b->cp && cp_commit(b, e))
 		goto out;
@@ -1363,6 +1366,17 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 		goto out;
 	}
 	have_texts = o->pdf;
+	if (o->progress) {
+		/* the documents to come, for the ETA (drawn on a terminal only) */
+		char *n = NULL;
+		if (db_value(db, e, "SELECT count(*) FROM (SELECT DISTINCT l.account_id FROM"
+			     " charge_line l JOIN account a ON a.account_id = l.account_id"
+			     " WHERE l.period = $1::date AND ($2::text IS NULL OR a.branch = $2)) s",
+			     2, p, &n))
+			goto out;
+		progress_start_unit(o->progress, "docs", "documents", n ? strtoll(n, NULL, 10) : 0);
+		free(n);
+	}
 	b.sup = tariff_supplier(tr);
 	b.billing = tariff_billing(tr);
 	b.pr = &pr;

@@ -98,6 +98,7 @@ struct docs_opts {
 	/* Called after each package is in place (may be NULL). */
 	void (*on_package)(void *arg, const char *path, const char *sha256, int64_t bytes);
 	void *arg;
+	struct progress *progress;  /* may be NULL: one step per document (log.h) */
 };
 
 struct docs_result {

@@ -23,8 +23,22 @@ const char *infile_kind(unsigned mode)
 
 int infile_check(const char *path, struct sbyt_err *e)
 {
+	struct infile in;
+
+	if (infile_open(&in, path, e))
+		return -1;
+	infile_close(&in);
+	return 0;
+}
+
+int infile_open(struct infile *in, const char *path, struct sbyt_err *e)
+{
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fl;
+
+	in->path = path;
+	in->fd = -1;
 
 	if (fd < 0) {
 		int err = errno;
@@ -41,9 +55,40 @@ int infile_check(const char *path, struct sbyt_err *e)
 		close(fd);
 		return err_set(e, ERR_IO, "cannot stat '%s': %s", path, strerror(err));
 	}
-	close(fd);
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
 		return err_set(e, ERR_NOINPUT, "'%s' is %s: refused, sbyt reads regular files only",
 			       path, infile_kind((unsigned)st.st_mode));
+	}
+	/* a regular file: reads block as usual */
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	in->fd = fd;
 	return 0;
+}
+
+FILE *infile_fopen(const struct infile *in, struct sbyt_err *e)
+{
+	int fd;
+	FILE *f;
+
+	if (in->fd < 0) {
+		err_set(e, ERR_INTERNAL, "'%s' is not open", in->path);
+		return NULL;
+	}
+	fd = fcntl(in->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0 || !(f = fdopen(fd, "rb"))) {
+		err_set(e, ERR_IO, "cannot read '%s': %s", in->path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	return f;
+}
+
+void infile_close(struct infile *in)
+{
+	if (in->fd >= 0)
+		close(in->fd);
+	in->fd = -1;
 }

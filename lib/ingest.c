@@ -19,6 +19,7 @@
 #include "db.h"
 #include "ingest_decide.h"
 #include "ingest_detect.h"
+#include "log.h"
 #include "package.h"
 #include "parse.h"
 
@@ -165,8 +166,9 @@ static int rejects_names(const char *out_dir, const char *path, const char *run,
 
 /* Write the rejects file of path to tmp (the caller renames it after the
  * commit).  w->w holds the rejected record numbers in order. */
-static int write_rejects(const struct ingest_opts *o, const char *path, enum ingest_channel ch,
-			 struct rejects_writer *w, const char *tmp, struct sbyt_err *e)
+static int write_rejects(const struct ingest_opts *o, const struct infile *in,
+			 enum ingest_channel ch, struct rejects_writer *w, const char *tmp,
+			 struct sbyt_err *e)
 {
 	struct ingest_sink s;
 	struct sbyt_err pe;
@@ -201,7 +203,7 @@ static int write_rejects(const struct ingest_opts *o, const char *path, enum ing
 	s.want_text = 1;
 	err_clear(&pe);
 	/* The file parsed before: a second pass cannot fail but on I/O. */
-	if (ingest_parse(ch, path, o->rules->sms, &s, &pe) && pe.kind != ERR_DATA) {
+	if (ingest_parse(ch, in, o->rules->sms, &s, &pe) && pe.kind != ERR_DATA) {
 		rc = err_set(e, pe.kind, "%s", pe.msg);
 		goto out;
 	}
@@ -270,7 +272,7 @@ static int noop_check(PGconn *db, const char *sha, struct ingest_result *res, ch
 {
 	const char *p[1] = { sha };
 	PGresult *r = db_query(db, e,
-		"SELECT read, accepted, rejected, duplicates, held,"
+		"SELECT read, accepted, rejected, duplicates, held, other_shard,"
 		" to_char(ingested_at, 'YYYY-MM-DD HH24:MI'), channel,"
 		" file_id, coalesce(run_id::text, 'f' || file_id)"
 		" FROM ingest_file WHERE sha256 = $1", 1, p);
@@ -286,10 +288,11 @@ static int noop_check(PGconn *db, const char *sha, struct ingest_result *res, ch
 		res->n.rejected = atoll(PQgetvalue(r, 0, 2));
 		res->n.duplicates = atoll(PQgetvalue(r, 0, 3));
 		res->n.held = atoll(PQgetvalue(r, 0, 4));
-		snprintf(res->earlier, sizeof(res->earlier), "%s", PQgetvalue(r, 0, 5));
-		res->channel = ingest_channel_parse(PQgetvalue(r, 0, 6));
-		snprintf(fileid, 24, "%s", PQgetvalue(r, 0, 7));
-		snprintf(run, 24, "%s", PQgetvalue(r, 0, 8));
+		res->n.other_shard = atoll(PQgetvalue(r, 0, 5));
+		snprintf(res->earlier, sizeof(res->earlier), "%s", PQgetvalue(r, 0, 6));
+		res->channel = ingest_channel_parse(PQgetvalue(r, 0, 7));
+		snprintf(fileid, 24, "%s", PQgetvalue(r, 0, 8));
+		snprintf(run, 24, "%s", PQgetvalue(r, 0, 9));
 	}
 	PQclear(r);
 	return found;
@@ -331,9 +334,11 @@ static int collect_rejects(PGconn *db, const struct ingest_opts *o, const char *
 
 /* A file ingested before: write its rejects file again when it is missing
  * (a run killed between its commit and the rename).  0 or -1 with e set. */
-static int rejects_again(const struct ingest_opts *o, const char *path, struct ingest_result *res,
-			 const char *fileid, const char *run, struct sbyt_err *e)
+static int rejects_again(const struct ingest_opts *o, const struct infile *in,
+			 struct ingest_result *res, const char *fileid, const char *run,
+			 struct sbyt_err *e)
 {
+	const char *path = in->path;
 	struct rejects_writer w;
 	char final[4096], tmp[4200];
 	struct stat st;
@@ -349,7 +354,7 @@ static int rejects_again(const struct ingest_opts *o, const char *path, struct i
 	if (collect_rejects(o->db, o, path, fileid, 0, &w, e))
 		return -1;
 	if (w.nw) {
-		rc = write_rejects(o, path, res->channel, &w, tmp, e);
+		rc = write_rejects(o, in, res->channel, &w, tmp, e);
 		if (rc == 0 && rename(tmp, final) != 0) {
 			rc = err_set(e, ERR_CANTCREATE, "cannot rename '%s' to '%s': %s", tmp, final,
 				     strerror(errno));
@@ -364,10 +369,30 @@ static int rejects_again(const struct ingest_opts *o, const char *path, struct i
 	return rc;
 }
 
+static int ingest_in(const struct ingest_opts *o, const struct infile *in,
+		     enum ingest_channel ch, struct ingest_result *res, struct sbyt_err *e);
+
 int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channel ch,
 	       struct ingest_result *res, struct sbyt_err *e)
 {
+	struct infile in;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	/* opened and checked once: every reading below is of this descriptor */
+	if (infile_open(&in, path, e))
+		return -1;
+	rc = ingest_in(o, &in, ch, res, e);
+	infile_close(&in);
+	return rc;
+}
+
+static int ingest_in(const struct ingest_opts *o, const struct infile *in,
+		     enum ingest_channel ch, struct ingest_result *res, struct sbyt_err *e)
+{
+	const char *path = in->path;
 	PGconn *db = o->db;
+	struct progress pg;
 	struct decider *d = NULL;
 	struct ingest_sink sink;
 	struct rejects_writer w;
@@ -379,13 +404,16 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	memset(res, 0, sizeof(*res));
 	memset(&w, 0, sizeof(w));
 	tmp[0] = '\0';
-	if (sha256_file(path, res->sha256, &res->bytes, e))
-		return -1;
+	{
+		FILE *f = infile_fopen(in, e);
+		if (!f || sha256_stream(f, path, res->sha256, &res->bytes, e))
+			return -1;
+	}
 	rc = noop_check(db, res->sha256, res, fileid, runid, e);
 	if (rc != 0)
-		return rc < 0 || rejects_again(o, path, res, fileid, runid, e) ? -1 : 0;
+		return rc < 0 || rejects_again(o, in, res, fileid, runid, e) ? -1 : 0;
 	if (ch == CH_NONE) {
-		ch = ingest_detect(path, e);
+		ch = ingest_detect(in, e);
 		if (ch == CH_NONE) {
 			res->status = INGEST_REFUSED;
 			return -1;
@@ -417,8 +445,21 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 		       o->memory, e);
 	if (!d)
 		goto fail;
+	decide_shard(d, o->shard_i, o->shard_n);
 	decide_sink(d, &sink);
-	if (ingest_parse(ch, path, o->rules->sms, &sink, e)) {
+	{
+		/* record lines, their rate, and how far into the file (log.h:
+		 * on a terminal only) */
+		const char *base = strrchr(path, '/');
+		char what[300];
+		snprintf(what, sizeof(what), "ingest %.280s", base ? base + 1 : path);
+		progress_start_unit(&pg, what, "lines", 0);
+		progress_bytes(&pg, in->fd, res->bytes);
+		sink.progress = &pg;
+		rc = ingest_parse(ch, in, o->rules->sms, &sink, e);
+		progress_end(&pg);
+	}
+	if (rc) {
 		decide_free(d);   /* first: its writer may still use db */
 		db_rollback(db);
 		if (e->kind == ERR_DATA) {
@@ -432,14 +473,14 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	decide_free(d);
 	d = NULL;
 	{
-		char n[5][24];
-		int64_t v[5] = { res->n.read, res->n.accepted, res->n.rejected, res->n.duplicates,
-				 res->n.held };
-		for (int i = 0; i < 5; i++)
+		char n[6][24];
+		int64_t v[6] = { res->n.read, res->n.accepted, res->n.rejected, res->n.duplicates,
+				 res->n.held, res->n.other_shard };
+		for (int i = 0; i < 6; i++)
 			snprintf(n[i], sizeof(n[i]), "%" PRId64, v[i]);
-		const char *p[6] = { fileid, n[0], n[1], n[2], n[3], n[4] };
+		const char *p[7] = { fileid, n[0], n[1], n[2], n[3], n[4], n[5] };
 		if (db_exec(db, e, "UPDATE ingest_file SET read = $2, accepted = $3, rejected = $4,"
-			    " duplicates = $5, held = $6 WHERE file_id = $1", 6, p))
+			    " duplicates = $5, held = $6, other_shard = $7 WHERE file_id = $1", 7, p))
 			goto fail;
 	}
 
@@ -453,7 +494,7 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 		else
 			snprintf(run, sizeof(run), "f%s", fileid);
 		if (rejects_names(o->out_dir, path, run, res->rejects_path, tmp, sizeof(tmp), e) ||
-		    write_rejects(o, path, ch, &w, tmp, e))
+		    write_rejects(o, in, ch, &w, tmp, e))
 			goto fail;
 		if (sha256_file(tmp, res->rejects_sha256, &res->rejects_bytes, e))
 			goto fail;

@@ -1,7 +1,10 @@
 /*
  * ingest.h - one input file into the database, whole or not at all.
  *
- * ingest_one() hashes the file (SHA-256): a file already ingested is a
+ * ingest_one() opens the file once (infile.h: O_NOFOLLOW, a regular file
+ * only) and every reading of it - its hash, the channel's detection, the
+ * parser, the rejects file's second pass - reads that descriptor, never
+ * the path again.  It hashes the file (SHA-256): a file already ingested is a
  * no-op that returns the counts of its first ingest.  Otherwise, in one
  * transaction, the parser's records and rejects stream into a decider
  * (ingest_decide.h) that checks them a chunk at a time, in file order:
@@ -41,6 +44,7 @@
 struct ingest_counts {
 	int64_t read, accepted, rejected, duplicates, held;
 	int64_t reading_rejects, reading_held;
+	int64_t other_shard;    /* lines of another shard's accounts (opts shard_n) */
 };
 
 enum ingest_status { INGEST_DONE = 1, INGEST_NOOP, INGEST_REFUSED };
@@ -52,6 +56,9 @@ struct ingest_opts {
 	sdate as_of;                 /* readings after it are `future_date` */
 	const char *out_dir;         /* rejects files go to out_dir/rejects/ */
 	int64_t run_id;              /* the job's run, 0 when none */
+	int shard_i, shard_n;        /* shard_n > 0: a shard's server (lib/shard.h): a line
+				      * of an unknown account of another shard is counted
+				      * in other_shard, not rejected */
 	size_t memory;               /* bytes for what one file kept (ingest_decide.h);
 				      * the commands take INGEST_MEMORY_MB, or
 				      * SBYT_INGEST_MEMORY megabytes */

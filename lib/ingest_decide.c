@@ -17,11 +17,12 @@
 
 #include "copybin.h"
 #include "db.h"
+#include "shard.h"
 
 #define CHUNK 8192                  /* record lines per chunk */
 #define ZMAX (CHUNK * REC_ZONES)    /* zone rows per chunk at most */
 
-enum { ST_NONE, ST_ACCEPTED, ST_REJECTED, ST_DUPLICATE, ST_HELD, ST_SKIPPED };
+enum { ST_NONE, ST_ACCEPTED, ST_REJECTED, ST_DUPLICATE, ST_HELD, ST_SKIPPED, ST_OTHER };
 
 struct cline {                      /* one record line of the chunk */
 	int64_t rec;
@@ -149,6 +150,7 @@ struct decider {
 	struct dbrow *dbr;          /* their history, each group's rows in order */
 	int ndbr, dbrcap;
 	int oom;
+	int shard_i, shard_n;       /* decide_shard() */
 	size_t budget;              /* bytes the file's kept keys may take */
 	int tight;                  /* over it: look up on db, remember a chunk only */
 	struct writer w;            /* sends each chunk's rows on db */
@@ -1000,6 +1002,12 @@ static int window(const struct decider *d, const struct zrow *z, const struct mz
 	return 1;
 }
 
+/* An account of another shard's server (decide_shard()). */
+static int other_shard(const struct decider *d, int64_t account)
+{
+	return d->shard_n > 0 && shard_of(account, d->shard_n) != d->shard_i;
+}
+
 static void decide_readings(struct decider *d, struct cline *c)
 {
 	const struct rec_reading *rd = &c->r.rd;
@@ -1011,6 +1019,10 @@ static void decide_readings(struct decider *d, struct cline *c)
 	c->rst = ST_REJECTED;
 	if (c->nz == 0) {
 		reject_line(c, "no_reading", "the line carries no reading");
+		return;
+	}
+	if (!z0->known && other_shard(d, rd->account)) {
+		c->rst = ST_OTHER;
 		return;
 	}
 	if (!z0->known) {
@@ -1222,6 +1234,8 @@ static int decide_chunk(struct decider *d)
 		case 'P':
 			if (c->dup || kmap_get(&d->pays, c->r.pay.source_id))
 				c->st = ST_DUPLICATE;
+			else if (!c->known && other_shard(d, c->r.pay.account))
+				c->st = ST_OTHER;
 			else if (!c->known) {
 				c->st = ST_REJECTED;
 				reject_line(c, "unknown_account", "account %" PRId64 " is not known",
@@ -1471,6 +1485,7 @@ static void count(struct decider *d)
 		case ST_REJECTED: d->n.rejected++; break;
 		case ST_DUPLICATE: d->n.duplicates++; break;
 		case ST_HELD: d->n.held++; break;
+		case ST_OTHER: d->n.other_shard++; break;
 		default: break;
 		}
 		if (l->kind == 'P' && l->st == ST_ACCEPTED) {
@@ -1618,6 +1633,12 @@ void decide_sink(struct decider *d, struct ingest_sink *sink)
 	sink->arg = d;
 	sink->record = on_record;
 	sink->reject = on_reject;
+}
+
+void decide_shard(struct decider *d, int i, int n)
+{
+	d->shard_i = i;
+	d->shard_n = n;
 }
 
 int decide_finish(struct decider *d, struct ingest_counts *n, struct sbyt_err *e)

@@ -22,7 +22,8 @@
  * What counts as what (the earlier rows that decide a line are always
  * those kept, in file order):
  * - a payment whose channel and source id were already accepted is a
- *   duplicate; an unknown account is rejected;
+ *   duplicate; an unknown account is rejected (on a shard's server: when
+ *   it is not another shard's, decide_shard());
  * - a reading line (all its zones) is rejected when its account is
  *   unknown, the SMS phone is not on the account, the meter is not found
  *   or ambiguous, it has more zones than the meter, or it is dated after
@@ -63,6 +64,11 @@ struct decider;
 struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest_rules *rules,
 			   sdate as_of, enum ingest_channel ch, int64_t file_id, int64_t run_id,
 			   size_t budget, struct sbyt_err *e);
+/* d decides for shard i of n (n 0: the one database): a payment or
+ * reading line whose account is not known here and belongs to another
+ * shard (lib/shard.h) is that shard's, counted in other_shard, neither
+ * accepted nor rejected. */
+void decide_shard(struct decider *d, int i, int n);
 /* Point sink's callbacks at d (the parser then feeds it). */
 void decide_sink(struct decider *d, struct ingest_sink *sink);
 /* Decide and write what is still buffered, then set *n to the file's

@@ -67,17 +67,16 @@ enum ingest_channel ingest_detect_buf(const char *buf, size_t len)
 	return CH_NONE;
 }
 
-enum ingest_channel ingest_detect(const char *path, struct sbyt_err *e)
+enum ingest_channel ingest_detect(const struct infile *in, struct sbyt_err *e)
 {
+	const char *path = in->path;
 	char buf[DETECT_BYTES];
 	enum ingest_channel ch;
 	size_t n;
-	FILE *f = fopen(path, "rb");
+	FILE *f = infile_fopen(in, e);
 
-	if (!f) {
-		err_set(e, ERR_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
+	if (!f)
 		return CH_NONE;
-	}
 	n = fread(buf, 1, sizeof(buf), f);
 	if (ferror(f)) {
 		err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));

@@ -14,13 +14,14 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "infile.h"
 #include "ingest_rec.h"
 
 /* The channel of the data buf[0..len) (the start of a file), or CH_NONE. */
 enum ingest_channel ingest_detect_buf(const char *buf, size_t len);
-/* The channel of the file at path.  Returns it, or CH_NONE with e set:
- * ERR_NOINPUT (cannot open), ERR_IO, or ERR_DATA (empty file, or content
- * of no known channel - use --channel). */
-enum ingest_channel ingest_detect(const char *path, struct sbyt_err *e);
+/* The channel of the checked file in (read through its descriptor, from
+ * its start).  Returns it, or CH_NONE with e set: ERR_IO, or ERR_DATA
+ * (empty file, or content of no known channel - use --channel). */
+enum ingest_channel ingest_detect(const struct infile *in, struct sbyt_err *e);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
+
 static const char *const channel_names[CH_COUNT] = {
 	"unknown", "sberbank", "gazprombank", "qiwi", "payments", "sms", "portal", "delivery"
 };
@@ -41,12 +43,16 @@ int ingest_reject_line(struct ingest_sink *s, long line, const char *text, size_
 	rj.text = text;
 	rj.text_len = text_len;
 	s->info.records++;
+	if (s->progress)
+		progress_add(s->progress, 1);
 	return s->reject ? s->reject(s->arg, &rj, e) : 0;
 }
 
 int ingest_emit(struct ingest_sink *s, const struct ingest_rec *r, struct sbyt_err *e)
 {
 	s->info.records++;
+	if (s->progress)
+		progress_add(s->progress, 1);
 	return s->record ? s->record(s->arg, r, e) : 0;
 }
 

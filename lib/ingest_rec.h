@@ -25,6 +25,8 @@
 #include "error.h"
 #include "money.h"
 
+struct progress;
+
 enum ingest_channel {
 	CH_NONE = 0,
 	CH_SBERBANK,
@@ -113,6 +115,7 @@ struct ingest_sink {
 	int (*reject)(void *arg, const struct ingest_reject *rj, struct sbyt_err *e);
 	int want_text;                /* 1: XML parsers write each record back as text too */
 	struct ingest_info info;      /* filled by the parser */
+	struct progress *progress;    /* may be NULL: one step per record line (log.h) */
 };
 
 /* The channel's name ("sberbank"...), or "unknown". */

@@ -6,17 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain_ru.h"
 #include "tariff.h"
 
 static int missing_year(const struct sbyt_err *e);
 
 #define ALIVE(c) (!strcmp((c)->status, "open") || !strcmp((c)->status, "escalated"))
 
-static void event(struct limit_account *a, const struct lim_case *c, const char *step,
-		  const char *what, const char *rule, const char *dates, const char *fmt, ...)
+/* A new event of the day; its Russian (inputs_ru, dates_ru) is added by the
+ * caller with ev_ru().  Returns it, or NULL when out of memory (a->oom). */
+static struct lim_event *event(struct limit_account *a, const struct lim_case *c,
+			       const char *step, const char *what, const char *rule,
+			       const char *dates, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
-static void event(struct limit_account *a, const struct lim_case *c, const char *step,
-		  const char *what, const char *rule, const char *dates, const char *fmt, ...)
+static struct lim_event *event(struct limit_account *a, const struct lim_case *c,
+			       const char *step, const char *what, const char *rule,
+			       const char *dates, const char *fmt, ...)
 {
 	struct lim_event *ev;
 	va_list ap;
@@ -28,7 +33,7 @@ static void event(struct limit_account *a, const struct lim_case *c, const char 
 
 		if (!t) {
 			a->oom = 1;     /* limit_advance() reports it */
-			return;
+			return NULL;
 		}
 		a->event = t;
 		a->capevents = cap;
@@ -44,10 +49,125 @@ static void event(struct limit_account *a, const struct lim_case *c, const char 
 	va_start(ap, fmt);
 	vsnprintf(ev->inputs, sizeof(ev->inputs), fmt, ap);
 	va_end(ap);
+	return ev;
+}
+
+/* Add the phrase `key` of the rules' <explanations> (name, value pairs,
+ * NULL-terminated) to the Russian inputs of ev, and dates_ru as its dates
+ * (NULL: keep).  ev NULL (out of memory): nothing. */
+static void ev_ru(const struct limit_env *env, struct limit_account *a, struct lim_event *ev,
+		  const char *dates_ru, const char *key, ...) __attribute__((sentinel));
+static void ev_ru(const struct limit_env *env, struct limit_account *a, struct lim_event *ev,
+		  const char *dates_ru, const char *key, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (!ev)
+		return;
+	if (dates_ru)
+		snprintf(ev->dates_ru, sizeof(ev->dates_ru), "%s", dates_ru);
+	va_start(ap, key);
+	rc = explain_ru_vadd(env->rules, ev->inputs_ru, sizeof(ev->inputs_ru), "; ", key, ap);
+	va_end(ap);
+	if (rc)
+		a->oom = 1;     /* rules checked on load: only memory can fail */
+}
+
+/* Is s "YYYY-MM-DD..."?  Then *d is that date. */
+static int iso_at(const char *s, sdate *d)
+{
+	return strlen(s) >= 10 && !date_parse(s, 10, d);
+}
+
+/* The evidence of a delivery as lib/limit_db.c writes it ("delivered
+ * 2026-10-08: ШПИ ...; returned ...", "sent by e-mail with the package of
+ * 2026-10-01", "платёжный документ № ... от 2026-10-30") in the words of
+ * the rules' evidence.* phrases, every other ISO date as ДД.ММ.ГГГГ. */
+static void evidence_ru(const struct limit_env *env, const char *ev, char *out, size_t n)
+{
+	static const struct {
+		const char *lead, *key;
+	} kinds[] = {
+		{ "delivered ", "evidence.delivered" }, { "returned ", "evidence.returned" },
+		{ "failed ", "evidence.failed" },
+		{ "sent by e-mail with the package of ", "evidence.email" },
+	};
+	char b[DATE_BUF], text[256];
+	sdate d;
+
+	out[0] = 0;
+	while (*ev) {
+		size_t k, len = 0, nk = sizeof(kinds) / sizeof(kinds[0]);
+		const char *end;
+
+		for (k = 0; k < nk; k++) {
+			len = strlen(kinds[k].lead);
+			if (!strncmp(ev, kinds[k].lead, len) && iso_at(ev + len, &d))
+				break;
+		}
+		if (k == nk) {
+			/* free text: its ISO dates as ДД.ММ.ГГГГ */
+			size_t o = strlen(out);
+
+			for (; *ev && o + 1 < n; ev++) {
+				if (o + 11 < n && iso_at(ev, &d) && (ev[10] < '0' || ev[10] > '9')) {
+					memcpy(out + o, explain_ru_date(d, b), 10);
+					o += 10;
+					ev += 9;
+				} else {
+					out[o++] = *ev;
+				}
+			}
+			out[o] = 0;
+			return;
+		}
+		ev += len + 10;
+		/* the text up to the next "; STATUS DATE" */
+		end = ev;
+		for (;;) {
+			const char *sc = strstr(end, "; ");
+			size_t j;
+
+			if (!sc) {
+				end += strlen(end);
+				break;
+			}
+			for (j = 0; j < nk; j++) {
+				size_t l = strlen(kinds[j].lead);
+
+				if (!strncmp(sc + 2, kinds[j].lead, l) && iso_at(sc + 2 + l, &d))
+					break;
+			}
+			if (j < nk) {
+				end = sc;
+				break;
+			}
+			end = sc + 2;
+		}
+		date_parse(ev - 10, 10, &d);
+		if (!strncmp(ev, ": ", 2))
+			ev += 2;
+		snprintf(text, sizeof(text), "%.*s", end > ev ? (int)(end - ev) : 0, ev);
+		explain_ru_add(env->rules, out, n, "; ", kinds[k].key, "date", explain_ru_date(d, b),
+			       "text", text, NULL);
+		for (size_t o = strlen(out); o && (out[o - 1] == ' ' || out[o - 1] == ':');)
+			out[--o] = 0;   /* no evidence text: no trailing ": " */
+		ev = *end ? end + 2 : end;
+	}
+}
+
+/* The Russian title of a channel (its code when the rules lack it). */
+static const char *channel_ru(const struct limit_env *env, const char *channel)
+{
+	const struct limit_channel *ch = limit_channel_find(env->rules, channel);
+
+	return ch && ch->title ? ch->title : channel;
 }
 
 static struct lim_step *add_step(struct lim_case *c, const char *name, const char *state,
-				 sdate date, const char *rule, const char *deriv)
+				 sdate date, const char *rule, const char *deriv,
+				 const char *deriv_ru)
 {
 	struct lim_step *s;
 
@@ -63,6 +183,7 @@ static struct lim_step *add_step(struct lim_case *c, const char *name, const cha
 	s->planned = DATE_NONE;
 	snprintf(s->rule, sizeof(s->rule), "%s", rule);
 	snprintf(s->deriv, sizeof(s->deriv), "%s", deriv ? deriv : "");
+	snprintf(s->deriv_ru, sizeof(s->deriv_ru), "%s", deriv_ru ? deriv_ru : "");
 	return s;
 }
 
@@ -138,6 +259,7 @@ static void schedule(const struct limit_env *env, struct limit_account *a, struc
 {
 	const struct limit_step *st = rstep(env, c, s->name);
 	char b[DATE_BUF];
+	struct lim_event *ev;
 
 	snprintf(s->state, sizeof(s->state), "scheduled");
 	if (st && st->request[0]) {
@@ -146,8 +268,12 @@ static void schedule(const struct limit_env *env, struct limit_account *a, struc
 		if (r)
 			snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
 	}
-	event(a, c, s->name, "scheduled", s->rule, s->deriv, "date %s%s%s", date_format(s->date, b),
-	      s->request_id[0] ? ", request " : "", s->request_id);
+	ev = event(a, c, s->name, "scheduled", s->rule, s->deriv, "date %s%s%s",
+		   date_format(s->date, b), s->request_id[0] ? ", request " : "", s->request_id);
+	ev_ru(env, a, ev, s->deriv_ru, "event.scheduled", "date", explain_ru_date(s->date, b),
+	      NULL);
+	if (s->request_id[0])
+		ev_ru(env, a, ev, NULL, "event.request", "request", s->request_id, NULL);
 }
 
 static const char *notice_rule(const struct lim_case *c, const char *step, char *buf, size_t n)
@@ -169,8 +295,10 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 	struct deadline_plan plan;
 	struct lim_notice *n;
 	char deriv[LIM_DERIV] = "", line[LIM_DERIV - 128], b[DATE_BUF], b2[DATE_BUF], rule[LIMIT_RULE];
-	char m1[32], m2[32];
+	char m1[40], m2[40], deriv_ru[LIM_DERIV_RU] = "", line_ru[LIM_DERIV_RU], cnt[64];
+	char cnt2[64];
 	sdate planned_undated = DATE_NONE;
+	struct lim_event *ev;
 
 	memset(&plan, 0, sizeof(plan));
 	/* A notice that states a date (the household full notice) is never
@@ -192,6 +320,20 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 		snprintf(deriv, sizeof(deriv), "issued %s + %d days (%.24s) = deemed delivery %s; %s",
 			 date_format(env->day, b), plan.allowance, channel,
 			 date_format(plan.deemed, b2), line);
+		deadline_explain_ru(env->rules, p, &plan.d, line_ru, sizeof(line_ru));
+		explain_ru_add(env->rules, deriv_ru, sizeof(deriv_ru), "; ", "issued", "date",
+			       explain_ru_date(env->day, b), "channel", channel_ru(env, channel),
+			       NULL);
+		if (plan.allowance)
+			explain_ru_add(env->rules, deriv_ru, sizeof(deriv_ru), "; ", "deemed", "days",
+				       explain_ru_count(env->rules, "calendar_day", plan.allowance,
+							cnt, sizeof(cnt)),
+				       "date", explain_ru_date(plan.deemed, b2), NULL);
+		else
+			explain_ru_add(env->rules, deriv_ru, sizeof(deriv_ru), "; ",
+				       "deemed.same_day", "date", explain_ru_date(plan.deemed, b2),
+				       NULL);
+		explain_ru_append(deriv_ru, sizeof(deriv_ru), "; ", line_ru);
 	} else {
 		/* an undated notice (the household warning) names the date its first
 		 * step would have if delivered when deemed: for the addressee only;
@@ -212,7 +354,19 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 		snprintf(deriv, sizeof(deriv), "issued %s via %s (%d days: deemed delivery %s)",
 			 date_format(env->day, b), channel, ch ? ch->days : 0,
 			 date_format(deemed, b2));
+		explain_ru_add(env->rules, deriv_ru, sizeof(deriv_ru), "; ", "issued", "date",
+			       explain_ru_date(env->day, b), "channel", channel_ru(env, channel),
+			       NULL);
+		if (ch && ch->days)
+			explain_ru_add(env->rules, deriv_ru, sizeof(deriv_ru), "; ", "deemed", "days",
+				       explain_ru_count(env->rules, "calendar_day", ch->days, cnt,
+							sizeof(cnt)),
+				       "date", explain_ru_date(deemed, b2), NULL);
+		else
+			explain_ru_add(env->rules, deriv_ru, sizeof(deriv_ru), "; ",
+				       "deemed.same_day", "date", explain_ru_date(deemed, b2), NULL);
 	}
+
 	n = &c->notice[c->nnotices++];
 	memset(n, 0, sizeof(*n));
 	snprintf(n->id, sizeof(n->id), "N%lld-%d-%d", (long long)a->id, c->no, c->nnotices);
@@ -250,19 +404,27 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 	a->new_notices++;
 	notice_rule(c, step, rule, sizeof(rule));
 	if (!s)
-		s = add_step(c, step, "scheduled", env->day, rule, deriv);
+		s = add_step(c, step, "scheduled", env->day, rule, deriv, deriv_ru);
 	if (!s)
 		return err_set(e, ERR_INTERNAL, "too many steps in case %d", c->no);
 	snprintf(s->state, sizeof(s->state), "scheduled");
 	s->date = env->day;
 	snprintf(s->rule, sizeof(s->rule), "%s", rule);
 	snprintf(s->deriv, sizeof(s->deriv), "%s", deriv);
+	snprintf(s->deriv_ru, sizeof(s->deriv_ru), "%s", deriv_ru);
 	snprintf(s->notice_id, sizeof(s->notice_id), "%s", n->id);
-	event(a, c, step, replaces ? "reissued" : "issued", rule, deriv,
-	      "notice %s via %s; debt %s (snapshot %s), periods %d, threshold %s%s%s",
-	      n->id, channel, money_format(c->stated, m1), date_format(c->snap_as_of, b),
-	      c->periods, money_format(c->threshold, m2), replaces ? ", replaces " : "",
-	      replaces ? replaces : "");
+	ev = event(a, c, step, replaces ? "reissued" : "issued", rule, deriv,
+		   "notice %s via %s; debt %s (snapshot %s), periods %d, threshold %s%s%s",
+		   n->id, channel, money_format(c->stated, m1), date_format(c->snap_as_of, b),
+		   c->periods, money_format(c->threshold, m2), replaces ? ", replaces " : "",
+		   replaces ? replaces : "");
+	ev_ru(env, a, ev, deriv_ru, "event.issued", "notice", n->id, "channel",
+	      channel_ru(env, channel), "debt", explain_ru_money(c->stated, m1), "snapshot",
+	      explain_ru_date(c->snap_as_of, b), "periods",
+	      explain_ru_count(env->rules, "period", c->periods, cnt2, sizeof(cnt2)), "threshold",
+	      explain_ru_money(c->threshold, m2), NULL);
+	if (replaces)
+		ev_ru(env, a, ev, NULL, "event.replaces", "notice", replaces, NULL);
 	if (dated) {
 		/* the stated action, planned until the delivery confirms the lead */
 		const struct limit_step *st = &p->step[p->stated];
@@ -279,10 +441,12 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 			act = &c->step[c->nsteps - 1];
 		}
 		if (!act || strcmp(act->state, "planned"))
-			act = add_step(c, st->name, "planned", plan.d.date, st->rule, deriv);
+			act = add_step(c, st->name, "planned", plan.d.date, st->rule, deriv,
+				       deriv_ru);
 		if (act) {
 			act->date = plan.d.date;
 			snprintf(act->deriv, sizeof(act->deriv), "%s", deriv);
+			snprintf(act->deriv_ru, sizeof(act->deriv_ru), "%s", deriv_ru);
 		}
 		if (p->notice[ni].authorities) {
 			/* the copy to the authorities, by e-mail: delivered when sent */
@@ -296,8 +460,9 @@ static int issue(const struct limit_env *env, struct limit_account *a, struct li
 			an->replaces[0] = 0;
 			an->evidence[0] = 0;
 			a->new_notices++;
-			event(a, c, step, "issued", rule, deriv, "notice %s to the authorities",
-			      an->id);
+			ev = event(a, c, step, "issued", rule, deriv,
+				   "notice %s to the authorities", an->id);
+			ev_ru(env, a, ev, deriv_ru, "event.authorities", "notice", an->id, NULL);
 		}
 	}
 	return 0;
@@ -316,8 +481,10 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		  sdate paid, const char *reason, struct sbyt_err *e)
 {
 	int executed = 0, requested = 0, outstanding = 0;
-	char b[DATE_BUF], b2[DATE_BUF], m1[32], line[LIM_DERIV];
+	char b[DATE_BUF], b2[DATE_BUF], m1[40], line[LIM_DERIV], line_ru[LIM_DERIV_RU];
+	char why_ru[LIM_DERIV_RU];
 	const struct limit_procedure *p = limit_procedure_find(env->rules, c->procedure);
+	struct lim_event *ev;
 
 	for (int i = 0; i < c->nsteps; i++) {
 		struct lim_step *x = &c->step[i];
@@ -332,9 +499,13 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		if (grid_action(env, c, x->name) && !strcmp(x->state, "scheduled") && x->request_id[0] &&
 		    (x->date < until || (x->date <= until && x->date < env->day))) {
 			snprintf(x->state, sizeof(x->state), "done");
-			event(a, c, x->name, "done", x->rule, x->deriv,
-			      "executed %s by request %s sent before it; recorded by the run of %s",
-			      date_format(x->date, b), x->request_id, date_format(env->day, b2));
+			ev = event(a, c, x->name, "done", x->rule, x->deriv,
+				   "executed %s by request %s sent before it; recorded by the run "
+				   "of %s", date_format(x->date, b), x->request_id,
+				   date_format(env->day, b2));
+			ev_ru(env, a, ev, x->deriv_ru, "event.executed_early", "date",
+			      explain_ru_date(x->date, b), "request", x->request_id, "run",
+			      explain_ru_date(env->day, b2), NULL);
 		}
 		if (grid_action(env, c, x->name) && !strcmp(x->state, "done"))
 			executed = 1;
@@ -354,11 +525,15 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		if (outstanding) {
 			/* a request for an action still to come is withdrawn too */
 			struct lim_request *q = add_request(a, c, "cancel", LEVEL_NONE, env->day, env->day);
-			struct lim_step *cs = add_step(c, "cancel", "done", env->day,
-						       paid != DATE_NONE ? "cancel.payment"
-									 : "cancel.operator",
-						       "a request for an action still to come went to "
-						       "the grid company: cancel it");
+			struct lim_step *cs;
+
+			why_ru[0] = 0;
+			explain_ru_add(env->rules, why_ru, sizeof(why_ru), NULL,
+				       "cancel.pending_request", NULL);
+			cs = add_step(c, "cancel", "done", env->day,
+				      paid != DATE_NONE ? "cancel.payment" : "cancel.operator",
+				      "a request for an action still to come went to the grid "
+				      "company: cancel it", why_ru);
 
 			if (cs && q)
 				snprintf(cs->request_id, sizeof(cs->request_id), "%s", q->id);
@@ -366,15 +541,18 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 		if (deadline_reconnect(env->rules, env->cal, from, &d, e))
 			return -1;
 		deadline_explain(p, &d, line, sizeof(line));
+		deadline_explain_ru(env->rules, p, &d, line_ru, sizeof(line_ru));
 		due = d.date;
 		if (due < env->day) {
 			/* never a date in the past: the run's day is the earliest */
 			due = env->day;
 			snprintf(line + strlen(line), sizeof(line) - strlen(line),
 				 "; not before the day of the run %s", date_format(env->day, b));
+			explain_ru_add(env->rules, line_ru, sizeof(line_ru), "; ", "not_before_run",
+				       "date", explain_ru_date(env->day, b), NULL);
 		}
 		r = add_request(a, c, "reconnect", LEVEL_NONE, due, env->day);
-		s = add_step(c, "reconnect", "done", due, env->rules->reconnect.rule, line);
+		s = add_step(c, "reconnect", "done", due, env->rules->reconnect.rule, line, line_ru);
 		if (s && r)
 			snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
 		if (s && due != d.date) {
@@ -384,25 +562,44 @@ static int settle(const struct limit_env *env, struct limit_account *a, struct l
 				 date_format(env->day, b), (int)(env->day - d.date));
 		}
 		snprintf(c->status, sizeof(c->status), "closed");
-		event(a, c, "reconnect", "scheduled", env->rules->reconnect.rule, line,
-		      "%s%s%s; request %s", reason, paid != DATE_NONE ? " in full on " : "",
-		      paid != DATE_NONE ? date_format(paid, b2) : "", r ? r->id : "");
+		ev = event(a, c, "reconnect", "scheduled", env->rules->reconnect.rule, line,
+			   "%s%s%s; request %s", reason, paid != DATE_NONE ? " in full on " : "",
+			   paid != DATE_NONE ? date_format(paid, b2) : "", r ? r->id : "");
+		if (paid != DATE_NONE)
+			ev_ru(env, a, ev, line_ru, "event.paid", "date", explain_ru_date(paid, b2),
+			      NULL);
+		else
+			ev_ru(env, a, ev, line_ru, "event.operator", "reason", reason, NULL);
+		ev_ru(env, a, ev, NULL, "event.request", "request", r ? r->id : "", NULL);
 	} else {
 		if (requested) {
 			struct lim_request *r = add_request(a, c, "cancel", LEVEL_NONE, env->day, env->day);
-			struct lim_step *s = add_step(c, "cancel", "done", env->day,
-						      paid != DATE_NONE ? "cancel.payment"
-									: "cancel.operator",
-						      "a request went to the grid company: cancel it");
+			struct lim_step *s;
+
+			why_ru[0] = 0;
+			explain_ru_add(env->rules, why_ru, sizeof(why_ru), NULL, "cancel.request",
+				       NULL);
+			s = add_step(c, "cancel", "done", env->day,
+				     paid != DATE_NONE ? "cancel.payment" : "cancel.operator",
+				     "a request went to the grid company: cancel it", why_ru);
 
 			if (s && r)
 				snprintf(s->request_id, sizeof(s->request_id), "%s", r->id);
 		}
 		snprintf(c->status, sizeof(c->status), "cancelled");
-		event(a, c, "cancel", "cancelled", paid != DATE_NONE ? "cancel.payment" : "cancel.operator",
-		      "", "%s%s%s; stated debt %s%s", reason, paid != DATE_NONE ? " in full on " : "",
-		      paid != DATE_NONE ? date_format(paid, b2) : "", money_format(c->stated, m1),
-		      requested ? "; cancel request" : "");
+		ev = event(a, c, "cancel", "cancelled",
+			   paid != DATE_NONE ? "cancel.payment" : "cancel.operator", "",
+			   "%s%s%s; stated debt %s%s", reason, paid != DATE_NONE ? " in full on " : "",
+			   paid != DATE_NONE ? date_format(paid, b2) : "", money_format(c->stated, m1),
+			   requested ? "; cancel request" : "");
+		if (paid != DATE_NONE)
+			ev_ru(env, a, ev, "", "event.paid", "date", explain_ru_date(paid, b2), NULL);
+		else
+			ev_ru(env, a, ev, "", "event.operator", "reason", reason, NULL);
+		ev_ru(env, a, ev, NULL, "event.stated_debt", "debt", explain_ru_money(c->stated, m1),
+		      NULL);
+		if (requested)
+			ev_ru(env, a, ev, NULL, "event.cancel_request", NULL);
 	}
 	if (paid != DATE_NONE)
 		snprintf(c->reason, sizeof(c->reason), "оплата задолженности %s", date_format(paid, b));
@@ -483,7 +680,7 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 {
 	struct deadline_result res;
 	struct limit_procedure cut = *p;
-	char line[LIM_DERIV];
+	char line[LIM_DERIV], line_ru[LIM_DERIV_RU];
 	int changes = 0, nidx = limit_notice_index(p, n->step);
 
 	for (;;) {
@@ -513,6 +710,7 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 		if (st->notice < 0 && st->after >= 0 && (nidx < 0 || !p->notice[nidx].dated))
 			continue;
 		deadline_explain(p, d, line, sizeof(line));
+		deadline_explain_ru(env->rules, p, d, line_ru, sizeof(line_ru));
 		{
 			/* the earliest day of a later notice: its planned row */
 			int later = -1;
@@ -523,7 +721,7 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 			if (later >= 0) {
 				if (!find_step(c, p->notice[later].name)) {
 					add_step(c, p->notice[later].name, "planned", d->date, st->rule,
-						 line);
+						 line, line_ru);
 					changes++;
 				}
 				continue;
@@ -533,11 +731,13 @@ static int ensure_steps(const struct limit_env *env, struct limit_account *a, st
 		if (s && strcmp(s->state, "planned"))
 			continue;           /* fixed already */
 		if (!s) {
-			s = add_step(c, st->name, "planned", d->date, st->rule, line);
+			s = add_step(c, st->name, "planned", d->date, st->rule, line, line_ru);
 			if (!s)
 				continue;
 			changes++;
 		}
+		/* the Russian follows the English (not a change on its own) */
+		snprintf(s->deriv_ru, sizeof(s->deriv_ru), "%s", line_ru);
 		if (s->date != d->date || strcmp(s->deriv, line) || s->planned != d->rule_date) {
 			s->date = d->date;
 			snprintf(s->deriv, sizeof(s->deriv), "%s", line);
@@ -573,6 +773,7 @@ static int replan(const struct limit_env *env, struct limit_account *a, struct l
 	if (d->pending)
 		return 0;
 	deadline_explain(p, d, line, sizeof(line));
+	deadline_explain_ru(env->rules, p, d, s->deriv_ru, sizeof(s->deriv_ru));
 	s->date = d->date;
 	snprintf(s->deriv, sizeof(s->deriv), "%s", line);
 	snprintf(late, sizeof(late), "the run of %s is the first to find it due",
@@ -654,20 +855,39 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 							  a->remote, &ok, &earliest, e))
 					return -1;
 				if (!ok) {
+					struct lim_event *ev;
+
 					n->void_ = 1;
 					snprintf(s->state, sizeof(s->state), "cancelled");
-					event(a, c, n->step, "void", s->rule, "",
-					      "notice %s delivered %s states %s; the rule needs %s "
-					      "or later: void, re-issued", n->id,
-					      date_format(n->delivered, b), date_format(n->planned, b2),
-					      date_format(earliest, b3));
+					ev = event(a, c, n->step, "void", s->rule, "",
+						   "notice %s delivered %s states %s; the rule needs %s "
+						   "or later: void, re-issued", n->id,
+						   date_format(n->delivered, b), date_format(n->planned, b2),
+						   date_format(earliest, b3));
+					ev_ru(env, a, ev, "", "event.void", "notice", n->id, "delivered",
+					      explain_ru_date(n->delivered, b), "stated",
+					      explain_ru_date(n->planned, b2), "earliest",
+					      explain_ru_date(earliest, b3), NULL);
 					return issue(env, a, c, n->step, a->channel, n->id, NULL, e) ? -1 : 1;
 				}
 			}
 			snprintf(s->state, sizeof(s->state), "done");
-			event(a, c, n->step, "delivered", s->rule, "", "notice %s delivered %s%s%s",
-			      n->id, date_format(n->delivered, b), n->evidence[0] ? ": " : "",
-			      n->evidence);
+			{
+				struct lim_event *ev = event(a, c, n->step, "delivered", s->rule, "",
+							     "notice %s delivered %s%s%s", n->id,
+							     date_format(n->delivered, b),
+							     n->evidence[0] ? ": " : "", n->evidence);
+
+				ev_ru(env, a, ev, "", "event.delivered", "notice", n->id, "date",
+				      explain_ru_date(n->delivered, b), NULL);
+				if (n->evidence[0]) {
+					char evr[512];
+
+					evidence_ru(env, n->evidence, evr, sizeof(evr));
+					ev_ru(env, a, ev, NULL, "event.evidence", "evidence", evr,
+					      NULL);
+				}
+			}
 			{
 				char late[128], b2[DATE_BUF];
 
@@ -685,9 +905,16 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 		if (n->failed_on != DATE_NONE && n->failed_on <= env->day) {
 			n->void_ = 1;
 			snprintf(s->state, sizeof(s->state), "cancelled");
-			event(a, c, n->step, "failed", s->rule, "",
-			      "notice %s via %s not delivered (%s): re-issued by post", n->id,
-			      n->channel, date_format(n->failed_on, b));
+			{
+				struct lim_event *ev = event(a, c, n->step, "failed", s->rule, "",
+							     "notice %s via %s not delivered (%s): "
+							     "re-issued by post", n->id, n->channel,
+							     date_format(n->failed_on, b));
+
+				ev_ru(env, a, ev, "", "event.failed", "notice", n->id, "channel",
+				      channel_ru(env, n->channel), "date",
+				      explain_ru_date(n->failed_on, b), NULL);
+			}
 			return issue(env, a, c, n->step, "post", n->id, NULL, e) ? -1 : 1;
 		}
 	}
@@ -718,14 +945,22 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 			/* its request went before its date: the grid company acted on
 			 * it that day; this run only records it (SPEC 9.2.8) */
 			char b2[DATE_BUF];
+			struct lim_event *ev;
 
-			event(a, c, s->name, "done", s->rule, s->deriv,
-			      "executed %s by request %s sent before it; recorded by the run of %s",
-			      date_format(s->date, b), s->request_id[0] ? s->request_id : "-",
-			      date_format(env->day, b2));
+			ev = event(a, c, s->name, "done", s->rule, s->deriv,
+				   "executed %s by request %s sent before it; recorded by the run "
+				   "of %s", date_format(s->date, b),
+				   s->request_id[0] ? s->request_id : "-", date_format(env->day, b2));
+			ev_ru(env, a, ev, s->deriv_ru, "event.executed_early", "date",
+			      explain_ru_date(s->date, b), "request",
+			      s->request_id[0] ? s->request_id : "\xE2\x80\x94", "run",
+			      explain_ru_date(env->day, b2), NULL);
 		} else {
-			event(a, c, s->name, "done", s->rule, s->deriv, "executed %s",
-			      date_format(s->date, b));
+			struct lim_event *ev = event(a, c, s->name, "done", s->rule, s->deriv,
+						     "executed %s", date_format(s->date, b));
+
+			ev_ru(env, a, ev, s->deriv_ru, "event.executed", "date",
+			      explain_ru_date(s->date, b), NULL);
 		}
 		if (rstep(env, c, s->name)->closes) {
 			/* the step ends the case (the contract refused) */
@@ -744,9 +979,11 @@ static int advance_case(const struct limit_env *env, struct limit_account *a, st
 			if (nst->unless_no_below && a->no_below) {
 				snprintf(nx->state, sizeof(nx->state), "cancelled");
 				snprintf(c->status, sizeof(c->status), "escalated");
-				event(a, c, nx->name, "escalated", nx->rule, "",
-				      "no_below_emergency: supply is not limited below the emergency "
-				      "reserve (%s kW); escalated", a->emergency_kw);
+				ev_ru(env, a, event(a, c, nx->name, "escalated", nx->rule, "",
+						    "no_below_emergency: supply is not limited below "
+						    "the emergency reserve (%s kW); escalated",
+						    a->emergency_kw),
+				      "", "event.escalated", "kw", a->emergency_kw, NULL);
 			} else {
 				/* counted from the day the previous one really took
 				 * effect, never before this run (SPEC 9.2.8) */
@@ -795,7 +1032,8 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 	const struct limit_procedure *p;
 	money threshold;
 	struct lim_case *c;
-	char b[DATE_BUF], m1[32], m2[32], rule[LIMIT_RULE];
+	char b[DATE_BUF], m1[40], m2[40], rule[LIMIT_RULE], cnt[64];
+	struct lim_event *ev;
 
 	if (!a->has_snap || a->principal <= 0)
 		return 0;
@@ -843,9 +1081,14 @@ static int trigger(const struct limit_env *env, struct limit_account *a, struct 
 	c->threshold = threshold;
 	c->ended = DATE_NONE;
 	snprintf(rule, sizeof(rule), "%s.trigger", proc);
-	event(a, c, "trigger", "opened", rule, "",
-	      "snapshot %s: overdue %s over %d periods, threshold %s", date_format(a->snap_as_of, b),
-	      money_format(a->principal, m1), a->periods, money_format(threshold, m2));
+	ev = event(a, c, "trigger", "opened", rule, "",
+		   "snapshot %s: overdue %s over %d periods, threshold %s",
+		   date_format(a->snap_as_of, b), money_format(a->principal, m1), a->periods,
+		   money_format(threshold, m2));
+	ev_ru(env, a, ev, "", "event.opened", "snapshot", explain_ru_date(a->snap_as_of, b), "debt",
+	      explain_ru_money(a->principal, m1), "periods",
+	      explain_ru_count(env->rules, "period", a->periods, cnt, sizeof(cnt)), "threshold",
+	      explain_ru_money(threshold, m2), NULL);
 	if (issue(env, a, c, p->notice[p->first].name, a->channel, NULL, NULL, e))
 		return -1;
 	return 1;
@@ -1062,7 +1305,8 @@ int limit_operator_refuse(const struct limit_env *env, struct limit_account *a,
 {
 	const struct limit_procedure *p = limit_procedure_find(env->rules, "refusal");
 	struct lim_case *cs;
-	char b[DATE_BUF], m1[32], m2[32], rule[LIMIT_RULE];
+	char b[DATE_BUF], m1[40], m2[40], rule[LIMIT_RULE], cnt[64];
+	struct lim_event *ev;
 
 	if (!p || p->opens[0])
 		return err_set(e, ERR_CONFIG, "the rules have no operator procedure 'refusal'");
@@ -1091,9 +1335,13 @@ int limit_operator_refuse(const struct limit_env *env, struct limit_account *a,
 	cs->threshold = a->oblig2;
 	cs->ended = DATE_NONE;
 	snprintf(rule, sizeof(rule), "%s.trigger", p->name);
-	event(a, cs, "trigger", "opened", rule, "",
-	      "operator; snapshot %s: overdue %s over %d periods, 2 periods' obligations %s",
-	      date_format(a->snap_as_of, b), money_format(a->principal, m1), a->periods,
-	      money_format(a->oblig2, m2));
+	ev = event(a, cs, "trigger", "opened", rule, "",
+		   "operator; snapshot %s: overdue %s over %d periods, 2 periods' obligations %s",
+		   date_format(a->snap_as_of, b), money_format(a->principal, m1), a->periods,
+		   money_format(a->oblig2, m2));
+	ev_ru(env, a, ev, "", "event.opened_operator", "snapshot",
+	      explain_ru_date(a->snap_as_of, b), "debt", explain_ru_money(a->principal, m1),
+	      "periods", explain_ru_count(env->rules, "period", a->periods, cnt, sizeof(cnt)),
+	      "threshold", explain_ru_money(a->oblig2, m2), NULL);
 	return 1;
 }

@@ -86,6 +86,9 @@ struct lim_request {
 };
 
 #define LIM_WHY 200
+/* the Russian of deriv and of an event's inputs (UTF-8: about two bytes a letter) */
+#define LIM_DERIV_RU 1024
+#define LIM_INPUTS_RU 768
 
 struct lim_step {
 	char name[LIMIT_NAME];
@@ -96,6 +99,7 @@ struct lim_step {
 	char why[LIM_WHY];        /* why date differs from planned */
 	char rule[LIMIT_RULE];
 	char deriv[LIM_DERIV];
+	char deriv_ru[LIM_DERIV_RU]; /* deriv in Russian, for the workbooks */
 	char notice_id[LIM_ID];
 	char request_id[LIM_ID];
 };
@@ -128,6 +132,8 @@ struct lim_event {
 	char rule[LIMIT_RULE];
 	char inputs[256];
 	char dates[LIM_DERIV];
+	char inputs_ru[LIM_INPUTS_RU];  /* the same in Russian, for the register */
+	char dates_ru[LIM_DERIV_RU];
 };
 
 /* A delivery confirmation for one of the account's notice ids. */

@@ -255,7 +255,7 @@ static const struct col step_cols[] = {
 	COL(COL_DATE, struct lim_step, date), COL(COL_STR, struct lim_step, rule),
 	COL(COL_STR, struct lim_step, deriv), COL(COL_OPT, struct lim_step, notice_id),
 	COL(COL_OPT, struct lim_step, request_id), COL(COL_DATE, struct lim_step, planned),
-	COL(COL_STR, struct lim_step, why),
+	COL(COL_STR, struct lim_step, why), COL(COL_STR, struct lim_step, deriv_ru),
 };
 static const struct col notice_cols[] = {
 	COL(COL_STR, struct lim_notice, id), COL(COL_STR, struct lim_notice, step),
@@ -408,7 +408,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 
 	r = db_query(db, e,
 		     "SELECT account_id, case_no, name, state, date, rule, derivation,"
-		     " notice_id, request_id, planned, why FROM limit_step WHERE" RANGE CASES
+		     " notice_id, request_id, planned, why, derivation_ru FROM limit_step WHERE"
+		     RANGE CASES
 		     " AND $3::date IS NOT NULL ORDER BY account_id, case_no, seq", 4, q);
 	if (!r)
 		return -1;
@@ -710,7 +711,8 @@ int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a
 		return -1;
 
 	if (copy_begin(&c, db, "COPY limit_step (account_id, case_no, seq, name, state, date,"
-		       " rule, derivation, notice_id, request_id, planned, why) FROM STDIN", e))
+		       " rule, derivation, notice_id, request_id, planned, why, derivation_ru)"
+		       " FROM STDIN", e))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
@@ -743,7 +745,7 @@ int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a
 		return -1;
 
 	if (copy_begin(&c, db, "COPY limit_event (account_id, day, n, case_no, procedure, step,"
-		       " what, rule, inputs, dates) FROM STDIN", e))
+		       " what, rule, inputs, dates, inputs_ru, dates_ru) FROM STDIN", e))
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < a[i].nevents; k++) {
@@ -754,7 +756,8 @@ int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a
 			   copy_int(&c, v->case_no, e) || copy_str(&c, v->procedure, e) ||
 			   copy_str(&c, v->step, e) || copy_str(&c, v->what, e) ||
 			   copy_str(&c, v->rule, e) || copy_str(&c, v->inputs, e) ||
-			   copy_str(&c, v->dates, e) || copy_row(&c, e));
+			   copy_str(&c, v->dates, e) || copy_str(&c, v->inputs_ru, e) ||
+			   copy_str(&c, v->dates_ru, e) || copy_row(&c, e));
 		}
 	if (copy_end(&c, e))
 		return -1;

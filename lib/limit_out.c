@@ -15,6 +15,7 @@
 #include "money.h"
 #include "notice_pdf.h"
 #include "package.h"
+#include "explain_ru.h"
 #include "xlsx.h"
 
 #define NS "urn:sbyt:limitation:1"
@@ -524,11 +525,13 @@ static int write_register(const struct limit_env *env, PGresult *r, int from, in
 			  const char *dir, struct job *j, struct limit_out_counts *n,
 			  struct sbyt_err *e)
 {
+	/* the rule's code is an identifier (rules/limitation.xml), like the
+	 * notice and request numbers; every other column is Russian */
 	static const char *const headers[] = {
-		"Лицевой счёт", "Дело", "Процедура", "Шаг", "Действие", "Правило",
-		"Исходные данные", "Даты (расчёт)"
+		"Лицевой счёт", "Дело", "Процедура", "Шаг", "Действие", "Код правила",
+		"Основание", "Исходные данные", "Даты (расчёт)"
 	};
-	static const double widths[] = { 14, 6, 14, 18, 12, 30, 60, 90 };
+	static const double widths[] = { 14, 6, 14, 18, 12, 24, 40, 60, 90 };
 	struct xlsx_table t;
 	char path[4096], tmp[4200];
 	struct package_entry pe;
@@ -536,13 +539,14 @@ static int write_register(const struct limit_env *env, PGresult *r, int from, in
 	if (snprintf(path, sizeof(path), "%s/register.xlsx", dir) >= (int)sizeof(path) ||
 	    snprintf(tmp, sizeof(tmp), "%s/.register.xlsx.tmp", dir) >= (int)sizeof(tmp))
 		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", dir);
-	if (xlsx_table_open(&t, tmp, "Реестр", headers, widths, 8, e))
+	if (xlsx_table_open(&t, tmp, "Реестр", headers, widths, 9, e))
 		return -1;
 	t.names = env->names;
 	t.no_totals = 1;
 	xlsx_table_caption(&t, "Реестр шагов ограничения за день", env->day);
 	for (int i = from; i < to; i++) {
-		/* 0 account 1 case 2 procedure 3 step 4 what 5 rule 6 inputs 7 dates */
+		/* 0 account 1 case 2 procedure 3 step 4 what 5 rule 6 inputs_ru
+		 * 7 dates_ru (sql/160) */
 		if (xlsx_table_row(&t, e)) {
 			xlsx_table_close(&t, NULL);
 			return -1;
@@ -552,8 +556,10 @@ static int write_register(const struct limit_env *env, PGresult *r, int from, in
 		xlsx_table_code(&t, 2, "procedure", PQgetvalue(r, i, 2));
 		xlsx_table_code(&t, 3, "step", PQgetvalue(r, i, 3));
 		xlsx_table_code(&t, 4, "event", PQgetvalue(r, i, 4));
-		for (int k = 5; k < 8; k++)
-			xlsx_table_str(&t, k, PQgetvalue(r, i, k));
+		xlsx_table_str(&t, 5, PQgetvalue(r, i, 5));
+		xlsx_table_str(&t, 6, explain_ru_citation(env->rules, PQgetvalue(r, i, 5)));
+		xlsx_table_str(&t, 7, PQgetvalue(r, i, 6));
+		xlsx_table_str(&t, 8, PQgetvalue(r, i, 7));
 	}
 	if (xlsx_table_close(&t, e))
 		return -1;
@@ -675,8 +681,9 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 	if (!rr)
 		goto out;
 	er = db_query(db, e,
-		      "SELECT v.account_id, v.case_no, v.procedure, v.step, v.what, v.rule, v.inputs,"
-		      " v.dates, a.branch FROM limit_event v JOIN account a USING (account_id)"
+		      "SELECT v.account_id, v.case_no, v.procedure, v.step, v.what, v.rule,"
+		      " v.inputs_ru, v.dates_ru, a.branch FROM limit_event v"
+		      " JOIN account a USING (account_id)"
 		      " WHERE v.day = $1::date ORDER BY a.branch, v.account_id, v.n", 1, p);
 	if (!er)
 		goto out;

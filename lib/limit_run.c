@@ -1,6 +1,7 @@
 /* limit_run.c - one limitation day as a job stage; see limit_run.h. */
 #include "limit_run.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,11 +61,64 @@ static int64_t catch_up(PGconn *db, const struct limit_env *env, const char *out
 	return n;
 }
 
+/* The accounts left waiting today, named once each in rej: the first pass
+ * sees them in account order (ids ascending, kept to look up); the second
+ * (e-mails sent) names only those the first did not. */
+struct waiting {
+	struct acctrej *rej;
+	int64_t *id;
+	size_t n, cap;
+};
+
+static int waiting_seen(const struct waiting *w, int64_t id)
+{
+	size_t lo = 0, hi = w->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->id[mid] == id)
+			return 1;
+		if (w->id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Name account a (waiting for a calendar year) once today; 0, or -1 with e
+ * set when out of memory. */
+static int waiting_add(struct waiting *w, int first_pass, const struct limit_account *a,
+		       struct limit_run_counts *k, struct sbyt_err *e)
+{
+	char id[24];
+
+	if (first_pass) {
+		if (w->n == w->cap) {
+			size_t cap = w->cap ? 2 * w->cap : 1024;
+			int64_t *v = realloc(w->id, cap * sizeof(*v));
+			if (!v)
+				return err_set(e, ERR_INTERNAL, "out of memory");
+			w->id = v;
+			w->cap = cap;
+		}
+		w->id[w->n++] = a->id;
+	} else if (waiting_seen(w, a->id)) {
+		return 0;
+	}
+	k->refused++;
+	snprintf(id, sizeof(id), "%" PRId64, a->id);
+	if (w->rej)
+		acctrej_add(w->rej, id, a->cal_msg);
+	return 0;
+}
+
 /* One pass over the day in one transaction: deliveries, then (on a
  * working day) the accounts selected by `sel` (0: all, or
  * LIMIT_SELECT_MAILED).  Returns the deliveries recorded, or -1. */
 static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
-		    struct limit_account *acc, struct limit_run_counts *k, struct sbyt_err *e)
+		    struct limit_account *acc, struct waiting *w, struct limit_run_counts *k,
+		    struct sbyt_err *e)
 {
 	const struct limit_channel *ch = limit_channel_find(env->rules, "payment_document");
 	int64_t after = 0, deliveries, accounts = 0;
@@ -79,11 +133,15 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 	t1 = log_now();
 	k->t_deliveries += t1 - t0;
 	if (k->working && (sel == 0 || deliveries > 0)) {
+		struct progress pg;
+
 		accounts = limit_select(db, env->rules, env->day, sel, e);
 		if (accounts < 0)
 			goto fail;
 		t0 = log_now();
 		k->t_select += t0 - t1;
+		/* accounts advanced, rate, ETA: on a terminal only (log.h) */
+		progress_start_unit(&pg, sel ? "limit: e-mailed today" : "limit", "accounts", accounts);
 		while ((n = limit_load(db, env->day, &after, acc, LIMIT_BATCH, 0, e)) > 0) {
 			for (int i = 0; i < n; i++) {
 				if (limit_advance(env, &acc[i], e))
@@ -94,10 +152,16 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 				if (acc[i].cal_pending && !k->pending++)
 					snprintf(k->pending_msg, sizeof(k->pending_msg), "%s",
 						 acc[i].cal_msg);
+				if (acc[i].cal_pending && waiting_add(w, sel == 0, &acc[i], k, e))
+					goto fail;
 			}
-			if (limit_store(db, env, acc, (size_t)n, e))
+			if (limit_store(db, env, acc, (size_t)n, e)) {
+				progress_end(&pg);
 				goto fail;
+			}
+			progress_add(&pg, n);
 		}
+		progress_end(&pg);
 		if (n < 0)
 			goto fail;
 		k->t_cases += log_now() - t0;
@@ -114,10 +178,12 @@ fail:
 }
 
 int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, struct job *j,
-		  const char *rules_version, struct limit_run_counts *k, struct sbyt_err *e)
+		  const char *rules_version, struct acctrej *rej, struct limit_run_counts *k,
+		  struct sbyt_err *e)
 {
 	struct limit_account *acc;
 	struct limit_out_counts oc;
+	struct waiting w = { .rej = rej };
 	int64_t mailed;
 	double t0;
 	int working;
@@ -134,7 +200,7 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	/* the packages of earlier days a killed run left unwritten */
 	k->caught_up = catch_up(db, env, out_dir, j, rules_version, k, e);
-	if (k->caught_up < 0 || pass(db, env, 0, acc, k, e) < 0)
+	if (k->caught_up < 0 || pass(db, env, 0, acc, &w, k, e) < 0)
 		goto fail;
 	t0 = log_now();
 	if (limit_write_day(db, env, out_dir, j, rules_version, &oc, e) ||
@@ -143,7 +209,7 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	k->t_packages += log_now() - t0;
 	/* the e-mails just written are sent: the accounts they start a clock
 	 * for go on today, and the day's packages are written again whole */
-	mailed = pass(db, env, LIMIT_SELECT_MAILED, acc, k, e);
+	mailed = pass(db, env, LIMIT_SELECT_MAILED, acc, &w, k, e);
 	if (mailed < 0)
 		goto fail;
 	if (mailed > 0) {
@@ -157,10 +223,12 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	for (int i = 0; i < LIMIT_BATCH; i++)
 		limit_account_release(&acc[i]);
 	free(acc);
+	free(w.id);
 	return 0;
 fail:
 	for (int i = 0; i < LIMIT_BATCH; i++)
 		limit_account_release(&acc[i]);
 	free(acc);
+	free(w.id);
 	return -1;
 }

@@ -21,6 +21,7 @@
 #include <libpq-fe.h>
 #include <stdint.h>
 
+#include "acctrej.h"
 #include "job.h"
 #include "limit.h"
 
@@ -29,14 +30,19 @@ struct limit_run_counts {
 	int working;
 	int64_t deliveries, accounts, notices, requests, cancelled, packages, pending;
 	int64_t caught_up;                      /* earlier days whose packages it wrote */
+	int64_t refused;                        /* accounts left waiting (named in rej) */
 	char pending_msg[256];                  /* the first missing-year message */
 	double t_deliveries, t_select, t_cases, t_packages;  /* seconds */
 };
 
 /* Run env->day on db (no transaction open) and write its packages under
- * out_dir, recorded on j (may be NULL) with rules_version.  Returns 0 (k
- * set), or -1 with e set; on error nothing of the day's cases is kept. */
+ * out_dir, recorded on j (may be NULL) with rules_version.  An account the
+ * day cannot advance - a step waits for a production calendar year that is
+ * not loaded - is named with the reason in rej (acctrej.h; may be NULL)
+ * and counted in k->refused, once a run.  Returns 0 (k set), or -1 with e
+ * set; on error nothing of the day's cases is kept. */
 int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, struct job *j,
-		  const char *rules_version, struct limit_run_counts *k, struct sbyt_err *e);
+		  const char *rules_version, struct acctrej *rej, struct limit_run_counts *k,
+		  struct sbyt_err *e);
 
 #endif

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "money.h"
 #include "log.h"
+#include "shard.h"
 
 /* ---- field checks: each returns NULL when good, else the reason ---- */
 
@@ -701,6 +702,34 @@ static int file_checks(PGconn *db, const struct kind *k, const char *path,
 int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *f,
 	      struct load_result *r, struct sbyt_err *e)
 {
+	return load_file_shard(db, kind, path, 0, 0, f, r, e);
+}
+
+/* Drop the staged lines of accounts outside shard i of n (lib/shard.h),
+ * counted in r->skipped; branches are everybody's. */
+static int stage_shard(PGconn *db, enum load_kind kind, int i, int n, struct load_result *r,
+		       struct sbyt_err *e)
+{
+	char ni[16], ii[16];
+	const char *p[2] = { ni, ii };
+	PGresult *res;
+
+	if (n == 0 || kind == LOAD_BRANCHES)
+		return 0;
+	snprintf(ni, sizeof(ni), "%d", n);
+	snprintf(ii, sizeof(ii), "%d", i);
+	res = db_query(db, e, "DELETE FROM stage WHERE " SHARD_SQL("account_id", "$1::int")
+		       " <> $2::int", 2, p);
+	if (!res)
+		return -1;
+	r->skipped = atoll(PQcmdTuples(res));
+	PQclear(res);
+	return 0;
+}
+
+int load_file_shard(PGconn *db, enum load_kind kind, const char *path, int shard_i,
+		    int shard_n, struct faults *f, struct load_result *r, struct sbyt_err *e)
+{
 	const struct kind *k = &kinds[kind];
 	struct csv c;
 	struct copy cp;
@@ -765,7 +794,8 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 	}
 	csv_close(&c);
 	progress_end(&pg);
-	if (copy_end(&cp, e) || file_checks(db, k, path, f, e))
+	if (copy_end(&cp, e) || stage_shard(db, kind, shard_i, shard_n, r, e) ||
+	    file_checks(db, k, path, f, e))
 		goto fail_db;
 	if (f->count > before) {
 		db_rollback(db);
@@ -777,7 +807,7 @@ int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *
 		goto fail_db;
 	r->inserted = atoll(PQgetvalue(res, 0, 0));
 	r->updated = atoll(PQgetvalue(res, 0, 1));
-	r->unchanged = r->read - r->inserted - r->updated;
+	r->unchanged = r->read - r->skipped - r->inserted - r->updated;
 	PQclear(res);
 	if (db_commit(db, e))
 		goto fail_db;

@@ -35,6 +35,7 @@ struct load_result {
 	int64_t inserted;   /* new keys */
 	int64_t updated;    /* keys whose values changed */
 	int64_t unchanged;  /* keys already loaded with the same values */
+	int64_t skipped;    /* lines of accounts of other shards (load_file_shard) */
 };
 
 /* The kind named s ("accounts"...); -1 when unknown. */
@@ -48,5 +49,11 @@ const char *load_kind_header(enum load_kind kind);
  * ERR_NOINPUT when the file cannot be opened, ERR_DB when the server is lost. */
 int load_file(PGconn *db, enum load_kind kind, const char *path, struct faults *f,
 	      struct load_result *r, struct sbyt_err *e);
+/* load_file() of the lines whose account is in shard shard_i of shard_n
+ * (lib/shard.h; shard_n 0: every line, branches: always every line).  The
+ * other lines are still checked on their own (formats) but not against the
+ * database, and are counted in r->skipped. */
+int load_file_shard(PGconn *db, enum load_kind kind, const char *path, int shard_i,
+		    int shard_n, struct faults *f, struct load_result *r, struct sbyt_err *e);
 
 #endif

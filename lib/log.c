@@ -12,11 +12,18 @@
 static int verbosity;
 static int tty;
 static int progress_shown;
+static double progress_interval = 0.2;
 
 void log_init(int v)
 {
+	const char *env = getenv("SBYT_PROGRESS_INTERVAL");
+	char *end;
+	double s;
+
 	verbosity = v;
 	tty = isatty(STDERR_FILENO);
+	if (env && *env && (s = strtod(env, &end)) >= 0 && !*end && s < 3600)
+		progress_interval = s;
 }
 
 int log_verbosity(void)
@@ -105,31 +112,74 @@ double log_now(void)
 
 void progress_start(struct progress *p, const char *what, int64_t total)
 {
+	progress_start_unit(p, what, NULL, total);
+}
+
+void progress_start_unit(struct progress *p, const char *what, const char *unit, int64_t total)
+{
 	p->what = what;
+	p->unit = unit;
 	p->total = total;
 	p->done = 0;
+	p->fd = -1;
+	p->size = 0;
 	p->started = p->last = log_now();
+}
+
+int progress_wanted(void)
+{
+	return tty && verbosity >= LOG_NORMAL;
+}
+
+void progress_bytes(struct progress *p, int fd, int64_t size)
+{
+	p->fd = fd;
+	p->size = size;
+}
+
+void progress_total(struct progress *p, int64_t n)
+{
+	p->total += n;
 }
 
 void progress_add(struct progress *p, int64_t n)
 {
-	double now, rate;
+	const char *unit = p->unit ? p->unit : "rows";
+	double now, rate, elapsed;
+	char safe[256];
 
 	p->done += n;
-	if (!tty || verbosity < LOG_NORMAL || (p->done & 1023) != 0)
+	if (!tty || verbosity < LOG_NORMAL)
 		return;
 	now = log_now();
-	if (now - p->last < 0.2)
+	if (now - p->last < progress_interval)
 		return;
 	p->last = now;
-	rate = (double)p->done / (now - p->started + 1e-9);
-	if (p->total > 0 && rate > 0)
-		fprintf(stderr, "\r\033[K%s: %lld/%lld rows, %.0f rows/s, eta %.0fs",
-			p->what, (long long)p->done, (long long)p->total, rate,
-			(double)(p->total - p->done) / rate);
-	else
-		fprintf(stderr, "\r\033[K%s: %lld rows, %.0f rows/s", p->what,
-			(long long)p->done, rate);
+	elapsed = now - p->started + 1e-9;
+	rate = (double)p->done / elapsed;
+	/* the stage's name may hold a file name: escaped like every message */
+	scrub_controls(p->what ? p->what : "", safe, sizeof(safe));
+	if (p->total > 0 && rate > 0) {
+		fprintf(stderr, "\r\033[K%s: %lld/%lld %s, %.0f %s/s, eta %.0fs", safe,
+			(long long)p->done, (long long)p->total, unit, rate, unit,
+			p->done < p->total ? (double)(p->total - p->done) / rate : 0.0);
+	} else if (p->fd >= 0 && p->size > 0) {
+		off_t at = lseek(p->fd, 0, SEEK_CUR);
+		double part = at > 0 ? (double)at / (double)p->size : 0;
+
+		if (part > 1)
+			part = 1;
+		if (part > 0)
+			fprintf(stderr, "\r\033[K%s: %lld %s, %.0f %s/s, %.0f%%, eta %.0fs", safe,
+				(long long)p->done, unit, rate, unit, 100 * part,
+				elapsed * (1 - part) / part);
+		else
+			fprintf(stderr, "\r\033[K%s: %lld %s, %.0f %s/s", safe, (long long)p->done,
+				unit, rate, unit);
+	} else {
+		fprintf(stderr, "\r\033[K%s: %lld %s, %.0f %s/s", safe, (long long)p->done, unit,
+			rate, unit);
+	}
 	progress_shown = 1;
 }
 

@@ -32,15 +32,35 @@ void log_summary(const char *command, const char *fmt, ...)
 /* A raw line on stderr, used by line-level reports ("FILE:LINE: reason"). */
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Progress of a long stage. total may be 0 when unknown. */
+/* Progress of a long stage, one line on stderr redrawn in place:
+ *   "WHAT: DONE/TOTAL UNIT, RATE UNIT/s, eta Ns"
+ * (without a total: "WHAT: DONE UNIT, RATE UNIT/s"; with a file's bytes as
+ * the measure of the whole: "WHAT: DONE UNIT, RATE UNIT/s, P%, eta Ns").
+ * Drawn only when stderr is a terminal and not under -q, so cron logs and
+ * redirected output stay clean; at most every 0.2 s (SBYT_PROGRESS_INTERVAL
+ * seconds, read by log_init(); 0 draws at every step).  The line is erased
+ * before any message and by progress_end(). */
 struct progress {
 	const char *what;
+	const char *unit;          /* NULL: "rows" */
 	int64_t total, done;
 	double started, last;
+	int fd;                    /* >= 0: the fraction done is fd's offset / size */
+	int64_t size;
 };
 void progress_start(struct progress *p, const char *what, int64_t total);
-/* Add n rows; redraws at most 5 times a second, only on a terminal. */
+/* The same, counting unit ("documents", "accounts", "lines"). */
+void progress_start_unit(struct progress *p, const char *what, const char *unit, int64_t total);
+/* Measure the fraction done by how far fd (a file of size bytes, being
+ * read) has been read: for an ETA when the number of rows is not known. */
+void progress_bytes(struct progress *p, int fd, int64_t size);
+/* Add n to the total (a stage that learns its size part by part). */
+void progress_total(struct progress *p, int64_t n);
+/* Add n rows; redraws at most every interval, only on a terminal. */
 void progress_add(struct progress *p, int64_t n);
+/* 1 when progress is drawn (stderr a terminal, not -q): a stage may then
+ * spend a query on its total. */
+int progress_wanted(void);
 /* Clear the progress line; returns the stage's seconds. */
 double progress_end(struct progress *p);
 /* Monotonic seconds, for timings. */

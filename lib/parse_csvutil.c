@@ -45,20 +45,20 @@ int parse_header(struct csv *c, const char *want, struct sbyt_err *e)
 	return err_set(e, ERR_DATA, "%s:%ld: header is not '%s'", c->path, c->line, want);
 }
 
-int ingest_parse(enum ingest_channel ch, const char *path, struct sms_rules *rules,
+int ingest_parse(enum ingest_channel ch, const struct infile *in, struct sms_rules *rules,
 		 struct ingest_sink *sink, struct sbyt_err *e)
 {
 	switch (ch) {
-	case CH_SBERBANK: return parse_sber(path, sink, e);
-	case CH_GAZPROMBANK: return parse_gpb(path, sink, e);
-	case CH_QIWI: return parse_qiwi(path, sink, e);
-	case CH_PAYMENTS: return parse_payments(path, sink, e);
+	case CH_SBERBANK: return parse_sber(in, sink, e);
+	case CH_GAZPROMBANK: return parse_gpb(in, sink, e);
+	case CH_QIWI: return parse_qiwi(in, sink, e);
+	case CH_PAYMENTS: return parse_payments(in, sink, e);
 	case CH_SMS:
 		if (!rules)
 			return err_set(e, ERR_INTERNAL, "sms parser called without rules");
-		return parse_sms(path, rules, sink, e);
-	case CH_PORTAL: return parse_portal(path, sink, e);
-	case CH_DELIVERY: return parse_delivery(path, sink, e);
+		return parse_sms(in, rules, sink, e);
+	case CH_PORTAL: return parse_portal(in, sink, e);
+	case CH_DELIVERY: return parse_delivery(in, sink, e);
 	case CH_NONE: break;
 	}
 	return err_set(e, ERR_INTERNAL, "no parser for channel %d", (int)ch);
@@ -71,13 +71,14 @@ static int header_matches(const struct csv *c, const char *want)
 	return c->text_len == wl && memcmp(c->text, want, wl) == 0;
 }
 
-int parse_lines(const char *path, char sep, const char *header, int header_optional,
+int parse_lines(const struct infile *in, char sep, const char *header, int header_optional,
 		parse_line_fn fn, void *arg, struct ingest_sink *sink, struct sbyt_err *e)
 {
 	struct csv c;
 	int r, rc = 0, first = 1;
+	FILE *f = infile_fopen(in, e);
 
-	if (csv_open(&c, path, sep, 0, e))
+	if (!f || csv_open_file(&c, f, in->path, sep, 0, e))
 		return -1;
 	if (!header_optional) {
 		if (parse_header(&c, header, e)) {
@@ -105,7 +106,7 @@ int parse_lines(const char *path, char sep, const char *header, int header_optio
 	if (r < 0)
 		rc = -1;
 	else if (first && c.bytes == 0)
-		rc = err_set(e, ERR_DATA, "%s: empty file", path);
+		rc = err_set(e, ERR_DATA, "%s: empty file", in->path);
 	csv_close(&c);
 	return rc;
 }

@@ -38,7 +38,7 @@ static int line(void *arg, struct csv *c, struct ingest_sink *sink, struct sbyt_
 	return ingest_emit(sink, &r, e);
 }
 
-int parse_delivery(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
+int parse_delivery(const struct infile *in, struct ingest_sink *sink, struct sbyt_err *e)
 {
-	return parse_lines(path, ';', "notice_id;status;at;evidence", 0, line, NULL, sink, e);
+	return parse_lines(in, ';', "notice_id;status;at;evidence", 0, line, NULL, sink, e);
 }

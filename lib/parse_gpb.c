@@ -618,8 +618,9 @@ static int prolog_has_doctype(FILE *f, long *line, int *utf8)
 	return 0;
 }
 
-int parse_gpb(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
+int parse_gpb(const struct infile *file, struct ingest_sink *sink, struct sbyt_err *e)
 {
+	const char *path = file->path;
 	long dline;
 	int utf8;
 	struct gpb *g;
@@ -628,9 +629,9 @@ int parse_gpb(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
 	char a[MONEY_BUF], b[MONEY_BUF];
 	FILE *f;
 
-	f = fopen(path, "rb");
+	f = infile_fopen(file, e);
 	if (!f)
-		return err_set(e, ERR_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
 	if (fgetc(f) == EOF) {
 		fclose(f);
 		return err_set(e, ERR_DATA, "%s: empty file", path);

@@ -83,12 +83,12 @@ static int line(void *arg, struct csv *c, struct ingest_sink *sink, struct sbyt_
 	return ingest_emit(sink, &r, e);
 }
 
-int parse_qiwi(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
+int parse_qiwi(const struct infile *in, struct ingest_sink *sink, struct sbyt_err *e)
 {
-	return parse_lines(path, qiwi.sep, qiwi.header, 0, line, (void *)&qiwi, sink, e);
+	return parse_lines(in, qiwi.sep, qiwi.header, 0, line, (void *)&qiwi, sink, e);
 }
 
-int parse_payments(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
+int parse_payments(const struct infile *in, struct ingest_sink *sink, struct sbyt_err *e)
 {
-	return parse_lines(path, payments.sep, payments.header, 0, line, (void *)&payments, sink, e);
+	return parse_lines(in, payments.sep, payments.header, 0, line, (void *)&payments, sink, e);
 }

@@ -50,8 +50,8 @@ static int line(void *arg, struct csv *c, struct ingest_sink *sink, struct sbyt_
 	return ingest_emit(sink, &r, e);
 }
 
-int parse_portal(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
+int parse_portal(const struct infile *in, struct ingest_sink *sink, struct sbyt_err *e)
 {
-	return parse_lines(path, ';', "account;meter;zone;value;taken_on;source", 0,
+	return parse_lines(in, ';', "account;meter;zone;value;taken_on;source", 0,
 			   line, NULL, sink, e);
 }

@@ -246,8 +246,9 @@ static int trailer(struct sber *p, struct sbyt_err *e)
 	return 0;
 }
 
-int parse_sber(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
+int parse_sber(const struct infile *in, struct ingest_sink *sink, struct sbyt_err *e)
 {
+	const char *path = in->path;
 	struct sber p;
 	long trailer_line = 0;
 	int r, rc = 0;
@@ -258,9 +259,9 @@ int parse_sber(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
 	memset(&p, 0, sizeof(p));
 	p.sink = sink;
 	/* A byte-order mark means UTF-8: refuse before reading anything. */
-	f = fopen(path, "rb");
+	f = infile_fopen(in, e);
 	if (!f)
-		return err_set(e, ERR_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
 	nhead = fread(head, 1, 3, f);
 	fclose(f);
 	if (nhead == 0)
@@ -269,7 +270,7 @@ int parse_sber(const char *path, struct ingest_sink *sink, struct sbyt_err *e)
 		return err_set(e, ERR_DATA, "%s:1: wrong encoding: UTF-8 byte-order mark, "
 			       "the registry must be CP1251", path);
 
-	if (csv_open(&p.c, path, ';', 1, e))
+	if (!(f = infile_fopen(in, e)) || csv_open_file(&p.c, f, path, ';', 1, e))
 		return -1;
 	p.cd = iconv_open("UTF-8", "CP1251");
 	p.utf = malloc(4 * CSV_MAX_LINE + 1);

@@ -49,8 +49,8 @@ static int line(void *arg, struct csv *c, struct ingest_sink *sink, struct sbyt_
 	return ingest_emit(sink, &r, e);
 }
 
-int parse_sms(const char *path, struct sms_rules *rules, struct ingest_sink *sink,
+int parse_sms(const struct infile *in, struct sms_rules *rules, struct ingest_sink *sink,
 	      struct sbyt_err *e)
 {
-	return parse_lines(path, ';', "received_at;phone;text", 1, line, rules, sink, e);
+	return parse_lines(in, ';', "received_at;phone;text", 1, line, rules, sink, e);
 }

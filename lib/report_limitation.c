@@ -6,19 +6,8 @@
 
 #include "db.h"
 #include "money.h"
+#include "explain_ru.h"
 #include "xlsx.h"
-
-/* The citation of rule id, "" when the rules do not name it. */
-static const char *citation(const struct limit_rules *r, const char *rule)
-{
-	for (int p = 0; p < r->nprocs; p++)
-		for (int s = 0; s < r->proc[p].nsteps; s++)
-			if (!strcmp(r->proc[p].step[s].rule, rule) && r->proc[p].step[s].citation)
-				return r->proc[p].step[s].citation;
-	if (!strcmp(r->reconnect.rule, rule) && r->reconnect.citation)
-		return r->reconnect.citation;
-	return "";
-}
 
 struct ctx {
 	const struct limit_rules *r;
@@ -61,7 +50,7 @@ static int fill_step(struct xlsx_table *x, PGresult *res, void *arg, struct sbyt
 	xlsx_table_code(x, 4, "step_state", PQgetvalue(res, 0, 4));
 	xlsx_table_date_text(x, 5, PQgetvalue(res, 0, 5));
 	xlsx_table_str(x, 6, PQgetvalue(res, 0, 6));
-	xlsx_table_str(x, 7, citation(c->r, PQgetvalue(res, 0, 6)));
+	xlsx_table_str(x, 7, explain_ru_citation(c->r, PQgetvalue(res, 0, 6)));
 	xlsx_table_str(x, 8, PQgetvalue(res, 0, 7));
 	xlsx_table_str(x, 9, PQgetvalue(res, 0, 8));
 	xlsx_table_code(x, 10, "channel", PQgetvalue(res, 0, 9));
@@ -85,7 +74,7 @@ int report_limitation(PGconn *db, const struct limit_rules *r, const struct name
 	};
 	static const double cwidth[] = { 14, 8, 6, 14, 12, 12, 14, 14, 9, 12, 12, 20 };
 	static const char *const shead[] = {
-		"Лицевой счёт", "Дело", "№", "Шаг", "Состояние", "Дата", "Правило",
+		"Лицевой счёт", "Дело", "№", "Шаг", "Состояние", "Дата", "Код правила",
 		"Основание", "Расчёт даты", "Уведомление", "Канал", "Вручено", "Заявка",
 		"Действие", "Уровень, кВт",
 	};
@@ -103,7 +92,10 @@ int report_limitation(PGconn *db, const struct limit_rules *r, const struct name
 	if (xlsx_table_query(&x, db,
 		"SELECT c.account_id::text, a.branch, c.case_no, c.procedure, c.status,"
 		" c.opened_on::text, c.snap_as_of::text, c.stated_debt, c.periods, c.threshold,"
-		" coalesce(c.ended_on::text, ''), coalesce(c.reason, '')"
+		" coalesce(c.ended_on::text, ''),"
+		/* "оплата задолженности 2026-10-05": the date as ДД.ММ.ГГГГ */
+		" regexp_replace(coalesce(c.reason, ''), '(\\d{4})-(\\d\\d)-(\\d\\d)',"
+		"  '\\3.\\2.\\1', 'g')"
 		" FROM limit_case c JOIN account a USING (account_id)"
 		" WHERE c.opened_on <= $1::date ORDER BY a.branch, c.account_id, c.case_no", 1, p,
 		fill_case, &c, e))
@@ -116,7 +108,7 @@ int report_limitation(PGconn *db, const struct limit_rules *r, const struct name
 	xlsx_table_caption(&x, "Шаги дел об ограничении", as_of);
 	if (xlsx_table_query(&x, db,
 		"SELECT s.account_id::text, s.case_no, s.seq, s.name, s.state, s.date::text, s.rule,"
-		" s.derivation, coalesce(s.notice_id, ''), coalesce(n.channel, ''),"
+		" s.derivation_ru, coalesce(s.notice_id, ''), coalesce(n.channel, ''),"
 		" coalesce(n.delivered::text, ''), coalesce(s.request_id, ''),"
 		" coalesce(q.action, ''), coalesce(q.level_kw::text, '')"
 		" FROM limit_step s JOIN limit_case c USING (account_id, case_no)"

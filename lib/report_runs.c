@@ -27,7 +27,9 @@ static int fill_run(struct xlsx_table *x, PGresult *res, void *ctx, struct sbyt_
 	if (cmd[n]) {
 		char both[160];
 
-		snprintf(both, sizeof(both), "%s (%s)", names_ru(x->names, "command", word), cmd + n + 1);
+		/* the subcommand by its Russian name: domain = the command */
+		snprintf(both, sizeof(both), "%s (%s)", names_ru(x->names, "command", word),
+			 names_ru(x->names, word, cmd + n + 1));
 		xlsx_table_str(x, 1, both);
 	} else {
 		xlsx_table_code(x, 1, "command", cmd);

@@ -225,6 +225,25 @@ char *scrub_controls_dup(const char *s)
 	return b ? scrub_controls(s, b, n) : NULL;
 }
 
+int scrub_fputs(const char *s, FILE *f)
+{
+	char *safe;
+	int rc;
+
+	if (!scrub_has_controls(s))
+		return fputs(s ? s : "", f);
+	if ((safe = scrub_controls_dup(s)) == NULL) {
+		/* out of memory: each control byte a '?', still one line */
+		for (; *s; s++)
+			if (putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f) == EOF)
+				return EOF;
+		return 0;
+	}
+	rc = fputs(safe, f);
+	free(safe);
+	return rc;
+}
+
 int scrub_has_controls(const char *s)
 {
 	for (; s && *s; s++)

@@ -15,6 +15,7 @@
 #define SBYT_SCRUB_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Copy s to out (size bytes, always terminated) with every password of a
  * connection string replaced by ***; returns out.  Text that is not a
@@ -37,5 +38,9 @@ char *scrub_controls(const char *s, char *out, size_t size);
 char *scrub_controls_dup(const char *s);
 /* 1 when s holds a control byte. */
 int scrub_has_controls(const char *s);
+/* Write s to f as scrub_controls() shows it: for listings on standard
+ * output of names and text from outside (a file name, an id, a reason
+ * typed by an operator, a customer's name).  Returns fputs()'s result. */
+int scrub_fputs(const char *s, FILE *f);
 
 #endif

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "deadline.h"
 #include "final_invoice.h"
+#include "infile.h"
 #include "rulesxml.h"
 #include "sha256.h"
 
@@ -637,9 +638,31 @@ static int contract_line(struct service_ctx *x, const struct csv *c, enum servic
 	return service_contract_event(x, c->field[0], account, c->field[2], at, date, out, e);
 }
 
+static int service_ingest_in(struct service_ctx *x, const struct infile *in,
+			     const char *channel, struct service_file_counts *n,
+			     struct sbyt_err *e);
+
 int service_ingest_file(struct service_ctx *x, const char *path, const char *channel,
 			struct service_file_counts *n, struct sbyt_err *e)
 {
+	struct infile in;
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	/* opened and checked once (infile.h); hashed and read through it */
+	if (infile_open(&in, path, e))
+		return -1;
+	rc = service_ingest_in(x, &in, channel, n, e);
+	infile_close(&in);
+	return rc;
+}
+
+static int service_ingest_in(struct service_ctx *x, const struct infile *in,
+			     const char *channel, struct service_file_counts *n,
+			     struct sbyt_err *e)
+{
+	const char *path = in->path;
+	FILE *f;
 	int appeals = strcmp(channel, "appeals") == 0;
 	const char *header = appeals ? appeals_header : contracts_header;
 	char hex[SHA256_HEX], *fid = NULL, src[4200], run[24], bytes_s[24];
@@ -649,7 +672,7 @@ int service_ingest_file(struct service_ctx *x, const char *path, const char *cha
 	int rc;
 
 	memset(n, 0, sizeof(*n));
-	if (sha256_file(path, hex, &bytes, e))
+	if (!(f = infile_fopen(in, e)) || sha256_stream(f, path, hex, &bytes, e))
 		return -1;
 	if (db_begin(x->db, e))
 		return -1;
@@ -674,7 +697,7 @@ int service_ingest_file(struct service_ctx *x, const char *path, const char *cha
 			     " RETURNING file_id", 5, p, &fid))
 			goto fail;
 	}
-	if (csv_open(&c, path, ';', 0, e))
+	if (!(f = infile_fopen(in, e)) || csv_open_file(&c, f, path, ';', 0, e))
 		goto fail;
 	if ((rc = csv_next(&c, e)) != 1 || c.bad || strcmp(c.text, header) != 0) {
 		if (rc >= 0)

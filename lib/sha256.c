@@ -201,13 +201,19 @@ void sha256_hex(struct sha256 *s, char *hex)
 
 int sha256_file(const char *path, char *hex, int64_t *bytes, struct sbyt_err *e)
 {
-	unsigned char buf[65536];
-	struct sha256 s;
-	size_t n;
 	FILE *f = fopen(path, "rb");
 
 	if (!f)
 		return err_set(e, ERR_NOINPUT, "cannot open '%s': %s", path, strerror(errno));
+	return sha256_stream(f, path, hex, bytes, e);
+}
+
+int sha256_stream(FILE *f, const char *path, char *hex, int64_t *bytes, struct sbyt_err *e)
+{
+	unsigned char buf[65536];
+	struct sha256 s;
+	size_t n;
+
 	sha256_init(&s);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		sha256_update(&s, buf, n);

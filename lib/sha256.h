@@ -6,6 +6,7 @@
 #define SBYT_SHA256_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -27,6 +28,9 @@ void sha256_hex(struct sha256 *s, char *hex);
  * Returns 0, or -1 with e set (ERR_NOINPUT when it cannot be opened,
  * ERR_IO when reading fails). */
 int sha256_file(const char *path, char *hex, int64_t *bytes, struct sbyt_err *e);
+/* The same from a stream open at its start, named path in the messages;
+ * f is closed. */
+int sha256_stream(FILE *f, const char *path, char *hex, int64_t *bytes, struct sbyt_err *e);
 /* For tests: on = 0 forces the plain C compression function; on = 1 goes
  * back to the CPU's SHA extensions when it has them (the default, chosen
  * at start-up).  Returns 1 when the hardware path is now in use.  Not to be

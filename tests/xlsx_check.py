@@ -3,7 +3,8 @@
 (openpyxl) and check what SPEC 11.1 asks of a printable Russian workbook.
 
 CODES is rules/names.xml: no cell may hold one of its codes (a Latin code
-under a Russian header).  For each sheet: the name is at most 31 characters
+under a Russian header) but those of an identifier column, whose header
+starts with "Код" (the limitation rule's code, "reconnect").  For each sheet: the name is at most 31 characters
 of valid UTF-8 (a name cut inside a character does not even load); a print
 area, a page setup fitted to one page wide and a page header are set; list
 sheets (a frozen header row) have an autofilter and repeat their header row
@@ -70,8 +71,9 @@ for path in sys.argv[2:]:
                 v = cell.value
                 if v is None:
                     continue
+                ident = heads.get(cell.column, "").startswith("Код")
                 if isinstance(v, str):
-                    if v in codes:
+                    if v in codes and not ident:
                         bad(path, name, f"{cell.coordinate}: the code '{v}' instead of its Russian name")
                     if NUMBER_AS_TEXT.match(v.strip()):
                         bad(path, name, f"{cell.coordinate}: a number stored as text '{v}'")

@@ -17,7 +17,8 @@ command -v "$CLANG" >/dev/null || { echo "fuzz: clang is needed (apt-get install
 
 src="lib/ingest_rec.c lib/ingest_detect.c lib/sms_rules.c lib/parse_csvutil.c lib/parse_sber.c
      lib/parse_gpb.c lib/parse_payments.c lib/parse_sms.c lib/parse_portal.c
-     lib/parse_delivery.c lib/csv.c lib/text.c lib/date.c lib/money.c lib/error.c lib/faults.c lib/rulesxml.c"
+     lib/parse_delivery.c lib/csv.c lib/text.c lib/date.c lib/money.c lib/error.c lib/faults.c lib/rulesxml.c
+     lib/infile.c lib/log.c lib/scrub.c"
 cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
         -Ilib $(pkg-config --cflags libxml-2.0 libpcre2-8)"
 libs="$(pkg-config --libs libxml-2.0 libpcre2-8)"

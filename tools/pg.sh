@@ -12,6 +12,8 @@
 #   var/pgbase   the folder holding data/, run/ and server.log
 # The bootstrap superuser has the invoking user's name and local trust
 # authentication; the database `sbyt` is created on first start.
+# SBYT_VAR puts var/ elsewhere (a second cluster: tests/t/0860) and
+# SBYT_PG_SHARED_BUFFERS sizes a small one.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 var=${SBYT_VAR:-$top/var}
@@ -66,7 +68,7 @@ start() {
 	cat >"$data/sbyt.conf.new" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$run'
-shared_buffers = 2GB
+shared_buffers = ${SBYT_PG_SHARED_BUFFERS:-2GB}
 max_wal_size = 8GB
 checkpoint_timeout = 30min
 synchronous_commit = off

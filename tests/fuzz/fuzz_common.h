@@ -59,11 +59,18 @@ static int fuzz_one(enum ingest_channel ch, struct sms_rules *rules, const uint8
 	struct ingest_sink s;
 	struct sbyt_err e;
 
+	struct infile in;
+	int rc;
+
 	memset(&s, 0, sizeof(s));
 	s.record = fuzz_record;
 	s.reject = fuzz_reject;
 	err_clear(&e);
-	if (ingest_parse(ch, fuzz_file(data, size), rules, &s, &e) != 0 && e.kind != ERR_DATA)
+	if (infile_open(&in, fuzz_file(data, size), &e))
+		abort();
+	rc = ingest_parse(ch, &in, rules, &s, &e);
+	infile_close(&in);
+	if (rc != 0 && e.kind != ERR_DATA)
 		abort();   /* only data faults are expected from any input */
 	return 0;
 }

@@ -137,7 +137,7 @@ test_expect_code 64 'a bad shard is a usage error' 'sbyt debt --shard 3/3'
 #   accounts with a ledger: 7 (not 7201000099); in debt: 6
 test_expect_success 'the daily job: summary line' '
 	sbyt debt --as-of 2026-11-26 2>err &&
-	grep -qx "sbyt debt: as_of=2026-11-26 accounts=7 in_debt=6 principal=3350.00 penalty=81.32" err
+	grep -qx "sbyt debt: as_of=2026-11-26 accounts=7 in_debt=6 principal=3350.00 penalty=81.32 refused=0" err
 '
 test_expect_success 'the snapshot rows, one per account in debt' '
 	[ "$(psql -XtAc "SELECT count(*) FROM debt_snapshot WHERE as_of = \$\$2026-11-26\$\$")" = 6 ] &&

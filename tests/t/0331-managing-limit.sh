@@ -39,7 +39,7 @@ SQL
 
 test_expect_success 'the daily debt job: the managing organisation on its own scale' '
 	sbyt debt --as-of 2026-10-01 2>err &&
-	grep -qx "sbyt debt: as_of=2026-10-01 accounts=2 in_debt=2 principal=200000.00 penalty=2304.36" err &&
+	grep -qx "sbyt debt: as_of=2026-10-01 accounts=2 in_debt=2 principal=200000.00 penalty=2304.36 refused=0" err &&
 	test "$(q "select principal||chr(32)||periods||chr(32)||penalty from debt_snapshot where account_id = 7202000001")" = "10000000 2 22167" &&
 	test "$(q "select penalty from debt_snapshot where account_id = 7202000002")" = 208269
 '

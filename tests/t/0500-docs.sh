@@ -124,7 +124,7 @@ fi
 # Totals, all branches: 1010.63 + 5134.70 + 5 x 100.00 (01) + 2 x 100.00 (02) = 6845.33.
 test_expect_success 'docs publishes a billed period with the summary line' '
 	sbyt --as-of 2026-11-28 docs --period 2026-11 2>err && cat err &&
-	grep -qx "sbyt docs: period=2026-11 documents=9 packages=6 total=6845.33" err
+	grep -qx "sbyt docs: period=2026-11 documents=9 packages=6 total=6845.33 refused=0" err
 '
 test_expect_success 'one package per channel that has documents' '
 	[ "$(cd "$OUT" && ls */*.zip | tr "\n" " ")" = "01/edo.zip 01/email.zip 01/lkk.zip 01/post.zip 02/lkk.zip 02/post.zip " ]

@@ -41,7 +41,7 @@ test_expect_success 'the rejects file names each refused account with its reason
 '
 test_expect_success 'the detail line names the file; the run record lists it as an output' '
 	grep -q "detail: each with its reason in .*rejects/month-2026-11-run[0-9]*.accounts.csv" q.err &&
-	[ "$(psql -XtAc "select count(*) from run_file where path like '"'%.accounts.csv'"' and direction = '"'out'"'")" = 1 ]
+	[ "$(psql -XtAc "select count(*) from run_file where path like '"'%/month-%.accounts.csv'"' and direction = '"'out'"'")" = 1 ]
 '
 test_expect_success 'bill at a terminal: one warning line with the count and the first three' '
 	sbyt --as-of 2026-12-28 bill --period 2026-12 2>t.err; echo $? > t.rc

@@ -59,6 +59,20 @@ probe 'an escape sequence in a file name' --db "$DB" ingest --channel payments "
 probe '../ in a period' --db "$DB" docs --period ../../x
 probe '../ in an input path' --db "$DB" ingest --channel sms ../../../../../../etc/hostname
 probe '../ in a kpi journal' --db "$DB" report kpi --period 2026-11 --appeals ../../../../etc/hostname --calls ../../../../etc/hostname
+# control characters in ids and reasons an operator types, shown again by
+# the listings on stdout (escaped as in the logs: \n, \xHH)
+probe 'control characters in an appeal id' --db "$DB" --as-of $DAY appeal add "A-$ESC$NL" \
+	--received 2026-11-30T10:00:00+05:00 --channel phone --kind complaint
+probe 'control characters in a contract case id' --db "$DB" --as-of $DAY contract apply "C-$ESC$NL" \
+	--account 7201000005
+OPEN=$(psql -XtAc "select account_id from limit_case where status = 'open' and account_id <> 7201000006 order by 1 limit 1")
+probe 'control characters in a cancel reason' --db "$DB" --as-of $DAY limit cancel "$OPEN" --reason "r-$ESC$NL"
+: > lists.out
+for l in "appeal list" "contract list" "limit explain $OPEN" "status" "review list"; do
+	# shellcheck disable=SC2086
+	probe "listing: $l" --db "$DB" --as-of $DAY $l
+	cat probe.out >> lists.out
+done
 # the spool: names with a newline, ../ in a folder name, a link out
 mkdir -p "$SBYT_SPOOL/inbox/payments" "$SBYT_SPOOL/inbox/..x"
 cp pay-dots.csv "$SBYT_SPOOL/inbox/payments/$NL.csv"
@@ -92,6 +106,13 @@ test_expect_success 'the password is nowhere: stderr, the database, out/, the sp
 test_expect_success 'no message forged a line or carried an escape sequence' '
 	! grep -q "^sbyt daily: FORGED" all.err &&
 	! grep -qa "$(printf "\033")" all.err && ! grep -qa "$(printf "\007")" all.err
+'
+test_expect_success 'the listings on stdout show ids and reasons escaped, one line each' '
+	grep -qF "C-e\x1b]0;owned\x07n\nsbyt daily: FORGED;7201000005;" lists.out &&
+	grep -qF "ended $DAY: r-e\x1b]0;owned\x07n\nsbyt daily: FORGED" lists.out &&
+	{ ! grep -q "^0 control characters in an appeal id" codes ||
+	  grep -qF "A-e\x1b]0;owned\x07n\nsbyt daily: FORGED;" lists.out; } &&
+	! grep -q "^sbyt daily: FORGED" lists.out && ! grep -qa "$(printf "\033")" lists.out
 '
 test_expect_success 'the run records and their files keep names escaped' '
 	psql -XtAc "select command_line from run union all select path from run_file" > rec &&

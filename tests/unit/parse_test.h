@@ -89,12 +89,15 @@ static inline int test_parse(enum ingest_channel ch, const char *data, size_t le
 		      struct kept *k, struct sbyt_err *e)
 {
 	struct ingest_sink s;
-
+	struct infile in;
 	int rc;
 
 	kept_sink(&s, k);
 	err_clear(e);
-	rc = ingest_parse(ch, test_file(data, len), rules, &s, e);
+	if (infile_open(&in, test_file(data, len), e))
+		return -1;
+	rc = ingest_parse(ch, &in, rules, &s, e);
+	infile_close(&in);
 	k->info = s.info;
 	return rc;
 }

@@ -43,6 +43,7 @@ int main(void)
 		struct sbyt_err e;
 		enum ingest_channel ch;
 		int rc;
+		struct infile in;
 
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
@@ -56,8 +57,13 @@ int main(void)
 		files++;
 		err_clear(&e);
 		kept_sink(&s, &k);
-		ch = strcmp(chan, "auto") == 0 ? ingest_detect(path, &e) : ingest_channel_parse(chan);
-		rc = ch == CH_NONE ? -1 : ingest_parse(ch, path, rules, &s, &e);
+		if (infile_open(&in, path, &e)) {
+			CHECK(0, path);
+			continue;
+		}
+		ch = strcmp(chan, "auto") == 0 ? ingest_detect(&in, &e) : ingest_channel_parse(chan);
+		rc = ch == CH_NONE ? -1 : ingest_parse(ch, &in, rules, &s, &e);
+		infile_close(&in);
 		if (code == 65) {
 			if (snprintf(name, sizeof(name), "%s refused: %s", file, frag) >= (int)sizeof(name))
 				name[sizeof(name) - 1] = '\0';  /* a test name: cut is fine */

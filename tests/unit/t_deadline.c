@@ -18,6 +18,7 @@
 #include "calendar.h"
 #include "check.h"
 #include "deadline.h"
+#include "explain_ru.h"
 
 static struct calendar *cal;
 static struct limit_rules *rules;
@@ -198,6 +199,49 @@ int main(void)
 		  "window ends 2026-05-04; next step on 2026-05-05",
 		  "the partial date explains itself in one line");
 	CHECK_STR(res.step[0].step->rule, "individual.partial", "with its rule id");
+	/* the same facts in Russian for the workbooks (issue 15): ДД.ММ.ГГГГ,
+	 * the plural of the count, the days of the week and their classes */
+	CHECK_STR(deadline_explain_ru(rules, res.proc, &res.step[0], line, sizeof(line)),
+		  "«Предупреждение о возможном ограничении» вручено 14.04.2026 + 20 календарных "
+		  "дней = 04.05.2026 (пн, рабочий день); срок истекает 04.05.2026 (пн); "
+		  "следующий шаг — 05.05.2026", "the partial date in Russian");
+	/* 05-26 + 11 = Sat 06-06: a day off, moved over Sat 06-06 and Sun 06-07
+	 * to Mon 06-08 (the notice assumed delivered on its earliest day) */
+	CHECK_STR(deadline_explain_ru(rules, res.proc, &res.step[2], line, sizeof(line)),
+		  "«Извещение о полном ограничении» считается врученным 26.05.2026 + 11 "
+		  "календарных дней = 06.06.2026 (сб, выходной день); не ранее 06.06.2026; "
+		  "06.06.2026 (сб, выходной день): перенос на следующий рабочий день 08.06.2026 "
+		  "(пн); пропущены нерабочие дни: 06.06 (выходной день), 07.06 (выходной день)",
+		  "the full date in Russian, moved off the weekend");
+	/* Delivered Mon 06-22: +20 = Sun 07-12, a day off: the window ends Mon
+	 * 07-13, the partial is Tue 07-14. */
+	CHECK_INT(run("individual", "2026-06-22", 0, NULL), 0, "individual 2026-06-22 computes");
+	CHECK_STR(deadline_explain_ru(rules, res.proc, &res.step[0], line, sizeof(line)),
+		  "«Предупреждение о возможном ограничении» вручено 22.06.2026 + 20 календарных "
+		  "дней = 12.07.2026 (вс, выходной день); срок истекает 13.07.2026 (пн); "
+		  "пропущены нерабочие дни: 12.07 (выходной день); следующий шаг — 14.07.2026",
+		  "a window extended over a day off, in Russian");
+	{
+		static const int n[] = { 0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 112, 122 };
+		static const char *const want_p = "201122220120221";
+		char got[sizeof(n) / sizeof(n[0]) + 1], cnt[64], m[40];
+
+		for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++)
+			got[i] = (char)('0' + explain_ru_plural(n[i]));
+		got[sizeof(n) / sizeof(n[0])] = 0;
+		CHECK_STR(got, want_p, "Russian plural: 1 21 101 one; 2-4 22 few; 0 5-20 111-112 many");
+		CHECK_STR(explain_ru_count(rules, "calendar_day", 1, cnt, sizeof(cnt)),
+			  "1 календарный день", "1 календарный день");
+		CHECK_STR(explain_ru_count(rules, "working_day", 3, cnt, sizeof(cnt)),
+			  "3 рабочих дня", "3 рабочих дня");
+		CHECK_STR(explain_ru_count(rules, "day", 11, cnt, sizeof(cnt)), "11 дней", "11 дней");
+		CHECK_STR(explain_ru_money(123456789, m), "1\u00a0234\u00a0567,89",
+			  "money with non-breaking thousands and a comma");
+		CHECK_STR(explain_ru_money(-5, m), "-0,05", "a negative amount");
+		line[0] = 0;
+		explain_ru_append(line, 12, NULL, "абвгдежзик");
+		CHECK_STR(line, "абвг\u2026", "a cut text ends in an ellipsis, inside no letter");
+	}
 	CHECK(strstr(res.step[0].step->citation, "ПП № 354") != NULL, "and its citation");
 	/* Full notice delivered Fri 05-29: +11 = Tue 06-09, working. */
 	{
@@ -503,6 +547,18 @@ int main(void)
 		snprintf(want, sizeof(want), "limitation.xml:%d:", ln);
 		CHECK(!r && has_fault(&f, want, "fortnight"), "an unknown step kind is refused at its line");
 		CHECK(err.kind == ERR_CONFIG, "as a configuration error");
+
+		ln = line_of("<phrase for=\"window\">");
+		r = load_variant("<phrase for=\"window\">срок истекает {window_end}",
+				 "<phrase for=\"window\">срок истекает {window_ends}", &f);
+		snprintf(want, sizeof(want), "limitation.xml:%d:", ln);
+		CHECK(!r && has_fault(&f, want, "phrase for 'window': unknown placeholder "
+				      "'{window_ends}'"), "an unknown placeholder of a phrase is "
+		      "refused at its line");
+		r = load_variant("<phrase for=\"event.void\">", "<phrase for=\"event.voided\">", &f);
+		CHECK(!r && has_fault(&f, "limitation.xml:", "unknown key") &&
+		      has_fault(&f, "limitation.xml:", "no phrase for 'event.void'"),
+		      "an unknown phrase key and a missing one are refused");
 
 		ln = line_of("after=\"tech_reserve\"");
 		r = load_variant("after=\"tech_reserve\"", "after=\"nowhere\"", &f);
