@@ -135,6 +135,8 @@ struct calendar;
 /* Load ctx->rules_dir/calendar, printing its faults on stderr; NULL with
  * ctx->err set (ERR_CONFIG) when invalid.  bin/cmd_calendar.c. */
 struct calendar *cmd_load_calendar(struct sbyt_ctx *ctx);
+/* 0 when SBYT_DOCS_PDF=0 leaves the PDFs out (docs, limit), else 1. */
+int cmd_docs_pdf(void);
 
 struct service_ctx;
 struct service_rules;

@@ -58,7 +58,7 @@ static void record(void *arg, const char *path, const char *sha256, int64_t byte
 
 /* SBYT_DOCS_PDF=0 leaves the PDFs out (the benchmark's cycle measures
  * them apart); SBYT_RENDER_THREADS sets the rendering threads. */
-static int cmd_docs_pdf(void)
+int cmd_docs_pdf(void)
 {
 	const char *v = getenv("SBYT_DOCS_PDF");
 

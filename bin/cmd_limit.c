@@ -25,6 +25,7 @@ int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx);
 int limit_channel(int argc, char **argv, struct sbyt_ctx *ctx);
+int limit_render(int argc, char **argv, struct sbyt_ctx *ctx);
 
 static const char help[] =
 	"usage: sbyt limit dates PROCEDURE --delivered DATE [--remote] [--planned DATE] [--format text|xml]\n"
@@ -33,6 +34,7 @@ static const char help[] =
 	"   or: sbyt limit cancel ACCOUNT --reason TEXT [--as-of DATE]\n"
 	"   or: sbyt limit refuse ACCOUNT [--as-of DATE]\n"
 	"   or: sbyt limit channel ACCOUNT CHANNEL --reason TEXT [--as-of DATE]\n"
+	"   or: sbyt limit render --notice ID [--out DIR]\n"
 	"\n"
 	"run      the day's limitation work (cron, daily): record delivery\n"
 	"         confirmations; on a working day also open cases from the debt\n"
@@ -46,6 +48,9 @@ static const char help[] =
 	"channel  the operator chooses the channel of the account's next notices\n"
 	"         (post, edo, lkk, email, sms, personal, document), with a reason;\n"
 	"         recorded with the database and system user and the time\n"
+	"render   reprints a notice and the grid requests resting on it as PDF,\n"
+	"         DIR/ACCOUNT-ID.pdf (default OUT/limit/reprint), as the package\n"
+	"         holds them; prints the paths (65: no such notice)\n"
 	"dates    every step's earliest date for a notice of PROCEDURE (individual,\n"
 	"         legal, legal_reserve, refusal) delivered on DATE, with the arithmetic\n"
 	"         of SPEC 9.2 and the rule behind each date\n"
@@ -284,6 +289,7 @@ static const struct {
 	{ "cancel", limit_cancel },
 	{ "refuse", limit_refuse },
 	{ "channel", limit_channel },
+	{ "render", limit_render },
 };
 
 int cmd_limit(int argc, char **argv, struct sbyt_ctx *ctx)

@@ -18,8 +18,10 @@
 #include "cmd.h"
 #include "db.h"
 #include "deadline.h"
+#include "docs_texts.h"
 #include "faults.h"
 #include "limit.h"
+#include "limit_out.h"
 #include "limit_run.h"
 #include "log.h"
 #include "names.h"
@@ -33,6 +35,7 @@ struct limit_setup {
 	struct calendar *cal;
 	struct tariff_rules *tariff;
 	struct names *names;
+	struct docs_texts texts;    /* for the PDFs (loaded with the tariff) */
 	struct limit_env env;
 };
 
@@ -42,8 +45,11 @@ static void setup_free(struct limit_setup *s)
 	calendar_free(s->cal);
 	tariff_rules_free(s->tariff);
 	names_free(s->names);
+	docs_texts_release(&s->texts);
 }
 
+/* Load the rules; with_tariff: also the tariff and, unless SBYT_DOCS_PDF=0,
+ * the document texts for the PDFs; 2: the texts whatever SBYT_DOCS_PDF. */
 static int setup_load(struct sbyt_ctx *ctx, struct limit_setup *s, int with_tariff)
 {
 	struct faults f = FAULTS_INIT;
@@ -56,6 +62,17 @@ static int setup_load(struct sbyt_ctx *ctx, struct limit_setup *s, int with_tari
 		faults_print(&f, stderr);
 		faults_release(&f);
 		return -1;
+	}
+	if (s->rules && with_tariff && (with_tariff == 2 || cmd_docs_pdf())) {
+		if (docs_texts_load(ctx->rules_dir, &s->texts, &f)) {
+			err_set(&ctx->err, ERR_CONFIG, "the document texts in '%s' are invalid",
+				ctx->rules_dir);
+			faults_print(&f, stderr);
+			faults_release(&f);
+			return -1;
+		}
+		s->env.texts = &s->texts;
+		s->env.sup = tariff_supplier(s->tariff);
 	}
 	if (s->rules && !(s->names = names_load(ctx->rules_dir, &f)))
 		err_set(&ctx->err, ERR_CONFIG, "invalid rules in '%s'", ctx->rules_dir);
@@ -663,4 +680,61 @@ int limit_channel(int argc, char **argv, struct sbyt_ctx *ctx)
 	log_summary("limit channel", "account=%" PRId64 " channel=%s previous=%s", id, stored,
 		    previous);
 	return cmd_job_end(ctx, &j, EX_DONE);
+}
+
+static void print_path(const char *path, void *arg)
+{
+	(void)arg;
+	printf("%s\n", path);
+}
+
+int limit_render(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "notice", required_argument, NULL, 'n' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct limit_setup s;
+	const char *id = NULL, *out = NULL;
+	char dir[4096];
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': id = optarg; break;
+		case 'o': out = optarg; break;
+		case 'h': return cmd_help("usage: sbyt limit render --notice ID [--out DIR]\n"
+					  "\nReprints the notice and each grid request resting on it"
+					  " as PDF,\nDIR/ACCOUNT-ID.pdf (default OUT/limit/reprint);"
+					  " prints the paths.\n");
+		default: return cmd_usage_error("limit", "invalid option");
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error("limit", "unexpected argument '%s'", argv[optind]);
+	if (!id)
+		return cmd_usage_error("limit", "render needs --notice ID");
+	if (!id[0] || strlen(id) > 48 ||
+	    strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
+		    strlen(id))
+		return cmd_usage_error("limit", "bad notice id '%s' (letters, digits, '-')", id);
+	if (!out) {
+		snprintf(dir, sizeof(dir), "%s/limit/reprint", ctx->out_dir);
+		out = dir;
+	}
+	if (setup_load(ctx, &s, 2))
+		return cmd_fail(ctx);
+	if (cmd_connect(ctx)) {
+		setup_free(&s);
+		return cmd_fail(ctx);
+	}
+	rc = limit_render_notice(ctx->db, &s.env, id, out, print_path, NULL, &ctx->err);
+	setup_free(&s);
+	if (rc)
+		return cmd_fail(ctx);
+	log_summary("limit render", "notice=%s", id);
+	return EX_DONE;
 }

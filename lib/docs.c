@@ -1021,7 +1021,7 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 	/* a legal entity's document: advance invoices, and in edo its УПД (SPEC 8.2) */
 	if (d->legal && upd_docs_put(&b->upd, b->o->conninfo, b->o->rules_dir, &cp->pkg, b->branch,
 				     to_i64(d->account), b->o->period, d->number, b->o->as_of,
-				     cp->chan == 3, e) < 0)
+				     cp->chan == 3, !b->penv ? 0 : cp->chan == 0 ? 1 : 2, e) < 0)
 		return -1;
 
 	/* the register row, written by the package's thread */
@@ -1676,14 +1676,14 @@ int docs_reprint(PGconn *db, const struct docs_opts *o, const char *account, con
 		goto out;
 	}
 	if (package_mkdirs(path, e) || !(pdf = docs_pdf_new(&env, e)) ||
-	    docs_pdf_begin(pdf, tmp, b.doc.issued_on, e))
+	    pdf_begin(docs_pdf_file(pdf), tmp, b.doc.issued_on, e))
 		goto out;
 	if (docs_pdf_document(pdf, &b.doc, e)) {
-		docs_pdf_abort(pdf);
+		pdf_abort(docs_pdf_file(pdf));
 		goto out;
 	}
-	*pages = docs_pdf_pages(pdf);
-	if (docs_pdf_end(pdf, 1, e))
+	*pages = pdf_pages(docs_pdf_file(pdf));
+	if (pdf_end(docs_pdf_file(pdf), 1, e))
 		goto out;
 	if (rename(tmp, path) != 0) {
 		err_set(e, ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));

@@ -15,13 +15,11 @@
  * readings window and the ways to pay; a footer on every page.  A document
  * that does not fit on one page goes on (nothing is cut off).
  *
- * Fonts: PT Sans (fonts-paratype), else whatever fontconfig gives for
- * "PT Sans,DejaVu Sans,sans"; Cairo embeds their subsets and keeps the text
- * extractable.  A renderer caches its font map, layouts and QR buffer and
+ * The page, fonts, text blocks and file are pdf.h's.  A renderer caches its font map, layouts and QR buffer and
  * is used by one thread at a time; several renderers run on several
  * threads (each has its own font map).  A renderer writes one file at a
- * time: docs_pdf_begin(), docs_pdf_document() for each document (their
- * pages follow in order), docs_pdf_end().
+ * time: pdf_begin(), docs_pdf_document() for each document (their pages
+ * follow in order), pdf_end().
  */
 #ifndef SBYT_DOCS_PDF_H
 #define SBYT_DOCS_PDF_H
@@ -29,6 +27,7 @@
 #include "docmodel.h"
 #include "docs_texts.h"
 #include "error.h"
+#include "pdf.h"
 
 /* What every page shares (read-only, outlives the renderers). */
 struct docs_pdf_env {
@@ -43,35 +42,17 @@ struct docs_pdf;
 struct docs_pdf *docs_pdf_new(const struct docs_pdf_env *env, struct sbyt_err *e);
 void docs_pdf_free(struct docs_pdf *p);
 
-/* Start the file at path (created 0640, replaced if there); `date` becomes
- * the PDF's creation date (so a reprint is the same).  0, or -1 with e set
- * (ERR_CANTCREATE). */
-int docs_pdf_begin(struct docs_pdf *p, const char *path, sdate date, struct sbyt_err *e);
-/* Draw the document d on the next page(s).  0, or -1 with e set. */
+/* The file part of p (pdf.h): pdf_begin(), pdf_pages(), pdf_put(),
+ * pdf_end(), pdf_abort() on it. */
+struct pdf *docs_pdf_file(struct docs_pdf *p);
+/* Draw the document d on the next page(s) of the open file (pdf_begin()).
+ * 0, or -1 with e set. */
 int docs_pdf_document(struct docs_pdf *p, const struct docmodel *d, struct sbyt_err *e);
-/* A document's pages drawn ahead (recorded) on one thread, to be put into
- * a file in order by another: so a single print file is drawn on several
- * threads.  The pages are cairo recording surfaces. */
-struct docs_pdf_pages {
-	struct _cairo_surface **page;
-	int n, cap;
-};
 /* Record d's pages into out (emptied first by the caller's
- * docs_pdf_pages_clear()); no file needs to be open.  0 or -1 with e set. */
-int docs_pdf_record(struct docs_pdf *p, const struct docmodel *d, struct docs_pdf_pages *out,
+ * pdf_pages_clear()) on this thread, to be put into a file in order by
+ * another (pdf_put()): so a single print file is drawn on several
+ * threads.  No file needs to be open.  0 or -1 with e set. */
+int docs_pdf_record(struct docs_pdf *p, const struct docmodel *d, struct pdf_pages *out,
 		    struct sbyt_err *e);
-/* Put recorded pages into p's open file as its next pages (and clear pp). */
-int docs_pdf_put(struct docs_pdf *p, struct docs_pdf_pages *pp, struct sbyt_err *e);
-void docs_pdf_pages_clear(struct docs_pdf_pages *pp);
-void docs_pdf_pages_release(struct docs_pdf_pages *pp);
-
-/* Pages written to the open file so far. */
-int docs_pdf_pages(const struct docs_pdf *p);
-/* Finish the file: written and flushed, and fsynced with sync (a file
- * that goes into a package is synced with the package).  0, or -1 with e
- * set (ERR_IO; the file is removed). */
-int docs_pdf_end(struct docs_pdf *p, int sync, struct sbyt_err *e);
-/* Drop the open file (removed), if any. */
-void docs_pdf_abort(struct docs_pdf *p);
 
 #endif

@@ -13,7 +13,7 @@
 
 struct slot {
 	struct docmodel d;
-	struct docs_pdf_pages pages;  /* one file: the recorded pages */
+	struct pdf_pages pages;  /* one file: the recorded pages */
 	int state;                    /* 0 free, 1 queued, 2 drawn */
 };
 
@@ -67,14 +67,14 @@ static int draw(struct worker *w, struct slot *s, struct sbyt_err *e)
 		return docs_pdf_record(w->pdf, &s->d, &s->pages, e);
 	snprintf(path, sizeof(path), "%s/%s-%s.pdf", r->path, s->d.account,
 		 period_format(s->d.period, period));
-	if (docs_pdf_begin(w->pdf, path, r->date, e))
+	if (pdf_begin(docs_pdf_file(w->pdf), path, r->date, e))
 		return -1;
 	if (docs_pdf_document(w->pdf, &s->d, e)) {
-		docs_pdf_abort(w->pdf);
+		pdf_abort(docs_pdf_file(w->pdf));
 		return -1;
 	}
-	w->pages += docs_pdf_pages(w->pdf);
-	return docs_pdf_end(w->pdf, 0, e);
+	w->pages += pdf_pages(docs_pdf_file(w->pdf));
+	return pdf_end(docs_pdf_file(w->pdf), 0, e);
 }
 
 static void fail(struct docs_render *r, const struct sbyt_err *e)
@@ -152,7 +152,7 @@ static void *writer_main(void *arg)
 			break;
 		s = &w->ring[w->head];
 		pthread_mutex_unlock(&r->mu);
-		rc = docs_pdf_put(r->out, &s->pages, &err);
+		rc = pdf_put(docs_pdf_file(r->out), &s->pages, &err);
 		pthread_mutex_lock(&r->mu);
 		if (rc) {
 			fail(r, &err);
@@ -192,16 +192,14 @@ static void release(struct docs_render *r)
 	for (int i = 0; i < r->n; i++) {
 		struct worker *w = &r->w[i];
 		if (w->pdf) {
-			docs_pdf_abort(w->pdf);
 			docs_pdf_free(w->pdf);
 		}
 		for (int k = 0; k < RING; k++) {
 			docmodel_release(&w->ring[k].d);
-			docs_pdf_pages_release(&w->ring[k].pages);
+			pdf_pages_release(&w->ring[k].pages);
 		}
 	}
 	if (r->out) {
-		docs_pdf_abort(r->out);
 		docs_pdf_free(r->out);
 	}
 	pthread_mutex_destroy(&r->mu);
@@ -238,7 +236,7 @@ struct docs_render *docs_render_start(const struct docs_pdf_env *env, const char
 			docmodel_init(&r->w[i].ring[k].d);
 	}
 	if (!per_document) {
-		if (!(r->out = docs_pdf_new(env, e)) || docs_pdf_begin(r->out, path, date, e))
+		if (!(r->out = docs_pdf_new(env, e)) || pdf_begin(docs_pdf_file(r->out), path, date, e))
 			goto fail;
 		if (pthread_create(&r->wth, NULL, writer_main, r) != 0) {
 			err_set(e, ERR_INTERNAL, "cannot start a rendering thread");
@@ -312,8 +310,8 @@ int docs_render_finish(struct docs_render *r, int64_t *pages, double *cpu_second
 		*pages += r->w[i].pages;
 	}
 	if (r->out && rc == 0) {
-		*pages = docs_pdf_pages(r->out);
-		if (docs_pdf_end(r->out, 0, e))
+		*pages = pdf_pages(docs_pdf_file(r->out));
+		if (pdf_end(docs_pdf_file(r->out), 0, e))
 			rc = -1;
 	}
 	release(r);

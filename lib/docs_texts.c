@@ -147,3 +147,12 @@ const char *docs_text_fill(const struct docs_texts *t, enum docs_text k, char *b
 	}
 	return buf;
 }
+
+const char *docs_text_month_year(const struct docs_texts *t, speriod p, char *buf, size_t size)
+{
+	int y, m;
+
+	period_to_ym(p, &y, &m);
+	snprintf(buf, size, "%s %d г.", t->text[DT_MONTH1 + m - 1], y);
+	return buf;
+}

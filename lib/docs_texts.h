@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "date.h"
+
 #include "faults.h"
 
 #define DOCS_TEXT_KEYS(X)                                                        \
@@ -52,7 +54,47 @@
 	X(MONTH1, "month1", "") X(MONTH2, "month2", "") X(MONTH3, "month3", "")  \
 	X(MONTH4, "month4", "") X(MONTH5, "month5", "") X(MONTH6, "month6", "")  \
 	X(MONTH7, "month7", "") X(MONTH8, "month8", "") X(MONTH9, "month9", "")  \
-	X(MONTH10, "month10", "") X(MONTH11, "month11", "") X(MONTH12, "month12", "")
+	X(MONTH10, "month10", "") X(MONTH11, "month11", "") X(MONTH12, "month12", "") \
+	X(NOTICE_TO, "notice_to", "") X(NOTICE_NUMBER, "notice_number", "notice date") \
+	X(NOTICE_AUTHORITIES, "notice_authorities", "")                          \
+	X(NOTICE_AUTHORITIES_TO, "notice_authorities_to", "")                    \
+	X(NOTICE_DEBT_HEADING, "notice_debt_heading", "")                        \
+	X(NOTICE_DEBT_AS_OF, "notice_debt_as_of", "")                            \
+	X(NOTICE_DEBT_SUM, "notice_debt_sum", "")                                \
+	X(NOTICE_DEBT_PERIODS, "notice_debt_periods", "")                        \
+	X(NOTICE_DEBT_THRESHOLD, "notice_debt_threshold", "")                    \
+	X(NOTICE_DATES_HEADING, "notice_dates_heading", "procedure")             \
+	X(NOTICE_COL_STEP, "notice_col_step", "") X(NOTICE_COL_DATE, "notice_col_date", "") \
+	X(NOTICE_COL_BASIS, "notice_col_basis", "")                              \
+	X(NOTICE_CHANNEL, "notice_channel", "channel")                           \
+	X(NOTICE_SIGN, "notice_sign", "supplier")                                \
+	X(NOTICE_FOOTER, "notice_footer", "supplier account notice date page")   \
+	X(REQUEST_TO, "request_to", "") X(REQUEST_TITLE, "request_title", "request date") \
+	X(REQUEST_CONSUMER, "request_consumer", "")                              \
+	X(REQUEST_ADDRESS, "request_address", "") X(REQUEST_METERS, "request_meters", "") \
+	X(REQUEST_NO_METER, "request_no_meter", "")                              \
+	X(REQUEST_ACTION, "request_action", "") X(REQUEST_LEVEL, "request_level", "") \
+	X(REQUEST_DATE, "request_date", "") X(REQUEST_BASIS, "request_basis", "") \
+	X(REQUEST_CONTACT, "request_contact", "") X(REQUEST_TEXT, "request_text", "") \
+	X(REQUEST_DONE, "request_done", "")                                      \
+	X(REQUEST_FOOTER, "request_footer", "supplier request date page")        \
+	X(INV_BANK, "inv_bank", "") X(INV_BIC, "inv_bic", "")                    \
+	X(INV_CORR, "inv_corr", "") X(INV_ACCOUNT_NO, "inv_account_no", "")      \
+	X(INV_INN, "inv_inn", "inn") X(INV_KPP, "inv_kpp", "kpp")                \
+	X(INV_RECIPIENT, "inv_recipient", "")                                    \
+	X(INV_TITLE, "inv_title", "number date")                                 \
+	X(INV_SUPPLIER, "inv_supplier", "") X(INV_BUYER, "inv_buyer", "")        \
+	X(INV_PARTY, "inv_party", "name inn kpp address")                        \
+	X(INV_BASIS, "inv_basis", "") X(INV_CONTRACT, "inv_contract", "number date") \
+	X(INV_COL_NO, "inv_col_no", "") X(INV_COL_ITEM, "inv_col_item", "")      \
+	X(INV_COL_QTY, "inv_col_qty", "") X(INV_COL_UNIT, "inv_col_unit", "")    \
+	X(INV_COL_PRICE, "inv_col_price", "") X(INV_COL_SUM, "inv_col_sum", "")  \
+	X(INV_ITEM, "inv_item", "percent month") X(INV_UNIT, "inv_unit", "")     \
+	X(INV_TOTAL, "inv_total", "") X(INV_VAT, "inv_vat", "rate")              \
+	X(INV_DUE_TOTAL, "inv_due_total", "") X(INV_WORDS, "inv_words", "count sum") \
+	X(INV_DUE, "inv_due", "date") X(INV_PURPOSE, "inv_purpose", "")          \
+	X(INV_SIGN, "inv_sign", "")                                              \
+	X(INV_FOOTER, "inv_footer", "supplier account number date page")
 
 #define DOCS_TEXT_ENUM(id, key, names) DT_##id,
 enum docs_text { DOCS_TEXT_KEYS(DOCS_TEXT_ENUM) DT_COUNT };
@@ -74,5 +116,8 @@ int docs_texts_check(const char *rules_dir, struct faults *f);
  * not in kv is left as it is.  Returns buf. */
 const char *docs_text_fill(const struct docs_texts *t, enum docs_text k, char *buf, size_t size,
 			   const char *const *kv);
+
+/* "ноябрь 2026 г." for period p (months from the texts).  Returns buf. */
+const char *docs_text_month_year(const struct docs_texts *t, speriod p, char *buf, size_t size);
 
 #endif

@@ -55,6 +55,9 @@
 #include "error.h"
 #include "money.h"
 
+struct docs_texts;
+struct supplier;
+
 struct tariff_rules;
 
 #define LIM_ID 48
@@ -194,6 +197,9 @@ struct limit_env {
 	const struct tariff_rules *tariff;
 	const struct names *names;  /* Russian names of codes for the register (may be NULL) */
 	sdate day;
+	/* the PDFs of the notices and requests (both NULL: none) */
+	const struct docs_texts *texts;
+	const struct supplier *sup;
 };
 
 /* Apply `day` to the account (env->day must be a working day): payments,

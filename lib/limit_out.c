@@ -1,16 +1,19 @@
 /* limit_out.c - the day's limitation packages and register; see limit_out.h. */
 #include "limit_out.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/xmlwriter.h>
 
 #include "db.h"
 #include "limit_text.h"
 #include "money.h"
+#include "notice_pdf.h"
 #include "package.h"
 #include "explain_ru.h"
 #include "xlsx.h"
@@ -49,51 +52,187 @@ static void text_elem(xmlTextWriterPtr w, const struct limit_rules *rules, const
 	*rc |= xmlTextWriterEndElement(w) < 0;
 }
 
-/* The text of notice row i (columns as in limit_write_day()), malloc'd. */
-static char *notice_text(const struct limit_env *env, PGresult *r, int i, char *key,
-			 size_t keyn, struct sbyt_err *e)
+/* A notice row composed: its text (as notices.xml and the PDF carry it)
+ * and what the PDF prints; released by notice_row_release(). */
+struct notice_row {
+	struct limit_textvars tv;
+	char key[2 * LIMIT_NAME + 16];
+	char *text;
+	struct notice_doc d;
+};
+
+static void notice_row_release(struct notice_row *nr)
+{
+	limit_textvars_release(&nr->tv);
+	free(nr->text);
+	nr->text = NULL;
+}
+
+/* The value of placeholder name in tv, or "—". */
+static const char *tv_value(const struct limit_textvars *tv, const char *name)
+{
+	for (int k = 0; k < tv->n; k++)
+		if (!strcmp(tv->v[k].name, name))
+			return tv->v[k].value;
+	return "—";
+}
+
+/* Compose notice row i of r (columns NOTICE_SELECT) into nr (zeroed by
+ * the caller).  0, or -1 with e set (nr released). */
+static int notice_compose(const struct limit_env *env, PGresult *r, int i, struct notice_row *nr,
+			  struct sbyt_err *e)
 {
 	const char *proc = PQgetvalue(r, i, 2), *step = PQgetvalue(r, i, 3);
 	const struct limit_procedure *p = limit_procedure_find(env->rules, proc);
-	struct limit_textvars tv = { 0 };
+	struct limit_textvars *tv = &nr->tv;
+	const struct limit_channel *ch;
+	struct notice_doc *d = &nr->d;
+	int authorities = !strcmp(PQgetvalue(r, i, 19), "authorities"), ni;
 	char m[32];
 	sdate issued, planned = DATE_NONE;
-	char *text = NULL;
 
-	if (!p) {
-		err_set(e, ERR_CONFIG, "procedure '%s' is not in the rules", proc);
-		return NULL;
-	}
+	if (!p)
+		return err_set(e, ERR_CONFIG, "procedure '%s' is not in the rules", proc);
 	date_parse(PQgetvalue(r, i, 4), -1, &issued);
 	if (!PQgetisnull(r, i, 5))
 		date_parse(PQgetvalue(r, i, 5), -1, &planned);
-	limit_textvars_add(&tv, "notice", PQgetvalue(r, i, 0));
-	limit_textvars_add(&tv, "account", PQgetvalue(r, i, 1));
-	limit_textvars_add(&tv, "issued", PQgetvalue(r, i, 4));
-	limit_textvars_add(&tv, "planned", PQgetisnull(r, i, 5) ? "—" : PQgetvalue(r, i, 5));
-	limit_textvars_add(&tv, "snapshot", PQgetvalue(r, i, 7));
-	limit_textvars_add(&tv, "debt", kopecks(PQgetvalue(r, i, 8), m));
-	limit_textvars_add(&tv, "periods", PQgetvalue(r, i, 9));
-	limit_textvars_add(&tv, "threshold", kopecks(PQgetvalue(r, i, 10), m));
-	limit_textvars_add(&tv, "name", PQgetvalue(r, i, 12));
-	limit_textvars_add(&tv, "address", PQgetvalue(r, i, 13));
-	limit_textvars_add(&tv, "branch", PQgetvalue(r, i, 20));
-	limit_textvars_add(&tv, "branch_phone", PQgetvalue(r, i, 21));
-	limit_textvars_add(&tv, "tech_kw", PQgetvalue(r, i, 22));
-	limit_textvars_add(&tv, "emergency_kw", PQgetvalue(r, i, 23));
-	if (!strcmp(PQgetvalue(r, i, 19), "authorities"))
-		snprintf(key, keyn, "%s.authorities", proc);
+	limit_textvars_add(tv, "notice", PQgetvalue(r, i, 0));
+	limit_textvars_add(tv, "account", PQgetvalue(r, i, 1));
+	limit_textvars_add(tv, "issued", PQgetvalue(r, i, 4));
+	limit_textvars_add(tv, "planned", PQgetisnull(r, i, 5) ? "—" : PQgetvalue(r, i, 5));
+	limit_textvars_add(tv, "snapshot", PQgetvalue(r, i, 7));
+	limit_textvars_add(tv, "debt", kopecks(PQgetvalue(r, i, 8), m));
+	limit_textvars_add(tv, "periods", PQgetvalue(r, i, 9));
+	limit_textvars_add(tv, "threshold", kopecks(PQgetvalue(r, i, 10), m));
+	limit_textvars_add(tv, "name", PQgetvalue(r, i, 12));
+	limit_textvars_add(tv, "address", PQgetvalue(r, i, 13));
+	limit_textvars_add(tv, "branch", PQgetvalue(r, i, 20));
+	limit_textvars_add(tv, "branch_phone", PQgetvalue(r, i, 21));
+	limit_textvars_add(tv, "tech_kw", PQgetvalue(r, i, 22));
+	limit_textvars_add(tv, "emergency_kw", PQgetvalue(r, i, 23));
+	if (authorities)
+		snprintf(nr->key, sizeof(nr->key), "%s.authorities", proc);
 	else
-		snprintf(key, keyn, "%s.%s", proc, step);
+		snprintf(nr->key, sizeof(nr->key), "%s.%s", proc, step);
 	/* the dates as the notice says them: issued through its own channel
 	 * (the authorities' copy: those of the consumer's notice it copies) */
-	if (!limit_textvars_dates(&tv, env->rules, env->cal, p, step,
-				  !strcmp(PQgetvalue(r, i, 19), "authorities") ? PQgetvalue(r, i, 25)
-									  : PQgetvalue(r, i, 19),
-				  issued, planned, !strcmp(PQgetvalue(r, i, 24), "t"), e))
-		text = limit_text(env->rules, key, &tv, e);
-	limit_textvars_release(&tv);
-	return text;
+	if (limit_textvars_dates(tv, env->rules, env->cal, p, step,
+				 authorities ? PQgetvalue(r, i, 25) : PQgetvalue(r, i, 19), issued,
+				 planned, !strcmp(PQgetvalue(r, i, 24), "t"), e) ||
+	    !(nr->text = limit_text(env->rules, nr->key, tv, e))) {
+		notice_row_release(nr);
+		return -1;
+	}
+	ni = limit_notice_index(p, step);
+	ch = limit_channel_find(env->rules, PQgetvalue(r, i, 6));
+	d->id = PQgetvalue(r, i, 0);
+	d->account = PQgetvalue(r, i, 1);
+	d->title = ni >= 0 ? p->notice[ni].title : p->title;
+	d->procedure = p->title;
+	d->channel = ch ? ch->title : "";
+	d->name = PQgetvalue(r, i, 12);
+	d->address = PQgetvalue(r, i, 13);
+	d->postcode = PQgetvalue(r, i, 14);
+	d->issued = issued;
+	if (date_parse(PQgetvalue(r, i, 7), -1, &d->as_of))
+		d->as_of = issued;
+	d->debt = strtoll(PQgetvalue(r, i, 8), NULL, 10);
+	d->threshold = strtoll(PQgetvalue(r, i, 10), NULL, 10);
+	d->periods = atoi(PQgetvalue(r, i, 9));
+	d->authorities = authorities;
+	d->recipients = PQgetvalue(r, i, 17);
+	d->text = nr->text;
+	for (int k = 0; k < p->nsteps && d->nsteps < NOTICE_PDF_STEPS; k++) {
+		char name[LIMIT_NAME + 8];
+
+		snprintf(name, sizeof(name), "date:%s", p->step[k].name);
+		d->step[d->nsteps].title = p->step[k].title;
+		d->step[d->nsteps].date = tv_value(tv, name);
+		d->step[d->nsteps].citation = p->step[k].citation;
+		d->nsteps++;
+	}
+	return 0;
+}
+
+/* A package's PDFs: one print file (post, personal) or one file per
+ * document in the package's folder (email, edo, lkk, authorities, the grid
+ * requests); none for SMS or when the texts are not loaded. */
+struct pdfs {
+	struct notice_pdf *r;
+	const char *where;          /* the print file, or the folder */
+	int per_document;
+	int pages;
+};
+
+static int pdfs_start(const struct limit_env *env, struct package *pk, const char *kind,
+		      sdate day, struct pdfs *x, struct sbyt_err *e)
+{
+	memset(x, 0, sizeof(*x));
+	if (!env->texts || !env->sup || !strcmp(kind, "sms"))
+		return 0;
+	x->per_document = strcmp(kind, "post") && strcmp(kind, "personal");
+	x->where = x->per_document ? package_folder(pk, e) : package_entry(pk, "notices.pdf", e);
+	if (!x->where || !(x->r = notice_pdf_new(env->texts, env->sup, e)))
+		return -1;
+	if (!x->per_document && pdf_begin(notice_pdf_file(x->r), x->where, day, e)) {
+		notice_pdf_free(x->r);
+		x->r = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Draw notice n or request q (one of them) into x. */
+static int pdfs_add(struct pdfs *x, const struct notice_doc *n, const struct request_doc *q,
+		    struct sbyt_err *e)
+{
+	struct pdf *g;
+	char path[4200];
+	int rc;
+
+	if (!x->r)
+		return 0;
+	g = notice_pdf_file(x->r);
+	if (x->per_document) {
+		snprintf(path, sizeof(path), "%s/%s-%s.pdf", x->where, n ? n->account : q->account,
+			 n ? n->id : q->id);
+		if (pdf_begin(g, path, n ? n->issued : q->issued, e))
+			return -1;
+	}
+	rc = n ? notice_pdf_notice(x->r, n, e) : notice_pdf_request(x->r, q, e);
+	if (x->per_document) {
+		if (rc) {
+			pdf_abort(g);
+			return -1;
+		}
+		x->pages += pdf_pages(g);
+		return pdf_end(g, 0, e);
+	}
+	return rc;
+}
+
+/* Finish x (ok: keep the print file) and free it; the pages into the
+ * manifest. */
+static int pdfs_finish(struct pdfs *x, struct package *pk, int ok, struct sbyt_err *e)
+{
+	char cnt[24];
+	int rc = 0;
+
+	if (!x->r)
+		return 0;
+	if (!x->per_document) {
+		if (ok) {
+			x->pages = pdf_pages(notice_pdf_file(x->r));
+			rc = pdf_end(notice_pdf_file(x->r), 0, e);
+		}
+	}
+	notice_pdf_free(x->r);
+	x->r = NULL;
+	if (ok && !rc) {
+		snprintf(cnt, sizeof(cnt), "%d", x->pages);
+		package_fact(pk, "pages", cnt);
+	}
+	return rc;
 }
 
 static int write_notices(const struct limit_env *env, PGresult *r, int from, int to,
@@ -107,6 +246,7 @@ static int write_notices(const struct limit_env *env, PGresult *r, int from, int
 	xmlTextWriterPtr w;
 	int rc = 0;
 	FILE *f = NULL;
+	struct pdfs x;
 
 	snprintf(path, sizeof(path), "%s/notices-%s.zip", dir, kind);
 	if (package_open(&p, path, e))
@@ -127,6 +267,13 @@ static int write_notices(const struct limit_env *env, PGresult *r, int from, int
 		xmlFreeTextWriter(w);
 		package_abort(&p);
 		return err_set(e, ERR_CANTCREATE, "cannot write '%s'", csv);
+	}
+	if (pdfs_start(env, &p, kind, env->day, &x, e)) {
+		xmlFreeTextWriter(w);
+		if (f)
+			fclose(f);
+		package_abort(&p);
+		return -1;
 	}
 	if (f)
 		fputs("addressee;address;postcode;notice_id\n", f);
@@ -166,18 +313,19 @@ static int write_notices(const struct limit_env *env, PGresult *r, int from, int
 			attr(w, "phone", PQgetvalue(r, i, 16), &rc);
 		rc |= xmlTextWriterEndElement(w) < 0;
 		{
-			char key[2 * LIMIT_NAME + 16], *text = notice_text(env, r, i, key,
-									   sizeof(key), e);
+			struct notice_row nr = { 0 };
 
-			if (!text) {
+			if (notice_compose(env, r, i, &nr, e) || pdfs_add(&x, &nr.d, NULL, e)) {
+				notice_row_release(&nr);
+				pdfs_finish(&x, &p, 0, NULL);
 				xmlFreeTextWriter(w);
 				if (f)
 					fclose(f);
 				package_abort(&p);
 				return -1;
 			}
-			text_elem(w, env->rules, key, text, &rc);
-			free(text);
+			text_elem(w, env->rules, nr.key, nr.text, &rc);
+			notice_row_release(&nr);
 		}
 		if (!strcmp(kind, "authorities")) {
 			char *list = strdup(PQgetvalue(r, i, 17)), *save = NULL;
@@ -219,8 +367,13 @@ static int write_notices(const struct limit_env *env, PGresult *r, int from, int
 	if (f && fclose(f))
 		rc = 1;
 	if (rc) {
+		pdfs_finish(&x, &p, 0, NULL);
 		package_abort(&p);
 		return err_set(e, ERR_IO, "cannot write the notices of '%s'", path);
+	}
+	if (pdfs_finish(&x, &p, 1, e)) {
+		package_abort(&p);
+		return -1;
 	}
 	snprintf(cnt, sizeof(cnt), "%d", to - from);
 	package_fact(&p, "notices", cnt);
@@ -233,22 +386,21 @@ static int write_notices(const struct limit_env *env, PGresult *r, int from, int
 	return 0;
 }
 
-/* The text of request row i (columns as in limit_write_day()), malloc'd. */
-static char *request_text(const struct limit_env *env, PGresult *r, int i, const char *day,
-			  struct sbyt_err *e)
+/* Compose request row i of r (columns REQUEST_SELECT) into *q, its text
+ * malloc'd in *text (the caller frees it).  0, or -1 with e set. */
+static int request_compose(const struct limit_env *env, PGresult *r, int i,
+			   struct request_doc *q, char **text, struct sbyt_err *e)
 {
+	const char *day = PQgetvalue(r, i, 15);
 	struct limit_textvars tv = { 0 };
 	const struct limit_text *act;
 	char key[LIMIT_NAME + 16], level[64];
 	const char *kw = PQgetvalue(r, i, 4);
-	char *text;
 
 	snprintf(key, sizeof(key), "action.%s", PQgetvalue(r, i, 2));
 	act = limit_text_find(env->rules, key);
-	if (!act) {
-		err_set(e, ERR_CONFIG, "no text for '%s' in the limitation rules", key);
-		return NULL;
-	}
+	if (!act)
+		return err_set(e, ERR_CONFIG, "no text for '%s' in the limitation rules", key);
 	if (kw[0])
 		snprintf(level, sizeof(level), ", уровень мощности %s кВт", kw);
 	else
@@ -264,9 +416,25 @@ static char *request_text(const struct limit_env *env, PGresult *r, int i, const
 	limit_textvars_add(&tv, "basis", PQgetvalue(r, i, 10));
 	limit_textvars_add(&tv, "branch", PQgetvalue(r, i, 11));
 	limit_textvars_add(&tv, "branch_phone", PQgetvalue(r, i, 12));
-	text = limit_text(env->rules, "request", &tv, e);
+	*text = limit_text(env->rules, "request", &tv, e);
 	limit_textvars_release(&tv);
-	return text;
+	if (!*text)
+		return -1;
+	memset(q, 0, sizeof(*q));
+	q->id = PQgetvalue(r, i, 0);
+	q->account = PQgetvalue(r, i, 1);
+	q->name = PQgetvalue(r, i, 9);
+	q->address = PQgetvalue(r, i, 7);
+	q->meters = PQgetvalue(r, i, 14);
+	q->action = act->text;
+	q->level = kw;
+	q->date = PQgetvalue(r, i, 3);
+	q->basis = PQgetvalue(r, i, 10);
+	q->branch = PQgetvalue(r, i, 11);
+	q->branch_phone = PQgetvalue(r, i, 12);
+	q->text = *text;
+	date_parse(day, -1, &q->issued);
+	return 0;
 }
 
 static int write_requests(const struct limit_env *env, PGresult *r, int from, int to,
@@ -278,6 +446,7 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 	const char *xml;
 	xmlTextWriterPtr w;
 	int rc = 0;
+	struct pdfs x;
 
 	snprintf(path, sizeof(path), "%s/grid-requests.zip", dir);
 	if (package_open(&p, path, e))
@@ -291,6 +460,11 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 	if (!w) {
 		package_abort(&p);
 		return err_set(e, ERR_CANTCREATE, "cannot write '%s'", xml);
+	}
+	if (pdfs_start(env, &p, "requests", env->day, &x, e)) {
+		xmlFreeTextWriter(w);
+		package_abort(&p);
+		return -1;
 	}
 	xmlTextWriterSetIndent(w, 1);
 	rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
@@ -310,9 +484,12 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 		attr(w, "case", PQgetvalue(r, i, 6), &rc);
 		attr(w, "address", PQgetvalue(r, i, 7), &rc);
 		{
-			char *text = request_text(env, r, i, day, e);
+			struct request_doc q;
+			char *text = NULL;
 
-			if (!text) {
+			if (request_compose(env, r, i, &q, &text, e) || pdfs_add(&x, NULL, &q, e)) {
+				free(text);
+				pdfs_finish(&x, &p, 0, NULL);
 				xmlFreeTextWriter(w);
 				package_abort(&p);
 				return -1;
@@ -326,8 +503,13 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 	rc |= xmlTextWriterEndDocument(w) < 0;
 	xmlFreeTextWriter(w);
 	if (rc) {
+		pdfs_finish(&x, &p, 0, NULL);
 		package_abort(&p);
 		return err_set(e, ERR_IO, "cannot write the requests of '%s'", path);
+	}
+	if (pdfs_finish(&x, &p, 1, e)) {
+		package_abort(&p);
+		return -1;
 	}
 	snprintf(cnt, sizeof(cnt), "%d", to - from);
 	package_fact(&p, "requests", cnt);
@@ -432,6 +614,54 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
 	return NULL;
 }
 
+/* The notices as the packages and a reprint read them: 0 notice_id
+ * 1 account 2 procedure 3 step 4 issued 5 planned 6 channel (the
+ * authorities' copy: email) 7 snap 8 stated 9 periods 10 threshold
+ * 11 replaces 12 name 13 address 14 postcode 15 email 16 phones
+ * 17 authority emails 18 branch 19 channel 20 branch name 21 branch phone
+ * 22 tech kW 23 emergency kW 24 remote 25 the consumer's notice's channel. */
+#define NOTICE_SELECT                                                                       \
+	"SELECT n.notice_id, n.account_id, c.procedure, n.step, n.issued, n.planned,"        \
+	" CASE WHEN n.channel = 'authorities' THEN 'email' ELSE n.channel END,"             \
+	" n.snap_as_of, n.stated_debt, n.periods, n.threshold, n.replaces,"                 \
+	" a.name, a.address, a.postcode, a.email, array_to_string(a.phones, ','),"          \
+	" array_to_string(r.authority_emails, ','), a.branch, n.channel,"                   \
+	" coalesce(br.name, ''), coalesce(br.phone, ''),"                                   \
+	" coalesce(rtrim(rtrim(r.tech_kw::text, '0'), '.'), ''),"                           \
+	" coalesce(rtrim(rtrim(r.emergency_kw::text, '0'), '.'), ''), a.remote_metering,"   \
+	" coalesce((SELECT o.channel FROM limit_notice o WHERE o.account_id = n.account_id" \
+	"  AND o.case_no = n.case_no AND o.step = n.step AND o.issued = n.issued"           \
+	"  AND o.channel <> 'authorities' LIMIT 1), n.channel)"                             \
+	" FROM limit_notice n JOIN limit_case c USING (account_id, case_no)"                \
+	" JOIN account a USING (account_id) LEFT JOIN reserve r USING (account_id)"         \
+	" LEFT JOIN branch br ON br.code = a.branch"
+#define NOTICE_ORDER                                                                        \
+	" ORDER BY a.branch, n.channel, n.account_id, n.case_no, length(n.notice_id), n.notice_id"
+/* The requests: 0 id 1 account 2 action 3 date 4 level 5 procedure 6 case
+ * 7 address 8 branch 9 name 10 basis 11 branch name 12 branch phone
+ * 13 the notice it rests on 14 the meters 15 issued. */
+#define REQUEST_SELECT                                                                      \
+	"SELECT q.request_id, q.account_id, q.action, q.date,"                              \
+	" rtrim(rtrim(q.level_kw::text, '0'), '.'), c.procedure, q.case_no, a.address,"     \
+	" a.branch, a.name,"                                                                \
+	" CASE WHEN q.action IN ('cancel', 'reconnect') THEN"                               \
+	"  coalesce(nullif(c.reason, ''), 'оплата задолженности')"                          \
+	" ELSE coalesce('уведомление № ' || b.notice_id || ' от ' || b.issued"              \
+	"  || ', доставлено ' || b.delivered, '') END,"                                     \
+	" coalesce(br.name, ''), coalesce(br.phone, ''),"                                   \
+	" CASE WHEN q.action IN ('cancel', 'reconnect') THEN '' ELSE b.notice_id END"       \
+	" AS basis_notice,"                                                                 \
+	" coalesce((SELECT string_agg(m.meter, ', ' ORDER BY m.meter) FROM meter m"         \
+	"  WHERE m.account_id = q.account_id), ''), q.issued"                               \
+	" FROM limit_request q JOIN limit_case c USING (account_id, case_no)"               \
+	" JOIN account a USING (account_id) LEFT JOIN branch br ON br.code = a.branch"      \
+	" LEFT JOIN LATERAL (SELECT n.notice_id, n.issued, n.delivered FROM limit_notice n" \
+	"  WHERE n.account_id = q.account_id AND n.case_no = q.case_no AND NOT n.void"      \
+	"  AND n.channel <> 'authorities' AND n.delivered IS NOT NULL"                      \
+	"  AND n.delivered <= q.issued ORDER BY n.issued DESC, length(n.notice_id) DESC,"   \
+	"  n.notice_id DESC LIMIT 1) b ON true"
+#define REQUEST_ORDER " ORDER BY a.branch, q.account_id, q.case_no, length(q.request_id), q.request_id"
+
 int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir,
 		    struct job *j, const char *rv, struct limit_out_counts *n, struct sbyt_err *e)
 {
@@ -443,44 +673,11 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 	int nn, rn, en, rc = -1;
 
 	memset(n, 0, sizeof(*n));
-	nr = db_query(db, e,
-		      "SELECT n.notice_id, n.account_id, c.procedure, n.step, n.issued, n.planned,"
-		      " CASE WHEN n.channel = 'authorities' THEN 'email' ELSE n.channel END,"
-		      " n.snap_as_of, n.stated_debt, n.periods, n.threshold, n.replaces,"
-		      " a.name, a.address, a.postcode, a.email, array_to_string(a.phones, ','),"
-		      " array_to_string(r.authority_emails, ','), a.branch, n.channel,"
-		      " coalesce(br.name, ''), coalesce(br.phone, ''),"
-		      " coalesce(rtrim(rtrim(r.tech_kw::text, '0'), '.'), ''),"
-		      " coalesce(rtrim(rtrim(r.emergency_kw::text, '0'), '.'), ''), a.remote_metering,"
-		      " coalesce((SELECT o.channel FROM limit_notice o WHERE o.account_id = n.account_id"
-		      "  AND o.case_no = n.case_no AND o.step = n.step AND o.issued = n.issued"
-		      "  AND o.channel <> 'authorities' LIMIT 1), n.channel)"
-		      " FROM limit_notice n JOIN limit_case c USING (account_id, case_no)"
-		      " JOIN account a USING (account_id) LEFT JOIN reserve r USING (account_id)"
-		      " LEFT JOIN branch br ON br.code = a.branch"
-		      " WHERE n.issued = $1::date AND n.channel <> 'payment_document'"
-		      " ORDER BY a.branch, n.channel, n.account_id, n.case_no,"
-		      " length(n.notice_id), n.notice_id", 1, p);
+	nr = db_query(db, e, NOTICE_SELECT " WHERE n.issued = $1::date AND n.channel <> 'payment_document'"
+		      NOTICE_ORDER, 1, p);
 	if (!nr)
 		goto out;
-	rr = db_query(db, e,
-		      "SELECT q.request_id, q.account_id, q.action, q.date,"
-		      " rtrim(rtrim(q.level_kw::text, '0'), '.'), c.procedure, q.case_no, a.address,"
-		      " a.branch, a.name,"
-		      " CASE WHEN q.action IN ('cancel', 'reconnect') THEN"
-		      "  coalesce(nullif(c.reason, ''), 'оплата задолженности')"
-		      " ELSE coalesce((SELECT 'уведомление № ' || n.notice_id || ' от ' || n.issued"
-		      "  || ', доставлено ' || n.delivered FROM limit_notice n"
-		      "  WHERE n.account_id = q.account_id AND n.case_no = q.case_no AND NOT n.void"
-		      "  AND n.channel <> 'authorities' AND n.delivered IS NOT NULL"
-		      "  AND n.delivered <= q.issued ORDER BY n.issued DESC, length(n.notice_id) DESC,"
-		      "  n.notice_id DESC LIMIT 1), '') END,"
-		      " coalesce(br.name, ''), coalesce(br.phone, '')"
-		      " FROM limit_request q JOIN limit_case c USING (account_id, case_no)"
-		      " JOIN account a USING (account_id) LEFT JOIN branch br ON br.code = a.branch"
-		      " WHERE q.issued = $1::date"
-		      " ORDER BY a.branch, q.account_id, q.case_no, length(q.request_id), q.request_id",
-		      1, p);
+	rr = db_query(db, e, REQUEST_SELECT " WHERE q.issued = $1::date" REQUEST_ORDER, 1, p);
 	if (!rr)
 		goto out;
 	er = db_query(db, e,
@@ -532,5 +729,90 @@ out:
 	PQclear(nr);
 	PQclear(rr);
 	PQclear(er);
+	return rc;
+}
+
+/* Write one notice or request (one of n, q) to dir/ACCOUNT-ID.pdf through
+ * a temporary file; the path goes to emit. */
+static int render_one(struct notice_pdf *np, const char *dir, const struct notice_doc *n,
+		      const struct request_doc *q, void (*emit)(const char *path, void *arg),
+		      void *arg, struct sbyt_err *e)
+{
+	struct pdf *g = notice_pdf_file(np);
+	char path[4096], tmp[4200];
+	int rc;
+
+	if (snprintf(path, sizeof(path), "%s/%s-%s.pdf", dir, n ? n->account : q->account,
+		     n ? n->id : q->id) >= (int)sizeof(path))
+		return err_set(e, ERR_CANTCREATE, "output path too long");
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid());
+	if (package_mkdirs(path, e) || pdf_begin(g, tmp, n ? n->issued : q->issued, e))
+		return -1;
+	rc = n ? notice_pdf_notice(np, n, e) : notice_pdf_request(np, q, e);
+	if (rc) {
+		pdf_abort(g);
+		return -1;
+	}
+	if (pdf_end(g, 1, e))
+		return -1;
+	if (rename(tmp, path) != 0) {
+		err_set(e, ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (package_fsync(path, e))
+		return -1;
+	emit(path, arg);
+	return 0;
+}
+
+int limit_render_notice(PGconn *db, const struct limit_env *env, const char *id,
+			const char *dir, void (*emit)(const char *path, void *arg), void *arg,
+			struct sbyt_err *e)
+{
+	const char *p[1] = { id };
+	PGresult *nr = NULL, *rr = NULL;
+	struct notice_pdf *np = NULL;
+	int rc = -1;
+
+	nr = db_query(db, e, NOTICE_SELECT " WHERE n.notice_id = $1 AND n.channel <> 'payment_document'",
+		      1, p);
+	if (!nr)
+		goto out;
+	if (PQntuples(nr) != 1) {
+		err_set(e, ERR_DATA, "no notice '%s' (a notice inside a payment document is reprinted "
+			"with the document)", id);
+		goto out;
+	}
+	rr = db_query(db, e, "SELECT * FROM (" REQUEST_SELECT ") x WHERE x.basis_notice = $1"
+		      " ORDER BY x.case_no, length(x.request_id), x.request_id", 1, p);
+	if (!rr || !(np = notice_pdf_new(env->texts, env->sup, e)))
+		goto out;
+	{
+		struct notice_row n = { 0 };
+
+		if (notice_compose(env, nr, 0, &n, e))
+			goto out;
+		rc = render_one(np, dir, &n.d, NULL, emit, arg, e);
+		notice_row_release(&n);
+		if (rc)
+			goto out;
+		rc = -1;
+	}
+	for (int i = 0; i < PQntuples(rr); i++) {
+		struct request_doc q;
+		char *text = NULL;
+		int bad = request_compose(env, rr, i, &q, &text, e) ||
+			  render_one(np, dir, NULL, &q, emit, arg, e);
+
+		free(text);
+		if (bad)
+			goto out;
+	}
+	rc = 0;
+out:
+	notice_pdf_free(np);
+	PQclear(nr);
+	PQclear(rr);
 	return rc;
 }

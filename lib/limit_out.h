@@ -12,6 +12,13 @@
  * memory, so a killed run started again writes the same packages.  Notices
  * inside payment documents are not packaged: they wait in
  * limit_doc_warning for the docs job.
+ *
+ * Beside the XML, the PDFs a person reads (notice_pdf.h) when env->texts
+ * is set: notices-post and notices-personal carry notices.pdf, one print
+ * file with every notice in notices.xml's order, each from a new page;
+ * e-mail, EDO, portal and the authorities' copies one ACCOUNT-NOTICE.pdf per
+ * notice; grid-requests one ACCOUNT-REQUEST.pdf per request; SMS none.
+ * The manifest counts the pages.
  */
 #ifndef SBYT_LIMIT_OUT_H
 #define SBYT_LIMIT_OUT_H
@@ -36,5 +43,16 @@ struct limit_out_counts {
 int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir,
 		    struct job *j, const char *rules_version, struct limit_out_counts *n,
 		    struct sbyt_err *e);
+
+/* Reprint notice `id` (not one inside a payment document) and each grid
+ * request resting on it as the packages hold them, into
+ * dir/ACCOUNT-ID.pdf (created 0640 through a temporary file; the PDF's
+ * creation date is the notice's or request's issue date, so the bytes are
+ * the package's); emit(path, arg) for each file written.  env needs texts
+ * and sup.  0, or -1 with e set (ERR_DATA: no such notice; ERR_CANTCREATE,
+ * ERR_IO, ERR_DB, ERR_CONFIG). */
+int limit_render_notice(PGconn *db, const struct limit_env *env, const char *id,
+			const char *dir, void (*emit)(const char *path, void *arg), void *arg,
+			struct sbyt_err *e);
 
 #endif

@@ -10,7 +10,9 @@
 #include <libxml/xmlwriter.h>
 
 #include "db.h"
+#include "docs_texts.h"
 #include "faults.h"
+#include "invoice_pdf.h"
 #include "qr.h"
 #include "rulesxml.h"
 #include "tariff.h"
@@ -33,6 +35,13 @@ struct upd_docs {
 	int inv_bad;
 	char inv_path[4096];
 	int64_t n_upd, n_inv;
+	/* the invoices as PDF (invoice_pdf.h): texts loaded on the first one */
+	struct docs_texts texts;
+	int have_texts;
+	char rules_dir[4096];
+	struct invoice_pdf *ipdf;
+	int ipdf_open;           /* the package's print file invoices.pdf is open */
+	int64_t inv_pages;
 	/* documents waiting for the next batch query (all of pkg) */
 	struct job *jobs;
 	int njobs;
@@ -46,7 +55,7 @@ struct upd_docs {
 
 struct job {
 	int64_t account;
-	int number, edo;
+	int number, edo, pdf;
 	speriod period;
 	sdate as_of;
 	char branch[40];
@@ -70,6 +79,9 @@ void upd_docs_free(struct upd_docs *c)
 	}
 	if (c->inv)
 		xmlFreeTextWriter(c->inv);
+	invoice_pdf_free(c->ipdf);
+	if (c->have_texts)
+		docs_texts_release(&c->texts);
 	if (c->db)
 		PQfinish(c->db);
 	tariff_rules_free(c->tr);
@@ -110,6 +122,7 @@ static int open_ctx(struct upd_docs **out, const char *conninfo, const char *rul
 		upd_docs_free(c);
 		return err_set(e, ERR_CONFIG, "the rules in '%s' are invalid", rules_dir);
 	}
+	snprintf(c->rules_dir, sizeof(c->rules_dir), "%s", rules_dir);
 	snprintf(file, sizeof(file), "%s/supplier.xml", rules_dir);
 	snprintf(xsd, sizeof(xsd), "%s/schema/supplier.xsd", rules_dir);
 	doc = rulesxml_read(file, xsd, &f);
@@ -291,11 +304,55 @@ static int expand(const char *tpl, const char *const *names, const char *const *
 	return 0;
 }
 
+/* Draw invoice d as PDF: pdf 1 into the package's print file
+ * invoices.pdf (opened on the first, dated as_of), 2 into its own
+ * ACCOUNT-NUMBER.pdf in the package's folder (dated the invoice's date). */
+static int invoice_file(struct upd_docs *c, struct package *pkg, int pdf, sdate as_of,
+			const struct invoice_doc *d, struct sbyt_err *e)
+{
+	struct faults f = FAULTS_INIT;
+	struct pdf *g;
+	char path[4200];
+	const char *where;
+
+	if (!c->have_texts) {
+		if (docs_texts_load(c->rules_dir, &c->texts, &f)) {
+			faults_release(&f);
+			return err_set(e, ERR_CONFIG, "the document texts in '%s' are invalid",
+				       c->rules_dir);
+		}
+		c->have_texts = 1;
+	}
+	if (!c->ipdf && !(c->ipdf = invoice_pdf_new(&c->texts, tariff_supplier(c->tr), e)))
+		return -1;
+	g = invoice_pdf_file(c->ipdf);
+	if (pdf == 1) {
+		if (!c->ipdf_open) {
+			if (!(where = package_entry(pkg, "invoices.pdf", e)) ||
+			    pdf_begin(g, where, as_of, e))
+				return -1;
+			c->ipdf_open = 1;
+		}
+		return invoice_pdf_draw(c->ipdf, d, e);
+	}
+	if (!(where = package_folder(pkg, e)))
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s-%s.pdf", where, d->account, d->number);
+	if (pdf_begin(g, path, d->date, e))
+		return -1;
+	if (invoice_pdf_draw(c->ipdf, d, e)) {
+		pdf_abort(g);
+		return -1;
+	}
+	c->inv_pages += pdf_pages(g);
+	return pdf_end(g, 0, e);
+}
+
 /* Write the invoices of the advances of month `next` (obligations of kind
  * advance that billing the document's month wrote) into pkg. */
 static int put_invoices(struct upd_docs *c, struct package *pkg, const struct upd_input *in,
 			const char *branch, int number, speriod next, PGresult *res, int row0,
-			int row1, struct sbyt_err *e)
+			int row1, int pdf, sdate as_of, struct sbyt_err *e)
 {
 	const struct supplier *s = tariff_supplier(c->tr);
 	const struct billing_rules *br = tariff_billing(c->tr);
@@ -436,6 +493,20 @@ static int put_invoices(struct upd_docs *c, struct package *pkg, const struct up
 		xlsx_table_money(&c->reg, 8, sum);
 		xlsx_table_money(&c->reg, 9, vat);
 		xlsx_table_int(&c->reg, 10, number);
+		if (pdf) {
+			struct invoice_doc d = {
+				.account = acc, .qr = qr, .purpose = purpose, .date = in->date,
+				.due = due, .month = next, .percent = percent, .vat_bp = bp,
+				.sum = sum, .vat = vat, .buyer = in->buyer.name,
+				.buyer_inn = in->buyer.inn, .buyer_kpp = in->buyer.kpp,
+				.buyer_address = in->buyer.address, .contract = in->contract,
+				.contract_date = in->contract_date,
+			};
+			snprintf(buf[0], sizeof(buf[0]), "%s-%04d-%02d-%d-%d", branch, y, m, number, seq);
+			d.number = buf[0];
+			if (invoice_file(c, pkg, pdf, as_of, &d, e))
+				goto fail;
+		}
 		c->n_inv++;
 		written++;
 	}
@@ -564,7 +635,8 @@ static int do_job(struct upd_docs *c, const struct job *j, PGresult *res, struct
 	in.period = period;
 	in.number = docno;
 	in.date = date;
-	rc = put_invoices(c, pkg, &in, branch, number, period + 1, res, j->row0, j->row1, e);
+	rc = put_invoices(c, pkg, &in, branch, number, period + 1, res, j->row0, j->row1, j->pdf,
+			  j->as_of, e);
 	if (rc < 0)
 		goto fail;
 	written += rc;
@@ -686,7 +758,7 @@ static int flush(struct upd_docs *c, struct sbyt_err *e)
 
 int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
 		 struct package *pkg, const char *branch, int64_t account, speriod period,
-		 int number, sdate as_of, int edo, struct sbyt_err *e)
+		 int number, sdate as_of, int edo, int pdf, struct sbyt_err *e)
 {
 	struct upd_docs *c;
 	struct job *j;
@@ -702,6 +774,7 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 	j->account = account;
 	j->number = number;
 	j->edo = edo;
+	j->pdf = pdf;
 	j->period = period;
 	j->as_of = as_of;
 	if (snprintf(j->branch, sizeof(j->branch), "%s", branch) >= (int)sizeof(j->branch))
@@ -735,6 +808,21 @@ int upd_docs_finish(struct upd_docs *c, struct package *pkg, struct sbyt_err *e)
 		if (xlsx_table_close(&c->reg, rc ? NULL : e))
 			rc = -1;
 	}
+	if (c->ipdf_open) {
+		struct pdf *g = invoice_pdf_file(c->ipdf);
+
+		c->ipdf_open = 0;
+		c->inv_pages += pdf_pages(g);
+		if (rc)
+			pdf_abort(g);
+		else if (pdf_end(g, 0, e))
+			rc = -1;
+	}
+	if (c->inv_pages && !rc) {
+		snprintf(num, sizeof(num), "%lld", (long long)c->inv_pages);
+		package_fact(pkg, "invoice_pages", num);
+	}
+	c->inv_pages = 0;
 	if (c->n_upd) {
 		snprintf(num, sizeof(num), "%lld", (long long)c->n_upd);
 		package_fact(pkg, "upd", num);

@@ -19,7 +19,12 @@
  *    VAT in it (sum x rate / (100 + rate), half-up, the rate in force on the
  *    due date), supplier and bank, payer, contract, the purpose of payment
  *    and the GOST R 56042-2014 QR payload (the PDF is the renderer's),
- *    and a row in the package's invoices.xlsx register;
+ *    and a row in the package's invoices.xlsx register; and as PDF
+ *    (invoice_pdf.h) with pdf = 1 into the package's print file
+ *    invoices.pdf (post: every invoice in the order they came), with
+ *    pdf = 2 one ACCOUNT-NUMBER.pdf per invoice in the package's folder
+ *    (e-mail, portal, edo), pdf = 0 none; the manifest's "invoice_pages"
+ *    counts their pages;
  * and, in an edo package:
  *  - the month's УПД (upd.h): the charge lines of the month (kind charge;
  *    penalties are not a supply and stay on the payment document), numbered
@@ -57,7 +62,7 @@ struct upd_docs;
  * upd_build()), ERR_DB, ERR_IO. */
 int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
 		 struct package *pkg, const char *branch, int64_t account, speriod period,
-		 int number, sdate as_of, int edo, struct sbyt_err *e);
+		 int number, sdate as_of, int edo, int pdf, struct sbyt_err *e);
 /* The package is complete: write its waiting documents' files, close its
  * invoices.xml and invoices.xlsx register (invoices.xlsx, one row per invoice) and add
  * the manifest facts "upd" and "invoices" (counts, when not 0).  NULL ctx

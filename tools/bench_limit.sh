@@ -4,7 +4,8 @@
 # PGDATABASE.  Puts about 5 % of the accounts in debt (a debt_snapshot row
 # of 2026-12-01 for every 20th account, above every threshold; an
 # obligation for the legal ones), times `sbyt limit run --as-of 2026-12-01`
-# (Tue, a working day: triggers, notices, packages, register), and compares
+# (Tue, a working day: triggers, notices, packages, register; without the
+# PDFs, SBYT_DOCS_PDF=0: rendering is measured apart), and compares
 # it with the raw floor measured in the same run: bare libxml2 writing as
 # many Notice elements (build/tools/bench_limit_floor) plus psql \copy of the
 # rows the run wrote into tables like the limitation tables.  Prints exactly
@@ -27,7 +28,7 @@ insert into obligation (account_id, period, seq, kind, due, amount)
  on conflict do nothing;
 SQL
 
-/usr/bin/time -f "%e %M" -o "$work/t.limit" sbyt -q limit run --as-of "$day" 2> "$work/limit.log" ||
+SBYT_DOCS_PDF=0 /usr/bin/time -f "%e %M" -o "$work/t.limit" sbyt -q limit run --as-of "$day" 2> "$work/limit.log" ||
 	{ cat "$work/limit.log" >&2; exit 1; }
 seconds=$(cut -d' ' -f1 "$work/t.limit")
 rss=$(awk '{ printf "%.0f", $2 / 1024 }' "$work/t.limit")

@@ -7,7 +7,8 @@
 #      portal, terminals) is ingested, the debt snapshot taken, and the
 #      limitation day run (warnings and notices to the debtors)
 #   4. the month job for 2026-11: the households' bill and payment documents
-#   4a. a sample payment document reprinted as PDF (sbyt docs render)
+#   4a. a sample payment document reprinted as PDF (sbyt docs render), and
+#       a sample limitation notice with its grid request (sbyt limit render)
 #   5. reports: runs, rejects, aging, the control plan, the limitation
 #      cases, the quality card
 #   6. the next day's daily job (2026-12-01): nothing new in the inbox, a new
@@ -63,6 +64,13 @@ run status
 sample=$(sed -n 2p fixtures/balances.csv | cut -d';' -f1)
 run docs render --account "$sample" --period 2026-11 \
 	--out "$out/sample-payment-document-$sample-2026-11.pdf" > /dev/null
+# A limitation notice as the debtor gets it (and the grid request resting
+# on it, when there is one): the first one issued, reprinted.
+notice=$(psql -XAtq -d "$db" -c "SELECT notice_id FROM limit_notice WHERE channel <> 'payment_document' ORDER BY issued, account_id, length(notice_id), notice_id LIMIT 1")
+npdf=
+if [ -n "$notice" ]; then
+	npdf=$(run limit render --notice "$notice" --out "$out/sample-notice" | head -1)
+fi
 
 echo
 echo "demo: database '$dbname' on the private cluster (socket in $host)"
@@ -71,6 +79,9 @@ echo "demo: a payment document (PDF): $out/sample-payment-document-$sample-2026-
 echo "demo:   (every document's PDF is in the packages: post.zip documents.pdf in print order,"
 echo "demo:    email.zip and lkk.zip ACCOUNT-2026-11.pdf; reprint one: sbyt docs render --account N --period 2026-11)"
 echo "demo: limitation days:    $(find "$out/limit" -name '*.zip' | wc -l) packages in $out/limit/"
+[ -z "$npdf" ] || echo "demo: a limitation notice (PDF): $npdf"
+echo "demo:   (notices-post.zip notices.pdf in print order, e-mail/EDO/portal ACCOUNT-NOTICE.pdf,"
+echo "demo:    grid-requests.zip ACCOUNT-REQUEST.pdf; reprint one: sbyt limit render --notice ID)"
 echo "demo: reports:            $out/reports/"
 echo "demo: spool archive:      $spool/archive/$day/"
 echo "demo: try  sbyt --db '$db' limit explain $(sed -n 2p fixtures/balances.csv | cut -d';' -f1) --as-of $day"
