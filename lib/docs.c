@@ -1019,7 +1019,7 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 	if (cp->render && docs_render_put(cp->render, d, e))
 		return -1;
 	/* a legal entity's document: advance invoices, and in edo its УПД (SPEC 8.2) */
-	if (d->legal && upd_docs_put(&b->upd, b->o->conninfo, b->o->rules_dir, &cp->pkg, b->branch,
+	if (d->legal && upd_docs_put(&b->upd, b->o->conninfo, b->o->rules_dir, b->pr, &cp->pkg, b->branch,
 				     to_i64(d->account), b->o->period, d->number, b->o->as_of,
 				     cp->chan == 3, !b->penv ? 0 : cp->chan == 0 ? 1 : 2, e) < 0)
 		return -1;

@@ -1,5 +1,6 @@
 /* upd_docs.c - the УПД files of the edo packages; see upd_docs.h. */
 #include "upd_docs.h"
+#include "penalty.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 struct upd_docs {
 	PGconn *db;
 	struct tariff_rules *tr;
+	const struct penalty_rules *pr;  /* the due dates' move (Civil Code 193) */
 	char edo_id[64], position[256], last[128], first[128], middle[128], authority[4];
 	char item[512], operation[512], basis[512];
 	char rules_file[4096];   /* supplier.xml, for the message when Edo is missing */
@@ -376,6 +378,11 @@ static int put_invoices(struct upd_docs *c, struct package *pkg, const struct up
 		date_parse(V(res, i, 1), -1, &due);
 		percent = seq >= 1 && seq <= br->nadvances ? br->advance[seq - 1].percent : 0;
 		if (tariff_vat(c->tr, due, &bp, e) < 0)
+			goto fail;
+		/* the date printed is the one that counts: an advance due on a
+		 * day off is due on the next working day (Civil Code 193), as the
+		 * debt and the payment document count it */
+		if (c->pr && penalty_due_move(c->pr, due, &due, e))
 			goto fail;
 		vat = money_round((__int128)sum * bp, 10000 + bp);
 		if (bp % 100)
@@ -757,7 +764,7 @@ static int flush(struct upd_docs *c, struct sbyt_err *e)
 }
 
 int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
-		 struct package *pkg, const char *branch, int64_t account, speriod period,
+		 const struct penalty_rules *pr, struct package *pkg, const char *branch, int64_t account, speriod period,
 		 int number, sdate as_of, int edo, int pdf, struct sbyt_err *e)
 {
 	struct upd_docs *c;
@@ -766,6 +773,7 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
 	if (!*ctx && open_ctx(ctx, conninfo, rules_dir, e))
 		return -1;
 	c = *ctx;
+	c->pr = pr;
 	if (c->pkg != pkg)
 		c->njobs = 0;  /* left by a package that was given up */
 	c->pkg = pkg;

@@ -53,14 +53,17 @@
 #include "package.h"
 
 struct upd_docs;
+struct penalty_rules;
 
 /* Write the files of one legal entity's document (account, period, number
  * of branch) into pkg: the advance invoices, and with edo the УПД files; *ctx is NULL on the first call (then opened from conninfo and
- * rules_dir) and freed with upd_docs_free().  Returns the number of files
+ * rules_dir) and freed with upd_docs_free(); pr moves the advances' due
+ * dates off days off (Civil Code 193; NULL: printed as scheduled).  Returns the number of files
  * written (0: nothing to deliver), or -1 with e set: ERR_CONFIG (no Edo
  * block in rules/supplier.xml, no VAT rate), ERR_DATA (see above and
  * upd_build()), ERR_DB, ERR_IO. */
 int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_dir,
+		 const struct penalty_rules *pr,
 		 struct package *pkg, const char *branch, int64_t account, speriod period,
 		 int number, sdate as_of, int edo, int pdf, struct sbyt_err *e);
 /* The package is complete: write its waiting documents' files, close its

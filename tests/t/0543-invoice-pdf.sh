@@ -34,7 +34,9 @@ for k in branches accounts contracts; do sbyt -q load $k $k.csv || exit 1; done
 # and the advances of December that billing November sets (30 % due the
 # 10th, 40 % due the 25th) with the VAT in them, sum x 22 / 122:
 #   7201000010: 2196.00 (VAT 396.00 = 18 x 22), 2928.00 (VAT 528.00 = 24 x 22)
-#   7201000011:  219.60 (VAT  39.60)
+#   7201000011:  219.60 (VAT  39.60), stored due Saturday 2026-12-12 (as a
+#               contract's own schedule could set it): the invoice prints
+#               the date that counts, Monday 14.12.2026 (Civil Code 193)
 #   7201000013: 1098.00 (VAT 198.00 =  9 x 22), 1464.00 (VAT 264.00 = 12 x 22)
 psql -Xq <<'EOF' || exit 1
 INSERT INTO charge_line (account_id, period, line_no, kind, basis, zone, volume, tariff, amount, vat, day_from, day_to) VALUES
@@ -45,7 +47,7 @@ INSERT INTO period_state (period, branch, state) VALUES ('2026-11-01', '01', 'bi
 INSERT INTO obligation (account_id, period, seq, kind, due, amount) VALUES
  (7201000010, '2026-12-01', 1, 'advance', '2026-12-10', 219600),
  (7201000010, '2026-12-01', 2, 'advance', '2026-12-25', 292800),
- (7201000011, '2026-12-01', 1, 'advance', '2026-12-10', 21960),
+ (7201000011, '2026-12-01', 1, 'advance', '2026-12-12', 21960),
  (7201000013, '2026-12-01', 1, 'advance', '2026-12-10', 109800),
  (7201000013, '2026-12-01', 2, 'advance', '2026-12-25', 146400);
 EOF
@@ -97,7 +99,9 @@ test_expect_success 'every font is embedded' '
 test_expect_success 'e-mail: 219.60 with VAT 39.60 for the buyer without an EDO id' '
 	n11=$(num 7201000011) &&
 	unzip -p "$OUT/email.zip" "7201000011-01-2026-12-$n11-1.pdf" | pdftotext -layout - - | plain > e.txt &&
-	grep -q "219\.60" e.txt && grep "НДС (22 %)" e.txt | grep -q "39\.60" && grep -q "АО «Без ЭДО»" e.txt
+	grep -q "219\.60" e.txt && grep "НДС (22 %)" e.txt | grep -q "39\.60" && grep -q "АО «Без ЭДО»" e.txt &&
+	grep -q "Оплатить не позднее 14\.12\.2026" e.txt &&
+	unzip -p "$OUT/email.zip" invoices.xml | grep "account=\"7201000011\"" | grep -q "due=\"2026-12-14\""
 '
 test_expect_success 'post: one print file, the invoices in order, pages in the manifest' '
 	n13=$(num 7201000013) &&
