@@ -11,6 +11,7 @@
 #include "faults.h"
 #include "log.h"
 #include "sha256.h"
+#include "shard.h"
 #include "tariff.h"
 
 
@@ -47,23 +48,6 @@ static void on_refused(void *arg, const char *msg)
 	acctrej_add_msg(arg, msg);
 }
 
-static int parse_shard(const char *s, int *i, int *n)
-{
-	char *end;
-	long a, b;
-
-	a = strtol(s, &end, 10);
-	if (end == s || *end != '/')
-		return -1;
-	s = end + 1;
-	b = strtol(s, &end, 10);
-	if (end == s || *end || b < 1 || b > 100000 || a < 0 || a >= b)
-		return -1;
-	*i = (int)a;
-	*n = (int)b;
-	return 0;
-}
-
 int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -95,7 +79,7 @@ int cmd_bill(int argc, char **argv, struct sbyt_ctx *ctx)
 			o.kind = optarg;
 			break;
 		case 's':
-			if (parse_shard(optarg, &o.shard_i, &o.shard_n))
+			if (shard_parse(optarg, &o.shard_i, &o.shard_n))
 				return cmd_usage_error("bill", "invalid shard '%s' (I/N with 0 <= I < N)",
 						       optarg);
 			break;

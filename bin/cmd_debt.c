@@ -11,6 +11,7 @@
 #include "debt.h"
 #include "faults.h"
 #include "log.h"
+#include "shard.h"
 
 static const char help[] =
 	"usage: sbyt debt [--as-of DATE] [--shard I/N]\n"
@@ -50,24 +51,6 @@ int cmd_penalty_rules(struct sbyt_ctx *ctx, struct penalty_rules *r)
 	faults_print(&f, stderr);
 	faults_release(&f);
 	return err_set(&ctx->err, ERR_CONFIG, "penalty rules in '%s' are invalid", ctx->rules_dir);
-}
-
-static int parse_shard(const char *s, int *i, int *n)
-{
-	char *end;
-	long a, b;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	a = strtol(s, &end, 10);
-	if (*end != '/' || end[1] < '0' || end[1] > '9')
-		return -1;
-	b = strtol(end + 1, &end, 10);
-	if (*end || b < 1 || b > 4096 || a >= b)
-		return -1;
-	*i = (int)a;
-	*n = (int)b;
-	return 0;
 }
 
 /* ---- one account, printed ---- */
@@ -327,7 +310,7 @@ int cmd_debt(int argc, char **argv, struct sbyt_ctx *ctx)
 				return cmd_usage_error("debt", "unknown format '%s'", optarg);
 			break;
 		case 's':
-			if (parse_shard(optarg, &f.shard_i, &f.shard_n))
+			if (shard_parse(optarg, &f.shard_i, &f.shard_n))
 				return cmd_usage_error("debt", "--shard takes I/N with 0 <= I < N");
 			sharded = 1;
 			break;
