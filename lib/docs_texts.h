@@ -63,6 +63,11 @@
 	X(NOTICE_DEBT_SUM, "notice_debt_sum", "")                                \
 	X(NOTICE_DEBT_PERIODS, "notice_debt_periods", "")                        \
 	X(NOTICE_DEBT_THRESHOLD, "notice_debt_threshold", "")                    \
+	X(NOTICE_UNPAID_HEADING, "notice_unpaid_heading", "date")                \
+	X(NOTICE_COL_PERIOD, "notice_col_period", "")                            \
+	X(NOTICE_COL_CHARGED, "notice_col_charged", "")                          \
+	X(NOTICE_COL_DUE, "notice_col_due", "") X(NOTICE_COL_PAID, "notice_col_paid", "") \
+	X(NOTICE_COL_LEFT, "notice_col_left", "") X(NOTICE_UNPAID_TOTAL, "notice_unpaid_total", "") \
 	X(NOTICE_DATES_HEADING, "notice_dates_heading", "procedure")             \
 	X(NOTICE_COL_STEP, "notice_col_step", "") X(NOTICE_COL_DATE, "notice_col_date", "") \
 	X(NOTICE_COL_BASIS, "notice_col_basis", "")                              \

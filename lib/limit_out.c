@@ -98,9 +98,9 @@ static int notice_compose(const struct limit_env *env, PGresult *r, int i, struc
 		date_parse(PQgetvalue(r, i, 5), -1, &planned);
 	limit_textvars_add(tv, "notice", PQgetvalue(r, i, 0));
 	limit_textvars_add(tv, "account", PQgetvalue(r, i, 1));
-	limit_textvars_add(tv, "issued", PQgetvalue(r, i, 4));
-	limit_textvars_add(tv, "planned", PQgetisnull(r, i, 5) ? "—" : PQgetvalue(r, i, 5));
-	limit_textvars_add(tv, "snapshot", PQgetvalue(r, i, 7));
+	limit_textvars_add_date(tv, "issued", PQgetvalue(r, i, 4));
+	limit_textvars_add_date(tv, "planned", PQgetisnull(r, i, 5) ? "—" : PQgetvalue(r, i, 5));
+	limit_textvars_add_date(tv, "snapshot", PQgetvalue(r, i, 7));
 	limit_textvars_add(tv, "debt", kopecks(PQgetvalue(r, i, 8), m));
 	limit_textvars_add(tv, "periods", PQgetvalue(r, i, 9));
 	limit_textvars_add(tv, "threshold", kopecks(PQgetvalue(r, i, 10), m));
@@ -141,6 +141,7 @@ static int notice_compose(const struct limit_env *env, PGresult *r, int i, struc
 	d->periods = atoi(PQgetvalue(r, i, 9));
 	d->authorities = authorities;
 	d->recipients = PQgetvalue(r, i, 17);
+	d->unpaid = PQgetvalue(r, i, 26);
 	d->text = nr->text;
 	for (int k = 0; k < p->nsteps && d->nsteps < NOTICE_PDF_STEPS; k++) {
 		char name[LIMIT_NAME + 8];
@@ -408,9 +409,9 @@ static int request_compose(const struct limit_env *env, PGresult *r, int i,
 	limit_textvars_add(&tv, "request", PQgetvalue(r, i, 0));
 	limit_textvars_add(&tv, "account", PQgetvalue(r, i, 1));
 	limit_textvars_add(&tv, "action", act->text);
-	limit_textvars_add(&tv, "date", PQgetvalue(r, i, 3));
+	limit_textvars_add_date(&tv, "date", PQgetvalue(r, i, 3));
 	limit_textvars_add(&tv, "level", level);
-	limit_textvars_add(&tv, "issued", day);
+	limit_textvars_add_date(&tv, "issued", day);
 	limit_textvars_add(&tv, "address", PQgetvalue(r, i, 7));
 	limit_textvars_add(&tv, "name", PQgetvalue(r, i, 9));
 	limit_textvars_add(&tv, "basis", PQgetvalue(r, i, 10));
@@ -619,7 +620,8 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
  * authorities' copy: email) 7 snap 8 stated 9 periods 10 threshold
  * 11 replaces 12 name 13 address 14 postcode 15 email 16 phones
  * 17 authority emails 18 branch 19 channel 20 branch name 21 branch phone
- * 22 tech kW 23 emergency kW 24 remote 25 the consumer's notice's channel. */
+ * 22 tech kW 23 emergency kW 24 remote 25 the consumer's notice's channel
+ * 26 the unpaid periods as the notice lists them (notice_pdf.h). */
 #define NOTICE_SELECT                                                                       \
 	"SELECT n.notice_id, n.account_id, c.procedure, n.step, n.issued, n.planned,"        \
 	" CASE WHEN n.channel = 'authorities' THEN 'email' ELSE n.channel END,"             \
@@ -631,7 +633,9 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
 	" coalesce(rtrim(rtrim(r.emergency_kw::text, '0'), '.'), ''), a.remote_metering,"   \
 	" coalesce((SELECT o.channel FROM limit_notice o WHERE o.account_id = n.account_id" \
 	"  AND o.case_no = n.case_no AND o.step = n.step AND o.issued = n.issued"           \
-	"  AND o.channel <> 'authorities' LIMIT 1), n.channel)"                             \
+	"  AND o.channel <> 'authorities' LIMIT 1), n.channel),"                            \
+	" (SELECT string_agg(concat_ws(';', u.period, u.amount, u.due, u.paid), E'\\n'"     \
+	"  ORDER BY u.period) FROM notice_unpaid(n.account_id, n.snap_as_of) u)"            \
 	" FROM limit_notice n JOIN limit_case c USING (account_id, case_no)"                \
 	" JOIN account a USING (account_id) LEFT JOIN reserve r USING (account_id)"         \
 	" LEFT JOIN branch br ON br.code = a.branch"
@@ -646,8 +650,9 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
 	" a.branch, a.name,"                                                                \
 	" CASE WHEN q.action IN ('cancel', 'reconnect') THEN"                               \
 	"  coalesce(nullif(c.reason, ''), 'оплата задолженности')"                          \
-	" ELSE coalesce('уведомление № ' || b.notice_id || ' от ' || b.issued"              \
-	"  || ', доставлено ' || b.delivered, '') END,"                                     \
+	" ELSE coalesce('уведомление № ' || b.notice_id || ' от '"                          \
+	"  || to_char(b.issued, 'DD.MM.YYYY') || ', доставлено '"                           \
+	"  || to_char(b.delivered, 'DD.MM.YYYY'), '') END,"                                 \
 	" coalesce(br.name, ''), coalesce(br.phone, ''),"                                   \
 	" CASE WHEN q.action IN ('cancel', 'reconnect') THEN '' ELSE b.notice_id END"       \
 	" AS basis_notice,"                                                                 \

@@ -103,6 +103,58 @@ static void pair(struct pdf *g, const double *x, enum pdf_style vs, const char *
 	pdf_row(g, vs, x, 2, al, cell, 1);
 }
 
+/* The unpaid periods, one row each, and their total (nothing when none). */
+static void draw_unpaid(struct notice_pdf *p, const struct notice_doc *n)
+{
+	struct pdf *g = &p->g;
+	const struct docs_texts *t = p->t;
+	static const enum pdf_align al[] = { PDF_ALEFT, PDF_ARIGHT, PDF_ACENTER, PDF_ARIGHT,
+					     PDF_ARIGHT };
+	const double x[] = { PDF_LEFT, PDF_LEFT + 150, PDF_LEFT + 250, PDF_LEFT + 340,
+			     PDF_LEFT + 430, PDF_RIGHT };
+	char per[64], amt[48], due[16], paid[48], left[48], buf[256];
+	const char *cell[5], *kv[] = { "date", NULL, NULL };
+	const char *s = n->unpaid;
+	money total = 0;
+
+	if (!s || !*s)
+		return;
+	kv[1] = pdf_ddmmyyyy(n->as_of, due, sizeof(due));
+	pdf_heading(g, docs_text_fill(t, DT_NOTICE_UNPAID_HEADING, buf, sizeof(buf), kv));
+	pdf_rule(g, x[0], x[5], g->y, 0.6);
+	cell[0] = t->text[DT_NOTICE_COL_PERIOD], cell[1] = t->text[DT_NOTICE_COL_CHARGED];
+	cell[2] = t->text[DT_NOTICE_COL_DUE], cell[3] = t->text[DT_NOTICE_COL_PAID];
+	cell[4] = t->text[DT_NOTICE_COL_LEFT];
+	pdf_row(g, PDF_SMALL, x, 5, (const enum pdf_align[]){ PDF_ALEFT, PDF_ARIGHT, PDF_ACENTER,
+							      PDF_ARIGHT, PDF_ARIGHT }, cell, 0.9);
+	/* "2026-04-01;5000000;2026-05-18;0" a line */
+	while (*s) {
+		size_t len = strcspn(s, "\n");
+		char line[128], *f[4], *save = NULL;
+		sdate pd, dd;
+		int k = 0;
+
+		snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) ? len : sizeof(line) - 1), s);
+		s += len + (s[len] == '\n');
+		for (char *tok = strtok_r(line, ";", &save); tok && k < 4; tok = strtok_r(NULL, ";", &save))
+			f[k++] = tok;
+		if (k < 4 || date_parse(f[0], -1, &pd) || date_parse(f[2], -1, &dd))
+			continue;
+		money a = strtoll(f[1], NULL, 10), pa = strtoll(f[3], NULL, 10);
+		cell[0] = docs_text_month_year(t, period_of(pd), per, sizeof(per));
+		cell[1] = pdf_rub(a, amt, sizeof(amt));
+		cell[2] = pdf_ddmmyyyy(dd, due, sizeof(due));
+		cell[3] = pdf_rub(pa, paid, sizeof(paid));
+		cell[4] = pdf_rub(a - pa, left, sizeof(left));
+		total += a - pa;
+		pdf_row(g, PDF_NORMAL, x, 5, al, cell, 1);
+	}
+	cell[0] = t->text[DT_NOTICE_UNPAID_TOTAL], cell[1] = cell[2] = cell[3] = "";
+	cell[4] = pdf_rub(total, left, sizeof(left));
+	pdf_row(g, PDF_BOLD, x, 5, al, cell, 0.95);
+	g->y += 10;
+}
+
 int notice_pdf_notice(struct notice_pdf *p, const struct notice_doc *n, struct sbyt_err *e)
 {
 	struct pdf *g = &p->g;
@@ -156,6 +208,7 @@ int notice_pdf_notice(struct notice_pdf *p, const struct notice_doc *n, struct s
 			g->y = y0 + 36;
 		g->y += 12;
 	}
+	draw_unpaid(p, n);
 
 	/* the text, whole */
 	pdf_paragraphs(g, PDF_BODY, PDF_LEFT, PDF_WIDTH, n->text, 4);

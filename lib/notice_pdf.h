@@ -7,7 +7,9 @@
  *
  * A notice: the supplier beside the addressee (name, address, postcode),
  * the notice's title, number and date; the account and the debt table
- * (as-of date, the overdue sum, periods, the threshold); the whole text;
+ * (as-of date, the overdue sum, periods, the threshold); the unpaid
+ * periods, one row each (period, charged, due date, paid, unpaid) and
+ * their total; the whole text;
  * the procedure's steps with the dates the notice says and each step's
  * citation; the channel; the signature line; a footer on every page.  The
  * copy to the authorities says it is one and is addressed to them.
@@ -36,6 +38,9 @@ struct notice_doc {
 	sdate issued, as_of;
 	money debt, threshold;
 	int periods;
+	/* the unpaid periods, oldest first, a line each: "PERIOD;AMOUNT;DUE;PAID"
+	 * (YYYY-MM-DD, kopecks; sql/240_notice_unpaid.sql); NULL or "": none */
+	const char *unpaid;
 	int authorities;            /* the copy to the authorities */
 	const char *recipients;     /* theirs: the addresses it goes to */
 	const char *text;           /* the whole text, lines split at '\n' */
