@@ -596,13 +596,13 @@ static char *doc_text(const struct limit_env *env, const struct limit_account *a
 	limit_textvars_add(&tv, "notice", t->id);
 	snprintf(v, sizeof(v), "%" PRId64, a->id);
 	limit_textvars_add(&tv, "account", v);
-	limit_textvars_add(&tv, "issued", date_format(t->issued, v));
+	limit_textvars_add_date(&tv, "issued", date_format(t->issued, v));
 	limit_textvars_add(&tv, "debt", money_format(t->stated, v));
-	limit_textvars_add(&tv, "snapshot", date_format(t->snap_as_of, v));
+	limit_textvars_add_date(&tv, "snapshot", date_format(t->snap_as_of, v));
 	snprintf(v, sizeof(v), "%d", t->periods);
 	limit_textvars_add(&tv, "periods", v);
 	limit_textvars_add(&tv, "threshold", money_format(t->threshold, v));
-	limit_textvars_add(&tv, "planned", t->planned != DATE_NONE ? date_format(t->planned, v)
+	limit_textvars_add_date(&tv, "planned", t->planned != DATE_NONE ? date_format(t->planned, v)
 								   : "—");
 	snprintf(key, sizeof(key), "%s.%s_document", x->procedure, t->step);
 	if (!limit_textvars_dates(&tv, env->rules, env->cal, p, t->step, t->channel, t->issued,

@@ -28,6 +28,21 @@ void limit_textvars_add(struct limit_textvars *tv, const char *name, const char 
 	tv->n++;
 }
 
+void limit_textvars_add_date(struct limit_textvars *tv, const char *name, const char *iso)
+{
+	char v[DATE_BUF + 8];
+	sdate d;
+	int y, m, dd;
+
+	if (!iso || date_parse(iso, -1, &d)) {
+		limit_textvars_add(tv, name, iso);
+		return;
+	}
+	date_to_ymd(d, &y, &m, &dd);
+	snprintf(v, sizeof(v), "%02d.%02d.%04d", dd, m, y);
+	limit_textvars_add(tv, name, v);
+}
+
 void limit_textvars_release(struct limit_textvars *tv)
 {
 	for (int i = 0; i < 2 * tv->n; i++)
@@ -71,7 +86,7 @@ int limit_textvars_dates(struct limit_textvars *tv, const struct limit_rules *r,
 			date_format(d->date, v);
 		else
 			snprintf(v, sizeof(v), "—");
-		limit_textvars_add(tv, name, v);
+		limit_textvars_add_date(tv, name, v);
 		snprintf(name, sizeof(name), "days:%s", p->step[i].name);
 		snprintf(v, sizeof(v), "%d", remote ? p->step[i].remote_days : p->step[i].days);
 		limit_textvars_add(tv, name, v);

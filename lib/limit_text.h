@@ -8,7 +8,8 @@
  * the date the notice states (dated notices) or prints (the warning),
  * assuming its delivery when deemed, as the notice says them; the real
  * dates are never earlier (SPEC 9.2.9: the engine counts every later step
- * from the real ones, which are not before these).
+ * from the real ones, which are not before these).  Every date a text
+ * prints reads DD.MM.YYYY.
  */
 #ifndef SBYT_LIMIT_TEXT_H
 #define SBYT_LIMIT_TEXT_H
@@ -31,6 +32,10 @@ struct limit_textvars {
 /* Add name = value (both copied).  Out of memory or past LIMIT_TEXT_VARS
  * sets oom, which limit_text() reports. */
 void limit_textvars_add(struct limit_textvars *tv, const char *name, const char *value);
+/* Add name = the date iso (YYYY-MM-DD) as a Russian reader writes it,
+ * DD.MM.YYYY (anything else, "—", as it is): the texts print their dates
+ * so, as the tables beside them do; the XML's data fields stay ISO. */
+void limit_textvars_add_date(struct limit_textvars *tv, const char *name, const char *iso);
 /* Free the copies; tv is empty again. */
 void limit_textvars_release(struct limit_textvars *tv);
 /* Add {date:STEP} and {days:STEP} for every step of p as a notice of kind
