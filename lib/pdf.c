@@ -244,18 +244,35 @@ double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, cons
 {
 	int width = w > 0 ? (int)(w * PANGO_SCALE) : -1;
 	uint32_t h = 2166136261u ^ (uint32_t)s ^ ((uint32_t)a << 4) ^ ((uint32_t)width << 8);
-	struct pdf_cached *c;
+	struct pdf_cached *c, *set;
 	int pw, ph;
 	size_t n;
 
 	for (const unsigned char *q = (const unsigned char *)text; *q; q++)
 		h = (h ^ *q) * 16777619u;
-	c = &p->cache[h % PDF_CACHE_SLOTS];
-	if (c->l && c->hash == h && c->style == (int)s && c->width == width && c->align == (int)a &&
-	    !strcmp(c->text, text)) {
-		p->cur = c->l;
-		return c->h;
+	/* a set of PDF_CACHE_WAYS slots: a text found again (a label, a
+	 * heading, the supplier's name: the same on every page) stays, the
+	 * texts of one document (names, sums) take each other's places */
+	set = &p->cache[(h % (PDF_CACHE_SLOTS / PDF_CACHE_WAYS)) * PDF_CACHE_WAYS];
+	c = set;
+	p->clock++;
+	for (int i = 0; i < PDF_CACHE_WAYS; i++) {
+		struct pdf_cached *k = &set[i];
+		if (k->l && k->hash == h && k->style == (int)s && k->width == width &&
+		    k->align == (int)a && !strcmp(k->text, text)) {
+			k->hits++;
+			k->used = p->clock;
+			p->cur = k->l;
+			return k->h;
+		}
+		/* the victim: an empty slot, else the least recently used of
+		 * those never found again, else the least recently used */
+		if (!k->l || (c->l && ((k->hits == 0) > (c->hits == 0) ||
+				       ((k->hits == 0) == (c->hits == 0) && k->used < c->used))))
+			c = k;
 	}
+	c->hits = 0;
+	c->used = p->clock;
 	n = strlen(text) + 1;
 	if (!c->l) {
 		c->l = pango_layout_new(p->ctx);

@@ -42,6 +42,7 @@ enum pdf_style { PDF_SMALL, PDF_NORMAL, PDF_BOLD, PDF_HEAD, PDF_TITLE, PDF_BIG, 
 enum pdf_align { PDF_ALEFT, PDF_ARIGHT, PDF_ACENTER };
 
 #define PDF_CACHE_SLOTS 1024
+#define PDF_CACHE_WAYS 8              /* slots a text may take: a set */
 
 struct pdf {
 	/* for the writers */
@@ -64,7 +65,10 @@ struct pdf {
 		char *text;
 		PangoLayout *l;
 		double h;
+		unsigned hits;           /* found again: the page's fixed texts */
+		uint64_t used;           /* when last asked for */
 	} cache[PDF_CACHE_SLOTS];
+	uint64_t clock;
 	FILE *f;
 	char path[4096];
 	cairo_surface_t *surface;
