@@ -102,6 +102,190 @@ static void pin(cairo_scaled_font_t *sf)
 		cairo_scaled_font_destroy(sf);
 }
 
+/* ---- numbers without Pango ----
+ *
+ * A page's texts that change from document to document are mostly numbers
+ * (sums, readings, volumes, the account), and laying each out with Pango
+ * (itemizing, shaping with HarfBuzz, breaking lines) cost a quarter of a
+ * page.  The glyphs of the characters numbers are written with, their
+ * advances and the kerning of every pair of them are taken from Pango once
+ * per style, and a number is laid out from them: the same glyphs at the
+ * same positions (t_pdf compares them with Pango's), drawn with the same
+ * Cairo font and cairo_show_text_glyphs() (the text stays extractable). */
+
+static const uint32_t fast_cp[] = { '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ' ', ',',
+				    '.', '-', ':', '/', 0xa0, 0x2212 };
+#define NFAST ((int)(sizeof(fast_cp) / sizeof(fast_cp[0])))
+
+static struct fast_style {
+	int ok;                      /* every character one glyph of one font */
+	unsigned glyph[NFAST];
+	int adv[NFAST];              /* Pango units */
+	int kern[NFAST][NFAST];      /* added to the first one's advance */
+	int height, baseline;        /* of a line, Pango units */
+} fast[PDF_STYLES];
+
+/* The index of code point c in fast_cp, or -1. */
+static int fast_index(uint32_t c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	for (int i = 10; i < NFAST; i++)
+		if (fast_cp[i] == c)
+			return i;
+	return -1;
+}
+
+static int utf8_put(uint32_t c, char *o)
+{
+	if (c < 0x80)
+		return o[0] = (char)c, 1;
+	if (c < 0x800)
+		return o[0] = (char)(0xc0 | (c >> 6)), o[1] = (char)(0x80 | (c & 0x3f)), 2;
+	o[0] = (char)(0xe0 | (c >> 12));
+	o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+	o[2] = (char)(0x80 | (c & 0x3f));
+	return 3;
+}
+
+/* The only glyph of l's text and its font, or -1. */
+static int one_glyph(PangoLayout *l, PangoFont **font, int *adv)
+{
+	PangoLayoutLine *line = pango_layout_get_line_readonly(l, 0);
+	PangoGlyphItem *run;
+
+	if (pango_layout_get_line_count(l) != 1 || !line || !line->runs || line->runs->next)
+		return -1;
+	run = line->runs->data;
+	if (run->glyphs->num_glyphs != 1 || run->glyphs->glyphs[0].geometry.x_offset ||
+	    run->glyphs->glyphs[0].geometry.y_offset ||
+	    (run->glyphs->glyphs[0].glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+		return -1;
+	*font = run->item->analysis.font;
+	*adv = run->glyphs->glyphs[0].geometry.width;
+	return (int)run->glyphs->glyphs[0].glyph;
+}
+
+static void fast_build(PangoContext *ctx)
+{
+	PangoLayout *l = pango_layout_new(ctx);
+
+	for (int s = 0; s < PDF_STYLES; s++) {
+		PangoFontDescription *fd = pango_font_description_from_string(styles[s].desc);
+		struct fast_style *f = &fast[s];
+		PangoFont *font0 = NULL, *font;
+		char t[8];
+		int w, h, ok = 1;
+
+		pango_layout_set_font_description(l, fd);
+		for (int i = 0; i < NFAST && ok; i++) {
+			int g;
+			t[utf8_put(fast_cp[i], t)] = '\0';
+			pango_layout_set_text(l, t, -1);
+			g = one_glyph(l, &font, &f->adv[i]);
+			if (i == 0)
+				font0 = font;
+			ok = g >= 0 && font == font0;
+			f->glyph[i] = (unsigned)g;
+			if (i == 0) {
+				pango_layout_get_size(l, &w, &h);
+				f->height = h;
+				f->baseline = pango_layout_get_baseline(l);
+			}
+		}
+		for (int i = 0; i < NFAST && ok; i++)
+			for (int j = 0; j < NFAST; j++) {
+				int n = utf8_put(fast_cp[i], t);
+				t[n + utf8_put(fast_cp[j], t + n)] = '\0';
+				pango_layout_set_text(l, t, -1);
+				pango_layout_get_size(l, &w, &h);
+				f->kern[i][j] = w - f->adv[i] - f->adv[j];
+				if (h != f->height)
+					ok = 0;
+			}
+		f->ok = ok;
+		pango_font_description_free(fd);
+	}
+	g_object_unref(l);
+}
+
+/* Lay str out as a number in style s in p->fast: 0, or -1 when it is not
+ * one (a character that is not a number's, too long, wider than w). */
+static int fast_lay(struct pdf *p, enum pdf_style s, int width, enum pdf_align a, const char *str)
+{
+	const struct fast_style *f = &fast[s];
+	struct pdf_fast *q = &p->fast;
+	const unsigned char *u = (const unsigned char *)str;
+	int n = 0, pos = 0;
+	size_t k = 0;
+
+	if (!f->ok || !*str)
+		return -1;
+	while (u[k]) {
+		uint32_t c;
+		int i;
+		if (u[k] < 0x80)
+			c = u[k++];
+		else if ((u[k] & 0xe0) == 0xc0 && (u[k + 1] & 0xc0) == 0x80)
+			c = ((uint32_t)(u[k] & 0x1f) << 6) | (u[k + 1] & 0x3f), k += 2;
+		else if ((u[k] & 0xf0) == 0xe0 && (u[k + 1] & 0xc0) == 0x80 && (u[k + 2] & 0xc0) == 0x80)
+			c = ((uint32_t)(u[k] & 0x0f) << 12) | ((uint32_t)(u[k + 1] & 0x3f) << 6) |
+			    (u[k + 2] & 0x3f), k += 3;
+		else
+			return -1;
+		if (n == PDF_FAST_MAX || (i = fast_index(c)) < 0)
+			return -1;
+		if (n > 0)
+			pos += f->kern[q->idx[n - 1]][i];
+		pos += f->adv[i];
+		q->idx[n++] = (unsigned char)i;
+	}
+	/* a space ending a line would let Pango break it: leave those to Pango */
+	if ((width > 0 && pos > width) || fast_cp[q->idx[n - 1]] == ' ' || fast_cp[q->idx[0]] == ' ')
+		return -1;
+	memcpy(q->text, str, k + 1);
+	q->bytes = (int)k;
+	q->n = n;
+	q->style = s;
+	q->align = a;
+	q->box = width > 0 ? (double)width / PANGO_SCALE : 0;
+	q->width = (double)pos / PANGO_SCALE;
+	return 0;
+}
+
+/* Draw p->fast at (x, y), its box's top left corner. */
+static void fast_show(struct pdf *p, double x, double y)
+{
+	const struct pdf_fast *q = &p->fast;
+	const struct fast_style *f = &fast[q->style];
+	cairo_glyph_t g[PDF_FAST_MAX];
+	cairo_text_cluster_t cl[PDF_FAST_MAX];
+	cairo_scaled_font_t *sf;
+	int pos = 0;
+
+	if (!p->fast_font[q->style])
+		p->fast_font[q->style] = pango_context_load_font(p->ctx, p->fd[q->style]);
+	if (!p->fast_font[q->style] || !PANGO_IS_CAIRO_FONT(p->fast_font[q->style]) ||
+	    !(sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(p->fast_font[q->style]))))
+		return;
+	if (q->box > 0 && q->align == PDF_ARIGHT)
+		x += q->box - q->width;
+	else if (q->box > 0 && q->align == PDF_ACENTER)
+		x += (q->box - q->width) / 2;
+	y += (double)f->baseline / PANGO_SCALE;
+	for (int i = 0; i < q->n; i++) {
+		uint32_t c = fast_cp[q->idx[i]];
+		g[i].index = f->glyph[q->idx[i]];
+		g[i].x = x + (double)pos / PANGO_SCALE;
+		g[i].y = y;
+		cl[i].num_bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+		cl[i].num_glyphs = 1;
+		pos += f->adv[q->idx[i]] + (i + 1 < q->n ? f->kern[q->idx[i]][q->idx[i + 1]] : 0);
+	}
+	cairo_set_scaled_font(p->cr, sf);
+	cairo_show_text_glyphs(p->cr, q->text, q->bytes, g, q->n, cl, q->n, 0);
+}
+
 static void pin_fonts(void)
 {
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(discard, NULL, PDF_PAGE_W,
@@ -120,7 +304,9 @@ static void pin_fonts(void)
 	cairo_matrix_init_identity(&id);
 	if (ctx) {
 		pango_cairo_context_set_font_options(ctx, pdf_options);
+		pango_context_set_round_glyph_positions(ctx, FALSE);
 		pango_cairo_update_context(cr, ctx);
+		fast_build(ctx);
 		for (int i = 0; i < PDF_STYLES; i++) {
 			PangoLayout *l = pango_layout_new(ctx);
 			PangoFontDescription *fd = pango_font_description_from_string(styles[i].desc);
@@ -196,8 +382,11 @@ void pdf_free(struct pdf *p)
 	if (!p)
 		return;
 	pdf_abort(p);
-	for (int i = 0; i < PDF_STYLES; i++)
+	for (int i = 0; i < PDF_STYLES; i++) {
 		pango_font_description_free(p->fd[i]);
+		if (p->fast_font[i])
+			g_object_unref(p->fast_font[i]);
+	}
 	for (int i = 0; i < PDF_CACHE_SLOTS; i++) {
 		if (p->cache[i].l)
 			g_object_unref(p->cache[i].l);
@@ -248,6 +437,10 @@ double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, cons
 	int pw, ph;
 	size_t n;
 
+	if (fast_lay(p, s, width, a, text) == 0) {
+		p->cur = NULL;
+		return (double)fast[s].height / PANGO_SCALE;
+	}
 	for (const unsigned char *q = (const unsigned char *)text; *q; q++)
 		h = (h ^ *q) * 16777619u;
 	/* a set of PDF_CACHE_WAYS slots: a text found again (a label, a
@@ -304,6 +497,10 @@ void pdf_show(struct pdf *p, enum pdf_style s, double x, double y)
 	if (p->dry)
 		return;
 	cairo_set_source_rgb(p->cr, styles[s].r, styles[s].g, styles[s].b);
+	if (!p->cur) {
+		fast_show(p, x, y);
+		return;
+	}
 	cairo_move_to(p->cr, x, y);
 	pango_cairo_show_layout(p->cr, p->cur);
 }
@@ -348,6 +545,21 @@ void pdf_frame(struct pdf *p, double x, double y, double w, double h, double lin
 	cairo_stroke(p->cr);
 }
 
+/* Tell Pango about the surface drawn on, once per renderer.  Pango 1.50
+ * counts every pango_cairo_update_context() as a change, and every cached
+ * layout was laid out again when next drawn: all texts of every page were
+ * shaped anew (a third of the time of a page).  Nothing a layout depends on
+ * differs between our surfaces: the font options are set on the context
+ * (the PDF surface's, see pdf_new()) and win over any surface's, and the
+ * matrix is the identity on PDF and recording surfaces alike. */
+static void context_update(struct pdf *p)
+{
+	if (p->ctx_updated)
+		return;
+	pango_cairo_update_context(p->cr, p->ctx);
+	p->ctx_updated = 1;
+}
+
 void pdf_page_start(struct pdf *p)
 {
 	if (p->recording) {
@@ -355,7 +567,7 @@ void pdf_page_start(struct pdf *p)
 		cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &a4);
 		p->cr = cairo_create(s);
 		cairo_surface_destroy(s);  /* the context holds it */
-		pango_cairo_update_context(p->cr, p->ctx);
+		context_update(p);
 	}
 	p->page_open = 1;
 	p->doc_page++;
@@ -561,7 +773,7 @@ int pdf_begin(struct pdf *p, const char *path, sdate date, struct sbyt_err *e)
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATE_DATE, when);
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "sbyt");
 	p->cr = cairo_create(p->surface);
-	pango_cairo_update_context(p->cr, p->ctx);  /* layouts notice a change */
+	context_update(p);
 	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
 		pdf_abort(p);
 		return err_set(e, ERR_CANTCREATE, "cannot start the PDF '%s'", path);

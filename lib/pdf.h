@@ -43,6 +43,7 @@ enum pdf_align { PDF_ALEFT, PDF_ARIGHT, PDF_ACENTER };
 
 #define PDF_CACHE_SLOTS 1024
 #define PDF_CACHE_WAYS 8              /* slots a text may take: a set */
+#define PDF_FAST_MAX 48               /* the longest number drawn without Pango */
 
 struct pdf {
 	/* for the writers */
@@ -73,8 +74,17 @@ struct pdf {
 	char path[4096];
 	cairo_surface_t *surface;
 	int pages, page_open, werr;
+	int ctx_updated;             /* Pango told about the surface (pdf.c) */
 	cairo_surface_t **rec;
 	int nrec, rec_cap, rec_failed;
+	/* a number laid out without Pango (pdf.c, "numbers"): p->cur is NULL */
+	PangoFont *fast_font[PDF_STYLES];
+	struct pdf_fast {
+		int style, align, n, bytes;
+		double box, width;         /* points */
+		unsigned char idx[PDF_FAST_MAX];
+		char text[4 * PDF_FAST_MAX];
+	} fast;
 };
 
 /* A writer's renderer: size bytes zeroed (the writer's struct, whose first
@@ -93,8 +103,11 @@ void pdf_free(struct pdf *p);
 /* ---- drawing ---- */
 
 /* Lay text out in style s, w points wide (0: one line), from the cache when
- * it was laid out before; p->cur is ready for pdf_show().  Returns its
- * height. */
+ * it was laid out before; ready for pdf_show().  Returns its height.  A
+ * number (digits, spaces, ",.-:/" and the minus sign) that fits on one line
+ * is laid out from the font's own glyphs, advances and kerning pairs, as
+ * Pango would, without Pango: then p->cur is NULL (draw it with
+ * pdf_show()); otherwise p->cur is the Pango layout. */
 double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, const char *text);
 /* Show p->cur at (x, y) in style s's colour. */
 void pdf_show(struct pdf *p, enum pdf_style s, double x, double y);

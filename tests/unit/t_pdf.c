@@ -1,12 +1,14 @@
 /* t_pdf.c - what every PDF shares (lib/pdf.c): sums and dates the Russian
  * way, a long text that goes on to the next pages instead of being cut, the
  * footer on every page, a file made 0640 and removed when aborted, the
- * fonts held by the process. */
+ * fonts held by the process, numbers laid out without Pango as Pango lays
+ * them out, cached layouts kept from page to page. */
 #include "check.h"
 #include "pdf.h"
 
 #include <cairo-pdf.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +30,18 @@ static cairo_status_t discard(void *c, const unsigned char *d, unsigned int n)
  * PT Sans gains one holder when the first renderer is made and keeps it
  * after the renderer is gone.  (Pango's own fonts are held too, but Pango
  * keeps references of its own to them that vary from run to run.) */
+static int draw_two_pages(struct pdf *p, const void *arg, struct sbyt_err *e)
+{
+	(void)arg;
+	(void)e;
+	for (int i = 0; i < 2; i++) {
+		pdf_page_start(p);
+		pdf_text(p, PDF_NORMAL, PDF_LEFT, p->y, PDF_WIDTH, PDF_ALEFT, "Лицевой счёт");
+		pdf_page_end(p);
+	}
+	return 0;
+}
+
 static void fonts_held(void)
 {
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(discard, NULL, 100, 100);
@@ -67,6 +81,67 @@ static void fonts_held(void)
 	cairo_surface_destroy(s);
 }
 
+/* A number is laid out without Pango exactly as Pango lays it out: the
+ * same width (kerning pairs such as "7," and ", " included) and height, in
+ * every style; a text with other characters, or one that must wrap, goes
+ * to Pango. */
+static void numbers_as_pango(void)
+{
+	static const char *const num[] = { "1\u00a0500,04", "7201000005", "−100,00", "28.11.2026",
+					   "77,7. 7-7:7/7", "4 819,12", "0,05", NULL };
+	struct sbyt_err e;
+	struct pdf *p = pdf_new(sizeof(*p), NULL, &e);
+	PangoLayout *l = pango_layout_new(p->ctx);
+	int bad = 0, fast = 0;
+
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	for (int s = 0; s < PDF_STYLES; s++) {
+		pango_layout_set_font_description(l, p->fd[s]);
+		for (int i = 0; num[i]; i++) {
+			double h = pdf_lay(p, (enum pdf_style)s, 0, PDF_ALEFT, num[i]);
+			int w, ph;
+
+			pango_layout_set_text(l, num[i], -1);
+			pango_layout_get_size(l, &w, &ph);
+			fast += p->cur == NULL;
+			if (p->cur != NULL || fabs(p->fast.width - (double)w / PANGO_SCALE) > 1e-3 ||
+			    fabs(h - (double)ph / PANGO_SCALE) > 1e-3) {
+				bad++;
+				fprintf(stderr, "# style %d [%s]: %.4f x %.4f, Pango %.4f x %.4f\n", s,
+					num[i], p->fast.width, h, (double)w / PANGO_SCALE,
+					(double)ph / PANGO_SCALE);
+			}
+		}
+	}
+	CHECK_INT(bad, 0, "numbers laid out as Pango lays them out");
+	CHECK(fast > 0, "numbers laid out without Pango");
+	pdf_lay(p, PDF_NORMAL, 0, PDF_ALEFT, "Итого 1 500,04");
+	CHECK(p->cur != NULL, "a text with letters goes to Pango");
+	pdf_lay(p, PDF_NORMAL, 10, PDF_ALEFT, "1 500 000 000,04");
+	CHECK(p->cur != NULL, "a number that must wrap goes to Pango");
+	g_object_unref(l);
+	pdf_free(p);
+}
+
+/* Recorded pages and files one after the other do not make Pango lay the
+ * cached texts out again (its context's serial stays): pango 1.50 counts
+ * every pango_cairo_update_context() as a change. */
+static void layouts_kept(void)
+{
+	struct sbyt_err e;
+	struct pdf *p = pdf_new(sizeof(*p), NULL, &e);
+	struct pdf_pages pp = { 0 };
+	guint serial;
+
+	CHECK_INT(pdf_record(p, draw_two_pages, NULL, &pp, &e), 0, "recorded");
+	serial = pango_context_get_serial(p->ctx);
+	pdf_pages_clear(&pp);
+	CHECK_INT(pdf_record(p, draw_two_pages, NULL, &pp, &e), 0, "recorded again");
+	CHECK_INT((int)pango_context_get_serial(p->ctx), (int)serial, "Pango's context unchanged");
+	pdf_pages_release(&pp);
+	pdf_free(p);
+}
+
 static void count_footer(struct pdf *p, void *arg)
 {
 	(void)arg;
@@ -91,6 +166,8 @@ int main(void)
 	CHECK_STR(pdf_rub(5, buf, sizeof(buf)), "0,05", "kopecks");
 	CHECK_STR(pdf_ddmmyyyy(date_from_ymd(2026, 6, 5), buf, sizeof(buf)), "05.06.2026", "date");
 	fonts_held();
+	numbers_as_pango();
+	layouts_kept();
 
 	CHECK(mkdtemp(path) != NULL, "a folder");
 	snprintf(file, sizeof(file), "%s/a.pdf", path);
