@@ -6,6 +6,8 @@
 #include <string.h>
 
 #define QR_SIDE 112.0                    /* points, quiet zone included */
+/* the blocks the same on every page (pdf_stamp_begin()) */
+enum { STAMP_SUPPLIER, STAMP_NOTES };
 
 struct docs_pdf {
 	struct pdf g;                /* page, fonts, file (pdf.h) */
@@ -140,8 +142,11 @@ static void draw_head(struct docs_pdf *p, const struct docmodel *d)
 		yl += field(p, PDF_LEFT, yl, col, t->text[DT_CONTRACT], d->contract, PDF_NORMAL);
 	}
 
-	/* the supplier and its bank (п. 69 б) */
-	yr = y0 + pdf_text(&p->g, PDF_HEAD, x2, y0, col, PDF_ALEFT, t->text[DT_SUPPLIER_HEADING]) + 2;
+	/* the supplier and its bank (п. 69 б), the same on every page */
+	p->g.y = y0;
+	if (pdf_stamp_begin(&p->g, STAMP_SUPPLIER)) {
+	yr = p->g.y;
+	yr += pdf_text(&p->g, PDF_HEAD, x2, yr, col, PDF_ALEFT, t->text[DT_SUPPLIER_HEADING]) + 2;
 	yr += pdf_text(&p->g, PDF_BOLD, x2, yr, col, PDF_ALEFT, s->name);
 	kv[0] = "inn", kv[1] = s->inn, kv[2] = "kpp", kv[3] = s->kpp, kv[4] = NULL;
 	yr += pdf_text(&p->g, PDF_NORMAL, x2, yr, col, PDF_ALEFT, docs_text_fill(t, DT_SUPPLIER_INN, a, sizeof(a), kv));
@@ -156,6 +161,10 @@ static void draw_head(struct docs_pdf *p, const struct docmodel *d)
 	kv[0] = "account", kv[1] = s->account, kv[2] = NULL;
 	yr += pdf_text(&p->g, PDF_NORMAL, x2, yr, col, PDF_ALEFT, docs_text_fill(t, DT_BANK_ACCOUNT, b, sizeof(b), kv));
 	yr += pdf_text(&p->g, PDF_SMALL, x2, yr + 1, col, PDF_ALEFT, t->text[DT_OFFICE_HOURS]) + 1;
+	p->g.y = yr;
+	}
+	pdf_stamp_end(&p->g);
+	yr = p->g.y;
 	p->g.y = (yl > yr ? yl : yr) + 6;
 }
 
@@ -411,6 +420,10 @@ static void draw_notes(struct docs_pdf *p)
 	char first[8], last[8], buf[1024];
 	const char *kv[10];
 
+	if (!pdf_stamp_begin(&p->g, STAMP_NOTES)) {
+		pdf_stamp_end(&p->g);
+		return;
+	}
 	snprintf(first, sizeof(first), "%d", p->env->billing->window_first);
 	snprintf(last, sizeof(last), "%d", p->env->billing->window_last);
 	kv[0] = "first", kv[1] = first, kv[2] = "last", kv[3] = last, kv[4] = "site", kv[5] = s->site;
@@ -423,6 +436,7 @@ static void draw_notes(struct docs_pdf *p)
 	docs_text_fill(t, DT_PAY_CHANNELS, buf, sizeof(buf), kv);
 	pdf_room(&p->g, pdf_lay(&p->g, PDF_SMALL, PDF_WIDTH, PDF_ALEFT, buf));
 	p->g.y += pdf_text(&p->g, PDF_SMALL, PDF_LEFT, p->g.y, PDF_WIDTH, PDF_ALEFT, buf);
+	pdf_stamp_end(&p->g);
 }
 
 

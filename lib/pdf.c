@@ -382,6 +382,9 @@ void pdf_free(struct pdf *p)
 	if (!p)
 		return;
 	pdf_abort(p);
+	for (int i = 0; i < PDF_STAMPS; i++)
+		if (p->stamp[i].rec)
+			cairo_surface_destroy(p->stamp[i].rec);
 	for (int i = 0; i < PDF_STYLES; i++) {
 		pango_font_description_free(p->fd[i]);
 		if (p->fast_font[i])
@@ -611,9 +614,55 @@ void pdf_footer_line(struct pdf *p, const char *text)
 	pdf_text(p, PDF_SMALL, PDF_LEFT, PDF_PAGE_H - PDF_MARGIN - 8, PDF_WIDTH, PDF_ACENTER, text);
 }
 
+int pdf_stamp_begin(struct pdf *p, int key)
+{
+	cairo_rectangle_t a4 = { 0, 0, PDF_PAGE_W, PDF_PAGE_H };
+	cairo_surface_t *s;
+
+	if (p->stamp[key].rec || p->dry) {
+		p->stamping = -(key + 1);  /* painted by pdf_stamp_end() */
+		return p->dry && !p->stamp[key].rec;
+	}
+	s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &a4);
+	p->stamp_cr = p->cr;
+	p->stamp_y = p->y;
+	p->cr = cairo_create(s);
+	cairo_surface_destroy(s);  /* the context holds it */
+	p->y = 0;
+	p->stamping = key + 1;
+	return 1;
+}
+
+void pdf_stamp_end(struct pdf *p)
+{
+	int key = p->stamping > 0 ? p->stamping - 1 : -p->stamping - 1;
+	struct pdf_stamp *st = &p->stamp[key];
+
+	if (p->stamping > 0) {  /* recorded: keep it */
+		st->rec = cairo_surface_reference(cairo_get_target(p->cr));
+		st->h = p->y;
+		if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS)
+			p->rec_failed = 1;
+		cairo_destroy(p->cr);
+		p->cr = p->stamp_cr;
+		p->y = p->stamp_y;
+	}
+	p->stamping = 0;
+	if (!st->rec)  /* measured while dry before it was ever drawn */
+		return;
+	pdf_room(p, st->h);
+	if (!p->dry) {
+		cairo_save(p->cr);
+		cairo_set_source_surface(p->cr, st->rec, 0, p->y);
+		cairo_paint(p->cr);
+		cairo_restore(p->cr);
+	}
+	p->y += st->h;
+}
+
 void pdf_room(struct pdf *p, double h)
 {
-	if (p->dry || p->y + h <= PDF_BOTTOM)
+	if (p->dry || p->stamping > 0 || p->y + h <= PDF_BOTTOM)
 		return;
 	pdf_page_end(p);
 	pdf_page_start(p);

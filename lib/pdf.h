@@ -43,6 +43,7 @@ enum pdf_align { PDF_ALEFT, PDF_ARIGHT, PDF_ACENTER };
 
 #define PDF_CACHE_SLOTS 1024
 #define PDF_CACHE_WAYS 8              /* slots a text may take: a set */
+#define PDF_STAMPS 8                  /* blocks the same on every page */
 #define PDF_FAST_MAX 48               /* the longest number drawn without Pango */
 
 struct pdf {
@@ -77,6 +78,14 @@ struct pdf {
 	int ctx_updated;             /* Pango told about the surface (pdf.c) */
 	cairo_surface_t **rec;
 	int nrec, rec_cap, rec_failed;
+	/* stamps (pdf_stamp_begin()): recorded once, painted on every page */
+	struct pdf_stamp {
+		cairo_surface_t *rec;
+		double h;
+	} stamp[PDF_STAMPS];
+	int stamping;                /* the stamp being recorded + 1, or 0 */
+	cairo_t *stamp_cr;           /* the page's, while a stamp is recorded */
+	double stamp_y;
 	/* a number laid out without Pango (pdf.c, "numbers"): p->cur is NULL */
 	PangoFont *fast_font[PDF_STYLES];
 	struct pdf_fast {
@@ -132,6 +141,22 @@ void pdf_heading(struct pdf *p, const char *s);
  * each paragraph on the next page when it does not fit; p->y below it. */
 void pdf_paragraphs(struct pdf *p, enum pdf_style s, double x, double w, const char *text,
 		    double gap);
+/* A block that is the same on every page of every document (the
+ * supplier's requisites, the notes at the bottom), drawn once per renderer
+ * into a recording surface and painted, whole, wherever it goes: the PDF
+ * holds it once per file (a form XObject every page shows) instead of its
+ * text on every page, and neither this thread nor the writer of a print
+ * file draws its glyphs again.  Use:
+ *     if (pdf_stamp_begin(p, KEY))
+ *         ... draw it at p->y as usual (no page breaks while recorded) ...
+ *     pdf_stamp_end(p);
+ * pdf_stamp_begin() returns 1 when the block must be drawn (the first time;
+ * it is recorded with p->y at 0), 0 when it is recorded already;
+ * pdf_stamp_end() makes room for it (a new page when it does not fit),
+ * paints it at p->y and moves p->y below it.  key < PDF_STAMPS; the block
+ * must not depend on the document. */
+int pdf_stamp_begin(struct pdf *p, int key);
+void pdf_stamp_end(struct pdf *p);
 /* Make room for h points: a new page when the block would not fit. */
 void pdf_room(struct pdf *p, double h);
 /* Open a page (p->y at the top margin, p->doc_page counted). */

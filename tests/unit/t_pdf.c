@@ -2,7 +2,8 @@
  * way, a long text that goes on to the next pages instead of being cut, the
  * footer on every page, a file made 0640 and removed when aborted, the
  * fonts held by the process, numbers laid out without Pango as Pango lays
- * them out, cached layouts kept from page to page. */
+ * them out, cached layouts kept from page to page, a stamp drawn once and
+ * held once in the file. */
 #include "check.h"
 #include "pdf.h"
 
@@ -142,6 +143,64 @@ static void layouts_kept(void)
 	pdf_free(p);
 }
 
+/* A stamp is drawn once and shown on every page: 30 pages, one form
+ * XObject in the file; its text is on every page, below what came before
+ * it, and a stamp that does not fit goes to the next page. */
+static void stamps(const char *dir)
+{
+	char file[128], *buf;
+	struct sbyt_err e;
+	struct pdf *p = pdf_new(sizeof(*p), NULL, &e);
+	FILE *f;
+	long n;
+	int forms = 0, drawn = 0;
+
+	snprintf(file, sizeof(file), "%s/s.pdf", dir);
+	CHECK_INT(pdf_begin(p, file, date_from_ymd(2026, 6, 15), &e), 0, "begin the stamped file");
+	for (int i = 0; i < 30; i++) {
+		pdf_page_start(p);
+		p->y = 700;
+		if (pdf_stamp_begin(p, 0)) {
+			drawn++;
+			p->y += pdf_text(p, PDF_BODY, PDF_LEFT, p->y, PDF_WIDTH, PDF_ALEFT,
+					 "Показания принимаются с 15 по 25 число.\nОплатить можно без комиссии.");
+			p->y += pdf_text(p, PDF_BODY, PDF_LEFT, p->y, PDF_WIDTH, PDF_ALEFT, "Штамп");
+		}
+		pdf_stamp_end(p);
+		CHECK(i > 0 || p->y > 700, "below what came before it");
+		if (i == 0)
+			CHECK(p->doc_page == 1, "it fits: the same page");
+		pdf_page_end(p);
+	}
+	CHECK_INT(pdf_end(p, 0, &e), 0, "end the stamped file");
+	CHECK_INT(drawn, 1, "the stamp drawn once");
+	f = fopen(file, "rb");
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	CHECK(fread(buf, 1, (size_t)n, f) == (size_t)n, "read back");
+	buf[n] = '\0';
+	fclose(f);
+	for (char *q = buf; (q = memmem(q, (size_t)(buf + n - q), "/Subtype /Form", 14)); q++)
+		forms++;
+	CHECK_INT(forms, 1, "one form XObject for 30 pages");
+	free(buf);
+	/* near the bottom: the stamp goes to the next page, whole */
+	CHECK_INT(pdf_begin(p, file, date_from_ymd(2026, 6, 15), &e), 0, "begin again");
+	p->doc_page = 0;
+	pdf_page_start(p);
+	p->y = PDF_BOTTOM - 5;
+	pdf_stamp_begin(p, 0);
+	pdf_stamp_end(p);
+	CHECK_INT(p->doc_page, 2, "a stamp that does not fit: the next page");
+	CHECK(p->y > PDF_MARGIN && p->y < PDF_BOTTOM, "drawn from its top");
+	pdf_page_end(p);
+	CHECK_INT(pdf_end(p, 0, &e), 0, "end");
+	unlink(file);
+	pdf_free(p);
+}
+
 static void count_footer(struct pdf *p, void *arg)
 {
 	(void)arg;
@@ -170,6 +229,7 @@ int main(void)
 	layouts_kept();
 
 	CHECK(mkdtemp(path) != NULL, "a folder");
+	stamps(path);
 	snprintf(file, sizeof(file), "%s/a.pdf", path);
 	p = pdf_new(sizeof(*p), count_footer, &e);
 	CHECK(p != NULL, "a renderer");
