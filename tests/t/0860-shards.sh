@@ -52,7 +52,8 @@ run() {
 # dump CONNINFO: every account-scoped table that ingest, bill, docs and the
 # days wrote, one sorted line per row, without run, file, payment and
 # reading ids (each server's own sequences) and without document numbers
-# (each shard numbers its own documents, README "Past one machine")
+# (each shard numbers its documents from its own range, README "Past one
+# machine"; checked below)
 TABLES="account meter contract reserve payment reading reading_hold obligation charge_line
 	consumption document debt_snapshot limit_case limit_step limit_event limit_notice
 	limit_request"
@@ -86,6 +87,19 @@ test_expect_success 'shard 0 and shard 1 each load only their accounts, on their
 test_expect_success 'the two shards together wrote exactly the rows of the single run' '
 	{ dump "host=$PGHOST dbname=$S0" && dump "host=$HB dbname=sbyt"; } | LC_ALL=C sort > two.rows &&
 	diff -u one.rows two.rows
+'
+# Document numbers: 1, 2, ... per branch on one server; shard 1 numbers its
+# own from 1 x 10,000,000 + 1 (lib/shard.h SHARD_DOC_RANGE), shard 0 from 1,
+# each without gaps per branch, so no number is printed twice.
+nums() { psql "$@" -XAtc "SELECT branch, count(*), min(number), max(number) FROM document
+	GROUP BY branch ORDER BY branch"; }
+test_expect_success 'each shard numbers its documents from its own range, without gaps' '
+	nums -d "$PGDATABASE" > n1 && nums -d "$S0" > n0 && nums -h "$HB" -d sbyt > ns1 &&
+	cat n1 n0 ns1 &&
+	awk -F"|" "\$3 != 1 || \$4 != \$2 { exit 1 }" n1 &&
+	awk -F"|" "\$3 != 1 || \$4 != \$2 { exit 1 }" n0 &&
+	awk -F"|" "\$3 != 10000001 || \$4 != 10000000 + \$2 { exit 1 }" ns1 &&
+	test $(wc -l < ns1) -ge 1 && test $(wc -l < n0) -ge 1
 '
 # bill's and the day's summary counts add up: accounts= and documents= of
 # bill, in_debt= and notices= of the day
