@@ -313,7 +313,7 @@ static void pin_fonts(void)
 			PangoLayoutIter *it;
 
 			pango_layout_set_font_description(l, fd);
-			pango_layout_set_text(l, "Счёт № 1 234,56 ₽ Ab", -1);
+			pango_layout_set_text(l, "Счёт № 1\u00a0234,56 ₽ −5 «Аб» — Ab…", -1);
 			it = pango_layout_get_iter(l);
 			do {
 				PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
