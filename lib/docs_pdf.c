@@ -7,7 +7,7 @@
 
 #define QR_SIDE 112.0                    /* points, quiet zone included */
 /* the blocks the same on every page (pdf_stamp_begin()) */
-enum { STAMP_SUPPLIER, STAMP_NOTES };
+enum { STAMP_SUPPLIER, STAMP_NOTES, STAMP_LINES, STAMP_LINES_LEGAL, STAMP_READINGS };
 
 struct docs_pdf {
 	struct pdf g;                /* page, fonts, file (pdf.h) */
@@ -263,6 +263,10 @@ static void draw_lines(struct docs_pdf *p, const struct docmodel *d)
 	const char *kv[4];
 	money sub = 0;
 
+	/* the heading and the columns' heads: a stamp (one per layout), kept
+	 * with the table's first row */
+	pdf_room(&p->g, 60);
+	if (pdf_stamp_begin(&p->g, d->legal ? STAMP_LINES_LEGAL : STAMP_LINES)) {
 	pdf_heading(&p->g, t->text[DT_TABLE_HEADING]);
 	head[0] = t->text[DT_COL_SERVICE], head[1] = t->text[DT_COL_UNIT];
 	head[2] = t->text[DT_COL_VOLUME], head[3] = t->text[DT_COL_BASIS];
@@ -275,6 +279,8 @@ static void draw_lines(struct docs_pdf *p, const struct docmodel *d)
 	pdf_rule(&p->g, PDF_LEFT, PDF_RIGHT, p->g.y, 0.6);
 	pdf_row(&p->g, PDF_SMALL, x, ncol, (const enum pdf_align[]){ PDF_ALEFT, PDF_ACENTER, PDF_ARIGHT, PDF_ALEFT, PDF_ARIGHT,
 						       PDF_ARIGHT, PDF_ARIGHT }, head, 0.9);
+	}
+	pdf_stamp_end(&p->g);
 	docs_text_month_year(t, d->period, period, sizeof(period));
 	for (int i = 0; i <= d->nline; i++) {
 		const struct docmodel_line *l = i < d->nline ? &d->line[i] : NULL;
@@ -335,16 +341,20 @@ static void draw_readings(struct docs_pdf *p, const struct docmodel *d, double x
 	const char *cell[5];
 	char zone[16], prev[32], cur[32], used[32], raw[32];
 
-	p->g.y += pdf_text(&p->g, PDF_HEAD, x0, p->g.y, x1 - x0, PDF_ALEFT, t->text[DT_READINGS_HEADING]) + 2;
 	if (d->nread == 0) {
+		p->g.y += pdf_text(&p->g, PDF_HEAD, x0, p->g.y, x1 - x0, PDF_ALEFT, t->text[DT_READINGS_HEADING]) + 2;
 		p->g.y += pdf_text(&p->g, PDF_NORMAL, x0, p->g.y, x1 - x0, PDF_ALEFT, t->text[DT_NO_METER]) + 8;
 		return;
 	}
-	cell[0] = t->text[DT_COL_METER], cell[1] = t->text[DT_COL_ZONE];
-	cell[2] = t->text[DT_COL_PREVIOUS], cell[3] = t->text[DT_COL_CURRENT];
-	cell[4] = t->text[DT_COL_USED];
-	pdf_rule(&p->g, x0, x1, p->g.y, 0.6);
-	pdf_row(&p->g, PDF_SMALL, x, 5, al, cell, 0.9);
+	if (pdf_stamp_begin(&p->g, STAMP_READINGS)) {
+		p->g.y += pdf_text(&p->g, PDF_HEAD, x0, p->g.y, x1 - x0, PDF_ALEFT, t->text[DT_READINGS_HEADING]) + 2;
+		cell[0] = t->text[DT_COL_METER], cell[1] = t->text[DT_COL_ZONE];
+		cell[2] = t->text[DT_COL_PREVIOUS], cell[3] = t->text[DT_COL_CURRENT];
+		cell[4] = t->text[DT_COL_USED];
+		pdf_rule(&p->g, x0, x1, p->g.y, 0.6);
+		pdf_row(&p->g, PDF_SMALL, x, 5, al, cell, 0.9);
+	}
+	pdf_stamp_end(&p->g);
 	for (int i = 0; i < d->nread; i++) {
 		const struct docmodel_read *r = &d->read[i];
 		snprintf(zone, sizeof(zone), "Т%d", r->zone);
