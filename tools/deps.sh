@@ -4,7 +4,7 @@
 set -eu
 pkgs="make gcc pkg-config libpq-dev libxml2-dev libxml2-utils libxlsxwriter-dev
       libzip-dev libpcre2-dev postgresql postgresql-contrib unzip zip man-db groff-base time
-      libcairo2-dev libpango1.0-dev libqrencode-dev fonts-paratype fonts-dejavu-core
+      libcairo2-dev libpango1.0-dev libqrencode-dev zlib1g-dev fonts-paratype fonts-dejavu-core
       poppler-utils zbar-tools python3-openpyxl strace bsdutils"
 missing=""
 for p in $pkgs; do
