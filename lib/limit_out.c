@@ -665,6 +665,46 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
 	"  n.notice_id DESC LIMIT 1) b ON true"
 #define REQUEST_ORDER " ORDER BY a.branch, q.account_id, q.case_no, length(q.request_id), q.request_id"
 
+/* The notice kinds sent when their package is written (limit_write_mail()). */
+static int mail_kind(const char *kind)
+{
+	return !strcmp(kind, "email") || !strcmp(kind, "authorities");
+}
+
+int limit_write_mail(PGconn *db, const struct limit_env *env, const char *out_dir,
+		     struct job *j, const char *rv, struct limit_out_counts *n, struct sbyt_err *e)
+{
+	char b[DATE_BUF], dir[4096];
+	const char *p[1] = { date_format(env->day, b) };
+	PGresult *nr;
+	struct run *nrun = NULL;
+	int nn, rc = -1;
+
+	memset(n, 0, sizeof(*n));
+	nr = db_query(db, e, NOTICE_SELECT " WHERE n.issued = $1::date"
+		      " AND n.channel IN ('email', 'authorities')" NOTICE_ORDER, 1, p);
+	if (!nr)
+		return -1;
+	nn = runs_of(nr, 18, 19, &nrun);
+	if (nn < 0) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < nn; i++) {
+		const struct run *x = &nrun[i];
+
+		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, x->branch);
+		if (mail_kind(x->kind) && write_notices(env, nr, x->from, x->to, dir, x->branch,
+							x->kind, b, j, rv, n, e))
+			goto out;
+	}
+	rc = 0;
+out:
+	free(nrun);
+	PQclear(nr);
+	return rc;
+}
+
 int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir,
 		    struct job *j, const char *rv, struct limit_out_counts *n, struct sbyt_err *e)
 {

@@ -44,6 +44,13 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 		    struct job *j, const char *rules_version, struct limit_out_counts *n,
 		    struct sbyt_err *e);
 
+/* Write only the e-mail and authorities' notice packages of env->day (the
+ * notices sent when their package is written), as limit_write_day() writes
+ * them; counts in *n.  0, or -1 with e set (as limit_write_day()). */
+int limit_write_mail(PGconn *db, const struct limit_env *env, const char *out_dir,
+		     struct job *j, const char *rules_version, struct limit_out_counts *n,
+		     struct sbyt_err *e);
+
 /* Reprint notice `id` (not one inside a payment document) and each grid
  * request resting on it as the packages hold them, into
  * dir/ACCOUNT-ID.pdf (created 0640 through a temporary file; the PDF's

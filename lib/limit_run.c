@@ -14,22 +14,26 @@
  * number of accounts (a struct limit_account is ~40 KB with its events). */
 #define LIMIT_BATCH 1024
 
-/* The day's packages are written: record it (its own statement, after the
- * day's transaction), with the business day of the run that wrote them. */
-static int mark_written(PGconn *db, sdate day, sdate on, int64_t packages, struct sbyt_err *e)
+/* The day's packages are written, whole (complete) or only the e-mailed
+ * ones: record it (its own statement, after the day's transaction), with
+ * the business day of the run that first wrote them (the e-mails' sending
+ * day, kept by a later write). */
+static int mark_written(PGconn *db, sdate day, sdate on, int64_t packages, int complete,
+			struct sbyt_err *e)
 {
 	char b1[DATE_BUF], b2[DATE_BUF], pk[24];
-	const char *p[3] = { date_format(day, b1), date_format(on, b2), pk };
+	const char *p[4] = { date_format(day, b1), date_format(on, b2), pk, complete ? "t" : "f" };
 
 	snprintf(pk, sizeof(pk), "%lld", (long long)packages);
-	return db_exec(db, e, "INSERT INTO limit_day_written (day, written_on, packages)"
-		       " VALUES ($1::date, $2::date, $3::int) ON CONFLICT (day) DO UPDATE"
-		       " SET packages = EXCLUDED.packages, written_at = now()", 3, p);
+	return db_exec(db, e, "INSERT INTO limit_day_written (day, written_on, packages, complete)"
+		       " VALUES ($1::date, $2::date, $3::int, $4::boolean) ON CONFLICT (day) DO UPDATE"
+		       " SET packages = EXCLUDED.packages, complete = EXCLUDED.complete,"
+		       " written_at = now()", 4, p);
 }
 
 /* Write the packages of the recent days before env->day whose work is
- * committed but whose packages were never written (a run killed between
- * its commit and its packages).  Returns the number of days, or -1. */
+ * committed but whose packages were never written whole (a run killed
+ * between its commit and its packages).  Returns the number of days, or -1. */
 static int64_t catch_up(PGconn *db, const struct limit_env *env, const char *out_dir,
 			struct job *j, const char *rv, struct limit_run_counts *k,
 			struct sbyt_err *e)
@@ -39,7 +43,8 @@ static int64_t catch_up(PGconn *db, const struct limit_env *env, const char *out
 	PGresult *r = db_query(db, e,
 			       "SELECT DISTINCT v.day FROM limit_event v WHERE v.day < $1::date"
 			       " AND v.day >= $1::date - 60 AND NOT EXISTS (SELECT 1 FROM"
-			       " limit_day_written w WHERE w.day = v.day) ORDER BY v.day", 1, p);
+			       " limit_day_written w WHERE w.day = v.day AND w.complete)"
+			       " ORDER BY v.day", 1, p);
 	int64_t n = 0;
 
 	if (!r)
@@ -50,7 +55,7 @@ static int64_t catch_up(PGconn *db, const struct limit_env *env, const char *out
 
 		if (date_parse(PQgetvalue(r, i, 0), -1, &day.day) ||
 		    limit_write_day(db, &day, out_dir, j, rv, &oc, e) ||
-		    mark_written(db, day.day, env->day, oc.packages, e)) {
+		    mark_written(db, day.day, env->day, oc.packages, 1, e)) {
 			PQclear(r);
 			return -1;
 		}
@@ -184,7 +189,6 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	struct limit_account *acc;
 	struct limit_out_counts oc;
 	struct waiting w = { .rej = rej };
-	int64_t mailed;
 	double t0;
 	int working;
 
@@ -202,23 +206,21 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	k->caught_up = catch_up(db, env, out_dir, j, rules_version, k, e);
 	if (k->caught_up < 0 || pass(db, env, 0, acc, &w, k, e) < 0)
 		goto fail;
+	/* the e-mails are sent when their packages are written: those first;
+	 * the accounts they start a clock for go on today (a second pass),
+	 * then the day's packages are written whole, once */
 	t0 = log_now();
-	if (limit_write_day(db, env, out_dir, j, rules_version, &oc, e) ||
-	    mark_written(db, env->day, env->day, oc.packages, e))
+	if (limit_write_mail(db, env, out_dir, j, rules_version, &oc, e) ||
+	    mark_written(db, env->day, env->day, oc.packages, 0, e))
 		goto fail;
 	k->t_packages += log_now() - t0;
-	/* the e-mails just written are sent: the accounts they start a clock
-	 * for go on today, and the day's packages are written again whole */
-	mailed = pass(db, env, LIMIT_SELECT_MAILED, acc, &w, k, e);
-	if (mailed < 0)
+	if (pass(db, env, LIMIT_SELECT_MAILED, acc, &w, k, e) < 0)
 		goto fail;
-	if (mailed > 0) {
-		t0 = log_now();
-		if (limit_write_day(db, env, out_dir, j, rules_version, &oc, e) ||
-		    mark_written(db, env->day, env->day, oc.packages, e))
-			goto fail;
-		k->t_packages += log_now() - t0;
-	}
+	t0 = log_now();
+	if (limit_write_day(db, env, out_dir, j, rules_version, &oc, e) ||
+	    mark_written(db, env->day, env->day, oc.packages, 1, e))
+		goto fail;
+	k->t_packages += log_now() - t0;
 	k->packages += oc.packages;
 	for (int i = 0; i < LIMIT_BATCH; i++)
 		limit_account_release(&acc[i]);
