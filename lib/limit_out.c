@@ -34,9 +34,60 @@ static const char *kopecks(const char *s, char *buf)
 	return money_format(strtoll(s, NULL, 10), buf);
 }
 
-static int record(struct job *j, struct package *p, struct sbyt_err *e)
+/* Where the packages written are recorded: on the job (may be NULL) at
+ * once, or, while a query is in flight on the connection (defer), kept
+ * and recorded by outrec_flush(). */
+struct outrec {
+	struct job *j;
+	int defer;
+	int n, cap;
+	struct outrec_file {
+		char *path;
+		char sha256[SHA256_HEX];
+		int64_t bytes;
+	} *f;
+};
+
+static int record(struct outrec *o, struct package *p, struct sbyt_err *e)
 {
-	return j ? job_file(j, "out", p->final, p->sha256, p->bytes, e) : 0;
+	struct outrec_file *f;
+
+	if (!o->j)
+		return 0;
+	if (!o->defer)
+		return job_file(o->j, "out", p->final, p->sha256, p->bytes, e);
+	if (o->n == o->cap) {
+		int cap = o->cap ? 2 * o->cap : 16;
+		struct outrec_file *t = realloc(o->f, sizeof(*t) * (size_t)cap);
+
+		if (!t)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		o->f = t;
+		o->cap = cap;
+	}
+	f = &o->f[o->n];
+	if (!(f->path = strdup(p->final)))
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	memcpy(f->sha256, p->sha256, sizeof(f->sha256));
+	f->bytes = p->bytes;
+	o->n++;
+	return 0;
+}
+
+/* Record what o kept (0, or -1 with e set) and free it (ok = 0: only free). */
+static int outrec_flush(struct outrec *o, int ok, struct sbyt_err *e)
+{
+	int rc = 0;
+
+	for (int i = 0; i < o->n; i++) {
+		if (ok && !rc)
+			rc = job_file(o->j, "out", o->f[i].path, o->f[i].sha256, o->f[i].bytes, e);
+		free(o->f[i].path);
+	}
+	free(o->f);
+	o->f = NULL;
+	o->n = o->cap = 0;
+	return rc;
 }
 
 /* Notices of one branch and channel: rows [from, to) of r. */
@@ -237,7 +288,7 @@ static int pdfs_finish(struct pdfs *x, struct package *pk, int ok, struct sbyt_e
 
 static int write_notices(const struct limit_env *env, PGresult *r, int from, int to,
 			 const char *dir, const char *branch, const char *kind, const char *day,
-			 struct job *j, const char *rv, struct limit_out_counts *n,
+			 struct outrec *o, const char *rv, struct limit_out_counts *n,
 			 struct sbyt_err *e)
 {
 	struct package p;
@@ -379,7 +430,7 @@ static int write_notices(const struct limit_env *env, PGresult *r, int from, int
 	package_fact(&p, "notices", cnt);
 	package_fact(&p, "channel", kind);
 	package_fact(&p, "date", day);
-	if (package_commit(&p, j ? j->run_id : 0, rv, e) || record(j, &p, e))
+	if (package_commit(&p, o->j ? o->j->run_id : 0, rv, e) || record(o, &p, e))
 		return -1;
 	n->packages++;
 	n->notices += to - from;
@@ -438,7 +489,7 @@ static int request_compose(const struct limit_env *env, PGresult *r, int i,
 }
 
 static int write_requests(const struct limit_env *env, PGresult *r, int from, int to,
-			  const char *dir, const char *branch, const char *day, struct job *j,
+			  const char *dir, const char *branch, const char *day, struct outrec *o,
 			  const char *rv, struct limit_out_counts *n, struct sbyt_err *e)
 {
 	struct package p;
@@ -514,7 +565,7 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 	snprintf(cnt, sizeof(cnt), "%d", to - from);
 	package_fact(&p, "requests", cnt);
 	package_fact(&p, "date", day);
-	if (package_commit(&p, j ? j->run_id : 0, rv, e) || record(j, &p, e))
+	if (package_commit(&p, o->j ? o->j->run_id : 0, rv, e) || record(o, &p, e))
 		return -1;
 	n->packages++;
 	n->requests += to - from;
@@ -678,6 +729,7 @@ int limit_write_mail(PGconn *db, const struct limit_env *env, const char *out_di
 	const char *p[1] = { date_format(env->day, b) };
 	PGresult *nr;
 	struct run *nrun = NULL;
+	struct outrec o = { .j = j };
 	int nn, rc = -1;
 
 	memset(n, 0, sizeof(*n));
@@ -695,7 +747,7 @@ int limit_write_mail(PGconn *db, const struct limit_env *env, const char *out_di
 
 		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, x->branch);
 		if (mail_kind(x->kind) && write_notices(env, nr, x->from, x->to, dir, x->branch,
-							x->kind, b, j, rv, n, e))
+							x->kind, b, &o, rv, n, e))
 			goto out;
 	}
 	rc = 0;
@@ -703,6 +755,35 @@ out:
 	free(nrun);
 	PQclear(nr);
 	return rc;
+}
+
+/* The events of the day for the registers, by branch (column 8) and account. */
+#define EVENT_SELECT                                                                        \
+	"SELECT v.account_id, v.case_no, v.procedure, v.step, v.what, v.rule,"              \
+	" v.inputs_ru, v.dates_ru, a.branch FROM limit_event v"                             \
+	" JOIN account a USING (account_id)"                                                \
+	" WHERE v.day = $1::date ORDER BY a.branch, v.account_id, v.n"
+
+/* The branches of runs x[0..nx-1] and y[0..ny-1] (each in branch order),
+ * once each, in order, into out (room for nx + ny); returns how many. */
+static int branches_of(const struct run *x, int nx, const struct run *y, int ny,
+		       const char **out)
+{
+	int i = 0, k = 0, n = 0;
+
+	while (i < nx || k < ny) {
+		const char *b;
+		int c = i >= nx ? 1 : k >= ny ? -1 : strcmp(x[i].branch, y[k].branch);
+
+		b = c <= 0 ? x[i].branch : y[k].branch;
+		if (!n || strcmp(out[n - 1], b))
+			out[n++] = b;
+		if (c <= 0)
+			i++;
+		else
+			k++;
+	}
+	return n;
 }
 
 int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir,
@@ -713,7 +794,9 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 	const char *p[1] = { date_format(day, b) };
 	PGresult *nr = NULL, *rr = NULL, *er = NULL;
 	struct run *nrun = NULL, *rrun = NULL, *erun = NULL;
-	int nn, rn, en, rc = -1;
+	const char **branch = NULL;
+	struct outrec o = { .j = j };
+	int nn, rn, en, nb, rc = -1, sent = 0;
 
 	memset(n, 0, sizeof(*n));
 	nr = db_query(db, e, NOTICE_SELECT " WHERE n.issued = $1::date AND n.channel <> 'payment_document'"
@@ -723,35 +806,52 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 	rr = db_query(db, e, REQUEST_SELECT " WHERE q.issued = $1::date" REQUEST_ORDER, 1, p);
 	if (!rr)
 		goto out;
-	er = db_query(db, e,
-		      "SELECT v.account_id, v.case_no, v.procedure, v.step, v.what, v.rule,"
-		      " v.inputs_ru, v.dates_ru, a.branch FROM limit_event v"
-		      " JOIN account a USING (account_id)"
-		      " WHERE v.day = $1::date ORDER BY a.branch, v.account_id, v.n", 1, p);
-	if (!er)
-		goto out;
 	nn = runs_of(nr, 18, 19, &nrun);
 	rn = runs_of(rr, 8, -1, &rrun);
-	en = runs_of(er, 8, -1, &erun);
-	if (nn < 0 || rn < 0 || en < 0) {
+	branch = malloc(sizeof(*branch) * (size_t)(nn + rn + 1));
+	if (nn < 0 || rn < 0 || !branch) {
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
+	/* the server reads the register's rows (the largest) while the
+	 * notices and requests are written */
+	if (!PQsendQueryParams(db, EVENT_SELECT, 1, NULL, p, NULL, NULL, 0)) {
+		db_result_error(db, NULL, e);
+		goto out;
+	}
+	sent = o.defer = 1;
 	/* a folder per branch with a step taken on the day, in branch order */
-	for (int bi = 0; bi < en; bi++) {
-		const char *branch = erun[bi].branch;
+	nb = branches_of(nrun, nn, rrun, rn, branch);
+	for (int bi = 0; bi < nb; bi++) {
 		const struct run *x;
 
-		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, branch);
+		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, branch[bi]);
 		for (size_t k = 0; k < sizeof(notice_kinds) / sizeof(notice_kinds[0]); k++) {
-			x = run_find(nrun, nn, branch, notice_kinds[k]);
-			if (x && write_notices(env, nr, x->from, x->to, dir, branch,
-					       notice_kinds[k], b, j, rv, n, e))
+			x = run_find(nrun, nn, branch[bi], notice_kinds[k]);
+			if (x && write_notices(env, nr, x->from, x->to, dir, branch[bi],
+					       notice_kinds[k], b, &o, rv, n, e))
 				goto out;
 		}
-		x = run_find(rrun, rn, branch, NULL);
-		if (x && write_requests(env, rr, x->from, x->to, dir, branch, b, j, rv, n, e))
+		x = run_find(rrun, rn, branch[bi], NULL);
+		if (x && write_requests(env, rr, x->from, x->to, dir, branch[bi], b, &o, rv, n, e))
 			goto out;
+	}
+	sent = 0;
+	er = PQgetResult(db);
+	if (!er || PQresultStatus(er) != PGRES_TUPLES_OK) {
+		db_result_error(db, er, e);
+		db_drain(db, NULL);
+		goto out;
+	}
+	if (db_drain(db, e) || outrec_flush(&o, 1, e))
+		goto out;
+	en = runs_of(er, 8, -1, &erun);
+	if (en < 0) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (int bi = 0; bi < en; bi++) {
+		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, erun[bi].branch);
 		if (package_mkdirs(dir, e) < 0)
 			goto out;
 		{
@@ -766,6 +866,14 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 	}
 	rc = 0;
 out:
+	if (sent) {
+		PGresult *x;
+
+		while ((x = PQgetResult(db)) != NULL)
+			PQclear(x);
+	}
+	outrec_flush(&o, 0, NULL);
+	free(branch);
 	free(nrun);
 	free(rrun);
 	free(erun);

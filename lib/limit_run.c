@@ -11,8 +11,11 @@
 #include "limit_out.h"
 
 /* Accounts loaded and advanced at a time: memory stays bounded whatever the
- * number of accounts (a struct limit_account is ~40 KB with its events). */
+ * number of accounts (a struct limit_account is ~40 KB with its events).
+ * Two halves: the next batch is loaded and advanced while the server
+ * writes the events of the one before. */
 #define LIMIT_BATCH 1024
+#define LIMIT_HALF (LIMIT_BATCH / 2)
 
 /* The day's packages are written, whole (complete) or only the e-mailed
  * ones: record it (its own statement, after the day's transaction), with
@@ -122,13 +125,14 @@ static int waiting_add(struct waiting *w, int first_pass, const struct limit_acc
  * working day) the accounts selected by `sel` (0: all, or
  * LIMIT_SELECT_MAILED).  Returns the deliveries recorded, or -1. */
 static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
-		    struct limit_account *acc, struct waiting *w, struct limit_run_counts *k,
-		    struct sbyt_err *e)
+		    struct limit_account *const half[2], struct waiting *w,
+		    struct limit_run_counts *k, struct sbyt_err *e)
 {
+	struct limit_account *acc = half[0];
 	const struct limit_channel *ch = limit_channel_find(env->rules, "payment_document");
 	int64_t after = 0, deliveries, accounts = 0;
 	double t0 = log_now(), t1;
-	int n = 0;
+	int n = 0, m, pending = 0;
 
 	if (db_begin(db, e))
 		return -1;
@@ -147,26 +151,50 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 		k->t_select += t0 - t1;
 		/* accounts advanced, rate, ETA: on a terminal only (log.h) */
 		progress_start_unit(&pg, sel ? "limit: e-mailed today" : "limit", "accounts", accounts);
-		while ((n = limit_load(db, env->day, &after, acc, LIMIT_BATCH, 0, e)) > 0) {
+		/* load the next half, store this one (its events written by the
+		 * server while the next is advanced), advance the next */
+		n = limit_load(db, env->day, &after, acc, LIMIT_HALF, 0, e);
+		while (n > 0) {
+			struct limit_account *next = acc == half[0] ? half[1] : half[0];
+
 			for (int i = 0; i < n; i++) {
-				if (limit_advance(env, &acc[i], e))
+				if (limit_advance(env, &acc[i], e)) {
+					progress_end(&pg);
 					goto fail;
+				}
 				k->notices += acc[i].new_notices;
 				k->requests += acc[i].new_requests;
 				k->cancelled += acc[i].new_cancelled;
 				if (acc[i].cal_pending && !k->pending++)
 					snprintf(k->pending_msg, sizeof(k->pending_msg), "%s",
 						 acc[i].cal_msg);
-				if (acc[i].cal_pending && waiting_add(w, sel == 0, &acc[i], k, e))
+				if (acc[i].cal_pending && waiting_add(w, sel == 0, &acc[i], k, e)) {
+					progress_end(&pg);
 					goto fail;
+				}
 			}
-			if (limit_store(db, env, acc, (size_t)n, e)) {
+			if (pending && db_drain(db, e)) {
+				pending = 0;
 				progress_end(&pg);
 				goto fail;
 			}
+			pending = 0;
+			m = limit_load(db, env->day, &after, next, LIMIT_HALF, 0, e);
+			if (m < 0 || limit_store_send(db, env, acc, (size_t)n, e)) {
+				progress_end(&pg);
+				goto fail;
+			}
+			pending = 1;
 			progress_add(&pg, n);
+			acc = next;
+			n = m;
 		}
 		progress_end(&pg);
+		if (pending && db_drain(db, e)) {
+			pending = 0;
+			goto fail;
+		}
+		pending = 0;
 		if (n < 0)
 			goto fail;
 		k->t_cases += log_now() - t0;
@@ -178,6 +206,8 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 		k->accounts = accounts;
 	return deliveries;
 fail:
+	if (pending)
+		db_drain(db, NULL);
 	db_rollback(db);
 	return -1;
 }
@@ -186,7 +216,7 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 		  const char *rules_version, struct acctrej *rej, struct limit_run_counts *k,
 		  struct sbyt_err *e)
 {
-	struct limit_account *acc;
+	struct limit_account *acc, *half[2];
 	struct limit_out_counts oc;
 	struct waiting w = { .rej = rej };
 	double t0;
@@ -202,9 +232,11 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	acc = calloc(LIMIT_BATCH, sizeof(*acc));
 	if (!acc)
 		return err_set(e, ERR_INTERNAL, "out of memory");
+	half[0] = acc;
+	half[1] = acc + LIMIT_HALF;
 	/* the packages of earlier days a killed run left unwritten */
 	k->caught_up = catch_up(db, env, out_dir, j, rules_version, k, e);
-	if (k->caught_up < 0 || pass(db, env, 0, acc, &w, k, e) < 0)
+	if (k->caught_up < 0 || pass(db, env, 0, half, &w, k, e) < 0)
 		goto fail;
 	/* the e-mails are sent when their packages are written: those first;
 	 * the accounts they start a clock for go on today (a second pass),
@@ -214,7 +246,7 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	    mark_written(db, env->day, env->day, oc.packages, 0, e))
 		goto fail;
 	k->t_packages += log_now() - t0;
-	if (pass(db, env, LIMIT_SELECT_MAILED, acc, &w, k, e) < 0)
+	if (pass(db, env, LIMIT_SELECT_MAILED, half, &w, k, e) < 0)
 		goto fail;
 	t0 = log_now();
 	if (limit_write_day(db, env, out_dir, j, rules_version, &oc, e) ||
