@@ -2,6 +2,7 @@
 #include "limit_out.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -786,6 +787,50 @@ static int branches_of(const struct run *x, int nx, const struct run *y, int ny,
 	return n;
 }
 
+/* The notice and request packages of a day, written by a thread of their
+ * own while the caller reads and writes the registers: no database (the
+ * files written are kept in o for the caller to record), no state shared
+ * but what is read only (the rules, the calendar, the results). */
+struct packages_job {
+	const struct limit_env *env;
+	PGresult *nr, *rr;
+	const struct run *nrun, *rrun;
+	int nn, rn;
+	const char *const *branch;
+	int nb;
+	const char *out_dir, *day, *rv;
+	struct outrec o;
+	struct limit_out_counts n;
+	struct sbyt_err e;
+	int rc;
+};
+
+static void *write_packages(void *arg)
+{
+	struct packages_job *x = arg;
+	char dir[4096];
+
+	x->rc = -1;
+	for (int bi = 0; bi < x->nb; bi++) {
+		const char *branch = x->branch[bi];
+		const struct run *r;
+
+		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", x->out_dir, x->day, branch);
+		for (size_t k = 0; k < sizeof(notice_kinds) / sizeof(notice_kinds[0]); k++) {
+			r = run_find(x->nrun, x->nn, branch, notice_kinds[k]);
+			if (r && write_notices(x->env, x->nr, r->from, r->to, dir, branch,
+					       notice_kinds[k], x->day, &x->o, x->rv, &x->n, &x->e))
+				return NULL;
+		}
+		r = run_find(x->rrun, x->rn, branch, NULL);
+		if (r && write_requests(x->env, x->rr, r->from, r->to, dir, branch, x->day, &x->o,
+					x->rv, &x->n, &x->e))
+			return NULL;
+	}
+	x->rc = 0;
+	return NULL;
+}
+
 int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir,
 		    struct job *j, const char *rv, struct limit_out_counts *n, struct sbyt_err *e)
 {
@@ -795,10 +840,12 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 	PGresult *nr = NULL, *rr = NULL, *er = NULL;
 	struct run *nrun = NULL, *rrun = NULL, *erun = NULL;
 	const char **branch = NULL;
-	struct outrec o = { .j = j };
-	int nn, rn, en, nb, rc = -1, sent = 0;
+	struct packages_job x;
+	pthread_t th;
+	int nn, rn, en, rc = -1, started = 0;
 
 	memset(n, 0, sizeof(*n));
+	memset(&x, 0, sizeof(x));
 	nr = db_query(db, e, NOTICE_SELECT " WHERE n.issued = $1::date AND n.channel <> 'payment_document'"
 		      NOTICE_ORDER, 1, p);
 	if (!nr)
@@ -813,37 +860,18 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	/* the server reads the register's rows (the largest) while the
-	 * notices and requests are written */
-	if (!PQsendQueryParams(db, EVENT_SELECT, 1, NULL, p, NULL, NULL, 0)) {
-		db_result_error(db, NULL, e);
-		goto out;
-	}
-	sent = o.defer = 1;
-	/* a folder per branch with a step taken on the day, in branch order */
-	nb = branches_of(nrun, nn, rrun, rn, branch);
-	for (int bi = 0; bi < nb; bi++) {
-		const struct run *x;
-
-		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, branch[bi]);
-		for (size_t k = 0; k < sizeof(notice_kinds) / sizeof(notice_kinds[0]); k++) {
-			x = run_find(nrun, nn, branch[bi], notice_kinds[k]);
-			if (x && write_notices(env, nr, x->from, x->to, dir, branch[bi],
-					       notice_kinds[k], b, &o, rv, n, e))
-				goto out;
-		}
-		x = run_find(rrun, rn, branch[bi], NULL);
-		if (x && write_requests(env, rr, x->from, x->to, dir, branch[bi], b, &o, rv, n, e))
-			goto out;
-	}
-	sent = 0;
-	er = PQgetResult(db);
-	if (!er || PQresultStatus(er) != PGRES_TUPLES_OK) {
-		db_result_error(db, er, e);
-		db_drain(db, NULL);
-		goto out;
-	}
-	if (db_drain(db, e) || outrec_flush(&o, 1, e))
+	/* the notices and requests of each branch, in branch order, on a
+	 * thread of their own while the registers are read and written here */
+	x = (struct packages_job){ .env = env, .nr = nr, .rr = rr, .nrun = nrun, .rrun = rrun,
+				   .nn = nn, .rn = rn, .branch = branch,
+				   .nb = branches_of(nrun, nn, rrun, rn, branch), .out_dir = out_dir,
+				   .day = b, .rv = rv, .o = { .j = j, .defer = 1 } };
+	if (pthread_create(&th, NULL, write_packages, &x) == 0)
+		started = 1;
+	else
+		write_packages(&x);
+	er = db_query(db, e, EVENT_SELECT, 1, p);
+	if (!er)
 		goto out;
 	en = runs_of(er, 8, -1, &erun);
 	if (en < 0) {
@@ -866,13 +894,20 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 	}
 	rc = 0;
 out:
-	if (sent) {
-		PGresult *x;
-
-		while ((x = PQgetResult(db)) != NULL)
-			PQclear(x);
+	if (started)
+		pthread_join(th, NULL);
+	if (branch) {
+		n->packages += x.n.packages;
+		n->notices += x.n.notices;
+		n->requests += x.n.requests;
+		if (x.rc && !rc)
+			*e = x.e;  /* the packages' failure, when the registers had none */
+		if (x.rc)
+			rc = -1;
+		if (!rc && outrec_flush(&x.o, 1, e))
+			rc = -1;
+		outrec_flush(&x.o, 0, NULL);
 	}
-	outrec_flush(&o, 0, NULL);
 	free(branch);
 	free(nrun);
 	free(rrun);

@@ -9,7 +9,10 @@
  * against signature), notices-authorities,
  * grid-requests; XML in urn:sbyt:limitation:1 plus the manifest) and
  * register.xlsx.  Built from the database state, not from one process's
- * memory, so a killed run started again writes the same packages.  Notices
+ * memory, so a killed run started again writes the same packages (the
+ * notices and requests on a thread of their own while the registers are
+ * read and written: the files are the same, only their order in time is
+ * not).  Notices
  * inside payment documents are not packaged: they wait in
  * limit_doc_warning for the docs job.
  *
