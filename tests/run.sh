@@ -4,7 +4,7 @@
 # Unit tests are BUILD/tests/t_* programs; integration tests are
 # tests/t/NNNN-*.sh scripts run against the private cluster (tools/pg.sh).
 # Each prints TAP lines; failures are shown with their output.
-# TESTS='0002*' limits the integration scripts run.
+# TESTS='0002*' limits the integration scripts run (several patterns: '051* 0332*').
 unit_only=0
 [ "${1:-}" = "--unit-only" ] && { unit_only=1; shift; }
 build=${1:-build}
@@ -38,7 +38,9 @@ for t in "$build"/tests/t_*; do
 done
 
 if [ $unit_only = 0 ]; then
-	for t in "$top"/tests/t/${TESTS:-*}.sh; do
+	# TESTS may hold several patterns ('051* 0332*'): each names scripts
+	set -f; pats=${TESTS:-*}; set +f
+	for t in $(set -f; for p in $pats; do set +f; ls "$top"/tests/t/$p.sh 2>/dev/null; done | sort -u); do
 		[ -f "$t" ] || continue
 		n=$(basename "$t" .sh)
 		(cd "$top" && sh "$t") > "$logdir/$n.log" 2>&1
