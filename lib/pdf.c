@@ -114,35 +114,72 @@ static void pin(cairo_scaled_font_t *sf)
 		cairo_scaled_font_destroy(sf);
 }
 
-/* ---- numbers without Pango ----
+/* ---- short texts without Pango ----
  *
  * A page's texts that change from document to document are mostly numbers
- * (sums, readings, volumes, the account), and laying each out with Pango
- * (itemizing, shaping with HarfBuzz, breaking lines) cost a quarter of a
- * page.  The glyphs of the characters numbers are written with, their
- * advances and the kerning of every pair of them are taken from Pango once
- * per style, and a number is laid out from them: the same glyphs at the
- * same positions (t_pdf compares them with Pango's), drawn with the same
- * Cairo font and cairo_show_text_glyphs() (the text stays extractable). */
+ * (sums, readings, volumes, the account) and short lines of letters (the
+ * payer's name and address, the footer, "Проживает: 3 чел."), and laying
+ * each out with Pango (itemizing, shaping with HarfBuzz, breaking lines)
+ * cost a quarter of a page.  The glyph of every character of fast_cp (the
+ * numbers' characters, Cyrillic and Latin letters, some punctuation) and
+ * its advance are taken from Pango once per style; the kerning of a pair
+ * of the numbers' characters once per style too, that of a pair with a
+ * letter when a renderer first meets it (from Pango laying the pair out,
+ * which also refuses a pair Pango would not draw as its two glyphs: a
+ * ligature).  A text of those characters on one line, with letters of one
+ * script only (Pango shapes each script apart), is laid out from them: the
+ * same glyphs at the same positions (t_pdf compares them with Pango's,
+ * real names and addresses included), drawn with the same Cairo font and
+ * cairo_show_text_glyphs() (the text stays extractable). */
 
 static const uint32_t fast_cp[] = { '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ' ', ',',
-				    '.', '-', ':', '/', 0xa0, 0x2212 };
-#define NFAST ((int)(sizeof(fast_cp) / sizeof(fast_cp[0])))
+				    '.', '-', ':', '/', 0xa0, 0x2212,
+				    /* the numbers' characters end here (NNUM) */
+				    0xab, 0xbb, 0x2116, 0xb7, '(', ')', '%', ';', '"', '!', '?',
+				    '+', '=', '@', '_', 0x2014, 0x2013 };
+#define NNUM 18
+#define NLAT 52   /* A-Z a-z */
+#define NCYR 66   /* А-я Ё ё */
+#define NPUNCT ((int)(sizeof(fast_cp) / sizeof(fast_cp[0])))
+#define NFAST (NPUNCT + NLAT + NCYR)
+#define LAT0 NPUNCT
+#define CYR0 (NPUNCT + NLAT)
 
 static struct fast_style {
-	int ok;                      /* every character one glyph of one font */
+	int ok;                      /* every number character one glyph of one font */
+	int gok[NFAST];              /* character i is a glyph of that font */
 	unsigned glyph[NFAST];
 	int adv[NFAST];              /* Pango units */
-	int kern[NFAST][NFAST];      /* added to the first one's advance */
+	int kern[NNUM][NNUM];        /* added to the first one's advance */
 	int height, baseline;        /* of a line, Pango units */
 } fast[PDF_STYLES];
 
-/* The index of code point c in fast_cp, or -1. */
+/* The code point of fast character i. */
+static uint32_t fast_char(int i)
+{
+	if (i < NPUNCT)
+		return fast_cp[i];
+	if (i < CYR0)
+		return i - LAT0 < 26 ? (uint32_t)('A' + i - LAT0) : (uint32_t)('a' + i - LAT0 - 26);
+	if (i - CYR0 < 64)
+		return 0x410 + (uint32_t)(i - CYR0);
+	return i - CYR0 == 64 ? 0x401 : 0x451;
+}
+
+/* The index of code point c among the fast characters, or -1. */
 static int fast_index(uint32_t c)
 {
 	if (c >= '0' && c <= '9')
 		return (int)(c - '0');
-	for (int i = 10; i < NFAST; i++)
+	if (c >= 'A' && c <= 'Z')
+		return LAT0 + (int)(c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return LAT0 + 26 + (int)(c - 'a');
+	if (c >= 0x410 && c <= 0x44f)
+		return CYR0 + (int)(c - 0x410);
+	if (c == 0x401 || c == 0x451)
+		return CYR0 + 64 + (c == 0x451);
+	for (int i = 10; i < NPUNCT; i++)
 		if (fast_cp[i] == c)
 			return i;
 	return -1;
@@ -185,28 +222,32 @@ static void fast_build(PangoContext *ctx)
 	for (int s = 0; s < PDF_STYLES; s++) {
 		PangoFontDescription *fd = pango_font_description_from_string(styles[s].desc);
 		struct fast_style *f = &fast[s];
-		PangoFont *font0 = NULL, *font;
+		PangoFont *font0 = NULL, *font = NULL;
 		char t[8];
 		int w, h, ok = 1;
 
 		pango_layout_set_font_description(l, fd);
-		for (int i = 0; i < NFAST && ok; i++) {
+		for (int i = 0; i < NFAST && (ok || i >= NNUM); i++) {
 			int g;
-			t[utf8_put(fast_cp[i], t)] = '\0';
+			font = NULL;
+			t[utf8_put(fast_char(i), t)] = '\0';
 			pango_layout_set_text(l, t, -1);
 			g = one_glyph(l, &font, &f->adv[i]);
 			if (i == 0)
 				font0 = font;
-			ok = g >= 0 && font == font0;
-			f->glyph[i] = (unsigned)g;
+			pango_layout_get_size(l, &w, &h);
 			if (i == 0) {
-				pango_layout_get_size(l, &w, &h);
 				f->height = h;
 				f->baseline = pango_layout_get_baseline(l);
 			}
+			f->gok[i] = g >= 0 && font == font0 && h == f->height &&
+				    pango_layout_get_baseline(l) == f->baseline;
+			if (i < NNUM)
+				ok = f->gok[i];
+			f->glyph[i] = (unsigned)g;
 		}
-		for (int i = 0; i < NFAST && ok; i++)
-			for (int j = 0; j < NFAST; j++) {
+		for (int i = 0; i < NNUM && ok; i++)
+			for (int j = 0; j < NNUM; j++) {
 				int n = utf8_put(fast_cp[i], t);
 				t[n + utf8_put(fast_cp[j], t + n)] = '\0';
 				pango_layout_set_text(l, t, -1);
@@ -221,14 +262,57 @@ static void fast_build(PangoContext *ctx)
 	g_object_unref(l);
 }
 
-/* Lay str out as a number in style s in p->fast: 0, or -1 when it is not
- * one (a character that is not a number's, too long, wider than w). */
+/* The kerning of fast characters i and j in style s (Pango units), or
+ * KERN_BAD when Pango does not draw the pair as their two glyphs. */
+#define KERN_BAD (-32768)
+static int fast_kern(struct pdf *p, enum pdf_style s, int i, int j)
+{
+	const struct fast_style *f = &fast[s];
+	PangoLayoutLine *line;
+	PangoGlyphItem *run;
+	size_t at;
+	char t[8];
+	int n, w, h, k;
+
+	if (i < NNUM && j < NNUM)
+		return f->kern[i][j];
+	if (!p->kern && !(p->kern = calloc((size_t)PDF_STYLES * NFAST * NFAST, sizeof(*p->kern))))
+		return KERN_BAD;
+	at = ((size_t)s * NFAST + (size_t)i) * NFAST + (size_t)j;
+	if (p->kern[at])  /* 0: not known yet, else kerning + 32768 (0x7fff: bad) */
+		return p->kern[at] == 0x7fff ? KERN_BAD : (int)p->kern[at] - 32768;
+	if (!p->kern_l)
+		p->kern_l = pango_layout_new(p->ctx);
+	n = utf8_put(fast_char(i), t);
+	t[n + utf8_put(fast_char(j), t + n)] = '\0';
+	pango_layout_set_font_description(p->kern_l, p->fd[s]);
+	pango_layout_set_text(p->kern_l, t, -1);
+	pango_layout_get_size(p->kern_l, &w, &h);
+	line = pango_layout_get_line_readonly(p->kern_l, 0);
+	run = line && line->runs && !line->runs->next ? line->runs->data : NULL;
+	k = w - f->adv[i] - f->adv[j];
+	if (!run || run->glyphs->num_glyphs != 2 || h != f->height ||
+	    run->glyphs->glyphs[0].glyph != f->glyph[i] ||
+	    run->glyphs->glyphs[1].glyph != f->glyph[j] ||
+	    run->glyphs->glyphs[0].geometry.x_offset || run->glyphs->glyphs[1].geometry.x_offset ||
+	    run->glyphs->glyphs[0].geometry.y_offset || run->glyphs->glyphs[1].geometry.y_offset ||
+	    run->glyphs->glyphs[0].geometry.width != f->adv[i] + k || k <= -32000 || k >= 32000) {
+		p->kern[at] = 0x7fff;
+		return KERN_BAD;
+	}
+	p->kern[at] = (uint16_t)(k + 32768);
+	return k;
+}
+
+/* Lay str out in style s in p->fast: 0, or -1 when it cannot be (a
+ * character not among the fast ones, letters of two scripts, too long,
+ * wider than w). */
 static int fast_lay(struct pdf *p, enum pdf_style s, int width, enum pdf_align a, const char *str)
 {
 	const struct fast_style *f = &fast[s];
 	struct pdf_fast *q = &p->fast;
 	const unsigned char *u = (const unsigned char *)str;
-	int n = 0, pos = 0;
+	int n = 0, pos = 0, lat = 0, cyr = 0;
 	size_t k = 0;
 
 	if (!f->ok || !*str)
@@ -245,15 +329,24 @@ static int fast_lay(struct pdf *p, enum pdf_style s, int width, enum pdf_align a
 			    (u[k + 2] & 0x3f), k += 3;
 		else
 			return -1;
-		if (n == PDF_FAST_MAX || (i = fast_index(c)) < 0)
+		if (n == PDF_FAST_MAX || (i = fast_index(c)) < 0 || !f->gok[i])
 			return -1;
-		if (n > 0)
-			pos += f->kern[q->idx[n - 1]][i];
+		lat |= i >= LAT0 && i < CYR0;
+		cyr |= i >= CYR0;
+		if (lat && cyr)
+			return -1;
+		if (n > 0) {
+			int kk = fast_kern(p, s, q->idx[n - 1], i);
+			if (kk == KERN_BAD)
+				return -1;
+			pos += kk;
+		}
 		pos += f->adv[i];
 		q->idx[n++] = (unsigned char)i;
 	}
 	/* a space ending a line would let Pango break it: leave those to Pango */
-	if ((width > 0 && pos > width) || fast_cp[q->idx[n - 1]] == ' ' || fast_cp[q->idx[0]] == ' ')
+	if ((width > 0 && pos > width) || fast_char(q->idx[n - 1]) == ' ' ||
+	    fast_char(q->idx[0]) == ' ')
 		return -1;
 	memcpy(q->text, str, k + 1);
 	q->bytes = (int)k;
@@ -262,6 +355,8 @@ static int fast_lay(struct pdf *p, enum pdf_style s, int width, enum pdf_align a
 	q->align = a;
 	q->box = width > 0 ? (double)width / PANGO_SCALE : 0;
 	q->width = (double)pos / PANGO_SCALE;
+	for (int i = 0; i + 1 < n; i++)
+		q->kern[i] = fast_kern(p, s, q->idx[i], q->idx[i + 1]);
 	return 0;
 }
 
@@ -286,13 +381,13 @@ static void fast_show(struct pdf *p, double x, double y)
 		x += (q->box - q->width) / 2;
 	y += (double)f->baseline / PANGO_SCALE;
 	for (int i = 0; i < q->n; i++) {
-		uint32_t c = fast_cp[q->idx[i]];
+		uint32_t c = fast_char(q->idx[i]);
 		g[i].index = f->glyph[q->idx[i]];
 		g[i].x = x + (double)pos / PANGO_SCALE;
 		g[i].y = y;
 		cl[i].num_bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
 		cl[i].num_glyphs = 1;
-		pos += f->adv[q->idx[i]] + (i + 1 < q->n ? f->kern[q->idx[i]][q->idx[i + 1]] : 0);
+		pos += f->adv[q->idx[i]] + (i + 1 < q->n ? q->kern[i] : 0);
 	}
 	cairo_set_scaled_font(p->cr, sf);
 	cairo_show_text_glyphs(p->cr, q->text, q->bytes, g, q->n, cl, q->n, 0);
@@ -407,6 +502,9 @@ void pdf_free(struct pdf *p)
 			g_object_unref(p->cache[i].l);
 		free(p->cache[i].text);
 	}
+	if (p->kern_l)
+		g_object_unref(p->kern_l);
+	free(p->kern);
 	g_object_unref(p->ctx);
 	g_object_unref(p->fm);
 	free(p);

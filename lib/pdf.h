@@ -44,7 +44,7 @@ enum pdf_align { PDF_ALEFT, PDF_ARIGHT, PDF_ACENTER };
 #define PDF_CACHE_SLOTS 1024
 #define PDF_CACHE_WAYS 8              /* slots a text may take: a set */
 #define PDF_STAMPS 8                  /* blocks the same on every page */
-#define PDF_FAST_MAX 48               /* the longest number drawn without Pango */
+#define PDF_FAST_MAX 128              /* the longest text drawn without Pango */
 
 struct pdf {
 	/* for the writers */
@@ -86,14 +86,17 @@ struct pdf {
 	int stamping;                /* the stamp being recorded + 1, or 0 */
 	cairo_t *stamp_cr;           /* the page's, while a stamp is recorded */
 	double stamp_y;
-	/* a number laid out without Pango (pdf.c, "numbers"): p->cur is NULL */
+	/* a short text laid out without Pango (pdf.c, "short texts"): p->cur is NULL */
 	PangoFont *fast_font[PDF_STYLES];
 	struct pdf_fast {
 		int style, align, n, bytes;
 		double box, width;         /* points */
 		unsigned char idx[PDF_FAST_MAX];
+		int kern[PDF_FAST_MAX];
 		char text[4 * PDF_FAST_MAX];
 	} fast;
+	uint16_t *kern;              /* pairs with a letter met so far (pdf.c) */
+	PangoLayout *kern_l;         /* laying such a pair out */
 };
 
 /* A writer's renderer: size bytes zeroed (the writer's struct, whose first

@@ -116,10 +116,66 @@ static void numbers_as_pango(void)
 	}
 	CHECK_INT(bad, 0, "numbers laid out as Pango lays them out");
 	CHECK(fast > 0, "numbers laid out without Pango");
-	pdf_lay(p, PDF_NORMAL, 0, PDF_ALEFT, "Итого 1 500,04");
-	CHECK(p->cur != NULL, "a text with letters goes to Pango");
+	pdf_lay(p, PDF_NORMAL, 0, PDF_ALEFT, "Итого 1 500,04 ₽");
+	CHECK(p->cur != NULL, "a text with a sign not among the fast characters goes to Pango");
+	pdf_lay(p, PDF_NORMAL, 0, PDF_ALEFT, "сайт example.ru");
+	CHECK(p->cur != NULL, "Cyrillic and Latin letters in one text go to Pango");
 	pdf_lay(p, PDF_NORMAL, 10, PDF_ALEFT, "1 500 000 000,04");
 	CHECK(p->cur != NULL, "a number that must wrap goes to Pango");
+	g_object_unref(l);
+	pdf_free(p);
+}
+
+/* Short texts of letters (real names, addresses, the lines a payment
+ * document fills in) are laid out without Pango as Pango lays them out:
+ * the same width (kerning of every pair of letters, signs and digits) and
+ * height in every style, with and without a box to fit in. */
+static void letters_as_pango(void)
+{
+	static const char *const txt[] = {
+		"Давыдов Константин Викторович", "Федотова Гульнара Фёдоровна",
+		"Ёлкин Юрий Яковлевич", "ООО «Тюменьэнергоучёт»", "Лицевой счёт",
+		"625000, Тюменская обл., г. Тюмень, Московский тракт, д. 10, кв. 51",
+		"625000, Тюменская обл., г. Тюмень, ул. 50 лет Октября, д. 7, кв. 112",
+		"Проживает: 3 чел., комнат: 4", "851,03 руб.", "№ 12 от 28.11.2026",
+		"Переплата 1 291,92 руб. зачитывается в счёт следующих платежей",
+		"Оплата электроэнергии за 11.2026, л/с 7201000005",
+		"АО «Газпром энергосбыт Тюмень» · лицевой счёт 7201000005 · ноябрь 2026 г. · "
+		"страница 1",
+		"Office Tower (AVATAR), WAVE fifty; Type Ты Vy", "ТУАЯ Гг Уу Ьь ЪЫ", NULL };
+	struct sbyt_err e;
+	struct pdf *p = pdf_new(sizeof(*p), NULL, &e);
+	PangoLayout *l = pango_layout_new(p->ctx);
+	int bad = 0, fast = 0, n = 0;
+
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	for (int s = 0; s < PDF_STYLES; s++) {
+		pango_layout_set_font_description(l, p->fd[s]);
+		for (int i = 0; txt[i]; i++)
+			for (int boxed = 0; boxed < 2; boxed++) {
+				double box = boxed ? 400 : 0;
+				double h = pdf_lay(p, (enum pdf_style)s, box, PDF_ALEFT, txt[i]);
+				int w, ph;
+
+				pango_layout_set_width(l, boxed ? (int)(box * PANGO_SCALE) : -1);
+				pango_layout_set_text(l, txt[i], -1);
+				pango_layout_get_size(l, &w, &ph);
+				n++;
+				if (p->cur != NULL)
+					continue;  /* Pango's own */
+				fast++;
+				if (pango_layout_get_line_count(l) != 1 ||
+				    fabs(p->fast.width - (double)w / PANGO_SCALE) > 1e-3 ||
+				    fabs(h - (double)ph / PANGO_SCALE) > 1e-3) {
+					bad++;
+					fprintf(stderr, "# style %d [%s]: %.4f x %.4f, Pango %.4f x %.4f\n",
+						s, txt[i], p->fast.width, h, (double)w / PANGO_SCALE,
+						(double)ph / PANGO_SCALE);
+				}
+			}
+	}
+	CHECK_INT(bad, 0, "names and addresses laid out as Pango lays them out");
+	CHECK(fast > n / 2, "names and addresses laid out without Pango");
 	g_object_unref(l);
 	pdf_free(p);
 }
@@ -226,6 +282,7 @@ int main(void)
 	CHECK_STR(pdf_ddmmyyyy(date_from_ymd(2026, 6, 5), buf, sizeof(buf)), "05.06.2026", "date");
 	fonts_held();
 	numbers_as_pango();
+	letters_as_pango();
 	layouts_kept();
 
 	CHECK(mkdtemp(path) != NULL, "a folder");
