@@ -3,9 +3,9 @@
  * PostgreSQL, allocated and valued as of a date, and the daily snapshot.
  *
  * debt_scan() reads the accounts asked for, their obligations and their
- * payments (paid_on <= as-of) through one server-side cursor ordered by
- * account_id, fetched in batches, so memory holds one batch and one
- * account's ledger whatever the number of accounts.  The cursor merges
+ * payments (paid_on <= as-of) as one COPY in the binary format, ordered by
+ * account_id: the server streams while the client values, memory holds one
+ * account's ledger whatever the number of accounts.  The COPY merges
  * three scans in account order (no join and no sort on the server).  For
  * each account with an obligation or a payment it builds a struct ledger
  * (lib/ledger.h), allocates the payments and computes the debt as of the
@@ -25,10 +25,11 @@
  * (debt_snapshot_day, also when no row is written).  The snapshot is one
  * partition a day (sql/170): the day's and the next day's partitions are
  * created first, in a transaction of their own.  Accounts with neither get no row.
- * The ledgers are read by a second connection of its own (one repeatable
- * read snapshot) while the rows go out in COPY chunks whose end is not
- * waited for, so the server stores and checks the rows while the next
- * ledgers are read and valued.
+ * The ledgers are read by connections of their own in one repeatable-read
+ * snapshot (two of them, each half of the accounts, when there are many)
+ * while the rows go out in one binary COPY straight into the day's
+ * partition, so the server stores the rows while the next ledgers are read
+ * and valued.
  */
 #ifndef SBYT_DEBT_H
 #define SBYT_DEBT_H
