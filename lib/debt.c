@@ -35,8 +35,14 @@ enum {
 	TAG_CHARGE = 10, TAG_RECALC = 11, TAG_PAYMENT = 20
 };
 
+static const char scan_copy[] = "COPY (";
+/* an incremental run: the accounts to value, computed once (sql/200) */
+static const char scan_candidates[] =
+	"COPY (WITH c AS MATERIALIZED (SELECT sbyt_debt_candidates("
+	"current_setting('sbyt.debt_base')::date, current_setting('sbyt.debt_base_snap')::pg_snapshot,"
+	" current_setting('sbyt.debt_dues')::date[]) AS ids) ";
 static const char scan_head[] =
-	"COPY (SELECT account_id, tag, branch, period, due, amount, pid FROM ("
+	"SELECT account_id, tag, branch, period, due, amount, pid FROM ("
 	" (SELECT account_id, (CASE kind WHEN 'individual' THEN 0 WHEN 'legal' THEN"
 	"   CASE WHEN category = 'managing' THEN 2 ELSE 1 END ELSE -1 END)::int2 AS tag,"
 	"   branch, NULL::date AS period, NULL::date AS due, NULL::bigint AS amount,"
@@ -64,7 +70,9 @@ static const char filter_shard[] =
 static const char filter_range[] =
 	"account_id >= (SELECT current_setting('sbyt.debt_from')::bigint)"
 	" AND account_id < (SELECT current_setting('sbyt.debt_to')::bigint)";
-#define FILTER_MAX (sizeof(filter_account) + sizeof(filter_shard) + sizeof(filter_range) + 32)
+static const char filter_candidates[] = "account_id = ANY ((SELECT ids FROM c)::bigint[])";
+#define FILTER_MAX (sizeof(filter_account) + sizeof(filter_shard) + sizeof(filter_range) + \
+		    sizeof(filter_candidates) + 32)
 
 int debt_kind_parse(const char *s, enum customer_kind *out)
 {
@@ -79,9 +87,11 @@ int debt_kind_parse(const char *s, enum customer_kind *out)
 	return 0;
 }
 
-/* A range of accounts [from, to) one stream of the scan reads; to 0: all. */
+/* A range of accounts [from, to) one stream of the scan reads (to 0: all),
+ * and for an incremental run its base (base NULL: every account). */
 struct scan_range {
 	int64_t from, to;
+	const char *base, *base_snap, *dues;
 };
 
 /* The filter's values as the settings the scan reads (see above), local
@@ -90,7 +100,9 @@ static int scan_settings(PGconn *db, const struct debt_filter *f, const struct s
 			 struct sbyt_err *e)
 {
 	char p_buf[6][24];
-	const char *params[6] = { p_buf[0], p_buf[1], p_buf[2], p_buf[3], p_buf[4], p_buf[5] };
+	const char *params[9] = { p_buf[0], p_buf[1], p_buf[2], p_buf[3], p_buf[4], p_buf[5],
+				  g->base ? g->base : "", g->base_snap ? g->base_snap : "",
+				  g->dues ? g->dues : "" };
 
 	date_format(f->as_of, p_buf[0]);
 	snprintf(p_buf[1], 24, "%lld", (long long)f->account);
@@ -103,13 +115,16 @@ static int scan_settings(PGconn *db, const struct debt_filter *f, const struct s
 		       " set_config('sbyt.debt_shard_n', $3, true),"
 		       " set_config('sbyt.debt_shard_i', $4, true),"
 		       " set_config('sbyt.debt_from', $5, true),"
-		       " set_config('sbyt.debt_to', $6, true)", 6, params);
+		       " set_config('sbyt.debt_to', $6, true),"
+		       " set_config('sbyt.debt_base', $7, true),"
+		       " set_config('sbyt.debt_base_snap', $8, true),"
+		       " set_config('sbyt.debt_dues', $9, true)", 9, params);
 }
 
 /* The scan's statement for f and g, from the fixed fragments, into buf
  * (of SCAN_SQL_MAX bytes). */
-#define SCAN_SQL_MAX (sizeof(scan_head) + sizeof(scan_obligation) + sizeof(scan_payment) + \
-		      sizeof(scan_tail) + 3 * FILTER_MAX)
+#define SCAN_SQL_MAX (sizeof(scan_candidates) + sizeof(scan_head) + sizeof(scan_obligation) + \
+		      sizeof(scan_payment) + sizeof(scan_tail) + 3 * FILTER_MAX)
 static void scan_statement(const struct debt_filter *f, const struct scan_range *g, char *buf)
 {
 	char flt[FILTER_MAX];
@@ -121,9 +136,34 @@ static void scan_statement(const struct debt_filter *f, const struct scan_range 
 	if (f->shard_n > 0)
 		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_shard);
 	if (g->to > 0)
-		snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_range);
-	snprintf(buf, SCAN_SQL_MAX, "%s%s%s%s%s%s%s", scan_head, flt, scan_obligation, flt,
-		 scan_payment, flt, scan_tail);
+		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_range);
+	if (g->base)
+		snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_candidates);
+	snprintf(buf, SCAN_SQL_MAX, "%s%s%s%s%s%s%s%s", g->base ? scan_candidates : scan_copy,
+		 scan_head, flt, scan_obligation, flt, scan_payment, flt, scan_tail);
+}
+
+/* Account ids, growing. */
+struct idlist {
+	int64_t *id;
+	size_t n, cap;
+	int failed;          /* out of memory */
+};
+
+static void idlist_add(struct idlist *l, int64_t id)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		int64_t *nid = realloc(l->id, cap * sizeof(*nid));
+
+		if (!nid) {
+			l->failed = 1;
+			return;
+		}
+		l->id = nid;
+		l->cap = cap;
+	}
+	l->id[l->n++] = id;
 }
 
 struct scan_state {
@@ -138,6 +178,7 @@ struct scan_state {
 	int known;           /* its account row was seen */
 	int64_t entries;     /* its obligations and payments */
 	int refused;         /* it was refused: its other rows are passed over */
+	struct idlist *refused_ids;  /* where the refused accounts are noted, or NULL */
 };
 
 /* The current account cannot be valued for the reason in e: refused into
@@ -150,6 +191,8 @@ static int refuse(struct scan_state *s, struct sbyt_err *e)
 		return -1;
 	snprintf(acct, sizeof(acct), "%lld", (long long)s->a.account_id);
 	acctrej_add(s->f->rej, acct, e->msg);
+	if (s->refused_ids)
+		idlist_add(s->refused_ids, s->a.account_id);
 	s->t->refused++;
 	s->refused = 1;
 	err_clear(e);
@@ -536,7 +579,7 @@ int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filte
 	      const struct debt_sink *sink, struct debt_totals *t, struct sbyt_err *e)
 {
 	struct scan_stream st;
-	struct scan_range all = { 0, 0 };
+	struct scan_range all = { 0 };
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -635,6 +678,74 @@ static PGconn *twin_reader(PGconn *rd, const char *conninfo, struct sbyt_err *e)
 	return rd2;
 }
 
+/* The base of an incremental run of f->as_of, read in the open
+ * transaction of rd (see debt.h): *base set and the base's snapshot in
+ * snap (SNAP_MAX) when there is one, else *base 0. */
+#define SNAP_MAX 4096
+#define GAP_MAX 31
+#define GAP_MAX_S "31"
+static int base_find(PGconn *rd, const struct debt_filter *f, sdate *base, char *snap,
+		     struct sbyt_err *e)
+{
+	char day[DATE_BUF], n[16], i[16];
+	const char *params[4] = { day, n, i, f->rules_version };
+	PGresult *res;
+
+	*base = 0;
+	date_format(f->as_of, day);
+	snprintf(n, sizeof(n), "%d", f->shard_n);
+	snprintf(i, sizeof(i), "%d", f->shard_i);
+	res = db_query(rd, e,
+		"SELECT b.as_of, b.snap::text FROM ("
+		" SELECT * FROM debt_snapshot_base WHERE shard_n = $2::int AND shard_i = $3::int"
+		" AND as_of < $1::date ORDER BY as_of DESC LIMIT 1) b"
+		" WHERE b.rules = $4 AND b.as_of >= $1::date - " GAP_MAX_S
+		" AND b.as_of = (SELECT max(as_of) FROM debt_snapshot_day WHERE as_of < $1::date)"
+		" AND NOT EXISTS (SELECT 1 FROM debt_snapshot_day WHERE as_of > $1::date)"
+		" AND b.rows = (SELECT count(*) FROM debt_snapshot WHERE as_of = b.as_of"
+		"  AND ($2::int = 0 OR abs(hashint8(account_id)::bigint) % $2::int = $3::int))",
+		4, params);
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 1 && date_parse(PQgetvalue(res, 0, 0), -1, base) == 0 &&
+	    strlen(PQgetvalue(res, 0, 1)) < SNAP_MAX)
+		snprintf(snap, SNAP_MAX, "%s", PQgetvalue(res, 0, 1));
+	else
+		*base = 0;
+	PQclear(res);
+	return 0;
+}
+
+/* The due dates (as schedules name them) that, moved over days off, fall
+ * from base to the day before as_of, as a date[] literal in buf (of size
+ * bytes).  Returns 0, or -1 when a date cannot be moved (a calendar year
+ * missing: the run is then full, where the accounts it concerns are
+ * refused one by one). */
+static int dues_between(const struct penalty_rules *r, sdate base, sdate as_of, char *buf,
+			size_t size)
+{
+	size_t n = 0;
+	struct sbyt_err ignore;
+
+	n += (size_t)snprintf(buf, size, "{");
+	/* a due date moves at most over the New Year days off */
+	for (sdate d = base - 2 * GAP_MAX; d < as_of; d++) {
+		sdate moved;
+		char db_[DATE_BUF];
+
+		if (penalty_due_move(r, d, &moved, &ignore))
+			return -1;
+		if (moved < base || moved >= as_of)
+			continue;
+		if (n + DATE_BUF + 2 >= size)
+			return -1;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", n > 1 ? "," : "",
+				      date_format(d, db_));
+	}
+	snprintf(buf + n, size - n, "}");
+	return 0;
+}
+
 int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rules *r,
 		      const struct debt_filter *f, int64_t run_id, struct debt_totals *t,
 		      int64_t *rows, struct sbyt_err *e)
@@ -642,12 +753,17 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	struct snap s = { .as_of = f->as_of, .run_id = run_id };
 	struct debt_sink sink = { snap_account, &s };
 	struct scan_stream st[2];
-	struct scan_range g[2] = { { 0, 0 }, { 0, 0 } };
-	char day[DATE_BUF], run[24], shard_n[16], shard_i[16], copy_sql[160];
+	struct scan_range g[2] = { { 0 }, { 0 } };
+	struct idlist refused = { 0 };
+	char day[DATE_BUF], run[24], shard_n[16], shard_i[16], copy_sql[160], nrows[24];
+	char base_day[DATE_BUF], dues[(3 * GAP_MAX + 2) * (DATE_BUF + 1) + 4];
+	char *my_snap = NULL, *base_snap = NULL, *ids = NULL;
 	const char *params[3] = { day, f->shard_n > 0 ? shard_n : NULL,
 				  f->shard_n > 0 ? shard_i : NULL };
 	const char *day_params[2] = { day, run };
+	const char *keep_params[3] = { day, shard_n, shard_i };
 	int y, m, dd, copying = 0, nst = 1;
+	sdate base = 0;
 	int64_t mid;
 	PGconn *rd, *rd2 = NULL;
 	int rc = -1;
@@ -667,26 +783,49 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	snprintf(copy_sql, sizeof(copy_sql), "COPY debt_snapshot_%04d%02d%02d (account_id, as_of,"
 		 " principal, periods, penalty, oldest_due, run_id) FROM STDIN (FORMAT binary)",
 		 y, m, dd);
-	rd = db_connect(conninfo, e);
-	if (!rd)
-		return -1;
+	base_snap = malloc(SNAP_MAX);
+	rd = base_snap ? db_connect(conninfo, e) : NULL;
+	if (!rd) {
+		free(base_snap);
+		return base_snap ? -1 : err_set(e, ERR_INTERNAL, "out of memory");
+	}
 	stream_init(&st[0], rd, r, f, &sink);
 	/* the day's partition and the next day's, created ahead in a
 	 * transaction of their own (sql/170) */
 	if (db_exec(db, e, "SELECT sbyt_snapshot_partition($1::date),"
 		    " sbyt_snapshot_partition($1::date + 1)", 1, params))
 		goto out;
-	/* the reader sees one state of the ledgers, whatever commits meanwhile;
-	 * a large scan is read in two halves by two readers in that state, so
+	/* the reader sees one state of the ledgers, whatever commits meanwhile
+	 * (its snapshot, the first statement's, is the next day's base); a
+	 * large scan is read in two halves by two readers in that state, so
 	 * that two server processes read while the client values */
 	if (db_exec(rd, e, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) ||
+	    db_value(rd, e, "SELECT pg_current_snapshot()::text", 0, NULL, &my_snap) ||
 	    split_point(rd, &mid, e))
 		goto out;
+	if (!my_snap) {
+		err_set(e, ERR_INTERNAL, "no snapshot of the reader");
+		goto out;
+	}
+	if (f->rules_version && !f->full) {
+		if (base_find(rd, f, &base, base_snap, e))
+			goto out;
+		if (base && dues_between(r, base, f->as_of, dues, sizeof(dues)))
+			base = 0;
+		if (base) {
+			g[0].base = date_format(base, base_day);
+			g[0].base_snap = base_snap;
+			g[0].dues = dues;
+			g[1] = g[0];
+		}
+	}
+	st[0].s.refused_ids = &refused;
 	if (mid > 0) {
 		rd2 = twin_reader(rd, conninfo, e);
 		if (!rd2)
 			goto out;
 		stream_init(&st[1], rd2, r, f, &sink);
+		st[1].s.refused_ids = &refused;
 		g[0].from = INT64_MIN;
 		g[0].to = g[1].from = mid;
 		g[1].to = INT64_MAX;
@@ -712,9 +851,60 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	    db_exec(db, e,
 		    "INSERT INTO debt_snapshot_day (as_of, run_id) VALUES ($1::date, nullif($2, '0')::bigint)"
 		    " ON CONFLICT (as_of) DO UPDATE SET run_id = excluded.run_id,"
-		    " taken_at = clock_timestamp()", 2, day_params) ||
-	    db_commit(db, e))
+		    " taken_at = clock_timestamp()", 2, day_params))
 		goto fail;
+	if (refused.failed) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto fail;
+	}
+	/* the accounts refused, valued again the next day */
+	ids = malloc(refused.n * 21 + 3);
+	if (!ids) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto fail;
+	}
+	{
+		size_t n = 0;
+		const char *rp[2] = { day, ids };
+
+		ids[n++] = '{';
+		for (size_t k = 0; k < refused.n; k++)
+			n += (size_t)sprintf(ids + n, "%s%lld", k ? "," : "", (long long)refused.id[k]);
+		ids[n++] = '}';
+		ids[n] = '\0';
+		snprintf(nrows, sizeof(nrows), "%lld", (long long)*rows);
+		if (db_exec(db, e, "DELETE FROM debt_refused WHERE (as_of = $1::date"
+			    " AND ($2::int = 0 OR abs(hashint8(account_id)::bigint) % $2::int = $3::int))"
+			    " OR as_of < $1::date - 2 * " GAP_MAX_S, 3, keep_params) ||
+		    db_exec(db, e, "INSERT INTO debt_refused (as_of, account_id)"
+			    " SELECT $1::date, unnest($2::bigint[]) ON CONFLICT DO NOTHING", 2, rp))
+			goto fail;
+	}
+	/* what every recent base has seen is no longer needed; then this day
+	 * is the next one's base */
+	{
+		const char *bp[6] = { day, shard_n, shard_i, my_snap, f->rules_version ? f->rules_version : "",
+				      nrows };
+
+		if (db_exec(db, e,
+			    "DELETE FROM debt_changed c WHERE EXISTS (SELECT 1 FROM debt_snapshot_base"
+			    "  WHERE as_of < $1::date AND as_of >= $1::date - " GAP_MAX_S ")"
+			    " AND NOT EXISTS (SELECT 1 FROM (SELECT DISTINCT ON (shard_n, shard_i) snap"
+			    "  FROM debt_snapshot_base WHERE as_of < $1::date AND as_of >= $1::date - " GAP_MAX_S
+			    "  ORDER BY shard_n, shard_i, as_of DESC) b"
+			    "  WHERE NOT pg_visible_in_snapshot(c.xid, b.snap))", 1, bp) ||
+		    db_exec(db, e, "DELETE FROM debt_snapshot_base WHERE as_of < $1::date - 2 * " GAP_MAX_S,
+			    1, bp) ||
+		    (f->rules_version &&
+		     db_exec(db, e, "INSERT INTO debt_snapshot_base (as_of, shard_n, shard_i, snap, rules, rows)"
+			     " VALUES ($1::date, $2::int, $3::int, $4::pg_snapshot, $5, $6::bigint)"
+			     " ON CONFLICT (as_of, shard_n, shard_i) DO UPDATE SET snap = excluded.snap,"
+			     " rules = excluded.rules, rows = excluded.rows", 6, bp)) ||
+		    db_commit(db, e))
+			goto fail;
+	}
+	t->incremental = base != 0;
+	t->base = base;
 	rc = 0;
 	goto out;
 fail:
@@ -727,5 +917,9 @@ out:
 		stream_release(&st[k]);
 	PQfinish(rd2);
 	PQfinish(rd);
+	free(refused.id);
+	free(ids);
+	free(my_snap);
+	free(base_snap);
 	return rc;
 }

@@ -30,6 +30,29 @@
  * while the rows go out in one binary COPY straight into the day's
  * partition, so the server stores the rows while the next ledgers are read
  * and valued.
+ *
+ * Incremental days.  A day's run values only the accounts whose row can
+ * differ from a full valuation's, when it has a base: the run of the
+ * latest day taken before it (of the same shard configuration), made with
+ * the same rules version, its rows untouched since, at most 31 days back,
+ * and no later day taken (a day re-run out of order is valued in full).
+ * An account not valued has no row, which is right when it had no row on
+ * the base day (no overdue principal, no penalty) and (1) none of its
+ * obligations or payments was written since the base run's snapshot
+ * (sql/200 debt_changed, by triggers), (2) none of its entries fell due
+ * between (its due date, moved over days off, from the base day to the day
+ * before this one: only then does an entry become overdue), and (3) it was
+ * not refused on the base day.  Under (1) its ledger is the base day's; a
+ * payment dated after the base day is allocated after every earlier one
+ * and only to entries open on the base day, which were not overdue, so it
+ * changes neither principal nor penalty; under (2) no entry became
+ * overdue, so no principal appears and no penalty starts.  So every debtor
+ * of the base day, every account written to, every account with an entry
+ * falling due in between and every account refused the day before is
+ * valued again, the rest keeps having no row.  A rules change (key rates,
+ * calendar, penalty scales) makes the next day full.  f->full (sbyt debt
+ * --full, SBYT_DEBT_FULL=1) forces a full valuation, the reference the
+ * incremental days are tested against (tests/t/0870).
  */
 #ifndef SBYT_DEBT_H
 #define SBYT_DEBT_H
@@ -59,6 +82,11 @@ struct debt_filter {
 	 * production calendar year or a key rate missing for an old due date;
 	 * rules that do not cover the as-of date itself stop the scan). */
 	struct acctrej *rej;
+	/* debt_snapshot_run() only: the version of the rules (rules_version())
+	 * the day is valued with; NULL, or full set: every account is valued.
+	 * Else the run is incremental when it can be (see above). */
+	const char *rules_version;
+	int full;
 };
 
 /* What the callback sees for each account with an obligation or a payment. */
@@ -82,6 +110,8 @@ struct debt_totals {
 	int64_t rows;        /* ledger rows read */
 	int64_t refused;     /* accounts refused (f->rej), not in the other counts */
 	money principal, penalty;
+	int incremental;     /* debt_snapshot_run(): 1 when only some accounts were valued */
+	sdate base;          /* then the base day */
 };
 
 /* Scan the accounts of f in the open transaction of db (the caller begins
