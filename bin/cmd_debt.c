@@ -257,6 +257,9 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 	if (t->incremental)
 		log_verbose("debt: incremental from %s: %lld accounts valued",
 			    date_format(t->base, db_), (long long)t->accounts);
+	else if (t->candidates)
+		log_verbose("debt: every account valued (%lld of them can have changed)",
+			    (long long)t->candidates);
 	else
 		log_verbose("debt: every account valued");
 	if (rej.n)

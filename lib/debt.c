@@ -37,10 +37,6 @@ enum {
 
 static const char scan_copy[] = "COPY (";
 /* an incremental run: the accounts to value, computed once (sql/200) */
-static const char scan_candidates[] =
-	"COPY (WITH c AS MATERIALIZED (SELECT sbyt_debt_candidates("
-	"current_setting('sbyt.debt_base')::date, current_setting('sbyt.debt_base_snap')::pg_snapshot,"
-	" current_setting('sbyt.debt_dues')::date[]) AS ids) ";
 static const char scan_head[] =
 	"SELECT account_id, tag, branch, period, due, amount, pid FROM ("
 	" (SELECT account_id, (CASE kind WHEN 'individual' THEN 0 WHEN 'legal' THEN"
@@ -70,7 +66,9 @@ static const char filter_shard[] =
 static const char filter_range[] =
 	"account_id >= (SELECT current_setting('sbyt.debt_from')::bigint)"
 	" AND account_id < (SELECT current_setting('sbyt.debt_to')::bigint)";
-static const char filter_candidates[] = "account_id = ANY ((SELECT ids FROM c)::bigint[])";
+/* an incremental run: the accounts to value, computed once (candidates_set) */
+static const char filter_candidates[] =
+	"account_id = ANY ((SELECT current_setting('sbyt.debt_ids')::bigint[])::bigint[])";
 #define FILTER_MAX (sizeof(filter_account) + sizeof(filter_shard) + sizeof(filter_range) + \
 		    sizeof(filter_candidates) + 32)
 
@@ -87,11 +85,11 @@ int debt_kind_parse(const char *s, enum customer_kind *out)
 	return 0;
 }
 
-/* A range of accounts [from, to) one stream of the scan reads (to 0: all),
- * and for an incremental run its base (base NULL: every account). */
+/* A range of accounts [from, to) one stream of the scan reads (to 0: all);
+ * candidates: only the accounts of the setting sbyt.debt_ids. */
 struct scan_range {
 	int64_t from, to;
-	const char *base, *base_snap, *dues;
+	int candidates;
 };
 
 /* The filter's values as the settings the scan reads (see above), local
@@ -100,9 +98,7 @@ static int scan_settings(PGconn *db, const struct debt_filter *f, const struct s
 			 struct sbyt_err *e)
 {
 	char p_buf[6][24];
-	const char *params[9] = { p_buf[0], p_buf[1], p_buf[2], p_buf[3], p_buf[4], p_buf[5],
-				  g->base ? g->base : "", g->base_snap ? g->base_snap : "",
-				  g->dues ? g->dues : "" };
+	const char *params[6] = { p_buf[0], p_buf[1], p_buf[2], p_buf[3], p_buf[4], p_buf[5] };
 
 	date_format(f->as_of, p_buf[0]);
 	snprintf(p_buf[1], 24, "%lld", (long long)f->account);
@@ -115,15 +111,12 @@ static int scan_settings(PGconn *db, const struct debt_filter *f, const struct s
 		       " set_config('sbyt.debt_shard_n', $3, true),"
 		       " set_config('sbyt.debt_shard_i', $4, true),"
 		       " set_config('sbyt.debt_from', $5, true),"
-		       " set_config('sbyt.debt_to', $6, true),"
-		       " set_config('sbyt.debt_base', $7, true),"
-		       " set_config('sbyt.debt_base_snap', $8, true),"
-		       " set_config('sbyt.debt_dues', $9, true)", 9, params);
+		       " set_config('sbyt.debt_to', $6, true)", 6, params);
 }
 
 /* The scan's statement for f and g, from the fixed fragments, into buf
  * (of SCAN_SQL_MAX bytes). */
-#define SCAN_SQL_MAX (sizeof(scan_candidates) + sizeof(scan_head) + sizeof(scan_obligation) + \
+#define SCAN_SQL_MAX (sizeof(scan_copy) + sizeof(scan_head) + sizeof(scan_obligation) + \
 		      sizeof(scan_payment) + sizeof(scan_tail) + 3 * FILTER_MAX)
 static void scan_statement(const struct debt_filter *f, const struct scan_range *g, char *buf)
 {
@@ -137,10 +130,10 @@ static void scan_statement(const struct debt_filter *f, const struct scan_range 
 		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_shard);
 	if (g->to > 0)
 		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_range);
-	if (g->base)
+	if (g->candidates)
 		snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_candidates);
-	snprintf(buf, SCAN_SQL_MAX, "%s%s%s%s%s%s%s%s", g->base ? scan_candidates : scan_copy,
-		 scan_head, flt, scan_obligation, flt, scan_payment, flt, scan_tail);
+	snprintf(buf, SCAN_SQL_MAX, "%s%s%s%s%s%s%s%s", scan_copy, scan_head, flt, scan_obligation,
+		 flt, scan_payment, flt, scan_tail);
 }
 
 /* Account ids, growing. */
@@ -582,14 +575,37 @@ int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filte
 	struct scan_range all = { 0 };
 	int rc;
 
+	PGresult *res;
+	char *saved[2] = { NULL, NULL };
+
 	memset(t, 0, sizeof(*t));
 	if (scan_rules_cover(r, f, e))
 		return -1;
+	/* the caller's transaction goes on after the scan: the planner
+	 * settings the scan changes are given back afterwards */
+	res = db_query(db, e, "SELECT current_setting('enable_sort'),"
+		       " current_setting('max_parallel_workers_per_gather')", 0, NULL);
+	if (!res)
+		return -1;
+	saved[0] = strdup(PQgetvalue(res, 0, 0));
+	saved[1] = strdup(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	if (!saved[0] || !saved[1]) {
+		free(saved[0]);
+		free(saved[1]);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
 	stream_init(&st, db, r, f, sink);
 	rc = stream_start(&st, &all, e);
 	if (rc == 0)
 		rc = streams_read(&st, 1, t, e);
 	stream_release(&st);
+	if (rc == 0)
+		rc = db_exec(db, e, "SELECT set_config('enable_sort', $1, true),"
+			     " set_config('max_parallel_workers_per_gather', $2, true)", 2,
+			     (const char *const *)saved);
+	free(saved[0]);
+	free(saved[1]);
 	return rc;
 }
 
@@ -684,6 +700,8 @@ static PGconn *twin_reader(PGconn *rd, const char *conninfo, struct sbyt_err *e)
 #define SNAP_MAX 4096
 #define GAP_MAX 31
 #define GAP_MAX_S "31"
+/* up to this many accounts to value, an incremental day always reads them alone */
+#define CANDIDATES_FEW 1000
 static int base_find(PGconn *rd, const struct debt_filter *f, sdate *base, char *snap,
 		     struct sbyt_err *e)
 {
@@ -746,6 +764,29 @@ static int dues_between(const struct penalty_rules *r, sdate base, sdate as_of, 
 	return 0;
 }
 
+/* The accounts an incremental run from base values (sql/200), into the
+ * setting sbyt.debt_ids of rd's open transaction: *n of them (-1: every
+ * account was written to), of *total accounts (the planner's estimate; 0
+ * when it has none). */
+static int candidates_set(PGconn *rd, const char *base, const char *base_snap, const char *dues,
+			  int64_t *n, int64_t *total, struct sbyt_err *e)
+{
+	const char *params[3] = { base, base_snap, dues };
+	PGresult *res = db_query(rd, e,
+		"SELECT coalesce(cardinality(ids), -1),"
+		" set_config('sbyt.debt_ids', coalesce(ids::text, ''), true) IS NOT NULL,"
+		" (SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'account'::regclass)"
+		" FROM (SELECT sbyt_debt_candidates($1::date, $2::pg_snapshot, $3::date[]) AS ids) x",
+		3, params);
+
+	if (!res)
+		return -1;
+	*n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	*total = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
 int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rules *r,
 		      const struct debt_filter *f, int64_t run_id, struct debt_totals *t,
 		      int64_t *rows, struct sbyt_err *e)
@@ -764,7 +805,7 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	const char *keep_params[3] = { day, shard_n, shard_i };
 	int y, m, dd, copying = 0, nst = 1;
 	sdate base = 0;
-	int64_t mid;
+	int64_t mid, total = 0;
 	PGconn *rd, *rd2 = NULL;
 	int rc = -1;
 
@@ -812,11 +853,20 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 			goto out;
 		if (base && dues_between(r, base, f->as_of, dues, sizeof(dues)))
 			base = 0;
+		if (base && candidates_set(rd, date_format(base, base_day), base_snap, dues,
+					   &t->candidates, &total, e))
+			goto out;
+		/* most accounts to value: the plain merge of every ledger reads
+		 * them faster than a lookup each (the rows are the same) */
+		if (base && (t->candidates < 0 ||
+			     (t->candidates > CANDIDATES_FEW && 2 * t->candidates > total))) {
+			base = 0;
+			t->candidates = total;
+		}
+		/* a few: one reader */
 		if (base) {
-			g[0].base = date_format(base, base_day);
-			g[0].base_snap = base_snap;
-			g[0].dues = dues;
-			g[1] = g[0];
+			g[0].candidates = 1;
+			mid = 0;
 		}
 	}
 	st[0].s.refused_ids = &refused;

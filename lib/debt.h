@@ -112,6 +112,7 @@ struct debt_totals {
 	money principal, penalty;
 	int incremental;     /* debt_snapshot_run(): 1 when only some accounts were valued */
 	sdate base;          /* then the base day */
+	int64_t candidates;  /* the accounts an incremental run would value (0: none) */
 };
 
 /* Scan the accounts of f in the open transaction of db (the caller begins

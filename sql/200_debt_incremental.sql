@@ -5,7 +5,7 @@
 -- debt_changed: the accounts whose ledger was written to (an obligation or
 -- a payment inserted, updated or deleted; an account's kind or category
 -- changed), with the transaction that did it.  Statement triggers fill it,
--- one row per account and statement.  A run of the debt job reads the rows
+-- one row per account and statement (account 0: every account).  A run of the debt job reads the rows
 -- its base day's run could not see (not visible in that run's snapshot),
 -- and deletes those every recent base has seen.
 --
@@ -39,25 +39,45 @@ CREATE TABLE debt_refused (
 	PRIMARY KEY (as_of, account_id)
 );
 
+-- A statement writing rows for more than half the accounts (a month's
+-- bill, a month of payments) notes account 0, "every account": the next
+-- run values them all, as it would anyway, and the statement does not pay
+-- for a row per account.
+CREATE FUNCTION sbyt_debt_changed_many(n bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT n > 1000 AND n > (SELECT reltuples FROM pg_class WHERE oid = 'account'::regclass) / 2
+$$;
 CREATE FUNCTION sbyt_debt_changed_new() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-	INSERT INTO debt_changed (account_id) SELECT DISTINCT account_id FROM new_rows;
+	IF sbyt_debt_changed_many((SELECT count(*) FROM new_rows)) THEN
+		INSERT INTO debt_changed (account_id) VALUES (0);
+	ELSE
+		INSERT INTO debt_changed (account_id) SELECT DISTINCT account_id FROM new_rows;
+	END IF;
 	RETURN NULL;
 END
 $$;
 CREATE FUNCTION sbyt_debt_changed_old() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-	INSERT INTO debt_changed (account_id) SELECT DISTINCT account_id FROM old_rows;
+	IF sbyt_debt_changed_many((SELECT count(*) FROM old_rows)) THEN
+		INSERT INTO debt_changed (account_id) VALUES (0);
+	ELSE
+		INSERT INTO debt_changed (account_id) SELECT DISTINCT account_id FROM old_rows;
+	END IF;
 	RETURN NULL;
 END
 $$;
 CREATE FUNCTION sbyt_debt_changed_both() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-	INSERT INTO debt_changed (account_id)
-	SELECT account_id FROM new_rows UNION SELECT account_id FROM old_rows;
+	IF sbyt_debt_changed_many((SELECT count(*) FROM new_rows)) THEN
+		INSERT INTO debt_changed (account_id) VALUES (0);
+	ELSE
+		INSERT INTO debt_changed (account_id)
+		SELECT account_id FROM new_rows UNION SELECT account_id FROM old_rows;
+	END IF;
 	RETURN NULL;
 END
 $$;
@@ -110,16 +130,27 @@ CREATE TRIGGER account_debt_trunc AFTER TRUNCATE ON account
 -- due), those it refused, those written to since its snapshot p_snap, and
 -- those with an obligation whose due date (as the schedule names it) is
 -- one of p_dues: the dates that, moved over days off, fall from p_base
--- to the day before d, whose entries became overdue meanwhile.  Sorted.
+-- to the day before d, whose entries became overdue meanwhile.  Sorted;
+-- NULL when account 0 was noted since: every account.
 CREATE FUNCTION sbyt_debt_candidates(p_base date, p_snap pg_snapshot, p_dues date[])
 RETURNS bigint[] LANGUAGE sql STABLE AS $$
-	SELECT coalesce(array_agg(account_id ORDER BY account_id), '{}') FROM (
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM debt_changed
+	                         WHERE account_id = 0 AND NOT pg_visible_in_snapshot(xid, p_snap))
+	       THEN NULL ELSE coalesce(array_agg(account_id ORDER BY account_id), '{}') END FROM (
 		SELECT account_id FROM debt_snapshot WHERE as_of = p_base
 		UNION SELECT account_id FROM debt_refused WHERE as_of = p_base
 		UNION SELECT account_id FROM debt_changed WHERE NOT pg_visible_in_snapshot(xid, p_snap)
-		UNION SELECT account_id FROM obligation WHERE due = ANY (p_dues)
+		UNION SELECT account_id FROM obligation
+		WHERE cardinality(p_dues) > 0 AND due = ANY (p_dues)
 	) c
 $$;
+
+-- The obligations by due date, for the accounts whose entries fall due
+-- (sbyt_debt_candidates).  A BRIN index: bill writes a period's
+-- obligations together, so their due dates follow the table's order; it
+-- costs bill next to nothing (023 dropped the btree on due for its cost)
+-- and a lookup reads the block ranges of the runs that billed that date.
+CREATE INDEX obligation_due_brin ON obligation USING brin (due);
 
 GRANT SELECT ON debt_changed, debt_snapshot_base, debt_refused TO sbyt_auditor;
 GRANT SELECT, INSERT, UPDATE, DELETE ON debt_changed, debt_snapshot_base, debt_refused
