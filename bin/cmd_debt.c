@@ -243,6 +243,10 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 	fr.rules_version = version;
 	if (env && *env && strcmp(env, "0") != 0)
 		fr.full = 1;
+	/* how many connections read the ledgers (tests: the two halves) */
+	env = getenv("SBYT_DEBT_READERS");
+	if (env && (strcmp(env, "1") == 0 || strcmp(env, "2") == 0))
+		fr.readers = env[0] - '0';
 
 	if (acctrej_init_late(&rej, ctx->out_dir, "debt", date_format(f->as_of, db_), j->run_id,
 			 &ctx->err))
@@ -254,6 +258,8 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 	}
 	if (acctrej_finish(&rej, t->refused, j, &ctx->err))
 		return -1;
+	log_verbose("debt: the ledgers read by %d connection%s", t->readers,
+		    t->readers == 1 ? "" : "s");
 	if (t->incremental)
 		log_verbose("debt: incremental from %s: %lld accounts valued",
 			    date_format(t->base, db_), (long long)t->accounts);

@@ -645,20 +645,26 @@ static int snap_account(void *arg, const struct debt_account *a, struct sbyt_err
 
 /* Where to split the accounts between two streams of the scan: *mid the
  * median account_id from the planner's statistics, or 0 (one stream) when
- * there are fewer than SPLIT_MIN accounts or no statistics.  Read in the
- * open transaction of rd. */
+ * there are fewer than SPLIT_MIN accounts or no statistics; readers 1:
+ * always 0; 2: always a split (the middle of the smallest and the largest
+ * account when there are no statistics).  Read in the open transaction of
+ * rd. */
 #define SPLIT_MIN 50000
 #define SPLIT_MIN_S "50000"
-static int split_point(PGconn *rd, int64_t *mid, struct sbyt_err *e)
+static int split_point(PGconn *rd, int readers, int64_t *mid, struct sbyt_err *e)
 {
 	char *v = NULL;
 
 	*mid = 0;
-	if (db_value(rd, e, "SELECT (SELECT b[array_length(b, 1) / 2 + 1] FROM ("
+	if (readers == 1)
+		return 0;
+	if (db_value(rd, e, "SELECT coalesce((SELECT b[array_length(b, 1) / 2 + 1] FROM ("
 		     " SELECT histogram_bounds::text::bigint[] AS b FROM pg_stats"
 		     " WHERE schemaname = 'public' AND tablename = 'account' AND attname = 'account_id'"
-		     " AND (SELECT reltuples FROM pg_class WHERE oid = 'account'::regclass) >= $1::int) x)",
-		     1, (const char *const[]){ SPLIT_MIN_S }, &v))
+		     " AND (SELECT reltuples FROM pg_class WHERE oid = 'account'::regclass) >= $1::int) x),"
+		     " (SELECT (min(account_id) + max(account_id)) / 2 + 1 FROM account WHERE $2))",
+		     2, (const char *const[]){ readers == 2 ? "0" : SPLIT_MIN_S,
+					       readers == 2 ? "true" : "false" }, &v))
 		return -1;
 	if (v)
 		*mid = strtoll(v, NULL, 10);
@@ -842,7 +848,7 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	 * that two server processes read while the client values */
 	if (db_exec(rd, e, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) ||
 	    db_value(rd, e, "SELECT pg_current_snapshot()::text", 0, NULL, &my_snap) ||
-	    split_point(rd, &mid, e))
+	    split_point(rd, f->readers, &mid, e))
 		goto out;
 	if (!my_snap) {
 		err_set(e, ERR_INTERNAL, "no snapshot of the reader");
@@ -863,16 +869,22 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 			base = 0;
 			t->candidates = total;
 		}
-		/* a few: one reader */
+		/* a few: one reader (unless two are asked for) */
 		if (base) {
-			g[0].candidates = 1;
-			mid = 0;
+			g[0].candidates = g[1].candidates = 1;
+			if (f->readers != 2)
+				mid = 0;
 		}
 	}
 	st[0].s.refused_ids = &refused;
 	if (mid > 0) {
+		int64_t n2, total2;
+
 		rd2 = twin_reader(rd, conninfo, e);
 		if (!rd2)
+			goto out;
+		/* the same accounts: the same function in the same snapshot */
+		if (g[1].candidates && candidates_set(rd2, base_day, base_snap, dues, &n2, &total2, e))
 			goto out;
 		stream_init(&st[1], rd2, r, f, &sink);
 		st[1].s.refused_ids = &refused;
@@ -954,6 +966,7 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 			goto fail;
 	}
 	t->incremental = base != 0;
+	t->readers = nst;
 	t->base = base;
 	rc = 0;
 	goto out;

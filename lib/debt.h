@@ -87,6 +87,9 @@ struct debt_filter {
 	 * Else the run is incremental when it can be (see above). */
 	const char *rules_version;
 	int full;
+	/* debt_snapshot_run() only: 0 one reader, or two (each half of the
+	 * accounts) from 50,000 accounts; 1 or 2: that many */
+	int readers;
 };
 
 /* What the callback sees for each account with an obligation or a payment. */
@@ -113,6 +116,7 @@ struct debt_totals {
 	int incremental;     /* debt_snapshot_run(): 1 when only some accounts were valued */
 	sdate base;          /* then the base day */
 	int64_t candidates;  /* the accounts an incremental run would value (0: none) */
+	int readers;         /* debt_snapshot_run(): the connections that read */
 };
 
 /* Scan the accounts of f in the open transaction of db (the caller begins

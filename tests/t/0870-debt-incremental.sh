@@ -1,7 +1,7 @@
 #!/bin/sh
 # 0870-debt-incremental: a day whose day before was taken values only the
 # accounts whose row can have changed (lib/debt.h), and its snapshot is the
-# full valuation's, row by row.  Two databases with the same ledgers (those
+# full valuation's, row by row; so is a snapshot read by two connections.  Two databases with the same ledgers (those
 # of tests/data/debt-ledger.sh): "inc" runs `sbyt debt` day after day (the
 # incremental path), "full" runs the same days with SBYT_DEBT_FULL=1 (every
 # account valued); the same money events are written to both between the
@@ -26,10 +26,12 @@ rows() {
 		coalesce(oldest_due::text, '-') FROM debt_snapshot WHERE as_of = '$2' ORDER BY 1"
 }
 # day DAY: the day on both, its rows compared; inc-DAY.err / full-DAY.err
-# hold the -v output
+# hold the -v output.  "inc" reads with two connections (each half of the
+# accounts, as from 50,000 accounts), "full" with one.
 day() {
-	sbyt -v debt --as-of "$1" 2> "inc-$1.err" &&
-		PGDATABASE=$FULL SBYT_DEBT_FULL=1 sbyt -v debt --as-of "$1" 2> "full-$1.err" &&
+	SBYT_DEBT_READERS=2 sbyt -v debt --as-of "$1" 2> "inc-$1.err" &&
+		PGDATABASE=$FULL SBYT_DEBT_FULL=1 SBYT_DEBT_READERS=1 sbyt -v debt --as-of "$1" \
+			2> "full-$1.err" &&
 		rows "$INC" "$1" > "inc-$1" && rows "$FULL" "$1" > "full-$1" &&
 		diff -u "full-$1" "inc-$1"
 }
@@ -40,6 +42,8 @@ inc() { grep -q "^sbyt: debt: incremental from $2: " "inc-$1.err"; }
 test_expect_success 'the first day has no base: every account valued, on both' '
 	day 2026-10-09 &&
 	grep -q "^sbyt: debt: every account valued$" inc-2026-10-09.err &&
+	grep -q "^sbyt: debt: the ledgers read by 2 connections$" inc-2026-10-09.err &&
+	grep -q "^sbyt: debt: the ledgers read by 1 connection$" full-2026-10-09.err &&
 	[ "$(accounts inc-2026-10-09.err)" = 7 ] && [ "$(accounts full-2026-10-09.err)" = 7 ]
 '
 # Monday after a weekend without runs: the base is Friday.  The advance of
