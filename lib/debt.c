@@ -22,8 +22,10 @@
  * account_id int8, tag int2, branch text, period date, due (or paid_on)
  * date, amount int8, payment_id int8.  The tag says what the row is:
  * TAG_INDIVIDUAL, TAG_LEGAL, TAG_MANAGING or TAG_UNKNOWN for the account
- * itself (with its branch), TAG_CHARGE or TAG_RECALC for an obligation,
- * TAG_PAYMENT for a payment.
+ * itself (with its branch in the text column), TAG_OBLIGATION for an
+ * obligation (with its kind in the text column: the client leaves out
+ * 'penalty' lines and amounts of 0, which costs the server less than a
+ * filter on the text), TAG_PAYMENT for a payment.
  *
  * COPY takes no parameters: the filter's values are set with set_config()
  * (a parameterised statement, local to the transaction) and read back with
@@ -32,7 +34,7 @@
  * cast to bigint before abs() so that -2^31 does not overflow. */
 enum {
 	TAG_UNKNOWN = -1, TAG_INDIVIDUAL = 0, TAG_LEGAL = 1, TAG_MANAGING = 2,
-	TAG_CHARGE = 10, TAG_RECALC = 11, TAG_PAYMENT = 20
+	TAG_OBLIGATION = 10, TAG_PAYMENT = 20
 };
 
 static const char scan_copy[] = "COPY (";
@@ -46,9 +48,7 @@ static const char scan_head[] =
 static const char scan_obligation[] =
 	" ORDER BY account_id)"
 	" UNION ALL"
-	" (SELECT account_id, (CASE WHEN kind = 'recalc' THEN 11 ELSE 10 END)::int2, NULL,"
-	"   period, due, amount, NULL FROM obligation"
-	"  WHERE kind <> 'penalty' AND amount <> 0 AND ";
+	" (SELECT account_id, 10::int2, kind, period, due, amount, NULL FROM obligation WHERE ";
 static const char scan_payment[] =
 	" ORDER BY account_id)"
 	" UNION ALL"
@@ -322,10 +322,10 @@ static int take_row(struct scan_state *s, const struct scan_row *r, struct sbyt_
 	case TAG_LEGAL: s->a.kind = CUSTOMER_LEGAL; break;
 	case TAG_MANAGING: s->a.kind = CUSTOMER_MANAGING; break;
 	case TAG_UNKNOWN: return bad_row(s, e, "unknown account kind");
-	case TAG_CHARGE: case TAG_RECALC: case TAG_PAYMENT: break;
+	case TAG_OBLIGATION: case TAG_PAYMENT: break;
 	default: return err_set(e, ERR_INTERNAL, "debt scan: unknown row tag %d", r->tag);
 	}
-	if (r->tag < TAG_CHARGE) {
+	if (r->tag < TAG_OBLIGATION) {
 		int n = r->branch_len < 0 ? 0 : r->branch_len;
 
 		if (n >= DEBT_BRANCH_MAX)
@@ -335,17 +335,21 @@ static int take_row(struct scan_state *s, const struct scan_row *r, struct sbyt_
 		s->known = 1;
 		return 0;
 	}
+	/* billed penalties are not principal; lines of 0.00 are nothing */
+	if (r->tag == TAG_OBLIGATION &&
+	    (r->amount == 0 || (r->branch_len == 7 && memcmp(r->branch, "penalty", 7) == 0)))
+		return 0;
 	if (r->has_period)
 		period = period_of(r->period);
 	if (!r->has_due)
 		return bad_row(s, e, "bad date");
 	s->entries++;
-	if (r->tag != TAG_PAYMENT) {
+	if (r->tag == TAG_OBLIGATION) {
 		struct ledger_charge c = { period, r->due, r->amount, LEDGER_CHARGE };
 
 		if (period == LEDGER_NO_PERIOD)
 			return bad_row(s, e, "obligation without a period");
-		if (r->amount < 0 || r->tag == TAG_RECALC)
+		if (r->amount < 0 || (r->branch_len == 6 && memcmp(r->branch, "recalc", 6) == 0))
 			c.kind = LEDGER_RECALC;
 		if (ledger_add_charge(&s->l, &c, e) < 0)
 			return refuse(s, e);
