@@ -136,13 +136,14 @@ CREATE FUNCTION sbyt_debt_candidates(p_base date, p_snap pg_snapshot, p_dues dat
 RETURNS bigint[] LANGUAGE sql STABLE AS $$
 	SELECT CASE WHEN EXISTS (SELECT 1 FROM debt_changed
 	                         WHERE account_id = 0 AND NOT pg_visible_in_snapshot(xid, p_snap))
-	       THEN NULL ELSE coalesce(array_agg(account_id ORDER BY account_id), '{}') END FROM (
+	       THEN NULL
+	       ELSE (SELECT coalesce(array_agg(account_id ORDER BY account_id), '{}') FROM (
 		SELECT account_id FROM debt_snapshot WHERE as_of = p_base
 		UNION SELECT account_id FROM debt_refused WHERE as_of = p_base
 		UNION SELECT account_id FROM debt_changed WHERE NOT pg_visible_in_snapshot(xid, p_snap)
 		UNION SELECT account_id FROM obligation
 		WHERE cardinality(p_dues) > 0 AND due = ANY (p_dues)
-	) c
+	       ) c) END
 $$;
 
 -- The obligations by due date, for the accounts whose entries fall due
