@@ -11,10 +11,12 @@
 #include "debt.h"
 #include "faults.h"
 #include "log.h"
+#include "rules.h"
+#include "sha256.h"
 #include "shard.h"
 
 static const char help[] =
-	"usage: sbyt debt [--as-of DATE] [--shard I/N]\n"
+	"usage: sbyt debt [--as-of DATE] [--shard I/N] [--full]\n"
 	"   or: sbyt debt [--as-of DATE] --account N [--format text|xml] [-v]\n"
 	"\n"
 	"Without --account: the daily job.  Every account's obligations and the\n"
@@ -31,11 +33,18 @@ static const char help[] =
 	"Exit status: 0 done (refused accounts are reported; `sbyt daily` exits 65),\n"
 	"64 usage, 69 database unavailable, 73 cannot create the rejects file,\n"
 	"75 another run holds the lock, 78 rules invalid or not covering the date.\n"
+	"A day whose day before was taken (with the same rules, and no later day\n"
+	"taken) values only the accounts whose row can have changed: the day\n"
+	"before's debtors and refused accounts, the accounts with an obligation or\n"
+	"payment written since, and those with an entry fallen due in between; the\n"
+	"rows are the same as a full valuation's.  accounts= counts those valued.\n"
 	"\n"
 	"With --account: print that account's debt as of the date; writes nothing.\n"
 	"\n"
 	"  --as-of DATE        the date of the debt (default: the global --as-of, today)\n"
 	"  --shard I/N         only accounts with abs(hashint8(account_id)) % N = I\n"
+	"  --full              value every account (also SBYT_DEBT_FULL=1, which the\n"
+	"                      daily job's debt stage heeds too)\n"
 	"  --account N         one account, printed\n"
 	"  --format text|xml   how to print it (default text)\n"
 	"  -v, --verbose       with --account: every penalty segment, in Russian: the\n"
@@ -225,7 +234,19 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 {
 	struct debt_filter fr = *f;
 	struct acctrej rej;
-	char db_[DATE_BUF], line[1024];
+	char db_[DATE_BUF], line[1024], version[SHA256_HEX];
+	const char *env = getenv("SBYT_DEBT_FULL");
+
+	/* the rules the day is valued with: another version values it in full */
+	if (rules_version(ctx->rules_dir, version, &ctx->err))
+		return -1;
+	fr.rules_version = version;
+	if (env && *env && strcmp(env, "0") != 0)
+		fr.full = 1;
+	/* how many connections read the ledgers (tests: the two halves) */
+	env = getenv("SBYT_DEBT_READERS");
+	if (env && (strcmp(env, "1") == 0 || strcmp(env, "2") == 0))
+		fr.readers = env[0] - '0';
 
 	if (acctrej_init_late(&rej, ctx->out_dir, "debt", date_format(f->as_of, db_), j->run_id,
 			 &ctx->err))
@@ -237,6 +258,16 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 	}
 	if (acctrej_finish(&rej, t->refused, j, &ctx->err))
 		return -1;
+	log_verbose("debt: the ledgers read by %d connection%s", t->readers,
+		    t->readers == 1 ? "" : "s");
+	if (t->incremental)
+		log_verbose("debt: incremental from %s: %lld accounts valued",
+			    date_format(t->base, db_), (long long)t->accounts);
+	else if (t->candidates)
+		log_verbose("debt: every account valued (%lld of them can have changed)",
+			    (long long)t->candidates);
+	else
+		log_verbose("debt: every account valued");
 	if (rej.n)
 		log_warn("%s", acctrej_line(&rej, "refused for their data, left out of the debt"
 					     " snapshot", line, sizeof(line)));
@@ -262,6 +293,7 @@ static int debt_job(struct sbyt_ctx *ctx, const struct penalty_rules *r,
 	job_count(&j, "snapshot_rows", rows);
 	job_count(&j, "refused", t.refused);
 	job_count(&j, "ledger_rows", t.rows);
+	job_count(&j, "incremental", t.incremental);
 	job_count(&j, "principal", t.principal);
 	job_count(&j, "penalty", t.penalty);
 	log_verbose("debt: %lld ledger rows, %lld snapshot rows in %.2f s", (long long)t.rows,
@@ -280,6 +312,7 @@ int cmd_debt(int argc, char **argv, struct sbyt_ctx *ctx)
 		{ "account", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "shard", required_argument, NULL, 's' },
+		{ "full", no_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -314,6 +347,9 @@ int cmd_debt(int argc, char **argv, struct sbyt_ctx *ctx)
 				return cmd_usage_error("debt", "--shard takes I/N with 0 <= I < N");
 			sharded = 1;
 			break;
+		case 'F':
+			f.full = 1;
+			break;
 		case 'v':
 			ctx->verbosity++;
 			log_init(ctx->verbosity);
@@ -325,6 +361,8 @@ int cmd_debt(int argc, char **argv, struct sbyt_ctx *ctx)
 		return cmd_usage_error("debt", "unexpected argument '%s'", argv[optind]);
 	if (f.account && sharded)
 		return cmd_usage_error("debt", "--shard and --account do not go together");
+	if (f.account && f.full)
+		return cmd_usage_error("debt", "--full and --account do not go together");
 	if (!f.account && xml)
 		return cmd_usage_error("debt", "--format needs --account");
 	f.as_of = ctx->as_of;

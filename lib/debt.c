@@ -1,42 +1,76 @@
 /* debt.c - streaming ledgers from the database, the daily snapshot; see debt.h. */
 #include "debt.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
+#include "copybin.h"
 #include "db.h"
 #include "log.h"
 
-#define DEBT_FETCH 20000
+/* One stream of the accounts, their obligations and their payments (paid
+ * on or before the as-of date), ordered by account: a merge of three scans
+ * each in its own key order (the primary keys lead with account_id), so the
+ * server neither joins nor sorts.  Within an account the rows come in any
+ * order (the ledger orders them).  It is read as one COPY in the binary
+ * format: the server streams it while the client values the ledgers, and
+ * neither side formats or parses numbers and dates as text.  Columns:
+ * account_id int8, tag int2, branch text, period date, due (or paid_on)
+ * date, amount int8, payment_id int8.  The tag says what the row is:
+ * TAG_INDIVIDUAL, TAG_LEGAL, TAG_MANAGING or TAG_UNKNOWN for the account
+ * itself (with its branch in the text column), TAG_OBLIGATION for an
+ * obligation (with its kind in the text column: the client leaves out
+ * 'penalty' lines and amounts of 0, which costs the server less than a
+ * filter on the text), TAG_PAYMENT for a payment.
+ *
+ * COPY takes no parameters: the filter's values are set with set_config()
+ * (a parameterised statement, local to the transaction) and read back with
+ * current_setting() in scalar subqueries, each evaluated once.  The filter
+ * is one of the fixed fragments below, chosen by what f asks; hashint8 is
+ * cast to bigint before abs() so that -2^31 does not overflow. */
+enum {
+	TAG_UNKNOWN = -1, TAG_INDIVIDUAL = 0, TAG_LEGAL = 1, TAG_MANAGING = 2,
+	TAG_OBLIGATION = 10, TAG_PAYMENT = 20
+};
 
-/* One stream of the accounts (src 0), their obligations (src 1) and their
- * payments (src 2), ordered by account: a merge of three scans each in its
- * own key order (the primary keys lead with account_id), so the server
- * neither joins nor sorts.  Within an account the rows come in any order
- * (the ledger orders them).  The filter parameters: $1 as-of, $2 one
- * account or NULL, $3 shard count or NULL, $4 shard index.  hashint8 is
- * cast to bigint before abs() so that -2^31 does not overflow; the shard
- * is the same. */
-#define FILTER " ($2::bigint IS NULL OR account_id = $2::bigint)" \
-	" AND ($3::int IS NULL OR abs(hashint8(account_id)::bigint) % $3::int = $4::int)"
-static const char scan_sql[] =
-	"DECLARE debt_cur NO SCROLL CURSOR FOR "
-	"SELECT account_id, src, kind, branch, period, due, amount, pid FROM ("
-	" (SELECT account_id, 0 AS src,"
-	"   CASE WHEN kind = 'legal' AND category = 'managing' THEN 'managing' ELSE kind END AS kind,"
-	"   branch, NULL::date AS period, NULL::date AS due,"
-	"   0::bigint AS amount, 0::bigint AS pid FROM account WHERE" FILTER
-	"  ORDER BY account_id)"
+static const char scan_copy[] = "COPY (";
+/* an incremental run: the accounts to value, computed once (sql/200) */
+static const char scan_head[] =
+	"SELECT account_id, tag, branch, period, due, amount, pid FROM ("
+	" (SELECT account_id, (CASE kind WHEN 'individual' THEN 0 WHEN 'legal' THEN"
+	"   CASE WHEN category = 'managing' THEN 2 ELSE 1 END ELSE -1 END)::int2 AS tag,"
+	"   branch, NULL::date AS period, NULL::date AS due, NULL::bigint AS amount,"
+	"   NULL::bigint AS pid FROM account WHERE ";
+static const char scan_obligation[] =
+	" ORDER BY account_id)"
 	" UNION ALL"
-	" (SELECT account_id, 1, kind, NULL::text, period, due, amount, 0::bigint FROM obligation"
-	"  WHERE kind <> 'penalty' AND amount <> 0 AND" FILTER " ORDER BY account_id)"
+	" (SELECT account_id, 10::int2, kind, period, due, amount, NULL FROM obligation WHERE ";
+static const char scan_payment[] =
+	" ORDER BY account_id)"
 	" UNION ALL"
-	" (SELECT account_id, 2, NULL::text, NULL::text, period, paid_on, amount, payment_id"
-	"  FROM payment WHERE paid_on <= $1::date AND" FILTER " ORDER BY account_id)"
-	") x ORDER BY account_id";
-#undef FILTER
+	" (SELECT account_id, 20::int2, NULL, period, paid_on, amount, payment_id FROM payment"
+	"  WHERE paid_on <= (SELECT current_setting('sbyt.debt_as_of')::date) AND ";
+static const char scan_tail[] =
+	" ORDER BY account_id)"
+	") x ORDER BY account_id) TO STDOUT (FORMAT binary)";
+
+static const char filter_account[] =
+	"account_id = (SELECT current_setting('sbyt.debt_account')::bigint)";
+static const char filter_shard[] =
+	"abs(hashint8(account_id)::bigint) % (SELECT current_setting('sbyt.debt_shard_n')::int)"
+	" = (SELECT current_setting('sbyt.debt_shard_i')::int)";
+static const char filter_range[] =
+	"account_id >= (SELECT current_setting('sbyt.debt_from')::bigint)"
+	" AND account_id < (SELECT current_setting('sbyt.debt_to')::bigint)";
+/* an incremental run: the accounts to value, computed once (candidates_set) */
+static const char filter_candidates[] =
+	"account_id = ANY ((SELECT current_setting('sbyt.debt_ids')::bigint[])::bigint[])";
+#define FILTER_MAX (sizeof(filter_account) + sizeof(filter_shard) + sizeof(filter_range) + \
+		    sizeof(filter_candidates) + 32)
 
 int debt_kind_parse(const char *s, enum customer_kind *out)
 {
@@ -51,22 +85,78 @@ int debt_kind_parse(const char *s, enum customer_kind *out)
 	return 0;
 }
 
-/* The filter as text parameters: buffers in p_buf, pointers in params. */
-static void filter_params(const struct debt_filter *f, char p_buf[4][24], const char *params[4])
+/* A range of accounts [from, to) one stream of the scan reads (to 0: all);
+ * candidates: only the accounts of the setting sbyt.debt_ids. */
+struct scan_range {
+	int64_t from, to;
+	int candidates;
+};
+
+/* The filter's values as the settings the scan reads (see above), local
+ * to the open transaction of db. */
+static int scan_settings(PGconn *db, const struct debt_filter *f, const struct scan_range *g,
+			 struct sbyt_err *e)
 {
+	char p_buf[6][24];
+	const char *params[6] = { p_buf[0], p_buf[1], p_buf[2], p_buf[3], p_buf[4], p_buf[5] };
+
 	date_format(f->as_of, p_buf[0]);
-	params[0] = p_buf[0];
-	params[1] = params[2] = params[3] = NULL;
-	if (f->account > 0) {
-		snprintf(p_buf[1], 24, "%lld", (long long)f->account);
-		params[1] = p_buf[1];
+	snprintf(p_buf[1], 24, "%lld", (long long)f->account);
+	snprintf(p_buf[2], 24, "%d", f->shard_n);
+	snprintf(p_buf[3], 24, "%d", f->shard_i);
+	snprintf(p_buf[4], 24, "%lld", (long long)g->from);
+	snprintf(p_buf[5], 24, "%lld", (long long)g->to);
+	return db_exec(db, e, "SELECT set_config('sbyt.debt_as_of', $1, true),"
+		       " set_config('sbyt.debt_account', $2, true),"
+		       " set_config('sbyt.debt_shard_n', $3, true),"
+		       " set_config('sbyt.debt_shard_i', $4, true),"
+		       " set_config('sbyt.debt_from', $5, true),"
+		       " set_config('sbyt.debt_to', $6, true)", 6, params);
+}
+
+/* The scan's statement for f and g, from the fixed fragments, into buf
+ * (of SCAN_SQL_MAX bytes). */
+#define SCAN_SQL_MAX (sizeof(scan_copy) + sizeof(scan_head) + sizeof(scan_obligation) + \
+		      sizeof(scan_payment) + sizeof(scan_tail) + 3 * FILTER_MAX)
+static void scan_statement(const struct debt_filter *f, const struct scan_range *g, char *buf)
+{
+	char flt[FILTER_MAX];
+	size_t n = 0;
+
+	n += (size_t)snprintf(flt + n, sizeof(flt) - n, "true");
+	if (f->account > 0)
+		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_account);
+	if (f->shard_n > 0)
+		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_shard);
+	if (g->to > 0)
+		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_range);
+	if (g->candidates)
+		snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_candidates);
+	snprintf(buf, SCAN_SQL_MAX, "%s%s%s%s%s%s%s%s", scan_copy, scan_head, flt, scan_obligation,
+		 flt, scan_payment, flt, scan_tail);
+}
+
+/* Account ids, growing. */
+struct idlist {
+	int64_t *id;
+	size_t n, cap;
+	int failed;          /* out of memory */
+};
+
+static void idlist_add(struct idlist *l, int64_t id)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		int64_t *nid = realloc(l->id, cap * sizeof(*nid));
+
+		if (!nid) {
+			l->failed = 1;
+			return;
+		}
+		l->id = nid;
+		l->cap = cap;
 	}
-	if (f->shard_n > 0) {
-		snprintf(p_buf[2], 24, "%d", f->shard_n);
-		snprintf(p_buf[3], 24, "%d", f->shard_i);
-		params[2] = p_buf[2];
-		params[3] = p_buf[3];
-	}
+	l->id[l->n++] = id;
 }
 
 struct scan_state {
@@ -81,6 +171,7 @@ struct scan_state {
 	int known;           /* its account row was seen */
 	int64_t entries;     /* its obligations and payments */
 	int refused;         /* it was refused: its other rows are passed over */
+	struct idlist *refused_ids;  /* where the refused accounts are noted, or NULL */
 };
 
 /* The current account cannot be valued for the reason in e: refused into
@@ -93,6 +184,8 @@ static int refuse(struct scan_state *s, struct sbyt_err *e)
 		return -1;
 	snprintf(acct, sizeof(acct), "%lld", (long long)s->a.account_id);
 	acctrej_add(s->f->rej, acct, e->msg);
+	if (s->refused_ids)
+		idlist_add(s->refused_ids, s->a.account_id);
 	s->t->refused++;
 	s->refused = 1;
 	err_clear(e);
@@ -126,31 +219,97 @@ static int finish_account(struct scan_state *s, struct sbyt_err *e)
 	return s->sink->account ? s->sink->account(s->sink->arg, &s->a, e) : 0;
 }
 
-static int bad_row(struct scan_state *s, struct sbyt_err *e, const char *acct, const char *what)
+static int bad_row(struct scan_state *s, struct sbyt_err *e, const char *what)
 {
 	if (s->f->rej) {
 		err_set(e, ERR_DATA, "%s", what);
 		return refuse(s, e);
 	}
-	return err_set(e, ERR_DATA, "account %s: %s", acct, what);
+	return err_set(e, ERR_DATA, "account %lld: %s", (long long)s->a.account_id, what);
 }
 
-/* One row of the stream into the current account (columns: 0 account_id,
- * 1 src, 2 kind, 3 branch, 4 period, 5 due or paid_on, 6 amount, 7 pid). */
-static int take_row(struct scan_state *s, PGresult *res, int i, struct sbyt_err *e)
-{
-	const char *acct = PQgetvalue(res, i, 0);
-	int64_t id = strtoll(acct, NULL, 10);
-	char src = PQgetvalue(res, i, 1)[0];
-	sdate pd = 0, due = 0;
-	speriod period = LEDGER_NO_PERIOD;
+/* One row of the stream as read from its binary form. */
+struct scan_row {
+	int64_t account_id;
+	int tag;
+	const char *branch;  /* not NUL-terminated */
+	int branch_len;      /* -1: NULL */
+	int has_period, has_due;
+	sdate period, due;
 	money amount;
+	int64_t pid;
+};
 
-	if (!s->open || id != s->a.account_id) {
+#define PG_EPOCH 10957  /* 2000-01-01 in days since 1970-01-01 */
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int64_t get64(const unsigned char *p)
+{
+	return (int64_t)((uint64_t)get32(p) << 32 | get32(p + 4));
+}
+
+/* The tuple at p (n bytes left) into *r: the bytes it took, 0 for the
+ * trailer, or -1 when it is not the tuple the scan sends. */
+static long scan_tuple(const unsigned char *p, size_t n, struct scan_row *r)
+{
+	static const int width[7] = { 8, 2, -1, 4, 4, 8, 8 };
+	size_t at = 2;
+
+	if (n < 2)
+		return -1;
+	if (p[0] == 0xff && p[1] == 0xff)
+		return 0;
+	if (p[0] != 0 || p[1] != 7)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	r->branch_len = -1;
+	r->has_period = r->has_due = 0;
+	r->amount = 0;
+	r->pid = 0;
+	for (int k = 0; k < 7; k++) {
+		int32_t len;
+		const unsigned char *v;
+
+		if (n - at < 4)
+			return -1;
+		len = (int32_t)get32(p + at);
+		at += 4;
+		if (len < 0) {
+			if (k < 2)
+				return -1;
+			continue;
+		}
+		if ((width[k] >= 0 && len != width[k]) || (size_t)len > n - at)
+			return -1;
+		v = p + at;
+		at += (size_t)len;
+		switch (k) {
+		case 0: r->account_id = get64(v); break;
+		case 1: r->tag = (int16_t)(v[0] << 8 | v[1]); break;
+		case 2: r->branch = (const char *)v; r->branch_len = len; break;
+		case 3: r->period = (int32_t)get32(v) + PG_EPOCH; r->has_period = 1; break;
+		case 4: r->due = (int32_t)get32(v) + PG_EPOCH; r->has_due = 1; break;
+		case 5: r->amount = get64(v); break;
+		default: r->pid = get64(v); break;
+		}
+	}
+	return (long)at;
+}
+
+/* One row of the stream into the current account. */
+static int take_row(struct scan_state *s, const struct scan_row *r, struct sbyt_err *e)
+{
+	speriod period = LEDGER_NO_PERIOD;
+
+	if (!s->open || r->account_id != s->a.account_id) {
 		if (finish_account(s, e))
 			return -1;
 		ledger_reset(&s->l);
-		s->a.account_id = id;
+		s->a.account_id = r->account_id;
 		s->open = 1;
 		s->known = 0;
 		s->entries = 0;
@@ -158,229 +317,676 @@ static int take_row(struct scan_state *s, PGresult *res, int i, struct sbyt_err 
 	}
 	if (s->refused)
 		return 0;
-	if (src == '0') {
-		if (debt_kind_parse(PQgetvalue(res, i, 2), &s->a.kind))
-			return bad_row(s, e, acct, "unknown account kind");
-		snprintf(s->a.branch, sizeof(s->a.branch), "%s", PQgetvalue(res, i, 3));
+	switch (r->tag) {
+	case TAG_INDIVIDUAL: s->a.kind = CUSTOMER_INDIVIDUAL; break;
+	case TAG_LEGAL: s->a.kind = CUSTOMER_LEGAL; break;
+	case TAG_MANAGING: s->a.kind = CUSTOMER_MANAGING; break;
+	case TAG_UNKNOWN: return bad_row(s, e, "unknown account kind");
+	case TAG_OBLIGATION: case TAG_PAYMENT: break;
+	default: return err_set(e, ERR_INTERNAL, "debt scan: unknown row tag %d", r->tag);
+	}
+	if (r->tag < TAG_OBLIGATION) {
+		int n = r->branch_len < 0 ? 0 : r->branch_len;
+
+		if (n >= DEBT_BRANCH_MAX)
+			n = DEBT_BRANCH_MAX - 1;
+		memcpy(s->a.branch, r->branch, (size_t)n);
+		s->a.branch[n] = '\0';
 		s->known = 1;
 		return 0;
 	}
-	amount = strtoll(PQgetvalue(res, i, 6), NULL, 10);
-	if (!PQgetisnull(res, i, 4)) {
-		if (date_parse(PQgetvalue(res, i, 4), -1, &pd))
-			return bad_row(s, e, acct, "bad period");
-		period = period_of(pd);
-	}
-	if (date_parse(PQgetvalue(res, i, 5), -1, &due))
-		return bad_row(s, e, acct, "bad date");
+	/* billed penalties are not principal; lines of 0.00 are nothing */
+	if (r->tag == TAG_OBLIGATION &&
+	    (r->amount == 0 || (r->branch_len == 7 && memcmp(r->branch, "penalty", 7) == 0)))
+		return 0;
+	if (r->has_period)
+		period = period_of(r->period);
+	if (!r->has_due)
+		return bad_row(s, e, "bad date");
 	s->entries++;
-	if (src == '1') {
-		struct ledger_charge c = { period, due, amount, LEDGER_CHARGE };
+	if (r->tag == TAG_OBLIGATION) {
+		struct ledger_charge c = { period, r->due, r->amount, LEDGER_CHARGE };
 
 		if (period == LEDGER_NO_PERIOD)
-			return bad_row(s, e, acct, "obligation without a period");
-		if (amount < 0 || strcmp(PQgetvalue(res, i, 2), "recalc") == 0)
+			return bad_row(s, e, "obligation without a period");
+		if (r->amount < 0 || (r->branch_len == 6 && memcmp(r->branch, "recalc", 6) == 0))
 			c.kind = LEDGER_RECALC;
 		if (ledger_add_charge(&s->l, &c, e) < 0)
 			return refuse(s, e);
 	} else {
-		struct ledger_payment p = { strtoll(PQgetvalue(res, i, 7), NULL, 10), due, amount,
-					    period };
+		struct ledger_payment p = { r->pid, r->due, r->amount, period };
+
 		if (ledger_add_payment(&s->l, &p, e))
 			return refuse(s, e);
 	}
 	return 0;
 }
 
-int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filter *f,
-	      const struct debt_sink *sink, struct debt_totals *t, struct sbyt_err *e)
-{
+/* One stream of the scan: its connection, the ledger it is gathering, and
+ * where it is in its COPY. */
+struct scan_stream {
+	PGconn *db;
 	struct scan_state s;
-	char p_buf[4][24];
-	const char *params[4];
-	char fetch[48];
-	struct progress prog;
-	int rc = -1, n;
+	struct debt_totals t;
+	int header, ended, done;
+	int64_t since;       /* rows not yet counted in the progress */
+};
 
-	memset(t, 0, sizeof(*t));
-	memset(&s, 0, sizeof(s));
-	s.r = r;
-	s.f = f;
-	s.sink = sink;
-	s.t = t;
-	ledger_init(&s.l);
-	ledger_debt_init(&s.d);
-	filter_params(f, p_buf, params);
-	/* the rules must cover the as-of date itself: a gap there is not one
-	 * account's, it stops the scan (a gap at an old date refuses the
-	 * accounts that reach it) */
+static void stream_init(struct scan_stream *st, PGconn *db, const struct penalty_rules *r,
+			const struct debt_filter *f, const struct debt_sink *sink)
+{
+	memset(st, 0, sizeof(*st));
+	st->db = db;
+	st->s.r = r;
+	st->s.f = f;
+	st->s.sink = sink;
+	st->s.t = &st->t;
+	ledger_init(&st->s.l);
+	ledger_debt_init(&st->s.d);
+}
+
+static void stream_release(struct scan_stream *st)
+{
+	ledger_release(&st->s.l);
+	ledger_debt_release(&st->s.d);
+}
+
+/* Start the stream's COPY in the open transaction of its connection. */
+static int stream_start(struct scan_stream *st, const struct scan_range *g, struct sbyt_err *e)
+{
+	char sql[SCAN_SQL_MAX];
+	PGresult *res;
+
+	/* the plan wanted is the merge of the three key-ordered scans: the
+	 * filter's values are not known when the statement is planned, so
+	 * the planner is told not to sort (nor to gather workers, which sort);
+	 * a plain scan gains nothing from compiling it */
+	if (db_exec(st->db, e, "SET LOCAL enable_sort = off", 0, NULL) ||
+	    db_exec(st->db, e, "SET LOCAL max_parallel_workers_per_gather = 0", 0, NULL) ||
+	    db_exec(st->db, e, "SET LOCAL jit = off", 0, NULL) ||
+	    scan_settings(st->db, st->s.f, g, e))
+		return -1;
+	scan_statement(st->s.f, g, sql);
+	res = PQexec(st->db, sql);
+	if (!res || PQresultStatus(res) != PGRES_COPY_OUT) {
+		db_result_error(st->db, res, e);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* One message of the stream's COPY (n bytes at buf): its rows into the
+ * ledgers. */
+static int stream_feed(struct scan_stream *st, const char *buf, int n, struct progress *prog,
+		       struct sbyt_err *e)
+{
+	static const unsigned char sig[11] = "PGCOPY\n\377\r\n";
+	const unsigned char *p = (const unsigned char *)buf;
+	size_t left = (size_t)n;
+
+	if (!st->header) {
+		if (left < 19 || memcmp(p, sig, 11) != 0 || get32(p + 15) > left - 19)
+			return err_set(e, ERR_INTERNAL, "debt scan: not a binary COPY");
+		left -= 19 + get32(p + 15);
+		p += 19 + get32(p + 15);
+		st->header = 1;
+	}
+	while (left > 0) {
+		struct scan_row r;
+		long used = st->ended ? -1 : scan_tuple(p, left, &r);
+
+		if (used < 0)
+			return err_set(e, ERR_INTERNAL, "debt scan: a row not as sent");
+		if (used == 0) {
+			st->ended = 1;
+			left -= 2;
+			p += 2;
+			continue;
+		}
+		if (take_row(&st->s, &r, e))
+			return -1;
+		left -= (size_t)used;
+		p += used;
+		if (st->s.f->account == 0 && ++st->since == 4096) {
+			progress_add(prog, st->since);
+			st->since = 0;
+		}
+	}
+	return 0;
+}
+
+/* The stream's COPY has ended (PQgetCopyData gave n < 0): its result, and
+ * the last account. */
+static int stream_end(struct scan_stream *st, int n, struct progress *prog, struct sbyt_err *e)
+{
+	st->done = 1;
+	if (n == -2)
+		return db_result_error(st->db, NULL, e);
+	if (db_drain(st->db, e))
+		return -1;
+	if (!st->ended)
+		return err_set(e, ERR_INTERNAL, "debt scan: the COPY ended early");
+	progress_add(prog, st->since);
+	st->since = 0;
+	return finish_account(&st->s, e);
+}
+
+/* Stop a stream whose rows are no longer wanted: cancel its COPY, drain. */
+static void stream_cancel(struct scan_stream *st)
+{
+	PGcancel *c;
+	char why[256], *buf;
+	struct sbyt_err ignore;
+
+	if (st->done)
+		return;
+	st->done = 1;
+	c = PQgetCancel(st->db);
+	if (c) {
+		PQcancel(c, why, sizeof(why));
+		PQfreeCancel(c);
+	}
+	while (PQgetCopyData(st->db, &buf, 0) > 0)
+		PQfreemem(buf);
+	db_drain(st->db, &ignore);
+}
+
+static void totals_add(struct debt_totals *t, const struct debt_totals *u)
+{
+	t->accounts += u->accounts;
+	t->in_debt += u->in_debt;
+	t->rows += u->rows;
+	t->refused += u->refused;
+	t->principal += u->principal;
+	t->penalty += u->penalty;
+}
+
+/* the rules must cover the as-of date itself: a gap there is not one
+ * account's, it stops the scan (a gap at an old date refuses the accounts
+ * that reach it) */
+static int scan_rules_cover(const struct penalty_rules *r, const struct debt_filter *f,
+			    struct sbyt_err *e)
+{
 	if (f->rej && (penalty_rate_on(r, f->as_of, NULL, NULL, e) ||
 		       (r->cal && calendar_class_err(r->cal, f->as_of, e) < 0)))
 		return -1;
+	return 0;
+}
+
+/* Read nst streams (1 or 2, each started) to their ends, whichever has
+ * rows first; on failure every stream is cancelled.  Their totals are
+ * added to *t. */
+static int streams_read(struct scan_stream *st, int nst, struct debt_totals *t,
+			struct sbyt_err *e)
+{
+	struct progress prog;
+	int live = nst, rc = 0;
+
 	/* rows, rate on a terminal only (log.h); the total is not known */
 	progress_start(&prog, "debt: ledger rows", 0);
-	/* the whole result is read: plan for it, not for the first rows; a
-	 * plain scan gains nothing from compiling it */
-	if (db_exec(db, e, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL) ||
-	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL) ||
-	    db_exec(db, e, scan_sql, 4, params))
-		goto out;
-	snprintf(fetch, sizeof(fetch), "FETCH %d FROM debt_cur", DEBT_FETCH);
-	do {
-		PGresult *res = db_query(db, e, fetch, 0, NULL);
+	while (live > 0 && rc == 0) {
+		struct pollfd pfd[2];
+		int np = 0;
 
-		if (!res)
-			goto out;
-		n = PQntuples(res);
-		for (int i = 0; i < n; i++)
-			if (take_row(&s, res, i, e)) {
-				PQclear(res);
-				goto out;
+		for (int k = 0; k < nst && rc == 0; k++) {
+			char *buf;
+			int n;
+
+			if (st[k].done)
+				continue;
+			/* whatever has arrived, without waiting (one stream blocks
+			 * only when it is the last) */
+			while ((n = PQgetCopyData(st[k].db, &buf, live > 1)) > 0) {
+				rc = stream_feed(&st[k], buf, n, &prog, e);
+				PQfreemem(buf);
+				if (rc)
+					break;
 			}
-		PQclear(res);
-		if (f->account == 0)
-			progress_add(&prog, n);
-		if (n < DEBT_FETCH && finish_account(&s, e))
-			goto out;
-	} while (n == DEBT_FETCH);
-	rc = db_exec(db, e, "CLOSE debt_cur", 0, NULL);
-out:
+			if (rc)
+				break;
+			if (n < 0) {
+				rc = stream_end(&st[k], n, &prog, e);
+				live--;
+			} else {
+				pfd[np].fd = PQsocket(st[k].db);
+				pfd[np].events = POLLIN;
+				np++;
+			}
+		}
+		if (rc == 0 && np == live && np > 0) {
+			if (poll(pfd, (nfds_t)np, -1) < 0 && errno != EINTR)
+				rc = err_set(e, ERR_DB, "debt scan: poll: %s", strerror(errno));
+			for (int k = 0; k < nst && rc == 0; k++)
+				if (!st[k].done && PQconsumeInput(st[k].db) != 1)
+					rc = db_result_error(st[k].db, NULL, e);
+		}
+	}
+	if (rc)
+		for (int k = 0; k < nst; k++)
+			stream_cancel(&st[k]);
 	progress_end(&prog);
-	ledger_release(&s.l);
-	ledger_debt_release(&s.d);
+	for (int k = 0; k < nst; k++)
+		totals_add(t, &st[k].t);
+	return rc;
+}
+
+int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filter *f,
+	      const struct debt_sink *sink, struct debt_totals *t, struct sbyt_err *e)
+{
+	struct scan_stream st;
+	struct scan_range all = { 0 };
+	int rc;
+
+	PGresult *res;
+	char *saved[2] = { NULL, NULL };
+
+	memset(t, 0, sizeof(*t));
+	if (scan_rules_cover(r, f, e))
+		return -1;
+	/* the caller's transaction goes on after the scan: the planner
+	 * settings the scan changes are given back afterwards */
+	res = db_query(db, e, "SELECT current_setting('enable_sort'),"
+		       " current_setting('max_parallel_workers_per_gather')", 0, NULL);
+	if (!res)
+		return -1;
+	saved[0] = strdup(PQgetvalue(res, 0, 0));
+	saved[1] = strdup(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	if (!saved[0] || !saved[1]) {
+		free(saved[0]);
+		free(saved[1]);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	stream_init(&st, db, r, f, sink);
+	rc = stream_start(&st, &all, e);
+	if (rc == 0)
+		rc = streams_read(&st, 1, t, e);
+	stream_release(&st);
+	if (rc == 0)
+		rc = db_exec(db, e, "SELECT set_config('enable_sort', $1, true),"
+			     " set_config('max_parallel_workers_per_gather', $2, true)", 2,
+			     (const char *const *)saved);
+	free(saved[0]);
+	free(saved[1]);
 	return rc;
 }
 
 /* ---- the daily snapshot ---- */
 
-/* The snapshot rows go into COPYs of SNAP_CHUNK rows on the writing
- * connection while the scan reads on its own connection.  A COPY's foreign
- * keys are checked when it ends, so its end is not waited for: the next
- * chunk is read and valued meanwhile, and the result is collected before
- * the next COPY starts.  The rows are numbers, dates and \N, which need no
- * escaping in COPY's text format. */
-#define SNAP_CHUNK 8192
-
+/* The snapshot rows go into one binary COPY straight into the day's
+ * partition on the writing connection while the scan reads on its own
+ * connection: the server stores the rows as they come, beside the scan.
+ * The partition is the day's own (sql/170), so nothing is routed and the
+ * parent's statement trigger (which notes the day: the job notes it
+ * itself) does not run. */
 struct snap {
-	PGconn *db;
-	char as_of[DATE_BUF];
+	struct copybin c;
+	sdate as_of;
 	int64_t run_id;
-	char *buf;           /* the rows of the next COPY */
-	size_t len, cap;
-	int rows;
-	int busy;            /* a COPY was ended and its result not yet read */
-	int64_t written;
 };
-
-/* Collect the result of the COPY sent last (when one is pending). */
-static int snap_wait(struct snap *s, struct sbyt_err *e)
-{
-	if (!s->busy)
-		return 0;
-	s->busy = 0;
-	return db_drain(s->db, e);
-}
-
-/* Send the rows gathered as one COPY and end it without waiting. */
-static int snap_send(struct snap *s, struct sbyt_err *e)
-{
-	if (snap_wait(s, e))
-		return -1;
-	if (s->rows == 0)
-		return 0;
-	if (copy_send(s->db, "COPY debt_snapshot (account_id, as_of, principal, periods, penalty,"
-		      " oldest_due, run_id) FROM STDIN", s->buf, s->len, e))
-		return -1;
-	s->busy = 1;
-	s->written += s->rows;
-	s->len = 0;
-	s->rows = 0;
-	return 0;
-}
 
 static int snap_account(void *arg, const struct debt_account *a, struct sbyt_err *e)
 {
 	struct snap *s = arg;
 	const struct ledger_debt *d = a->debt;
 	sdate oldest = 0;
-	char due[DATE_BUF], run[24];
 
 	if (d->principal <= 0 && d->penalty <= 0)
 		return 0;
 	for (int i = 0; i < d->nper; i++)
 		if (d->per[i].principal > 0 && (!oldest || d->per[i].due < oldest))
 			oldest = d->per[i].due;
-	if (s->len + 256 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64 * SNAP_CHUNK;
-		char *nb = realloc(s->buf, cap);
+	if (copybin_row(&s->c, 7, e) || copybin_int8(&s->c, a->account_id, e) ||
+	    copybin_date(&s->c, s->as_of, e) || copybin_int8(&s->c, d->principal, e) ||
+	    copybin_int2(&s->c, d->periods, e) || copybin_int8(&s->c, d->penalty, e) ||
+	    (oldest ? copybin_date(&s->c, oldest, e) : copybin_null(&s->c, e)) ||
+	    (s->run_id > 0 ? copybin_int8(&s->c, s->run_id, e) : copybin_null(&s->c, e)))
+		return -1;
+	return 0;
+}
 
-		if (!nb)
-			return err_set(e, ERR_INTERNAL, "out of memory");
-		s->buf = nb;
-		s->cap = cap;
+/* Where to split the accounts between two streams of the scan: *mid the
+ * median account_id from the planner's statistics, or 0 (one stream) when
+ * there are fewer than SPLIT_MIN accounts or no statistics; readers 1:
+ * always 0; 2: always a split (the middle of the smallest and the largest
+ * account when there are no statistics).  Read in the open transaction of
+ * rd. */
+#define SPLIT_MIN 50000
+#define SPLIT_MIN_S "50000"
+static int split_point(PGconn *rd, int readers, int64_t *mid, struct sbyt_err *e)
+{
+	char *v = NULL;
+
+	*mid = 0;
+	if (readers == 1)
+		return 0;
+	if (db_value(rd, e, "SELECT coalesce((SELECT b[array_length(b, 1) / 2 + 1] FROM ("
+		     " SELECT histogram_bounds::text::bigint[] AS b FROM pg_stats"
+		     " WHERE schemaname = 'public' AND tablename = 'account' AND attname = 'account_id'"
+		     " AND (SELECT reltuples FROM pg_class WHERE oid = 'account'::regclass) >= $1::int) x),"
+		     " (SELECT (min(account_id) + max(account_id)) / 2 + 1 FROM account WHERE $2))",
+		     2, (const char *const[]){ readers == 2 ? "0" : SPLIT_MIN_S,
+					       readers == 2 ? "true" : "false" }, &v))
+		return -1;
+	if (v)
+		*mid = strtoll(v, NULL, 10);
+	free(v);
+	return 0;
+}
+
+/* A second reader in the same snapshot as rd (exported), or NULL with e
+ * set. */
+static PGconn *twin_reader(PGconn *rd, const char *conninfo, struct sbyt_err *e)
+{
+	char *id = NULL, *lit, sql[160];
+	PGconn *rd2;
+
+	if (db_value(rd, e, "SELECT pg_export_snapshot()", 0, NULL, &id))
+		return NULL;
+	rd2 = id ? db_connect(conninfo, e) : NULL;
+	lit = rd2 ? PQescapeLiteral(rd2, id, strlen(id)) : NULL;
+	free(id);
+	if (!rd2 || !lit) {
+		if (rd2 && !lit)
+			err_set(e, ERR_INTERNAL, "cannot quote the snapshot id");
+		PQfinish(rd2);
+		return NULL;
 	}
-	if (s->run_id > 0)
-		snprintf(run, sizeof(run), "%lld", (long long)s->run_id);
-	s->len += (size_t)snprintf(s->buf + s->len, s->cap - s->len,
-				   "%lld\t%s\t%lld\t%d\t%lld\t%s\t%s\n", (long long)a->account_id,
-				   s->as_of, (long long)d->principal, d->periods,
-				   (long long)d->penalty, oldest ? date_format(oldest, due) : "\\N",
-				   s->run_id > 0 ? run : "\\N");
-	return ++s->rows >= SNAP_CHUNK ? snap_send(s, e) : 0;
+	snprintf(sql, sizeof(sql), "SET TRANSACTION SNAPSHOT %s", lit);
+	PQfreemem(lit);
+	if (db_exec(rd2, e, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) ||
+	    db_exec(rd2, e, sql, 0, NULL)) {
+		PQfinish(rd2);
+		return NULL;
+	}
+	return rd2;
+}
+
+/* The base of an incremental run of f->as_of, read in the open
+ * transaction of rd (see debt.h): *base set and the base's snapshot in
+ * snap (SNAP_MAX) when there is one, else *base 0. */
+#define SNAP_MAX 4096
+#define GAP_MAX 31
+#define GAP_MAX_S "31"
+/* up to this many accounts to value, an incremental day always reads them alone */
+#define CANDIDATES_FEW 1000
+static int base_find(PGconn *rd, const struct debt_filter *f, sdate *base, char *snap,
+		     struct sbyt_err *e)
+{
+	char day[DATE_BUF], n[16], i[16];
+	const char *params[4] = { day, n, i, f->rules_version };
+	PGresult *res;
+
+	*base = 0;
+	date_format(f->as_of, day);
+	snprintf(n, sizeof(n), "%d", f->shard_n);
+	snprintf(i, sizeof(i), "%d", f->shard_i);
+	res = db_query(rd, e,
+		"SELECT b.as_of, b.snap::text FROM ("
+		" SELECT * FROM debt_snapshot_base WHERE shard_n = $2::int AND shard_i = $3::int"
+		" AND as_of < $1::date ORDER BY as_of DESC LIMIT 1) b"
+		" WHERE b.rules = $4 AND b.as_of >= $1::date - " GAP_MAX_S
+		" AND b.as_of = (SELECT max(as_of) FROM debt_snapshot_day WHERE as_of < $1::date)"
+		" AND NOT EXISTS (SELECT 1 FROM debt_snapshot_day WHERE as_of > $1::date)"
+		" AND b.rows = (SELECT count(*) FROM debt_snapshot WHERE as_of = b.as_of"
+		"  AND ($2::int = 0 OR abs(hashint8(account_id)::bigint) % $2::int = $3::int))",
+		4, params);
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 1 && date_parse(PQgetvalue(res, 0, 0), -1, base) == 0 &&
+	    strlen(PQgetvalue(res, 0, 1)) < SNAP_MAX)
+		snprintf(snap, SNAP_MAX, "%s", PQgetvalue(res, 0, 1));
+	else
+		*base = 0;
+	PQclear(res);
+	return 0;
+}
+
+/* The due dates (as schedules name them) that, moved over days off, fall
+ * from base to the day before as_of, as a date[] literal in buf (of size
+ * bytes).  Returns 0, or -1 when a date cannot be moved (a calendar year
+ * missing: the run is then full, where the accounts it concerns are
+ * refused one by one). */
+static int dues_between(const struct penalty_rules *r, sdate base, sdate as_of, char *buf,
+			size_t size)
+{
+	size_t n = 0;
+	struct sbyt_err ignore;
+
+	n += (size_t)snprintf(buf, size, "{");
+	/* a due date moves at most over the New Year days off */
+	for (sdate d = base - 2 * GAP_MAX; d < as_of; d++) {
+		sdate moved;
+		char db_[DATE_BUF];
+
+		if (penalty_due_move(r, d, &moved, &ignore))
+			return -1;
+		if (moved < base || moved >= as_of)
+			continue;
+		if (n + DATE_BUF + 2 >= size)
+			return -1;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", n > 1 ? "," : "",
+				      date_format(d, db_));
+	}
+	snprintf(buf + n, size - n, "}");
+	return 0;
+}
+
+/* The accounts an incremental run from base values (sql/200), into the
+ * setting sbyt.debt_ids of rd's open transaction: *n of them (-1: every
+ * account was written to), of *total accounts (the planner's estimate; 0
+ * when it has none). */
+static int candidates_set(PGconn *rd, const char *base, const char *base_snap, const char *dues,
+			  int64_t *n, int64_t *total, struct sbyt_err *e)
+{
+	const char *params[3] = { base, base_snap, dues };
+	PGresult *res = db_query(rd, e,
+		"SELECT coalesce(cardinality(ids), -1),"
+		" set_config('sbyt.debt_ids', coalesce(ids::text, ''), true) IS NOT NULL,"
+		" (SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'account'::regclass)"
+		" FROM (SELECT sbyt_debt_candidates($1::date, $2::pg_snapshot, $3::date[]) AS ids) x",
+		3, params);
+
+	if (!res)
+		return -1;
+	*n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	*total = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	PQclear(res);
+	return 0;
 }
 
 int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rules *r,
 		      const struct debt_filter *f, int64_t run_id, struct debt_totals *t,
 		      int64_t *rows, struct sbyt_err *e)
 {
-	struct snap s = { .db = db, .run_id = run_id };
+	struct snap s = { .as_of = f->as_of, .run_id = run_id };
 	struct debt_sink sink = { snap_account, &s };
-	char p_buf[4][24];
-	const char *params[4];
-	char run[24];
-	const char *day_params[2] = { s.as_of, run };
-	PGconn *rd;
+	struct scan_stream st[2];
+	struct scan_range g[2] = { { 0 }, { 0 } };
+	struct idlist refused = { 0 };
+	char day[DATE_BUF], run[24], shard_n[16], shard_i[16], copy_sql[160], nrows[24];
+	char base_day[DATE_BUF], dues[(3 * GAP_MAX + 2) * (DATE_BUF + 1) + 4];
+	char *my_snap = NULL, *base_snap = NULL, *ids = NULL;
+	const char *params[3] = { day, f->shard_n > 0 ? shard_n : NULL,
+				  f->shard_n > 0 ? shard_i : NULL };
+	const char *day_params[2] = { day, run };
+	const char *keep_params[3] = { day, shard_n, shard_i };
+	int y, m, dd, copying = 0, nst = 1;
+	sdate base = 0;
+	int64_t mid, total = 0;
+	PGconn *rd, *rd2 = NULL;
 	int rc = -1;
 
 	*rows = 0;
+	memset(t, 0, sizeof(*t));
 	if (f->account > 0)
 		return err_set(e, ERR_INTERNAL, "the snapshot is written for all accounts");
-	date_format(f->as_of, s.as_of);
-	filter_params(f, p_buf, params);
-	rd = db_connect(conninfo, e);
-	if (!rd)
+	if (scan_rules_cover(r, f, e))
 		return -1;
+	date_format(f->as_of, day);
 	snprintf(run, sizeof(run), "%lld", (long long)run_id);
+	snprintf(shard_n, sizeof(shard_n), "%d", f->shard_n);
+	snprintf(shard_i, sizeof(shard_i), "%d", f->shard_i);
+	/* the day's partition: debt_snapshot_YYYYMMDD (sql/170), digits of a date */
+	date_to_ymd(f->as_of, &y, &m, &dd);
+	snprintf(copy_sql, sizeof(copy_sql), "COPY debt_snapshot_%04d%02d%02d (account_id, as_of,"
+		 " principal, periods, penalty, oldest_due, run_id) FROM STDIN (FORMAT binary)",
+		 y, m, dd);
+	base_snap = malloc(SNAP_MAX);
+	rd = base_snap ? db_connect(conninfo, e) : NULL;
+	if (!rd) {
+		free(base_snap);
+		return base_snap ? -1 : err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	stream_init(&st[0], rd, r, f, &sink);
 	/* the day's partition and the next day's, created ahead in a
 	 * transaction of their own (sql/170) */
 	if (db_exec(db, e, "SELECT sbyt_snapshot_partition($1::date),"
 		    " sbyt_snapshot_partition($1::date + 1)", 1, params))
 		goto out;
-	/* the reader sees one state of the ledgers, whatever commits meanwhile */
+	/* the reader sees one state of the ledgers, whatever commits meanwhile
+	 * (its snapshot, the first statement's, is the next day's base); a
+	 * large scan is read in two halves by two readers in that state, so
+	 * that two server processes read while the client values */
 	if (db_exec(rd, e, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) ||
-	    db_begin(db, e))
+	    db_value(rd, e, "SELECT pg_current_snapshot()::text", 0, NULL, &my_snap) ||
+	    split_point(rd, f->readers, &mid, e))
+		goto out;
+	if (!my_snap) {
+		err_set(e, ERR_INTERNAL, "no snapshot of the reader");
+		goto out;
+	}
+	if (f->rules_version && !f->full) {
+		if (base_find(rd, f, &base, base_snap, e))
+			goto out;
+		if (base && dues_between(r, base, f->as_of, dues, sizeof(dues)))
+			base = 0;
+		if (base && candidates_set(rd, date_format(base, base_day), base_snap, dues,
+					   &t->candidates, &total, e))
+			goto out;
+		/* most accounts to value: the plain merge of every ledger reads
+		 * them faster than a lookup each (the rows are the same) */
+		if (base && (t->candidates < 0 ||
+			     (t->candidates > CANDIDATES_FEW && 2 * t->candidates > total))) {
+			base = 0;
+			t->candidates = total;
+		}
+		/* a few: one reader (unless two are asked for) */
+		if (base) {
+			g[0].candidates = g[1].candidates = 1;
+			if (f->readers != 2)
+				mid = 0;
+		}
+	}
+	st[0].s.refused_ids = &refused;
+	if (mid > 0) {
+		int64_t n2, total2;
+
+		rd2 = twin_reader(rd, conninfo, e);
+		if (!rd2)
+			goto out;
+		/* the same accounts: the same function in the same snapshot */
+		if (g[1].candidates && candidates_set(rd2, base_day, base_snap, dues, &n2, &total2, e))
+			goto out;
+		stream_init(&st[1], rd2, r, f, &sink);
+		st[1].s.refused_ids = &refused;
+		g[0].from = INT64_MIN;
+		g[0].to = g[1].from = mid;
+		g[1].to = INT64_MAX;
+		nst = 2;
+	}
+	if (db_begin(db, e))
 		goto out;
 	if (db_exec(db, e,
 		    "DELETE FROM debt_snapshot WHERE as_of = $1::date"
-		    " AND ($3::int IS NULL OR abs(hashint8(account_id)::bigint) % $3::int = $4::int)"
-		    " AND $2::bigint IS NULL",
-		    4, params) ||
-	    debt_scan(rd, r, f, &sink, t, e) || snap_send(&s, e) || snap_wait(&s, e) ||
+		    " AND ($2::int IS NULL OR abs(hashint8(account_id)::bigint) % $2::int = $3::int)",
+		    3, params) ||
+	    copybin_begin(&s.c, db, copy_sql, e))
+		goto fail;
+	copying = 1;
+	for (int k = 0; k < nst; k++)
+		if (stream_start(&st[k], &g[k], e))
+			goto fail;
+	if (streams_read(st, nst, t, e))
+		goto fail;
+	copying = 0;
+	*rows = s.c.rows;
+	if (copybin_end(&s.c, e) ||
 	    db_exec(db, e,
 		    "INSERT INTO debt_snapshot_day (as_of, run_id) VALUES ($1::date, nullif($2, '0')::bigint)"
 		    " ON CONFLICT (as_of) DO UPDATE SET run_id = excluded.run_id,"
-		    " taken_at = clock_timestamp()", 2, day_params) ||
-	    db_commit(db, e)) {
-		struct sbyt_err ignore;
-
-		snap_wait(&s, &ignore);
-		db_rollback(db);
-		goto out;
+		    " taken_at = clock_timestamp()", 2, day_params))
+		goto fail;
+	if (refused.failed) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto fail;
 	}
-	*rows = s.written;
+	/* the accounts refused, valued again the next day */
+	ids = malloc(refused.n * 21 + 3);
+	if (!ids) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto fail;
+	}
+	{
+		size_t n = 0;
+		const char *rp[2] = { day, ids };
+
+		ids[n++] = '{';
+		for (size_t k = 0; k < refused.n; k++)
+			n += (size_t)sprintf(ids + n, "%s%lld", k ? "," : "", (long long)refused.id[k]);
+		ids[n++] = '}';
+		ids[n] = '\0';
+		snprintf(nrows, sizeof(nrows), "%lld", (long long)*rows);
+		if (db_exec(db, e, "DELETE FROM debt_refused WHERE (as_of = $1::date"
+			    " AND ($2::int = 0 OR abs(hashint8(account_id)::bigint) % $2::int = $3::int))"
+			    " OR as_of < $1::date - 2 * " GAP_MAX_S, 3, keep_params) ||
+		    db_exec(db, e, "INSERT INTO debt_refused (as_of, account_id)"
+			    " SELECT $1::date, unnest($2::bigint[]) ON CONFLICT DO NOTHING", 2, rp))
+			goto fail;
+	}
+	/* what every recent base has seen is no longer needed; then this day
+	 * is the next one's base */
+	{
+		const char *bp[6] = { day, shard_n, shard_i, my_snap, f->rules_version ? f->rules_version : "",
+				      nrows };
+
+		if (db_exec(db, e,
+			    "DELETE FROM debt_changed c WHERE EXISTS (SELECT 1 FROM debt_snapshot_base"
+			    "  WHERE as_of < $1::date AND as_of >= $1::date - " GAP_MAX_S ")"
+			    " AND NOT EXISTS (SELECT 1 FROM (SELECT DISTINCT ON (shard_n, shard_i) snap"
+			    "  FROM debt_snapshot_base WHERE as_of < $1::date AND as_of >= $1::date - " GAP_MAX_S
+			    "  ORDER BY shard_n, shard_i, as_of DESC) b"
+			    "  WHERE NOT pg_visible_in_snapshot(c.xid, b.snap))", 1, bp) ||
+		    db_exec(db, e, "DELETE FROM debt_snapshot_base WHERE as_of < $1::date - 2 * " GAP_MAX_S,
+			    1, bp) ||
+		    (f->rules_version &&
+		     db_exec(db, e, "INSERT INTO debt_snapshot_base (as_of, shard_n, shard_i, snap, rules, rows)"
+			     " VALUES ($1::date, $2::int, $3::int, $4::pg_snapshot, $5, $6::bigint)"
+			     " ON CONFLICT (as_of, shard_n, shard_i) DO UPDATE SET snap = excluded.snap,"
+			     " rules = excluded.rules, rows = excluded.rows", 6, bp)) ||
+		    db_commit(db, e))
+			goto fail;
+	}
+	t->incremental = base != 0;
+	t->readers = nst;
+	t->base = base;
 	rc = 0;
+	goto out;
+fail:
+	if (copying)
+		copybin_abort(&s.c, "debt scan failed");
+	*rows = 0;
+	db_rollback(db);
 out:
-	free(s.buf);
+	for (int k = 0; k < nst; k++)
+		stream_release(&st[k]);
+	PQfinish(rd2);
 	PQfinish(rd);
+	free(refused.id);
+	free(ids);
+	free(my_snap);
+	free(base_snap);
 	return rc;
 }

@@ -3,9 +3,9 @@
  * PostgreSQL, allocated and valued as of a date, and the daily snapshot.
  *
  * debt_scan() reads the accounts asked for, their obligations and their
- * payments (paid_on <= as-of) through one server-side cursor ordered by
- * account_id, fetched in batches, so memory holds one batch and one
- * account's ledger whatever the number of accounts.  The cursor merges
+ * payments (paid_on <= as-of) as one COPY in the binary format, ordered by
+ * account_id: the server streams while the client values, memory holds one
+ * account's ledger whatever the number of accounts.  The COPY merges
  * three scans in account order (no join and no sort on the server).  For
  * each account with an obligation or a payment it builds a struct ledger
  * (lib/ledger.h), allocates the payments and computes the debt as of the
@@ -25,10 +25,34 @@
  * (debt_snapshot_day, also when no row is written).  The snapshot is one
  * partition a day (sql/170): the day's and the next day's partitions are
  * created first, in a transaction of their own.  Accounts with neither get no row.
- * The ledgers are read by a second connection of its own (one repeatable
- * read snapshot) while the rows go out in COPY chunks whose end is not
- * waited for, so the server stores and checks the rows while the next
- * ledgers are read and valued.
+ * The ledgers are read by connections of their own in one repeatable-read
+ * snapshot (two of them, each half of the accounts, when there are many)
+ * while the rows go out in one binary COPY straight into the day's
+ * partition, so the server stores the rows while the next ledgers are read
+ * and valued.
+ *
+ * Incremental days.  A day's run values only the accounts whose row can
+ * differ from a full valuation's, when it has a base: the run of the
+ * latest day taken before it (of the same shard configuration), made with
+ * the same rules version, its rows untouched since, at most 31 days back,
+ * and no later day taken (a day re-run out of order is valued in full).
+ * An account not valued has no row, which is right when it had no row on
+ * the base day (no overdue principal, no penalty) and (1) none of its
+ * obligations or payments was written since the base run's snapshot
+ * (sql/200 debt_changed, by triggers), (2) none of its entries fell due
+ * between (its due date, moved over days off, from the base day to the day
+ * before this one: only then does an entry become overdue), and (3) it was
+ * not refused on the base day.  Under (1) its ledger is the base day's; a
+ * payment dated after the base day is allocated after every earlier one
+ * and only to entries open on the base day, which were not overdue, so it
+ * changes neither principal nor penalty; under (2) no entry became
+ * overdue, so no principal appears and no penalty starts.  So every debtor
+ * of the base day, every account written to, every account with an entry
+ * falling due in between and every account refused the day before is
+ * valued again, the rest keeps having no row.  A rules change (key rates,
+ * calendar, penalty scales) makes the next day full.  f->full (sbyt debt
+ * --full, SBYT_DEBT_FULL=1) forces a full valuation, the reference the
+ * incremental days are tested against (tests/t/0870).
  */
 #ifndef SBYT_DEBT_H
 #define SBYT_DEBT_H
@@ -58,6 +82,14 @@ struct debt_filter {
 	 * production calendar year or a key rate missing for an old due date;
 	 * rules that do not cover the as-of date itself stop the scan). */
 	struct acctrej *rej;
+	/* debt_snapshot_run() only: the version of the rules (rules_version())
+	 * the day is valued with; NULL, or full set: every account is valued.
+	 * Else the run is incremental when it can be (see above). */
+	const char *rules_version;
+	int full;
+	/* debt_snapshot_run() only: 0 one reader, or two (each half of the
+	 * accounts) from 50,000 accounts; 1 or 2: that many */
+	int readers;
 };
 
 /* What the callback sees for each account with an obligation or a payment. */
@@ -81,6 +113,10 @@ struct debt_totals {
 	int64_t rows;        /* ledger rows read */
 	int64_t refused;     /* accounts refused (f->rej), not in the other counts */
 	money principal, penalty;
+	int incremental;     /* debt_snapshot_run(): 1 when only some accounts were valued */
+	sdate base;          /* then the base day */
+	int64_t candidates;  /* the accounts an incremental run would value (0: none) */
+	int readers;         /* debt_snapshot_run(): the connections that read */
 };
 
 /* Scan the accounts of f in the open transaction of db (the caller begins

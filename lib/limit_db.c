@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "explain_ru.h"
 #include "limit.h"
 #include "limit_text.h"
 
@@ -586,7 +587,7 @@ static char *doc_text(const struct limit_env *env, const struct limit_account *a
 {
 	const struct limit_procedure *p = limit_procedure_find(env->rules, x->procedure);
 	struct limit_textvars tv = { 0 };
-	char key[2 * LIMIT_NAME + 16], v[32];
+	char key[2 * LIMIT_NAME + 16], v[40];
 	char *text = NULL;
 
 	if (!p) {
@@ -597,11 +598,11 @@ static char *doc_text(const struct limit_env *env, const struct limit_account *a
 	snprintf(v, sizeof(v), "%" PRId64, a->id);
 	limit_textvars_add(&tv, "account", v);
 	limit_textvars_add_date(&tv, "issued", date_format(t->issued, v));
-	limit_textvars_add(&tv, "debt", money_format(t->stated, v));
+	limit_textvars_add(&tv, "debt", explain_ru_money(t->stated, v));  /* "1 234,56" */
 	limit_textvars_add_date(&tv, "snapshot", date_format(t->snap_as_of, v));
 	snprintf(v, sizeof(v), "%d", t->periods);
 	limit_textvars_add(&tv, "periods", v);
-	limit_textvars_add(&tv, "threshold", money_format(t->threshold, v));
+	limit_textvars_add(&tv, "threshold", explain_ru_money(t->threshold, v));
 	limit_textvars_add_date(&tv, "planned", t->planned != DATE_NONE ? date_format(t->planned, v)
 								   : "—");
 	snprintf(key, sizeof(key), "%s.%s_document", x->procedure, t->step);

@@ -140,7 +140,7 @@ static int notice_compose(const struct limit_env *env, PGresult *r, int i, struc
 	const struct limit_channel *ch;
 	struct notice_doc *d = &nr->d;
 	int authorities = !strcmp(PQgetvalue(r, i, 19), "authorities"), ni;
-	char m[32];
+	char m[40];
 	sdate issued, planned = DATE_NONE;
 
 	if (!p)
@@ -153,9 +153,11 @@ static int notice_compose(const struct limit_env *env, PGresult *r, int i, struc
 	limit_textvars_add_date(tv, "issued", PQgetvalue(r, i, 4));
 	limit_textvars_add_date(tv, "planned", PQgetisnull(r, i, 5) ? "—" : PQgetvalue(r, i, 5));
 	limit_textvars_add_date(tv, "snapshot", PQgetvalue(r, i, 7));
-	limit_textvars_add(tv, "debt", kopecks(PQgetvalue(r, i, 8), m));
+	/* sums in a text a person reads as the tables print them: "1 234,56" */
+	limit_textvars_add(tv, "debt", explain_ru_money(strtoll(PQgetvalue(r, i, 8), NULL, 10), m));
 	limit_textvars_add(tv, "periods", PQgetvalue(r, i, 9));
-	limit_textvars_add(tv, "threshold", kopecks(PQgetvalue(r, i, 10), m));
+	limit_textvars_add(tv, "threshold",
+			   explain_ru_money(strtoll(PQgetvalue(r, i, 10), NULL, 10), m));
 	limit_textvars_add(tv, "name", PQgetvalue(r, i, 12));
 	limit_textvars_add(tv, "address", PQgetvalue(r, i, 13));
 	limit_textvars_add(tv, "branch", PQgetvalue(r, i, 20));
