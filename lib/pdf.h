@@ -116,10 +116,11 @@ void pdf_free(struct pdf *p);
 
 /* Lay text out in style s, w points wide (0: one line), from the cache when
  * it was laid out before; ready for pdf_show().  Returns its height.  A
- * number (digits, spaces, ",.-:/" and the minus sign) that fits on one line
- * is laid out from the font's own glyphs, advances and kerning pairs, as
- * Pango would, without Pango: then p->cur is NULL (draw it with
- * pdf_show()); otherwise p->cur is the Pango layout. */
+ * text of at most PDF_FAST_MAX characters that fits on one line, made of
+ * digits, Cyrillic or Latin letters (not both), spaces and common signs
+ * ("pdf.c", "short texts"), is laid out from the font's own glyphs,
+ * advances and kerning pairs, as Pango would, without Pango: then p->cur is
+ * NULL (draw it with pdf_show()); otherwise p->cur is the Pango layout. */
 double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, const char *text);
 /* Show p->cur at (x, y) in style s's colour. */
 void pdf_show(struct pdf *p, enum pdf_style s, double x, double y);
