@@ -519,6 +519,8 @@ static int stage_service(struct daily *d)
 	if (cmd_service_open(ctx, &x, &rules, &cal, who, sizeof(who)))
 		return -1;
 	x.run_id = d->j->run_id;
+	x.shard_i = ctx->shard_i;
+	x.shard_n = ctx->shard_n;
 	snprintf(archive, sizeof(archive), "%s/archive/%s", d->spool,
 		 date_format(ctx->as_of, day));
 	for (size_t k = 0; k < sizeof(folders) / sizeof(folders[0]) && rc == 0; k++) {
@@ -539,7 +541,7 @@ static int stage_service(struct daily *d)
 		if ((n = scandir(dir, &list, taken, alphasort)) < 0)
 			continue;
 		for (int i = 0; i < n; i++) {
-			char path[4500], dest[4500];
+			char path[4500], dest[4500], other[40];
 			struct service_file_counts c;
 			struct stat st;
 
@@ -551,9 +553,11 @@ static int stage_service(struct daily *d)
 					rc = -1;
 				continue;
 			}
-			log_info("%s: read=%lld accepted=%lld rejected=%lld duplicates=%lld%s", path,
+			snprintf(other, sizeof(other), " other_shard=%lld", (long long)c.other_shard);
+			log_info("%s: read=%lld accepted=%lld rejected=%lld duplicates=%lld%s%s", path,
 				 (long long)c.read, (long long)c.accepted, (long long)c.rejected,
-				 (long long)c.duplicates, c.noop ? " (ingested before)" : "");
+				 (long long)c.duplicates, ctx->shard_n ? other : "",
+				 c.noop ? " (ingested before)" : "");
 			d->svc_files++;  /* a refused one is counted with the refused */
 			d->svc.read += c.read;
 			d->svc.accepted += c.accepted;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "rules.h"
 #include "scrub.h"
+#include "shard.h"
 
 static const char help[] =
 	"usage: sbyt docs --period YYYY-MM [--branch CODE]\n"
@@ -96,6 +97,7 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	o.pdf = cmd_docs_pdf();
 	o.render_threads = cmd_docs_render_threads();
 	o.resume = resume;
+	o.number_base = ctx->shard_n ? (int64_t)ctx->shard_i * SHARD_DOC_RANGE : 0;
 	o.on_package = record;
 	o.arg = &rec;
 	memset(&prog, 0, sizeof(prog));

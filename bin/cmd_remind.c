@@ -97,10 +97,11 @@ int cmd_remind(int argc, char **argv, struct sbyt_ctx *ctx)
 	job_count(&j, "sms", n.sms);
 	job_count(&j, "email", n.email);
 	job_count(&j, "packages", n.packages);
+	job_count(&j, "no_contact", n.no_contact);
 	log_summary("remind", "as_of=%s payment_due=%lld debt=%lld tariff=%lld sms=%lld email=%lld "
-		    "packages=%d", date_format(ctx->as_of, db_),
+		    "packages=%d no_contact=%lld", date_format(ctx->as_of, db_),
 		    (long long)n.by_kind[REMIND_PAYMENT_DUE], (long long)n.by_kind[REMIND_DEBT],
 		    (long long)n.by_kind[REMIND_TARIFF], (long long)n.sms, (long long)n.email,
-		    n.packages);
+		    n.packages, (long long)n.no_contact);
 	return cmd_job_end(ctx, &j, EX_DONE);
 }

@@ -1053,7 +1053,8 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 static int number_documents(struct branch_run *b, struct sbyt_err *e)
 {
 	const char *p[5] = { b->pfirst, b->branch, b->published ? "t" : "f", b->lo, b->hi };
-	const char *pn[2] = { "f", NULL };
+	const char *pn[3] = { "f", NULL, NULL };
+	char base[24];
 	struct docs_cursor acc;
 	char key[512], *missing = NULL;
 	PGresult *res;
@@ -1120,19 +1121,21 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 		pn[0] = "t";
 		pn[1] = missing;
 	}
+	snprintf(base, sizeof(base), "%lld", (long long)b->o->number_base);
+	pn[2] = base;
 	/* Documents issued before keep their number and part; new ones are
-	 * numbered after the branch's last and go in the next part (part 1
-	 * when the branch is published now). */
+	 * numbered after the branch's last (the first from the shard's base)
+	 * and go in the next part (part 1 when the branch is published now). */
 	rc = db_exec(b->rdb, e,
 		     "CREATE TEMP TABLE docs_num ON COMMIT DROP AS"
 		     " SELECT account_id, chan, number, part,"
 		     " row_number() OVER (ORDER BY part, chan, number) AS seq"
 		     " FROM (SELECT account_id, chan, CASE WHEN number IS NOT NULL THEN number ELSE"
-		     " (SELECT coalesce(max(number), 0) FROM docs_key) + row_number() OVER"
+		     " (SELECT coalesce(max(number), $3::integer) FROM docs_key) + row_number() OVER"
 		     " (PARTITION BY number IS NULL ORDER BY chan, key COLLATE \"C\", account_id)"
 		     " END AS number, coalesce(part, (SELECT coalesce(max(part), 0) + 1 FROM docs_key))"
 		     " AS part, part IS NULL AS new FROM docs_key) s"
-		     " WHERE NOT $1::boolean OR new OR (part || ':' || chan) = ANY($2::text[])", 2, pn) ||
+		     " WHERE NOT $1::boolean OR new OR (part || ':' || chan) = ANY($2::text[])", 3, pn) ||
 	     db_exec(b->rdb, e, "CREATE UNIQUE INDEX ON docs_num (account_id)", 0, NULL) ||
 	     db_exec(b->rdb, e, "ANALYZE docs_num", 0, NULL);
 	free(missing);

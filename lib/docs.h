@@ -104,6 +104,8 @@ struct docs_opts {
 	                               documents.pdf, email.zip and lkk.zip one
 	                               ACCOUNT-YYYY-MM.pdf per document */
 	int render_threads;         /* for the per-document PDFs; 0: processors */
+	int64_t number_base;        /* new documents are numbered from number_base + 1
+	                               (a shard's range, lib/shard.h); 0 on one server */
 	int resume;                 /* a published branch: only its new documents (the
 	                               next part) and the packages of earlier parts
 	                               that are not in place are written; 0: every

@@ -4,6 +4,7 @@
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <qrencode.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,10 +37,116 @@ const char *__lsan_default_suppressions(void)
 }
 #endif
 
+/* ---- fonts shared between threads ----
+ *
+ * Cairo 1.16 shares a scaled font between every thread that asks for the
+ * same face, size and options, and cairo_scaled_font_destroy() asserts that
+ * the font's glyph cache is not frozen after its count reached zero but
+ * before it takes the font map's lock: another thread that finds the font
+ * in the map in that moment and draws with it aborts the process
+ * ("Assertion `! scaled_font->cache_frozen' failed", seen once in a
+ * 100,000-document render).  A count reaches zero when a file's font
+ * subsets are freed (every e-mail PDF) and, before this, on every replay of
+ * a recorded page, which made a font of its own for each text run because
+ * the recording's font options differed from the PDF surface's.  So every
+ * renderer asks for fonts with the PDF surface's own options (a recorded
+ * page replays with the fonts it was drawn with), and the fonts our styles
+ * use, as Pango makes them and as the subsetter makes them, are held for
+ * the life of the process: their counts never reach zero. */
+
+#define PIN_MAX 64
+
+static pthread_once_t pin_once = PTHREAD_ONCE_INIT;
+static cairo_font_options_t *pdf_options;   /* the PDF surface's font options */
+static cairo_scaled_font_t *pinned[PIN_MAX];
+static int npinned;
+
+static cairo_status_t discard(void *closure, const unsigned char *data, unsigned int n)
+{
+	(void)closure;
+	(void)data;
+	(void)n;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* Keep sf (a reference the caller gives up) unless it is held already. */
+static void pin(cairo_scaled_font_t *sf)
+{
+	for (int i = 0; i < npinned; i++)
+		if (pinned[i] == sf) {
+			cairo_scaled_font_destroy(sf);
+			return;
+		}
+	if (npinned < PIN_MAX && cairo_scaled_font_status(sf) == CAIRO_STATUS_SUCCESS)
+		pinned[npinned++] = sf;
+	else
+		cairo_scaled_font_destroy(sf);
+}
+
+static void pin_fonts(void)
+{
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(discard, NULL, PDF_PAGE_W,
+								 PDF_PAGE_H);
+	cairo_t *cr = cairo_create(s);
+	PangoFontMap *fm = pango_cairo_font_map_new();
+	PangoContext *ctx = fm ? pango_font_map_create_context(fm) : NULL;
+	cairo_font_options_t *sub = cairo_font_options_create();
+	cairo_matrix_t id;
+
+	pdf_options = cairo_font_options_create();
+	cairo_surface_get_font_options(s, pdf_options);
+	/* the options cairo's font subsetter asks for (cairo-scaled-font-subsets.c) */
+	cairo_font_options_set_hint_style(sub, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(sub, CAIRO_HINT_METRICS_OFF);
+	cairo_matrix_init_identity(&id);
+	if (ctx) {
+		pango_cairo_context_set_font_options(ctx, pdf_options);
+		pango_cairo_update_context(cr, ctx);
+		for (int i = 0; i < PDF_STYLES; i++) {
+			PangoLayout *l = pango_layout_new(ctx);
+			PangoFontDescription *fd = pango_font_description_from_string(styles[i].desc);
+			PangoLayoutIter *it;
+
+			pango_layout_set_font_description(l, fd);
+			pango_layout_set_text(l, "Счёт № 1\u00a0234,56 ₽ −5 «Аб» — Ab…", -1);
+			it = pango_layout_get_iter(l);
+			do {
+				PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+				cairo_scaled_font_t *sf;
+
+				if (!run || !PANGO_IS_CAIRO_FONT(run->item->analysis.font))
+					continue;
+				sf = pango_cairo_font_get_scaled_font(
+					PANGO_CAIRO_FONT(run->item->analysis.font));
+				if (!sf)
+					continue;
+				pin(cairo_scaled_font_reference(sf));
+				pin(cairo_scaled_font_create(cairo_scaled_font_get_font_face(sf), &id,
+							     &id, sub));
+			} while (pango_layout_iter_next_run(it));
+			pango_layout_iter_free(it);
+			pango_font_description_free(fd);
+			g_object_unref(l);
+		}
+		g_object_unref(ctx);
+	}
+	if (fm)
+		g_object_unref(fm);
+	cairo_font_options_destroy(sub);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	cairo_surface_destroy(s);
+}
+
+int pdf_fonts_pinned(void)
+{
+	pthread_once(&pin_once, pin_fonts);
+	return npinned;
+}
+
 void *pdf_new(size_t size, void (*footer)(struct pdf *p, void *arg), struct sbyt_err *e)
 {
 	struct pdf *p = calloc(1, size);
-	cairo_font_options_t *fo;
 
 	if (p) {
 		p->fm = pango_cairo_font_map_new();
@@ -54,14 +161,11 @@ void *pdf_new(size_t size, void (*footer)(struct pdf *p, void *arg), struct sbyt
 	}
 	p->footer = footer;
 	p->footer_arg = p;
-	/* the PDF surface's metrics everywhere, recorded pages included, so a
-	 * document lays out the same whichever way it is drawn */
-	fo = cairo_font_options_create();
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-	pango_cairo_context_set_font_options(p->ctx, fo);
-	cairo_font_options_destroy(fo);
+	/* the PDF surface's metrics and options everywhere, recorded pages
+	 * included, so a document lays out the same whichever way it is drawn
+	 * and a recorded page replays with its own fonts (see pin_fonts) */
+	pdf_fonts_pinned();
+	pango_cairo_context_set_font_options(p->ctx, pdf_options);
 	for (int i = 0; i < PDF_STYLES; i++)
 		p->fd[i] = pango_font_description_from_string(styles[i].desc);
 	return p;

@@ -77,6 +77,11 @@ struct pdf {
  * member is its struct pdf), set up (font map, styles), footer(p, the
  * renderer) drawn on every page.  NULL with e set (out of memory). */
 void *pdf_new(size_t size, void (*footer)(struct pdf *p, void *arg), struct sbyt_err *e);
+/* Hold, for the life of the process, the Cairo fonts the styles use (as
+ * Pango makes them and as Cairo's font subsetter makes them), so that no
+ * thread drops one while another takes it up (a race in Cairo 1.16; see
+ * pdf.c).  Done once, by the first pdf_new(); returns how many are held. */
+int pdf_fonts_pinned(void);
 /* Release a renderer made by pdf_new() (its open file removed); NULL is
  * accepted. */
 void pdf_free(struct pdf *p);

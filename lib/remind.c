@@ -420,6 +420,8 @@ int remind_run(const struct remind_opts *o, struct remind_counts *n, struct sbyt
 		}
 		if (rc == 0 && (phone[0] || email[0]))
 			n->by_kind[k]++;
+		else if (rc == 0)
+			n->no_contact++;
 		free(sms);
 		free(subj);
 		free(body);

@@ -56,6 +56,8 @@ char *remind_expand(const char *tpl, const char *const *names, const char *const
 struct remind_counts {
 	int64_t sms, email;   /* messages written */
 	int64_t by_kind[REMIND_KINDS];
+	int64_t no_contact;  /* reminders due to accounts with neither a phone nor
+	                        e-mail documents: not sent, counted */
 	int packages;
 };
 

@@ -14,6 +14,7 @@
 #include "infile.h"
 #include "rulesxml.h"
 #include "sha256.h"
+#include "shard.h"
 
 /* ---- rules ------------------------------------------------------------- */
 
@@ -588,6 +589,36 @@ static int64_t account_field(const char *s, size_t n)
 	return v;
 }
 
+/* On a shard's server (x->shard_n > 0), whether journal line c belongs to
+ * another shard: its account's shard; without an account, an appeal is
+ * shard 0's and a contract event the shard's that holds its case (an event
+ * that opens a case names its account).  1 another shard's, 0 ours (or a
+ * line to be checked and rejected here), -1 with e set. */
+static int other_shard(struct service_ctx *x, const struct csv *c, int appeals,
+		       struct sbyt_err *e)
+{
+	int f = appeals ? 4 : 1;
+	int64_t a;
+	char *v = NULL;
+	const char *p[1];
+
+	if (!x->shard_n || c->nf != (appeals ? 7 : 5))
+		return 0;
+	if ((a = account_field(c->field[f], c->flen[f])) > 0)
+		return shard_of(a, x->shard_n) != x->shard_i;
+	if (a < 0)
+		return 0;
+	if (appeals)
+		return x->shard_i != 0;
+	p[0] = c->field[0];
+	if (db_value(x->db, e, "SELECT (SELECT 't' FROM contract_case WHERE case_id = $1)", 1, p, &v))
+		return -1;
+	if (!v)
+		return 1;
+	free(v);
+	return 0;
+}
+
 static int appeal_line(struct service_ctx *x, const struct csv *c, enum service_outcome *out,
 		       struct sbyt_err *e)
 {
@@ -707,12 +738,21 @@ static int service_ingest_in(struct service_ctx *x, const struct infile *in,
 	}
 	while ((rc = csv_next(&c, e)) == 1) {
 		enum service_outcome out = SVC_ACCEPTED;
+		int other;
 
 		if (csv_blank(&c))
 			continue;
 		n->read++;
 		snprintf(src, sizeof(src), "%s:%ld", path, c.line);
 		x->source = src;
+		if (!c.bad && (other = other_shard(x, &c, appeals, e)) != 0) {
+			if (other < 0) {
+				rc = -1;
+				break;
+			}
+			n->other_shard++;
+			continue;
+		}
 		if (c.bad)
 			reject(x, &out, csv_bad_code(&c), "%s", csv_bad_why(&c));
 		else if ((appeals ? appeal_line(x, &c, &out, e) : contract_line(x, &c, &out, e)))
@@ -744,16 +784,17 @@ static int service_ingest_in(struct service_ctx *x, const struct infile *in,
 	if (rc != 0)
 		goto fail;
 	{
-		char r_[24], a_[24], j_[24], d_[24];
-		const char *p[5] = { fid, r_, a_, j_, d_ };
+		char r_[24], a_[24], j_[24], d_[24], o_[24];
+		const char *p[6] = { fid, r_, a_, j_, d_, o_ };
 
 		snprintf(r_, sizeof(r_), "%" PRId64, n->read);
 		snprintf(a_, sizeof(a_), "%" PRId64, n->accepted);
 		snprintf(j_, sizeof(j_), "%" PRId64, n->rejected);
 		snprintf(d_, sizeof(d_), "%" PRId64, n->duplicates);
+		snprintf(o_, sizeof(o_), "%" PRId64, n->other_shard);
 		if (db_exec(x->db, e, "UPDATE ingest_file SET read = $2::int, accepted = $3::int,"
-			    " rejected = $4::int, duplicates = $5::int WHERE file_id = $1::bigint",
-			    5, p))
+			    " rejected = $4::int, duplicates = $5::int, other_shard = $6::int"
+			    " WHERE file_id = $1::bigint", 6, p))
 			goto fail;
 	}
 	free(fid);

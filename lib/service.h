@@ -87,6 +87,8 @@ struct service_ctx {
 	sdate as_of;
 	int64_t run_id;
 	const char *source;           /* FILE:LINE or "operator NAME" */
+	int shard_i, shard_n;         /* shard_n > 0: a shard's server (lib/shard.h): a
+	                                 journal line of another shard is other_shard */
 	/* out: why a line was rejected */
 	char code[32];
 	char reason[512];
@@ -140,13 +142,16 @@ int service_contract_event(struct service_ctx *x, const char *id, int64_t accoun
 
 struct service_file_counts {
 	int64_t read, accepted, rejected, duplicates;
+	int64_t other_shard;               /* lines of another shard (x->shard_n) */
 	int noop;                          /* the same file was ingested before */
 };
 
 /* Ingest one spool file of channel "appeals" or "contracts" in one
  * transaction of its own: the file's SHA-256 in ingest_file (a second time
- * is a no-op), every line accepted, rejected (ingest_reject, FILE:LINE) or a
- * duplicate.  A file whose header is wrong is refused whole (ERR_DATA, exit
+ * is a no-op), every line accepted, rejected (ingest_reject, FILE:LINE), a
+ * duplicate, or on a shard's server another shard's (an account of another
+ * shard; an appeal without an account on every shard but 0; a contract
+ * event without an account whose case this server does not hold).  A file whose header is wrong is refused whole (ERR_DATA, exit
  * 65).  Returns 0, or -1 with e set. */
 int service_ingest_file(struct service_ctx *x, const char *path, const char *channel,
 			struct service_file_counts *n, struct sbyt_err *e);

@@ -29,6 +29,12 @@ int32_t shard_hashint8(int64_t v);
 /* The shard of account a among n: abs(hashint8(a)) % n, as SHARD_SQL. */
 int shard_of(int64_t a, int n);
 
+/* Payment documents are numbered 1, 2, ... per branch and period; shard I
+ * numbers its own from I x SHARD_DOC_RANGE + 1, so that two shards never
+ * print the same number (10,000,000 documents per branch and month a shard:
+ * 64 shards stay within the integer column). */
+#define SHARD_DOC_RANGE 10000000
+
 /* Parse "I/N" (0 <= I < N <= CONF_SHARDS_MAX) into *i and *n; 0, or -1
  * when malformed. */
 int shard_parse(const char *s, int *i, int *n);

@@ -27,7 +27,7 @@ insert into payment (account_id, channel, source_id, paid_on, amount, period) va
 SQL
 test_expect_success 'payment due in 3 days: the unpaid rest, SMS to phones, e-mail to e-mail customers' '
 	sbyt --as-of 2026-12-07 remind 2>err &&
-	grep -q "sbyt remind: as_of=2026-12-07 payment_due=2 debt=0 tariff=0 sms=2 email=1 packages=2" err &&
+	grep -q "sbyt remind: as_of=2026-12-07 payment_due=2 debt=0 tariff=0 sms=2 email=1 packages=2 no_contact=0$" err &&
 	csv 2026-12-07 01 sms > sms.csv &&
 	grep -q "^7201000001;.*;payment_due;ЛС 7201000001: к оплате 500.00 руб. за 11.2026, срок 10.12.2026" sms.csv &&
 	grep -q "^7201000008;.*;payment_due;ЛС 7201000008: к оплате 600.00 руб." sms.csv &&
@@ -39,6 +39,12 @@ test_expect_success 'the packages carry a manifest and mode 0640; a re-run write
 	unzip -p "$OUT/2026-12-07/01/sms.zip" manifest.xml | grep -q "messages" &&
 	[ "$(stat -c %a "$OUT/2026-12-07/01/sms.zip")" = 640 ] &&
 	sbyt -q --as-of 2026-12-07 remind && csv 2026-12-07 01 sms | cmp - sms.csv
+'
+# As of 12-08, 7201000006's 700.00 is due in 3 days (12-11), but it has no
+# phone and takes its documents by post: nothing is sent, and it is counted.
+test_expect_success 'a reminder due to an account without a phone or e-mail is counted, not sent' '
+	sbyt --as-of 2026-12-08 remind 2>err &&
+	grep -q "sbyt remind: as_of=2026-12-08 payment_due=0 debt=0 tariff=0 sms=0 email=0 packages=0 no_contact=1$" err
 '
 # Debt on the 20th, from the day's snapshot, at least 100.00: 7201000001
 # 250.00 -> reminded; 7201000004 50.00 -> not.  On the 19th: none.

@@ -34,10 +34,33 @@ shard.0 = host=$PGHOST dbname=$S0
 EOF
 export SBYT_CONF="$T/sbyt.conf"
 
+# The service journals (SPEC 11) of the day 2026-11-26: appeals of a
+# household of shard 0 (7201000001) and of shard 1 (7201000002), one without
+# an account (shard 0's) and one without an account whose time is not a time
+# (rejected, once: on shard 0); a contract case of a legal entity of each
+# shard (7201000099: 0, 7201000033: 1), answered by an event that names only
+# the case (the shard holding the case applies it).
+cat > journal.csv <<CSV
+id;received_at;channel;kind;account;answered_at;extended_to
+A1;2026-11-20T10:00:00+05:00;office;question;7201000001;2026-11-23T10:00:00+05:00;
+A2;2026-11-20T11:00:00+05:00;email;complaint;7201000002;;
+A3;2026-11-21T12:00:00+05:00;email;complaint;;;
+A4;2026-11-21;email;question;;;
+CSV
+cat > events.csv <<CSV
+id;account;event;at;date
+S1;7201000099;apply;2026-11-02;
+S1;;answer;2026-11-06;
+S2;7201000033;apply;2026-11-03;
+S2;;answer;2026-11-09;
+CSV
+
 # run OUT [GLOBAL-OPTIONS]: the whole scenario on one server, output in OUT
 run() {
 	o=$1; shift
 	mkdir -p "$T/$o/spool" && cp -r "$FIX/inbox" "$T/$o/spool/" &&
+	mkdir -p "$T/$o/spool/inbox/appeals" "$T/$o/spool/inbox/contracts" &&
+	cp journal.csv "$T/$o/spool/inbox/appeals/" && cp events.csv "$T/$o/spool/inbox/contracts/" &&
 	export SBYT_SPOOL="$T/$o/spool" &&
 	sbyt "$@" -q db init 2>>"$o.log" &&
 	for k in branches accounts meters contracts reserves balances; do
@@ -52,7 +75,8 @@ run() {
 # dump CONNINFO: every account-scoped table that ingest, bill, docs and the
 # days wrote, one sorted line per row, without run, file, payment and
 # reading ids (each server's own sequences) and without document numbers
-# (each shard numbers its own documents, README "Past one machine")
+# (each shard numbers its documents from its own range, README "Past one
+# machine"; checked below)
 TABLES="account meter contract reserve payment reading reading_hold obligation charge_line
 	consumption document debt_snapshot limit_case limit_step limit_event limit_notice
 	limit_request"
@@ -86,6 +110,39 @@ test_expect_success 'shard 0 and shard 1 each load only their accounts, on their
 test_expect_success 'the two shards together wrote exactly the rows of the single run' '
 	{ dump "host=$PGHOST dbname=$S0" && dump "host=$HB dbname=sbyt"; } | LC_ALL=C sort > two.rows &&
 	diff -u one.rows two.rows
+'
+# Document numbers: 1, 2, ... per branch on one server; shard 1 numbers its
+# own from 1 x 10,000,000 + 1 (lib/shard.h SHARD_DOC_RANGE), shard 0 from 1,
+# each without gaps per branch, so no number is printed twice.
+nums() { psql "$@" -XAtc "SELECT branch, count(*), min(number), max(number) FROM document
+	GROUP BY branch ORDER BY branch"; }
+test_expect_success 'each shard numbers its documents from its own range, without gaps' '
+	nums -d "$PGDATABASE" > n1 && nums -d "$S0" > n0 && nums -h "$HB" -d sbyt > ns1 &&
+	cat n1 n0 ns1 &&
+	awk -F"|" "\$3 != 1 || \$4 != \$2 { exit 1 }" n1 &&
+	awk -F"|" "\$3 != 1 || \$4 != \$2 { exit 1 }" n0 &&
+	awk -F"|" "\$3 != 10000001 || \$4 != 10000000 + \$2 { exit 1 }" ns1 &&
+	test $(wc -l < ns1) -ge 1 && test $(wc -l < n0) -ge 1
+'
+# The journals: the union of the shards' appeals, contract cases and steps
+# is the single run's (without the FILE:LINE sources, which name each run's
+# spool); every line of a journal file is accepted, rejected or another
+# shard's on each shard, and the rejected line is rejected once, on shard 0.
+svc() { psql "$@" -XAtc "SELECT 'appeal', appeal_id, account_id, kind, received_on, register_due,
+	answer_due, answered_on FROM appeal UNION ALL SELECT 'case', case_id, account_id, customer,
+	opened_on, NULL, NULL, NULL FROM contract_case UNION ALL SELECT 'step', case_id, NULL, step,
+	from_on, due, done_on, NULL FROM contract_step"; }
+jn() { psql "$@" -XAtc "SELECT channel, read, accepted, rejected, duplicates, other_shard
+	FROM ingest_file WHERE channel IN ('appeals', 'contracts') ORDER BY channel"; }
+test_expect_success 'the shards hold the service journals of the single run, each line once' '
+	svc -d "$PGDATABASE" | LC_ALL=C sort > svc1 &&
+	{ svc -d "$S0" && svc -h "$HB" -d sbyt; } | LC_ALL=C sort > svc2 &&
+	test $(grep -c "^appeal|" svc1) = 3 && test $(grep -c "^case|" svc1) = 2 &&
+	diff -u svc1 svc2 &&
+	jn -d "$PGDATABASE" > j1 && jn -d "$S0" > j0 && jn -h "$HB" -d sbyt > js1 && cat j1 j0 js1 &&
+	grep -qx "appeals|4|3|1|0|0" j1 && grep -qx "contracts|4|4|0|0|0" j1 &&
+	grep -qx "appeals|4|2|1|0|1" j0 && grep -qx "contracts|4|2|0|0|2" j0 &&
+	grep -qx "appeals|4|1|0|0|3" js1 && grep -qx "contracts|4|2|0|0|2" js1
 '
 # bill's and the day's summary counts add up: accounts= and documents= of
 # bill, in_debt= and notices= of the day
