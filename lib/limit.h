@@ -273,6 +273,12 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
  * Returns 0 or -1 with e set. */
 int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a, size_t n,
 		struct sbyt_err *e);
+/* limit_store() without waiting for its last COPY (the day's events): the
+ * server writes them while the caller goes on, and db_drain() (db.h)
+ * collects the result before anything else is sent on db.  0 or -1 with e
+ * set (nothing then left to collect). */
+int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_account *a,
+		     size_t n, struct sbyt_err *e);
 
 /* Refuse to work on `day` when a later day has limitation events recorded
  * (SPEC 9.2.8: nothing is recorded before what a run recorded): a run, a

@@ -612,8 +612,8 @@ static char *doc_text(const struct limit_env *env, const struct limit_account *a
 	return text;
 }
 
-int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a, size_t n,
-		struct sbyt_err *e)
+int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_account *a,
+		     size_t n, struct sbyt_err *e)
 {
 	sdate day = env->day;
 	char *ids = malloc(64), *nos = malloc(64);
@@ -744,24 +744,6 @@ int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a
 	if (copy_end(&c, e))
 		return -1;
 
-	if (copy_begin(&c, db, "COPY limit_event (account_id, day, n, case_no, procedure, step,"
-		       " what, rule, inputs, dates, inputs_ru, dates_ru) FROM STDIN", e))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < a[i].nevents; k++) {
-			const struct lim_event *v = &a[i].event[k];
-
-			CK(copy_int(&c, a[i].id, e) || copy_date(&c, day, e) ||
-			   copy_int(&c, a[i].events_before + k + 1, e) ||
-			   copy_int(&c, v->case_no, e) || copy_str(&c, v->procedure, e) ||
-			   copy_str(&c, v->step, e) || copy_str(&c, v->what, e) ||
-			   copy_str(&c, v->rule, e) || copy_str(&c, v->inputs, e) ||
-			   copy_str(&c, v->dates, e) || copy_str(&c, v->inputs_ru, e) ||
-			   copy_str(&c, v->dates_ru, e) || copy_row(&c, e));
-		}
-	if (copy_end(&c, e))
-		return -1;
-
 	if (copy_begin(&c, db, "COPY limit_doc_warning (account_id, notice_id, issued, text)"
 		       " FROM STDIN", e))
 		return -1;
@@ -790,8 +772,35 @@ int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a
 		}
 	if (copy_end(&c, e))
 		return -1;
+	if (copy_begin(&c, db, "COPY limit_event (account_id, day, n, case_no, procedure, step,"
+		       " what, rule, inputs, dates, inputs_ru, dates_ru) FROM STDIN", e))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < a[i].nevents; k++) {
+			const struct lim_event *v = &a[i].event[k];
+
+			CK(copy_int(&c, a[i].id, e) || copy_date(&c, day, e) ||
+			   copy_int(&c, a[i].events_before + k + 1, e) ||
+			   copy_int(&c, v->case_no, e) || copy_str(&c, v->procedure, e) ||
+			   copy_str(&c, v->step, e) || copy_str(&c, v->what, e) ||
+			   copy_str(&c, v->rule, e) || copy_str(&c, v->inputs, e) ||
+			   copy_str(&c, v->dates, e) || copy_str(&c, v->inputs_ru, e) ||
+			   copy_str(&c, v->dates_ru, e) || copy_row(&c, e));
+		}
+	/* the largest, last: the server writes them while the caller goes on */
+	if (copy_send_end(&c, e))
+		return -1;
+
 #undef CK
 	return 0;
+}
+
+int limit_store(PGconn *db, const struct limit_env *env, struct limit_account *a, size_t n,
+		struct sbyt_err *e)
+{
+	if (limit_store_send(db, env, a, n, e))
+		return -1;
+	return db_drain(db, e);
 }
 
 int limit_channel_set(PGconn *db, int64_t account, const char *channel, const char *reason,

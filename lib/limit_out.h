@@ -9,7 +9,10 @@
  * against signature), notices-authorities,
  * grid-requests; XML in urn:sbyt:limitation:1 plus the manifest) and
  * register.xlsx.  Built from the database state, not from one process's
- * memory, so a killed run started again writes the same packages.  Notices
+ * memory, so a killed run started again writes the same packages (the
+ * notices and requests on a thread of their own while the registers are
+ * read and written: the files are the same, only their order in time is
+ * not).  Notices
  * inside payment documents are not packaged: they wait in
  * limit_doc_warning for the docs job.
  *
@@ -43,6 +46,13 @@ struct limit_out_counts {
 int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir,
 		    struct job *j, const char *rules_version, struct limit_out_counts *n,
 		    struct sbyt_err *e);
+
+/* Write only the e-mail and authorities' notice packages of env->day (the
+ * notices sent when their package is written), as limit_write_day() writes
+ * them; counts in *n.  0, or -1 with e set (as limit_write_day()). */
+int limit_write_mail(PGconn *db, const struct limit_env *env, const char *out_dir,
+		     struct job *j, const char *rules_version, struct limit_out_counts *n,
+		     struct sbyt_err *e);
 
 /* Reprint notice `id` (not one inside a payment document) and each grid
  * request resting on it as the packages hold them, into

@@ -11,25 +11,32 @@
 #include "limit_out.h"
 
 /* Accounts loaded and advanced at a time: memory stays bounded whatever the
- * number of accounts (a struct limit_account is ~40 KB with its events). */
+ * number of accounts (a struct limit_account is ~40 KB with its events).
+ * Two halves: the next batch is loaded and advanced while the server
+ * writes the events of the one before. */
 #define LIMIT_BATCH 1024
+#define LIMIT_HALF (LIMIT_BATCH / 2)
 
-/* The day's packages are written: record it (its own statement, after the
- * day's transaction), with the business day of the run that wrote them. */
-static int mark_written(PGconn *db, sdate day, sdate on, int64_t packages, struct sbyt_err *e)
+/* The day's packages are written, whole (complete) or only the e-mailed
+ * ones: record it (its own statement, after the day's transaction), with
+ * the business day of the run that first wrote them (the e-mails' sending
+ * day, kept by a later write). */
+static int mark_written(PGconn *db, sdate day, sdate on, int64_t packages, int complete,
+			struct sbyt_err *e)
 {
 	char b1[DATE_BUF], b2[DATE_BUF], pk[24];
-	const char *p[3] = { date_format(day, b1), date_format(on, b2), pk };
+	const char *p[4] = { date_format(day, b1), date_format(on, b2), pk, complete ? "t" : "f" };
 
 	snprintf(pk, sizeof(pk), "%lld", (long long)packages);
-	return db_exec(db, e, "INSERT INTO limit_day_written (day, written_on, packages)"
-		       " VALUES ($1::date, $2::date, $3::int) ON CONFLICT (day) DO UPDATE"
-		       " SET packages = EXCLUDED.packages, written_at = now()", 3, p);
+	return db_exec(db, e, "INSERT INTO limit_day_written (day, written_on, packages, complete)"
+		       " VALUES ($1::date, $2::date, $3::int, $4::boolean) ON CONFLICT (day) DO UPDATE"
+		       " SET packages = EXCLUDED.packages, complete = EXCLUDED.complete,"
+		       " written_at = now()", 4, p);
 }
 
 /* Write the packages of the recent days before env->day whose work is
- * committed but whose packages were never written (a run killed between
- * its commit and its packages).  Returns the number of days, or -1. */
+ * committed but whose packages were never written whole (a run killed
+ * between its commit and its packages).  Returns the number of days, or -1. */
 static int64_t catch_up(PGconn *db, const struct limit_env *env, const char *out_dir,
 			struct job *j, const char *rv, struct limit_run_counts *k,
 			struct sbyt_err *e)
@@ -39,7 +46,8 @@ static int64_t catch_up(PGconn *db, const struct limit_env *env, const char *out
 	PGresult *r = db_query(db, e,
 			       "SELECT DISTINCT v.day FROM limit_event v WHERE v.day < $1::date"
 			       " AND v.day >= $1::date - 60 AND NOT EXISTS (SELECT 1 FROM"
-			       " limit_day_written w WHERE w.day = v.day) ORDER BY v.day", 1, p);
+			       " limit_day_written w WHERE w.day = v.day AND w.complete)"
+			       " ORDER BY v.day", 1, p);
 	int64_t n = 0;
 
 	if (!r)
@@ -50,7 +58,7 @@ static int64_t catch_up(PGconn *db, const struct limit_env *env, const char *out
 
 		if (date_parse(PQgetvalue(r, i, 0), -1, &day.day) ||
 		    limit_write_day(db, &day, out_dir, j, rv, &oc, e) ||
-		    mark_written(db, day.day, env->day, oc.packages, e)) {
+		    mark_written(db, day.day, env->day, oc.packages, 1, e)) {
 			PQclear(r);
 			return -1;
 		}
@@ -117,13 +125,14 @@ static int waiting_add(struct waiting *w, int first_pass, const struct limit_acc
  * working day) the accounts selected by `sel` (0: all, or
  * LIMIT_SELECT_MAILED).  Returns the deliveries recorded, or -1. */
 static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
-		    struct limit_account *acc, struct waiting *w, struct limit_run_counts *k,
-		    struct sbyt_err *e)
+		    struct limit_account *const half[2], struct waiting *w,
+		    struct limit_run_counts *k, struct sbyt_err *e)
 {
+	struct limit_account *acc = half[0];
 	const struct limit_channel *ch = limit_channel_find(env->rules, "payment_document");
 	int64_t after = 0, deliveries, accounts = 0;
 	double t0 = log_now(), t1;
-	int n = 0;
+	int n = 0, m, pending = 0;
 
 	if (db_begin(db, e))
 		return -1;
@@ -142,26 +151,50 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 		k->t_select += t0 - t1;
 		/* accounts advanced, rate, ETA: on a terminal only (log.h) */
 		progress_start_unit(&pg, sel ? "limit: e-mailed today" : "limit", "accounts", accounts);
-		while ((n = limit_load(db, env->day, &after, acc, LIMIT_BATCH, 0, e)) > 0) {
+		/* load the next half, store this one (its events written by the
+		 * server while the next is advanced), advance the next */
+		n = limit_load(db, env->day, &after, acc, LIMIT_HALF, 0, e);
+		while (n > 0) {
+			struct limit_account *next = acc == half[0] ? half[1] : half[0];
+
 			for (int i = 0; i < n; i++) {
-				if (limit_advance(env, &acc[i], e))
+				if (limit_advance(env, &acc[i], e)) {
+					progress_end(&pg);
 					goto fail;
+				}
 				k->notices += acc[i].new_notices;
 				k->requests += acc[i].new_requests;
 				k->cancelled += acc[i].new_cancelled;
 				if (acc[i].cal_pending && !k->pending++)
 					snprintf(k->pending_msg, sizeof(k->pending_msg), "%s",
 						 acc[i].cal_msg);
-				if (acc[i].cal_pending && waiting_add(w, sel == 0, &acc[i], k, e))
+				if (acc[i].cal_pending && waiting_add(w, sel == 0, &acc[i], k, e)) {
+					progress_end(&pg);
 					goto fail;
+				}
 			}
-			if (limit_store(db, env, acc, (size_t)n, e)) {
+			if (pending && db_drain(db, e)) {
+				pending = 0;
 				progress_end(&pg);
 				goto fail;
 			}
+			pending = 0;
+			m = limit_load(db, env->day, &after, next, LIMIT_HALF, 0, e);
+			if (m < 0 || limit_store_send(db, env, acc, (size_t)n, e)) {
+				progress_end(&pg);
+				goto fail;
+			}
+			pending = 1;
 			progress_add(&pg, n);
+			acc = next;
+			n = m;
 		}
 		progress_end(&pg);
+		if (pending && db_drain(db, e)) {
+			pending = 0;
+			goto fail;
+		}
+		pending = 0;
 		if (n < 0)
 			goto fail;
 		k->t_cases += log_now() - t0;
@@ -173,6 +206,8 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 		k->accounts = accounts;
 	return deliveries;
 fail:
+	if (pending)
+		db_drain(db, NULL);
 	db_rollback(db);
 	return -1;
 }
@@ -181,10 +216,9 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 		  const char *rules_version, struct acctrej *rej, struct limit_run_counts *k,
 		  struct sbyt_err *e)
 {
-	struct limit_account *acc;
+	struct limit_account *acc, *half[2];
 	struct limit_out_counts oc;
 	struct waiting w = { .rej = rej };
-	int64_t mailed;
 	double t0;
 	int working;
 
@@ -198,27 +232,27 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	acc = calloc(LIMIT_BATCH, sizeof(*acc));
 	if (!acc)
 		return err_set(e, ERR_INTERNAL, "out of memory");
+	half[0] = acc;
+	half[1] = acc + LIMIT_HALF;
 	/* the packages of earlier days a killed run left unwritten */
 	k->caught_up = catch_up(db, env, out_dir, j, rules_version, k, e);
-	if (k->caught_up < 0 || pass(db, env, 0, acc, &w, k, e) < 0)
+	if (k->caught_up < 0 || pass(db, env, 0, half, &w, k, e) < 0)
+		goto fail;
+	/* the e-mails are sent when their packages are written: those first;
+	 * the accounts they start a clock for go on today (a second pass),
+	 * then the day's packages are written whole, once */
+	t0 = log_now();
+	if (limit_write_mail(db, env, out_dir, j, rules_version, &oc, e) ||
+	    mark_written(db, env->day, env->day, oc.packages, 0, e))
+		goto fail;
+	k->t_packages += log_now() - t0;
+	if (pass(db, env, LIMIT_SELECT_MAILED, half, &w, k, e) < 0)
 		goto fail;
 	t0 = log_now();
 	if (limit_write_day(db, env, out_dir, j, rules_version, &oc, e) ||
-	    mark_written(db, env->day, env->day, oc.packages, e))
+	    mark_written(db, env->day, env->day, oc.packages, 1, e))
 		goto fail;
 	k->t_packages += log_now() - t0;
-	/* the e-mails just written are sent: the accounts they start a clock
-	 * for go on today, and the day's packages are written again whole */
-	mailed = pass(db, env, LIMIT_SELECT_MAILED, acc, &w, k, e);
-	if (mailed < 0)
-		goto fail;
-	if (mailed > 0) {
-		t0 = log_now();
-		if (limit_write_day(db, env, out_dir, j, rules_version, &oc, e) ||
-		    mark_written(db, env->day, env->day, oc.packages, e))
-			goto fail;
-		k->t_packages += log_now() - t0;
-	}
 	k->packages += oc.packages;
 	for (int i = 0; i < LIMIT_BATCH; i++)
 		limit_account_release(&acc[i]);

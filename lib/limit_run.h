@@ -8,12 +8,13 @@
  * the two: a catch-up, counted in caught_up).  Then it records the day's
  * delivery confirmations; on a working day it selects the accounts with an
  * open case or overdue debt and advances them (limit_advance()) in
- * batches, all in one transaction; then it writes the day's packages from
- * what the database holds (limit_out.h) and records the day as written
- * (limit_day_written): the day counts as done only then.  An e-mailed
- * notice is delivered (sent) only once its package is written, so a second
- * pass takes the accounts whose e-mails went out today, and the day's
- * packages are written again, whole, when it changed anything.
+ * batches, all in one transaction.  An e-mailed notice is delivered (sent)
+ * only once its package is written: it writes the day's e-mail and
+ * authorities' packages (limit_write_mail()) and records the day as written
+ * but not complete (limit_day_written), a second pass takes the accounts
+ * whose e-mails went out, and then it writes the day's packages whole, once,
+ * from what the database holds (limit_out.h) and records the day complete:
+ * the day counts as done only then.
  */
 #ifndef SBYT_LIMIT_RUN_H
 #define SBYT_LIMIT_RUN_H

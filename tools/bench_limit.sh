@@ -6,11 +6,16 @@
 # obligation for the legal ones), times `sbyt limit run --as-of 2026-12-01`
 # (Tue, a working day: triggers, notices, packages, register; without the
 # PDFs, SBYT_DOCS_PDF=0: rendering is measured apart), and compares
-# it with the raw floor measured in the same run: bare libxml2 writing as
-# many Notice elements (build/tools/bench_limit_floor) plus psql \copy of the
-# rows the run wrote into tables like the limitation tables.  Prints exactly
-# one line:
+# it with the raw floor measured in the same run (SPEC 13: the same elements
+# and cells): bare libxml2 writing as many Notice elements making as many
+# bytes of XML as the run's notices.xml and requests.xml, with bare
+# libxlsxwriter writing the register's cells (build/tools/bench_limit_floor),
+# plus psql \copy of the rows the run wrote into tables like the limitation
+# tables.  Prints exactly one line, the floor's parts after the usual fields
+# (floor_v1: the elements without their text and no register, the floor
+# before issue 18):
 #   bench: stage=limit n=N seconds=S floor_seconds=F ratio=R rss_mb=M
+#          xml_xlsx_s=X copy_s=C floor_v1_seconds=V ratio_v1=Q
 set -eu
 build=$1; n=$2; work=$3
 day=2026-12-01
@@ -39,7 +44,13 @@ steps=$(psql -XAtq -c "select count(*) from limit_step s join limit_case c using
 # tables like the limitation tables (columns, checks, indexes, keys, and
 # their foreign keys among themselves), as the ingest, bill and debt floors
 tables="limit_case limit_step limit_notice limit_request limit_doc_warning limit_event"
-xml_s=$("$build/tools/bench_limit_floor" "$notices" "$work/floor.xml")
+xml_bytes=$(find "${SBYT_OUT:-out}/limit/$day" -name '*.zip' | while read -r z; do
+	unzip -p "$z" notices.xml requests.xml 2>/dev/null || :; done | wc -c)
+psql -Xq -v ON_ERROR_STOP=1 -c "\\copy (SELECT account_id, case_no, procedure, step, what, rule,
+	inputs_ru, dates_ru FROM limit_event WHERE day = '$day' ORDER BY account_id, n) TO '$work/floor.events'"
+xml_s=$("$build/tools/bench_limit_floor" "$notices" "$work/floor.xml" "$xml_bytes" \
+	"$work/floor.events" "$work/floor.xlsx")
+xml1_s=$("$build/tools/bench_limit_floor" "$notices" "$work/floor.xml")
 for t in $tables; do
 	psql -Xq -v ON_ERROR_STOP=1 -c "\\copy (SELECT * FROM $t) TO '$work/floor.$t'"
 	psql -Xq -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning;
@@ -59,7 +70,10 @@ for t in $tables; do
 	psql -Xq -c "DROP TABLE f_$t CASCADE"
 	rm -f "$work/floor.$t"
 done
-rm -f "$work/floor.xml"
+rm -f "$work/floor.xml" "$work/floor.xlsx" "$work/floor.events"
 floor=$(awk -v a="$xml_s" -v b="$copy_s" 'BEGIN { printf "%.2f", a + b }')
 ratio=$(awk -v s="$seconds" -v f="$floor" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
-echo "bench: stage=limit n=$n seconds=$seconds floor_seconds=$floor ratio=$ratio rss_mb=$rss"
+floor1=$(awk -v a="$xml1_s" -v b="$copy_s" 'BEGIN { printf "%.2f", a + b }')
+ratio1=$(awk -v s="$seconds" -v f="$floor1" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
+echo "bench: stage=limit n=$n seconds=$seconds floor_seconds=$floor ratio=$ratio rss_mb=$rss" \
+	"xml_xlsx_s=$xml_s copy_s=$copy_s floor_v1_seconds=$floor1 ratio_v1=$ratio1"
