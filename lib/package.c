@@ -187,6 +187,8 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 		}
 	}
 	en = ent(p, p->nentries++);
+	en->part = 0;
+	en->off = 0;
 	snprintf(en->name, sizeof(en->name), "%s", name);
 	snprintf(flat, sizeof(flat), "%s", name);
 	for (char *s = flat; *s; s++)
@@ -199,6 +201,34 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 		return NULL;
 	}
 	return en->path;
+}
+
+const char *package_spool(struct package *p, struct sbyt_err *e)
+{
+	if (p->spool[0])
+		return p->spool;
+	if (snprintf(p->spool, sizeof(p->spool), "%s/spool", p->parts) >= (int)sizeof(p->spool)) {
+		err_set(e, ERR_CANTCREATE, "path of the spool of package '%s' too long", p->final);
+		p->spool[0] = '\0';
+		return NULL;
+	}
+	return p->spool;
+}
+
+int package_entry_part(struct package *p, const char *name, const char *path, int64_t off,
+		       int64_t bytes, const char *sha256, struct sbyt_err *e)
+{
+	struct package_entry *en;
+
+	if (!package_entry(p, name, e))
+		return -1;
+	en = ent(p, p->nentries - 1);
+	snprintf(en->path, sizeof(en->path), "%s", path);
+	snprintf(en->sha256, sizeof(en->sha256), "%s", sha256);
+	en->off = off;
+	en->bytes = bytes;
+	en->part = 1;
+	return 0;
 }
 
 const char *package_folder(struct package *p, struct sbyt_err *e)
@@ -341,7 +371,8 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		goto fail;
 	}
 	for (int i = 0; i < p->nentries; i++)
-		if (sha256_file(ent(p, i)->path, ent(p, i)->sha256, &ent(p, i)->bytes, e)) {
+		if (!ent(p, i)->part &&
+		    sha256_file(ent(p, i)->path, ent(p, i)->sha256, &ent(p, i)->bytes, e)) {
 			err_prefix(e, "package entry '%s' was not written", ent(p, i)->name);
 			goto fail;
 		}
@@ -365,7 +396,11 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 			snprintf(fpath, sizeof(fpath), "%s/%s", p->folder, name);
 			path = fpath;
 		}
-		zip_source_t *src = zip_source_file(z, path, 0, -1);
+		int part = i < n && ent(p, i)->part;
+		/* (libzip reads a length of 0 as "to the end of the file") */
+		zip_source_t *src = part && ent(p, i)->bytes == 0 ? zip_source_buffer(z, NULL, 0, 0)
+				    : zip_source_file(z, path, part ? (zip_uint64_t)ent(p, i)->off : 0,
+						      part ? ent(p, i)->bytes : -1);
 
 		zip_int64_t idx = src ? zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) : -1;
 		size_t len = strlen(name);

@@ -31,6 +31,8 @@ struct package_entry {
 	char path[4096];
 	char sha256[SHA256_HEX];
 	int64_t bytes;
+	int64_t off;         /* package_entry_part(): bytes [off, off + bytes) of path */
+	int part;
 };
 
 struct package {
@@ -51,6 +53,7 @@ struct package {
 	int64_t bytes;
 	/* package_folder(): its files become entries at commit */
 	char folder[4096];
+	char spool[4096];     /* package_spool(): "" until asked for */
 	int nfolder;
 	struct package_fentry {   /* small: there may be a million */
 		char name[64];
@@ -68,6 +71,17 @@ int package_open(struct package *p, const char *path, struct sbyt_err *e);
  * there are too many entries.  The entry is taken as it is on disk when
  * package_commit() runs. */
 const char *package_entry(struct package *p, const char *name, struct sbyt_err *e);
+/* A file in the package's parts folder for many small entries written one
+ * after another (one file per УПД cost a file creation each: 0.7 ms on a
+ * busy ext4); created on the first call, owned by p.  NULL with e set when
+ * the path is too long. */
+const char *package_spool(struct package *p, struct sbyt_err *e);
+/* Entry `name` (as package_entry() wants it) made of the bytes [off, off +
+ * bytes) of the spool file path (package_spool()), whose SHA-256 the
+ * caller computed as it wrote them; the zip reads them from there at
+ * commit.  0, or -1 with e set. */
+int package_entry_part(struct package *p, const char *name, const char *path, int64_t off,
+		       int64_t bytes, const char *sha256, struct sbyt_err *e);
 /* A folder whose files (as many as there are; names as package_entry()
  * wants them, no '/', under 64 bytes) all become entries at commit, in name order, each
  * hashed and listed in the manifest like the others; for one file per

@@ -2,6 +2,7 @@
 #include "upd.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,16 +310,14 @@ static void party(struct w *w, const char *element, const struct upd_party *p, i
 	en(w);
 }
 
-int upd_write(const struct upd_model *m, const char *path, struct sbyt_err *e)
+/* The model through writer x (freed here): 0, or -1 when a write failed. */
+static int write_model(const struct upd_model *m, xmlTextWriterPtr x)
 {
 	const struct upd_input *in = m->in;
-	struct w w = { NULL, 0 };
+	struct w w = { x, 0 };
 	char b1[64], b2[64], b3[64];
 	sdate made = in->fix_no ? in->fix_date : in->date;
 
-	w.x = xmlNewTextWriterFilename(path, 0);
-	if (!w.x)
-		return err_set(e, ERR_IO, "cannot create '%s': %s", path, strerror(errno));
 	xmlTextWriterSetIndent(w.x, 1);
 	w.bad |= xmlTextWriterStartDocument(w.x, "1.0", "windows-1251", NULL) < 0;
 	st(&w, "Файл");
@@ -410,11 +409,32 @@ int upd_write(const struct upd_model *m, const char *path, struct sbyt_err *e)
 	en(&w);  /* Файл */
 	w.bad |= xmlTextWriterEndDocument(w.x) < 0;
 	xmlFreeTextWriter(w.x);
-	if (w.bad)
+	return w.bad ? -1 : 0;
+}
+
+int upd_write(const struct upd_model *m, const char *path, struct sbyt_err *e)
+{
+	xmlTextWriterPtr x = xmlNewTextWriterFilename(path, 0);
+
+	if (!x)
+		return err_set(e, ERR_IO, "cannot create '%s': %s", path, strerror(errno));
+	if (write_model(m, x))
 		return err_set(e, ERR_IO, "cannot write '%s' (disk full, or a text windows-1251"
 			       " cannot carry)", path);
 	if (chmod(path, 0640) != 0)
 		return err_set(e, ERR_IO, "cannot set the mode of '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+int upd_write_mem(const struct upd_model *m, xmlBufferPtr buf, struct sbyt_err *e)
+{
+	xmlTextWriterPtr x = xmlNewTextWriterMemory(buf, 0);
+
+	if (!x)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	if (write_model(m, x))
+		return err_set(e, ERR_IO, "cannot write the УПД '%s' (a text windows-1251"
+			       " cannot carry)", m->file_id);
 	return 0;
 }
 
@@ -460,9 +480,22 @@ static int sch(struct sbyt_err *e, const char *name, const char *rule)
 	return err_set(e, ERR_DATA, "УПД '%s' breaks the format's rule: %s", name, rule);
 }
 
+static int check_doc(xmlDocPtr doc, const char *name, struct sbyt_err *e);
+
 int upd_check(const char *path, const char *name, struct sbyt_err *e)
 {
-	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	return check_doc(xmlReadFile(path, NULL, XML_PARSE_NONET), name, e);
+}
+
+int upd_check_mem(const char *data, size_t len, const char *name, struct sbyt_err *e)
+{
+	return check_doc(len > INT_MAX ? NULL : xmlReadMemory(data, (int)len, name, NULL,
+							      XML_PARSE_NONET), name, e);
+}
+
+/* The checks of upd_check() on doc (NULL: not well-formed), which it frees. */
+static int check_doc(xmlDocPtr doc, const char *name, struct sbyt_err *e)
+{
 	xmlNodePtr root, docu, sf, t, pp, n;
 	xmlChar *v;
 	const char *base = strrchr(name, '/');

@@ -28,7 +28,10 @@
 #ifndef SBYT_UPD_H
 #define SBYT_UPD_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include <libxml/tree.h>
 
 #include "date.h"
 #include "error.h"
@@ -126,5 +129,9 @@ int upd_write(const struct upd_model *m, const char *path, struct sbyt_err *e);
  * name the file's name in the package (its base name without ".xml" must
  * equal ИдФайл).  0, or -1 with ERR_DATA naming the first rule broken. */
 int upd_check(const char *path, const char *name, struct sbyt_err *e);
+/* upd_write() into buf (libxml2's memory buffer: the same bytes as the
+ * file), and upd_check() of the len bytes at data; 0, or -1 with e set. */
+int upd_write_mem(const struct upd_model *m, xmlBufferPtr buf, struct sbyt_err *e);
+int upd_check_mem(const char *data, size_t len, const char *name, struct sbyt_err *e);
 
 #endif
