@@ -110,10 +110,8 @@ static void draw_head(struct docs_pdf *p, const struct docmodel *d)
 	p->g.y += pdf_text(&p->g, PDF_BOLD, PDF_LEFT, p->g.y + 2, PDF_WIDTH, PDF_ALEFT,
 		     docs_text_fill(t, DT_NUMBER, buf, sizeof(buf), kv)) + 2;
 	if (s->sample) {
-		cairo_set_source_rgb(p->g.cr, 0.75, 0.1, 0.1);
 		pdf_lay(&p->g, PDF_BOLD, PDF_WIDTH, PDF_ALEFT, t->text[DT_SAMPLE]);
-		cairo_move_to(p->g.cr, PDF_LEFT, p->g.y);
-		pango_cairo_show_layout(p->g.cr, p->g.cur);
+		pdf_show_rgb(&p->g, 0.75, 0.1, 0.1, PDF_LEFT, p->g.y);
 		p->g.y += 12;
 	}
 	p->g.y += 4;

@@ -607,9 +607,14 @@ double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, cons
 
 void pdf_show(struct pdf *p, enum pdf_style s, double x, double y)
 {
+	pdf_show_rgb(p, styles[s].r, styles[s].g, styles[s].b, x, y);
+}
+
+void pdf_show_rgb(struct pdf *p, double r, double g, double b, double x, double y)
+{
 	if (p->dry)
 		return;
-	cairo_set_source_rgb(p->cr, styles[s].r, styles[s].g, styles[s].b);
+	cairo_set_source_rgb(p->cr, r, g, b);
 	if (!p->cur) {
 		fast_show(p, x, y);
 		return;

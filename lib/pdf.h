@@ -124,6 +124,9 @@ void pdf_free(struct pdf *p);
 double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, const char *text);
 /* Show p->cur at (x, y) in style s's colour. */
 void pdf_show(struct pdf *p, enum pdf_style s, double x, double y);
+/* The same in colour r, g, b (0..1) instead of the style's: the text laid
+ * out by the last pdf_lay(), whichever way it was laid out. */
+void pdf_show_rgb(struct pdf *p, double r, double g, double b, double x, double y);
 /* Draw text at (x, y) in a box w wide; returns its height. */
 double pdf_text(struct pdf *p, enum pdf_style s, double x, double y, double w, enum pdf_align a,
 		const char *str);

@@ -65,7 +65,8 @@ test_expect_success 'a reprint holds the account, period, every amount, total an
 	while read -r m; do grep -Fqw -- "$m" a.txt || { echo "missing $m"; exit 1; }; done < amounts &&
 	grep -q "Перерасчёт" a.txt && grep -q "Пени" a.txt && grep -q "кВт·ч" a.txt &&
 	grep -q "Марков Владимир Александрович" a.txt &&
-	grep -q "Проживает: 4 чел., комнат: 3" a.txt
+	grep -q "Проживает: 4 чел., комнат: 3" a.txt &&
+	grep -q "ОБРАЗЕЦ: реквизиты поставщика учебные, документ не для оплаты" a.txt
 '
 test_expect_success 'its total is opening + lines - paid, worked out: 4099.69 + charges - 40.00 + 21.15' '
 	charges=$(grep "<Line kind=\"charge\"" a.xml | attrs amount | awk "{ s += \$1 * 100 } END { print s }") &&
