@@ -913,24 +913,22 @@ static cairo_status_t write_cb(void *arg, const unsigned char *data, unsigned in
 			p->werr = errno ? errno : EIO;
 		return CAIRO_STATUS_WRITE_ERROR;
 	}
+	if (p->hashing)
+		sha256_update(&p->sha, data, len);
+	p->written += len;
 	return CAIRO_STATUS_SUCCESS;
 }
 
-int pdf_begin(struct pdf *p, const char *path, sdate date, struct sbyt_err *e)
+/* The surface and context writing to p->f. */
+static int start(struct pdf *p, sdate date, struct sbyt_err *e)
 {
 	char when[32];
-	int y, m, d, fd;
+	int y, m, d;
 
-	snprintf(p->path, sizeof(p->path), "%s", path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	p->f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!p->f) {
-		if (fd >= 0)
-			close(fd);
-		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", path, strerror(errno));
-	}
 	p->werr = 0;
 	p->pages = 0;
+	p->written = 0;
+	sha256_init(&p->sha);
 	p->surface = cairo_pdf_surface_create_for_stream(write_cb, p, PDF_PAGE_W, PDF_PAGE_H);
 	date_to_ymd(date, &y, &m, &d);
 	snprintf(when, sizeof(when), "%04d-%02d-%02dT00:00:00+05:00", y, m, d);
@@ -940,9 +938,42 @@ int pdf_begin(struct pdf *p, const char *path, sdate date, struct sbyt_err *e)
 	context_update(p);
 	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
 		pdf_abort(p);
-		return err_set(e, ERR_CANTCREATE, "cannot start the PDF '%s'", path);
+		return err_set(e, ERR_CANTCREATE, "cannot start the PDF '%s'", p->path);
 	}
 	return 0;
+}
+
+int pdf_begin(struct pdf *p, const char *path, sdate date, struct sbyt_err *e)
+{
+	int fd;
+
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	p->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!p->f) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", path, strerror(errno));
+	}
+	p->own_f = 1;
+	p->hashing = 0;
+	return start(p, date, e);
+}
+
+int pdf_begin_stream(struct pdf *p, FILE *f, const char *name, sdate date, struct sbyt_err *e)
+{
+	snprintf(p->path, sizeof(p->path), "%s", name);
+	p->f = f;
+	p->own_f = 0;
+	p->hashing = 1;
+	return start(p, date, e);
+}
+
+int64_t pdf_written(struct pdf *p, char *sha256)
+{
+	if (sha256)
+		sha256_hex(&p->sha, sha256);
+	return p->written;
 }
 
 int pdf_status(struct pdf *p, struct sbyt_err *e)
@@ -971,6 +1002,13 @@ int pdf_end(struct pdf *p, int sync, struct sbyt_err *e)
 	st = cairo_surface_status(p->surface);
 	cairo_surface_destroy(p->surface);
 	p->surface = NULL;
+	if (!p->own_f) {  /* a stream: the caller's to flush and close */
+		p->f = NULL;
+		if (st != CAIRO_STATUS_SUCCESS || p->werr)
+			return err_set(e, ERR_IO, "cannot write '%s': %s", p->path,
+				       p->werr ? strerror(p->werr) : cairo_status_to_string(st));
+		return 0;
+	}
 	rc = st != CAIRO_STATUS_SUCCESS || fflush(p->f) != 0 || ferror(p->f) ||
 	     (sync && fsync(fileno(p->f)) != 0);
 	if (rc && !p->werr)
@@ -996,7 +1034,7 @@ void pdf_abort(struct pdf *p)
 		cairo_surface_destroy(p->surface);
 	}
 	p->surface = NULL;
-	if (p->f) {
+	if (p->f && p->own_f) {
 		fclose(p->f);
 		unlink(p->path);
 	}

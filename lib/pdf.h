@@ -26,6 +26,7 @@
 #include "date.h"
 #include "error.h"
 #include "money.h"
+#include "sha256.h"
 
 /* A4 in points, margins 12 mm */
 #define PDF_PAGE_W 595.28
@@ -72,6 +73,10 @@ struct pdf {
 	} cache[PDF_CACHE_SLOTS];
 	uint64_t clock;
 	FILE *f;
+	int own_f;                   /* pdf_begin()'s file, not pdf_begin_stream()'s */
+	int hashing;                 /* the bytes written go through sha */
+	struct sha256 sha;
+	int64_t written;             /* bytes of the file so far */
 	char path[4096];
 	cairo_surface_t *surface;
 	int pages, page_open, werr;
@@ -192,6 +197,16 @@ const char *pdf_ddmmyyyy(sdate d, char *buf, size_t size);
  * the PDF's creation date (so a reprint is the same).  0, or -1 with e set
  * (ERR_CANTCREATE). */
 int pdf_begin(struct pdf *p, const char *path, sdate date, struct sbyt_err *e);
+/* Start a file written into the stream f where it stands (a spool of
+ * several files, package_folder_part()): named name in messages, hashed as
+ * it is written; pdf_end() leaves f open (its flush and close, and what to
+ * do with a part written when pdf_end() failed, are the caller's; sync is
+ * ignored).  0, or -1 with e set. */
+int pdf_begin_stream(struct pdf *p, FILE *f, const char *name, sdate date, struct sbyt_err *e);
+/* Bytes of the file written so far; after pdf_end() of a
+ * pdf_begin_stream() file, sha256 (SHA256_HEX bytes, may be NULL) gets
+ * their SHA-256 (once: the hash is finished). */
+int64_t pdf_written(struct pdf *p, char *sha256);
 /* 0 when the drawing so far succeeded, else -1 with e set (ERR_IO when
  * writing failed). */
 int pdf_status(struct pdf *p, struct sbyt_err *e);
