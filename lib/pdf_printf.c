@@ -10,8 +10,9 @@
  * of glibc's snprintf() and __snprintf_chk() (what a library built with
  * _FORTIFY_SOURCE calls) in the process, as pdf.c's deflateInit_() does:
  * the program's own symbols come first.  A format that is exactly one
- * conversion of those Cairo uses ("%d", "%u", "%ld", "%lu", "%lld",
- * "%llu", "%f", "%.Nf" with N <= 18, "%.*f" with 0 <= precision <= 18) is
+ * conversion of those Cairo uses ("%f", "%.Nf" and "%.*f" with up to 18
+ * decimals; "%d", "%u", "%x", "%X", "%o" with "l" or "ll" and with or
+ * without zeros to a width, "%04x", "%0*x": the glyphs of a text) is
  * printed here, the same characters glibc prints (the double rounded from
  * its exact binary value, ties to even, as glibc does in the default
  * rounding mode; a negative sign whenever the sign bit is set; the
@@ -32,44 +33,69 @@ int __snprintf_chk(char *s, size_t maxlen, int flag, size_t slen, const char *fm
 int __vsnprintf_chk(char *s, size_t maxlen, int flag, size_t slen, const char *fmt, va_list ap);
 void __chk_fail(void) __attribute__((noreturn));
 
-enum conv { C_NONE, C_INT, C_UINT, C_LONG, C_ULONG, C_LLONG, C_ULLONG, C_F, C_FSTAR };
+/* One conversion: what fast() does. */
+struct conv {
+	char type;       /* 'd', 'u', 'x', 'X', 'o' (integers) or 'f' */
+	int len;         /* 0 int, 1 long, 2 long long */
+	int width;       /* 0 none, -1 from the arguments ('*') */
+	int prec;        /* 'f': decimals, -1 from the arguments */
+};
 
-/* What fmt is: one of the conversions done here (precision in *prec for
- * "%.Nf"), or C_NONE. */
-static enum conv conv_of(const char *fmt, int *prec)
+/* fmt as one conversion done here ("%f", "%.Nf", "%.*f" with N <= 18;
+ * "%d" and the like with an optional "0" and width or "0*", an "l" or
+ * "ll"): 0 with *c set, or -1. */
+static int conv_of(const char *fmt, struct conv *c)
 {
+	const char *f = fmt + 1;
+
 	if (fmt[0] != '%')
-		return C_NONE;
-	switch (fmt[1]) {
-	case 'd':
-		return fmt[2] ? C_NONE : C_INT;
-	case 'u':
-		return fmt[2] ? C_NONE : C_UINT;
-	case 'f':
-		*prec = 6;
-		return fmt[2] ? C_NONE : C_F;
-	case 'l':
-		if (fmt[2] == 'd' || fmt[2] == 'u')
-			return fmt[3] ? C_NONE : fmt[2] == 'd' ? C_LONG : C_ULONG;
-		if (fmt[2] == 'l' && (fmt[3] == 'd' || fmt[3] == 'u') && !fmt[4])
-			return fmt[3] == 'd' ? C_LLONG : C_ULLONG;
-		return C_NONE;
-	case '.':
-		if (fmt[2] == '*')
-			return fmt[3] == 'f' && !fmt[4] ? C_FSTAR : C_NONE;
-		if (fmt[2] >= '0' && fmt[2] <= '9') {
-			int p = fmt[2] - '0', k = 3;
-			if (fmt[3] >= '0' && fmt[3] <= '9')
-				p = p * 10 + fmt[k++] - '0';
-			if (fmt[k] != 'f' || fmt[k + 1] || p > 18)
-				return C_NONE;
-			*prec = p;
-			return C_F;
+		return -1;
+	memset(c, 0, sizeof(*c));
+	if (*f == '.') {
+		f++;
+		if (*f == '*') {
+			c->prec = -1;
+			f++;
+		} else if (*f >= '0' && *f <= '9') {
+			c->prec = *f++ - '0';
+			if (*f >= '0' && *f <= '9')
+				c->prec = c->prec * 10 + *f++ - '0';
+			if (c->prec > 18)
+				return -1;
+		} else {
+			return -1;
 		}
-		return C_NONE;
-	default:
-		return C_NONE;
+		if (f[0] != 'f' || f[1])
+			return -1;
+		c->type = 'f';
+		return 0;
 	}
+	if (*f == 'f') {
+		c->type = 'f';
+		c->prec = 6;
+		return f[1] ? -1 : 0;
+	}
+	if (*f == '0') {
+		f++;
+		if (*f == '*') {
+			c->width = -1;
+			f++;
+		} else if (*f >= '1' && *f <= '9') {
+			c->width = *f++ - '0';
+			if (*f >= '0' && *f <= '9')
+				c->width = c->width * 10 + *f++ - '0';
+		} else {
+			return -1;
+		}
+	}
+	while (*f == 'l' && c->len < 2) {
+		c->len++;
+		f++;
+	}
+	if (!strchr("duxXo", *f) || !*f || f[1])
+		return -1;
+	c->type = *f;
+	return 0;
 }
 
 /* v in decimal at the end of buf (which ends at end); returns the start. */
@@ -78,6 +104,19 @@ static char *digits(uint64_t v, char *end)
 	do {
 		*--end = (char)('0' + v % 10);
 		v /= 10;
+	} while (v);
+	return end;
+}
+
+/* v in base 8 or 16 (upper: 'X') the same way. */
+static char *digits_base(uint64_t v, int type, char *end)
+{
+	const char *hex = type == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+	unsigned shift = type == 'o' ? 3 : 4, mask = type == 'o' ? 7 : 15;
+
+	do {
+		*--end = hex[v & mask];
+		v >>= shift;
 	} while (v);
 	return end;
 }
@@ -146,58 +185,46 @@ static int fixed(char *out, double d, int prec)
  * or -1 when glibc is to do it (ap is then untouched). */
 static int fast(char *out, const char *fmt, va_list ap)
 {
-	char buf[24], *s, *end = buf + sizeof(buf);
-	int prec = 0, n;
-	enum conv c = conv_of(fmt, &prec);
+	char buf[32], *s, *end = buf + sizeof(buf);
+	struct conv c;
 	va_list aq;
 	long long v = 0;
 	unsigned long long u = 0;
-	int sign = 0;
+	int n, width, neg = 0;
 
-	if (c == C_NONE)
+	if (conv_of(fmt, &c))
 		return -1;
 	va_copy(aq, ap);
-	switch (c) {
-	case C_F:
+	if (c.type == 'f') {
+		int prec = c.prec < 0 ? va_arg(aq, int) : c.prec;
 		n = fixed(out, va_arg(aq, double), prec);
 		va_end(aq);
 		return n;
-	case C_FSTAR:
-		prec = va_arg(aq, int);
-		n = fixed(out, va_arg(aq, double), prec);
-		va_end(aq);
-		return n;
-	case C_INT:
-		v = va_arg(aq, int);
-		sign = 1;
-		break;
-	case C_LONG:
-		v = va_arg(aq, long);
-		sign = 1;
-		break;
-	case C_LLONG:
-		v = va_arg(aq, long long);
-		sign = 1;
-		break;
-	case C_UINT:
-		u = va_arg(aq, unsigned);
-		break;
-	case C_ULONG:
-		u = va_arg(aq, unsigned long);
-		break;
-	default:
-		u = va_arg(aq, unsigned long long);
-		break;
+	}
+	width = c.width < 0 ? va_arg(aq, int) : c.width;
+	if (c.type == 'd') {
+		v = c.len == 0 ? va_arg(aq, int) : c.len == 1 ? va_arg(aq, long) : va_arg(aq, long long);
+		neg = v < 0;
+		u = neg ? (unsigned long long)-(v + 1) + 1 : (unsigned long long)v;
+	} else {
+		u = c.len == 0 ? va_arg(aq, unsigned) : c.len == 1 ? va_arg(aq, unsigned long)
+							      : va_arg(aq, unsigned long long);
 	}
 	va_end(aq);
-	if (sign)
-		u = v < 0 ? (unsigned long long)-(v + 1) + 1 : (unsigned long long)v;
-	s = digits(u, end);
-	if (sign && v < 0)
-		*--s = '-';
+	if (width < 0 || width > 40)
+		return -1;  /* left-justified, or wider than out */
+	s = c.type == 'd' || c.type == 'u' ? digits(u, end) : digits_base(u, c.type, end);
 	n = (int)(end - s);
-	memcpy(out, s, (size_t)n);
-	return n;
+	/* "%05d" of -12 is "-0012": the sign, then zeros up to the width */
+	{
+		int pad = width - n - neg, o = 0;
+		if (neg)
+			out[o++] = '-';
+		for (int i = 0; i < pad; i++)
+			out[o++] = '0';
+		memcpy(out + o, s, (size_t)n);
+		return o + n;
+	}
 }
 
 /* out's n characters into s of size size, as snprintf() leaves them. */

@@ -141,6 +141,47 @@ int main(void)
 		}
 		CHECK_INT(bad, 0, "integers: the same text as glibc, limits included");
 	}
+	/* the glyphs of a text ("%0*x" with 4, "%04x"), bytes ("%02x"), the
+	 * cross-reference table's offsets ("%010ld"), octal escapes ("%03o") */
+	{
+		int bad = 0, slow = 0;
+		for (int i = 0; i < 200000; i++) {
+			uint64_t r = next();
+			int w = (int)(next() % 12);
+			unsigned x = (unsigned)r;
+			long l = (long)(r >> (next() % 64));
+			int d = (int)(r >> 32) >> (next() % 32);
+			if (next() & 1)
+				x &= 0xffff;
+			slow += pdf_printf_fast(a, sizeof(a), "%0*x", w, x) < 0;
+			ref(b, sizeof(b), "%0*x", w, x);
+			bad += strcmp(a, b) != 0;
+			pdf_printf_fast(a, sizeof(a), "%04x", x);
+			ref(b, sizeof(b), "%04x", x);
+			bad += strcmp(a, b) != 0;
+			pdf_printf_fast(a, sizeof(a), "%02X", x & 0xff);
+			ref(b, sizeof(b), "%02X", x & 0xff);
+			bad += strcmp(a, b) != 0;
+			pdf_printf_fast(a, sizeof(a), "%010ld", l);
+			ref(b, sizeof(b), "%010ld", l);
+			bad += strcmp(a, b) != 0;
+			pdf_printf_fast(a, sizeof(a), "%03o", x & 0x1ff);
+			ref(b, sizeof(b), "%03o", x & 0x1ff);
+			bad += strcmp(a, b) != 0;
+			pdf_printf_fast(a, sizeof(a), "%0*d", w, d);
+			ref(b, sizeof(b), "%0*d", w, d);
+			bad += strcmp(a, b) != 0;
+			pdf_printf_fast(a, sizeof(a), "%llx", (unsigned long long)r);
+			ref(b, sizeof(b), "%llx", (unsigned long long)r);
+			bad += strcmp(a, b) != 0;
+		}
+		CHECK_INT(slow, 0, "hexadecimal with a width: printed without glibc");
+		CHECK_INT(bad, 0, "widths, zeros, hexadecimal, octal: the same text as glibc");
+		CHECK_INT(pdf_printf_fast(a, sizeof(a), "%0*x", -4, 10u), -1,
+			  "a negative width (left-justified): left to glibc");
+		snprintf(a, sizeof(a), "%0*x|%05d", -4, 10u, -12);
+		CHECK_STR(a, "a   |-0012", "left-justified by glibc, the sign before the zeros");
+	}
 
 	/* truncation and the return value are snprintf()'s */
 	n = snprintf(a, four, "%f", 123.456);
