@@ -304,6 +304,73 @@ static int fast_kern(struct pdf *p, enum pdf_style s, int i, int j)
 	return k;
 }
 
+/* Whether fast character c may be in a text wrapped here: letters, digits,
+ * spaces and signs between which the Unicode line breaking rules Pango
+ * follows (UAX #14) allow no break, so that the only places to break are
+ * after a space: "-", "/", "—", "%", "!", "?"... each make places of their
+ * own; those texts go to Pango. */
+static int wrap_char(uint32_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= 0x410 && c <= 0x44f) || c == 0x401 || c == 0x451 || c == ' ' || c == 0xa0 ||
+	       c == ',' || c == '.' || c == ':' || c == ';' || c == '(' || c == ')' || c == 0xab ||
+	       c == 0xbb || c == '"';
+}
+
+/* Break q's n characters (kerning in q->kern) into lines width wide (Pango
+ * units) as Pango's PANGO_WRAP_WORD_CHAR does when every word fits: each
+ * line as many words as fit, the space after its last word kept on it.
+ * Whether that space counts is Pango's affair (it does not when it looks
+ * for a place to break inside a run of one font and script, it does when
+ * a whole run fits; t_pdf has boxes where it goes either way): strict 0
+ * does not count it, strict 1 counts it and the kerning after it and a
+ * little more; where both give the same lines, so does Pango.  Sets
+ * q->line, q->nlines; returns the widest line's width, or -1 (a character
+ * that makes other places to break, two spaces in a row, a word wider than
+ * a line). */
+static int fast_wrap(struct pdf_fast *q, const struct fast_style *f, int n, int width, int strict)
+{
+	int widest = 0, start = 0;
+
+	for (int i = 0; i < n; i++) {
+		uint32_t c = fast_char(q->idx[i]);
+		if (!wrap_char(c))
+			return -1;
+		if (c == ' ' && fast_char(q->idx[i - 1]) == ' ')
+			return -1;  /* (never the first: fast_lay() refuses that) */
+		if (c == '(' && i > 0 && strchr(",.:;)", (int)fast_char(q->idx[i - 1])))
+			return -1;  /* a place to break without a space */
+	}
+	q->nlines = 0;
+	for (;;) {
+		int x = 0, fit = -1, fitw = 0, k;
+		/* x: where character k starts on a line from start */
+		for (k = start; k < n; k++) {
+			if (fast_char(q->idx[k]) == ' ') {
+				/* strict: the space that ends the line counted too */
+				if (x + (strict ? f->adv[q->idx[k]] + abs(q->kern[k]) + 16 : 0) > width)
+					break;  /* the words so far do not fit */
+				fit = k;  /* the line may end after this space */
+				fitw = x;
+			}
+			x += f->adv[q->idx[k]] + (k + 1 < n ? q->kern[k] : 0);
+		}
+		if (q->nlines >= PDF_FAST_MAX - 1)
+			return -1;
+		q->line[q->nlines++] = (unsigned char)start;
+		if (k == n && x <= width) {  /* the rest fits */
+			widest = x > widest ? x : widest;
+			break;
+		}
+		if (fit < 0)
+			return -1;  /* a word wider than the line: Pango breaks it */
+		widest = fitw > widest ? fitw : widest;
+		start = fit + 1;
+	}
+	q->line[q->nlines] = (unsigned char)n;
+	return widest;
+}
+
 /* Lay str out in style s in p->fast: 0, or -1 when it cannot be (a
  * character not among the fast ones, letters of two scripts, too long,
  * wider than w). */
@@ -345,9 +412,24 @@ static int fast_lay(struct pdf *p, enum pdf_style s, int width, enum pdf_align a
 		q->idx[n++] = (unsigned char)i;
 	}
 	/* a space ending a line would let Pango break it: leave those to Pango */
-	if ((width > 0 && pos > width) || fast_char(q->idx[n - 1]) == ' ' ||
-	    fast_char(q->idx[0]) == ' ')
+	if (fast_char(q->idx[n - 1]) == ' ' || fast_char(q->idx[0]) == ' ')
 		return -1;
+	for (int i = 0; i + 1 < n; i++)
+		q->kern[i] = fast_kern(p, s, q->idx[i], q->idx[i + 1]);
+	q->nlines = 1;
+	q->line[0] = 0;
+	q->line[1] = (unsigned char)n;
+	if (width > 0 && pos > width) {
+		unsigned char loose[PDF_FAST_MAX + 1];
+		int nl;
+		if (a != PDF_ALEFT || fast_wrap(q, f, n, width, 0) < 0)
+			return -1;
+		nl = q->nlines;
+		memcpy(loose, q->line, (size_t)nl + 1);
+		if ((pos = fast_wrap(q, f, n, width, 1)) < 0 || q->nlines != nl ||
+		    memcmp(loose, q->line, (size_t)nl + 1))
+			return -1;  /* near the edge: Pango decides */
+	}
 	memcpy(q->text, str, k + 1);
 	q->bytes = (int)k;
 	q->n = n;
@@ -355,12 +437,10 @@ static int fast_lay(struct pdf *p, enum pdf_style s, int width, enum pdf_align a
 	q->align = a;
 	q->box = width > 0 ? (double)width / PANGO_SCALE : 0;
 	q->width = (double)pos / PANGO_SCALE;
-	for (int i = 0; i + 1 < n; i++)
-		q->kern[i] = fast_kern(p, s, q->idx[i], q->idx[i + 1]);
 	return 0;
 }
 
-/* Draw p->fast at (x, y), its box's top left corner. */
+/* Draw p->fast at (x, y), its box's top left corner: a line at a time. */
 static void fast_show(struct pdf *p, double x, double y)
 {
 	const struct pdf_fast *q = &p->fast;
@@ -368,7 +448,7 @@ static void fast_show(struct pdf *p, double x, double y)
 	cairo_glyph_t g[PDF_FAST_MAX];
 	cairo_text_cluster_t cl[PDF_FAST_MAX];
 	cairo_scaled_font_t *sf;
-	int pos = 0;
+	const char *t = q->text;
 
 	if (!p->fast_font[q->style])
 		p->fast_font[q->style] = pango_context_load_font(p->ctx, p->fd[q->style]);
@@ -380,17 +460,22 @@ static void fast_show(struct pdf *p, double x, double y)
 	else if (q->box > 0 && q->align == PDF_ACENTER)
 		x += (q->box - q->width) / 2;
 	y += (double)f->baseline / PANGO_SCALE;
-	for (int i = 0; i < q->n; i++) {
-		uint32_t c = fast_char(q->idx[i]);
-		g[i].index = f->glyph[q->idx[i]];
-		g[i].x = x + (double)pos / PANGO_SCALE;
-		g[i].y = y;
-		cl[i].num_bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-		cl[i].num_glyphs = 1;
-		pos += f->adv[q->idx[i]] + (i + 1 < q->n ? q->kern[i] : 0);
-	}
 	cairo_set_scaled_font(p->cr, sf);
-	cairo_show_text_glyphs(p->cr, q->text, q->bytes, g, q->n, cl, q->n, 0);
+	for (int ln = 0; ln < q->nlines; ln++) {
+		int pos = 0, m = 0, bytes = 0;
+		for (int i = q->line[ln]; i < q->line[ln + 1]; i++, m++) {
+			uint32_t c = fast_char(q->idx[i]);
+			g[m].index = f->glyph[q->idx[i]];
+			g[m].x = x + (double)pos / PANGO_SCALE;
+			g[m].y = y + (double)ln * f->height / PANGO_SCALE;
+			cl[m].num_bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+			cl[m].num_glyphs = 1;
+			bytes += cl[m].num_bytes;
+			pos += f->adv[q->idx[i]] + (i + 1 < q->n ? q->kern[i] : 0);
+		}
+		cairo_show_text_glyphs(p->cr, t, bytes, g, m, cl, m, 0);
+		t += bytes;
+	}
 }
 
 static void pin_fonts(void)
@@ -552,7 +637,7 @@ double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, cons
 
 	if (fast_lay(p, s, width, a, text) == 0) {
 		p->cur = NULL;
-		return (double)fast[s].height / PANGO_SCALE;
+		return (double)p->fast.nlines * fast[s].height / PANGO_SCALE;
 	}
 	for (const unsigned char *q = (const unsigned char *)text; *q; q++)
 		h = (h ^ *q) * 16777619u;

@@ -95,7 +95,9 @@ struct pdf {
 	PangoFont *fast_font[PDF_STYLES];
 	struct pdf_fast {
 		int style, align, n, bytes;
-		double box, width;         /* points */
+		double box, width;         /* points (the widest line) */
+		int nlines;                /* lines (wrapped at spaces, as Pango wraps) */
+		unsigned char line[PDF_FAST_MAX + 1];  /* line i: characters [line[i], line[i + 1]) */
 		unsigned char idx[PDF_FAST_MAX];
 		int kern[PDF_FAST_MAX];
 		char text[4 * PDF_FAST_MAX];
@@ -121,11 +123,13 @@ void pdf_free(struct pdf *p);
 
 /* Lay text out in style s, w points wide (0: one line), from the cache when
  * it was laid out before; ready for pdf_show().  Returns its height.  A
- * text of at most PDF_FAST_MAX characters that fits on one line, made of
- * digits, Cyrillic or Latin letters (not both), spaces and common signs
- * ("pdf.c", "short texts"), is laid out from the font's own glyphs,
- * advances and kerning pairs, as Pango would, without Pango: then p->cur is
- * NULL (draw it with pdf_show()); otherwise p->cur is the Pango layout. */
+ * text of at most PDF_FAST_MAX characters made of digits, Cyrillic or
+ * Latin letters (not both), spaces and common signs ("pdf.c", "short
+ * texts") that fits on one line, or that wraps only at single spaces,
+ * left-aligned (only spaces, letters, digits and ",.:;()«»\"" in it, and
+ * every word fits), is laid out from the font's own glyphs, advances and
+ * kerning pairs, as Pango would, without Pango: then p->cur is NULL (draw
+ * it with pdf_show()); otherwise p->cur is the Pango layout. */
 double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, const char *text);
 /* Show p->cur at (x, y) in style s's colour. */
 void pdf_show(struct pdf *p, enum pdf_style s, double x, double y);
