@@ -309,12 +309,23 @@ static int fast_kern(struct pdf *p, enum pdf_style s, int i, int j)
  * follows (UAX #14) allow no break, so that the only places to break are
  * after a space: "-", "/", "—", "%", "!", "?"... each make places of their
  * own; those texts go to Pango. */
+static int is_digit(uint32_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_alnum(uint32_t c)
+{
+	return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= 0x410 && c <= 0x44f) || c == 0x401 || c == 0x451;
+}
+
 static int wrap_char(uint32_t c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 	       (c >= 0x410 && c <= 0x44f) || c == 0x401 || c == 0x451 || c == ' ' || c == 0xa0 ||
 	       c == ',' || c == '.' || c == ':' || c == ';' || c == '(' || c == ')' || c == 0xab ||
-	       c == 0xbb || c == '"';
+	       c == 0xbb || c == '"' || c == '-';
 }
 
 /* Break q's n characters (kerning in q->kern) into lines width wide (Pango
@@ -340,12 +351,24 @@ static int fast_wrap(struct pdf_fast *q, const struct fast_style *f, int n, int 
 			return -1;  /* (never the first: fast_lay() refuses that) */
 		if (c == '(' && i > 0 && strchr(",.:;)", (int)fast_char(q->idx[i - 1])))
 			return -1;  /* a place to break without a space */
+		/* a hyphen between letters ("р-н") may end a line, between a
+		 * letter or digit and a digit ("ЭС-01") not; others go to Pango */
+		if (c == '-' && (i == 0 || i + 1 >= n || !is_alnum(fast_char(q->idx[i - 1])) ||
+				 !is_alnum(fast_char(q->idx[i + 1]))))
+			return -1;
 	}
 	q->nlines = 0;
 	for (;;) {
 		int x = 0, fit = -1, fitw = 0, k;
 		/* x: where character k starts on a line from start */
 		for (k = start; k < n; k++) {
+			if (k > start + 1 && fast_char(q->idx[k - 1]) == '-' &&
+			    !is_digit(fast_char(q->idx[k]))) {
+				if (x + (strict ? abs(q->kern[k - 1]) + 16 : 0) > width)
+					break;
+				fit = k - 1;  /* the line may end after the hyphen */
+				fitw = x;
+			}
 			if (fast_char(q->idx[k]) == ' ') {
 				/* strict: the space that ends the line counted too */
 				if (x + (strict ? f->adv[q->idx[k]] + abs(q->kern[k]) + 16 : 0) > width)
