@@ -130,7 +130,11 @@ static void pin(cairo_scaled_font_t *sf)
  * script only (Pango shapes each script apart), is laid out from them: the
  * same glyphs at the same positions (t_pdf compares them with Pango's,
  * real names and addresses included), drawn with the same Cairo font and
- * cairo_show_text_glyphs() (the text stays extractable). */
+ * cairo_show_text_glyphs() (the text stays extractable).  A text that must
+ * wrap (an address, the notes beside a sum: different in every document,
+ * so each was a Pango layout of its own) is broken into lines here when
+ * its only places to break are single spaces and hyphens between letters
+ * (fast_wrap()). */
 
 static const uint32_t fast_cp[] = { '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ' ', ',',
 				    '.', '-', ':', '/', 0xa0, 0x2212,
@@ -322,20 +326,18 @@ static int is_alnum(uint32_t c)
 
 static int wrap_char(uint32_t c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= 0x410 && c <= 0x44f) || c == 0x401 || c == 0x451 || c == ' ' || c == 0xa0 ||
-	       c == ',' || c == '.' || c == ':' || c == ';' || c == '(' || c == ')' || c == 0xab ||
-	       c == 0xbb || c == '"' || c == '-';
+	return is_alnum(c) || c == ' ' || c == 0xa0 || c == ',' || c == '.' || c == ':' ||
+	       c == ';' || c == '(' || c == ')' || c == 0xab || c == 0xbb || c == '"' || c == '-';
 }
 
 /* Break q's n characters (kerning in q->kern) into lines width wide (Pango
  * units) as Pango's PANGO_WRAP_WORD_CHAR does when every word fits: each
- * line as many words as fit, the space after its last word kept on it.
- * Whether that space counts is Pango's affair (it does not when it looks
- * for a place to break inside a run of one font and script, it does when
- * a whole run fits; t_pdf has boxes where it goes either way): strict 0
- * does not count it, strict 1 counts it and the kerning after it and a
- * little more; where both give the same lines, so does Pango.  Sets
+ * line as many words as fit, the space after its last word kept on it (a
+ * line may also end after a hyphen between letters).  Whether Pango counts
+ * that space against the width differs from box to box (t_pdf met both),
+ * so: strict 0 does not count it, strict 1 counts it, the kerning after it
+ * and a little more; where both give the same lines, so does Pango (the
+ * caller leaves the others to Pango).  Sets
  * q->line, q->nlines; returns the widest line's width, or -1 (a character
  * that makes other places to break, two spaces in a row, a word wider than
  * a line). */

@@ -125,9 +125,10 @@ void pdf_free(struct pdf *p);
  * it was laid out before; ready for pdf_show().  Returns its height.  A
  * text of at most PDF_FAST_MAX characters made of digits, Cyrillic or
  * Latin letters (not both), spaces and common signs ("pdf.c", "short
- * texts") that fits on one line, or that wraps only at single spaces,
- * left-aligned (only spaces, letters, digits and ",.:;()«»\"" in it, and
- * every word fits), is laid out from the font's own glyphs, advances and
+ * texts") that fits on one line, or that wraps, left-aligned, only after
+ * single spaces and hyphens between letters (only spaces, letters, digits
+ * and ",.:;()«»\"-" in it, and every word fits), is laid out from the
+ * font's own glyphs, advances and
  * kerning pairs, as Pango would, without Pango: then p->cur is NULL (draw
  * it with pdf_show()); otherwise p->cur is the Pango layout. */
 double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, const char *text);
