@@ -16,10 +16,11 @@
  * printed here, the same characters glibc prints (the double rounded from
  * its exact binary value, ties to even, as glibc does in the default
  * rounding mode; a negative sign whenever the sign bit is set; the
- * locale's decimal point must be "."); every other format, and a double
+ * locale's decimal point must be ".", nl_langinfo(RADIXCHAR)); every other
+ * format, and a double
  * that is not finite or not below 1e15, goes to glibc's vsnprintf().
  * t_pdf_printf compares the two on millions of values. */
-#include <locale.h>
+#include <langinfo.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -92,7 +93,7 @@ static int conv_of(const char *fmt, struct conv *c)
 		c->len++;
 		f++;
 	}
-	if (!strchr("duxXo", *f) || !*f || f[1])
+	if ((*f != 'd' && *f != 'u' && *f != 'x' && *f != 'X' && *f != 'o') || f[1])
 		return -1;
 	c->type = *f;
 	return 0;
@@ -132,24 +133,30 @@ static const uint64_t pow10_u64[19] = {
  * the length, or -1 when d is left to glibc. */
 static int fixed(char *out, double d, int prec)
 {
-	const struct lconv *lc;
+	const char *point;
 	unsigned __int128 x, q;
-	uint64_t m, ip, fp;
+	uint64_t m, bits, ip, fp;
 	char buf[48], *s;
 	int neg = signbit(d) != 0, e, n = 0;
 	double a = fabs(d);
 
 	if (!isfinite(d) || a >= 1e15 || prec < 0 || prec > 18)
 		return -1;
-	lc = localeconv();
-	if (!lc || lc->decimal_point[0] != '.' || lc->decimal_point[1])
+	point = nl_langinfo(RADIXCHAR);
+	if (!point || point[0] != '.' || point[1])
 		return -1;
-	if (a == 0) {
+	memcpy(&bits, &a, sizeof(bits));
+	e = (int)(bits >> 52);               /* biased exponent; 0: zero or subnormal */
+	m = bits & ((1ull << 52) - 1);
+	if (e == 0 && m == 0) {
 		q = 0;
 	} else {
 		/* a = m * 2^e exactly, m < 2^53; a < 2^50, so e < 0 */
-		m = (uint64_t)ldexp(frexp(a, &e), 53);
-		e -= 53;
+		if (e == 0)
+			e = 1;                        /* subnormal: no hidden bit */
+		else
+			m |= 1ull << 52;
+		e -= 1075;
 		x = (unsigned __int128)m * pow10_u64[prec];  /* < 2^113 */
 		if (-e >= 120) {
 			q = 0;  /* below a quarter of the last place */
@@ -163,8 +170,13 @@ static int fixed(char *out, double d, int prec)
 				q++;
 		}
 	}
-	ip = (uint64_t)(q / pow10_u64[prec]);
-	fp = (uint64_t)(q % pow10_u64[prec]);
+	if ((uint64_t)(q >> 64) == 0) {  /* (most: 128-bit division is slow) */
+		ip = (uint64_t)q / pow10_u64[prec];
+		fp = (uint64_t)q % pow10_u64[prec];
+	} else {
+		ip = (uint64_t)(q / pow10_u64[prec]);
+		fp = (uint64_t)(q % pow10_u64[prec]);
+	}
 	if (neg)
 		out[n++] = '-';
 	s = digits(ip, buf + sizeof(buf));
