@@ -42,7 +42,7 @@ static char bad_text[1200];
 
 static void cmp_double(double d, int prec)
 {
-	char a[400], b[400], fmt[8];
+	char a[400], b[400], fmt[16];
 	int na, nb;
 
 	snprintf(fmt, sizeof(fmt), "%%.%df", prec);
