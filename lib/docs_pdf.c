@@ -228,6 +228,7 @@ static int draw_payment(struct docs_pdf *p, const struct docmodel *d, struct sby
 	if (h > y)
 		y = h;
 	y += PDF_PAD;
+	pdf_flush(&p->g);
 	cairo_set_source_rgb(p->g.cr, 0.05, 0.2, 0.4);
 	cairo_set_line_width(p->g.cr, 1.2);
 	cairo_rectangle(p->g.cr, PDF_LEFT, top, PDF_WIDTH, y - top);
@@ -414,6 +415,7 @@ static void draw_warning(struct docs_pdf *p, const struct docmodel *d)
 	hb = pdf_lay(&p->g, PDF_NORMAL, w, PDF_ALEFT, d->w_text);
 	pdf_room(&p->g, hh + hb + 2 * PDF_PAD + 12);
 	top = p->g.y;
+	pdf_flush(&p->g);
 	cairo_set_source_rgb(p->g.cr, 0.75, 0.1, 0.1);
 	cairo_set_line_width(p->g.cr, 1.5);
 	cairo_rectangle(p->g.cr, PDF_LEFT, top, PDF_WIDTH, hh + hb + 2 * PDF_PAD + 6);

@@ -465,13 +465,38 @@ static int fast_lay(struct pdf *p, enum pdf_style s, int width, enum pdf_align a
 	return 0;
 }
 
-/* Draw p->fast at (x, y), its box's top left corner: a line at a time. */
-static void fast_show(struct pdf *p, double x, double y)
+/* ---- batch ----
+ *
+ * Every Cairo operation costs the PDF writer more than its glyphs (a
+ * recorded command, its analysis, a text object): the texts laid out
+ * without Pango that follow each other in one font and colour (a table
+ * row's cells, a label and its value) are kept in p->batch and shown as
+ * one cairo_show_text_glyphs() when something else is to be drawn, the
+ * font or colour changes, or the page ends.  The PDF is the same text at
+ * the same places, extractable as before. */
+
+void pdf_flush(struct pdf *p)
+{
+	struct pdf_batch *b = &p->batch;
+
+	if (b->n == 0)
+		return;
+	if (p->cr) {
+		cairo_set_source_rgb(p->cr, b->r, b->g, b->b);
+		cairo_set_scaled_font(p->cr, b->sf);
+		cairo_show_text_glyphs(p->cr, b->text, b->bytes, b->glyph, b->n, b->cl, b->n, 0);
+	}
+	b->n = 0;
+	b->bytes = 0;
+}
+
+/* Draw p->fast at (x, y), its box's top left corner, in colour (r, g, b):
+ * into the batch. */
+static void fast_show(struct pdf *p, double x, double y, double r, double gr, double bl)
 {
 	const struct pdf_fast *q = &p->fast;
 	const struct fast_style *f = &fast[q->style];
-	cairo_glyph_t g[PDF_FAST_MAX];
-	cairo_text_cluster_t cl[PDF_FAST_MAX];
+	struct pdf_batch *b = &p->batch;
 	cairo_scaled_font_t *sf;
 	const char *t = q->text;
 
@@ -485,21 +510,29 @@ static void fast_show(struct pdf *p, double x, double y)
 	else if (q->box > 0 && q->align == PDF_ACENTER)
 		x += (q->box - q->width) / 2;
 	y += (double)f->baseline / PANGO_SCALE;
-	cairo_set_scaled_font(p->cr, sf);
+	if (b->n > 0 && (b->sf != sf || b->r != r || b->g != gr || b->b != bl ||
+			 b->n + q->n > PDF_BATCH))
+		pdf_flush(p);
+	b->sf = sf;
+	b->r = r;
+	b->g = gr;
+	b->b = bl;
 	for (int ln = 0; ln < q->nlines; ln++) {
-		int pos = 0, m = 0, bytes = 0;
-		for (int i = q->line[ln]; i < q->line[ln + 1]; i++, m++) {
+		int pos = 0;
+		for (int i = q->line[ln]; i < q->line[ln + 1]; i++) {
 			uint32_t c = fast_char(q->idx[i]);
-			g[m].index = f->glyph[q->idx[i]];
-			g[m].x = x + (double)pos / PANGO_SCALE;
-			g[m].y = y + (double)ln * f->height / PANGO_SCALE;
-			cl[m].num_bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-			cl[m].num_glyphs = 1;
-			bytes += cl[m].num_bytes;
+			int nb = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+			b->glyph[b->n].index = f->glyph[q->idx[i]];
+			b->glyph[b->n].x = x + (double)pos / PANGO_SCALE;
+			b->glyph[b->n].y = y + (double)ln * f->height / PANGO_SCALE;
+			b->cl[b->n].num_bytes = nb;
+			b->cl[b->n].num_glyphs = 1;
+			memcpy(b->text + b->bytes, t, (size_t)nb);
+			b->bytes += nb;
+			t += nb;
+			b->n++;
 			pos += f->adv[q->idx[i]] + (i + 1 < q->n ? q->kern[i] : 0);
 		}
-		cairo_show_text_glyphs(p->cr, t, bytes, g, m, cl, m, 0);
-		t += bytes;
 	}
 }
 
@@ -724,11 +757,12 @@ void pdf_show_rgb(struct pdf *p, double r, double g, double b, double x, double 
 {
 	if (p->dry)
 		return;
-	cairo_set_source_rgb(p->cr, r, g, b);
 	if (!p->cur) {
-		fast_show(p, x, y);
+		fast_show(p, x, y, r, g, b);
 		return;
 	}
+	pdf_flush(p);
+	cairo_set_source_rgb(p->cr, r, g, b);
 	cairo_move_to(p->cr, x, y);
 	pango_cairo_show_layout(p->cr, p->cur);
 }
@@ -746,6 +780,7 @@ void pdf_rule(struct pdf *p, double x0, double x1, double y, double width)
 {
 	if (p->dry)
 		return;
+	pdf_flush(p);
 	cairo_set_source_rgb(p->cr, 0.55, 0.55, 0.55);
 	cairo_set_line_width(p->cr, width);
 	cairo_move_to(p->cr, x0, y);
@@ -757,6 +792,7 @@ void pdf_shade(struct pdf *p, double x, double y, double w, double h, double gre
 {
 	if (p->dry)
 		return;
+	pdf_flush(p);
 	cairo_set_source_rgb(p->cr, grey, grey, grey);
 	cairo_rectangle(p->cr, x, y, w, h);
 	cairo_fill(p->cr);
@@ -767,6 +803,7 @@ void pdf_frame(struct pdf *p, double x, double y, double w, double h, double lin
 {
 	if (p->dry)
 		return;
+	pdf_flush(p);
 	cairo_set_source_rgb(p->cr, r, g, b);
 	cairo_set_line_width(p->cr, line);
 	cairo_rectangle(p->cr, x, y, w, h);
@@ -806,6 +843,7 @@ void pdf_page_end(struct pdf *p)
 {
 	if (p->footer)
 		p->footer(p, p->footer_arg);
+	pdf_flush(p);
 	if (p->recording) {
 		cairo_surface_t *s = cairo_surface_reference(cairo_get_target(p->cr));
 		if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS)
@@ -848,6 +886,7 @@ int pdf_stamp_begin(struct pdf *p, int key)
 		p->stamping = -(key + 1);  /* painted by pdf_stamp_end() */
 		return p->dry && !p->stamp[key].rec;
 	}
+	pdf_flush(p);
 	s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &a4);
 	p->stamp_cr = p->cr;
 	p->stamp_y = p->y;
@@ -864,6 +903,7 @@ void pdf_stamp_end(struct pdf *p)
 	struct pdf_stamp *st = &p->stamp[key];
 
 	if (p->stamping > 0) {  /* recorded: keep it */
+		pdf_flush(p);
 		st->rec = cairo_surface_reference(cairo_get_target(p->cr));
 		st->h = p->y;
 		if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS)
@@ -877,6 +917,7 @@ void pdf_stamp_end(struct pdf *p)
 		return;
 	pdf_room(p, st->h);
 	if (!p->dry) {
+		pdf_flush(p);
 		cairo_save(p->cr);
 		cairo_set_source_surface(p->cr, st->rec, 0, p->y);
 		cairo_paint(p->cr);
@@ -996,6 +1037,7 @@ int pdf_qr(struct pdf *p, const char *payload, double x, double y, double side,
 	cairo_surface_mark_dirty(img);
 	QRcode_free(q);
 	/* white under the code, then the modules as one mask, not squares */
+	pdf_flush(p);
 	cairo_set_source_rgb(p->cr, 1, 1, 1);
 	cairo_rectangle(p->cr, x, y, side, side);
 	cairo_fill(p->cr);
@@ -1104,6 +1146,7 @@ int pdf_end(struct pdf *p, int sync, struct sbyt_err *e)
 	cairo_status_t st;
 	int rc;
 
+	pdf_flush(p);
 	cairo_destroy(p->cr);
 	p->cr = NULL;
 	deflate_store = p->pages <= PDF_STORE_FONTS_PAGES;
@@ -1136,6 +1179,7 @@ int pdf_end(struct pdf *p, int sync, struct sbyt_err *e)
 
 void pdf_abort(struct pdf *p)
 {
+	p->batch.n = p->batch.bytes = 0;
 	if (p->cr)
 		cairo_destroy(p->cr);
 	p->cr = NULL;
@@ -1165,6 +1209,7 @@ int pdf_record(struct pdf *p, int (*draw)(struct pdf *p, const void *arg, struct
 	p->rec_failed = 0;
 	rc = draw(p, arg, e);
 	if (p->page_open) {  /* a failure in the middle of a page */
+		p->batch.n = p->batch.bytes = 0;
 		cairo_destroy(p->cr);
 		p->cr = NULL;
 		p->page_open = 0;

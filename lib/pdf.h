@@ -46,6 +46,7 @@ enum pdf_align { PDF_ALEFT, PDF_ARIGHT, PDF_ACENTER };
 #define PDF_CACHE_WAYS 8              /* slots a text may take: a set */
 #define PDF_STAMPS 8                  /* blocks the same on every page */
 #define PDF_FAST_MAX 128              /* the longest text drawn without Pango */
+#define PDF_BATCH 512                 /* glyphs shown as one run at most */
 
 struct pdf {
 	/* for the writers */
@@ -102,6 +103,17 @@ struct pdf {
 		int kern[PDF_FAST_MAX];
 		char text[4 * PDF_FAST_MAX];
 	} fast;
+	/* fast texts drawn one after another in one colour and font, shown as
+	 * one run (pdf.c, "batch"): a table row's cells are one Cairo
+	 * operation, not one each */
+	struct pdf_batch {
+		cairo_scaled_font_t *sf;
+		double r, g, b;
+		int n, bytes;
+		cairo_glyph_t glyph[PDF_BATCH];
+		cairo_text_cluster_t cl[PDF_BATCH];
+		char text[4 * PDF_BATCH];
+	} batch;
 	uint16_t *kern;              /* pairs with a letter met so far (pdf.c) */
 	PangoLayout *kern_l;         /* laying such a pair out */
 };
@@ -140,6 +152,9 @@ void pdf_show_rgb(struct pdf *p, double r, double g, double b, double x, double 
 /* Draw text at (x, y) in a box w wide; returns its height. */
 double pdf_text(struct pdf *p, enum pdf_style s, double x, double y, double w, enum pdf_align a,
 		const char *str);
+/* Show the texts drawn so far that wait to be shown as one run (see
+ * pdf.c, "batch"): before drawing on p->cr with Cairo directly. */
+void pdf_flush(struct pdf *p);
 /* A grey line from x0 to x1 at y. */
 void pdf_rule(struct pdf *p, double x0, double x1, double y, double width);
 /* A grey box. */
