@@ -9,7 +9,9 @@
  * docmodel_compose() is a pure function of those rows and the rules: it
  * works out (see docs.h for the formulas)
  *   opening  = obligations of earlier periods + penalty accrued up to the
- *              day before the period - payments made before the period;
+ *              day before the period - payments made before the period
+ *              (with the carry of the settled history the rows leave out,
+ *              docmodel_settle());
  *   charged, recalc = the charge lines of those kinds;
  *   penalty  = the penalty lines when bill wrote any, else the penalty the
  *              ledger accrues within the period (shown as a penalty line);
@@ -91,6 +93,14 @@ struct docmodel {
 	/* the limitation warning it carries (w_text NULL: none) */
 	char *w_text;
 	char w_procedure[32], w_debt[32], w_issued[16], w_rule[48];
+	/* carried (sql/260): the settled part of the history the rows leave out:
+	 * obligations of periods up to carry_period and payments dated up to
+	 * carry_cut, which leave carry_amount in the balance and carry_penalty
+	 * of penalty (has_carry 0: the rows are the whole history) */
+	int has_carry;
+	speriod carry_period;
+	sdate carry_cut;
+	money carry_amount, carry_penalty;
 	/* issued before (a published period): what it was issued with */
 	int issued_before;
 	money was_total;
@@ -103,6 +113,11 @@ struct docmodel {
 	sdate due_nominal;       /* the schedule's date (== due when a working day) */
 	sdate last_paid_on;      /* the last payment within the period, 0: none */
 	char qr[QR_BUF];
+	/* settled (docmodel_settle()): the carry the next period can start from */
+	int settled;
+	speriod settle_period;
+	sdate settle_cut;
+	money settle_amount, settle_penalty;
 };
 
 /* What composing needs besides the rows; the ledger is scratch space. */
@@ -150,6 +165,23 @@ int docmodel_compose(struct docmodel_ctx *c, struct docmodel *d, struct sbyt_err
  * documents (d->was_due == d->due_nominal) comes out with that date again:
  * an issued document is not altered (d->due is set back to it). */
 int docmodel_as_issued(struct docmodel *d);
+
+/* After docmodel_compose() of a new document of period P (c holds its
+ * ledger): the carry the documents of later periods can start from, in
+ * d->settled and d->settle_*.  It is the latest period S before P such
+ * that every entry of the periods up to S is paid off by the payments
+ * dated up to a day D (D the later of S's last day and the last of those
+ * payments, never before the carry the rows started from), and every
+ * allocation of those payments went to those entries with nothing of them
+ * left over.  Then adding entries of periods after P (all due after the
+ * entries of S, whose last falls due in P) or payments dated after D cannot
+ * change where those payments went, nor the penalty of those periods (each
+ * part paid, its penalty fixed): a document of a later period may leave
+ * those rows out and start from settle_amount (their obligations less
+ * their payments, with the carry before) and settle_penalty (their
+ * penalties, with the carry's).  Sets d->settled 0 when no such S is after
+ * the carry the rows started from. */
+void docmodel_settle(const struct docmodel_ctx *c, struct docmodel *d);
 
 /* Copy src into dst (deep; dst initialised).  0, or -1 with e set. */
 int docmodel_copy(struct docmodel *dst, const struct docmodel *src, struct sbyt_err *e);
