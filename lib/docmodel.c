@@ -266,6 +266,7 @@ static int settled_through(const struct ledger *l, const struct docmodel *d, spe
 
 	if (d->has_carry && d->carry_cut > D)
 		D = d->carry_cut;
+	/* every entry of S and before paid off; D the last day it was paid on */
 	for (int i = 0; i < l->nentry; i++) {
 		money open;
 		if (l->entry[i].period > S)
@@ -283,14 +284,37 @@ static int settled_through(const struct ledger *l, const struct docmodel *d, spe
 	}
 	if (!any)
 		return 0;
-	for (int a = 0; a < l->nalloc; a++)
-		if (l->alloc[a].date <= D && l->entry[l->alloc[a].entry].period > S)
+	for (int a = 0; a < l->nalloc; a++) {
+		const struct ledger_alloc *al = &l->alloc[a];
+		int to_settled = l->entry[al->entry].period <= S;
+		/* a credit's excess stays with the side of its period */
+		if (al->payment_id == 0 && to_settled != (period_of(al->date) <= S))
 			return 0;
-	for (int a = 0; a < l->nadv; a++)
-		if (l->adv[a].date <= D && l->adv[a].amount != 0)
+	}
+	for (int a = 0; a < l->nadv; a++) {
+		const struct ledger_advance *ad = &l->adv[a];
+		if (ad->amount == 0 || ad->date > D)
+			continue;
+		/* a credit's excess left over, a prepayment reserved for a settled period */
+		if (ad->payment_id == 0 || (ad->period != LEDGER_NO_PERIOD && ad->period <= S))
 			return 0;
+	}
 	*cut = D;
 	return 1;
+}
+
+/* What of payment id went elsewhere than the periods up to S, or is left. */
+static money rest_of(const struct ledger *l, int64_t id, speriod S)
+{
+	money rest = 0;
+
+	for (int a = 0; a < l->nalloc; a++)
+		if (l->alloc[a].payment_id == id && l->entry[l->alloc[a].entry].period > S)
+			rest += l->alloc[a].amount;
+	for (int a = 0; a < l->nadv; a++)
+		if (l->adv[a].payment_id == id)
+			rest += l->adv[a].amount;
+	return rest;
 }
 
 void docmodel_settle(const struct docmodel_ctx *c, struct docmodel *d)
@@ -316,9 +340,11 @@ void docmodel_settle(const struct docmodel_ctx *c, struct docmodel *d)
 		for (int i = 0; i < d->nobl; i++)
 			if (d->obl[i].period <= S)
 				amount += d->obl[i].amount;
-		for (int i = 0; i < d->npay; i++)
-			if (d->pay[i].date <= D)
-				amount -= d->pay[i].amount;
+		for (int i = 0; i < d->npay; i++) {
+			struct docmodel_pay *p = &d->pay[i];
+			p->rest = p->date <= D ? rest_of(l, p->id, S) : p->amount;
+			amount -= p->amount - p->rest;
+		}
 		for (int i = 0; i < c->debt.nper; i++)
 			if (c->debt.per[i].period <= S)
 				penalty += c->debt.per[i].penalty;

@@ -70,6 +70,7 @@ struct docmodel_pay {
 	sdate date;
 	money amount;
 	speriod period;          /* the period it names, or LEDGER_NO_PERIOD */
+	money rest;              /* docmodel_settle(): what is not carried */
 };
 
 struct docmodel {
@@ -168,19 +169,26 @@ int docmodel_as_issued(struct docmodel *d);
 
 /* After docmodel_compose() of a new document of period P (c holds its
  * ledger): the carry the documents of later periods can start from, in
- * d->settled and d->settle_*.  It is the latest period S before P such
- * that every entry of the periods up to S is paid off by the payments
- * dated up to a day D (D the later of S's last day and the last of those
- * payments, never before the carry the rows started from), and every
- * allocation of those payments went to those entries with nothing of them
- * left over.  Then adding entries of periods after P (all due after the
- * entries of S, whose last falls due in P) or payments dated after D cannot
- * change where those payments went, nor the penalty of those periods (each
- * part paid, its penalty fixed): a document of a later period may leave
- * those rows out and start from settle_amount (their obligations less
- * their payments, with the carry before) and settle_penalty (their
- * penalties, with the carry's).  Sets d->settled 0 when no such S is after
- * the carry the rows started from. */
+ * d->settled and d->settle_*, and per payment dated up to settle_cut its
+ * rest (d->pay[i].rest).  The carry is the latest period S before P such
+ * that every entry of the periods up to S is paid off by allocations dated
+ * up to a day D (the later of S's last day, the day the carry the rows
+ * started from was cut, and the last of those allocations), with no
+ * credit's excess crossing between the periods up to S and the later ones
+ * and no prepayment reserved for a period up to S.  The ledger allocates
+ * each payment greedily down one list (its named period's entries, then
+ * every entry by due date), so leaving out the entries up to S and taking
+ * from each payment dated up to D what went to them (its rest stays, with
+ * the period it names when that is after S) allocates the rest to the
+ * later entries as before; entries of periods after P (due after S's last
+ * entry, which falls due in P) and payments dated after D come after the
+ * settled entries in every list; the penalty of a settled period is fixed
+ * (each part paid).  So a document of a later period may read only the
+ * obligations after S, the payments after D and the rests, and start from
+ * settle_amount (those obligations less those payments' parts, with the
+ * carry before) and settle_penalty (their penalties, with the carry's).
+ * d->settled is 0 when no such S is after the carry the rows started
+ * from. */
 void docmodel_settle(const struct docmodel_ctx *c, struct docmodel *d);
 
 /* Copy src into dst (deep; dst initialised).  0, or -1 with e set. */

@@ -668,7 +668,7 @@ static const char rowq_sql[] = "COPY document (account_id, period, branch, numbe
 /* The carries of the settled history (sql/260) the new documents worked
  * out, stored with them; branch_body() moves them into docs_carry. */
 static const char rowq_carry_sql[] = "COPY docs_carry_new (account_id, period, cut, amount,"
-	" penalty) FROM STDIN";
+	" penalty, rest_ids, rest) FROM STDIN";
 
 static void *rowq_main(void *arg)
 {
@@ -721,7 +721,8 @@ static int rowq_start(struct rowq **qp, PGconn *db, struct sbyt_err *e)
 	q->db = db;
 	if (db_exec(db, e, "CREATE TEMP TABLE docs_carry_new (account_id bigint NOT NULL,"
 		    " period date NOT NULL, cut date NOT NULL, amount bigint NOT NULL,"
-		    " penalty bigint NOT NULL) ON COMMIT DROP", 0, NULL)) {
+		    " penalty bigint NOT NULL, rest_ids bigint[] NOT NULL, rest bigint[] NOT NULL)"
+		    " ON COMMIT DROP", 0, NULL)) {
 		free(q);
 		return -1;
 	}
@@ -883,30 +884,52 @@ static int put_row(struct branch_run *b, int64_t account, int number, int chan, 
 	return rc;
 }
 
-/* The carry d settled into the carries' batch (handed over with the rows). */
-static int put_carry(struct branch_run *b, const struct docmodel *d, struct sbyt_err *e)
+/* Append n bytes to the carries' batch. */
+static int carry_add(struct rowq *q, const char *t, size_t n, struct sbyt_err *e)
 {
-	struct rowq *q = b->rows;
-	char line[160], p[DATE_BUF], c[DATE_BUF];
-	int n;
-
-	n = snprintf(line, sizeof(line), "%s\t%s\t%s\t%lld\t%lld\n", d->account,
-		     date_format(period_first(d->settle_period), p), date_format(d->settle_cut, c),
-		     (long long)d->settle_amount, (long long)d->settle_penalty);
-	if (n < 0 || n >= (int)sizeof(line))
-		return err_set(e, ERR_INTERNAL, "carry of account %s too long", d->account);
-	if (q->kflen + (size_t)n > q->kfcap) {
+	if (q->kflen + n > q->kfcap) {
 		size_t cap = q->kfcap ? q->kfcap : 1 << 16;
 		char *nb;
-		while (cap < q->kflen + (size_t)n)
+		while (cap < q->kflen + n)
 			cap *= 2;
 		if (!(nb = realloc(q->kfill, cap)))
 			return err_set(e, ERR_INTERNAL, "out of memory");
 		q->kfill = nb;
 		q->kfcap = cap;
 	}
-	memcpy(q->kfill + q->kflen, line, (size_t)n);
-	q->kflen += (size_t)n;
+	memcpy(q->kfill + q->kflen, t, n);
+	q->kflen += n;
+	return 0;
+}
+
+/* The carry d settled into the carries' batch (handed over with the rows):
+ * account, period, cut, amount, penalty, {rest ids}, {rests}. */
+static int put_carry(struct branch_run *b, const struct docmodel *d, struct sbyt_err *e)
+{
+	struct rowq *q = b->rows;
+	char line[160], p[DATE_BUF], c[DATE_BUF];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s\t%s\t%s\t%lld\t%lld\t{", d->account,
+		     date_format(period_first(d->settle_period), p), date_format(d->settle_cut, c),
+		     (long long)d->settle_amount, (long long)d->settle_penalty);
+	if (n < 0 || n >= (int)sizeof(line) || carry_add(q, line, (size_t)n, e))
+		return n < 0 || n >= (int)sizeof(line) ? err_set(e, ERR_INTERNAL, "carry too long") : -1;
+	for (int pass = 0; pass < 2; pass++) {
+		int first = 1;
+		for (int i = 0; i < d->npay; i++) {
+			const struct docmodel_pay *r = &d->pay[i];
+			if (r->date > d->settle_cut || r->rest == 0)
+				continue;
+			n = snprintf(line, sizeof(line), "%s%lld", first ? "" : ",",
+				     (long long)(pass ? r->rest : r->id));
+			if (carry_add(q, line, (size_t)n, e))
+				return -1;
+			first = 0;
+		}
+		if (carry_add(q, pass ? "}\n" : "}\t{", pass ? 2 : 3, e))
+			return -1;
+	}
 	return 0;
 }
 
@@ -1297,9 +1320,14 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " LEFT JOIN docs_carry k ON k.account_id = n.account_id AND d.account_id IS NULL"
 		     " AND k.account_id BETWEEN $2::bigint AND $3::bigint AND k.period < $4::date"
 		     " AND k.cut < $4::date AND k.rules = $6::text"
-		     " JOIN LATERAL (SELECT p.payment_id, p.paid_on, p.amount, p.period, p.run_id"
-		     " FROM payment p WHERE p.account_id = n.account_id AND p.paid_on <= $1::date"
-		     " AND p.paid_on > coalesce(k.cut, '-infinity') OFFSET 0) p ON true"
+		     " JOIN LATERAL (SELECT * FROM (SELECT p.payment_id, p.paid_on, p.amount, p.period,"
+		     " p.run_id FROM payment p WHERE p.account_id = n.account_id AND p.paid_on <= $1::date"
+		     " AND p.paid_on > coalesce(k.cut, '-infinity') OFFSET 0) pa"
+		     /* the rests of the payments carried: the period they name
+		      * only when it is after the carry (docmodel_settle()) */
+		     " UNION ALL SELECT p.payment_id, p.paid_on, r.rest, CASE WHEN p.period > k.period"
+		     " THEN p.period END, p.run_id FROM unnest(k.rest_ids, k.rest) AS r(id, rest)"
+		     " JOIN payment p ON p.account_id = n.account_id AND p.payment_id = r.id) p ON true"
 		     " WHERE (d.run_id IS NULL OR p.run_id IS NULL OR p.run_id < d.run_id)"
 		     " ORDER BY n.seq, p.paid_on, p.payment_id", 6, pp, e) ||
 	    /* the readings the bill of the period used (SPEC 8): the register
@@ -1497,10 +1525,12 @@ static int branch_body(struct branch_run *b, struct sbyt_err *e)
 		const char *pk[2] = { b->pfirst, b->o->rules_version };
 		if (b->o->rules_version &&
 		    (db_exec(b->db, e, "INSERT INTO docs_carry (account_id, period, cut, amount, penalty,"
-			     " rules, made_for) SELECT account_id, period, cut, amount, penalty, $2::text,"
-			     " $1::date FROM docs_carry_new ON CONFLICT (account_id) DO UPDATE SET"
+			     " rest_ids, rest, rules, made_for) SELECT account_id, period, cut, amount,"
+			     " penalty, rest_ids, rest, $2::text, $1::date FROM docs_carry_new"
+			     " ON CONFLICT (account_id) DO UPDATE SET"
 			     " period = excluded.period, cut = excluded.cut, amount = excluded.amount,"
-			     " penalty = excluded.penalty, rules = excluded.rules,"
+			     " penalty = excluded.penalty, rest_ids = excluded.rest_ids,"
+			     " rest = excluded.rest, rules = excluded.rules,"
 			     " made_for = excluded.made_for", 2, pk) ||
 		     db_exec(b->db, e, "INSERT INTO docs_carry_top (made_for, cut)"
 			     " SELECT $1::date, max(cut) FROM docs_carry_new HAVING count(*) > 0"

@@ -5,15 +5,15 @@
 --
 -- docs_carry: one row per account, written by the documents job in the
 -- transaction that publishes the period `made_for`: the obligations of the
--- periods up to `period` are paid off exactly by the payments dated up to
--- `cut` (every kopeck of those payments went to those periods, nothing of
--- them is left over, nothing else went to those periods).  `amount` is
--- what those obligations and payments leave in the balance (the penalty
--- obligations among them), `penalty` the penalty the ledger counts on
+-- periods up to `period` are paid off by payments dated up to `cut`, and
+-- what of such a payment went to later periods or is left over is its rest
+-- (rest_ids, rest: read as a payment of that amount).  `amount` is what
+-- those obligations and payments (less their rests) leave in the balance
+-- (the penalty obligations among them), `penalty` the penalty the ledger counts on
 -- those periods (fixed: every part of them was paid by `cut`), `rules` the
 -- rules version it was valued with.  A document of period P reads only the
--- obligations after `period` and the payments after `cut` when period < P,
--- cut < P and the rules are the same; otherwise all of them.
+-- obligations after `period`, the payments after `cut` and the rests when
+-- period < P, cut < P and the rules are the same; otherwise all of them.
 --
 -- The triggers keep it true: an obligation of a period up to `made_for`, or
 -- a payment dated up to `cut`, written (inserted, updated, deleted) after
@@ -28,6 +28,8 @@ CREATE TABLE docs_carry (
 	cut        date NOT NULL,      -- by the payments dated up to this day
 	amount     bigint NOT NULL,    -- kopecks left in the balance
 	penalty    bigint NOT NULL,    -- kopecks of penalty counted on those periods
+	rest_ids   bigint[] NOT NULL DEFAULT '{}',  -- payments dated up to cut that went
+	rest       bigint[] NOT NULL DEFAULT '{}',  -- partly elsewhere: what went elsewhere
 	rules      text NOT NULL,
 	made_for   date NOT NULL       -- the period whose documents made it
 );
