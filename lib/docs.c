@@ -1346,14 +1346,14 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     "  ELSE cu.reading_t3 END"
 		     " FROM docs_num n JOIN meter m ON m.account_id = n.account_id"
 		     " AND m.installed_on <= $2::date AND m.account_id BETWEEN $3::bigint AND $4::bigint"
+		     /* the latest month with register values: the primary key
+		      * walked back from the period, stopping at the first (not
+		      * every month of the history sorted) */
+		     " LEFT JOIN LATERAL (SELECT c.reading_t1, c.reading_t2, c.reading_t3"
+		     " FROM consumption c WHERE c.account_id = m.account_id AND c.meter = m.meter"
+		     " AND c.period < $1::date AND c.billed_in <= $1::date AND c.reading_t1 IS NOT NULL"
+		     " ORDER BY c.period DESC, c.billed_in DESC LIMIT 1) pr ON true"
 		     " CROSS JOIN LATERAL generate_series(1, m.zones) AS z(zone)"
-		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter) account_id, meter,"
-		     " reading_t1, reading_t2, reading_t3 FROM consumption"
-		     " WHERE period < $1::date AND billed_in <= $1::date AND reading_t1 IS NOT NULL"
-		     " AND account_id BETWEEN $3::bigint AND $4::bigint"
-		     " AND account_id IN (SELECT account_id FROM docs_num)"
-		     " ORDER BY account_id, meter, period DESC, billed_in DESC) pr"
-		     " ON pr.account_id = m.account_id AND pr.meter = m.meter"
 		     " LEFT JOIN consumption cu ON cu.account_id = m.account_id AND cu.period = $1::date"
 		     " AND cu.billed_in = $1::date AND cu.meter = m.meter AND cu.basis = 'actual'"
 		     " AND cu.account_id BETWEEN $3::bigint AND $4::bigint"

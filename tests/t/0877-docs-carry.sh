@@ -139,6 +139,18 @@ test_expect_success 'a payment of A dated before its cut (10-01, 10.00) removes 
 	q "UPDATE obligation SET amount = 50000 WHERE account_id = 7201000003 AND period = DATE '"'"'2026-08-01'"'"'" &&
 	[ "$(q "SELECT account_id FROM docs_carry")" = 7201000004 ]
 '
+# K: November killed (SIGKILL at its first fsync, a package being sealed,
+# before the commit), then run again
+K="${PGDATABASE}_k"
+createdb -T "$PGDATABASE" "$K" || exit 1
+trap 'dropdb --if-exists "$B" >/dev/null 2>&1; dropdb --if-exists "$K" >/dev/null 2>&1; cleanup' EXIT
+carry > carry.before
+test_expect_success 'November killed before its commit: no document, the carries as they were' '
+	PGDATABASE="$K" SBYT_OUT="$T/outk" strace -f -o /dev/null -e trace=fsync \
+		-e inject=fsync:signal=KILL:when=1 sbyt -q --as-of 2026-11-28 docs --period 2026-11;
+	[ "$(psql -XtAq -d "$K" -c "SELECT count(*) FROM document WHERE period = DATE '"'"'2026-11-01'"'"'")" = 0 ] &&
+	psql -XtAq -d "$K" -c "$CARRY" | cmp - carry.before
+'
 # A, read whole again: the 10.00 of 10-01 went to 09 (the oldest open), so
 # 10-05's payment for 09 leaves 10.00 over, which goes to 10, and 11-05's
 # for 10 leaves 10.00, which goes to 11: 10 and before are paid off on
@@ -150,7 +162,8 @@ test_expect_success 'November: A from the whole history again, the same document
 	doc 2026-11 7201000001 | grep -qx "490.00 500.00 490.00" &&
 	carry | grep -v ^7201000004 > got &&
 	printf "%s\n" "7201000001 2026-10-01 2026-11-05 0 0 {1000} 2026-11-01" \
-		"7201000003 2026-10-01 2026-11-05 0 839 {} 2026-11-01" | cmp - got
+		"7201000003 2026-10-01 2026-11-05 0 839 {} 2026-11-01" | cmp - got &&
+	carry > carry.nov
 '
 # December: A read after its carry (up to 10, cut 11-05) with the rest of
 # 11-05's payment, 10.00 (it names 10, before the carry: read unnamed): it
@@ -162,6 +175,12 @@ test_expect_success 'December: the rests read as payments, the same documents; A
 	docs 2026-12 2026-12-28 && same 2026-12 &&
 	doc 2026-12 7201000001 | grep -qx -- "490.00 500.00 490.00" &&
 	carry | grep -qx "7201000001 2026-11-01 2026-12-05 0 0 {1000} 2026-12-01"
+'
+test_expect_success 'the killed November run again: the documents and the carries of the uninterrupted run' '
+	PGDATABASE="$K" SBYT_OUT="$T/outk" sbyt -q --as-of 2026-11-28 docs --period 2026-11 &&
+	psql -XtAq -d "$K" -c "$CARRY" | cmp - carry.nov &&
+	unzip -p "$T/outk/docs/2026-11/01/post.zip" documents.xml > k.xml &&
+	unzip -p "$SBYT_OUT/docs/2026-11/01/post.zip" documents.xml | cmp - k.xml
 '
 test_expect_success 'a re-run of the published period writes nothing and keeps the carries' '
 	carry > before && sbyt -q --as-of 2026-12-29 docs --period 2026-12 && carry > after && cmp before after
