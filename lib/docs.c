@@ -1454,6 +1454,14 @@ static int branch_head(struct branch_run *b, struct sbyt_err *e)
 	b->t_number = b->t_open = 0;
 	if (db_begin(b->db, e))
 		return -1;
+	/* No obligation or payment is written from before the reader's
+	 * snapshot (taken below, after the lock) until the branch commits: the
+	 * carries (sql/260) it writes then stand on every row that can exist
+	 * when they are first used, and one written afterwards meets them in
+	 * the triggers.  Writers (ingest, bill of another branch) wait for the
+	 * branch; readers do not. */
+	if (db_exec(b->db, e, "LOCK TABLE obligation, payment IN SHARE MODE", 0, NULL))
+		goto fail;
 	if (db_value(b->db, e, "SELECT state FROM period_state WHERE period = $1::date"
 		     " AND branch = $2 FOR UPDATE", 2, p, &state))
 		goto fail;

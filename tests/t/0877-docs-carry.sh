@@ -182,6 +182,21 @@ test_expect_success 'the killed November run again: the documents and the carrie
 	unzip -p "$T/outk/docs/2026-11/01/post.zip" documents.xml > k.xml &&
 	unzip -p "$SBYT_OUT/docs/2026-11/01/post.zip" documents.xml | cmp - k.xml
 '
+# A payment ingested while a period's documents are being written waits for
+# them (the run holds obligation and payment in SHARE mode from before its
+# reader's snapshot) and then meets their carries: December in K, its first
+# fsync delayed 3 s; a payment of A dated 2026-10-01 (before every cut)
+# sent 1 s in: it ends after the run and removes A's new carry.
+test_expect_success 'a payment written during the documents run waits for it, then removes the carry it made' '
+	( PGDATABASE="$K" SBYT_OUT="$T/outk" strace -f -o /dev/null -e trace=fsync \
+		-e inject=fsync:delay_enter=3000000:when=1 sbyt -q --as-of 2026-12-28 docs --period 2026-12 ) &
+	sleep 1 &&
+	psql -XtAq -v ON_ERROR_STOP=1 -d "$K" -c "INSERT INTO payment (account_id, channel, source_id, paid_on, amount)
+		VALUES (7201000001, '"'"'payments'"'"', '"'"'RACE'"'"', DATE '"'"'2026-10-01'"'"', 500)" &&
+	wait &&
+	[ "$(psql -XtAq -d "$K" -c "SELECT count(*) FROM document WHERE period = DATE '"'"'2026-12-01'"'"'")" = 4 ] &&
+	[ "$(psql -XtAq -d "$K" -c "SELECT string_agg(account_id::text, chr(32) ORDER BY account_id) FROM docs_carry WHERE made_for = DATE '"'"'2026-12-01'"'"'")" = "7201000003 7201000004" ]
+'
 test_expect_success 'a re-run of the published period writes nothing and keeps the carries' '
 	carry > before && sbyt -q --as-of 2026-12-29 docs --period 2026-12 && carry > after && cmp before after
 '
