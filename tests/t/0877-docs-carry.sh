@@ -171,8 +171,10 @@ test_expect_success 'November: A from the whole history again, the same document
 # 10.00 for 12.  The document: opening 06..11 3,000.00 - paid before 12-01
 # (07-05 .. 11-05 2,500.00 + 10.00) = 490.00, paid 500.00, total 490.00.
 # Carried then: up to 11, cut 12-05, 12-05's rest 10.00.
-test_expect_success 'December: the rests read as payments, the same documents; A: 490.00 opening, 490.00 total, carried up to 11 with 12-05'"'"'s rest' '
+test_expect_success 'December: the rests read as payments, the same documents; A: 490.00 opening, 490.00 total, carried up to 11 with 12-05'"'"'s rest; C'"'"'s carry of other rules not used' '
+	q "UPDATE docs_carry SET rules = '"'"'other'"'"', amount = 99999 WHERE account_id = 7201000003" &&
 	docs 2026-12 2026-12-28 && same 2026-12 &&
+	[ "$(q "SELECT count(*) FROM docs_carry WHERE rules = '"'"'other'"'"' OR amount = 99999")" = 0 ] &&
 	doc 2026-12 7201000001 | grep -qx -- "490.00 500.00 490.00" &&
 	carry | grep -qx "7201000001 2026-11-01 2026-12-05 0 0 {1000} 2026-12-01"
 '
