@@ -913,8 +913,10 @@ static int put_carry(struct branch_run *b, const struct docmodel *d, struct sbyt
 	n = snprintf(line, sizeof(line), "%s\t%s\t%s\t%lld\t%lld\t{", d->account,
 		     date_format(period_first(d->settle_period), p), date_format(d->settle_cut, c),
 		     (long long)d->settle_amount, (long long)d->settle_penalty);
-	if (n < 0 || n >= (int)sizeof(line) || carry_add(q, line, (size_t)n, e))
-		return n < 0 || n >= (int)sizeof(line) ? err_set(e, ERR_INTERNAL, "carry too long") : -1;
+	if (n < 0 || n >= (int)sizeof(line))
+		return err_set(e, ERR_INTERNAL, "the carry of account %s is too long", d->account);
+	if (carry_add(q, line, (size_t)n, e))
+		return -1;
 	for (int pass = 0; pass < 2; pass++) {
 		int first = 1;
 		for (int i = 0; i < d->npay; i++) {
