@@ -33,22 +33,20 @@ measure() {
 # The server's CPU seconds so far: what the private cluster's postmaster
 # has reaped of its ended backends (and workers) plus its live ones'
 # (/proc, the cluster of var/pgbase on this machine; "" when unreadable).
+# Read again when the postmaster reaped a child in between (its time would
+# be counted twice or not at all).
 srv_cpu() {
 	pid=$(head -1 "$(cat "$top/var/pgbase" 2>/dev/null)/data/postmaster.pid" 2>/dev/null) || return 0
-	# a backend whose client just left may not be reaped yet: a zombie shows
-	# no CPU and the postmaster has not added it; wait for that (<= 1 s)
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		for c in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
-			[ "$(awk '{ print $3 }' "/proc/$c/stat" 2>/dev/null)" = Z ] && break
-			c=
-		done
-		[ -z "${c:-}" ] && break
-		sleep 0.05
+	[ -r "/proc/$pid/stat" ] || return 0
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		a=$(awk '{ print $16 + $17 }' "/proc/$pid/stat")
+		live=$(for c in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
+			awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null; done |
+			awk '{ t += $1 } END { print t + 0 }')
+		b=$(awk '{ print $16 + $17 }' "/proc/$pid/stat")
+		[ "$a" = "$b" ] && break
 	done
-	{ awk '{ print $16 + $17 }' "/proc/$pid/stat"
-	  for c in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
-		awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null; done
-	} 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '{ t += $1 } END { if (NR) printf "%.2f", t / hz }'
+	awk -v a="$a" -v l="$live" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (a + l) / hz }'
 }
 # measure_cpu FILE CMD... : as measure, then the client's CPU seconds (user
 # + system) and the server's during CMD: "seconds rss_kb cpu srv_cpu".
