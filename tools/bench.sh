@@ -30,43 +30,7 @@ measure() {
 	out=$1; shift
 	/usr/bin/time -f "%e %M" -o "$out" "$@"
 }
-# The server's CPU seconds so far: what the private cluster's postmaster
-# has reaped of its ended backends (and workers) plus its live ones'
-# (/proc, the cluster of var/pgbase on this machine; "" when unreadable).
-# Read again when the postmaster reaped a child in between (its time would
-# be counted twice or not at all).
-srv_cpu() {
-	pid=$(head -1 "$(cat "$top/var/pgbase" 2>/dev/null)/data/postmaster.pid" 2>/dev/null) || return 0
-	[ -r "/proc/$pid/stat" ] || return 0
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		a=$(awk '{ print $16 + $17 }' "/proc/$pid/stat")
-		live=$(for c in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
-			awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null; done |
-			awk '{ t += $1 } END { print t + 0 }')
-		b=$(awk '{ print $16 + $17 }' "/proc/$pid/stat")
-		[ "$a" = "$b" ] && break
-	done
-	awk -v a="$a" -v l="$live" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (a + l) / hz }'
-}
-# measure_cpu FILE CMD... : as measure, then the client's CPU seconds (user
-# + system) and the server's during CMD: "seconds rss_kb cpu srv_cpu".
-measure_cpu() {
-	out=$1; shift
-	s0=$(srv_cpu)
-	/usr/bin/time -f "%e %M %U %S" -o "$out" "$@"
-	s1=$(srv_cpu)
-	awk -v a="$s0" -v b="$s1" '{ printf "%s %s %.2f %s\n", $1, $2, $3 + $4,
-		(a != "" && b != "") ? sprintf("%.2f", b - a) : "na" }' "$out" > "$out.cpu"
-	mv "$out.cpu" "$out"
-}
-# cpu_fields STAGE_FILE FLOOR_FILE: the CPU fields of a line.
-cpu_fields() {
-	awk 'NR == FNR { c = $3; s = $4; next }
-	     { fc = $3; fs = $4 }
-	     END { t = c + (s == "na" ? 0 : s); ft = fc + (fs == "na" ? 0 : fs)
-		   printf "cli_cpu_s=%s srv_cpu_s=%s floor_cli_cpu_s=%s floor_srv_cpu_s=%s cpu_ratio=%.2f",
-			  c, s, fc, fs, (t > 0 ? ft / t : 0) }' "$1" "$2"
-}
+. "$top/tools/bench_cpu.sh"  # srv_cpu, measure_cpu, cpu_fields
 secs() { cut -d' ' -f1 "$1"; }
 rss_mb() { awk '{ printf "%.0f", $2 / 1024 }' "$1"; }
 line() { # stage seconds floor rss
