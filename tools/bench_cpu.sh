@@ -22,7 +22,7 @@ srv_cpu() {
 	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		_live=0; _busy=0
 		for _c in $(cat "/proc/$_pm/task/$_pm/children" 2>/dev/null); do
-			case "$(tr '\0' ' ' < "/proc/$_c/cmdline" 2>/dev/null)" in
+			case "$(tr '\0' ' ' 2>/dev/null < "/proc/$_c/cmdline")" in
 			*checkpointer*|*"background writer"*|*walwriter*|*launcher*) continue ;;
 			esac
 			_busy=1
