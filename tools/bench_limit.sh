@@ -80,6 +80,7 @@ floor=$(awk -v a="$xml_s" -v b="$copy_s" 'BEGIN { printf "%.2f", a + b }')
 ratio=$(awk -v s="$seconds" -v f="$floor" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
 floor1=$(awk -v a="$xml1_s" -v b="$copy_s" 'BEGIN { printf "%.2f", a + b }')
 ratio1=$(awk -v s="$seconds" -v f="$floor1" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
+cpu=$(cpu_fields "$work/t.limit" "$work/t.limit-floor-xml" "$work/t.limit-floor-copy")
+rm -f "$work/t.limit-floor-xml" "$work/t.limit-floor-copy"
 echo "bench: stage=limit n=$n seconds=$seconds floor_seconds=$floor ratio=$ratio rss_mb=$rss" \
-	"xml_xlsx_s=$xml_s copy_s=$copy_s floor_v1_seconds=$floor1 ratio_v1=$ratio1" \
-	"$(cpu_fields "$work/t.limit" "$work/t.limit-floor-xml" "$work/t.limit-floor-copy")"
+	"xml_xlsx_s=$xml_s copy_s=$copy_s floor_v1_seconds=$floor1 ratio_v1=$ratio1 $cpu"
