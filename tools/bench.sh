@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 case "$build" in /*) ;; *) build="$top/$build" ;; esac
 n=${BENCH_N:-100000}
 period=${BENCH_PERIOD:-2026-11}
-work="$top/var/bench/$n"
+work="${BENCH_WORK:-$top/var/bench/$n}"  # BENCH_WORK: elsewhere (the tests)
 export PATH="$build:$build/tools:$PATH"
 export PGHOST="$(cat "$top/var/pghost")" PGDATABASE="bench_$$"
 export SBYT_RULES="$top/rules" SBYT_OUT="$work/out" SBYT_VAR="$top/var"
