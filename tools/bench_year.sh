@@ -131,11 +131,31 @@ ANALYZE;
 SQL
 }
 
+# The carries the documents of 2026-10 left (sql/260, lib/docmodel.h
+# docmodel_settle()): every account paid off its periods up to 09 with
+# 10-05's payment, the every-10th up to 07 with 08-05's; no penalty (paid
+# before the due dates), no rests.  Only in a database whose sbyt has them.
+carries() {
+	psql -Xq -v ON_ERROR_STOP=1 -v rules="$("$1/sbyt" rules check | sed -n 's/^rules version //p')" <<'SQL'
+SELECT to_regclass('docs_carry') IS NOT NULL AS has_carry \gset
+\if :has_carry
+INSERT INTO docs_carry (account_id, period, cut, amount, penalty, rules, made_for)
+SELECT account_id, CASE WHEN account_id % 10 = 0 THEN DATE '2026-07-01' ELSE DATE '2026-09-01' END,
+       CASE WHEN account_id % 10 = 0 THEN DATE '2026-08-05' ELSE DATE '2026-10-05' END,
+       0, 0, :'rules', DATE '2026-10-01'
+FROM account;
+INSERT INTO docs_carry_top (made_for, cut) VALUES (DATE '2026-10-01', DATE '2026-10-05');
+ANALYZE docs_carry;
+\endif
+SQL
+}
+
 # jobs BUILD DB: the day's daily and month on DB with the sbyt of BUILD
 # (sbyt db migrate first: a database made by an older build is converted).
 jobs() {
 	export PGDATABASE="$2"
 	/usr/bin/time -f "%e" -o "$work/t.migrate-$2" "$1/sbyt" -q db migrate
+	case $2 in *year_*) carries "$1" ;; esac
 	# yesterday's daily debt ran (untimed): day 366's debt stage starts from
 	# its snapshot, as every day of a steady state does (an incremental
 	# day, lib/debt.h); the history's snapshots above are made by SQL
