@@ -117,6 +117,9 @@ struct debt_totals {
 	sdate base;          /* then the base day */
 	int64_t candidates;  /* the accounts an incremental run would value (0: none) */
 	int readers;         /* debt_snapshot_run(): the connections that read */
+	int checkpoints;     /* debt_snapshot_run(): 1 when the checkpoints were read */
+	int64_t ck_used;     /* then the accounts read from their checkpoints */
+	int64_t ck_made;     /* the checkpoints made (some perhaps not written) */
 };
 
 /* Scan the accounts of f in the open transaction of db (the caller begins

@@ -472,3 +472,105 @@ out:
 	free(paid);
 	return rc;
 }
+
+/* The bounds of the cut for the periods before `from` settled (see
+ * ledger.h): 1 with *lo, *hi and *due_max when every entry of those periods
+ * is paid in full, else 0. */
+static int settle_bounds(const struct ledger *l, speriod from, const money *open,
+			 sdate *lo, sdate *hi, sdate *due_max)
+{
+	for (int i = 0; i < l->nentry; i++) {
+		const struct ledger_entry *x = &l->entry[i];
+
+		if (x->period < from) {
+			if (open[i] != 0)
+				return 0;
+			if (x->amount > 0) {
+				if (x->due > *lo)
+					*lo = x->due;
+				if (x->due > *due_max)
+					*due_max = x->due;
+			}
+			if (period_last(x->period) > *lo)
+				*lo = period_last(x->period);
+		} else if (x->amount < 0 && period_last(x->period) - 1 < *hi) {
+			/* its excess would be a source dated the period's end */
+			*hi = period_last(x->period) - 1;
+		}
+	}
+	for (int a = 0; a < l->nalloc; a++) {
+		const struct ledger_alloc *x = &l->alloc[a];
+
+		if (l->entry[x->entry].period < from) {
+			if (x->date > *lo)
+				*lo = x->date;
+		} else if (x->date - 1 < *hi) {
+			*hi = x->date - 1;
+		}
+	}
+	for (int v = 0; v < l->nadv; v++)
+		if (l->adv[v].date - 1 < *hi)
+			*hi = l->adv[v].date - 1;
+	for (int p = 0; p < l->npay; p++)
+		if (l->pay[p].period != LEDGER_NO_PERIOD && l->pay[p].period >= from &&
+		    l->pay[p].date - 1 < *hi)
+			*hi = l->pay[p].date - 1;
+	return 1;
+}
+
+int ledger_settle(const struct ledger *l, const struct ledger_debt *d,
+		  const struct ledger_settled *prev, sdate cut_max, struct ledger_settled *s,
+		  struct sbyt_err *e)
+{
+	int n = l->nentry, found = 0;
+	speriod *per;
+	money *open;
+	int np = 0;
+
+	if (!l->allocated)
+		return err_set(e, ERR_INTERNAL, "ledger is not allocated");
+	if (n == 0)
+		return 0;
+	per = malloc(sizeof(*per) * (size_t)n);
+	open = malloc(sizeof(*open) * (size_t)n);
+	if (!per || !open) {
+		free(per);
+		free(open);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	for (int i = 0; i < n; i++)
+		open[i] = l->entry[i].net;
+	for (int a = 0; a < l->nalloc; a++)
+		open[l->alloc[a].entry] -= l->alloc[a].amount;
+	/* the distinct periods, ascending (a ledger holds a few) */
+	for (int i = 0; i < n; i++) {
+		int k = 0;
+
+		while (k < np && per[k] < l->entry[i].period)
+			k++;
+		if (k < np && per[k] == l->entry[i].period)
+			continue;
+		memmove(per + k + 1, per + k, sizeof(*per) * (size_t)(np - k));
+		per[k] = l->entry[i].period;
+		np++;
+	}
+	/* the most periods first: the first prefix that holds is the answer */
+	for (int j = np; j >= 1 && !found; j--) {
+		speriod from = j < np ? per[j] : per[np - 1] + 1;
+		sdate lo = prev->cut, hi = cut_max, due_max = prev->due_max;
+
+		if (!settle_bounds(l, from, open, &lo, &hi, &due_max) || lo > hi)
+			continue;
+		s->period_from = from;
+		s->cut = hi;
+		s->due_max = due_max;
+		s->penalty = 0;
+		for (int i = 0; i < d->nper; i++)
+			if (d->per[i].period < from)
+				s->penalty += d->per[i].penalty;
+		found = 1;
+	}
+	free(per);
+	free(open);
+	return found;
+}
