@@ -58,25 +58,32 @@ static const char scan_payment[] =
  * carries the checkpoint (period_from in period, cut in due, penalty in
  * amount, due_max in days from 2000-01-01 in pid; NULLs without one), and
  * only the obligations of period_from on and the payments after cut are
- * read (merge joins in account order, as the plain scan) */
+ * read (merge joins in account order, as the plain scan); a checkpoint
+ * whose cut is not before the as-of date (a day replayed) is not used */
 static const char ck_head[] =
 	"SELECT account_id, tag, branch, period, due, amount, pid FROM ("
 	" (SELECT account_id, (CASE kind WHEN 'individual' THEN 0 WHEN 'legal' THEN"
 	"   CASE WHEN category = 'managing' THEN 2 ELSE 1 END ELSE -1 END)::int2 AS tag,"
 	"   branch, c.period_from AS period, c.cut AS due, c.penalty AS amount,"
 	"   (c.due_max - DATE '2000-01-01')::bigint AS pid"
-	"   FROM account LEFT JOIN debt_checkpoint c USING (account_id) WHERE ";
+	"   FROM account LEFT JOIN "
+	"  (SELECT * FROM debt_checkpoint WHERE cut < (SELECT current_setting('sbyt.debt_as_of')::date)) c"
+	"  USING (account_id) WHERE ";
 static const char ck_obligation[] =
 	" ORDER BY account_id)"
 	" UNION ALL"
 	" (SELECT account_id, 10::int2, kind, period, due, amount, NULL"
-	"  FROM obligation o LEFT JOIN debt_checkpoint c USING (account_id)"
+	"  FROM obligation o LEFT JOIN "
+	"  (SELECT * FROM debt_checkpoint WHERE cut < (SELECT current_setting('sbyt.debt_as_of')::date)) c"
+	"  USING (account_id)"
 	"  WHERE (c.period_from IS NULL OR o.period >= c.period_from) AND ";
 static const char ck_payment[] =
 	" ORDER BY account_id)"
 	" UNION ALL"
 	" (SELECT account_id, 20::int2, NULL, period, paid_on, p.amount, payment_id"
-	"  FROM payment p LEFT JOIN debt_checkpoint c USING (account_id)"
+	"  FROM payment p LEFT JOIN "
+	"  (SELECT * FROM debt_checkpoint WHERE cut < (SELECT current_setting('sbyt.debt_as_of')::date)) c"
+	"  USING (account_id)"
 	"  WHERE paid_on <= (SELECT current_setting('sbyt.debt_as_of')::date)"
 	"  AND (c.cut IS NULL OR p.paid_on > c.cut) AND ";
 static const char scan_tail[] =

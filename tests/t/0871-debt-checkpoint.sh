@@ -168,6 +168,12 @@ test_expect_success 'the days after: checkpoints made again, read, the same rows
 	day 2026-11-19 && day 2026-11-30 && day 2026-12-01 && day 2026-12-10 && day 2026-12-11 &&
 	[ "$(used 2026-12-01)" -ge 3 ] && [ -n "$(ck 7201000003)" ]
 '
+# A day replayed before the cuts (payments up to a cut are not all made by
+# then): those checkpoints are not read, the rows are still the full ones.
+test_expect_success 'a day replayed before the cuts: the same rows' '
+	psql -XtAc "SELECT count(*) FROM debt_checkpoint WHERE cut >= DATE \$\$2026-10-01\$\$" > late &&
+	[ "$(cat late)" -ge 1 ] && day 2026-10-01
+'
 test_expect_success 'other rules: the checkpoints are dropped and made again' '
 	cp -R "$SBYT_RULES" rules2 && echo "<!-- another version -->" >> rules2/keyrate.xml &&
 	SBYT_RULES=$PWD/rules2 sbyt -v debt --as-of 2026-12-14 2> inc-2026-12-14.err &&
