@@ -954,9 +954,11 @@ static int ck_write(PGconn *db, const struct cklist *l, sdate as_of, const char 
 		}
 	}
 	if (copybin_end(&c, e) ||
-	    db_exec(db, e, "DELETE FROM debt_checkpoint_new n WHERE EXISTS (SELECT 1 FROM debt_changed d"
-		    " WHERE d.account_id IN (n.account_id, 0)"
-		    " AND NOT pg_visible_in_snapshot(d.xid, $1::pg_snapshot))", 1, params) ||
+	    /* a hashed subplan and a once-evaluated EXISTS, not a scan per row */
+	    db_exec(db, e, "DELETE FROM debt_checkpoint_new n WHERE n.account_id IN (SELECT account_id"
+		    " FROM debt_changed WHERE NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))"
+		    " OR EXISTS (SELECT 1 FROM debt_changed WHERE account_id = 0"
+		    " AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))", 1, params) ||
 	    db_exec(db, e, "INSERT INTO debt_checkpoint SELECT * FROM debt_checkpoint_new"
 		    " ON CONFLICT (account_id) DO UPDATE SET period_from = excluded.period_from,"
 		    " cut = excluded.cut, due_max = excluded.due_max, penalty = excluded.penalty,"
