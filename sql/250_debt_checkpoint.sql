@@ -113,14 +113,19 @@ BEGIN
 END
 $$;
 
--- an account's kind or category sets the scale its penalties were valued on
-CREATE FUNCTION sbyt_debt_checkpoint_account() RETURNS trigger
+-- an account's kind or category sets the scale its penalties were valued
+-- on: sql/200's trigger function, which notes such accounts in
+-- debt_changed, deletes their checkpoints in the same pass (one join of the
+-- transition tables per statement, as before: load updates every account)
+CREATE OR REPLACE FUNCTION sbyt_debt_changed_kind() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
 	PERFORM sbyt_debt_checkpoint_lock();
-	DELETE FROM debt_checkpoint c USING new_rows n JOIN old_rows o USING (account_id)
-	WHERE c.account_id = n.account_id
-	AND (n.kind IS DISTINCT FROM o.kind OR n.category IS DISTINCT FROM o.category);
+	WITH k AS (
+		SELECT n.account_id FROM new_rows n JOIN old_rows o USING (account_id)
+		WHERE n.kind IS DISTINCT FROM o.kind OR n.category IS DISTINCT FROM o.category),
+	gone AS (DELETE FROM debt_checkpoint c USING k WHERE c.account_id = k.account_id)
+	INSERT INTO debt_changed (account_id) SELECT account_id FROM k;
 	RETURN NULL;
 END
 $$;
@@ -152,9 +157,6 @@ CREATE TRIGGER obligation_checkpoint_del AFTER DELETE ON obligation
 	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sbyt_debt_checkpoint_obligation();
 CREATE TRIGGER obligation_checkpoint_trunc AFTER TRUNCATE ON obligation
 	FOR EACH STATEMENT EXECUTE FUNCTION sbyt_debt_checkpoint_all();
-CREATE TRIGGER account_checkpoint_upd AFTER UPDATE ON account
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION sbyt_debt_checkpoint_account();
 CREATE TRIGGER account_checkpoint_trunc AFTER TRUNCATE ON account
 	FOR EACH STATEMENT EXECUTE FUNCTION sbyt_debt_checkpoint_all();
 
