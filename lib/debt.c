@@ -86,6 +86,12 @@ static const char ck_payment[] =
 	"  USING (account_id)"
 	"  WHERE paid_on <= (SELECT current_setting('sbyt.debt_as_of')::date)"
 	"  AND (c.cut IS NULL OR p.paid_on > c.cut) AND ";
+static const char ck_carry[] =
+	" ORDER BY account_id)"
+	" UNION ALL"
+	" (SELECT account_id, 20::int2, NULL, NULL, carry_date, carry_amount, carry_id"
+	"  FROM debt_checkpoint WHERE carry_id IS NOT NULL"
+	"  AND cut < (SELECT current_setting('sbyt.debt_as_of')::date) AND ";
 static const char scan_tail[] =
 	" ORDER BY account_id)"
 	") x ORDER BY account_id) TO STDOUT (FORMAT binary)";
@@ -150,7 +156,7 @@ static int scan_settings(PGconn *db, const struct debt_filter *f, const struct s
 /* The scan's statement for f and g, from the fixed fragments, into buf
  * (of SCAN_SQL_MAX bytes). */
 #define SCAN_SQL_MAX (sizeof(scan_copy) + sizeof(ck_head) + sizeof(ck_obligation) + \
-		      sizeof(ck_payment) + sizeof(scan_tail) + 3 * FILTER_MAX)
+		      sizeof(ck_payment) + sizeof(ck_carry) + sizeof(scan_tail) + 4 * FILTER_MAX)
 static void scan_statement(const struct debt_filter *f, const struct scan_range *g, char *buf)
 {
 	char flt[FILTER_MAX];
@@ -165,10 +171,11 @@ static void scan_statement(const struct debt_filter *f, const struct scan_range 
 		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_range);
 	if (g->candidates)
 		snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_candidates);
-	snprintf(buf, SCAN_SQL_MAX, "%s%s%s%s%s%s%s%s", scan_copy,
+	snprintf(buf, SCAN_SQL_MAX, "%s%s%s%s%s%s%s%s%s%s", scan_copy,
 		 g->checkpoints ? ck_head : scan_head, flt,
 		 g->checkpoints ? ck_obligation : scan_obligation, flt,
-		 g->checkpoints ? ck_payment : scan_payment, flt, scan_tail);
+		 g->checkpoints ? ck_payment : scan_payment, flt,
+		 g->checkpoints ? ck_carry : "", g->checkpoints ? flt : "", scan_tail);
 }
 
 /* Account ids, growing. */
@@ -940,15 +947,19 @@ static int ck_write(PGconn *db, const struct cklist *l, sdate as_of, const char 
 	    db_exec(db, e, "CREATE TEMP TABLE debt_checkpoint_new (LIKE debt_checkpoint)"
 		    " ON COMMIT DROP", 0, NULL) ||
 	    copybin_begin(&c, db, "COPY debt_checkpoint_new (account_id, period_from, cut, due_max,"
-			  " penalty, made) FROM STDIN (FORMAT binary)", e))
+			  " penalty, made, carry_id, carry_date, carry_amount) FROM STDIN (FORMAT binary)", e))
 		return -1;
 	for (size_t k = 0; k < l->n; k++) {
 		const struct ck_row *w = &l->row[k];
+		int carry = w->s.carry_id > 0;
 
-		if (copybin_row(&c, 6, e) || copybin_int8(&c, w->account_id, e) ||
+		if (copybin_row(&c, 9, e) || copybin_int8(&c, w->account_id, e) ||
 		    copybin_date(&c, period_first(w->s.period_from), e) ||
 		    copybin_date(&c, w->s.cut, e) || copybin_date(&c, w->s.due_max, e) ||
-		    copybin_int8(&c, w->s.penalty, e) || copybin_date(&c, as_of, e)) {
+		    copybin_int8(&c, w->s.penalty, e) || copybin_date(&c, as_of, e) ||
+		    (carry ? copybin_int8(&c, w->s.carry_id, e) : copybin_null(&c, e)) ||
+		    (carry ? copybin_date(&c, w->s.carry_date, e) : copybin_null(&c, e)) ||
+		    (carry ? copybin_int8(&c, w->s.carry_amount, e) : copybin_null(&c, e))) {
 			copybin_abort(&c, "checkpoints not written");
 			return -1;
 		}
@@ -962,7 +973,8 @@ static int ck_write(PGconn *db, const struct cklist *l, sdate as_of, const char 
 	    db_exec(db, e, "INSERT INTO debt_checkpoint SELECT * FROM debt_checkpoint_new"
 		    " ON CONFLICT (account_id) DO UPDATE SET period_from = excluded.period_from,"
 		    " cut = excluded.cut, due_max = excluded.due_max, penalty = excluded.penalty,"
-		    " made = excluded.made", 0, NULL) ||
+		    " made = excluded.made, carry_id = excluded.carry_id,"
+		    " carry_date = excluded.carry_date, carry_amount = excluded.carry_amount", 0, NULL) ||
 	    db_exec(db, e, "INSERT INTO debt_checkpoint_meta AS m (rules, max_cut, max_from)"
 		    " SELECT $1, coalesce(max(cut), '-infinity'), coalesce(max(period_from), '-infinity')"
 		    " FROM debt_checkpoint_new ON CONFLICT (one) DO UPDATE SET rules = excluded.rules,"

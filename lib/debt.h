@@ -58,7 +58,9 @@
  * its checkpoint when it has one: the periods before period_from and the
  * payments dated on or before cut formed, when the checkpoint was made, a
  * closed set (ledger_settle(), lib/ledger.h): every such payment went whole
- * to those periods and paid each of their entries in full.  Allocation goes
+ * to those periods and paid each of their entries in full, but the last one,
+ * whose rest (it went to the oldest open entries) is carried and read as an
+ * unnamed payment of its id and date.  Allocation goes
  * by date, so every payment after the cut finds those entries closed and
  * goes where it would go with them present (a payment naming a settled
  * period is older than it: it falls to the oldest open entries either way);

@@ -5,14 +5,15 @@
 -- debt_checkpoint: for an account, as the debt run of day `made` saw its
 -- ledger, the obligations of the periods before period_from and the
 -- payments dated on or before cut form a closed set: every such payment
--- went whole to those periods' entries, each of those entries was paid in
--- full by such payments and fell due on or before due_max (<= cut), no
--- payment on or before cut names period_from or a later period, no credit
--- of period_from or later has its period ended by cut.  The periods'
+-- went whole to those periods' entries (but the last one's rest, carried:
+-- carry_*), each of those entries was paid in full by such payments and
+-- fell due on or before due_max (<= cut), no payment on or before cut names
+-- period_from or a later period, no credit of period_from or later has its
+-- period ended by cut.  The periods'
 -- penalties are then final: `penalty` is their sum (kopecks, each period
 -- rounded once), valued with the rules of debt_checkpoint_meta.
--- The debt job reads an account's obligations of period_from on and its
--- payments after cut, and adds `penalty`.
+-- The debt job reads an account's obligations of period_from on, its
+-- payments after cut and the carried rest, and adds `penalty`.
 --
 -- What could change that closed set deletes the checkpoint, in the same
 -- transaction (statement triggers below): a payment (inserted, updated or
@@ -37,7 +38,14 @@ CREATE TABLE debt_checkpoint (
 	cut         date NOT NULL,
 	due_max     date NOT NULL,
 	penalty     bigint NOT NULL,   -- kopecks
-	made        date NOT NULL      -- the as-of date of the run that wrote it
+	made        date NOT NULL,     -- the as-of date of the run that wrote it
+	-- the rest of the last settling payment (dated on or before cut), which
+	-- went to open periods: read as an unnamed payment of that id and date
+	carry_id     bigint,
+	carry_date   date,
+	carry_amount bigint,
+	CHECK ((carry_id IS NULL) = (carry_date IS NULL) AND (carry_id IS NULL) = (carry_amount IS NULL)),
+	CHECK (carry_amount > 0 AND carry_date <= cut)
 );
 
 -- One row: the rules version the checkpoints were valued with (another

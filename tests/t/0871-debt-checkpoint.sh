@@ -35,7 +35,7 @@ sbyt -q load branches branches.csv && sbyt -q load accounts accounts.csv || exit
 # 10th of the next month.  01 pays each period on the 5th of the next month
 # naming it; 02 pays each 45 days late (the 25th of the month after next,
 # unnamed: penalties from day 31); 03 paid until 2026-05 and stopped; 04 pays
-# 600.00 every month on the 5th, unnamed (always behind); 05 paid the year
+# 650.00 every month on the 5th, unnamed (always behind); 05 paid the year
 # ahead on 2025-11-20 (12,000.00, unnamed); 06 like 01, with a recalculation
 # credit of -200.00 in 2026-03.  The legal entity: 30 % on the 10th and 40 %
 # on the 25th of the period, the rest on the 18th of the next month, each
@@ -63,7 +63,7 @@ UNION ALL
 SELECT 7201000003, 'payments', '3-' || period, next + 4, 100000, period
 FROM months WHERE period < DATE '2026-05-01'
 UNION ALL
-SELECT 7201000004, 'payments', '4-' || period, next + 4, 60000, NULL FROM months
+SELECT 7201000004, 'payments', '4-' || period, next + 4, 65000, NULL FROM months
 UNION ALL
 SELECT 7201000005, 'payments', '5', DATE '2025-11-20', 1200000, NULL
 UNION ALL
@@ -92,6 +92,7 @@ day() {
 		diff -u "full-$1" "inc-$1"
 }
 ck() { psql -XtA -d "$INC" -c "SELECT period_from, cut, due_max, penalty FROM debt_checkpoint WHERE account_id = $1"; }
+carry() { psql -XtA -d "$INC" -c "SELECT carry_date, carry_amount FROM debt_checkpoint WHERE account_id = $1"; }
 used() { sed -n 's/^sbyt: debt: \([0-9]*\) accounts read from their checkpoints.*/\1/p' "inc-$1.err"; }
 
 test_expect_success 'the first day: every ledger read whole, checkpoints made, the same rows' '
@@ -112,10 +113,20 @@ test_expect_success 'a debtor: settled through its last period paid' '
 	[ "$(ck 7201000003)" = "2026-05-01|2026-10-09|2026-05-10|0" ]
 '
 # 05 paid 12,000.00 ahead on 2025-11-20: that one payment went to every
-# period, October's too (due 11-10, after the latest cut allowed, 10-09):
-# no period is settled apart from the others, no checkpoint yet.
-test_expect_success 'a payment spread over periods not all settled holds the checkpoint back' '
-	[ -z "$(ck 7201000005)" ]
+# period; through August they are settled (due 09-10 <= 10-09), and the
+# 2,000.00 it gave September and October is carried as a payment of
+# 2025-11-20 (the cut 10-09: nothing was paid after it).
+test_expect_success 'a payment spread over settled and open periods: its rest carried' '
+	[ "$(ck 7201000005)" = "2026-09-01|2026-10-09|2026-09-10|0" ] &&
+	[ "$(carry 7201000005)" = "2025-11-20|200000" ]
+'
+# 04 pays 650.00 a month from 2025-12-05: by 10-05 (the 11th payment)
+# 7,150.00, periods 2025-11 .. 2026-05 paid (7,000.00), the 11th payment
+# paid the last 500.00 of May and 150.00 of June: settled through May,
+# 150.00 carried at 10-05, the cut 10-09 (the next payment is 11-05).
+test_expect_success 'a partial payer: settled through May, the rest of its last payment carried' '
+	ck 7201000004 | grep -q "^2026-06-01|2026-10-09|2026-06-10|[1-9][0-9]*$" &&
+	[ "$(carry 7201000004)" = "2026-10-05|15000" ]
 '
 # 02 pays 45 days late: its settled periods carry their penalties, which
 # are final.  Their sum must be the sum of the periods before period_from

@@ -333,13 +333,64 @@ int main(void)
 		pay(&l, 2, D(2026, 10, 5), 50000, LEDGER_NO_PERIOD);
 		ledger_allocate(&l, &E);
 		ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 9), &d, &E);
-		CHECK_INT(ledger_settle(&l, &d, &z, D(2026, 10, 9), &st, &E), 0,
-			  "a split payment holds the cut back");
+		CHECK(ledger_settle(&l, &d, &z, D(2026, 10, 9), &st, &E) == 1 &&
+		      st.period_from == P(2026, 9) && st.cut == D(2026, 10, 4) &&
+		      st.carry_id == 1 && st.carry_date == D(2026, 9, 5) && st.carry_amount == 50000,
+		      "a split payment: August settled, the 500.00 that went to September carried");
 		ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 12, 31), &d, &E);
 		CHECK(ledger_settle(&l, &d, &z, D(2026, 11, 30), &st, &E) == 1 &&
 		      st.period_from == P(2026, 10) && st.cut == D(2026, 11, 30) &&
 		      st.due_max == D(2026, 10, 10),
 		      "both periods settle together: from 2026-10, cut 11-30");
+
+		/* A partial payer: 2026-06..09 of 1000.00, 600.00 unnamed on the 5th
+		 * of 07..10: #1 -> 06 600; #2 -> 06 400, 07 200; #3 -> 07 600; #4
+		 * (10-05) -> 07 200, 08 400.  As of 11-09 (cut at most 10-09): June
+		 * and July settled, #4's 400.00 carried, cut 10-09 (nothing after).
+		 * July (due Monday 08-10) was paid 200.00 on 08-05, 600.00 on 09-05
+		 * (day 26) and 200.00 on 10-05 (day 56): days 31-56, 26 x 20000 x
+		 * 950 / 3000000 = 164.67 -> 1.65; June paid by day 26: none. */
+		ledger_reset(&l);
+		for (int m = 6; m <= 9; m++) {
+			charge(&l, 2026, m, 100000);
+			pay(&l, m - 5, D(2026, m + 1, 5), 60000, LEDGER_NO_PERIOD);
+		}
+		ledger_allocate(&l, &E);
+		ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 9), &d, &E);
+		CHECK(ledger_settle(&l, &d, &z, D(2026, 10, 9), &st, &E) == 1 &&
+		      st.period_from == P(2026, 8) && st.cut == D(2026, 10, 9) &&
+		      st.due_max == D(2026, 8, 10) && st.penalty == 165 && st.carry_id == 4 &&
+		      st.carry_date == D(2026, 10, 5) && st.carry_amount == 40000,
+		      "a partial payer: through July, penalty 1.65, 400.00 of #4 carried");
+		/* and the rest of its ledger read from there gives the whole
+		 * ledger's debt: add 600.00 on 11-05; as of 12-20 */
+		{
+			struct ledger l2;
+			struct ledger_debt d2;
+			struct ledger_settled st2 = st;
+
+			pay(&l, 5, D(2026, 11, 5), 60000, LEDGER_NO_PERIOD);
+			ledger_allocate(&l, &E);
+			ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 12, 20), &d, &E);
+			ledger_init(&l2);
+			ledger_debt_init(&d2);
+			charge(&l2, 2026, 8, 100000);
+			charge(&l2, 2026, 9, 100000);
+			pay(&l2, st2.carry_id, st2.carry_date, st2.carry_amount, LEDGER_NO_PERIOD);
+			pay(&l2, 5, D(2026, 11, 5), 60000, LEDGER_NO_PERIOD);
+			ledger_allocate(&l2, &E);
+			ledger_debt_compute(&l2, &R, CUSTOMER_INDIVIDUAL, D(2026, 12, 20), &d2, &E);
+			CHECK(d.principal == d2.principal && d.periods == d2.periods &&
+			      d.penalty == d2.penalty + st2.penalty && d.principal == 100000 + 100000 - 100000,
+			      "from the checkpoint: the same principal (1000.00), periods and penalty");
+			/* the next checkpoint from there (cut at most 11-19): August
+			 * settled by #5 (11-05), which leaves nothing: September open */
+			CHECK(ledger_settle(&l2, &d2, &st2, D(2026, 11, 19), &st, &E) == 1 &&
+			      st.period_from == P(2026, 9) && st.cut == D(2026, 11, 19) &&
+			      st.carry_id == 0, "the next checkpoint: through August, nothing carried");
+			ledger_debt_release(&d2);
+			ledger_release(&l2);
+		}
 
 		/* Late: 2026-08 (due 09-10) paid on 10-20, day 40: penalty 3.17 (as
 		 * above); 2026-09 unpaid.  As of 12-20, cut at most 11-19: August
