@@ -8,7 +8,7 @@
 
 #include "db.h"
 
-#define FETCH_ROWS "20000"
+#define FETCH_ROWS "2000"
 
 static void *prefetch_main(void *arg)
 {
