@@ -514,9 +514,15 @@ static int settle_bounds(const struct ledger *l, speriod from, const money *open
 			}
 			if (period_last(x->period) > *lo)
 				*lo = period_last(x->period);
-		} else if (x->amount < 0 && period_last(x->period) - 1 < *hi) {
+		} else {
+			/* an open entry due before its period begins (odd data):
+			 * the triggers of sql/250 would not see a credit of its
+			 * period change it (they look at the period) */
+			if (x->due < period_first(x->period))
+				return 0;
 			/* its excess would be a source dated the period's end */
-			*hi = period_last(x->period) - 1;
+			if (x->amount < 0 && period_last(x->period) - 1 < *hi)
+				*hi = period_last(x->period) - 1;
 		}
 	}
 	for (int a = 0; a < l->nalloc; a++) {

@@ -19,7 +19,7 @@
 -- transaction (statement triggers below): a payment (inserted, updated or
 -- deleted, old or new row) dated on or before cut; an obligation of a
 -- period before period_from, a positive one due on or before due_max, a
--- credit whose period ends on or before cut; a change of the account's kind
+-- credit of a period begun by cut; a change of the account's kind
 -- or category; a truncation.  Nothing else can reach back: a payment dated
 -- after cut is allocated after every settled one and finds the settled
 -- entries closed; a later obligation due after due_max comes after them.
@@ -90,7 +90,9 @@ END
 $$;
 
 -- obligations: of a settled period, due among the settled entries, or a
--- credit whose leftover would be dated on or before the cut
+-- credit (or a line of 0.00) of a period begun by the cut: its excess would
+-- be dated on or before the cut, or it changes what an entry falling due
+-- among the settled ones asked of the payments before the cut
 CREATE FUNCTION sbyt_debt_checkpoint_obligation() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -107,7 +109,7 @@ BEGIN
 			 WHERE period < m.max_from OR due <= m.max_cut OR period <= m.max_cut) r
 		WHERE c.account_id = r.account_id
 		AND (r.period < c.period_from OR (r.pos AND r.due <= c.due_max)
-		     OR (NOT r.pos AND (r.period + interval '1 month')::date - 1 <= c.cut));
+		     OR (NOT r.pos AND r.period <= c.cut));
 	END IF;
 	IF TG_OP IN ('DELETE', 'UPDATE') THEN
 		DELETE FROM debt_checkpoint c USING
@@ -115,7 +117,7 @@ BEGIN
 			 WHERE period < m.max_from OR due <= m.max_cut OR period <= m.max_cut) r
 		WHERE c.account_id = r.account_id
 		AND (r.period < c.period_from OR (r.pos AND r.due <= c.due_max)
-		     OR (NOT r.pos AND (r.period + interval '1 month')::date - 1 <= c.cut));
+		     OR (NOT r.pos AND r.period <= c.cut));
 	END IF;
 	RETURN NULL;
 END
