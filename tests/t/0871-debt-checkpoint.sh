@@ -195,6 +195,31 @@ test_expect_success 'other rules: the checkpoints are dropped and made again' '
 	SBYT_RULES=$PWD/rules2 sbyt -v debt --as-of 2026-12-15 2> inc-2026-12-15.err &&
 	[ "$(used 2026-12-15)" -ge 1 ]
 '
+# A payment dated back, written by a transaction that commits while the
+# job runs: the job's reader does not see it, its trigger holds the shared
+# lock until it commits, so the job (remaking every checkpoint: other
+# rules) waits to write them, then sees the change and makes none for that
+# account; the payment's trigger has deleted the old one.  Then the next
+# day is the full valuation's.
+test_expect_success 'a payment committed while the job runs: no checkpoint made from the stale ledger' '
+	cp -R rules2 rules3 && echo "<!-- a third version -->" >> rules3/keyrate.xml &&
+	[ -n "$(ck 7201000004)" ] &&
+	psql -Xq -d "$INC" -c "BEGIN" -c "INSERT INTO payment (account_id, channel, source_id, paid_on, amount)
+		VALUES (7201000004, \$\$qiwi\$\$, \$\$race\$\$, DATE \$\$2026-03-03\$\$, 10000)" \
+		-c "SELECT pg_sleep(4)" -c "COMMIT" > race.out 2>&1 &
+	n=0; until [ "$(psql -XtAc "SELECT count(*) FROM pg_locks WHERE locktype = \$\$advisory\$\$
+		AND mode = \$\$ShareLock\$\$ AND granted")" = 1 ]; do
+		n=$((n + 1)); [ $n -lt 100 ] || exit 1; sleep 0.1; done &&
+	SBYT_RULES=$PWD/rules3 sbyt -v debt --as-of 2026-12-17 2> inc-2026-12-17.err &&
+	wait && grep -q "^sbyt: debt: no checkpoints read, [1-9][0-9]* made$" inc-2026-12-17.err &&
+	[ -z "$(ck 7201000004)" ] && [ -n "$(ck 7201000003)" ] &&
+	psql -Xq -d "$FULL" -c "INSERT INTO payment (account_id, channel, source_id, paid_on, amount)
+		VALUES (7201000004, \$\$qiwi\$\$, \$\$race\$\$, DATE \$\$2026-03-03\$\$, 10000)" &&
+	SBYT_RULES=$PWD/rules3 sbyt debt --as-of 2026-12-18 2>/dev/null &&
+	PGDATABASE=$FULL SBYT_DEBT_FULL=1 sbyt debt --as-of 2026-12-18 2>/dev/null &&
+	rows "$INC" 2026-12-18 > inc-2026-12-18 && rows "$FULL" 2026-12-18 > full-2026-12-18 &&
+	diff -u full-2026-12-18 inc-2026-12-18
+'
 test_expect_success 'sbyt debt --full reads no checkpoint and writes none' '
 	psql -XtAc "SELECT count(*), max(made) FROM debt_checkpoint" > n1 &&
 	sbyt -v debt --full --as-of 2026-12-16 2> e && ! grep -q checkpoint e &&
