@@ -231,6 +231,8 @@ int docmodel_compose(struct docmodel_ctx *c, struct docmodel *d, struct sbyt_err
 		return err_prefix(e, "account %s", d->account);
 	pen_end = c->debt.penalty;
 	d->opening += pen_start;
+	if (d->has_carry)
+		d->opening += d->carry_amount + d->carry_penalty;
 	d->penalty = d->has_penalty_line ? stored_penalty : pen_end - pen_start;
 	d->total = d->opening + d->charged + d->recalc + d->penalty - d->paid;
 	if (!d->due) {
@@ -253,6 +255,106 @@ int docmodel_compose(struct docmodel_ctx *c, struct docmodel *d, struct sbyt_err
 	if (make_qr(c, d, e))
 		return err_prefix(e, "account %s", d->account);
 	return 0;
+}
+
+/* 1 when period S is settled in the sense of docmodel_settle(), with its
+ * day D in *cut. */
+static int settled_through(const struct ledger *l, const struct docmodel *d, speriod S, sdate *cut)
+{
+	sdate D = period_last(S);
+	int any = 0;
+
+	if (d->has_carry && d->carry_cut > D)
+		D = d->carry_cut;
+	/* every entry of S and before paid off; D the last day it was paid on */
+	for (int i = 0; i < l->nentry; i++) {
+		money open;
+		if (l->entry[i].period > S)
+			continue;
+		any = 1;
+		open = l->entry[i].net;
+		for (int a = 0; a < l->nalloc; a++)
+			if (l->alloc[a].entry == i) {
+				open -= l->alloc[a].amount;
+				if (l->alloc[a].date > D)
+					D = l->alloc[a].date;
+			}
+		if (open != 0)
+			return 0;
+	}
+	if (!any)
+		return 0;
+	for (int a = 0; a < l->nalloc; a++) {
+		const struct ledger_alloc *al = &l->alloc[a];
+		int to_settled = l->entry[al->entry].period <= S;
+		/* a credit's excess stays with the side of its period */
+		if (al->payment_id == 0 && to_settled != (period_of(al->date) <= S))
+			return 0;
+	}
+	for (int a = 0; a < l->nadv; a++) {
+		const struct ledger_advance *ad = &l->adv[a];
+		if (ad->amount == 0 || ad->date > D)
+			continue;
+		/* a credit's excess left over, a prepayment reserved for a settled period */
+		if (ad->payment_id == 0 || (ad->period != LEDGER_NO_PERIOD && ad->period <= S))
+			return 0;
+	}
+	*cut = D;
+	return 1;
+}
+
+/* What of payment id went elsewhere than the periods up to S, or is left. */
+static money rest_of(const struct ledger *l, int64_t id, speriod S)
+{
+	money rest = 0;
+
+	for (int a = 0; a < l->nalloc; a++)
+		if (l->alloc[a].payment_id == id && l->entry[l->alloc[a].entry].period > S)
+			rest += l->alloc[a].amount;
+	for (int a = 0; a < l->nadv; a++)
+		if (l->adv[a].payment_id == id)
+			rest += l->adv[a].amount;
+	return rest;
+}
+
+void docmodel_settle(const struct docmodel_ctx *c, struct docmodel *d)
+{
+	const struct ledger *l = &c->led;
+	speriod lo = d->period;
+	sdate D = 0;
+
+	d->settled = 0;
+	if (!l->allocated)
+		return;
+	for (int i = 0; i < l->nentry; i++)
+		if (l->entry[i].period < lo)
+			lo = l->entry[i].period;
+	if (d->has_carry && d->carry_period >= lo)
+		lo = d->carry_period + 1;
+	for (speriod S = d->period - 1; S >= lo; S--) {
+		money amount = d->has_carry ? d->carry_amount : 0;
+		money penalty = d->has_carry ? d->carry_penalty : 0;
+
+		if (!settled_through(l, d, S, &D))
+			continue;
+		for (int i = 0; i < d->nobl; i++)
+			if (d->obl[i].period <= S)
+				amount += d->obl[i].amount;
+		for (int i = 0; i < d->npay; i++) {
+			struct docmodel_pay *p = &d->pay[i];
+			p->rest = p->date <= D ? rest_of(l, p->id, S) : p->amount;
+			amount -= p->amount - p->rest;
+		}
+		for (int i = 0; i < c->debt.nper; i++)
+			if (c->debt.per[i].period <= S)
+				penalty += c->debt.per[i].penalty;
+		d->settled = 1;
+		d->settle_period = S;
+		d->settle_cut = D;
+		d->settle_amount = amount;
+		d->settle_penalty = penalty;
+		return;
+	}
 }
 
 int docmodel_as_issued(struct docmodel *d)

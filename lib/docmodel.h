@@ -9,7 +9,9 @@
  * docmodel_compose() is a pure function of those rows and the rules: it
  * works out (see docs.h for the formulas)
  *   opening  = obligations of earlier periods + penalty accrued up to the
- *              day before the period - payments made before the period;
+ *              day before the period - payments made before the period
+ *              (with the carry of the settled history the rows leave out,
+ *              docmodel_settle());
  *   charged, recalc = the charge lines of those kinds;
  *   penalty  = the penalty lines when bill wrote any, else the penalty the
  *              ledger accrues within the period (shown as a penalty line);
@@ -68,6 +70,7 @@ struct docmodel_pay {
 	sdate date;
 	money amount;
 	speriod period;          /* the period it names, or LEDGER_NO_PERIOD */
+	money rest;              /* docmodel_settle(): what is not carried */
 };
 
 struct docmodel {
@@ -91,6 +94,14 @@ struct docmodel {
 	/* the limitation warning it carries (w_text NULL: none) */
 	char *w_text;
 	char w_procedure[32], w_debt[32], w_issued[16], w_rule[48];
+	/* carried (sql/260): the settled part of the history the rows leave out:
+	 * obligations of periods up to carry_period and payments dated up to
+	 * carry_cut, which leave carry_amount in the balance and carry_penalty
+	 * of penalty (has_carry 0: the rows are the whole history) */
+	int has_carry;
+	speriod carry_period;
+	sdate carry_cut;
+	money carry_amount, carry_penalty;
 	/* issued before (a published period): what it was issued with */
 	int issued_before;
 	money was_total;
@@ -103,6 +114,11 @@ struct docmodel {
 	sdate due_nominal;       /* the schedule's date (== due when a working day) */
 	sdate last_paid_on;      /* the last payment within the period, 0: none */
 	char qr[QR_BUF];
+	/* settled (docmodel_settle()): the carry the next period can start from */
+	int settled;
+	speriod settle_period;
+	sdate settle_cut;
+	money settle_amount, settle_penalty;
 };
 
 /* What composing needs besides the rows; the ledger is scratch space. */
@@ -150,6 +166,30 @@ int docmodel_compose(struct docmodel_ctx *c, struct docmodel *d, struct sbyt_err
  * documents (d->was_due == d->due_nominal) comes out with that date again:
  * an issued document is not altered (d->due is set back to it). */
 int docmodel_as_issued(struct docmodel *d);
+
+/* After docmodel_compose() of a new document of period P (c holds its
+ * ledger): the carry the documents of later periods can start from, in
+ * d->settled and d->settle_*, and per payment dated up to settle_cut its
+ * rest (d->pay[i].rest).  The carry is the latest period S before P such
+ * that every entry of the periods up to S is paid off by allocations dated
+ * up to a day D (the later of S's last day, the day the carry the rows
+ * started from was cut, and the last of those allocations), with no
+ * credit's excess crossing between the periods up to S and the later ones
+ * and no prepayment reserved for a period up to S.  The ledger allocates
+ * each payment greedily down one list (its named period's entries, then
+ * every entry by due date), so leaving out the entries up to S and taking
+ * from each payment dated up to D what went to them (its rest stays, with
+ * the period it names when that is after S) allocates the rest to the
+ * later entries as before; entries of periods after P (due after S's last
+ * entry, which falls due in P) and payments dated after D come after the
+ * settled entries in every list; the penalty of a settled period is fixed
+ * (each part paid).  So a document of a later period may read only the
+ * obligations after S, the payments after D and the rests, and start from
+ * settle_amount (those obligations less those payments' parts, with the
+ * carry before) and settle_penalty (their penalties, with the carry's).
+ * d->settled is 0 when no such S is after the carry the rows started
+ * from. */
+void docmodel_settle(const struct docmodel_ctx *c, struct docmodel *d);
 
 /* Copy src into dst (deep; dst initialised).  0, or -1 with e set. */
 int docmodel_copy(struct docmodel *dst, const struct docmodel *src, struct sbyt_err *e);

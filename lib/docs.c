@@ -655,6 +655,8 @@ struct rowq {
 	PGconn *db;
 	char *fill, *send;       /* the batch being filled, the one being stored */
 	size_t flen, fcap, slen, scap;
+	char *kfill, *ksend;     /* the same of the carries (into docs_carry_new) */
+	size_t kflen, kfcap, kslen, kscap;
 	int frows;
 	int pending, quit, failed;
 	struct sbyt_err err;     /* the thread's failure */
@@ -662,6 +664,11 @@ struct rowq {
 
 static const char rowq_sql[] = "COPY document (account_id, period, branch, number, channel,"
 	" issued_on, due, total, qr, part, run_id) FROM STDIN";
+
+/* The carries of the settled history (sql/260) the new documents worked
+ * out, stored with them; branch_body() moves them into docs_carry. */
+static const char rowq_carry_sql[] = "COPY docs_carry_new (account_id, period, cut, amount,"
+	" penalty, rest_ids, rest) FROM STDIN";
 
 static void *rowq_main(void *arg)
 {
@@ -686,6 +693,17 @@ static void *rowq_main(void *arg)
 			} else if (copy_end(&c, &q->err))
 				q->failed = 1;
 		}
+		if (!q->failed && q->kslen > 0) {
+			if (copy_begin(&c, q->db, rowq_carry_sql, &q->err))
+				q->failed = 1;
+			else if (PQputCopyData(q->db, q->ksend, (int)q->kslen) != 1) {
+				err_set(&q->err, ERR_DB, "cannot store the carries: %s",
+					PQerrorMessage(q->db));
+				copy_abort(&c, "failed");
+				q->failed = 1;
+			} else if (copy_end(&c, &q->err))
+				q->failed = 1;
+		}
 		pthread_mutex_lock(&q->mu);
 		q->pending = 0;
 		pthread_cond_broadcast(&q->cv);
@@ -701,6 +719,13 @@ static int rowq_start(struct rowq **qp, PGconn *db, struct sbyt_err *e)
 	if (!q)
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	q->db = db;
+	if (db_exec(db, e, "CREATE TEMP TABLE docs_carry_new (account_id bigint NOT NULL,"
+		    " period date NOT NULL, cut date NOT NULL, amount bigint NOT NULL,"
+		    " penalty bigint NOT NULL, rest_ids bigint[] NOT NULL, rest bigint[] NOT NULL)"
+		    " ON COMMIT DROP", 0, NULL)) {
+		free(q);
+		return -1;
+	}
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
 	if (pthread_create(&q->th, NULL, rowq_main, q) != 0) {
@@ -734,6 +759,14 @@ static int rowq_hand(struct rowq *q, struct sbyt_err *e)
 		q->fcap = cap;
 		q->flen = 0;
 		q->frows = 0;
+		t = q->ksend;
+		cap = q->kscap;
+		q->ksend = q->kfill;
+		q->kscap = q->kfcap;
+		q->kslen = q->kflen;
+		q->kfill = t;
+		q->kfcap = cap;
+		q->kflen = 0;
 		q->pending = 1;
 		pthread_cond_broadcast(&q->cv);
 	}
@@ -768,6 +801,8 @@ static int rowq_finish(struct rowq *q, int store, struct sbyt_err *e)
 	pthread_cond_destroy(&q->cv);
 	free(q->fill);
 	free(q->send);
+	free(q->kfill);
+	free(q->ksend);
 	free(q);
 	return rc;
 }
@@ -849,6 +884,57 @@ static int put_row(struct branch_run *b, int64_t account, int number, int chan, 
 	return rc;
 }
 
+/* Append n bytes to the carries' batch. */
+static int carry_add(struct rowq *q, const char *t, size_t n, struct sbyt_err *e)
+{
+	if (q->kflen + n > q->kfcap) {
+		size_t cap = q->kfcap ? q->kfcap : 1 << 16;
+		char *nb;
+		while (cap < q->kflen + n)
+			cap *= 2;
+		if (!(nb = realloc(q->kfill, cap)))
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		q->kfill = nb;
+		q->kfcap = cap;
+	}
+	memcpy(q->kfill + q->kflen, t, n);
+	q->kflen += n;
+	return 0;
+}
+
+/* The carry d settled into the carries' batch (handed over with the rows):
+ * account, period, cut, amount, penalty, {rest ids}, {rests}. */
+static int put_carry(struct branch_run *b, const struct docmodel *d, struct sbyt_err *e)
+{
+	struct rowq *q = b->rows;
+	char line[160], p[DATE_BUF], c[DATE_BUF];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s\t%s\t%s\t%lld\t%lld\t{", d->account,
+		     date_format(period_first(d->settle_period), p), date_format(d->settle_cut, c),
+		     (long long)d->settle_amount, (long long)d->settle_penalty);
+	if (n < 0 || n >= (int)sizeof(line))
+		return err_set(e, ERR_INTERNAL, "the carry of account %s is too long", d->account);
+	if (carry_add(q, line, (size_t)n, e))
+		return -1;
+	for (int pass = 0; pass < 2; pass++) {
+		int first = 1;
+		for (int i = 0; i < d->npay; i++) {
+			const struct docmodel_pay *r = &d->pay[i];
+			if (r->date > d->settle_cut || r->rest == 0)
+				continue;
+			n = snprintf(line, sizeof(line), "%s%lld", first ? "" : ",",
+				     (long long)(pass ? r->rest : r->id));
+			if (carry_add(q, line, (size_t)n, e))
+				return -1;
+			first = 0;
+		}
+		if (carry_add(q, pass ? "}\n" : "}\t{", pass ? 2 : 3, e))
+			return -1;
+	}
+	return 0;
+}
+
 static sdate parse_date(const char *s)
 {
 	sdate d = 0;
@@ -865,7 +951,7 @@ static int64_t to_i64(const char *s)
 
 enum { D_SEQ, D_NUMBER, D_CHAN, D_ACCOUNT, D_KIND, D_NAME, D_ADDRESS, D_POSTCODE, D_INN, D_KPP,
        D_CONTRACT, D_TOTAL, D_QR, D_DUE, D_WTEXT, D_WPROC, D_WDEBT, D_WISSUED, D_WRULE,
-       D_ISSUED, D_RESIDENTS, D_ROOMS, D_PART };
+       D_ISSUED, D_RESIDENTS, D_ROOMS, D_PART, D_KPERIOD, D_KCUT, D_KAMOUNT, D_KPENALTY };
 
 #define V(c, col) docs_cursor_val(c, col)
 
@@ -918,6 +1004,13 @@ static int read_document(struct branch_run *b, struct docmodel *d, struct sbyt_e
 		docmodel_set(d->w_debt, sizeof(d->w_debt), money_format(m, debt));
 		docmodel_set(d->w_issued, sizeof(d->w_issued), V(docs, D_WISSUED));
 		docmodel_set(d->w_rule, sizeof(d->w_rule), V(docs, D_WRULE));
+	}
+	if (V(docs, D_KPERIOD)) {
+		d->has_carry = 1;
+		d->carry_period = period_of(parse_date(V(docs, D_KPERIOD)));
+		d->carry_cut = parse_date(V(docs, D_KCUT));
+		d->carry_amount = to_i64(V(docs, D_KAMOUNT));
+		d->carry_penalty = to_i64(V(docs, D_KPENALTY));
 	}
 	if (skip_to(lines, seq, e))
 		return -1;
@@ -1006,6 +1099,11 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 					  " next period as recalculation lines");
 		}
 	} else {
+		/* the carry the next period starts from (put before the row:
+		 * a full batch of rows hands the carries over with it) */
+		docmodel_settle(&b->mc, d);
+		if (d->settled && b->o->rules_version && put_carry(b, d, e))
+			return -1;
 		if (put_row(b, to_i64(d->account), d->number, cp->chan, cp->part, d->due, d->total,
 			    d->qr, e))
 			return -1;
@@ -1149,9 +1247,11 @@ fail:
 static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 {
 	const char *p1[3] = { b->pfirst, b->lo, b->hi };
-	const char *p2[5] = { b->plast, b->lo, b->hi, b->pfirst, b->published ? "t" : "f" };
 	const char *p12[4] = { b->pfirst, b->plast, b->lo, b->hi };
-	const char *pdoc[4] = { b->pfirst, b->published ? "t" : "f", b->lo, b->hi };
+	const char *pdoc[5] = { b->pfirst, b->published ? "t" : "f", b->lo, b->hi, b->o->rules_version };
+	const char *po[5] = { b->pfirst, b->lo, b->hi, b->published ? "t" : "f", b->o->rules_version };
+	const char *pp[6] = { b->plast, b->lo, b->hi, b->pfirst, b->published ? "t" : "f",
+			      b->o->rules_version };
 	struct docs_cursor *docs = &b->docs, *lines = &b->lines, *obl = &b->obl, *pay = &b->pay;
 	struct docs_cursor *rd = &b->rd;
 
@@ -1164,12 +1264,17 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     "SELECT n.seq, n.number, n.chan, a.account_id, a.kind, a.name, a.address,"
 		     " a.postcode, c.inn, c.kpp, c.contract, d.total, d.qr, d.due,"
 		     " w.text, w.procedure, w.debt, w.issued, w.rule, d.issued_on, a.residents, a.rooms,"
-		     " n.part FROM docs_num n JOIN account a ON a.account_id = n.account_id"
+		     " n.part, k.period, k.cut, k.amount, k.penalty"
+		     " FROM docs_num n JOIN account a ON a.account_id = n.account_id"
 		     " AND a.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN contract c ON c.account_id = n.account_id"
 		     " AND c.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $1::date"
 		     " AND $2::boolean"
+		     /* the carry of the settled history (sql/260): a new document's */
+		     " LEFT JOIN docs_carry k ON k.account_id = n.account_id AND d.account_id IS NULL"
+		     " AND k.account_id BETWEEN $3::bigint AND $4::bigint AND k.period < $1::date"
+		     " AND k.cut < $1::date AND k.rules = $5::text"
 		     /* the limitation warning this document carries: the one printed
 		      * in it before (a re-issue stays the same), or for a new document
 		      * the oldest one issued by the period's end not printed yet */
@@ -1186,7 +1291,7 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     "   lw.issued < ($1::date + interval '1 month')::date))"
 		     "  ORDER BY lw.account_id, lw.printed_period NULLS LAST, lw.issued, lw.notice_id) w"
 		     " ON w.account_id = n.account_id"
-		     " ORDER BY n.seq", 4, pdoc, e))
+		     " ORDER BY n.seq", 5, pdoc, e))
 		return -1;
 	if (docs_cursor_open(lines, b->rdb, "docs_line",
 		     "SELECT n.seq, l.kind, l.zone, l.band, l.volume, l.tariff, l.amount, l.vat, l.basis"
@@ -1194,10 +1299,19 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " AND l.period = $1::date AND l.account_id BETWEEN $2::bigint AND $3::bigint"
 		     " ORDER BY n.seq, l.line_no", 3, p1, e) ||
 	    docs_cursor_open(obl, b->rdb, "docs_obl",
+		     /* after the carry when the docs cursor has one (the same
+		      * conditions); one index range per account (OFFSET 0 keeps
+		      * it a range, not a scan of the branch's whole history) */
 		     "SELECT n.seq, o.period, o.kind, o.due, o.amount FROM docs_num n"
-		     " JOIN obligation o ON o.account_id = n.account_id AND o.period <= $1::date"
-		     " AND o.account_id BETWEEN $2::bigint AND $3::bigint"
-		     " ORDER BY n.seq, o.period, o.seq", 3, p1, e) ||
+		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $1::date"
+		     " AND $4::boolean AND d.account_id BETWEEN $2::bigint AND $3::bigint"
+		     " LEFT JOIN docs_carry k ON k.account_id = n.account_id AND d.account_id IS NULL"
+		     " AND k.account_id BETWEEN $2::bigint AND $3::bigint AND k.period < $1::date"
+		     " AND k.cut < $1::date AND k.rules = $5::text"
+		     " JOIN LATERAL (SELECT o.period, o.kind, o.due, o.amount, o.seq FROM obligation o"
+		     " WHERE o.account_id = n.account_id AND o.period <= $1::date"
+		     " AND o.period > coalesce(k.period, '-infinity') OFFSET 0) o ON true"
+		     " ORDER BY n.seq, o.period, o.seq", 5, po, e) ||
 	    docs_cursor_open(pay, b->rdb, "docs_pay",
 		     "SELECT n.seq, p.payment_id, p.paid_on, p.amount, p.period FROM docs_num n"
 		     /* a document issued before stays as issued: without the
@@ -1205,10 +1319,19 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		      * period's document) */
 		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $4::date"
 		     " AND $5::boolean AND d.account_id BETWEEN $2::bigint AND $3::bigint"
-		     " JOIN payment p ON p.account_id = n.account_id AND p.paid_on <= $1::date"
-		     " AND p.account_id BETWEEN $2::bigint AND $3::bigint"
-		     " AND (d.run_id IS NULL OR p.run_id IS NULL OR p.run_id < d.run_id)"
-		     " ORDER BY n.seq, p.paid_on, p.payment_id", 5, p2, e) ||
+		     " LEFT JOIN docs_carry k ON k.account_id = n.account_id AND d.account_id IS NULL"
+		     " AND k.account_id BETWEEN $2::bigint AND $3::bigint AND k.period < $4::date"
+		     " AND k.cut < $4::date AND k.rules = $6::text"
+		     " JOIN LATERAL (SELECT * FROM (SELECT p.payment_id, p.paid_on, p.amount, p.period,"
+		     " p.run_id FROM payment p WHERE p.account_id = n.account_id AND p.paid_on <= $1::date"
+		     " AND p.paid_on > coalesce(k.cut, '-infinity') OFFSET 0) pa"
+		     /* the rests of the payments carried: the period they name
+		      * only when it is after the carry (docmodel_settle()) */
+		     " UNION ALL SELECT p.payment_id, p.paid_on, r.rest, CASE WHEN p.period > k.period"
+		     " THEN p.period END, p.run_id FROM unnest(k.rest_ids, k.rest) AS r(id, rest)"
+		     " JOIN payment p ON p.account_id = n.account_id AND p.payment_id = r.id) p ON true"
+		     " WHERE (d.run_id IS NULL OR p.run_id IS NULL OR p.run_id < d.run_id)"
+		     " ORDER BY n.seq, p.paid_on, p.payment_id", 6, pp, e) ||
 	    /* the readings the bill of the period used (SPEC 8): the register
 	     * values its 'actual' row ends at and starts from (150); without a
 	     * start (rows before 150) or without a reading this period (an
@@ -1225,14 +1348,14 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     "  ELSE cu.reading_t3 END"
 		     " FROM docs_num n JOIN meter m ON m.account_id = n.account_id"
 		     " AND m.installed_on <= $2::date AND m.account_id BETWEEN $3::bigint AND $4::bigint"
+		     /* the latest month with register values: the primary key
+		      * walked back from the period, stopping at the first (not
+		      * every month of the history sorted) */
+		     " LEFT JOIN LATERAL (SELECT c.reading_t1, c.reading_t2, c.reading_t3"
+		     " FROM consumption c WHERE c.account_id = m.account_id AND c.meter = m.meter"
+		     " AND c.period < $1::date AND c.billed_in <= $1::date AND c.reading_t1 IS NOT NULL"
+		     " ORDER BY c.period DESC, c.billed_in DESC LIMIT 1) pr ON true"
 		     " CROSS JOIN LATERAL generate_series(1, m.zones) AS z(zone)"
-		     " LEFT JOIN (SELECT DISTINCT ON (account_id, meter) account_id, meter,"
-		     " reading_t1, reading_t2, reading_t3 FROM consumption"
-		     " WHERE period < $1::date AND billed_in <= $1::date AND reading_t1 IS NOT NULL"
-		     " AND account_id BETWEEN $3::bigint AND $4::bigint"
-		     " AND account_id IN (SELECT account_id FROM docs_num)"
-		     " ORDER BY account_id, meter, period DESC, billed_in DESC) pr"
-		     " ON pr.account_id = m.account_id AND pr.meter = m.meter"
 		     " LEFT JOIN consumption cu ON cu.account_id = m.account_id AND cu.period = $1::date"
 		     " AND cu.billed_in = $1::date AND cu.meter = m.meter AND cu.basis = 'actual'"
 		     " AND cu.account_id BETWEEN $3::bigint AND $4::bigint"
@@ -1333,6 +1456,14 @@ static int branch_head(struct branch_run *b, struct sbyt_err *e)
 	b->t_number = b->t_open = 0;
 	if (db_begin(b->db, e))
 		return -1;
+	/* No obligation or payment is written from before the reader's
+	 * snapshot (taken below, after the lock) until the branch commits: the
+	 * carries (sql/260) it writes then stand on every row that can exist
+	 * when they are first used, and one written afterwards meets them in
+	 * the triggers.  Writers (ingest, bill of another branch) wait for the
+	 * branch; readers do not. */
+	if (db_exec(b->db, e, "LOCK TABLE obligation, payment IN SHARE MODE", 0, NULL))
+		goto fail;
 	if (db_value(b->db, e, "SELECT state FROM period_state WHERE period = $1::date"
 		     " AND branch = $2 FOR UPDATE", 2, p, &state))
 		goto fail;
@@ -1398,6 +1529,26 @@ static int branch_body(struct branch_run *b, struct sbyt_err *e)
 	b->r->t_rows += now() - t0;
 	snprintf(run, sizeof(run), "%lld", (long long)b->o->run_id);
 	p[2] = b->o->run_id > 0 ? run : NULL;
+	/* the carries, with the rules they were valued with and the period
+	 * that made them; docs_carry_top for the triggers of sql/260 */
+	{
+		const char *pk[2] = { b->pfirst, b->o->rules_version };
+		if (b->o->rules_version &&
+		    (db_exec(b->db, e, "INSERT INTO docs_carry (account_id, period, cut, amount, penalty,"
+			     " rest_ids, rest, rules, made_for) SELECT account_id, period, cut, amount,"
+			     " penalty, rest_ids, rest, $2::text, $1::date FROM docs_carry_new"
+			     " ON CONFLICT (account_id) DO UPDATE SET"
+			     " period = excluded.period, cut = excluded.cut, amount = excluded.amount,"
+			     " penalty = excluded.penalty, rest_ids = excluded.rest_ids,"
+			     " rest = excluded.rest, rules = excluded.rules,"
+			     " made_for = excluded.made_for", 2, pk) ||
+		     db_exec(b->db, e, "INSERT INTO docs_carry_top (made_for, cut)"
+			     " SELECT $1::date, max(cut) FROM docs_carry_new HAVING count(*) > 0"
+			     " ON CONFLICT (one) DO UPDATE SET"
+			     " made_for = greatest(docs_carry_top.made_for, excluded.made_for),"
+			     " cut = greatest(docs_carry_top.cut, excluded.cut)", 1, pk)))
+			goto fail;
+	}
 	/* The warnings printed in this run's new documents (the choice of the
 	 * docs_doc query): printed_period tells the limitation stage which
 	 * document delivers them. */

@@ -136,6 +136,25 @@ VACUUM (ANALYZE);
 SQL
 }
 
+# The carries the documents of 2026-10 left (sql/260, lib/docmodel.h
+# docmodel_settle()): every account paid off its periods up to 09 with
+# 10-05's payment, the every-10th up to 07 with 08-05's; no penalty (paid
+# before the due dates), no rests.  Only in a database whose sbyt has them.
+carries() {
+	psql -Xq -v ON_ERROR_STOP=1 -v rules="$("$1/sbyt" rules check | sed -n 's/^rules version //p')" <<'SQL'
+SELECT to_regclass('docs_carry') IS NOT NULL AS has_carry \gset
+\if :has_carry
+INSERT INTO docs_carry (account_id, period, cut, amount, penalty, rules, made_for)
+SELECT account_id, CASE WHEN account_id % 10 = 0 THEN DATE '2026-07-01' ELSE DATE '2026-09-01' END,
+       CASE WHEN account_id % 10 = 0 THEN DATE '2026-08-05' ELSE DATE '2026-10-05' END,
+       0, 0, :'rules', DATE '2026-10-01'
+FROM account;
+INSERT INTO docs_carry_top (made_for, cut) VALUES (DATE '2026-10-01', DATE '2026-10-05');
+ANALYZE docs_carry;
+\endif
+SQL
+}
+
 # The CPU a job cost, for a machine shared with other work (wall seconds
 # move with the load, CPU seconds much less): its own user and system time
 # and the server's, the clock ticks the postmaster's reaped children (the
@@ -167,6 +186,7 @@ timed() {
 jobs() {
 	export PGDATABASE="$2"
 	/usr/bin/time -f "%e" -o "$work/t.migrate-$2" "$1/sbyt" -q db migrate
+	case $2 in *year_*) carries "$1" ;; esac
 	# yesterday's daily debt ran (untimed): day 366's debt stage starts from
 	# its snapshot, as every day of a steady state does (an incremental
 	# day, lib/debt.h); the history's snapshots above are made by SQL

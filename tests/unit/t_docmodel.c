@@ -50,6 +50,12 @@ static void pay(struct docmodel *d, int64_t id, sdate on, money amount)
 	p->period = LEDGER_NO_PERIOD;
 }
 
+static void npay(struct docmodel *d, int64_t id, sdate on, money amount, int y, int m)
+{
+	pay(d, id, on, amount);
+	d->pay[d->npay - 1].period = period_of(D(y, m, 1));
+}
+
 static void start(struct docmodel *d, const char *account, const char *name, const char *address)
 {
 	docmodel_reset(d);
@@ -186,6 +192,145 @@ int main(void)
 	CHECK_INT(e.kind, ERR_CONFIG, "... a configuration error (exit 78)");
 	CHECK(strstr(e.msg, "account 7201000011: due date 2030-12-10: no production calendar for 2030")
 	      != NULL, "... naming the account, the date and the year");
+
+	/* The settled history (docmodel_settle(), sql/260).  The debtor above
+	 * (nothing paid) settles nothing. */
+	start(&d, "7201000006", "Иванов", "г. Тверь");
+	line(&d, "charge", 69741);
+	obl(&d, 2026, 8, D(2026, 9, 10), 136354);
+	obl(&d, 2026, 11, D(2026, 12, 10), 69741);
+	CHECK(docmodel_compose(&C, &d, &e) == 0, "settle: a debtor composes");
+	docmodel_settle(&C, &d);
+	CHECK_INT(d.settled, 0, "settle: a debtor carries nothing");
+
+	/* 1000.00 for each of 08, 09, 10 (due the 10th of the next month),
+	 * August paid late on 10-20 (40 days overdue: days 31-40 at 1/300 of
+	 * 9.5 %: 10 x 1000.00 x 0.095 / 300 = 3.1667 -> 3.17), September and
+	 * October on the 5th naming them; November charges 500.00.  November's
+	 * document settles up to October, paid on 11-05: carry 0.00 and 3.17
+	 * of penalty, no rests.  Then December's document (500.00 charged,
+	 * November paid on 12-05) from the carry equals the one from all rows:
+	 * opening 3,500.00 + 3.17 - 3,000.00 = 503.17, total 503.17. */
+	start(&d, "7201000012", "Орлов", "г. Тверь");
+	line(&d, "charge", 50000);
+	obl(&d, 2026, 8, D(2026, 9, 10), 100000);
+	obl(&d, 2026, 9, D(2026, 10, 10), 100000);
+	obl(&d, 2026, 10, D(2026, 11, 10), 100000);
+	obl(&d, 2026, 11, D(2026, 12, 10), 50000);
+	npay(&d, 1, D(2026, 10, 20), 100000, 2026, 8);
+	npay(&d, 2, D(2026, 10, 5), 100000, 2026, 9);
+	npay(&d, 3, D(2026, 11, 5), 100000, 2026, 10);
+	CHECK(docmodel_compose(&C, &d, &e) == 0, "settle: a late payer composes");
+	docmodel_settle(&C, &d);
+	CHECK_INT(d.settled, 1, "settle: paid off up to October");
+	CHECK_STR(date_format(period_first(d.settle_period), buf), "2026-10-01", "... through October");
+	CHECK_STR(date_format(d.settle_cut, buf), "2026-11-05", "... by the payments up to 11-05");
+	CHECK_INT(d.settle_amount, 0, "... leaving 0.00");
+	CHECK_INT(d.settle_penalty, 317, "... and August's penalty 3.17");
+	CHECK_INT(d.pay[0].rest + d.pay[1].rest + d.pay[2].rest, 0, "... no rests");
+	{
+		struct docmodel full;
+		speriod sp = d.settle_period;
+		sdate cut = d.settle_cut;
+		money sa = d.settle_amount, spen = d.settle_penalty;
+
+		docmodel_init(&full);
+		start(&full, "7201000012", "Орлов", "г. Тверь");
+		full.period = period_of(D(2026, 12, 1));
+		line(&full, "charge", 50000);
+		obl(&full, 2026, 8, D(2026, 9, 10), 100000);
+		obl(&full, 2026, 9, D(2026, 10, 10), 100000);
+		obl(&full, 2026, 10, D(2026, 11, 10), 100000);
+		obl(&full, 2026, 11, D(2026, 12, 10), 50000);
+		obl(&full, 2026, 12, D(2027, 1, 11), 50000);
+		npay(&full, 1, D(2026, 10, 20), 100000, 2026, 8);
+		npay(&full, 2, D(2026, 10, 5), 100000, 2026, 9);
+		npay(&full, 3, D(2026, 11, 5), 100000, 2026, 10);
+		npay(&full, 4, D(2026, 12, 5), 50000, 2026, 11);
+		CHECK(docmodel_compose(&C, &full, &e) == 0, "settle: December from all rows");
+		docmodel_settle(&C, &full);  /* before the context composes another */
+		start(&d, "7201000012", "Орлов", "г. Тверь");
+		d.period = period_of(D(2026, 12, 1));
+		d.has_carry = 1;
+		d.carry_period = sp;
+		d.carry_cut = cut;
+		d.carry_amount = sa;
+		d.carry_penalty = spen;
+		line(&d, "charge", 50000);
+		obl(&d, 2026, 11, D(2026, 12, 10), 50000);
+		obl(&d, 2026, 12, D(2027, 1, 11), 50000);
+		npay(&d, 4, D(2026, 12, 5), 50000, 2026, 11);
+		CHECK(docmodel_compose(&C, &d, &e) == 0, "settle: December from the carry");
+		CHECK_INT(full.opening, 50317, "settle: December's opening 503.17 from all rows");
+		CHECK_INT(d.opening, full.opening, "... and from the carry");
+		CHECK_INT(d.penalty, full.penalty, "... the same penalty");
+		CHECK_INT(d.total, full.total, "... the same total");
+		CHECK_STR(d.qr, full.qr, "... the same QR");
+		docmodel_settle(&C, &d);
+		CHECK(full.settled && d.settled && full.settle_period == d.settle_period &&
+		      full.settle_cut == d.settle_cut && full.settle_amount == d.settle_amount &&
+		      full.settle_penalty == d.settle_penalty, "... and the same next carry");
+		CHECK_STR(date_format(d.settle_cut, buf), "2026-12-05", "... through November, by 12-05");
+		docmodel_release(&full);
+	}
+
+	/* Paying 1010.00 unnamed on 09-05, 10-05, 11-05 for 1000.00 a month
+	 * (08, 09, 10; November 1000.00): 09-05 pays August and 10.00 of
+	 * September, 10-05 990.00 of September and 20.00 of October, 11-05
+	 * 980.00 of October and 30.00 of November.  Settled up to October by
+	 * 11-05, whose rest is the 30.00 that went to November; amount 3,000.00
+	 * - (1,010.00 + 1,010.00 + 980.00) = 0. */
+	start(&d, "7201000013", "Волков", "г. Тверь");
+	line(&d, "charge", 100000);
+	obl(&d, 2026, 8, D(2026, 9, 10), 100000);
+	obl(&d, 2026, 9, D(2026, 10, 10), 100000);
+	obl(&d, 2026, 10, D(2026, 11, 10), 100000);
+	obl(&d, 2026, 11, D(2026, 12, 10), 100000);
+	pay(&d, 1, D(2026, 9, 5), 101000);
+	pay(&d, 2, D(2026, 10, 5), 101000);
+	pay(&d, 3, D(2026, 11, 5), 101000);
+	CHECK(docmodel_compose(&C, &d, &e) == 0, "settle: an overpayer composes");
+	docmodel_settle(&C, &d);
+	CHECK(d.settled && d.settle_period == period_of(D(2026, 10, 1)) && d.settle_cut == D(2026, 11, 5),
+	      "settle: an overpayer settles up to October by 11-05");
+	CHECK_INT(d.settle_amount, 0, "... leaving 0.00");
+	CHECK_INT(d.pay[2].rest, 3000, "... 11-05's rest 30.00 (gone to November)");
+	CHECK_INT(d.pay[0].rest + d.pay[1].rest, 0, "... the earlier ones none");
+
+	/* A credit of a later period that pays an earlier one: August 1000.00,
+	 * September 200.00 and a recalculation of -1500.00, October 1000.00.
+	 * September's credit takes its 200.00 charge and acts with 1300.00 as
+	 * a payment of 09-30: August's 1000.00 and 300.00 of October.  Neither
+	 * August (paid by September's credit) nor September (its credit's
+	 * excess went to October) can be carried. */
+	start(&d, "7201000014", "Зайцев", "г. Тверь");
+	line(&d, "charge", 10000);
+	obl(&d, 2026, 8, D(2026, 9, 10), 100000);
+	obl(&d, 2026, 9, D(2026, 10, 10), 20000);
+	obl(&d, 2026, 9, D(2026, 10, 10), -150000);
+	obl(&d, 2026, 10, D(2026, 11, 10), 100000);
+	obl(&d, 2026, 11, D(2026, 12, 10), 10000);
+	CHECK(docmodel_compose(&C, &d, &e) == 0, "settle: a credit composes");
+	CHECK_INT(d.opening, 70000, "... opening 1000.00 + 200.00 - 1500.00 + 1000.00 = 700.00");
+	docmodel_settle(&C, &d);
+	CHECK_INT(d.settled, 0, "settle: a credit's excess crossing periods carries nothing");
+
+	/* A prepayment of 100.00 on 07-15 naming July, which has no charge:
+	 * reserved for July, where it stays; with August to October paid on
+	 * the 5th, nothing is carried (a settled period may not hold one). */
+	start(&d, "7201000015", "Лисицын", "г. Тверь");
+	line(&d, "charge", 10000);
+	obl(&d, 2026, 8, D(2026, 9, 10), 100000);
+	obl(&d, 2026, 9, D(2026, 10, 10), 100000);
+	obl(&d, 2026, 10, D(2026, 11, 10), 100000);
+	obl(&d, 2026, 11, D(2026, 12, 10), 10000);
+	npay(&d, 1, D(2026, 7, 15), 10000, 2026, 7);
+	npay(&d, 2, D(2026, 9, 5), 100000, 2026, 8);
+	npay(&d, 3, D(2026, 10, 5), 100000, 2026, 9);
+	npay(&d, 4, D(2026, 11, 5), 100000, 2026, 10);
+	CHECK(docmodel_compose(&C, &d, &e) == 0, "settle: a reserved prepayment composes");
+	docmodel_settle(&C, &d);
+	CHECK_INT(d.settled, 0, "settle: a prepayment reserved for a settled period carries nothing");
 
 	/* A copy owns its memory. */
 	CHECK(docmodel_set_warning(&d, "ПРЕДУПРЕЖДЕНИЕ", &e) == 0, "a warning is set");
