@@ -929,8 +929,8 @@ static int candidates_set(PGconn *rd, const char *base, const char *base_snap, c
 #define CK_LAG 31
 
 /* The checkpoints made by the run (l) into debt_checkpoint, in the open
- * transaction of db (sql/250): under the exclusive lock the writers'
- * triggers share, all of them dropped first when reset (other rules),
+ * transaction of db (sql/250): under the table lock the writers'
+ * triggers wait for, all of them dropped first when reset (other rules),
  * none written for an account with a change the reader (snapshot snap)
  * could not see; debt_checkpoint_meta names the rules and bounds the
  * dates. */
@@ -942,7 +942,7 @@ static int ck_write(PGconn *db, const struct cklist *l, sdate as_of, const char 
 
 	if (!reset && l->n == 0)
 		return 0;
-	if (db_exec(db, e, "SELECT pg_advisory_xact_lock(hashtext('sbyt:debt_checkpoint'))", 0, NULL) ||
+	if (db_exec(db, e, "LOCK TABLE debt_checkpoint IN SHARE ROW EXCLUSIVE MODE", 0, NULL) ||
 	    (reset && db_exec(db, e, "DELETE FROM debt_checkpoint", 0, NULL)) ||
 	    db_exec(db, e, "CREATE TEMP TABLE debt_checkpoint_new (LIKE debt_checkpoint)"
 		    " ON COMMIT DROP", 0, NULL) ||

@@ -25,8 +25,9 @@
 -- entries closed; a later obligation due after due_max comes after them.
 --
 -- The race with a debt run writing checkpoints: every writer's trigger
--- holds the shared advisory lock 'sbyt:debt_checkpoint' to the end of its
--- transaction, the debt run takes it exclusively before writing, and writes
+-- holds debt_checkpoint in ROW EXCLUSIVE mode to the end of its
+-- transaction, the debt run takes it in SHARE ROW EXCLUSIVE mode (which
+-- waits for those and makes them wait) before writing, and writes
 -- no checkpoint for an account with a change its reader could not see
 -- (debt_changed, sql/200).  So a write either is seen by the run (and the
 -- account gets no new checkpoint) or runs its trigger after the run's
@@ -59,9 +60,15 @@ CREATE TABLE debt_checkpoint_meta (
 	max_from   date NOT NULL       -- >= every period_from
 );
 
+-- the writers' side of the race with a debt run (above): ROW EXCLUSIVE on
+-- debt_checkpoint to the end of the transaction, which the run's SHARE ROW
+-- EXCLUSIVE waits for (and the other way round); a table lock, not an
+-- advisory one: the jobs' advisory locks stay the only ones (tests count them)
 CREATE FUNCTION sbyt_debt_checkpoint_lock() RETURNS void
-LANGUAGE sql AS $$
-	SELECT pg_advisory_xact_lock_shared(hashtext('sbyt:debt_checkpoint'))
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+	LOCK TABLE debt_checkpoint IN ROW EXCLUSIVE MODE;
+END
 $$;
 
 -- payments: rows dated on or before an account's cut

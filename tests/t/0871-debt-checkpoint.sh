@@ -207,8 +207,8 @@ test_expect_success 'a payment committed while the job runs: no checkpoint made 
 	psql -Xq -d "$INC" -c "BEGIN" -c "INSERT INTO payment (account_id, channel, source_id, paid_on, amount)
 		VALUES (7201000004, \$\$qiwi\$\$, \$\$race\$\$, DATE \$\$2026-03-03\$\$, 10000)" \
 		-c "SELECT pg_sleep(4)" -c "COMMIT" > race.out 2>&1 &
-	n=0; until [ "$(psql -XtAc "SELECT count(*) FROM pg_locks WHERE locktype = \$\$advisory\$\$
-		AND mode = \$\$ShareLock\$\$ AND granted")" = 1 ]; do
+	n=0; until [ "$(psql -XtAc "SELECT count(*) FROM pg_locks WHERE relation = \$\$debt_checkpoint\$\$::regclass
+		AND mode = \$\$RowExclusiveLock\$\$ AND granted")" = 1 ]; do
 		n=$((n + 1)); [ $n -lt 100 ] || exit 1; sleep 0.1; done &&
 	SBYT_RULES=$PWD/rules3 sbyt -v debt --as-of 2026-12-17 2> inc-2026-12-17.err &&
 	wait && grep -q "^sbyt: debt: no checkpoints read, [1-9][0-9]* made$" inc-2026-12-17.err &&
