@@ -58,7 +58,8 @@ static void record(void *arg, const char *path, const char *sha256, int64_t byte
 }
 
 /* SBYT_DOCS_PDF=0 leaves the PDFs out (the benchmark's cycle measures
- * them apart); SBYT_RENDER_THREADS sets the rendering threads. */
+ * them apart); SBYT_RENDER_THREADS sets the rendering threads,
+ * SBYT_PRINT_VOLUME the documents per print file. */
 int cmd_docs_pdf(void)
 {
 	const char *v = getenv("SBYT_DOCS_PDF");
@@ -71,6 +72,15 @@ static int cmd_docs_render_threads(void)
 	const char *v = getenv("SBYT_RENDER_THREADS");
 
 	return v ? atoi(v) : 0;
+}
+
+/* SBYT_PRINT_VOLUME: documents per print file (default 10,000; 0: one
+ * file per branch whatever its size). */
+static int cmd_docs_print_volume(void)
+{
+	const char *v = getenv("SBYT_PRINT_VOLUME");
+
+	return v && *v ? atoi(v) : DOCS_PRINT_VOLUME;
 }
 
 int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *branch,
@@ -96,6 +106,7 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	o.as_of = ctx->as_of;
 	o.pdf = cmd_docs_pdf();
 	o.render_threads = cmd_docs_render_threads();
+	o.print_volume = cmd_docs_print_volume();
 	o.resume = resume;
 	o.number_base = ctx->shard_n ? (int64_t)ctx->shard_i * SHARD_DOC_RANGE : 0;
 	o.on_package = record;

@@ -490,10 +490,11 @@ static int cp_open(struct branch_run *b, int chan, int part, struct sbyt_err *e)
 	if (xlsx_table_open(&cp->x, cp->xlsx_path, "Реестр", reg_headers, reg_widths, REG_COLS, e))
 		goto fail;
 	if (b->penv && chan != 3) {
-		/* post: one print-ready file; email, lkk: a file per document */
+		/* post: one print-ready file (in volumes of print_volume
+		 * documents); email, lkk: a file per document */
 		const char *where = chan == 0 ? package_entry(&cp->pkg, "documents.pdf", e) : "";
 		if (!where || !(cp->render = docs_render_start(b->penv, chan == 0 ? where : NULL,
-								chan == 0 ? NULL : &cp->pkg,
+								&cp->pkg, b->o->print_volume,
 								b->o->render_threads, b->o->as_of, e)))
 			goto fail;
 	}

@@ -88,6 +88,7 @@
 #include "money.h"
 
 #define DOCS_CHANNELS 4
+#define DOCS_PRINT_VOLUME 10000  /* documents per print file unless SBYT_PRINT_VOLUME */
 
 struct docs_opts {
 	const char *conninfo;       /* for the stage's own connections (readers,
@@ -104,6 +105,8 @@ struct docs_opts {
 	                               documents.pdf, email.zip and lkk.zip one
 	                               ACCOUNT-YYYY-MM.pdf per document */
 	int render_threads;         /* for the per-document PDFs; 0: processors */
+	int print_volume;           /* documents per print file (documents.pdf,
+	                               documents-2.pdf...); 0: one file */
 	int64_t number_base;        /* new documents are numbered from number_base + 1
 	                               (a shard's range, lib/shard.h); 0 on one server */
 	int resume;                 /* a published branch: only its new documents (the

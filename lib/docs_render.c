@@ -54,6 +54,9 @@ struct docs_render {
 	pthread_t wth;
 	int wstarted;
 	struct docs_pdf *out;
+	int volume;              /* documents per print file (0: one file) */
+	int volumes;             /* print files begun */
+	int64_t vol_pages;       /* pages of the print files ended */
 	double wcpu;
 	struct worker w[MAX_THREADS];
 };
@@ -150,6 +153,25 @@ static void *worker_main(void *arg)
 
 /* One file: put the documents' pages in the order they were handed over
  * (document k was dealt to worker k % n). */
+/* End the print file being written and begin the next volume,
+ * documents-N.pdf (the first is the path given).  Cairo keeps a little of
+ * every page of a file until it ends (some 200 bytes), so a file of a
+ * million accounts' pages would hold hundreds of megabytes; volumes keep
+ * the memory flat in N. */
+static int next_volume(struct docs_render *r, struct sbyt_err *e)
+{
+	char name[64];
+	const char *where;
+
+	r->vol_pages += pdf_pages(docs_pdf_file(r->out));
+	if (pdf_end(docs_pdf_file(r->out), 0, e))
+		return -1;
+	snprintf(name, sizeof(name), "documents-%d.pdf", ++r->volumes);
+	if (!(where = package_entry(r->pkg, name, e)))
+		return -1;
+	return pdf_begin(docs_pdf_file(r->out), where, r->date, e);
+}
+
 static void *writer_main(void *arg)
 {
 	struct docs_render *r = arg;
@@ -172,7 +194,9 @@ static void *writer_main(void *arg)
 			break;
 		s = &w->ring[w->head];
 		pthread_mutex_unlock(&r->mu);
-		rc = pdf_put(docs_pdf_file(r->out), &s->pages, &err);
+		rc = (r->volume > 0 && k > 0 && k % r->volume == 0) ? next_volume(r, &err) : 0;
+		if (rc == 0)
+			rc = pdf_put(docs_pdf_file(r->out), &s->pages, &err);
 		pthread_mutex_lock(&r->mu);
 		if (rc) {
 			fail(r, &err);
@@ -230,7 +254,7 @@ static void release(struct docs_render *r)
 }
 
 struct docs_render *docs_render_start(const struct docs_pdf_env *env, const char *path,
-				      struct package *pkg, int threads, sdate date,
+				      struct package *pkg, int volume, int threads, sdate date,
 				      struct sbyt_err *e)
 {
 	struct docs_render *r = calloc(1, sizeof(*r));
@@ -246,8 +270,10 @@ struct docs_render *docs_render_start(const struct docs_pdf_env *env, const char
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
 	r->env = env;
-	r->per_document = pkg != NULL;
+	r->per_document = path == NULL;
 	r->pkg = pkg;
+	r->volume = path && pkg ? volume : 0;
+	r->volumes = 1;
 	r->date = date;
 	r->n = threads;
 	snprintf(r->path, sizeof(r->path), "%s", path ? path : "");
@@ -353,7 +379,7 @@ int docs_render_finish(struct docs_render *r, int64_t *pages, double *cpu_second
 		w->spool = NULL;
 	}
 	if (r->out && rc == 0) {
-		*pages = pdf_pages(docs_pdf_file(r->out));
+		*pages = r->vol_pages + pdf_pages(docs_pdf_file(r->out));
 		if (pdf_end(docs_pdf_file(r->out), 0, e))
 			rc = -1;
 	}

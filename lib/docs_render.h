@@ -29,13 +29,16 @@
 
 struct docs_render;
 
-/* Start rendering into path (one file; pkg NULL) or into the package pkg's
- * folder (one file per document; path NULL; the package is the pool's
- * until docs_render_finish() or docs_render_abort()); date is the PDFs'
- * creation date.  threads <= 0: the number of processors.  Returns the
- * pool, or NULL with e set. */
+/* Start rendering into path (one print file, an entry of the package pkg
+ * or, pkg NULL, any file) or into the package pkg's folder (one file per
+ * document; path NULL).  With path, pkg and volume > 0 the print file holds
+ * `volume` documents at most: the next go to the package's entries
+ * documents-2.pdf, documents-3.pdf... in order (the package's entries are
+ * the pool's to add until docs_render_finish() or docs_render_abort()).
+ * date is the PDFs' creation date.  threads <= 0: the number of
+ * processors.  Returns the pool, or NULL with e set. */
 struct docs_render *docs_render_start(const struct docs_pdf_env *env, const char *path,
-				      struct package *pkg, int threads, sdate date,
+				      struct package *pkg, int volume, int threads, sdate date,
 				      struct sbyt_err *e);
 /* Hand d over (copied; waits while the thread's ring is full).  0, or -1
  * with e set when a thread failed. */
