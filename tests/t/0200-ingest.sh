@@ -97,7 +97,7 @@ awk 'BEGIN { print "txn_id;paid_at;account;sum;period;source";
 	for (i = 1; i <= 200000; i++) printf "B-%d;2026-11-19;72010001%d;%d.%02d;2026-10;post\n", i, 23 + i % 3, 1 + i % 50, i % 100 }' > big.csv
 wait_unlocked() {
 	for i in $(seq 1 100); do
-		n=$(psql -XtAc "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+		n=$(psql -XtAc "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
 		[ "$n" = 0 ] && return 0
 		sleep 0.1
 	done
@@ -122,7 +122,7 @@ test_expect_code 75 'two concurrent ingests: the second exits 75' '
 	reset_ingest &&
 	{ sbyt $AS ingest big.csv 2>/dev/null & pid=$!; } &&
 	for i in $(seq 1 50); do
-		test "$(psql -XtAc "SELECT count(*) FROM pg_locks WHERE locktype = '"'advisory'"' AND granted")" = 1 && break
+		test "$(psql -XtAc "SELECT count(*) FROM pg_locks WHERE locktype = '"'advisory'"' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")" = 1 && break
 		sleep 0.05
 	done &&
 	sbyt $AS ingest reg1.txt 2>lock.err; rc=$?; wait $pid; exit $rc
