@@ -671,10 +671,26 @@ static const char rowq_sql[] = "COPY document (account_id, period, branch, numbe
 static const char rowq_carry_sql[] = "COPY docs_carry_new (account_id, period, cut, amount,"
 	" penalty, rest_ids, rest) FROM STDIN";
 
+/* One COPY of len bytes of rows in COPY text format; 0, or -1 with
+ * q->err set. */
+static int rowq_copy(struct rowq *q, const char *sql, const char *buf, size_t len,
+		     const char *what)
+{
+	struct copy c;
+
+	if (copy_begin(&c, q->db, sql, &q->err))
+		return -1;
+	if (PQputCopyData(q->db, buf, (int)len) != 1) {
+		err_set(&q->err, ERR_DB, "cannot store the %s: %s", what, PQerrorMessage(q->db));
+		copy_abort(&c, "failed");
+		return -1;
+	}
+	return copy_end(&c, &q->err) ? -1 : 0;
+}
+
 static void *rowq_main(void *arg)
 {
 	struct rowq *q = arg;
-	struct copy c;
 
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
@@ -683,28 +699,11 @@ static void *rowq_main(void *arg)
 		if (!q->pending)
 			break;
 		pthread_mutex_unlock(&q->mu);
-		if (!q->failed) {
-			if (copy_begin(&c, q->db, rowq_sql, &q->err))
-				q->failed = 1;
-			else if (PQputCopyData(q->db, q->send, (int)q->slen) != 1) {
-				err_set(&q->err, ERR_DB, "cannot store the documents: %s",
-					PQerrorMessage(q->db));
-				copy_abort(&c, "failed");
-				q->failed = 1;
-			} else if (copy_end(&c, &q->err))
-				q->failed = 1;
-		}
-		if (!q->failed && q->kslen > 0) {
-			if (copy_begin(&c, q->db, rowq_carry_sql, &q->err))
-				q->failed = 1;
-			else if (PQputCopyData(q->db, q->ksend, (int)q->kslen) != 1) {
-				err_set(&q->err, ERR_DB, "cannot store the carries: %s",
-					PQerrorMessage(q->db));
-				copy_abort(&c, "failed");
-				q->failed = 1;
-			} else if (copy_end(&c, &q->err))
-				q->failed = 1;
-		}
+		if (!q->failed && rowq_copy(q, rowq_sql, q->send, q->slen, "documents"))
+			q->failed = 1;
+		if (!q->failed && q->kslen > 0 &&
+		    rowq_copy(q, rowq_carry_sql, q->ksend, q->kslen, "carries"))
+			q->failed = 1;
 		pthread_mutex_lock(&q->mu);
 		q->pending = 0;
 		pthread_cond_broadcast(&q->cv);
