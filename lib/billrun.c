@@ -19,6 +19,7 @@
 
 #define BATCH_TEXT "50000" /* accounts per cursor fetch and per COPY */
 #define MAX_HIST 63      /* months of history (bill.c keeps 63) */
+#define HELD_MAX 1024    /* accounts held for their older readings at once (4.5 kB each) */
 
 /* $1 branch, $2 shard count (0: none), $3 shard, $4 the period's last day,
  * $5 the kind of account (NULL: both). */
@@ -453,6 +454,7 @@ static int zone_settled(const struct acct *a, int z)
 }
 
 static int finish_account(struct ctx *x, struct acct *a, struct sbyt_err *e);
+static int finish_held(struct ctx *x, struct sbyt_err *e);
 
 static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 {
@@ -570,11 +572,12 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 		settled &= zone_settled(&a, z);
 	if (settled)
 		return finish_account(x, &a, e);
-	/* held until the batch's older readings are read (finish_held()) */
+	/* held until the batch's older readings are read (finish_held()), at
+	 * most HELD_MAX at a time: memory stays flat if most are held */
 	if (grow((void **)&x->held, &x->cheld, x->nheld, sizeof(a), e) < 0)
 		return -1;
 	x->held[x->nheld++] = a;
-	return 0;
+	return x->nheld >= HELD_MAX ? finish_held(x, e) : 0;
 }
 
 /* Bill the held accounts of the batch on all their readings. */
