@@ -1134,6 +1134,17 @@ static void restore(struct limit_account *a, const struct saved *sv, struct sbyt
 	err_clear(e);
 }
 
+/* dst = src as far as anything reads it: the header and the steps, notices
+ * and requests in use (53 KB a case in all; a whole copy before every
+ * advance of every case was a tenth of the run's client CPU). */
+static void case_copy(struct lim_case *dst, const struct lim_case *src)
+{
+	memcpy(dst, src, offsetof(struct lim_case, step));
+	memcpy(dst->step, src->step, sizeof(src->step[0]) * (size_t)src->nsteps);
+	memcpy(dst->notice, src->notice, sizeof(src->notice[0]) * (size_t)src->nnotices);
+	memcpy(dst->request, src->request, sizeof(src->request[0]) * (size_t)src->nrequests);
+}
+
 int limit_advance(const struct limit_env *env, struct limit_account *a, struct sbyt_err *e)
 {
 	struct lim_case *copy = malloc(sizeof(*copy));
@@ -1146,7 +1157,7 @@ int limit_advance(const struct limit_env *env, struct limit_account *a, struct s
 			struct saved sv;
 
 			for (;;) {
-				*copy = a->cases[i];
+				case_copy(copy, &a->cases[i]);
 				save(a, &sv);
 				r = advance_case(env, a, &a->cases[i], e);
 				if (r <= 0)
@@ -1160,7 +1171,7 @@ int limit_advance(const struct limit_env *env, struct limit_account *a, struct s
 			if (r < 0 && missing_year(e)) {
 				/* this change needs a calendar year not loaded: undo it,
 				 * keep the earlier ones, try again another day */
-				a->cases[i] = *copy;
+				case_copy(&a->cases[i], copy);
 				restore(a, &sv, e);
 			} else if (r < 0) {
 				free(copy);

@@ -236,13 +236,14 @@ static int inn_ok(const char *s, size_t n)
 
 static const char *const yesno[] = { "0", "1", NULL };
 
-static int row_branches(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+static int row_branches(struct csv *c, struct faults *f, struct copy *cp, int line,
+			struct sbyt_err *e)
 {
 	BAD(chk_code(F(0), L(0), "code"));
 	BAD(chk_text(F(1), L(1), 200, "name"));
 	BAD(chk_text(F(2), L(2), 400, "address"));
 	BAD(chk_text(F(3), L(3), 64, "phone"));
-	if (copy_int(cp, c->line, e))
+	if (line && copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i < 4; i++)
 		if (copy_field(cp, F(i), L(i), e))
@@ -250,7 +251,8 @@ static int row_branches(struct csv *c, struct faults *f, struct copy *cp, struct
 	return copy_row(cp, e);
 }
 
-static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, int line,
+			struct sbyt_err *e)
 {
 	static const char *const kinds[] = { "individual", "legal", NULL };
 	static const char *const cats[] = { "urban_gas", "urban_electric", "rural", NULL };
@@ -288,7 +290,7 @@ static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, struct
 	BAD(chk_oneof(F(12), yesno, "remote_metering"));
 	BAD(chk_date(F(13), L(13), "opened_on", 0));
 
-	if (copy_int(cp, c->line, e))
+	if (line && copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 8; i++)
 		if ((i >= 7 && !L(i)) ? copy_str(cp, "0", e) : copy_field(cp, F(i), L(i), e))
@@ -302,7 +304,8 @@ static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, struct
 	return copy_row(cp, e);
 }
 
-static int row_meters(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+static int row_meters(struct csv *c, struct faults *f, struct copy *cp, int line,
+			struct sbyt_err *e)
 {
 	long zones, digits;
 	long long v, max;
@@ -328,7 +331,7 @@ static int row_meters(struct csv *c, struct faults *f, struct copy *cp, struct s
 			BAD(why);
 		}
 	}
-	if (copy_int(cp, c->line, e))
+	if (line && copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 8; i++)
 		if ((L(i) || i < 5) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
@@ -366,7 +369,8 @@ static int edo_id_ok(const char *s, size_t n)
  * (issue 14).  INN and KPP are refused where the УПД's schema would refuse
  * them (ИННЮЛТип, ИННФЛТип, КППТип: the first two digits not "00"), and the
  * INN's check digits are verified. */
-static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, int line,
+			struct sbyt_err *e)
 {
 	static const char *const schemes[] = { "standard", NULL };
 #define OPT(i) (c->nf > (i) ? L(i) : 0)
@@ -394,7 +398,7 @@ static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struc
 		BAD("edo_id must be 4-46 letters, digits or '-'");
 	if (OPT(9))
 		BAD(chk_text(F(9), L(9), 1000, "legal_address"));
-	if (copy_int(cp, c->line, e))
+	if (line && copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 6; i++)
 		if ((L(i) || i < 6) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
@@ -409,7 +413,8 @@ static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, struc
 	return copy_row(cp, e);
 }
 
-static int row_reserves(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+static int row_reserves(struct csv *c, struct faults *f, struct copy *cp, int line,
+			struct sbyt_err *e)
 {
 	long long tech, emerg;
 	char emails[2048];
@@ -421,14 +426,15 @@ static int row_reserves(struct csv *c, struct faults *f, struct copy *cp, struct
 		BAD("emergency_kw must not exceed tech_kw");
 	BAD(chk_oneof(F(3), yesno, "no_below_emergency"));
 	BAD(chk_list(F(4), L(4), email_ok, 1, "authority_emails", emails, sizeof(emails)));
-	if (copy_int(cp, c->line, e) || copy_field(cp, F(0), L(0), e) ||
+	if ((line && copy_int(cp, c->line, e)) || copy_field(cp, F(0), L(0), e) ||
 	    copy_field(cp, F(1), L(1), e) || copy_field(cp, F(2), L(2), e) ||
 	    copy_str(cp, F(3)[0] == '1' ? "t" : "f", e) || copy_str(cp, emails, e))
 		return -1;
 	return copy_row(cp, e);
 }
 
-static int row_balances(struct csv *c, struct faults *f, struct copy *cp, struct sbyt_err *e)
+static int row_balances(struct csv *c, struct faults *f, struct copy *cp, int line,
+			struct sbyt_err *e)
 {
 	speriod p;
 	sdate due;
@@ -443,7 +449,7 @@ static int row_balances(struct csv *c, struct faults *f, struct copy *cp, struct
 		BAD("due must be after the first day of the period");
 	if (money_parse(F(3), (int)L(3), '.', &m) || m == 0)
 		BAD("amount must be a non-zero sum with at most 2 decimals and '.'");
-	if (copy_int(cp, c->line, e) || copy_field(cp, F(0), L(0), e) ||
+	if ((line && copy_int(cp, c->line, e)) || copy_field(cp, F(0), L(0), e) ||
 	    copy_str(cp, F(1), e) || copy_field(cp, F(2), L(2), e) || copy_int(cp, m, e))
 		return -1;
 	return copy_row(cp, e);
@@ -452,7 +458,8 @@ static int row_balances(struct csv *c, struct faults *f, struct copy *cp, struct
 struct kind {
 	const char *name, *header;
 	int ncols;             /* the columns of the full header */
-	int (*row)(struct csv *, struct faults *, struct copy *, struct sbyt_err *);
+	/* check a line; COPY it (its line number first when line is not 0) */
+	int (*row)(struct csv *, struct faults *, struct copy *, int line, struct sbyt_err *);
 	const char *stage;     /* CREATE TEMP TABLE stage (...) */
 	const char *key;       /* key column(s) in stage, for duplicates */
 	const char *lock;      /* the table the checks read, kept as checked until
@@ -464,6 +471,9 @@ struct kind {
 	int min_cols;          /* 0: all columns; else a file's header may stop after
 	                          min_cols or more of them (the trailing columns are
 	                          optional: row() reads c->nf) */
+	const char *empty;     /* true when a file of this kind may go straight into
+	                          its table (load_direct()), or NULL */
+	const char *direct;    /* COPY of row()'s columns without the line into it */
 };
 
 #define DUPS(key, what)                                                               \
@@ -528,7 +538,12 @@ static const struct kind kinds[] = {
 		" SELECT account_id, branch, kind, name, address, postcode, category, residents,"
 		" rooms, phones, email, delivery, remote_metering, opened_on"
 		NEW_KEYS("account", "t.account_id = s.account_id"),
-		"VACUUM (ANALYZE) account",
+		"VACUUM (ANALYZE) account", 0,
+		/* no contract or reserve act can name an account then (230) */
+		"SELECT NOT EXISTS (SELECT 1 FROM account) AND NOT EXISTS (SELECT 1 FROM contract)"
+		" AND NOT EXISTS (SELECT 1 FROM reserve)",
+		"COPY account (account_id, branch, kind, name, address, postcode, category,"
+		" residents, rooms, phones, email, delivery, remote_metering, opened_on) FROM STDIN",
 	},
 	[LOAD_METERS] = {
 		"meters",
@@ -554,7 +569,10 @@ static const struct kind kinds[] = {
 		" initial_t1, initial_t2, initial_t3) SELECT account_id, meter, zones, digits,"
 		" installed_on, verified_until, initial_t1, initial_t2, initial_t3"
 		NEW_KEYS("meter", "t.account_id = s.account_id AND t.meter = s.meter"),
-		"VACUUM (ANALYZE) meter",
+		"VACUUM (ANALYZE) meter", 0,
+		"SELECT NOT EXISTS (SELECT 1 FROM meter)",
+		"COPY meter (account_id, meter, zones, digits, installed_on, verified_until,"
+		" initial_t1, initial_t2, initial_t3) FROM STDIN",
 	},
 	[LOAD_CONTRACTS] = {
 		"contracts",
@@ -796,6 +814,97 @@ static int stage_shard(PGconn *db, enum load_kind kind, int i, int n, struct loa
 	return 0;
 }
 
+/* A file into an empty table straight, without the staging table: the
+ * first load of accounts or meters (a million of them when sbyt takes
+ * over).  The lines are checked one by one as always; the checks of the
+ * whole file are the table's own: its primary key refuses a key twice and
+ * sql/230's statement triggers an unknown branch or account, so the COPY
+ * fails.  Nothing is ever reported from here: a bad line, a failed COPY or
+ * a table not empty returns 1 and the caller loads the file the usual way,
+ * which reads it again and names every bad line.  Returns 0 loaded (r
+ * filled), 1 not for this way (rolled back), -1 with e set (the server
+ * lost, the file unreadable). */
+static int load_direct(PGconn *db, const struct kind *k, const char *path,
+		       struct load_result *r, struct sbyt_err *e)
+{
+	struct faults f = FAULTS_INIT;
+	struct csv c;
+	struct copy cp;
+	struct progress pg;
+	PGresult *res;
+	int rc, ncols, empty;
+
+	memset(r, 0, sizeof(*r));
+	if (csv_open(&c, path, ';', 0, e))
+		return -1;
+	rc = csv_next(&c, e);
+	if (rc <= 0 || c.bad || (ncols = header_cols(k, c.text)) == 0) {
+		csv_close(&c);
+		return rc < 0 ? -1 : 1;
+	}
+	if (db_begin(db, e) || (k->lock && db_exec(db, e, k->lock, 0, NULL)) ||
+	    !(res = db_query(db, e, k->empty, 0, NULL)))
+		goto fail;
+	empty = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	if (!empty) {
+		csv_close(&c);
+		db_rollback(db);
+		return 1;
+	}
+	if (copy_begin(&cp, db, k->direct, e))
+		goto fail;
+	progress_start(&pg, k->name, 0);
+	while ((rc = csv_next(&c, e)) == 1) {
+		if (csv_blank(&c))
+			continue;
+		r->read++;
+		progress_add(&pg, 1);
+		if (c.bad || c.nf != ncols)
+			break;
+		if (k->row(&c, &f, &cp, 0, e) < 0) {
+			progress_end(&pg);
+			copy_abort(&cp, "failed");
+			goto fail;
+		}
+		if (f.count)
+			break;
+	}
+	progress_end(&pg);
+	faults_release(&f);
+	if (rc != 0) {  /* a bad line, or the file unreadable */
+		copy_abort(&cp, "not loaded directly");
+		csv_close(&c);
+		db_rollback(db);
+		return rc < 0 ? -1 : 1;
+	}
+	csv_close(&c);
+	if (copy_end(&cp, e)) {
+		/* a key twice, an unknown branch or account: the usual way says
+		 * which lines; a lost server fails there too */
+		db_rollback(db);
+		if (PQstatus(db) != CONNECTION_OK)
+			return -1;
+		err_clear(e);
+		return 1;
+	}
+	if (db_commit(db, e))
+		return -1;
+	r->inserted = r->read;
+	log_verbose("load: %s: %lld lines into the empty table directly", k->name,
+		    (long long)r->read);
+	err_clear(e);
+	if (r->inserted > 0)
+		db_exec(db, e, k->vacuum, 0, NULL);  /* as load_file_shard() */
+	err_clear(e);
+	return 0;
+fail:
+	faults_release(&f);
+	csv_close(&c);
+	db_rollback(db);
+	return -1;
+}
+
 int load_file_shard(PGconn *db, enum load_kind kind, const char *path, int shard_i,
 		    int shard_n, struct faults *f, struct load_result *r, struct sbyt_err *e)
 {
@@ -807,6 +916,11 @@ int load_file_shard(PGconn *db, enum load_kind kind, const char *path, int shard
 	int before = f->count, rc, ncols = 0;
 	PGresult *res;
 
+	if (k->direct && shard_n == 0) {
+		rc = load_direct(db, k, path, r, e);
+		if (rc <= 0)
+			return rc;
+	}
 	memset(r, 0, sizeof(*r));
 	if (csv_open(&c, path, ';', 0, e))
 		return -1;
@@ -858,7 +972,7 @@ int load_file_shard(PGconn *db, enum load_kind kind, const char *path, int shard
 			continue;
 		}
 		keyset_add(&keys, key_hash(&c, kind == LOAD_METERS || kind == LOAD_BALANCES ? 2 : 1));
-		if (k->row(&c, f, &cp, e) < 0) {
+		if (k->row(&c, f, &cp, 1, e) < 0) {
 			copy_abort(&cp, "failed");
 			goto fail_db;
 		}

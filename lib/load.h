@@ -9,7 +9,11 @@
  * reserves only for legal entities).  Every bad line becomes a
  * "FILE:LINE: reason" fault; one fault and the transaction is rolled back,
  * so an invalid file loads nothing.  A valid file is upserted by key in the
- * same transaction; loading the same file again changes nothing.
+ * same transaction; loading the same file again changes nothing.  Accounts
+ * into an empty account table and meters into an empty meter table (the
+ * first load) are COPYed straight into the table instead, the table's key
+ * and triggers doing the whole-file checks; when anything is wrong the file
+ * is loaded again the staged way, which names the bad lines.
  *
  * Opening balances (balances: account;period;due;amount) are what a customer
  * owed for periods billed by the previous system when sbyt takes over: each

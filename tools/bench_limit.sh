@@ -16,8 +16,13 @@
 # before issue 18):
 #   bench: stage=limit n=N seconds=S floor_seconds=F ratio=R rss_mb=M
 #          xml_xlsx_s=X copy_s=C floor_v1_seconds=V ratio_v1=Q
+#          cli_cpu_s=.. srv_cpu_s=.. floor_cli_cpu_s=.. floor_srv_cpu_s=.. cpu_ratio=..
+# (the CPU seconds of the run and of its floor's processes on the client
+# and the server, tools/bench_cpu.sh).
 set -eu
 build=$1; n=$2; work=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/bench_cpu.sh"
 day=2026-12-01
 export PATH="$build:$build/tools:$PATH"
 mkdir -p "$work"
@@ -33,7 +38,7 @@ insert into obligation (account_id, period, seq, kind, due, amount)
  on conflict do nothing;
 SQL
 
-SBYT_DOCS_PDF=0 /usr/bin/time -f "%e %M" -o "$work/t.limit" sbyt -q limit run --as-of "$day" 2> "$work/limit.log" ||
+SBYT_DOCS_PDF=0 measure_cpu "$work/t.limit" sbyt -q limit run --as-of "$day" 2> "$work/limit.log" ||
 	{ cat "$work/limit.log" >&2; exit 1; }
 seconds=$(cut -d' ' -f1 "$work/t.limit")
 rss=$(awk '{ printf "%.0f", $2 / 1024 }' "$work/t.limit")
@@ -48,8 +53,9 @@ xml_bytes=$(find "${SBYT_OUT:-out}/limit/$day" -name '*.zip' | while read -r z; 
 	unzip -p "$z" notices.xml requests.xml 2>/dev/null || :; done | wc -c)
 psql -Xq -v ON_ERROR_STOP=1 -c "\\copy (SELECT account_id, case_no, procedure, step, what, rule,
 	inputs_ru, dates_ru FROM limit_event WHERE day = '$day' ORDER BY account_id, n) TO '$work/floor.events'"
-xml_s=$("$build/tools/bench_limit_floor" "$notices" "$work/floor.xml" "$xml_bytes" \
-	"$work/floor.events" "$work/floor.xlsx")
+measure_cpu "$work/t.limit-floor-xml" "$build/tools/bench_limit_floor" "$notices" "$work/floor.xml" \
+	"$xml_bytes" "$work/floor.events" "$work/floor.xlsx" > "$work/floor.xml_s"
+xml_s=$(cat "$work/floor.xml_s")
 xml1_s=$("$build/tools/bench_limit_floor" "$notices" "$work/floor.xml")
 for t in $tables; do
 	psql -Xq -v ON_ERROR_STOP=1 -c "\\copy (SELECT * FROM $t) TO '$work/floor.$t'"
@@ -63,17 +69,18 @@ set --
 for t in $tables; do
 	set -- "$@" -c "\\copy f_$t FROM '$work/floor.$t'"
 done
-start=$(date +%s.%N)
-psql -Xq -v ON_ERROR_STOP=1 "$@"
-copy_s=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.3f", e - s }')
+measure_cpu "$work/t.limit-floor-copy" psql -Xq -v ON_ERROR_STOP=1 "$@"
+copy_s=$(awk '{ printf "%.3f", $1 }' "$work/t.limit-floor-copy")
 for t in $tables; do
 	psql -Xq -c "DROP TABLE f_$t CASCADE"
 	rm -f "$work/floor.$t"
 done
-rm -f "$work/floor.xml" "$work/floor.xlsx" "$work/floor.events"
+rm -f "$work/floor.xml" "$work/floor.xlsx" "$work/floor.events" "$work/floor.xml_s"
 floor=$(awk -v a="$xml_s" -v b="$copy_s" 'BEGIN { printf "%.2f", a + b }')
 ratio=$(awk -v s="$seconds" -v f="$floor" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
 floor1=$(awk -v a="$xml1_s" -v b="$copy_s" 'BEGIN { printf "%.2f", a + b }')
 ratio1=$(awk -v s="$seconds" -v f="$floor1" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
+cpu=$(cpu_fields "$work/t.limit" "$work/t.limit-floor-xml" "$work/t.limit-floor-copy")
+rm -f "$work/t.limit-floor-xml" "$work/t.limit-floor-copy"
 echo "bench: stage=limit n=$n seconds=$seconds floor_seconds=$floor ratio=$ratio rss_mb=$rss" \
-	"xml_xlsx_s=$xml_s copy_s=$copy_s floor_v1_seconds=$floor1 ratio_v1=$ratio1"
+	"xml_xlsx_s=$xml_s copy_s=$copy_s floor_v1_seconds=$floor1 ratio_v1=$ratio1 $cpu"

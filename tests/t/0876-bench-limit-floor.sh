@@ -47,7 +47,7 @@ done
 test_expect_success 'bench_limit.sh: one line, its floor the sum of its parts, ratio = floor / seconds' '
 	SBYT_OUT=$T/out sh "$SBYT_TOP/tools/bench_limit.sh" "$SBYT_BUILD" 400 "$T/w" > line 2> err &&
 	test "$(wc -l < line)" = 1 &&
-	grep -Eq "^bench: stage=limit n=400 seconds=[0-9.]+ floor_seconds=[0-9.]+ ratio=[0-9.]+ rss_mb=[0-9]+ xml_xlsx_s=[0-9.]+ copy_s=[0-9.]+ floor_v1_seconds=[0-9.]+ ratio_v1=[0-9.]+$" line &&
+	grep -Eq "^bench: stage=limit n=400 seconds=[0-9.]+ floor_seconds=[0-9.]+ ratio=[0-9.]+ rss_mb=[0-9]+ xml_xlsx_s=[0-9.]+ copy_s=[0-9.]+ floor_v1_seconds=[0-9.]+ ratio_v1=[0-9.]+ cli_cpu_s=[0-9.]+ srv_cpu_s=([0-9.]+|na) floor_cli_cpu_s=[0-9.]+ floor_srv_cpu_s=([0-9.]+|na) cpu_ratio=[0-9.]+$" line &&
 	tr " " "\n" < line | grep = > kv &&
 	awk -F= "{ v[\$1] = \$2 } END {
 		s = v[\"seconds\"]; f = v[\"floor_seconds\"]
@@ -55,6 +55,11 @@ test_expect_success 'bench_limit.sh: one line, its floor the sum of its parts, r
 		if (sprintf(\"%.2f\", v[\"xml_xlsx_s\"] + v[\"copy_s\"]) != f) exit 2
 		if (sprintf(\"%.2f\", f / s) != v[\"ratio\"]) exit 3
 		if (sprintf(\"%.2f\", v[\"floor_v1_seconds\"] / s) != v[\"ratio_v1\"]) exit 4
+		if (v[\"srv_cpu_s\"] != \"na\" && v[\"floor_srv_cpu_s\"] != \"na\") {
+			t = v[\"cli_cpu_s\"] + v[\"srv_cpu_s\"]
+			ft = v[\"floor_cli_cpu_s\"] + v[\"floor_srv_cpu_s\"]
+			if (t <= 0 || sprintf(\"%.2f\", ft / t) != v[\"cpu_ratio\"]) exit 5
+		}
 	}" kv &&
 	test "$(q "select count(*) from limit_notice where issued = date '"'"'2026-12-01'"'"'")" -ge 20 &&
 	test -z "$(ls "$T/w" | grep floor)"
