@@ -580,27 +580,39 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 	return x->nheld >= HELD_MAX ? finish_held(x, e) : 0;
 }
 
+/* The accounts as a bigint[] literal ("{1,2,3}") for a parameter. */
+static int ids_param(const int64_t *id, size_t n, char **out, struct sbyt_err *e)
+{
+	size_t cap = n * 21 + 3, len = 0;
+	char *s = malloc(cap);
+
+	if (!s)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	s[len++] = '{';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "", (long long)id[i]);
+	s[len++] = '}';
+	s[len] = '\0';
+	*out = s;
+	return 0;
+}
+
 /* Bill the held accounts of the batch on all their readings. */
 static int finish_held(struct ctx *x, struct sbyt_err *e)
 {
 	const struct billing_rules *br = tariff_billing(x->r);
-	char p0[DATE_BUF], late[DATE_BUF], *ids;
-	size_t cap = x->nheld * 21 + 3, len = 0;
+	char p0[DATE_BUF], late[DATE_BUF], *ids = NULL;
+	int64_t acc[HELD_MAX];
 	PGresult *h;
 	int row = 0, n, rc = 0;
 	double t0;
 
 	if (x->nheld == 0)
 		return 0;
-	ids = malloc(cap);
-	if (!ids)
-		return err_set(e, ERR_INTERNAL, "out of memory");
-	ids[len++] = '{';
 	for (size_t i = 0; i < x->nheld; i++)
-		len += (size_t)snprintf(ids + len, cap - len, "%s%lld", i ? "," : "",
-					(long long)x->held[i].acc);
-	ids[len++] = '}';
-	ids[len] = '\0';
+		acc[i] = x->held[i].acc;
+	if (ids_param(acc, x->nheld, &ids, e) < 0)
+		return -1;
 	fmt_period(x->o->period, p0);
 	date_format(period_first(x->o->period + 1) + 26, late);
 	{
@@ -742,22 +754,6 @@ fail:
 
 /* ---- writing a batch ---- */
 
-static int ids_param(struct batch *b, char **out, struct sbyt_err *e)
-{
-	size_t cap = b->nids * 21 + 3, len = 0;
-	char *s = malloc(cap);
-
-	if (!s)
-		return err_set(e, ERR_INTERNAL, "out of memory");
-	s[len++] = '{';
-	for (size_t i = 0; i < b->nids; i++)
-		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "", (long long)b->ids[i]);
-	s[len++] = '}';
-	s[len] = '\0';
-	*out = s;
-	return 0;
-}
-
 static int delete_batch(struct ctx *x, struct sbyt_err *e)
 {
 	char p0[DATE_BUF], p1[DATE_BUF], *ids = NULL;
@@ -765,7 +761,7 @@ static int delete_batch(struct ctx *x, struct sbyt_err *e)
 
 	if (x->b.nids == 0)
 		return 0;
-	if (ids_param(&x->b, &ids, e) < 0)
+	if (ids_param(x->b.ids, x->b.nids, &ids, e) < 0)
 		return -1;
 	fmt_period(x->o->period, p0);
 	fmt_period(x->o->period + 1, p1);
