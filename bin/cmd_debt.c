@@ -268,6 +268,11 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 			    (long long)t->candidates);
 	else
 		log_verbose("debt: every account valued");
+	if (t->checkpoints)
+		log_verbose("debt: %lld accounts read from their checkpoints, %lld checkpoints made",
+			    (long long)t->ck_used, (long long)t->ck_made);
+	else if (!fr.full)
+		log_verbose("debt: no checkpoints read, %lld made", (long long)t->ck_made);
 	if (rej.n)
 		log_warn("%s", acctrej_line(&rej, "refused for their data, left out of the debt"
 					     " snapshot", line, sizeof(line)));

@@ -54,6 +54,44 @@ static const char scan_payment[] =
 	" UNION ALL"
 	" (SELECT account_id, 20::int2, NULL, period, paid_on, amount, payment_id FROM payment"
 	"  WHERE paid_on <= (SELECT current_setting('sbyt.debt_as_of')::date) AND ";
+/* the same with the accounts' checkpoints (sql/250): the account row
+ * carries the checkpoint (period_from in period, cut in due, penalty in
+ * amount, due_max in days from 2000-01-01 in pid; NULLs without one), and
+ * only the obligations of period_from on and the payments after cut are
+ * read (merge joins in account order, as the plain scan); a checkpoint
+ * whose cut is not before the as-of date (a day replayed) is not used */
+static const char ck_head[] =
+	"SELECT account_id, tag, branch, period, due, amount, pid FROM ("
+	" (SELECT account_id, (CASE kind WHEN 'individual' THEN 0 WHEN 'legal' THEN"
+	"   CASE WHEN category = 'managing' THEN 2 ELSE 1 END ELSE -1 END)::int2 AS tag,"
+	"   branch, c.period_from AS period, c.cut AS due, c.penalty AS amount,"
+	"   (c.due_max - DATE '2000-01-01')::bigint AS pid"
+	"   FROM account LEFT JOIN "
+	"  (SELECT * FROM debt_checkpoint WHERE cut < (SELECT current_setting('sbyt.debt_as_of')::date)) c"
+	"  USING (account_id) WHERE ";
+static const char ck_obligation[] =
+	" ORDER BY account_id)"
+	" UNION ALL"
+	" (SELECT account_id, 10::int2, kind, period, due, amount, NULL"
+	"  FROM obligation o LEFT JOIN "
+	"  (SELECT * FROM debt_checkpoint WHERE cut < (SELECT current_setting('sbyt.debt_as_of')::date)) c"
+	"  USING (account_id)"
+	"  WHERE (c.period_from IS NULL OR o.period >= c.period_from) AND ";
+static const char ck_payment[] =
+	" ORDER BY account_id)"
+	" UNION ALL"
+	" (SELECT account_id, 20::int2, NULL, period, paid_on, p.amount, payment_id"
+	"  FROM payment p LEFT JOIN "
+	"  (SELECT * FROM debt_checkpoint WHERE cut < (SELECT current_setting('sbyt.debt_as_of')::date)) c"
+	"  USING (account_id)"
+	"  WHERE paid_on <= (SELECT current_setting('sbyt.debt_as_of')::date)"
+	"  AND (c.cut IS NULL OR p.paid_on > c.cut) AND ";
+static const char ck_carry[] =
+	" ORDER BY account_id)"
+	" UNION ALL"
+	" (SELECT account_id, 20::int2, NULL, NULL, carry_date, carry_amount, carry_id"
+	"  FROM debt_checkpoint WHERE carry_id IS NOT NULL"
+	"  AND cut < (SELECT current_setting('sbyt.debt_as_of')::date) AND ";
 static const char scan_tail[] =
 	" ORDER BY account_id)"
 	") x ORDER BY account_id) TO STDOUT (FORMAT binary)";
@@ -90,6 +128,7 @@ int debt_kind_parse(const char *s, enum customer_kind *out)
 struct scan_range {
 	int64_t from, to;
 	int candidates;
+	int checkpoints;     /* read from the accounts' checkpoints (sql/250) */
 };
 
 /* The filter's values as the settings the scan reads (see above), local
@@ -116,8 +155,8 @@ static int scan_settings(PGconn *db, const struct debt_filter *f, const struct s
 
 /* The scan's statement for f and g, from the fixed fragments, into buf
  * (of SCAN_SQL_MAX bytes). */
-#define SCAN_SQL_MAX (sizeof(scan_copy) + sizeof(scan_head) + sizeof(scan_obligation) + \
-		      sizeof(scan_payment) + sizeof(scan_tail) + 3 * FILTER_MAX)
+#define SCAN_SQL_MAX (sizeof(scan_copy) + sizeof(ck_head) + sizeof(ck_obligation) + \
+		      sizeof(ck_payment) + sizeof(ck_carry) + sizeof(scan_tail) + 4 * FILTER_MAX)
 static void scan_statement(const struct debt_filter *f, const struct scan_range *g, char *buf)
 {
 	char flt[FILTER_MAX];
@@ -132,8 +171,11 @@ static void scan_statement(const struct debt_filter *f, const struct scan_range 
 		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_range);
 	if (g->candidates)
 		snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_candidates);
-	snprintf(buf, SCAN_SQL_MAX, "%s%s%s%s%s%s%s%s", scan_copy, scan_head, flt, scan_obligation,
-		 flt, scan_payment, flt, scan_tail);
+	snprintf(buf, SCAN_SQL_MAX, "%s%s%s%s%s%s%s%s%s%s", scan_copy,
+		 g->checkpoints ? ck_head : scan_head, flt,
+		 g->checkpoints ? ck_obligation : scan_obligation, flt,
+		 g->checkpoints ? ck_payment : scan_payment, flt,
+		 g->checkpoints ? ck_carry : "", g->checkpoints ? flt : "", scan_tail);
 }
 
 /* Account ids, growing. */
@@ -159,6 +201,37 @@ static void idlist_add(struct idlist *l, int64_t id)
 	l->id[l->n++] = id;
 }
 
+/* New checkpoints, to be written by the run (sql/250). */
+struct ck_row {
+	int64_t account_id;
+	struct ledger_settled s;
+};
+
+struct cklist {
+	struct ck_row *row;
+	size_t n, cap;
+	int failed;          /* out of memory */
+	int64_t used;        /* accounts read from a checkpoint */
+};
+
+static void cklist_add(struct cklist *l, int64_t id, const struct ledger_settled *s)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		struct ck_row *nr = realloc(l->row, cap * sizeof(*nr));
+
+		if (!nr) {
+			l->failed = 1;
+			return;
+		}
+		l->row = nr;
+		l->cap = cap;
+	}
+	l->row[l->n].account_id = id;
+	l->row[l->n].s = *s;
+	l->n++;
+}
+
 struct scan_state {
 	const struct penalty_rules *r;
 	const struct debt_filter *f;
@@ -172,6 +245,12 @@ struct scan_state {
 	int64_t entries;     /* its obligations and payments */
 	int refused;         /* it was refused: its other rows are passed over */
 	struct idlist *refused_ids;  /* where the refused accounts are noted, or NULL */
+	/* checkpoints (sql/250): the current account's, when it was read from one */
+	int ck;
+	struct ledger_settled ck_prev;
+	/* where the checkpoints to write go (debt_snapshot_run), or NULL */
+	struct cklist *made;
+	sdate cut_max;       /* the latest cut a new checkpoint may have */
 };
 
 /* The current account cannot be valued for the reason in e: refused into
@@ -197,8 +276,9 @@ static int finish_account(struct scan_state *s, struct sbyt_err *e)
 	if (!s->open)
 		return 0;
 	s->open = 0;
-	/* an account without obligations or payments is not seen */
-	if (s->refused || !s->known || s->entries == 0)
+	/* an account without obligations or payments is not seen (one with a
+	 * checkpoint has them, settled) */
+	if (s->refused || !s->known || (s->entries == 0 && !s->ck))
 		return 0;
 	if (ledger_allocate(&s->l, e) ||
 	    ledger_debt_compute(&s->l, s->r, s->a.kind, s->f->as_of, &s->d, e)) {
@@ -208,6 +288,21 @@ static int finish_account(struct scan_state *s, struct sbyt_err *e)
 		snprintf(msg, sizeof(msg), "%s", e->msg);
 		return err_set(e, e->kind, "account %lld: %s", (long long)s->a.account_id, msg);
 	}
+	if (s->made) {
+		struct ledger_settled next;
+		int rc = ledger_settle(&s->l, &s->d, &s->ck_prev, s->cut_max, &next, e);
+
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			next.penalty += s->ck_prev.penalty;
+			cklist_add(s->made, s->a.account_id, &next);
+		}
+		if (s->ck)
+			s->made->used++;
+	}
+	/* the settled periods' penalties, final (sql/250) */
+	s->d.penalty += s->ck_prev.penalty;
 	s->t->accounts++;
 	s->t->rows += s->entries;
 	if (s->d.principal > 0)
@@ -314,6 +409,8 @@ static int take_row(struct scan_state *s, const struct scan_row *r, struct sbyt_
 		s->known = 0;
 		s->entries = 0;
 		s->refused = 0;
+		s->ck = 0;
+		memset(&s->ck_prev, 0, sizeof(s->ck_prev));
 	}
 	if (s->refused)
 		return 0;
@@ -333,6 +430,14 @@ static int take_row(struct scan_state *s, const struct scan_row *r, struct sbyt_
 		memcpy(s->a.branch, r->branch, (size_t)n);
 		s->a.branch[n] = '\0';
 		s->known = 1;
+		/* its checkpoint (the statement with checkpoints only) */
+		if (r->has_period && r->has_due) {
+			s->ck = 1;
+			s->ck_prev.period_from = period_of(r->period);
+			s->ck_prev.cut = r->due;
+			s->ck_prev.penalty = r->amount;
+			s->ck_prev.due_max = (sdate)r->pid + PG_EPOCH;
+		}
 		return 0;
 	}
 	/* billed penalties are not principal; lines of 0.00 are nothing */
@@ -782,7 +887,28 @@ static int candidates_set(PGconn *rd, const char *base, const char *base_snap, c
 			  int64_t *n, int64_t *total, struct sbyt_err *e)
 {
 	const char *params[3] = { base, base_snap, dues };
-	PGresult *res = db_query(rd, e,
+	PGresult *res;
+
+	/* most accounts written to since the base (a month of payments): every
+	 * account is valued anyway, the list is not made (a tenth of the
+	 * cost) */
+	res = db_query(rd, e,
+		"SELECT count(DISTINCT account_id), bool_or(account_id = 0),"
+		" (SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'account'::regclass)"
+		" FROM debt_changed WHERE NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)",
+		1, params + 1);
+	if (!res)
+		return -1;
+	*n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	*total = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0 ||
+	    (*n > CANDIDATES_FEW && 2 * *n > *total)) {
+		PQclear(res);
+		*n = -1;
+		return 0;
+	}
+	PQclear(res);
+	res = db_query(rd, e,
 		"SELECT coalesce(cardinality(ids), -1),"
 		" set_config('sbyt.debt_ids', coalesce(ids::text, ''), true) IS NOT NULL,"
 		" (SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'account'::regclass)"
@@ -797,6 +923,70 @@ static int candidates_set(PGconn *rd, const char *base, const char *base_snap, c
 	return 0;
 }
 
+/* A new checkpoint's cut is at least this many days before the as-of
+ * date: a payment arriving late (a bank's registry of last month) is dated
+ * after it and does not undo the checkpoint (sql/250). */
+#define CK_LAG 31
+
+/* The checkpoints made by the run (l) into debt_checkpoint, in the open
+ * transaction of db (sql/250): under the table lock the writers'
+ * triggers wait for, all of them dropped first when reset (other rules),
+ * none written for an account with a change the reader (snapshot snap)
+ * could not see; debt_checkpoint_meta names the rules and bounds the
+ * dates. */
+static int ck_write(PGconn *db, const struct cklist *l, sdate as_of, const char *snap,
+		    const char *rules, int reset, struct sbyt_err *e)
+{
+	struct copybin c;
+	const char *params[3] = { snap, rules, reset ? "t" : "f" };
+
+	if (!reset && l->n == 0)
+		return 0;
+	if (db_exec(db, e, "LOCK TABLE debt_checkpoint IN SHARE ROW EXCLUSIVE MODE", 0, NULL) ||
+	    (reset && db_exec(db, e, "DELETE FROM debt_checkpoint", 0, NULL)) ||
+	    db_exec(db, e, "CREATE TEMP TABLE debt_checkpoint_new (LIKE debt_checkpoint)"
+		    " ON COMMIT DROP", 0, NULL) ||
+	    copybin_begin(&c, db, "COPY debt_checkpoint_new (account_id, period_from, cut, due_max,"
+			  " penalty, made, carry_id, carry_date, carry_amount) FROM STDIN (FORMAT binary)", e))
+		return -1;
+	for (size_t k = 0; k < l->n; k++) {
+		const struct ck_row *w = &l->row[k];
+		int carry = w->s.carry_id > 0;
+
+		if (copybin_row(&c, 9, e) || copybin_int8(&c, w->account_id, e) ||
+		    copybin_date(&c, period_first(w->s.period_from), e) ||
+		    copybin_date(&c, w->s.cut, e) || copybin_date(&c, w->s.due_max, e) ||
+		    copybin_int8(&c, w->s.penalty, e) || copybin_date(&c, as_of, e) ||
+		    (carry ? copybin_int8(&c, w->s.carry_id, e) : copybin_null(&c, e)) ||
+		    (carry ? copybin_date(&c, w->s.carry_date, e) : copybin_null(&c, e)) ||
+		    (carry ? copybin_int8(&c, w->s.carry_amount, e) : copybin_null(&c, e))) {
+			copybin_abort(&c, "checkpoints not written");
+			return -1;
+		}
+	}
+	if (copybin_end(&c, e) ||
+	    /* a hashed subplan and a once-evaluated EXISTS, not a scan per row */
+	    db_exec(db, e, "DELETE FROM debt_checkpoint_new n WHERE n.account_id IN (SELECT account_id"
+		    " FROM debt_changed WHERE NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))"
+		    " OR EXISTS (SELECT 1 FROM debt_changed WHERE account_id = 0"
+		    " AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))", 1, params) ||
+	    db_exec(db, e, "INSERT INTO debt_checkpoint SELECT * FROM debt_checkpoint_new"
+		    " ON CONFLICT (account_id) DO UPDATE SET period_from = excluded.period_from,"
+		    " cut = excluded.cut, due_max = excluded.due_max, penalty = excluded.penalty,"
+		    " made = excluded.made, carry_id = excluded.carry_id,"
+		    " carry_date = excluded.carry_date, carry_amount = excluded.carry_amount", 0, NULL) ||
+	    db_exec(db, e, "INSERT INTO debt_checkpoint_meta AS m (rules, max_cut, max_from)"
+		    " SELECT $1, coalesce(max(cut), '-infinity'), coalesce(max(period_from), '-infinity')"
+		    " FROM debt_checkpoint_new ON CONFLICT (one) DO UPDATE SET rules = excluded.rules,"
+		    " max_cut = CASE WHEN $2::boolean THEN excluded.max_cut"
+		    "  ELSE greatest(m.max_cut, excluded.max_cut) END,"
+		    " max_from = CASE WHEN $2::boolean THEN excluded.max_from"
+		    "  ELSE greatest(m.max_from, excluded.max_from) END", 2, params + 1) ||
+	    db_exec(db, e, "DROP TABLE debt_checkpoint_new", 0, NULL))
+		return -1;
+	return 0;
+}
+
 int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rules *r,
 		      const struct debt_filter *f, int64_t run_id, struct debt_totals *t,
 		      int64_t *rows, struct sbyt_err *e)
@@ -806,6 +996,9 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	struct scan_stream st[2];
 	struct scan_range g[2] = { { 0 }, { 0 } };
 	struct idlist refused = { 0 };
+	struct cklist made = { 0 };
+	char *ck_rules = NULL;
+	int use_ck = 0, write_ck = f->rules_version && !f->full;
 	char day[DATE_BUF], run[24], shard_n[16], shard_i[16], copy_sql[160], nrows[24];
 	char base_day[DATE_BUF], dues[(3 * GAP_MAX + 2) * (DATE_BUF + 1) + 4];
 	char *my_snap = NULL, *base_snap = NULL, *ids = NULL;
@@ -858,6 +1051,15 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 		err_set(e, ERR_INTERNAL, "no snapshot of the reader");
 		goto out;
 	}
+	/* the checkpoints are read when made with these rules (sql/250) */
+	if (write_ck) {
+		if (db_value(rd, e, "SELECT (SELECT rules FROM debt_checkpoint_meta)", 0, NULL, &ck_rules))
+			goto out;
+		use_ck = ck_rules && strcmp(ck_rules, f->rules_version) == 0;
+		g[0].checkpoints = g[1].checkpoints = use_ck;
+		st[0].s.made = &made;
+		st[0].s.cut_max = f->as_of - CK_LAG;
+	}
 	if (f->rules_version && !f->full) {
 		if (base_find(rd, f, &base, base_snap, e))
 			goto out;
@@ -892,6 +1094,8 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 			goto out;
 		stream_init(&st[1], rd2, r, f, &sink);
 		st[1].s.refused_ids = &refused;
+		st[1].s.made = st[0].s.made;
+		st[1].s.cut_max = st[0].s.cut_max;
 		g[0].from = INT64_MIN;
 		g[0].to = g[1].from = mid;
 		g[1].to = INT64_MAX;
@@ -946,6 +1150,12 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 			    " SELECT $1::date, unnest($2::bigint[]) ON CONFLICT DO NOTHING", 2, rp))
 			goto fail;
 	}
+	if (made.failed) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto fail;
+	}
+	if (write_ck && ck_write(db, &made, f->as_of, my_snap, f->rules_version, !use_ck, e))
+		goto fail;
 	/* what every recent base has seen is no longer needed; then this day
 	 * is the next one's base */
 	{
@@ -971,6 +1181,9 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	}
 	t->incremental = base != 0;
 	t->readers = nst;
+	t->checkpoints = use_ck;
+	t->ck_used = made.used;
+	t->ck_made = (int64_t)made.n;
 	t->base = base;
 	rc = 0;
 	goto out;
@@ -985,6 +1198,8 @@ out:
 	PQfinish(rd2);
 	PQfinish(rd);
 	free(refused.id);
+	free(made.row);
+	free(ck_rules);
 	free(ids);
 	free(my_snap);
 	free(base_snap);

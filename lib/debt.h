@@ -53,6 +53,28 @@
  * calendar, penalty scales) makes the next day full.  f->full (sbyt debt
  * --full, SBYT_DEBT_FULL=1) forces a full valuation, the reference the
  * incremental days are tested against (tests/t/0870).
+ *
+ * Checkpoints (sql/250).  An account valued by the daily run is read from
+ * its checkpoint when it has one: the periods before period_from and the
+ * payments dated on or before cut formed, when the checkpoint was made, a
+ * closed set (ledger_settle(), lib/ledger.h): every such payment went whole
+ * to those periods and paid each of their entries in full, but the last one,
+ * whose rest (it went to the oldest open entries) is carried and read as an
+ * unnamed payment of its id and date.  Allocation goes
+ * by date, so every payment after the cut finds those entries closed and
+ * goes where it would go with them present (a payment naming a settled
+ * period is older than it: it falls to the oldest open entries either way);
+ * their penalties are final (each piece paid at the rate of its day, the
+ * periods rounded one by one) and carried as one sum.  So the account's
+ * obligations of period_from on, its payments after cut and that sum give
+ * the full valuation's row.  A new checkpoint is made when more periods have
+ * settled, its cut at least 31 days before the as-of date (late registries
+ * are dated after it) and not before the previous cut.  Anything that could
+ * change the closed set deletes the checkpoint in the writing transaction
+ * (triggers of sql/250); a run writes none for an account written after its
+ * reading snapshot; a rules version other than the checkpoints' drops them
+ * all; f->full reads and writes none.  tests/t/0871 compares with the full
+ * valuation over a year of ledgers.
  */
 #ifndef SBYT_DEBT_H
 #define SBYT_DEBT_H
@@ -117,6 +139,9 @@ struct debt_totals {
 	sdate base;          /* then the base day */
 	int64_t candidates;  /* the accounts an incremental run would value (0: none) */
 	int readers;         /* debt_snapshot_run(): the connections that read */
+	int checkpoints;     /* debt_snapshot_run(): 1 when the checkpoints were read */
+	int64_t ck_used;     /* then the accounts read from their checkpoints */
+	int64_t ck_made;     /* the checkpoints made (some perhaps not written) */
 };
 
 /* Scan the accounts of f in the open transaction of db (the caller begins

@@ -491,9 +491,9 @@ static int cp_open(struct branch_run *b, int chan, int part, struct sbyt_err *e)
 		goto fail;
 	if (b->penv && chan != 3) {
 		/* post: one print-ready file; email, lkk: a file per document */
-		const char *where = chan == 0 ? package_entry(&cp->pkg, "documents.pdf", e)
-					      : package_folder(&cp->pkg, e);
-		if (!where || !(cp->render = docs_render_start(b->penv, where, chan != 0,
+		const char *where = chan == 0 ? package_entry(&cp->pkg, "documents.pdf", e) : "";
+		if (!where || !(cp->render = docs_render_start(b->penv, chan == 0 ? where : NULL,
+								chan == 0 ? NULL : &cp->pkg,
 								b->o->render_threads, b->o->as_of, e)))
 			goto fail;
 	}

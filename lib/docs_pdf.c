@@ -228,6 +228,7 @@ static int draw_payment(struct docs_pdf *p, const struct docmodel *d, struct sby
 	if (h > y)
 		y = h;
 	y += PDF_PAD;
+	pdf_flush(&p->g);
 	cairo_set_source_rgb(p->g.cr, 0.05, 0.2, 0.4);
 	cairo_set_line_width(p->g.cr, 1.2);
 	cairo_rectangle(p->g.cr, PDF_LEFT, top, PDF_WIDTH, y - top);
@@ -251,8 +252,9 @@ static const char *basis_text(const struct docs_texts *t, const char *basis)
 static void draw_lines(struct docs_pdf *p, const struct docmodel *d)
 {
 	const struct docs_texts *t = p->env->texts;
-	double xs[] = { PDF_LEFT, PDF_LEFT + 215, PDF_LEFT + 247, PDF_LEFT + 287, PDF_LEFT + 385, PDF_LEFT + 447, PDF_RIGHT };
-	double xl[] = { PDF_LEFT, PDF_LEFT + 150, PDF_LEFT + 180, PDF_LEFT + 222, PDF_LEFT + 320, PDF_LEFT + 382, PDF_LEFT + 455, PDF_RIGHT };
+	/* a volume of 3 decimals ("12 345,125" for a legal entity) on one line */
+	double xs[] = { PDF_LEFT, PDF_LEFT + 203, PDF_LEFT + 235, PDF_LEFT + 287, PDF_LEFT + 385, PDF_LEFT + 447, PDF_RIGHT };
+	double xl[] = { PDF_LEFT, PDF_LEFT + 136, PDF_LEFT + 166, PDF_LEFT + 222, PDF_LEFT + 320, PDF_LEFT + 382, PDF_LEFT + 455, PDF_RIGHT };
 	const double *x = d->legal ? xl : xs;
 	int ncol = d->legal ? 7 : 6;
 	enum pdf_align al[] = { PDF_ALEFT, PDF_ACENTER, PDF_ARIGHT, PDF_ALEFT, PDF_ARIGHT, PDF_ARIGHT, PDF_ARIGHT };
@@ -334,7 +336,8 @@ static void draw_lines(struct docs_pdf *p, const struct docmodel *d)
 static void draw_readings(struct docs_pdf *p, const struct docmodel *d, double x0, double x1)
 {
 	const struct docs_texts *t = p->env->texts;
-	const double x[] = { x0, x0 + 78, x0 + 108, x0 + 154, x0 + 200, x1 };
+	/* readings of 5 digits and 3 decimals on one line */
+	const double x[] = { x0, x0 + 76, x0 + 106, x0 + 168, x0 + 226, x1 };
 	const enum pdf_align al[] = { PDF_ALEFT, PDF_ACENTER, PDF_ARIGHT, PDF_ARIGHT, PDF_ARIGHT };
 	const char *cell[5];
 	char zone[16], prev[32], cur[32], used[32], raw[32];
@@ -412,6 +415,7 @@ static void draw_warning(struct docs_pdf *p, const struct docmodel *d)
 	hb = pdf_lay(&p->g, PDF_NORMAL, w, PDF_ALEFT, d->w_text);
 	pdf_room(&p->g, hh + hb + 2 * PDF_PAD + 12);
 	top = p->g.y;
+	pdf_flush(&p->g);
 	cairo_set_source_rgb(p->g.cr, 0.75, 0.1, 0.1);
 	cairo_set_line_width(p->g.cr, 1.5);
 	cairo_rectangle(p->g.cr, PDF_LEFT, top, PDF_WIDTH, hh + hb + 2 * PDF_PAD + 6);
@@ -483,7 +487,7 @@ int docs_pdf_document(struct docs_pdf *p, const struct docmodel *d, struct sbyt_
 	/* readings (left) beside the balance (right): measured first, then
 	 * drawn on one page */
 	for (p->g.dry = 1; p->g.dry >= 0; p->g.dry--) {
-		double y0 = p->g.y, y1, mid = PDF_LEFT + PDF_WIDTH * 0.5;
+		double y0 = p->g.y, y1, mid = PDF_LEFT + PDF_WIDTH * 0.55;
 		draw_readings(p, d, PDF_LEFT, mid - 8);
 		y1 = p->g.y;
 		p->g.y = y0;

@@ -1,6 +1,7 @@
 /* docs_render.c - PDF rendering threads; see docs_render.h. */
 #include "docs_render.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,13 @@ struct worker {
 	struct docs_pdf *pdf;
 	int64_t pages;
 	double cpu;
+	/* a file per document: the files one after another in a spool */
+	FILE *spool;
+	char spool_path[4200];
+	int64_t spool_off;
+	char name[64];                /* the last file drawn */
+	char sha[SHA256_HEX];
+	int64_t bytes;
 };
 
 /* One lock for the pool: the work per document is long, the hand-overs
@@ -34,6 +42,7 @@ struct docs_render {
 	const struct docs_pdf_env *env;
 	char path[4096];
 	int per_document;
+	struct package *pkg;     /* a file per document: their package */
 	sdate date;
 	int n, next;
 	pthread_mutex_t mu;
@@ -57,24 +66,30 @@ static double cpu_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Record (one file) or write (a file per document) slot s. */
+/* Record (one file) or write (a file per document, into the worker's
+ * spool: w->name, w->sha, w->bytes) slot s. */
 static int draw(struct worker *w, struct slot *s, struct sbyt_err *e)
 {
 	struct docs_render *r = w->r;
-	char path[4200], period[PERIOD_BUF];
+	struct pdf *f = docs_pdf_file(w->pdf);
+	char period[PERIOD_BUF];
 
 	if (!r->per_document)
 		return docs_pdf_record(w->pdf, &s->d, &s->pages, e);
-	snprintf(path, sizeof(path), "%s/%s-%s.pdf", r->path, s->d.account,
-		 period_format(s->d.period, period));
-	if (pdf_begin(docs_pdf_file(w->pdf), path, r->date, e))
+	if (snprintf(w->name, sizeof(w->name), "%s-%s.pdf", s->d.account,
+		     period_format(s->d.period, period)) >= (int)sizeof(w->name))
+		return err_set(e, ERR_INTERNAL, "file name too long: '%s'", w->name);
+	if (pdf_begin_stream(f, w->spool, w->name, r->date, e))
 		return -1;
 	if (docs_pdf_document(w->pdf, &s->d, e)) {
-		pdf_abort(docs_pdf_file(w->pdf));
+		pdf_abort(f);
 		return -1;
 	}
-	w->pages += pdf_pages(docs_pdf_file(w->pdf));
-	return pdf_end(docs_pdf_file(w->pdf), 0, e);
+	w->pages += pdf_pages(f);
+	if (pdf_end(f, 0, e))
+		return -1;
+	w->bytes = pdf_written(f, w->sha);
+	return 0;
 }
 
 static void fail(struct docs_render *r, const struct sbyt_err *e)
@@ -109,6 +124,11 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&r->mu);
 		rc = draw(w, s, &err);
 		pthread_mutex_lock(&r->mu);
+		if (rc == 0 && r->per_document) {
+			rc = package_folder_part(r->pkg, w->name, (int)(w - r->w), w->spool_off,
+						 w->bytes, w->sha, &err);
+			w->spool_off += w->bytes;
+		}
 		if (rc) {
 			fail(r, &err);
 			break;
@@ -194,6 +214,8 @@ static void release(struct docs_render *r)
 		if (w->pdf) {
 			docs_pdf_free(w->pdf);
 		}
+		if (w->spool)
+			fclose(w->spool);  /* the file goes with the package's parts */
 		for (int k = 0; k < RING; k++) {
 			docmodel_release(&w->ring[k].d);
 			pdf_pages_release(&w->ring[k].pages);
@@ -208,7 +230,7 @@ static void release(struct docs_render *r)
 }
 
 struct docs_render *docs_render_start(const struct docs_pdf_env *env, const char *path,
-				      int per_document, int threads, sdate date,
+				      struct package *pkg, int threads, sdate date,
 				      struct sbyt_err *e)
 {
 	struct docs_render *r = calloc(1, sizeof(*r));
@@ -224,10 +246,11 @@ struct docs_render *docs_render_start(const struct docs_pdf_env *env, const char
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
 	r->env = env;
-	r->per_document = per_document;
+	r->per_document = pkg != NULL;
+	r->pkg = pkg;
 	r->date = date;
 	r->n = threads;
-	snprintf(r->path, sizeof(r->path), "%s", path);
+	snprintf(r->path, sizeof(r->path), "%s", path ? path : "");
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
 	for (int i = 0; i < r->n; i++) {
@@ -235,7 +258,7 @@ struct docs_render *docs_render_start(const struct docs_pdf_env *env, const char
 		for (int k = 0; k < RING; k++)
 			docmodel_init(&r->w[i].ring[k].d);
 	}
-	if (!per_document) {
+	if (!r->per_document) {
 		if (!(r->out = docs_pdf_new(env, e)) || pdf_begin(docs_pdf_file(r->out), path, date, e))
 			goto fail;
 		if (pthread_create(&r->wth, NULL, writer_main, r) != 0) {
@@ -248,6 +271,17 @@ struct docs_render *docs_render_start(const struct docs_pdf_env *env, const char
 		struct worker *w = &r->w[i];
 		if (!(w->pdf = docs_pdf_new(env, e)))
 			goto fail;
+		if (r->per_document) {
+			/* a large buffer: the files are written in few system calls */
+			if (!package_spool_n(pkg, i, w->spool_path, sizeof(w->spool_path), e))
+				goto fail;
+			if (!(w->spool = fopen(w->spool_path, "we"))) {
+				err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", w->spool_path,
+					strerror(errno));
+				goto fail;
+			}
+			setvbuf(w->spool, NULL, _IOFBF, 1 << 18);
+		}
 		if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
 			err_set(e, ERR_INTERNAL, "cannot start a rendering thread");
 			goto fail;
@@ -308,6 +342,15 @@ int docs_render_finish(struct docs_render *r, int64_t *pages, double *cpu_second
 		if (cpu_seconds)
 			*cpu_seconds += r->w[i].cpu;
 		*pages += r->w[i].pages;
+	}
+	for (int i = 0; i < r->n; i++) {
+		struct worker *w = &r->w[i];
+		if (!w->spool)
+			continue;
+		if (fclose(w->spool) != 0 && rc == 0)
+			rc = err_set(e, ERR_IO, "cannot write '%s': %s", w->spool_path,
+				     strerror(errno));
+		w->spool = NULL;
 	}
 	if (r->out && rc == 0) {
 		*pages = pdf_pages(docs_pdf_file(r->out));

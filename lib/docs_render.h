@@ -10,8 +10,11 @@
  *    threads draw the documents (dealt round-robin) into recorded pages
  *    (docs_pdf_record()) and a writer thread puts them into the file in
  *    order, so one print file is drawn on every core;
- *  - one file per document (email, lkk: ACCOUNT-YYYY-MM.pdf in a folder):
- *    `threads` threads, documents dealt round-robin, each writing its own.
+ *  - one file per document (email, lkk: ACCOUNT-YYYY-MM.pdf in the
+ *    package's folder): `threads` threads, documents dealt round-robin,
+ *    each writing the files one after another into a spool file of its own
+ *    in the package's parts, as package_folder_part() entries (a file
+ *    created per document cost a fifth of its time in the kernel).
  * Each thread has its own renderer (font map, layouts) and a ring of 32
  * documents: memory does not grow with the number of documents; the stage
  * waits when a ring is full.
@@ -22,14 +25,17 @@
 #include "docmodel.h"
 #include "docs_pdf.h"
 #include "error.h"
+#include "package.h"
 
 struct docs_render;
 
-/* Start rendering into path (one file) or into the folder path (one file
- * per document); date is the PDFs' creation date.  threads <= 0: the
- * number of processors.  Returns the pool, or NULL with e set. */
+/* Start rendering into path (one file; pkg NULL) or into the package pkg's
+ * folder (one file per document; path NULL; the package is the pool's
+ * until docs_render_finish() or docs_render_abort()); date is the PDFs'
+ * creation date.  threads <= 0: the number of processors.  Returns the
+ * pool, or NULL with e set. */
 struct docs_render *docs_render_start(const struct docs_pdf_env *env, const char *path,
-				      int per_document, int threads, sdate date,
+				      struct package *pkg, int threads, sdate date,
 				      struct sbyt_err *e);
 /* Hand d over (copied; waits while the thread's ring is full).  0, or -1
  * with e set when a thread failed. */

@@ -472,3 +472,177 @@ out:
 	free(paid);
 	return rc;
 }
+
+/* A source of money in the order ledger_allocate() takes them: by date,
+ * a credit's excess (id 0) before the payments of its day, payments by id. */
+struct skey {
+	sdate date;
+	int64_t id;          /* 0: a credit's excess */
+};
+
+static int skey_cmp(struct skey x, struct skey y)
+{
+	if (x.date != y.date)
+		return x.date < y.date ? -1 : 1;
+	if ((x.id == 0) != (y.id == 0))
+		return x.id == 0 ? -1 : 1;
+	return (x.id > y.id) - (x.id < y.id);
+}
+
+/* The bounds of the cut for the periods before `from` settled (see
+ * ledger.h): 1 with *lo, *hi, *due_max and the carried payment (s->carry_*)
+ * when every entry of those periods is paid in full and no source but the
+ * last one that paid them sent money elsewhere, else 0. */
+static int settle_bounds(const struct ledger *l, speriod from, const money *open,
+			 sdate *lo, sdate *hi, sdate *due_max, struct ledger_settled *s)
+{
+	struct skey last = { 0, 0 };  /* the last source that paid a settled entry */
+	int any = 0;
+	money to_settled = 0;
+
+	for (int i = 0; i < l->nentry; i++) {
+		const struct ledger_entry *x = &l->entry[i];
+
+		if (x->period < from) {
+			if (open[i] != 0)
+				return 0;
+			if (x->amount > 0) {
+				if (x->due > *lo)
+					*lo = x->due;
+				if (x->due > *due_max)
+					*due_max = x->due;
+			}
+			if (period_last(x->period) > *lo)
+				*lo = period_last(x->period);
+		} else {
+			/* an open entry due before its period begins (odd data):
+			 * the triggers of sql/250 would not see a credit of its
+			 * period change it (they look at the period) */
+			if (x->due < period_first(x->period))
+				return 0;
+			/* its excess would be a source dated the period's end */
+			if (x->amount < 0 && period_last(x->period) - 1 < *hi)
+				*hi = period_last(x->period) - 1;
+		}
+	}
+	for (int a = 0; a < l->nalloc; a++) {
+		const struct ledger_alloc *x = &l->alloc[a];
+		struct skey k = { x->date, x->payment_id };
+
+		if (l->entry[x->entry].period >= from)
+			continue;
+		if (x->date > *lo)
+			*lo = x->date;
+		if (!any || skey_cmp(k, last) > 0)
+			last = k;
+		any = 1;
+	}
+	/* before the last source: nothing elsewhere; after it: after the cut */
+	for (int a = 0; a < l->nalloc; a++) {
+		const struct ledger_alloc *x = &l->alloc[a];
+		struct skey k = { x->date, x->payment_id };
+		int c = any ? skey_cmp(k, last) : 1;
+
+		if (l->entry[x->entry].period < from) {
+			if (c == 0)
+				to_settled += x->amount;
+			continue;
+		}
+		if (c < 0 || (c == 0 && x->payment_id == 0))
+			return 0;
+		if (c > 0 && x->date - 1 < *hi)
+			*hi = x->date - 1;
+	}
+	for (int v = 0; v < l->nadv; v++) {
+		struct skey k = { l->adv[v].date, l->adv[v].payment_id };
+		int c = any ? skey_cmp(k, last) : 1;
+
+		if (c < 0 || (c == 0 && l->adv[v].payment_id == 0))
+			return 0;
+		if (c > 0 && l->adv[v].date - 1 < *hi)
+			*hi = l->adv[v].date - 1;
+	}
+	s->carry_id = 0;
+	s->carry_date = 0;
+	s->carry_amount = 0;
+	for (int p = 0; p < l->npay; p++) {
+		const struct ledger_payment *x = &l->pay[p];
+		struct skey k = { x->date, x->id };
+		int c = any ? skey_cmp(k, last) : 1;
+
+		if (c > 0) {
+			if (x->date - 1 < *hi)
+				*hi = x->date - 1;
+			continue;
+		}
+		/* a payment up to the last naming an open period: a later charge
+		 * of that period would take from it first */
+		if (x->period != LEDGER_NO_PERIOD && x->period >= from)
+			return 0;
+		if (c == 0 && x->amount > to_settled) {
+			/* the last source sent the rest to the oldest open entries
+			 * (it named none of them): carried, unnamed */
+			s->carry_id = x->id;
+			s->carry_date = x->date;
+			s->carry_amount = x->amount - to_settled;
+		}
+	}
+	return 1;
+}
+
+int ledger_settle(const struct ledger *l, const struct ledger_debt *d,
+		  const struct ledger_settled *prev, sdate cut_max, struct ledger_settled *s,
+		  struct sbyt_err *e)
+{
+	int n = l->nentry, found = 0;
+	speriod *per;
+	money *open;
+	int np = 0;
+
+	if (!l->allocated)
+		return err_set(e, ERR_INTERNAL, "ledger is not allocated");
+	if (n == 0)
+		return 0;
+	per = malloc(sizeof(*per) * (size_t)n);
+	open = malloc(sizeof(*open) * (size_t)n);
+	if (!per || !open) {
+		free(per);
+		free(open);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	for (int i = 0; i < n; i++)
+		open[i] = l->entry[i].net;
+	for (int a = 0; a < l->nalloc; a++)
+		open[l->alloc[a].entry] -= l->alloc[a].amount;
+	/* the distinct periods, ascending (a ledger holds a few) */
+	for (int i = 0; i < n; i++) {
+		int k = 0;
+
+		while (k < np && per[k] < l->entry[i].period)
+			k++;
+		if (k < np && per[k] == l->entry[i].period)
+			continue;
+		memmove(per + k + 1, per + k, sizeof(*per) * (size_t)(np - k));
+		per[k] = l->entry[i].period;
+		np++;
+	}
+	/* the most periods first: the first prefix that holds is the answer */
+	for (int j = np; j >= 1 && !found; j--) {
+		speriod from = j < np ? per[j] : per[np - 1] + 1;
+		sdate lo = prev->cut, hi = cut_max, due_max = prev->due_max;
+
+		if (!settle_bounds(l, from, open, &lo, &hi, &due_max, s) || lo > hi)
+			continue;
+		s->period_from = from;
+		s->cut = hi;
+		s->due_max = due_max;
+		s->penalty = 0;
+		for (int i = 0; i < d->nper; i++)
+			if (d->per[i].period < from)
+				s->penalty += d->per[i].penalty;
+		found = 1;
+	}
+	free(per);
+	free(open);
+	return found;
+}

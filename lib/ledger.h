@@ -188,4 +188,39 @@ int ledger_debt_compute(const struct ledger *l, const struct penalty_rules *r,
 			enum customer_kind kind, sdate as_of, struct ledger_debt *d,
 			struct sbyt_err *e);
 
+/* The settled beginning of an allocated ledger: a checkpoint (lib/debt.h,
+ * sql/250).  The periods before period_from and the sources (payments and
+ * credits' excesses) dated on or before cut form a closed set: each entry
+ * of those periods is paid in full by those sources and its date is at
+ * most due_max (<= cut); each of those sources went whole to those entries
+ * (no part elsewhere, no advance), except the last of them in the order of
+ * allocation, a payment, whose rest went to the oldest open entries: that
+ * rest is carried (carry_*); none of them names period_from or a later
+ * period; no credit of period_from or later has its period ended by cut.
+ * Then the allocation of everything else, without that set, is what it is
+ * with it (the carried rest comes first and fills the open entries in the
+ * order of their due dates as the whole payment did once the settled ones
+ * were paid), and the set's penalties are final: penalty, the sum of those
+ * periods' penalties in d. */
+struct ledger_settled {
+	speriod period_from;
+	sdate cut, due_max;
+	money penalty;
+	/* the carried rest: a payment of that id and date (on or before the
+	 * cut), unnamed, of carry_amount; carry_id 0: none */
+	int64_t carry_id;
+	sdate carry_date;
+	money carry_amount;
+};
+/* The latest such cut for the most periods, given that the ledger l (d its
+ * debt, from ledger_debt_compute) holds only what comes after a set already
+ * settled (prev: its cut and due_max; zeroed when there is none): the cut
+ * is at least prev->cut and at most cut_max, period_from above every period
+ * settled before, due_max at least prev->due_max; s->penalty counts only the
+ * periods of l.  Returns 1 with *s filled, 0 when no period of l can be
+ * settled so, -1 with ERR_INTERNAL when out of memory. */
+int ledger_settle(const struct ledger *l, const struct ledger_debt *d,
+		  const struct ledger_settled *prev, sdate cut_max, struct ledger_settled *s,
+		  struct sbyt_err *e);
+
 #endif

@@ -248,6 +248,49 @@ const char *package_folder(struct package *p, struct sbyt_err *e)
 	return p->folder;
 }
 
+const char *package_spool_n(struct package *p, int k, char *buf, size_t size,
+			    struct sbyt_err *e)
+{
+	if (k < 0 || k >= 1000 ||
+	    snprintf(buf, size, "%s/spool-%d", p->parts, k) >= (int)size) {
+		err_set(e, ERR_CANTCREATE, "path of spool %d of package '%s' too long", k, p->final);
+		return NULL;
+	}
+	return buf;
+}
+
+/* One more folder entry, or NULL (out of memory). */
+static struct package_fentry *fentry_add(struct package *p)
+{
+	if (p->nfolder >= p->fentry_cap) {
+		int cap = p->fentry_cap ? p->fentry_cap * 2 : 64;
+		struct package_fentry *ne = realloc(p->fentry, (size_t)cap * sizeof(*ne));
+		if (!ne)
+			return NULL;
+		p->fentry = ne;
+		p->fentry_cap = cap;
+	}
+	return &p->fentry[p->nfolder++];
+}
+
+int package_folder_part(struct package *p, const char *name, int k, int64_t off, int64_t bytes,
+			const char *sha256, struct sbyt_err *e)
+{
+	struct package_fentry *en;
+
+	if (!name_ok(name) || strchr(name, '/') || strlen(name) >= sizeof(en->name) ||
+	    !strcmp(name, "manifest.xml") || k < 0 || k >= 1000)
+		return err_set(e, ERR_INTERNAL, "bad package entry name '%s'", name);
+	if (!(en = fentry_add(p)))
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	snprintf(en->name, sizeof(en->name), "%s", name);
+	snprintf(en->sha256, sizeof(en->sha256), "%s", sha256);
+	en->bytes = bytes;
+	en->off = off;
+	en->spool = k;
+	return 0;
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
 	return strcmp(((const struct package_fentry *)a)->name,
@@ -259,10 +302,9 @@ static int scan_folder(struct package *p, struct sbyt_err *e)
 {
 	DIR *d;
 	struct dirent *de;
-	int cap = 0;
 
 	if (!p->folder[0])
-		return 0;
+		goto sort;
 	d = opendir(p->folder);
 	if (!d)
 		return err_set(e, ERR_IO, "cannot read '%s': %s", p->folder, strerror(errno));
@@ -275,23 +317,25 @@ static int scan_folder(struct package *p, struct sbyt_err *e)
 			closedir(d);
 			return err_set(e, ERR_INTERNAL, "bad package entry name '%s'", de->d_name);
 		}
-		if (p->nfolder >= cap) {
-			struct package_fentry *ne;
-			cap = cap ? cap * 2 : 64;
-			ne = realloc(p->fentry, (size_t)cap * sizeof(*ne));
-			if (!ne) {
-				closedir(d);
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			}
-			p->fentry = ne;
+		if (!(en = fentry_add(p))) {
+			closedir(d);
+			return err_set(e, ERR_INTERNAL, "out of memory");
 		}
-		en = &p->fentry[p->nfolder++];
 		snprintf(en->name, sizeof(en->name), "%s", de->d_name);
+		en->spool = -1;
+		en->off = 0;
 	}
 	closedir(d);
+sort:
+	if (p->nfolder == 0)
+		return 0;
 	qsort(p->fentry, (size_t)p->nfolder, sizeof(*p->fentry), cmp_entry);
 	for (int i = 0; i < p->nfolder; i++) {
 		char path[4200];
+		if (i > 0 && !strcmp(p->fentry[i - 1].name, p->fentry[i].name))
+			return err_set(e, ERR_INTERNAL, "package entry '%s' twice", p->fentry[i].name);
+		if (p->fentry[i].spool >= 0)
+			continue;  /* hashed by its writer */
 		snprintf(path, sizeof(path), "%s/%s", p->folder, p->fentry[i].name);
 		if (sha256_file(path, p->fentry[i].sha256, &p->fentry[i].bytes, e))
 			return -1;
@@ -392,15 +436,24 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		const char *name = i < n ? ent(p, i)->name : i < n + nf ? p->fentry[i - n].name
 					 : "manifest.xml";
 		const char *path = i < n ? ent(p, i)->path : manifest;
-		if (i >= n && i < n + nf) {
+		int part = i < n && ent(p, i)->part;
+		int64_t off = part ? ent(p, i)->off : 0, bytes = part ? ent(p, i)->bytes : -1;
+		if (i >= n && i < n + nf && p->fentry[i - n].spool >= 0) {
+			if (!package_spool_n(p, p->fentry[i - n].spool, fpath, sizeof(fpath), e)) {
+				zip_discard(z);
+				goto fail;
+			}
+			path = fpath;
+			part = 1;
+			off = p->fentry[i - n].off;
+			bytes = p->fentry[i - n].bytes;
+		} else if (i >= n && i < n + nf) {
 			snprintf(fpath, sizeof(fpath), "%s/%s", p->folder, name);
 			path = fpath;
 		}
-		int part = i < n && ent(p, i)->part;
 		/* (libzip reads a length of 0 as "to the end of the file") */
-		zip_source_t *src = part && ent(p, i)->bytes == 0 ? zip_source_buffer(z, NULL, 0, 0)
-				    : zip_source_file(z, path, part ? (zip_uint64_t)ent(p, i)->off : 0,
-						      part ? ent(p, i)->bytes : -1);
+		zip_source_t *src = part && bytes == 0 ? zip_source_buffer(z, NULL, 0, 0)
+				    : zip_source_file(z, path, (zip_uint64_t)off, bytes);
 
 		zip_int64_t idx = src ? zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) : -1;
 		size_t len = strlen(name);
@@ -431,6 +484,7 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 	remove_tree(p->parts);
 	free(p->fentry);
 	p->fentry = NULL;
+	p->fentry_cap = 0;
 	p->parts[0] = '\0';
 	free_more(p);
 	return 0;
@@ -489,6 +543,7 @@ void package_abort(struct package *p)
 {
 	free(p->fentry);
 	p->fentry = NULL;
+	p->fentry_cap = 0;
 	p->nfolder = 0;
 	if (p->parts[0])
 		remove_tree(p->parts);

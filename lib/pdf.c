@@ -130,7 +130,11 @@ static void pin(cairo_scaled_font_t *sf)
  * script only (Pango shapes each script apart), is laid out from them: the
  * same glyphs at the same positions (t_pdf compares them with Pango's,
  * real names and addresses included), drawn with the same Cairo font and
- * cairo_show_text_glyphs() (the text stays extractable). */
+ * cairo_show_text_glyphs() (the text stays extractable).  A text that must
+ * wrap (an address, the notes beside a sum: different in every document,
+ * so each was a Pango layout of its own) is broken into lines here when
+ * its only places to break are single spaces and hyphens between letters
+ * (fast_wrap()). */
 
 static const uint32_t fast_cp[] = { '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ' ', ',',
 				    '.', '-', ':', '/', 0xa0, 0x2212,
@@ -304,6 +308,94 @@ static int fast_kern(struct pdf *p, enum pdf_style s, int i, int j)
 	return k;
 }
 
+/* Whether fast character c may be in a text wrapped here: letters, digits,
+ * spaces and signs between which the Unicode line breaking rules Pango
+ * follows (UAX #14) allow no break, so that the only places to break are
+ * after a space: "-", "/", "—", "%", "!", "?"... each make places of their
+ * own; those texts go to Pango. */
+static int is_digit(uint32_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_alnum(uint32_t c)
+{
+	return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= 0x410 && c <= 0x44f) || c == 0x401 || c == 0x451;
+}
+
+static int wrap_char(uint32_t c)
+{
+	return is_alnum(c) || c == ' ' || c == 0xa0 || c == ',' || c == '.' || c == ':' ||
+	       c == ';' || c == '(' || c == ')' || c == 0xab || c == 0xbb || c == '"' || c == '-';
+}
+
+/* Break q's n characters (kerning in q->kern) into lines width wide (Pango
+ * units) as Pango's PANGO_WRAP_WORD_CHAR does when every word fits: each
+ * line as many words as fit, the space after its last word kept on it (a
+ * line may also end after a hyphen between letters).  Whether Pango counts
+ * that space against the width differs from box to box (t_pdf met both),
+ * so: strict 0 does not count it, strict 1 counts it, the kerning after it
+ * and a little more; where both give the same lines, so does Pango (the
+ * caller leaves the others to Pango).  Sets
+ * q->line, q->nlines; returns the widest line's width, or -1 (a character
+ * that makes other places to break, two spaces in a row, a word wider than
+ * a line). */
+static int fast_wrap(struct pdf_fast *q, const struct fast_style *f, int n, int width, int strict)
+{
+	int widest = 0, start = 0;
+
+	for (int i = 0; i < n; i++) {
+		uint32_t c = fast_char(q->idx[i]);
+		if (!wrap_char(c))
+			return -1;
+		if (c == ' ' && fast_char(q->idx[i - 1]) == ' ')
+			return -1;  /* (never the first: fast_lay() refuses that) */
+		if (c == '(' && i > 0 && strchr(",.:;)", (int)fast_char(q->idx[i - 1])))
+			return -1;  /* a place to break without a space */
+		/* a hyphen between letters ("р-н") may end a line, between a
+		 * letter or digit and a digit ("ЭС-01") not; others go to Pango */
+		if (c == '-' && (i == 0 || i + 1 >= n || !is_alnum(fast_char(q->idx[i - 1])) ||
+				 !is_alnum(fast_char(q->idx[i + 1]))))
+			return -1;
+	}
+	q->nlines = 0;
+	for (;;) {
+		int x = 0, fit = -1, fitw = 0, k;
+		/* x: where character k starts on a line from start */
+		for (k = start; k < n; k++) {
+			if (k > start + 1 && fast_char(q->idx[k - 1]) == '-' &&
+			    !is_digit(fast_char(q->idx[k]))) {
+				if (x + (strict ? abs(q->kern[k - 1]) + 16 : 0) > width)
+					break;
+				fit = k - 1;  /* the line may end after the hyphen */
+				fitw = x;
+			}
+			if (fast_char(q->idx[k]) == ' ') {
+				/* strict: the space that ends the line counted too */
+				if (x + (strict ? f->adv[q->idx[k]] + abs(q->kern[k]) + 16 : 0) > width)
+					break;  /* the words so far do not fit */
+				fit = k;  /* the line may end after this space */
+				fitw = x;
+			}
+			x += f->adv[q->idx[k]] + (k + 1 < n ? q->kern[k] : 0);
+		}
+		if (q->nlines >= PDF_FAST_MAX - 1)
+			return -1;
+		q->line[q->nlines++] = (unsigned char)start;
+		if (k == n && x <= width) {  /* the rest fits */
+			widest = x > widest ? x : widest;
+			break;
+		}
+		if (fit < 0)
+			return -1;  /* a word wider than the line: Pango breaks it */
+		widest = fitw > widest ? fitw : widest;
+		start = fit + 1;
+	}
+	q->line[q->nlines] = (unsigned char)n;
+	return widest;
+}
+
 /* Lay str out in style s in p->fast: 0, or -1 when it cannot be (a
  * character not among the fast ones, letters of two scripts, too long,
  * wider than w). */
@@ -345,9 +437,24 @@ static int fast_lay(struct pdf *p, enum pdf_style s, int width, enum pdf_align a
 		q->idx[n++] = (unsigned char)i;
 	}
 	/* a space ending a line would let Pango break it: leave those to Pango */
-	if ((width > 0 && pos > width) || fast_char(q->idx[n - 1]) == ' ' ||
-	    fast_char(q->idx[0]) == ' ')
+	if (fast_char(q->idx[n - 1]) == ' ' || fast_char(q->idx[0]) == ' ')
 		return -1;
+	for (int i = 0; i + 1 < n; i++)
+		q->kern[i] = fast_kern(p, s, q->idx[i], q->idx[i + 1]);
+	q->nlines = 1;
+	q->line[0] = 0;
+	q->line[1] = (unsigned char)n;
+	if (width > 0 && pos > width) {
+		unsigned char loose[PDF_FAST_MAX + 1];
+		int nl;
+		if (a != PDF_ALEFT || fast_wrap(q, f, n, width, 0) < 0)
+			return -1;
+		nl = q->nlines;
+		memcpy(loose, q->line, (size_t)nl + 1);
+		if ((pos = fast_wrap(q, f, n, width, 1)) < 0 || q->nlines != nl ||
+		    memcmp(loose, q->line, (size_t)nl + 1))
+			return -1;  /* near the edge: Pango decides */
+	}
 	memcpy(q->text, str, k + 1);
 	q->bytes = (int)k;
 	q->n = n;
@@ -355,20 +462,43 @@ static int fast_lay(struct pdf *p, enum pdf_style s, int width, enum pdf_align a
 	q->align = a;
 	q->box = width > 0 ? (double)width / PANGO_SCALE : 0;
 	q->width = (double)pos / PANGO_SCALE;
-	for (int i = 0; i + 1 < n; i++)
-		q->kern[i] = fast_kern(p, s, q->idx[i], q->idx[i + 1]);
 	return 0;
 }
 
-/* Draw p->fast at (x, y), its box's top left corner. */
-static void fast_show(struct pdf *p, double x, double y)
+/* ---- batch ----
+ *
+ * Every Cairo operation costs the PDF writer more than its glyphs (a
+ * recorded command, its analysis, a text object): the texts laid out
+ * without Pango that follow each other in one font and colour (a table
+ * row's cells, a label and its value) are kept in p->batch and shown as
+ * one cairo_show_text_glyphs() when something else is to be drawn, the
+ * font or colour changes, or the page ends.  The PDF is the same text at
+ * the same places, extractable as before. */
+
+void pdf_flush(struct pdf *p)
+{
+	struct pdf_batch *b = &p->batch;
+
+	if (b->n == 0)
+		return;
+	if (p->cr) {
+		cairo_set_source_rgb(p->cr, b->r, b->g, b->b);
+		cairo_set_scaled_font(p->cr, b->sf);
+		cairo_show_text_glyphs(p->cr, b->text, b->bytes, b->glyph, b->n, b->cl, b->n, 0);
+	}
+	b->n = 0;
+	b->bytes = 0;
+}
+
+/* Draw p->fast at (x, y), its box's top left corner, in colour (r, g, b):
+ * into the batch. */
+static void fast_show(struct pdf *p, double x, double y, double r, double gr, double bl)
 {
 	const struct pdf_fast *q = &p->fast;
 	const struct fast_style *f = &fast[q->style];
-	cairo_glyph_t g[PDF_FAST_MAX];
-	cairo_text_cluster_t cl[PDF_FAST_MAX];
+	struct pdf_batch *b = &p->batch;
 	cairo_scaled_font_t *sf;
-	int pos = 0;
+	const char *t = q->text;
 
 	if (!p->fast_font[q->style])
 		p->fast_font[q->style] = pango_context_load_font(p->ctx, p->fd[q->style]);
@@ -380,17 +510,30 @@ static void fast_show(struct pdf *p, double x, double y)
 	else if (q->box > 0 && q->align == PDF_ACENTER)
 		x += (q->box - q->width) / 2;
 	y += (double)f->baseline / PANGO_SCALE;
-	for (int i = 0; i < q->n; i++) {
-		uint32_t c = fast_char(q->idx[i]);
-		g[i].index = f->glyph[q->idx[i]];
-		g[i].x = x + (double)pos / PANGO_SCALE;
-		g[i].y = y;
-		cl[i].num_bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-		cl[i].num_glyphs = 1;
-		pos += f->adv[q->idx[i]] + (i + 1 < q->n ? q->kern[i] : 0);
+	if (b->n > 0 && (b->sf != sf || b->r != r || b->g != gr || b->b != bl ||
+			 b->n + q->n > PDF_BATCH))
+		pdf_flush(p);
+	b->sf = sf;
+	b->r = r;
+	b->g = gr;
+	b->b = bl;
+	for (int ln = 0; ln < q->nlines; ln++) {
+		int pos = 0;
+		for (int i = q->line[ln]; i < q->line[ln + 1]; i++) {
+			uint32_t c = fast_char(q->idx[i]);
+			int nb = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+			b->glyph[b->n].index = f->glyph[q->idx[i]];
+			b->glyph[b->n].x = x + (double)pos / PANGO_SCALE;
+			b->glyph[b->n].y = y + (double)ln * f->height / PANGO_SCALE;
+			b->cl[b->n].num_bytes = nb;
+			b->cl[b->n].num_glyphs = 1;
+			memcpy(b->text + b->bytes, t, (size_t)nb);
+			b->bytes += nb;
+			t += nb;
+			b->n++;
+			pos += f->adv[q->idx[i]] + (i + 1 < q->n ? q->kern[i] : 0);
+		}
 	}
-	cairo_set_scaled_font(p->cr, sf);
-	cairo_show_text_glyphs(p->cr, q->text, q->bytes, g, q->n, cl, q->n, 0);
 }
 
 static void pin_fonts(void)
@@ -552,7 +695,7 @@ double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, cons
 
 	if (fast_lay(p, s, width, a, text) == 0) {
 		p->cur = NULL;
-		return (double)fast[s].height / PANGO_SCALE;
+		return (double)p->fast.nlines * fast[s].height / PANGO_SCALE;
 	}
 	for (const unsigned char *q = (const unsigned char *)text; *q; q++)
 		h = (h ^ *q) * 16777619u;
@@ -614,11 +757,12 @@ void pdf_show_rgb(struct pdf *p, double r, double g, double b, double x, double 
 {
 	if (p->dry)
 		return;
-	cairo_set_source_rgb(p->cr, r, g, b);
 	if (!p->cur) {
-		fast_show(p, x, y);
+		fast_show(p, x, y, r, g, b);
 		return;
 	}
+	pdf_flush(p);
+	cairo_set_source_rgb(p->cr, r, g, b);
 	cairo_move_to(p->cr, x, y);
 	pango_cairo_show_layout(p->cr, p->cur);
 }
@@ -636,6 +780,7 @@ void pdf_rule(struct pdf *p, double x0, double x1, double y, double width)
 {
 	if (p->dry)
 		return;
+	pdf_flush(p);
 	cairo_set_source_rgb(p->cr, 0.55, 0.55, 0.55);
 	cairo_set_line_width(p->cr, width);
 	cairo_move_to(p->cr, x0, y);
@@ -647,6 +792,7 @@ void pdf_shade(struct pdf *p, double x, double y, double w, double h, double gre
 {
 	if (p->dry)
 		return;
+	pdf_flush(p);
 	cairo_set_source_rgb(p->cr, grey, grey, grey);
 	cairo_rectangle(p->cr, x, y, w, h);
 	cairo_fill(p->cr);
@@ -657,6 +803,7 @@ void pdf_frame(struct pdf *p, double x, double y, double w, double h, double lin
 {
 	if (p->dry)
 		return;
+	pdf_flush(p);
 	cairo_set_source_rgb(p->cr, r, g, b);
 	cairo_set_line_width(p->cr, line);
 	cairo_rectangle(p->cr, x, y, w, h);
@@ -696,6 +843,7 @@ void pdf_page_end(struct pdf *p)
 {
 	if (p->footer)
 		p->footer(p, p->footer_arg);
+	pdf_flush(p);
 	if (p->recording) {
 		cairo_surface_t *s = cairo_surface_reference(cairo_get_target(p->cr));
 		if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS)
@@ -738,6 +886,7 @@ int pdf_stamp_begin(struct pdf *p, int key)
 		p->stamping = -(key + 1);  /* painted by pdf_stamp_end() */
 		return p->dry && !p->stamp[key].rec;
 	}
+	pdf_flush(p);
 	s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &a4);
 	p->stamp_cr = p->cr;
 	p->stamp_y = p->y;
@@ -754,6 +903,7 @@ void pdf_stamp_end(struct pdf *p)
 	struct pdf_stamp *st = &p->stamp[key];
 
 	if (p->stamping > 0) {  /* recorded: keep it */
+		pdf_flush(p);
 		st->rec = cairo_surface_reference(cairo_get_target(p->cr));
 		st->h = p->y;
 		if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS)
@@ -767,6 +917,7 @@ void pdf_stamp_end(struct pdf *p)
 		return;
 	pdf_room(p, st->h);
 	if (!p->dry) {
+		pdf_flush(p);
 		cairo_save(p->cr);
 		cairo_set_source_surface(p->cr, st->rec, 0, p->y);
 		cairo_paint(p->cr);
@@ -886,6 +1037,7 @@ int pdf_qr(struct pdf *p, const char *payload, double x, double y, double side,
 	cairo_surface_mark_dirty(img);
 	QRcode_free(q);
 	/* white under the code, then the modules as one mask, not squares */
+	pdf_flush(p);
 	cairo_set_source_rgb(p->cr, 1, 1, 1);
 	cairo_rectangle(p->cr, x, y, side, side);
 	cairo_fill(p->cr);
@@ -913,24 +1065,22 @@ static cairo_status_t write_cb(void *arg, const unsigned char *data, unsigned in
 			p->werr = errno ? errno : EIO;
 		return CAIRO_STATUS_WRITE_ERROR;
 	}
+	if (p->hashing)
+		sha256_update(&p->sha, data, len);
+	p->written += len;
 	return CAIRO_STATUS_SUCCESS;
 }
 
-int pdf_begin(struct pdf *p, const char *path, sdate date, struct sbyt_err *e)
+/* The surface and context writing to p->f. */
+static int start(struct pdf *p, sdate date, struct sbyt_err *e)
 {
 	char when[32];
-	int y, m, d, fd;
+	int y, m, d;
 
-	snprintf(p->path, sizeof(p->path), "%s", path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	p->f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!p->f) {
-		if (fd >= 0)
-			close(fd);
-		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", path, strerror(errno));
-	}
 	p->werr = 0;
 	p->pages = 0;
+	p->written = 0;
+	sha256_init(&p->sha);
 	p->surface = cairo_pdf_surface_create_for_stream(write_cb, p, PDF_PAGE_W, PDF_PAGE_H);
 	date_to_ymd(date, &y, &m, &d);
 	snprintf(when, sizeof(when), "%04d-%02d-%02dT00:00:00+05:00", y, m, d);
@@ -940,9 +1090,42 @@ int pdf_begin(struct pdf *p, const char *path, sdate date, struct sbyt_err *e)
 	context_update(p);
 	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
 		pdf_abort(p);
-		return err_set(e, ERR_CANTCREATE, "cannot start the PDF '%s'", path);
+		return err_set(e, ERR_CANTCREATE, "cannot start the PDF '%s'", p->path);
 	}
 	return 0;
+}
+
+int pdf_begin(struct pdf *p, const char *path, sdate date, struct sbyt_err *e)
+{
+	int fd;
+
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	p->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!p->f) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", path, strerror(errno));
+	}
+	p->own_f = 1;
+	p->hashing = 0;
+	return start(p, date, e);
+}
+
+int pdf_begin_stream(struct pdf *p, FILE *f, const char *name, sdate date, struct sbyt_err *e)
+{
+	snprintf(p->path, sizeof(p->path), "%s", name);
+	p->f = f;
+	p->own_f = 0;
+	p->hashing = 1;
+	return start(p, date, e);
+}
+
+int64_t pdf_written(struct pdf *p, char *sha256)
+{
+	if (sha256)
+		sha256_hex(&p->sha, sha256);
+	return p->written;
 }
 
 int pdf_status(struct pdf *p, struct sbyt_err *e)
@@ -963,6 +1146,7 @@ int pdf_end(struct pdf *p, int sync, struct sbyt_err *e)
 	cairo_status_t st;
 	int rc;
 
+	pdf_flush(p);
 	cairo_destroy(p->cr);
 	p->cr = NULL;
 	deflate_store = p->pages <= PDF_STORE_FONTS_PAGES;
@@ -971,6 +1155,13 @@ int pdf_end(struct pdf *p, int sync, struct sbyt_err *e)
 	st = cairo_surface_status(p->surface);
 	cairo_surface_destroy(p->surface);
 	p->surface = NULL;
+	if (!p->own_f) {  /* a stream: the caller's to flush and close */
+		p->f = NULL;
+		if (st != CAIRO_STATUS_SUCCESS || p->werr)
+			return err_set(e, ERR_IO, "cannot write '%s': %s", p->path,
+				       p->werr ? strerror(p->werr) : cairo_status_to_string(st));
+		return 0;
+	}
 	rc = st != CAIRO_STATUS_SUCCESS || fflush(p->f) != 0 || ferror(p->f) ||
 	     (sync && fsync(fileno(p->f)) != 0);
 	if (rc && !p->werr)
@@ -988,6 +1179,7 @@ int pdf_end(struct pdf *p, int sync, struct sbyt_err *e)
 
 void pdf_abort(struct pdf *p)
 {
+	p->batch.n = p->batch.bytes = 0;
 	if (p->cr)
 		cairo_destroy(p->cr);
 	p->cr = NULL;
@@ -996,7 +1188,7 @@ void pdf_abort(struct pdf *p)
 		cairo_surface_destroy(p->surface);
 	}
 	p->surface = NULL;
-	if (p->f) {
+	if (p->f && p->own_f) {
 		fclose(p->f);
 		unlink(p->path);
 	}
@@ -1017,6 +1209,7 @@ int pdf_record(struct pdf *p, int (*draw)(struct pdf *p, const void *arg, struct
 	p->rec_failed = 0;
 	rc = draw(p, arg, e);
 	if (p->page_open) {  /* a failure in the middle of a page */
+		p->batch.n = p->batch.bytes = 0;
 		cairo_destroy(p->cr);
 		p->cr = NULL;
 		p->page_open = 0;

@@ -26,6 +26,7 @@
 #include "date.h"
 #include "error.h"
 #include "money.h"
+#include "sha256.h"
 
 /* A4 in points, margins 12 mm */
 #define PDF_PAGE_W 595.28
@@ -45,6 +46,7 @@ enum pdf_align { PDF_ALEFT, PDF_ARIGHT, PDF_ACENTER };
 #define PDF_CACHE_WAYS 8              /* slots a text may take: a set */
 #define PDF_STAMPS 8                  /* blocks the same on every page */
 #define PDF_FAST_MAX 128              /* the longest text drawn without Pango */
+#define PDF_BATCH 512                 /* glyphs shown as one run at most */
 
 struct pdf {
 	/* for the writers */
@@ -72,6 +74,10 @@ struct pdf {
 	} cache[PDF_CACHE_SLOTS];
 	uint64_t clock;
 	FILE *f;
+	int own_f;                   /* pdf_begin()'s file, not pdf_begin_stream()'s */
+	int hashing;                 /* the bytes written go through sha */
+	struct sha256 sha;
+	int64_t written;             /* bytes of the file so far */
 	char path[4096];
 	cairo_surface_t *surface;
 	int pages, page_open, werr;
@@ -90,11 +96,24 @@ struct pdf {
 	PangoFont *fast_font[PDF_STYLES];
 	struct pdf_fast {
 		int style, align, n, bytes;
-		double box, width;         /* points */
+		double box, width;         /* points (the widest line) */
+		int nlines;                /* lines (wrapped at spaces, as Pango wraps) */
+		unsigned char line[PDF_FAST_MAX + 1];  /* line i: characters [line[i], line[i + 1]) */
 		unsigned char idx[PDF_FAST_MAX];
 		int kern[PDF_FAST_MAX];
 		char text[4 * PDF_FAST_MAX];
 	} fast;
+	/* fast texts drawn one after another in one colour and font, shown as
+	 * one run (pdf.c, "batch"): a table row's cells are one Cairo
+	 * operation, not one each */
+	struct pdf_batch {
+		cairo_scaled_font_t *sf;
+		double r, g, b;
+		int n, bytes;
+		cairo_glyph_t glyph[PDF_BATCH];
+		cairo_text_cluster_t cl[PDF_BATCH];
+		char text[4 * PDF_BATCH];
+	} batch;
 	uint16_t *kern;              /* pairs with a letter met so far (pdf.c) */
 	PangoLayout *kern_l;         /* laying such a pair out */
 };
@@ -116,11 +135,14 @@ void pdf_free(struct pdf *p);
 
 /* Lay text out in style s, w points wide (0: one line), from the cache when
  * it was laid out before; ready for pdf_show().  Returns its height.  A
- * text of at most PDF_FAST_MAX characters that fits on one line, made of
- * digits, Cyrillic or Latin letters (not both), spaces and common signs
- * ("pdf.c", "short texts"), is laid out from the font's own glyphs,
- * advances and kerning pairs, as Pango would, without Pango: then p->cur is
- * NULL (draw it with pdf_show()); otherwise p->cur is the Pango layout. */
+ * text of at most PDF_FAST_MAX characters made of digits, Cyrillic or
+ * Latin letters (not both), spaces and common signs ("pdf.c", "short
+ * texts") that fits on one line, or that wraps, left-aligned, only after
+ * single spaces and hyphens between letters (only spaces, letters, digits
+ * and ",.:;()«»\"-" in it, and every word fits), is laid out from the
+ * font's own glyphs, advances and
+ * kerning pairs, as Pango would, without Pango: then p->cur is NULL (draw
+ * it with pdf_show()); otherwise p->cur is the Pango layout. */
 double pdf_lay(struct pdf *p, enum pdf_style s, double w, enum pdf_align a, const char *text);
 /* Show p->cur at (x, y) in style s's colour. */
 void pdf_show(struct pdf *p, enum pdf_style s, double x, double y);
@@ -130,6 +152,9 @@ void pdf_show_rgb(struct pdf *p, double r, double g, double b, double x, double 
 /* Draw text at (x, y) in a box w wide; returns its height. */
 double pdf_text(struct pdf *p, enum pdf_style s, double x, double y, double w, enum pdf_align a,
 		const char *str);
+/* Show the texts drawn so far that wait to be shown as one run (see
+ * pdf.c, "batch"): before drawing on p->cr with Cairo directly. */
+void pdf_flush(struct pdf *p);
 /* A grey line from x0 to x1 at y. */
 void pdf_rule(struct pdf *p, double x0, double x1, double y, double width);
 /* A grey box. */
@@ -179,6 +204,14 @@ void pdf_footer_line(struct pdf *p, const char *text);
 int pdf_qr(struct pdf *p, const char *payload, double x, double y, double side,
 	   struct sbyt_err *e);
 
+/* ---- numbers as Cairo prints them (pdf_printf.c) ---- */
+
+/* What this process's snprintf() prints for fmt and one argument when it
+ * does it without glibc (see pdf_printf.c): its length (s holds the text
+ * as snprintf() leaves it), or -1 when the format or the value is left to
+ * glibc.  For tests. */
+int pdf_printf_fast(char *s, size_t size, const char *fmt, ...);
+
 /* ---- numbers as a Russian reader writes them ---- */
 
 /* kopecks -> "4 819,12" (no-break space between thousands), "−100,00". */
@@ -192,6 +225,16 @@ const char *pdf_ddmmyyyy(sdate d, char *buf, size_t size);
  * the PDF's creation date (so a reprint is the same).  0, or -1 with e set
  * (ERR_CANTCREATE). */
 int pdf_begin(struct pdf *p, const char *path, sdate date, struct sbyt_err *e);
+/* Start a file written into the stream f where it stands (a spool of
+ * several files, package_folder_part()): named name in messages, hashed as
+ * it is written; pdf_end() leaves f open (its flush and close, and what to
+ * do with a part written when pdf_end() failed, are the caller's; sync is
+ * ignored).  0, or -1 with e set. */
+int pdf_begin_stream(struct pdf *p, FILE *f, const char *name, sdate date, struct sbyt_err *e);
+/* Bytes of the file written so far; after pdf_end() of a
+ * pdf_begin_stream() file, sha256 (SHA256_HEX bytes, may be NULL) gets
+ * their SHA-256 (once: the hash is finished). */
+int64_t pdf_written(struct pdf *p, char *sha256);
 /* 0 when the drawing so far succeeded, else -1 with e set (ERR_IO when
  * writing failed). */
 int pdf_status(struct pdf *p, struct sbyt_err *e);

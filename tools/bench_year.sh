@@ -17,8 +17,11 @@
 # both, timed, and one line each is printed:
 #   bench: stage=year-daily n=N seconds=S day1_seconds=D ratio=R
 #   bench: stage=year-month n=N seconds=S day1_seconds=D ratio=R
-# ratio = S / D (the target is at most 1.2), then one line per stage of
-# each job (its `-v` timings: inbox, service, debt, limit; bill, docs):
+# ratio = S / D (the target is at most 1.2), followed on these two lines by
+# cpu_seconds= day1_cpu_seconds= cpu_ratio= (each job's CPU, its own and
+# the server backends': the ratio a loaded machine moves less), then one
+# line per stage of each job (its `-v` timings: inbox, service, debt,
+# limit; bill, docs):
 #   bench: stage=year-daily-debt n=N seconds=S day1_seconds=D ratio=R
 # The documents' PDFs are off (SBYT_DOCS_PDF=0, as in make bench's cycle).
 # Not a timed test.  BENCH_KEEP=1 keeps the databases (their names are
@@ -98,7 +101,9 @@ WHERE a.account_id % 10 = 0;
 -- and the retention rule applied as every day's daily job did: what is
 -- left of the year is what a steady state holds (rules/retention.xml)
 SELECT sbyt_snapshot_retire(DATE '2026-11-29', :keep, :ends) \g /dev/null
-ANALYZE;
+-- vacuumed as a steady state's history is: autovacuum does not vacuum the
+-- bulk of it during the timed jobs (its workers' CPU would count)
+VACUUM (ANALYZE);
 SQL
 }
 # the retention rule of the rules (rules/retention.xml)
@@ -127,7 +132,7 @@ FROM limit_case c CROSS JOIN generate_series(0, 20, 5) AS k;
 -- the history's days were run and their packages written (sql/063)
 INSERT INTO limit_day_written (day, written_on, packages)
 SELECT DISTINCT day, day, 0 FROM limit_event ON CONFLICT (day) DO NOTHING;
-ANALYZE;
+VACUUM (ANALYZE);
 SQL
 }
 
@@ -150,6 +155,32 @@ ANALYZE docs_carry;
 SQL
 }
 
+# The CPU a job cost, for a machine shared with other work (wall seconds
+# move with the load, CPU seconds much less): its own user and system time
+# and the server's, the clock ticks the postmaster's reaped children (the
+# backends of the job's sessions, once closed) gained meanwhile; the cluster
+# is the worktree's own.  No server share (0) when its process is not
+# readable.
+tck=$(getconf CLK_TCK 2>/dev/null || echo 100)
+server_ticks() {
+	pmpid=$(head -1 "$(cat "$top/var/pgbase" 2>/dev/null)/data/postmaster.pid" 2>/dev/null) &&
+		awk '{ print $16 + $17 }' "/proc/$pmpid/stat" 2>/dev/null || echo 0
+}
+# timed NAME DB CMD...: CMD's wall seconds into t.NAME-DB, its CPU seconds
+# (its own and the server's) into c.NAME-DB; CMD's exit status
+timed() {
+	tn=$1 tdb=$2
+	shift 2
+	ts0=$(server_ticks)
+	trc=0
+	/usr/bin/time -f "%e %U %S" -o "$work/t.$tn-$tdb" "$@" || trc=$?
+	sleep 0.3
+	ts1=$(server_ticks)
+	tail -1 "$work/t.$tn-$tdb" | awk -v a="$ts0" -v b="$ts1" -v hz="$tck" \
+		'{ printf "%.2f\n", $2 + $3 + (b - a) / hz }' > "$work/c.$tn-$tdb"
+	return $trc
+}
+
 # jobs BUILD DB: the day's daily and month on DB with the sbyt of BUILD
 # (sbyt db migrate first: a database made by an older build is converted).
 jobs() {
@@ -165,10 +196,10 @@ jobs() {
 	cp -R "$work/inbox" "$work/spool-$2/inbox"
 	# the documents' PDFs are not the history's cost (make bench times them apart)
 	SBYT_SPOOL="$work/spool-$2" SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
-		/usr/bin/time -f "%e" -o "$work/t.daily-$2" "$1/sbyt" -v --as-of "$day" daily \
+		timed daily "$2" "$1/sbyt" -v --as-of "$day" daily \
 		2> "$work/daily-$2.err" || [ $? = 65 ] || { tail -5 "$work/daily-$2.err" >&2; exit 1; }
 	SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
-		/usr/bin/time -f "%e" -o "$work/t.month-$2" "$1/sbyt" -v --as-of "$day" month --period "$period" \
+		timed month "$2" "$1/sbyt" -v --as-of "$day" month --period "$period" \
 		2> "$work/month-$2.err" || { tail -5 "$work/month-$2.err" >&2; exit 1; }
 }
 
@@ -183,11 +214,19 @@ report() {
 		*:*) job=${st%%:*} name=${st#*:}
 		     s=$(stage_s "$job-$2.err" "$name") d1=$(stage_s "$job-$3.err" "$name")
 		     label=$job-$name ;;
-		*) s=$(tail -1 "$work/t.$st-$2") d1=$(tail -1 "$work/t.$st-$3") label=$st ;;
+		*) s=$(tail -1 "$work/t.$st-$2" | cut -d' ' -f1) d1=$(tail -1 "$work/t.$st-$3" | cut -d' ' -f1)
+		   label=$st ;;
 		esac
 		[ -n "$s" ] && [ -n "$d1" ] || continue
 		ratio=$(awk -v s="$s" -v d="$d1" 'BEGIN { printf "%.2f", (d > 0 ? s / d : 0) }')
-		echo "bench: stage=year-$label n=$n seconds=$s day1_seconds=$d1 ratio=$ratio$1"
+		cpu=
+		case $st in
+		*:*) ;;
+		*) cs=$(cat "$work/c.$st-$2") cd=$(cat "$work/c.$st-$3")
+		   cpu=$(awk -v s="$cs" -v d="$cd" \
+			'BEGIN { printf " cpu_seconds=%s day1_cpu_seconds=%s cpu_ratio=%.2f", s, d, (d > 0 ? s / d : 0) }') ;;
+		esac
+		echo "bench: stage=year-$label n=$n seconds=$s day1_seconds=$d1 ratio=$ratio$cpu$1"
 	done
 }
 

@@ -295,6 +295,145 @@ int main(void)
 			  "debt of an unallocated ledger is refused");
 	}
 
+	/* ledger_settle: the settled beginning of a ledger (a checkpoint). */
+	{
+		struct ledger_settled z = { 0 }, st;
+
+		/* On time: 2026-06..09 of 1000.00 (due 07-10 .. 10-10), each paid on
+		 * the 5th of the next month naming it.  Cut at most 10-09: September
+		 * (due 10-10) cannot settle; through August: from the August due
+		 * date 09-10 (the latest settled entry) to the day before
+		 * September's payment of 10-05, 10-04. */
+		ledger_reset(&l);
+		for (int m = 6; m <= 9; m++) {
+			charge(&l, 2026, m, 100000);
+			pay(&l, m, D(2026, m + 1, 5), 100000, P(2026, m));
+		}
+		ledger_allocate(&l, &E);
+		ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 9), &d, &E);
+		CHECK_INT(ledger_settle(&l, &d, &z, D(2026, 10, 9), &st, &E), 1, "on time: settles");
+		CHECK(st.period_from == P(2026, 9) && st.cut == D(2026, 10, 4) &&
+		      st.due_max == D(2026, 9, 10) && st.penalty == 0,
+		      "on time: through 2026-08, cut 10-04, due_max 09-10, no penalty");
+		/* a cut that must not be before the previous checkpoint's (10-08)
+		 * and after 10-04 for the same periods: none */
+		z.cut = D(2026, 10, 8);
+		CHECK_INT(ledger_settle(&l, &d, &z, D(2026, 10, 9), &st, &E), 0,
+			  "no cut before the previous one");
+		z.cut = 0;
+
+		/* A payment split between two periods: 2026-08 and 09 of 1000.00;
+		 * 1500.00 on 09-05 unnamed (08: 1000.00, 09: 500.00), 500.00 on
+		 * 10-05.  August alone never settles apart (the 09-05 payment is
+		 * also September's); both together from September's due 10-10. */
+		ledger_reset(&l);
+		charge(&l, 2026, 8, 100000);
+		charge(&l, 2026, 9, 100000);
+		pay(&l, 1, D(2026, 9, 5), 150000, LEDGER_NO_PERIOD);
+		pay(&l, 2, D(2026, 10, 5), 50000, LEDGER_NO_PERIOD);
+		ledger_allocate(&l, &E);
+		ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 9), &d, &E);
+		CHECK(ledger_settle(&l, &d, &z, D(2026, 10, 9), &st, &E) == 1 &&
+		      st.period_from == P(2026, 9) && st.cut == D(2026, 10, 4) &&
+		      st.carry_id == 1 && st.carry_date == D(2026, 9, 5) && st.carry_amount == 50000,
+		      "a split payment: August settled, the 500.00 that went to September carried");
+		ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 12, 31), &d, &E);
+		CHECK(ledger_settle(&l, &d, &z, D(2026, 11, 30), &st, &E) == 1 &&
+		      st.period_from == P(2026, 10) && st.cut == D(2026, 11, 30) &&
+		      st.due_max == D(2026, 10, 10),
+		      "both periods settle together: from 2026-10, cut 11-30");
+
+		/* A partial payer: 2026-06..09 of 1000.00, 600.00 unnamed on the 5th
+		 * of 07..10: #1 -> 06 600; #2 -> 06 400, 07 200; #3 -> 07 600; #4
+		 * (10-05) -> 07 200, 08 400.  As of 11-09 (cut at most 10-09): June
+		 * and July settled, #4's 400.00 carried, cut 10-09 (nothing after).
+		 * July (due Monday 08-10) was paid 200.00 on 08-05, 600.00 on 09-05
+		 * (day 26) and 200.00 on 10-05 (day 56): days 31-56, 26 x 20000 x
+		 * 950 / 3000000 = 164.67 -> 1.65; June paid by day 26: none. */
+		ledger_reset(&l);
+		for (int m = 6; m <= 9; m++) {
+			charge(&l, 2026, m, 100000);
+			pay(&l, m - 5, D(2026, m + 1, 5), 60000, LEDGER_NO_PERIOD);
+		}
+		ledger_allocate(&l, &E);
+		ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 9), &d, &E);
+		CHECK(ledger_settle(&l, &d, &z, D(2026, 10, 9), &st, &E) == 1 &&
+		      st.period_from == P(2026, 8) && st.cut == D(2026, 10, 9) &&
+		      st.due_max == D(2026, 8, 10) && st.penalty == 165 && st.carry_id == 4 &&
+		      st.carry_date == D(2026, 10, 5) && st.carry_amount == 40000,
+		      "a partial payer: through July, penalty 1.65, 400.00 of #4 carried");
+		/* and the rest of its ledger read from there gives the whole
+		 * ledger's debt: add 600.00 on 11-05; as of 12-20 */
+		{
+			struct ledger l2;
+			struct ledger_debt d2;
+			struct ledger_settled st2 = st;
+
+			pay(&l, 5, D(2026, 11, 5), 60000, LEDGER_NO_PERIOD);
+			ledger_allocate(&l, &E);
+			ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 12, 20), &d, &E);
+			ledger_init(&l2);
+			ledger_debt_init(&d2);
+			charge(&l2, 2026, 8, 100000);
+			charge(&l2, 2026, 9, 100000);
+			pay(&l2, st2.carry_id, st2.carry_date, st2.carry_amount, LEDGER_NO_PERIOD);
+			pay(&l2, 5, D(2026, 11, 5), 60000, LEDGER_NO_PERIOD);
+			ledger_allocate(&l2, &E);
+			ledger_debt_compute(&l2, &R, CUSTOMER_INDIVIDUAL, D(2026, 12, 20), &d2, &E);
+			CHECK(d.principal == d2.principal && d.periods == d2.periods &&
+			      d.penalty == d2.penalty + st2.penalty && d.principal == 100000 + 100000 - 100000,
+			      "from the checkpoint: the same principal (1000.00), periods and penalty");
+			/* the next checkpoint from there (cut at most 11-19): August
+			 * settled by #5 (11-05), which leaves nothing: September open */
+			CHECK(ledger_settle(&l2, &d2, &st2, D(2026, 11, 19), &st, &E) == 1 &&
+			      st.period_from == P(2026, 9) && st.cut == D(2026, 11, 19) &&
+			      st.carry_id == 0, "the next checkpoint: through August, nothing carried");
+			ledger_debt_release(&d2);
+			ledger_release(&l2);
+		}
+
+		/* Late: 2026-08 (due 09-10) paid on 10-20, day 40: penalty 3.17 (as
+		 * above); 2026-09 unpaid.  As of 12-20, cut at most 11-19: August
+		 * settled with its 3.17, cut 11-19 (nothing paid after 10-20). */
+		ledger_reset(&l);
+		charge(&l, 2026, 8, 100000);
+		charge(&l, 2026, 9, 100000);
+		pay(&l, 1, D(2026, 10, 20), 100000, P(2026, 8));
+		ledger_allocate(&l, &E);
+		ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 12, 20), &d, &E);
+		CHECK(ledger_settle(&l, &d, &z, D(2026, 11, 19), &st, &E) == 1 &&
+		      st.period_from == P(2026, 9) && st.cut == D(2026, 11, 19) && st.penalty == 317,
+		      "late: August settled with its final penalty 3.17");
+
+		/* A payment naming a later period before its due: 1000.00 on 09-05
+		 * naming 08, 1000.00 on 09-08 naming 09: August cannot settle apart
+		 * (a payment on 09-08 <= any cut from 09-10 names September). */
+		ledger_reset(&l);
+		charge(&l, 2026, 8, 100000);
+		charge(&l, 2026, 9, 100000);
+		pay(&l, 1, D(2026, 9, 5), 100000, P(2026, 8));
+		pay(&l, 2, D(2026, 9, 8), 100000, P(2026, 9));
+		ledger_allocate(&l, &E);
+		ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 9), &d, &E);
+		CHECK(ledger_settle(&l, &d, &z, D(2026, 10, 9), &st, &E) == 0,
+		      "a payment naming an open period holds the cut back");
+
+		/* A credit of an open period: 2026-09 has a recalculation of -200.00,
+		 * its excess would be a source dated 09-30; August (paid 09-05)
+		 * settles with the cut at most 09-29. */
+		ledger_reset(&l);
+		charge(&l, 2026, 8, 100000);
+		charge(&l, 2026, 9, 100000);
+		recalc(&l, 2026, 9, -20000);
+		pay(&l, 1, D(2026, 9, 5), 100000, P(2026, 8));
+		pay(&l, 2, D(2026, 10, 5), 80000, P(2026, 9));
+		ledger_allocate(&l, &E);
+		ledger_debt_compute(&l, &R, CUSTOMER_INDIVIDUAL, D(2026, 11, 9), &d, &E);
+		CHECK(ledger_settle(&l, &d, &z, D(2026, 10, 9), &st, &E) == 1 &&
+		      st.period_from == P(2026, 9) && st.cut == D(2026, 9, 29),
+		      "a credit of the open period: the cut before its period ends");
+	}
+
 	ledger_debt_release(&d);
 	ledger_release(&l);
 	penalty_rules_release(&R);

@@ -5,6 +5,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
@@ -156,6 +157,68 @@ int main(void)
 	package_entry(&p, "missing.xml", &e);
 	CHECK_INT(package_commit(&p, 1, NULL, &e), -1, "commit of a missing entry fails");
 	CHECK_INT(stat(z2, &st), -1, "and leaves no package");
+	/* One file per document from spools (package_folder_part()) beside one
+	 * written as a file of the folder: in the zip each is its bytes of the
+	 * spool, all in name order, the manifest's hashes as the writer gave
+	 * them; a name twice is refused. */
+	char z3[256], sp0[4200], sp1[4200], h[3][SHA256_HEX];
+	const char *bytes[3] = { "%PDF-B", "%PDF-CC", "%PDF-A" };
+	snprintf(z3, sizeof(z3), "%s/email.zip", dir);
+	CHECK_INT(package_open(&p, z3, &e), 0, "a package of spooled files opens");
+	for (int i = 0; i < 3; i++) {
+		struct sha256 s;
+		sha256_init(&s);
+		sha256_update(&s, bytes[i], strlen(bytes[i]));
+		sha256_hex(&s, h[i]);
+	}
+	f = fopen(package_spool_n(&p, 0, sp0, sizeof(sp0), &e), "w");
+	fputs("%PDF-B%PDF-CC", f);  /* B at 0 (6 bytes), CC at 6 (7 bytes) */
+	fclose(f);
+	f = fopen(package_spool_n(&p, 1, sp1, sizeof(sp1), &e), "w");
+	fputs("%PDF-A", f);
+	fclose(f);
+	CHECK_INT(package_folder_part(&p, "7201000002-2026-11.pdf", 0, 0, 6, h[0], &e), 0,
+		  "a file of spool 0 at 0");
+	CHECK_INT(package_folder_part(&p, "7201000003-2026-11.pdf", 0, 6, 7, h[1], &e), 0,
+		  "a file of spool 0 at 6");
+	CHECK_INT(package_folder_part(&p, "7201000001-2026-11.pdf", 1, 0, 6, h[2], &e), 0,
+		  "a file of spool 1");
+	CHECK_INT(package_folder_part(&p, "../x.pdf", 1, 0, 6, h[2], &e), -1, "a bad name refused");
+	f = fopen(strcat(strcpy(sp1, package_folder(&p, &e)), "/7201000004-2026-11.pdf"), "w");
+	fputs("%PDF-D", f);
+	fclose(f);
+	CHECK_INT(package_commit(&p, 7, NULL, &e), 0, "committed");
+	CHECK_INT(zip_entries(z3), 5, "four files and the manifest");
+	{
+		int err = 0;
+		zip_t *z = zip_open(z3, ZIP_RDONLY, &err);
+		const char *want[] = { "7201000001-2026-11.pdf", "7201000002-2026-11.pdf",
+				       "7201000003-2026-11.pdf", "7201000004-2026-11.pdf" };
+		int inorder = z != NULL;
+		for (int i = 0; z && i < 4; i++)
+			inorder &= strcmp(zip_get_name(z, (zip_uint64_t)i, 0), want[i]) == 0;
+		if (z)
+			zip_close(z);
+		CHECK(inorder, "in name order, spooled and folder files together");
+	}
+	char *cc = zip_read(z3, "7201000003-2026-11.pdf", &len);
+	CHECK_STR(cc, "%PDF-CC", "a spooled file is its bytes of the spool");
+	free(cc);
+	man = zip_read(z3, "manifest.xml", &len);
+	CHECK(man && strstr(man, h[1]) && strstr(man, "bytes=\"7\""),
+	      "the manifest has its size and the hash its writer gave");
+	free(man);
+	char z4[256];
+	snprintf(z4, sizeof(z4), "%s/lkk.zip", dir);
+	package_open(&p, z4, &e);
+	f = fopen(package_spool_n(&p, 0, sp0, sizeof(sp0), &e), "w");
+	fputs("%PDF-A", f);
+	fclose(f);
+	package_folder_part(&p, "7201000001-2026-11.pdf", 0, 0, 6, h[2], &e);
+	package_folder_part(&p, "7201000001-2026-11.pdf", 0, 0, 6, h[2], &e);
+	CHECK_INT(package_commit(&p, 8, NULL, &e), -1, "a file named twice: the package refused");
+	CHECK_INT(stat(z4, &st), -1, "and not written");
+
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "ls -a %s | grep -c second", dir);
 	f = popen(cmd, "r");

@@ -164,7 +164,7 @@ static void letters_as_pango(void)
 				if (p->cur != NULL)
 					continue;  /* Pango's own */
 				fast++;
-				if (pango_layout_get_line_count(l) != 1 ||
+				if (pango_layout_get_line_count(l) != p->fast.nlines ||
 				    fabs(p->fast.width - (double)w / PANGO_SCALE) > 1e-3 ||
 				    fabs(h - (double)ph / PANGO_SCALE) > 1e-3) {
 					bad++;
@@ -176,6 +176,85 @@ static void letters_as_pango(void)
 	}
 	CHECK_INT(bad, 0, "names and addresses laid out as Pango lays them out");
 	CHECK(fast > n / 2, "names and addresses laid out without Pango");
+	g_object_unref(l);
+	pdf_free(p);
+}
+
+/* The byte where character k of the UTF-8 text s starts. */
+static int byte_of(const char *s, int k)
+{
+	int b = 0;
+
+	for (int i = 0; i < k && s[b]; i++)
+		do
+			b++;
+		while (((unsigned char)s[b] & 0xc0) == 0x80);
+	return b;
+}
+
+/* Texts that wrap (addresses, the notes beside a sum, the heads of
+ * columns) are laid out without Pango as Pango lays them out: in every
+ * style and in boxes 20 to 420 points wide, the same lines (each starting
+ * at the same character) and the same height; a text with a character
+ * that makes a place to break of its own ("-", "/"), or a word wider than
+ * the box, or aligned right, goes to Pango. */
+static void wrapped_as_pango(void)
+{
+	static const char *const txt[] = {
+		"625000, Тюменская обл., г. Тюмень, Московский тракт, д. 10, кв. 51",
+		"626170, Тюменская обл., Уватский р-н, с. Уват, ул. Озёрная, д. 26",
+		"625029, Тюменская обл., г. Тюмень, ул. Мельникайте, д. 127, кв. 91",
+		"Переплата 1 291,92 руб. зачитывается в счёт следующих платежей",
+		"Оплачено (последний платёж 10.11.2026)", "по нормативу потребления",
+		"Долг на начало периода (переплата, с минусом)", "Расход, кВт·ч",
+		"Начислено за период (с перерасчётом и пенями)", "не переданы",
+		"ООО «Тюменьэнергоучёт» и партнёры; Тюмень: 1\u00a0500,04 руб.",
+		"Office Tower (AVATAR), WAVE fifty; Type Vy To Ty", "1 500 000 000,04",
+		"Оплата электроэнергии за 11.2026, л/с 7201000005",
+		"625504, Тюменская обл., Тюменский р-н, п. Боровский, ул. Молодёжная, д. 38",
+		"626240, Тюменская обл., Вагайский р-н, с. Вагай-Северный, ул. Полевая, д. 29",
+		"по договору ЭС-01-000198 от 01.01.2026 (Северо-Западный филиал)", NULL };
+	struct sbyt_err e;
+	struct pdf *p = pdf_new(sizeof(*p), NULL, &e);
+	PangoLayout *l = pango_layout_new(p->ctx);
+	int bad = 0, fast = 0, multi = 0, n = 0;
+
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	for (int s = 0; s < PDF_STYLES; s++) {
+		pango_layout_set_font_description(l, p->fd[s]);
+		for (int i = 0; txt[i]; i++)
+			for (double box = 20; box <= 420; box += 0.7) {
+				double h = pdf_lay(p, (enum pdf_style)s, box, PDF_ALEFT, txt[i]);
+				int w, ph, same = 1;
+
+				pango_layout_set_width(l, (int)(box * PANGO_SCALE));
+				pango_layout_set_text(l, txt[i], -1);
+				pango_layout_get_size(l, &w, &ph);
+				n++;
+				if (p->cur != NULL)
+					continue;  /* Pango's own */
+				fast++;
+				multi += p->fast.nlines > 1;
+				same = pango_layout_get_line_count(l) == p->fast.nlines &&
+				       fabs(h - (double)ph / PANGO_SCALE) < 1e-3;
+				for (int k = 0; same && k < p->fast.nlines; k++)
+					same = pango_layout_get_line_readonly(l, k)->start_index ==
+					       byte_of(txt[i], p->fast.line[k]);
+				if (!same && bad++ < 5)
+					fprintf(stderr, "# style %d box %.1f [%s]: %d lines %.3f high, Pango %d, %.3f\n",
+						s, box, txt[i], p->fast.nlines, h,
+						pango_layout_get_line_count(l), (double)ph / PANGO_SCALE);
+			}
+	}
+	CHECK_INT(bad, 0, "wrapped texts: the lines Pango makes, as high");
+	CHECK(multi > 2000, "wrapped texts laid out without Pango");
+	CHECK(fast < n, "some go to Pango (a word wider than the box)");
+	pdf_lay(p, PDF_NORMAL, 60, PDF_ALEFT, "л/с 7201000005 Тюмень/Тобольск");
+	CHECK(p->cur != NULL, "a slash (a place to break of its own) goes to Pango");
+	pdf_lay(p, PDF_NORMAL, 60, PDF_ARIGHT, "по нормативу потребления");
+	CHECK(p->cur != NULL, "a right-aligned text that wraps goes to Pango");
+	pdf_lay(p, PDF_NORMAL, 80, PDF_ALEFT, "по нормативу потребления");
+	CHECK(p->cur == NULL && p->fast.nlines == 2, "'по нормативу потребления' in 80 points: 2 lines");
 	g_object_unref(l);
 	pdf_free(p);
 }
@@ -283,6 +362,7 @@ int main(void)
 	fonts_held();
 	numbers_as_pango();
 	letters_as_pango();
+	wrapped_as_pango();
 	layouts_kept();
 
 	CHECK(mkdtemp(path) != NULL, "a folder");
