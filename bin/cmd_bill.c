@@ -171,9 +171,10 @@ int cmd_bill_stage(struct sbyt_ctx *ctx, struct job *j, struct billrun_opts *o,
 	if (ref.n)
 		log_warn("%s", acctrej_line(&ref, "refused for their data, not billed", line,
 					     sizeof(line)));
-	log_verbose("branches=%d lines=%lld obligations=%lld consumption=%lld refused=%lld",
-		    st->branches, (long long)st->lines, (long long)st->obligations,
-		    (long long)st->consumption, (long long)st->refused);
+	log_verbose("branches=%d lines=%lld obligations=%lld consumption=%lld refused=%lld"
+		    " older_readings=%lld", st->branches, (long long)st->lines,
+		    (long long)st->obligations, (long long)st->consumption, (long long)st->refused,
+		    (long long)st->held);
 	log_verbose("timings: read %.2f s, bill %.2f s, write %.2f s, total %.2f s", st->t_read,
 		    st->t_bill, st->t_write, log_now() - started);
 	return 0;

@@ -19,6 +19,7 @@
 
 #define BATCH_TEXT "50000" /* accounts per cursor fetch and per COPY */
 #define MAX_HIST 63      /* months of history (bill.c keeps 63) */
+#define HELD_MAX 1024    /* accounts held for their older readings at once (4.5 kB each) */
 
 /* $1 branch, $2 shard count (0: none), $3 shard, $4 the period's last day,
  * $5 the kind of account (NULL: both). */
@@ -77,13 +78,34 @@ static const char SQL_HISTORY[] =
  * its date and the contract's readings day (billing_legal_closes()), so the
  * readings taken up to $4, the latest readings day of P+1 there can be, are
  * read as well and one_account() keeps those of periods up to P.  $1, $2
- * the bounds, $3 P, $4 the 27th of P+1. */
+ * the bounds, $3 P, $4 the 27th of P+1.
+ *
+ * Bounded by the period: only the readings of periods from $5, READ_BACK
+ * months before P, are read (the key's period column stops the index scan
+ * from visiting the rows of older months, SQL_READINGS_ALL has them).
+ * The month a legal reading closes is never after the column's period
+ * (ingest's window rule gives its month or the next, and it closes its
+ * month or the one before), so every reading that counts for a period
+ * from $5 on is among them.  ORDER BY the whole key: the plan is the
+ * range of reading_history_idx, whose period column bounds it. */
+#define READ_BACK 1
 static const char SQL_READINGS[] =
 	"DECLARE bill_read NO SCROLL CURSOR FOR"
 	" SELECT r.account_id, r.meter, r.zone, r.period - DATE '1970-01-01',"
 	"  r.taken_on - DATE '1970-01-01', r.reading_id, r.value"
 	" FROM reading r WHERE r.account_id BETWEEN $1::bigint AND $2::bigint"
+	" AND r.period >= $5::date"
 	" AND r.status = 'accepted' AND (r.period <= $3::date OR r.taken_on <= $4::date)"
+	" ORDER BY r.account_id, r.meter, r.zone, r.period";
+
+/* All the readings of some accounts (SQL_READINGS unbounded), for those
+ * whose older readings may count (zone_settled()).  $1 the accounts
+ * (ascending), $2 P, $3 the 27th of P+1. */
+static const char SQL_READINGS_ALL[] =
+	"SELECT r.account_id, r.meter, r.zone, r.period - DATE '1970-01-01',"
+	"  r.taken_on - DATE '1970-01-01', r.reading_id, r.value"
+	" FROM reading r WHERE r.account_id = ANY ($1::bigint[])"
+	" AND r.status = 'accepted' AND (r.period <= $2::date OR r.taken_on <= $3::date)"
 	" ORDER BY r.account_id";
 
 /* Legal entities' charge of the month before P (VAT included).  $6, $7 the
@@ -354,6 +376,20 @@ static void zone_offer(struct zone_reading *r1, struct zone_reading *r2,
 	}
 }
 
+/* One account's inputs as the streams give them: finish_account() bills
+ * it.  The pointers of in (account, history, estimated) are set there, to
+ * this struct's own arrays (a held account's struct is moved). */
+struct acct {
+	int64_t acc;
+	char idtxt[24];
+	const char *meter;      /* "" without one; points into the batch's result */
+	int has_meter, readings_day, k;
+	struct bill_input in;
+	struct bill_month history[MAX_HIST], estimated[MAX_HIST];
+	struct zone_reading r1[TARIFF_ZONES], r2[TARIFF_ZONES], anchor[TARIFF_ZONES];
+	int64_t initial[TARIFF_ZONES];
+};
+
 struct ctx {
 	PGconn *db;
 	const struct tariff_rules *r;
@@ -362,6 +398,8 @@ struct ctx {
 	struct stream hist, read, prev;
 	struct batch b;
 	int hist_months;
+	struct acct *held;  /* the batch's accounts whose older readings may count */
+	size_t nheld, cheld;
 };
 
 static int str_eq(const char *a, const char *b)
@@ -369,46 +407,87 @@ static int str_eq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* Offer row i of h (SQL_READINGS's columns) to a: a reading of its meter
+ * that counts for a period up to P and, unless all, from P - READ_BACK on
+ * (the older ones may be missing from the stream). */
+static void offer_row(const struct billing_rules *br, struct acct *a, PGresult *h, int i, int all)
+{
+	speriod P = a->in.period;
+	int zone = (int)get_int(h, i, 2), counts;
+	struct zone_reading t;
+
+	if (!a->has_meter || zone < 1 || zone > TARIFF_ZONES || !str_eq(PQgetvalue(h, i, 1), a->meter))
+		return;
+	t.has = 1;
+	t.taken = (sdate)get_int(h, i, 4);
+	t.id = get_int(h, i, 5);
+	t.value = get_milli(h, i, 6);
+	if (a->in.kind == BILL_LEGAL) {
+		/* the month it closes; an intermediate one closes none */
+		counts = billing_legal_closes(br, a->readings_day, t.taken, &t.period);
+		t.window = 1;
+	} else {
+		t.period = period_of((sdate)get_int(h, i, 3));
+		counts = 1;
+		t.window = period_of(t.taken) == t.period && billing_in_window(br, t.taken);
+	}
+	if (counts && t.period <= P && (all || t.period >= P - READ_BACK))
+		zone_offer(&a->r1[zone - 1], &a->r2[zone - 1], &t);
+}
+
+/* Whether zone z's readings of periods from L = P - READ_BACK on bill it as
+ * all its readings would (finish_account()): r1, r2 are the two latest
+ * periods among those, the older readings are all of periods before L.
+ * An older reading matters only as the current one (a period after the
+ * anchor's and from the first estimated month on) or, without an anchor,
+ * as the previous value of a current reading (the latest period before
+ * its own).  previous is not read unless every zone has a current one. */
+static int zone_settled(const struct acct *a, int z)
+{
+	speriod L = a->in.period - READ_BACK, first = a->in.period - a->k;
+
+	if (a->anchor[z].has)
+		return a->r1[z].has || first >= L || a->anchor[z].period >= L - 1;
+	if (a->r1[z].has)
+		return a->r1[z].period < first || a->r2[z].has;
+	return first >= L;
+}
+
+static int finish_account(struct ctx *x, struct acct *a, struct sbyt_err *e);
+static int finish_held(struct ctx *x, struct sbyt_err *e);
+
 static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 {
 	const struct billing_rules *br = tariff_billing(x->r);
 	speriod P = x->o->period;
-	struct bill_input in;
-	struct bill_result res;
+	struct acct a;
+	struct bill_input *in = &a.in;
 	struct hist_month hm[MAX_HIST + 1];
-	struct bill_month history[MAX_HIST], estimated[MAX_HIST];
-	struct zone_reading r1[TARIFF_ZONES], r2[TARIFF_ZONES], anchor[TARIFF_ZONES];
-	int64_t initial[TARIFF_ZONES] = { 0 };
 	int64_t acc = get_int(ar, row, 0);
-	char idtxt[24];
-	const char *meter = PQgetisnull(ar, row, 6) ? "" : PQgetvalue(ar, row, 6);
-	int has_meter = !PQgetisnull(ar, row, 6), k = 0, nhist = 0, rc;
-	int readings_day = (int)get_int(ar, row, 13);  /* 0: the rules' default */
-	double t0;
-	struct sbyt_err ce;
+	int k = 0, nhist = 0, settled = 1;
 
-	memset(&in, 0, sizeof(in));
+	memset(&a, 0, sizeof(a));
 	memset(hm, 0, sizeof(hm[0]) * (size_t)(x->hist_months + 1));
-	memset(r1, 0, sizeof(r1));
-	memset(r2, 0, sizeof(r2));
-	memset(anchor, 0, sizeof(anchor));
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)acc);
-	in.account = idtxt;
-	in.period = P;
-	in.kind = str_eq(PQgetvalue(ar, row, 1), "legal") ? BILL_LEGAL : BILL_INDIVIDUAL;
-	in.category = PQgetvalue(ar, row, 2);
-	in.residents = (int)get_int(ar, row, 3);
-	in.rooms = (int)get_int(ar, row, 4);
-	in.price_category = (int)get_int(ar, row, 5);
-	in.verified_until = BILL_NO_DATE;
-	if (has_meter) {
-		in.zones = (int)get_int(ar, row, 7);
-		in.digits = (int)get_int(ar, row, 8);
+	a.acc = acc;
+	snprintf(a.idtxt, sizeof(a.idtxt), "%lld", (long long)acc);
+	a.meter = PQgetisnull(ar, row, 6) ? "" : PQgetvalue(ar, row, 6);
+	a.has_meter = !PQgetisnull(ar, row, 6);
+	a.readings_day = (int)get_int(ar, row, 13);  /* 0: the rules' default */
+	in->period = P;
+	in->kind = str_eq(PQgetvalue(ar, row, 1), "legal") ? BILL_LEGAL : BILL_INDIVIDUAL;
+	in->category = PQgetvalue(ar, row, 2);
+	in->residents = (int)get_int(ar, row, 3);
+	in->rooms = (int)get_int(ar, row, 4);
+	in->price_category = (int)get_int(ar, row, 5);
+	in->verified_until = BILL_NO_DATE;
+	if (a.has_meter) {
+		in->zones = (int)get_int(ar, row, 7);
+		in->digits = (int)get_int(ar, row, 8);
 		if (!PQgetisnull(ar, row, 9))
-			date_parse(PQgetvalue(ar, row, 9), -1, &in.verified_until);
+			date_parse(PQgetvalue(ar, row, 9), -1, &in->verified_until);
 		for (int z = 0; z < TARIFF_ZONES; z++)
 			if (!PQgetisnull(ar, row, 10 + z))
-				initial[z] = get_milli(ar, row, 10 + z);
+				a.initial[z] = get_milli(ar, row, 10 + z);
 	}
 
 	/* History of the current meter ('' for months billed without one). */
@@ -425,7 +504,7 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 			struct hist_month *m = &hm[back];
 
 			memset(m, 0, sizeof(*m));
-			if (str_eq(PQgetvalue(h, i, 2), meter)) {
+			if (str_eq(PQgetvalue(h, i, 2), a.meter)) {
 				const char *bs = PQgetvalue(h, i, 3);
 
 				m->present = 1;
@@ -445,91 +524,161 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 	}
 	/* the register value of the latest month that has one */
 	for (int z = 0; z < TARIFF_ZONES; z++)
-		for (int back = 1; back <= x->hist_months && !anchor[z].has; back++)
+		for (int back = 1; back <= x->hist_months && !a.anchor[z].has; back++)
 			if (hm[back].present && hm[back].has_reading[z]) {
-				anchor[z].has = 1;
-				anchor[z].period = P - back;
-				anchor[z].value = hm[back].reading[z];
+				a.anchor[z].has = 1;
+				a.anchor[z].period = P - back;
+				a.anchor[z].value = hm[back].reading[z];
 			}
 	while (k + 1 <= x->hist_months && hm[k + 1].present && hm[k + 1].basis != BILL_READING)
 		k++;
 	for (int i = 0; i < k; i++) {
-		estimated[i].period = P - k + i;
-		estimated[i].basis = hm[k - i].basis;
-		memcpy(estimated[i].volume, hm[k - i].volume, sizeof(estimated[i].volume));
+		a.estimated[i].period = P - k + i;
+		a.estimated[i].basis = hm[k - i].basis;
+		memcpy(a.estimated[i].volume, hm[k - i].volume, sizeof(a.estimated[i].volume));
 	}
 	for (int back = 1; back <= x->hist_months; back++)
 		if (hm[back].present && hm[back].basis == BILL_READING) {
-			history[nhist].period = P - back;
-			history[nhist].basis = BILL_READING;
-			memcpy(history[nhist].volume, hm[back].volume, sizeof(history[nhist].volume));
+			a.history[nhist].period = P - back;
+			a.history[nhist].basis = BILL_READING;
+			memcpy(a.history[nhist].volume, hm[back].volume, sizeof(a.history[nhist].volume));
 			nhist++;
 		}
-	in.history = history;
-	in.nhistory = nhist;
-	in.estimated = estimated;
-	in.nestimated = k;
+	in->nhistory = nhist;
+	in->nestimated = k;
+	a.k = k;
 
-	/* The two latest read periods per zone of the current meter. */
+	/* The two latest read periods per zone of the current meter, of the
+	 * periods the stream has. */
 	while (x->read.key < acc)
 		if (stream_next(&x->read, e) < 0)
 			return -1;
 	for (; x->read.key == acc; ) {
-		PGresult *h = x->read.res;
-		int i = x->read.row, zone = (int)get_int(h, i, 2);
-
-		if (has_meter && zone >= 1 && zone <= TARIFF_ZONES && str_eq(PQgetvalue(h, i, 1), meter)) {
-			struct zone_reading t;
-			int counts;
-
-			t.has = 1;
-			t.taken = (sdate)get_int(h, i, 4);
-			t.id = get_int(h, i, 5);
-			t.value = get_milli(h, i, 6);
-			if (in.kind == BILL_LEGAL) {
-				/* the month it closes; an intermediate one closes none */
-				counts = billing_legal_closes(br, readings_day, t.taken, &t.period);
-				t.window = 1;
-			} else {
-				t.period = period_of((sdate)get_int(h, i, 3));
-				counts = 1;
-				t.window = period_of(t.taken) == t.period && billing_in_window(br, t.taken);
-			}
-			if (counts && t.period <= P)
-				zone_offer(&r1[zone - 1], &r2[zone - 1], &t);
-		}
+		offer_row(br, &a, x->read.res, x->read.row, 0);
 		if (stream_next(&x->read, e) < 0)
 			return -1;
-	}
-	for (int z = 0; z < in.zones && z < TARIFF_ZONES; z++) {
-		speriod first = P - k;  /* the first month of the estimated run, or P */
-		struct bill_reading *br_ = &in.reading[z];
-
-		if (anchor[z].has) {
-			br_->previous = anchor[z].value;
-			br_->has_current = r1[z].has && r1[z].period > anchor[z].period &&
-					   r1[z].period >= first;
-		} else {
-			br_->has_current = r1[z].has && r1[z].period >= first;
-			br_->previous = br_->has_current ? (r2[z].has ? r2[z].value : initial[z])
-					: (r1[z].has ? r1[z].value : initial[z]);
-		}
-		if (br_->has_current)
-			br_->current = r1[z].value;
 	}
 
 	while (x->prev.key < acc)
 		if (stream_next(&x->prev, e) < 0)
 			return -1;
 	if (x->prev.key == acc) {
-		in.previous_charge = get_int(x->prev.res, x->prev.row, 1);
+		in->previous_charge = get_int(x->prev.res, x->prev.row, 1);
 		if (stream_next(&x->prev, e) < 0)
 			return -1;
 	}
 
+	for (int z = 0; z < in->zones && z < TARIFF_ZONES; z++)
+		settled &= zone_settled(&a, z);
+	if (settled)
+		return finish_account(x, &a, e);
+	/* held until the batch's older readings are read (finish_held()), at
+	 * most HELD_MAX at a time: memory stays flat if most are held */
+	if (grow((void **)&x->held, &x->cheld, x->nheld, sizeof(a), e) < 0)
+		return -1;
+	x->held[x->nheld++] = a;
+	return x->nheld >= HELD_MAX ? finish_held(x, e) : 0;
+}
+
+/* The accounts as a bigint[] literal ("{1,2,3}") for a parameter. */
+static int ids_param(const int64_t *id, size_t n, char **out, struct sbyt_err *e)
+{
+	size_t cap = n * 21 + 3, len = 0;
+	char *s = malloc(cap);
+
+	if (!s)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	s[len++] = '{';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "", (long long)id[i]);
+	s[len++] = '}';
+	s[len] = '\0';
+	*out = s;
+	return 0;
+}
+
+/* Bill the held accounts of the batch on all their readings. */
+static int finish_held(struct ctx *x, struct sbyt_err *e)
+{
+	const struct billing_rules *br = tariff_billing(x->r);
+	char p0[DATE_BUF], late[DATE_BUF], *ids = NULL;
+	int64_t acc[HELD_MAX];
+	PGresult *h;
+	int row = 0, n, rc = 0;
+	double t0;
+
+	if (x->nheld == 0)
+		return 0;
+	for (size_t i = 0; i < x->nheld; i++)
+		acc[i] = x->held[i].acc;
+	if (ids_param(acc, x->nheld, &ids, e) < 0)
+		return -1;
+	fmt_period(x->o->period, p0);
+	date_format(period_first(x->o->period + 1) + 26, late);
+	{
+		const char *p[3] = { ids, p0, late };
+
+		t0 = log_now();
+		h = db_query(x->db, e, SQL_READINGS_ALL, 3, p);
+		x->st->t_read += log_now() - t0;
+	}
+	free(ids);
+	if (!h)
+		return -1;
+	n = PQntuples(h);
+	for (size_t i = 0; i < x->nheld && rc == 0; i++) {
+		struct acct *a = &x->held[i];
+
+		memset(a->r1, 0, sizeof(a->r1));
+		memset(a->r2, 0, sizeof(a->r2));
+		while (row < n && get_int(h, row, 0) < a->acc)
+			row++;
+		for (; row < n && get_int(h, row, 0) == a->acc; row++)
+			offer_row(br, a, h, row, 1);
+		rc = finish_account(x, a, e);
+	}
+	x->st->held += (int64_t)x->nheld;
+	x->nheld = 0;
+	PQclear(h);
+	return rc;
+}
+
+static int finish_account(struct ctx *x, struct acct *a, struct sbyt_err *e)
+{
+	const struct billing_rules *br = tariff_billing(x->r);
+	speriod P = x->o->period;
+	struct bill_input *in = &a->in;
+	struct bill_result res;
+	int64_t acc = a->acc;
+	const char *meter = a->meter;
+	int rc;
+	double t0;
+	struct sbyt_err ce;
+
+	in->account = a->idtxt;
+	in->history = a->history;
+	in->estimated = a->estimated;
+	for (int z = 0; z < in->zones && z < TARIFF_ZONES; z++) {
+		speriod first = P - a->k;  /* the first month of the estimated run, or P */
+		struct bill_reading *br_ = &in->reading[z];
+		const struct zone_reading *r1 = &a->r1[z], *r2 = &a->r2[z];
+
+		if (a->anchor[z].has) {
+			br_->previous = a->anchor[z].value;
+			br_->has_current = r1->has && r1->period > a->anchor[z].period &&
+					   r1->period >= first;
+		} else {
+			br_->has_current = r1->has && r1->period >= first;
+			br_->previous = br_->has_current ? (r2->has ? r2->value : a->initial[z])
+					: (r1->has ? r1->value : a->initial[z]);
+		}
+		if (br_->has_current)
+			br_->current = r1->value;
+	}
+
 	x->st->accounts++;
 	t0 = log_now();
-	rc = bill_compute(x->r, &in, &res, &ce);
+	rc = bill_compute(x->r, in, &res, &ce);
 	x->st->t_bill += log_now() - t0;
 	if (rc < 0) {
 		bill_result_release(&res);
@@ -553,9 +702,9 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 		l->acc = acc;
 		l->no = i + 1;
 		l->l = res.lines[i];
-		l->legal = in.kind == BILL_LEGAL;
+		l->legal = in->kind == BILL_LEGAL;
 	}
-	if (in.kind == BILL_INDIVIDUAL) {
+	if (in->kind == BILL_INDIVIDUAL) {
 		if (res.charges != 0 &&
 		    add_obl(&x->b, acc, P, 10, "charge", res.due, res.charges, e) < 0)
 			goto fail;
@@ -580,15 +729,15 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 		int64_t *cur = x->b.readings + 2 * TARIFF_ZONES * x->b.nreadings++;
 
 		for (int z = 0; z < TARIFF_ZONES; z++) {
-			cur[z] = in.reading[z].current;
-			cur[TARIFF_ZONES + z] = in.reading[z].previous;
+			cur[z] = in->reading[z].current;
+			cur[TARIFF_ZONES + z] = in->reading[z].previous;
 		}
 		for (int m = 0; m < res.nmonths; m++)
-			if (add_cons(&x->b, acc, res.months[m].period, meter, "actual", in.zones,
+			if (add_cons(&x->b, acc, res.months[m].period, meter, "actual", in->zones,
 				     res.months[m].volume, res.months[m].period == P ? cur : NULL, e) < 0)
 				goto fail;
 	} else if (res.basis == BILL_ESTIMATE) {
-		if (add_cons(&x->b, acc, P, meter, "estimate", in.zones, res.volume, NULL, e) < 0)
+		if (add_cons(&x->b, acc, P, meter, "estimate", in->zones, res.volume, NULL, e) < 0)
 			goto fail;
 	} else {
 		if (add_cons(&x->b, acc, P, meter, "norm", 1, res.volume, NULL, e) < 0)
@@ -605,22 +754,6 @@ fail:
 
 /* ---- writing a batch ---- */
 
-static int ids_param(struct batch *b, char **out, struct sbyt_err *e)
-{
-	size_t cap = b->nids * 21 + 3, len = 0;
-	char *s = malloc(cap);
-
-	if (!s)
-		return err_set(e, ERR_INTERNAL, "out of memory");
-	s[len++] = '{';
-	for (size_t i = 0; i < b->nids; i++)
-		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "", (long long)b->ids[i]);
-	s[len++] = '}';
-	s[len] = '\0';
-	*out = s;
-	return 0;
-}
-
 static int delete_batch(struct ctx *x, struct sbyt_err *e)
 {
 	char p0[DATE_BUF], p1[DATE_BUF], *ids = NULL;
@@ -628,7 +761,7 @@ static int delete_batch(struct ctx *x, struct sbyt_err *e)
 
 	if (x->b.nids == 0)
 		return 0;
-	if (ids_param(&x->b, &ids, e) < 0)
+	if (ids_param(x->b.ids, x->b.nids, &ids, e) < 0)
 		return -1;
 	fmt_period(x->o->period, p0);
 	fmt_period(x->o->period + 1, p1);
@@ -806,10 +939,10 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 {
 	const struct billrun_opts *o = x->o;
 	char n[12], i[12], last[DATE_BUF], p0[DATE_BUF], win[DATE_BUF], prev[DATE_BUF], run[24];
-	char lo[24], hi[24], late[DATE_BUF];
+	char lo[24], hi[24], late[DATE_BUF], back[DATE_BUF];
 	const char *p[8] = { branch, n, i, last, o->kind, lo, hi, prev };
 	const char *ph[4] = { lo, hi, p0, win };
-	const char *pr[4] = { lo, hi, p0, late };
+	const char *pr[5] = { lo, hi, p0, late, back };
 	PGresult *ar = NULL;
 	int rc = -1, published, u = o->unissued != 0;
 
@@ -819,6 +952,7 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	fmt_period(o->period, p0);
 	fmt_period(o->period - x->hist_months, win);
 	fmt_period(o->period - 1, prev);
+	fmt_period(o->period - READ_BACK, back);
 	/* the latest a legal reading closing P can be dated: the 27th of P+1 */
 	date_format(period_first(o->period + 1) + 26, late);
 	memset(&x->hist, 0, sizeof(x->hist));
@@ -865,7 +999,7 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	    db_exec(x->db, e, "SET LOCAL enable_sort = off", 0, NULL) < 0 ||
 	    stream_open(&x->hist, x->db, SQL_HISTORY, "FETCH 50000 FROM bill_hist", 4, ph,
 			&x->st->t_read, e) < 0 ||
-	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 4, pr,
+	    stream_open(&x->read, x->db, SQL_READINGS, "FETCH 50000 FROM bill_read", 5, pr,
 			&x->st->t_read, e) < 0 ||
 	    db_exec(x->db, e, "SET LOCAL enable_sort = on", 0, NULL) < 0 ||
 	    stream_open(&x->prev, x->db, SQL_PREVIOUS[u], "FETCH 50000 FROM bill_prev", 8, p,
@@ -900,6 +1034,8 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 			if (o->progress)
 				progress_add(o->progress, 1);
 		}
+		if (finish_held(x, e) < 0)
+			goto out;
 		t0 = log_now();
 		if (rebill && delete_batch(x, e) < 0)
 			goto out;
@@ -947,6 +1083,7 @@ out:
 	stream_close(&x->read);
 	stream_close(&x->prev);
 	x->b.nlines = x->b.nobls = x->b.ncons = x->b.nids = 0;
+	x->nheld = 0;
 	if (rc < 0)
 		db_rollback(x->db);
 	return rc;
@@ -1014,6 +1151,7 @@ static void worker(struct ctx *parent, PGresult *br, int nb, int w, int n, int f
 	for (int i = w; i < nb && rep.rc == 0; i += n)
 		rep.rc = one_branch(&x, PQgetvalue(br, i, 0), PQgetvalue(br, i, 1)[0] != '\0', &rep.e);
 	batch_free(&x.b);
+	free(x.held);
 	if (x.db)
 		PQfinish(x.db);
 	wr = write(fd, &rep, sizeof(rep));
@@ -1082,6 +1220,7 @@ static int in_workers(struct ctx *x, PGresult *br, int nb, struct sbyt_err *e)
 		x->st->consumption += rep.st.consumption;
 		x->st->total += rep.st.total;
 		x->st->branches += rep.st.branches;
+		x->st->held += rep.st.held;
 		x->st->t_read += rep.st.t_read;
 		x->st->t_bill += rep.st.t_bill;
 		x->st->t_write += rep.st.t_write;
@@ -1172,5 +1311,6 @@ int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts 
 			rc = one_branch(&x, PQgetvalue(br, i, 0), PQgetvalue(br, i, 1)[0] != '\0', e);
 	PQclear(br);
 	batch_free(&x.b);
+	free(x.held);
 	return rc;
 }

@@ -99,6 +99,8 @@ struct billrun_stats {
 	int64_t lines, obligations, consumption;  /* rows written */
 	money total;        /* sum of the billed accounts' totals */
 	int branches;       /* branches billed */
+	int64_t held;       /* accounts whose readings older than the month before
+	                       were read as well (a second query per batch) */
 	double t_read, t_bill, t_write;  /* seconds: cursors, bill_compute, deletes + COPY */
 };
 
