@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libxml/xmlwriter.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,13 +161,35 @@ static void free_more(struct package *p)
 		p->nentries = PACKAGE_MAX_ENTRIES;
 }
 
-const char *package_entry(struct package *p, const char *name, struct sbyt_err *e)
+/* A new entry `name` whose file is path (NULL: a file of its own in the
+ * parts folder); NULL with e set. */
+static struct package_entry *add_entry(struct package *p, const char *name, const char *path,
+				       struct sbyt_err *e)
 {
 	struct package_entry *en;
-	char flat[sizeof(en->name)];
+	char flat[sizeof(en->name)], own[sizeof(en->path)];
+	size_t len;
 
 	if (!name_ok(name) || !strcmp(name, "manifest.xml")) {
 		err_set(e, ERR_INTERNAL, "bad package entry name '%s'", name);
+		return NULL;
+	}
+	if (!path) {
+		snprintf(flat, sizeof(flat), "%s", name);
+		for (char *s = flat; *s; s++)
+			if (*s == '/')
+				*s = '_';
+		if (snprintf(own, sizeof(own), "%s/%d-%s", p->parts, p->nentries + 1, flat) >=
+		    (int)sizeof(own)) {
+			err_set(e, ERR_CANTCREATE, "path of entry '%s' of package '%s' too long", name,
+				p->final);
+			return NULL;
+		}
+		path = own;
+	}
+	len = strlen(path);
+	if (len >= sizeof(en->path)) {
+		err_set(e, ERR_CANTCREATE, "path of entry '%s' of package '%s' too long", name, p->final);
 		return NULL;
 	}
 	if (p->nentries >= PACKAGE_MAX_ENTRIES) {
@@ -181,7 +204,7 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 			p->more = m;
 			p->more_cap = cap;
 		}
-		if (!(p->more[k] = calloc(1, sizeof(**p->more)))) {
+		if (!(p->more[k] = calloc(1, offsetof(struct package_entry, path) + len + 1))) {
 			err_set(e, ERR_INTERNAL, "out of memory");
 			return NULL;
 		}
@@ -190,17 +213,15 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 	en->part = 0;
 	en->off = 0;
 	snprintf(en->name, sizeof(en->name), "%s", name);
-	snprintf(flat, sizeof(flat), "%s", name);
-	for (char *s = flat; *s; s++)
-		if (*s == '/')
-			*s = '_';
-	if (snprintf(en->path, sizeof(en->path), "%s/%d-%s", p->parts, p->nentries, flat) >=
-	    (int)sizeof(en->path)) {
-		err_set(e, ERR_CANTCREATE, "path of entry '%s' of package '%s' too long", name,
-			p->final);
-		return NULL;
-	}
-	return en->path;
+	memcpy(en->path, path, len + 1);
+	return en;
+}
+
+const char *package_entry(struct package *p, const char *name, struct sbyt_err *e)
+{
+	struct package_entry *en = add_entry(p, name, NULL, e);
+
+	return en ? en->path : NULL;
 }
 
 const char *package_spool(struct package *p, struct sbyt_err *e)
@@ -218,12 +239,10 @@ const char *package_spool(struct package *p, struct sbyt_err *e)
 int package_entry_part(struct package *p, const char *name, const char *path, int64_t off,
 		       int64_t bytes, const char *sha256, struct sbyt_err *e)
 {
-	struct package_entry *en;
+	struct package_entry *en = add_entry(p, name, path, e);
 
-	if (!package_entry(p, name, e))
+	if (!en)
 		return -1;
-	en = ent(p, p->nentries - 1);
-	snprintf(en->path, sizeof(en->path), "%s", path);
 	snprintf(en->sha256, sizeof(en->sha256), "%s", sha256);
 	en->off = off;
 	en->bytes = bytes;

@@ -28,11 +28,13 @@
 
 struct package_entry {
 	char name[256];
-	char path[4096];
 	char sha256[SHA256_HEX];
 	int64_t bytes;
 	int64_t off;         /* package_entry_part(): bytes [off, off + bytes) of path */
 	int part;
+	char path[4096];     /* last: an entry past PACKAGE_MAX_ENTRIES is allocated
+	                        with room for its own path only (an edo package
+	                        has one per УПД) */
 };
 
 struct package {
