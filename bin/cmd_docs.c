@@ -1,5 +1,6 @@
 /* cmd_docs.c - sbyt docs --period P [--branch CODE]: payment documents and
  * their packages (lib/docs.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,12 +76,24 @@ static int cmd_docs_render_threads(void)
 }
 
 /* SBYT_PRINT_VOLUME: documents per print file (default 10,000; 0: one
- * file per branch whatever its size). */
-static int cmd_docs_print_volume(void)
+ * file per branch whatever its size).  0, or -1 with e set (ERR_CONFIG)
+ * when it is not a whole number >= 0. */
+static int cmd_docs_print_volume(int *volume, struct sbyt_err *e)
 {
 	const char *v = getenv("SBYT_PRINT_VOLUME");
+	char *end;
+	long n;
 
-	return v && *v ? atoi(v) : DOCS_PRINT_VOLUME;
+	*volume = DOCS_PRINT_VOLUME;
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*end || errno || n < 0 || n > 100000000)
+		return err_set(e, ERR_CONFIG, "SBYT_PRINT_VOLUME '%s' is not a number of documents",
+			       v);
+	*volume = (int)n;
+	return 0;
 }
 
 int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const char *branch,
@@ -106,7 +119,8 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	o.as_of = ctx->as_of;
 	o.pdf = cmd_docs_pdf();
 	o.render_threads = cmd_docs_render_threads();
-	o.print_volume = cmd_docs_print_volume();
+	if (cmd_docs_print_volume(&o.print_volume, &ctx->err))
+		return -1;
 	o.resume = resume;
 	o.number_base = ctx->shard_n ? (int64_t)ctx->shard_i * SHARD_DOC_RANGE : 0;
 	o.on_package = record;

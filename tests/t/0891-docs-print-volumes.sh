@@ -56,4 +56,9 @@ test_expect_success 'one file (SBYT_PRINT_VOLUME=0) holds the same pages' '
 	unzip -p "$OUT/01/post.zip" documents.pdf > one.pdf &&
 	accounts one.pdf | diff want -
 '
+test_expect_code 78 'a volume that is not a number is refused, before anything is written' '
+	rm -rf "$OUT" &&
+	SBYT_PRINT_VOLUME=10k sbyt -q --as-of 2026-11-28 docs --period 2026-11 2>err; rc=$?; cat err;
+	grep -q "SBYT_PRINT_VOLUME .10k. is not a number of documents" err && [ ! -e "$OUT/01/post.zip" ] && exit $rc
+'
 test_done
