@@ -271,6 +271,8 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 	if (t->checkpoints)
 		log_verbose("debt: %lld accounts read from their checkpoints, %lld checkpoints made",
 			    (long long)t->ck_used, (long long)t->ck_made);
+	if (t->checkpoints && t->ranges)
+		log_verbose("debt: the ledgers read by index range from the checkpoints");
 	else if (!fr.full)
 		log_verbose("debt: no checkpoints read, %lld made", (long long)t->ck_made);
 	if (rej.n)

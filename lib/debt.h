@@ -67,7 +67,10 @@
  * their penalties are final (each piece paid at the rate of its day, the
  * periods rounded one by one) and carried as one sum.  So the account's
  * obligations of period_from on, its payments after cut and that sum give
- * the full valuation's row.  A new checkpoint is made when more periods have
+ * the full valuation's row.  When the ledgers hold many rows per account
+ * (debt.c, RANGES_ROWS), those are read per account by index range, so the
+ * server reads no settled row either; else by the merge of the whole tables,
+ * which passes them over.  A new checkpoint is made when more periods have
  * settled, its cut at least 31 days before the as-of date (late registries
  * are dated after it) and not before the previous cut.  Anything that could
  * change the closed set deletes the checkpoint in the writing transaction
@@ -140,6 +143,7 @@ struct debt_totals {
 	int64_t candidates;  /* the accounts an incremental run would value (0: none) */
 	int readers;         /* debt_snapshot_run(): the connections that read */
 	int checkpoints;     /* debt_snapshot_run(): 1 when the checkpoints were read */
+	int ranges;          /* then 1 when by index range (see "Checkpoints") */
 	int64_t ck_used;     /* then the accounts read from their checkpoints */
 	int64_t ck_made;     /* the checkpoints made (some perhaps not written) */
 };

@@ -10,7 +10,9 @@
 # keys, index and foreign keys), and prints
 #   bench: stage=debt n=N seconds=S floor_seconds=F ratio=R rss_mb=M
 # with ratio = F / S and M the peak RSS of sbyt (GNU time when installed,
-# else build/tools/peakrss).  The scratch database is dropped at the end
+# else build/tools/peakrss); on the private cluster followed by the CPU
+# seconds of each side, client and server (tools/bench_cpu.sh: cli_cpu_s=
+# srv_cpu_s= floor_cli_cpu_s= floor_srv_cpu_s= cpu_ratio=).  The scratch database is dropped at the end
 # (kept when BENCH_KEEP is set, for a look at the plans).
 set -eu
 N=${1:-${BENCH_N:-100000}}
@@ -78,6 +80,13 @@ SQL
 rss="$tmp/rss"
 if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
 	measure() { /usr/bin/time -o "$rss" -f %M "$@"; }
+	# the CPU seconds of the client and of the server (tools/bench_cpu.sh),
+	# when the server is the private cluster
+	if [ "$PGHOST" = "$(cat "$top/var/pghost" 2>/dev/null)" ]; then
+		. "$top/tools/bench_cpu.sh"
+		measure() { measure_cpu "$rss" "$@" && awk '{ print $2 }' "$rss" > "$rss.kb" &&
+			mv "$rss" "$rss.cpu" && mv "$rss.kb" "$rss"; }
+	fi
 else
 	[ -x "$build/tools/peakrss" ] || { echo "bench_debt: $build/tools/peakrss missing" >&2; exit 70; }
 	measure() { "$build/tools/peakrss" "$rss" "$@"; }
@@ -86,16 +95,25 @@ fi
 t0=$(now)
 measure "$SBYT" -q debt --as-of 2026-11-26 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 70; }
 t1=$(now)
+kb=$(cat "$rss")
+[ ! -f "$rss.cpu" ] || mv "$rss.cpu" "$tmp/cpu"
 rows=$(psql -XtAc "SELECT count(*) FROM debt_snapshot WHERE as_of = '2026-11-26'")
 
 psql -Xq -c "\\copy (SELECT * FROM debt_snapshot WHERE as_of = '2026-11-26') TO '$tmp/rows.tsv'"
 f0=$(now)
-psql -Xq -c "\\copy debt_snapshot_floor FROM '$tmp/rows.tsv'"
+measure psql -Xq -c "\\copy debt_snapshot_floor FROM '$tmp/rows.tsv'"
 f1=$(now)
+cpu=
+if [ -f "$rss.cpu" ]; then
+	# the wall seconds GNU time saw (measure_cpu's wait for the server's
+	# backends to be reaped is not the stage's)
+	cpu=" $(cpu_fields "$tmp/cpu" "$rss.cpu")"
+	t0=0 t1=$(cut -d' ' -f1 "$tmp/cpu") f0=0 f1=$(cut -d' ' -f1 "$rss.cpu")
+fi
 
-awk -v n="$N" -v t0="$t0" -v t1="$t1" -v f0="$f0" -v f1="$f1" -v kb="$(cat "$rss")" 'BEGIN {
+awk -v n="$N" -v t0="$t0" -v t1="$t1" -v f0="$f0" -v f1="$f1" -v kb="$kb" -v cpu="$cpu" 'BEGIN {
 	s = t1 - t0; f = f1 - f0;
-	printf "bench: stage=debt n=%d seconds=%.2f floor_seconds=%.2f ratio=%.2f rss_mb=%.1f\n",
-	       n, s, f, (s > 0 ? f / s : 0), kb / 1024
+	printf "bench: stage=debt n=%d seconds=%.2f floor_seconds=%.2f ratio=%.2f rss_mb=%.1f%s\n",
+	       n, s, f, (s > 0 ? f / s : 0), kb / 1024, cpu
 }'
 echo "bench_debt: $rows snapshot rows; $(cat "$tmp/err")" >&2
