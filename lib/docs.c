@@ -1642,6 +1642,14 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 				   " with --branch", b.pname);
 			goto out;
 		}
+	/* the cursors' plans need statistics of what bill and ingest wrote */
+	{
+		static const char *const read[] = { "account", "meter", "contract", "consumption",
+			"charge_line", "obligation", "payment", "document", "docs_carry",
+			"limit_doc_warning", NULL };
+		if (db_analyze_grown(db, read, e))
+			goto out;
+	}
 
 	/* leftovers of a killed run (the docs lock is ours) */
 	for (int i = 0; i < PQntuples(res); i++) {
