@@ -499,7 +499,8 @@ static int take_row(struct scan_state *s, const struct scan_row *r, struct sbyt_
 
 		if (n >= DEBT_BRANCH_MAX)
 			n = DEBT_BRANCH_MAX - 1;
-		memcpy(s->a.branch, r->branch, (size_t)n);
+		if (n > 0)  /* NULL when the caller does not want it */
+			memcpy(s->a.branch, r->branch, (size_t)n);
 		s->a.branch[n] = '\0';
 		s->known = 1;
 		/* its checkpoint (the statement with checkpoints only) */
