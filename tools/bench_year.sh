@@ -47,48 +47,102 @@ cleanup() { for d in $dbs; do dropdb --if-exists "$d" >/dev/null 2>&1 || true; d
 [ "${BENCH_KEEP:-}" ] || trap cleanup EXIT
 
 mkdir -p "$work"
-if [ ! -f "$work/accounts.csv" ]; then
+if [ ! -f "$work/usage.csv" ]; then
+	# the same files as make bench's, with usage.csv (the history's rates)
 	echo "bench-year: generating $n accounts into $work" >&2
-	gen --accounts "$n" --period "$period" --seed 1 --out "$work" >&2
+	gen --accounts "$n" --period "$period" --seed 1 --out "$work" --usage >&2
 fi
 
-# ledger FIRST_MONTH LAST_MONTH FIRST_SNAPSHOT: the history of those months
-# and the daily snapshots from FIRST_SNAPSHOT to the day before day 366.
-ledger() {
-	psql -Xq -v ON_ERROR_STOP=1 -v m0="$1" -v m1="$2" -v s0="$3" -v keep="$keep_days" \
-		-v ends="$keep_ends" <<'SQL'
+# The history is what a real year leaves: every zone of every meter read
+# each month (households on the 20th, in the window; legal entities on the
+# month's last day, which closes it), the registers running at the rate of
+# the month's generated readings and ending where they begin (gen --usage:
+# each zone's consumption; the register of day d is the meter's November
+# start plus that rate times the days from 2026-11-01, never below 0), so
+# that the month's readings continue it.  The months are billed by sbyt
+# itself (real consumption, charge lines, obligations, legal advances),
+# every obligation is paid five days before it falls due (before day 366's
+# month: what falls due later is the generated inbox's), every 10th account
+# stops paying in the last three months; the months before the last get
+# their published documents by SQL and the last one its documents by `sbyt
+# docs` (numbers, totals and the carries that day 366's documents start
+# from).
+#
+# readings SBYT FIRST_MONTH LAST_MONTH: the readings of the month before
+# FIRST_MONTH to LAST_MONTH, the meters' initial registers at the start of
+# the month before FIRST_MONTH
+readings() {
+	psql -Xq -v ON_ERROR_STOP=1 \
+		-c 'CREATE TABLE bench_usage (account_id bigint, meter text, zone smallint, tenths bigint)' \
+		-c "\\copy bench_usage FROM '$work/usage.csv' WITH (FORMAT csv, DELIMITER ';', HEADER)"
+	psql -Xq -v ON_ERROR_STOP=1 -v m0="$2" -v m1="$3" <<'SQL'
+CREATE FUNCTION pg_temp.reg(base numeric, tenths bigint, d date) RETURNS numeric
+ LANGUAGE sql IMMUTABLE AS
+ $$ SELECT greatest(0, round(base + tenths / 10.0 * (d - DATE '2026-11-01') / 30, 1)) $$;
+CREATE TEMP TABLE u AS
+SELECT u.account_id, u.meter, u.zone, u.tenths, a.kind, m.installed_on,
+       CASE u.zone WHEN 1 THEN m.initial_t1 WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END AS base
+FROM bench_usage u JOIN meter m USING (account_id, meter) JOIN account a USING (account_id);
 CREATE TEMP TABLE months AS
- SELECT m::date AS period, (m + interval '1 month')::date AS next
- FROM generate_series(:'m0'::date, :'m1'::date, interval '1 month') AS m;
+ SELECT m::date AS period, (m + interval '1 month' - interval '1 day')::date AS last
+ FROM generate_series(:'m0'::date - interval '1 month', :'m1'::date, interval '1 month') AS m;
 INSERT INTO reading (account_id, meter, zone, value, taken_on, period, channel, source, status)
-SELECT m.account_id, m.meter, z.zone, 1000 + (mo.period - DATE '2025-01-01') * 3.5 + z.zone,
-       mo.period + 19, mo.period, 'sms', 'sms', 'accepted'
-FROM meter m CROSS JOIN generate_series(1, 3) AS z(zone) CROSS JOIN months mo
-WHERE z.zone <= m.zones;
-INSERT INTO consumption (account_id, period, billed_in, meter, basis, volume_t1, reading_t1)
-SELECT m.account_id, mo.period, mo.period, m.meter, 'actual', 105,
-       1000 + (mo.period - DATE '2025-01-01') * 3.5 + 1
-FROM (SELECT DISTINCT ON (account_id) account_id, meter FROM meter
-      ORDER BY account_id, meter) m CROSS JOIN months mo;
-INSERT INTO charge_line (account_id, period, line_no, kind, basis, zone, band, volume, tariff, amount)
-SELECT a.account_id, mo.period, 1, 'charge', 'actual', 1, 1, 105, 3.00, 31500
-FROM account a CROSS JOIN months mo;
-INSERT INTO obligation (account_id, period, seq, kind, due, amount)
-SELECT a.account_id, mo.period, 10, 'charge', mo.next + 9, 31500
-FROM account a CROSS JOIN months mo;
--- every 10th account stops paying in the last three months
+SELECT u.account_id, u.meter, u.zone, pg_temp.reg(u.base, u.tenths, r.taken_on), r.taken_on,
+       -- the window rule: after the 25th, the next month
+       CASE WHEN extract(day FROM r.taken_on) > 25
+            THEN (date_trunc('month', r.taken_on) + interval '1 month')::date
+            ELSE date_trunc('month', r.taken_on)::date END,
+       'portal', CASE u.kind WHEN 'legal' THEN 'lkk' ELSE 'site' END, 'accepted'
+FROM u CROSS JOIN months mo
+CROSS JOIN LATERAL (SELECT CASE u.kind WHEN 'legal' THEN mo.last ELSE mo.period + 19 END) AS r(taken_on)
+WHERE r.taken_on >= u.installed_on
+ORDER BY 1, 2, 3, 5;
+-- a meter's initial register: where it stood when the history begins, or
+-- when it was installed (no readings before)
+UPDATE meter m SET
+	initial_t1 = pg_temp.reg(m.initial_t1, (SELECT tenths FROM u WHERE (u.account_id, u.meter, u.zone) = (m.account_id, m.meter, 1)), s.d),
+	initial_t2 = CASE WHEN m.zones >= 2 THEN pg_temp.reg(m.initial_t2, (SELECT tenths FROM u WHERE (u.account_id, u.meter, u.zone) = (m.account_id, m.meter, 2)), s.d) END,
+	initial_t3 = CASE WHEN m.zones >= 3 THEN pg_temp.reg(m.initial_t3, (SELECT tenths FROM u WHERE (u.account_id, u.meter, u.zone) = (m.account_id, m.meter, 3)), s.d) END
+FROM (SELECT account_id, meter, greatest(installed_on, (SELECT min(period) FROM months)) AS d
+      FROM meter) s
+WHERE (s.account_id, s.meter) = (m.account_id, m.meter);
+DROP TABLE bench_usage;
+VACUUM (ANALYZE) reading, meter;
+SQL
+}
+
+# ledger SBYT FIRST_MONTH LAST_MONTH FIRST_SNAPSHOT: bill those months with
+# SBYT, pay, publish; the daily snapshots from FIRST_SNAPSHOT to the day
+# before day 366
+ledger() {
+	readings "$@"
+	m=$2
+	while :; do
+		SBYT_OUT="$work/out-hist-$PGDATABASE" "$1/sbyt" -q bill --period "${m%-01}" >/dev/null
+		[ "$m" = "$3" ] && break
+		m=$(date -d "$m + 1 month" +%Y-%m-%d)
+	done
+	psql -Xq -v ON_ERROR_STOP=1 -v m0="$2" -v m1="$3" -v s0="$4" -v keep="$keep_days" \
+		-v ends="$keep_ends" <<'SQL'
+-- each obligation (of a period and due date) paid five days before its due
+-- date, when that is before day 366's month
 INSERT INTO payment (account_id, channel, source_id, paid_on, amount, period)
-SELECT a.account_id, 'payments', 'y' || a.account_id || '-' || to_char(mo.period, 'YYYYMM'),
-       mo.next + 4, 31500, mo.period
-FROM account a CROSS JOIN months mo
-WHERE a.account_id % 10 <> 0 OR mo.period < :'m1'::date - interval '2 months';
+SELECT account_id, 'payments', 'y' || account_id || '-' || to_char(period, 'YYYYMM') || '-' || to_char(due, 'DD'),
+       due - 5, sum(amount), period
+FROM obligation
+WHERE due - 5 < DATE '2026-11-01'
+  -- every 10th account stops paying in the last three months
+  AND (account_id % 10 <> 0 OR period < :'m1'::date - interval '2 months')
+GROUP BY account_id, period, due HAVING sum(amount) > 0;
 INSERT INTO document (account_id, period, branch, number, channel, issued_on, due, total, qr)
-SELECT a.account_id, mo.period, a.branch,
-       row_number() OVER (PARTITION BY a.branch, mo.period ORDER BY a.account_id),
-       a.delivery, mo.period + 27, mo.next + 9, 31500, 'ST00012'
-FROM account a CROSS JOIN months mo;
+SELECT a.account_id, o.period, a.branch,
+       row_number() OVER (PARTITION BY a.branch, o.period ORDER BY a.account_id),
+       a.delivery, o.period + 27, max(o.due), sum(o.amount), 'ST00012'
+FROM account a JOIN obligation o USING (account_id)
+WHERE o.period < :'m1'::date
+GROUP BY a.account_id, o.period;
 INSERT INTO period_state (period, branch, state)
-SELECT mo.period, b.code, 'published' FROM branch b CROSS JOIN months mo
+SELECT DISTINCT d.period, d.branch, 'published' FROM document d
 ON CONFLICT DO NOTHING;
 -- one partition a day, as the debt job makes them (sql/170), not the
 -- default partition a bare INSERT would fill
@@ -101,10 +155,14 @@ WHERE a.account_id % 10 = 0;
 -- and the retention rule applied as every day's daily job did: what is
 -- left of the year is what a steady state holds (rules/retention.xml)
 SELECT sbyt_snapshot_retire(DATE '2026-11-29', :keep, :ends) \g /dev/null
--- vacuumed as a steady state's history is: autovacuum does not vacuum the
--- bulk of it during the timed jobs (its workers' CPU would count)
-VACUUM (ANALYZE);
 SQL
+	# the last month's documents, as its month job made them on its 28th
+	SBYT_OUT="$work/out-hist-$PGDATABASE" SBYT_DOCS_PDF=0 \
+		"$1/sbyt" -q --as-of "$(date -d "$3 + 27 days" +%Y-%m-%d)" docs --period "${3%-01}" >/dev/null
+	rm -rf "$work/out-hist-$PGDATABASE"
+	# vacuumed as a steady state's history is: autovacuum does not vacuum the
+	# bulk of it during the timed jobs (its workers' CPU would count)
+	psql -Xq -c 'VACUUM (ANALYZE)'
 }
 # the retention rule of the rules (rules/retention.xml)
 keep_days=$(sed -n 's/.*<Snapshots daily="\([0-9]*\)".*/\1/p' "$top/rules/retention.xml")
@@ -133,25 +191,6 @@ FROM limit_case c CROSS JOIN generate_series(0, 20, 5) AS k;
 INSERT INTO limit_day_written (day, written_on, packages)
 SELECT DISTINCT day, day, 0 FROM limit_event ON CONFLICT (day) DO NOTHING;
 VACUUM (ANALYZE);
-SQL
-}
-
-# The carries the documents of 2026-10 left (sql/260, lib/docmodel.h
-# docmodel_settle()): every account paid off its periods up to 09 with
-# 10-05's payment, the every-10th up to 07 with 08-05's; no penalty (paid
-# before the due dates), no rests.  Only in a database whose sbyt has them.
-carries() {
-	psql -Xq -v ON_ERROR_STOP=1 -v rules="$("$1/sbyt" rules check | sed -n 's/^rules version //p')" <<'SQL'
-SELECT to_regclass('docs_carry') IS NOT NULL AS has_carry \gset
-\if :has_carry
-INSERT INTO docs_carry (account_id, period, cut, amount, penalty, rules, made_for)
-SELECT account_id, CASE WHEN account_id % 10 = 0 THEN DATE '2026-07-01' ELSE DATE '2026-09-01' END,
-       CASE WHEN account_id % 10 = 0 THEN DATE '2026-08-05' ELSE DATE '2026-10-05' END,
-       0, 0, :'rules', DATE '2026-10-01'
-FROM account;
-INSERT INTO docs_carry_top (made_for, cut) VALUES (DATE '2026-10-01', DATE '2026-10-05');
-ANALYZE docs_carry;
-\endif
 SQL
 }
 
@@ -186,7 +225,6 @@ timed() {
 jobs() {
 	export PGDATABASE="$2"
 	/usr/bin/time -f "%e" -o "$work/t.migrate-$2" "$1/sbyt" -q db migrate
-	case $2 in *year_*) carries "$1" ;; esac
 	# yesterday's daily debt ran (untimed): day 366's debt stage starts from
 	# its snapshot, as every day of a steady state does (an incremental
 	# day, lib/debt.h); the history's snapshots above are made by SQL
@@ -246,10 +284,10 @@ for d in year_$$ day1_$$; do
 	case $d in
 	year_*)
 		echo "bench-year: a year of history in $d" >&2
-		ledger 2025-11-01 2026-10-01 2025-12-01
+		ledger "$init" 2025-11-01 2026-10-01 2025-12-01
 		cases ;;
 	*)
-		ledger 2026-08-01 2026-10-01 2026-11-29 ;;
+		ledger "$init" 2026-08-01 2026-10-01 2026-11-29 ;;
 	esac
 done
 if [ "${BENCH_BASE:-}" ]; then
