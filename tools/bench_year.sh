@@ -24,7 +24,9 @@
 # limit; bill, docs):
 #   bench: stage=year-daily-debt n=N seconds=S day1_seconds=D ratio=R
 # The documents' PDFs are off (SBYT_DOCS_PDF=0, as in make bench's cycle).
-# Not a timed test.  BENCH_KEEP=1 keeps the databases (their names are
+# BENCH_MONTHS=R runs the month R times in each database (R-1 on copies of
+# it as the daily left it) and prints the median of each figure: a loaded
+# machine's noise.  Not a timed test.  BENCH_KEEP=1 keeps the databases (their names are
 # printed) to time single commands on them.  BENCH_BASE=DIR (an older build
 # directory) compares before and after in the same run: the databases are
 # made by DIR's sbyt, copied, DIR's jobs run on the originals and BUILD's
@@ -236,10 +238,35 @@ jobs() {
 	SBYT_SPOOL="$work/spool-$2" SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
 		timed daily "$2" "$1/sbyt" -v --as-of "$day" daily \
 		2> "$work/daily-$2.err" || [ $? = 65 ] || { tail -5 "$work/daily-$2.err" >&2; exit 1; }
-	SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
-		timed month "$2" "$1/sbyt" -v --as-of "$day" month --period "$period" \
-		2> "$work/month-$2.err" || { tail -5 "$work/month-$2.err" >&2; exit 1; }
+	# BENCH_MONTHS=R: the month R times, the first R-1 on copies of the
+	# database as the daily left it; each figure the median of the runs
+	r=1 runs=${BENCH_MONTHS:-1}
+	: > "$work/tm.month-$2"
+	: > "$work/cm.month-$2"
+	: > "$work/sm.month-$2"
+	while [ "$r" -le "$runs" ]; do
+		mdb=$2
+		if [ "$r" -lt "$runs" ]; then
+			mdb=m${r}_$2
+			dbs="$dbs $mdb"
+			createdb -T "$2" "$mdb"
+		fi
+		rm -rf "$work/out-$2"
+		PGDATABASE=$mdb SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
+			timed month "$2" "$1/sbyt" -v --as-of "$day" month --period "$period" \
+			2> "$work/month-$2.err" || { tail -5 "$work/month-$2.err" >&2; exit 1; }
+		[ "$mdb" = "$2" ] || dropdb "$mdb"
+		tail -1 "$work/t.month-$2" | cut -d' ' -f1 >> "$work/tm.month-$2"
+		cat "$work/c.month-$2" >> "$work/cm.month-$2"
+		for name in bill docs; do
+			echo "$name $(stage_s "month-$2.err" "$name")"
+		done >> "$work/sm.month-$2"
+		r=$((r + 1))
+	done
 }
+
+# median FILE: the median of FILE's numbers, one a line
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 # the stages of each job, from its -v timings ("stage debt: 1.23 s",
 # "bill stage: 4.56 s")
@@ -249,9 +276,16 @@ stage_s() { sed -n "s/.*stage $2: \([0-9.]*\) s$/\1/p; s/.*: $2 stage: \([0-9.]*
 report() {
 	for st in daily month daily:inbox daily:service daily:debt daily:limit month:bill month:docs; do
 		case $st in
+		month:*) name=${st#*:}
+		     sed -n "s/^$name //p" "$work/sm.month-$2" > "$work/x.s"
+		     sed -n "s/^$name //p" "$work/sm.month-$3" > "$work/x.d"
+		     s=$(median "$work/x.s") d1=$(median "$work/x.d")
+		     label=month-$name ;;
 		*:*) job=${st%%:*} name=${st#*:}
 		     s=$(stage_s "$job-$2.err" "$name") d1=$(stage_s "$job-$3.err" "$name")
 		     label=$job-$name ;;
+		month) s=$(median "$work/tm.month-$2") d1=$(median "$work/tm.month-$3")
+		   label=$st ;;
 		*) s=$(tail -1 "$work/t.$st-$2" | cut -d' ' -f1) d1=$(tail -1 "$work/t.$st-$3" | cut -d' ' -f1)
 		   label=$st ;;
 		esac
@@ -260,7 +294,11 @@ report() {
 		cpu=
 		case $st in
 		*:*) ;;
-		*) cs=$(cat "$work/c.$st-$2") cd=$(cat "$work/c.$st-$3")
+		*) if [ "$st" = month ]; then
+			cs=$(median "$work/cm.month-$2") cd=$(median "$work/cm.month-$3")
+		   else
+			cs=$(cat "$work/c.$st-$2") cd=$(cat "$work/c.$st-$3")
+		   fi
 		   cpu=$(awk -v s="$cs" -v d="$cd" \
 			'BEGIN { printf " cpu_seconds=%s day1_cpu_seconds=%s cpu_ratio=%.2f", s, d, (d > 0 ? s / d : 0) }') ;;
 		esac
