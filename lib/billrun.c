@@ -400,6 +400,8 @@ struct ctx {
 	int hist_months;
 	struct acct *held;  /* the batch's accounts whose older readings may count */
 	size_t nheld, cheld;
+	int older;          /* the branch has accepted readings of periods before
+	                       P - READ_BACK: else no account is held */
 };
 
 static int str_eq(const char *a, const char *b)
@@ -568,7 +570,7 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 			return -1;
 	}
 
-	for (int z = 0; z < in->zones && z < TARIFF_ZONES; z++)
+	for (int z = 0; z < in->zones && z < TARIFF_ZONES && x->older; z++)
 		settled &= zone_settled(&a, z);
 	if (settled)
 		return finish_account(x, &a, e);
@@ -990,6 +992,19 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	}
 	PQclear(ar);
 	ar = NULL;
+	/* Without a reading older than the bounded stream's (a first month:
+	 * every account without an anchor would be held, 98 % of them at
+	 * N=100,000, bill 1.2 -> 4.4 s) the stream has them all. */
+	{
+		char *v = NULL;
+		const char *pb[3] = { lo, hi, back };
+		if (pr[0] && db_value(x->db, e, "SELECT EXISTS (SELECT 1 FROM reading r"
+				      " WHERE r.account_id BETWEEN $1::bigint AND $2::bigint"
+				      " AND r.period < $3::date AND r.status = 'accepted')", 3, pb, &v) < 0)
+			goto out;
+		x->older = v && !strcmp(v, "t");
+		free(v);
+	}
 	/* The history and the readings come in primary key order from the
 	 * index, not sorted: the months of years of a branch are more than
 	 * work_mem, and the sort the planner prefers for all the rows of a

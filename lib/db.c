@@ -373,6 +373,48 @@ int db_try_lock(PGconn *db, const char *name, struct sbyt_err *e)
 	return got;
 }
 
+int db_analyze_grown(PGconn *db, const char *const *tables, struct sbyt_err *e)
+{
+	char list[2048];
+	size_t len = 0;
+	const char *p[1] = { list };
+	PGresult *res;
+	int rc = 0;
+
+	/* an array literal of our own table names (no input reaches it) */
+	list[len++] = '{';
+	for (int i = 0; tables[i]; i++) {
+		int n = snprintf(list + len, sizeof(list) - len, "%s%s", i ? "," : "", tables[i]);
+		if (n < 0 || (size_t)n >= sizeof(list) - len - 1)
+			return err_set(e, ERR_INTERNAL, "too many tables to analyze");
+		len += (size_t)n;
+	}
+	list[len++] = '}';
+	list[len] = '\0';
+	res = db_query(db, e,
+		"SELECT format('%I.%I', n.nspname, c.relname) FROM unnest($1::text[]) t(name)"
+		/* a plain table has no partition tree: itself */
+		" LEFT JOIN LATERAL pg_partition_tree(to_regclass(t.name)) pt ON true"
+		" JOIN pg_class c ON c.oid = coalesce(pt.relid, to_regclass(t.name))"
+		" AND c.relkind = 'r'"
+		" JOIN pg_namespace n ON n.oid = c.relnamespace"
+		" LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+		/* ANALYZE is the owner's (another role's run skips it) */
+		" WHERE pg_has_role(c.relowner, 'USAGE') AND (pg_relation_size(c.oid) / current_setting('block_size')::int"
+		"  > 1.1 * greatest(c.relpages, 0) + 8"
+		" OR coalesce(s.n_mod_since_analyze, 0) > 0.1 * greatest(c.reltuples, 0) + 1000)",
+		1, p);
+	if (!res)
+		return -1;
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+		char sql[300];
+		snprintf(sql, sizeof(sql), "ANALYZE %s", PQgetvalue(res, i, 0));
+		rc = db_exec(db, e, sql, 0, NULL);
+	}
+	PQclear(res);
+	return rc;
+}
+
 /* ---- COPY ---- */
 
 #define COPY_FLUSH (256 * 1024)

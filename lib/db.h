@@ -62,6 +62,16 @@ void db_stream_cancel(PGconn *db);
 /* Try the session-level advisory lock of name.  Returns 1 when taken,
  * 0 when another session holds it, -1 on error. */
 int db_try_lock(PGconn *db, const char *name, struct sbyt_err *e);
+/* Bring the planner's statistics of the tables `tables` (NULL-terminated
+ * names; a partitioned one stands for its local leaves) up to date where
+ * they lag: a table with more than 10 % more pages than its statistics
+ * saw, or more than 10 % of its rows changed since its last ANALYZE
+ * (what autovacuum would analyze at its next round, a minute later).  A
+ * job that reads what the job before it wrote calls it first, outside a
+ * transaction: a month's first bill makes consumption, charge_line and
+ * obligation out of empty tables, and the documents' plans made on an
+ * empty table's statistics ran for minutes.  0, or -1 with e set. */
+int db_analyze_grown(PGconn *db, const char *const *tables, struct sbyt_err *e);
 
 /*
  * COPY ... FROM STDIN in text format, buffered.  copy_begin() starts it;

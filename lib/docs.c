@@ -131,6 +131,53 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A double buffer: the main thread fills one while a thread of its own
+ * writes the other; dbuf_swap() hands the filled one over (the caller holds
+ * the lock and the other is written). */
+struct dbuf {
+	char *fill, *send;
+	size_t flen, fcap, slen, scap;
+};
+
+/* Room for `more` bytes past fill's end (first: the first capacity).  0, or
+ * -1 with e set. */
+static int dbuf_reserve(struct dbuf *b, size_t more, size_t first, struct sbyt_err *e)
+{
+	size_t cap;
+	char *nb;
+
+	if (b->flen + more <= b->fcap)
+		return 0;
+	cap = b->fcap ? b->fcap : first;
+	while (cap < b->flen + more)
+		cap *= 2;
+	if (!(nb = realloc(b->fill, cap)))
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	b->fill = nb;
+	b->fcap = cap;
+	return 0;
+}
+
+static void dbuf_swap(struct dbuf *b)
+{
+	char *t = b->send;
+	size_t cap = b->scap;
+
+	b->send = b->fill;
+	b->scap = b->fcap;
+	b->slen = b->flen;
+	b->fill = t;
+	b->fcap = cap;
+	b->flen = 0;
+}
+
+static void dbuf_release(struct dbuf *b)
+{
+	free(b->fill);
+	free(b->send);
+	memset(b, 0, sizeof(*b));
+}
+
 /* One channel's package being written. */
 struct chanpkg {
 	int open, chan, part;
@@ -148,8 +195,7 @@ struct chanpkg {
 	int th_started;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	char *fill, *send;       /* register rows (reg_put()) being filled, being written */
-	size_t flen, fcap, slen, scap;
+	struct dbuf reg;         /* register rows (reg_put()) being filled, being written */
 	int frows;
 	int pending, finish, quit, failed, committed;
 	struct sbyt_err err;     /* the thread's failure */
@@ -214,20 +260,7 @@ static const double reg_widths[] = { 12, 14, 40, 10, 60, 14, 14, 14, 12, 14, 14,
 
 static int reg_reserve(struct chanpkg *cp, size_t more, struct sbyt_err *e)
 {
-	char *nb;
-	size_t cap;
-
-	if (cp->flen + more <= cp->fcap)
-		return 0;
-	cap = cp->fcap ? cp->fcap : 256 * 1024;
-	while (cap < cp->flen + more)
-		cap *= 2;
-	nb = realloc(cp->fill, cap);
-	if (!nb)
-		return err_set(e, ERR_INTERNAL, "out of memory");
-	cp->fill = nb;
-	cp->fcap = cap;
-	return 0;
+	return dbuf_reserve(&cp->reg, more, 256 * 1024, e);
 }
 
 static void reg_str(struct chanpkg *cp, const char *s)
@@ -235,13 +268,13 @@ static void reg_str(struct chanpkg *cp, const char *s)
 	size_t n;
 
 	if (!s) {
-		cp->fill[cp->flen++] = 0;
+		cp->reg.fill[cp->reg.flen++] = 0;
 		return;
 	}
 	n = strlen(s) + 1;
-	cp->fill[cp->flen++] = 1;
-	memcpy(cp->fill + cp->flen, s, n);
-	cp->flen += n;
+	cp->reg.fill[cp->reg.flen++] = 1;
+	memcpy(cp->reg.fill + cp->reg.flen, s, n);
+	cp->reg.flen += n;
 }
 
 static const char *reg_take_str(const char **p)
@@ -300,7 +333,7 @@ static void *cp_main(void *arg)
 		if (!cp->pending)
 			break;
 		pthread_mutex_unlock(&cp->mu);
-		if (!bad && reg_write(cp, cp->send, cp->slen, &cp->err))
+		if (!bad && reg_write(cp, cp->reg.send, cp->reg.slen, &cp->err))
 			bad = 1;
 		pthread_mutex_lock(&cp->mu);
 		cp->pending = 0;
@@ -354,23 +387,14 @@ static void *cp_main(void *arg)
  * with the last ones).  -1 with e set when the thread failed. */
 static int reg_hand(struct chanpkg *cp, struct sbyt_err *e)
 {
-	char *t;
-	size_t cap;
 	int failed;
 
 	pthread_mutex_lock(&cp->mu);
 	while (cp->pending)
 		pthread_cond_wait(&cp->cv, &cp->mu);
 	failed = cp->failed;
-	if (!failed && cp->flen > 0) {
-		t = cp->send;
-		cap = cp->scap;
-		cp->send = cp->fill;
-		cp->scap = cp->fcap;
-		cp->slen = cp->flen;
-		cp->fill = t;
-		cp->fcap = cap;
-		cp->flen = 0;
+	if (!failed && cp->reg.flen > 0) {
+		dbuf_swap(&cp->reg);
 		cp->frows = 0;
 		cp->pending = 1;
 		pthread_cond_broadcast(&cp->cv);
@@ -397,12 +421,12 @@ static int reg_put(struct chanpkg *cp, int number, sdate due, const money *m,
 		return -1;
 	for (int i = 0; i < 6; i++)
 		m64[i] = m[i];
-	memcpy(cp->fill + cp->flen, &n32, sizeof(n32));
-	cp->flen += sizeof(n32);
-	memcpy(cp->fill + cp->flen, m64, sizeof(m64));
-	cp->flen += sizeof(m64);
-	memcpy(cp->fill + cp->flen, &d32, sizeof(d32));
-	cp->flen += sizeof(d32);
+	memcpy(cp->reg.fill + cp->reg.flen, &n32, sizeof(n32));
+	cp->reg.flen += sizeof(n32);
+	memcpy(cp->reg.fill + cp->reg.flen, m64, sizeof(m64));
+	cp->reg.flen += sizeof(m64);
+	memcpy(cp->reg.fill + cp->reg.flen, &d32, sizeof(d32));
+	cp->reg.flen += sizeof(d32);
 	for (int i = 0; i < 4; i++)
 		reg_str(cp, str[i]);
 	if (++cp->frows >= REG_BATCH)
@@ -446,8 +470,7 @@ static void cp_abort(struct chanpkg *cp)
 		pthread_mutex_destroy(&cp->mu);
 		pthread_cond_destroy(&cp->cv);
 	}
-	free(cp->fill);
-	free(cp->send);
+	dbuf_release(&cp->reg);
 	free(cp);
 }
 
@@ -628,8 +651,7 @@ static int cp_wait(struct branch_run *b, int ok, struct sbyt_err *e)
 				b->done[b->ndone].bytes = cp->pkg.bytes;
 				b->ndone++;
 			}
-			free(cp->fill);
-			free(cp->send);
+			dbuf_release(&cp->reg);
 			free(cp);
 		} else {
 			cp_abort(cp);
@@ -654,10 +676,8 @@ struct rowq {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	PGconn *db;
-	char *fill, *send;       /* the batch being filled, the one being stored */
-	size_t flen, fcap, slen, scap;
-	char *kfill, *ksend;     /* the same of the carries (into docs_carry_new) */
-	size_t kflen, kfcap, kslen, kscap;
+	struct dbuf rows;        /* the batch being filled, the one being stored */
+	struct dbuf carry;       /* the same of the carries (into docs_carry_new) */
 	int frows;
 	int pending, quit, failed;
 	struct sbyt_err err;     /* the thread's failure */
@@ -699,10 +719,10 @@ static void *rowq_main(void *arg)
 		if (!q->pending)
 			break;
 		pthread_mutex_unlock(&q->mu);
-		if (!q->failed && rowq_copy(q, rowq_sql, q->send, q->slen, "documents"))
+		if (!q->failed && rowq_copy(q, rowq_sql, q->rows.send, q->rows.slen, "documents"))
 			q->failed = 1;
-		if (!q->failed && q->kslen > 0 &&
-		    rowq_copy(q, rowq_carry_sql, q->ksend, q->kslen, "carries"))
+		if (!q->failed && q->carry.slen > 0 &&
+		    rowq_copy(q, rowq_carry_sql, q->carry.send, q->carry.slen, "carries"))
 			q->failed = 1;
 		pthread_mutex_lock(&q->mu);
 		q->pending = 0;
@@ -741,32 +761,16 @@ static int rowq_start(struct rowq **qp, PGconn *db, struct sbyt_err *e)
 /* Hand the filled batch to the thread (after it is done with the last). */
 static int rowq_hand(struct rowq *q, struct sbyt_err *e)
 {
-	char *t;
-	size_t cap;
 	int failed;
 
 	pthread_mutex_lock(&q->mu);
 	while (q->pending)
 		pthread_cond_wait(&q->cv, &q->mu);
 	failed = q->failed;
-	if (!failed && q->flen > 0) {
-		t = q->send;
-		cap = q->scap;
-		q->send = q->fill;
-		q->scap = q->fcap;
-		q->slen = q->flen;
-		q->fill = t;
-		q->fcap = cap;
-		q->flen = 0;
+	if (!failed && q->rows.flen > 0) {
+		dbuf_swap(&q->rows);
 		q->frows = 0;
-		t = q->ksend;
-		cap = q->kscap;
-		q->ksend = q->kfill;
-		q->kscap = q->kfcap;
-		q->kslen = q->kflen;
-		q->kfill = t;
-		q->kfcap = cap;
-		q->kflen = 0;
+		dbuf_swap(&q->carry);
 		q->pending = 1;
 		pthread_cond_broadcast(&q->cv);
 	}
@@ -799,30 +803,15 @@ static int rowq_finish(struct rowq *q, int store, struct sbyt_err *e)
 	}
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->cv);
-	free(q->fill);
-	free(q->send);
-	free(q->kfill);
-	free(q->ksend);
+	dbuf_release(&q->rows);
+	dbuf_release(&q->carry);
 	free(q);
 	return rc;
 }
 
 static int rowq_reserve(struct rowq *q, size_t more, struct sbyt_err *e)
 {
-	char *nb;
-	size_t cap;
-
-	if (q->flen + more <= q->fcap)
-		return 0;
-	cap = q->fcap ? q->fcap : 1 << 20;
-	while (cap < q->flen + more)
-		cap *= 2;
-	nb = realloc(q->fill, cap);
-	if (!nb)
-		return err_set(e, ERR_INTERNAL, "out of memory");
-	q->fill = nb;
-	q->fcap = cap;
-	return 0;
+	return dbuf_reserve(&q->rows, more, 1 << 20, e);
 }
 
 /* Append one field in COPY text format (escaped), then sep. */
@@ -830,18 +819,18 @@ static void rowq_field(struct rowq *q, const char *s, char sep)
 {
 	size_t plain = strcspn(s, "\\\t\n\r");
 
-	memcpy(q->fill + q->flen, s, plain);
-	q->flen += plain;
+	memcpy(q->rows.fill + q->rows.flen, s, plain);
+	q->rows.flen += plain;
 	for (s += plain; *s; s++) {
 		switch (*s) {
-		case '\\': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = '\\'; break;
-		case '\t': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = 't'; break;
-		case '\n': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = 'n'; break;
-		case '\r': q->fill[q->flen++] = '\\'; q->fill[q->flen++] = 'r'; break;
-		default: q->fill[q->flen++] = *s;
+		case '\\': q->rows.fill[q->rows.flen++] = '\\'; q->rows.fill[q->rows.flen++] = '\\'; break;
+		case '\t': q->rows.fill[q->rows.flen++] = '\\'; q->rows.fill[q->rows.flen++] = 't'; break;
+		case '\n': q->rows.fill[q->rows.flen++] = '\\'; q->rows.fill[q->rows.flen++] = 'n'; break;
+		case '\r': q->rows.fill[q->rows.flen++] = '\\'; q->rows.fill[q->rows.flen++] = 'r'; break;
+		default: q->rows.fill[q->rows.flen++] = *s;
 		}
 	}
-	q->fill[q->flen++] = sep;
+	q->rows.fill[q->rows.flen++] = sep;
 }
 
 /* One new document row into the batch; a full batch goes to the writer
@@ -875,8 +864,8 @@ static int put_row(struct branch_run *b, int64_t account, int number, int chan, 
 		snprintf(num[0], sizeof(num[0]), "%lld", (long long)b->o->run_id);
 		rowq_field(q, num[0], '\n');
 	} else {
-		memcpy(q->fill + q->flen, "\\N\n", 3);  /* NULL */
-		q->flen += 3;
+		memcpy(q->rows.fill + q->rows.flen, "\\N\n", 3);  /* NULL */
+		q->rows.flen += 3;
 	}
 	if (++q->frows >= ROWQ_BATCH)
 		rc = rowq_hand(q, e);
@@ -887,18 +876,10 @@ static int put_row(struct branch_run *b, int64_t account, int number, int chan, 
 /* Append n bytes to the carries' batch. */
 static int carry_add(struct rowq *q, const char *t, size_t n, struct sbyt_err *e)
 {
-	if (q->kflen + n > q->kfcap) {
-		size_t cap = q->kfcap ? q->kfcap : 1 << 16;
-		char *nb;
-		while (cap < q->kflen + n)
-			cap *= 2;
-		if (!(nb = realloc(q->kfill, cap)))
-			return err_set(e, ERR_INTERNAL, "out of memory");
-		q->kfill = nb;
-		q->kfcap = cap;
-	}
-	memcpy(q->kfill + q->kflen, t, n);
-	q->kflen += n;
+	if (dbuf_reserve(&q->carry, n, 1 << 16, e))
+		return -1;
+	memcpy(q->carry.fill + q->carry.flen, t, n);
+	q->carry.flen += n;
 	return 0;
 }
 
@@ -1642,6 +1623,14 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 				   " with --branch", b.pname);
 			goto out;
 		}
+	/* the cursors' plans need statistics of what bill and ingest wrote */
+	{
+		static const char *const read[] = { "account", "meter", "contract", "consumption",
+			"charge_line", "obligation", "payment", "document", "docs_carry",
+			"limit_doc_warning", NULL };
+		if (db_analyze_grown(db, read, e))
+			goto out;
+	}
 
 	/* leftovers of a killed run (the docs lock is ours) */
 	for (int i = 0; i < PQntuples(res); i++) {

@@ -120,6 +120,17 @@ int job_begin(struct job *j, PGconn *db, const char *name, int argc, char **argv
 		return -1;
 	j->run_id = id ? strtoll(id, NULL, 10) : 0;
 	free(id);
+	/* plan on statistics of what the jobs before wrote (db.h): the first
+	 * month fills these from empty, and autovacuum comes a minute later */
+	{
+		static const char *const tables[] = { "account", "meter", "contract", "reserve",
+			"reading", "payment", "consumption", "charge_line", "obligation",
+			"document", "docs_carry", "delivery", "debt_checkpoint", "debt_snapshot",
+			"debt_snapshot_day", "debt_snapshot_base", "limit_case", "limit_step",
+			"limit_notice", "limit_event", "limit_request", "limit_doc_warning", NULL };
+		if (db_analyze_grown(db, tables, e))
+			return -1;
+	}
 	return 0;
 }
 

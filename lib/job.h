@@ -5,8 +5,10 @@
  * concurrent run gets ERR_LOCKED, exit 75, whose detail names the pid, host
  * and start of the holder from its run record), marks runs of the same job that
  * were left 'running' by a crash as 'aborted' (we hold the lock, so they are
- * dead), and writes the run record: command line, OS user, pid, as-of date,
- * rules version, host; the database role is the session's.  Run records are
+ * dead), writes the run record: command line, OS user, pid, as-of date,
+ * rules version, host (the database role is the session's), and analyzes
+ * the history tables whose statistics lag what earlier jobs wrote
+ * (db_analyze_grown()).  Run records are
  * written only through the SECURITY DEFINER functions of sql/130, which the
  * operator and auditor roles may call.  The job then does its work in transactions of its own,
  * records its input and output files (SHA-256) and counts, and job_end()
