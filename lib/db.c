@@ -398,11 +398,11 @@ int db_analyze_grown(PGconn *db, const char *const *tables, struct sbyt_err *e)
 		" JOIN pg_class c ON c.oid = coalesce(pt.relid, to_regclass(t.name))"
 		" AND c.relkind = 'r'"
 		" JOIN pg_namespace n ON n.oid = c.relnamespace"
-		" LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
 		/* ANALYZE is the owner's (another role's run skips it) */
 		" WHERE pg_has_role(c.relowner, 'USAGE') AND (pg_relation_size(c.oid) / current_setting('block_size')::int"
 		"  > 1.1 * greatest(c.relpages, 0) + 8"
-		" OR coalesce(s.n_mod_since_analyze, 0) > 0.1 * greatest(c.reltuples, 0) + 1000)",
+		/* the function, not the pg_stat_user_tables view: 3 ms, not 9-35 */
+		" OR pg_stat_get_mod_since_analyze(c.oid) > 0.1 * greatest(c.reltuples, 0) + 1000)",
 		1, p);
 	if (!res)
 		return -1;

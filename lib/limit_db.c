@@ -274,6 +274,65 @@ static const struct col request_cols[] = {
 };
 #define NCOLS(c) ((int)(sizeof(c) / sizeof((c)[0])))
 
+/* Queries sql[0..n-1], each with the same np params p, sent at once in
+ * libpq's pipeline mode (one round trip, not n; the connection idle
+ * before and after) into r[0..n-1] (the caller clears them).  0, or -1
+ * with e set (every r NULL). */
+static int query_batch(PGconn *db, const char *const *sql, int n, int np, const char *const *p,
+		       PGresult **r, struct sbyt_err *e)
+{
+	PGresult *res;
+	int rc = 0, k = 0, sent = 1;
+
+	for (int i = 0; i < n; i++)
+		r[i] = NULL;
+	if (!PQenterPipelineMode(db))
+		return db_result_error(db, NULL, e);
+	for (int i = 0; i < n && sent; i++)
+		sent = PQsendQueryParams(db, sql[i], np, NULL, p, NULL, NULL, 0);
+	if (!sent || !PQpipelineSync(db)) {
+		rc = db_result_error(db, NULL, e);
+		PQexitPipelineMode(db);  /* refused while a query is queued: the caller fails */
+		return rc;
+	}
+	/* each query's result then NULL, then the sync's; after an error the
+	 * rest come as aborted */
+	for (;;) {
+		res = PQgetResult(db);
+		if (!res) {
+			if (PQstatus(db) != CONNECTION_OK) {
+				if (!rc)
+					rc = db_result_error(db, NULL, e);
+				break;
+			}
+			continue;
+		}
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		if (PQresultStatus(res) == PGRES_TUPLES_OK && k < n && !rc) {
+			r[k++] = res;
+			continue;
+		}
+		if (!rc)
+			rc = db_result_error(db, res, e);
+		PQclear(res);
+	}
+	if (!PQexitPipelineMode(db) && !rc)
+		rc = db_result_error(db, NULL, e);
+	if (!rc && k != n)
+		rc = err_set(e, ERR_INTERNAL, "%d of %d queries answered", k, n);
+	if (rc) {
+		for (int i = 0; i < n; i++) {
+			PQclear(r[i]);
+			r[i] = NULL;
+		}
+		return -1;
+	}
+	return 0;
+}
+
 int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
 	       int all, struct sbyt_err *e)
 {
@@ -338,18 +397,55 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	      " WHERE account_id > $1::bigint AND account_id <= $2::bigint" \
 	      " AND (status IN ('open', 'escalated') OR $4::boolean))"
 
+	/* the batch's obligations, cases, steps, notices, requests, payments and
+	 * confirmations, sent at once (one round trip, not six: query_batch()) */
+	const char *const sql[] = {
+		"SELECT account_id, sum(amount), max(due) FROM obligation WHERE"
+		" account_id > $1::bigint AND account_id <= $2::bigint"
+		" AND account_id IN (SELECT account_id FROM lim_cand"
+		"  WHERE account_id > $1::bigint AND account_id <= $2::bigint"
+		"  AND kind <> 'individual')"
+		" AND $3::date IS NOT NULL AND $4::boolean IS NOT NULL"
+		" GROUP BY account_id, period ORDER BY account_id, period DESC",
+		"SELECT account_id, case_no, procedure, status, opened_on, snap_as_of,"
+		" stated_debt, periods, penalty, threshold, ended_on, reason"
+		" FROM limit_case WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+		" ORDER BY account_id, case_no",
+		"SELECT account_id, case_no, name, state, date, rule, derivation,"
+		" notice_id, request_id, planned, why, derivation_ru FROM limit_step WHERE"
+		RANGE CASES
+		" AND $3::date IS NOT NULL ORDER BY account_id, case_no, seq",
+		"SELECT account_id, case_no, notice_id, step, channel, issued, planned,"
+		" stated_debt, periods, threshold, snap_as_of, delivered, failed_on, evidence,"
+		" void, replaces FROM limit_notice WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+		" ORDER BY account_id, case_no, issued, length(notice_id), notice_id",
+		"SELECT account_id, case_no, request_id, action, date, level_kw::text, issued"
+		" FROM limit_request WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+		" ORDER BY account_id, case_no, length(request_id), request_id",
+		"SELECT p.account_id, p.paid_on, p.amount FROM payment p"
+		" JOIN lim_cand c USING (account_id)"
+		" WHERE p.account_id > $1::bigint AND p.account_id <= $2::bigint"
+		" AND p.paid_on <= $3::date AND p.paid_on > c.pay_from"
+		" AND c.account_id > $1::bigint AND c.account_id <= $2::bigint"
+		" AND c.pay_from < $3::date"
+		" AND $4::boolean IS NOT NULL"
+		" ORDER BY p.account_id, p.paid_on, p.payment_id",
+		"SELECT account_id, notice_id, status <> 'failed', at, evidence FROM"
+		" (SELECT substr(split_part(notice_id, '-', 1), 2)::bigint AS account_id, *"
+		"  FROM delivery WHERE notice_id ~ '^N[0-9]{1,18}-[0-9]{1,9}-[0-9]{1,9}$'"
+		"  AND at <= $3::date) d WHERE" RANGE " AND $4::boolean IS NOT NULL"
+		" ORDER BY account_id, at, notice_id",
+	};
+	PGresult *got[sizeof(sql) / sizeof(sql[0])];
+	int ngot = (int)(sizeof(sql) / sizeof(sql[0]));
+
+	if (query_batch(db, sql, ngot, 4, q, got, e))
+		return -1;
+
 	/* obligations of legal accounts (the only ones whose threshold they
 	 * are): the latest periods wholly due */
-	r = db_query(db, e,
-		     "SELECT account_id, sum(amount), max(due) FROM obligation WHERE"
-		     " account_id > $1::bigint AND account_id <= $2::bigint"
-		     " AND account_id IN (SELECT account_id FROM lim_cand"
-		     "  WHERE account_id > $1::bigint AND account_id <= $2::bigint"
-		     "  AND kind <> 'individual')"
-		     " AND $3::date IS NOT NULL AND $4::boolean IS NOT NULL"
-		     " GROUP BY account_id, period ORDER BY account_id, period DESC", 4, q);
-	if (!r)
-		return -1;
+	r = got[0];
+	got[0] = NULL;
 	{
 		int64_t cur = -1;
 		int k = 0;
@@ -373,13 +469,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	}
 	PQclear(r);
 
-	r = db_query(db, e,
-		     "SELECT account_id, case_no, procedure, status, opened_on, snap_as_of,"
-		     " stated_debt, periods, penalty, threshold, ended_on, reason"
-		     " FROM limit_case WHERE" RANGE CASES " AND $3::date IS NOT NULL"
-		     " ORDER BY account_id, case_no", 4, q);
-	if (!r)
-		return -1;
+	r = got[1];
+	got[1] = NULL;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct limit_account *x = by_id(a, n, geti(r, i, 0));
 		struct lim_case *c;
@@ -407,13 +498,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	}
 	PQclear(r);
 
-	r = db_query(db, e,
-		     "SELECT account_id, case_no, name, state, date, rule, derivation,"
-		     " notice_id, request_id, planned, why, derivation_ru FROM limit_step WHERE"
-		     RANGE CASES
-		     " AND $3::date IS NOT NULL ORDER BY account_id, case_no, seq", 4, q);
-	if (!r)
-		return -1;
+	r = got[2];
+	got[2] = NULL;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct lim_case *c = row_case(a, n, r, i);
 
@@ -421,20 +507,15 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 			err_set(e, ERR_INTERNAL, "case %d of account %s has more than %d steps",
 				c->no, PQgetvalue(r, i, 0), LIM_MAX_STEPS);
 			PQclear(r);
-			return -1;
+			goto fail;
 		}
 		if (c)
 			read_row(r, i, 2, &c->step[c->nsteps++], step_cols, NCOLS(step_cols));
 	}
 	PQclear(r);
 
-	r = db_query(db, e,
-		     "SELECT account_id, case_no, notice_id, step, channel, issued, planned,"
-		     " stated_debt, periods, threshold, snap_as_of, delivered, failed_on, evidence,"
-		     " void, replaces FROM limit_notice WHERE" RANGE CASES " AND $3::date IS NOT NULL"
-		     " ORDER BY account_id, case_no, issued, length(notice_id), notice_id", 4, q);
-	if (!r)
-		return -1;
+	r = got[3];
+	got[3] = NULL;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct lim_case *c = row_case(a, n, r, i);
 		struct lim_notice *t;
@@ -445,7 +526,7 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 			err_set(e, ERR_INTERNAL, "case %d of account %s has more than %d notices",
 				c->no, PQgetvalue(r, i, 0), LIM_MAX_NOTICES);
 			PQclear(r);
-			return -1;
+			goto fail;
 		}
 		t = &c->notice[c->nnotices++];
 		memset(t, 0, sizeof(*t));
@@ -453,12 +534,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	}
 	PQclear(r);
 
-	r = db_query(db, e,
-		     "SELECT account_id, case_no, request_id, action, date, level_kw::text, issued"
-		     " FROM limit_request WHERE" RANGE CASES " AND $3::date IS NOT NULL"
-		     " ORDER BY account_id, case_no, length(request_id), request_id", 4, q);
-	if (!r)
-		return -1;
+	r = got[4];
+	got[4] = NULL;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct lim_case *c = row_case(a, n, r, i);
 		struct lim_request *t;
@@ -469,7 +546,7 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 			err_set(e, ERR_INTERNAL, "case %d of account %s has more than %d requests",
 				c->no, PQgetvalue(r, i, 0), LIM_MAX_REQUESTS);
 			PQclear(r);
-			return -1;
+			goto fail;
 		}
 		t = &c->request[c->nrequests++];
 		memset(t, 0, sizeof(*t));
@@ -478,17 +555,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	}
 	PQclear(r);
 
-	r = db_query(db, e,
-		     "SELECT p.account_id, p.paid_on, p.amount FROM payment p"
-		     " JOIN lim_cand c USING (account_id)"
-		     " WHERE p.account_id > $1::bigint AND p.account_id <= $2::bigint"
-		     " AND p.paid_on <= $3::date AND p.paid_on > c.pay_from"
-		     " AND c.account_id > $1::bigint AND c.account_id <= $2::bigint"
-		     " AND c.pay_from < $3::date"
-		     " AND $4::boolean IS NOT NULL"
-		     " ORDER BY p.account_id, p.paid_on, p.payment_id", 4, q);
-	if (!r)
-		return -1;
+	r = got[5];
+	got[5] = NULL;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct limit_account *x = by_id(a, n, geti(r, i, 0));
 
@@ -496,18 +564,12 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 			continue;
 		if (limit_account_add_payment(x, getd(r, i, 1), geti(r, i, 2), e)) {
 			PQclear(r);
-			return -1;
+			goto fail;
 		}
 	}
 	PQclear(r);
-	r = db_query(db, e,
-		     "SELECT account_id, notice_id, status <> 'failed', at, evidence FROM"
-		     " (SELECT substr(split_part(notice_id, '-', 1), 2)::bigint AS account_id, *"
-		     "  FROM delivery WHERE notice_id ~ '^N[0-9]{1,18}-[0-9]{1,9}-[0-9]{1,9}$'"
-		     "  AND at <= $3::date) d WHERE" RANGE " AND $4::boolean IS NOT NULL"
-		     " ORDER BY account_id, at, notice_id", 4, q);
-	if (!r)
-		return -1;
+	r = got[6];
+	got[6] = NULL;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct limit_account *x = by_id(a, n, geti(r, i, 0));
 		struct lim_deliv d;
@@ -520,7 +582,7 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		gets_(r, i, 4, d.evidence, sizeof(d.evidence));
 		if (limit_account_add_delivery(x, &d, e)) {
 			PQclear(r);
-			return -1;
+			goto fail;
 		}
 	}
 	PQclear(r);
@@ -528,6 +590,10 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 #undef CASES
 	*after = a[n - 1].id;
 	return n;
+fail:
+	for (int k = 0; k < ngot; k++)
+		PQclear(got[k]);
+	return -1;
 }
 
 static int copy_date(struct copy *c, sdate d, struct sbyt_err *e)

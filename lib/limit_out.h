@@ -33,26 +33,44 @@
 #include "error.h"
 #include "job.h"
 #include "limit.h"
+#include "sha256.h"
 
 struct limit_out_counts {
 	int64_t packages, notices, requests, registers;
 };
 
+/* The e-mail and authorities' packages limit_write_mail() wrote, each
+ * with the digest of the rows it was made of: limit_write_day() leaves
+ * one whose rows are the same as it is (the same bytes but for the zip's
+ * times), and counts it.  Zeroed by the caller, freed by
+ * limit_mailed_release(). */
+struct limit_mailed {
+	int n, cap;
+	struct limit_mailed_pkg {
+		char *branch, *kind;
+		char digest[SHA256_HEX];
+		int notices;
+	} *v;
+};
+void limit_mailed_release(struct limit_mailed *m);
+
 /* Write the packages of env->day under out_dir/limit/YYYY-MM-DD/; each
- * file is recorded on j (may be NULL).  Each Notice and Request carries
+ * file is recorded on j (may be NULL); an e-mail or authorities' package
+ * in mailed (may be NULL) whose rows are unchanged is left as written.  Each Notice and Request carries
  * its Russian <Text citation="..."> from the rules' templates (limit_text.h).
  * Returns 0 (counts in *n) or -1 with e set (ERR_CANTCREATE, ERR_IO, ERR_DB,
  * ERR_CONFIG: a text the rules lack). */
 int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir,
-		    struct job *j, const char *rules_version, struct limit_out_counts *n,
-		    struct sbyt_err *e);
+		    struct job *j, const char *rules_version, const struct limit_mailed *mailed,
+		    struct limit_out_counts *n, struct sbyt_err *e);
 
 /* Write only the e-mail and authorities' notice packages of env->day (the
  * notices sent when their package is written), as limit_write_day() writes
- * them; counts in *n.  0, or -1 with e set (as limit_write_day()). */
+ * them; counts in *n, what was written in *mailed (may be NULL), for
+ * limit_write_day().  0, or -1 with e set (as limit_write_day()). */
 int limit_write_mail(PGconn *db, const struct limit_env *env, const char *out_dir,
-		     struct job *j, const char *rules_version, struct limit_out_counts *n,
-		     struct sbyt_err *e);
+		     struct job *j, const char *rules_version, struct limit_mailed *mailed,
+		     struct limit_out_counts *n, struct sbyt_err *e);
 
 /* Reprint notice `id` (not one inside a payment document) and each grid
  * request resting on it as the packages hold them, into

@@ -63,7 +63,7 @@ static int64_t catch_up(PGconn *db, const struct limit_env *env, const char *out
 		struct limit_out_counts oc;
 
 		if (date_parse(PQgetvalue(r, i, 0), -1, &day.day) ||
-		    limit_write_day(db, &day, out_dir, j, rv, &oc, e) ||
+		    limit_write_day(db, &day, out_dir, j, rv, NULL, &oc, e) ||
 		    mark_written(db, day.day, env->day, oc.packages, 1, e)) {
 			PQclear(r);
 			return -1;
@@ -232,6 +232,7 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 {
 	struct limit_account *acc, *half[2];
 	struct limit_out_counts oc;
+	struct limit_mailed mailed = { 0 };
 	struct waiting w = { .rej = rej };
 	double t0;
 	int working;
@@ -256,14 +257,14 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	 * the accounts they start a clock for go on today (a second pass),
 	 * then the day's packages are written whole, once */
 	t0 = log_now();
-	if (limit_write_mail(db, env, out_dir, j, rules_version, &oc, e) ||
+	if (limit_write_mail(db, env, out_dir, j, rules_version, &mailed, &oc, e) ||
 	    mark_written(db, env->day, env->day, oc.packages, 0, e))
 		goto fail;
 	k->t_packages += log_now() - t0;
 	if (pass(db, env, LIMIT_SELECT_MAILED, half, &w, k, e) < 0)
 		goto fail;
 	t0 = log_now();
-	if (limit_write_day(db, env, out_dir, j, rules_version, &oc, e) ||
+	if (limit_write_day(db, env, out_dir, j, rules_version, &mailed, &oc, e) ||
 	    mark_written(db, env->day, env->day, oc.packages, 1, e))
 		goto fail;
 	k->t_packages += log_now() - t0;
@@ -272,11 +273,13 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 		limit_account_release(&acc[i]);
 	free(acc);
 	free(w.id);
+	limit_mailed_release(&mailed);
 	return 0;
 fail:
 	for (int i = 0; i < LIMIT_BATCH; i++)
 		limit_account_release(&acc[i]);
 	free(acc);
 	free(w.id);
+	limit_mailed_release(&mailed);
 	return -1;
 }

@@ -497,7 +497,7 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		zip_discard(z);
 		goto fail;
 	}
-	if (chmod(p->tmp, 0640) != 0 || package_fsync(p->tmp, e) ||
+	if (chmod(p->tmp, 0640) != 0 || (!p->nosync && package_fsync(p->tmp, e)) ||
 	    sha256_file(p->tmp, p->sha256, &p->bytes, e))
 		goto fail_io;
 	remove_tree(p->parts);

@@ -65,6 +65,9 @@ struct package {
 		int spool;            /* of spool file number spool, or -1: a file */
 	} *fentry;
 	int fentry_cap;
+	int nosync;           /* set after package_open(): package_seal() does not
+	                         fsync the zip; the caller makes it durable before
+	                         it publishes it (many zips synced at once) */
 };
 
 /* Start a package at path, creating its folders (mode 0750).  Returns 0, or
@@ -111,7 +114,7 @@ int package_folder_part(struct package *p, const char *name, int k, int64_t off,
  * past PACKAGE_MAX_FACTS or too long makes package_seal() fail. */
 void package_fact(struct package *p, const char *key, const char *value);
 /* Write manifest.xml and the zip under its temporary name (p->tmp), fsync
- * it.  run_id and rules_version go into the manifest.  Returns 0 with
+ * it (unless p->nosync).  run_id and rules_version go into the manifest.  Returns 0 with
  * p->sha256/bytes set, or -1 with e set (ERR_IO when writing fails, e.g. a
  * full disk; the temporary zip is removed).  The parts are removed either
  * way; after 0 only p->tmp is left, for package_publish() or
