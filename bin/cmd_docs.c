@@ -68,31 +68,22 @@ int cmd_docs_pdf(void)
 	return !(v && !strcmp(v, "0"));
 }
 
-static int cmd_docs_render_threads(void)
+/* A whole number from the environment variable `name`, 0..max, into *out
+ * (left as it is when unset or empty).  0, or -1 with e set (ERR_CONFIG)
+ * naming it and its value: atoi() read '10k' as 10 and 'x' as 0. */
+static int env_whole(const char *name, long max, const char *what, int *out, struct sbyt_err *e)
 {
-	const char *v = getenv("SBYT_RENDER_THREADS");
-
-	return v ? atoi(v) : 0;
-}
-
-/* SBYT_PRINT_VOLUME: documents per print file (default 10,000; 0: one
- * file per branch whatever its size).  0, or -1 with e set (ERR_CONFIG)
- * when it is not a whole number >= 0. */
-static int cmd_docs_print_volume(int *volume, struct sbyt_err *e)
-{
-	const char *v = getenv("SBYT_PRINT_VOLUME");
+	const char *v = getenv(name);
 	char *end;
 	long n;
 
-	*volume = DOCS_PRINT_VOLUME;
 	if (!v || !*v)
 		return 0;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (*end || errno || n < 0 || n > 100000000)
-		return err_set(e, ERR_CONFIG, "SBYT_PRINT_VOLUME '%s' is not a number of documents",
-			       v);
-	*volume = (int)n;
+	if (*end || errno || n < 0 || n > max)
+		return err_set(e, ERR_CONFIG, "%s '%s' is not a number of %s", name, v, what);
+	*out = (int)n;
 	return 0;
 }
 
@@ -118,8 +109,12 @@ int cmd_docs_stage(struct sbyt_ctx *ctx, struct job *j, speriod period, const ch
 	o.run_id = j->run_id;
 	o.as_of = ctx->as_of;
 	o.pdf = cmd_docs_pdf();
-	o.render_threads = cmd_docs_render_threads();
-	if (cmd_docs_print_volume(&o.print_volume, &ctx->err))
+	/* SBYT_RENDER_THREADS: 0 one per processor; SBYT_PRINT_VOLUME:
+	 * documents per print file, 0 one file per branch whatever its size */
+	o.render_threads = 0;
+	o.print_volume = DOCS_PRINT_VOLUME;
+	if (env_whole("SBYT_RENDER_THREADS", 1024, "threads", &o.render_threads, &ctx->err) ||
+	    env_whole("SBYT_PRINT_VOLUME", 100000000, "documents", &o.print_volume, &ctx->err))
 		return -1;
 	o.resume = resume;
 	o.number_base = ctx->shard_n ? (int64_t)ctx->shard_i * SHARD_DOC_RANGE : 0;

@@ -105,12 +105,17 @@ struct mzlist {
 
 /* A meter zone of the chunk: its history in the database is looked up once
  * for all the chunk's lines of it, from the earliest averaging window's
- * start (lo) to the latest reading (hi). */
+ * start (lo) to the latest reading (hi): every row from s on, of [lo, s)
+ * only the first accepted one, before s the latest accepted one
+ * (zone_history() needs no other).  s is the earliest line's date, or
+ * the second earliest line's window start when that is before it. */
 struct mzgroup {
 	int64_t acc;
 	const char *mtr;
 	int zone;
 	sdate lo, hi;
+	sdate t1, t2;               /* the two earliest lines' dates (t2 with lines > 1) */
+	int lines;
 	int r0, nr;                 /* its rows in decider.dbr */
 };
 
@@ -409,26 +414,35 @@ static const char rd_sql[] =
 	" (m.initial_t3 * 1000)::bigint FROM meter m WHERE m.account_id = ANY ($1::bigint[])"
 	" ORDER BY 1";
 
-/* Per meter zone of the chunk, once: its accepted and held readings taken
- * in [lo, hi] (lo: the start of the earliest averaging window of the
- * chunk's lines, hi: the latest of their dates), and the latest accepted
- * reading before lo, ordered by date, then id.  The period bounds keep each
- * scan to the index range of those dates (a reading's period is its
- * month or the next). */
+/* Per meter zone of the chunk, once (struct mzgroup): its accepted and
+ * held readings taken in [s, hi] (hi: the latest of the lines' dates), the
+ * first accepted reading taken in [lo, s) (lo: the start of the earliest
+ * averaging window) and the latest accepted reading before s, ordered by
+ * date, then id (the last two may be one row: lookup_history() keeps it
+ * once).  A window of twelve monthly readings gives three rows, not
+ * thirteen.  The period bounds keep each scan to the index range of those
+ * dates (a reading's period is its month or the next), whose order is the
+ * dates' order. */
 static const char hist_sql[] =
 	"SELECT k.i, x.taken_on - DATE '2000-01-01', x.reading_id, (x.value * 1000)::bigint,"
 	" x.status = 'accepted', x.source"
-	" FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::date[], $5::date[])"
-	" WITH ORDINALITY AS k(acc, meter, zone, lo, hi, i)"
+	" FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::date[], $5::date[],"
+	" $6::date[]) WITH ORDINALITY AS k(acc, meter, zone, lo, s, hi, i)"
 	" CROSS JOIN LATERAL ((SELECT x.taken_on, x.reading_id, x.value, x.status, x.source"
 	" FROM reading x WHERE x.account_id = k.acc AND x.meter = k.meter AND x.zone = k.zone"
-	" AND x.period >= date_trunc('month', k.lo)"
+	" AND x.period >= date_trunc('month', k.s)"
 	" AND x.period <= date_trunc('month', k.hi) + interval '1 month'"
-	" AND x.taken_on BETWEEN k.lo AND k.hi AND x.status IN ('accepted', 'held'))"
+	" AND x.taken_on BETWEEN k.s AND k.hi AND x.status IN ('accepted', 'held'))"
 	" UNION ALL (SELECT x.taken_on, x.reading_id, x.value, x.status, x.source"
 	" FROM reading x WHERE x.account_id = k.acc AND x.meter = k.meter AND x.zone = k.zone"
-	" AND x.period <= date_trunc('month', k.lo) + interval '1 month'"
-	" AND x.taken_on < k.lo AND x.status = 'accepted'"
+	" AND x.period >= date_trunc('month', k.lo)"
+	" AND x.period <= date_trunc('month', k.s) + interval '1 month'"
+	" AND x.taken_on >= k.lo AND x.taken_on < k.s AND x.status = 'accepted'"
+	" ORDER BY x.period, x.taken_on, x.reading_id LIMIT 1)"
+	" UNION ALL (SELECT x.taken_on, x.reading_id, x.value, x.status, x.source"
+	" FROM reading x WHERE x.account_id = k.acc AND x.meter = k.meter AND x.zone = k.zone"
+	" AND x.period <= date_trunc('month', k.s) + interval '1 month'"
+	" AND x.taken_on < k.s AND x.status = 'accepted'"
 	" ORDER BY x.period DESC, x.taken_on DESC, x.reading_id DESC LIMIT 1)) x"
 	" ORDER BY k.i, x.taken_on, x.reading_id";
 
@@ -701,14 +715,24 @@ static int group_zones(struct decider *d)
 			m->mtr = z->mtr;
 			m->zone = z->zone;
 			m->lo = lo;
-			m->hi = rd->taken_on;
+			m->hi = m->t1 = m->t2 = rd->taken_on;
+			m->lines = 1;
 			m->r0 = m->nr = 0;
+		} else {
+			struct mzgroup *m = &d->grp[*g];
+			sdate t = rd->taken_on;
+			if (lo < m->lo)
+				m->lo = lo;
+			if (t > m->hi)
+				m->hi = t;
+			if (t < m->t1) {
+				m->t2 = m->t1;
+				m->t1 = t;
+			} else if (m->lines == 1 || t < m->t2) {
+				m->t2 = t;
+			}
+			m->lines++;
 		}
-		struct mzgroup *m = &d->grp[*g];
-		if (lo < m->lo)
-			m->lo = lo;
-		if (rd->taken_on > m->hi)
-			m->hi = rd->taken_on;
 		z->g = *g;
 	}
 	return 0;
@@ -717,23 +741,31 @@ static int group_zones(struct decider *d)
 /* Look up the history of the chunk's meter zones (hist_sql) into d->dbr. */
 static int lookup_history(struct decider *d, struct sbyt_err *e)
 {
-	struct buf a[5] = { { 0 } };
+	struct buf a[6] = { { 0 } };
 	PGresult *r;
 	int nt;
 
 	d->ndbr = 0;
 	if (d->ngrp == 0)
 		return 0;
-	if (bufs_open(a, 5))
+	if (bufs_open(a, 6))
 		goto oom;
 	for (int g = 0; g < d->ngrp; g++) {
 		const struct mzgroup *m = &d->grp[g];
+		sdate s = m->t1;
+		/* a later line's window may begin before the earliest line:
+		 * from there on every row (the first accepted one of its window) */
+		if (m->lines > 1) {
+			sdate lo2 = minus_months(m->t2, d->rules->months);
+			if (lo2 < s)
+				s = lo2;
+		}
 		if (arr_int(&a[0], m->acc) || arr_str(&a[1], m->mtr) || arr_int(&a[2], m->zone) ||
-		    arr_date(&a[3], m->lo) || arr_date(&a[4], m->hi))
+		    arr_date(&a[3], m->lo) || arr_date(&a[4], s) || arr_date(&a[5], m->hi))
 			goto oom;
 	}
-	r = lookup(d, hist_sql, NULL, a, 5, NULL, e);
-	bufs_free(a, 5);
+	r = lookup(d, hist_sql, NULL, a, 6, NULL, e);
+	bufs_free(a, 6);
 	if (!r)
 		return -1;
 	nt = PQntuples(r);
@@ -751,11 +783,14 @@ static int lookup_history(struct decider *d, struct sbyt_err *e)
 		struct dbrow *x = &d->dbr[d->ndbr];
 		if (g < 0 || g >= d->ngrp)
 			continue;
+		x->id = strtoll(PQgetvalue(r, t, 2), NULL, 10);
+		/* the first of [lo, s) and the latest before s: one row twice */
+		if (d->grp[g].nr > 0 && x[-1].id == x->id)
+			continue;
 		if (d->grp[g].nr == 0)
 			d->grp[g].r0 = d->ndbr;
 		d->grp[g].nr++;
 		x->t = date_from_ymd(2000, 1, 1) + (sdate)atol(PQgetvalue(r, t, 1));
-		x->id = strtoll(PQgetvalue(r, t, 2), NULL, 10);
 		x->v = strtoll(PQgetvalue(r, t, 3), NULL, 10);
 		x->accepted = PQgetvalue(r, t, 4)[0] == 't';
 		snprintf(x->source, sizeof(x->source), "%s", PQgetvalue(r, t, 5));
@@ -764,7 +799,7 @@ static int lookup_history(struct decider *d, struct sbyt_err *e)
 	PQclear(r);
 	return 0;
 oom:
-	bufs_free(a, 5);
+	bufs_free(a, 6);
 	return bad_alloc(e);
 }
 

@@ -24,7 +24,9 @@
 # limit; bill, docs):
 #   bench: stage=year-daily-debt n=N seconds=S day1_seconds=D ratio=R
 # The documents' PDFs are off (SBYT_DOCS_PDF=0, as in make bench's cycle).
-# Not a timed test.  BENCH_KEEP=1 keeps the databases (their names are
+# BENCH_MONTHS=R runs the month R times in each database (R-1 on copies of
+# it as the daily left it) and prints the median of each figure: a loaded
+# machine's noise.  Not a timed test.  BENCH_KEEP=1 keeps the databases (their names are
 # printed) to time single commands on them.  BENCH_BASE=DIR (an older build
 # directory) compares before and after in the same run: the databases are
 # made by DIR's sbyt, copied, DIR's jobs run on the originals and BUILD's
@@ -47,48 +49,102 @@ cleanup() { for d in $dbs; do dropdb --if-exists "$d" >/dev/null 2>&1 || true; d
 [ "${BENCH_KEEP:-}" ] || trap cleanup EXIT
 
 mkdir -p "$work"
-if [ ! -f "$work/accounts.csv" ]; then
+if [ ! -f "$work/usage.csv" ]; then
+	# the same files as make bench's, with usage.csv (the history's rates)
 	echo "bench-year: generating $n accounts into $work" >&2
-	gen --accounts "$n" --period "$period" --seed 1 --out "$work" >&2
+	gen --accounts "$n" --period "$period" --seed 1 --out "$work" --usage >&2
 fi
 
-# ledger FIRST_MONTH LAST_MONTH FIRST_SNAPSHOT: the history of those months
-# and the daily snapshots from FIRST_SNAPSHOT to the day before day 366.
-ledger() {
-	psql -Xq -v ON_ERROR_STOP=1 -v m0="$1" -v m1="$2" -v s0="$3" -v keep="$keep_days" \
-		-v ends="$keep_ends" <<'SQL'
+# The history is what a real year leaves: every zone of every meter read
+# each month (households on the 20th, in the window; legal entities on the
+# month's last day, which closes it), the registers running at the rate of
+# the month's generated readings and ending where they begin (gen --usage:
+# each zone's consumption; the register of day d is the meter's November
+# start plus that rate times the days from 2026-11-01, never below 0), so
+# that the month's readings continue it.  The months are billed by sbyt
+# itself (real consumption, charge lines, obligations, legal advances),
+# every obligation is paid five days before it falls due (before day 366's
+# month: what falls due later is the generated inbox's), every 10th account
+# stops paying in the last three months; the months before the last get
+# their published documents by SQL and the last one its documents by `sbyt
+# docs` (numbers, totals and the carries that day 366's documents start
+# from).
+#
+# readings SBYT FIRST_MONTH LAST_MONTH: the readings of the month before
+# FIRST_MONTH to LAST_MONTH, the meters' initial registers at the start of
+# the month before FIRST_MONTH
+readings() {
+	psql -Xq -v ON_ERROR_STOP=1 \
+		-c 'CREATE TABLE bench_usage (account_id bigint, meter text, zone smallint, tenths bigint)' \
+		-c "\\copy bench_usage FROM '$work/usage.csv' WITH (FORMAT csv, DELIMITER ';', HEADER)"
+	psql -Xq -v ON_ERROR_STOP=1 -v m0="$2" -v m1="$3" <<'SQL'
+CREATE FUNCTION pg_temp.reg(base numeric, tenths bigint, d date) RETURNS numeric
+ LANGUAGE sql IMMUTABLE AS
+ $$ SELECT greatest(0, round(base + tenths / 10.0 * (d - DATE '2026-11-01') / 30, 1)) $$;
+CREATE TEMP TABLE u AS
+SELECT u.account_id, u.meter, u.zone, u.tenths, a.kind, m.installed_on,
+       CASE u.zone WHEN 1 THEN m.initial_t1 WHEN 2 THEN m.initial_t2 ELSE m.initial_t3 END AS base
+FROM bench_usage u JOIN meter m USING (account_id, meter) JOIN account a USING (account_id);
 CREATE TEMP TABLE months AS
- SELECT m::date AS period, (m + interval '1 month')::date AS next
- FROM generate_series(:'m0'::date, :'m1'::date, interval '1 month') AS m;
+ SELECT m::date AS period, (m + interval '1 month' - interval '1 day')::date AS last
+ FROM generate_series(:'m0'::date - interval '1 month', :'m1'::date, interval '1 month') AS m;
 INSERT INTO reading (account_id, meter, zone, value, taken_on, period, channel, source, status)
-SELECT m.account_id, m.meter, z.zone, 1000 + (mo.period - DATE '2025-01-01') * 3.5 + z.zone,
-       mo.period + 19, mo.period, 'sms', 'sms', 'accepted'
-FROM meter m CROSS JOIN generate_series(1, 3) AS z(zone) CROSS JOIN months mo
-WHERE z.zone <= m.zones;
-INSERT INTO consumption (account_id, period, billed_in, meter, basis, volume_t1, reading_t1)
-SELECT m.account_id, mo.period, mo.period, m.meter, 'actual', 105,
-       1000 + (mo.period - DATE '2025-01-01') * 3.5 + 1
-FROM (SELECT DISTINCT ON (account_id) account_id, meter FROM meter
-      ORDER BY account_id, meter) m CROSS JOIN months mo;
-INSERT INTO charge_line (account_id, period, line_no, kind, basis, zone, band, volume, tariff, amount)
-SELECT a.account_id, mo.period, 1, 'charge', 'actual', 1, 1, 105, 3.00, 31500
-FROM account a CROSS JOIN months mo;
-INSERT INTO obligation (account_id, period, seq, kind, due, amount)
-SELECT a.account_id, mo.period, 10, 'charge', mo.next + 9, 31500
-FROM account a CROSS JOIN months mo;
--- every 10th account stops paying in the last three months
+SELECT u.account_id, u.meter, u.zone, pg_temp.reg(u.base, u.tenths, r.taken_on), r.taken_on,
+       -- the window rule: after the 25th, the next month
+       CASE WHEN extract(day FROM r.taken_on) > 25
+            THEN (date_trunc('month', r.taken_on) + interval '1 month')::date
+            ELSE date_trunc('month', r.taken_on)::date END,
+       'portal', CASE u.kind WHEN 'legal' THEN 'lkk' ELSE 'site' END, 'accepted'
+FROM u CROSS JOIN months mo
+CROSS JOIN LATERAL (SELECT CASE u.kind WHEN 'legal' THEN mo.last ELSE mo.period + 19 END) AS r(taken_on)
+WHERE r.taken_on >= u.installed_on
+ORDER BY 1, 2, 3, 5;
+-- a meter's initial register: where it stood when the history begins, or
+-- when it was installed (no readings before)
+UPDATE meter m SET
+	initial_t1 = pg_temp.reg(m.initial_t1, (SELECT tenths FROM u WHERE (u.account_id, u.meter, u.zone) = (m.account_id, m.meter, 1)), s.d),
+	initial_t2 = CASE WHEN m.zones >= 2 THEN pg_temp.reg(m.initial_t2, (SELECT tenths FROM u WHERE (u.account_id, u.meter, u.zone) = (m.account_id, m.meter, 2)), s.d) END,
+	initial_t3 = CASE WHEN m.zones >= 3 THEN pg_temp.reg(m.initial_t3, (SELECT tenths FROM u WHERE (u.account_id, u.meter, u.zone) = (m.account_id, m.meter, 3)), s.d) END
+FROM (SELECT account_id, meter, greatest(installed_on, (SELECT min(period) FROM months)) AS d
+      FROM meter) s
+WHERE (s.account_id, s.meter) = (m.account_id, m.meter);
+DROP TABLE bench_usage;
+VACUUM (ANALYZE) reading, meter;
+SQL
+}
+
+# ledger SBYT FIRST_MONTH LAST_MONTH FIRST_SNAPSHOT: bill those months with
+# SBYT, pay, publish; the daily snapshots from FIRST_SNAPSHOT to the day
+# before day 366
+ledger() {
+	readings "$@"
+	m=$2
+	while :; do
+		SBYT_OUT="$work/out-hist-$PGDATABASE" "$1/sbyt" -q bill --period "${m%-01}" >/dev/null
+		[ "$m" = "$3" ] && break
+		m=$(date -d "$m + 1 month" +%Y-%m-%d)
+	done
+	psql -Xq -v ON_ERROR_STOP=1 -v m0="$2" -v m1="$3" -v s0="$4" -v keep="$keep_days" \
+		-v ends="$keep_ends" <<'SQL'
+-- each obligation (of a period and due date) paid five days before its due
+-- date, when that is before day 366's month
 INSERT INTO payment (account_id, channel, source_id, paid_on, amount, period)
-SELECT a.account_id, 'payments', 'y' || a.account_id || '-' || to_char(mo.period, 'YYYYMM'),
-       mo.next + 4, 31500, mo.period
-FROM account a CROSS JOIN months mo
-WHERE a.account_id % 10 <> 0 OR mo.period < :'m1'::date - interval '2 months';
+SELECT account_id, 'payments', 'y' || account_id || '-' || to_char(period, 'YYYYMM') || '-' || to_char(due, 'DD'),
+       due - 5, sum(amount), period
+FROM obligation
+WHERE due - 5 < DATE '2026-11-01'
+  -- every 10th account stops paying in the last three months
+  AND (account_id % 10 <> 0 OR period < :'m1'::date - interval '2 months')
+GROUP BY account_id, period, due HAVING sum(amount) > 0;
 INSERT INTO document (account_id, period, branch, number, channel, issued_on, due, total, qr)
-SELECT a.account_id, mo.period, a.branch,
-       row_number() OVER (PARTITION BY a.branch, mo.period ORDER BY a.account_id),
-       a.delivery, mo.period + 27, mo.next + 9, 31500, 'ST00012'
-FROM account a CROSS JOIN months mo;
+SELECT a.account_id, o.period, a.branch,
+       row_number() OVER (PARTITION BY a.branch, o.period ORDER BY a.account_id),
+       a.delivery, o.period + 27, max(o.due), sum(o.amount), 'ST00012'
+FROM account a JOIN obligation o USING (account_id)
+WHERE o.period < :'m1'::date
+GROUP BY a.account_id, o.period;
 INSERT INTO period_state (period, branch, state)
-SELECT mo.period, b.code, 'published' FROM branch b CROSS JOIN months mo
+SELECT DISTINCT d.period, d.branch, 'published' FROM document d
 ON CONFLICT DO NOTHING;
 -- one partition a day, as the debt job makes them (sql/170), not the
 -- default partition a bare INSERT would fill
@@ -101,10 +157,14 @@ WHERE a.account_id % 10 = 0;
 -- and the retention rule applied as every day's daily job did: what is
 -- left of the year is what a steady state holds (rules/retention.xml)
 SELECT sbyt_snapshot_retire(DATE '2026-11-29', :keep, :ends) \g /dev/null
--- vacuumed as a steady state's history is: autovacuum does not vacuum the
--- bulk of it during the timed jobs (its workers' CPU would count)
-VACUUM (ANALYZE);
 SQL
+	# the last month's documents, as its month job made them on its 28th
+	SBYT_OUT="$work/out-hist-$PGDATABASE" SBYT_DOCS_PDF=0 \
+		"$1/sbyt" -q --as-of "$(date -d "$3 + 27 days" +%Y-%m-%d)" docs --period "${3%-01}" >/dev/null
+	rm -rf "$work/out-hist-$PGDATABASE"
+	# vacuumed as a steady state's history is: autovacuum does not vacuum the
+	# bulk of it during the timed jobs (its workers' CPU would count)
+	psql -Xq -c 'VACUUM (ANALYZE)'
 }
 # the retention rule of the rules (rules/retention.xml)
 keep_days=$(sed -n 's/.*<Snapshots daily="\([0-9]*\)".*/\1/p' "$top/rules/retention.xml")
@@ -133,25 +193,6 @@ FROM limit_case c CROSS JOIN generate_series(0, 20, 5) AS k;
 INSERT INTO limit_day_written (day, written_on, packages)
 SELECT DISTINCT day, day, 0 FROM limit_event ON CONFLICT (day) DO NOTHING;
 VACUUM (ANALYZE);
-SQL
-}
-
-# The carries the documents of 2026-10 left (sql/260, lib/docmodel.h
-# docmodel_settle()): every account paid off its periods up to 09 with
-# 10-05's payment, the every-10th up to 07 with 08-05's; no penalty (paid
-# before the due dates), no rests.  Only in a database whose sbyt has them.
-carries() {
-	psql -Xq -v ON_ERROR_STOP=1 -v rules="$("$1/sbyt" rules check | sed -n 's/^rules version //p')" <<'SQL'
-SELECT to_regclass('docs_carry') IS NOT NULL AS has_carry \gset
-\if :has_carry
-INSERT INTO docs_carry (account_id, period, cut, amount, penalty, rules, made_for)
-SELECT account_id, CASE WHEN account_id % 10 = 0 THEN DATE '2026-07-01' ELSE DATE '2026-09-01' END,
-       CASE WHEN account_id % 10 = 0 THEN DATE '2026-08-05' ELSE DATE '2026-10-05' END,
-       0, 0, :'rules', DATE '2026-10-01'
-FROM account;
-INSERT INTO docs_carry_top (made_for, cut) VALUES (DATE '2026-10-01', DATE '2026-10-05');
-ANALYZE docs_carry;
-\endif
 SQL
 }
 
@@ -186,7 +227,6 @@ timed() {
 jobs() {
 	export PGDATABASE="$2"
 	/usr/bin/time -f "%e" -o "$work/t.migrate-$2" "$1/sbyt" -q db migrate
-	case $2 in *year_*) carries "$1" ;; esac
 	# yesterday's daily debt ran (untimed): day 366's debt stage starts from
 	# its snapshot, as every day of a steady state does (an incremental
 	# day, lib/debt.h); the history's snapshots above are made by SQL
@@ -198,10 +238,40 @@ jobs() {
 	SBYT_SPOOL="$work/spool-$2" SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
 		timed daily "$2" "$1/sbyt" -v --as-of "$day" daily \
 		2> "$work/daily-$2.err" || [ $? = 65 ] || { tail -5 "$work/daily-$2.err" >&2; exit 1; }
-	SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
-		timed month "$2" "$1/sbyt" -v --as-of "$day" month --period "$period" \
-		2> "$work/month-$2.err" || { tail -5 "$work/month-$2.err" >&2; exit 1; }
+	# the day's writes vacuumed and analyzed before the month, as autovacuum
+	# does between a steady state's jobs: not during the timed month (its
+	# workers' CPU would count, and a plan would depend on whether the
+	# statistics were renewed yet)
+	psql -Xq -c 'VACUUM (ANALYZE)'
+	# BENCH_MONTHS=R: the month R times, the first R-1 on copies of the
+	# database as the daily left it; each figure the median of the runs
+	r=1 runs=${BENCH_MONTHS:-1}
+	: > "$work/tm.month-$2"
+	: > "$work/cm.month-$2"
+	: > "$work/sm.month-$2"
+	while [ "$r" -le "$runs" ]; do
+		mdb=$2
+		if [ "$r" -lt "$runs" ]; then
+			mdb=m${r}_$2
+			dbs="$dbs $mdb"
+			createdb -T "$2" "$mdb"
+		fi
+		rm -rf "$work/out-$2"
+		PGDATABASE=$mdb SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
+			timed month "$2" "$1/sbyt" -v --as-of "$day" month --period "$period" \
+			2> "$work/month-$2.err" || { tail -5 "$work/month-$2.err" >&2; exit 1; }
+		[ "$mdb" = "$2" ] || dropdb "$mdb"
+		tail -1 "$work/t.month-$2" | cut -d' ' -f1 >> "$work/tm.month-$2"
+		cat "$work/c.month-$2" >> "$work/cm.month-$2"
+		for name in bill docs; do
+			echo "$name $(stage_s "month-$2.err" "$name")"
+		done >> "$work/sm.month-$2"
+		r=$((r + 1))
+	done
 }
+
+# median FILE: the median of FILE's numbers, one a line
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 # the stages of each job, from its -v timings ("stage debt: 1.23 s",
 # "bill stage: 4.56 s")
@@ -211,9 +281,16 @@ stage_s() { sed -n "s/.*stage $2: \([0-9.]*\) s$/\1/p; s/.*: $2 stage: \([0-9.]*
 report() {
 	for st in daily month daily:inbox daily:service daily:debt daily:limit month:bill month:docs; do
 		case $st in
+		month:*) name=${st#*:}
+		     sed -n "s/^$name //p" "$work/sm.month-$2" > "$work/x.s"
+		     sed -n "s/^$name //p" "$work/sm.month-$3" > "$work/x.d"
+		     s=$(median "$work/x.s") d1=$(median "$work/x.d")
+		     label=month-$name ;;
 		*:*) job=${st%%:*} name=${st#*:}
 		     s=$(stage_s "$job-$2.err" "$name") d1=$(stage_s "$job-$3.err" "$name")
 		     label=$job-$name ;;
+		month) s=$(median "$work/tm.month-$2") d1=$(median "$work/tm.month-$3")
+		   label=$st ;;
 		*) s=$(tail -1 "$work/t.$st-$2" | cut -d' ' -f1) d1=$(tail -1 "$work/t.$st-$3" | cut -d' ' -f1)
 		   label=$st ;;
 		esac
@@ -222,7 +299,11 @@ report() {
 		cpu=
 		case $st in
 		*:*) ;;
-		*) cs=$(cat "$work/c.$st-$2") cd=$(cat "$work/c.$st-$3")
+		*) if [ "$st" = month ]; then
+			cs=$(median "$work/cm.month-$2") cd=$(median "$work/cm.month-$3")
+		   else
+			cs=$(cat "$work/c.$st-$2") cd=$(cat "$work/c.$st-$3")
+		   fi
 		   cpu=$(awk -v s="$cs" -v d="$cd" \
 			'BEGIN { printf " cpu_seconds=%s day1_cpu_seconds=%s cpu_ratio=%.2f", s, d, (d > 0 ? s / d : 0) }') ;;
 		esac
@@ -246,10 +327,10 @@ for d in year_$$ day1_$$; do
 	case $d in
 	year_*)
 		echo "bench-year: a year of history in $d" >&2
-		ledger 2025-11-01 2026-10-01 2025-12-01
+		ledger "$init" 2025-11-01 2026-10-01 2025-12-01
 		cases ;;
 	*)
-		ledger 2026-08-01 2026-10-01 2026-11-29 ;;
+		ledger "$init" 2026-08-01 2026-10-01 2026-11-29 ;;
 	esac
 done
 if [ "${BENCH_BASE:-}" ]; then

@@ -4,10 +4,11 @@
  * fixtures and the benchmark.
  *
  * usage: gen --accounts N --period YYYY-MM --out DIR [--seed S] [--branches B]
- *            [--sber-lines L] [--sber-payments K]
+ *            [--sber-lines L] [--sber-payments K] [--usage]
  *
  * DIR gets branches.csv, accounts.csv, meters.csv, contracts.csv,
- * reserves.csv, balances.csv (the debtors' unpaid earlier months); inbox/sberbank/sber-P-pNN.txt (CP1251, split after L payment
+ * reserves.csv, balances.csv (the debtors' unpaid earlier months), with
+ * --usage usage.csv (each zone's consumption in the month); inbox/sberbank/sber-P-pNN.txt (CP1251, split after L payment
  * lines), inbox/gazprombank/gpb-P.xml, inbox/qiwi/qiwi-P.csv,
  * inbox/payments/payments-P.csv, inbox/sms/sms-P.log,
  * inbox/portal/portal-P.csv; journal/appeals.csv and journal/calls.csv.
@@ -490,6 +491,7 @@ struct gen {
 	const char *dir;
 	int branches;
 	int sber_lines, sber_payments;
+	int want_usage;   /* --usage: write usage.csv */
 
 	/* the period */
 	sdate first, last;
@@ -497,7 +499,7 @@ struct gen {
 	char pbuf[PERIOD_BUF];
 
 	/* outputs */
-	struct out accounts, meters, contracts, reserves, balances, branches_f;
+	struct out accounts, meters, contracts, reserves, balances, branches_f, usage;
 	struct out sber, qiwi, payments, portal, gpb_final;
 	FILE *gpb_body;
 	iconv_t cp1251;
@@ -972,6 +974,20 @@ static void write_master(struct gen *g, struct acct *a)
 				l_u(&l, (uint64_t)m->base[z], 0);
 		}
 		out_line(&g->meters, &l);
+		/* --usage: the month's consumption of each zone, the rate the
+		 * channel files' registers run at (reg_at()), for a history
+		 * that these readings continue (tools/bench_year.sh) */
+		for (int z = 0; g->want_usage && z < m->zones; z++) {
+			l_reset(&l);
+			l_s(&l, a->no);
+			l_c(&l, ';');
+			l_s(&l, m->no);
+			l_c(&l, ';');
+			l_u(&l, (uint64_t)z + 1, 0);
+			l_c(&l, ';');
+			l_u(&l, (uint64_t)m->cons[z], 0);
+			out_line(&g->usage, &l);
+		}
 	}
 
 	if (!a->legal)
@@ -1809,7 +1825,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gen --accounts N --period YYYY-MM --out DIR [--seed S] [--branches B]\n"
-		"           [--sber-lines L] [--sber-payments K]\n"
+		"           [--sber-lines L] [--sber-payments K] [--usage]\n"
 		"Writes master data (SPEC 4), a month of channel files under DIR/inbox/\n"
 		"(SPEC 5) and the appeal and call journals under DIR/journal/ (SPEC 11),\n"
 		"the same bytes for the same options.\n"
@@ -1819,7 +1835,9 @@ static void usage(FILE *f)
 		"  --seed S            seed of every random choice (default 1)\n"
 		"  --branches B        branches 1..99 (default 2, or N/100000 up to 20)\n"
 		"  --sber-lines L      payment lines per Sberbank file (default 100000)\n"
-		"  --sber-payments K   Sberbank payments per paying account (default 1)\n");
+		"  --sber-payments K   Sberbank payments per paying account (default 1)\n"
+		"  --usage             also usage.csv: account;meter;zone;tenths, each zone's\n"
+		"                      consumption over the period in tenths of kWh\n");
 }
 
 static int usage_error(const char *msg)
@@ -1851,6 +1869,7 @@ int main(int argc, char **argv)
 		{"branches", required_argument, NULL, 'b'},
 		{"sber-lines", required_argument, NULL, 'L'},
 		{"sber-payments", required_argument, NULL, 'K'},
+		{"usage", no_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -1900,6 +1919,9 @@ int main(int argc, char **argv)
 				return usage_error("--sber-payments wants 1..28");
 			g.sber_payments = (int)v;
 			break;
+		case 'u':
+			g.want_usage = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -1946,6 +1968,10 @@ int main(int argc, char **argv)
 	out_open(&g, &g.reserves, "reserves.csv");
 	header(&g.reserves, "account;tech_kw;emergency_kw;no_below_emergency;authority_emails");
 	out_open(&g, &g.balances, "balances.csv");
+	if (g.want_usage) {
+		out_open(&g, &g.usage, "usage.csv");
+		header(&g.usage, "account;meter;zone;tenths");
+	}
 	header(&g.balances, "account;period;due;amount");
 	snprintf(rel, sizeof(rel), "inbox/qiwi/qiwi-%s.csv", g.pbuf);
 	out_open(&g, &g.qiwi, rel);
@@ -1986,6 +2012,8 @@ int main(int argc, char **argv)
 	out_close(&g, &g.contracts);
 	out_close(&g, &g.reserves);
 	out_close(&g, &g.balances);
+	if (g.want_usage)
+		out_close(&g, &g.usage);
 	out_close(&g, &g.qiwi);
 	out_close(&g, &g.payments);
 	out_close(&g, &g.portal);

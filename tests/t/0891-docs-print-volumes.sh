@@ -61,4 +61,13 @@ test_expect_code 78 'a volume that is not a number is refused, before anything i
 	SBYT_PRINT_VOLUME=10k sbyt -q --as-of 2026-11-28 docs --period 2026-11 2>err; rc=$?; cat err;
 	grep -q "SBYT_PRINT_VOLUME .10k. is not a number of documents" err && [ ! -e "$OUT/01/post.zip" ] && exit $rc
 '
+# SBYT_RENDER_THREADS was read by atoi() too: 'two' drew on one thread per
+# processor and '2x' on two, without a word
+test_expect_code 78 'rendering threads that are not a number are refused the same way' '
+	SBYT_RENDER_THREADS=2x sbyt -q --as-of 2026-11-28 docs --period 2026-11 2>err; rc=$?; cat err;
+	grep -q "SBYT_RENDER_THREADS .2x. is not a number of threads" err && [ ! -e "$OUT/01/post.zip" ] && exit $rc
+'
+test_expect_success 'and a number of them is taken' '
+	SBYT_RENDER_THREADS=1 sbyt -q --as-of 2026-11-28 docs --period 2026-11 && [ -e "$OUT/01/post.zip" ]
+'
 test_done

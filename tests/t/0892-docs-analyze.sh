@@ -41,8 +41,13 @@ test_expect_success 'month: its docs stage analyzed what its bill stage wrote' '
 	r=$(real) && [ "$r" -gt 1000 ] &&
 	e=$(est) && [ $((e * 10)) -ge $((r * 9)) ] && [ $((e * 10)) -le $((r * 11)) ]
 '
+# (a backend counts its rows in the statistics when it has gone: the
+# month's bill may be counted after the analysis, and analyzed once more by
+# the next job; the one after it finds nothing to do)
 test_expect_success 'a re-run finds them current and does not analyze again' '
-	a=$(analyzed consumption) && [ "$a" != never ] &&
+	[ "$(analyzed consumption)" != never ] &&
+	SBYT_DOCS_PDF=0 sbyt -q --as-of 2026-11-28 docs --period 2026-11 &&
+	a=$(analyzed consumption) &&
 	SBYT_DOCS_PDF=0 sbyt -q --as-of 2026-11-28 docs --period 2026-11 &&
 	[ "$(analyzed consumption)" = "$a" ]
 '
