@@ -175,6 +175,8 @@ int cmd_bill_stage(struct sbyt_ctx *ctx, struct job *j, struct billrun_opts *o,
 		    " older_readings=%lld", st->branches, (long long)st->lines,
 		    (long long)st->obligations, (long long)st->consumption, (long long)st->refused,
 		    (long long)st->held);
+	log_verbose("estimation windows: from_summary=%lld from_consumption=%lld",
+		    (long long)st->windows, (long long)(st->accounts - st->windows));
 	log_verbose("timings: read %.2f s, bill %.2f s, write %.2f s, total %.2f s", st->t_read,
 		    st->t_bill, st->t_write, log_now() - started);
 	return 0;

@@ -2,6 +2,7 @@
 #include "billrun.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,13 +63,39 @@ static const char *const SQL_ACCOUNTS[2] = BOTH(Q_ACCOUNTS);
  * (account, period, billed_in; periods as days since 1970-01-01): the last
  * row of a month, the latest billed before P, is the one that counts.
  * $1, $2 the bounds, $3 P, $4 the first month of the window. */
-static const char SQL_HISTORY[] =
-	"DECLARE bill_hist NO SCROLL CURSOR FOR"
-	" SELECT c.account_id, c.period - DATE '1970-01-01', c.meter, c.basis,"
+#define HIST_COLS                                                                  \
+	" SELECT c.account_id, c.period - DATE '1970-01-01', c.meter, c.basis,"          \
 	"  c.volume_t1, c.volume_t2, c.volume_t3, c.reading_t1, c.reading_t2, c.reading_t3"
+static const char SQL_HISTORY[] =
+	"DECLARE bill_hist NO SCROLL CURSOR FOR" HIST_COLS
 	" FROM consumption c WHERE c.account_id BETWEEN $1::bigint AND $2::bigint"
 	" AND c.period >= $4::date AND c.period < $3::date AND c.billed_in < $3::date"
 	" ORDER BY c.account_id, c.period, c.billed_in";
+
+/* SQL_HISTORY of some accounts of a batch that reads the others' windows
+ * from bill_window: those without a row there that this bill can use.  $1
+ * the accounts (ascending), $2 P, $3 the first month of the window. */
+static const char SQL_HISTORY_SOME[] =
+	HIST_COLS
+	" FROM consumption c WHERE c.account_id = ANY ($1::bigint[])"
+	" AND c.period >= $3::date AND c.period < $2::date AND c.billed_in < $2::date"
+	" ORDER BY c.account_id, c.period, c.billed_in";
+
+/* The rows of bill_window (sql/261) of a batch's range of accounts, in
+ * account order: the history only where it is the window of a bill of P
+ * ($3) with the rules' months ($4); the others are read to be replaced.
+ * $1, $2 the batch's first and last account. */
+static const char SQL_WINDOW[] =
+	"SELECT w.account_id, w.meter,"
+	" CASE WHEN w.period = $3::date AND w.months = $4::int THEN w.history END"
+	" FROM bill_window w WHERE w.account_id BETWEEN $1::bigint AND $2::bigint"
+	" ORDER BY w.account_id";
+
+/* A batch reads its windows from bill_window when at most one account in
+ * WINDOW_MISSING has none it can use (those are read by SQL_HISTORY_SOME,
+ * an index probe each, about 5 times the cost of an account's share of
+ * the stream); otherwise from the stream, whole. */
+#define WINDOW_MISSING 4
 
 /* The accepted readings of periods up to P, in account order (dates as
  * days since 1970-01-01); one_account() keeps per zone of the current
@@ -249,6 +276,12 @@ struct out_obl {
 	money amount;
 };
 
+struct out_win {
+	int64_t acc;
+	const char *meter;  /* points into the batch's account result */
+	size_t text;        /* offset of its history in the batch's text */
+};
+
 struct out_cons {
 	int64_t acc;
 	speriod period;
@@ -270,6 +303,12 @@ struct batch {
 	int64_t *readings;  /* 6 per account of the batch: the registers billed, then
 	                       the previous values they were billed from */
 	size_t nreadings;
+	struct out_win *wins;  /* the next period's bill_window rows */
+	size_t nwins, cwins;
+	char *text;         /* their history texts, one after another */
+	size_t ntext, ctext;
+	int64_t *stale;     /* the batch's accounts with a bill_window row (replaced) */
+	size_t nstale;
 };
 
 static int grow(void **p, size_t *cap, size_t n, size_t size, struct sbyt_err *e)
@@ -388,6 +427,8 @@ struct acct {
 	struct bill_month history[MAX_HIST], estimated[MAX_HIST];
 	struct zone_reading r1[TARIFF_ZONES], r2[TARIFF_ZONES], anchor[TARIFF_ZONES];
 	int64_t initial[TARIFF_ZONES];
+	/* last: only [0..history_months] are cleared and used */
+	struct hist_month hm[MAX_HIST + 1];  /* the window by months back from P */
 };
 
 struct ctx {
@@ -402,6 +443,13 @@ struct ctx {
 	size_t nheld, cheld;
 	int older;          /* the branch has accepted readings of periods before
 	                       P - READ_BACK: else no account is held */
+	/* the batch's windows from bill_window (summary set) or the stream */
+	int summary;
+	PGresult *win;      /* SQL_WINDOW's rows of the batch */
+	int *win_of;        /* per account of the batch: its row of win to use, or -1 */
+	size_t cwin_of;
+	PGresult *some;     /* SQL_HISTORY_SOME's rows: the others' windows */
+	int some_row;
 };
 
 static int str_eq(const char *a, const char *b)
@@ -458,17 +506,156 @@ static int zone_settled(const struct acct *a, int z)
 static int finish_account(struct ctx *x, struct acct *a, struct sbyt_err *e);
 static int finish_held(struct ctx *x, struct sbyt_err *e);
 
+/* Row i of h (SQL_HISTORY's columns) into the window hm: a later row of a
+ * month replaces the earlier one; a month of another meter is left empty. */
+static void hist_row(const struct ctx *x, struct hist_month *hm, const char *meter,
+		     PGresult *h, int i)
+{
+	int back = x->o->period - period_of((sdate)get_int(h, i, 1));
+	struct hist_month *m = &hm[back];
+
+	if (back < 1 || back > x->hist_months)
+		return;
+	memset(m, 0, sizeof(*m));
+	if (str_eq(PQgetvalue(h, i, 2), meter)) {
+		const char *bs = PQgetvalue(h, i, 3);
+
+		m->present = 1;
+		m->basis = str_eq(bs, "actual") ? BILL_READING
+			   : str_eq(bs, "estimate") ? BILL_ESTIMATE : BILL_NORM;
+		for (int z = 0; z < TARIFF_ZONES; z++) {
+			if (!PQgetisnull(h, i, 4 + z))
+				m->volume[z] = get_milli(h, i, 4 + z);
+			m->has_reading[z] = !PQgetisnull(h, i, 7 + z);
+			if (m->has_reading[z])
+				m->reading[z] = get_milli(h, i, 7 + z);
+		}
+	}
+}
+
+/* ---- bill_window's history (sql/261) ---- */
+
+/* Read s, a bill_window history of months words, into hm[1..months]
+ * (cleared first); -1 when it is not one. */
+static int window_parse(const char *s, int months, struct hist_month *hm)
+{
+	for (int back = 1; back <= months; back++) {
+		struct hist_month *m = &hm[back];
+		char *end;
+
+		memset(m, 0, sizeof(*m));
+		if (back > 1 && *s++ != ' ')
+			return -1;
+		if (*s == '-') {
+			s++;
+			continue;
+		}
+		m->present = 1;
+		switch (*s++) {
+		case 'a': m->basis = BILL_READING; break;
+		case 'e': m->basis = BILL_ESTIMATE; break;
+		case 'n': m->basis = BILL_NORM; break;
+		default: return -1;
+		}
+		for (int z = 0; z < TARIFF_ZONES; z++) {
+			if (z > 0 && *s++ != ',')
+				return -1;
+			m->volume[z] = strtoll(s, &end, 10);
+			if (end == s || (*s != '-' && (*s < '0' || *s > '9')))
+				return -1;
+			s = end;
+			if (*s != ',')
+				break;
+		}
+		if (*s != '/')
+			continue;
+		s++;
+		for (int z = 0; z < TARIFF_ZONES; z++) {
+			if (z > 0 && *s != ',')
+				break;
+			s += z > 0;
+			if (*s == '-' || (*s >= '0' && *s <= '9')) {
+				m->reading[z] = strtoll(s, &end, 10);
+				m->has_reading[z] = 1;
+				s = end;
+			}
+		}
+	}
+	return *s == '\0' ? 0 : -1;
+}
+
+/* Append hm[1..months] to t as a bill_window history: each zone's register
+ * value only on the latest month that has one (the only one a bill reads,
+ * as the anchor: older months with one leave the window before it). */
+static int window_text(struct batch *b, const struct hist_month *hm, int months,
+		       struct sbyt_err *e)
+{
+	int anchor[TARIFF_ZONES] = { 0 };
+	size_t need = (size_t)months * (2 + 2 * TARIFF_ZONES * 22) + 1;
+
+	if (b->ntext + need > b->ctext) {
+		size_t c = b->ctext ? b->ctext : 65536;
+		char *n;
+
+		while (b->ntext + need > c)
+			c *= 2;
+		n = realloc(b->text, c);
+		if (!n)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		b->text = n;
+		b->ctext = c;
+	}
+	for (int z = 0; z < TARIFF_ZONES; z++)
+		for (int back = 1; back <= months && !anchor[z]; back++)
+			if (hm[back].present && hm[back].has_reading[z])
+				anchor[z] = back;
+	for (int back = 1; back <= months; back++) {
+		const struct hist_month *m = &hm[back];
+		char *t = b->text + b->ntext;
+		int n = 0, last = 0, reg = -1;
+
+		if (back > 1)
+			t[n++] = ' ';
+		if (!m->present) {
+			t[n++] = '-';
+			b->ntext += (size_t)n;
+			continue;
+		}
+		t[n++] = m->basis == BILL_READING ? 'a' : m->basis == BILL_ESTIMATE ? 'e' : 'n';
+		for (int z = 0; z < TARIFF_ZONES; z++) {
+			if (m->volume[z] != 0)
+				last = z;
+			if (anchor[z] == back)
+				reg = z;
+		}
+		for (int z = 0; z <= last; z++)
+			n += sprintf(t + n, "%s%lld", z ? "," : "", (long long)m->volume[z]);
+		if (reg >= 0) {
+			t[n++] = '/';
+			for (int z = 0; z <= reg; z++) {
+				if (z)
+					t[n++] = ',';
+				if (anchor[z] == back)
+					n += sprintf(t + n, "%lld", (long long)m->reading[z]);
+			}
+		}
+		b->ntext += (size_t)n;
+	}
+	b->text[b->ntext++] = '\0';
+	return 0;
+}
+
 static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 {
 	const struct billing_rules *br = tariff_billing(x->r);
 	speriod P = x->o->period;
 	struct acct a;
 	struct bill_input *in = &a.in;
-	struct hist_month hm[MAX_HIST + 1];
+	struct hist_month *hm = a.hm;
 	int64_t acc = get_int(ar, row, 0);
 	int k = 0, nhist = 0, settled = 1;
 
-	memset(&a, 0, sizeof(a));
+	memset(&a, 0, offsetof(struct acct, hm));
 	memset(hm, 0, sizeof(hm[0]) * (size_t)(x->hist_months + 1));
 	a.acc = acc;
 	snprintf(a.idtxt, sizeof(a.idtxt), "%lld", (long long)acc);
@@ -492,37 +679,30 @@ static int one_account(struct ctx *x, PGresult *ar, int row, struct sbyt_err *e)
 				a.initial[z] = get_milli(ar, row, 10 + z);
 	}
 
-	/* History of the current meter ('' for months billed without one). */
-	while (x->hist.key < acc)
-		if (stream_next(&x->hist, e) < 0)
-			return -1;
-	for (; x->hist.key == acc; ) {
-		PGresult *h = x->hist.res;
-		int i = x->hist.row;
-		int back = P - period_of((sdate)get_int(h, i, 1));
+	/* History of the current meter ('' for months billed without one):
+	 * the account's bill_window row, or its rows of consumption. */
+	if (x->summary && x->win_of[row] >= 0) {
+		if (window_parse(PQgetvalue(x->win, x->win_of[row], 2), x->hist_months, hm) < 0)
+			return err_set(e, ERR_DATA, "account %s: bill_window's history is not"
+				       " readable (delete the row: the bill then reads consumption)",
+				       a.idtxt);
+		x->st->windows++;
+	} else if (x->summary) {
+		int n = x->some ? PQntuples(x->some) : 0;
 
-		/* a later row of the month replaces the earlier one */
-		if (back >= 1 && back <= x->hist_months) {
-			struct hist_month *m = &hm[back];
-
-			memset(m, 0, sizeof(*m));
-			if (str_eq(PQgetvalue(h, i, 2), a.meter)) {
-				const char *bs = PQgetvalue(h, i, 3);
-
-				m->present = 1;
-				m->basis = str_eq(bs, "actual") ? BILL_READING
-					   : str_eq(bs, "estimate") ? BILL_ESTIMATE : BILL_NORM;
-				for (int z = 0; z < TARIFF_ZONES; z++) {
-					if (!PQgetisnull(h, i, 4 + z))
-						m->volume[z] = get_milli(h, i, 4 + z);
-					m->has_reading[z] = !PQgetisnull(h, i, 7 + z);
-					if (m->has_reading[z])
-						m->reading[z] = get_milli(h, i, 7 + z);
-				}
-			}
+		while (x->some_row < n && get_int(x->some, x->some_row, 0) < acc)
+			x->some_row++;
+		for (; x->some_row < n && get_int(x->some, x->some_row, 0) == acc; x->some_row++)
+			hist_row(x, hm, a.meter, x->some, x->some_row);
+	} else {
+		while (x->hist.key < acc)
+			if (stream_next(&x->hist, e) < 0)
+				return -1;
+		for (; x->hist.key == acc; ) {
+			hist_row(x, hm, a.meter, x->hist.res, x->hist.row);
+			if (stream_next(&x->hist, e) < 0)
+				return -1;
 		}
-		if (stream_next(&x->hist, e) < 0)
-			return -1;
 	}
 	/* the register value of the latest month that has one */
 	for (int z = 0; z < TARIFF_ZONES; z++)
@@ -645,6 +825,46 @@ static int finish_held(struct ctx *x, struct sbyt_err *e)
 	return rc;
 }
 
+/* The bill_window row for the next period of account a, just billed: its
+ * window moved by a month, with the consumption rows the bill wrote for it
+ * (from out_cons[cons0] on) in place of what they replace. */
+static int add_window(struct ctx *x, const struct acct *a, size_t cons0, struct sbyt_err *e)
+{
+	struct hist_month nm[MAX_HIST + 1];
+	int months = x->hist_months;
+	struct out_win *w;
+
+	memset(nm, 0, sizeof(nm[0]) * (size_t)(months + 1));
+	for (int back = 1; back < months; back++)
+		nm[back + 1] = a->hm[back];
+	for (size_t i = cons0; i < x->b.ncons; i++) {
+		const struct out_cons *c = &x->b.cons[i];
+		int back = x->o->period + 1 - c->period;
+		struct hist_month *m;
+
+		if (back < 1 || back > months)
+			continue;
+		m = &nm[back];
+		memset(m, 0, sizeof(*m));
+		m->present = 1;
+		m->basis = str_eq(c->basis, "actual") ? BILL_READING
+			   : str_eq(c->basis, "estimate") ? BILL_ESTIMATE : BILL_NORM;
+		for (int z = 0; z < c->zones && z < TARIFF_ZONES; z++) {
+			m->volume[z] = c->volume[z];
+			m->has_reading[z] = c->reading != NULL;
+			if (c->reading)
+				m->reading[z] = c->reading[z];
+		}
+	}
+	if (grow((void **)&x->b.wins, &x->b.cwins, x->b.nwins, sizeof(*w), e) < 0)
+		return -1;
+	w = &x->b.wins[x->b.nwins++];
+	w->acc = a->acc;
+	w->meter = a->meter;
+	w->text = x->b.ntext;
+	return window_text(&x->b, nm, months, e);
+}
+
 static int finish_account(struct ctx *x, struct acct *a, struct sbyt_err *e)
 {
 	const struct billing_rules *br = tariff_billing(x->r);
@@ -656,6 +876,7 @@ static int finish_account(struct ctx *x, struct acct *a, struct sbyt_err *e)
 	int rc;
 	double t0;
 	struct sbyt_err ce;
+	size_t cons0 = x->b.ncons;
 
 	in->account = a->idtxt;
 	in->history = a->history;
@@ -745,6 +966,8 @@ static int finish_account(struct ctx *x, struct acct *a, struct sbyt_err *e)
 		if (add_cons(&x->b, acc, P, meter, "norm", 1, res.volume, NULL, e) < 0)
 			goto fail;
 	}
+	if (add_window(x, a, cons0, e) < 0)
+		goto fail;
 	x->st->documents++;
 	x->st->total += res.total;
 	bill_result_release(&res);
@@ -752,6 +975,91 @@ static int finish_account(struct ctx *x, struct acct *a, struct sbyt_err *e)
 fail:
 	bill_result_release(&res);
 	return -1;
+}
+
+/* ---- the batch's windows ---- */
+
+/* Read the bill_window rows of the batch's accounts (ar, rows of them) and
+ * choose where their windows come from: x->summary when at most one in
+ * WINDOW_MISSING has no row this bill can use (period P, the rules' months,
+ * the account's current meter); those then read consumption by
+ * SQL_HISTORY_SOME.  Every account of the batch with a row is noted, for
+ * write_batch() to replace it. */
+static int window_batch(struct ctx *x, PGresult *ar, int rows, struct sbyt_err *e)
+{
+	char lo[24], hi[24], p0[DATE_BUF], months[12], win[DATE_BUF], *ids = NULL;
+	const char *p[4] = { lo, hi, p0, months };
+	int64_t *missing;
+	size_t nmissing = 0;
+	int n, j = 0, valid = 0, rc = 0;
+	double t0 = log_now();
+
+	PQclear(x->win);
+	PQclear(x->some);
+	x->win = x->some = NULL;
+	x->some_row = 0;
+	x->summary = 0;
+	x->b.nstale = 0;
+	if (rows == 0)
+		return 0;
+	if ((size_t)rows > x->cwin_of) {
+		int *w = realloc(x->win_of, sizeof(int) * (size_t)rows);
+
+		if (!w)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		x->win_of = w;
+		x->cwin_of = (size_t)rows;
+	}
+	free(x->b.stale);
+	x->b.stale = malloc(sizeof(int64_t) * (size_t)rows);
+	missing = malloc(sizeof(int64_t) * (size_t)rows);
+	if (!x->b.stale || !missing) {
+		free(missing);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	snprintf(lo, sizeof(lo), "%s", PQgetvalue(ar, 0, 0));
+	snprintf(hi, sizeof(hi), "%s", PQgetvalue(ar, rows - 1, 0));
+	fmt_period(x->o->period, p0);
+	fmt_period(x->o->period - x->hist_months, win);
+	snprintf(months, sizeof(months), "%d", x->hist_months);
+	x->win = db_query(x->db, e, SQL_WINDOW, 4, p);
+	if (!x->win) {
+		free(missing);
+		return -1;
+	}
+	n = PQntuples(x->win);
+	for (int r = 0; r < rows; r++) {
+		int64_t acc = get_int(ar, r, 0);
+		const char *meter = PQgetisnull(ar, r, 6) ? "" : PQgetvalue(ar, r, 6);
+
+		x->win_of[r] = -1;
+		while (j < n && get_int(x->win, j, 0) < acc)
+			j++;
+		if (j < n && get_int(x->win, j, 0) == acc) {
+			x->b.stale[x->b.nstale++] = acc;
+			if (!PQgetisnull(x->win, j, 2) && str_eq(PQgetvalue(x->win, j, 1), meter)) {
+				x->win_of[r] = j;
+				valid++;
+				continue;
+			}
+		}
+		missing[nmissing++] = acc;
+	}
+	if (valid > 0 && nmissing * WINDOW_MISSING <= (size_t)rows) {
+		x->summary = 1;
+		if (nmissing > 0) {
+			const char *q[3] = { NULL, p0, win };
+
+			rc = ids_param(missing, nmissing, &ids, e);
+			q[0] = ids;
+			if (rc == 0 && !(x->some = db_query(x->db, e, SQL_HISTORY_SOME, 3, q)))
+				rc = -1;
+			free(ids);
+		}
+	}
+	free(missing);
+	x->st->t_read += log_now() - t0;
+	return rc;
 }
 
 /* ---- writing a batch ---- */
@@ -872,10 +1180,44 @@ static int write_batch(struct ctx *x, struct sbyt_err *e)
 		}
 		TRY(copybin_end(&c, e));
 	}
+	if (b->nstale) {
+		char *ids = NULL;
+		const char *q[1];
+		int rc;
+
+		if (ids_param(b->stale, b->nstale, &ids, e) < 0)
+			return -1;
+		q[0] = ids;
+		rc = db_exec(x->db, e, "DELETE FROM bill_window WHERE account_id = ANY ($1::bigint[])",
+			     1, q);
+		free(ids);
+		if (rc < 0)
+			return -1;
+	}
+	if (b->nwins) {
+		sdate next = period_first(x->o->period + 1);
+
+		if (copybin_begin(&c, x->db, "COPY bill_window (account_id, period, months, meter,"
+				  " history, run_id) FROM STDIN (FORMAT binary)", e) < 0)
+			return -1;
+		for (size_t i = 0; i < b->nwins; i++) {
+			const struct out_win *o = &b->wins[i];
+
+			TRY(copybin_row(&c, 6, e));
+			TRY(copybin_int8(&c, o->acc, e));
+			TRY(copybin_date(&c, next, e));
+			TRY(copybin_int2(&c, x->hist_months, e));
+			TRY(copybin_text(&c, o->meter, e));
+			TRY(copybin_text(&c, b->text + o->text, e));
+			TRY(copybin_int8(&c, run, e));
+		}
+		TRY(copybin_end(&c, e));
+	}
 	x->st->lines += (int64_t)b->nlines;
 	x->st->obligations += (int64_t)b->nobls;
 	x->st->consumption += (int64_t)b->ncons;
 	b->nlines = b->nobls = b->ncons = b->nids = b->nreadings = 0;
+	b->nwins = b->ntext = b->nstale = 0;
 	return 0;
 fail:
 	copybin_abort(&c, "bill failed");
@@ -968,6 +1310,13 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 	if (db_exec(x->db, e, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL) < 0 ||
 	    db_exec(x->db, e, "SET LOCAL work_mem = '64MB'", 0, NULL) < 0)
 		goto out;
+	/* bill_window (sql/261): this transaction replaces the rows of the
+	 * accounts it bills, its writes to consumption do not remove them; any
+	 * other writer of consumption waits for its commit (before the
+	 * cursors' snapshot: a writer that came first is read). */
+	if (db_exec(x->db, e, "SET LOCAL sbyt.bill_window = 'kept'", 0, NULL) < 0 ||
+	    db_exec(x->db, e, "LOCK TABLE bill_window IN ROW EXCLUSIVE MODE", 0, NULL) < 0)
+		goto out;
 	/* The branch's period state, locked until commit: docs publishing the
 	 * branch at the same time waits for this run, or this run for it and
 	 * then sees the documents it made. */
@@ -1042,6 +1391,8 @@ static int one_branch(struct ctx *x, const char *branch, int rebill, struct sbyt
 			goto out;
 		}
 		x->b.nids = 0;
+		if (window_batch(x, ar, rows, e) < 0)
+			goto out;
 		for (int r = 0; r < rows; r++) {
 			x->b.ids[x->b.nids++] = get_int(ar, r, 0);
 			if (one_account(x, ar, r, e) < 0)
@@ -1098,6 +1449,11 @@ out:
 	stream_close(&x->read);
 	stream_close(&x->prev);
 	x->b.nlines = x->b.nobls = x->b.ncons = x->b.nids = 0;
+	x->b.nwins = x->b.ntext = x->b.nstale = 0;
+	PQclear(x->win);
+	PQclear(x->some);
+	x->win = x->some = NULL;
+	x->summary = 0;
 	x->nheld = 0;
 	if (rc < 0)
 		db_rollback(x->db);
@@ -1111,6 +1467,9 @@ static void batch_free(struct batch *b)
 	free(b->cons);
 	free(b->ids);
 	free(b->readings);
+	free(b->wins);
+	free(b->text);
+	free(b->stale);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -1167,6 +1526,7 @@ static void worker(struct ctx *parent, PGresult *br, int nb, int w, int n, int f
 		rep.rc = one_branch(&x, PQgetvalue(br, i, 0), PQgetvalue(br, i, 1)[0] != '\0', &rep.e);
 	batch_free(&x.b);
 	free(x.held);
+	free(x.win_of);
 	if (x.db)
 		PQfinish(x.db);
 	wr = write(fd, &rep, sizeof(rep));
@@ -1236,6 +1596,7 @@ static int in_workers(struct ctx *x, PGresult *br, int nb, struct sbyt_err *e)
 		x->st->total += rep.st.total;
 		x->st->branches += rep.st.branches;
 		x->st->held += rep.st.held;
+		x->st->windows += rep.st.windows;
 		x->st->t_read += rep.st.t_read;
 		x->st->t_bill += rep.st.t_bill;
 		x->st->t_write += rep.st.t_write;
@@ -1327,5 +1688,6 @@ int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts 
 	PQclear(br);
 	batch_free(&x.b);
 	free(x.held);
+	free(x.win_of);
 	return rc;
 }

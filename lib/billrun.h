@@ -101,6 +101,8 @@ struct billrun_stats {
 	int branches;       /* branches billed */
 	int64_t held;       /* accounts whose readings older than the month before
 	                       were read as well (a second query per batch) */
+	int64_t windows;    /* accounts whose estimation window was read from
+	                       bill_window (sql/261), not from consumption */
 	double t_read, t_bill, t_write;  /* seconds: cursors, bill_compute, deletes + COPY */
 };
 
