@@ -16,7 +16,9 @@
  * month; the accepted readings of periods up to P (and legal entities'
  * taken up to the 27th of P+1), of which the one that counts of each of the
  * two latest periods per zone is kept; the previous month's
- * charge of legal entities).  The other three read only the branch's range
+ * charge of legal entities; a batch whose accounts have bill_window rows
+ * for P, sql/261, reads those instead of the history's months and writes
+ * the rows for P + 1).  The other three read only the branch's range
  * of account_id through their primary keys, the history and the readings
  * without joining account: the merge skips the rows of other accounts.  Each batch's charge_line, obligation and
  * consumption rows are written with binary COPY.  Memory does not grow with

@@ -13,12 +13,12 @@
 -- `meter` the meter the months are of ('' for months billed without one),
 -- `history` the months, newest (P - 1) first, one word each, separated by
 -- single spaces:
---   -                         no row of this meter for the month
---   BV1[,V2[,V3]][/R1[,R2[,R3]]]  B the basis (a actual, e estimate, n norm),
---                             V the zones' volumes in Wh (milli-kWh; zones
---                             left out are 0), R the register values in Wh
---                             of the zones for which this is the latest
---                             month of the window with one (empty: none).
+--   -        no row of this meter for the month
+--   BV1[,V2[,V3]][/R1[,R2[,R3]]]
+--            B the basis (a actual, e estimate, n norm), V the zones'
+--            volumes in Wh (milli-kWh; zones left out are 0), R the
+--            register values in Wh of the zones for which this is the
+--            latest month of the window with one (left out or empty: none).
 -- A bill of P uses the row when its period is P, its months the rules'
 -- history_months and its meter the account's current meter; otherwise (and
 -- for an account without one) it reads the window from consumption as
