@@ -20,7 +20,7 @@
 
 #define BATCH_TEXT "50000" /* accounts per cursor fetch and per COPY */
 #define MAX_HIST 63      /* months of history (bill.c keeps 63) */
-#define HELD_MAX 1024    /* accounts held for their older readings at once (4.5 kB each) */
+#define HELD_MAX 1024    /* accounts held for their older readings at once (9 kB each) */
 
 /* $1 branch, $2 shard count (0: none), $3 shard, $4 the period's last day,
  * $5 the kind of account (NULL: both). */
