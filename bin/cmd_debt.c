@@ -275,6 +275,8 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 		log_verbose("debt: the ledgers read by index range from the checkpoints");
 	else if (!fr.full)
 		log_verbose("debt: no checkpoints read, %lld made", (long long)t->ck_made);
+	if (t->swapped)
+		log_verbose("debt: the day's snapshot written into a new partition, indexed at the end");
 	if (rej.n)
 		log_warn("%s", acctrej_line(&rej, "refused for their data, left out of the debt"
 					     " snapshot", line, sizeof(line)));

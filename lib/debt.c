@@ -1148,14 +1148,15 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	struct cklist made = { 0 };
 	char *ck_rules = NULL;
 	int use_ck = 0, write_ck = f->rules_version && !f->full;
-	char day[DATE_BUF], run[24], shard_n[16], shard_i[16], copy_sql[160], nrows[24];
+	char day[DATE_BUF], run[24], shard_n[16], shard_i[16], copy_sql[192], nrows[24];
 	char base_day[DATE_BUF], dues[(3 * GAP_MAX + 2) * (DATE_BUF + 1) + 4];
 	char *my_snap = NULL, *base_snap = NULL, *ids = NULL;
 	const char *params[3] = { day, f->shard_n > 0 ? shard_n : NULL,
 				  f->shard_n > 0 ? shard_i : NULL };
 	const char *day_params[2] = { day, run };
 	const char *keep_params[3] = { day, shard_n, shard_i };
-	int y, m, dd, copying = 0, nst = 1;
+	int y, m, dd, copying = 0, nst = 1, swap;
+	const char *env;
 	sdate base = 0;
 	int64_t mid, total = 0;
 	PGconn *rd, *rd2 = NULL;
@@ -1173,9 +1174,14 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	snprintf(shard_i, sizeof(shard_i), "%d", f->shard_i);
 	/* the day's partition: debt_snapshot_YYYYMMDD (sql/170), digits of a date */
 	date_to_ymd(f->as_of, &y, &m, &dd);
-	snprintf(copy_sql, sizeof(copy_sql), "COPY debt_snapshot_%04d%02d%02d (account_id, as_of,"
-		 " principal, periods, penalty, oldest_due, run_id) FROM STDIN (FORMAT binary)",
-		 y, m, dd);
+	/* a run of every account writes a new table swapped in for the day's
+	 * partition (sql/251): its index built once at the end, not row by
+	 * row; a shard's run replaces its own rows of the shared partition */
+	env = getenv("SBYT_DEBT_SWAP");
+	swap = f->shard_n == 0 && !(env && strcmp(env, "0") == 0);
+	snprintf(copy_sql, sizeof(copy_sql), "COPY debt_snapshot_%04d%02d%02d%s (account_id, as_of,"
+		 " principal, periods, penalty, oldest_due, run_id) FROM STDIN (FORMAT binary%s)",
+		 y, m, dd, swap ? "_new" : "", swap ? ", FREEZE" : "");
 	base_snap = malloc(SNAP_MAX);
 	rd = base_snap ? db_connect(conninfo, e) : NULL;
 	if (!rd) {
@@ -1185,7 +1191,8 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	stream_init(&st[0], rd, r, f, &sink);
 	/* the day's partition and the next day's, created ahead in a
 	 * transaction of their own (sql/170) */
-	if (db_exec(db, e, "SELECT sbyt_snapshot_partition($1::date),"
+	if (db_exec(db, e, swap ? "SELECT sbyt_snapshot_partition($1::date + 1)" :
+		    "SELECT sbyt_snapshot_partition($1::date),"
 		    " sbyt_snapshot_partition($1::date + 1)", 1, params))
 		goto out;
 	/* the reader sees one state of the ledgers, whatever commits meanwhile
@@ -1255,10 +1262,11 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	}
 	if (db_begin(db, e))
 		goto out;
-	if (db_exec(db, e,
-		    "DELETE FROM debt_snapshot WHERE as_of = $1::date"
-		    " AND ($2::int IS NULL OR abs(hashint8(account_id)::bigint) % $2::int = $3::int)",
-		    3, params) ||
+	if ((swap ? db_exec(db, e, "SELECT sbyt_snapshot_stage($1::date)", 1, params) :
+	     db_exec(db, e,
+		     "DELETE FROM debt_snapshot WHERE as_of = $1::date"
+		     " AND ($2::int IS NULL OR abs(hashint8(account_id)::bigint) % $2::int = $3::int)",
+		     3, params)) ||
 	    copybin_begin(&s.c, db, copy_sql, e))
 		goto fail;
 	copying = 1;
@@ -1269,7 +1277,13 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 		goto fail;
 	copying = 0;
 	*rows = s.c.rows;
+	/* the readers' transactions end (they hold debt_snapshot, which the
+	 * swap locks); the day's rows swapped in before anything else is
+	 * written (sql/251) */
+	if (db_exec(rd, e, "COMMIT", 0, NULL) || (rd2 && db_exec(rd2, e, "COMMIT", 0, NULL)))
+		goto fail;
 	if (copybin_end(&s.c, e) ||
+	    (swap && db_exec(db, e, "SELECT sbyt_snapshot_swap($1::date)", 1, params)) ||
 	    db_exec(db, e,
 		    "INSERT INTO debt_snapshot_day (as_of, run_id) VALUES ($1::date, nullif($2, '0')::bigint)"
 		    " ON CONFLICT (as_of) DO UPDATE SET run_id = excluded.run_id,"
@@ -1335,6 +1349,7 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	t->readers = nst;
 	t->checkpoints = use_ck;
 	t->ranges = g[0].ranges;
+	t->swapped = swap;
 	t->ck_used = made.used;
 	t->ck_made = (int64_t)made.n;
 	t->base = base;

@@ -146,6 +146,7 @@ struct debt_totals {
 	int ranges;          /* then 1 when by index range (see "Checkpoints") */
 	int64_t ck_used;     /* then the accounts read from their checkpoints */
 	int64_t ck_made;     /* the checkpoints made (some perhaps not written) */
+	int swapped;         /* debt_snapshot_run(): the day's partition written anew (sql/251) */
 };
 
 /* Scan the accounts of f in the open transaction of db (the caller begins
