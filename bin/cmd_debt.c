@@ -245,7 +245,7 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 		fr.full = 1;
 	/* how many connections read the ledgers (tests: the two halves) */
 	env = getenv("SBYT_DEBT_READERS");
-	if (env && (strcmp(env, "1") == 0 || strcmp(env, "2") == 0))
+	if (env && (strcmp(env, "1") == 0 || strcmp(env, "2") == 0 || strcmp(env, "3") == 0))
 		fr.readers = env[0] - '0';
 
 	if (acctrej_init_late(&rej, ctx->out_dir, "debt", date_format(f->as_of, db_), j->run_id,

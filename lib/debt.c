@@ -132,6 +132,23 @@ static const char scan_tail[] =
 	" ORDER BY account_id)"
 	") x ORDER BY account_id) TO STDOUT (FORMAT binary)";
 
+/* the same rows as three statements, one a table, each on a connection of
+ * its own in one snapshot, merged by account on the client (table_split):
+ * the server neither merges nor projects the union (at 100,000 accounts of
+ * make bench 0.37 s of the readers' CPU -> 0.30 s) */
+static const char tab_account[] =
+	"COPY (SELECT account_id, (CASE kind WHEN 'individual' THEN 0 WHEN 'legal' THEN"
+	" CASE WHEN category = 'managing' THEN 2 ELSE 1 END ELSE -1 END)::int2, NULL::text,"
+	" NULL::date, NULL::date, NULL::bigint, NULL::bigint FROM account"
+	" WHERE kind <> 'individual' AND %s ORDER BY account_id) TO STDOUT (FORMAT binary)";
+static const char tab_obligation[] =
+	"COPY (SELECT account_id, NULL::int2, nullif(kind, 'charge'), period, due, amount, NULL::bigint"
+	" FROM obligation WHERE %s ORDER BY account_id) TO STDOUT (FORMAT binary)";
+static const char tab_payment[] =
+	"COPY (SELECT account_id, NULL::int2, NULL::text, period, paid_on, amount, payment_id"
+	" FROM payment WHERE paid_on <= (SELECT current_setting('sbyt.debt_as_of')::date) AND %s"
+	" ORDER BY account_id) TO STDOUT (FORMAT binary)";
+
 static const char filter_account[] =
 	"account_id = (SELECT current_setting('sbyt.debt_account')::bigint)";
 static const char filter_shard[] =
@@ -207,21 +224,28 @@ static int scan_settings(PGconn *db, const struct debt_filter *f, const struct s
 		      sizeof(lat_head) + sizeof(lat_body) + sizeof(ck_obligation) + \
 		      sizeof(ck_payment) + sizeof(ck_carry) + sizeof(scan_tail) + 4 * FILTER_MAX + 64)
 #define HEAD_MAX (sizeof(ck_head) + sizeof(scan_head) + sizeof(lat_body))
+/* The filter of f and g (FILTER_MAX bytes) into flt. */
+static void scan_filter(const struct debt_filter *f, const struct scan_range *g, char *flt)
+{
+	size_t n = 0;
+
+	n += (size_t)snprintf(flt + n, FILTER_MAX - n, "true");
+	if (f->account > 0)
+		n += (size_t)snprintf(flt + n, FILTER_MAX - n, " AND %s", filter_account);
+	if (f->shard_n > 0)
+		n += (size_t)snprintf(flt + n, FILTER_MAX - n, " AND %s", filter_shard);
+	if (g->to > 0)
+		n += (size_t)snprintf(flt + n, FILTER_MAX - n, " AND %s", filter_range);
+	if (g->candidates)
+		snprintf(flt + n, FILTER_MAX - n, " AND %s", filter_candidates);
+}
+
 static void scan_statement(const struct debt_filter *f, const struct scan_range *g, char *buf)
 {
 	char flt[FILTER_MAX];
-	size_t n = 0;
-
-	n += (size_t)snprintf(flt + n, sizeof(flt) - n, "true");
-	if (f->account > 0)
-		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_account);
-	if (f->shard_n > 0)
-		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_shard);
-	if (g->to > 0)
-		n += (size_t)snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_range);
-	if (g->candidates)
-		snprintf(flt + n, sizeof(flt) - n, " AND %s", filter_candidates);
 	char head[HEAD_MAX];
+
+	scan_filter(f, g, flt);
 
 	if (g->checkpoints && g->ranges) {
 		snprintf(head, sizeof(head), lat_body, g->branch ? "a.branch" : "NULL::text");
@@ -751,6 +775,186 @@ static int streams_read(struct scan_stream *st, int nst, struct debt_totals *t,
 	return rc;
 }
 
+/* ---- the table split: one connection a table, merged on the client ---- */
+
+/* One table's rows in account order (tab_*), read on a connection of its
+ * own: the message being read and the next row, parsed, not yet taken. */
+struct merge_src {
+	PGconn *db;
+	char *buf;           /* the message (PQgetCopyData), or NULL */
+	const unsigned char *p;
+	size_t left;         /* what is left of it at p */
+	struct scan_row r;   /* the next row when has */
+	int has, header, ended, done;
+};
+
+/* Start the source's COPY (fmt with the filter of f and g) in the open
+ * transaction of db. */
+static int src_start(struct merge_src *m, PGconn *db, const struct debt_filter *f,
+		     const struct scan_range *g, const char *fmt, struct sbyt_err *e)
+{
+	char flt[FILTER_MAX], sql[sizeof(tab_payment) + FILTER_MAX];
+	PGresult *res;
+
+	memset(m, 0, sizeof(*m));
+	m->db = db;
+	if (db_exec(db, e, "SET LOCAL enable_sort = off", 0, NULL) ||
+	    db_exec(db, e, "SET LOCAL max_parallel_workers_per_gather = 0", 0, NULL) ||
+	    db_exec(db, e, "SET LOCAL jit = off", 0, NULL) ||
+	    scan_settings(db, f, g, e))
+		return -1;
+	scan_filter(f, g, flt);
+	snprintf(sql, sizeof(sql), fmt, flt);
+	res = PQexec(db, sql);
+	if (!res || PQresultStatus(res) != PGRES_COPY_OUT) {
+		db_result_error(db, res, e);
+		PQclear(res);
+		m->done = 1;
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* The source's next row into m->r (m->has): 1 when there is one, 0 when
+ * none has arrived yet (the caller waits on the socket), 2 when the COPY
+ * has ended (m->done), -1 on error. */
+static int src_next(struct merge_src *m, struct sbyt_err *e)
+{
+	static const unsigned char sig[11] = "PGCOPY\n\377\r\n";
+
+	for (;;) {
+		int n;
+
+		if (m->left > 0) {
+			long used = m->ended ? -1 : scan_tuple(m->p, m->left, &m->r);
+
+			if (used < 0)
+				return err_set(e, ERR_INTERNAL, "debt scan: a row not as sent");
+			if (used == 0) {
+				m->ended = 1;
+				m->left -= 2;
+				m->p += 2;
+				continue;
+			}
+			m->p += used;
+			m->left -= (size_t)used;
+			m->has = 1;
+			return 1;
+		}
+		PQfreemem(m->buf);
+		m->buf = NULL;
+		n = PQgetCopyData(m->db, &m->buf, 1);
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			m->buf = NULL;
+			m->done = 1;
+			if (n == -2)
+				return db_result_error(m->db, NULL, e);
+			if (db_drain(m->db, e))
+				return -1;
+			if (!m->ended)
+				return err_set(e, ERR_INTERNAL, "debt scan: the COPY ended early");
+			return 2;
+		}
+		m->p = (const unsigned char *)m->buf;
+		m->left = (size_t)n;
+		if (!m->header) {
+			if (m->left < 19 || memcmp(m->p, sig, 11) != 0 || get32(m->p + 15) > m->left - 19)
+				return err_set(e, ERR_INTERNAL, "debt scan: not a binary COPY");
+			m->left -= 19 + get32(m->p + 15);
+			m->p += 19 + get32(m->p + 15);
+			m->header = 1;
+		}
+	}
+}
+
+static void src_cancel(struct merge_src *m)
+{
+	PGcancel *c;
+	char why[256], *buf;
+	struct sbyt_err ignore;
+
+	PQfreemem(m->buf);
+	m->buf = NULL;
+	if (m->done || !m->db)
+		return;
+	m->done = 1;
+	c = PQgetCancel(m->db);
+	if (c) {
+		PQcancel(c, why, sizeof(why));
+		PQfreeCancel(c);
+	}
+	while (PQgetCopyData(m->db, &buf, 0) > 0)
+		PQfreemem(buf);
+	db_drain(m->db, &ignore);
+}
+
+/* Read the k sources (each started) to their ends, their rows taken into
+ * s in account order (the smallest account among the sources' next rows
+ * first); on failure every source is cancelled.  The totals go to *t. */
+static int merge_read(struct merge_src *m, int k, struct scan_stream *st, struct debt_totals *t,
+		      struct sbyt_err *e)
+{
+	struct progress prog;
+	int rc = 0;
+	int64_t since = 0;
+
+	progress_start(&prog, "debt: ledger rows", 0);
+	while (rc == 0) {
+		struct pollfd pfd[3];
+		int np = 0, best = -1;
+
+		for (int i = 0; i < k && rc == 0; i++) {
+			int got;
+
+			if (m[i].done || m[i].has)
+				continue;
+			got = src_next(&m[i], e);
+			if (got < 0)
+				rc = -1;
+			else if (got == 0) {
+				pfd[np].fd = PQsocket(m[i].db);
+				pfd[np].events = POLLIN;
+				np++;
+			}
+		}
+		if (rc)
+			break;
+		if (np > 0) {
+			/* a source without its next row: the merge waits for it */
+			if (poll(pfd, (nfds_t)np, -1) < 0 && errno != EINTR)
+				rc = err_set(e, ERR_DB, "debt scan: poll: %s", strerror(errno));
+			for (int i = 0; i < k && rc == 0; i++)
+				if (!m[i].done && !m[i].has && PQconsumeInput(m[i].db) != 1)
+					rc = db_result_error(m[i].db, NULL, e);
+			continue;
+		}
+		for (int i = 0; i < k; i++)
+			if (m[i].has && (best < 0 || m[i].r.account_id < m[best].r.account_id))
+				best = i;
+		if (best < 0)
+			break;
+		m[best].has = 0;
+		if (take_row(&st->s, &m[best].r, e))
+			rc = -1;
+		else if (++since == 4096) {
+			progress_add(&prog, since);
+			since = 0;
+		}
+	}
+	if (rc == 0) {
+		progress_add(&prog, since);
+		rc = finish_account(&st->s, e);
+	}
+	for (int i = 0; i < k; i++)
+		src_cancel(&m[i]);
+	progress_end(&prog);
+	totals_add(t, &st->t);
+	return rc;
+}
+
 int debt_scan(PGconn *db, const struct penalty_rules *r, const struct debt_filter *f,
 	      const struct debt_sink *sink, struct debt_totals *t, struct sbyt_err *e)
 {
@@ -859,8 +1063,8 @@ static int split_point(PGconn *rd, int readers, int64_t *mid, struct sbyt_err *e
 		     " WHERE schemaname = 'public' AND tablename = 'account' AND attname = 'account_id'"
 		     " AND (SELECT reltuples FROM pg_class WHERE oid = 'account'::regclass) >= $1::int) x),"
 		     " (SELECT (min(account_id) + max(account_id)) / 2 + 1 FROM account WHERE $2))",
-		     2, (const char *const[]){ readers == 2 ? "0" : SPLIT_MIN_S,
-					       readers == 2 ? "true" : "false" }, &v))
+		     2, (const char *const[]){ readers >= 2 ? "0" : SPLIT_MIN_S,
+					       readers >= 2 ? "true" : "false" }, &v))
 		return -1;
 	if (v)
 		*mid = strtoll(v, NULL, 10);
@@ -1155,11 +1359,11 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 				  f->shard_n > 0 ? shard_i : NULL };
 	const char *day_params[2] = { day, run };
 	const char *keep_params[3] = { day, shard_n, shard_i };
-	int y, m, dd, copying = 0, nst = 1, swap;
+	int y, m, dd, copying = 0, nst = 1, swap, tables = 0;
 	const char *env;
 	sdate base = 0;
 	int64_t mid, total = 0;
-	PGconn *rd, *rd2 = NULL;
+	PGconn *rd, *rd2 = NULL, *rd3 = NULL;
 	int rc = -1;
 
 	*rows = 0;
@@ -1237,12 +1441,21 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 		/* a few: one reader (unless two are asked for) */
 		if (base) {
 			g[0].candidates = g[1].candidates = 1;
-			if (f->readers != 2)
+			if (f->readers < 2)
 				mid = 0;
 		}
 	}
 	st[0].s.refused_ids = &refused;
-	if (mid > 0) {
+	/* a large scan without checkpoints or candidates (the first day, a
+	 * day of many changes): one connection a table (f->readers 0 or 3) */
+	tables = mid > 0 && !use_ck && !g[0].candidates && (f->readers == 0 || f->readers == 3);
+	if (tables) {
+		rd2 = twin_reader(rd, conninfo, e);
+		rd3 = rd2 ? twin_reader(rd, conninfo, e) : NULL;
+		if (!rd3)
+			goto out;
+		st[0].s.implied = households_implied(&g[0]);
+	} else if (mid > 0) {
 		int64_t n2, total2;
 
 		rd2 = twin_reader(rd, conninfo, e);
@@ -1270,17 +1483,33 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 	    copybin_begin(&s.c, db, copy_sql, e))
 		goto fail;
 	copying = 1;
-	for (int k = 0; k < nst; k++)
-		if (stream_start(&st[k], &g[k], e))
+	if (tables) {
+		struct merge_src src[3];
+
+		memset(src, 0, sizeof(src));
+		if (src_start(&src[0], rd, f, &g[0], tab_account, e) ||
+		    src_start(&src[1], rd2, f, &g[0], tab_obligation, e) ||
+		    src_start(&src[2], rd3, f, &g[0], tab_payment, e)) {
+			for (int k = 0; k < 3; k++)
+				src_cancel(&src[k]);
 			goto fail;
-	if (streams_read(st, nst, t, e))
-		goto fail;
+		}
+		if (merge_read(src, 3, &st[0], t, e))
+			goto fail;
+	} else {
+		for (int k = 0; k < nst; k++)
+			if (stream_start(&st[k], &g[k], e))
+				goto fail;
+		if (streams_read(st, nst, t, e))
+			goto fail;
+	}
 	copying = 0;
 	*rows = s.c.rows;
 	/* the readers' transactions end (they hold debt_snapshot, which the
 	 * swap locks); the day's rows swapped in before anything else is
 	 * written (sql/251) */
-	if (db_exec(rd, e, "COMMIT", 0, NULL) || (rd2 && db_exec(rd2, e, "COMMIT", 0, NULL)))
+	if (db_exec(rd, e, "COMMIT", 0, NULL) || (rd2 && db_exec(rd2, e, "COMMIT", 0, NULL)) ||
+	    (rd3 && db_exec(rd3, e, "COMMIT", 0, NULL)))
 		goto fail;
 	if (copybin_end(&s.c, e) ||
 	    (swap && db_exec(db, e, "SELECT sbyt_snapshot_swap($1::date)", 1, params)) ||
@@ -1346,7 +1575,7 @@ int debt_snapshot_run(PGconn *db, const char *conninfo, const struct penalty_rul
 			goto fail;
 	}
 	t->incremental = base != 0;
-	t->readers = nst;
+	t->readers = tables ? 3 : nst;
 	t->checkpoints = use_ck;
 	t->ranges = g[0].ranges;
 	t->swapped = swap;
@@ -1363,6 +1592,7 @@ fail:
 out:
 	for (int k = 0; k < nst; k++)
 		stream_release(&st[k]);
+	PQfinish(rd3);
 	PQfinish(rd2);
 	PQfinish(rd);
 	free(refused.id);

@@ -112,8 +112,11 @@ struct debt_filter {
 	 * Else the run is incremental when it can be (see above). */
 	const char *rules_version;
 	int full;
-	/* debt_snapshot_run() only: 0 one reader, or two (each half of the
-	 * accounts) from 50,000 accounts; 1 or 2: that many */
+	/* debt_snapshot_run() only: 0 one reader, or from 50,000 accounts two
+	 * (each half of the accounts), or three when no checkpoint is read and
+	 * every account is valued (one a table: the accounts, the obligations,
+	 * the payments, merged by account on the client); 1 or 2: that many
+	 * (halves); 3: the three of the tables where they can be, else two */
 	int readers;
 };
 
