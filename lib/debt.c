@@ -1280,15 +1280,16 @@ static int ck_write(PGconn *db, const struct cklist *l, sdate as_of, const char 
 
 	if (!reset && l->n == 0)
 		return 0;
-	/* all of them anew (reset): straight into the emptied table, else
-	 * through a table of their own merged in */
-	if (db_exec(db, e, "LOCK TABLE debt_checkpoint IN SHARE ROW EXCLUSIVE MODE", 0, NULL) ||
-	    (reset && db_exec(db, e, "DELETE FROM debt_checkpoint", 0, NULL)) ||
+	/* all of them anew (reset): straight into the emptied table without
+	 * its key, built at the end (sql/252), else through a table of their
+	 * own merged in */
+	if ((reset ? db_exec(db, e, "SELECT sbyt_checkpoint_reset()", 0, NULL) :
+	     db_exec(db, e, "LOCK TABLE debt_checkpoint IN SHARE ROW EXCLUSIVE MODE", 0, NULL)) ||
 	    (!reset && db_exec(db, e, "CREATE TEMP TABLE debt_checkpoint_new (LIKE debt_checkpoint)"
 			       " ON COMMIT DROP", 0, NULL)) ||
 	    copybin_begin(&c, db, reset ?
 			  "COPY debt_checkpoint (account_id, period_from, cut, due_max,"
-			  " penalty, made, carry_id, carry_date, carry_amount) FROM STDIN (FORMAT binary)" :
+			  " penalty, made, carry_id, carry_date, carry_amount) FROM STDIN (FORMAT binary, FREEZE)" :
 			  "COPY debt_checkpoint_new (account_id, period_from, cut, due_max,"
 			  " penalty, made, carry_id, carry_date, carry_amount) FROM STDIN (FORMAT binary)", e))
 		return -1;
@@ -1314,6 +1315,7 @@ static int ck_write(PGconn *db, const struct cklist *l, sdate as_of, const char 
 				" FROM debt_changed WHERE NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))"
 				" OR EXISTS (SELECT 1 FROM debt_changed WHERE account_id = 0"
 				" AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))", 1, params) ||
+		       db_exec(db, e, "SELECT sbyt_checkpoint_keyed()", 0, NULL) ||
 		       db_exec(db, e, "INSERT INTO debt_checkpoint_meta AS m (rules, max_cut, max_from)"
 				" SELECT $1, coalesce(max(cut), '-infinity'), coalesce(max(period_from), '-infinity')"
 				" FROM debt_checkpoint ON CONFLICT (one) DO UPDATE SET rules = excluded.rules,"

@@ -6,10 +6,13 @@
 # (delete the day's rows, COPY into the indexed partition); the rows, the
 # checkpoints and the days taken are the same.  The new partition is the
 # day's partition under its name, its key a partition of debt_snapshot's;
-# rows of the day written by hand into the default partition are replaced
-# as they were; a run that cannot swap (a reader holds the snapshots past
-# its lock_timeout) fails and leaves the day as it was; the operator may
-# run it, the auditor may not call the functions.
+# rows of the day written by hand into the default partition are dropped
+# with the old ones; the first run's checkpoints (every one anew, sql/252:
+# into the emptied table, its key built at the end; 0871 compares them with
+# the full valuation) leave the table keyed; a run that cannot swap (a
+# reader holds the snapshots past its lock_timeout) fails and leaves the
+# day as it was; the operator may run it, the auditor may not call the
+# functions.
 . "$SBYT_TOP/tests/lib.sh"
 cd "$T" || exit 1
 . "$SBYT_TOP/tests/data/debt-ledger.sh"
@@ -59,7 +62,7 @@ test_expect_success 'the day swapped in: the same rows, checkpoints and days as 
 	[ "$(q "SELECT principal FROM debt_snapshot WHERE account_id = 7201000001 AND as_of = \$\$2026-11-26\$\$")" = 100000 ] &&
 	[ "$(q "SELECT principal FROM debt_snapshot WHERE account_id = 7201000003 AND as_of = \$\$2026-11-26\$\$")" = 30000 ]
 '
-test_expect_success 'the new partition is the day partition, its key a partition of the parent key' '
+test_expect_success 'the new partition is the day partition, its key a partition of the parent key; the checkpoints keyed' '
 	[ "$(q "SELECT DISTINCT tableoid::regclass FROM debt_snapshot WHERE as_of = \$\$2026-11-26\$\$")" = debt_snapshot_20261126 ] &&
 	[ "$(q "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = \$\$debt_snapshot_20261126\$\$")" = \
 		"FOR VALUES FROM ('\''2026-11-26'\'') TO ('\''2026-11-27'\'')" ] &&
@@ -67,7 +70,10 @@ test_expect_success 'the new partition is the day partition, its key a partition
 		AND inhrelid = \$\$debt_snapshot_20261126_pkey\$\$::regclass")" = 1 ] &&
 	[ "$(q "SELECT count(*) FROM pg_constraint WHERE conname = \$\$debt_snapshot_20261126_day\$\$")" = 1 ] &&
 	[ "$(q "SELECT count(*) FROM pg_class WHERE relname LIKE \$\$debt\\_snapshot\\_%\\_new%\$\$")" = 0 ] &&
-	[ "$(q "SELECT to_regclass(\$\$debt_snapshot_20261127\$\$) IS NOT NULL")" = t ]
+	[ "$(q "SELECT to_regclass(\$\$debt_snapshot_20261127\$\$) IS NOT NULL")" = t ] &&
+	[ "$(q "SELECT count(*) FROM pg_constraint WHERE conname = \$\$debt_checkpoint_pkey\$\$
+		AND contype = \$\$p\$\$ AND conrelid = \$\$debt_checkpoint\$\$::regclass")" = 1 ] &&
+	[ "$(q "SELECT count(*) FROM debt_checkpoint")" -ge 1 ]
 '
 # 7201000003 pays the 300.00 of September it owes on 11-20: a re-run
 # leaves it no principal (its penalty for the late August and September
