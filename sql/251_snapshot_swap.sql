@@ -23,6 +23,10 @@
 -- transaction that began before the commit and first reads the day after
 -- it: that one sees the new rows (written frozen), not the old ones.
 --
+-- The key is sorted in memory (a million rows take some 60 MB, over the
+-- default maintenance_work_mem of 64 MB with the sort's overhead: it would
+-- spill to disk), and PostgreSQL may build it with parallel workers.
+--
 -- SECURITY DEFINER, as sbyt_snapshot_partition(): the operator runs the
 -- debt job but does not own the schema; the table gets the default
 -- privileges of 001 (the operator may COPY into it).  EXECUTE is the
@@ -44,7 +48,8 @@ END
 $$;
 
 CREATE FUNCTION sbyt_snapshot_swap(d date) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+SET maintenance_work_mem = '256MB' AS $$
 DECLARE
 	part text := 'debt_snapshot_' || to_char(d, 'YYYYMMDD');
 	stage text := 'debt_snapshot_' || to_char(d, 'YYYYMMDD') || '_new';

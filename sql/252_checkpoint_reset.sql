@@ -24,7 +24,8 @@ END
 $$;
 
 CREATE FUNCTION sbyt_checkpoint_keyed() RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+SET maintenance_work_mem = '256MB' AS $$
 BEGIN
 	ALTER TABLE debt_checkpoint ADD CONSTRAINT debt_checkpoint_pkey PRIMARY KEY (account_id);
 END
