@@ -273,7 +273,7 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 			    (long long)t->ck_used, (long long)t->ck_made);
 	if (t->checkpoints && t->ranges)
 		log_verbose("debt: the ledgers read by index range from the checkpoints");
-	else if (!fr.full)
+	if (!t->checkpoints && !fr.full)
 		log_verbose("debt: no checkpoints read, %lld made", (long long)t->ck_made);
 	if (t->swapped)
 		log_verbose("debt: the day's snapshot written into a new partition, indexed at the end");
