@@ -87,10 +87,14 @@ test_expect_success 'a re-run of the day replaces its rows, as the old way' '
 '
 test_expect_success 'a run that cannot take the snapshots for its swap fails and leaves the day as it was' '
 	outputs "$SWAP" > before.out &&
-	{ psql -Xq -c "BEGIN" -c "SELECT count(*) FROM debt_snapshot" -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null & } &&
-	sleep 1 &&
+	{ psql -Xq -c "BEGIN" -c "SELECT count(*) FROM debt_snapshot" -c "SELECT pg_sleep(30)" -c "COMMIT" >/dev/null 2>&1 & } &&
+	n=0; until [ "$(q "SELECT count(*) FROM pg_locks WHERE relation = \$\$debt_snapshot\$\$::regclass
+		AND mode = \$\$AccessShareLock\$\$ AND granted AND pid <> pg_backend_pid()")" = 1 ]; do
+		n=$((n + 1)); [ $n -lt 100 ] || exit 1; sleep 0.05; done &&
 	! PGOPTIONS="-c lock_timeout=300" SBYT_DEBT_FULL=1 sbyt -q debt --as-of 2026-12-28 2> lock.err &&
 	grep -q "lock" lock.err &&
+	q "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = current_database()
+		AND query = \$\$SELECT pg_sleep(30)\$\$" > /dev/null &&
 	wait &&
 	outputs "$SWAP" > after.out && diff -u before.out after.out &&
 	[ "$(q "SELECT count(*) FROM pg_class WHERE relname LIKE \$\$debt\\_snapshot\\_%\\_new%\$\$")" = 0 ]
