@@ -837,6 +837,21 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
  * day for each copy, 0.045 -> 0.009 ms a copy at 20,000 accounts)
  * 26 the unpaid periods as the notice lists them (notice_pdf.h) when $2 is
  * true (the PDFs are drawn: PDF_ARG), else NULL. */
+/* The case and the account of the day's rows (alias t), each looked up by
+ * its key (a subquery the planner keeps, OFFSET 0: a probe a row), not
+ * joined by hashing every case and every account: reading the day's
+ * notices, requests and events cost a scan of the whole account table
+ * each, four a run (N-scaled, where the rows are the day's work).  The
+ * sorts are in byte order (COLLATE "C": the order the branches' runs are
+ * merged in with strcmp(), and under the cluster's C.UTF-8 the same order
+ * without a strcoll() a comparison). */
+#define KEYED_CASE(t)                                                                       \
+	" CROSS JOIN LATERAL (SELECT c0.procedure, c0.reason FROM limit_case c0"            \
+	"  WHERE c0.account_id = " t ".account_id AND c0.case_no = " t ".case_no OFFSET 0) c"
+#define KEYED_ACCOUNT(t)                                                                    \
+	" CROSS JOIN LATERAL (SELECT a0.name, a0.address, a0.postcode, a0.email, a0.phones,"  \
+	"  a0.branch, a0.remote_metering FROM account a0"                                   \
+	"  WHERE a0.account_id = " t ".account_id OFFSET 0) a"
 /* "t" when the notices' PDFs are drawn (limit_out.c's pdfs: both set) */
 #define PDF_ARG(env) ((env)->texts && (env)->sup ? "t" : "f")
 #define NOTICE_SELECT                                                                       \
@@ -855,11 +870,12 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
 	" CASE WHEN $2::boolean THEN (SELECT string_agg(concat_ws(';', u.period, u.amount,"  \
 	"  u.due, u.paid), E'\\n' ORDER BY u.period)"                                        \
 	"  FROM notice_unpaid(n.account_id, n.snap_as_of) u) END"                           \
-	" FROM limit_notice n JOIN limit_case c USING (account_id, case_no)"                \
-	" JOIN account a USING (account_id) LEFT JOIN reserve r USING (account_id)"         \
+	" FROM limit_notice n" KEYED_CASE("n") KEYED_ACCOUNT("n")                           \
+	" LEFT JOIN reserve r ON r.account_id = n.account_id"                               \
 	" LEFT JOIN branch br ON br.code = a.branch"
 #define NOTICE_ORDER                                                                        \
-	" ORDER BY a.branch, n.channel, n.account_id, n.case_no, length(n.notice_id), n.notice_id"
+	" ORDER BY a.branch COLLATE \"C\", n.channel COLLATE \"C\", n.account_id, n.case_no,"  \
+	" length(n.notice_id), n.notice_id COLLATE \"C\""
 /* The requests: 0 id 1 account 2 action 3 date 4 level 5 procedure 6 case
  * 7 address 8 branch 9 name 10 basis 11 branch name 12 branch phone
  * 13 the notice it rests on 14 the meters 15 issued. */
@@ -877,14 +893,15 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
 	" AS basis_notice,"                                                                 \
 	" coalesce((SELECT string_agg(m.meter, ', ' ORDER BY m.meter) FROM meter m"         \
 	"  WHERE m.account_id = q.account_id), ''), q.issued"                               \
-	" FROM limit_request q JOIN limit_case c USING (account_id, case_no)"               \
-	" JOIN account a USING (account_id) LEFT JOIN branch br ON br.code = a.branch"      \
+	" FROM limit_request q" KEYED_CASE("q") KEYED_ACCOUNT("q")                          \
+	" LEFT JOIN branch br ON br.code = a.branch"                                        \
 	" LEFT JOIN LATERAL (SELECT n.notice_id, n.issued, n.delivered FROM limit_notice n" \
 	"  WHERE n.account_id = q.account_id AND n.case_no = q.case_no AND NOT n.void"      \
 	"  AND n.channel <> 'authorities' AND n.delivered IS NOT NULL"                      \
 	"  AND n.delivered <= q.issued ORDER BY n.issued DESC, length(n.notice_id) DESC,"   \
 	"  n.notice_id DESC LIMIT 1) b ON true"
-#define REQUEST_ORDER " ORDER BY a.branch, q.account_id, q.case_no, length(q.request_id), q.request_id"
+#define REQUEST_ORDER " ORDER BY a.branch COLLATE \"C\", q.account_id, q.case_no," \
+	" length(q.request_id), q.request_id COLLATE \"C\""
 
 /* The digest of rows [from, to) of r: every column's length (-1: NULL) and bytes. */
 static void rows_digest(PGresult *r, int from, int to, char *hex)
@@ -1015,8 +1032,9 @@ out:
 #define EVENT_SELECT                                                                        \
 	"SELECT v.account_id, v.case_no, v.procedure, v.step, v.what, v.rule,"              \
 	" v.inputs_ru, v.dates_ru, a.branch FROM limit_event v"                             \
-	" JOIN account a USING (account_id)"                                                \
-	" WHERE v.day = $1::date ORDER BY a.branch, v.account_id, v.n"
+	" CROSS JOIN LATERAL (SELECT a0.branch FROM account a0"                              \
+	"  WHERE a0.account_id = v.account_id OFFSET 0) a"                                  \
+	" WHERE v.day = $1::date ORDER BY a.branch COLLATE \"C\", v.account_id, v.n"
 
 /* The branches of runs x[0..nx-1] and y[0..ny-1] (each in branch order),
  * once each, in order, into out (room for nx + ny); returns how many. */
