@@ -731,9 +731,17 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 	return 0;
 }
 
-static int write_register(const struct limit_env *env, PGresult *r, int from, int to,
-			  const char *dir, struct outrec *o, struct limit_out_counts *n,
-			  struct sbyt_err *e)
+/* A branch's register (register.xlsx: the day's events, one row each),
+ * written as its rows come: reg_open(), reg_row() a row, reg_close(),
+ * which seals it and keeps it in o to be made durable with the packages. */
+struct reg {
+	struct xlsx_table t;
+	char path[4096], tmp[4200];
+	int open;
+};
+
+static int reg_open(const struct limit_env *env, struct reg *g, const char *dir,
+		    struct sbyt_err *e)
 {
 	/* the rule's code is an identifier (rules/limitation.xml), like the
 	 * notice and request numbers; every other column is Russian */
@@ -742,43 +750,62 @@ static int write_register(const struct limit_env *env, PGresult *r, int from, in
 		"Основание", "Исходные данные", "Даты (расчёт)"
 	};
 	static const double widths[] = { 14, 6, 14, 18, 12, 24, 40, 60, 90 };
-	struct xlsx_table t;
-	char path[4096], tmp[4200];
+
+	if (snprintf(g->path, sizeof(g->path), "%s/register.xlsx", dir) >= (int)sizeof(g->path) ||
+	    snprintf(g->tmp, sizeof(g->tmp), "%s/.register.xlsx.tmp", dir) >= (int)sizeof(g->tmp))
+		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", dir);
+	if (xlsx_table_open(&g->t, g->tmp, "Реестр", headers, widths, 9, e))
+		return -1;
+	g->open = 1;
+	g->t.names = env->names;
+	g->t.no_totals = 1;
+	xlsx_table_caption(&g->t, "Реестр шагов ограничения за день", env->day);
+	return 0;
+}
+
+/* Row i of r (EVENT_SELECT: 0 account 1 case 2 procedure 3 step 4 what
+ * 5 rule 6 inputs_ru 7 dates_ru, sql/160). */
+static int reg_row(const struct limit_env *env, struct reg *g, PGresult *r, int i,
+		   struct sbyt_err *e)
+{
+	struct xlsx_table *t = &g->t;
+
+	if (xlsx_table_row(t, e))
+		return -1;
+	xlsx_table_str(t, 0, PQgetvalue(r, i, 0));
+	xlsx_table_int(t, 1, strtoll(PQgetvalue(r, i, 1), NULL, 10));
+	xlsx_table_code(t, 2, "procedure", PQgetvalue(r, i, 2));
+	xlsx_table_code(t, 3, "step", PQgetvalue(r, i, 3));
+	xlsx_table_code(t, 4, "event", PQgetvalue(r, i, 4));
+	xlsx_table_str(t, 5, PQgetvalue(r, i, 5));
+	xlsx_table_str(t, 6, explain_ru_citation(env->rules, PQgetvalue(r, i, 5)));
+	xlsx_table_str(t, 7, PQgetvalue(r, i, 6));
+	xlsx_table_str(t, 8, PQgetvalue(r, i, 7));
+	return 0;
+}
+
+/* Finish g (ok: sealed and kept in o; else dropped).  0, or -1 with e set. */
+static int reg_close(struct reg *g, int ok, struct outrec *o, struct limit_out_counts *n,
+		     struct sbyt_err *e)
+{
 	struct package_entry pe;
 
-	if (snprintf(path, sizeof(path), "%s/register.xlsx", dir) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.register.xlsx.tmp", dir) >= (int)sizeof(tmp))
-		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", dir);
-	if (xlsx_table_open(&t, tmp, "Реестр", headers, widths, 9, e))
-		return -1;
-	t.names = env->names;
-	t.no_totals = 1;
-	xlsx_table_caption(&t, "Реестр шагов ограничения за день", env->day);
-	for (int i = from; i < to; i++) {
-		/* 0 account 1 case 2 procedure 3 step 4 what 5 rule 6 inputs_ru
-		 * 7 dates_ru (sql/160) */
-		if (xlsx_table_row(&t, e)) {
-			xlsx_table_close(&t, NULL);
-			return -1;
-		}
-		xlsx_table_str(&t, 0, PQgetvalue(r, i, 0));
-		xlsx_table_int(&t, 1, strtoll(PQgetvalue(r, i, 1), NULL, 10));
-		xlsx_table_code(&t, 2, "procedure", PQgetvalue(r, i, 2));
-		xlsx_table_code(&t, 3, "step", PQgetvalue(r, i, 3));
-		xlsx_table_code(&t, 4, "event", PQgetvalue(r, i, 4));
-		xlsx_table_str(&t, 5, PQgetvalue(r, i, 5));
-		xlsx_table_str(&t, 6, explain_ru_citation(env->rules, PQgetvalue(r, i, 5)));
-		xlsx_table_str(&t, 7, PQgetvalue(r, i, 6));
-		xlsx_table_str(&t, 8, PQgetvalue(r, i, 7));
+	if (!g->open)
+		return 0;
+	g->open = 0;
+	if (!ok) {
+		xlsx_table_close(&g->t, NULL);
+		unlink(g->tmp);
+		return 0;
 	}
-	if (xlsx_table_close(&t, e))
+	if (xlsx_table_close(&g->t, e))
 		return -1;
 	/* made durable and put in place with the packages: outrec_publish() */
-	if (chmod(tmp, 0640) != 0 || sha256_file(tmp, pe.sha256, &pe.bytes, e) ||
-	    outrec_add(o, tmp, path, pe.sha256, pe.bytes, e)) {
-		unlink(tmp);
+	if (chmod(g->tmp, 0640) != 0 || sha256_file(g->tmp, pe.sha256, &pe.bytes, e) ||
+	    outrec_add(o, g->tmp, g->path, pe.sha256, pe.bytes, e)) {
+		unlink(g->tmp);
 		if (e && e->kind == ERR_NONE)
-			err_set(e, ERR_IO, "cannot write '%s'", path);
+			err_set(e, ERR_IO, "cannot write '%s'", g->path);
 		return -1;
 	}
 	n->registers++;
@@ -1028,7 +1055,9 @@ out:
 	return rc;
 }
 
-/* The events of the day for the registers, by branch (column 8) and account. */
+/* The events of the day for the registers, by branch (column 8) and
+ * account, fetched REG_FETCH rows at a time. */
+#define REG_FETCH "4096"
 #define EVENT_SELECT                                                                        \
 	"SELECT v.account_id, v.case_no, v.procedure, v.step, v.what, v.rule,"              \
 	" v.inputs_ru, v.dates_ru, a.branch FROM limit_event v"                             \
@@ -1119,12 +1148,15 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 	char b[DATE_BUF], dir[4096];
 	const char *p[2] = { date_format(day, b), PDF_ARG(env) };
 	PGresult *nr = NULL, *rr = NULL, *er = NULL;
-	struct run *nrun = NULL, *rrun = NULL, *erun = NULL;
+	struct run *nrun = NULL, *rrun = NULL;
+	struct reg reg = { .open = 0 };
+	char *cur = NULL;    /* the branch of the register open */
+	int in_tx = 0;
 	const char **branch = NULL;
 	struct packages_job x;
 	struct outrec ro = { .j = j };     /* the registers */
 	pthread_t th;
-	int nn, rn, en, rc = -1, started = 0;
+	int nn, rn, rc = -1, started = 0;
 
 	memset(n, 0, sizeof(*n));
 	memset(&x, 0, sizeof(x));
@@ -1152,30 +1184,64 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 		started = 1;
 	else
 		write_packages(&x);
-	er = db_query(db, e, EVENT_SELECT, 1, p);
-	if (!er)
+	/* the events through a cursor, a few thousand rows at a time, each
+	 * branch's register written as its rows come: memory for a chunk, not
+	 * for the day's events (111,000 rows, ~60 MB at 1,000,000 accounts) */
+	if (db_begin(db, e))
 		goto out;
-	en = runs_of(er, 8, -1, &erun);
-	if (en < 0) {
-		err_set(e, ERR_INTERNAL, "out of memory");
+	in_tx = 1;
+	if (db_exec(db, e, "DECLARE lim_events NO SCROLL CURSOR FOR " EVENT_SELECT, 1, p))
 		goto out;
-	}
-	for (int bi = 0; bi < en; bi++) {
-		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, erun[bi].branch);
-		if (package_mkdirs(dir, e) < 0)
-			goto out;
-		{
-			char probe[4200];
+	for (;;) {
+		int rows;
 
-			snprintf(probe, sizeof(probe), "%s/register.xlsx", dir);
-			if (package_mkdirs(probe, e) < 0)
+		er = db_query(db, e, "FETCH " REG_FETCH " FROM lim_events", 0, NULL);
+		if (!er)
+			goto out;
+		rows = PQntuples(er);
+		for (int i = 0; i < rows; i++) {
+			const char *br = PQgetvalue(er, i, 8);
+
+			if (!reg.open || strcmp(cur, br)) {
+				if (reg_close(&reg, 1, &ro, n, e))
+					goto out;
+				free(cur);
+				if (!(cur = strdup(br))) {
+					err_set(e, ERR_INTERNAL, "out of memory");
+					goto out;
+				}
+				snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, cur);
+				if (package_mkdirs(dir, e) < 0)
+					goto out;
+				{
+					char probe[4200];
+
+					snprintf(probe, sizeof(probe), "%s/register.xlsx", dir);
+					if (package_mkdirs(probe, e) < 0)
+						goto out;
+				}
+				if (reg_open(env, &reg, dir, e))
+					goto out;
+			}
+			if (reg_row(env, &reg, er, i, e))
 				goto out;
 		}
-		if (write_register(env, er, erun[bi].from, erun[bi].to, dir, &ro, n, e))
-			goto out;
+		PQclear(er);
+		er = NULL;
+		if (rows == 0)
+			break;
 	}
+	if (reg_close(&reg, 1, &ro, n, e))
+		goto out;
+	if (db_exec(db, e, "CLOSE lim_events", 0, NULL) || db_commit(db, e))
+		goto out;
+	in_tx = 0;
 	rc = 0;
 out:
+	reg_close(&reg, 0, &ro, n, NULL);
+	free(cur);
+	if (in_tx)
+		db_rollback(db);
 	if (started)
 		pthread_join(th, NULL);
 	if (branch) {
@@ -1198,7 +1264,6 @@ out:
 	free(branch);
 	free(nrun);
 	free(rrun);
-	free(erun);
 	PQclear(nr);
 	PQclear(rr);
 	PQclear(er);
