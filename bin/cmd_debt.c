@@ -245,7 +245,7 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 		fr.full = 1;
 	/* how many connections read the ledgers (tests: the two halves) */
 	env = getenv("SBYT_DEBT_READERS");
-	if (env && (strcmp(env, "1") == 0 || strcmp(env, "2") == 0))
+	if (env && (strcmp(env, "1") == 0 || strcmp(env, "2") == 0 || strcmp(env, "3") == 0))
 		fr.readers = env[0] - '0';
 
 	if (acctrej_init_late(&rej, ctx->out_dir, "debt", date_format(f->as_of, db_), j->run_id,
@@ -273,8 +273,10 @@ int cmd_debt_stage(struct sbyt_ctx *ctx, struct job *j, const struct penalty_rul
 			    (long long)t->ck_used, (long long)t->ck_made);
 	if (t->checkpoints && t->ranges)
 		log_verbose("debt: the ledgers read by index range from the checkpoints");
-	else if (!fr.full)
+	if (!t->checkpoints && !fr.full)
 		log_verbose("debt: no checkpoints read, %lld made", (long long)t->ck_made);
+	if (t->swapped)
+		log_verbose("debt: the day's snapshot written into a new partition, indexed at the end");
 	if (rej.n)
 		log_warn("%s", acctrej_line(&rej, "refused for their data, left out of the debt"
 					     " snapshot", line, sizeof(line)));

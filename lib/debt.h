@@ -112,8 +112,11 @@ struct debt_filter {
 	 * Else the run is incremental when it can be (see above). */
 	const char *rules_version;
 	int full;
-	/* debt_snapshot_run() only: 0 one reader, or two (each half of the
-	 * accounts) from 50,000 accounts; 1 or 2: that many */
+	/* debt_snapshot_run() only: 0 one reader, or from 50,000 accounts two
+	 * (each half of the accounts), or three when no checkpoint is read and
+	 * every account is valued (one a table: the accounts, the obligations,
+	 * the payments, merged by account on the client); 1 or 2: that many
+	 * (halves); 3: the three of the tables where they can be, else two */
 	int readers;
 };
 
@@ -146,6 +149,7 @@ struct debt_totals {
 	int ranges;          /* then 1 when by index range (see "Checkpoints") */
 	int64_t ck_used;     /* then the accounts read from their checkpoints */
 	int64_t ck_made;     /* the checkpoints made (some perhaps not written) */
+	int swapped;         /* debt_snapshot_run(): the day's partition written anew (sql/251) */
 };
 
 /* Scan the accounts of f in the open transaction of db (the caller begins

@@ -21,6 +21,48 @@ static int grow(void **buf, int *cap, int n, size_t sz)
 	return 0;
 }
 
+/* The arrays a ledger works in: n elements of sz in buf (cap elements, on
+ * the caller's stack) when they fit, else from the heap (NULL: out of
+ * memory); scratch_free() gives back what came from the heap.  An account's
+ * ledger holds a few entries: no malloc() per account (at 1,000,000
+ * accounts some 10 million of them). */
+#define FEW 32
+static void *scratch(void *buf, size_t cap, size_t n, size_t sz)
+{
+	return n <= cap ? buf : malloc(n * sz);
+}
+
+static void scratch_free(void *p, const void *buf)
+{
+	if (p != buf)
+		free(p);
+}
+
+/* qsort() for the few elements of one ledger: an insertion sort up to FEW
+ * elements.  Every comparison here is a total order (the last key is an
+ * index or an id), so the result is qsort()'s. */
+static void sort_few(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void *))
+{
+	unsigned char *b = base, tmp[64];
+
+	if (n > FEW || sz > sizeof(tmp)) {
+		qsort(base, n, sz, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+
+		if (cmp(b + (i - 1) * sz, b + i * sz) <= 0)
+			continue;
+		memcpy(tmp, b + i * sz, sz);
+		while (j > 0 && cmp(b + (j - 1) * sz, tmp) > 0) {
+			memcpy(b + j * sz, b + (j - 1) * sz, sz);
+			j--;
+		}
+		memcpy(b + j * sz, tmp, sz);
+	}
+}
+
 void ledger_init(struct ledger *l)
 {
 	memset(l, 0, sizeof(*l));
@@ -166,9 +208,12 @@ static int put_advance(struct ledger *l, const struct src *s, speriod period, mo
 int ledger_allocate(struct ledger *l, struct sbyt_err *e)
 {
 	int n = l->nentry, nsrc = 0, cursor = 0, rc = -1;
-	struct ord *ord = malloc(sizeof(*ord) * (size_t)(n + 1));
-	struct src *src = malloc(sizeof(*src) * (size_t)(l->npay + n + 1));
-	money *open = malloc(sizeof(*open) * (size_t)(n + 1));
+	struct ord ord_buf[FEW];
+	struct src src_buf[2 * FEW];
+	money open_buf[FEW];
+	struct ord *ord = scratch(ord_buf, FEW, (size_t)n + 1, sizeof(*ord));
+	struct src *src = scratch(src_buf, 2 * FEW, (size_t)(l->npay + n + 1), sizeof(*src));
+	money *open = scratch(open_buf, FEW, (size_t)n + 1, sizeof(*open));
 
 	l->nalloc = l->nadv = 0;
 	if (!ord || !src || !open) {
@@ -179,7 +224,7 @@ int ledger_allocate(struct ledger *l, struct sbyt_err *e)
 		l->entry[i].net = l->entry[i].amount > 0 ? l->entry[i].amount : 0;
 		ord[i] = (struct ord){ l->entry[i].due, l->entry[i].period, i };
 	}
-	qsort(ord, (size_t)n, sizeof(*ord), cmp_ord);
+	sort_few(ord, (size_t)n, sizeof(*ord), cmp_ord);
 
 	/* 1. credits reduce their own period, latest due first */
 	for (int i = 0; i < n; i++) {
@@ -202,11 +247,11 @@ int ledger_allocate(struct ledger *l, struct sbyt_err *e)
 	for (int i = 0; i < n; i++)
 		open[i] = l->entry[i].net;
 	if (l->npay > 1)  /* l->pay is NULL in a ledger that never had a payment */
-		qsort(l->pay, (size_t)l->npay, sizeof(*l->pay), cmp_pay);
+		sort_few(l->pay, (size_t)l->npay, sizeof(*l->pay), cmp_pay);
 	for (int i = 0; i < l->npay; i++)
 		src[nsrc++] = (struct src){ l->pay[i].date, 0, l->pay[i].id, n + i,
 					    l->pay[i].period, l->pay[i].amount };
-	qsort(src, (size_t)nsrc, sizeof(*src), cmp_src);
+	sort_few(src, (size_t)nsrc, sizeof(*src), cmp_src);
 
 	for (int s = 0; s < nsrc; s++) {
 		struct src *p = &src[s];
@@ -262,9 +307,9 @@ int ledger_allocate(struct ledger *l, struct sbyt_err *e)
 oom:
 	err_set(e, ERR_INTERNAL, "out of memory");
 out:
-	free(ord);
-	free(src);
-	free(open);
+	scratch_free(ord, ord_buf);
+	scratch_free(src, src_buf);
+	scratch_free(open, open_buf);
 	return rc;
 }
 
@@ -351,9 +396,9 @@ int ledger_debt_compute(const struct ledger *l, const struct penalty_rules *r,
 			struct sbyt_err *e)
 {
 	int n = l->nentry, rc = -1;
-	struct ord *ord = NULL;
-	int *first = NULL, *by_entry = NULL;
-	struct penalty_payment *paid = NULL;
+	struct ord *ord = NULL, ord_buf[FEW];
+	int *first = NULL, *by_entry = NULL, first_buf[FEW], by_entry_buf[FEW];
+	struct penalty_payment *paid = NULL, paid_buf[FEW];
 
 	if (!l->allocated)
 		return err_set(e, ERR_INTERNAL, "ledger is not allocated");
@@ -364,34 +409,37 @@ int ledger_debt_compute(const struct ledger *l, const struct penalty_rules *r,
 		if (l->adv[v].date <= as_of)
 			d->advance += l->adv[v].amount;
 
-	ord = malloc(sizeof(*ord) * (size_t)(n + 1));
-	first = calloc((size_t)n + 2, sizeof(*first));
-	by_entry = malloc(sizeof(*by_entry) * (size_t)(l->nalloc + 1));
-	paid = malloc(sizeof(*paid) * (size_t)(l->nalloc + 1));
+	ord = scratch(ord_buf, FEW, (size_t)n + 1, sizeof(*ord));
+	first = scratch(first_buf, FEW, (size_t)n + 2, sizeof(*first));
+	by_entry = scratch(by_entry_buf, FEW, (size_t)l->nalloc + 1, sizeof(*by_entry));
+	paid = scratch(paid_buf, FEW, (size_t)l->nalloc + 1, sizeof(*paid));
 	if (!ord || !first || !by_entry || !paid) {
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
+	memset(first, 0, sizeof(*first) * ((size_t)n + 2));
 	/* allocations grouped by entry: by_entry[first[i] .. first[i + 1]) */
 	for (int a = 0; a < l->nalloc; a++)
 		first[l->alloc[a].entry + 1]++;
 	for (int i = 0; i < n; i++)
 		first[i + 1] += first[i];
 	{
-		int *fill = calloc((size_t)n + 1, sizeof(*fill));
+		int fill_buf[FEW];
+		int *fill = scratch(fill_buf, FEW, (size_t)n + 1, sizeof(*fill));
 		if (!fill) {
 			err_set(e, ERR_INTERNAL, "out of memory");
 			goto out;
 		}
+		memset(fill, 0, sizeof(*fill) * ((size_t)n + 1));
 		for (int a = 0; a < l->nalloc; a++) {
 			int i = l->alloc[a].entry;
 			by_entry[first[i] + fill[i]++] = a;
 		}
-		free(fill);
+		scratch_free(fill, fill_buf);
 	}
 	for (int i = 0; i < n; i++)
 		ord[i] = (struct ord){ l->entry[i].due, l->entry[i].period, i };
-	qsort(ord, (size_t)n, sizeof(*ord), cmp_period);
+	sort_few(ord, (size_t)n, sizeof(*ord), cmp_period);
 
 	for (int k = 0; k < n;) {
 		speriod p = ord[k].period;
@@ -466,10 +514,10 @@ int ledger_debt_compute(const struct ledger *l, const struct penalty_rules *r,
 	}
 	rc = 0;
 out:
-	free(ord);
-	free(first);
-	free(by_entry);
-	free(paid);
+	scratch_free(ord, ord_buf);
+	scratch_free(first, first_buf);
+	scratch_free(by_entry, by_entry_buf);
+	scratch_free(paid, paid_buf);
 	return rc;
 }
 
@@ -595,19 +643,19 @@ int ledger_settle(const struct ledger *l, const struct ledger_debt *d,
 		  struct sbyt_err *e)
 {
 	int n = l->nentry, found = 0;
-	speriod *per;
-	money *open;
+	speriod *per, per_buf[FEW];
+	money *open, open_buf[FEW];
 	int np = 0;
 
 	if (!l->allocated)
 		return err_set(e, ERR_INTERNAL, "ledger is not allocated");
 	if (n == 0)
 		return 0;
-	per = malloc(sizeof(*per) * (size_t)n);
-	open = malloc(sizeof(*open) * (size_t)n);
+	per = scratch(per_buf, FEW, (size_t)n, sizeof(*per));
+	open = scratch(open_buf, FEW, (size_t)n, sizeof(*open));
 	if (!per || !open) {
-		free(per);
-		free(open);
+		scratch_free(per, per_buf);
+		scratch_free(open, open_buf);
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	}
 	for (int i = 0; i < n; i++)
@@ -642,7 +690,7 @@ int ledger_settle(const struct ledger *l, const struct ledger_debt *d,
 				s->penalty += d->per[i].penalty;
 		found = 1;
 	}
-	free(per);
-	free(open);
+	scratch_free(per, per_buf);
+	scratch_free(open, open_buf);
 	return found;
 }
