@@ -1224,6 +1224,20 @@ fail:
 	return -1;
 }
 
+/* The carry a document of the period starts from (sql/260, 281), the same
+ * row in the three cursors that use it (n: docs_num, d: the document issued
+ * before, if any; LO, HI the branch's accounts, P the period's first day, R
+ * the rules version): one made with these rules whose period and cut are
+ * before P, the latest such; for a document issued before, one made by its
+ * run or before (the payments it holds were all in that run's reading: one
+ * written later and dated up to the cut deletes it). */
+#define CARRY_SQL(LO, HI, P, R)                                                          \
+	"SELECT k.period, k.cut, k.amount, k.penalty, k.rest_ids, k.rest FROM docs_carry k" \
+	" WHERE k.account_id = n.account_id AND k.account_id BETWEEN " LO "::bigint"       \
+	" AND " HI "::bigint AND k.period < " P "::date AND k.cut < " P "::date"           \
+	" AND k.rules = " R "::text AND (d.run_id IS NULL OR k.made_run <= d.run_id)"      \
+	" ORDER BY k.period DESC, k.made_for DESC LIMIT 1"
+
 /* Open the five cursors of the branch on the reader (after numbering). */
 static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 {
@@ -1252,10 +1266,8 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " AND c.account_id BETWEEN $3::bigint AND $4::bigint"
 		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $1::date"
 		     " AND $2::boolean"
-		     /* the carry of the settled history (sql/260): a new document's */
-		     " LEFT JOIN docs_carry k ON k.account_id = n.account_id AND d.account_id IS NULL"
-		     " AND k.account_id BETWEEN $3::bigint AND $4::bigint AND k.period < $1::date"
-		     " AND k.cut < $1::date AND k.rules = $5::text"
+		     /* the carry of the settled history (sql/260, 281) */
+		     " LEFT JOIN LATERAL (" CARRY_SQL("$3", "$4", "$1", "$5") ") k ON true"
 		     /* the limitation warning this document carries: the one printed
 		      * in it before (a re-issue stays the same), or for a new document
 		      * the oldest one issued by the period's end not printed yet */
@@ -1286,9 +1298,7 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     "SELECT n.seq, o.period, o.kind, o.due, o.amount FROM docs_num n"
 		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $1::date"
 		     " AND $4::boolean AND d.account_id BETWEEN $2::bigint AND $3::bigint"
-		     " LEFT JOIN docs_carry k ON k.account_id = n.account_id AND d.account_id IS NULL"
-		     " AND k.account_id BETWEEN $2::bigint AND $3::bigint AND k.period < $1::date"
-		     " AND k.cut < $1::date AND k.rules = $5::text"
+		     " LEFT JOIN LATERAL (" CARRY_SQL("$2", "$3", "$1", "$5") ") k ON true"
 		     " JOIN LATERAL (SELECT o.period, o.kind, o.due, o.amount, o.seq FROM obligation o"
 		     " WHERE o.account_id = n.account_id AND o.period <= $1::date"
 		     " AND o.period > coalesce(k.period, '-infinity') OFFSET 0) o ON true"
@@ -1300,9 +1310,7 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		      * period's document) */
 		     " LEFT JOIN document d ON d.account_id = n.account_id AND d.period = $4::date"
 		     " AND $5::boolean AND d.account_id BETWEEN $2::bigint AND $3::bigint"
-		     " LEFT JOIN docs_carry k ON k.account_id = n.account_id AND d.account_id IS NULL"
-		     " AND k.account_id BETWEEN $2::bigint AND $3::bigint AND k.period < $4::date"
-		     " AND k.cut < $4::date AND k.rules = $6::text"
+		     " LEFT JOIN LATERAL (" CARRY_SQL("$2", "$3", "$4", "$6") ") k ON true"
 		     " JOIN LATERAL (SELECT * FROM (SELECT p.payment_id, p.paid_on, p.amount, p.period,"
 		     " p.run_id FROM payment p WHERE p.account_id = n.account_id AND p.paid_on <= $1::date"
 		     " AND p.paid_on > coalesce(k.cut, '-infinity') OFFSET 0) pa"
@@ -1513,16 +1521,21 @@ static int branch_body(struct branch_run *b, struct sbyt_err *e)
 	/* the carries, with the rules they were valued with and the period
 	 * that made them; docs_carry_top for the triggers of sql/260 */
 	{
-		const char *pk[2] = { b->pfirst, b->o->rules_version };
+		const char *pk[3] = { b->pfirst, b->o->rules_version, p[2] };
 		if (b->o->rules_version &&
 		    (db_exec(b->db, e, "INSERT INTO docs_carry (account_id, period, cut, amount, penalty,"
-			     " rest_ids, rest, rules, made_for) SELECT account_id, period, cut, amount,"
-			     " penalty, rest_ids, rest, $2::text, $1::date FROM docs_carry_new"
-			     " ON CONFLICT (account_id) DO UPDATE SET"
+			     " rest_ids, rest, rules, made_for, made_run) SELECT account_id, period, cut,"
+			     " amount, penalty, rest_ids, rest, $2::text, $1::date, $3::bigint"
+			     " FROM docs_carry_new ON CONFLICT (account_id, made_for) DO UPDATE SET"
 			     " period = excluded.period, cut = excluded.cut, amount = excluded.amount,"
 			     " penalty = excluded.penalty, rest_ids = excluded.rest_ids,"
 			     " rest = excluded.rest, rules = excluded.rules,"
-			     " made_for = excluded.made_for", 2, pk) ||
+			     " made_run = excluded.made_run", 3, pk) ||
+		     /* kept: this period's and the one before (a re-issue of
+		      * this period starts from that one, sql/281) */
+		     db_exec(b->db, e, "DELETE FROM docs_carry k USING docs_carry_new n"
+			     " WHERE k.account_id = n.account_id"
+			     " AND k.made_for < $1::date - interval '1 month'", 1, pk) ||
 		     db_exec(b->db, e, "INSERT INTO docs_carry_top (made_for, cut)"
 			     " SELECT $1::date, max(cut) FROM docs_carry_new HAVING count(*) > 0"
 			     " ON CONFLICT (one) DO UPDATE SET"
