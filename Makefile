@@ -59,7 +59,7 @@ TOOLS    := $(patsubst tools/%.c,$(BUILD)/tools/%,$(filter-out tools/embed.c,$(w
 SBYT     := $(BUILD)/sbyt
 
 .SECONDARY:
-.PHONY: all deps pg pg-stop demo check unit install clean bench bench-year fuzz
+.PHONY: all deps pg pg-stop demo check unit install clean bench bench-year fuzz FORCE
 all: $(SBYT) sbyt $(UNIT_BIN) $(TOOLS)
 
 sbyt: $(SBYT)
@@ -75,7 +75,13 @@ $(BUILD)/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -std=c11 -O1 -o $@ $<
 
-$(BUILD)/gen/sql_embed.c: $(SQL) $(BUILD)/embed
+# The list of migrations, rewritten only when it changes: a deleted
+# sql/*.sql file leaves the embedded set too.
+$(BUILD)/gen/sql.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(SQL)' | cmp -s - $@ || echo '$(SQL)' > $@
+
+$(BUILD)/gen/sql_embed.c: $(SQL) $(BUILD)/embed $(BUILD)/gen/sql.list
 	$(msg) EMBED sql
 	@mkdir -p $(dir $@)
 	$(Q)$(BUILD)/embed sql_files $(SQL) > $@.tmp && mv $@.tmp $@

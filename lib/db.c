@@ -233,10 +233,9 @@ const char *db_where(PGconn *db, char *buf, size_t size)
 	return buf;
 }
 
-PGresult *db_query(PGconn *db, struct sbyt_err *e, const char *sql,
-		   int nparams, const char *const *params)
+/* res if it is COMMAND_OK or TUPLES_OK, else NULL with e set (res freed). */
+static PGresult *result_ok(PGconn *db, PGresult *res, struct sbyt_err *e)
 {
-	PGresult *res = PQexecParams(db, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
@@ -244,6 +243,26 @@ PGresult *db_query(PGconn *db, struct sbyt_err *e, const char *sql,
 	db_result_error(db, res, e);
 	PQclear(res);
 	return NULL;
+}
+
+PGresult *db_query(PGconn *db, struct sbyt_err *e, const char *sql,
+		   int nparams, const char *const *params)
+{
+	return result_ok(db, PQexecParams(db, sql, nparams, NULL, params, NULL, NULL, 0), e);
+}
+
+int db_prepare(PGconn *db, struct sbyt_err *e, const char *name, const char *sql)
+{
+	PGresult *res = result_ok(db, PQprepare(db, name, sql, 0, NULL), e);
+
+	PQclear(res);
+	return res ? 0 : -1;
+}
+
+PGresult *db_query_prepared(PGconn *db, struct sbyt_err *e, const char *name,
+			    int nparams, const char *const *params)
+{
+	return result_ok(db, PQexecPrepared(db, name, nparams, params, NULL, NULL, 0), e);
 }
 
 int db_exec(PGconn *db, struct sbyt_err *e, const char *sql,

@@ -34,6 +34,12 @@ const char *db_where(PGconn *db, char *buf, size_t size);
  * for the caller to PQclear, or NULL with e set. */
 PGresult *db_query(PGconn *db, struct sbyt_err *e, const char *sql,
 		   int nparams, const char *const *params);
+/* Prepare sql as the named statement name on db (parameter types from
+ * the text); 0, or -1 with e set. */
+int db_prepare(PGconn *db, struct sbyt_err *e, const char *name, const char *sql);
+/* db_query() of the statement db_prepare() named name. */
+PGresult *db_query_prepared(PGconn *db, struct sbyt_err *e, const char *name,
+			    int nparams, const char *const *params);
 /* db_query() for statements whose result is not needed; 0 or -1. */
 int db_exec(PGconn *db, struct sbyt_err *e, const char *sql,
 	    int nparams, const char *const *params);

@@ -528,7 +528,14 @@ static int writer_hand(struct writer *w, struct out *o, int n, struct sbyt_err *
 }
 
 /* Run sql with the n array literals in a[] after the leading params. */
-static PGresult *lookup(struct decider *d, const char *sql, const char *lead, struct buf *a,
+/* The look-ups, prepared once on the look-up connection (decide_new()) as
+ * "lk0".."lk3" in this order, with generic plans: index probes whatever the
+ * arrays hold, and no planning of 8,192 constants a chunk. */
+enum { LK_PAY, LK_DLV, LK_RD, LK_HIST, LK_N };
+static const char *const lk_sql[LK_N] = { pay_sql, dlv_sql, rd_sql, hist_sql };
+static const char *const lk_name[LK_N] = { "lk0", "lk1", "lk2", "lk3" };
+
+static PGresult *lookup(struct decider *d, int q, const char *lead, struct buf *a,
 			int n, const char *trail, struct sbyt_err *e)
 {
 	const char *p[10];
@@ -545,7 +552,9 @@ static PGresult *lookup(struct decider *d, const char *sql, const char *lead, st
 	}
 	if (trail)
 		p[k++] = trail;
-	return db_query(d->tight ? d->db : d->lk, e, sql, k, p);
+	if (d->tight)
+		return db_query(d->db, e, lk_sql[q], k, p);
+	return db_query_prepared(d->lk, e, lk_name[q], k, p);
 }
 
 static void bufs_free(struct buf *a, int n)
@@ -599,7 +608,7 @@ static int lookup_payments(struct decider *d, struct sbyt_err *e)
 		bufs_free(a, 2);
 		return 0;
 	}
-	r = lookup(d, pay_sql, d->chname, a, 2, NULL, e);
+	r = lookup(d, LK_PAY, d->chname, a, 2, NULL, e);
 	if (r) {
 		/* the accounts found and the ids stored, each sorted */
 		int nt = PQntuples(r), na = 0, ns = 0;
@@ -661,7 +670,7 @@ static int lookup_deliveries(struct decider *d, struct sbyt_err *e)
 		rc = 0;
 		goto out;
 	}
-	r = lookup(d, dlv_sql, NULL, a, 3, NULL, e);
+	r = lookup(d, LK_DLV, NULL, a, 3, NULL, e);
 	if (r) {
 		for (int t = 0; t < PQntuples(r); t++) {
 			int i = atoi(PQgetvalue(r, t, 0)) - 1;
@@ -764,7 +773,7 @@ static int lookup_history(struct decider *d, struct sbyt_err *e)
 		    arr_date(&a[3], m->lo) || arr_date(&a[4], s) || arr_date(&a[5], m->hi))
 			goto oom;
 	}
-	r = lookup(d, hist_sql, NULL, a, 6, NULL, e);
+	r = lookup(d, LK_HIST, NULL, a, 6, NULL, e);
 	bufs_free(a, 6);
 	if (!r)
 		return -1;
@@ -923,7 +932,7 @@ static int lookup_readings(struct decider *d, struct sbyt_err *e)
 		if ((i == 0 || d->z[i - 1].li != d->z[i].li) && arr_int(&a[0], rd->account))
 			goto oom;
 	}
-	r = lookup(d, rd_sql, NULL, a, 1, phones ? "t" : "f", e);
+	r = lookup(d, LK_RD, NULL, a, 1, phones ? "t" : "f", e);
 	bufs_free(a, 1);
 	if (!r)
 		return -1;
@@ -1703,14 +1712,23 @@ struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest
 	/* The look-ups run on a connection of their own, outside the file's
 	 * transaction: the server probes a chunk there while it stores the
 	 * previous one on db, and what this file kept is the decider's to
-	 * know.  jit off and no sequential scans: a chunk's probes are index
-	 * probes, whatever the statistics of the growing tables say. */
+	 * know.  jit off, no sequential scans and generic plans: a chunk's
+	 * probes are index probes, whatever the statistics of the growing
+	 * tables say; and no parallel workers, which would take the core the
+	 * file's COPY runs on. */
 	d->lk = db_connect(conninfo, e);
 	if (!d->lk || db_exec(d->lk, e, "SET jit = off", 0, NULL) ||
-	    db_exec(d->lk, e, "SET enable_seqscan = off", 0, NULL)) {
+	    db_exec(d->lk, e, "SET enable_seqscan = off", 0, NULL) ||
+	    db_exec(d->lk, e, "SET plan_cache_mode = force_generic_plan", 0, NULL) ||
+	    db_exec(d->lk, e, "SET max_parallel_workers_per_gather = 0", 0, NULL)) {
 		decide_free(d);
 		return NULL;
 	}
+	for (int q = 0; q < LK_N; q++)
+		if (db_prepare(d->lk, e, lk_name[q], lk_sql[q])) {
+			decide_free(d);
+			return NULL;
+		}
 	d->db = db;
 	d->w.db = db;
 	pthread_mutex_init(&d->w.mu, NULL);

@@ -222,22 +222,7 @@ static const char all_sql[] =
 
 static int prepare(PGconn *db, struct sbyt_err *e)
 {
-	PGresult *res = PQprepare(db, "upd_all", all_sql, 3, NULL);
-	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : db_result_error(db, res, e);
-
-	PQclear(res);
-	return rc;
-}
-
-static PGresult *run_all(PGconn *db, const char *const *p, struct sbyt_err *e)
-{
-	PGresult *res = PQexecPrepared(db, "upd_all", 3, p, NULL, NULL, 0);
-
-	if (PQresultStatus(res) == PGRES_TUPLES_OK)
-		return res;
-	db_result_error(db, res, e);
-	PQclear(res);
-	return NULL;
+	return db_prepare(db, e, "upd_all", all_sql);
 }
 
 /* Close the spool of the package's УПДs (before it is sealed); 0, or -1
@@ -812,7 +797,7 @@ static int flush(struct upd_docs *c, struct sbyt_err *e)
 	p[0] = c->arr;
 	date_format(period_first(c->jobs[0].period), pfirst);
 	date_format(period_first(c->jobs[0].period + 1), nfirst);
-	if (!(res = run_all(c->db, p, e)))
+	if (!(res = db_query_prepared(c->db, e, "upd_all", 3, p)))
 		return -1;
 	/* the rows come by account: give each job its range */
 	for (int i = 0; i < n; i++)

@@ -10,8 +10,10 @@
 # pays the same checks as ingest.  Prints
 #   bench: stage=ingest n=N seconds=S floor_seconds=F ratio=R rss_mb=M
 # where N is the accounts, ratio = F / S and rss_mb the peak resident
-# memory of the sbyt process (/usr/bin/time); the record lines read go to
-# stderr.
+# memory of the sbyt process (/usr/bin/time), then the CPU seconds of the
+# client and of the server for the stage and its floor and their ratio
+# (tools/bench_cpu.sh: steadier than the wall times on a shared machine);
+# the record lines read go to stderr.
 set -eu
 build=${1:-build}
 n=${2:-0}
@@ -27,7 +29,8 @@ asof=$(date -d "$period-01 +1 month" +%Y-%m-%d)
 files=$(ls "$work"/inbox/*/* 2>/dev/null) || true
 [ -n "$files" ] || { echo "bench_ingest: no files under $work/inbox" >&2; exit 66; }
 # shellcheck disable=SC2086
-/usr/bin/time -f "%e %M" -o "$work/t.ingest" sbyt -q --as-of "$asof" ingest $files 2> "$work/ingest.err" ||
+. "$top/tools/bench_cpu.sh"  # measure_cpu, cpu_fields
+measure_cpu "$work/t.ingest" sbyt -q --as-of "$asof" ingest $files 2> "$work/ingest.err" ||
 	{ tail -5 "$work/ingest.err" >&2; exit 1; }
 secs=$(cut -d' ' -f1 "$work/t.ingest")
 rss=$(awk '{ printf "%.0f", $2 / 1024 }' "$work/t.ingest")
@@ -49,12 +52,13 @@ psql -XtA -c "SELECT 'ALTER TABLE f_' || conrelid::regclass || ' ADD ' ||
 	pg_get_constraintdef(oid) || ';' FROM pg_constraint
 	WHERE contype = 'f' AND conrelid IN ('payment'::regclass, 'reading'::regclass,
 	'delivery'::regclass)" | psql -Xq
-start=$(date +%s.%N)
-psql -Xq -c "\\copy f_payment FROM '$work/floor.payment'"
-psql -Xq -c "\\copy f_reading FROM '$work/floor.reading'"
-psql -Xq -c "\\copy f_delivery FROM '$work/floor.delivery'"
-floor=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
+measure_cpu "$work/t.ingest-floor" psql -Xq -v ON_ERROR_STOP=1 \
+	-c "\\copy f_payment FROM '$work/floor.payment'" \
+	-c "\\copy f_reading FROM '$work/floor.reading'" \
+	-c "\\copy f_delivery FROM '$work/floor.delivery'"
+floor=$(cut -d' ' -f1 "$work/t.ingest-floor")
 psql -Xq -c "DROP TABLE f_payment, f_reading, f_delivery"
 rm -f "$work"/floor.*
 ratio=$(awk -v s="$secs" -v f="$floor" 'BEGIN { printf "%.2f", (s > 0 ? f / s : 0) }')
-echo "bench: stage=ingest n=$n seconds=$secs floor_seconds=$floor ratio=$ratio rss_mb=$rss"
+echo "bench: stage=ingest n=$n seconds=$secs floor_seconds=$floor ratio=$ratio rss_mb=$rss" \
+	"$(cpu_fields "$work/t.ingest" "$work/t.ingest-floor")"

@@ -1,8 +1,9 @@
 #!/bin/sh
-# 0886-bench-load: `make bench`'s load line (tools/bench.sh at N = 200): the
+# 0886-bench-load: `make bench`'s load and ingest lines (tools/bench.sh at N = 200): the
 # five files loaded by one `sbyt load` and \copied by its floor into tables
 # like the targets, one line with the wall times, the old floor, and the
-# CPU seconds of both, whose fields add up.
+# CPU seconds of both, whose fields add up; the ingest line has the same CPU
+# fields.
 . "$SBYT_TOP/tests/lib.sh"
 cd "$T"
 
@@ -27,6 +28,21 @@ test_expect_success 'the load line: its fields, ratio = floor / seconds, cpu_rat
 			if (t <= 0 || sprintf(\"%.2f\", ft / t) != v[\"cpu_ratio\"]) exit 4
 		}
 	}" kv
+'
+test_expect_success 'the ingest line: its fields, ratio = floor / seconds, cpu_ratio = floor CPU / CPU' '
+	grep "^bench: stage=ingest " out > iline &&
+	grep -Eq "^bench: stage=ingest n=200 seconds=[0-9.]+ floor_seconds=[0-9.]+ ratio=[0-9.]+ rss_mb=[0-9]+ cli_cpu_s=[0-9.]+ srv_cpu_s=([0-9.]+|na) floor_cli_cpu_s=[0-9.]+ floor_srv_cpu_s=([0-9.]+|na) cpu_ratio=[0-9.]+$" iline &&
+	tr " " "\n" < iline | grep = > ikv &&
+	awk -F= "{ v[\$1] = \$2 } END {
+		s = v[\"seconds\"]; f = v[\"floor_seconds\"]
+		if (s <= 0 || f <= 0) exit 1
+		if (sprintf(\"%.2f\", f / s) != v[\"ratio\"]) exit 2
+		if (v[\"srv_cpu_s\"] != \"na\" && v[\"floor_srv_cpu_s\"] != \"na\") {
+			t = v[\"cli_cpu_s\"] + v[\"srv_cpu_s\"]
+			ft = v[\"floor_cli_cpu_s\"] + v[\"floor_srv_cpu_s\"]
+			if (t <= 0 || sprintf(\"%.2f\", ft / t) != v[\"cpu_ratio\"]) exit 4
+		}
+	}" ikv
 '
 test_expect_success 'the stage loaded the five files in one run record (the bench database is gone)' '
 	grep -q "kind=branches read=" err && grep -q "kind=reserves read=" err &&
