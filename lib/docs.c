@@ -1215,10 +1215,10 @@ static int number_documents(struct branch_run *b, struct sbyt_err *e)
 		     " END AS number, coalesce(part, (SELECT coalesce(max(part), 0) + 1 FROM docs_key))"
 		     " AS part, part IS NULL AS new FROM docs_key) s"
 		     " WHERE NOT $1::boolean OR new OR (part || ':' || chan) = ANY($2::text[])"
-		     /* stored in account order: the cursors' look-ups per
-		      * account walk their indexes in order, not in the
-		      * documents' (address) order, a random walk of a year of
-		      * history (then each cursor sorts its rows by seq) */
+		     /* stored in account order, so that the cursors' look-ups
+		      * per account go along the indexes, not in the documents'
+		      * (address) order; each cursor sorts its rows by seq (no
+		      * difference measured at N = 20,000) */
 		     " ORDER BY account_id", 3, pn) ||
 	     db_exec(b->rdb, e, "CREATE UNIQUE INDEX ON docs_num (account_id)", 0, NULL) ||
 	     db_exec(b->rdb, e, "ANALYZE docs_num", 0, NULL);
