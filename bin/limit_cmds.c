@@ -462,14 +462,18 @@ int limit_explain(int argc, char **argv, struct sbyt_ctx *ctx)
 
 /* ---- cancel, refuse --------------------------------------------------- */
 
-int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
+/* `limit cancel ACCOUNT --reason TEXT` (cancel) or `limit refuse ACCOUNT`:
+ * in one transaction of a "limit" job, the account's case is loaded as of
+ * the day, the operator's act applied and stored.  Returns the exit status. */
+static int operator_act(int argc, char **argv, struct sbyt_ctx *ctx, int cancel)
 {
 	static const struct option opts[] = {
-		{ "reason", required_argument, NULL, 'r' },
 		{ "as-of", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct option o[3];
 	struct limit_setup s;
 	struct limit_account *a = NULL;
 	struct job j;
@@ -477,16 +481,21 @@ int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
 	int64_t id, after = 0;
 	int c, n;
 
+	/* --reason is cancel's only */
+	memcpy(o, opts, sizeof(o));
+	if (!cancel)
+		o[2] = opts[3];
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", cancel ? opts : o, NULL)) != -1) {
 		switch (c) {
 		case 'r': reason = optarg; break;
 		case 'a':
 			if (as_of_option(ctx, optarg))
 				return EX_USAGE_;
 			break;
-		case 'h': return cmd_help("usage: sbyt limit cancel ACCOUNT --reason TEXT "
-					  "[--as-of DATE]\n");
+		case 'h': return cmd_help(cancel ? "usage: sbyt limit cancel ACCOUNT --reason TEXT "
+						   "[--as-of DATE]\n"
+						 : "usage: sbyt limit refuse ACCOUNT [--as-of DATE]\n");
 		default: return cmd_usage_error("limit", "invalid option");
 		}
 	}
@@ -495,7 +504,7 @@ int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
 							       : "too many arguments");
 	if (parse_account(argv[optind], &id))
 		return cmd_usage_error("limit", "invalid account '%s'", argv[optind]);
-	if (!reason || !reason[0])
+	if (cancel && (!reason || !reason[0]))
 		return cmd_usage_error("limit", "--reason TEXT is required");
 	if (setup_load(ctx, &s, 0)) {
 		setup_free(&s);
@@ -516,21 +525,25 @@ int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
 		err_set(&ctx->err, ERR_DATA, "unknown account '%" PRId64 "'", id);
 		goto fail_tx;
 	}
-	n = limit_operator_cancel(&s.env, a, reason, &ctx->err);
+	n = cancel ? limit_operator_cancel(&s.env, a, reason, &ctx->err)
+		   : limit_operator_refuse(&s.env, a, &ctx->err);
 	if (n < 0)
 		goto fail_tx;
-	if (n == 0) {
+	if (cancel && n == 0) {
 		err_set(&ctx->err, ERR_DATA, "account '%" PRId64 "' has no open limitation case", id);
 		goto fail_tx;
 	}
 	if (limit_store(ctx->db, &s.env, a, 1, &ctx->err) || db_commit(ctx->db, &ctx->err))
 		goto fail_tx;
-	job_count(&j, "cancelled", n);
-	job_count(&j, "requests", a->new_requests);
-	log_summary("limit cancel", "account=%" PRId64 " cancelled=%d requests=%d", id, n,
-		    a->new_requests);
-	if (a)
-		limit_account_release(a);
+	if (cancel) {
+		job_count(&j, "cancelled", n);
+		job_count(&j, "requests", a->new_requests);
+		log_summary("limit cancel", "account=%" PRId64 " cancelled=%d requests=%d", id, n,
+			    a->new_requests);
+	} else {
+		log_summary("limit refuse", "account=%" PRId64 " opened=1", id);
+	}
+	limit_account_release(a);
 	free(a);
 	setup_free(&s);
 	return cmd_job_end(ctx, &j, EX_DONE);
@@ -544,72 +557,14 @@ fail:
 	return cmd_job_end(ctx, &j, cmd_fail(ctx));
 }
 
+int limit_cancel(int argc, char **argv, struct sbyt_ctx *ctx)
+{
+	return operator_act(argc, argv, ctx, 1);
+}
+
 int limit_refuse(int argc, char **argv, struct sbyt_ctx *ctx)
 {
-	static const struct option opts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct limit_setup s;
-	struct limit_account *a = NULL;
-	struct job j;
-	int64_t id, after = 0;
-	int c, n;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			if (as_of_option(ctx, optarg))
-				return EX_USAGE_;
-			break;
-		case 'h': return cmd_help("usage: sbyt limit refuse ACCOUNT [--as-of DATE]\n");
-		default: return cmd_usage_error("limit", "invalid option");
-		}
-	}
-	if (optind != argc - 1)
-		return cmd_usage_error("limit", optind >= argc ? "missing account"
-							       : "too many arguments");
-	if (parse_account(argv[optind], &id))
-		return cmd_usage_error("limit", "invalid account '%s'", argv[optind]);
-	if (setup_load(ctx, &s, 0)) {
-		setup_free(&s);
-		return cmd_fail(ctx);
-	}
-	if (cmd_job_begin(ctx, &j, "limit")) {
-		setup_free(&s);
-		return cmd_fail(ctx);
-	}
-	a = calloc(1, sizeof(*a));
-	if (!a || db_begin(ctx->db, &ctx->err))
-		goto fail;
-	if (limit_check_day(ctx->db, ctx->as_of, &ctx->err) ||
-	    limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
-	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
-		goto fail_tx;
-	if (n == 0) {
-		err_set(&ctx->err, ERR_DATA, "unknown account '%" PRId64 "'", id);
-		goto fail_tx;
-	}
-	if (limit_operator_refuse(&s.env, a, &ctx->err) < 0)
-		goto fail_tx;
-	if (limit_store(ctx->db, &s.env, a, 1, &ctx->err) || db_commit(ctx->db, &ctx->err))
-		goto fail_tx;
-	log_summary("limit refuse", "account=%" PRId64 " opened=1", id);
-	if (a)
-		limit_account_release(a);
-	free(a);
-	setup_free(&s);
-	return cmd_job_end(ctx, &j, EX_DONE);
-fail_tx:
-	db_rollback(ctx->db);
-fail:
-	if (a)
-		limit_account_release(a);
-	free(a);
-	setup_free(&s);
-	return cmd_job_end(ctx, &j, cmd_fail(ctx));
+	return operator_act(argc, argv, ctx, 0);
 }
 
 /* ---- channel ---------------------------------------------------------- */
