@@ -129,6 +129,15 @@ int copybin_int2(struct copybin *c, int v, struct sbyt_err *e)
 	return 0;
 }
 
+int copybin_int4(struct copybin *c, int32_t v, struct sbyt_err *e)
+{
+	if (reserve(c, 8, e) < 0)
+		return -1;
+	put32(c, 4);
+	put32(c, (uint32_t)v);
+	return 0;
+}
+
 int copybin_int8(struct copybin *c, int64_t v, struct sbyt_err *e)
 {
 	if (reserve(c, 12, e) < 0)

@@ -38,6 +38,7 @@ int copybin_mem_end(struct copybin *c, struct sbyt_err *e);
 int copybin_row(struct copybin *c, int nfields, struct sbyt_err *e);
 int copybin_null(struct copybin *c, struct sbyt_err *e);
 int copybin_int2(struct copybin *c, int v, struct sbyt_err *e);
+int copybin_int4(struct copybin *c, int32_t v, struct sbyt_err *e);
 int copybin_int8(struct copybin *c, int64_t v, struct sbyt_err *e);
 int copybin_bool(struct copybin *c, int v, struct sbyt_err *e);
 int copybin_date(struct copybin *c, sdate d, struct sbyt_err *e);

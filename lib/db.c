@@ -421,7 +421,12 @@ int db_analyze_grown(PGconn *db, const char *const *tables, struct sbyt_err *e)
 		" WHERE pg_has_role(c.relowner, 'USAGE') AND (pg_relation_size(c.oid) / current_setting('block_size')::int"
 		"  > 1.1 * greatest(c.relpages, 0) + 8"
 		/* the function, not the pg_stat_user_tables view: 3 ms, not 9-35 */
-		" OR pg_stat_get_mod_since_analyze(c.oid) > 0.1 * greatest(c.reltuples, 0) + 1000)",
+		/* or a month's rows of history: half as many as there are
+		 * accounts (a year's table grows by 8 % a month, and a new
+		 * period's rows planned as one row ran for seconds) */
+		" OR pg_stat_get_mod_since_analyze(c.oid) > least(0.1 * greatest(c.reltuples, 0),"
+		"  0.5 * (SELECT greatest(a.reltuples, 0) FROM pg_class a"
+		"  WHERE a.oid = to_regclass('account'))) + 1000)",
 		1, p);
 	if (!res)
 		return -1;

@@ -72,7 +72,8 @@ int db_try_lock(PGconn *db, const char *name, struct sbyt_err *e);
  * names; a partitioned one stands for its local leaves) up to date where
  * they lag: a table with more than 10 % more pages than its statistics
  * saw, or more than 10 % of its rows changed since its last ANALYZE
- * (what autovacuum would analyze at its next round, a minute later).  A
+ * (what autovacuum would analyze at its next round, a minute later), or
+ * more rows than half the accounts (a month's history in a year's table).  A
  * job that reads what the job before it wrote calls it first, outside a
  * transaction: a month's first bill makes consumption, charge_line and
  * obligation out of empty tables, and the documents' plans made on an

@@ -731,9 +731,17 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 	return 0;
 }
 
-static int write_register(const struct limit_env *env, PGresult *r, int from, int to,
-			  const char *dir, struct outrec *o, struct limit_out_counts *n,
-			  struct sbyt_err *e)
+/* A branch's register (register.xlsx: the day's events, one row each),
+ * written as its rows come: reg_open(), reg_row() a row, reg_close(),
+ * which seals it and keeps it in o to be made durable with the packages. */
+struct reg {
+	struct xlsx_table t;
+	char path[4096], tmp[4200];
+	int open;
+};
+
+static int reg_open(const struct limit_env *env, struct reg *g, const char *dir,
+		    struct sbyt_err *e)
 {
 	/* the rule's code is an identifier (rules/limitation.xml), like the
 	 * notice and request numbers; every other column is Russian */
@@ -742,43 +750,62 @@ static int write_register(const struct limit_env *env, PGresult *r, int from, in
 		"Основание", "Исходные данные", "Даты (расчёт)"
 	};
 	static const double widths[] = { 14, 6, 14, 18, 12, 24, 40, 60, 90 };
-	struct xlsx_table t;
-	char path[4096], tmp[4200];
+
+	if (snprintf(g->path, sizeof(g->path), "%s/register.xlsx", dir) >= (int)sizeof(g->path) ||
+	    snprintf(g->tmp, sizeof(g->tmp), "%s/.register.xlsx.tmp", dir) >= (int)sizeof(g->tmp))
+		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", dir);
+	if (xlsx_table_open(&g->t, g->tmp, "Реестр", headers, widths, 9, e))
+		return -1;
+	g->open = 1;
+	g->t.names = env->names;
+	g->t.no_totals = 1;
+	xlsx_table_caption(&g->t, "Реестр шагов ограничения за день", env->day);
+	return 0;
+}
+
+/* Row i of r (EVENT_SELECT: 0 account 1 case 2 procedure 3 step 4 what
+ * 5 rule 6 inputs_ru 7 dates_ru, sql/160). */
+static int reg_row(const struct limit_env *env, struct reg *g, PGresult *r, int i,
+		   struct sbyt_err *e)
+{
+	struct xlsx_table *t = &g->t;
+
+	if (xlsx_table_row(t, e))
+		return -1;
+	xlsx_table_str(t, 0, PQgetvalue(r, i, 0));
+	xlsx_table_int(t, 1, strtoll(PQgetvalue(r, i, 1), NULL, 10));
+	xlsx_table_code(t, 2, "procedure", PQgetvalue(r, i, 2));
+	xlsx_table_code(t, 3, "step", PQgetvalue(r, i, 3));
+	xlsx_table_code(t, 4, "event", PQgetvalue(r, i, 4));
+	xlsx_table_str(t, 5, PQgetvalue(r, i, 5));
+	xlsx_table_str(t, 6, explain_ru_citation(env->rules, PQgetvalue(r, i, 5)));
+	xlsx_table_str(t, 7, PQgetvalue(r, i, 6));
+	xlsx_table_str(t, 8, PQgetvalue(r, i, 7));
+	return 0;
+}
+
+/* Finish g (ok: sealed and kept in o; else dropped).  0, or -1 with e set. */
+static int reg_close(struct reg *g, int ok, struct outrec *o, struct limit_out_counts *n,
+		     struct sbyt_err *e)
+{
 	struct package_entry pe;
 
-	if (snprintf(path, sizeof(path), "%s/register.xlsx", dir) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.register.xlsx.tmp", dir) >= (int)sizeof(tmp))
-		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", dir);
-	if (xlsx_table_open(&t, tmp, "Реестр", headers, widths, 9, e))
-		return -1;
-	t.names = env->names;
-	t.no_totals = 1;
-	xlsx_table_caption(&t, "Реестр шагов ограничения за день", env->day);
-	for (int i = from; i < to; i++) {
-		/* 0 account 1 case 2 procedure 3 step 4 what 5 rule 6 inputs_ru
-		 * 7 dates_ru (sql/160) */
-		if (xlsx_table_row(&t, e)) {
-			xlsx_table_close(&t, NULL);
-			return -1;
-		}
-		xlsx_table_str(&t, 0, PQgetvalue(r, i, 0));
-		xlsx_table_int(&t, 1, strtoll(PQgetvalue(r, i, 1), NULL, 10));
-		xlsx_table_code(&t, 2, "procedure", PQgetvalue(r, i, 2));
-		xlsx_table_code(&t, 3, "step", PQgetvalue(r, i, 3));
-		xlsx_table_code(&t, 4, "event", PQgetvalue(r, i, 4));
-		xlsx_table_str(&t, 5, PQgetvalue(r, i, 5));
-		xlsx_table_str(&t, 6, explain_ru_citation(env->rules, PQgetvalue(r, i, 5)));
-		xlsx_table_str(&t, 7, PQgetvalue(r, i, 6));
-		xlsx_table_str(&t, 8, PQgetvalue(r, i, 7));
+	if (!g->open)
+		return 0;
+	g->open = 0;
+	if (!ok) {
+		xlsx_table_close(&g->t, NULL);
+		unlink(g->tmp);
+		return 0;
 	}
-	if (xlsx_table_close(&t, e))
+	if (xlsx_table_close(&g->t, e))
 		return -1;
 	/* made durable and put in place with the packages: outrec_publish() */
-	if (chmod(tmp, 0640) != 0 || sha256_file(tmp, pe.sha256, &pe.bytes, e) ||
-	    outrec_add(o, tmp, path, pe.sha256, pe.bytes, e)) {
-		unlink(tmp);
+	if (chmod(g->tmp, 0640) != 0 || sha256_file(g->tmp, pe.sha256, &pe.bytes, e) ||
+	    outrec_add(o, g->tmp, g->path, pe.sha256, pe.bytes, e)) {
+		unlink(g->tmp);
 		if (e && e->kind == ERR_NONE)
-			err_set(e, ERR_IO, "cannot write '%s'", path);
+			err_set(e, ERR_IO, "cannot write '%s'", g->path);
 		return -1;
 	}
 	n->registers++;
@@ -837,6 +864,21 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
  * day for each copy, 0.045 -> 0.009 ms a copy at 20,000 accounts)
  * 26 the unpaid periods as the notice lists them (notice_pdf.h) when $2 is
  * true (the PDFs are drawn: PDF_ARG), else NULL. */
+/* The case and the account of the day's rows (alias t), each looked up by
+ * its key (a subquery the planner keeps, OFFSET 0: a probe a row), not
+ * joined by hashing every case and every account: reading the day's
+ * notices, requests and events cost a scan of the whole account table
+ * each, four a run (N-scaled, where the rows are the day's work).  The
+ * sorts are in byte order (COLLATE "C": the order the branches' runs are
+ * merged in with strcmp(), and under the cluster's C.UTF-8 the same order
+ * without a strcoll() a comparison). */
+#define KEYED_CASE(t)                                                                       \
+	" CROSS JOIN LATERAL (SELECT c0.procedure, c0.reason FROM limit_case c0"            \
+	"  WHERE c0.account_id = " t ".account_id AND c0.case_no = " t ".case_no OFFSET 0) c"
+#define KEYED_ACCOUNT(t)                                                                    \
+	" CROSS JOIN LATERAL (SELECT a0.name, a0.address, a0.postcode, a0.email, a0.phones,"  \
+	"  a0.branch, a0.remote_metering FROM account a0"                                   \
+	"  WHERE a0.account_id = " t ".account_id OFFSET 0) a"
 /* "t" when the notices' PDFs are drawn (limit_out.c's pdfs: both set) */
 #define PDF_ARG(env) ((env)->texts && (env)->sup ? "t" : "f")
 #define NOTICE_SELECT                                                                       \
@@ -855,11 +897,12 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
 	" CASE WHEN $2::boolean THEN (SELECT string_agg(concat_ws(';', u.period, u.amount,"  \
 	"  u.due, u.paid), E'\\n' ORDER BY u.period)"                                        \
 	"  FROM notice_unpaid(n.account_id, n.snap_as_of) u) END"                           \
-	" FROM limit_notice n JOIN limit_case c USING (account_id, case_no)"                \
-	" JOIN account a USING (account_id) LEFT JOIN reserve r USING (account_id)"         \
+	" FROM limit_notice n" KEYED_CASE("n") KEYED_ACCOUNT("n")                           \
+	" LEFT JOIN reserve r ON r.account_id = n.account_id"                               \
 	" LEFT JOIN branch br ON br.code = a.branch"
 #define NOTICE_ORDER                                                                        \
-	" ORDER BY a.branch, n.channel, n.account_id, n.case_no, length(n.notice_id), n.notice_id"
+	" ORDER BY a.branch COLLATE \"C\", n.channel COLLATE \"C\", n.account_id, n.case_no,"  \
+	" length(n.notice_id), n.notice_id COLLATE \"C\""
 /* The requests: 0 id 1 account 2 action 3 date 4 level 5 procedure 6 case
  * 7 address 8 branch 9 name 10 basis 11 branch name 12 branch phone
  * 13 the notice it rests on 14 the meters 15 issued. */
@@ -877,14 +920,15 @@ static const struct run *run_find(const struct run *x, int n, const char *b, con
 	" AS basis_notice,"                                                                 \
 	" coalesce((SELECT string_agg(m.meter, ', ' ORDER BY m.meter) FROM meter m"         \
 	"  WHERE m.account_id = q.account_id), ''), q.issued"                               \
-	" FROM limit_request q JOIN limit_case c USING (account_id, case_no)"               \
-	" JOIN account a USING (account_id) LEFT JOIN branch br ON br.code = a.branch"      \
+	" FROM limit_request q" KEYED_CASE("q") KEYED_ACCOUNT("q")                          \
+	" LEFT JOIN branch br ON br.code = a.branch"                                        \
 	" LEFT JOIN LATERAL (SELECT n.notice_id, n.issued, n.delivered FROM limit_notice n" \
 	"  WHERE n.account_id = q.account_id AND n.case_no = q.case_no AND NOT n.void"      \
 	"  AND n.channel <> 'authorities' AND n.delivered IS NOT NULL"                      \
 	"  AND n.delivered <= q.issued ORDER BY n.issued DESC, length(n.notice_id) DESC,"   \
 	"  n.notice_id DESC LIMIT 1) b ON true"
-#define REQUEST_ORDER " ORDER BY a.branch, q.account_id, q.case_no, length(q.request_id), q.request_id"
+#define REQUEST_ORDER " ORDER BY a.branch COLLATE \"C\", q.account_id, q.case_no," \
+	" length(q.request_id), q.request_id COLLATE \"C\""
 
 /* The digest of rows [from, to) of r: every column's length (-1: NULL) and bytes. */
 static void rows_digest(PGresult *r, int from, int to, char *hex)
@@ -1011,12 +1055,15 @@ out:
 	return rc;
 }
 
-/* The events of the day for the registers, by branch (column 8) and account. */
+/* The events of the day for the registers, by branch (column 8) and
+ * account, fetched REG_FETCH rows at a time. */
+#define REG_FETCH "4096"
 #define EVENT_SELECT                                                                        \
 	"SELECT v.account_id, v.case_no, v.procedure, v.step, v.what, v.rule,"              \
 	" v.inputs_ru, v.dates_ru, a.branch FROM limit_event v"                             \
-	" JOIN account a USING (account_id)"                                                \
-	" WHERE v.day = $1::date ORDER BY a.branch, v.account_id, v.n"
+	" CROSS JOIN LATERAL (SELECT a0.branch FROM account a0"                              \
+	"  WHERE a0.account_id = v.account_id OFFSET 0) a"                                  \
+	" WHERE v.day = $1::date ORDER BY a.branch COLLATE \"C\", v.account_id, v.n"
 
 /* The branches of runs x[0..nx-1] and y[0..ny-1] (each in branch order),
  * once each, in order, into out (room for nx + ny); returns how many. */
@@ -1101,12 +1148,15 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 	char b[DATE_BUF], dir[4096];
 	const char *p[2] = { date_format(day, b), PDF_ARG(env) };
 	PGresult *nr = NULL, *rr = NULL, *er = NULL;
-	struct run *nrun = NULL, *rrun = NULL, *erun = NULL;
+	struct run *nrun = NULL, *rrun = NULL;
+	struct reg reg = { .open = 0 };
+	char *cur = NULL;    /* the branch of the register open */
+	int in_tx = 0;
 	const char **branch = NULL;
 	struct packages_job x;
 	struct outrec ro = { .j = j };     /* the registers */
 	pthread_t th;
-	int nn, rn, en, rc = -1, started = 0;
+	int nn, rn, rc = -1, started = 0;
 
 	memset(n, 0, sizeof(*n));
 	memset(&x, 0, sizeof(x));
@@ -1134,30 +1184,64 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 		started = 1;
 	else
 		write_packages(&x);
-	er = db_query(db, e, EVENT_SELECT, 1, p);
-	if (!er)
+	/* the events through a cursor, a few thousand rows at a time, each
+	 * branch's register written as its rows come: memory for a chunk, not
+	 * for the day's events (111,000 rows, ~60 MB at 1,000,000 accounts) */
+	if (db_begin(db, e))
 		goto out;
-	en = runs_of(er, 8, -1, &erun);
-	if (en < 0) {
-		err_set(e, ERR_INTERNAL, "out of memory");
+	in_tx = 1;
+	if (db_exec(db, e, "DECLARE lim_events NO SCROLL CURSOR FOR " EVENT_SELECT, 1, p))
 		goto out;
-	}
-	for (int bi = 0; bi < en; bi++) {
-		snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, erun[bi].branch);
-		if (package_mkdirs(dir, e) < 0)
-			goto out;
-		{
-			char probe[4200];
+	for (;;) {
+		int rows;
 
-			snprintf(probe, sizeof(probe), "%s/register.xlsx", dir);
-			if (package_mkdirs(probe, e) < 0)
+		er = db_query(db, e, "FETCH " REG_FETCH " FROM lim_events", 0, NULL);
+		if (!er)
+			goto out;
+		rows = PQntuples(er);
+		for (int i = 0; i < rows; i++) {
+			const char *br = PQgetvalue(er, i, 8);
+
+			if (!reg.open || strcmp(cur, br)) {
+				if (reg_close(&reg, 1, &ro, n, e))
+					goto out;
+				free(cur);
+				if (!(cur = strdup(br))) {
+					err_set(e, ERR_INTERNAL, "out of memory");
+					goto out;
+				}
+				snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, cur);
+				if (package_mkdirs(dir, e) < 0)
+					goto out;
+				{
+					char probe[4200];
+
+					snprintf(probe, sizeof(probe), "%s/register.xlsx", dir);
+					if (package_mkdirs(probe, e) < 0)
+						goto out;
+				}
+				if (reg_open(env, &reg, dir, e))
+					goto out;
+			}
+			if (reg_row(env, &reg, er, i, e))
 				goto out;
 		}
-		if (write_register(env, er, erun[bi].from, erun[bi].to, dir, &ro, n, e))
-			goto out;
+		PQclear(er);
+		er = NULL;
+		if (rows == 0)
+			break;
 	}
+	if (reg_close(&reg, 1, &ro, n, e))
+		goto out;
+	if (db_exec(db, e, "CLOSE lim_events", 0, NULL) || db_commit(db, e))
+		goto out;
+	in_tx = 0;
 	rc = 0;
 out:
+	reg_close(&reg, 0, &ro, n, NULL);
+	free(cur);
+	if (in_tx)
+		db_rollback(db);
 	if (started)
 		pthread_join(th, NULL);
 	if (branch) {
@@ -1180,7 +1264,6 @@ out:
 	free(branch);
 	free(nrun);
 	free(rrun);
-	free(erun);
 	PQclear(nr);
 	PQclear(rr);
 	PQclear(er);

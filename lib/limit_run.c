@@ -2,6 +2,7 @@
 #include "limit_run.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,60 @@ static int waiting_add(struct waiting *w, int first_pass, const struct limit_acc
 	return 0;
 }
 
+/* A half advanced on a thread of its own while the connection loads the
+ * next half and stores the one before (limit_advance() reads the rules and
+ * the calendar only, and writes its own accounts): the client's reckoning
+ * and the server's reads and writes at once, on the two cores.  failed:
+ * the index of the account that failed (e set), or -1. */
+struct advance_job {
+	const struct limit_env *env;
+	struct limit_account *acc;
+	int n, failed;
+	pthread_t th;
+	int started;
+	struct sbyt_err e;
+};
+
+static void *advance_half(void *arg)
+{
+	struct advance_job *x = arg;
+
+	x->failed = -1;
+	for (int i = 0; i < x->n; i++)
+		if (limit_advance(x->env, &x->acc[i], &x->e)) {
+			x->failed = i;
+			break;
+		}
+	return NULL;
+}
+
+/* Start advancing acc[0..n-1] (on the caller's thread when no thread can
+ * be made: done on return). */
+static void advance_start(struct advance_job *x, const struct limit_env *env,
+			  struct limit_account *acc, int n)
+{
+	*x = (struct advance_job){ .env = env, .acc = acc, .n = n, .failed = -1 };
+	err_clear(&x->e);
+	if (pthread_create(&x->th, NULL, advance_half, x) == 0)
+		x->started = 1;
+	else
+		advance_half(x);
+}
+
+/* Wait for the half started; 0, or -1 with e set as limit_advance() set it. */
+static int advance_wait(struct advance_job *x, struct sbyt_err *e)
+{
+	if (x->started)
+		pthread_join(x->th, NULL);
+	x->started = 0;
+	if (x->failed >= 0) {
+		if (e)
+			*e = x->e;
+		return -1;
+	}
+	return 0;
+}
+
 /* One pass over the day in one transaction: deliveries, then (on a
  * working day) the accounts selected by `sel` (0: all, or
  * LIMIT_SELECT_MAILED).  Returns the deliveries recorded, or -1. */
@@ -135,6 +190,7 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 		    struct limit_run_counts *k, struct sbyt_err *e)
 {
 	struct limit_account *acc = half[0];
+	struct advance_job adv = { .started = 0, .failed = -1 };
 	const struct limit_channel *ch = limit_channel_find(env->rules, "payment_document");
 	int64_t after = 0, deliveries, accounts = 0;
 	double t0 = log_now(), t1;
@@ -165,17 +221,26 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 		k->t_select += t0 - t1;
 		/* accounts advanced, rate, ETA: on a terminal only (log.h) */
 		progress_start_unit(&pg, sel ? "limit: e-mailed today" : "limit", "accounts", accounts);
-		/* load the next half, store this one (its events written by the
-		 * server while the next is advanced), advance the next */
+		/* while a half is advanced on its thread, the connection ends
+		 * the store of the half before (its events written by the server
+		 * while the client went on) and loads the next into its place;
+		 * then the advanced half is stored as the next is advanced */
 		n = limit_load(db, env->day, &after, acc, LIMIT_HALF, 0, e);
+		if (n > 0)
+			advance_start(&adv, env, acc, n);
 		while (n > 0) {
 			struct limit_account *next = acc == half[0] ? half[1] : half[0];
+			int bad = 0;
 
+			if (pending && db_drain(db, e))
+				bad = 1;
+			pending = 0;
+			m = bad ? -1 : limit_load(db, env->day, &after, next, LIMIT_HALF, 0, e);
+			if (advance_wait(&adv, bad || m < 0 ? NULL : e) || bad || m < 0) {
+				progress_end(&pg);
+				goto fail;
+			}
 			for (int i = 0; i < n; i++) {
-				if (limit_advance(env, &acc[i], e)) {
-					progress_end(&pg);
-					goto fail;
-				}
 				k->notices += acc[i].new_notices;
 				k->requests += acc[i].new_requests;
 				k->cancelled += acc[i].new_cancelled;
@@ -187,14 +252,9 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 					goto fail;
 				}
 			}
-			if (pending && db_drain(db, e)) {
-				pending = 0;
-				progress_end(&pg);
-				goto fail;
-			}
-			pending = 0;
-			m = limit_load(db, env->day, &after, next, LIMIT_HALF, 0, e);
-			if (m < 0 || limit_store_send(db, env, acc, (size_t)n, e)) {
+			if (m > 0)
+				advance_start(&adv, env, next, m);
+			if (limit_store_send(db, env, acc, (size_t)n, e)) {
 				progress_end(&pg);
 				goto fail;
 			}
@@ -220,6 +280,7 @@ static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
 		k->accounts = accounts;
 	return deliveries;
 fail:
+	advance_wait(&adv, NULL);
 	if (pending)
 		db_drain(db, NULL);
 	db_rollback(db);
@@ -249,6 +310,11 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	half[0] = acc;
 	half[1] = acc + LIMIT_HALF;
+	/* the day's sorts in memory (the events of a day at 1,000,000 accounts,
+	 * 110,000 rows, spilled to disk past the default 4 MB, as did the
+	 * notices'), as the bill and the documents run theirs; reset on return */
+	if (db_exec(db, e, "SET work_mem = '64MB'", 0, NULL))
+		goto fail;
 	/* the packages of earlier days a killed run left unwritten */
 	k->caught_up = catch_up(db, env, out_dir, j, rules_version, k, e);
 	if (k->caught_up < 0 || pass(db, env, 0, half, &w, k, e) < 0)
@@ -274,8 +340,9 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	free(acc);
 	free(w.id);
 	limit_mailed_release(&mailed);
-	return 0;
+	return db_exec(db, e, "RESET work_mem", 0, NULL) ? -1 : 0;
 fail:
+	db_exec(db, NULL, "RESET work_mem", 0, NULL);
 	for (int i = 0; i < LIMIT_BATCH; i++)
 		limit_account_release(&acc[i]);
 	free(acc);

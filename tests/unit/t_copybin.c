@@ -1,6 +1,7 @@
 /* t_copybin.c - the binary COPY encoding of numeric values: ndigits,
  * weight, sign, dscale, then base-10000 digits, most significant first
  * (PostgreSQL's numeric_send format), all 16-bit big-endian. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -47,5 +48,22 @@ int main(void)
 	/* 9,000,000,000,000.000000 = 9 x 10000^3: scaled to 9 x 10^20, past
 	 * 64 bits, so the first groups take the 128-bit path */
 	CHECK(body_is(INT64_C(9000000000000000000), 6, h, 5), "9e12 roubles");
+	{
+		/* an int4 field: length 4, then the value big-endian (a case
+		 * number of limit_step and limit_event; -2 as two's complement) */
+		static const unsigned char want[] = { 0, 1, 0, 0, 0, 4, 0xff, 0xff, 0xff, 0xfe,
+						      0, 1, 0, 0, 0, 4, 0, 1, 0xe2, 0x40 };
+		struct copybin cb;
+		size_t hd;
+		int ok;
+
+		ok = copybin_mem_begin(&cb, NULL) == 0;
+		hd = cb.len;  /* the file header */
+		ok = ok && copybin_row(&cb, 1, NULL) == 0 && copybin_int4(&cb, -2, NULL) == 0 &&
+		     copybin_row(&cb, 1, NULL) == 0 && copybin_int4(&cb, 123456, NULL) == 0;
+		CHECK(ok && hd == 19 && cb.len == hd + sizeof(want) &&
+		      memcmp(cb.buf + hd, want, sizeof(want)) == 0, "int4 fields -2 and 123456");
+		free(cb.buf);
+	}
 	return check_done();
 }
