@@ -364,7 +364,17 @@ static void draw_readings(struct docs_pdf *p, const struct docmodel *d, double x
 		cell[2] = decimal(r->previous, prev, sizeof(prev));
 		cell[3] = r->has_current ? decimal(r->current, cur, sizeof(cur)) : t->text[DT_NO_CURRENT];
 		if (r->has_current) {
-			long long v = milli(r->current) - milli(r->previous);
+			long long pv = milli(r->previous), v = milli(r->current) - pv;
+			/* below the previous value: the register went past its last
+			 * digit (a rollover; ingest accepts no other fall), so the
+			 * use is up to the next power of ten above the previous
+			 * value, then the current value */
+			if (v < 0) {
+				long long top = 1000;
+				while (top <= pv)
+					top *= 10;
+				v += top;
+			}
 			snprintf(raw, sizeof(raw), "%s%lld.%03lld", v < 0 ? "-" : "", (v < 0 ? -v : v) / 1000,
 				 (v < 0 ? -v : v) % 1000);
 			cell[4] = decimal(raw, used, sizeof(used));
