@@ -30,6 +30,18 @@ static int scan(const char *str, size_t len, int utf8, int controls, struct text
 		size_t n;
 		uint32_t cp;
 
+		/* the common cases first (the documents' XML checks every
+		 * attribute): printable ASCII, and a two-byte sequence with a
+		 * lead byte C2-DF (U+0080-U+07FF: never overlong, a surrogate or
+		 * U+FFFE), which is all of Cyrillic */
+		if (b >= 0x20 && b < 0x7F) {
+			i++;
+			continue;
+		}
+		if (utf8 && b >= 0xC2 && b <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+			i += 2;
+			continue;
+		}
 		if (b < 0x80 || !utf8) {
 			if (control(b, controls))
 				return fault(tf, i, b, b);
