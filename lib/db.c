@@ -654,6 +654,8 @@ int copy_text(struct copy *c, const char *s, size_t len, struct sbyt_err *e)
 
 	if (sep(c, e) || copy_reserve(c, len * 2, e))
 		return -1;
+	if (len == 0)
+		return 0;  /* c->buf may still be NULL */
 	o = c->buf + c->len;
 	while (i < len) {
 		size_t run = copy_plain_run(s, i, len);

@@ -22,7 +22,8 @@ static size_t row(int text, const char *const *f, const size_t *len, int n, char
 		if ((text ? copy_text : copy_field)(&c, f[i], len[i], &e))
 			return (size_t)-1;
 	l = c.len;
-	memcpy(out, c.buf, l);
+	if (l)
+		memcpy(out, c.buf, l);
 	out[l] = '\0';
 	free(c.buf);
 	return l;
