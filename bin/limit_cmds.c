@@ -135,6 +135,10 @@ int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
 		setup_free(&s);
 		return -1;
 	}
+	/* the day's packages read on a connection of their own beside the
+	 * registers' (SBYT_LIMIT_READERS=1: on the run's one connection) */
+	s.env.conninfo = ctx->conninfo;
+	s.env.twin = !getenv("SBYT_LIMIT_READERS") || strcmp(getenv("SBYT_LIMIT_READERS"), "1");
 	if (limit_run_day(ctx->db, &s.env, ctx->out_dir, j, version, &rej, &rc, &ctx->err)) {
 		acctrej_abort(&rej);
 		setup_free(&s);

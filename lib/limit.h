@@ -200,6 +200,10 @@ struct limit_env {
 	/* the PDFs of the notices and requests (both NULL: none) */
 	const struct docs_texts *texts;
 	const struct supplier *sup;
+	/* twin: the day's packages read on a second connection (conninfo, as
+	 * db_connect() takes it; NULL the default) beside the registers' */
+	const char *conninfo;
+	int twin;
 };
 
 /* Apply `day` to the account (env->day must be a working day): payments,
