@@ -13,6 +13,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "db.h"
+#include "log.h"
 #include "limit_text.h"
 #include "money.h"
 #include "notice_pdf.h"
@@ -1183,6 +1184,8 @@ static PGconn *packages_conn(const struct limit_env *env)
 		PQfinish(rd);
 		rd = NULL;
 	}
+	log_verbose("limit: the packages read on %s", rd ? "a second connection"
+							  : "the run's connection (no second one)");
 	return rd;
 }
 
