@@ -27,11 +27,15 @@ static const char *const lost_words[] = {
 	"the database system is in recovery mode",
 };
 
-static int is_conn_error(PGconn *db, const char *state, const char *text)
+int db_lost(int conn_ok, const char *state, const char *text)
 {
-	if (PQstatus(db) != CONNECTION_OK)
+	if (!conn_ok)
 		return 1;
-	if (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0))
+	/* class 08 is the connection's, but 08P01 (protocol violation: a bind
+	 * with the wrong number of parameters) is a fault of ours on a live
+	 * connection: an internal error, not a server gone */
+	if (state && strcmp(state, "08P01") != 0 &&
+	    (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0))
 		return 1;
 	if (state && state[0])
 		return 0;  /* the server answered with an error of its own */
@@ -71,7 +75,7 @@ int db_result_error(PGconn *db, PGresult *res, struct sbyt_err *e)
 							      : PQerrorMessage(db);
 	char where[256];
 
-	if (is_conn_error(db, state, text)) {
+	if (db_lost(PQstatus(db) == CONNECTION_OK, state, text)) {
 		err_set(e, ERR_DB, "lost the database server at '%s': %s",
 			db_where(db, where, sizeof(where)), text);
 	} else if (state && strcmp(state, "42501") == 0) {

@@ -21,6 +21,11 @@
 
 #include "error.h"
 
+/* Whether an error means the server is gone (ERR_DB, exit 69) rather than a
+ * fault the server reported (exit 70): conn_ok is PQstatus() ==
+ * CONNECTION_OK, state the SQLSTATE (NULL or "" when the result has none),
+ * text libpq's message.  Class 08 and 57P0x are lost, except 08P01. */
+int db_lost(int conn_ok, const char *state, const char *text);
 /* Connect.  Returns the connection, or NULL with e set (ERR_DB) naming the
  * server.  The caller PQfinish()es it. */
 PGconn *db_connect(const char *conninfo, struct sbyt_err *e);

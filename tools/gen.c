@@ -904,6 +904,19 @@ static void make_account(struct gen *g, struct acct *a, int64_t ordinal, int b, 
 	a->decimals = rng_chance(&r, 300);
 }
 
+/* Start l over with "ACCOUNT;METER;ZONE;" (zone z counted from 1): the
+ * head of a usage line and of a portal line. */
+static void l_zone_head(struct line *l, const struct acct *a, const struct meter *m, int z)
+{
+	l_reset(l);
+	l_s(l, a->no);
+	l_c(l, ';');
+	l_s(l, m->no);
+	l_c(l, ';');
+	l_u(l, (uint64_t)z + 1, 0);
+	l_c(l, ';');
+}
+
 static int inn_check(const char *d9)
 {
 	static const int w[9] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
@@ -978,13 +991,7 @@ static void write_master(struct gen *g, struct acct *a)
 		 * channel files' registers run at (reg_at()), for a history
 		 * that these readings continue (tools/bench_year.sh) */
 		for (int z = 0; g->want_usage && z < m->zones; z++) {
-			l_reset(&l);
-			l_s(&l, a->no);
-			l_c(&l, ';');
-			l_s(&l, m->no);
-			l_c(&l, ';');
-			l_u(&l, (uint64_t)z + 1, 0);
-			l_c(&l, ';');
+			l_zone_head(&l, a, m, z);
 			l_u(&l, (uint64_t)m->cons[z], 0);
 			out_line(&g->usage, &l);
 		}
@@ -1309,13 +1316,7 @@ static void emit_portal(struct gen *g, const struct acct *a, const struct meter 
 	struct line l;
 
 	for (int z = 0; z < m->zones; z++) {
-		l_reset(&l);
-		l_s(&l, a->no);
-		l_c(&l, ';');
-		l_s(&l, m->no);
-		l_c(&l, ';');
-		l_u(&l, (uint64_t)z + 1, 0);
-		l_c(&l, ';');
+		l_zone_head(&l, a, m, z);
 		l_tenths(&l, reg_at(g, m, z, day), '.', 0);
 		l_c(&l, ';');
 		l_date(&l, g->first + day - 1);
