@@ -45,7 +45,7 @@ SQL
 psql -Xq -f data.sql || exit 1
 B="${PGDATABASE}_b"
 createdb "$B" || exit 1
-trap 'dropdb --if-exists "$B" >/dev/null 2>&1' EXIT
+trap 'dropdb --if-exists "$B" >/dev/null 2>&1; cleanup' EXIT
 PGDATABASE=$B sbyt -q db init && PGDATABASE=$B sbyt -q load branches branches.csv &&
 	PGDATABASE=$B sbyt -q load accounts accounts.csv && PGDATABASE=$B psql -Xq -f data.sql || exit 1
 
