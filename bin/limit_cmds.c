@@ -135,6 +135,10 @@ int cmd_limit_stage(struct sbyt_ctx *ctx, struct job *j, struct limit_day *k)
 		setup_free(&s);
 		return -1;
 	}
+	/* the day's packages read on a connection of their own beside the
+	 * registers' (SBYT_LIMIT_READERS=1: on the run's one connection) */
+	s.env.conninfo = ctx->conninfo;
+	s.env.twin = !getenv("SBYT_LIMIT_READERS") || strcmp(getenv("SBYT_LIMIT_READERS"), "1");
 	if (limit_run_day(ctx->db, &s.env, ctx->out_dir, j, version, &rej, &rc, &ctx->err)) {
 		acctrej_abort(&rej);
 		setup_free(&s);
@@ -395,7 +399,7 @@ static int load_one(struct sbyt_ctx *ctx, const struct limit_rules *rules, int64
 	if (db_begin(ctx->db, &ctx->err))
 		return -1;
 	if (limit_select(ctx->db, rules, ctx->as_of, id, &ctx->err) < 0 ||
-	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 1, &ctx->err)) < 0) {
+	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 1, 0, &ctx->err)) < 0) {
 		db_rollback(ctx->db);
 		return -1;
 	}
@@ -519,7 +523,7 @@ static int operator_act(int argc, char **argv, struct sbyt_ctx *ctx, int cancel)
 		goto fail;
 	if (limit_check_day(ctx->db, ctx->as_of, &ctx->err) ||
 	    limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
-	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, &ctx->err)) < 0)
+	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, 0, &ctx->err)) < 0)
 		goto fail_tx;
 	if (n == 0) {
 		err_set(&ctx->err, ERR_DATA, "unknown account '%" PRId64 "'", id);

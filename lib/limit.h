@@ -200,6 +200,10 @@ struct limit_env {
 	/* the PDFs of the notices and requests (both NULL: none) */
 	const struct docs_texts *texts;
 	const struct supplier *sup;
+	/* twin: the day's packages read on a second connection (conninfo, as
+	 * db_connect() takes it; NULL the default) beside the registers' */
+	const char *conninfo;
+	int twin;
 };
 
 /* Apply `day` to the account (env->day must be a working day): payments,
@@ -263,10 +267,17 @@ int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int
  * with 0) into a[0..max-1] (zeroed the first time; the case arrays of the
  * previous batch are reused, limit_account_release() frees them at the
  * end); *after moves to the last one loaded.  all: every
- * case (explain), else only the open and escalated ones.  Returns the
+ * case (explain), else only the open and escalated ones; prepared: by the
+ * statements limit_load_prepare() made.  Returns the
  * number loaded (0 at the end), or -1 with e set. */
 int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
-	       int all, struct sbyt_err *e);
+	       int all, int prepared, struct sbyt_err *e);
+/* The statements of limit_load() prepared on db once for a day's batches
+ * (limit_load(..., prepared = 1, ...): parsed and planned once, not each
+ * batch), and dropped again, outside a transaction (a statement not
+ * prepared is skipped).  0, or -1 with e set. */
+int limit_load_prepare(PGconn *db, struct sbyt_err *e);
+void limit_load_unprepare(PGconn *db);
 /* Write back every account with changed set (the rows of its loaded and
  * new cases replaced, new events appended, dated env->day; a new warning
  * inside the payment document with its text from the rules' template).

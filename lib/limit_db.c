@@ -219,7 +219,8 @@ static struct lim_case *case_of(struct limit_account *a, int no)
 
 /* Where a column of a result goes in a struct, and how it is read. */
 struct col {
-	enum { COL_STR, COL_OPT, COL_INT, COL_MONEY, COL_DATE, COL_BOOL } kind;  /* OPT: "" is NULL */
+	/* OPT: "" is NULL; INT2: an int in a smallint column (int4 otherwise) */
+	enum { COL_STR, COL_OPT, COL_INT, COL_INT2, COL_MONEY, COL_DATE, COL_BOOL } kind;
 	size_t off, size;
 };
 #define COL(kind, type, field) { kind, offsetof(type, field), sizeof(((type *)0)->field) }
@@ -234,7 +235,8 @@ static void read_row(PGresult *r, int i, int first, void *dst, const struct col 
 		switch (cols[k].kind) {
 		case COL_STR:
 		case COL_OPT: gets_(r, i, j, f, cols[k].size); break;
-		case COL_INT: *(int *)(void *)f = (int)geti(r, i, j); break;
+		case COL_INT:
+		case COL_INT2: *(int *)(void *)f = (int)geti(r, i, j); break;
 		case COL_MONEY: *(money *)(void *)f = geti(r, i, j); break;
 		case COL_DATE: *(sdate *)(void *)f = getd(r, i, j); break;
 		case COL_BOOL: *(int *)(void *)f = !strcmp(PQgetvalue(r, i, j), "t"); break;
@@ -265,7 +267,7 @@ static const struct col notice_cols[] = {
 	COL(COL_STR, struct lim_notice, id), COL(COL_STR, struct lim_notice, step),
 	COL(COL_STR, struct lim_notice, channel), COL(COL_DATE, struct lim_notice, issued),
 	COL(COL_DATE, struct lim_notice, planned), COL(COL_MONEY, struct lim_notice, stated),
-	COL(COL_INT, struct lim_notice, periods), COL(COL_MONEY, struct lim_notice, threshold),
+	COL(COL_INT2, struct lim_notice, periods), COL(COL_MONEY, struct lim_notice, threshold),
 	COL(COL_DATE, struct lim_notice, snap_as_of), COL(COL_DATE, struct lim_notice, delivered),
 	COL(COL_DATE, struct lim_notice, failed_on), COL(COL_OPT, struct lim_notice, evidence),
 	COL(COL_BOOL, struct lim_notice, void_), COL(COL_OPT, struct lim_notice, replaces),
@@ -277,12 +279,13 @@ static const struct col request_cols[] = {
 };
 #define NCOLS(c) ((int)(sizeof(c) / sizeof((c)[0])))
 
-/* Queries sql[0..n-1], each with the same np params p, sent at once in
- * libpq's pipeline mode (one round trip, not n; the connection idle
- * before and after) into r[0..n-1] (the caller clears them).  0, or -1
+/* Queries sql[0..n-1] (or the statements prepared as names[0..n-1]), each
+ * with the same np params p, sent at once in libpq's pipeline mode (one
+ * round trip, not n; the connection idle before and after) into r[0..n-1]
+ * (the caller clears them).  0, or -1
  * with e set (every r NULL). */
-static int query_batch(PGconn *db, const char *const *sql, int n, int np, const char *const *p,
-		       PGresult **r, struct sbyt_err *e)
+static int query_batch(PGconn *db, const char *const *sql, const char *const *names, int n,
+		       int np, const char *const *p, PGresult **r, struct sbyt_err *e)
 {
 	PGresult *res;
 	int rc = 0, k = 0, sent = 1;
@@ -292,7 +295,8 @@ static int query_batch(PGconn *db, const char *const *sql, int n, int np, const 
 	if (!PQenterPipelineMode(db))
 		return db_result_error(db, NULL, e);
 	for (int i = 0; i < n && sent; i++)
-		sent = PQsendQueryParams(db, sql[i], np, NULL, p, NULL, NULL, 0);
+		sent = names ? PQsendQueryPrepared(db, names[i], np, p, NULL, NULL, 0)
+			     : PQsendQueryParams(db, sql[i], np, NULL, p, NULL, NULL, 0);
 	if (!sent || !PQpipelineSync(db)) {
 		rc = db_result_error(db, NULL, e);
 		PQexitPipelineMode(db);  /* refused while a query is queued: the caller fails */
@@ -336,8 +340,98 @@ static int query_batch(PGconn *db, const char *const *sql, int n, int np, const 
 	return 0;
 }
 
+/* The next batch of lim_cand: the accounts after $1, at most $2. */
+#define LOAD_SQL \
+	"SELECT account_id, branch, kind, category, residents, rooms, channel," \
+	" remote_metering, has_reserve, no_below, tech_kw, emergency_kw," \
+	" as_of, principal, periods, penalty, max_case_no, last_ended, last_snap," \
+	" events_before" \
+	" FROM lim_cand c WHERE account_id > $1::bigint ORDER BY account_id LIMIT $2::int"
+
+/* the batch's range on both sides, so that lim_cand is read by its index */
+#define RANGE " account_id > $1::bigint AND account_id <= $2::bigint" \
+      " AND account_id IN (SELECT account_id FROM lim_cand" \
+      "  WHERE account_id > $1::bigint AND account_id <= $2::bigint)"
+/* the cases loaded: open and escalated ones, or all ($4) */
+#define CASES " AND (account_id, case_no) IN (SELECT account_id, case_no FROM limit_case" \
+      " WHERE account_id > $1::bigint AND account_id <= $2::bigint" \
+      " AND (status IN ('open', 'escalated') OR $4::boolean))"
+
+/* the batch's obligations, cases, steps, notices, requests, payments and
+ * confirmations, sent at once (one round trip, not six: query_batch()) */
+static const char *const batch_sql[] = {
+	"SELECT account_id, sum(amount), max(due) FROM obligation WHERE"
+	" account_id > $1::bigint AND account_id <= $2::bigint"
+	" AND account_id IN (SELECT account_id FROM lim_cand"
+	"  WHERE account_id > $1::bigint AND account_id <= $2::bigint"
+	"  AND kind <> 'individual')"
+	" AND $3::date IS NOT NULL AND $4::boolean IS NOT NULL"
+	" GROUP BY account_id, period ORDER BY account_id, period DESC",
+	"SELECT account_id, case_no, procedure, status, opened_on, snap_as_of,"
+	" stated_debt, periods, penalty, threshold, ended_on, reason"
+	" FROM limit_case WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+	" ORDER BY account_id, case_no",
+	"SELECT account_id, case_no, name, state, date, rule, derivation,"
+	" notice_id, request_id, planned, why, derivation_ru FROM limit_step WHERE"
+	RANGE CASES
+	" AND $3::date IS NOT NULL ORDER BY account_id, case_no, seq",
+	"SELECT account_id, case_no, notice_id, step, channel, issued, planned,"
+	" stated_debt, periods, threshold, snap_as_of, delivered, failed_on, evidence,"
+	" void, replaces FROM limit_notice WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+	" ORDER BY account_id, case_no, issued, length(notice_id), notice_id",
+	"SELECT account_id, case_no, request_id, action, date, level_kw::text, issued"
+	" FROM limit_request WHERE" RANGE CASES " AND $3::date IS NOT NULL"
+	" ORDER BY account_id, case_no, length(request_id), request_id",
+	"SELECT p.account_id, p.paid_on, p.amount FROM payment p"
+	" JOIN lim_cand c USING (account_id)"
+	" WHERE p.account_id > $1::bigint AND p.account_id <= $2::bigint"
+	" AND p.paid_on <= $3::date AND p.paid_on > c.pay_from"
+	" AND c.account_id > $1::bigint AND c.account_id <= $2::bigint"
+	" AND c.pay_from < $3::date"
+	" AND $4::boolean IS NOT NULL"
+	" ORDER BY p.account_id, p.paid_on, p.payment_id",
+	"SELECT account_id, notice_id, status <> 'failed', at, evidence FROM"
+	" (SELECT substr(split_part(notice_id, '-', 1), 2)::bigint AS account_id, *"
+	"  FROM delivery WHERE notice_id ~ '^N[0-9]{1,18}-[0-9]{1,9}-[0-9]{1,9}$'"
+	"  AND at <= $3::date) d WHERE" RANGE " AND $4::boolean IS NOT NULL"
+	" ORDER BY account_id, at, notice_id",
+};
+#undef RANGE
+#undef CASES
+#define NBATCH ((int)(sizeof(batch_sql) / sizeof(batch_sql[0])))
+/* batch_sql's statements as limit_load_prepare() names them */
+static const char *const batch_names[] = {
+	"lim_load_1", "lim_load_2", "lim_load_3", "lim_load_4", "lim_load_5", "lim_load_6",
+	"lim_load_7",
+};
+
+int limit_load_prepare(PGconn *db, struct sbyt_err *e)
+{
+	_Static_assert(sizeof(batch_names) / sizeof(batch_names[0]) == NBATCH,
+		       "a name for each statement of a batch");
+	if (db_prepare(db, e, "lim_load_0", LOAD_SQL))
+		return -1;
+	for (int i = 0; i < NBATCH; i++)
+		if (db_prepare(db, e, batch_names[i], batch_sql[i])) {
+			limit_load_unprepare(db);
+			return -1;
+		}
+	return 0;
+}
+
+void limit_load_unprepare(PGconn *db)
+{
+	PQclear(PQexec(db, "DEALLOCATE lim_load_0"));
+	for (int i = 0; i < NBATCH; i++) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", batch_names[i]);
+		PQclear(PQexec(db, sql));
+	}
+}
+
 int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
-	       int all, struct sbyt_err *e)
+	       int all, int prepared, struct sbyt_err *e)
 {
 	char b[DATE_BUF], ab[24], lb[24], mb[16];
 	const char *p[2] = { ab, mb };
@@ -348,13 +442,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 
 	snprintf(ab, sizeof(ab), "%" PRId64, *after);
 	snprintf(mb, sizeof(mb), "%d", max);
-	r = db_query(db, e,
-		     "SELECT account_id, branch, kind, category, residents, rooms, channel,"
-		     " remote_metering, has_reserve, no_below, tech_kw, emergency_kw,"
-		     " as_of, principal, periods, penalty, max_case_no, last_ended, last_snap,"
-		     " events_before"
-		     " FROM lim_cand c WHERE account_id > $1::bigint ORDER BY account_id LIMIT $2::int",
-		     2, p);
+	r = prepared ? db_query_prepared(db, e, "lim_load_0", 2, p)
+		     : db_query(db, e, LOAD_SQL, 2, p);
 	if (!r)
 		return -1;
 	n = PQntuples(r);
@@ -391,58 +480,10 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	if (n == 0)
 		return 0;
 	snprintf(lb, sizeof(lb), "%" PRId64, a[n - 1].id);
-	/* the batch's range on both sides, so that lim_cand is read by its index */
-#define RANGE " account_id > $1::bigint AND account_id <= $2::bigint" \
-	      " AND account_id IN (SELECT account_id FROM lim_cand" \
-	      "  WHERE account_id > $1::bigint AND account_id <= $2::bigint)"
-	/* the cases loaded: open and escalated ones, or all ($4) */
-#define CASES " AND (account_id, case_no) IN (SELECT account_id, case_no FROM limit_case" \
-	      " WHERE account_id > $1::bigint AND account_id <= $2::bigint" \
-	      " AND (status IN ('open', 'escalated') OR $4::boolean))"
+	PGresult *got[NBATCH];
+	int ngot = NBATCH;
 
-	/* the batch's obligations, cases, steps, notices, requests, payments and
-	 * confirmations, sent at once (one round trip, not six: query_batch()) */
-	const char *const sql[] = {
-		"SELECT account_id, sum(amount), max(due) FROM obligation WHERE"
-		" account_id > $1::bigint AND account_id <= $2::bigint"
-		" AND account_id IN (SELECT account_id FROM lim_cand"
-		"  WHERE account_id > $1::bigint AND account_id <= $2::bigint"
-		"  AND kind <> 'individual')"
-		" AND $3::date IS NOT NULL AND $4::boolean IS NOT NULL"
-		" GROUP BY account_id, period ORDER BY account_id, period DESC",
-		"SELECT account_id, case_no, procedure, status, opened_on, snap_as_of,"
-		" stated_debt, periods, penalty, threshold, ended_on, reason"
-		" FROM limit_case WHERE" RANGE CASES " AND $3::date IS NOT NULL"
-		" ORDER BY account_id, case_no",
-		"SELECT account_id, case_no, name, state, date, rule, derivation,"
-		" notice_id, request_id, planned, why, derivation_ru FROM limit_step WHERE"
-		RANGE CASES
-		" AND $3::date IS NOT NULL ORDER BY account_id, case_no, seq",
-		"SELECT account_id, case_no, notice_id, step, channel, issued, planned,"
-		" stated_debt, periods, threshold, snap_as_of, delivered, failed_on, evidence,"
-		" void, replaces FROM limit_notice WHERE" RANGE CASES " AND $3::date IS NOT NULL"
-		" ORDER BY account_id, case_no, issued, length(notice_id), notice_id",
-		"SELECT account_id, case_no, request_id, action, date, level_kw::text, issued"
-		" FROM limit_request WHERE" RANGE CASES " AND $3::date IS NOT NULL"
-		" ORDER BY account_id, case_no, length(request_id), request_id",
-		"SELECT p.account_id, p.paid_on, p.amount FROM payment p"
-		" JOIN lim_cand c USING (account_id)"
-		" WHERE p.account_id > $1::bigint AND p.account_id <= $2::bigint"
-		" AND p.paid_on <= $3::date AND p.paid_on > c.pay_from"
-		" AND c.account_id > $1::bigint AND c.account_id <= $2::bigint"
-		" AND c.pay_from < $3::date"
-		" AND $4::boolean IS NOT NULL"
-		" ORDER BY p.account_id, p.paid_on, p.payment_id",
-		"SELECT account_id, notice_id, status <> 'failed', at, evidence FROM"
-		" (SELECT substr(split_part(notice_id, '-', 1), 2)::bigint AS account_id, *"
-		"  FROM delivery WHERE notice_id ~ '^N[0-9]{1,18}-[0-9]{1,9}-[0-9]{1,9}$'"
-		"  AND at <= $3::date) d WHERE" RANGE " AND $4::boolean IS NOT NULL"
-		" ORDER BY account_id, at, notice_id",
-	};
-	PGresult *got[sizeof(sql) / sizeof(sql[0])];
-	int ngot = (int)(sizeof(sql) / sizeof(sql[0]));
-
-	if (query_batch(db, sql, ngot, 4, q, got, e))
+	if (query_batch(db, batch_sql, prepared ? batch_names : NULL, ngot, 4, q, got, e))
 		return -1;
 
 	/* obligations of legal accounts (the only ones whose threshold they
@@ -589,8 +630,6 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		}
 	}
 	PQclear(r);
-#undef RANGE
-#undef CASES
 	*after = a[n - 1].id;
 	return n;
 fail:
@@ -622,7 +661,8 @@ static int write_row(struct copy *c, const void *src, const struct col *cols, in
 		switch (cols[k].kind) {
 		case COL_STR: rc = copy_str(c, f, e); break;
 		case COL_OPT: rc = copy_opt(c, f, e); break;
-		case COL_INT: rc = copy_int(c, *(const int *)(const void *)f, e); break;
+		case COL_INT:
+		case COL_INT2: rc = copy_int(c, *(const int *)(const void *)f, e); break;
 		case COL_MONEY: rc = copy_int(c, *(const money *)(const void *)f, e); break;
 		case COL_DATE: rc = copy_date(c, *(const sdate *)(const void *)f, e); break;
 		case COL_BOOL: rc = copy_str(c, *(const int *)(const void *)f ? "t" : "f", e); break;
@@ -633,8 +673,8 @@ static int write_row(struct copy *c, const void *src, const struct col *cols, in
 	return 0;
 }
 
-/* write_row() in COPY's binary format (the strings, dates and optional
- * strings of a step; an int column is int4). */
+/* write_row() in COPY's binary format (an int column is int4, an INT2 one
+ * int2: the column's own type, as binary COPY wants it). */
 static int write_row_bin(struct copybin *c, const void *src, const struct col *cols, int n,
 			 struct sbyt_err *e)
 {
@@ -646,6 +686,7 @@ static int write_row_bin(struct copybin *c, const void *src, const struct col *c
 		case COL_STR: rc = copybin_text(c, f, e); break;
 		case COL_OPT: rc = f[0] ? copybin_text(c, f, e) : copybin_null(c, e); break;
 		case COL_INT: rc = copybin_int4(c, *(const int *)(const void *)f, e); break;
+		case COL_INT2: rc = copybin_int2(c, *(const int *)(const void *)f, e); break;
 		case COL_MONEY: rc = copybin_int8(c, *(const money *)(const void *)f, e); break;
 		case COL_DATE: {
 			sdate d = *(const sdate *)(const void *)f;
@@ -659,6 +700,12 @@ static int write_row_bin(struct copybin *c, const void *src, const struct col *c
 			return -1;
 	}
 	return 0;
+}
+
+/* A date in COPY's binary format, DATE_NONE as NULL. */
+static int bin_date(struct copybin *c, sdate d, struct sbyt_err *e)
+{
+	return d == DATE_NONE ? copybin_null(c, e) : copybin_date(c, d, e);
 }
 
 /* Append "v" to the growing array text *buf ("{1,2,3}" form). */
@@ -771,15 +818,17 @@ int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_accou
 	}
 #undef PAIRS
 
-#define CK(x) do { if (x) { copy_abort(&c, "error"); free(ids); free(nos); return -1; } } while (0)
-	/* stored ones (pass 1) into lim_case_upd, then new ones (pass 0) into limit_case */
+#define CK(x) do { if (x) { copybin_abort(&b, "error"); free(ids); free(nos); return -1; } } while (0)
+	/* stored ones (pass 1) into lim_case_upd, then new ones (pass 0) into
+	 * limit_case; in COPY's binary format, as the notices, steps and
+	 * events (neither side formats or parses a date or a number) */
 	for (int stored = pairs ? 1 : 0; stored >= 0; stored--) {
-		if (copy_begin(&c, db, stored ? "COPY lim_case_upd (account_id, case_no, procedure,"
-			       " status, opened_on, snap_as_of, stated_debt, periods, penalty, threshold,"
-			       " ended_on, reason) FROM STDIN"
-			       : "COPY limit_case (account_id, case_no, procedure, status, opened_on,"
-			       " snap_as_of, stated_debt, periods, penalty, threshold, ended_on, reason)"
-			       " FROM STDIN", e)) {
+		if (copybin_begin(&b, db, stored ? "COPY lim_case_upd (account_id, case_no, procedure,"
+				  " status, opened_on, snap_as_of, stated_debt, periods, penalty, threshold,"
+				  " ended_on, reason) FROM STDIN (FORMAT binary)"
+				  : "COPY limit_case (account_id, case_no, procedure, status, opened_on,"
+				  " snap_as_of, stated_debt, periods, penalty, threshold, ended_on, reason)"
+				  " FROM STDIN (FORMAT binary)", e)) {
 			free(ids);
 			free(nos);
 			return -1;
@@ -792,16 +841,17 @@ int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_accou
 
 				if (x->stored != stored)
 					continue;
-				CK(copy_int(&c, a[i].id, e) || copy_int(&c, x->no, e) ||
-				   copy_str(&c, x->procedure, e) || copy_str(&c, x->status, e) ||
-				   copy_date(&c, x->opened, e) || copy_date(&c, x->snap_as_of, e) ||
-				   copy_int(&c, x->stated, e) || copy_int(&c, x->periods, e) ||
-				   copy_int(&c, x->penalty, e) || copy_int(&c, x->threshold, e) ||
-				   copy_date(&c, x->ended, e) || copy_opt(&c, x->reason, e) ||
-				   copy_row(&c, e));
+				CK(copybin_row(&b, 12, e) ||
+				   copybin_int8(&b, a[i].id, e) || copybin_int4(&b, x->no, e) ||
+				   copybin_text(&b, x->procedure, e) || copybin_text(&b, x->status, e) ||
+				   bin_date(&b, x->opened, e) || bin_date(&b, x->snap_as_of, e) ||
+				   copybin_int8(&b, x->stated, e) || copybin_int2(&b, x->periods, e) ||
+				   copybin_int8(&b, x->penalty, e) || copybin_int8(&b, x->threshold, e) ||
+				   bin_date(&b, x->ended, e) ||
+				   (x->reason[0] ? copybin_text(&b, x->reason, e) : copybin_null(&b, e)));
 			}
 		}
-		if (copy_end(&c, e)) {
+		if (copybin_end(&b, e)) {
 			free(ids);
 			free(nos);
 			return -1;
@@ -828,26 +878,27 @@ int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_accou
 #define CK(x) do { if (x) { copy_abort(&c, "error"); return -1; } } while (0)
 
 	/* notices, steps and requests: (account_id, case_no[, seq]) then their columns */
-	if (copy_begin(&c, db, "COPY limit_notice (account_id, case_no, notice_id, step,"
-		       " channel, issued, planned, stated_debt, periods, threshold, snap_as_of,"
-		       " delivered, failed_on, evidence, void, replaces) FROM STDIN", e))
+#define CKB(x) do { if (x) { copybin_abort(&b, "error"); return -1; } } while (0)
+	if (copybin_begin(&b, db, "COPY limit_notice (account_id, case_no, notice_id, step,"
+			  " channel, issued, planned, stated_debt, periods, threshold, snap_as_of,"
+			  " delivered, failed_on, evidence, void, replaces) FROM STDIN (FORMAT binary)",
+			  e))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
 			const struct lim_case *x = &a[i].cases[k];
 
 			for (int j = 0; j < x->nnotices; j++)
-				CK(copy_int(&c, a[i].id, e) || copy_int(&c, x->no, e) ||
-				   write_row(&c, &x->notice[j], notice_cols, NCOLS(notice_cols), e) ||
-				   copy_row(&c, e));
+				CKB(copybin_row(&b, 2 + NCOLS(notice_cols), e) ||
+				    copybin_int8(&b, a[i].id, e) || copybin_int4(&b, x->no, e) ||
+				    write_row_bin(&b, &x->notice[j], notice_cols, NCOLS(notice_cols), e));
 		}
 	}
-	if (copy_end(&c, e))
+	if (copybin_end(&b, e))
 		return -1;
 
 	/* the steps and the events, the rows with the long Russian texts, in
 	 * COPY's binary format: neither side escapes or scans their bytes */
-#define CKB(x) do { if (x) { copybin_abort(&b, "error"); return -1; } } while (0)
 	if (copybin_begin(&b, db, "COPY limit_step (account_id, case_no, seq, name, state, date,"
 			  " rule, derivation, notice_id, request_id, planned, why, derivation_ru)"
 			  " FROM STDIN (FORMAT binary)", e))

@@ -13,6 +13,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "db.h"
+#include "log.h"
 #include "limit_text.h"
 #include "money.h"
 #include "notice_pdf.h"
@@ -1090,13 +1091,19 @@ static int branches_of(const struct run *x, int nx, const struct run *y, int ny,
 /* The notice and request packages of a day, written by a thread of their
  * own while the caller reads and writes the registers: no database (the
  * files written are kept in o for the caller to record), no state shared
- * but what is read only (the rules, the calendar, the results). */
+ * but what is read only (the rules, the calendar, the results) - unless rd
+ * is set: then the thread reads the day's notices and requests itself on
+ * that connection of its own (packages_read()), while the caller's
+ * connection sorts the day's events for the registers, the two queries on
+ * the two cores at once. */
 struct packages_job {
 	const struct limit_env *env;
+	PGconn *rd;
+	const char *p[2];
 	PGresult *nr, *rr;
-	const struct run *nrun, *rrun;
+	struct run *nrun, *rrun;
 	int nn, rn;
-	const char *const *branch;
+	const char **branch;
 	int nb;
 	const char *out_dir, *day, *rv;
 	const struct limit_mailed *mailed;
@@ -1106,12 +1113,36 @@ struct packages_job {
 	int rc;
 };
 
+/* The day's notices (but those inside payment documents) and requests into
+ * x, on db, with their runs by branch and kind and the branches of both.
+ * 0, or -1 with x->e set. */
+static int packages_read(PGconn *db, struct packages_job *x)
+{
+	x->nr = db_query(db, &x->e, NOTICE_SELECT " WHERE n.issued = $1::date"
+			 " AND n.channel <> 'payment_document'" NOTICE_ORDER, 2, x->p);
+	if (!x->nr)
+		return -1;
+	x->rr = db_query(db, &x->e, REQUEST_SELECT " WHERE q.issued = $1::date" REQUEST_ORDER, 1,
+			 x->p);
+	if (!x->rr)
+		return -1;
+	x->nn = runs_of(x->nr, 18, 19, &x->nrun);
+	x->rn = runs_of(x->rr, 8, -1, &x->rrun);
+	x->branch = malloc(sizeof(*x->branch) * (size_t)(x->nn + x->rn + 1));
+	if (x->nn < 0 || x->rn < 0 || !x->branch)
+		return err_set(&x->e, ERR_INTERNAL, "out of memory");
+	x->nb = branches_of(x->nrun, x->nn, x->rrun, x->rn, x->branch);
+	return 0;
+}
+
 static void *write_packages(void *arg)
 {
 	struct packages_job *x = arg;
 	char dir[4096];
 
 	x->rc = -1;
+	if (x->rd && packages_read(x->rd, x))
+		return NULL;
 	for (int bi = 0; bi < x->nb; bi++) {
 		const char *branch = x->branch[bi];
 		const struct run *r;
@@ -1140,6 +1171,24 @@ static void *write_packages(void *arg)
 	return NULL;
 }
 
+/* A second connection for the packages' reads (limit_env.conninfo, with
+ * the run's work_mem), or NULL: the caller reads them on its own. */
+static PGconn *packages_conn(const struct limit_env *env)
+{
+	PGconn *rd;
+
+	if (!env->twin)
+		return NULL;
+	rd = db_connect(env->conninfo, NULL);
+	if (rd && db_exec(rd, NULL, "SET work_mem = '64MB'", 0, NULL)) {
+		PQfinish(rd);
+		rd = NULL;
+	}
+	log_verbose("limit: the packages read on %s", rd ? "a second connection"
+							  : "the run's connection (no second one)");
+	return rd;
+}
+
 int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir,
 		    struct job *j, const char *rv, const struct limit_mailed *mailed,
 		    struct limit_out_counts *n, struct sbyt_err *e)
@@ -1147,39 +1196,29 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 	sdate day = env->day;
 	char b[DATE_BUF], dir[4096];
 	const char *p[2] = { date_format(day, b), PDF_ARG(env) };
-	PGresult *nr = NULL, *rr = NULL, *er = NULL;
-	struct run *nrun = NULL, *rrun = NULL;
+	PGresult *er = NULL;
 	struct reg reg = { .open = 0 };
 	char *cur = NULL;    /* the branch of the register open */
 	int in_tx = 0;
-	const char **branch = NULL;
 	struct packages_job x;
 	struct outrec ro = { .j = j };     /* the registers */
 	pthread_t th;
-	int nn, rn, rc = -1, started = 0;
+	int rc = -1, started = 0, set_up = 0;
 
 	memset(n, 0, sizeof(*n));
-	memset(&x, 0, sizeof(x));
-	nr = db_query(db, e, NOTICE_SELECT " WHERE n.issued = $1::date AND n.channel <> 'payment_document'"
-		      NOTICE_ORDER, 2, p);
-	if (!nr)
-		goto out;
-	rr = db_query(db, e, REQUEST_SELECT " WHERE q.issued = $1::date" REQUEST_ORDER, 1, p);
-	if (!rr)
-		goto out;
-	nn = runs_of(nr, 18, 19, &nrun);
-	rn = runs_of(rr, 8, -1, &rrun);
-	branch = malloc(sizeof(*branch) * (size_t)(nn + rn + 1));
-	if (nn < 0 || rn < 0 || !branch) {
-		err_set(e, ERR_INTERNAL, "out of memory");
+	/* the notices and requests of each branch, in branch order, on a
+	 * thread of their own while the registers are read and written here;
+	 * read by the thread on a connection of its own when one can be made,
+	 * else here first */
+	x = (struct packages_job){ .env = env, .rd = packages_conn(env), .p = { p[0], p[1] },
+				   .out_dir = out_dir, .day = b, .rv = rv, .mailed = mailed,
+				   .o = { .j = j } };
+	err_clear(&x.e);
+	if (!x.rd && packages_read(db, &x)) {
+		*e = x.e;
 		goto out;
 	}
-	/* the notices and requests of each branch, in branch order, on a
-	 * thread of their own while the registers are read and written here */
-	x = (struct packages_job){ .env = env, .nr = nr, .rr = rr, .nrun = nrun, .rrun = rrun,
-				   .nn = nn, .rn = rn, .branch = branch,
-				   .nb = branches_of(nrun, nn, rrun, rn, branch), .out_dir = out_dir,
-				   .day = b, .rv = rv, .mailed = mailed, .o = { .j = j } };
+	set_up = 1;
 	if (pthread_create(&th, NULL, write_packages, &x) == 0)
 		started = 1;
 	else
@@ -1244,7 +1283,7 @@ out:
 		db_rollback(db);
 	if (started)
 		pthread_join(th, NULL);
-	if (branch) {
+	if (set_up) {
 		struct outrec *const all[2] = { &x.o, &ro };
 
 		n->packages += x.n.packages;
@@ -1258,14 +1297,16 @@ out:
 		if (!rc && (outrec_publish(all, 2, e) || outrec_flush(&x.o, e) ||
 			    outrec_flush(&ro, e)))
 			rc = -1;
-		outrec_release(&x.o);
 	}
+	outrec_release(&x.o);
 	outrec_release(&ro);
-	free(branch);
-	free(nrun);
-	free(rrun);
-	PQclear(nr);
-	PQclear(rr);
+	if (x.rd)
+		PQfinish(x.rd);
+	free(x.branch);
+	free(x.nrun);
+	free(x.rrun);
+	PQclear(x.nr);
+	PQclear(x.rr);
 	PQclear(er);
 	return rc;
 }
