@@ -498,20 +498,62 @@ static int sep(struct copy *c, struct sbyt_err *e)
 	return 0;
 }
 
+/* Whether byte b needs an escape in COPY's text format. */
+static int copy_special(char b)
+{
+	return b == '\\' || b == '\t' || b == '\n' || b == '\r';
+}
+
+/* The offset of the first byte from i on that needs an escape, or len:
+ * eight bytes at a time while none is below 0x0E or a backslash. */
+static size_t copy_plain_run(const char *s, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+
+	for (;;) {
+		size_t stop;
+		for (; i + 8 <= len; i += 8) {
+			uint64_t w, b;
+			memcpy(&w, s + i, 8);
+			b = w ^ (0x5C * ones);  /* a backslash: a zero byte */
+			if ((((w - 0x0E * ones) & ~w) | ((b - ones) & ~b)) & high)
+				break;
+		}
+		stop = i + 8 < len ? i + 8 : len;
+		for (; i < stop; i++)
+			if (copy_special(s[i]))
+				return i;
+		if (i == len)
+			return len;
+	}
+}
+
+/* Runs of plain bytes are copied at once and the buffer's end is kept in a
+ * local pointer (a byte-at-a-time loop reloads it for every byte: a char
+ * store may alias it); the four escapes (backslash, TAB, newline, carriage
+ * return) as COPY's text format wants them.  A quarter of `sbyt load`'s own
+ * CPU at a million accounts was the byte-at-a-time loop (session 9). */
 int copy_field(struct copy *c, const char *s, size_t len, struct sbyt_err *e)
 {
+	size_t i = 0;
+	char *o;
+
 	if (sep(c, e) || copy_reserve(c, len * 2, e))
 		return -1;
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-		switch (ch) {
-		case '\\': c->buf[c->len++] = '\\'; c->buf[c->len++] = '\\'; break;
-		case '\t': c->buf[c->len++] = '\\'; c->buf[c->len++] = 't'; break;
-		case '\n': c->buf[c->len++] = '\\'; c->buf[c->len++] = 'n'; break;
-		case '\r': c->buf[c->len++] = '\\'; c->buf[c->len++] = 'r'; break;
-		default: c->buf[c->len++] = ch;
-		}
+	if (len == 0)
+		return 0;  /* c->buf may still be NULL */
+	o = c->buf + c->len;
+	while (i < len) {
+		size_t run = copy_plain_run(s, i, len);
+		memcpy(o, s + i, run - i);
+		o += run - i;
+		if (run == len)
+			break;
+		*o++ = '\\';
+		*o++ = s[run] == '\\' ? '\\' : s[run] == '\t' ? 't' : s[run] == '\n' ? 'n' : 'r';
+		i = run + 1;
 	}
+	c->len = (size_t)(o - c->buf);
 	return 0;
 }
 
@@ -610,63 +652,4 @@ void copy_abort(struct copy *c, const char *why)
 	if (PQputCopyEnd(c->db, why) == 1)
 		while ((res = PQgetResult(c->db)) != NULL)
 			PQclear(res);
-}
-
-/* Whether byte b needs an escape in COPY's text format. */
-static int copy_special(char b)
-{
-	return b == '\\' || b == '\t' || b == '\n' || b == '\r';
-}
-
-/* The offset of the first byte from i on that needs an escape, or len:
- * eight bytes at a time while none is below 0x0E or a backslash. */
-static size_t copy_plain_run(const char *s, size_t i, size_t len)
-{
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-
-	for (;;) {
-		size_t stop;
-		for (; i + 8 <= len; i += 8) {
-			uint64_t w, b;
-			memcpy(&w, s + i, 8);
-			b = w ^ (0x5C * ones);  /* a backslash: a zero byte */
-			if ((((w - 0x0E * ones) & ~w) | ((b - ones) & ~b)) & high)
-				break;
-		}
-		stop = i + 8 < len ? i + 8 : len;
-		for (; i < stop; i++)
-			if (copy_special(s[i]))
-				return i;
-		if (i == len)
-			return len;
-	}
-}
-
-/* copy_field() with a run of plain bytes copied at once and the buffer's
- * end kept in a local pointer (copy_field() reloads it for every byte: a
- * char store may alias it): the same escapes (backslash, TAB, newline,
- * carriage return).  A quarter of `sbyt load`'s own CPU at a million
- * accounts was copy_field() (helper I, session 9). */
-int copy_text(struct copy *c, const char *s, size_t len, struct sbyt_err *e)
-{
-	size_t i = 0;
-	char *o;
-
-	if (sep(c, e) || copy_reserve(c, len * 2, e))
-		return -1;
-	if (len == 0)
-		return 0;  /* c->buf may still be NULL */
-	o = c->buf + c->len;
-	while (i < len) {
-		size_t run = copy_plain_run(s, i, len);
-		memcpy(o, s + i, run - i);
-		o += run - i;
-		if (run == len)
-			break;
-		*o++ = '\\';
-		*o++ = s[run] == '\\' ? '\\' : s[run] == '\t' ? 't' : s[run] == '\n' ? 'n' : 'r';
-		i = run + 1;
-	}
-	c->len = (size_t)(o - c->buf);
-	return 0;
 }

@@ -102,8 +102,6 @@ struct copy {
 };
 int copy_begin(struct copy *c, PGconn *db, const char *sql, struct sbyt_err *e);
 int copy_field(struct copy *c, const char *s, size_t len, struct sbyt_err *e);
-/* copy_field(), faster for long fields (the same bytes sent). */
-int copy_text(struct copy *c, const char *s, size_t len, struct sbyt_err *e);
 int copy_str(struct copy *c, const char *s, struct sbyt_err *e);
 int copy_int(struct copy *c, int64_t v, struct sbyt_err *e);
 int copy_null(struct copy *c, struct sbyt_err *e);

@@ -246,7 +246,7 @@ static int row_branches(struct csv *c, struct faults *f, struct copy *cp, int li
 	if (line && copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i < 4; i++)
-		if (copy_text(cp, F(i), L(i), e))
+		if (copy_field(cp, F(i), L(i), e))
 			return -1;
 	return copy_row(cp, e);
 }
@@ -293,13 +293,13 @@ static int row_accounts(struct csv *c, struct faults *f, struct copy *cp, int li
 	if (line && copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 8; i++)
-		if ((i >= 7 && !L(i)) ? copy_str(cp, "0", e) : copy_text(cp, F(i), L(i), e))
+		if ((i >= 7 && !L(i)) ? copy_str(cp, "0", e) : copy_field(cp, F(i), L(i), e))
 			return -1;
 	if (copy_str(cp, phones, e) ||
-	    (L(10) ? copy_text(cp, F(10), L(10), e) : copy_null(cp, e)) ||
-	    copy_text(cp, F(11), L(11), e) ||
+	    (L(10) ? copy_field(cp, F(10), L(10), e) : copy_null(cp, e)) ||
+	    copy_field(cp, F(11), L(11), e) ||
 	    copy_str(cp, F(12)[0] == '1' ? "t" : "f", e) ||
-	    copy_text(cp, F(13), L(13), e))
+	    copy_field(cp, F(13), L(13), e))
 		return -1;
 	return copy_row(cp, e);
 }
@@ -334,7 +334,7 @@ static int row_meters(struct csv *c, struct faults *f, struct copy *cp, int line
 	if (line && copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 8; i++)
-		if ((L(i) || i < 5) ? copy_text(cp, F(i), L(i), e) : copy_null(cp, e))
+		if ((L(i) || i < 5) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
 			return -1;
 	return copy_row(cp, e);
 }
@@ -401,12 +401,12 @@ static int row_contracts(struct csv *c, struct faults *f, struct copy *cp, int l
 	if (line && copy_int(cp, c->line, e))
 		return -1;
 	for (int i = 0; i <= 6; i++)
-		if ((L(i) || i < 6) ? copy_text(cp, F(i), L(i), e) : copy_null(cp, e))
+		if ((L(i) || i < 6) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e))
 			return -1;
 	/* each optional column, and whether the file has it (a file without
 	 * it keeps what is stored) */
 	for (int i = 7; i <= 9; i++)
-		if ((OPT(i) ? copy_text(cp, F(i), L(i), e) : copy_null(cp, e)) ||
+		if ((OPT(i) ? copy_field(cp, F(i), L(i), e) : copy_null(cp, e)) ||
 		    copy_str(cp, c->nf > i ? "t" : "f", e))
 			return -1;
 #undef OPT
@@ -426,8 +426,8 @@ static int row_reserves(struct csv *c, struct faults *f, struct copy *cp, int li
 		BAD("emergency_kw must not exceed tech_kw");
 	BAD(chk_oneof(F(3), yesno, "no_below_emergency"));
 	BAD(chk_list(F(4), L(4), email_ok, 1, "authority_emails", emails, sizeof(emails)));
-	if ((line && copy_int(cp, c->line, e)) || copy_text(cp, F(0), L(0), e) ||
-	    copy_text(cp, F(1), L(1), e) || copy_text(cp, F(2), L(2), e) ||
+	if ((line && copy_int(cp, c->line, e)) || copy_field(cp, F(0), L(0), e) ||
+	    copy_field(cp, F(1), L(1), e) || copy_field(cp, F(2), L(2), e) ||
 	    copy_str(cp, F(3)[0] == '1' ? "t" : "f", e) || copy_str(cp, emails, e))
 		return -1;
 	return copy_row(cp, e);
@@ -449,8 +449,8 @@ static int row_balances(struct csv *c, struct faults *f, struct copy *cp, int li
 		BAD("due must be after the first day of the period");
 	if (money_parse(F(3), (int)L(3), '.', &m) || m == 0)
 		BAD("amount must be a non-zero sum with at most 2 decimals and '.'");
-	if ((line && copy_int(cp, c->line, e)) || copy_text(cp, F(0), L(0), e) ||
-	    copy_str(cp, F(1), e) || copy_text(cp, F(2), L(2), e) || copy_int(cp, m, e))
+	if ((line && copy_int(cp, c->line, e)) || copy_field(cp, F(0), L(0), e) ||
+	    copy_str(cp, F(1), e) || copy_field(cp, F(2), L(2), e) || copy_int(cp, m, e))
 		return -1;
 	return copy_row(cp, e);
 }
