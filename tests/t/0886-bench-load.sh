@@ -40,6 +40,17 @@ test_expect_success 'the ingest line: its fields, ratio = floor / seconds, cpu_r
 	grep -Eq "^bench: stage=ingest n=200 seconds=[0-9.]+ floor_seconds=[0-9.]+ ratio=[0-9.]+ rss_mb=[0-9]+ $CPU$" iline &&
 	add_up iline
 '
+# the total: the five stages' seconds and floors summed here (load left out),
+# ratio = floors / seconds (N = 200 above gave 1.98 s against 0.38: 0.19)
+test_expect_success 'the total line: the cycle and its floors are the sums of the five stages' '
+	grep "^bench: stage=total " out > tline &&
+	grep -Eq "^bench: stage=total n=200 seconds=[0-9.]+ rss_mb=[0-9]+ floor_seconds=[0-9.]+ ratio=[0-9.]+$" tline &&
+	grep -E "^bench: stage=(ingest|bill|docs|debt|limit) " out | tr " " "\n" |
+		awk -F= "\$1 == \"seconds\" { s += \$2 } \$1 == \"floor_seconds\" { f += \$2 }
+			END { printf \"seconds=%.2f\nfloor_seconds=%.2f\nratio=%.2f\n\", s, f, f / s }" > sums &&
+	tr " " "\n" < tline | grep -E "^(seconds|floor_seconds|ratio)=" > got &&
+	cmp sums got
+'
 test_expect_success 'the stage loaded the five files in one run record (the bench database is gone)' '
 	grep -q "kind=branches read=" err && grep -q "kind=reserves read=" err &&
 	test "$(grep -c "^sbyt load: kind=" err)" = 5 &&
