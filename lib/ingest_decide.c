@@ -95,6 +95,7 @@ struct kept {                       /* a reading of this file, kept */
 	sdate t;
 	int accepted;               /* else held */
 	int64_t v;
+	char source[12];
 };
 
 /* A meter zone's kept readings (indexes into kept), ordered by date, then
@@ -119,6 +120,8 @@ struct mzgroup {
 	sdate t1, t2;               /* the two earliest lines' dates (t2 with lines > 1) */
 	int lines;
 	int r0, nr;                 /* its rows in decider.dbr */
+	int32_t list;               /* its index in decider.lists, -1 none, -2 not
+				     * looked for yet (mz_list()) */
 };
 
 /* A reading in the database, as the chunk's history look-up returns it. */
@@ -172,8 +175,6 @@ struct decider {
 				     * as it was before this file */
 	struct kmap pays, dlvs;     /* payment ids and confirmations kept */
 	struct kmap mzs;            /* meter zones: their index in lists */
-	struct kmap seen;           /* meter zone, date, value, source of each kept
-				     * reading: the same reading again */
 	struct mzlist *lists;
 	int32_t nlists, lcap;
 	struct kept *kept;          /* the file's kept readings, in file order */
@@ -328,6 +329,15 @@ static int32_t *kmap_put(struct kmap *m, const char *key)
 	m->alen += kl;
 	*s = (h & KMAP_TAG) | ++m->n;
 	return &m->val[m->n - 1];
+}
+
+/* Empty m, keeping its memory. */
+static void kmap_clear(struct kmap *m)
+{
+	if (m->cap)
+		memset(m->slot, 0, m->cap * sizeof(*m->slot));
+	m->n = 0;
+	m->alen = 0;
 }
 
 static void kmap_free(struct kmap *m)
@@ -739,7 +749,7 @@ static int group_zones(const struct decider *d, struct chunk *ck)
 {
 	char key[128];
 
-	kmap_free(&ck->gkeys);
+	kmap_clear(&ck->gkeys);
 	ck->ngrp = 0;
 	for (int i = 0; i < ck->nz; i++) {
 		struct zrow *z = &ck->z[i];
@@ -763,6 +773,7 @@ static int group_zones(const struct decider *d, struct chunk *ck)
 			m->hi = m->t1 = m->t2 = rd->taken_on;
 			m->lines = 1;
 			m->r0 = m->nr = 0;
+			m->list = -2;
 		} else {
 			struct mzgroup *m = &ck->grp[*g];
 			sdate t = rd->taken_on;
@@ -1010,24 +1021,6 @@ oom:
 
 /* ---- decisions ---- */
 
-/* The key of zone row z's meter zone (account, meter, zone), into k. */
-static char *mz_key(const struct chunk *ck, const struct zrow *z, char *k, size_t size)
-{
-	return mz_key3(ck->l[z->li].r.rd.account, z->mtr, z->zone, k, size);
-}
-
-/* The key of a kept reading of zone row z (its meter zone, date, value and
- * source), into k. */
-static char *seen_key(const struct chunk *ck, const struct zrow *z, char *k, size_t size)
-{
-	const struct rec_reading *rd = &ck->l[z->li].r.rd;
-	char mz[128];
-
-	snprintf(k, size, "%s\x1f%d\x1f%" PRId64 "\x1f%s", mz_key(ck, z, mz, sizeof(mz)),
-		 (int)rd->taken_on, rd->value[z->zone - 1], rd->source);
-	return k;
-}
-
 /* The first position of list L whose kept reading is dated >= t (after:
  * > t). */
 static int32_t mzl_bound(const struct decider *d, const struct mzlist *L, sdate t, int after)
@@ -1043,6 +1036,59 @@ static int32_t mzl_bound(const struct decider *d, const struct mzlist *L, sdate 
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The file's kept readings of meter zone g of chunk ck (its key is the
+ * g-th of the chunk's gkeys), or NULL when it kept none; looked for once
+ * a chunk. */
+static const struct mzlist *mz_list(const struct decider *d, struct chunk *ck, int g)
+{
+	struct mzgroup *m = &ck->grp[g];
+
+	if (m->list == -2) {
+		const int32_t *h = kmap_get(&d->mzs, ck->gkeys.arena + ck->gkeys.off[g]);
+		m->list = h ? *h : -1;
+	}
+	return m->list >= 0 ? &d->lists[m->list] : NULL;
+}
+
+/* Meter zone g of chunk ck in the file's lists, added when new (its list
+ * empty).  0, or -1 when out of memory. */
+static int mz_list_add(struct decider *d, struct chunk *ck, int g)
+{
+	int32_t *h = kmap_put(&d->mzs, ck->gkeys.arena + ck->gkeys.off[g]);
+
+	if (!h)
+		return -1;
+	if (*h < 0) {
+		if (d->nlists == d->lcap) {
+			int32_t cap = d->lcap ? d->lcap * 2 : 1024;
+			struct mzlist *nl = realloc(d->lists, sizeof(*nl) * (size_t)cap);
+			if (!nl)
+				return -1;
+			d->lists = nl;
+			d->lcap = cap;
+		}
+		*h = d->nlists++;
+		memset(&d->lists[*h], 0, sizeof(d->lists[*h]));
+	}
+	ck->grp[g].list = *h;
+	return 0;
+}
+
+/* Whether list L holds a reading of zone as rd: its date, value and
+ * source (the same reading again). */
+static int kept_again(const struct decider *d, const struct mzlist *L,
+		      const struct rec_reading *rd, int zone)
+{
+	for (int32_t p = mzl_bound(d, L, rd->taken_on, 0); L && p < L->n; p++) {
+		const struct kept *k = &d->kept[L->ix[p]];
+		if (k->t != rd->taken_on)
+			break;
+		if (k->v == rd->value[zone - 1] && strcmp(k->source, rd->source) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 /* The key of a delivery confirmation, into k. */
@@ -1226,10 +1272,8 @@ static void decide_readings(struct decider *d, struct chunk *ck, struct cline *c
 	/* the same reading again: every zone kept before */
 	for (int i = 0; i < c->nz; i++) {
 		struct zrow *z = &ck->z[c->z0 + i];
-		char key[256];
-		const int32_t *h = kmap_get(&d->mzs, mz_key(ck, z, key, sizeof(key)));
-		heads[i] = h ? &d->lists[*h] : NULL;
-		all_dup &= z->dup || kmap_get(&d->seen, seen_key(ck, z, key, sizeof(key))) != NULL;
+		heads[i] = mz_list(d, ck, z->g);
+		all_dup &= z->dup || kept_again(d, heads[i], rd, z->zone);
 	}
 	if (all_dup) {
 		c->rst = ST_DUPLICATE;
@@ -1307,25 +1351,15 @@ static void keep_readings(struct decider *d, struct chunk *ck, struct cline *c, 
 {
 	for (int i = 0; i < c->nz; i++) {
 		struct zrow *z = &ck->z[c->z0 + i];
-		char key[256];
-		int32_t *h = kmap_put(&d->mzs, mz_key(ck, z, key, sizeof(key)));
 		struct mzlist *L;
 		struct kept *k;
 		int32_t p;
 
 		z->kept = 1;
 		z->accepted = accepted;
-		if (h && *h < 0 && d->nlists == d->lcap) {
-			int32_t cap = d->lcap ? d->lcap * 2 : 1024;
-			struct mzlist *nl = realloc(d->lists, sizeof(*nl) * (size_t)cap);
-			if (nl) {
-				d->lists = nl;
-				d->lcap = cap;
-			}
-		}
-		if (h && *h < 0 && d->nlists < d->lcap) {
-			*h = d->nlists++;
-			memset(&d->lists[*h], 0, sizeof(d->lists[*h]));
+		if (ck->grp[z->g].list < 0 && mz_list_add(d, ck, z->g)) {
+			d->oom = 1;
+			continue;
 		}
 		if (d->nkept == d->kcap) {
 			int32_t cap = d->kcap ? d->kcap * 2 : 4096;
@@ -1335,12 +1369,11 @@ static void keep_readings(struct decider *d, struct chunk *ck, struct cline *c, 
 				d->kcap = cap;
 			}
 		}
-		if (!h || *h < 0 || d->nkept == d->kcap ||
-		    !kmap_put(&d->seen, seen_key(ck, z, key, sizeof(key)))) {
+		if (d->nkept == d->kcap) {
 			d->oom = 1;
 			continue;
 		}
-		L = &d->lists[*h];
+		L = &d->lists[ck->grp[z->g].list];
 		if (L->n == L->cap) {
 			int32_t cap = L->cap ? L->cap * 2 : 4;
 			int32_t *ix = realloc(L->ix, sizeof(*ix) * (size_t)cap);
@@ -1355,6 +1388,7 @@ static void keep_readings(struct decider *d, struct chunk *ck, struct cline *c, 
 		k->t = c->r.rd.taken_on;
 		k->accepted = accepted;
 		k->v = c->r.rd.value[z->zone - 1];
+		memcpy(k->source, c->r.rd.source, sizeof(k->source));
 		p = mzl_bound(d, L, k->t, 1);
 		memmove(L->ix + p + 1, L->ix + p, sizeof(*L->ix) * (size_t)(L->n - p));
 		L->ix[p] = d->nkept++;
@@ -1650,12 +1684,12 @@ static void count(struct decider *d, const struct chunk *ck)
 /* The bytes taken by what the file kept. */
 static size_t kept_bytes(const struct decider *d)
 {
-	const struct kmap *m[4] = { &d->pays, &d->dlvs, &d->mzs, &d->seen };
+	const struct kmap *m[3] = { &d->pays, &d->dlvs, &d->mzs };
 	size_t n = (size_t)d->kcap * sizeof(struct kept) + (size_t)d->lcap * sizeof(struct mzlist);
 
 	for (int32_t i = 0; i < d->nlists; i++)
 		n += (size_t)d->lists[i].cap * sizeof(int32_t);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		n += m[i]->cap * sizeof(uint32_t) + (size_t)m[i]->ncap * 8 + m[i]->acap;
 	return n;
 }
@@ -1667,7 +1701,6 @@ static void forget_kept(struct decider *d)
 	kmap_free(&d->pays);
 	kmap_free(&d->dlvs);
 	kmap_free(&d->mzs);
-	kmap_free(&d->seen);
 	for (int32_t i = 0; i < d->nlists; i++)
 		free(d->lists[i].ix);
 	free(d->lists);
