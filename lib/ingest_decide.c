@@ -222,10 +222,14 @@ static int arr_str(struct buf *b, const char *s)
 	if (!s)
 		return rc | buf_add(b, "NULL", 4);
 	rc |= buf_add(b, "\"", 1);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			rc |= buf_add(b, "\\", 1);
-		rc |= buf_add(b, p, 1);
+	while (*s) {
+		size_t n = strcspn(s, "\"\\");
+		rc |= buf_add(b, s, n);
+		s += n;
+		if (*s) {
+			rc |= buf_add(b, "\\", 1) | buf_add(b, s, 1);
+			s++;
+		}
 	}
 	return rc | buf_add(b, "\"", 1);
 }
