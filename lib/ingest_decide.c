@@ -2,7 +2,8 @@
  * time; see ingest_decide.h.  A chunk's look-ups are one query per kind of
  * record on the look-up connection, each row an index probe (scalar
  * subqueries and LATERAL aggregates keep the planner from scanning whole
- * tables); the decisions follow the order of the file, against the
+ * tables), made by a looker thread while the decider decides the chunk
+ * before; the decisions follow the order of the file, against the
  * database as it was and what the file kept before; the rows kept are
  * gathered in memory and COPYed on the file's own connection by a writer
  * thread, while the decider goes on with the next chunk. */
