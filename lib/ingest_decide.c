@@ -2,7 +2,8 @@
  * time; see ingest_decide.h.  A chunk's look-ups are one query per kind of
  * record on the look-up connection, each row an index probe (scalar
  * subqueries and LATERAL aggregates keep the planner from scanning whole
- * tables); the decisions follow the order of the file, against the
+ * tables), made by a looker thread while the decider decides the chunk
+ * before; the decisions follow the order of the file, against the
  * database as it was and what the file kept before; the rows kept are
  * gathered in memory and COPYed on the file's own connection by a writer
  * thread, while the decider goes on with the next chunk. */
@@ -95,6 +96,7 @@ struct kept {                       /* a reading of this file, kept */
 	sdate t;
 	int accepted;               /* else held */
 	int64_t v;
+	char source[12];
 };
 
 /* A meter zone's kept readings (indexes into kept), ordered by date, then
@@ -119,6 +121,8 @@ struct mzgroup {
 	sdate t1, t2;               /* the two earliest lines' dates (t2 with lines > 1) */
 	int lines;
 	int r0, nr;                 /* its rows in decider.dbr */
+	int32_t list;               /* its index in decider.lists, -1 none, -2 not
+				     * looked for yet (mz_list()) */
 };
 
 /* A reading in the database, as the chunk's history look-up returns it. */
@@ -129,6 +133,32 @@ struct dbrow {
 	char source[12];
 };
 
+/* A chunk of record lines with what their look-ups found. */
+struct chunk {
+	struct cline *l;
+	int nl;
+	struct zrow *z;
+	int nz;
+	struct mzgroup *grp;        /* its meter zones (ZMAX at most) */
+	int ngrp;
+	struct kmap gkeys;          /* their keys, to their index in grp */
+	struct dbrow *dbr;          /* their history, each group's rows in order */
+	int ndbr, dbrcap;
+};
+
+/* While the decider decides one chunk, the looker looks up the next on the
+ * look-up connection (outside the file's transaction, it never sees what
+ * the file kept, so the order of the two does not change the results). */
+struct looker {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct decider *d;
+	struct chunk *k;            /* handed and not yet looked up; NULL: idle */
+	int quit, failed;
+	struct sbyt_err err;        /* the first failure */
+};
+
 struct decider {
 	PGconn *db;
 	const struct ingest_rules *rules;
@@ -137,25 +167,19 @@ struct decider {
 	char file_id[24], run_id[24];
 	int64_t run_id_n;
 	int has_run;
-	struct cline *l;
-	int nl;
-	struct zrow *z;
-	int nz;
+	struct chunk ck[2];
+	struct chunk *c;            /* the chunk being read */
+	struct chunk *pend;         /* the one handed to the looker, not decided */
+	struct looker lo;
+	int looking;                /* lo's thread runs */
 	PGconn *lk;                 /* the look-ups' connection: sees the database
 				     * as it was before this file */
 	struct kmap pays, dlvs;     /* payment ids and confirmations kept */
 	struct kmap mzs;            /* meter zones: their index in lists */
-	struct kmap seen;           /* meter zone, date, value, source of each kept
-				     * reading: the same reading again */
 	struct mzlist *lists;
 	int32_t nlists, lcap;
 	struct kept *kept;          /* the file's kept readings, in file order */
 	int32_t nkept, kcap;
-	struct mzgroup *grp;        /* the chunk's meter zones (ZMAX at most) */
-	int ngrp;
-	struct kmap gkeys;          /* their keys, to their index in grp */
-	struct dbrow *dbr;          /* their history, each group's rows in order */
-	int ndbr, dbrcap;
 	int oom;
 	int shard_i, shard_n;       /* decide_shard() */
 	size_t budget;              /* bytes the file's kept keys may take */
@@ -199,10 +223,14 @@ static int arr_str(struct buf *b, const char *s)
 	if (!s)
 		return rc | buf_add(b, "NULL", 4);
 	rc |= buf_add(b, "\"", 1);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			rc |= buf_add(b, "\\", 1);
-		rc |= buf_add(b, p, 1);
+	while (*s) {
+		size_t n = strcspn(s, "\"\\");
+		rc |= buf_add(b, s, n);
+		s += n;
+		if (*s) {
+			rc |= buf_add(b, "\\", 1) | buf_add(b, s, 1);
+			s++;
+		}
 	}
 	return rc | buf_add(b, "\"", 1);
 }
@@ -308,6 +336,15 @@ static int32_t *kmap_put(struct kmap *m, const char *key)
 	return &m->val[m->n - 1];
 }
 
+/* Empty m, keeping its memory. */
+static void kmap_clear(struct kmap *m)
+{
+	if (m->cap)
+		memset(m->slot, 0, m->cap * sizeof(*m->slot));
+	m->n = 0;
+	m->alen = 0;
+}
+
 static void kmap_free(struct kmap *m)
 {
 	free(m->slot);
@@ -339,14 +376,14 @@ static struct cline *next_line(struct decider *d, char kind, struct sbyt_err *e)
 {
 	struct cline *c;
 
-	if (d->nl == CHUNK && flush(d, e))
+	if (d->c->nl == CHUNK && flush(d, e))
 		return NULL;
-	c = &d->l[d->nl++];
+	c = &d->c->l[d->c->nl++];
 	c->rec = ++d->n.read;
 	c->kind = kind;
 	c->st = c->rst = ST_NONE;
 	c->nz = 0;
-	c->z0 = d->nz;
+	c->z0 = d->c->nz;
 	c->known = c->dup = 0;
 	c->code[0] = c->reason[0] = '\0';
 	return c;
@@ -357,6 +394,7 @@ static int on_record(void *arg, const struct ingest_rec *r, struct sbyt_err *e)
 	struct decider *d = arg;
 	char kind = r->kind == REC_PAYMENT ? 'P' : r->kind == REC_DELIVERY ? 'D' : 'R';
 	struct cline *c = next_line(d, kind, e);
+	struct chunk *k = d->c;
 
 	if (!c)
 		return -1;
@@ -366,9 +404,9 @@ static int on_record(void *arg, const struct ingest_rec *r, struct sbyt_err *e)
 	if (r->has_reading)
 		for (int z = 1; z <= REC_ZONES; z++)
 			if (r->rd.has[z - 1]) {
-				struct zrow *zr = &d->z[d->nz++];
+				struct zrow *zr = &k->z[k->nz++];
 				memset(zr, 0, sizeof(*zr));
-				zr->li = d->nl - 1;
+				zr->li = k->nl - 1;
 				zr->zone = z;
 				c->nz++;
 				c->r.has_reading = 1;
@@ -446,17 +484,19 @@ static const char hist_sql[] =
 	" AND x.period >= date_trunc('month', k.s::timestamp)::date"
 	" AND x.period <= (date_trunc('month', k.hi::timestamp) + interval '1 month')::date"
 	" AND x.taken_on BETWEEN k.s AND k.hi AND x.status IN ('accepted', 'held'))"
-	" UNION ALL (SELECT x.taken_on, x.reading_id, x.value, x.status, x.source"
-	" FROM reading x WHERE x.account_id = k.acc AND x.meter = k.meter AND x.zone = k.zone"
-	" AND x.period >= date_trunc('month', k.lo::timestamp)::date"
-	" AND x.period <= (date_trunc('month', k.s::timestamp) + interval '1 month')::date"
-	" AND x.taken_on >= k.lo AND x.taken_on < k.s AND x.status = 'accepted'"
-	" ORDER BY x.period, x.taken_on, x.reading_id LIMIT 1)"
-	" UNION ALL (SELECT x.taken_on, x.reading_id, x.value, x.status, x.source"
+	" UNION ALL (SELECT y.taken_on, y.reading_id, y.value, y.status, y.source"
+	" FROM (SELECT x.taken_on, x.reading_id, x.value, x.status, x.source"
 	" FROM reading x WHERE x.account_id = k.acc AND x.meter = k.meter AND x.zone = k.zone"
 	" AND x.period <= (date_trunc('month', k.s::timestamp) + interval '1 month')::date"
 	" AND x.taken_on < k.s AND x.status = 'accepted'"
-	" ORDER BY x.period DESC, x.taken_on DESC, x.reading_id DESC LIMIT 1)) x"
+	" ORDER BY x.period DESC, x.taken_on DESC, x.reading_id DESC LIMIT 1) l"
+	" CROSS JOIN LATERAL (SELECT l.taken_on, l.reading_id, l.value, l.status, l.source"
+	" UNION ALL (SELECT x.taken_on, x.reading_id, x.value, x.status, x.source"
+	" FROM reading x WHERE l.taken_on >= k.lo AND x.account_id = k.acc AND x.meter = k.meter"
+	" AND x.zone = k.zone AND x.period >= date_trunc('month', k.lo::timestamp)::date"
+	" AND x.period <= (date_trunc('month', k.s::timestamp) + interval '1 month')::date"
+	" AND x.taken_on >= k.lo AND x.taken_on < k.s AND x.status = 'accepted'"
+	" ORDER BY x.period, x.taken_on, x.reading_id LIMIT 1)) y)) x"
 	" ORDER BY k.i, x.taken_on, x.reading_id";
 
 static int bad_alloc(struct sbyt_err *e)
@@ -601,7 +641,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int lookup_payments(struct decider *d, struct sbyt_err *e)
+static int lookup_payments(struct decider *d, struct chunk *ck, struct sbyt_err *e)
 {
 	struct buf a[2] = { { 0 } };
 	int rc = -1, any = 0;
@@ -609,8 +649,8 @@ static int lookup_payments(struct decider *d, struct sbyt_err *e)
 
 	if (bufs_open(a, 2))
 		goto oom;
-	for (int i = 0; i < d->nl; i++) {
-		struct cline *c = &d->l[i];
+	for (int i = 0; i < ck->nl; i++) {
+		struct cline *c = &ck->l[i];
 		if (c->kind != 'P')
 			continue;
 		any = 1;
@@ -641,8 +681,8 @@ static int lookup_payments(struct decider *d, struct sbyt_err *e)
 		}
 		qsort(acc, (size_t)na, sizeof(*acc), cmp_i64);
 		qsort(sid, (size_t)ns, sizeof(*sid), cmp_str);
-		for (int i = 0; i < d->nl; i++) {
-			struct cline *c = &d->l[i];
+		for (int i = 0; i < ck->nl; i++) {
+			struct cline *c = &ck->l[i];
 			const char *key = c->r.pay.source_id;
 			if (c->kind != 'P')
 				continue;
@@ -662,16 +702,16 @@ oom:
 	return bad_alloc(e);
 }
 
-static int lookup_deliveries(struct decider *d, struct sbyt_err *e)
+static int lookup_deliveries(struct decider *d, struct chunk *ck, struct sbyt_err *e)
 {
 	struct buf a[3] = { { 0 } };
 	int rc = -1, m = 0, *idx = NULL;
 	PGresult *r;
 
-	if (bufs_open(a, 3) || !(idx = malloc(sizeof(int) * (size_t)d->nl)))
+	if (bufs_open(a, 3) || !(idx = malloc(sizeof(int) * (size_t)ck->nl)))
 		goto oom;
-	for (int i = 0; i < d->nl; i++) {
-		struct cline *c = &d->l[i];
+	for (int i = 0; i < ck->nl; i++) {
+		struct cline *c = &ck->l[i];
 		if (c->kind != 'D')
 			continue;
 		idx[m++] = i;
@@ -688,7 +728,7 @@ static int lookup_deliveries(struct decider *d, struct sbyt_err *e)
 		for (int t = 0; t < PQntuples(r); t++) {
 			int i = atoi(PQgetvalue(r, t, 0)) - 1;
 			if (i >= 0 && i < m)
-				d->l[idx[i]].dup = 1;
+				ck->l[idx[i]].dup = 1;
 		}
 		PQclear(r);
 		rc = 0;
@@ -712,27 +752,27 @@ static char *mz_key3(int64_t acc, const char *mtr, int zone, char *k, size_t siz
 
 /* Group the chunk's resolved zone rows by meter zone, with the dates their
  * history must cover.  0, or -1 when out of memory. */
-static int group_zones(struct decider *d)
+static int group_zones(const struct decider *d, struct chunk *ck)
 {
 	char key[128];
 
-	kmap_free(&d->gkeys);
-	d->ngrp = 0;
-	for (int i = 0; i < d->nz; i++) {
-		struct zrow *z = &d->z[i];
-		const struct rec_reading *rd = &d->l[z->li].r.rd;
+	kmap_clear(&ck->gkeys);
+	ck->ngrp = 0;
+	for (int i = 0; i < ck->nz; i++) {
+		struct zrow *z = &ck->z[i];
+		const struct rec_reading *rd = &ck->l[z->li].r.rd;
 		sdate lo = minus_months(rd->taken_on, d->rules->months);
 		int32_t *g;
 
 		z->g = -1;
 		if (!z->mtr[0])
 			continue;
-		g = kmap_put(&d->gkeys, mz_key3(rd->account, z->mtr, z->zone, key, sizeof(key)));
+		g = kmap_put(&ck->gkeys, mz_key3(rd->account, z->mtr, z->zone, key, sizeof(key)));
 		if (!g)
 			return -1;
 		if (*g < 0) {
-			struct mzgroup *m = &d->grp[d->ngrp];
-			*g = d->ngrp++;
+			struct mzgroup *m = &ck->grp[ck->ngrp];
+			*g = ck->ngrp++;
 			m->acc = rd->account;
 			m->mtr = z->mtr;
 			m->zone = z->zone;
@@ -740,8 +780,9 @@ static int group_zones(struct decider *d)
 			m->hi = m->t1 = m->t2 = rd->taken_on;
 			m->lines = 1;
 			m->r0 = m->nr = 0;
+			m->list = -2;
 		} else {
-			struct mzgroup *m = &d->grp[*g];
+			struct mzgroup *m = &ck->grp[*g];
 			sdate t = rd->taken_on;
 			if (lo < m->lo)
 				m->lo = lo;
@@ -760,20 +801,20 @@ static int group_zones(struct decider *d)
 	return 0;
 }
 
-/* Look up the history of the chunk's meter zones (hist_sql) into d->dbr. */
-static int lookup_history(struct decider *d, struct sbyt_err *e)
+/* Look up the history of the chunk's meter zones (hist_sql) into ck->dbr. */
+static int lookup_history(struct decider *d, struct chunk *ck, struct sbyt_err *e)
 {
 	struct buf a[6] = { { 0 } };
 	PGresult *r;
 	int nt;
 
-	d->ndbr = 0;
-	if (d->ngrp == 0)
+	ck->ndbr = 0;
+	if (ck->ngrp == 0)
 		return 0;
 	if (bufs_open(a, 6))
 		goto oom;
-	for (int g = 0; g < d->ngrp; g++) {
-		const struct mzgroup *m = &d->grp[g];
+	for (int g = 0; g < ck->ngrp; g++) {
+		const struct mzgroup *m = &ck->grp[g];
 		sdate s = m->t1;
 		/* a later line's window may begin before the earliest line:
 		 * from there on every row (the first accepted one of its window) */
@@ -791,32 +832,32 @@ static int lookup_history(struct decider *d, struct sbyt_err *e)
 	if (!r)
 		return -1;
 	nt = PQntuples(r);
-	if (nt > d->dbrcap) {
-		struct dbrow *p = realloc(d->dbr, sizeof(*p) * (size_t)nt);
+	if (nt > ck->dbrcap) {
+		struct dbrow *p = realloc(ck->dbr, sizeof(*p) * (size_t)nt);
 		if (!p) {
 			PQclear(r);
 			return bad_alloc(e);
 		}
-		d->dbr = p;
-		d->dbrcap = nt;
+		ck->dbr = p;
+		ck->dbrcap = nt;
 	}
 	for (int t = 0; t < nt; t++) {
 		int g = atoi(PQgetvalue(r, t, 0)) - 1;
-		struct dbrow *x = &d->dbr[d->ndbr];
-		if (g < 0 || g >= d->ngrp)
+		struct dbrow *x = &ck->dbr[ck->ndbr];
+		if (g < 0 || g >= ck->ngrp)
 			continue;
 		x->id = strtoll(PQgetvalue(r, t, 2), NULL, 10);
 		/* the first of [lo, s) and the latest before s: one row twice */
-		if (d->grp[g].nr > 0 && x[-1].id == x->id)
+		if (ck->grp[g].nr > 0 && x[-1].id == x->id)
 			continue;
-		if (d->grp[g].nr == 0)
-			d->grp[g].r0 = d->ndbr;
-		d->grp[g].nr++;
+		if (ck->grp[g].nr == 0)
+			ck->grp[g].r0 = ck->ndbr;
+		ck->grp[g].nr++;
 		x->t = date_from_ymd(2000, 1, 1) + (sdate)atol(PQgetvalue(r, t, 1));
 		x->v = strtoll(PQgetvalue(r, t, 3), NULL, 10);
 		x->accepted = PQgetvalue(r, t, 4)[0] == 't';
 		snprintf(x->source, sizeof(x->source), "%s", PQgetvalue(r, t, 5));
-		d->ndbr++;
+		ck->ndbr++;
 	}
 	PQclear(r);
 	return 0;
@@ -844,9 +885,9 @@ static int dbr_bound(const struct dbrow *x, int n, sdate t, int after)
  * accepted or held before (dup), the latest accepted one on or before its
  * date (prev), the first and last accepted ones in its averaging window
  * [date - months, date). */
-static void zone_history(struct decider *d, struct zrow *z)
+static void zone_history(const struct decider *d, const struct chunk *ck, struct zrow *z)
 {
-	const struct rec_reading *rd = &d->l[z->li].r.rd;
+	const struct rec_reading *rd = &ck->l[z->li].r.rd;
 	const struct mzgroup *m;
 	const struct dbrow *x;
 	sdate t = rd->taken_on, lo = minus_months(t, d->rules->months);
@@ -855,8 +896,8 @@ static void zone_history(struct decider *d, struct zrow *z)
 	z->dup = z->has_prev = z->has_first = z->has_last = 0;
 	if (z->g < 0)
 		return;
-	m = &d->grp[z->g];
-	x = d->dbr + m->r0;
+	m = &ck->grp[z->g];
+	x = ck->dbr + m->r0;
 	n = m->nr;
 	for (p = dbr_bound(x, n, t, 0); p < n && x[p].t == t && !z->dup; p++)
 		z->dup = x[p].v == rd->value[z->zone - 1] && strcmp(x[p].source, rd->source) == 0;
@@ -928,21 +969,21 @@ static void rd_match(struct zrow *z, const struct rec_reading *rd, PGresult *r, 
 	snprintf(z->mtr, sizeof(z->mtr), "%s", z->n == 1 ? only : "");
 }
 
-static int lookup_readings(struct decider *d, struct sbyt_err *e)
+static int lookup_readings(struct decider *d, struct chunk *ck, struct sbyt_err *e)
 {
 	struct buf a[1] = { { 0 } };
 	int64_t *racc;
 	int phones = 0, nt;
 	PGresult *r;
 
-	if (d->nz == 0)
+	if (ck->nz == 0)
 		return 0;
 	if (bufs_open(a, 1))
 		goto oom;
-	for (int i = 0; i < d->nz; i++) {
-		const struct rec_reading *rd = &d->l[d->z[i].li].r.rd;
+	for (int i = 0; i < ck->nz; i++) {
+		const struct rec_reading *rd = &ck->l[ck->z[i].li].r.rd;
 		phones |= rd->phone[0] != 0;
-		if ((i == 0 || d->z[i - 1].li != d->z[i].li) && arr_int(&a[0], rd->account))
+		if ((i == 0 || ck->z[i - 1].li != ck->z[i].li) && arr_int(&a[0], rd->account))
 			goto oom;
 	}
 	r = lookup(d, LK_RD, NULL, a, 1, phones ? "t" : "f", e);
@@ -957,8 +998,8 @@ static int lookup_readings(struct decider *d, struct sbyt_err *e)
 	}
 	for (int t = 0; t < nt; t++)
 		racc[t] = strtoll(PQgetvalue(r, t, 0), NULL, 10);
-	for (int i = 0; i < d->nz; i++) {
-		const struct rec_reading *rd = &d->l[d->z[i].li].r.rd;
+	for (int i = 0; i < ck->nz; i++) {
+		const struct rec_reading *rd = &ck->l[ck->z[i].li].r.rd;
 		int lo = 0, hi = nt, end;
 		while (lo < hi) {
 			int mid = lo + (hi - lo) / 2;
@@ -969,16 +1010,16 @@ static int lookup_readings(struct decider *d, struct sbyt_err *e)
 		}
 		for (end = lo; end < nt && racc[end] == rd->account; end++)
 			;
-		rd_match(&d->z[i], rd, r, lo, end);
+		rd_match(&ck->z[i], rd, r, lo, end);
 	}
 	free(racc);
 	PQclear(r);
-	if (group_zones(d))
+	if (group_zones(d, ck))
 		return bad_alloc(e);
-	if (lookup_history(d, e))
+	if (lookup_history(d, ck, e))
 		return -1;
-	for (int i = 0; i < d->nz; i++)
-		zone_history(d, &d->z[i]);
+	for (int i = 0; i < ck->nz; i++)
+		zone_history(d, ck, &ck->z[i]);
 	return 0;
 oom:
 	bufs_free(a, 1);
@@ -986,24 +1027,6 @@ oom:
 }
 
 /* ---- decisions ---- */
-
-/* The key of zone row z's meter zone (account, meter, zone), into k. */
-static char *mz_key(const struct decider *d, const struct zrow *z, char *k, size_t size)
-{
-	return mz_key3(d->l[z->li].r.rd.account, z->mtr, z->zone, k, size);
-}
-
-/* The key of a kept reading of zone row z (its meter zone, date, value and
- * source), into k. */
-static char *seen_key(const struct decider *d, const struct zrow *z, char *k, size_t size)
-{
-	const struct rec_reading *rd = &d->l[z->li].r.rd;
-	char mz[128];
-
-	snprintf(k, size, "%s\x1f%d\x1f%" PRId64 "\x1f%s", mz_key(d, z, mz, sizeof(mz)),
-		 (int)rd->taken_on, rd->value[z->zone - 1], rd->source);
-	return k;
-}
 
 /* The first position of list L whose kept reading is dated >= t (after:
  * > t). */
@@ -1020,6 +1043,59 @@ static int32_t mzl_bound(const struct decider *d, const struct mzlist *L, sdate 
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The file's kept readings of meter zone g of chunk ck (its key is the
+ * g-th of the chunk's gkeys), or NULL when it kept none; looked for once
+ * a chunk. */
+static const struct mzlist *mz_list(const struct decider *d, struct chunk *ck, int g)
+{
+	struct mzgroup *m = &ck->grp[g];
+
+	if (m->list == -2) {
+		const int32_t *h = kmap_get(&d->mzs, ck->gkeys.arena + ck->gkeys.off[g]);
+		m->list = h ? *h : -1;
+	}
+	return m->list >= 0 ? &d->lists[m->list] : NULL;
+}
+
+/* Meter zone g of chunk ck in the file's lists, added when new (its list
+ * empty).  0, or -1 when out of memory. */
+static int mz_list_add(struct decider *d, struct chunk *ck, int g)
+{
+	int32_t *h = kmap_put(&d->mzs, ck->gkeys.arena + ck->gkeys.off[g]);
+
+	if (!h)
+		return -1;
+	if (*h < 0) {
+		if (d->nlists == d->lcap) {
+			int32_t cap = d->lcap ? d->lcap * 2 : 1024;
+			struct mzlist *nl = realloc(d->lists, sizeof(*nl) * (size_t)cap);
+			if (!nl)
+				return -1;
+			d->lists = nl;
+			d->lcap = cap;
+		}
+		*h = d->nlists++;
+		memset(&d->lists[*h], 0, sizeof(d->lists[*h]));
+	}
+	ck->grp[g].list = *h;
+	return 0;
+}
+
+/* Whether list L holds a reading of zone as rd: its date, value and
+ * source (the same reading again). */
+static int kept_again(const struct decider *d, const struct mzlist *L,
+		      const struct rec_reading *rd, int zone)
+{
+	for (int32_t p = mzl_bound(d, L, rd->taken_on, 0); L && p < L->n; p++) {
+		const struct kept *k = &d->kept[L->ix[p]];
+		if (k->t != rd->taken_on)
+			break;
+		if (k->v == rd->value[zone - 1] && strcmp(k->source, rd->source) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 /* The key of a delivery confirmation, into k. */
@@ -1137,10 +1213,10 @@ static int other_shard(const struct decider *d, int64_t account)
 	return d->shard_n > 0 && shard_of(account, d->shard_n) != d->shard_i;
 }
 
-static void decide_readings(struct decider *d, struct cline *c)
+static void decide_readings(struct decider *d, struct chunk *ck, struct cline *c)
 {
 	const struct rec_reading *rd = &c->r.rd;
-	struct zrow *z0 = &d->z[c->z0];
+	struct zrow *z0 = &ck->z[c->z0];
 	char b1[DATE_BUF], b2[DATE_BUF];
 	const struct mzlist *heads[REC_ZONES];
 	int all_dup = 1;
@@ -1182,7 +1258,7 @@ static void decide_readings(struct decider *d, struct cline *c)
 	}
 	/* a value the meter cannot show: 10^digits kWh or more */
 	for (int i = 0; i < c->nz; i++) {
-		struct zrow *z = &d->z[c->z0 + i];
+		struct zrow *z = &ck->z[c->z0 + i];
 		int64_t full = 1000;
 		char a[32];
 		for (int k = 0; k < z->digits; k++)
@@ -1202,11 +1278,9 @@ static void decide_readings(struct decider *d, struct cline *c)
 
 	/* the same reading again: every zone kept before */
 	for (int i = 0; i < c->nz; i++) {
-		struct zrow *z = &d->z[c->z0 + i];
-		char key[256];
-		const int32_t *h = kmap_get(&d->mzs, mz_key(d, z, key, sizeof(key)));
-		heads[i] = h ? &d->lists[*h] : NULL;
-		all_dup &= z->dup || kmap_get(&d->seen, seen_key(d, z, key, sizeof(key))) != NULL;
+		struct zrow *z = &ck->z[c->z0 + i];
+		heads[i] = mz_list(d, ck, z->g);
+		all_dup &= z->dup || kept_again(d, heads[i], rd, z->zone);
 	}
 	if (all_dup) {
 		c->rst = ST_DUPLICATE;
@@ -1216,7 +1290,7 @@ static void decide_readings(struct decider *d, struct cline *c)
 	/* decreasing, unless the digits explain a rollover */
 	int first_bad = -1, every_cons = 1;
 	for (int i = 0; i < c->nz; i++) {
-		struct zrow *z = &d->z[c->z0 + i];
+		struct zrow *z = &ck->z[c->z0 + i];
 		int64_t v = rd->value[z->zone - 1], prev, half, full = 1;
 		for (int k = 0; k < z->digits; k++)
 			full *= 10;
@@ -1241,7 +1315,7 @@ static void decide_readings(struct decider *d, struct cline *c)
 		}
 	}
 	if (first_bad >= 0) {
-		struct zrow *z = &d->z[c->z0 + first_bad];
+		struct zrow *z = &ck->z[c->z0 + first_bad];
 		char a[32], b[32];
 		reject_line(c, "decreasing", "zone %d value %s is lower than the previous %s"
 			    " and no rollover", z->zone, milli(rd->value[z->zone - 1], a),
@@ -1256,7 +1330,7 @@ static void decide_readings(struct decider *d, struct cline *c)
 		int64_t lcons = 0;
 		int every_avg = 1;
 		for (int i = 0; i < c->nz && every_avg; i++) {
-			struct zrow *z = &d->z[c->z0 + i];
+			struct zrow *z = &ck->z[c->z0 + i];
 			int64_t dv;
 			int days;
 			if (!window(d, z, heads[i], rd->taken_on, &dv, &days)) {
@@ -1280,29 +1354,19 @@ static void decide_readings(struct decider *d, struct cline *c)
 
 /* Remember the kept zone rows of c for the later lines of the file: in
  * its meter zone's list, ordered by date (a file in date order appends). */
-static void keep_readings(struct decider *d, struct cline *c, int accepted)
+static void keep_readings(struct decider *d, struct chunk *ck, struct cline *c, int accepted)
 {
 	for (int i = 0; i < c->nz; i++) {
-		struct zrow *z = &d->z[c->z0 + i];
-		char key[256];
-		int32_t *h = kmap_put(&d->mzs, mz_key(d, z, key, sizeof(key)));
+		struct zrow *z = &ck->z[c->z0 + i];
 		struct mzlist *L;
 		struct kept *k;
 		int32_t p;
 
 		z->kept = 1;
 		z->accepted = accepted;
-		if (h && *h < 0 && d->nlists == d->lcap) {
-			int32_t cap = d->lcap ? d->lcap * 2 : 1024;
-			struct mzlist *nl = realloc(d->lists, sizeof(*nl) * (size_t)cap);
-			if (nl) {
-				d->lists = nl;
-				d->lcap = cap;
-			}
-		}
-		if (h && *h < 0 && d->nlists < d->lcap) {
-			*h = d->nlists++;
-			memset(&d->lists[*h], 0, sizeof(d->lists[*h]));
+		if (ck->grp[z->g].list < 0 && mz_list_add(d, ck, z->g)) {
+			d->oom = 1;
+			continue;
 		}
 		if (d->nkept == d->kcap) {
 			int32_t cap = d->kcap ? d->kcap * 2 : 4096;
@@ -1312,12 +1376,11 @@ static void keep_readings(struct decider *d, struct cline *c, int accepted)
 				d->kcap = cap;
 			}
 		}
-		if (!h || *h < 0 || d->nkept == d->kcap ||
-		    !kmap_put(&d->seen, seen_key(d, z, key, sizeof(key)))) {
+		if (d->nkept == d->kcap) {
 			d->oom = 1;
 			continue;
 		}
-		L = &d->lists[*h];
+		L = &d->lists[ck->grp[z->g].list];
 		if (L->n == L->cap) {
 			int32_t cap = L->cap ? L->cap * 2 : 4;
 			int32_t *ix = realloc(L->ix, sizeof(*ix) * (size_t)cap);
@@ -1332,6 +1395,7 @@ static void keep_readings(struct decider *d, struct cline *c, int accepted)
 		k->t = c->r.rd.taken_on;
 		k->accepted = accepted;
 		k->v = c->r.rd.value[z->zone - 1];
+		memcpy(k->source, c->r.rd.source, sizeof(k->source));
 		p = mzl_bound(d, L, k->t, 1);
 		memmove(L->ix + p + 1, L->ix + p, sizeof(*L->ix) * (size_t)(L->n - p));
 		L->ix[p] = d->nkept++;
@@ -1341,12 +1405,12 @@ static void keep_readings(struct decider *d, struct cline *c, int accepted)
 
 /* Decide the lines of the chunk in file order.  0, or -1 when out of
  * memory. */
-static int decide_chunk(struct decider *d)
+static int decide_chunk(struct decider *d, struct chunk *ck)
 {
 	char key[256];
 
-	for (int i = 0; i < d->nl; i++) {
-		struct cline *c = &d->l[i];
+	for (int i = 0; i < ck->nl; i++) {
+		struct cline *c = &ck->l[i];
 		switch (c->kind) {
 		case 'X':
 			c->st = ST_REJECTED;
@@ -1375,17 +1439,17 @@ static int decide_chunk(struct decider *d)
 			}
 			if (c->r.has_reading) {
 				if (c->st == ST_ACCEPTED)
-					decide_readings(d, c);
+					decide_readings(d, ck, c);
 				else
 					c->rst = ST_SKIPPED;
 			}
 			break;
 		default:
-			decide_readings(d, c);
+			decide_readings(d, ck, c);
 		}
 		if (c->r.has_reading && c->kind != 'X' &&
 		    (c->rst == ST_ACCEPTED || c->rst == ST_HELD))
-			keep_readings(d, c, c->rst == ST_ACCEPTED);
+			keep_readings(d, ck, c, c->rst == ST_ACCEPTED);
 	}
 	return d->oom ? -1 : 0;
 }
@@ -1415,15 +1479,15 @@ static void out_text(struct decider *d, const char *sql, struct copy *c)
 /* Gather (binary COPY) the kept zone rows of one status for reading; held
  * rows carry ids drawn first (reading_hold needs them), accepted ones take
  * the default. */
-static int gather_readings(struct decider *d, int accepted, struct sbyt_err *e)
+static int gather_readings(struct decider *d, const struct chunk *ck, int accepted, struct sbyt_err *e)
 {
 	struct copybin c;
 
 	if (copybin_mem_begin(&c, e))
 		return -1;
-	for (int i = 0; i < d->nz; i++) {
-		const struct zrow *z = &d->z[i];
-		const struct rec_reading *rd = &d->l[z->li].r.rd;
+	for (int i = 0; i < ck->nz; i++) {
+		const struct zrow *z = &ck->z[i];
+		const struct rec_reading *rd = &ck->l[z->li].r.rd;
 		if (!z->kept || z->accepted != accepted)
 			continue;
 		if (copybin_row(&c, accepted ? 11 : 12, e) ||
@@ -1456,7 +1520,7 @@ static int gather_readings(struct decider *d, int accepted, struct sbyt_err *e)
 	return 0;
 }
 
-static int gather_kept_readings(struct decider *d, struct sbyt_err *e)
+static int gather_kept_readings(struct decider *d, struct chunk *ck, struct sbyt_err *e)
 {
 	struct copy c;
 	int accepted = 0, held = 0, k = 0;
@@ -1464,11 +1528,11 @@ static int gather_kept_readings(struct decider *d, struct sbyt_err *e)
 	const char *p[1] = { n };
 	PGresult *r;
 
-	for (int i = 0; i < d->nz; i++) {
-		accepted += d->z[i].kept && d->z[i].accepted;
-		held += d->z[i].kept && !d->z[i].accepted;
+	for (int i = 0; i < ck->nz; i++) {
+		accepted += ck->z[i].kept && ck->z[i].accepted;
+		held += ck->z[i].kept && !ck->z[i].accepted;
 	}
-	if (accepted && gather_readings(d, 1, e))
+	if (accepted && gather_readings(d, ck, 1, e))
 		return -1;
 	if (!held)
 		return 0;
@@ -1483,16 +1547,16 @@ static int gather_kept_readings(struct decider *d, struct sbyt_err *e)
 		     "'reading', 'reading_id')::regclass AS q) s, generate_series(1, $1::int)", 1, p);
 	if (!r)
 		return -1;
-	for (int i = 0; i < d->nz; i++)
-		if (d->z[i].kept && !d->z[i].accepted)
-			d->z[i].reading_id = strtoll(PQgetvalue(r, k++, 0), NULL, 10);
+	for (int i = 0; i < ck->nz; i++)
+		if (ck->z[i].kept && !ck->z[i].accepted)
+			ck->z[i].reading_id = strtoll(PQgetvalue(r, k++, 0), NULL, 10);
 	PQclear(r);
-	if (gather_readings(d, 0, e))
+	if (gather_readings(d, ck, 0, e))
 		return -1;
 	memset(&c, 0, sizeof(c));
-	for (int i = 0; i < d->nz; i++) {
-		const struct zrow *z = &d->z[i];
-		const struct cline *l = &d->l[z->li];
+	for (int i = 0; i < ck->nz; i++) {
+		const struct zrow *z = &ck->z[i];
+		const struct cline *l = &ck->l[z->li];
 		char a[32], b[32];
 		if (!z->kept || z->accepted)
 			continue;
@@ -1582,20 +1646,20 @@ static const struct line_table {
 };
 
 /* Gather the lines t wants, if any. */
-static int gather_lines(struct decider *d, const struct line_table *t, struct sbyt_err *e)
+static int gather_lines(struct decider *d, const struct chunk *ck, const struct line_table *t, struct sbyt_err *e)
 {
 	struct copy c;
 	int any = 0;
 
-	for (int i = 0; i < d->nl && !any; i++)
-		any = t->want(&d->l[i]);
+	for (int i = 0; i < ck->nl && !any; i++)
+		any = t->want(&ck->l[i]);
 	if (!any)
 		return 0;
 	memset(&c, 0, sizeof(c));
-	for (int i = 0; i < d->nl; i++) {
-		if (!t->want(&d->l[i]))
+	for (int i = 0; i < ck->nl; i++) {
+		if (!t->want(&ck->l[i]))
 			continue;
-		if (t->put(d, &c, &d->l[i], e) || copy_row(&c, e)) {
+		if (t->put(d, &c, &ck->l[i], e) || copy_row(&c, e)) {
 			free(c.buf);
 			return -1;
 		}
@@ -1604,10 +1668,10 @@ static int gather_lines(struct decider *d, const struct line_table *t, struct sb
 	return 0;
 }
 
-static void count(struct decider *d)
+static void count(struct decider *d, const struct chunk *ck)
 {
-	for (int i = 0; i < d->nl; i++) {
-		const struct cline *l = &d->l[i];
+	for (int i = 0; i < ck->nl; i++) {
+		const struct cline *l = &ck->l[i];
 		int st = l->kind == 'R' ? l->rst : l->st;
 		switch (st) {
 		case ST_ACCEPTED: d->n.accepted++; break;
@@ -1627,12 +1691,12 @@ static void count(struct decider *d)
 /* The bytes taken by what the file kept. */
 static size_t kept_bytes(const struct decider *d)
 {
-	const struct kmap *m[4] = { &d->pays, &d->dlvs, &d->mzs, &d->seen };
+	const struct kmap *m[3] = { &d->pays, &d->dlvs, &d->mzs };
 	size_t n = (size_t)d->kcap * sizeof(struct kept) + (size_t)d->lcap * sizeof(struct mzlist);
 
 	for (int32_t i = 0; i < d->nlists; i++)
 		n += (size_t)d->lists[i].cap * sizeof(int32_t);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		n += m[i]->cap * sizeof(uint32_t) + (size_t)m[i]->ncap * 8 + m[i]->acap;
 	return n;
 }
@@ -1644,7 +1708,6 @@ static void forget_kept(struct decider *d)
 	kmap_free(&d->pays);
 	kmap_free(&d->dlvs);
 	kmap_free(&d->mzs);
-	kmap_free(&d->seen);
 	for (int32_t i = 0; i < d->nlists; i++)
 		free(d->lists[i].ix);
 	free(d->lists);
@@ -1662,8 +1725,6 @@ static void forget_kept(struct decider *d)
  * and stores at once), the same decisions. */
 static int go_tight(struct decider *d, struct sbyt_err *e)
 {
-	if (!d->tight && kept_bytes(d) <= d->budget)
-		return 0;
 	if (writer_wait(&d->w, e))
 		return -1;
 	if (!d->tight && db_exec(d->db, e, "SET LOCAL enable_seqscan = off", 0, NULL))
@@ -1673,35 +1734,117 @@ static int go_tight(struct decider *d, struct sbyt_err *e)
 	return 0;
 }
 
-static int flush(struct decider *d, struct sbyt_err *e)
+/* Look up chunk k: on the look-up connection, or on db once tight. */
+static int lookups(struct decider *d, struct chunk *k, struct sbyt_err *e)
 {
-	if (d->nl == 0)
-		return 0;
-	if (go_tight(d, e))
-		return -1;
-	if (lookup_payments(d, e) || lookup_deliveries(d, e) || lookup_readings(d, e))
-		return -1;
-	if (decide_chunk(d))
+	return lookup_payments(d, k, e) || lookup_deliveries(d, k, e) || lookup_readings(d, k, e);
+}
+
+/* Decide chunk k (looked up), hand its rows to the writer and empty it. */
+static int decide_emit(struct decider *d, struct chunk *k, struct sbyt_err *e)
+{
+	if (decide_chunk(d, k))
 		return bad_alloc(e);
 	d->no = 0;
 	for (size_t i = 0; i < sizeof(line_tables) / sizeof(line_tables[0]); i++)
-		if (gather_lines(d, &line_tables[i], e))
+		if (gather_lines(d, k, &line_tables[i], e))
 			goto fail;
-	if (gather_kept_readings(d, e))
+	if (gather_kept_readings(d, k, e))
 		goto fail;
 	if (writer_hand(&d->w, d->o, d->no, e)) {
 		d->no = 0;
 		return -1;
 	}
 	d->no = 0;
-	count(d);
-	d->nl = d->nz = 0;
+	count(d, k);
+	k->nl = k->nz = 0;
 	return 0;
 fail:
 	for (int i = 0; i < d->no; i++)
 		free(d->o[i].buf);
 	d->no = 0;
 	return -1;
+}
+
+static void *looker_main(void *arg)
+{
+	struct looker *lo = arg;
+
+	pthread_mutex_lock(&lo->mu);
+	for (;;) {
+		struct chunk *k;
+		struct sbyt_err e;
+		int rc;
+
+		while (!lo->k && !lo->quit)
+			pthread_cond_wait(&lo->cv, &lo->mu);
+		if (!lo->k)
+			break;
+		k = lo->k;
+		pthread_mutex_unlock(&lo->mu);
+		err_clear(&e);
+		rc = lookups(lo->d, k, &e);
+		pthread_mutex_lock(&lo->mu);
+		if (rc && !lo->failed) {
+			lo->failed = 1;
+			lo->err = e;
+		}
+		lo->k = NULL;
+		pthread_cond_broadcast(&lo->cv);
+	}
+	pthread_mutex_unlock(&lo->mu);
+	return NULL;
+}
+
+/* Wait until the looker is idle.  0, or -1 with e set to its failure. */
+static int looker_wait(struct looker *lo, struct sbyt_err *e)
+{
+	int failed;
+
+	pthread_mutex_lock(&lo->mu);
+	while (lo->k)
+		pthread_cond_wait(&lo->cv, &lo->mu);
+	failed = lo->failed;
+	if (failed)
+		*e = lo->err;
+	pthread_mutex_unlock(&lo->mu);
+	return failed ? -1 : 0;
+}
+
+/* Hand the idle looker chunk k. */
+static void looker_hand(struct looker *lo, struct chunk *k)
+{
+	pthread_mutex_lock(&lo->mu);
+	lo->k = k;
+	pthread_cond_broadcast(&lo->cv);
+	pthread_mutex_unlock(&lo->mu);
+}
+
+/* The chunk being read is full (or the file ended): hand it to the looker
+ * and decide the one it looked up before, while it looks this one up.
+ * Over the budget (go_tight()), the look-ups must see the rows stored so
+ * far: the chunk looked up before is decided first, then this one is
+ * looked up on the file's connection and decided. */
+static int flush(struct decider *d, struct sbyt_err *e)
+{
+	struct chunk *k = d->c, *p = d->pend;
+
+	if (k->nl == 0)
+		return 0;
+	if (looker_wait(&d->lo, e))
+		return -1;
+	if (!d->tight && kept_bytes(d) <= d->budget) {
+		looker_hand(&d->lo, k);
+		d->pend = k;
+		d->c = k == &d->ck[0] ? &d->ck[1] : &d->ck[0];
+		return p ? decide_emit(d, p, e) : 0;
+	}
+	d->pend = NULL;
+	if (p && decide_emit(d, p, e))
+		return -1;
+	if (go_tight(d, e) || lookups(d, k, e))
+		return -1;
+	return decide_emit(d, k, e);
 }
 
 /* ---- the decider ---- */
@@ -1712,16 +1855,21 @@ struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest
 {
 	struct decider *d = calloc(1, sizeof(*d));
 
-	if (d) {
-		d->l = malloc(sizeof(*d->l) * CHUNK);
-		d->z = malloc(sizeof(*d->z) * ZMAX);
-		d->grp = malloc(sizeof(*d->grp) * ZMAX);
+	for (int i = 0; d && i < 2; i++) {
+		struct chunk *k = &d->ck[i];
+		k->l = malloc(sizeof(*k->l) * CHUNK);
+		k->z = malloc(sizeof(*k->z) * ZMAX);
+		k->grp = malloc(sizeof(*k->grp) * ZMAX);
+		if (!k->l || !k->z || !k->grp) {
+			decide_free(d);
+			d = NULL;
+		}
 	}
-	if (!d || !d->l || !d->z || !d->grp) {
-		decide_free(d);
+	if (!d) {
 		bad_alloc(e);
 		return NULL;
 	}
+	d->c = &d->ck[0];
 	/* The look-ups run on a connection of their own, outside the file's
 	 * transaction: the server probes a chunk there while it stores the
 	 * previous one on db, and what this file kept is the decider's to
@@ -1754,6 +1902,17 @@ struct decider *decide_new(PGconn *db, const char *conninfo, const struct ingest
 		return NULL;
 	}
 	d->writing = 1;
+	d->lo.d = d;
+	pthread_mutex_init(&d->lo.mu, NULL);
+	pthread_cond_init(&d->lo.cv, NULL);
+	if (pthread_create(&d->lo.th, NULL, looker_main, &d->lo) != 0) {
+		pthread_mutex_destroy(&d->lo.mu);
+		pthread_cond_destroy(&d->lo.cv);
+		decide_free(d);
+		err_set(e, ERR_INTERNAL, "cannot start a thread");
+		return NULL;
+	}
+	d->looking = 1;
 	d->budget = budget;
 	d->rules = rules;
 	d->as_of = as_of;
@@ -1781,7 +1940,13 @@ void decide_shard(struct decider *d, int i, int n)
 
 int decide_finish(struct decider *d, struct ingest_counts *n, struct sbyt_err *e)
 {
-	if (flush(d, e) || writer_wait(&d->w, e))
+	struct chunk *p;
+
+	if (flush(d, e) || looker_wait(&d->lo, e))
+		return -1;
+	p = d->pend;
+	d->pend = NULL;
+	if ((p && decide_emit(d, p, e)) || writer_wait(&d->w, e))
 		return -1;
 	*n = d->n;
 	return 0;
@@ -1791,6 +1956,16 @@ void decide_free(struct decider *d)
 {
 	if (!d)
 		return;
+	if (d->looking) {
+		/* its look-up ends first: the look-up connection is idle */
+		pthread_mutex_lock(&d->lo.mu);
+		d->lo.quit = 1;
+		pthread_cond_broadcast(&d->lo.cv);
+		pthread_mutex_unlock(&d->lo.mu);
+		pthread_join(d->lo.th, NULL);
+		pthread_mutex_destroy(&d->lo.mu);
+		pthread_cond_destroy(&d->lo.cv);
+	}
 	if (d->writing) {
 		/* what was handed is still sent (or fails): the file's
 		 * connection is idle when this returns */
@@ -1802,11 +1977,13 @@ void decide_free(struct decider *d)
 		pthread_mutex_destroy(&d->w.mu);
 		pthread_cond_destroy(&d->w.cv);
 	}
-	free(d->l);
-	free(d->z);
-	free(d->grp);
-	free(d->dbr);
-	kmap_free(&d->gkeys);
+	for (int i = 0; i < 2; i++) {
+		free(d->ck[i].l);
+		free(d->ck[i].z);
+		free(d->ck[i].grp);
+		free(d->ck[i].dbr);
+		kmap_free(&d->ck[i].gkeys);
+	}
 	forget_kept(d);
 	if (d->lk)
 		PQfinish(d->lk);

@@ -11,13 +11,14 @@
  * the kept rows straight into payment, reading, reading_hold, delivery
  * and ingest_reject.  The look-ups run on a second connection, outside the
  * file's transaction, so they see the database as it was before this file
- * (and the server probes one chunk while it stores the previous one); what
- * the file itself kept earlier (payment ids, confirmations, each meter
- * zone's readings) the decider remembers, about 70 bytes a kept reading,
- * until the file is done or that outgrows its budget: the rest of the file
- * is then looked up on the file's own connection, which sees what was
- * stored, and only the chunk at hand is remembered (slower, bounded, the
- * same decisions).
+ * (and the server probes one chunk, on a thread of the decider's, while
+ * the decider decides the previous one and the server stores the one
+ * before); what the file itself kept earlier (payment ids, confirmations,
+ * each meter zone's readings) the decider remembers, some 100 bytes a
+ * kept reading, until the file is done or that outgrows its budget: the
+ * rest of the file is then looked up on the file's own connection, which
+ * sees what was stored, and only the chunk at hand is remembered (slower,
+ * bounded, the same decisions).
  *
  * What counts as what (the earlier rows that decide a line are always
  * those kept, in file order):
