@@ -6,7 +6,9 @@
 # obligations and 35,000 payments, a few megabytes over many chunks.  The
 # same rows as one connection's, whether the queue holds 8 MB (the
 # default) or a kilobyte (SBYT_DEBT_QUEUE=1: every reader waits for the
-# merge after each chunk).
+# merge after each chunk).  The payments' reader ended midway (its backend
+# terminated while the merge waits for it): the run fails, naming the lost
+# connection, and the day's rows are those of the run before.
 #
 # Every obligation falls due before the as-of date 2026-11-26 (the last,
 # October's, on 2026-11-10, a legal entity's balance on 2026-11-18) and every
@@ -72,5 +74,28 @@ test_expect_success 'three connections, a queue of a kilobyte: the same rows' '
 	SBYT_DEBT_QUEUE=1 SBYT_DEBT_FULL=1 SBYT_DEBT_READERS=3 sbyt -v debt --as-of 2026-11-26 2> q1.err &&
 	grep -q "^sbyt: debt: the ledgers read by 3 connections$" q1.err &&
 	rows q1.rows && diff -u one.rows q1.rows
+'
+# the payments' COPY of a run, terminated once seen (within 30 s): the
+# count of backends ended into the file killed
+pay_copy="query LIKE \$\$COPY (SELECT account_id, NULL::int2, NULL::text, period, paid_on%\$\$"
+terminate_payments() {
+	i=0
+	while [ $i -lt 3000 ]; do
+		n=$(psql -XtA -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+			WHERE datname = current_database() AND state = 'active' AND $pay_copy")
+		[ "$n" -ge 1 ] && break
+		i=$((i + 1)); sleep 0.01
+	done
+	echo "$n" > killed
+}
+test_expect_success 'the payments reader ended midway: the run fails, the day as it was' '
+	rm -f killed && terminate_payments & tries=0 &&
+	while [ ! -f killed ] && [ $tries -lt 50 ]; do
+		SBYT_DEBT_QUEUE=1 SBYT_DEBT_FULL=1 SBYT_DEBT_READERS=3 sbyt debt --as-of 2026-11-26 \
+			2> killed.err; echo $? > killed.rc; tries=$((tries + 1))
+	done; wait &&
+	[ "$(cat killed)" = 1 ] && [ "$(cat killed.rc)" != 0 ] &&
+	grep -qi "terminat\|lost the database" killed.err &&
+	rows after.rows && diff -u one.rows after.rows
 '
 test_done
