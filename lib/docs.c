@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "address.h"
+#include "copybin.h"
 #include "db.h"
 #include "docmodel.h"
 #include "docs_cursor.h"
@@ -676,36 +677,29 @@ struct rowq {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	PGconn *db;
-	struct dbuf rows;        /* the batch being filled, the one being stored */
+	struct copybin fill, send;  /* the batch of rows being filled (binary COPY,
+	                               header and all), the one being stored */
 	struct dbuf carry;       /* the same of the carries (into docs_carry_new) */
 	int frows;
 	int pending, quit, failed;
 	struct sbyt_err err;     /* the thread's failure */
 };
 
+/* In binary: the server does not parse the dates and numbers (text COPY
+ * of the rows was 5.6 s of server CPU at N = 1,000,000). */
 static const char rowq_sql[] = "COPY document (account_id, period, branch, number, channel,"
-	" issued_on, due, total, qr, part, run_id) FROM STDIN";
+	" issued_on, due, total, qr, part, run_id) FROM STDIN (FORMAT binary)";
 
 /* The carries of the settled history (sql/260) the new documents worked
  * out, stored with them; branch_body() moves them into docs_carry. */
 static const char rowq_carry_sql[] = "COPY docs_carry_new (account_id, period, cut, amount,"
 	" penalty, rest_ids, rest) FROM STDIN";
 
-/* One COPY of len bytes of rows in COPY text format; 0, or -1 with
- * q->err set. */
-static int rowq_copy(struct rowq *q, const char *sql, const char *buf, size_t len,
-		     const char *what)
+/* One COPY of len bytes of rows (the statement says their format); 0, or
+ * -1 with q->err set. */
+static int rowq_copy(struct rowq *q, const char *sql, const char *buf, size_t len)
 {
-	struct copy c;
-
-	if (copy_begin(&c, q->db, sql, &q->err))
-		return -1;
-	if (PQputCopyData(q->db, buf, (int)len) != 1) {
-		err_set(&q->err, ERR_DB, "cannot store the %s: %s", what, PQerrorMessage(q->db));
-		copy_abort(&c, "failed");
-		return -1;
-	}
-	return copy_end(&c, &q->err) ? -1 : 0;
+	return copy_send(q->db, sql, buf, len, &q->err) || db_drain(q->db, &q->err) ? -1 : 0;
 }
 
 static void *rowq_main(void *arg)
@@ -719,10 +713,12 @@ static void *rowq_main(void *arg)
 		if (!q->pending)
 			break;
 		pthread_mutex_unlock(&q->mu);
-		if (!q->failed && rowq_copy(q, rowq_sql, q->rows.send, q->rows.slen, "documents"))
+		if (!q->failed && rowq_copy(q, rowq_sql, q->send.buf, q->send.len))
 			q->failed = 1;
+		free(q->send.buf);
+		memset(&q->send, 0, sizeof(q->send));
 		if (!q->failed && q->carry.slen > 0 &&
-		    rowq_copy(q, rowq_carry_sql, q->carry.send, q->carry.slen, "carries"))
+		    rowq_copy(q, rowq_carry_sql, q->carry.send, q->carry.slen))
 			q->failed = 1;
 		pthread_mutex_lock(&q->mu);
 		q->pending = 0;
@@ -767,8 +763,11 @@ static int rowq_hand(struct rowq *q, struct sbyt_err *e)
 	while (q->pending)
 		pthread_cond_wait(&q->cv, &q->mu);
 	failed = q->failed;
-	if (!failed && q->rows.flen > 0) {
-		dbuf_swap(&q->rows);
+	if (!failed && q->fill.rows > 0 && copybin_mem_end(&q->fill, &q->err))
+		failed = q->failed = 1;
+	if (!failed && q->fill.rows > 0) {
+		q->send = q->fill;
+		memset(&q->fill, 0, sizeof(q->fill));
 		q->frows = 0;
 		dbuf_swap(&q->carry);
 		q->pending = 1;
@@ -803,34 +802,11 @@ static int rowq_finish(struct rowq *q, int store, struct sbyt_err *e)
 	}
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->cv);
-	dbuf_release(&q->rows);
+	free(q->fill.buf);
+	free(q->send.buf);
 	dbuf_release(&q->carry);
 	free(q);
 	return rc;
-}
-
-static int rowq_reserve(struct rowq *q, size_t more, struct sbyt_err *e)
-{
-	return dbuf_reserve(&q->rows, more, 1 << 20, e);
-}
-
-/* Append one field in COPY text format (escaped), then sep. */
-static void rowq_field(struct rowq *q, const char *s, char sep)
-{
-	size_t plain = strcspn(s, "\\\t\n\r");
-
-	memcpy(q->rows.fill + q->rows.flen, s, plain);
-	q->rows.flen += plain;
-	for (s += plain; *s; s++) {
-		switch (*s) {
-		case '\\': q->rows.fill[q->rows.flen++] = '\\'; q->rows.fill[q->rows.flen++] = '\\'; break;
-		case '\t': q->rows.fill[q->rows.flen++] = '\\'; q->rows.fill[q->rows.flen++] = 't'; break;
-		case '\n': q->rows.fill[q->rows.flen++] = '\\'; q->rows.fill[q->rows.flen++] = 'n'; break;
-		case '\r': q->rows.fill[q->rows.flen++] = '\\'; q->rows.fill[q->rows.flen++] = 'r'; break;
-		default: q->rows.fill[q->rows.flen++] = *s;
-		}
-	}
-	q->rows.fill[q->rows.flen++] = sep;
 }
 
 /* One new document row into the batch; a full batch goes to the writer
@@ -839,36 +815,20 @@ static void rowq_field(struct rowq *q, const char *s, char sep)
 static int put_row(struct branch_run *b, int64_t account, int number, int chan, int part,
 		   sdate due, money total, const char *qr, struct sbyt_err *e)
 {
-	struct rowq *q = b->rows;
-	char d[DATE_BUF], num[4][24];
+	struct copybin *c = &b->rows->fill;
 	double t0 = now();
 	int rc = 0;
 
-	snprintf(num[0], sizeof(num[0]), "%lld", (long long)account);
-	snprintf(num[1], sizeof(num[1]), "%d", number);
-	snprintf(num[2], sizeof(num[2]), "%lld", (long long)total);
-	snprintf(num[3], sizeof(num[3]), "%d", part);
-	if (rowq_reserve(q, 2 * (strlen(qr) + strlen(b->branch)) + 256, e))
+	if ((!c->buf && copybin_mem_begin(c, e)) || copybin_row(c, 11, e) ||
+	    copybin_int8(c, account, e) || copybin_date(c, period_first(b->o->period), e) ||
+	    copybin_text(c, b->branch, e) || copybin_int4(c, number, e) ||
+	    copybin_text(c, channels[chan], e) || copybin_date(c, b->o->as_of, e) ||
+	    copybin_date(c, due, e) || copybin_int8(c, total, e) || copybin_text(c, qr, e) ||
+	    copybin_int2(c, part, e) ||
+	    (b->o->run_id > 0 ? copybin_int8(c, b->o->run_id, e) : copybin_null(c, e)))
 		return -1;
-	rowq_field(q, num[0], '\t');
-	rowq_field(q, b->pfirst, '\t');
-	rowq_field(q, b->branch, '\t');
-	rowq_field(q, num[1], '\t');
-	rowq_field(q, channels[chan], '\t');
-	rowq_field(q, date_format(b->o->as_of, d), '\t');
-	rowq_field(q, date_format(due, d), '\t');
-	rowq_field(q, num[2], '\t');
-	rowq_field(q, qr, '\t');
-	rowq_field(q, num[3], '\t');
-	if (b->o->run_id > 0) {
-		snprintf(num[0], sizeof(num[0]), "%lld", (long long)b->o->run_id);
-		rowq_field(q, num[0], '\n');
-	} else {
-		memcpy(q->rows.fill + q->rows.flen, "\\N\n", 3);  /* NULL */
-		q->rows.flen += 3;
-	}
-	if (++q->frows >= ROWQ_BATCH)
-		rc = rowq_hand(q, e);
+	if (++b->rows->frows >= ROWQ_BATCH)
+		rc = rowq_hand(b->rows, e);
 	b->r->t_rows += now() - t0;
 	return rc;
 }
