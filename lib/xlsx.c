@@ -2,15 +2,13 @@
 #include "xlsx.h"
 
 #include <dlfcn.h>
-#include <isa-l/crc.h>
-#include <isa-l/igzip_lib.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "db.h"
+#include "zipdeflate.h"
 
 /* libxlsxwriter deflates the parts of a workbook with zlib at its default
  * level (6) and has no option for it; for the registers of a million rows
@@ -35,20 +33,33 @@ int zipWriteInFileInZip(void *file, const void *buf, unsigned len);
 int zipCloseFileInZip(void *file);
 
 #define ZIP_INTERNALERROR (-104)
-#define ZD_OUT (256 * 1024)
 
 static _Thread_local struct zpart {
 	void *file;              /* the part being deflated here, or NULL */
-	uint32_t crc;
-	unsigned long long size;
-	struct isal_zstream zs;
-	unsigned char out[ZD_OUT];
-	unsigned char level_buf[ISAL_DEF_LVL1_DEFAULT];
+	int rc;                  /* minizip's error from the last write */
+	struct zipdeflate_stream zs;
 } *zpart;
 
 static void *real_fn(const char *name)
 {
 	return dlsym(RTLD_NEXT, name);
+}
+
+/* Hand n deflated bytes to minizip's own write. */
+static int zpart_out(void *arg, const unsigned char *bytes, size_t n)
+{
+	typedef int (*write_fn)(void *, const void *, unsigned);
+	struct zpart *z = arg;
+	void *sym = real_fn("zipWriteInFileInZip");
+	write_fn real;
+
+	if (!sym) {
+		z->rc = ZIP_INTERNALERROR;
+		return -1;
+	}
+	memcpy(&real, &sym, sizeof(real));
+	z->rc = real(z->file, bytes, (unsigned)n);
+	return z->rc ? -1 : 0;
 }
 
 int zipOpenNewFileInZip4_64(void *file, const char *filename, const void *zipfi,
@@ -77,13 +88,8 @@ int zipOpenNewFileInZip4_64(void *file, const char *filename, const void *zipfi,
 		  versionMadeBy, flagBase, zip64);
 	if (ours && rc == 0) {
 		zpart->file = file;
-		zpart->crc = 0;
-		zpart->size = 0;
-		isal_deflate_init(&zpart->zs);
-		zpart->zs.level = 1;
-		zpart->zs.level_buf = zpart->level_buf;
-		zpart->zs.level_buf_size = sizeof(zpart->level_buf);
-		zpart->zs.gzip_flag = IGZIP_DEFLATE;
+		zpart->rc = 0;
+		zipdeflate_stream_init(&zpart->zs, zpart_out, zpart);
 	}
 	return rc;
 }
@@ -91,31 +97,8 @@ int zipOpenNewFileInZip4_64(void *file, const char *filename, const void *zipfi,
 /* Deflate len bytes of buf (end: and finish the stream) into the part. */
 static int zpart_put(const void *buf, unsigned len, int end)
 {
-	typedef int (*write_fn)(void *, const void *, unsigned);
-	struct isal_zstream *zs = &zpart->zs;
-	void *sym = real_fn("zipWriteInFileInZip");
-	write_fn real;
-
-	if (!sym)
-		return ZIP_INTERNALERROR;
-	memcpy(&real, &sym, sizeof(real));
-	zpart->crc = crc32_gzip_refl(zpart->crc, buf, len);
-	zpart->size += len;
-	zs->next_in = (uint8_t *)(uintptr_t)buf;
-	zs->avail_in = len;
-	zs->end_of_stream = (uint16_t)end;
-	do {
-		int rc;
-
-		zs->next_out = zpart->out;
-		zs->avail_out = ZD_OUT;
-		if (isal_deflate(zs) != COMP_OK)
-			return ZIP_INTERNALERROR;
-		if (ZD_OUT - zs->avail_out > 0 &&
-		    (rc = real(zpart->file, zpart->out, ZD_OUT - zs->avail_out)) != 0)
-			return rc;
-	} while (zs->avail_in > 0 || zs->avail_out == 0 ||
-		 (end && zs->internal_state.state != ZSTATE_END));
+	if (zipdeflate_stream_put(&zpart->zs, buf, len, end))
+		return zpart->rc ? zpart->rc : ZIP_INTERNALERROR;
 	return 0;
 }
 
@@ -142,8 +125,8 @@ int zipCloseFileInZip(void *file)
 	if (zpart && zpart->file == file) {
 		close_raw_fn real;
 		int rc = zpart_put("", 0, 1);
-		unsigned long long size = zpart->size;
-		unsigned long crc = zpart->crc;
+		unsigned long long size = (unsigned long long)zpart->zs.size;
+		unsigned long crc = zpart->zs.crc;
 
 		free(zpart);  /* one part at a time: the next gets a fresh one */
 		zpart = NULL;

@@ -3,7 +3,7 @@
 
 #include <errno.h>
 #include <isa-l/crc.h>
-#include <isa-l/igzip_lib.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,15 +12,63 @@
 
 #define ZD_BUF (1 << 20)
 
+void zipdeflate_stream_init(struct zipdeflate_stream *s,
+			    int (*out)(void *arg, const unsigned char *bytes, size_t n), void *arg)
+{
+	s->crc = 0;
+	s->size = 0;
+	s->out = out;
+	s->arg = arg;
+	isal_deflate_init(&s->zs);
+	s->zs.level = 1;
+	s->zs.level_buf = s->level_buf;
+	s->zs.level_buf_size = sizeof(s->level_buf);
+	s->zs.gzip_flag = IGZIP_DEFLATE;
+}
+
+int zipdeflate_stream_put(struct zipdeflate_stream *s, const void *in, size_t n, int end)
+{
+	struct isal_zstream *zs = &s->zs;
+
+	s->crc = crc32_gzip_refl(s->crc, in, n);
+	s->size += (int64_t)n;
+	zs->next_in = (uint8_t *)(uintptr_t)in;
+	zs->avail_in = (uint32_t)n;
+	zs->end_of_stream = (uint16_t)end;
+	do {
+		size_t m;
+
+		zs->next_out = s->obuf;
+		zs->avail_out = sizeof(s->obuf);
+		if (isal_deflate(zs) != COMP_OK)
+			return -1;
+		m = sizeof(s->obuf) - zs->avail_out;
+		if (m && s->out(s->arg, s->obuf, m))
+			return -1;
+	} while (zs->avail_in > 0 || zs->avail_out == 0 ||
+		 (end && zs->internal_state.state != ZSTATE_END));
+	return 0;
+}
+
+/* Append n deflated bytes to the spool. */
+static int spool_out(void *arg, const unsigned char *bytes, size_t n)
+{
+	struct zipdeflate *d = arg;
+
+	if (fwrite(bytes, 1, n, d->f) != n)
+		return -1;
+	d->len += (int64_t)n;
+	return 0;
+}
+
 int zipdeflate_open(struct zipdeflate *d, const char *path, struct sbyt_err *e)
 {
 	memset(d, 0, sizeof(*d));
 	if (snprintf(d->path, sizeof(d->path), "%s", path) >= (int)sizeof(d->path))
 		return err_set(e, ERR_CANTCREATE, "path too long: '%.200s...'", path);
-	d->zs = malloc(sizeof(struct isal_zstream) + ISAL_DEF_LVL1_DEFAULT);
+	d->zs = malloc(sizeof(*d->zs));
 	d->in = malloc(ZD_BUF);
-	d->out = malloc(ZD_BUF);
-	if (!d->zs || !d->in || !d->out) {
+	if (!d->zs || !d->in) {
 		zipdeflate_close(d);
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	}
@@ -35,7 +83,6 @@ int zipdeflate_open(struct zipdeflate *d, const char *path, struct sbyt_err *e)
 int zipdeflate_add(struct zipdeflate *d, const char *in, int64_t off, int64_t bytes,
 		   char *sha256, struct zipdeflate_entry *ent, struct sbyt_err *e)
 {
-	struct isal_zstream *zs = d->zs;
 	struct sha256 sh;
 	FILE *f = fopen(in, "rb");
 	int64_t left = bytes;
@@ -48,15 +95,9 @@ int zipdeflate_add(struct zipdeflate *d, const char *in, int64_t off, int64_t by
 		fclose(f);
 		return -1;
 	}
-	isal_deflate_init(zs);
-	zs->level = 1;
-	zs->level_buf = (uint8_t *)(zs + 1);
-	zs->level_buf_size = ISAL_DEF_LVL1_DEFAULT;
-	zs->gzip_flag = IGZIP_DEFLATE;
+	zipdeflate_stream_init(d->zs, spool_out, d);
 	sha256_init(&sh);
 	ent->off = d->len;
-	ent->size = 0;
-	ent->crc = 0;
 	while (!end) {
 		size_t want = bytes >= 0 && left < ZD_BUF ? (size_t)left : ZD_BUF;
 		size_t n = want ? fread(d->in, 1, want, f) : 0;
@@ -69,33 +110,18 @@ int zipdeflate_add(struct zipdeflate *d, const char *in, int64_t off, int64_t by
 		}
 		left -= (int64_t)n;
 		end = n < want || (bytes >= 0 && left == 0);
-		ent->size += (int64_t)n;
-		ent->crc = crc32_gzip_refl(ent->crc, d->in, n);
 		if (sha256)
 			sha256_update(&sh, d->in, n);
-		zs->next_in = d->in;
-		zs->avail_in = (uint32_t)n;
-		zs->end_of_stream = (uint16_t)end;
-		do {
-			size_t m;
-
-			zs->next_out = d->out;
-			zs->avail_out = ZD_BUF;
-			if (isal_deflate(zs) != COMP_OK) {
-				fclose(f);
-				return err_set(e, ERR_INTERNAL, "cannot deflate '%s'", in);
-			}
-			m = ZD_BUF - zs->avail_out;
-			if (m && fwrite(d->out, 1, m, d->f) != m) {
-				err_set(e, ERR_IO, "cannot write '%s': %s", d->path, strerror(errno));
-				fclose(f);
-				return -1;
-			}
-			d->len += (int64_t)m;
-		} while (zs->avail_in > 0 || zs->avail_out == 0 ||
-			 (end && zs->internal_state.state != ZSTATE_END));
+		if (zipdeflate_stream_put(d->zs, d->in, n, end)) {
+			err_set(e, ERR_IO, "cannot deflate '%s' into '%s': %s", in, d->path,
+				ferror(d->f) ? strerror(errno) : "deflate failed");
+			fclose(f);
+			return -1;
+		}
 	}
 	fclose(f);
+	ent->size = d->zs->size;
+	ent->crc = d->zs->crc;
 	ent->csize = d->len - ent->off;
 	if (sha256)
 		sha256_hex(&sh, sha256);
@@ -115,10 +141,9 @@ void zipdeflate_close(struct zipdeflate *d)
 		fclose(d->f);
 	free(d->zs);
 	free(d->in);
-	free(d->out);
 	d->f = NULL;
 	d->zs = NULL;
-	d->in = d->out = NULL;
+	d->in = NULL;
 }
 
 /* ---- the source ---- */

@@ -16,17 +16,38 @@
 #define SBYT_ZIPDEFLATE_H
 
 #include <stdint.h>
+#include <isa-l/igzip_lib.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <zip.h>
 
 #include "error.h"
 
+/* One raw deflate stream (ISA-L, level 1) with the CRC-32 and size of
+ * its input: zipdeflate_stream_init(), then zipdeflate_stream_put() with
+ * each piece of the input, end set with the last (an empty one will do).
+ * The deflated bytes go to out(arg, bytes, n), which returns 0, or -1 to
+ * stop (put then returns -1).  Large (about 600 KB): allocate it. */
+struct zipdeflate_stream {
+	uint32_t crc;
+	int64_t size;
+	int (*out)(void *arg, const unsigned char *bytes, size_t n);
+	void *arg;
+	struct isal_zstream zs;
+	unsigned char obuf[256 * 1024];
+	unsigned char level_buf[ISAL_DEF_LVL1_DEFAULT];
+};
+
+void zipdeflate_stream_init(struct zipdeflate_stream *s,
+			    int (*out)(void *arg, const unsigned char *bytes, size_t n), void *arg);
+int zipdeflate_stream_put(struct zipdeflate_stream *s, const void *in, size_t n, int end);
+
 struct zipdeflate {
 	FILE *f;            /* the spool, being appended to */
 	char path[4200];
 	int64_t len;        /* its length so far */
-	void *zs;           /* ISA-L's stream and its buffers */
-	unsigned char *in, *out;
+	struct zipdeflate_stream *zs;
+	unsigned char *in;
 };
 
 /* One deflated entry: where in the spool, and what libzip needs. */
