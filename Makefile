@@ -18,7 +18,7 @@ SHAREDIR ?= $(PREFIX)/share/sbyt
 SYSCONFDIR ?= /etc
 
 CC       ?= cc
-PKGS     := libpq libxml-2.0 xlsxwriter libzip libpcre2-8 cairo pangocairo libqrencode zlib
+PKGS     := libpq libxml-2.0 xlsxwriter libzip libpcre2-8 cairo pangocairo libqrencode zlib libisal
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -91,6 +91,13 @@ void docs_prefetch_stop(struct docs_prefetch *pf, struct docs_cursor **curs, int
 	}
 }
 
+/* The row's column 0, parsed once per row (the loops over a document's
+ * rows ask for it several times a row). */
+static void read_seq(struct docs_cursor *c)
+{
+	c->seq = c->done ? INT64_MAX : strtoll(PQgetvalue(c->res, c->row, 0), NULL, 10);
+}
+
 int docs_cursor_fetch(struct docs_cursor *c, struct sbyt_err *e)
 {
 	char sql[64];
@@ -122,6 +129,7 @@ int docs_cursor_fetch(struct docs_cursor *c, struct sbyt_err *e)
 	c->n = PQntuples(c->res);
 	c->row = 0;
 	c->done = c->n == 0;
+	read_seq(c);
 	return 0;
 }
 
@@ -145,11 +153,12 @@ void docs_cursor_close(struct docs_cursor *c)
 	PQclear(c->res);
 	c->res = NULL;
 	c->done = 1;
+	c->seq = INT64_MAX;
 }
 
 int64_t docs_cursor_seq(const struct docs_cursor *c)
 {
-	return c->done ? INT64_MAX : strtoll(PQgetvalue(c->res, c->row, 0), NULL, 10);
+	return c->done ? INT64_MAX : c->seq;
 }
 
 const char *docs_cursor_val(const struct docs_cursor *c, int col)
@@ -163,6 +172,7 @@ int docs_cursor_next(struct docs_cursor *c, struct sbyt_err *e)
 		return 0;
 	if (++c->row >= c->n)
 		return docs_cursor_fetch(c, e);
+	read_seq(c);
 	return 0;
 }
 

@@ -25,6 +25,7 @@ struct docs_cursor {
 	const char *name;
 	PGresult *res;
 	int row, n, done, declared;
+	int64_t seq;             /* column 0 of the row (docs_cursor_seq()), read once */
 	/* with pf: the next batch is fetched by the prefetch thread */
 	struct docs_prefetch *pf;
 	PGresult *next;

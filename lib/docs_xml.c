@@ -8,7 +8,7 @@ static void xmoney(struct xmlout *x, const char *name, money m)
 {
 	char buf[MONEY_BUF];
 
-	xmlout_attr(x, name, money_format(m, buf));
+	xmlout_attr_plain(x, name, money_format(m, buf));
 }
 
 static void xint(struct xmlout *x, const char *name, int v)
@@ -16,7 +16,7 @@ static void xint(struct xmlout *x, const char *name, int v)
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "%d", v);
-	xmlout_attr(x, name, buf);
+	xmlout_attr_plain(x, name, buf);
 }
 
 void docs_xml_begin(struct xmlout *x, const char *period, const char *branch,
@@ -58,15 +58,15 @@ void docs_xml_document(struct xmlout *x, const struct docmodel *d)
 
 	xmlout_start(x, "PaymentDocument");
 	xint(x, "number", d->number);
-	xmlout_attr(x, "account", d->account);
-	xmlout_attr(x, "period", period_format(d->period, pname));
-	xmlout_attr(x, "due", date_format(d->due, dbuf));
+	xmlout_attr_plain(x, "account", d->account);
+	xmlout_attr_plain(x, "period", period_format(d->period, pname));
+	xmlout_attr_plain(x, "due", date_format(d->due, dbuf));
 	xmoney(x, "total", d->total);
 	xmlout_attr(x, "qr", d->qr);
 	xmlout_start(x, "Payer");
 	xmlout_attr(x, "kind", d->legal ? "legal" : "individual");
 	xmlout_attr(x, "name", d->name);
-	xmlout_attr(x, "postcode", d->postcode);
+	xmlout_attr_plain(x, "postcode", d->postcode);
 	xmlout_attr(x, "address", d->address);
 	if (d->legal && d->has_inn) {
 		xmlout_attr(x, "inn", d->inn);
@@ -80,9 +80,9 @@ void docs_xml_document(struct xmlout *x, const struct docmodel *d)
 		xmlout_start(x, "Reading");
 		xmlout_attr(x, "meter", r->meter);
 		xint(x, "zone", r->zone);
-		xmlout_attr(x, "previous", r->previous);
+		xmlout_attr_plain(x, "previous", r->previous);
 		if (r->has_current)
-			xmlout_attr(x, "current", r->current);
+			xmlout_attr_plain(x, "current", r->current);
 		xmlout_end(x);
 	}
 	for (int i = 0; i < d->nline; i++) {
@@ -95,9 +95,9 @@ void docs_xml_document(struct xmlout *x, const struct docmodel *d)
 		if (l->band)
 			xint(x, "band", l->band);
 		if (!pen)
-			xmlout_attr(x, "volume", l->volume);
+			xmlout_attr_plain(x, "volume", l->volume);
 		if (l->has_tariff)
-			xmlout_attr(x, "tariff", l->tariff);
+			xmlout_attr_plain(x, "tariff", l->tariff);
 		xmoney(x, "amount", l->amount);
 		if (d->legal && !pen)
 			xmoney(x, "vat", l->vat);

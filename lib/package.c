@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "zipdeflate.h"
+
 int package_mkdirs(const char *path, struct sbyt_err *e)
 {
 	char buf[4096];
@@ -316,6 +318,16 @@ static int cmp_entry(const void *a, const void *b)
 		      ((const struct package_fentry *)b)->name);
 }
 
+/* Stored as it is: an XLSX is a zip already, a PDF compressed already;
+ * the other entries are deflated (zipdeflate.h). */
+static int stored(const char *name)
+{
+	size_t len = strlen(name);
+
+	return (len > 5 && !strcmp(name + len - 5, ".xlsx")) ||
+	       (len > 4 && !strcmp(name + len - 4, ".pdf"));
+}
+
 /* The folder's files as entries, hashed, in name order. */
 static int scan_folder(struct package *p, struct sbyt_err *e)
 {
@@ -353,8 +365,8 @@ sort:
 		char path[4200];
 		if (i > 0 && !strcmp(p->fentry[i - 1].name, p->fentry[i].name))
 			return err_set(e, ERR_INTERNAL, "package entry '%s' twice", p->fentry[i].name);
-		if (p->fentry[i].spool >= 0)
-			continue;  /* hashed by its writer */
+		if (p->fentry[i].spool >= 0 || !stored(p->fentry[i].name))
+			continue;  /* hashed by its writer, or when deflated */
 		snprintf(path, sizeof(path), "%s/%s", p->folder, p->fentry[i].name);
 		if (sha256_file(path, p->fentry[i].sha256, &p->fentry[i].bytes, e))
 			return -1;
@@ -421,10 +433,42 @@ static int write_manifest(struct package *p, const char *path, int64_t run_id,
 	return 0;
 }
 
+/* Entry i of the zip, the entries then the folder's: its name, and where
+ * its bytes are (path, a buffer of 4200; *bytes < 0: the whole file).
+ * NULL with e set. */
+static const char *entry_at(struct package *p, int i, char *path, int64_t *off, int64_t *bytes,
+			    struct sbyt_err *e)
+{
+	struct package_fentry *f;
+
+	if (i < p->nentries) {
+		struct package_entry *en = ent(p, i);
+		snprintf(path, 4200, "%s", en->path);
+		*off = en->part ? en->off : 0;
+		*bytes = en->part ? en->bytes : -1;
+		return en->name;
+	}
+	f = &p->fentry[i - p->nentries];
+	*off = 0;
+	*bytes = -1;
+	if (f->spool >= 0) {
+		if (!package_spool_n(p, f->spool, path, 4200, e))
+			return NULL;
+		*off = f->off;
+		*bytes = f->bytes;
+	} else {
+		snprintf(path, 4200, "%s/%s", p->folder, f->name);
+	}
+	return f->name;
+}
+
 int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		 struct sbyt_err *e)
 {
-	char manifest[4200];
+	char manifest[4200], path[4200];
+	struct zipdeflate zd;
+	struct zipdeflate_entry *dent = NULL;
+	int zd_open = 0, n, nf;
 	zip_t *z;
 	int zerr = 0;
 
@@ -434,69 +478,96 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		goto fail;
 	}
 	for (int i = 0; i < p->nentries; i++)
-		if (!ent(p, i)->part &&
+		if (!ent(p, i)->part && stored(ent(p, i)->name) &&
 		    sha256_file(ent(p, i)->path, ent(p, i)->sha256, &ent(p, i)->bytes, e)) {
 			err_prefix(e, "package entry '%s' was not written", ent(p, i)->name);
 			goto fail;
 		}
 	if (scan_folder(p, e))
 		goto fail;
+	/* the deflated entries, read once: hashed (the files written whole)
+	 * and deflated into one spool */
+	n = p->nentries;
+	nf = p->nfolder;
+	snprintf(path, sizeof(path), "%s/deflated", p->parts);
+	if (!(dent = calloc((size_t)(n + nf + 1), sizeof(*dent)))) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto fail;
+	}
+	if (zipdeflate_open(&zd, path, e))
+		goto fail;
+	zd_open = 1;
+	for (int i = 0; i < n + nf; i++) {
+		int64_t off, bytes;
+		const char *name = entry_at(p, i, path, &off, &bytes, e);
+		char *sha = NULL;
+		int64_t *size = NULL;
+
+		if (!name)
+			goto fail;
+		if (stored(name))
+			continue;
+		if (i < n && !ent(p, i)->part) {
+			sha = ent(p, i)->sha256;
+			size = &ent(p, i)->bytes;
+		} else if (i >= n && p->fentry[i - n].spool < 0) {
+			sha = p->fentry[i - n].sha256;
+			size = &p->fentry[i - n].bytes;
+		}
+		if (zipdeflate_add(&zd, path, off, bytes, sha, &dent[i], e)) {
+			if (i < n && !ent(p, i)->part)
+				err_prefix(e, "package entry '%s' was not written", name);
+			goto fail;
+		}
+		if (size)
+			*size = dent[i].size;
+	}
 	snprintf(manifest, sizeof(manifest), "%s/manifest.xml", p->parts);
-	if (write_manifest(p, manifest, run_id, rules_version, e))
+	if (write_manifest(p, manifest, run_id, rules_version, e) ||
+	    zipdeflate_add(&zd, manifest, 0, -1, NULL, &dent[n + nf], e) ||
+	    zipdeflate_finish(&zd, e))
 		goto fail;
 	z = zip_open(p->tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
 	if (!z) {
 		err_set(e, ERR_CANTCREATE, "cannot create '%s' (zip error %d)", p->tmp, zerr);
 		goto fail;
 	}
-	for (int i = 0; i <= p->nentries + p->nfolder; i++) {
-		int n = p->nentries, nf = p->nfolder;
-		char fpath[4200];
-		const char *name = i < n ? ent(p, i)->name : i < n + nf ? p->fentry[i - n].name
-					 : "manifest.xml";
-		const char *path = i < n ? ent(p, i)->path : manifest;
-		int part = i < n && ent(p, i)->part;
-		int64_t off = part ? ent(p, i)->off : 0, bytes = part ? ent(p, i)->bytes : -1;
-		if (i >= n && i < n + nf && p->fentry[i - n].spool >= 0) {
-			if (!package_spool_n(p, p->fentry[i - n].spool, fpath, sizeof(fpath), e)) {
-				zip_discard(z);
-				goto fail;
-			}
-			path = fpath;
-			part = 1;
-			off = p->fentry[i - n].off;
-			bytes = p->fentry[i - n].bytes;
-		} else if (i >= n && i < n + nf) {
-			snprintf(fpath, sizeof(fpath), "%s/%s", p->folder, name);
-			path = fpath;
+	for (int i = 0; i <= n + nf; i++) {
+		int64_t off = 0, bytes = -1;
+		const char *name = i < n + nf ? entry_at(p, i, path, &off, &bytes, e) : "manifest.xml";
+		int store = name && stored(name);
+		zip_source_t *src;
+		zip_int64_t idx;
+
+		if (!name) {
+			zip_discard(z);
+			goto fail;
 		}
-		/* (libzip reads a length of 0 as "to the end of the file") */
-		zip_source_t *src = part && bytes == 0 ? zip_source_buffer(z, NULL, 0, 0)
-				    : zip_source_file(z, path, (zip_uint64_t)off, bytes);
-
-		zip_int64_t idx = src ? zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) : -1;
-		size_t len = strlen(name);
-
+		if (!store)
+			src = zipdeflate_source(z, &zd, &dent[i]);
+		else if (bytes == 0)  /* (libzip reads a length of 0 as "to the end of the file") */
+			src = zip_source_buffer(z, NULL, 0, 0);
+		else
+			src = zip_source_file(z, path, (zip_uint64_t)off, bytes);
+		idx = src ? zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) : -1;
 		if (idx < 0) {
 			zip_source_free(src);
 			err_set(e, ERR_IO, "cannot add '%s' to '%s': %s", name, p->tmp, zip_strerror(z));
 			zip_discard(z);
 			goto fail;
 		}
-		/* libzip deflates at level 9 unless told: level 1 is several times
-		 * faster on large XML for a little more size; an XLSX is a zip
-		 * already and a PDF compressed already: they are stored as they are. */
-		if ((len > 5 && !strcmp(name + len - 5, ".xlsx")) ||
-		    (len > 4 && !strcmp(name + len - 4, ".pdf")))
+		if (store)
 			zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_STORE, 0);
-		else
-			zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 1);
 	}
 	if (zip_close(z) != 0) {
 		err_set(e, ERR_IO, "cannot write '%s': %s", p->tmp, zip_strerror(z));
 		zip_discard(z);
 		goto fail;
 	}
+	zipdeflate_close(&zd);
+	zd_open = 0;
+	free(dent);
+	dent = NULL;
 	if (chmod(p->tmp, 0640) != 0 || (!p->nosync && package_fsync(p->tmp, e)) ||
 	    sha256_file(p->tmp, p->sha256, &p->bytes, e))
 		goto fail_io;
@@ -511,6 +582,9 @@ fail_io:
 	if (e && e->kind == ERR_NONE)
 		err_set(e, ERR_IO, "cannot finish '%s': %s", p->tmp, strerror(errno));
 fail:
+	if (zd_open)
+		zipdeflate_close(&zd);
+	free(dent);
 	package_abort(p);
 	return -1;
 }

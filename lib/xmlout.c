@@ -149,6 +149,42 @@ void xmlout_attr(struct xmlout *x, const char *name, const char *value)
 	put(x, "\"", 1);
 }
 
+void xmlout_attr_plain(struct xmlout *x, const char *name, const char *value)
+{
+	size_t nlen, i;
+	char *o;
+
+	if (!x->open || !value) {
+		x->err = EINVAL;
+		return;
+	}
+	nlen = strlen(name);
+	room(x, nlen + 4 + 64);
+	o = x->buf + x->len;
+	o[0] = ' ';
+	memcpy(o + 1, name, nlen);
+	o[nlen + 1] = '=';
+	o[nlen + 2] = '"';
+	o += nlen + 3;
+	for (i = 0; i < 64; i++) {
+		unsigned char c = (unsigned char)value[i];
+		if (!c)
+			break;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      c == '.' || c == '-' || c == '+')) {
+			xmlout_attr(x, name, value);  /* nothing written yet: x->len unchanged */
+			return;
+		}
+		o[i] = (char)c;
+	}
+	if (value[i]) {  /* longer than a number */
+		xmlout_attr(x, name, value);
+		return;
+	}
+	o[i] = '"';
+	x->len += nlen + 4 + i;
+}
+
 void xmlout_text(struct xmlout *x, const char *s)
 {
 	if (!x->depth || !s) {

@@ -41,6 +41,10 @@ void xmlout_start(struct xmlout *x, const char *name);
 /* An attribute of the element just started; a NULL value is a misuse, a
  * value that is not text (text.h) is refused (EILSEQ). */
 void xmlout_attr(struct xmlout *x, const char *name, const char *value);
+/* The same for a value the caller formatted, a number or a date: one
+ * pass over it when it holds only ASCII letters, digits, '.', '-' and '+'
+ * (nothing to check or escape), else as xmlout_attr(). */
+void xmlout_attr_plain(struct xmlout *x, const char *name, const char *value);
 /* Text content of the innermost element; refused like an attribute value
  * when it is not text. */
 void xmlout_text(struct xmlout *x, const char *s);

@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the command to run and fails.
 set -eu
 pkgs="make gcc pkg-config libpq-dev libxml2-dev libxml2-utils libxlsxwriter-dev
-      libzip-dev libpcre2-dev postgresql postgresql-contrib unzip zip man-db groff-base time
+      libzip-dev libisal-dev libpcre2-dev postgresql postgresql-contrib unzip zip man-db groff-base time
       libcairo2-dev libpango1.0-dev libqrencode-dev zlib1g-dev fonts-paratype fonts-dejavu-core
       poppler-utils zbar-tools python3-openpyxl strace bsdutils"
 missing=""
