@@ -558,6 +558,10 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		}
 		if (store)
 			zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_STORE, 0);
+		/* every entry a regular file of mode 0640, as the files we write
+		 * (a deflated entry's source has no file to take it from) */
+		zip_file_set_external_attributes(z, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+						 (zip_uint32_t)(S_IFREG | 0640) << 16);
 	}
 	if (zip_close(z) != 0) {
 		err_set(e, ERR_IO, "cannot write '%s': %s", p->tmp, zip_strerror(z));

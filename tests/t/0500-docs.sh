@@ -135,8 +135,10 @@ test_expect_success 'the run record lists the packages with their SHA-256' '
 	[ "$(wc -l < files)" = 6 ] &&
 	grep -q "^$OUT/01/post.zip|$(sha256sum "$OUT/01/post.zip" | cut -d" " -f1)\$" files
 '
-test_expect_success 'package files are mode 0640' '
-	for z in "$OUT"/*/*.zip; do [ "$(stat -c %a "$z")" = 640 ] || exit 1; done
+test_expect_success 'package files are mode 0640, and so is every entry in them' '
+	for z in "$OUT"/*/*.zip; do [ "$(stat -c %a "$z")" = 640 ] || exit 1; done &&
+	for z in "$OUT"/*/*.zip; do zipinfo "$z" | grep " unx "; done > modes &&
+	test -s modes && ! grep -v "^-rw-r----- " modes
 '
 test_expect_success 'every documents.xml validates against xsd/docs.xsd' '
 	for z in "$OUT"/*/*.zip; do
