@@ -462,7 +462,49 @@ static const char rd_sql[] =
 	" (m.initial_t3 * 1000)::bigint FROM meter m WHERE m.account_id = ANY ($1::bigint[])"
 	" ORDER BY 1";
 
-/* Per meter zone of the chunk, once (struct mzgroup): its accepted and
+/* Per meter zone of the chunk, once (struct mzgroup), one index scan
+ * down from its latest date hi: its accepted and held readings taken in
+ * [s, hi], then its accepted ones before s, latest first (the order of the
+ * index, period then date then id; a reading's period is its month or the
+ * next), at most lim rows (k.lim: its lines + 2).  lookup_history() keeps
+ * of these the rows of [s, hi] and the latest accepted one before s, which
+ * hist_sql probes for with two descents of the index; when the scan may
+ * have stopped before all of them, that meter zone is looked up again with
+ * hist_sql.  The columns of hist_sql, then the period. */
+static const char scan_sql[] =
+	"SELECT k.i, x.taken_on - DATE '2000-01-01', x.reading_id, (x.value * 1000)::bigint,"
+	" x.status = 'accepted', x.source, x.period - DATE '2000-01-01'"
+	" FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::date[], $5::date[],"
+	" $6::int[]) WITH ORDINALITY AS k(acc, meter, zone, s, hi, lim, i)"
+	" CROSS JOIN LATERAL (SELECT x.taken_on, x.reading_id, x.value, x.status, x.source,"
+	" x.period FROM reading x WHERE x.account_id = k.acc AND x.meter = k.meter"
+	" AND x.zone = k.zone"
+	" AND x.period <= (date_trunc('month', k.hi::timestamp) + interval '1 month')::date"
+	" AND x.taken_on <= k.hi AND x.status IN ('accepted', 'held')"
+	" AND (x.taken_on >= k.s AND x.period >= date_trunc('month', k.s::timestamp)::date"
+	" OR x.taken_on < k.s AND x.status = 'accepted'"
+	" AND x.period <= (date_trunc('month', k.s::timestamp) + interval '1 month')::date)"
+	" ORDER BY x.period DESC, x.taken_on DESC, x.reading_id DESC LIMIT k.lim) x"
+	" ORDER BY k.i, x.period DESC, x.taken_on DESC, x.reading_id DESC";
+
+/* The first accepted reading taken in [lo, s) of the meter zones whose
+ * latest accepted reading before s (scan_sql) was taken on or after lo:
+ * hist_sql's third probe. */
+static const char win_sql[] =
+	"SELECT k.i, x.taken_on - DATE '2000-01-01', x.reading_id, (x.value * 1000)::bigint,"
+	" x.status = 'accepted', x.source"
+	" FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::date[], $5::date[])"
+	" WITH ORDINALITY AS k(acc, meter, zone, lo, s, i)"
+	" CROSS JOIN LATERAL (SELECT x.taken_on, x.reading_id, x.value, x.status, x.source"
+	" FROM reading x WHERE x.account_id = k.acc AND x.meter = k.meter AND x.zone = k.zone"
+	" AND x.period >= date_trunc('month', k.lo::timestamp)::date"
+	" AND x.period <= (date_trunc('month', k.s::timestamp) + interval '1 month')::date"
+	" AND x.taken_on >= k.lo AND x.taken_on < k.s AND x.status = 'accepted'"
+	" ORDER BY x.period, x.taken_on, x.reading_id LIMIT 1) x";
+
+/* The three probes scan_sql stands for (looked up with it only when a
+ * meter zone's scan was not sure to hold every row they find).  Per meter
+ * zone of the chunk, once (struct mzgroup): its accepted and
  * held readings taken in [s, hi] (hi: the latest of the lines' dates), the
  * first accepted reading taken in [lo, s) (lo: the start of the earliest
  * averaging window) and the latest accepted reading before s, ordered by
@@ -582,11 +624,11 @@ static int writer_hand(struct writer *w, struct out *o, int n, struct sbyt_err *
 
 /* Run sql with the n array literals in a[] after the leading params. */
 /* The look-ups, prepared once on the look-up connection (decide_new()) as
- * "lk0".."lk3" in this order, with generic plans: index probes whatever the
+ * "lk0".."lk5" in this order, with generic plans: index probes whatever the
  * arrays hold, and no planning of 8,192 constants a chunk. */
-enum { LK_PAY, LK_DLV, LK_RD, LK_HIST, LK_N };
-static const char *const lk_sql[LK_N] = { pay_sql, dlv_sql, rd_sql, hist_sql };
-static const char *const lk_name[LK_N] = { "lk0", "lk1", "lk2", "lk3" };
+enum { LK_PAY, LK_DLV, LK_RD, LK_HIST, LK_SCAN, LK_WIN, LK_N };
+static const char *const lk_sql[LK_N] = { pay_sql, dlv_sql, rd_sql, hist_sql, scan_sql, win_sql };
+static const char *const lk_name[LK_N] = { "lk0", "lk1", "lk2", "lk3", "lk4", "lk5" };
 
 static PGresult *lookup(struct decider *d, int q, const char *lead, struct buf *a,
 			int n, const char *trail, struct sbyt_err *e)
@@ -811,69 +853,212 @@ static int group_zones(const struct decider *d, struct chunk *ck)
 	return 0;
 }
 
-/* Look up the history of the chunk's meter zones (hist_sql) into ck->dbr. */
+/* The date from which meter zone m's rows are all wanted (struct mzgroup):
+ * its earliest line's, or the second earliest line's window start when
+ * that is before it (a later line's window may begin before the earliest
+ * line: from there on every row, the first accepted one of its window). */
+static sdate group_s(const struct decider *d, const struct mzgroup *m)
+{
+	sdate s = m->t1;
+
+	if (m->lines > 1) {
+		sdate lo2 = minus_months(m->t2, d->rules->months);
+		if (lo2 < s)
+			s = lo2;
+	}
+	return s;
+}
+
+/* The rows the history look-ups return, gathered before they are sorted
+ * into the chunk's dbr. */
+struct hrows {
+	struct hrow {
+		int g;
+		struct dbrow x;
+	} *r;
+	int n, cap;
+};
+
+/* Column c of row t of r, a date as days since 2000-01-01. */
+static sdate col_date(PGresult *r, int t, int c)
+{
+	return date_from_ymd(2000, 1, 1) + (sdate)atol(PQgetvalue(r, t, c));
+}
+
+/* Row t of r (hist_sql's columns) as a row of meter zone g. */
+static int hrows_add(struct hrows *h, int g, PGresult *r, int t)
+{
+	struct dbrow *x;
+
+	if (h->n == h->cap) {
+		int cap = h->cap ? h->cap * 2 : 1024;
+		struct hrow *p = realloc(h->r, sizeof(*p) * (size_t)cap);
+		if (!p)
+			return -1;
+		h->r = p;
+		h->cap = cap;
+	}
+	h->r[h->n].g = g;
+	x = &h->r[h->n++].x;
+	x->t = col_date(r, t, 1);
+	x->id = strtoll(PQgetvalue(r, t, 2), NULL, 10);
+	x->v = strtoll(PQgetvalue(r, t, 3), NULL, 10);
+	x->accepted = PQgetvalue(r, t, 4)[0] == 't';
+	snprintf(x->source, sizeof(x->source), "%s", PQgetvalue(r, t, 5));
+	return 0;
+}
+
+static int cmp_hrow(const void *a, const void *b)
+{
+	const struct hrow *x = a, *y = b;
+
+	if (x->g != y->g)
+		return x->g < y->g ? -1 : 1;
+	if (x->x.t != y->x.t)
+		return x->x.t < y->x.t ? -1 : 1;
+	return (x->x.id > y->x.id) - (x->x.id < y->x.id);
+}
+
+/* Run look-up q (hist_sql or win_sql) for the n meter zones of gs and add
+ * its rows to h.  0 or -1 with e set. */
+static int lookup_groups(struct decider *d, struct chunk *ck, int q, const int *gs, int n,
+			 struct hrows *h, struct sbyt_err *e)
+{
+	struct buf a[6] = { { 0 } };
+	int na = q == LK_HIST ? 6 : 5;
+	PGresult *r;
+
+	if (n == 0)
+		return 0;
+	if (bufs_open(a, na))
+		goto oom;
+	for (int i = 0; i < n; i++) {
+		const struct mzgroup *m = &ck->grp[gs[i]];
+		if (arr_int(&a[0], m->acc) || arr_str(&a[1], m->mtr) || arr_int(&a[2], m->zone) ||
+		    arr_date(&a[3], m->lo) || arr_date(&a[4], group_s(d, m)) ||
+		    (na == 6 && arr_date(&a[5], m->hi)))
+			goto oom;
+	}
+	r = lookup(d, q, NULL, a, na, NULL, e);
+	bufs_free(a, na);
+	if (!r)
+		return -1;
+	for (int t = 0; t < PQntuples(r); t++) {
+		int i = atoi(PQgetvalue(r, t, 0)) - 1;
+		if (i >= 0 && i < n && hrows_add(h, gs[i], r, t)) {
+			PQclear(r);
+			return bad_alloc(e);
+		}
+	}
+	PQclear(r);
+	return 0;
+oom:
+	bufs_free(a, na);
+	return bad_alloc(e);
+}
+
+/* Look up the history of the chunk's meter zones into ck->dbr: what
+ * hist_sql returns, with one descent of the index a meter zone (scan_sql)
+ * where the first month of readings has none before, two where the
+ * latest accepted reading before s is in the averaging window (then
+ * win_sql), and hist_sql again for a meter zone whose scan stopped at lim
+ * rows before it was sure to hold them all. */
 static int lookup_history(struct decider *d, struct chunk *ck, struct sbyt_err *e)
 {
 	struct buf a[6] = { { 0 } };
+	struct hrows h = { 0 };
+	int *win = NULL, *all = NULL, nwin = 0, nall = 0, rc = -1;
 	PGresult *r;
 	int nt;
 
 	ck->ndbr = 0;
 	if (ck->ngrp == 0)
 		return 0;
-	if (bufs_open(a, 6))
+	win = malloc(sizeof(*win) * (size_t)ck->ngrp);
+	all = malloc(sizeof(*all) * (size_t)ck->ngrp);
+	if (!win || !all || bufs_open(a, 6))
 		goto oom;
 	for (int g = 0; g < ck->ngrp; g++) {
 		const struct mzgroup *m = &ck->grp[g];
-		sdate s = m->t1;
-		/* a later line's window may begin before the earliest line:
-		 * from there on every row (the first accepted one of its window) */
-		if (m->lines > 1) {
-			sdate lo2 = minus_months(m->t2, d->rules->months);
-			if (lo2 < s)
-				s = lo2;
-		}
 		if (arr_int(&a[0], m->acc) || arr_str(&a[1], m->mtr) || arr_int(&a[2], m->zone) ||
-		    arr_date(&a[3], m->lo) || arr_date(&a[4], s) || arr_date(&a[5], m->hi))
+		    arr_date(&a[3], group_s(d, m)) || arr_date(&a[4], m->hi) ||
+		    arr_int(&a[5], m->lines + 2))
 			goto oom;
 	}
-	r = lookup(d, LK_HIST, NULL, a, 6, NULL, e);
+	r = lookup(d, LK_SCAN, NULL, a, 6, NULL, e);
 	bufs_free(a, 6);
 	if (!r)
-		return -1;
+		goto out;
 	nt = PQntuples(r);
-	if (nt > ck->dbrcap) {
-		struct dbrow *p = realloc(ck->dbr, sizeof(*p) * (size_t)nt);
-		if (!p) {
-			PQclear(r);
-			return bad_alloc(e);
-		}
-		ck->dbr = p;
-		ck->dbrcap = nt;
-	}
-	for (int t = 0; t < nt; t++) {
-		int g = atoi(PQgetvalue(r, t, 0)) - 1;
-		struct dbrow *x = &ck->dbr[ck->ndbr];
+	for (int t0 = 0, t1; t0 < nt; t0 = t1) {
+		int g = atoi(PQgetvalue(r, t0, 0)) - 1, b1 = -1, last;
+		const struct mzgroup *m;
+		sdate s, ms;
+		int y, mo, day;
+
+		for (t1 = t0 + 1; t1 < nt && atoi(PQgetvalue(r, t1, 0)) - 1 == g; t1++)
+			;
 		if (g < 0 || g >= ck->ngrp)
 			continue;
-		x->id = strtoll(PQgetvalue(r, t, 2), NULL, 10);
-		/* the first of [lo, s) and the latest before s: one row twice */
-		if (ck->grp[g].nr > 0 && x[-1].id == x->id)
+		m = &ck->grp[g];
+		s = group_s(d, m);
+		date_to_ymd(s, &y, &mo, &day);
+		ms = date_from_ymd(y, mo, 1);
+		for (int t = t0; t < t1 && b1 < 0; t++)
+			if (col_date(r, t, 1) < s)
+				b1 = t;
+		/* complete: fewer than lim rows, or the last one before s and of
+		 * a period no later than s's month, after which no row of
+		 * [s, hi] (of s's period or later) can come */
+		last = t1 - 1;
+		if (t1 - t0 == m->lines + 2 &&
+		    !(col_date(r, last, 1) < s && col_date(r, last, 6) <= ms)) {
+			all[nall++] = g;
 			continue;
-		if (ck->grp[g].nr == 0)
-			ck->grp[g].r0 = ck->ndbr;
-		ck->grp[g].nr++;
-		x->t = date_from_ymd(2000, 1, 1) + (sdate)atol(PQgetvalue(r, t, 1));
-		x->v = strtoll(PQgetvalue(r, t, 3), NULL, 10);
-		x->accepted = PQgetvalue(r, t, 4)[0] == 't';
-		snprintf(x->source, sizeof(x->source), "%s", PQgetvalue(r, t, 5));
-		ck->ndbr++;
+		}
+		/* the rows of [s, hi] and the latest accepted one before s */
+		for (int t = t0; t < t1; t++)
+			if ((t == b1 || col_date(r, t, 1) >= s) &&
+			    hrows_add(&h, g, r, t)) {
+				PQclear(r);
+				goto oom;
+			}
+		if (b1 >= 0 && col_date(r, b1, 1) >= m->lo)
+			win[nwin++] = g;
 	}
 	PQclear(r);
-	return 0;
+	if (lookup_groups(d, ck, LK_WIN, win, nwin, &h, e) ||
+	    lookup_groups(d, ck, LK_HIST, all, nall, &h, e))
+		goto out;
+	if (h.n > 1)
+		qsort(h.r, (size_t)h.n, sizeof(*h.r), cmp_hrow);
+	if (h.n > ck->dbrcap) {
+		struct dbrow *p = realloc(ck->dbr, sizeof(*p) * (size_t)h.n);
+		if (!p)
+			goto oom;
+		ck->dbr = p;
+		ck->dbrcap = h.n;
+	}
+	for (int i = 0; i < h.n; i++) {
+		struct mzgroup *m = &ck->grp[h.r[i].g];
+		/* the first of [lo, s) and the latest before s: one row twice */
+		if (m->nr > 0 && ck->dbr[ck->ndbr - 1].id == h.r[i].x.id)
+			continue;
+		if (m->nr == 0)
+			m->r0 = ck->ndbr;
+		m->nr++;
+		ck->dbr[ck->ndbr++] = h.r[i].x;
+	}
+	rc = 0;
+out:
+	free(h.r);
+	free(win);
+	free(all);
+	return rc;
 oom:
 	bufs_free(a, 6);
-	return bad_alloc(e);
+	bad_alloc(e);
+	goto out;
 }
 
 /* The first of n rows (ordered by date) whose date is >= t (after: > t). */
