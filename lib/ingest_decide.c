@@ -466,7 +466,9 @@ static const char rd_sql[] =
  * down from its latest date hi: its accepted and held readings taken in
  * [s, hi], then its accepted ones before s, latest first (the order of the
  * index, period then date then id; a reading's period is its month or the
- * next), at most lim rows (k.lim: its lines + 2).  lookup_history() keeps
+ * next), at most lim rows (k.lim: its lines + 1: one more than a file
+ * read again finds of its dates; each row more costs as much as a probe
+ * when history is there).  lookup_history() keeps
  * of these the rows of [s, hi] and the latest accepted one before s, which
  * hist_sql probes for with two descents of the index; when the scan may
  * have stopped before all of them, that meter zone is looked up again with
@@ -982,7 +984,7 @@ static int lookup_history(struct decider *d, struct chunk *ck, struct sbyt_err *
 		const struct mzgroup *m = &ck->grp[g];
 		if (arr_int(&a[0], m->acc) || arr_str(&a[1], m->mtr) || arr_int(&a[2], m->zone) ||
 		    arr_date(&a[3], group_s(d, m)) || arr_date(&a[4], m->hi) ||
-		    arr_int(&a[5], m->lines + 2))
+		    arr_int(&a[5], m->lines + 1))
 			goto oom;
 	}
 	r = lookup(d, LK_SCAN, NULL, a, 6, NULL, e);
@@ -1011,7 +1013,7 @@ static int lookup_history(struct decider *d, struct chunk *ck, struct sbyt_err *
 		 * a period no later than s's month, after which no row of
 		 * [s, hi] (of s's period or later) can come */
 		last = t1 - 1;
-		if (t1 - t0 == m->lines + 2 &&
+		if (t1 - t0 == m->lines + 1 &&
 		    !(col_date(r, last, 1) < s && col_date(r, last, 6) <= ms)) {
 			all[nall++] = g;
 			continue;

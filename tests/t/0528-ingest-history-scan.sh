@@ -1,6 +1,6 @@
 #!/bin/sh
 # 0528-ingest-history-scan: a meter zone's history is looked up with one
-# index scan down from its latest line's date (at most its lines + 2 rows),
+# index scan down from its latest line's date (at most its lines + 1 rows),
 # the first accepted reading of the averaging window with a second probe
 # when the latest accepted one before the line falls in that window, and
 # with the three probes of before when the scan stopped before it was sure
@@ -20,8 +20,8 @@ M2='7201000126;M-7201000126a;1'
   echo "$M2;120;2026-11-20;inspector"; echo "$M2;130;2026-11-20;lkk"; } > h3.csv
 { echo 'account;meter;zone;value;taken_on;source'; echo "$M2;100;2026-11-20;lkk"; } > h4.csv
 
-# h2's line: the scan finds 2026-10-10, 06-10 and 01-10 (three rows, its
-# lines + 2, the last before the line and of an earlier period: complete);
+# h2's line: the scan finds 2026-10-10 and 06-10 (two rows, its lines + 1,
+# the last before the line and of an earlier period: complete);
 # the latest, 4300 on 2026-10-10, is in the window [2025-11-10, 2026-11-10),
 # whose first accepted reading is 4100 on 2026-01-10 (the second probe).
 # Consumption 6000 - 4300 = 1700 > 1000 kWh; average 200 kWh in 273 days =
@@ -38,8 +38,8 @@ test_expect_success 'the same with a memory budget of 0 (look-ups on the file'"'
 	SBYT_INGEST_MEMORY=0 sbyt $AS ingest h2.csv 2>err && held
 '
 # h3: four accepted readings of one day.  h4's line is the first of them
-# again: its scan stops at three rows (130, 120, 110: the latest first),
-# all of its date, so the meter zone is looked up again with every row of
+# again: its scan stops at two rows (130, 120: the latest first), both of
+# its date, so the meter zone is looked up again with every row of
 # that date: 100 from lkk is there, a duplicate (with only the three it
 # would be rejected, lower than 130).
 test_expect_success 'a scan full of the line'"'"'s date is looked up again: the duplicate is found' '
