@@ -1056,15 +1056,111 @@ out:
 	return rc;
 }
 
-/* The events of the day for the registers, by branch (column 8) and
- * account, fetched REG_FETCH rows at a time. */
+/* The events of the day for the registers, by account, with their
+ * branch (column 8), fetched REG_FETCH rows at a time: each row goes to its
+ * branch's register, all of them open at once.  Sorted by branch first, the
+ * server compared nearly every pair of rows past a first key they shared
+ * (ten branches), in the rows themselves: the day's 111,817 events at
+ * 1,000,000 accounts took 0.5-0.9 s to sort, against ~0.1 s by account. */
 #define REG_FETCH "4096"
 #define EVENT_SELECT                                                                        \
 	"SELECT v.account_id, v.case_no, v.procedure, v.step, v.what, v.rule,"              \
 	" v.inputs_ru, v.dates_ru, a.branch FROM limit_event v"                             \
 	" CROSS JOIN LATERAL (SELECT a0.branch FROM account a0"                              \
 	"  WHERE a0.account_id = v.account_id OFFSET 0) a"                                  \
-	" WHERE v.day = $1::date ORDER BY a.branch COLLATE \"C\", v.account_id, v.n"
+	" WHERE v.day = $1::date ORDER BY v.account_id, v.n"
+
+/* The registers open, one a branch (regs_find() opens them). */
+struct regs {
+	struct reg **g;
+	char **branch;
+	int n, cap, last;
+};
+
+/* The register of branch br, opened under out_dir/limit/day/br when it is
+ * not yet; NULL with e set. */
+static struct reg *regs_find(struct regs *rs, const struct limit_env *env, const char *out_dir,
+			     const char *day, const char *br, struct sbyt_err *e)
+{
+	char dir[4096], probe[4200];
+	struct reg *g;
+
+	if (rs->n && !strcmp(rs->branch[rs->last], br))
+		return rs->g[rs->last];
+	for (int i = 0; i < rs->n; i++)
+		if (!strcmp(rs->branch[i], br)) {
+			rs->last = i;
+			return rs->g[i];
+		}
+	if (rs->n == rs->cap) {
+		int cap = rs->cap ? 2 * rs->cap : 16;
+		struct reg **ng = realloc(rs->g, sizeof(*ng) * (size_t)cap);
+		char **nb = ng ? realloc(rs->branch, sizeof(*nb) * (size_t)cap) : NULL;
+
+		if (ng)
+			rs->g = ng;
+		if (nb)
+			rs->branch = nb;
+		if (!ng || !nb) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			return NULL;
+		}
+		rs->cap = cap;
+	}
+	g = calloc(1, sizeof(*g));
+	rs->branch[rs->n] = strdup(br);
+	if (!g || !rs->branch[rs->n]) {
+		free(g);
+		free(rs->branch[rs->n]);
+		err_set(e, ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	rs->g[rs->n] = g;
+	rs->last = rs->n++;
+	snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, day, br);
+	snprintf(probe, sizeof(probe), "%s/register.xlsx", dir);
+	if (package_mkdirs(dir, e) < 0 || package_mkdirs(probe, e) < 0 || reg_open(env, g, dir, e))
+		return NULL;
+	return g;
+}
+
+static int branch_cmp(const void *a, const void *b)
+{
+	return strcmp(**(char *const *const *)a, **(char *const *const *)b);
+}
+
+/* Close every register of rs in branch order (ok: sealed and kept in o, as
+ * reg_close()), then free rs.  0, or -1 with e set (the rest dropped). */
+static int regs_close(struct regs *rs, int ok, struct outrec *o, struct limit_out_counts *n,
+		      struct sbyt_err *e)
+{
+	char ***order = malloc(sizeof(*order) * (size_t)(rs->n ? rs->n : 1));
+	int rc = 0;
+
+	if (!order) {
+		ok = 0;
+		rc = err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	for (int i = 0; order && i < rs->n; i++)
+		order[i] = &rs->branch[i];
+	if (order)
+		qsort(order, (size_t)rs->n, sizeof(*order), branch_cmp);
+	for (int i = 0; i < rs->n; i++) {
+		struct reg *g = rs->g[order ? order[i] - rs->branch : i];
+
+		if (reg_close(g, ok && rc == 0, o, n, rc ? NULL : e))
+			rc = -1;
+	}
+	for (int i = 0; i < rs->n; i++) {
+		free(rs->g[i]);
+		free(rs->branch[i]);
+	}
+	free(rs->g);
+	free(rs->branch);
+	free(order);
+	memset(rs, 0, sizeof(*rs));
+	return rc;
+}
 
 /* The branches of runs x[0..nx-1] and y[0..ny-1] (each in branch order),
  * once each, in order, into out (room for nx + ny); returns how many. */
@@ -1194,11 +1290,10 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 		    struct limit_out_counts *n, struct sbyt_err *e)
 {
 	sdate day = env->day;
-	char b[DATE_BUF], dir[4096];
+	char b[DATE_BUF];
 	const char *p[2] = { date_format(day, b), PDF_ARG(env) };
 	PGresult *er = NULL;
-	struct reg reg = { .open = 0 };
-	char *cur = NULL;    /* the branch of the register open */
+	struct regs regs = { 0 };
 	int in_tx = 0;
 	struct packages_job x;
 	struct outrec ro = { .j = j };     /* the registers */
@@ -1239,30 +1334,9 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 			goto out;
 		rows = PQntuples(er);
 		for (int i = 0; i < rows; i++) {
-			const char *br = PQgetvalue(er, i, 8);
+			struct reg *g = regs_find(&regs, env, out_dir, b, PQgetvalue(er, i, 8), e);
 
-			if (!reg.open || strcmp(cur, br)) {
-				if (reg_close(&reg, 1, &ro, n, e))
-					goto out;
-				free(cur);
-				if (!(cur = strdup(br))) {
-					err_set(e, ERR_INTERNAL, "out of memory");
-					goto out;
-				}
-				snprintf(dir, sizeof(dir), "%s/limit/%s/%s", out_dir, b, cur);
-				if (package_mkdirs(dir, e) < 0)
-					goto out;
-				{
-					char probe[4200];
-
-					snprintf(probe, sizeof(probe), "%s/register.xlsx", dir);
-					if (package_mkdirs(probe, e) < 0)
-						goto out;
-				}
-				if (reg_open(env, &reg, dir, e))
-					goto out;
-			}
-			if (reg_row(env, &reg, er, i, e))
+			if (!g || reg_row(env, g, er, i, e))
 				goto out;
 		}
 		PQclear(er);
@@ -1270,15 +1344,14 @@ int limit_write_day(PGconn *db, const struct limit_env *env, const char *out_dir
 		if (rows == 0)
 			break;
 	}
-	if (reg_close(&reg, 1, &ro, n, e))
+	if (regs_close(&regs, 1, &ro, n, e))
 		goto out;
 	if (db_exec(db, e, "CLOSE lim_events", 0, NULL) || db_commit(db, e))
 		goto out;
 	in_tx = 0;
 	rc = 0;
 out:
-	reg_close(&reg, 0, &ro, n, NULL);
-	free(cur);
+	regs_close(&regs, 0, &ro, n, NULL);
 	if (in_tx)
 		db_rollback(db);
 	if (started)
