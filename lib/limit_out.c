@@ -444,8 +444,8 @@ static int pdfs_finish(struct pdfs *x, struct package *pk, int ok, struct sbyt_e
 	return rc;
 }
 
-static int write_notices(const struct limit_env *env, PGresult *r, const int *ord, int from, int to,
-			 const char *dir, const char *branch, const char *kind, const char *day,
+static int write_notices(const struct limit_env *env, PGresult *r, const int *ord, int from,
+			 int to, const char *dir, const char *branch, const char *kind, const char *day,
 			 struct outrec *o, const char *rv, struct limit_out_counts *n,
 			 struct sbyt_err *e)
 {
@@ -965,6 +965,7 @@ static int *notices_order(PGresult *r)
 	free(k);
 	return ord;
 }
+
 /* The requests: 0 id 1 account 2 action 3 date 4 level 5 procedure 6 case
  * 7 address 8 branch 9 name 10 basis 11 branch name 12 branch phone
  * 13 the notice it rests on 14 the meters 15 issued. */
