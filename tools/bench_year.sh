@@ -102,7 +102,11 @@ SELECT u.account_id, u.meter, u.zone, pg_temp.reg(u.base, u.tenths, r.taken_on),
 FROM u CROSS JOIN months mo
 CROSS JOIN LATERAL (SELECT CASE u.kind WHEN 'legal' THEN mo.last ELSE mo.period + 19 END) AS r(taken_on)
 WHERE r.taken_on >= u.installed_on
-ORDER BY 1, 2, 3, 5;
+-- in the order a real year's ingest wrote them: a month's readings as
+-- they arrived, day by day, each day's files in account order (until
+-- 2026-12-06 account by account across the 13 months, which no daily
+-- ingest makes: a bill batch's window then read one heap page per row)
+ORDER BY 5, 1, 2, 3;
 -- a meter's initial register: where it stood when the history begins, or
 -- when it was installed (no readings before)
 UPDATE meter m SET
