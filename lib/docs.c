@@ -183,8 +183,8 @@ static void dbuf_release(struct dbuf *b)
 struct chanpkg {
 	int open, chan, part;
 	struct package pkg;
-	const char *xml_path, *xlsx_path;
-	FILE *f;                 /* documents.xml, written through x */
+	const char *xlsx_path;
+	FILE *f;                 /* documents.xml (package_stream()), written through xml */
 	struct xmlout xml;
 	struct xlsx_table x;
 	int x_open;
@@ -443,9 +443,7 @@ static void cp_abort(struct chanpkg *cp)
 	if (!cp)
 		return;
 	xmlout_release(&cp->xml);
-	if (cp->f)
-		fclose(cp->f);
-	cp->f = NULL;
+	cp->f = NULL;  /* the package's: package_abort() closes it */
 	if (cp->th_started) {
 		pthread_mutex_lock(&cp->mu);
 		cp->quit = 1;
@@ -496,16 +494,11 @@ static int cp_open(struct branch_run *b, int chan, int part, struct sbyt_err *e)
 		return -1;
 	}
 	cp->open = 1;
-	cp->xml_path = package_entry(&cp->pkg, "documents.xml", e);
-	cp->xlsx_path = cp->xml_path ? package_entry(&cp->pkg, "register.xlsx", e) : NULL;
+	/* the XML deflated as it is written: never a file of its own */
+	cp->f = package_stream(&cp->pkg, "documents.xml", e);
+	cp->xlsx_path = cp->f ? package_entry(&cp->pkg, "register.xlsx", e) : NULL;
 	if (!cp->xlsx_path)
 		goto fail;
-	cp->f = fopen(cp->xml_path, "w");
-	if (!cp->f) {
-		err_set(e, ERR_CANTCREATE, "cannot create '%s': %s", cp->xml_path, strerror(errno));
-		goto fail;
-	}
-	setvbuf(cp->f, NULL, _IONBF, 0);  /* xmlout buffers */
 	if (xmlout_open(&cp->xml, cp->f)) {
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto fail;
@@ -553,18 +546,14 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	docs_xml_end(&cp->xml);
 	rc = xmlout_flush(&cp->xml) != 0;
 	xmlout_release(&cp->xml);
-	rc = rc || fflush(cp->f) != 0 || ferror(cp->f) || fsync(fileno(cp->f)) != 0;
-	if (rc && !cp->xml.err)
-		cp->xml.err = errno;
-	rc |= fclose(cp->f) != 0;
-	if (rc && !cp->xml.err)
-		cp->xml.err = errno;
-	cp->f = NULL;
 	if (rc || cp->xml.err) {
 		err_set(e, cp->xml.err == EILSEQ ? ERR_DATA : ERR_IO,
 			"cannot write the documents of '%s': %s", cp->pkg.final, xmlout_error(&cp->xml));
 		goto fail;
 	}
+	cp->f = NULL;  /* package_stream_end() closes it */
+	if (package_stream_end(&cp->pkg, e))
+		goto fail;
 	if (reg_hand(cp, e))
 		goto fail;
 	snprintf(num, sizeof(num), "%lld", (long long)cp->docs);

@@ -213,6 +213,7 @@ static struct package_entry *add_entry(struct package *p, const char *name, cons
 	}
 	en = ent(p, p->nentries++);
 	en->part = 0;
+	en->streamed = 0;
 	en->off = 0;
 	snprintf(en->name, sizeof(en->name), "%s", name);
 	memcpy(en->path, path, len + 1);
@@ -224,6 +225,121 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 	struct package_entry *en = add_entry(p, name, NULL, e);
 
 	return en ? en->path : NULL;
+}
+
+/* The spool the package's deflated entries go into (parts/deflated),
+ * with the entry being written through package_stream(). */
+struct package_stream {
+	struct zipdeflate zd;
+	FILE *f;                    /* the entry's FILE, NULL between entries */
+	int idx;                    /* its index */
+	int err;                    /* errno of a failed write */
+	struct zipdeflate_entry at;
+	struct sha256 sh;
+};
+
+static int stored(const char *name);
+
+/* p->stream, made (its spool created) on the first call; NULL with e set. */
+static struct package_stream *stream_spool(struct package *p, struct sbyt_err *e)
+{
+	char path[4200];
+
+	if (p->stream)
+		return p->stream;
+	if (!(p->stream = calloc(1, sizeof(*p->stream)))) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "%s/deflated", p->parts);
+	if (zipdeflate_open(&p->stream->zd, path, e)) {
+		free(p->stream);
+		p->stream = NULL;
+		return NULL;
+	}
+	return p->stream;
+}
+
+static void stream_free(struct package *p)
+{
+	if (!p->stream)
+		return;
+	if (p->stream->f) {
+		p->stream->err = ECANCELED;  /* stream_write() drops what is left */
+		fclose(p->stream->f);
+	}
+	zipdeflate_close(&p->stream->zd);
+	free(p->stream);
+	p->stream = NULL;
+}
+
+static ssize_t stream_write(void *cookie, const char *buf, size_t n)
+{
+	struct package_stream *s = cookie;
+
+	if (s->err) {
+		errno = s->err;
+		return s->err == ECANCELED ? (ssize_t)n : -1;
+	}
+	sha256_update(&s->sh, buf, n);
+	if (zipdeflate_put(&s->zd, &s->at, buf, n, 0)) {
+		s->err = errno ? errno : EIO;
+		errno = s->err;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+FILE *package_stream(struct package *p, const char *name, struct sbyt_err *e)
+{
+	static const cookie_io_functions_t io = { .write = stream_write };
+	struct package_stream *s = stream_spool(p, e);
+	struct package_entry *en;
+
+	if (!s)
+		return NULL;
+	if (s->f || stored(name)) {
+		err_set(e, ERR_INTERNAL, "package '%s': entry '%s' cannot be streamed%s", p->final,
+			name, s->f ? " while another is" : "");
+		return NULL;
+	}
+	if (!(en = add_entry(p, name, NULL, e)))
+		return NULL;
+	en->streamed = 1;
+	s->idx = p->nentries - 1;
+	s->err = 0;
+	sha256_init(&s->sh);
+	zipdeflate_begin(&s->zd, &s->at);
+	if (!(s->f = fopencookie(s, "w", io))) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	setvbuf(s->f, NULL, _IOFBF, 256 * 1024);
+	return s->f;
+}
+
+int package_stream_end(struct package *p, struct sbyt_err *e)
+{
+	struct package_stream *s = p->stream;
+	struct package_entry *en;
+	int bad;
+
+	if (!s || !s->f)
+		return err_set(e, ERR_INTERNAL, "package '%s': no entry being written", p->final);
+	bad = fclose(s->f) != 0;
+	s->f = NULL;
+	if (!bad && !s->err && zipdeflate_put(&s->zd, &s->at, NULL, 0, 1))
+		s->err = errno ? errno : EIO;
+	en = ent(p, s->idx);
+	if (bad || s->err)
+		return err_set(e, ERR_IO, "cannot write entry '%s' of '%s': %s", en->name, p->final,
+			       strerror(s->err ? s->err : errno));
+	sha256_hex(&s->sh, en->sha256);
+	en->bytes = s->at.size;
+	en->zoff = s->at.off;
+	en->zcsize = s->at.csize;
+	en->zcrc = s->at.crc;
+	return 0;
 }
 
 const char *package_spool(struct package *p, struct sbyt_err *e)
@@ -466,15 +582,20 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		 struct sbyt_err *e)
 {
 	char manifest[4200], path[4200];
-	struct zipdeflate zd;
+	struct zipdeflate *zd;
 	struct zipdeflate_entry *dent = NULL;
-	int zd_open = 0, n, nf;
+	int n, nf;
 	zip_t *z;
 	int zerr = 0;
 
 	if (p->facts_lost) {
 		err_set(e, ERR_INTERNAL, "package '%s': %d manifest facts did not fit", p->final,
 			p->facts_lost);
+		goto fail;
+	}
+	if (p->stream && p->stream->f) {
+		err_set(e, ERR_INTERNAL, "package '%s': entry '%s' not finished", p->final,
+			ent(p, p->stream->idx)->name);
 		goto fail;
 	}
 	for (int i = 0; i < p->nentries; i++)
@@ -486,17 +607,16 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 	if (scan_folder(p, e))
 		goto fail;
 	/* the deflated entries, read once: hashed (the files written whole)
-	 * and deflated into one spool */
+	 * and deflated into one spool, after those streamed into it */
 	n = p->nentries;
 	nf = p->nfolder;
-	snprintf(path, sizeof(path), "%s/deflated", p->parts);
 	if (!(dent = calloc((size_t)(n + nf + 1), sizeof(*dent)))) {
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto fail;
 	}
-	if (zipdeflate_open(&zd, path, e))
+	if (!stream_spool(p, e))
 		goto fail;
-	zd_open = 1;
+	zd = &p->stream->zd;
 	for (int i = 0; i < n + nf; i++) {
 		int64_t off, bytes;
 		const char *name = entry_at(p, i, path, &off, &bytes, e);
@@ -507,6 +627,13 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 			goto fail;
 		if (stored(name))
 			continue;
+		if (i < n && ent(p, i)->streamed) {
+			dent[i].off = ent(p, i)->zoff;
+			dent[i].csize = ent(p, i)->zcsize;
+			dent[i].size = ent(p, i)->bytes;
+			dent[i].crc = ent(p, i)->zcrc;
+			continue;
+		}
 		if (i < n && !ent(p, i)->part) {
 			sha = ent(p, i)->sha256;
 			size = &ent(p, i)->bytes;
@@ -514,7 +641,7 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 			sha = p->fentry[i - n].sha256;
 			size = &p->fentry[i - n].bytes;
 		}
-		if (zipdeflate_add(&zd, path, off, bytes, sha, &dent[i], e)) {
+		if (zipdeflate_add(zd, path, off, bytes, sha, &dent[i], e)) {
 			if (i < n && !ent(p, i)->part)
 				err_prefix(e, "package entry '%s' was not written", name);
 			goto fail;
@@ -524,8 +651,8 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 	}
 	snprintf(manifest, sizeof(manifest), "%s/manifest.xml", p->parts);
 	if (write_manifest(p, manifest, run_id, rules_version, e) ||
-	    zipdeflate_add(&zd, manifest, 0, -1, NULL, &dent[n + nf], e) ||
-	    zipdeflate_finish(&zd, e))
+	    zipdeflate_add(zd, manifest, 0, -1, NULL, &dent[n + nf], e) ||
+	    zipdeflate_finish(zd, e))
 		goto fail;
 	z = zip_open(p->tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
 	if (!z) {
@@ -544,7 +671,7 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 			goto fail;
 		}
 		if (!store)
-			src = zipdeflate_source(z, &zd, &dent[i]);
+			src = zipdeflate_source(z, zd, &dent[i]);
 		else if (bytes == 0)  /* (libzip reads a length of 0 as "to the end of the file") */
 			src = zip_source_buffer(z, NULL, 0, 0);
 		else
@@ -568,8 +695,7 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 		zip_discard(z);
 		goto fail;
 	}
-	zipdeflate_close(&zd);
-	zd_open = 0;
+	stream_free(p);
 	free(dent);
 	dent = NULL;
 	if (chmod(p->tmp, 0640) != 0 || (!p->nosync && package_fsync(p->tmp, e)) ||
@@ -586,8 +712,6 @@ fail_io:
 	if (e && e->kind == ERR_NONE)
 		err_set(e, ERR_IO, "cannot finish '%s': %s", p->tmp, strerror(errno));
 fail:
-	if (zd_open)
-		zipdeflate_close(&zd);
 	free(dent);
 	package_abort(p);
 	return -1;
@@ -638,6 +762,7 @@ void package_clean(const char *dir)
 
 void package_abort(struct package *p)
 {
+	stream_free(p);
 	free(p->fentry);
 	p->fentry = NULL;
 	p->fentry_cap = 0;

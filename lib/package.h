@@ -19,6 +19,7 @@
 #define SBYT_PACKAGE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "sha256.h"
@@ -32,6 +33,10 @@ struct package_entry {
 	int64_t bytes;
 	int64_t off;         /* package_entry_part(): bytes [off, off + bytes) of path */
 	int part;
+	int streamed;        /* package_stream(): deflated into the parts' spool as it
+	                        was written, at [zoff, zoff + zcsize) */
+	int64_t zoff, zcsize;
+	uint32_t zcrc;
 	char path[4096];     /* last: an entry past PACKAGE_MAX_ENTRIES is allocated
 	                        with room for its own path only (an edo package
 	                        has one per УПД) */
@@ -65,6 +70,8 @@ struct package {
 		int spool;            /* of spool file number spool, or -1: a file */
 	} *fentry;
 	int fentry_cap;
+	struct package_stream *stream;  /* package_stream(): the spool its entries are
+	                                   deflated into, kept until the seal */
 	int nosync;           /* set after package_open(): package_seal() does not
 	                         fsync the zip; the caller makes it durable before
 	                         it publishes it (many zips synced at once) */
@@ -79,6 +86,16 @@ int package_open(struct package *p, const char *path, struct sbyt_err *e);
  * there are too many entries.  The entry is taken as it is on disk when
  * package_commit() runs. */
 const char *package_entry(struct package *p, const char *name, struct sbyt_err *e);
+/* Entry `name` (as package_entry() wants it) written through the FILE
+ * returned, deflated and hashed as the bytes come (none land in a file of
+ * their own, nor are they read back at the seal): for a large entry made
+ * in one pass, such as a package's documents XML.  The FILE is owned by p;
+ * package_stream_end() closes it.  One at a time per package.  NULL with e
+ * set. */
+FILE *package_stream(struct package *p, const char *name, struct sbyt_err *e);
+/* Close the entry package_stream() opened; 0, or -1 with e set (ERR_IO:
+ * its bytes could not be deflated into the spool, e.g. a full disk). */
+int package_stream_end(struct package *p, struct sbyt_err *e);
 /* A file in the package's parts folder for many small entries written one
  * after another (one file per УПД cost a file creation each: 0.7 ms on a
  * busy ext4); created on the first call, owned by p.  NULL with e set when

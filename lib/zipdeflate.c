@@ -80,6 +80,26 @@ int zipdeflate_open(struct zipdeflate *d, const char *path, struct sbyt_err *e)
 	return 0;
 }
 
+void zipdeflate_begin(struct zipdeflate *d, struct zipdeflate_entry *ent)
+{
+	zipdeflate_stream_init(d->zs, spool_out, d);
+	memset(ent, 0, sizeof(*ent));
+	ent->off = d->len;
+}
+
+int zipdeflate_put(struct zipdeflate *d, struct zipdeflate_entry *ent, const void *in, size_t n,
+		   int end)
+{
+	static const unsigned char none[1];
+
+	if (zipdeflate_stream_put(d->zs, n ? in : none, n, end))
+		return -1;
+	ent->size = d->zs->size;
+	ent->crc = d->zs->crc;
+	ent->csize = d->len - ent->off;
+	return 0;
+}
+
 int zipdeflate_add(struct zipdeflate *d, const char *in, int64_t off, int64_t bytes,
 		   char *sha256, struct zipdeflate_entry *ent, struct sbyt_err *e)
 {
@@ -95,9 +115,8 @@ int zipdeflate_add(struct zipdeflate *d, const char *in, int64_t off, int64_t by
 		fclose(f);
 		return -1;
 	}
-	zipdeflate_stream_init(d->zs, spool_out, d);
+	zipdeflate_begin(d, ent);
 	sha256_init(&sh);
-	ent->off = d->len;
 	while (!end) {
 		size_t want = bytes >= 0 && left < ZD_BUF ? (size_t)left : ZD_BUF;
 		size_t n = want ? fread(d->in, 1, want, f) : 0;
@@ -112,7 +131,7 @@ int zipdeflate_add(struct zipdeflate *d, const char *in, int64_t off, int64_t by
 		end = n < want || (bytes >= 0 && left == 0);
 		if (sha256)
 			sha256_update(&sh, d->in, n);
-		if (zipdeflate_stream_put(d->zs, d->in, n, end)) {
+		if (zipdeflate_put(d, ent, d->in, n, end)) {
 			err_set(e, ERR_IO, "cannot deflate '%s' into '%s': %s", in, d->path,
 				ferror(d->f) ? strerror(errno) : "deflate failed");
 			fclose(f);
@@ -120,9 +139,6 @@ int zipdeflate_add(struct zipdeflate *d, const char *in, int64_t off, int64_t by
 		}
 	}
 	fclose(f);
-	ent->size = d->zs->size;
-	ent->crc = d->zs->crc;
-	ent->csize = d->len - ent->off;
 	if (sha256)
 		sha256_hex(&sh, sha256);
 	return 0;

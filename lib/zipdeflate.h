@@ -63,6 +63,15 @@ int zipdeflate_open(struct zipdeflate *d, const char *path, struct sbyt_err *e);
  * hex SHA-256 of those bytes.  0, or -1 with e set. */
 int zipdeflate_add(struct zipdeflate *d, const char *in, int64_t off, int64_t bytes,
 		   char *sha256, struct zipdeflate_entry *ent, struct sbyt_err *e);
+/* The same for an entry written piece by piece, with no file of its own:
+ * zipdeflate_begin() starts it at the spool's end, then
+ * zipdeflate_put() takes each piece (end set with the last; n may be 0),
+ * keeping *ent up to date.  Nothing else is added to d until the last
+ * piece.  0, or -1 when the spool could not be written (errno) or deflate
+ * failed. */
+void zipdeflate_begin(struct zipdeflate *d, struct zipdeflate_entry *ent);
+int zipdeflate_put(struct zipdeflate *d, struct zipdeflate_entry *ent, const void *in, size_t n,
+		   int end);
 /* Finish the spool for reading (after the last zipdeflate_add()); 0 or -1
  * with e set.  zipdeflate_close() frees d (the spool file stays). */
 int zipdeflate_finish(struct zipdeflate *d, struct sbyt_err *e);
