@@ -499,6 +499,7 @@ static int cp_open(struct branch_run *b, int chan, int part, struct sbyt_err *e)
 	cp->xlsx_path = cp->f ? package_entry(&cp->pkg, "register.xlsx", e) : NULL;
 	if (!cp->xlsx_path)
 		goto fail;
+	setvbuf(cp->f, NULL, _IONBF, 0);  /* xmlout buffers: its 256 KB go to deflate as they are */
 	if (xmlout_open(&cp->xml, cp->f)) {
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto fail;
