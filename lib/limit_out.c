@@ -444,6 +444,24 @@ static int pdfs_finish(struct pdfs *x, struct package *pk, int ok, struct sbyt_e
 	return rc;
 }
 
+/* An XML writer on entry name of p, hashed and deflated as it writes
+ * (package_stream(): the XML is never a file of its own); NULL with e
+ * set.  xmlFreeTextWriter() flushes it, then package_stream_end() ends the
+ * entry (package_abort() when it fails). */
+static xmlTextWriterPtr stream_writer(struct package *p, const char *name, struct sbyt_err *e)
+{
+	FILE *f = package_stream(p, name, e);
+	xmlOutputBufferPtr ob = f ? xmlOutputBufferCreateFile(f, NULL) : NULL;
+	xmlTextWriterPtr w = ob ? xmlNewTextWriter(ob) : NULL;
+
+	if (f && !w) {
+		if (ob)
+			xmlOutputBufferClose(ob);
+		err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	return w;
+}
+
 static int write_notices(const struct limit_env *env, PGresult *r, const int *ord, int from,
 			 int to, const char *dir, const char *branch, const char *kind, const char *day,
 			 struct outrec *o, const char *rv, struct limit_out_counts *n,
@@ -451,7 +469,7 @@ static int write_notices(const struct limit_env *env, PGresult *r, const int *or
 {
 	struct package p;
 	char path[4096], cnt[24], m1[32], m2[32];
-	const char *xml, *csv = NULL;
+	const char *csv = NULL;
 	xmlTextWriterPtr w;
 	int rc = 0;
 	FILE *f = NULL;
@@ -461,17 +479,14 @@ static int write_notices(const struct limit_env *env, PGresult *r, const int *or
 	if (package_open(&p, path, e))
 		return -1;
 	p.nosync = 1;  /* made durable with the others: outrec_publish() */
-	xml = package_entry(&p, "notices.xml", e);
-	if (xml && !strcmp(kind, "post"))
+	w = stream_writer(&p, "notices.xml", e);
+	if (w && !strcmp(kind, "post"))
 		csv = package_entry(&p, "mailing.csv", e);
-	if (!xml || (!strcmp(kind, "post") && !csv)) {
+	if (!w || (!strcmp(kind, "post") && !csv)) {
+		if (w)
+			xmlFreeTextWriter(w);
 		package_abort(&p);
 		return -1;
-	}
-	w = xmlNewTextWriterFilename(xml, 0);
-	if (!w) {
-		package_abort(&p);
-		return err_set(e, ERR_CANTCREATE, "cannot write '%s'", xml);
 	}
 	if (csv && !(f = fopen(csv, "w"))) {
 		xmlFreeTextWriter(w);
@@ -577,6 +592,11 @@ static int write_notices(const struct limit_env *env, PGresult *r, const int *or
 	xmlFreeTextWriter(w);
 	if (f && fclose(f))
 		rc = 1;
+	if (!rc && package_stream_end(&p, e)) {
+		pdfs_finish(&x, &p, 0, NULL);
+		package_abort(&p);
+		return -1;
+	}
 	if (rc) {
 		pdfs_finish(&x, &p, 0, NULL);
 		package_abort(&p);
@@ -654,7 +674,6 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 {
 	struct package p;
 	char path[4096], cnt[24];
-	const char *xml;
 	xmlTextWriterPtr w;
 	int rc = 0;
 	struct pdfs x;
@@ -663,15 +682,9 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 	if (package_open(&p, path, e))
 		return -1;
 	p.nosync = 1;  /* made durable with the others: outrec_publish() */
-	xml = package_entry(&p, "requests.xml", e);
-	if (!xml) {
+	if (!(w = stream_writer(&p, "requests.xml", e))) {
 		package_abort(&p);
 		return -1;
-	}
-	w = xmlNewTextWriterFilename(xml, 0);
-	if (!w) {
-		package_abort(&p);
-		return err_set(e, ERR_CANTCREATE, "cannot write '%s'", xml);
 	}
 	if (pdfs_start(env, &p, "requests", env->day, &x, e)) {
 		xmlFreeTextWriter(w);
@@ -714,6 +727,11 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 	rc |= xmlTextWriterEndElement(w) < 0;
 	rc |= xmlTextWriterEndDocument(w) < 0;
 	xmlFreeTextWriter(w);
+	if (!rc && package_stream_end(&p, e)) {
+		pdfs_finish(&x, &p, 0, NULL);
+		package_abort(&p);
+		return -1;
+	}
 	if (rc) {
 		pdfs_finish(&x, &p, 0, NULL);
 		package_abort(&p);
