@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "infile.h"
 #include "ingest.h"
+#include "ingest_lanes.h"
 #include "log.h"
 
 static const char help[] =
@@ -19,7 +20,9 @@ static const char help[] =
 	"channel is told from each file's content unless --channel names it:\n"
 	"sberbank, gazprombank, qiwi, payments, sms, portal, delivery.\n"
 	"\n"
-	"Each file is loaded in one transaction.  The same file (SHA-256) again is\n"
+	"Each file is loaded in one transaction; a file of payments alone (qiwi,\n"
+	"payments) beside a file of another channel, but delivery, the others in\n"
+	"the order given, with the same outcome.  The same file (SHA-256) again is\n"
 	"a no-op that says so; a payment whose transaction id the channel already\n"
 	"sent is a duplicate.  Every line ends accepted, rejected (reported as\n"
 	"FILE:LINE: code: reason and written back to OUT/rejects/ in the sender's\n"
@@ -35,13 +38,20 @@ static const char help[] =
 	"Each file ends with `sbyt ingest: file=NAME read=N accepted=A rejected=R\n"
 	"duplicates=D held=H ...`; several files end with a total line.\n";
 
+/* The rejected lines of one file on the terminal: the first 1000, then a
+ * count.  Held (hold) until the file is reported when files are loaded two
+ * at a time, so that each file's lines come together, in the order given. */
 struct reject_report {
 	int64_t printed, more;
+	int hold;
+	char *buf;
+	size_t len, cap;
 };
 
 static void on_reject(void *arg, const char *file, long line, const char *code, const char *reason)
 {
 	struct reject_report *r = arg;
+	int k;
 
 	if (log_verbosity() < LOG_NORMAL)
 		return;
@@ -50,7 +60,43 @@ static void on_reject(void *arg, const char *file, long line, const char *code, 
 		return;
 	}
 	r->printed++;
-	log_line("%s:%ld: %s: %s", file, line, code, reason);
+	if (!r->hold) {
+		log_line("%s:%ld: %s: %s", file, line, code, reason);
+		return;
+	}
+	k = snprintf(NULL, 0, "%s:%ld: %s: %s\n", file, line, code, reason);
+	if (k < 0)
+		return;
+	if (r->len + (size_t)k + 1 > r->cap) {
+		size_t nc = r->cap ? 2 * r->cap : 4096;
+		char *nb;
+		while (nc < r->len + (size_t)k + 1)
+			nc *= 2;
+		if (!(nb = realloc(r->buf, nc))) {
+			r->printed--;
+			r->more++;
+			return;
+		}
+		r->buf = nb;
+		r->cap = nc;
+	}
+	snprintf(r->buf + r->len, r->cap - r->len, "%s:%ld: %s: %s\n", file, line, code, reason);
+	r->len += (size_t)k;
+}
+
+/* Print what on_reject() held, and the count past the first 1000. */
+static void rejects_flush(struct reject_report *r, const char *path)
+{
+	for (size_t i = 0; i < r->len;) {
+		const char *nl = memchr(r->buf + i, '\n', r->len - i);
+		size_t l = nl ? (size_t)(nl - (r->buf + i)) : r->len - i;
+		log_line("%.*s", (int)l, r->buf + i);
+		i += l + 1;
+	}
+	if (r->more)
+		log_line("%s: ... and %" PRId64 " more rejected lines (sbyt report rejects)", path, r->more);
+	free(r->buf);
+	memset(r, 0, sizeof(*r));
 }
 
 static void add(struct ingest_counts *t, const struct ingest_counts *n)
@@ -82,38 +128,36 @@ static void summary(const char *cmd, const char *key, const char *name, const st
 		    n->rejected, n->duplicates, n->held, extra, rest);
 }
 
-int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opts *o,
-		    const char *cmd, const char *path, enum ingest_channel ch,
-		    struct ingest_totals *t, struct ingest_result *res)
+/* The options of the files of one command: o's, with the memory for what
+ * a file kept (SBYT_INGEST_MEMORY megabytes, else INGEST_MEMORY_MB) and
+ * the shard; 0, or -1 with ctx->err set. */
+static int file_opts(struct sbyt_ctx *ctx, const struct ingest_opts *o, struct ingest_opts *opts)
 {
-	struct reject_report rr = { 0, 0 };
-	struct ingest_opts opts = *o;
+	const char *env = getenv("SBYT_INGEST_MEMORY");
+	char *end = NULL;
+	long mb = env && *env ? strtol(env, &end, 10) : INGEST_MEMORY_MB;
+
+	*opts = *o;
+	opts->shard_i = ctx->shard_i;
+	opts->shard_n = ctx->shard_n;
+	if ((end && *end) || mb < 0 || mb > 1 << 20)
+		return err_set(&ctx->err, ERR_CONFIG, "SBYT_INGEST_MEMORY '%s' is not a number"
+			       " of megabytes", env);
+	opts->memory = (size_t)mb << 20;
+	return 0;
+}
+
+/* Report what came of one file (rc and err: ingest_one()'s): its rejected
+ * lines, its summary line, its files in the job's record, the totals.
+ * Returns 0 (a file refused on its data or missing counts in t, its error
+ * left in ctx->err), or -1 with ctx->err set. */
+static int report_file(struct sbyt_ctx *ctx, struct job *j, const char *cmd, const char *path,
+		       int rc, const struct ingest_result *res, const struct sbyt_err *err,
+		       struct reject_report *rr, struct ingest_totals *t)
+{
 	char rest[160];
-	int rc;
 
-	opts.on_reject = on_reject;
-	opts.arg = &rr;
-	opts.shard_i = ctx->shard_i;
-	opts.shard_n = ctx->shard_n;
-	err_clear(&ctx->err);
-	/* SBYT_INGEST_MEMORY: megabytes for what one file kept (ingest_opts) */
-	{
-		const char *env = getenv("SBYT_INGEST_MEMORY");
-		char *end = NULL;
-		long mb = env && *env ? strtol(env, &end, 10) : INGEST_MEMORY_MB;
-
-		if ((end && *end) || mb < 0 || mb > 1 << 20) {
-			memset(res, 0, sizeof(*res));
-			return err_set(&ctx->err, ERR_CONFIG, "SBYT_INGEST_MEMORY '%s' is not a number"
-				       " of megabytes", env);
-		}
-		opts.memory = (size_t)mb << 20;
-	}
-	/* a regular file, not a link, FIFO, device or directory, opened and
-	 * checked once and read through that descriptor (infile.h) */
-	rc = ingest_one(&opts, path, ch, res, &ctx->err);
-	if (rr.more)
-		log_line("%s: ... and %" PRId64 " more rejected lines (sbyt report rejects)", path, rr.more);
+	rejects_flush(rr, path);
 	t->files++;
 	if (rc == 0 && res->status == INGEST_NOOP) {
 		log_info("'%s' was ingested before (%s): nothing to do", path, res->earlier);
@@ -139,12 +183,13 @@ int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opt
 		add(&t->n, &res->n);
 		return 0;
 	}
-	if (ctx->err.kind == ERR_DATA || ctx->err.kind == ERR_NOINPUT) {
-		int code = cmd_exit_code(ctx->err.kind);
-		log_error("%s", ctx->err.msg);
-		if (ctx->err.detail[0])
-			log_detail("%s", ctx->err.detail);
-		if (ctx->err.kind == ERR_DATA) {
+	ctx->err = *err;   /* the file's failure (daily's .why says it) */
+	if (err->kind == ERR_DATA || err->kind == ERR_NOINPUT) {
+		int code = cmd_exit_code(err->kind);
+		log_error("%s", err->msg);
+		if (err->detail[0])
+			log_detail("%s", err->detail);
+		if (err->kind == ERR_DATA) {
 			log_detail("nothing of '%s' was loaded", path);
 			snprintf(rest, sizeof(rest), " channel=%s status=refused",
 				 ingest_channel_name(res->channel));
@@ -157,6 +202,50 @@ int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opt
 		return 0;
 	}
 	return -1;
+}
+
+int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opts *o,
+		    const char *cmd, const char *path, enum ingest_channel ch,
+		    struct ingest_totals *t, struct ingest_result *res)
+{
+	struct reject_report rr = { 0 };
+	struct ingest_opts opts;
+	struct sbyt_err err;
+	int rc;
+
+	err_clear(&ctx->err);
+	if (file_opts(ctx, o, &opts)) {
+		memset(res, 0, sizeof(*res));
+		return -1;
+	}
+	opts.on_reject = on_reject;
+	opts.arg = &rr;
+	/* a regular file, not a link, FIFO, device or directory, opened and
+	 * checked once and read through that descriptor (infile.h) */
+	err_clear(&err);
+	rc = ingest_one(&opts, path, ch, res, &err);
+	return report_file(ctx, j, cmd, path, rc, res, &err, &rr, t);
+}
+
+/* ingest_lanes()'s report of one file, in the order given. */
+struct lanes_report {
+	struct sbyt_ctx *ctx;
+	struct job *j;
+	struct ingest_totals *t;
+};
+
+static int lanes_done(void *arg, struct ingest_item *it, struct sbyt_err *e)
+{
+	struct lanes_report *r = arg;
+
+	if (it->retries)
+		log_info("'%s' was chosen by the server to end a deadlock with the file loaded"
+			 " beside it: loaded again, alone", it->path);
+	if (report_file(r->ctx, r->j, "ingest", it->path, it->rc, &it->res, &it->err, it->arg, r->t)) {
+		*e = r->ctx->err;
+		return -1;
+	}
+	return 0;
 }
 
 void ingest_totals_print(const char *cmd, const struct ingest_totals *t)
@@ -217,13 +306,35 @@ int cmd_ingest(int argc, char **argv, struct sbyt_ctx *ctx)
 	o.run_id = j.run_id;
 	ingest_clean_rejects(ctx->out_dir);
 	memset(&t, 0, sizeof(t));
-	for (int i = optind; i < argc; i++) {
-		struct ingest_result res;
+	/* the files two at a time where they cannot change each other's
+	 * decisions (ingest_lanes.h), reported in the order given */
+	{
+		int n = argc - optind;
+		struct ingest_item *items = calloc((size_t)n, sizeof(*items));
+		struct reject_report *rr = calloc((size_t)n, sizeof(*rr));
+		struct lanes_report lr = { ctx, &j, &t };
+		struct ingest_opts fo;
 
-		if (ingest_run_file(ctx, &j, &o, "ingest", argv[i], ch, &t, &res)) {
+		if (!items || !rr) {
+			err_set(&ctx->err, ERR_INTERNAL, "out of memory");
 			rc = cmd_fail(ctx);
-			break;
+		} else if (file_opts(ctx, &o, &fo)) {
+			rc = cmd_fail(ctx);
+		} else {
+			for (int i = 0; i < n; i++) {
+				items[i].path = argv[optind + i];
+				items[i].ch = ch;
+				items[i].on_reject = on_reject;
+				items[i].arg = &rr[i];
+				rr[i].hold = 1;
+			}
+			if (ingest_lanes(&fo, items, n, lanes_done, &lr, &ctx->err))
+				rc = cmd_fail(ctx);
 		}
+		for (int i = 0; items && rr && i < n; i++)
+			free(rr[i].buf);
+		free(items);
+		free(rr);
 	}
 	if (rc == EX_DONE) {
 		if (t.files > 1)

@@ -141,9 +141,10 @@ static void xml_attr(FILE *f, const char *name, const char *v)
 
 /* The rejects file name for path and run: OUT/rejects/STEM.RUN.rejects.EXT
  * (RUN: the run that ingested the file).  Two files of one name, or one
- * file ingested by two runs, keep a rejects file each. */
-static int rejects_names(const char *out_dir, const char *path, const char *run, char *final,
-			 char *tmp, size_t size, struct sbyt_err *e)
+ * file ingested by two runs, keep a rejects file each.  The temporary name
+ * has the file's id too: two files loaded at once never share it. */
+static int rejects_names(const char *out_dir, const char *path, const char *run,
+			 const char *fileid, char *final, char *tmp, size_t size, struct sbyt_err *e)
 {
 	const char *base = strrchr(path, '/');
 	const char *dot;
@@ -160,7 +161,8 @@ static int rejects_names(const char *out_dir, const char *path, const char *run,
 	if ((size_t)snprintf(final, size, "%s/%.*s.%s.rejects%s", dir, (int)(dot - base), base, run,
 			     dot) >= size)
 		return err_set(e, ERR_CANTCREATE, "rejects file name too long for '%s'", path);
-	snprintf(tmp, size, "%s/.%.*s.%s.rejects%s.tmp", dir, (int)(dot - base), base, run, dot);
+	snprintf(tmp, size, "%s/.%.*s.%s.%s.rejects%s.tmp", dir, (int)(dot - base), base, run, fileid,
+		 dot);
 	return 0;
 }
 
@@ -346,7 +348,7 @@ static int rejects_again(const struct ingest_opts *o, const struct infile *in,
 
 	if (res->n.rejected == 0)
 		return 0;
-	if (rejects_names(o->out_dir, path, run, final, tmp, sizeof(tmp), e))
+	if (rejects_names(o->out_dir, path, run, fileid, final, tmp, sizeof(tmp), e))
 		return -1;
 	if (stat(final, &st) == 0)
 		return 0;
@@ -369,9 +371,6 @@ static int rejects_again(const struct ingest_opts *o, const struct infile *in,
 	return rc;
 }
 
-static int ingest_in(const struct ingest_opts *o, const struct infile *in,
-		     enum ingest_channel ch, struct ingest_result *res, struct sbyt_err *e);
-
 int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channel ch,
 	       struct ingest_result *res, struct sbyt_err *e)
 {
@@ -382,13 +381,13 @@ int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channe
 	/* opened and checked once: every reading below is of this descriptor */
 	if (infile_open(&in, path, e))
 		return -1;
-	rc = ingest_in(o, &in, ch, res, e);
+	rc = ingest_infile(o, &in, ch, res, e);
 	infile_close(&in);
 	return rc;
 }
 
-static int ingest_in(const struct ingest_opts *o, const struct infile *in,
-		     enum ingest_channel ch, struct ingest_result *res, struct sbyt_err *e)
+int ingest_infile(const struct ingest_opts *o, const struct infile *in, enum ingest_channel ch,
+		  struct ingest_result *res, struct sbyt_err *e)
 {
 	const char *path = in->path;
 	PGconn *db = o->db;
@@ -453,11 +452,14 @@ static int ingest_in(const struct ingest_opts *o, const struct infile *in,
 		const char *base = strrchr(path, '/');
 		char what[300];
 		snprintf(what, sizeof(what), "ingest %.280s", base ? base + 1 : path);
-		progress_start_unit(&pg, what, "lines", 0);
-		progress_bytes(&pg, in->fd, res->bytes);
-		sink.progress = &pg;
+		if (!o->no_progress) {
+			progress_start_unit(&pg, what, "lines", 0);
+			progress_bytes(&pg, in->fd, res->bytes);
+			sink.progress = &pg;
+		}
 		rc = ingest_parse(ch, in, o->rules->sms, &sink, e);
-		progress_end(&pg);
+		if (!o->no_progress)
+			progress_end(&pg);
 	}
 	if (rc) {
 		decide_free(d);   /* first: its writer may still use db */
@@ -493,7 +495,8 @@ static int ingest_in(const struct ingest_opts *o, const struct infile *in,
 			snprintf(run, sizeof(run), "%" PRId64, o->run_id);
 		else
 			snprintf(run, sizeof(run), "f%s", fileid);
-		if (rejects_names(o->out_dir, path, run, res->rejects_path, tmp, sizeof(tmp), e) ||
+		if (rejects_names(o->out_dir, path, run, fileid, res->rejects_path, tmp, sizeof(tmp),
+				  e) ||
 		    write_rejects(o, in, ch, &w, tmp, e))
 			goto fail;
 		if (sha256_file(tmp, res->rejects_sha256, &res->rejects_bytes, e))

@@ -35,6 +35,7 @@
 
 #include "date.h"
 #include "error.h"
+#include "infile.h"
 #include "ingest_rec.h"
 #include "ingest_rules.h"
 #include "sha256.h"
@@ -62,6 +63,7 @@ struct ingest_opts {
 	size_t memory;               /* bytes for what one file kept (ingest_decide.h);
 				      * the commands take INGEST_MEMORY_MB, or
 				      * SBYT_INGEST_MEMORY megabytes */
+	int no_progress;             /* no progress line (another file is loaded at once) */
 	/* Called for every rejected line (may be NULL): file, line, code, reason. */
 	void (*on_reject)(void *arg, const char *file, long line, const char *code,
 			  const char *reason);
@@ -91,5 +93,9 @@ void ingest_clean_rejects(const char *out_dir);
  * ERR_DB (server lost: nothing of the file kept). */
 int ingest_one(const struct ingest_opts *o, const char *path, enum ingest_channel ch,
 	       struct ingest_result *res, struct sbyt_err *e);
+/* The same on a file already opened and checked (infile_open()), read
+ * through its descriptor only; in stays open, the caller's. */
+int ingest_infile(const struct ingest_opts *o, const struct infile *in, enum ingest_channel ch,
+		  struct ingest_result *res, struct sbyt_err *e);
 
 #endif
