@@ -92,6 +92,19 @@ struct ingest_totals {
 int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opts *o,
 		    const char *cmd, const char *path, enum ingest_channel ch,
 		    struct ingest_totals *t, struct ingest_result *res);
+/* The same for n files (paths[i] of channel chs[i], CH_NONE: told from
+ * its content), two at a time where neither can change the other's
+ * decisions (lib/ingest_lanes.h), each reported as above in the order
+ * given and then passed to after(arg, i, res, refused) when after is not
+ * NULL (refused: the file failed on its data or was missing, ctx->err
+ * says why).  Returns 0, or -1 with ctx->err set when the job must stop
+ * (a file's failure, or after() returning nonzero): the files not started
+ * then are not reported. */
+int ingest_run_files(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opts *o,
+		     const char *cmd, const char *const *paths, const enum ingest_channel *chs, int n,
+		     struct ingest_totals *t,
+		     int (*after)(void *arg, int i, const struct ingest_result *res, int refused),
+		     void *arg);
 /* The total line `sbyt CMD: files=N read=...`. */
 void ingest_totals_print(const char *cmd, const struct ingest_totals *t);
 int cmd_calendar(int argc, char **argv, struct sbyt_ctx *ctx);

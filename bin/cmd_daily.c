@@ -370,15 +370,66 @@ static int recover_archive(struct daily *d, const struct ingest_opts *o)
 	return rc;
 }
 
-/* Walk one channel folder.  The folder is opened with O_NOFOLLOW: a
- * symbolic link standing for a channel folder is refused, never walked;
- * every entry that is not a regular file (a link, FIFO, device, socket or
- * folder) is refused into rejected/ unread. */
-static int inbox_channel(struct daily *d, const struct ingest_opts *o, const char *chdir_,
+/* The inbox files to ingest, gathered over the channel folders in order. */
+struct inbox_files {
+	struct daily *d;
+	char **path;               /* malloc'd */
+	enum ingest_channel *ch;
+	int n, cap;
+	char archive[4096];        /* spool/archive/DAY */
+};
+
+static int inbox_add(struct inbox_files *f, const char *path, enum ingest_channel ch,
+		     struct sbyt_err *e)
+{
+	if (f->n == f->cap) {
+		int nc = f->cap ? 2 * f->cap : 64;
+		char **np = realloc(f->path, (size_t)nc * sizeof(*np));
+		enum ingest_channel *nch;
+
+		if (!np)
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		f->path = np;
+		if (!(nch = realloc(f->ch, (size_t)nc * sizeof(*nch))))
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		f->ch = nch;
+		f->cap = nc;
+	}
+	if (!(f->path[f->n] = strdup(path)))
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	f->ch[f->n++] = ch;
+	return 0;
+}
+
+/* After file i is ingested and reported (ingest_run_files()): archived,
+ * or refused into rejected/ with its .why. */
+static int inbox_after(void *arg, int i, const struct ingest_result *res, int refused)
+{
+	struct inbox_files *f = arg;
+	struct daily *d = f->d;
+	const char *path = f->path[i], *name = strrchr(path, '/') + 1;
+	char dest[4400];
+
+	if (refused)
+		return refuse(d, path, name, &d->ctx->err);
+	if (move_into(path, f->archive, name, dest, sizeof(dest), &d->ctx->err))
+		return -1;
+	note_archived(f->archive, strrchr(dest, '/') + 1, res->sha256, res->channel);
+	log_verbose("'%s' archived as '%s'", path, dest);
+	d->archived++;
+	return 0;
+}
+
+/* Walk one channel folder: its regular files go to f, to be ingested with
+ * the others.  The folder is opened with O_NOFOLLOW: a symbolic link
+ * standing for a channel folder is refused, never walked; every entry that
+ * is not a regular file (a link, FIFO, device, socket or folder), and
+ * every file of a folder that names no channel, is refused into rejected/
+ * unread. */
+static int inbox_channel(struct daily *d, struct inbox_files *f, const char *chdir_,
 			 enum ingest_channel ch)
 {
 	struct dirent **list;
-	char archive[4096];
 	int n, rc = 0, dfd;
 
 	dfd = open(chdir_, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -396,16 +447,9 @@ static int inbox_channel(struct daily *d, const struct ingest_opts *o, const cha
 		close(dfd);
 		return 0;
 	}
-	{
-		char day[DATE_BUF];
-		snprintf(archive, sizeof(archive), "%s/archive/%s", d->spool,
-			 date_format(d->ctx->as_of, day));
-	}
 	for (int i = 0; i < n; i++) {
-		char path[4400], dest[4400];
-		struct ingest_result res;
+		char path[4400];
 		struct stat st;
-		int before = d->t.refused;
 
 		snprintf(path, sizeof(path), "%s/%s", chdir_, list[i]->d_name);
 		if (rc || fstatat(dfd, list[i]->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
@@ -427,22 +471,8 @@ static int inbox_channel(struct daily *d, const struct ingest_opts *o, const cha
 				rc = -1;
 			continue;
 		}
-		if (ingest_run_file(d->ctx, d->j, o, "daily", path, ch, &d->t, &res)) {
+		if (inbox_add(f, path, ch, &d->ctx->err))
 			rc = -1;
-			continue;
-		}
-		if (d->t.refused > before) {
-			if (refuse(d, path, list[i]->d_name, &d->ctx->err))
-				rc = -1;
-			continue;
-		}
-		if (move_into(path, archive, list[i]->d_name, dest, sizeof(dest), &d->ctx->err)) {
-			rc = -1;
-			continue;
-		}
-		note_archived(archive, strrchr(dest, '/') + 1, res.sha256, res.channel);
-		log_verbose("'%s' archived as '%s'", path, dest);
-		d->archived++;
 	}
 	for (int i = 0; i < n; i++)
 		free(list[i]);
@@ -458,6 +488,7 @@ static int stage_inbox(struct daily *d)
 	struct faults f = FAULTS_INIT;
 	struct ingest_rules rules;
 	struct ingest_opts o;
+	struct inbox_files in = { 0 };
 	char inbox[4096], dir[4400];
 	struct dirent **list;
 	int n, rc = 0;
@@ -482,9 +513,15 @@ static int stage_inbox(struct daily *d)
 	o.run_id = d->j->run_id;
 	ingest_clean_rejects(ctx->out_dir);
 	rc = recover_archive(d, &o);
+	in.d = d;
+	{
+		char day[DATE_BUF];
+		snprintf(in.archive, sizeof(in.archive), "%s/archive/%s", d->spool,
+			 date_format(ctx->as_of, day));
+	}
 	for (int c = 1; c < CH_COUNT && rc == 0; c++) {
 		snprintf(dir, sizeof(dir), "%s/%s", inbox, ingest_channel_name((enum ingest_channel)c));
-		rc = inbox_channel(d, &o, dir, (enum ingest_channel)c);
+		rc = inbox_channel(d, &in, dir, (enum ingest_channel)c);
 	}
 	n = rc == 0 ? scandir(inbox, &list, taken, alphasort) : -1;
 	for (int i = 0; i < n; i++) {
@@ -493,11 +530,21 @@ static int stage_inbox(struct daily *d)
 		if (rc == 0 && ingest_channel_parse(list[i]->d_name) == CH_NONE &&
 		    !service_folder(list[i]->d_name) &&
 		    lstat(dir, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
-			rc = inbox_channel(d, &o, dir, CH_NONE);  /* a link: refused there */
+			rc = inbox_channel(d, &in, dir, CH_NONE);  /* a link: refused there */
 		free(list[i]);
 	}
 	if (n >= 0)
 		free(list);
+	/* the channel folders' files, two at a time where neither can change
+	 * the other's decisions, each archived or refused once reported, in
+	 * the folders' order */
+	if (rc == 0 && in.n > 0)
+		rc = ingest_run_files(ctx, d->j, &o, "daily", (const char *const *)in.path, in.ch,
+				      in.n, &d->t, inbox_after, &in);
+	for (int i = 0; i < in.n; i++)
+		free(in.path[i]);
+	free(in.path);
+	free(in.ch);
 	ingest_rules_release(&rules);
 	db_exec(ctx->db, NULL, "SELECT pg_advisory_unlock(hashtext('sbyt:ingest'))", 0, NULL);
 	return rc;

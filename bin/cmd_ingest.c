@@ -64,13 +64,15 @@ static void on_reject(void *arg, const char *file, long line, const char *code, 
 		log_line("%s:%ld: %s: %s", file, line, code, reason);
 		return;
 	}
-	k = snprintf(NULL, 0, "%s:%ld: %s: %s\n", file, line, code, reason);
+	/* each line held as its length and its bytes (a name may hold a
+	 * newline: log_line() escapes it when the line is printed) */
+	k = snprintf(NULL, 0, "%s:%ld: %s: %s", file, line, code, reason);
 	if (k < 0)
 		return;
-	if (r->len + (size_t)k + 1 > r->cap) {
+	if (r->len + sizeof(size_t) + (size_t)k + 1 > r->cap) {
 		size_t nc = r->cap ? 2 * r->cap : 4096;
 		char *nb;
-		while (nc < r->len + (size_t)k + 1)
+		while (nc < r->len + sizeof(size_t) + (size_t)k + 1)
 			nc *= 2;
 		if (!(nb = realloc(r->buf, nc))) {
 			r->printed--;
@@ -80,18 +82,21 @@ static void on_reject(void *arg, const char *file, long line, const char *code, 
 		r->buf = nb;
 		r->cap = nc;
 	}
-	snprintf(r->buf + r->len, r->cap - r->len, "%s:%ld: %s: %s\n", file, line, code, reason);
+	memcpy(r->buf + r->len, &(size_t){ (size_t)k }, sizeof(size_t));
+	r->len += sizeof(size_t);
+	snprintf(r->buf + r->len, r->cap - r->len, "%s:%ld: %s: %s", file, line, code, reason);
 	r->len += (size_t)k;
 }
 
 /* Print what on_reject() held, and the count past the first 1000. */
 static void rejects_flush(struct reject_report *r, const char *path)
 {
-	for (size_t i = 0; i < r->len;) {
-		const char *nl = memchr(r->buf + i, '\n', r->len - i);
-		size_t l = nl ? (size_t)(nl - (r->buf + i)) : r->len - i;
+	for (size_t i = 0; i + sizeof(size_t) <= r->len;) {
+		size_t l;
+		memcpy(&l, r->buf + i, sizeof(l));
+		i += sizeof(l);
 		log_line("%.*s", (int)l, r->buf + i);
-		i += l + 1;
+		i += l;
 	}
 	if (r->more)
 		log_line("%s: ... and %" PRId64 " more rejected lines (sbyt report rejects)", path, r->more);
@@ -231,7 +236,11 @@ int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opt
 struct lanes_report {
 	struct sbyt_ctx *ctx;
 	struct job *j;
+	const char *cmd;
 	struct ingest_totals *t;
+	const struct ingest_item *items;
+	int (*after)(void *arg, int i, const struct ingest_result *res, int refused);
+	void *arg;
 };
 
 static int lanes_done(void *arg, struct ingest_item *it, struct sbyt_err *e)
@@ -241,11 +250,44 @@ static int lanes_done(void *arg, struct ingest_item *it, struct sbyt_err *e)
 	if (it->retries)
 		log_info("'%s' was chosen by the server to end a deadlock with the file loaded"
 			 " beside it: loaded again, alone", it->path);
-	if (report_file(r->ctx, r->j, "ingest", it->path, it->rc, &it->res, &it->err, it->arg, r->t)) {
+	if (report_file(r->ctx, r->j, r->cmd, it->path, it->rc, &it->res, &it->err, it->arg, r->t) ||
+	    (r->after && r->after(r->arg, (int)(it - r->items), &it->res, it->rc != 0))) {
 		*e = r->ctx->err;
 		return -1;
 	}
 	return 0;
+}
+
+int ingest_run_files(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opts *o,
+		     const char *cmd, const char *const *paths, const enum ingest_channel *chs, int n,
+		     struct ingest_totals *t,
+		     int (*after)(void *arg, int i, const struct ingest_result *res, int refused),
+		     void *arg)
+{
+	struct ingest_item *items = calloc((size_t)(n > 0 ? n : 1), sizeof(*items));
+	struct reject_report *rr = calloc((size_t)(n > 0 ? n : 1), sizeof(*rr));
+	struct lanes_report lr = { ctx, j, cmd, t, items, after, arg };
+	struct ingest_opts fo;
+	int rc = -1;
+
+	err_clear(&ctx->err);
+	if (!items || !rr) {
+		err_set(&ctx->err, ERR_INTERNAL, "out of memory");
+	} else if (file_opts(ctx, o, &fo) == 0) {
+		for (int i = 0; i < n; i++) {
+			items[i].path = paths[i];
+			items[i].ch = chs[i];
+			items[i].on_reject = on_reject;
+			items[i].arg = &rr[i];
+			rr[i].hold = 1;
+		}
+		rc = ingest_lanes(&fo, items, n, lanes_done, &lr, &ctx->err);
+	}
+	for (int i = 0; items && rr && i < n; i++)
+		free(rr[i].buf);
+	free(items);
+	free(rr);
+	return rc;
 }
 
 void ingest_totals_print(const char *cmd, const struct ingest_totals *t)
@@ -310,31 +352,18 @@ int cmd_ingest(int argc, char **argv, struct sbyt_ctx *ctx)
 	 * decisions (ingest_lanes.h), reported in the order given */
 	{
 		int n = argc - optind;
-		struct ingest_item *items = calloc((size_t)n, sizeof(*items));
-		struct reject_report *rr = calloc((size_t)n, sizeof(*rr));
-		struct lanes_report lr = { ctx, &j, &t };
-		struct ingest_opts fo;
+		enum ingest_channel *chs = calloc((size_t)n, sizeof(*chs));
 
-		if (!items || !rr) {
+		for (int i = 0; chs && i < n; i++)
+			chs[i] = ch;
+		if (!chs) {
 			err_set(&ctx->err, ERR_INTERNAL, "out of memory");
 			rc = cmd_fail(ctx);
-		} else if (file_opts(ctx, &o, &fo)) {
+		} else if (ingest_run_files(ctx, &j, &o, "ingest", (const char *const *)argv + optind,
+					    chs, n, &t, NULL, NULL)) {
 			rc = cmd_fail(ctx);
-		} else {
-			for (int i = 0; i < n; i++) {
-				items[i].path = argv[optind + i];
-				items[i].ch = ch;
-				items[i].on_reject = on_reject;
-				items[i].arg = &rr[i];
-				rr[i].hold = 1;
-			}
-			if (ingest_lanes(&fo, items, n, lanes_done, &lr, &ctx->err))
-				rc = cmd_fail(ctx);
 		}
-		for (int i = 0; items && rr && i < n; i++)
-			free(rr[i].buf);
-		free(items);
-		free(rr);
+		free(chs);
 	}
 	if (rc == EX_DONE) {
 		if (t.files > 1)

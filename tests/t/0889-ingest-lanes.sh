@@ -1,8 +1,9 @@
 #!/bin/sh
-# 0889-ingest-lanes: `sbyt ingest` loads a file of payments alone (qiwi,
-# payments) beside a file of another channel, and every other file after
-# the files before it that it could touch (lib/ingest_lanes.h): the outcome
-# is that of loading the files one by one, in the order given.
+# 0889-ingest-lanes: `sbyt ingest` and `sbyt daily` load a file of
+# payments alone (qiwi, payments) beside a file of another channel, and
+# every other file after the files before it that it could touch
+# (lib/ingest_lanes.h): the outcome is that of loading the files one by
+# one, in the order given.
 . "$SBYT_TOP/tests/lib.sh"
 . "$SBYT_TOP/tests/ops-setup.sh"
 BASE="${PGDATABASE}_base" SER="${PGDATABASE}_serial"
@@ -134,5 +135,21 @@ test_expect_success 'a file chosen to end a deadlock is loaded again, alone: the
 	grep -q "^sbyt: .*payments-2.csv. was chosen by the server to end a deadlock" dl.err &&
 	test "$(psql -XtAc "SELECT last_value FROM lane_fault")" = 2 &&
 	state "$PGDATABASE" > dl.txt && diff serial.txt dl.txt
+'
+# daily takes the inbox the same way: the channel folders' files in their
+# order (sberbank, gazprombank, qiwi, payments, sms, portal), two at a time
+test_expect_success 'daily: the inbox as loaded one by one in the folders order' '
+	dropdb "$SER" && createdb -T "$BASE" "$SER" &&
+	for c in sberbank gazprombank qiwi payments sms portal; do
+		for f in "$IN/$c"/*; do
+			PGDATABASE="$SER" sbyt -q --as-of $DAY ingest "$f" || exit 1
+		done
+	done &&
+	state "$SER" > inbox-serial.txt &&
+	dropdb "$PGDATABASE" && createdb -T "$BASE" "$PGDATABASE" && ops_inbox &&
+	sbyt --as-of $DAY daily 2> daily.err &&
+	grep -q "^sbyt daily: file=.*/qiwi-2026-11.csv read=" daily.err &&
+	test "$(ls "$SBYT_SPOOL/archive/$DAY" | grep -c "\.")" = 6 &&
+	state "$PGDATABASE" > inbox-daily.txt && diff inbox-serial.txt inbox-daily.txt
 '
 test_done
