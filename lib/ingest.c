@@ -139,16 +139,21 @@ static void xml_attr(FILE *f, const char *name, const char *v)
 	fputc('"', f);
 }
 
-/* The rejects file name for path and run: OUT/rejects/STEM.RUN.rejects.EXT
- * (RUN: the run that ingested the file).  Two files of one name, or one
- * file ingested by two runs, keep a rejects file each.  The temporary name
- * has the file's id too: two files loaded at once never share it. */
+/* The rejects file name for path, run and file: OUT/rejects/STEM.RUN.FILE.rejects.EXT
+ * (RUN: the run that ingested the file; without a run, STEM.fFILE.rejects.EXT).
+ * Two files of one name in one run (from two channels' folders), or one
+ * name ingested by two runs, keep a rejects file each; a no-op re-run finds
+ * the file's own name again.  The temporary name is the final one's,
+ * hidden: two files loaded at once never share it.  final has room for
+ * REJECTS_PATH bytes, tmp for REJECTS_TMP. */
+#define REJECTS_PATH sizeof(((struct ingest_result *)0)->rejects_path)
+#define REJECTS_TMP (REJECTS_PATH + 8)
 static int rejects_names(const char *out_dir, const char *path, const char *run,
-			 const char *fileid, char *final, char *tmp, size_t size, struct sbyt_err *e)
+			 const char *fileid, char *final, char *tmp, struct sbyt_err *e)
 {
 	const char *base = strrchr(path, '/');
 	const char *dot;
-	char dir[4096];
+	char dir[4096], key[64];
 
 	base = base ? base + 1 : path;
 	dot = strrchr(base, '.');
@@ -158,11 +163,19 @@ static int rejects_names(const char *out_dir, const char *path, const char *run,
 	if (package_mkdirs(dir, e))
 		return -1;
 	snprintf(dir, sizeof(dir), "%s/rejects", out_dir);
-	if ((size_t)snprintf(final, size, "%s/%.*s.%s.rejects%s", dir, (int)(dot - base), base, run,
-			     dot) >= size)
+	/* "f" and the file id already name the file */
+	if (run[0] == 'f')
+		snprintf(key, sizeof(key), "%s", run);
+	else
+		snprintf(key, sizeof(key), "%s.%s", run, fileid);
+	if ((size_t)snprintf(final, REJECTS_PATH, "%s/%.*s.%s.rejects%s", dir, (int)(dot - base),
+			     base, key, dot) >= REJECTS_PATH)
 		return err_set(e, ERR_CANTCREATE, "rejects file name too long for '%s'", path);
-	snprintf(tmp, size, "%s/.%.*s.%s.%s.rejects%s.tmp", dir, (int)(dot - base), base, run, fileid,
-		 dot);
+	/* the final name hidden, in the same folder */
+	base = final + strlen(dir) + 1;
+	if ((size_t)snprintf(tmp, REJECTS_TMP, "%.*s.%s.tmp", (int)(base - final), final, base) >=
+	    REJECTS_TMP)
+		return err_set(e, ERR_CANTCREATE, "rejects file name too long for '%s'", path);
 	return 0;
 }
 
@@ -342,13 +355,13 @@ static int rejects_again(const struct ingest_opts *o, const struct infile *in,
 {
 	const char *path = in->path;
 	struct rejects_writer w;
-	char final[4096], tmp[4200];
+	char final[REJECTS_PATH], tmp[REJECTS_TMP];
 	struct stat st;
 	int rc = 0;
 
 	if (res->n.rejected == 0)
 		return 0;
-	if (rejects_names(o->out_dir, path, run, fileid, final, tmp, sizeof(tmp), e))
+	if (rejects_names(o->out_dir, path, run, fileid, final, tmp, e))
 		return -1;
 	if (stat(final, &st) == 0)
 		return 0;
@@ -397,7 +410,7 @@ int ingest_infile(const struct ingest_opts *o, const struct infile *in, enum ing
 	struct rejects_writer w;
 	char runid[24], fileid[24], bytes[24];
 	const char *chname;
-	char tmp[4200];
+	char tmp[REJECTS_TMP];
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -495,8 +508,7 @@ int ingest_infile(const struct ingest_opts *o, const struct infile *in, enum ing
 			snprintf(run, sizeof(run), "%" PRId64, o->run_id);
 		else
 			snprintf(run, sizeof(run), "f%s", fileid);
-		if (rejects_names(o->out_dir, path, run, fileid, res->rejects_path, tmp, sizeof(tmp),
-				  e) ||
+		if (rejects_names(o->out_dir, path, run, fileid, res->rejects_path, tmp, e) ||
 		    write_rejects(o, in, ch, &w, tmp, e))
 			goto fail;
 		if (sha256_file(tmp, res->rejects_sha256, &res->rejects_bytes, e))

@@ -1,18 +1,20 @@
 #!/bin/sh
 # 0703-rejects-per-run: one rejects file per input file and run,
-# OUT/rejects/STEM.RUN.rejects.EXT (RUN: the run that ingested the file),
-# written before the commit under a temporary name and renamed after it.
-# A sender's daily pay.csv keeps each day's rejects; a run killed between
-# its commit and the rename leaves no rejects file, and the re-run (a
-# no-op for the file) writes it, the same bytes, under the first run's id.
+# OUT/rejects/STEM.RUN.FILE.rejects.EXT (RUN: the run that ingested the
+# file, FILE its id), written before the commit under a temporary name and
+# renamed after it.  A sender's daily pay.csv keeps each day's rejects; two
+# files named pay.csv in one run keep theirs each (before, the second
+# replaced the first's); a run killed between its commit and the rename
+# leaves no rejects file, and the re-run (a no-op for the file) writes it,
+# the same bytes, under the first run's id.
 . "$SBYT_TOP/tests/lib.sh"
 . "$SBYT_TOP/tests/ingest-setup.sh"
 export SBYT_SPOOL="$T/spool"
 in="$SBYT_SPOOL/inbox/payments"
 mkdir -p "$in"
 H='txn_id;paid_at;account;sum;period;source'
-run_of() { # the run id of the file ingested from a path like $1
-	psql -XtAc "SELECT run_id FROM ingest_file WHERE name LIKE '%' || '$1'"
+key() { # RUN.FILE of the file ingested first (ASC) or last (DESC)
+	psql -XtAc "SELECT run_id || '.' || file_id FROM ingest_file ORDER BY file_id $1 LIMIT 1"
 }
 day1() { printf '%s\n' "$H" 'A-1;2026-11-20;7201000123;100.00;2026-11;post' \
 	'A-2;2026-11-20;7209999999;5.00;2026-11;post'; }
@@ -22,9 +24,8 @@ day2() { printf '%s\n' "$H" 'B-1;2026-11-21;7201000124;200.00;2026-11;post' \
 test_expect_success 'two days of pay.csv: two rejects files, each its own day'"'"'s line' '
 	day1 > "$in/pay.csv" && sbyt daily --as-of 2026-12-01 2>err1 &&
 	day2 > "$in/pay.csv" && sbyt daily --as-of 2026-12-02 2>err2 &&
-	r1=$(psql -XtAc "SELECT run_id FROM ingest_file ORDER BY file_id LIMIT 1") &&
-	r2=$(psql -XtAc "SELECT run_id FROM ingest_file ORDER BY file_id DESC LIMIT 1") &&
-	test "$r1" != "$r2" &&
+	r1=$(key ASC) && r2=$(key DESC) &&
+	test "${r1%.*}" != "${r2%.*}" &&
 	test "$(cat out/rejects/pay.$r1.rejects.csv)" = "txn_id;paid_at;account;sum;period;source;reject
 A-2;2026-11-20;7209999999;5.00;2026-11;post;unknown_account" &&
 	test "$(cat out/rejects/pay.$r2.rejects.csv)" = "txn_id;paid_at;account;sum;period;source;reject
@@ -33,6 +34,14 @@ B-2;2026-11-21;7209999998;7.00;2026-11;post;unknown_account" &&
 	test "$(ls out/rejects | wc -l)" = 2
 '
 cp out/rejects/pay.*.rejects.csv . 2>/dev/null
+test_expect_success 'two files named pay.csv in one run: a rejects file each, its own line' '
+	reset_ingest && rm -rf out/rejects && mkdir -p a b && day1 > a/pay.csv && day2 > b/pay.csv &&
+	sbyt ingest --channel payments a/pay.csv b/pay.csv 2>err &&
+	r1=$(key ASC) && r2=$(key DESC) && test "${r1%.*}" = "${r2%.*}" &&
+	test "$(tail -n +2 out/rejects/pay.$r1.rejects.csv)" = "A-2;2026-11-20;7209999999;5.00;2026-11;post;unknown_account" &&
+	test "$(tail -n +2 out/rejects/pay.$r2.rejects.csv)" = "B-2;2026-11-21;7209999998;7.00;2026-11;post;unknown_account" &&
+	test "$(ls out/rejects | wc -l)" = 2
+'
 # Killed at its first rename: the rejects file's (after the commit, before
 # the archive move).
 test_expect_success 'killed between the commit and the rename: no rejects file yet' '
@@ -43,7 +52,7 @@ test_expect_success 'killed between the commit and the rename: no rejects file y
 	test -f "$in/pay.csv" && ! ls out/rejects/pay.*.rejects.csv 2>/dev/null
 '
 test_expect_success 'the re-run writes it, the same bytes, under the run that ingested the file' '
-	r=$(psql -XtAc "SELECT run_id FROM ingest_file") &&
+	r=$(key ASC) &&
 	sbyt daily --as-of 2026-12-01 2>err && grep -q "status=noop" err &&
 	cmp out/rejects/pay.$r.rejects.csv "$(ls pay.*.rejects.csv | head -1)" &&
 	test "$(stat -c %a out/rejects/pay.$r.rejects.csv)" = 640 &&
@@ -65,7 +74,7 @@ test_expect_success 'killed before the commit: the next run ingests anew, no lef
 	test "$(psql -XtAc "SELECT count(*) FROM ingest_file")" = 0 &&
 	ls -a out/rejects | grep -q "^\.pay\..*\.rejects\.csv\.tmp$" &&
 	sbyt daily --as-of 2026-12-01 2>err && grep -q "pay.csv.*status=ingested" err &&
-	r=$(psql -XtAc "SELECT run_id FROM ingest_file") &&
+	r=$(key ASC) &&
 	cmp out/rejects/pay.$r.rejects.csv "$(ls pay.*.rejects.csv | head -1)" &&
 	test "$(ls -A out/rejects)" = "pay.$r.rejects.csv"
 '
