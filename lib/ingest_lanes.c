@@ -212,7 +212,8 @@ int ingest_lanes(const struct ingest_opts *o, struct ingest_item *items, int n,
 	for (int k = 0; k < nlanes; k++)
 		ln[k].started = pthread_create(&ln[k].th, NULL, lane_main, &ln[k]) == 0;
 	if (!ln[0].started) {
-		/* no thread at all: the files one after another, here */
+		/* lane 0 has no thread: this one runs it (beside lane 1 when that
+		 * one started; the files one after another when neither did) */
 		lane_main(&ln[0]);
 	}
 
