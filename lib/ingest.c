@@ -168,9 +168,27 @@ static int rejects_names(const char *out_dir, const char *path, const char *run,
 		snprintf(key, sizeof(key), "%s", run);
 	else
 		snprintf(key, sizeof(key), "%s.%s", run, fileid);
-	if ((size_t)snprintf(final, REJECTS_PATH, "%s/%.*s.%s.rejects%s", dir, (int)(dot - base),
-			     base, key, dot) >= REJECTS_PATH)
-		return err_set(e, ERR_CANTCREATE, "rejects file name too long for '%s'", path);
+	/* within a file name's 255 bytes, the temporary's "." and ".tmp"
+	 * included: a long stem is cut (at a character's start; the key keeps
+	 * the name unique), an extension of more than 16 bytes left out */
+	{
+		size_t ext = strlen(dot), stem = (size_t)(dot - base);
+		size_t room = 255 - 5 - strlen(key) - strlen("..rejects");
+
+		if (ext > 16) {
+			dot += ext;
+			ext = 0;
+		}
+		if (stem + ext > room) {
+			stem = room - ext;
+			while (stem > 0 && ((unsigned char)base[stem] & 0xC0) == 0x80)
+				stem--;
+		}
+		if ((size_t)snprintf(final, REJECTS_PATH, "%s/%.*s.%s.rejects%s", dir, (int)stem,
+				     base, key, dot) >= REJECTS_PATH)
+			return err_set(e, ERR_CANTCREATE, "rejects file name too long for '%s'",
+				       path);
+	}
 	/* the final name hidden, in the same folder */
 	base = final + strlen(dir) + 1;
 	if ((size_t)snprintf(tmp, REJECTS_TMP, "%.*s.%s.tmp", (int)(base - final), final, base) >=

@@ -42,6 +42,19 @@ test_expect_success 'two files named pay.csv in one run: a rejects file each, it
 	test "$(tail -n +2 out/rejects/pay.$r2.rejects.csv)" = "B-2;2026-11-21;7209999998;7.00;2026-11;post;unknown_account" &&
 	test "$(ls out/rejects | wc -l)" = 2
 '
+# A sender's name of 240 characters: the rejects file's name, with the run,
+# the file id, ".rejects" and the temporary's dot and ".tmp", would pass a
+# file name's 255 bytes (the file could never be ingested: it failed at
+# creating the temporary, exit 73); the stem is cut to fit, the rest kept.
+test_expect_success 'a 240-character name: ingested, its rejects file named within 255 bytes' '
+	reset_ingest && rm -rf out/rejects && mkdir -p long &&
+	stem=$(printf "%0240d" 0 | tr 0 p) && day1 > "long/$stem.csv" &&
+	{ sbyt ingest --channel payments "long/$stem.csv" 2>err; rc=$?; } && test $rc = 0 -o $rc = 65 &&
+	test "$(psql -XtAc "SELECT count(*) FROM payment")" = 1 &&
+	r=$(key ASC) && f=$(ls out/rejects) &&
+	test "${#f}" -le 250 && case "$f" in ppp*.$r.rejects.csv) ;; *) false ;; esac &&
+	test "$(tail -n +2 "out/rejects/$f")" = "A-2;2026-11-20;7209999999;5.00;2026-11;post;unknown_account"
+'
 # Killed at its first rename: the rejects file's (after the commit, before
 # the archive move).
 test_expect_success 'killed between the commit and the rename: no rejects file yet' '
