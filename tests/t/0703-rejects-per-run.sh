@@ -55,6 +55,13 @@ test_expect_success 'a 240-character name: ingested, its rejects file named with
 	test "${#f}" -le 250 && case "$f" in ppp*.$r.rejects.csv) ;; *) false ;; esac &&
 	test "$(tail -n +2 "out/rejects/$f")" = "A-2;2026-11-20;7209999999;5.00;2026-11;post;unknown_account"
 '
+test_expect_success 'an "extension" of more than 16 bytes stays in the name, as part of the stem' '
+	reset_ingest && rm -rf out/rejects &&
+	day1 > long/reg.payments_registry_november_part1 &&
+	{ sbyt ingest --channel payments long/reg.payments_registry_november_part1 2>err; rc=$?; } &&
+	test $rc = 0 -o $rc = 65 && r=$(key ASC) &&
+	test "$(ls out/rejects)" = "reg.payments_registry_november_part1.$r.rejects"
+'
 # Killed at its first rename: the rejects file's (after the commit, before
 # the archive move).
 test_expect_success 'killed between the commit and the rename: no rejects file yet' '
