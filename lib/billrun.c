@@ -81,15 +81,18 @@ static const char SQL_HISTORY_SOME[] =
 	" AND c.period >= $3::date AND c.period < $2::date AND c.billed_in < $2::date"
 	" ORDER BY c.account_id, c.period, c.billed_in";
 
-/* The rows of bill_window (sql/261) of a batch's range of accounts, in
- * account order: the history only where it is the window of a bill of P
- * ($3) with the rules' months ($4); the others are read to be replaced.
- * $1, $2 the batch's first and last account. */
+/* The rows of bill_window (sql/261, partitioned by period in sql/262) of
+ * a batch's range of accounts from P ($3) on, in key order: the history
+ * only where it is the window of a bill of P with the rules' months ($4);
+ * the fourth column true for a row of a later period, read to be removed
+ * (the rows of P + 1 a bill of P replaces).  $1, $2 the batch's first and
+ * last account.  The partitions of the months before P are not read. */
 static const char SQL_WINDOW[] =
 	"SELECT w.account_id, w.meter,"
-	" CASE WHEN w.period = $3::date AND w.months = $4::int THEN w.history END"
+	" CASE WHEN w.period = $3::date AND w.months = $4::int THEN w.history END,"
+	" w.period > $3::date"
 	" FROM bill_window w WHERE w.account_id BETWEEN $1::bigint AND $2::bigint"
-	" ORDER BY w.account_id";
+	" AND w.period >= $3::date ORDER BY w.account_id, w.period";
 
 /* A batch reads its windows from bill_window when at most one account in
  * WINDOW_MISSING has none it can use (those are read by SQL_HISTORY_SOME,
@@ -331,7 +334,8 @@ struct batch {
 	size_t nwins, cwins;
 	char *text;         /* their history texts, one after another */
 	size_t ntext, ctext;
-	int64_t *stale;     /* the batch's accounts with a bill_window row (replaced) */
+	int64_t *stale;     /* the batch's accounts with a bill_window row of a period
+	                       after P (removed: P + 1's is replaced) */
 	size_t nstale;
 };
 
@@ -1011,8 +1015,8 @@ fail:
  * choose where their windows come from: x->summary when at most one in
  * WINDOW_MISSING has no row this bill can use (period P, the rules' months,
  * the account's current meter); those then read consumption by
- * SQL_HISTORY_SOME.  Every account of the batch with a row is noted, for
- * write_batch() to replace it. */
+ * SQL_HISTORY_SOME.  Every account of the batch with a row of a later
+ * period is noted, for write_batch() to remove them. */
 static int window_batch(struct ctx *x, PGresult *ar, int rows, struct sbyt_err *e)
 {
 	char lo[24], hi[24], p0[DATE_BUF], months[12], win[DATE_BUF], *ids = NULL;
@@ -1069,18 +1073,23 @@ static int window_batch(struct ctx *x, PGresult *ar, int rows, struct sbyt_err *
 		int64_t acc = get_int(ar, r, 0);
 		const char *meter = PQgetisnull(ar, r, 6) ? "" : PQgetvalue(ar, r, 6);
 
+		int later = 0;
+
 		x->win_of[r] = -1;
 		while (j < n && get_int(x->win, j, 0) < acc)
 			j++;
-		if (j < n && get_int(x->win, j, 0) == acc) {
-			x->b.stale[x->b.nstale++] = acc;
-			if (!PQgetisnull(x->win, j, 2) && str_eq(PQgetvalue(x->win, j, 1), meter)) {
+		for (; j < n && get_int(x->win, j, 0) == acc; j++) {
+			if (PQgetvalue(x->win, j, 3)[0] == 't')
+				later = 1;
+			else if (!PQgetisnull(x->win, j, 2) && str_eq(PQgetvalue(x->win, j, 1), meter))
 				x->win_of[r] = j;
-				valid++;
-				continue;
-			}
 		}
-		missing[nmissing++] = acc;
+		if (later)
+			x->b.stale[x->b.nstale++] = acc;
+		if (x->win_of[r] >= 0)
+			valid++;
+		else
+			missing[nmissing++] = acc;
 	}
 	if (valid > 0 && nmissing * WINDOW_MISSING <= (size_t)rows) {
 		x->summary = 1;
@@ -1218,15 +1227,16 @@ static int write_batch(struct ctx *x, struct sbyt_err *e)
 		TRY(copybin_end(&c, e));
 	}
 	if (b->nstale) {
-		char *ids = NULL;
-		const char *q[1];
+		char *ids = NULL, p0[DATE_BUF];
+		const char *q[2] = { NULL, p0 };
 		int rc;
 
 		if (ids_param(b->stale, b->nstale, &ids, e) < 0)
 			return -1;
 		q[0] = ids;
-		rc = db_exec(x->db, e, "DELETE FROM bill_window WHERE account_id = ANY ($1::bigint[])",
-			     1, q);
+		fmt_period(x->o->period, p0);
+		rc = db_exec(x->db, e, "DELETE FROM bill_window WHERE account_id = ANY ($1::bigint[])"
+			     " AND period > $2::date", 2, q);
 		free(ids);
 		if (rc < 0)
 			return -1;
@@ -1700,6 +1710,20 @@ int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts 
 			PQclear(br);
 			return -1;
 		}
+	}
+	/* bill_window (sql/262): the partition of P + 1, which this bill
+	 * writes, before the branches' transactions; those of the months before
+	 * P dropped */
+	{
+		const char *p[2] = { next, p0 };
+		PGresult *res = db_query(db, e, "SELECT sbyt_bill_window_partition($1::date),"
+					 " sbyt_bill_window_retire($2::date)", 2, p);
+
+		if (!res) {
+			PQclear(br);
+			return -1;
+		}
+		PQclear(res);
 	}
 	if (o->count_first && o->progress) {
 		int64_t total = 0;

@@ -162,7 +162,7 @@ test_expect_success 'E: November spreads 450 kWh over five months, -122.74' '
 	[ "$(q "SELECT sum(amount) FROM charge_line WHERE account_id = 7201000002 AND period = DATE '"'"'2026-11-01'"'"'")" = -12274 ] &&
 	[ "$(line 7201000002 2026-12)" = "charge actual 120.000 3.340000 40080 -" ]
 '
-wrow() { q "SELECT concat_ws('|', period, months, meter, history) FROM bill_window WHERE account_id = $1"; }
+wrow() { q "SELECT concat_ws('|', period, months, meter, history) FROM bill_window WHERE account_id = $1 AND period = DATE '2027-01-01'"; }
 test_expect_success 'E: its row for January 2027 holds the twelve months, December'"'"'s register' '
 	wrow 7201000002 > got && echo "$(cat got)" && [ "$(cat got)" = "2027-01-01|12|M02|a120000/2420000 a88235 a91176 a88235 a91176 a91178 a150000 a100000 a140000 a110000 a130000 a120000" ]
 '
@@ -173,11 +173,45 @@ test_expect_success 'C: July 300.00; August after the correction 330.00' '
 	[ "$(line 7201000005 2026-07)" = "charge estimate 100.000 3.000000 30000 -" ] &&
 	[ "$(line 7201000005 2026-08)" = "charge estimate 110.000 3.000000 33000 -" ]
 '
-test_expect_success 'a re-run of December reads consumption (its rows are for January) and writes the same (all but M'"'"'s, 4 months of MB)' '
-	q "$ROWS" > before && sbyt -v bill --period 2026-12 2> err &&
-	grep -q "from_summary=0 " err && q "$ROWS" > after && cmp before after &&
-	[ "$(q "SELECT count(*) FROM bill_window WHERE period = DATE '"'"'2027-01-01'"'"'")" = 11 ] &&
-	[ "$(q "SELECT count(*) FROM bill_window WHERE account_id = 7201000004")" = 0 ]
+# bill_window's partitions (sql/262): the bill of P writes P + 1's and
+# drops those of the months before P; after December's, December's (read
+# by it) and January 2027's.  Each account but M has a row in both.
+parts() { q "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_inherits i
+	JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'bill_window'::regclass"; }
+test_expect_success 'after December: the partitions of December and January 2027 only' '
+	[ "$(parts)" = "bill_window_202612 bill_window_202701" ] &&
+	[ "$(q "SELECT count(*) FROM bill_window_202612")" = 11 ] &&
+	[ "$(q "SELECT count(*) FROM bill_window_202701")" = 11 ] &&
+	[ "$(q "SELECT count(*) FROM bill_window WHERE period < DATE '"'"'2026-12-01'"'"'")" = 0 ]
+'
+# A re-run of December reads December's rows again (the consumption
+# billed before December is what it was), replaces the rows of January
+# (the 11 accounts' rows removed and written again: their run_id is the
+# re-run's) and bills the same.
+test_expect_success 'a re-run of December reads its 11 windows from bill_window, writes the same and replaces January'"'"'s rows' '
+	q "$ROWS" > before &&
+	q "SELECT account_id, months, meter, history FROM bill_window ORDER BY 1, period" > wbefore &&
+	sbyt -v bill --period 2026-12 2> err &&
+	grep -q "from_summary=11 " err && q "$ROWS" > after && cmp before after &&
+	q "SELECT account_id, months, meter, history FROM bill_window ORDER BY 1, period" > wafter &&
+	cmp wbefore wafter &&
+	[ "$(q "SELECT count(DISTINCT run_id) FROM bill_window_202701")" = 1 ] &&
+	[ "$(q "SELECT max(run_id) FROM bill_window_202701")" = "$(q "SELECT max(run_id) FROM run")" ] &&
+	[ "$(q "SELECT count(*) FROM bill_window WHERE account_id = 7201000004")" = 0 ] &&
+	[ "$(parts)" = "bill_window_202612 bill_window_202701" ]
+'
+# A re-bill of an older month (October, unissued there) after December's:
+# its window is read from consumption (October's partition was dropped),
+# the later rows of the accounts it bills are removed (November's
+# consumption is written again), and October's bill creates November's
+# partition again, with the rows it writes; it drops none (none before
+# October).
+test_expect_success 'a re-bill of October removes the accounts'"'"' later rows and writes November'"'"'s' '
+	sbyt -v bill --period 2026-10 2> err &&
+	grep -q "from_summary=0 " err &&
+	[ "$(parts)" = "bill_window_202611 bill_window_202612 bill_window_202701" ] &&
+	[ "$(q "SELECT count(*) FROM bill_window WHERE period > DATE '"'"'2026-11-01'"'"'")" = 0 ] &&
+	[ "$(q "SELECT count(*) FROM bill_window_202611")" = 11 ]
 '
 test_expect_success 'TRUNCATE consumption empties bill_window' '
 	q "TRUNCATE consumption" && [ "$(q "SELECT count(*) FROM bill_window")" = 0 ]
