@@ -80,26 +80,21 @@ int cmd_contract(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_remind(int argc, char **argv, struct sbyt_ctx *ctx);
 int cmd_daily(int argc, char **argv, struct sbyt_ctx *ctx);
 
-/* Shared by ingest and daily (bin/cmd_ingest.c): run one file through
- * ingest_one() inside job j, print its reject lines and summary line
- * (`sbyt CMD: file=...`), record its files and add its counts to t.
- * Returns 0 (also for a refused or missing file: t->first_error gets its
- * exit status), or -1 with ctx->err set when the job must stop. */
+/* Shared by ingest and daily (bin/cmd_ingest.c): run n files (paths[i]
+ * of channel chs[i], CH_NONE: told from its content) through ingest_one()
+ * inside job j, two at a time where neither can change the other's
+ * decisions (lib/ingest_lanes.h); each, in the order given, gets its
+ * reject lines and summary line printed (`sbyt CMD: file=...`), its files
+ * recorded and its counts added to t (a refused or missing file's exit
+ * status goes to t->first_error), and is then passed to after(arg, i,
+ * res, refused) when after is not NULL (refused: the file failed on its
+ * data or was missing, ctx->err says why).  Returns 0, or -1 with
+ * ctx->err set when the job must stop (a file's failure, or after()
+ * returning nonzero): the files not started then are not reported. */
 struct ingest_totals {
 	int files, noop, refused, first_error;
 	struct ingest_counts n;
 };
-int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opts *o,
-		    const char *cmd, const char *path, enum ingest_channel ch,
-		    struct ingest_totals *t, struct ingest_result *res);
-/* The same for n files (paths[i] of channel chs[i], CH_NONE: told from
- * its content), two at a time where neither can change the other's
- * decisions (lib/ingest_lanes.h), each reported as above in the order
- * given and then passed to after(arg, i, res, refused) when after is not
- * NULL (refused: the file failed on its data or was missing, ctx->err
- * says why).  Returns 0, or -1 with ctx->err set when the job must stop
- * (a file's failure, or after() returning nonzero): the files not started
- * then are not reported. */
 int ingest_run_files(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opts *o,
 		     const char *cmd, const char *const *paths, const enum ingest_channel *chs, int n,
 		     struct ingest_totals *t,

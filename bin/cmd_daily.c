@@ -294,6 +294,27 @@ static int archive_list(const char *archive, struct archived **out, int *n, stru
 /* Stage inbox, first: a file in archive/ whose SHA-256 has no ingest_file
  * row lost its rows (a commit lost with the server, a database restored
  * from a backup): ingest it again where it lies. */
+/* After an archived file is ingested again (recover_archive()): noted in
+ * its day's .ingested, or refused into rejected/ with its .why. */
+struct recovery {
+	struct daily *d;
+	const struct archived *x;
+};
+
+static int recover_after(void *arg, int i, const struct ingest_result *res, int refused)
+{
+	struct recovery *rv = arg;
+	const struct archived *x = rv->x;
+
+	(void)i;
+	if (refused)
+		return refuse(rv->d, x->path, x->name, &rv->d->ctx->err);
+	if (x->ch == CH_NONE || res->status == INGEST_DONE)
+		note_archived(x->dir, x->name, res->sha256, res->channel);
+	rv->d->recovered++;
+	return 0;
+}
+
 static int recover_archive(struct daily *d, const struct ingest_opts *o)
 {
 	struct sbyt_ctx *ctx = d->ctx;
@@ -340,8 +361,8 @@ static int recover_archive(struct daily *d, const struct ingest_opts *o)
 	}
 	for (int t = 0; t < PQntuples(r) && rc == 0; t++) {
 		struct archived *x = &a[atoi(PQgetvalue(r, t, 0)) - 1];
-		struct ingest_result res;
-		int before = d->t.refused;
+		struct recovery rv = { d, x };
+		const char *path = x->path;
 
 		if (!PQgetisnull(r, t, 1)) {
 			/* in the database: note it, not to read it again */
@@ -353,17 +374,8 @@ static int recover_archive(struct daily *d, const struct ingest_opts *o)
 
 		log_warn("'%s' is archived but its rows are not in the database: ingesting it again",
 			 x->path);
-		if (ingest_run_file(ctx, d->j, o, "daily", x->path, x->ch, &d->t, &res)) {
-			rc = -1;
-			break;
-		}
-		if (d->t.refused > before) {
-			rc = refuse(d, x->path, x->name, &ctx->err);
-			continue;
-		}
-		if (x->ch == CH_NONE || res.status == INGEST_DONE)
-			note_archived(x->dir, x->name, res.sha256, res.channel);
-		d->recovered++;
+		rc = ingest_run_files(ctx, d->j, o, "daily", &path, &x->ch, 1, &d->t, recover_after,
+				      &rv);
 	}
 	PQclear(r);
 	free(a);

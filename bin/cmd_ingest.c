@@ -209,29 +209,6 @@ static int report_file(struct sbyt_ctx *ctx, struct job *j, const char *cmd, con
 	return -1;
 }
 
-int ingest_run_file(struct sbyt_ctx *ctx, struct job *j, const struct ingest_opts *o,
-		    const char *cmd, const char *path, enum ingest_channel ch,
-		    struct ingest_totals *t, struct ingest_result *res)
-{
-	struct reject_report rr = { 0 };
-	struct ingest_opts opts;
-	struct sbyt_err err;
-	int rc;
-
-	err_clear(&ctx->err);
-	if (file_opts(ctx, o, &opts)) {
-		memset(res, 0, sizeof(*res));
-		return -1;
-	}
-	opts.on_reject = on_reject;
-	opts.arg = &rr;
-	/* a regular file, not a link, FIFO, device or directory, opened and
-	 * checked once and read through that descriptor (infile.h) */
-	err_clear(&err);
-	rc = ingest_one(&opts, path, ch, res, &err);
-	return report_file(ctx, j, cmd, path, rc, res, &err, &rr, t);
-}
-
 /* ingest_lanes()'s report of one file, in the order given. */
 struct lanes_report {
 	struct sbyt_ctx *ctx;

@@ -99,4 +99,19 @@ test_expect_success 'a file archived without its rows is ingested again, once' '
 	state "$PGDATABASE" > got && diff want got &&
 	SBYT_SPOOL=s2 sbyt --as-of 2026-12-03 daily 2>err && grep -q "files=0 .*recovered=0" err
 '
+# 4. A file in archive/ that the database does not hold and that is no
+# longer a file ingest takes (put there by hand, or damaged): it is tried
+# once, refused into rejected/ with its .why, and the next daily does not
+# see it again.
+test_expect_success 'an archived file refused when ingested again goes to rejected/ with its .why' '
+	printf "what;is;this\n1;2;3\n" > s2/archive/2026-12-01/junk.csv &&
+	SBYT_SPOOL=s2 sbyt --as-of 2026-12-04 daily 2>err; echo $? > rc; cat err &&
+	test "$(cat rc)" = 65 &&
+	grep -q "archive/2026-12-01/junk.csv. is archived but its rows are not in the database" err &&
+	grep -q "junk.csv. refused: moved to" err &&
+	test -f s2/rejected/junk.csv && test -s s2/rejected/junk.csv.why &&
+	test ! -e s2/archive/2026-12-01/junk.csv &&
+	state "$PGDATABASE" > got && diff want got &&
+	SBYT_SPOOL=s2 sbyt --as-of 2026-12-05 daily 2>err && grep -q "files=0 .*recovered=0" err
+'
 test_done
