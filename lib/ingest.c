@@ -156,8 +156,14 @@ static int rejects_names(const char *out_dir, const char *path, const char *run,
 	char dir[4096], key[64];
 
 	base = base ? base + 1 : path;
+	/* never a hidden name: the input's leading dots left out (".csv"
+	 * gives "csv.RUN.FILE.rejects"), "file" for a name of dots alone */
+	while (*base == '.')
+		base++;
+	if (!*base)
+		base = "file";
 	dot = strrchr(base, '.');
-	if (!dot || dot == base)
+	if (!dot)
 		dot = base + strlen(base);
 	snprintf(dir, sizeof(dir), "%s/rejects/", out_dir);
 	if (package_mkdirs(dir, e))

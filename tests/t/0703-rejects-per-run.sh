@@ -62,6 +62,20 @@ test_expect_success 'an "extension" of more than 16 bytes stays in the name, as 
 	test $rc = 0 -o $rc = 65 && r=$(key ASC) &&
 	test "$(ls out/rejects)" = "reg.payments_registry_november_part1.$r.rejects"
 '
+# A name beginning with a dot: its rejects file was hidden (".csv" gave
+# ".csv.RUN.FILE.rejects", which ls does not show); the leading dots are
+# left out, and a name of dots alone gives "file".
+test_expect_success 'the rejects file of ".csv", ".pay.csv" or "..." is not hidden' '
+	reset_ingest && rm -rf out/rejects && mkdir -p dots &&
+	day1 > dots/.csv && day2 > dots/.pay.csv && day1 | sed s/A-/C-/ > dots/... &&
+	{ sbyt ingest --channel payments dots/.csv dots/.pay.csv dots/... 2>err; rc=$?; } &&
+	test $rc = 0 -o $rc = 65 && run=$(key ASC) && run=${run%.*} &&
+	f=$(psql -XtAc "SELECT string_agg(file_id::text, chr(32) ORDER BY file_id) FROM ingest_file") &&
+	set -- $f && test $# = 3 &&
+	printf "%s\n" "csv.$run.$1.rejects" "file.$run.$3.rejects" "pay.$run.$2.rejects.csv" > want &&
+	ls -A out/rejects > got && diff -u want got &&
+	test "$(tail -n +2 out/rejects/pay.$run.$2.rejects.csv)" = "B-2;2026-11-21;7209999998;7.00;2026-11;post;unknown_account"
+'
 # Killed at its first rename: the rejects file's (after the commit, before
 # the archive move).
 test_expect_success 'killed between the commit and the rename: no rejects file yet' '
