@@ -1072,7 +1072,6 @@ static int window_batch(struct ctx *x, PGresult *ar, int rows, struct sbyt_err *
 	for (int r = 0; r < rows; r++) {
 		int64_t acc = get_int(ar, r, 0);
 		const char *meter = PQgetisnull(ar, r, 6) ? "" : PQgetvalue(ar, r, 6);
-
 		int later = 0;
 
 		x->win_of[r] = -1;
