@@ -291,9 +291,6 @@ static int archive_list(const char *archive, struct archived **out, int *n, stru
 	return rc;
 }
 
-/* Stage inbox, first: a file in archive/ whose SHA-256 has no ingest_file
- * row lost its rows (a commit lost with the server, a database restored
- * from a backup): ingest it again where it lies. */
 /* After an archived file is ingested again (recover_archive()): noted in
  * its day's .ingested, or refused into rejected/ with its .why. */
 struct recovery {
@@ -315,6 +312,9 @@ static int recover_after(void *arg, int i, const struct ingest_result *res, int 
 	return 0;
 }
 
+/* Stage inbox, first: a file in archive/ whose SHA-256 has no ingest_file
+ * row lost its rows (a commit lost with the server, a database restored
+ * from a backup): ingest it again where it lies. */
 static int recover_archive(struct daily *d, const struct ingest_opts *o)
 {
 	struct sbyt_ctx *ctx = d->ctx;

@@ -176,7 +176,7 @@ static int rejects_names(const char *out_dir, const char *path, const char *run,
 		snprintf(key, sizeof(key), "%s.%s", run, fileid);
 	/* within a file name's 255 bytes, the temporary's "." and ".tmp"
 	 * included: a long stem is cut (at a character's start; the key keeps
-	 * the name unique); a "extension" of more than 16 bytes is part of the
+	 * the name unique); an "extension" of more than 16 bytes is part of the
 	 * stem, not an extension */
 	{
 		size_t ext = strlen(dot), stem = (size_t)(dot - base);
