@@ -25,8 +25,8 @@
 #   bench: stage=year-daily-debt n=N seconds=S day1_seconds=D ratio=R
 # The documents' PDFs are off (SBYT_DOCS_PDF=0, as in make bench's cycle).
 # BENCH_MONTHS=R runs the month R times in each database (R-1 on copies of
-# it as the daily left it) and prints the median of each figure: a loaded
-# machine's noise.  Not a timed test.  BENCH_KEEP=1 keeps the databases (their names are
+# it as the daily left it), the two databases taking turns, and prints the
+# median of each figure: a loaded machine's noise.  Not a timed test.  BENCH_KEEP=1 keeps the databases (their names are
 # printed) to time single commands on them.  BENCH_BASE=DIR (an older build
 # directory) compares before and after in the same run: the databases are
 # made by DIR's sbyt, copied, DIR's jobs run on the originals and BUILD's
@@ -230,9 +230,9 @@ timed() {
 	return $trc
 }
 
-# jobs BUILD DB: the day's daily and month on DB with the sbyt of BUILD
-# (sbyt db migrate first: a database made by an older build is converted).
-jobs() {
+# daily BUILD DB: the day's daily on DB with the sbyt of BUILD (sbyt db
+# migrate first: a database made by an older build is converted).
+daily() {
 	export PGDATABASE="$2"
 	/usr/bin/time -f "%e" -o "$work/t.migrate-$2" "$1/sbyt" -q db migrate
 	# yesterday's daily debt ran (untimed): day 366's debt stage starts from
@@ -251,29 +251,49 @@ jobs() {
 	# workers' CPU would count, and a plan would depend on whether the
 	# statistics were renewed yet)
 	psql -Xq -c 'VACUUM (ANALYZE)'
-	# BENCH_MONTHS=R: the month R times, the first R-1 on copies of the
-	# database as the daily left it; each figure the median of the runs
-	r=1 runs=${BENCH_MONTHS:-1}
 	: > "$work/tm.month-$2"
 	: > "$work/cm.month-$2"
 	: > "$work/sm.month-$2"
-	while [ "$r" -le "$runs" ]; do
-		mdb=$2
-		if [ "$r" -lt "$runs" ]; then
-			mdb=m${r}_$2
-			dbs="$dbs $mdb"
-			createdb -T "$2" "$mdb"
+}
+
+# month BUILD DB R: the month's R-th run of BENCH_MONTHS on DB as the
+# daily left it: the last on DB itself, the others on copies of it; each
+# figure is later the median of the runs
+month() {
+	mdb=$2
+	if [ "$3" -lt "${BENCH_MONTHS:-1}" ]; then
+		mdb=m${3}_$2
+		dbs="$dbs $mdb"
+		createdb -T "$2" "$mdb"
+	fi
+	rm -rf "$work/out-$2"
+	PGDATABASE=$mdb SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
+		timed month "$2" "$1/sbyt" -v --as-of "$day" month --period "$period" \
+		2> "$work/month-$2.err" || { tail -5 "$work/month-$2.err" >&2; exit 1; }
+	[ "$mdb" = "$2" ] || dropdb "$mdb"
+	tail -1 "$work/t.month-$2" | cut -d' ' -f1 >> "$work/tm.month-$2"
+	cat "$work/c.month-$2" >> "$work/cm.month-$2"
+	for name in bill docs; do
+		echo "$name $(stage_s "month-$2.err" "$name")"
+	done >> "$work/sm.month-$2"
+}
+
+# jobs BUILD YEAR DAY1: the dailies, then the months taking turns between
+# the two databases, the first of each pair alternating (year, day 1, day
+# 1, year, ...): a machine that changes speed during the run (a shared
+# one does, by a third and more) then slows or speeds both alike, where
+# all of one database's runs before all of the other's gave the ratio the
+# change
+jobs() {
+	daily "$1" "$2"
+	daily "$1" "$3"
+	r=1
+	while [ "$r" -le "${BENCH_MONTHS:-1}" ]; do
+		if [ $((r % 2)) = 1 ]; then
+			month "$1" "$2" "$r"; month "$1" "$3" "$r"
+		else
+			month "$1" "$3" "$r"; month "$1" "$2" "$r"
 		fi
-		rm -rf "$work/out-$2"
-		PGDATABASE=$mdb SBYT_OUT="$work/out-$2" SBYT_DOCS_PDF=0 \
-			timed month "$2" "$1/sbyt" -v --as-of "$day" month --period "$period" \
-			2> "$work/month-$2.err" || { tail -5 "$work/month-$2.err" >&2; exit 1; }
-		[ "$mdb" = "$2" ] || dropdb "$mdb"
-		tail -1 "$work/t.month-$2" | cut -d' ' -f1 >> "$work/tm.month-$2"
-		cat "$work/c.month-$2" >> "$work/cm.month-$2"
-		for name in bill docs; do
-			echo "$name $(stage_s "month-$2.err" "$name")"
-		done >> "$work/sm.month-$2"
 		r=$((r + 1))
 	done
 }
@@ -346,14 +366,14 @@ if [ "${BENCH_BASE:-}" ]; then
 		createdb -T "$d" "new$d"
 		dbs="$dbs new$d"
 	done
-	for d in year_$$ day1_$$; do jobs "$init" "$d"; done
-	for d in year_$$ day1_$$; do jobs "$build" "new$d"; done
+	jobs "$init" "year_$$" "day1_$$"
+	jobs "$build" "newyear_$$" "newday1_$$"
 	report " build=base" "year_$$" "day1_$$"
 	report "" "newyear_$$" "newday1_$$"
 	m=$(tail -1 "$work/t.migrate-newyear_$$")
 	echo "bench: stage=year-migrate n=$n seconds=$m"
 else
-	for d in year_$$ day1_$$; do jobs "$build" "$d"; done
+	jobs "$build" "year_$$" "day1_$$"
 	report "" "year_$$" "day1_$$"
 fi
 [ -z "${BENCH_KEEP:-}" ] || echo "bench-year: kept databases $dbs" >&2
