@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rulesxml.h"
+#include "text.h"
 
 #define DOCS_TEXT_ROW(id, key, names) { key, names },
 static const struct {
@@ -105,9 +106,7 @@ int docs_texts_check(const char *rules_dir, struct faults *f)
 static void put(char *buf, size_t size, size_t *len, const char *s, size_t n)
 {
 	if (*len + n >= size) {
-		n = size - 1 - *len;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
+		n = utf8_cut(s, size - 1 - *len);
 	}
 	memcpy(buf + *len, s, n);
 	*len += n;

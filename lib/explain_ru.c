@@ -9,6 +9,7 @@
 #include "deadline.h"
 #include "rulesxml.h"
 #include "template.h"
+#include "text.h"
 
 /* Every phrase the workflow writes and the placeholders it may use (see
  * rules/limitation.xml <explanations> for the meaning of each). */
@@ -287,15 +288,9 @@ void explain_ru_append(char *buf, size_t n, const char *sep, const char *s)
 		return;
 	}
 	/* cut: keep what fits with "…" (3 bytes), at a character boundary */
-	if (room < 3) {
-		/* not even the ellipsis: end the text where it is */
-		while (len && ((unsigned char)buf[len - 1] & 0xC0) == 0x80)
-			len--;
+	if (room < 3)  /* not even the ellipsis: the text ends where it is */
 		return;
-	}
-	add = room - 3;
-	while (add && ((unsigned char)s[add] & 0xC0) == 0x80)
-		add--;
+	add = utf8_cut(s, room - 3);
 	memcpy(buf + len, s, add);
 	memcpy(buf + len + add, "\xE2\x80\xA6", 4);
 }

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "package.h"
 #include "parse.h"
+#include "text.h"
 
 /* ---- the rejects file, in the sender's format ---- */
 
@@ -188,9 +189,7 @@ static int rejects_names(const char *out_dir, const char *path, const char *run,
 			ext = 0;
 		}
 		if (stem + ext > room) {
-			stem = room - ext;
-			while (stem > 0 && ((unsigned char)base[stem] & 0xC0) == 0x80)
-				stem--;
+			stem = utf8_cut(base, room - ext);
 		}
 		if ((size_t)snprintf(final, REJECTS_PATH, "%s/%.*s.%s.rejects%s", dir, (int)stem,
 				     base, key, dot) >= REJECTS_PATH)

@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "text.h"
+
 #define FONT "PT Sans,DejaVu Sans,sans"
 
 static const struct {
@@ -970,10 +972,8 @@ void pdf_paragraphs(struct pdf *p, enum pdf_style s, double x, double w, const c
 	while (*text) {
 		size_t n = strcspn(text, "\n");
 		/* a paragraph longer than buf goes in pieces cut at a character */
-		size_t k = n < sizeof(buf) - 1 ? n : sizeof(buf) - 1;
+		size_t k = utf8_cut(text, n < sizeof(buf) - 1 ? n : sizeof(buf) - 1);
 
-		while (k < n && k > 0 && ((unsigned char)text[k] & 0xc0) == 0x80)
-			k--;
 		memcpy(buf, text, k);
 		buf[k] = '\0';
 		pdf_room(p, pdf_lay(p, s, w, PDF_ALEFT, buf));

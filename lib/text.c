@@ -111,3 +111,10 @@ char *text_why(const struct text_fault *tf, char *buf)
 		snprintf(buf, TEXT_WHY_BUF, "invalid UTF-8 byte 0x%02X", (unsigned)tf->byte);
 	return buf;
 }
+
+size_t utf8_cut(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}

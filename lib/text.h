@@ -33,5 +33,9 @@ int utf8_valid(const char *s, size_t len);
 /* "U+000B" or "invalid UTF-8 byte 0xE9" into buf (TEXT_WHY_BUF bytes);
  * returns buf. */
 char *text_why(const struct text_fault *tf, char *buf);
+/* Where s may be cut at or before byte n without splitting a UTF-8
+ * character: n, stepped back over continuation bytes (s[n] must be
+ * readable: a byte of s or its terminating NUL). */
+size_t utf8_cut(const char *s, size_t n);
 
 #endif

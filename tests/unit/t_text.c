@@ -160,6 +160,13 @@ int main(void)
 	CHECK_INT(text_check("abcdefg\thijklmnop", 17, 1, NULL), 0, "TAB inside a word");
 	CHECK(bad_at("\xD0\x9F\xD1\x80\xC1\x81", 6, 1, 4, -1),
 	      "overlong two-byte after Cyrillic (lead 0xC1)");
+	/* utf8_cut: "ёж" is D1 91 D0 B6; a cut inside a character steps back
+	 * to its lead byte, a cut at a lead byte or the NUL stays */
+	CHECK_INT(utf8_cut("\xD1\x91\xD0\xB6", 3), 2, "utf8_cut inside 'ж' steps back to it");
+	CHECK_INT(utf8_cut("\xD1\x91\xD0\xB6", 2), 2, "utf8_cut at 'ж' stays");
+	CHECK_INT(utf8_cut("\xD1\x91\xD0\xB6", 4), 4, "utf8_cut at the end stays");
+	CHECK_INT(utf8_cut("\xE2\x80\xA6", 2), 0, "utf8_cut inside '…' steps back to 0");
+	CHECK_INT(utf8_cut("\xA6", 0), 0, "utf8_cut at 0 stays");
 	CHECK_INT(random_strings(200000), 0,
 		  "200,000 random strings: as the byte-at-a-time check, fault for fault");
 	return check_done();
