@@ -1710,13 +1710,14 @@ int billrun(PGconn *db, const struct tariff_rules *r, const struct billrun_opts 
 			return -1;
 		}
 	}
-	/* bill_window (sql/262): the partition of P + 1, which this bill
-	 * writes, before the branches' transactions; those of the months before
-	 * P dropped */
+	/* before the branches' transactions: bill_window's partition of P + 1
+	 * (sql/262), which this bill writes, those of the months before P
+	 * dropped; charge_line's partition of P (sql/283) */
 	{
 		const char *p[2] = { next, p0 };
 		PGresult *res = db_query(db, e, "SELECT sbyt_bill_window_partition($1::date),"
-					 " sbyt_bill_window_retire($2::date)", 2, p);
+					 " sbyt_bill_window_retire($2::date),"
+					 " sbyt_month_partition('charge_line', $2::date)", 2, p);
 
 		if (!res) {
 			PQclear(br);

@@ -1729,6 +1729,10 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 				   " with --branch", b.pname);
 			goto out;
 		}
+	/* the month partition of document the rows go into (sql/283), before
+	 * the branches' transactions */
+	if (db_exec(db, e, "SELECT sbyt_month_partition('document', $1::date)", 1, p))
+		goto out;
 	/* the cursors' plans need statistics of what bill and ingest wrote */
 	{
 		static const char *const read[] = { "account", "meter", "contract", "consumption",

@@ -193,17 +193,21 @@ static sdate parse_date(const char *s)
  *     month those recalculations correct, its charges and every
  *     recalculation of it billed up to this month: period, kind, of_period,
  *     zone, milli-kWh, price in 1/1000000 rouble, amount, vat.
- * Each account carries the months its recalculations correct (fixed), and
- * its documents and lines are looked up by account (LATERAL ... OFFSET 0
+ * Each account carries the months its recalculations correct (fixed) and
+ * the first month it reads (since: the earliest of them, or this one: the
+ * partitions of document and charge_line before it are not read, sql/283),
+ * and its documents and lines are looked up by account (LATERAL ... OFFSET 0
  * keeps them nested loops): a join by hash read the whole document and
  * charge_line tables for every batch, 0.1-0.3 s each at 1,000,000
  * accounts, where the writer's uncommitted rows of this run made each
  * document row a visibility check too. */
 static const char all_sql[] =
-	"WITH acc AS MATERIALIZED (SELECT a.account_id, ARRAY(SELECT DISTINCT l.of_period"
+	"WITH acc AS MATERIALIZED (SELECT account_id, fixed,"
+	" coalesce((SELECT min(f) FROM unnest(fixed) f), $2::date) AS since FROM"
+	" (SELECT a.account_id, ARRAY(SELECT DISTINCT l.of_period"
 	" FROM charge_line l WHERE l.account_id = a.account_id AND l.period = $2::date"
 	" AND l.kind = 'recalc' AND l.of_period IS NOT NULL) AS fixed"
-	" FROM (SELECT DISTINCT unnest($1::bigint[]) AS account_id) a)"
+	" FROM (SELECT DISTINCT unnest($1::bigint[]) AS account_id) a) a)"
 	" SELECT o.account_id, 'a', o.seq, 0, o.seq::text, o.due::text, o.amount::text, NULL::text,"
 	" NULL::text, NULL::text, NULL::text, NULL::text FROM acc JOIN obligation o"
 	" ON o.account_id = acc.account_id AND o.period = $3::date AND o.kind = 'advance'"
@@ -215,12 +219,13 @@ static const char all_sql[] =
 	" UNION ALL SELECT d.account_id, 'd', d.period - DATE '2000-01-01', 0, d.branch,"
 	" d.number::text, d.issued_on::text, d.period::text, d.channel, NULL, NULL, NULL"
 	" FROM acc CROSS JOIN LATERAL (SELECT * FROM document d WHERE d.account_id = acc.account_id"
-	" AND (d.period = $2::date OR d.period = ANY (acc.fixed)) OFFSET 0) d"
+	" AND d.period >= acc.since AND (d.period = $2::date OR d.period = ANY (acc.fixed))"
+	" OFFSET 0) d"
 	" UNION ALL SELECT l.account_id, 'l', l.period - DATE '2000-01-01', l.line_no,"
 	" l.period::text, l.kind, l.of_period::text, l.zone::text,"
 	" round(l.volume * 1000)::bigint::text, round(l.tariff * 1000000)::bigint::text,"
 	" l.amount::text, l.vat::text FROM acc CROSS JOIN LATERAL (SELECT * FROM charge_line l"
-	" WHERE l.account_id = acc.account_id AND l.period <= $2::date"
+	" WHERE l.account_id = acc.account_id AND l.period >= acc.since AND l.period <= $2::date"
 	" AND l.kind IN ('charge', 'recalc') AND (l.period = $2::date"
 	" OR (l.kind = 'charge' AND l.period = ANY (acc.fixed))"
 	" OR (l.kind = 'recalc' AND l.of_period = ANY (acc.fixed))) OFFSET 0) l"

@@ -184,6 +184,15 @@ test_expect_success 'after December: the partitions of December and January 2027
 	[ "$(q "SELECT count(*) FROM bill_window_202701")" = 11 ] &&
 	[ "$(q "SELECT count(*) FROM bill_window WHERE period < DATE '"'"'2026-12-01'"'"'")" = 0 ]
 '
+# Each month's bill made the month partition of charge_line it wrote into
+# (sql/283): 2025-12 .. 2026-12, nothing in the default one.
+mparts() { q "SELECT count(*) || ' ' || min(c.relname) || ' ' || max(c.relname) FROM pg_inherits i
+	JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '$1'::regclass AND c.relname <> '$1_default'"; }
+test_expect_success 'the bills made the 13 months'"'"' partitions of charge_line' '
+	[ "$(mparts charge_line)" = "13 charge_line_202512 charge_line_202612" ] &&
+	[ "$(q "SELECT count(*) FROM charge_line_default")" = 0 ] &&
+	[ "$(q "SELECT count(*) FROM charge_line_202612")" = "$(q "SELECT count(*) FROM charge_line WHERE period = DATE '"'"'2026-12-01'"'"'")" ]
+'
 # A re-run of December reads December's rows again (the consumption
 # billed before December is what it was), replaces the rows of January
 # (the 11 accounts' rows removed and written again: their run_id is the
