@@ -83,17 +83,21 @@ test_expect_success 'a month made after its rows: the rows move from the default
 # another job's transaction reads document: the default partition cannot
 # be locked to attach January's; after 5 s the function gives up, January's
 # row stays where it is, and the call after that transaction moves it
-test_expect_success 'the table in use: the rows stay in the default partition, the next call moves them' '
-	q "insert into document (account_id, period, branch, number, channel, issued_on, due, total, qr)
-	   values (7201000001, date \$\$2027-01-01\$\$, \$\$01\$\$, 1, \$\$post\$\$, date \$\$2027-01-28\$\$, date \$\$2027-02-10\$\$, 500, \$\$ST00012|e\$\$)" &&
-	{ psql -XtAq -c "begin" -c "select count(*) from document" -c "select pg_sleep(8)" -c "commit" >/dev/null & } &&
-	sleep 1 &&
+q "insert into document (account_id, period, branch, number, channel, issued_on, due, total, qr)
+   values (7201000001, date \$\$2027-01-01\$\$, \$\$01\$\$, 1, \$\$post\$\$, date \$\$2027-01-28\$\$, date \$\$2027-02-10\$\$, 500, \$\$ST00012|e\$\$)"
+psql -XtAq -c "begin" -c "select count(*) from document" -c "select pg_sleep(8)" -c "commit" >/dev/null &
+holder=$!
+sleep 1
+test_expect_success 'the table in use: after 5 s the rows stay in the default partition' '
 	s=$(date +%s) &&
 	test "$(psql -XtAq -v ON_ERROR_STOP=1 -c "select sbyt_month_partition(\$\$document\$\$, date \$\$2027-01-01\$\$)" 2>notice)" = f &&
 	e=$(date +%s) && test $((e - s)) -ge 4 &&
 	grep -q "table \"document\" is in use: the rows of 2027-01 stay in \"document_default\"" notice &&
 	test "$(q "select to_regclass(\$\$document_202701\$\$) is null")" = t &&
-	wait &&
+	test "$(q "select tableoid::regclass from document where period = date \$\$2027-01-01\$\$")" = document_default
+'
+wait "$holder"
+test_expect_success 'once that transaction ended, the next call moves them' '
 	test "$(q "select sbyt_month_partition(\$\$document\$\$, date \$\$2027-01-01\$\$)")" = t &&
 	test "$(q "select tableoid::regclass from document where period = date \$\$2027-01-01\$\$")" = document_202701
 '
