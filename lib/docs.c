@@ -1389,10 +1389,16 @@ static int open_cursors(struct branch_run *b, struct sbyt_err *e)
 		     " p.run_id FROM payment p WHERE p.account_id = n.account_id AND p.paid_on <= $1::date"
 		     " AND p.paid_on > coalesce(k.cut, '-infinity') OFFSET 0) pa"
 		     /* the rests of the payments carried: the period they name
-		      * only when it is after the carry (docmodel_settle()) */
+		      * only when it is after the carry (docmodel_settle()); a
+		      * primary key probe per rest (OFFSET 0 keeps it a probe: as a
+		      * join it was planned as a hash of all the account's payments,
+		      * a year's after a year of history, read for every account
+		      * with a rest) */
 		     " UNION ALL SELECT p.payment_id, p.paid_on, r.rest, CASE WHEN p.period > k.period"
 		     " THEN p.period END, p.run_id FROM unnest(k.rest_ids, k.rest) AS r(id, rest)"
-		     " JOIN payment p ON p.account_id = n.account_id AND p.payment_id = r.id) p ON true"
+		     " JOIN LATERAL (SELECT p.payment_id, p.paid_on, p.period, p.run_id FROM payment p"
+		     " WHERE p.account_id = n.account_id AND p.payment_id = r.id OFFSET 0) p ON true)"
+		     " p ON true"
 		     " WHERE (d.run_id IS NULL OR p.run_id IS NULL OR p.run_id < d.run_id)"
 		     " ORDER BY n.seq, p.paid_on, p.payment_id", 5, pp, e) ||
 	    /* the walk back below as an index scan per meter, stopping at its
