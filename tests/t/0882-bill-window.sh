@@ -36,9 +36,15 @@
 #   M (04): meter MA read December to August (100 kWh a month); MB installed
 #     2026-09-10 at 50, read September to November (170, 290, 410: 120 kWh a
 #     month), not in December: December's estimate is MB's months only, 120
-#     x 3.34 = 400.80 (with MA's, 1,260 / 12 = 105, 350.70).  From
-#     September its row (of MA) is not MB's, and MB's months are fewer than
-#     8 (no row is written): it reads consumption.
+#     x 3.34 = 400.80 (with MA's, 1,260 / 12 = 105, 350.70).  In
+#     September its row (of MA) is not MB's: it reads consumption; the
+#     bill of September read the others' windows from bill_window, so it
+#     writes M's row of MB, one month, whatever the months (a batch that
+#     streamed its windows writes 8 months or more), read from October.
+#     Its row for January 2027: December's estimate, then November's
+#     register (410 kWh), then MB's October and September, then eight
+#     months of MA, none of MB: "e120000 a120000/410000 a120000 a120000
+#     - - - - - - - -".
 #   C (05): 100 kWh a month December to June, no reading in July: estimate
 #     100 x 3.00 = 300.00; then February's consumption is corrected to 170
 #     kWh by hand (UPDATE): the trigger removes C's row, and August's
@@ -121,13 +127,14 @@ line() { # ACCOUNT MONTH: its charge lines of the month
 	   FROM charge_line WHERE account_id = $1 AND period = '$2-01' ORDER BY line_no"
 }
 
-# windows read from bill_window in A: a bill writes an account's row when
-# its window has at least 8 months (lib/billrun.c WINDOW_WRITE_MIN), so the
-# first rows are July's, for August; then all 12 but C in August (removed by
-# the correction) and M from September (its row is of MA, then MB's
-# months are fewer than 8)
+# windows read from bill_window in A: a bill that streams its windows
+# writes an account's row when its window has at least 8 months
+# (lib/billrun.c WINDOW_WRITE_MIN), so the first rows are July's, for
+# August; then all 12 but C in August (removed by the correction) and M in
+# September (its row is of MA); from October all 12 (September's bill read
+# from bill_window and wrote every account's row, M's of MB)
 for m in $MONTHS; do
-	case $m in 2025-12|2026-0[1-7]) w=0;; *) w=11;; esac
+	case $m in 2025-12|2026-0[1-7]) w=0;; 2026-0[89]) w=11;; *) w=12;; esac
 	if [ "$m" = 2026-08 ]; then
 		test_expect_success 'a late correction of C'"'"'s February (170 kWh) removes C'"'"'s row, and only it' '
 			[ "$(q "SELECT count(*) FROM bill_window WHERE account_id = 7201000005")" = 1 ] &&
@@ -166,8 +173,9 @@ wrow() { q "SELECT concat_ws('|', period, months, meter, history) FROM bill_wind
 test_expect_success 'E: its row for January 2027 holds the twelve months, December'"'"'s register' '
 	wrow 7201000002 > got && echo "$(cat got)" && [ "$(cat got)" = "2027-01-01|12|M02|a120000/2420000 a88235 a91176 a88235 a91176 a91178 a150000 a100000 a140000 a110000 a130000 a120000" ]
 '
-test_expect_success 'M: December estimates MB'"'"'s months only, 400.80' '
-	[ "$(line 7201000004 2026-12)" = "charge estimate 120.000 3.340000 40080 -" ]
+test_expect_success 'M: December estimates MB'"'"'s months only, 400.80; its row for January 2027 is of MB' '
+	[ "$(line 7201000004 2026-12)" = "charge estimate 120.000 3.340000 40080 -" ] &&
+	[ "$(wrow 7201000004)" = "2027-01-01|12|MB|e120000 a120000/410000 a120000 a120000 - - - - - - - -" ]
 '
 test_expect_success 'C: July 300.00; August after the correction 330.00' '
 	[ "$(line 7201000005 2026-07)" = "charge estimate 100.000 3.000000 30000 -" ] &&
@@ -175,13 +183,13 @@ test_expect_success 'C: July 300.00; August after the correction 330.00' '
 '
 # bill_window's partitions (sql/262): the bill of P writes P + 1's and
 # drops those of the months before P; after December's, December's (read
-# by it) and January 2027's.  Each account but M has a row in both.
+# by it) and January 2027's.  Each account has a row in both.
 parts() { q "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_inherits i
 	JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'bill_window'::regclass"; }
 test_expect_success 'after December: the partitions of December and January 2027 only' '
 	[ "$(parts)" = "bill_window_202612 bill_window_202701" ] &&
-	[ "$(q "SELECT count(*) FROM bill_window_202612")" = 11 ] &&
-	[ "$(q "SELECT count(*) FROM bill_window_202701")" = 11 ] &&
+	[ "$(q "SELECT count(*) FROM bill_window_202612")" = 12 ] &&
+	[ "$(q "SELECT count(*) FROM bill_window_202701")" = 12 ] &&
 	[ "$(q "SELECT count(*) FROM bill_window WHERE period < DATE '"'"'2026-12-01'"'"'")" = 0 ]
 '
 # Each month's bill made the month partition of charge_line it wrote into
@@ -195,18 +203,18 @@ test_expect_success 'the bills made the 13 months'"'"' partitions of charge_line
 '
 # A re-run of December reads December's rows again (the consumption
 # billed before December is what it was), replaces the rows of January
-# (the 11 accounts' rows removed and written again: their run_id is the
+# (the 12 accounts' rows removed and written again: their run_id is the
 # re-run's) and bills the same.
-test_expect_success 'a re-run of December reads its 11 windows from bill_window, writes the same and replaces January'"'"'s rows' '
+test_expect_success 'a re-run of December reads its 12 windows from bill_window, writes the same and replaces January'"'"'s rows' '
 	q "$ROWS" > before &&
 	q "SELECT account_id, months, meter, history FROM bill_window ORDER BY 1, period" > wbefore &&
 	sbyt -v bill --period 2026-12 2> err &&
-	grep -q "from_summary=11 " err && q "$ROWS" > after && cmp before after &&
+	grep -q "from_summary=12 " err && q "$ROWS" > after && cmp before after &&
 	q "SELECT account_id, months, meter, history FROM bill_window ORDER BY 1, period" > wafter &&
 	cmp wbefore wafter &&
 	[ "$(q "SELECT count(DISTINCT run_id) FROM bill_window_202701")" = 1 ] &&
 	[ "$(q "SELECT max(run_id) FROM bill_window_202701")" = "$(q "SELECT max(run_id) FROM run")" ] &&
-	[ "$(q "SELECT count(*) FROM bill_window WHERE account_id = 7201000004")" = 0 ] &&
+	[ "$(q "SELECT count(*) FROM bill_window WHERE account_id = 7201000004")" = 2 ] &&
 	[ "$(parts)" = "bill_window_202612 bill_window_202701" ]
 '
 # A re-bill of an older month (October, unissued there) after December's:
