@@ -444,6 +444,29 @@ static int pdfs_finish(struct pdfs *x, struct package *pk, int ok, struct sbyt_e
 	return rc;
 }
 
+/* End package p after its XML went out, rc non-zero when a write of it
+ * failed, and close its PDFs x: 0, or -1 with e set and p aborted ("cannot
+ * write the WHAT of 'PATH'" for a failed write). */
+static int pdfs_package_end(struct pdfs *x, struct package *p, int rc, const char *what,
+			    const char *path, struct sbyt_err *e)
+{
+	if (!rc && package_stream_end(p, e)) {
+		pdfs_finish(x, p, 0, NULL);
+		package_abort(p);
+		return -1;
+	}
+	if (rc) {
+		pdfs_finish(x, p, 0, NULL);
+		package_abort(p);
+		return err_set(e, ERR_IO, "cannot write the %s of '%s'", what, path);
+	}
+	if (pdfs_finish(x, p, 1, e)) {
+		package_abort(p);
+		return -1;
+	}
+	return 0;
+}
+
 /* An XML writer on entry name of p, hashed and deflated as it writes
  * (package_stream(): the XML is never a file of its own); NULL with e
  * set.  xmlFreeTextWriter() flushes it, then package_stream_end() ends the
@@ -592,20 +615,8 @@ static int write_notices(const struct limit_env *env, PGresult *r, const int *or
 	xmlFreeTextWriter(w);
 	if (f && fclose(f))
 		rc = 1;
-	if (!rc && package_stream_end(&p, e)) {
-		pdfs_finish(&x, &p, 0, NULL);
-		package_abort(&p);
+	if (pdfs_package_end(&x, &p, rc, "notices", path, e))
 		return -1;
-	}
-	if (rc) {
-		pdfs_finish(&x, &p, 0, NULL);
-		package_abort(&p);
-		return err_set(e, ERR_IO, "cannot write the notices of '%s'", path);
-	}
-	if (pdfs_finish(&x, &p, 1, e)) {
-		package_abort(&p);
-		return -1;
-	}
 	snprintf(cnt, sizeof(cnt), "%d", to - from);
 	package_fact(&p, "notices", cnt);
 	package_fact(&p, "channel", kind);
@@ -727,20 +738,8 @@ static int write_requests(const struct limit_env *env, PGresult *r, int from, in
 	rc |= xmlTextWriterEndElement(w) < 0;
 	rc |= xmlTextWriterEndDocument(w) < 0;
 	xmlFreeTextWriter(w);
-	if (!rc && package_stream_end(&p, e)) {
-		pdfs_finish(&x, &p, 0, NULL);
-		package_abort(&p);
+	if (pdfs_package_end(&x, &p, rc, "requests", path, e))
 		return -1;
-	}
-	if (rc) {
-		pdfs_finish(&x, &p, 0, NULL);
-		package_abort(&p);
-		return err_set(e, ERR_IO, "cannot write the requests of '%s'", path);
-	}
-	if (pdfs_finish(&x, &p, 1, e)) {
-		package_abort(&p);
-		return -1;
-	}
 	snprintf(cnt, sizeof(cnt), "%d", to - from);
 	package_fact(&p, "requests", cnt);
 	package_fact(&p, "date", day);
