@@ -1241,6 +1241,7 @@ void limit_account_release(struct limit_account *a)
 	free(a->pay_amount);
 	free(a->deliv);
 	free(a->event);
+	free(a->lrows);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -1258,6 +1259,8 @@ void limit_account_reset(struct limit_account *a)
 	a->capdeliv = keep.capdeliv;
 	a->event = keep.event;
 	a->capevents = keep.capevents;
+	a->lrows = keep.lrows;
+	a->caplrows = keep.caplrows;
 }
 
 int limit_account_add_payment(struct limit_account *a, sdate on, money amount,

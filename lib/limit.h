@@ -119,6 +119,16 @@ struct lim_case {
 	char reason[256];
 	int nsteps, nnotices, nrequests;
 	int overflow;             /* a step or request did not fit: limit_advance() fails */
+	/* a case loaded (stored): its steps [0], notices [1] and requests [2]
+	 * as loaded, their count and where their bytes lie in the account's
+	 * lrows (each step's end too), for limit_store() to write again only
+	 * the steps that changed (steps_changed: bit j, step j) and a kind of
+	 * the others only when it changed (keep: bit 1 << kind, as loaded) */
+	int lrows_n[3];
+	size_t lrows_off[3], lrows_len[3];
+	size_t lstep_end[LIM_MAX_STEPS];
+	int keep;
+	uint32_t steps_changed;
 	struct lim_step step[LIM_MAX_STEPS];
 	struct lim_notice notice[LIM_MAX_NOTICES];
 	struct lim_request request[LIM_MAX_REQUESTS];
@@ -184,6 +194,9 @@ struct limit_account {
 	int oom;                  /* an event could not be kept: limit_advance() fails */
 	int events_before;        /* events already stored for the day */
 	int changed;
+	/* the loaded cases' rows as loaded (malloc'd, kept by reset) */
+	char *lrows;
+	size_t nlrows, caplrows;
 	int cal_pending;          /* a step waits for a calendar year not loaded */
 	char cal_msg[256];
 	/* counts of this day's new rows */

@@ -279,6 +279,61 @@ static const struct col request_cols[] = {
 };
 #define NCOLS(c) ((int)(sizeof(c) / sizeof((c)[0])))
 
+/* The kinds of rows a case holds, as lim_case.lrows_* and keep index them. */
+enum { ROWS_STEPS, ROWS_NOTICES, ROWS_REQUESTS };
+_Static_assert(LIM_MAX_STEPS <= 32, "a bit of lim_case.steps_changed for each step");
+
+/* Append to *buf (*len used of *cap) the bytes of rows from..to-1 of kind
+ * k of case c as limit_store() writes them: each column's value (a string to
+ * its end, with its length; a number, a date, a flag as an int64), row
+ * after row, so that two cases' rows of a kind are written the same if
+ * and only if their bytes are equal.  0, or -1 with e set. */
+static int case_rows_bytes(char **buf, size_t *len, size_t *cap, const struct lim_case *c,
+			   int k, int from, int to, struct sbyt_err *e)
+{
+	static const struct { const struct col *cols; int n; size_t size; } kind[3] = {
+		{ step_cols, NCOLS(step_cols), sizeof(struct lim_step) },
+		{ notice_cols, NCOLS(notice_cols), sizeof(struct lim_notice) },
+		{ request_cols, NCOLS(request_cols), sizeof(struct lim_request) },
+	};
+	const char *row = k == ROWS_STEPS ? (const char *)c->step
+			  : k == ROWS_NOTICES ? (const char *)c->notice : (const char *)c->request;
+	row += (size_t)from * kind[k].size;
+	for (int i = from; i < to; i++, row += kind[k].size)
+		for (int j = 0; j < kind[k].n; j++) {
+			const struct col *x = &kind[k].cols[j];
+			const char *f = row + x->off;
+			int64_t v = 0;
+			size_t n = sizeof(v);
+
+			switch (x->kind) {
+			case COL_STR:
+			case COL_OPT: n = strnlen(f, x->size); v = (int64_t)n; break;
+			case COL_INT:
+			case COL_INT2:
+			case COL_BOOL: v = *(const int *)(const void *)f; break;
+			case COL_MONEY: v = *(const money *)(const void *)f; break;
+			case COL_DATE: v = *(const sdate *)(const void *)f; break;
+			}
+			if (*len + sizeof(v) + n > *cap) {
+				size_t ncap = (*cap + sizeof(v) + n) * 2;
+				char *t = realloc(*buf, ncap);
+
+				if (!t)
+					return err_set(e, ERR_INTERNAL, "out of memory");
+				*buf = t;
+				*cap = ncap;
+			}
+			memcpy(*buf + *len, &v, sizeof(v));
+			*len += sizeof(v);
+			if (x->kind == COL_STR || x->kind == COL_OPT) {
+				memcpy(*buf + *len, f, n);
+				*len += n;
+			}
+		}
+	return 0;
+}
+
 /* Queries sql[0..n-1] (or the statements prepared as names[0..n-1]), each
  * with the same np params p, sent at once in libpq's pipeline mode (one
  * round trip, not n; the connection idle before and after) into r[0..n-1]
@@ -630,6 +685,29 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 		}
 	}
 	PQclear(r);
+	/* the loaded cases' rows as loaded, to write again only what changes */
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < a[i].ncases; k++) {
+			struct lim_case *c = &a[i].cases[k];
+
+			c->lrows_n[ROWS_STEPS] = c->nsteps;
+			c->lrows_n[ROWS_NOTICES] = c->nnotices;
+			c->lrows_n[ROWS_REQUESTS] = c->nrequests;
+			for (int t = 0; t < 3; t++) {
+				c->lrows_off[t] = a[i].nlrows;
+				/* the steps one by one (a step is written again
+				 * alone), the others a kind at once */
+				for (int j = 0; j < (t == ROWS_STEPS ? c->nsteps : 1); j++) {
+					if (case_rows_bytes(&a[i].lrows, &a[i].nlrows, &a[i].caplrows,
+							    c, t, t == ROWS_STEPS ? j : 0,
+							    t == ROWS_STEPS ? j + 1 : c->lrows_n[t], e))
+						goto fail;
+					if (t == ROWS_STEPS)
+						c->lstep_end[j] = a[i].nlrows;
+				}
+				c->lrows_len[t] = a[i].nlrows - c->lrows_off[t];
+			}
+		}
 	*after = a[n - 1].id;
 	return n;
 fail:
@@ -757,80 +835,194 @@ static char *doc_text(const struct limit_env *env, const struct limit_account *a
 	return text;
 }
 
+/* The keys of a DELETE or UPDATE of limit_store_send(): (account, case)
+ * pairs, or with a step's seq, as array literals "{...}"; n keys. */
+struct keys {
+	char *ids, *nos, *seqs;
+	size_t il, ic, nl, nc, sl, sc;
+	int n;
+};
+
+static void keys_free(struct keys *p, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(p[i].ids);
+		free(p[i].nos);
+		free(p[i].seqs);
+	}
+}
+
+/* Close the array literal a (append_num() left room for it). */
+static void close_array(char *a, size_t *len)
+{
+	a[(*len)++] = '}';
+	a[*len] = 0;
+}
+
+/* Add the key (id, no[, seq: 0 none]) to p.  0, or -1 with e set. */
+static int keys_add(struct keys *p, int64_t id, int no, int seq, struct sbyt_err *e)
+{
+	if (!p->n++ && (!(p->ids = malloc(p->ic = 64)) || !(p->nos = malloc(p->nc = 64)) ||
+			!(p->seqs = malloc(p->sc = 64))))
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	if (p->il == 0)
+		p->ids[p->il++] = p->nos[p->nl++] = p->seqs[p->sl++] = '{';
+	return append_num(&p->ids, &p->il, &p->ic, id, e) ||
+	       append_num(&p->nos, &p->nl, &p->nc, no, e) ||
+	       (seq && append_num(&p->seqs, &p->sl, &p->sc, seq, e)) ? -1 : 0;
+}
+
+/* Whether rows from..to-1 of kind k of case c are written as the bytes
+ * loaded[0..n-1] (*same), with *b (*cap) for the case's bytes.  0, or -1
+ * with e set. */
+static int rows_same(char **b, size_t *cap, const struct lim_case *c, int k, int from, int to,
+		     const char *loaded, size_t n, int *same, struct sbyt_err *e)
+{
+	size_t len = 0;
+
+	if (case_rows_bytes(b, &len, cap, c, k, from, to, e))
+		return -1;
+	*same = len == n && (n == 0 || !memcmp(*b, loaded, n));
+	return 0;
+}
+
+/* Which rows of each loaded case of the changed accounts are as loaded:
+ * those are neither deleted nor written again (a row deleted and copied
+ * again under the same key had the server check its unique keys against
+ * the dead row: a notice written again cost twice a new one).  The steps
+ * one by one (steps_changed: those to write), the notices and the requests
+ * a case's kind at once (keep: the kinds as loaded).  0, or -1 with e set. */
+static int store_keep(struct limit_account *a, size_t n, struct sbyt_err *e)
+{
+	char *b = NULL;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
+			struct lim_case *c = &a[i].cases[k];
+			const int rows[3] = { c->nsteps, c->nnotices, c->nrequests };
+			int loaded = c->lrows_n[ROWS_STEPS];
+
+			c->keep = 0;
+			c->steps_changed = 0;
+			if (!c->stored)
+				continue;   /* all its rows are new */
+			for (int j = 0; j < (c->nsteps > loaded ? c->nsteps : loaded); j++) {
+				size_t from = j ? c->lstep_end[j - 1] : c->lrows_off[ROWS_STEPS];
+				int same = 0;
+
+				if (j < c->nsteps && j < loaded &&
+				    rows_same(&b, &cap, c, ROWS_STEPS, j, j + 1, a[i].lrows + from,
+					      c->lstep_end[j] - from, &same, e))
+					goto fail;
+				if (!same)
+					c->steps_changed |= (uint32_t)1 << j;
+			}
+			for (int t = ROWS_NOTICES; t <= ROWS_REQUESTS; t++) {
+				int same = 0;
+
+				if (rows[t] == c->lrows_n[t] &&
+				    rows_same(&b, &cap, c, t, 0, rows[t], a[i].lrows + c->lrows_off[t],
+					      c->lrows_len[t], &same, e))
+					goto fail;
+				if (same)
+					c->keep |= 1 << t;
+			}
+		}
+	free(b);
+	return 0;
+fail:
+	free(b);
+	return -1;
+}
+
 int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_account *a,
 		     size_t n, struct sbyt_err *e)
 {
 	sdate day = env->day;
-	char *ids = malloc(64), *nos = malloc(64);
-	size_t il = 1, ic = 64, nl = 1, nc = 64;
-	int any = 0, pairs = 0;
+	/* of the loaded cases: the steps (with their seq) [0], the cases whose
+	 * notices [1] or requests [2] changed, and all of them [3] */
+	struct keys pr[4] = { { 0 } };
+	int any = 0;
 	struct copy c;
 	struct copybin b;
 	const char *p[2];
+#define PAIRS " WHERE (account_id, case_no) IN (SELECT * FROM unnest($1::bigint[], $2::int[]))"
+	static const char *const del[3] = {
+		"DELETE FROM limit_step WHERE (account_id, case_no, seq) IN"
+		" (SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[]))",
+		"DELETE FROM limit_notice" PAIRS, "DELETE FROM limit_request" PAIRS,
+	};
+#undef PAIRS
 
-	if (!ids || !nos) {
-		free(ids);
-		free(nos);
-		return err_set(e, ERR_INTERNAL, "out of memory");
-	}
-	ids[0] = nos[0] = '{';
+	if (store_keep(a, n, e))
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (!a[i].changed)
 			continue;
 		any = 1;
 		for (int k = 0; k < a[i].ncases; k++) {
-			if (!a[i].cases[k].stored)
+			const struct lim_case *x = &a[i].cases[k];
+			int bad = 0;
+
+			if (!x->stored)
 				continue;
-			pairs++;
-			if (append_num(&ids, &il, &ic, a[i].id, e) ||
-			    append_num(&nos, &nl, &nc, a[i].cases[k].no, e)) {
-				free(ids);
-				free(nos);
+			/* the steps loaded that are not as they were */
+			for (int j = 0; j < x->lrows_n[ROWS_STEPS]; j++)
+				if (x->steps_changed & ((uint32_t)1 << j))
+					bad |= keys_add(&pr[0], a[i].id, x->no, j + 1, e);
+			for (int t = 1; t < 3; t++)
+				if (!(x->keep & (1 << t)))
+					bad |= keys_add(&pr[t], a[i].id, x->no, 0, e);
+			bad |= keys_add(&pr[3], a[i].id, x->no, 0, e);
+			if (bad) {
+				keys_free(pr, 4);
 				return -1;
 			}
 		}
 	}
-	ids[il++] = '}';
-	ids[il] = 0;
-	nos[nl++] = '}';
-	nos[nl] = 0;
-	if (!any) {
-		free(ids);
-		free(nos);
+	if (!any)
 		return 0;
+	for (int t = 0; t < 4; t++)
+		if (pr[t].n) {
+			close_array(pr[t].ids, &pr[t].il);
+			close_array(pr[t].nos, &pr[t].nl);
+			close_array(pr[t].seqs, &pr[t].sl);
+		}
+	/* the loaded rows that changed are replaced (the steps one by one,
+	 * the notices and requests a case's kind at once); a new case has
+	 * none.  A loaded case's own row is updated in place, not deleted and
+	 * copied again: deleting it had the server check, for each case, that
+	 * no step, notice or request still named it (three foreign-key probes
+	 * a case, 0.1-0.2 s a batch of the second pass at 300,000 accounts) */
+	for (int t = 0; t < 3; t++) {
+		const char *q[3] = { pr[t].ids, pr[t].nos, pr[t].seqs };
+
+		if (pr[t].n && db_exec(db, e, del[t], t == 0 ? 3 : 2, q)) {
+			keys_free(pr, 4);
+			return -1;
+		}
 	}
-	p[0] = ids;
-	p[1] = nos;
-	/* the rows of the cases loaded are replaced; a new case has none.  A
-	 * loaded case's own row is updated in place, not deleted and copied
-	 * again: deleting it had the server check, for each case, that no
-	 * step, notice or request still named it (three foreign-key probes a
-	 * case, 0.1-0.2 s a batch of the second pass at 300,000 accounts) */
-#define PAIRS " WHERE (account_id, case_no) IN (SELECT * FROM unnest($1::bigint[], $2::int[]))"
-	if (pairs && (db_exec(db, e, "DELETE FROM limit_step" PAIRS, 2, p) ||
-	    db_exec(db, e, "DELETE FROM limit_request" PAIRS, 2, p) ||
-	    db_exec(db, e, "DELETE FROM limit_notice" PAIRS, 2, p) ||
-	    db_exec(db, e, "CREATE TEMP TABLE IF NOT EXISTS lim_case_upd"
-		    " (LIKE limit_case) ON COMMIT DROP", 0, NULL))) {
-		free(ids);
-		free(nos);
+	if (pr[3].n && db_exec(db, e, "CREATE TEMP TABLE IF NOT EXISTS lim_case_upd"
+			       " (LIKE limit_case) ON COMMIT DROP", 0, NULL)) {
+		keys_free(pr, 4);
 		return -1;
 	}
-#undef PAIRS
+	p[0] = pr[3].ids;
+	p[1] = pr[3].nos;
 
-#define CK(x) do { if (x) { copybin_abort(&b, "error"); free(ids); free(nos); return -1; } } while (0)
+#define CK(x) do { if (x) { copybin_abort(&b, "error"); keys_free(pr, 4); return -1; } } while (0)
 	/* stored ones (pass 1) into lim_case_upd, then new ones (pass 0) into
 	 * limit_case; in COPY's binary format, as the notices, steps and
 	 * events (neither side formats or parses a date or a number) */
-	for (int stored = pairs ? 1 : 0; stored >= 0; stored--) {
+	for (int stored = pr[3].n ? 1 : 0; stored >= 0; stored--) {
 		if (copybin_begin(&b, db, stored ? "COPY lim_case_upd (account_id, case_no, procedure,"
 				  " status, opened_on, snap_as_of, stated_debt, periods, penalty, threshold,"
 				  " ended_on, reason) FROM STDIN (FORMAT binary)"
 				  : "COPY limit_case (account_id, case_no, procedure, status, opened_on,"
 				  " snap_as_of, stated_debt, periods, penalty, threshold, ended_on, reason)"
 				  " FROM STDIN (FORMAT binary)", e)) {
-			free(ids);
-			free(nos);
+			keys_free(pr, 4);
 			return -1;
 		}
 		for (size_t i = 0; i < n; i++) {
@@ -852,8 +1044,7 @@ int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_accou
 			}
 		}
 		if (copybin_end(&b, e)) {
-			free(ids);
-			free(nos);
+			keys_free(pr, 4);
 			return -1;
 		}
 		/* the loaded cases' rows (by their keys: $1 probes the key's
@@ -867,13 +1058,11 @@ int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_accou
 				      " WHERE c.account_id = ANY ($1::bigint[])"
 				      " AND c.account_id = u.account_id AND c.case_no = u.case_no"
 				      " AND $2::int[] IS NOT NULL", 2, p)) {
-			free(ids);
-			free(nos);
+			keys_free(pr, 4);
 			return -1;
 		}
 	}
-	free(ids);
-	free(nos);
+	keys_free(pr, 4);
 #undef CK
 #define CK(x) do { if (x) { copy_abort(&c, "error"); return -1; } } while (0)
 
@@ -888,7 +1077,7 @@ int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_accou
 		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
 			const struct lim_case *x = &a[i].cases[k];
 
-			for (int j = 0; j < x->nnotices; j++)
+			for (int j = 0; !(x->keep & (1 << ROWS_NOTICES)) && j < x->nnotices; j++)
 				CKB(copybin_row(&b, 2 + NCOLS(notice_cols), e) ||
 				    copybin_int8(&b, a[i].id, e) || copybin_int4(&b, x->no, e) ||
 				    write_row_bin(&b, &x->notice[j], notice_cols, NCOLS(notice_cols), e));
@@ -907,11 +1096,14 @@ int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_accou
 		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
 			const struct lim_case *x = &a[i].cases[k];
 
-			for (int j = 0; j < x->nsteps; j++)
+			for (int j = 0; j < x->nsteps; j++) {
+				if (x->stored && !(x->steps_changed & ((uint32_t)1 << j)))
+					continue;   /* as loaded */
 				CKB(copybin_row(&b, 3 + NCOLS(step_cols), e) ||
 				    copybin_int8(&b, a[i].id, e) || copybin_int4(&b, x->no, e) ||
 				    copybin_int2(&b, j + 1, e) ||
 				    write_row_bin(&b, &x->step[j], step_cols, NCOLS(step_cols), e));
+			}
 		}
 	}
 	if (copybin_end(&b, e))
@@ -924,7 +1116,7 @@ int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_accou
 		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
 			const struct lim_case *x = &a[i].cases[k];
 
-			for (int j = 0; j < x->nrequests; j++)
+			for (int j = 0; !(x->keep & (1 << ROWS_REQUESTS)) && j < x->nrequests; j++)
 				CK(copy_int(&c, a[i].id, e) || copy_int(&c, x->no, e) ||
 				   write_row(&c, &x->request[j], request_cols, NCOLS(request_cols), e) ||
 				   copy_row(&c, e));

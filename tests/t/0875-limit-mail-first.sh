@@ -45,6 +45,39 @@ test_expect_success 'uninterrupted in the second database: the day complete, wri
 	grep -q "notices=2 requests=1 .* packages=3 " b.log &&
 	test "$(psql -d "$B" -XAtq -c "select written_on||chr(32)||packages||chr(32)||complete from limit_day_written")" = "2026-06-15 3 true"
 '
+# The second pass writes again only the rows it changed (the server's
+# counts of the run, sent when its connection ends: inserted, updated,
+# deleted).  The e-mailed notice, delivered by the e-mail (an UPDATE
+# before the pass), is loaded as it then is and left in place: 2 notices
+# copied, 1 updated, none deleted (each loaded case's notices were deleted
+# and copied again before: 3 1 1).  Steps: the first pass copied the two
+# warnings; the second deletes the e-mailed one, now done, and copies it
+# with the two steps after it: 5 0 1.
+counts() { psql -d "$B" -XAtq -c "select n_tup_ins||chr(32)||n_tup_upd||chr(32)||n_tup_del
+	from pg_stat_user_tables where relname = '$1'"; }
+test_expect_success 'the second pass writes again only the rows it changed' '
+	for i in $(seq 50); do
+		[ "$(counts limit_request)" = "1 0 0" ] && break; sleep 0.1
+	done &&
+	test "$(counts limit_notice)" = "2 1 0" &&
+	test "$(counts limit_step)" = "5 0 1"
+'
+# On Tue 07-07 the partial limitation takes effect: of the e-mailed
+# account's case only that step changes (scheduled -> done); it alone is
+# deleted and copied again, the warning and the full notice's step stay,
+# as do the notice and the request (the code before wrote the case's
+# three steps, its notice and its request again: 8 0 4, 4 1 2, 2 0 1).
+test_expect_success 'Tue 07-07: of the case only the partial step, now done, is written again' '
+	PGDATABASE=$B SBYT_OUT=$T/b sbyt limit run --as-of 2026-07-07 2> b7.log &&
+	for i in $(seq 50); do
+		[ "$(counts limit_case)" = "2 2 0" ] && break; sleep 0.1
+	done &&
+	test "$(counts limit_step)" = "6 0 2" &&
+	test "$(counts limit_notice)" = "2 1 0" &&
+	test "$(counts limit_request)" = "1 0 0" &&
+	test "$(psql -d "$B" -XAtq -c "select name||chr(32)||state||chr(32)||date from limit_step
+		where account_id = 7209000001 and name = '"'partial'"'")" = "partial done 2026-07-07"
+'
 test_expect_code 74 'the run of 06-15 stops after the e-mail package: the post one cannot be published' '
 	mkdir -p "$day/notices-post.zip/x" &&
 	sbyt limit run --as-of 2026-06-15
