@@ -282,57 +282,8 @@ static const struct col request_cols[] = {
 /* The kinds of rows a case holds, as lim_case.lrows_* and keep index them. */
 enum { ROWS_STEPS, ROWS_NOTICES, ROWS_REQUESTS };
 _Static_assert(LIM_MAX_STEPS <= 32, "a bit of lim_case.steps_changed for each step");
-
-/* Append to *buf (*len used of *cap) the bytes of rows from..to-1 of kind
- * k of case c as limit_store() writes them: each column's value (a string to
- * its end, with its length; a number, a date, a flag as an int64), row
- * after row, so that two cases' rows of a kind are written the same if
- * and only if their bytes are equal.  0, or -1 with e set. */
-static int case_rows_bytes(char **buf, size_t *len, size_t *cap, const struct lim_case *c,
-			   int k, int from, int to, struct sbyt_err *e)
-{
-	static const struct { const struct col *cols; int n; size_t size; } kind[3] = {
-		{ step_cols, NCOLS(step_cols), sizeof(struct lim_step) },
-		{ notice_cols, NCOLS(notice_cols), sizeof(struct lim_notice) },
-		{ request_cols, NCOLS(request_cols), sizeof(struct lim_request) },
-	};
-	const char *row = k == ROWS_STEPS ? (const char *)c->step
-			  : k == ROWS_NOTICES ? (const char *)c->notice : (const char *)c->request;
-	row += (size_t)from * kind[k].size;
-	for (int i = from; i < to; i++, row += kind[k].size)
-		for (int j = 0; j < kind[k].n; j++) {
-			const struct col *x = &kind[k].cols[j];
-			const char *f = row + x->off;
-			int64_t v = 0;
-			size_t n = sizeof(v);
-
-			switch (x->kind) {
-			case COL_STR:
-			case COL_OPT: n = strnlen(f, x->size); v = (int64_t)n; break;
-			case COL_INT:
-			case COL_INT2:
-			case COL_BOOL: v = *(const int *)(const void *)f; break;
-			case COL_MONEY: v = *(const money *)(const void *)f; break;
-			case COL_DATE: v = *(const sdate *)(const void *)f; break;
-			}
-			if (*len + sizeof(v) + n > *cap) {
-				size_t ncap = (*cap + sizeof(v) + n) * 2;
-				char *t = realloc(*buf, ncap);
-
-				if (!t)
-					return err_set(e, ERR_INTERNAL, "out of memory");
-				*buf = t;
-				*cap = ncap;
-			}
-			memcpy(*buf + *len, &v, sizeof(v));
-			*len += sizeof(v);
-			if (x->kind == COL_STR || x->kind == COL_OPT) {
-				memcpy(*buf + *len, f, n);
-				*len += n;
-			}
-		}
-	return 0;
-}
+static int case_rows_bytes(struct copybin *s, const struct lim_case *c, int k, int from,
+			   int to, struct sbyt_err *e);
 
 /* Queries sql[0..n-1] (or the statements prepared as names[0..n-1]), each
  * with the same np params p, sent at once in libpq's pipeline mode (one
@@ -483,6 +434,50 @@ void limit_load_unprepare(PGconn *db)
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", batch_names[i]);
 		PQclear(PQexec(db, sql));
 	}
+}
+
+/* Keep in each account's lrows the bytes of its loaded cases' rows as the
+ * store would write them (the steps one by one, the notices and the
+ * requests a kind at once).  0, or -1 with e set. */
+static int keep_loaded(struct limit_account *a, int n, struct sbyt_err *e)
+{
+	struct copybin s = { 0 };
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < n; i++) {
+		for (int k = 0; rc == 0 && k < a[i].ncases; k++) {
+			struct lim_case *c = &a[i].cases[k];
+
+			c->lrows_n[ROWS_STEPS] = c->nsteps;
+			c->lrows_n[ROWS_NOTICES] = c->nnotices;
+			c->lrows_n[ROWS_REQUESTS] = c->nrequests;
+			for (int t = 0; rc == 0 && t < 3; t++) {
+				c->lrows_off[t] = a[i].nlrows;
+				for (int j = 0; rc == 0 && j < (t == ROWS_STEPS ? c->nsteps : 1); j++) {
+					rc = case_rows_bytes(&s, c, t, t == ROWS_STEPS ? j : 0,
+							     t == ROWS_STEPS ? j + 1 : c->lrows_n[t], e);
+					if (rc == 0 && a[i].nlrows + s.len > a[i].caplrows) {
+						size_t cap = (a[i].nlrows + s.len) * 2;
+						char *nb = realloc(a[i].lrows, cap);
+
+						if (!nb)
+							rc = err_set(e, ERR_INTERNAL, "out of memory");
+						else
+							a[i].lrows = nb, a[i].caplrows = cap;
+					}
+					if (rc == 0 && s.len) {
+						memcpy(a[i].lrows + a[i].nlrows, s.buf, s.len);
+						a[i].nlrows += s.len;
+					}
+					if (t == ROWS_STEPS)
+						c->lstep_end[j] = a[i].nlrows;
+				}
+				c->lrows_len[t] = a[i].nlrows - c->lrows_off[t];
+			}
+		}
+	}
+	free(s.buf);
+	return rc;
 }
 
 int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, int max,
@@ -686,28 +681,8 @@ int limit_load(PGconn *db, sdate day, int64_t *after, struct limit_account *a, i
 	}
 	PQclear(r);
 	/* the loaded cases' rows as loaded, to write again only what changes */
-	for (int i = 0; i < n; i++)
-		for (int k = 0; k < a[i].ncases; k++) {
-			struct lim_case *c = &a[i].cases[k];
-
-			c->lrows_n[ROWS_STEPS] = c->nsteps;
-			c->lrows_n[ROWS_NOTICES] = c->nnotices;
-			c->lrows_n[ROWS_REQUESTS] = c->nrequests;
-			for (int t = 0; t < 3; t++) {
-				c->lrows_off[t] = a[i].nlrows;
-				/* the steps one by one (a step is written again
-				 * alone), the others a kind at once */
-				for (int j = 0; j < (t == ROWS_STEPS ? c->nsteps : 1); j++) {
-					if (case_rows_bytes(&a[i].lrows, &a[i].nlrows, &a[i].caplrows,
-							    c, t, t == ROWS_STEPS ? j : 0,
-							    t == ROWS_STEPS ? j + 1 : c->lrows_n[t], e))
-						goto fail;
-					if (t == ROWS_STEPS)
-						c->lstep_end[j] = a[i].nlrows;
-				}
-				c->lrows_len[t] = a[i].nlrows - c->lrows_off[t];
-			}
-		}
+	if (keep_loaded(a, n, e))
+		goto fail;
 	*after = a[n - 1].id;
 	return n;
 fail:
@@ -777,6 +752,28 @@ static int write_row_bin(struct copybin *c, const void *src, const struct col *c
 		if (rc)
 			return -1;
 	}
+	return 0;
+}
+
+/* Rows from..to-1 of kind k of case c into s (emptied first, in memory:
+ * s->db NULL) as the store writes them: write_row_bin()'s fields, so that
+ * two cases' rows of a kind are written the same when their bytes are.
+ * 0, or -1 with e set. */
+static int case_rows_bytes(struct copybin *s, const struct lim_case *c, int k, int from,
+			   int to, struct sbyt_err *e)
+{
+	static const struct { const struct col *cols; int n; size_t size; } kind[3] = {
+		{ step_cols, NCOLS(step_cols), sizeof(struct lim_step) },
+		{ notice_cols, NCOLS(notice_cols), sizeof(struct lim_notice) },
+		{ request_cols, NCOLS(request_cols), sizeof(struct lim_request) },
+	};
+	const char *row = k == ROWS_STEPS ? (const char *)c->step
+			  : k == ROWS_NOTICES ? (const char *)c->notice : (const char *)c->request;
+
+	s->len = 0;
+	for (int i = from; i < to; i++)
+		if (write_row_bin(s, row + (size_t)i * kind[k].size, kind[k].cols, kind[k].n, e))
+			return -1;
 	return 0;
 }
 
@@ -873,16 +870,14 @@ static int keys_add(struct keys *p, int64_t id, int no, int seq, struct sbyt_err
 }
 
 /* Whether rows from..to-1 of kind k of case c are written as the bytes
- * loaded[0..n-1] (*same), with *b (*cap) for the case's bytes.  0, or -1
- * with e set. */
-static int rows_same(char **b, size_t *cap, const struct lim_case *c, int k, int from, int to,
+ * loaded[0..n-1] (*same), with s for the case's bytes.  0, or -1 with e
+ * set. */
+static int rows_same(struct copybin *s, const struct lim_case *c, int k, int from, int to,
 		     const char *loaded, size_t n, int *same, struct sbyt_err *e)
 {
-	size_t len = 0;
-
-	if (case_rows_bytes(b, &len, cap, c, k, from, to, e))
+	if (case_rows_bytes(s, c, k, from, to, e))
 		return -1;
-	*same = len == n && (n == 0 || !memcmp(*b, loaded, n));
+	*same = s->len == n && (n == 0 || !memcmp(s->buf, loaded, n));
 	return 0;
 }
 
@@ -894,8 +889,7 @@ static int rows_same(char **b, size_t *cap, const struct lim_case *c, int k, int
  * a case's kind at once (keep: the kinds as loaded).  0, or -1 with e set. */
 static int store_keep(struct limit_account *a, size_t n, struct sbyt_err *e)
 {
-	char *b = NULL;
-	size_t cap = 0;
+	struct copybin s = { 0 };
 
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; a[i].changed && k < a[i].ncases; k++) {
@@ -912,7 +906,7 @@ static int store_keep(struct limit_account *a, size_t n, struct sbyt_err *e)
 				int same = 0;
 
 				if (j < c->nsteps && j < loaded &&
-				    rows_same(&b, &cap, c, ROWS_STEPS, j, j + 1, a[i].lrows + from,
+				    rows_same(&s, c, ROWS_STEPS, j, j + 1, a[i].lrows + from,
 					      c->lstep_end[j] - from, &same, e))
 					goto fail;
 				if (!same)
@@ -922,17 +916,17 @@ static int store_keep(struct limit_account *a, size_t n, struct sbyt_err *e)
 				int same = 0;
 
 				if (rows[t] == c->lrows_n[t] &&
-				    rows_same(&b, &cap, c, t, 0, rows[t], a[i].lrows + c->lrows_off[t],
+				    rows_same(&s, c, t, 0, rows[t], a[i].lrows + c->lrows_off[t],
 					      c->lrows_len[t], &same, e))
 					goto fail;
 				if (same)
 					c->keep |= 1 << t;
 			}
 		}
-	free(b);
+	free(s.buf);
 	return 0;
 fail:
-	free(b);
+	free(s.buf);
 	return -1;
 }
 
