@@ -85,6 +85,21 @@ xml_validate_out() {
 	[ "$_vn" -gt 0 ]
 }
 
+# The test's database as the migrations before VERSION made it (what an
+# installation of an older sbyt holds), for a test of `sbyt db migrate`
+# from there: each migration file applied in order, recorded in
+# schema_migration as sbyt records it.
+db_migrate_before() {
+	psql -XqA -v ON_ERROR_STOP=1 -c "create table schema_migration (version integer primary key,
+		name text not null, applied_at timestamptz not null default now())" || return 1
+	for _mf in "$SBYT_TOP"/sql/[0-9]*.sql; do
+		_mn=$(basename "$_mf") && _mv=$(echo "$_mn" | sed "s/_.*//; s/^0*//") || return 1
+		[ "$_mv" -lt "$1" ] || continue
+		psql -Xq -v ON_ERROR_STOP=1 -1 -f "$_mf" -c "insert into schema_migration (version, name)
+			values ($_mv, \$\$$_mn\$\$)" >/dev/null || return 1
+	done
+}
+
 # Tests run in their scratch folder, so the files they write stay there.
 cd "$T"
 

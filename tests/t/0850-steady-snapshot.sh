@@ -132,13 +132,7 @@ test_expect_code 78 'and daily will not run with it' '
 test_expect_success 'migrate converts an existing snapshot table, rows kept per day' '
 	export PGDATABASE="${PGDATABASE}_old" &&
 	createdb "$PGDATABASE" &&
-	q "create table schema_migration (version integer primary key, name text not null, applied_at timestamptz not null default now())" &&
-	for f in "$SBYT_TOP"/sql/[0-9]*.sql; do
-		n=$(basename "$f") && v=$(echo "$n" | sed "s/_.*//; s/^0*//") &&
-		if [ "$v" -lt 170 ]; then
-			psql -Xq -v ON_ERROR_STOP=1 -1 -f "$f" -c "insert into schema_migration (version, name) values ($v, \$\$$n\$\$)" || exit 1
-		fi
-	done &&
+	db_migrate_before 170 &&
 	q "insert into debt_snapshot (account_id, as_of, principal, periods, penalty) values
 	   (7285000001, date \$\$2026-09-30\$\$, 400000, 2, 0), (7285000002, date \$\$2026-09-30\$\$, 400000, 2, 0),
 	   (7285000002, date \$\$2026-10-01\$\$, 400000, 2, 0)" &&

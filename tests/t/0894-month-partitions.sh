@@ -21,13 +21,7 @@ ROWS="SELECT 'd', tableoid::regclass, account_id, period, number, total, qr FROM
 	ORDER BY 1, 3, 4, 5"
 
 test_expect_success 'migrate converts the two tables, every row kept in its month' '
-	q "create table schema_migration (version integer primary key, name text not null, applied_at timestamptz not null default now())" &&
-	for f in "$SBYT_TOP"/sql/[0-9]*.sql; do
-		n=$(basename "$f") && v=$(echo "$n" | sed "s/_.*//; s/^0*//") &&
-		if [ "$v" -lt 283 ]; then
-			psql -Xq -v ON_ERROR_STOP=1 -1 -f "$f" -c "insert into schema_migration (version, name) values ($v, \$\$$n\$\$)" >/dev/null || exit 1
-		fi
-	done &&
+	db_migrate_before 283 &&
 	q "insert into branch (code, name, address, phone) values (\$\$01\$\$, \$\$Тюмень\$\$, \$\$ул. Северная, 32\$\$, \$\$+73452000000\$\$)" &&
 	q "insert into document (account_id, period, branch, number, channel, issued_on, due, total, qr)
 	   values (7201000001, date \$\$2019-03-01\$\$, \$\$01\$\$, 1, \$\$post\$\$, date \$\$2019-03-28\$\$, date \$\$2019-04-10\$\$, 100, \$\$ST00012|a\$\$),
