@@ -856,14 +856,17 @@ static void close_array(char *a, size_t *len)
 	a[*len] = 0;
 }
 
-/* Add the key (id, no[, seq: 0 none]) to p.  0, or -1 with e set. */
+/* Add the key (id, no[, seq: 0 none]) to p; seqs only for keys with a
+ * seq (the steps').  0, or -1 with e set. */
 static int keys_add(struct keys *p, int64_t id, int no, int seq, struct sbyt_err *e)
 {
-	if (!p->n++ && (!(p->ids = malloc(p->ic = 64)) || !(p->nos = malloc(p->nc = 64)) ||
-			!(p->seqs = malloc(p->sc = 64))))
+	if ((!p->n++ && (!(p->ids = malloc(p->ic = 64)) || !(p->nos = malloc(p->nc = 64)))) ||
+	    (seq && !p->seqs && !(p->seqs = malloc(p->sc = 64))))
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	if (p->il == 0)
-		p->ids[p->il++] = p->nos[p->nl++] = p->seqs[p->sl++] = '{';
+		p->ids[p->il++] = p->nos[p->nl++] = '{';
+	if (seq && p->sl == 0)
+		p->seqs[p->sl++] = '{';
 	return append_num(&p->ids, &p->il, &p->ic, id, e) ||
 	       append_num(&p->nos, &p->nl, &p->nc, no, e) ||
 	       (seq && append_num(&p->seqs, &p->sl, &p->sc, seq, e)) ? -1 : 0;
@@ -981,7 +984,8 @@ int limit_store_send(PGconn *db, const struct limit_env *env, struct limit_accou
 		if (pr[t].n) {
 			close_array(pr[t].ids, &pr[t].il);
 			close_array(pr[t].nos, &pr[t].nl);
-			close_array(pr[t].seqs, &pr[t].sl);
+			if (pr[t].seqs)
+				close_array(pr[t].seqs, &pr[t].sl);
 		}
 	/* the loaded rows that changed are replaced (the steps one by one,
 	 * the notices and requests a case's kind at once); a new case has
