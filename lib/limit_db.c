@@ -165,14 +165,19 @@ int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int
 		     "  s.as_of, s.principal, s.periods, s.penalty,"
 		     "  least(s.as_of, kc.alive_snap) AS pay_from, kc.max_case_no, kc.last_ended,"
 		     "  kc.last_snap,"
-		     /* the account's last event number of the day: one probe of
-		      * the key per candidate.  As a semi-join of the day's events
-		      * to the candidates it was planned on statistics from before
-		      * the first pass wrote them (one row estimated) as a loop of
-		      * every event over every candidate: in the second pass
-		      * (e-mailed today) at 1,000,000 accounts, 8 s a day */
-		     "  coalesce((SELECT max(e.n) FROM limit_event e WHERE e.account_id = a.account_id"
-		     "  AND e.day = $1::date), 0) AS events_before"
+		     /* the account's last event number of the day: its latest
+		      * event up to the day, one step back along the key from
+		      * (account, day), kept when it is of the day.  The day's events
+		      * have no statistics until the table is analyzed after the first
+		      * pass wrote them (one row estimated): joined to the candidates
+		      * they were looped over for every candidate, and a probe by
+		      * "day = the day" went down the day's index and filtered every
+		      * event of the day for each (make bench-year at 1,000,000, the
+		      * second pass: 8 s, then 71 s); day <= the day is the history
+		      * to that index, so the key is the one way */
+		     "  coalesce((SELECT CASE WHEN e.day = $1::date THEN e.n END FROM limit_event e"
+		     "  WHERE e.account_id = a.account_id AND e.day <= $1::date"
+		     "  ORDER BY e.account_id DESC, e.day DESC, e.n DESC LIMIT 1), 0) AS events_before"
 		     " FROM cand JOIN account a USING (account_id)"
 		     " LEFT JOIN (SELECT account_id, max(case_no) AS max_case_no,"
 		     "   max(ended_on) FILTER (WHERE procedure <> ALL ($3::text[])) AS last_ended,"
