@@ -112,6 +112,7 @@ static void remove_leftovers(const char *final)
 int package_open(struct package *p, const char *path, struct sbyt_err *e)
 {
 	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->mu, NULL);
 	if (strlen(path) > 3000)
 		return err_set(e, ERR_CANTCREATE, "path too long: '%s'", path);
 	snprintf(p->final, sizeof(p->final), "%s", path);
@@ -164,9 +165,9 @@ static void free_more(struct package *p)
 }
 
 /* A new entry `name` whose file is path (NULL: a file of its own in the
- * parts folder); NULL with e set. */
-static struct package_entry *add_entry(struct package *p, const char *name, const char *path,
-				       struct sbyt_err *e)
+ * parts folder); NULL with e set.  p->mu held. */
+static struct package_entry *add_entry_locked(struct package *p, const char *name,
+					      const char *path, struct sbyt_err *e)
 {
 	struct package_entry *en;
 	char flat[sizeof(en->name)], own[sizeof(en->path)];
@@ -220,6 +221,19 @@ static struct package_entry *add_entry(struct package *p, const char *name, cons
 	return en;
 }
 
+/* add_entry_locked() from any thread: the entry returned is the caller's
+ * to fill (no other thread adds the same one). */
+static struct package_entry *add_entry(struct package *p, const char *name, const char *path,
+				       struct sbyt_err *e)
+{
+	struct package_entry *en;
+
+	pthread_mutex_lock(&p->mu);
+	en = add_entry_locked(p, name, path, e);
+	pthread_mutex_unlock(&p->mu);
+	return en;
+}
+
 const char *package_entry(struct package *p, const char *name, struct sbyt_err *e)
 {
 	struct package_entry *en = add_entry(p, name, NULL, e);
@@ -232,7 +246,7 @@ const char *package_entry(struct package *p, const char *name, struct sbyt_err *
 struct package_stream {
 	struct zipdeflate zd;
 	FILE *f;                    /* the entry's FILE, NULL between entries */
-	int idx;                    /* its index */
+	struct package_entry *en;   /* its entry */
 	int err;                    /* errno of a failed write */
 	struct zipdeflate_entry at;
 	struct sha256 sh;
@@ -306,7 +320,7 @@ FILE *package_stream(struct package *p, const char *name, struct sbyt_err *e)
 	if (!(en = add_entry(p, name, NULL, e)))
 		return NULL;
 	en->streamed = 1;
-	s->idx = p->nentries - 1;
+	s->en = en;
 	s->err = 0;
 	sha256_init(&s->sh);
 	zipdeflate_begin(&s->zd, &s->at);
@@ -330,7 +344,7 @@ int package_stream_end(struct package *p, struct sbyt_err *e)
 	s->f = NULL;
 	if (!bad && !s->err && zipdeflate_put(&s->zd, &s->at, NULL, 0, 1))
 		s->err = errno ? errno : EIO;
-	en = ent(p, s->idx);
+	en = s->en;
 	if (bad || s->err)
 		return err_set(e, ERR_IO, "cannot write entry '%s' of '%s': %s", en->name, p->final,
 			       strerror(s->err ? s->err : errno));
@@ -595,7 +609,7 @@ int package_seal(struct package *p, int64_t run_id, const char *rules_version,
 	}
 	if (p->stream && p->stream->f) {
 		err_set(e, ERR_INTERNAL, "package '%s': entry '%s' not finished", p->final,
-			ent(p, p->stream->idx)->name);
+			p->stream->en->name);
 		goto fail;
 	}
 	for (int i = 0; i < p->nentries; i++)

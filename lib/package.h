@@ -18,6 +18,7 @@
 #ifndef SBYT_PACKAGE_H
 #define SBYT_PACKAGE_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -46,6 +47,8 @@ struct package {
 	char final[4096];     /* the zip's path */
 	char tmp[4096];       /* the zip being written */
 	char parts[4096];     /* folder of the entries being written */
+	pthread_mutex_t mu;   /* entries are added from several threads (the
+	                         package's, its renderer's) */
 	int nentries;
 	struct package_entry entry[PACKAGE_MAX_ENTRIES];
 	struct package_entry **more;  /* entries past PACKAGE_MAX_ENTRIES (one file
@@ -84,7 +87,8 @@ int package_open(struct package *p, const char *path, struct sbyt_err *e);
  * abort).  name: letters, digits, '.', '_', '-' and '/' between parts, no
  * '..' part, not absolute.  Returns NULL with e set when the name is bad or
  * there are too many entries.  The entry is taken as it is on disk when
- * package_commit() runs. */
+ * package_commit() runs.  Entries (this, package_stream(),
+ * package_entry_part()) may be added from several threads at once. */
 const char *package_entry(struct package *p, const char *name, struct sbyt_err *e);
 /* Entry `name` (as package_entry() wants it) written through the FILE
  * returned, deflated and hashed as the bytes come (none land in a file of
