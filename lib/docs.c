@@ -205,7 +205,49 @@ struct chanpkg {
 	struct docs_render *render;  /* its PDFs (NULL: none) */
 	int64_t pages;
 	double render_cpu;
+	/* its legal entities' invoices and УПДs (upd_docs.h), made on its
+	 * thread in the order of the documents; what upd_docs_put() needs */
+	struct upd_docs *upd;
+	struct upd_pool *pool;   /* where upd comes from and goes back to */
+	const struct docs_opts *o;
+	const struct penalty_rules *pr;
+	const char *branch;
+	int upd_pdf;
 };
+
+/* The invoices' and УПДs' writers (each with its connection, its rules and
+ * its prepared statement) of the packages finished, for the next ones. */
+struct upd_pool {
+	pthread_mutex_t mu;
+	struct upd_docs *c[2 * DOCS_CHANNELS];
+	int n;
+};
+
+/* A writer left by a finished package, or NULL (upd_docs_put() opens one). */
+static struct upd_docs *pool_take(struct upd_pool *p)
+{
+	struct upd_docs *c = NULL;
+
+	pthread_mutex_lock(&p->mu);
+	if (p->n > 0)
+		c = p->c[--p->n];
+	pthread_mutex_unlock(&p->mu);
+	return c;
+}
+
+/* Keep c (finished: upd_docs_finish()) for the next package, or free it. */
+static void pool_give(struct upd_pool *p, struct upd_docs *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&p->mu);
+	if (p->n < (int)(sizeof(p->c) / sizeof(p->c[0]))) {
+		p->c[p->n++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&p->mu);
+	upd_docs_free(c);
+}
 
 /* ---- the stage ---- */
 
@@ -245,7 +287,7 @@ struct branch_run {
 	                            part and channel) */
 	int ndone, cdone;
 	struct docs_result *r;
-	struct upd_docs *upd;    /* the УПД writer of the edo packages (upd_docs.h) */
+	struct upd_pool *pool;   /* the packages' invoice and УПД writers */
 };
 
 static const char *const reg_headers[] = {
@@ -255,7 +297,9 @@ static const char *const reg_headers[] = {
 static const double reg_widths[] = { 12, 14, 40, 10, 60, 14, 14, 14, 12, 14, 14, 14 };
 #define REG_COLS ((int)(sizeof(reg_headers) / sizeof(reg_headers[0])))
 
-/* ---- the register rows, serialized for the package's thread ---- */
+/* ---- the register rows and the legal entities' documents, serialized
+ * for the package's thread: each record a tag ('R' a register row, 'U' a
+ * document for upd_docs_put()) and its fields ---- */
 
 #define REG_BATCH 1024
 
@@ -289,7 +333,8 @@ static const char *reg_take_str(const char **p)
 	return s;
 }
 
-/* Write the register rows of buf (REG_COLS cells each). */
+/* Write the register rows of buf (REG_COLS cells each) and the legal
+ * entities' documents, in their order. */
 static int reg_write(struct chanpkg *cp, const char *p, size_t len, struct sbyt_err *e)
 {
 	const char *end = p + len;
@@ -299,6 +344,22 @@ static int reg_write(struct chanpkg *cp, const char *p, size_t len, struct sbyt_
 		int64_t m[6];
 		const char *str[4];
 
+		if (*p++ == 'U') {
+			int64_t account;
+			const struct docs_opts *o = cp->o;
+
+			memcpy(&account, p, sizeof(account));
+			p += sizeof(account);
+			memcpy(&number, p, sizeof(number));
+			p += sizeof(number);
+			if (!cp->upd)
+				cp->upd = pool_take(cp->pool);
+			if (upd_docs_put(&cp->upd, o->conninfo, o->rules_dir, cp->pr, &cp->pkg,
+					 cp->branch, account, o->period, number, o->as_of,
+					 cp->chan == 3, cp->upd_pdf, e) < 0)
+				return -1;
+			continue;
+		}
 		memcpy(&number, p, sizeof(number));
 		p += sizeof(number);
 		memcpy(m, p, sizeof(m));
@@ -343,6 +404,11 @@ static void *cp_main(void *arg)
 	}
 	commit = cp->finish && !cp->quit && !bad;
 	pthread_mutex_unlock(&cp->mu);
+	/* the invoices register and counts */
+	if (commit && upd_docs_finish(cp->upd, &cp->pkg, &cp->err)) {
+		bad = 1;
+		commit = 0;
+	}
 	if (commit && cp->render) {
 		struct docs_render *r = cp->render;
 		char num[24];
@@ -367,6 +433,11 @@ static void *cp_main(void *arg)
 			cp->committed = 1;
 		}
 	}
+	if (cp->committed)
+		pool_give(cp->pool, cp->upd);
+	else
+		upd_docs_free(cp->upd);  /* before its files go */
+	cp->upd = NULL;
 	if (!cp->committed) {
 		struct sbyt_err ignore;
 		docs_render_abort(cp->render);  /* before its files go */
@@ -418,10 +489,11 @@ static int reg_put(struct chanpkg *cp, int number, sdate due, const money *m,
 
 	for (int i = 0; i < 4; i++)
 		need += str[i] ? strlen(str[i]) + 1 : 0;
-	if (reg_reserve(cp, need, e))
+	if (reg_reserve(cp, need + 1, e))
 		return -1;
 	for (int i = 0; i < 6; i++)
 		m64[i] = m[i];
+	cp->reg.fill[cp->reg.flen++] = 'R';
 	memcpy(cp->reg.fill + cp->reg.flen, &n32, sizeof(n32));
 	cp->reg.flen += sizeof(n32);
 	memcpy(cp->reg.fill + cp->reg.flen, m64, sizeof(m64));
@@ -430,6 +502,25 @@ static int reg_put(struct chanpkg *cp, int number, sdate due, const money *m,
 	cp->reg.flen += sizeof(d32);
 	for (int i = 0; i < 4; i++)
 		reg_str(cp, str[i]);
+	if (++cp->frows >= REG_BATCH)
+		return reg_hand(cp, e);
+	return 0;
+}
+
+/* A legal entity's document (account, number): its invoices and, in edo,
+ * its УПДs are made by the package's thread (upd_docs_put()), beside the
+ * documents that follow. */
+static int upd_put(struct chanpkg *cp, int64_t account, int number, struct sbyt_err *e)
+{
+	int32_t n32 = number;
+
+	if (reg_reserve(cp, 1 + sizeof(account) + sizeof(n32), e))
+		return -1;
+	cp->reg.fill[cp->reg.flen++] = 'U';
+	memcpy(cp->reg.fill + cp->reg.flen, &account, sizeof(account));
+	cp->reg.flen += sizeof(account);
+	memcpy(cp->reg.fill + cp->reg.flen, &n32, sizeof(n32));
+	cp->reg.flen += sizeof(n32);
 	if (++cp->frows >= REG_BATCH)
 		return reg_hand(cp, e);
 	return 0;
@@ -485,6 +576,12 @@ static int cp_open(struct branch_run *b, int chan, int part, struct sbyt_err *e)
 	cp->part = part;
 	cp->run_id = b->o->run_id;
 	cp->rules_version = b->o->rules_version;
+	cp->o = b->o;
+	cp->pool = b->pool;
+	cp->pr = b->pr;
+	cp->branch = b->branch;
+	/* the invoices' PDFs: none, post's print file, one per invoice */
+	cp->upd_pdf = !b->penv ? 0 : chan == 0 ? 1 : 2;
 	if (package_path(path, sizeof(path), b->o->out_dir, b->pname, b->branch, chan, part)) {
 		free(cp);
 		return err_set(e, ERR_CANTCREATE, "output path too long");
@@ -578,8 +675,6 @@ static int cp_commit(struct branch_run *b, struct sbyt_err *e)
 	package_fact(&cp->pkg, "recalc", money_format(cp->recalc, buf));
 	package_fact(&cp->pkg, "penalty", money_format(cp->penalty, buf));
 	package_fact(&cp->pkg, "paid", money_format(cp->paid, buf));
-	if (upd_docs_finish(b->upd, &cp->pkg, e))  /* the invoices register, counts */
-		goto fail;
 	/* a branch with several parts: the earlier packages finish first */
 	if (b->npend == DOCS_CHANNELS && cp_wait(b, 1, e))
 		goto fail;
@@ -1048,9 +1143,7 @@ static int one_document(struct branch_run *b, struct sbyt_err *e)
 	if (cp->render && docs_render_put(cp->render, d, e))
 		return -1;
 	/* a legal entity's document: advance invoices, and in edo its УПД (SPEC 8.2) */
-	if (d->legal && upd_docs_put(&b->upd, b->o->conninfo, b->o->rules_dir, b->pr, &cp->pkg, b->branch,
-				     to_i64(d->account), b->o->period, d->number, b->o->as_of,
-				     cp->chan == 3, !b->penv ? 0 : cp->chan == 0 ? 1 : 2, e) < 0)
+	if (d->legal && upd_put(cp, to_i64(d->account), d->number, e))
 		return -1;
 
 	/* the register row, written by the package's thread */
@@ -1103,11 +1196,18 @@ static int cmp_new(const void *pa, const void *pb)
 	return c ? c : cmp_i64(a->account, b->account);
 }
 
-/* The documents' order (seq): part, channel, number. */
+/* The order the packages of a part are written in: edo first, then post,
+ * email, lkk.  An edo package's УПДs are the most work of a package's
+ * thread after the last document is handed to it; written first, they are
+ * made while the other channels' documents are. */
+static const int write_order[DOCS_CHANNELS] = { 1, 2, 3, 0 };
+
+/* The documents' order (seq): part, channel (write_order), number. */
 static int cmp_seq(const void *pa, const void *pb)
 {
 	const struct numrow *a = *(struct numrow *const *)pa, *b = *(struct numrow *const *)pb;
-	int c = a->part != b->part ? (a->part > b->part ? 1 : -1) : a->chan - b->chan;
+	int c = a->part != b->part ? (a->part > b->part ? 1 : -1) :
+		write_order[a->chan] - write_order[b->chan];
 
 	return c ? c : cmp_i64(a->number, b->number);
 }
@@ -1135,7 +1235,7 @@ static int in_missing(const char *list, int part, int chan)
  * base when it has none) in the order of channel, sort key (bytes, the
  * order of COLLATE "C") and account, and go in the part after the
  * branch's last (part 1 when the branch is published now); seq orders
- * them by part, channel and number.  Resuming a published branch keeps
+ * them by part, channel (edo first: write_order) and number.  Resuming a published branch keeps
  * only the new documents and those of the packages not in place.  Stored
  * in account order, so that the cursors' look-ups per account go along
  * the indexes, not in the documents' (address) order; each cursor sorts
@@ -1698,6 +1798,7 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 	struct tariff_rules *tr = NULL;
 	struct penalty_rules pr;
 	struct branch_run b, bs[2];
+	struct upd_pool pool = { .n = 0 };
 	struct docs_texts texts;
 	struct docs_pdf_env env;
 	PGresult *res = NULL;
@@ -1708,9 +1809,11 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 	memset(r, 0, sizeof(*r));
 	memset(&pr, 0, sizeof(pr));
 	memset(&b, 0, sizeof(b));
+	pthread_mutex_init(&pool.mu, NULL);
 	b.db = db;
 	b.o = o;
 	b.r = r;
+	b.pool = &pool;
 	date_format(period_first(o->period), b.pfirst);
 	date_format(period_last(o->period), b.plast);
 	period_format(o->period, b.pname);
@@ -1839,10 +1942,12 @@ out_free:
 			PQfinish(bs[k].db);
 		docmodel_ctx_release(&bs[k].mc);
 		docmodel_release(&bs[k].doc);
-		upd_docs_free(bs[k].upd);
 		free(bs[k].done);
 	}
 out:
+	while (pool.n > 0)
+		upd_docs_free(pool.c[--pool.n]);
+	pthread_mutex_destroy(&pool.mu);
 	PQclear(res);
 	if (have_texts)
 		docs_texts_release(&texts);

@@ -71,8 +71,11 @@
  * while the current one is written; a writer thread stores the rows by
  * COPY in batches of 4096 (one COPY each, so the server indexes and checks
  * the foreign keys of one batch while the next is made); each package's
- * thread writes its register and then zips and hashes the package while
- * the next channel is written; and the next branch is locked, numbered and
+ * thread writes its register and its legal entities' invoices and УПДs
+ * (upd_docs.h, a writer with its own connection, passed from a finished
+ * package to the next) and then zips and hashes the package while the
+ * next channel is written (edo first, whose УПДs are the most of it); and
+ * the next branch is locked, numbered and
  * its cursors opened (on a second pair of connections) while this one is
  * written.  Branches still commit one after the other, in code order.
  */
