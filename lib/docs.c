@@ -1802,7 +1802,7 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 	struct docs_texts texts;
 	struct docs_pdf_env env;
 	PGresult *res = NULL;
-	int nb, have_texts = 0;
+	int nb, have_texts = 0, early = 0;
 	const char *p[2];
 	int rc = -1;
 
@@ -1905,14 +1905,28 @@ int docs_run(PGconn *db, const struct docs_opts *o, struct docs_result *r, struc
 		if (!(bs[k].rdb = db_connect(o->conninfo, e)))
 			goto out_free;
 	}
+	/* the second branch's head beside the first's (nothing else runs
+	 * then), the others' each beside the body of the branch before */
 	bs[0].branch = PQgetvalue(res, 0, 0);
-	if (branch_head(&bs[0], e))
+	if (nb > 1) {
+		bs[1].branch = PQgetvalue(res, 1, 0);
+		early = pthread_create(&bs[1].head_th, NULL, head_main, &bs[1]) == 0;
+	}
+	if (branch_head(&bs[0], e)) {
+		if (early) {
+			pthread_join(bs[1].head_th, NULL);
+			if (bs[1].head_rc == 0)
+				branch_abort(&bs[1]);
+		}
 		goto out_free;
+	}
 	for (int i = 0; i < nb; i++) {
 		struct branch_run *cur = &bs[i % 2], *next = &bs[(i + 1) % 2];
 		int ahead = i + 1 < nb, threaded = 0, body;
 
-		if (ahead) {
+		if (ahead && i == 0 && early) {
+			threaded = 1;
+		} else if (ahead) {
 			next->branch = PQgetvalue(res, i + 1, 0);
 			threaded = pthread_create(&next->head_th, NULL, head_main, next) == 0;
 		}
