@@ -77,7 +77,8 @@
  * next channel is written (edo first, whose УПДs are the most of it); and
  * the next branch is locked, numbered and
  * its cursors opened (on a second pair of connections) while this one is
- * written.  Branches still commit one after the other, in code order.
+ * written, the second branch's beside the first's head.  Branches still
+ * commit one after the other, in code order.
  */
 #ifndef SBYT_DOCS_H
 #define SBYT_DOCS_H
