@@ -3,6 +3,7 @@
  * mapping of library errors to sysexits(3) exit statuses.
  */
 #include <getopt.h>
+#include <libxml/parser.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -292,6 +293,9 @@ int main(int argc, char **argv)
 	mallopt(M_ARENA_MAX, 2);
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 #endif
+	/* libxml2 set up here, before any thread uses it (the packages'
+	 * threads write and read back invoices and УПДs, load rules) */
+	xmlInitParser();
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.argc = argc;
 	ctx.argv = argv;
