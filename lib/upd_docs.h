@@ -56,7 +56,8 @@ struct upd_docs;
 struct penalty_rules;
 
 /* Write the files of one legal entity's document (account, period, number
- * of branch) into pkg: the advance invoices, and with edo the УПД files; *ctx is NULL on the first call (then opened from conninfo and
+ * of branch) into pkg: the advance invoices, and with edo the УПД files;
+ * *ctx is NULL on the first call (then opened from conninfo and
  * rules_dir) and freed with upd_docs_free(); pr moves the advances' due
  * dates off days off (Civil Code 193; NULL: printed as scheduled).  Returns the number of files
  * written (0: nothing to deliver), or -1 with e set: ERR_CONFIG (no Edo
@@ -71,6 +72,8 @@ int upd_docs_put(struct upd_docs **ctx, const char *conninfo, const char *rules_
  * the manifest facts "upd" and "invoices" (counts, when not 0).  NULL ctx
  * is accepted.  0, or -1 with e set (ERR_IO). */
 int upd_docs_finish(struct upd_docs *ctx, struct package *pkg, struct sbyt_err *e);
+/* A context is used by one thread at a time (docs: the package's); after
+ * upd_docs_finish() it may serve another package. */
 void upd_docs_free(struct upd_docs *ctx);
 
 #endif
