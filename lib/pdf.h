@@ -204,14 +204,6 @@ void pdf_footer_line(struct pdf *p, const char *text);
 int pdf_qr(struct pdf *p, const char *payload, double x, double y, double side,
 	   struct sbyt_err *e);
 
-/* ---- numbers as Cairo prints them (pdf_printf.c) ---- */
-
-/* What this process's snprintf() prints for fmt and one argument when it
- * does it without glibc (see pdf_printf.c): its length (s holds the text
- * as snprintf() leaves it), or -1 when the format or the value is left to
- * glibc.  For tests. */
-int pdf_printf_fast(char *s, size_t size, const char *fmt, ...);
-
 /* ---- numbers as a Russian reader writes them ---- */
 
 /* kopecks -> "4 819,12" (no-break space between thousands), "−100,00". */
