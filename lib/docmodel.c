@@ -135,7 +135,7 @@ static void split_name(char *s, const char **w)
 
 /* The QR payload of d into d->qr; payer details are dropped when they would
  * make it invalid (a "|" in the address...). */
-static int make_qr(const struct docmodel_ctx *c, struct docmodel *d, struct sbyt_err *e)
+static int make_qr(struct docmodel_ctx *c, struct docmodel *d, struct sbyt_err *e)
 {
 	struct qr_payment q;
 	char words[512], purpose[160];
@@ -158,10 +158,12 @@ static int make_qr(const struct docmodel_ctx *c, struct docmodel *d, struct sbyt
 		q.middle_name = w[2];
 	}
 	q.payer_address = d->address;
-	if (qr_payload(&q, d->qr, sizeof(d->qr), e) >= 0)
+	if (!c->qr_payee[0] && qr_payee(&q, c->qr_payee, sizeof(c->qr_payee), e) < 0)
+		return -1;
+	if (qr_payload_from(c->qr_payee, &q, d->qr, sizeof(d->qr), e) >= 0)
 		return 0;
 	q.last_name = q.first_name = q.middle_name = q.payer_address = NULL;
-	return qr_payload(&q, d->qr, sizeof(d->qr), e) >= 0 ? 0 : -1;
+	return qr_payload_from(c->qr_payee, &q, d->qr, sizeof(d->qr), e) >= 0 ? 0 : -1;
 }
 
 int docmodel_compose(struct docmodel_ctx *c, struct docmodel *d, struct sbyt_err *e)

@@ -128,6 +128,7 @@ struct docmodel_ctx {
 	const struct penalty_rules *pr;
 	struct ledger led;
 	struct ledger_debt debt;
+	char qr_payee[512];   /* qr_payee() of sup, made by the first document */
 };
 
 void docmodel_init(struct docmodel *d);

@@ -99,31 +99,34 @@ void qr_payment_init(struct qr_payment *p, const struct supplier *s)
 	p->paym_period = QR_NO_PERIOD;
 }
 
-int qr_payload(const struct qr_payment *p, char *buf, size_t size, struct sbyt_err *e)
+/* The payee's part: the service block, the mandatory block, PayeeINN, KPP. */
+static int payee_part(struct out *o, const struct qr_payment *p, struct sbyt_err *e)
 {
-	struct out o = { buf, size, 0, 0 };
-	char tmp[32];
-
-	if (size)
-		buf[0] = '\0';
-	put(&o, "ST00012");
-	if (field(&o, "Name", p->name, 1, 160, 0, e) < 0 ||
-	    field(&o, "PersonalAcc", p->personal_acc, 1, 0, 2020, e) < 0 ||
-	    field(&o, "BankName", p->bank_name, 1, 45, 0, e) < 0 ||
-	    field(&o, "BIC", p->bic, 1, 0, 909, e) < 0 ||
-	    field(&o, "CorrespAcc", p->corresp_acc, 1, 0, 120, e) < 0)
+	put(o, "ST00012");
+	if (field(o, "Name", p->name, 1, 160, 0, e) < 0 ||
+	    field(o, "PersonalAcc", p->personal_acc, 1, 0, 2020, e) < 0 ||
+	    field(o, "BankName", p->bank_name, 1, 45, 0, e) < 0 ||
+	    field(o, "BIC", p->bic, 1, 0, 909, e) < 0 ||
+	    field(o, "CorrespAcc", p->corresp_acc, 1, 0, 120, e) < 0)
 		return -1;
-	if (!o.overflow && o.len > QR_MANDATORY_MAX)
+	if (!o->overflow && o->len > QR_MANDATORY_MAX)
 		return err_set(e, ERR_DATA,
 			       "QR mandatory block is %zu bytes, more than the %d GOST R 56042-2014 allows",
-			       o.len, QR_MANDATORY_MAX);
-	if (field(&o, "PayeeINN", p->payee_inn, 0, 0, 1012, e) < 0 ||
-	    field(&o, "KPP", p->kpp, 0, 9, 0, e) < 0 ||
-	    field(&o, "PersAcc", p->pers_acc, 0, 60, 0, e) < 0)
+			       o->len, QR_MANDATORY_MAX);
+	return field(o, "PayeeINN", p->payee_inn, 0, 0, 1012, e) < 0 ||
+	       field(o, "KPP", p->kpp, 0, 9, 0, e) < 0 ? -1 : 0;
+}
+
+/* The rest: the customer's account, the sum, the period, the payer. */
+static int payer_part(struct out *o, const struct qr_payment *p, struct sbyt_err *e)
+{
+	char tmp[32];
+
+	if (field(o, "PersAcc", p->pers_acc, 0, 60, 0, e) < 0)
 		return -1;
 	if (p->sum > 0) {
 		snprintf(tmp, sizeof(tmp), "%lld", (long long)p->sum);
-		if (field(&o, "Sum", tmp, 1, 0, 118, e) < 0)
+		if (field(o, "Sum", tmp, 1, 0, 118, e) < 0)
 			return -1;
 	}
 	if (p->paym_period != QR_NO_PERIOD) {
@@ -131,16 +134,56 @@ int qr_payload(const struct qr_payment *p, char *buf, size_t size, struct sbyt_e
 
 		period_to_ym(p->paym_period, &y, &m);
 		snprintf(tmp, sizeof(tmp), "%02d%04d", m, y);
-		if (field(&o, "PaymPeriod", tmp, 1, 0, 606, e) < 0)
+		if (field(o, "PaymPeriod", tmp, 1, 0, 606, e) < 0)
 			return -1;
 	}
-	if (field(&o, "Purpose", p->purpose, 0, 210, 0, e) < 0 ||
-	    field(&o, "LastName", p->last_name, 0, 0, 0, e) < 0 ||
-	    field(&o, "FirstName", p->first_name, 0, 0, 0, e) < 0 ||
-	    field(&o, "MiddleName", p->middle_name, 0, 0, 0, e) < 0 ||
-	    field(&o, "PayerAddress", p->payer_address, 0, 0, 0, e) < 0)
+	if (field(o, "Purpose", p->purpose, 0, 210, 0, e) < 0 ||
+	    field(o, "LastName", p->last_name, 0, 0, 0, e) < 0 ||
+	    field(o, "FirstName", p->first_name, 0, 0, 0, e) < 0 ||
+	    field(o, "MiddleName", p->middle_name, 0, 0, 0, e) < 0 ||
+	    field(o, "PayerAddress", p->payer_address, 0, 0, 0, e) < 0)
 		return -1;
-	if (o.overflow)
+	return 0;
+}
+
+static int done(const struct out *o, size_t size, struct sbyt_err *e)
+{
+	if (o->overflow)
 		return err_set(e, ERR_DATA, "QR payload longer than the %zu-byte buffer", size);
-	return (int)o.len;
+	return (int)o->len;
+}
+
+int qr_payload(const struct qr_payment *p, char *buf, size_t size, struct sbyt_err *e)
+{
+	struct out o = { buf, size, 0, 0 };
+
+	if (size)
+		buf[0] = '\0';
+	if (payee_part(&o, p, e) < 0 || payer_part(&o, p, e) < 0)
+		return -1;
+	return done(&o, size, e);
+}
+
+int qr_payee(const struct qr_payment *p, char *buf, size_t size, struct sbyt_err *e)
+{
+	struct out o = { buf, size, 0, 0 };
+
+	if (size)
+		buf[0] = '\0';
+	if (payee_part(&o, p, e) < 0)
+		return -1;
+	return done(&o, size, e);
+}
+
+int qr_payload_from(const char *payee, const struct qr_payment *p, char *buf, size_t size,
+		    struct sbyt_err *e)
+{
+	struct out o = { buf, size, 0, 0 };
+
+	if (size)
+		buf[0] = '\0';
+	put(&o, payee);
+	if (payer_part(&o, p, e) < 0)
+		return -1;
+	return done(&o, size, e);
 }

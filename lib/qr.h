@@ -53,5 +53,12 @@ void qr_payment_init(struct qr_payment *p, const struct supplier *s);
  * malformed, too long or contains "|", or the mandatory block exceeds 300
  * bytes, or buf is too small. */
 int qr_payload(const struct qr_payment *p, char *buf, size_t size, struct sbyt_err *e);
+/* The payee's part of every payload for p (the service block, the
+ * mandatory block, PayeeINN and KPP: checked once for a run's documents)
+ * into buf, and a payload made from it and the rest of p (its payee fields
+ * not read): each as qr_payload() returns. */
+int qr_payee(const struct qr_payment *p, char *buf, size_t size, struct sbyt_err *e);
+int qr_payload_from(const char *payee, const struct qr_payment *p, char *buf, size_t size,
+		    struct sbyt_err *e);
 
 #endif

@@ -142,5 +142,35 @@ int main(void)
 	/* A buffer too small is an error, not a truncated payload. */
 	sample(&p);
 	CHECK_INT(qr_payload(&p, buf, 50, &e), -1, "a short buffer is refused");
+
+	/* The payee's part made once (the documents of a run): the payload
+	 * from it is the same text; a bad payee fails there; a payer part
+	 * with a '|' fails as in qr_payload(). */
+	{
+		char payee[512], whole[QR_BUF];
+		sample(&p);
+		p.sum = 123456;
+		p.paym_period = period_from_ym(2026, 11);
+		p.last_name = "Иванов";
+		p.payer_address = "г. Тюмень, ул. Широтная, д. 44";
+		n = qr_payee(&p, payee, sizeof(payee), &e);
+		CHECK_STR(payee,
+			  "ST00012|Name=АО «Газпром энергосбыт Тюмень»|PersonalAcc=40702810667100012345"
+			  "|BankName=ПАО «ОБРАЗЕЦ-БАНК»|BIC=047102777|CorrespAcc=30101810700000000777"
+			  "|PayeeINN=7203001235|KPP=720301001",
+			  "the payee's part: service, mandatory block, PayeeINN, KPP");
+		CHECK_INT(n, (long long)strlen(payee), "its length");
+		qr_payload(&p, whole, sizeof(whole), &e);
+		n = qr_payload_from(payee, &p, buf, sizeof(buf), &e);
+		CHECK_STR(buf, whole, "the payload from the payee's part is qr_payload()'s");
+		CHECK_INT(n, (long long)strlen(whole), "and its length");
+		p.payer_address = "д. 1 | кв. 2";
+		CHECK_INT(qr_payload_from(payee, &p, buf, sizeof(buf), &e), -1,
+			  "a '|' in the payer's part is refused");
+		p.bic = "04710277";
+		CHECK_INT(qr_payee(&p, payee, sizeof(payee), &e), -1, "a BIC of 8 digits: the payee refused");
+		sample(&p);
+		CHECK_INT(qr_payee(&p, payee, 40, &e), -1, "a short buffer for the payee is refused");
+	}
 	return check_done();
 }
