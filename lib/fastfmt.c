@@ -51,6 +51,26 @@ struct conv {
 	int prec;        /* 'f': decimals, -1 from the arguments */
 };
 
+/* A width or precision at *f: "*" (-1: from the arguments) or one or two
+ * digits, the first at least lo, into *v, *f moved past it; 0, or -1. */
+static int count_of(const char **f, char lo, int *v)
+{
+	const char *p = *f;
+
+	if (*p == '*') {
+		*v = -1;
+		p++;
+	} else if (*p >= lo && *p <= '9') {
+		*v = *p++ - '0';
+		if (*p >= '0' && *p <= '9')
+			*v = *v * 10 + *p++ - '0';
+	} else {
+		return -1;
+	}
+	*f = p;
+	return 0;
+}
+
 /* The conversion at f (just after its '%') into *c: the characters it
  * takes, or -1 when it is not one of those done here. */
 static int conv_of(const char *f, struct conv *c)
@@ -64,18 +84,8 @@ static int conv_of(const char *f, struct conv *c)
 	}
 	if (*f == '.') {
 		f++;
-		if (*f == '*') {
-			c->prec = -1;
-			f++;
-		} else if (*f >= '0' && *f <= '9') {
-			c->prec = *f++ - '0';
-			if (*f >= '0' && *f <= '9')
-				c->prec = c->prec * 10 + *f++ - '0';
-			if (c->prec > 18)
-				return -1;
-		} else {
+		if (count_of(&f, '0', &c->prec) || c->prec > 18)
 			return -1;
-		}
 		if (c->prec == 16 && *f == 'G') {
 			c->type = 'G';
 			return (int)(f + 1 - f0);
@@ -92,16 +102,8 @@ static int conv_of(const char *f, struct conv *c)
 	}
 	if (*f == '0') {
 		f++;
-		if (*f == '*') {
-			c->width = -1;
-			f++;
-		} else if (*f >= '1' && *f <= '9') {
-			c->width = *f++ - '0';
-			if (*f >= '0' && *f <= '9')
-				c->width = c->width * 10 + *f++ - '0';
-		} else {
+		if (count_of(&f, '1', &c->width))
 			return -1;
-		}
 	}
 	while (*f == 'l' && c->len < 2) {
 		c->len++;

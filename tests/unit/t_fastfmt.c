@@ -47,6 +47,14 @@ static const uint64_t pow10_t[17] = {
 	10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
 };
 
+/* fmt printed here and by glibc into a and b, a difference counted in bad */
+#define SAME(...)                                                                     \
+	do {                                                                          \
+		fastfmt_snprintf(a, sizeof(a), __VA_ARGS__);                          \
+		ref(b, sizeof(b), __VA_ARGS__);                                       \
+		bad += strcmp(a, b) != 0;                                             \
+	} while (0)
+
 static int bad_double, fast_double;
 static char bad_text[1200];
 
@@ -178,25 +186,13 @@ int main(void)
 		int bad = 0;
 		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 			if (v[i] >= INT_MIN && v[i] <= INT_MAX) {
-				fastfmt_snprintf(a, sizeof(a), "%d", (int)v[i]);
-				ref(b, sizeof(b), "%d", (int)v[i]);
-				bad += strcmp(a, b) != 0;
-				fastfmt_snprintf(a, sizeof(a), "%u", (unsigned)v[i]);
-				ref(b, sizeof(b), "%u", (unsigned)v[i]);
-				bad += strcmp(a, b) != 0;
+				SAME("%d", (int)v[i]);
+				SAME("%u", (unsigned)v[i]);
 			}
-			fastfmt_snprintf(a, sizeof(a), "%ld", (long)v[i]);
-			ref(b, sizeof(b), "%ld", (long)v[i]);
-			bad += strcmp(a, b) != 0;
-			fastfmt_snprintf(a, sizeof(a), "%lld", v[i]);
-			ref(b, sizeof(b), "%lld", v[i]);
-			bad += strcmp(a, b) != 0;
-			fastfmt_snprintf(a, sizeof(a), "%llu", (unsigned long long)v[i]);
-			ref(b, sizeof(b), "%llu", (unsigned long long)v[i]);
-			bad += strcmp(a, b) != 0;
-			fastfmt_snprintf(a, sizeof(a), "%lu", (unsigned long)v[i]);
-			ref(b, sizeof(b), "%lu", (unsigned long)v[i]);
-			bad += strcmp(a, b) != 0;
+			SAME("%ld", (long)v[i]);
+			SAME("%lld", v[i]);
+			SAME("%llu", (unsigned long long)v[i]);
+			SAME("%lu", (unsigned long)v[i]);
 		}
 		CHECK_INT(bad, 0, "integers: the same text as glibc, limits included");
 	}
@@ -215,24 +211,12 @@ int main(void)
 			slow += fastfmt_snprintf(a, sizeof(a), "%0*x", w, x) < 0;
 			ref(b, sizeof(b), "%0*x", w, x);
 			bad += strcmp(a, b) != 0;
-			fastfmt_snprintf(a, sizeof(a), "%04x", x);
-			ref(b, sizeof(b), "%04x", x);
-			bad += strcmp(a, b) != 0;
-			fastfmt_snprintf(a, sizeof(a), "%02X", x & 0xff);
-			ref(b, sizeof(b), "%02X", x & 0xff);
-			bad += strcmp(a, b) != 0;
-			fastfmt_snprintf(a, sizeof(a), "%010ld", l);
-			ref(b, sizeof(b), "%010ld", l);
-			bad += strcmp(a, b) != 0;
-			fastfmt_snprintf(a, sizeof(a), "%03o", x & 0x1ff);
-			ref(b, sizeof(b), "%03o", x & 0x1ff);
-			bad += strcmp(a, b) != 0;
-			fastfmt_snprintf(a, sizeof(a), "%0*d", w, d);
-			ref(b, sizeof(b), "%0*d", w, d);
-			bad += strcmp(a, b) != 0;
-			fastfmt_snprintf(a, sizeof(a), "%llx", (unsigned long long)r);
-			ref(b, sizeof(b), "%llx", (unsigned long long)r);
-			bad += strcmp(a, b) != 0;
+			SAME("%04x", x);
+			SAME("%02X", x & 0xff);
+			SAME("%010ld", l);
+			SAME("%03o", x & 0x1ff);
+			SAME("%0*d", w, d);
+			SAME("%llx", (unsigned long long)r);
 		}
 		CHECK_INT(slow, 0, "hexadecimal with a width: printed without glibc");
 		CHECK_INT(bad, 0, "widths, zeros, hexadecimal, octal: the same text as glibc");
