@@ -326,6 +326,14 @@ static int conv_put(const struct conv *c, va_list *ap, char *out, const char **s
 	}
 }
 
+/* n bytes of piece after the *total of out, as far as room goes. */
+static void append(char *out, size_t room, size_t *total, const char *piece, size_t n)
+{
+	if (*total < room)
+		memcpy(out + *total, piece, n < room - *total ? n : room - *total);
+	*total += n;
+}
+
 /* fmt with the arguments at ap into out of size bytes, as vsnprintf()
  * leaves it: the whole text's length, or -1 when a conversion or a value
  * is left to glibc (ap untouched; out then holds anything). */
@@ -339,31 +347,20 @@ static long fast(char *out, size_t size, const char *fmt, va_list ap)
 
 	va_copy(aq, ap);
 	for (;;) {
-		const char *piece;
-		size_t n;
 		int k, m;
 
 		p = strchrnul(f, '%');
-		piece = f;
-		n = (size_t)(p - f);
-		for (int twice = 0; twice < 2; twice++) {
-			if (total < room)
-				memcpy(out + total, piece, n < room - total ? n : room - total);
-			total += n;
-			if (twice || !*p)
-				break;
-			k = conv_of(p + 1, &c);
-			m = k > 0 ? conv_put(&c, &aq, tmp, &str) : -1;
-			if (m < 0) {
-				va_end(aq);
-				return -1;
-			}
-			piece = str ? str : tmp;
-			n = (size_t)m;
-			f = p + 1 + k;
-		}
+		append(out, room, &total, f, (size_t)(p - f));
 		if (!*p)
 			break;
+		k = conv_of(p + 1, &c);
+		m = k > 0 ? conv_put(&c, &aq, tmp, &str) : -1;
+		if (m < 0) {
+			va_end(aq);
+			return -1;
+		}
+		append(out, room, &total, str ? str : tmp, (size_t)m);
+		f = p + 1 + k;
 	}
 	va_end(aq);
 	if (size)
