@@ -47,6 +47,17 @@ test_expect_success 'month: its docs stage analyzed what its bill stage wrote' '
 	r=$(real) && [ "$r" -gt 1000 ] &&
 	e=$(est) && [ $((e * 10)) -ge $((r * 9)) ] && [ $((e * 10)) -le $((r * 11)) ]
 '
+# The limitation day reads the month's documents only by key (its warnings
+# printed in them): it leaves them to autovacuum, which vacuums a month's
+# million documents for seconds after docs, and whose lock its ANALYZE
+# waited a second for; a debt run analyzes them.
+test_expect_success 'limit leaves the month'"'"'s documents to autovacuum, debt analyzes them' '
+	[ "$(analyzed document_202611)" = never ] &&
+	SBYT_DOCS_PDF=0 sbyt -q --as-of 2026-12-01 limit run &&
+	[ "$(analyzed document_202611)" = never ] && [ "$(analyzed obligation)" != never ] &&
+	sbyt -q --as-of 2026-12-01 debt &&
+	[ "$(analyzed document_202611)" != never ]
+'
 # (a backend counts its rows in the statistics when it has gone: the
 # month's bill may be counted after the analysis, and analyzed once more by
 # the next job; the one after it finds nothing to do)
