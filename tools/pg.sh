@@ -63,6 +63,11 @@ start() {
 	# when they changed).  shared_buffers holds a million accounts' tables
 	# and indexes; max_wal_size and checkpoint_timeout keep checkpoints (and
 	# the full-page images after each) out of a monthly cycle.
+	# deadlock_timeout is also how long a job's lock or ANALYZE waits
+	# before autovacuum, working on the same table, is cancelled: after
+	# bill and docs wrote their million rows, autovacuum is vacuuming them
+	# when the next job starts, and docs waited 1 s on obligation and 1 s
+	# on payment, limit 1 s on the month's documents.
 	grep -q "^include_if_exists = 'sbyt.conf'" "$data/postgresql.conf" ||
 		echo "include_if_exists = 'sbyt.conf'" >>"$data/postgresql.conf"
 	cat >"$data/sbyt.conf.new" <<CONF
@@ -72,6 +77,7 @@ shared_buffers = ${SBYT_PG_SHARED_BUFFERS:-2GB}
 max_wal_size = 8GB
 checkpoint_timeout = 30min
 synchronous_commit = off
+deadlock_timeout = 100ms
 max_connections = 60
 CONF
 	changed=0
