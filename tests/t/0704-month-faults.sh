@@ -58,7 +58,7 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=16m,mode=0755 tmpfs "$T/tfs" 2>/
 	i=0  # until 01's packages have their names (or 30 s)
 	while [ "$(ls tfs/docs/2026-11/01 2>/dev/null | grep -c "\.zip\$")" != "$n01" ] &&
 		kill -0 $pid 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-	dd if=/dev/zero of=tfs/filler bs=64k 2>/dev/null
+	dd if=/dev/zero of=tfs/filler bs=64k count=1024 2>/dev/null  # 64 MB at most
 	wait $pid
 	rc=$?
 	test_expect_success 'full disk on branch 02: exit 74, 02 not published' '
