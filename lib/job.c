@@ -93,9 +93,9 @@ int job_lock(PGconn *db, const char *name, struct sbyt_err *e)
  * vacuums for about 14 s, throttled) are read by the limitation day only
  * by key, from its warnings: its ANALYZE of them waited 1 s (the
  * deadlock timeout) for autovacuum to be cancelled, and took 0.25 s more,
- * in a 4.7 s stage (make bench, N = 1,000,000).  Its daily job neither
- * (its stages: ingest, debt, limit).  docs analyzes them before its
- * cursors. */
+ * in a 4.7 s stage (make bench, N = 1,000,000).  The daily job's other
+ * stages (inbox, service, debt) do not read them.  docs analyzes them
+ * before its cursors. */
 static const char *const *job_reads(const char *name)
 {
 #define HISTORY "account", "meter", "contract", "reserve", "reading", "payment",          \
