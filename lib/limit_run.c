@@ -14,8 +14,12 @@
 /* Accounts loaded and advanced at a time: memory stays bounded whatever the
  * number of accounts (a struct limit_account is ~40 KB with its events).
  * Two halves: the next batch is loaded and advanced while the server
- * writes the events of the one before. */
-#define LIMIT_BATCH 1024
+ * writes the events of the one before.  Halves of 2,048, not 512: each
+ * half costs seven look-ups and six COPYs, and the make bench day (50,000
+ * accounts of 1,000,000) took 4.92 s against 5.16 on average over ten
+ * alternated pairs (its cases 2.4-2.7 s against 2.6-3.1), the peak RSS
+ * 145 MB against 78. */
+#define LIMIT_BATCH 4096
 #define LIMIT_HALF (LIMIT_BATCH / 2)
 
 /* The day's packages are written, whole (complete) or only the e-mailed
