@@ -145,11 +145,18 @@ static const uint64_t pow10_u64[19] = {
 	100000000000000000ull, 1000000000000000000ull,
 };
 
+/* Whether the locale's decimal point is ".", as these print it. */
+static int point_is_dot(void)
+{
+	const char *point = nl_langinfo(RADIXCHAR);
+
+	return point && point[0] == '.' && !point[1];
+}
+
 /* d with prec decimals into out (at least 64 bytes), as glibc's "%.*f";
  * the length, or -1 when d is left to glibc. */
 static int fixed(char *out, double d, int prec)
 {
-	const char *point;
 	unsigned __int128 x, q;
 	uint64_t m, bits, ip, fp;
 	char buf[48], *s;
@@ -158,8 +165,7 @@ static int fixed(char *out, double d, int prec)
 
 	if (!isfinite(d) || a >= 1e15 || prec < 0 || prec > 18)
 		return -1;
-	point = nl_langinfo(RADIXCHAR);
-	if (!point || point[0] != '.' || point[1])
+	if (!point_is_dot())
 		return -1;
 	memcpy(&bits, &a, sizeof(bits));
 	e = (int)(bits >> 52);               /* biased exponent; 0: zero or subnormal */
@@ -216,12 +222,6 @@ static int fixed(char *out, double d, int prec)
  * when d is left to glibc. */
 static int g16(char *out, double d)
 {
-	static const uint64_t p10[16] = {
-		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
-		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
-		1000000000000ull, 10000000000000ull, 100000000000000ull, 1000000000000000ull,
-	};
-	const char *point;
 	char buf[32], *s, *end = buf + sizeof(buf);
 	double a = fabs(d);
 	uint64_t bits, m, c, ip, fp;
@@ -239,15 +239,14 @@ static int g16(char *out, double d)
 		memcpy(out + n, s, (size_t)(end - s));
 		return n + (int)(end - s);
 	}
-	point = nl_langinfo(RADIXCHAR);
-	if (a < 0.01 || !point || point[0] != '.' || point[1])
+	if (a < 0.01 || !point_is_dot())
 		return -1;
 	c = (uint64_t)llround(a * 100.0);
-	if (c == 0 || c >= p10[15])
+	if (c == 0 || c >= pow10_u64[15])
 		return -1;
-	for (nd = 1; nd < 15 && c >= p10[nd]; nd++)
+	for (nd = 1; nd < 15 && c >= pow10_u64[nd]; nd++)
 		;
-	if (c == p10[nd - 1])
+	if (c == pow10_u64[nd - 1])
 		return -1;  /* 0.01, 0.1, 1 ...: an exponent below may be glibc's */
 	/* a = m 2^-sh exactly (0.01 <= a < 1e15: normal, 8 < sh < 60); it
 	 * prints as c / 100 when |a - c / 100| is below half a unit of the
@@ -260,7 +259,7 @@ static int g16(char *out, double d)
 	x = (unsigned __int128)m * 100u;
 	y = (unsigned __int128)c << sh;
 	diff = x > y ? x - y : y - x;
-	if (diff * 2u * p10[16 - nd] >= (unsigned __int128)1 << sh)
+	if (diff * 2u * pow10_u64[16 - nd] >= (unsigned __int128)1 << sh)
 		return -1;
 	ip = c / 100;
 	fp = c % 100;
