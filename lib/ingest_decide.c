@@ -430,8 +430,6 @@ static int on_reject(void *arg, const struct ingest_reject *rj, struct sbyt_err 
 
 /* ---- look-ups ---- */
 
-/* Scalar subqueries, not joins: each stays one index probe per row (an
- * EXISTS could turn into a hash of the whole table). */
 /* The chunk's accounts that exist, and its payment ids already stored for
  * the channel: an index scan of the account array (= ANY) and a probe of
  * the source ids' hash index per id (sql/284; as = ANY, a hash index scan

@@ -9,8 +9,9 @@
 -- comparisons for each payment stored and each id asked, in the
 -- collation of the database; a hash index costs a bucket for each.  The
 -- channel is checked on the rows found (a hash index keys one column).
--- make bench's ingest, N = 1,000,000 (901,080 payments), alternated on
--- copies of one database: 17.9 s against 18.7 s, the server's CPU 23.6 s
--- against 25.0 s (the sberbank files wait on their COPY into payment).
+-- make bench's ingest, N = 1,000,000 (901,080 payments), six alternated
+-- pairs on copies of one database: 17.99 s against 19.02 s, the server's
+-- CPU 23.6 s against 25.8 s (the sberbank files wait on their COPY into
+-- payment); the floor's COPY of the payments 8.4 -> 6.8 s.
 DROP INDEX payment_source_idx;
 CREATE INDEX payment_source_hash ON payment USING hash (source_id);
