@@ -1346,9 +1346,10 @@ static int candidates_set(PGconn *rd, const char *base, const char *base_snap, c
 	 * account is valued anyway, the list is not made (a tenth of the
 	 * cost) */
 	res = db_query(rd, e,
-		"SELECT count(DISTINCT account_id), bool_or(account_id = 0),"
+		"SELECT count(DISTINCT a), bool_or(a = 0),"
 		" (SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'account'::regclass)"
-		" FROM debt_changed WHERE NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)",
+		" FROM debt_changed c CROSS JOIN LATERAL unnest(c.ids) a"
+		" WHERE NOT pg_visible_in_snapshot(c.xid, $1::pg_snapshot)",
 		1, params + 1);
 	if (!res)
 		return -1;
@@ -1375,6 +1376,16 @@ static int candidates_set(PGconn *rd, const char *base, const char *base_snap, c
 	PQclear(res);
 	return 0;
 }
+
+/* The accounts written to that snapshot $1 could not see, and whether
+ * account 0 (every account) is among them (sql/285: an array of ids a
+ * statement). */
+#define CHANGED_IDS                                                            \
+	"(SELECT a FROM debt_changed c CROSS JOIN LATERAL unnest(c.ids) a"     \
+	" WHERE NOT pg_visible_in_snapshot(c.xid, $1::pg_snapshot))"
+#define CHANGED_ALL                                                            \
+	"(SELECT 1 FROM debt_changed WHERE 0 = ANY (ids)"                      \
+	" AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))"
 
 /* A new checkpoint's cut is at least this many days before the as-of
  * date: a payment arriving late (a bank's registry of last month) is dated
@@ -1426,20 +1437,16 @@ static int ck_write(PGconn *db, const struct cklist *l, sdate as_of, const char 
 	if (copybin_end(&c, e))
 		return -1;
 	if (reset)
-		return db_exec(db, e, "DELETE FROM debt_checkpoint n WHERE n.account_id IN (SELECT account_id"
-				" FROM debt_changed WHERE NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))"
-				" OR EXISTS (SELECT 1 FROM debt_changed WHERE account_id = 0"
-				" AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))", 1, params) ||
+		return db_exec(db, e, "DELETE FROM debt_checkpoint n WHERE n.account_id IN " CHANGED_IDS
+				" OR EXISTS " CHANGED_ALL, 1, params) ||
 		       db_exec(db, e, "SELECT sbyt_checkpoint_keyed()", 0, NULL) ||
 		       db_exec(db, e, "INSERT INTO debt_checkpoint_meta AS m (rules, max_cut, max_from)"
 				" SELECT $1, coalesce(max(cut), '-infinity'), coalesce(max(period_from), '-infinity')"
 				" FROM debt_checkpoint ON CONFLICT (one) DO UPDATE SET rules = excluded.rules,"
 				" max_cut = excluded.max_cut, max_from = excluded.max_from", 1, params + 1) ? -1 : 0;
 	if (/* a hashed subplan and a once-evaluated EXISTS, not a scan per row */
-	    db_exec(db, e, "DELETE FROM debt_checkpoint_new n WHERE n.account_id IN (SELECT account_id"
-		    " FROM debt_changed WHERE NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))"
-		    " OR EXISTS (SELECT 1 FROM debt_changed WHERE account_id = 0"
-		    " AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))", 1, params) ||
+	    db_exec(db, e, "DELETE FROM debt_checkpoint_new n WHERE n.account_id IN " CHANGED_IDS
+		    " OR EXISTS " CHANGED_ALL, 1, params) ||
 	    db_exec(db, e, "INSERT INTO debt_checkpoint SELECT * FROM debt_checkpoint_new"
 		    " ON CONFLICT (account_id) DO UPDATE SET period_from = excluded.period_from,"
 		    " cut = excluded.cut, due_max = excluded.due_max, penalty = excluded.penalty,"
