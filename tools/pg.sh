@@ -62,7 +62,10 @@ start() {
 	# start: a cluster made by an older checkout gets them too (restarted
 	# when they changed).  shared_buffers holds a million accounts' tables
 	# and indexes; max_wal_size and checkpoint_timeout keep checkpoints (and
-	# the full-page images after each) out of a monthly cycle.
+	# the full-page images after each) rare: `make bench` at a million
+	# accounts writes some 13 GB of WAL with its floors, and one checkpoint
+	# starts about a minute in (at 32GB none did, and the cycle took the
+	# same 50 s).
 	# deadlock_timeout is also how long a job's lock or ANALYZE waits
 	# before autovacuum, working on the same table, is cancelled: after
 	# bill and docs wrote their million rows, autovacuum is vacuuming them
