@@ -1332,6 +1332,16 @@ static int dues_between(const struct penalty_rules *r, sdate base, sdate as_of, 
 	return 0;
 }
 
+/* The accounts written to that snapshot $1 could not see, and whether
+ * account 0 (every account) is among them (sql/285: an array of ids a
+ * statement). */
+#define CHANGED_IDS                                                            \
+	"(SELECT a FROM debt_changed c CROSS JOIN LATERAL unnest(c.ids) a"     \
+	" WHERE NOT pg_visible_in_snapshot(c.xid, $1::pg_snapshot))"
+#define CHANGED_ALL                                                            \
+	"(SELECT 1 FROM debt_changed WHERE 0 = ANY (ids)"                      \
+	" AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))"
+
 /* The accounts an incremental run from base values (sql/200), into the
  * setting sbyt.debt_ids of rd's open transaction: *n of them (-1: every
  * account was written to), of *total accounts (the planner's estimate; 0
@@ -1348,8 +1358,7 @@ static int candidates_set(PGconn *rd, const char *base, const char *base_snap, c
 	res = db_query(rd, e,
 		"SELECT count(DISTINCT a), bool_or(a = 0),"
 		" (SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'account'::regclass)"
-		" FROM debt_changed c CROSS JOIN LATERAL unnest(c.ids) a"
-		" WHERE NOT pg_visible_in_snapshot(c.xid, $1::pg_snapshot)",
+		" FROM " CHANGED_IDS " x",
 		1, params + 1);
 	if (!res)
 		return -1;
@@ -1376,16 +1385,6 @@ static int candidates_set(PGconn *rd, const char *base, const char *base_snap, c
 	PQclear(res);
 	return 0;
 }
-
-/* The accounts written to that snapshot $1 could not see, and whether
- * account 0 (every account) is among them (sql/285: an array of ids a
- * statement). */
-#define CHANGED_IDS                                                            \
-	"(SELECT a FROM debt_changed c CROSS JOIN LATERAL unnest(c.ids) a"     \
-	" WHERE NOT pg_visible_in_snapshot(c.xid, $1::pg_snapshot))"
-#define CHANGED_ALL                                                            \
-	"(SELECT 1 FROM debt_changed WHERE 0 = ANY (ids)"                      \
-	" AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))"
 
 /* A new checkpoint's cut is at least this many days before the as-of
  * date: a payment arriving late (a bank's registry of last month) is dated

@@ -31,43 +31,56 @@ DROP TABLE debt_changed_rows;
 GRANT SELECT ON debt_changed TO sbyt_auditor;
 GRANT SELECT, INSERT, UPDATE, DELETE ON debt_changed TO sbyt_operator;
 
-CREATE OR REPLACE FUNCTION sbyt_debt_changed_new() RETURNS trigger
+-- One trigger function for the inserts, updates and deletes of obligation
+-- and payment (sql/200 had one each), its transition tables read in the
+-- branch of the operation (a statement naming old_rows is planned only
+-- where the trigger has them).
+CREATE FUNCTION sbyt_debt_changed_rows() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+	n bigint;
 BEGIN
-	IF sbyt_debt_changed_many((SELECT count(*) FROM new_rows)) THEN
-		INSERT INTO debt_changed (ids) VALUES ('{0}');
+	IF TG_OP = 'DELETE' THEN
+		SELECT count(*) INTO n FROM old_rows;
 	ELSE
-		INSERT INTO debt_changed (ids)
-		SELECT array_agg(account_id) FROM new_rows HAVING count(*) > 0;
+		SELECT count(*) INTO n FROM new_rows;
+	END IF;
+	IF n = 0 THEN
+		RETURN NULL;
+	ELSIF sbyt_debt_changed_many(n) THEN
+		INSERT INTO debt_changed (ids) VALUES ('{0}');
+	ELSIF TG_OP = 'INSERT' THEN
+		INSERT INTO debt_changed (ids) SELECT array_agg(account_id) FROM new_rows;
+	ELSIF TG_OP = 'DELETE' THEN
+		INSERT INTO debt_changed (ids) SELECT array_agg(account_id) FROM old_rows;
+	ELSE
+		INSERT INTO debt_changed (ids) SELECT array_agg(account_id) FROM (SELECT account_id
+		FROM new_rows UNION ALL SELECT account_id FROM old_rows) r;
 	END IF;
 	RETURN NULL;
 END
 $$;
-CREATE OR REPLACE FUNCTION sbyt_debt_changed_old() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-BEGIN
-	IF sbyt_debt_changed_many((SELECT count(*) FROM old_rows)) THEN
-		INSERT INTO debt_changed (ids) VALUES ('{0}');
-	ELSE
-		INSERT INTO debt_changed (ids)
-		SELECT array_agg(account_id) FROM old_rows HAVING count(*) > 0;
-	END IF;
-	RETURN NULL;
-END
-$$;
-CREATE OR REPLACE FUNCTION sbyt_debt_changed_both() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-BEGIN
-	IF sbyt_debt_changed_many((SELECT count(*) FROM new_rows)) THEN
-		INSERT INTO debt_changed (ids) VALUES ('{0}');
-	ELSE
-		INSERT INTO debt_changed (ids)
-		SELECT array_agg(account_id) FROM (SELECT account_id FROM new_rows
-		UNION ALL SELECT account_id FROM old_rows) r HAVING count(*) > 0;
-	END IF;
-	RETURN NULL;
-END
-$$;
+DROP TRIGGER obligation_debt_ins ON obligation;
+DROP TRIGGER obligation_debt_upd ON obligation;
+DROP TRIGGER obligation_debt_del ON obligation;
+DROP TRIGGER payment_debt_ins ON payment;
+DROP TRIGGER payment_debt_upd ON payment;
+DROP TRIGGER payment_debt_del ON payment;
+CREATE TRIGGER obligation_debt_ins AFTER INSERT ON obligation
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sbyt_debt_changed_rows();
+CREATE TRIGGER obligation_debt_upd AFTER UPDATE ON obligation
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION sbyt_debt_changed_rows();
+CREATE TRIGGER obligation_debt_del AFTER DELETE ON obligation
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sbyt_debt_changed_rows();
+CREATE TRIGGER payment_debt_ins AFTER INSERT ON payment
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sbyt_debt_changed_rows();
+CREATE TRIGGER payment_debt_upd AFTER UPDATE ON payment
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION sbyt_debt_changed_rows();
+CREATE TRIGGER payment_debt_del AFTER DELETE ON payment
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sbyt_debt_changed_rows();
+DROP FUNCTION sbyt_debt_changed_new(), sbyt_debt_changed_old(), sbyt_debt_changed_both();
 -- sql/250's, which also deletes the accounts' checkpoints
 CREATE OR REPLACE FUNCTION sbyt_debt_changed_kind() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
