@@ -398,7 +398,7 @@ static int load_one(struct sbyt_ctx *ctx, const struct limit_rules *rules, int64
 
 	if (db_begin(ctx->db, &ctx->err))
 		return -1;
-	if (limit_select(ctx->db, rules, ctx->as_of, id, &ctx->err) < 0 ||
+	if (limit_select(ctx->db, rules, ctx->as_of, id, 0, 0, &ctx->err) < 0 ||
 	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 1, 0, &ctx->err)) < 0) {
 		db_rollback(ctx->db);
 		return -1;
@@ -522,7 +522,7 @@ static int operator_act(int argc, char **argv, struct sbyt_ctx *ctx, int cancel)
 	if (!a || db_begin(ctx->db, &ctx->err))
 		goto fail;
 	if (limit_check_day(ctx->db, ctx->as_of, &ctx->err) ||
-	    limit_select(ctx->db, s.rules, ctx->as_of, id, &ctx->err) < 0 ||
+	    limit_select(ctx->db, s.rules, ctx->as_of, id, 0, 0, &ctx->err) < 0 ||
 	    (n = limit_load(ctx->db, ctx->as_of, &after, a, 1, 0, 0, &ctx->err)) < 0)
 		goto fail_tx;
 	if (n == 0) {

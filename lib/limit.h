@@ -271,11 +271,14 @@ int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt
  * snapshot shows overdue debt, each with
  * the number of its events already stored for the day; only account_id
  * `one` when one > 0; with one = LIMIT_SELECT_MAILED, only those with an
- * e-mailed notice issued and sent (its package written) that day.  Returns
- * the number selected or -1 (e). */
+ * e-mailed notice issued and sent (its package written) that day; with
+ * parts > 0, only part `part` (0..parts-1) of them: the accounts whose
+ * abs(hashint8(id)) % parts is part (the shards' function, shard.h), so
+ * that parts of one day run on as many connections at once.  Returns the
+ * number selected or -1 (e). */
 #define LIMIT_SELECT_MAILED (-1)
 int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int64_t one,
-		     struct sbyt_err *e);
+		     int part, int parts, struct sbyt_err *e);
 /* Load the next batch of selected accounts after account id *after (start
  * with 0) into a[0..max-1] (zeroed the first time; the case arrays of the
  * previous batch are reused, limit_account_release() frees them at the

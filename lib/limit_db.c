@@ -10,6 +10,7 @@
 #include "explain_ru.h"
 #include "limit.h"
 #include "limit_text.h"
+#include "shard.h"
 
 static sdate getd(PGresult *r, int i, int j)
 {
@@ -112,10 +113,11 @@ int64_t limit_record_deliveries(PGconn *db, sdate day, int doc_days, struct sbyt
 }
 
 int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int64_t one,
-		     struct sbyt_err *e)
+		     int part, int parts, struct sbyt_err *e)
 {
 	char b[DATE_BUF], ob[24], ops[LIMIT_MAX_PROCS * (LIMIT_NAME + 1) + 4], sb[DATE_BUF];
-	const char *p[4] = { date_format(day, b), ob, ops, NULL };
+	char pb[16], nb[16];
+	const char *p[6] = { date_format(day, b), ob, ops, NULL, pb, nb };
 	size_t len = 1;
 	PGresult *r;
 	int64_t n;
@@ -133,6 +135,8 @@ int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int
 	PQclear(r);
 
 	snprintf(ob, sizeof(ob), "%" PRId64, one);
+	snprintf(pb, sizeof(pb), "%d", part);
+	snprintf(nb, sizeof(nb), "%d", parts);
 	/* the operator's procedures (no opens=): their cases do not hold back
 	 * a new case the account's debt opens (names are [a-z0-9_]) */
 	strcpy(ops, "{");
@@ -152,11 +156,13 @@ int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int
 		     "  FROM debt_snapshot WHERE as_of = $4::date"
 		     "  AND ($2::bigint = 0 OR account_id = $2::bigint"
 		     "   OR ($2::bigint = -1 AND account_id IN (SELECT account_id FROM mail)))),"
-		     " cand AS (SELECT account_id FROM snap WHERE principal > 0"
+		     /* part $5 of $6 (0: all), by the shards' hash (shard.h) */
+		     " cand AS (SELECT account_id FROM (SELECT account_id FROM snap WHERE principal > 0"
 		     "  UNION SELECT account_id FROM limit_case WHERE status IN ('open', 'escalated')"
 		     "  AND ($2::bigint = 0 OR account_id = $2::bigint"
 		     "   OR ($2::bigint = -1 AND account_id IN (SELECT account_id FROM mail)))"
-		     "  UNION SELECT account_id FROM account WHERE account_id = $2::bigint)"
+		     "  UNION SELECT account_id FROM account WHERE account_id = $2::bigint) c"
+		     "  WHERE $6::int = 0 OR " SHARD_SQL("account_id", "$6::int") " = $5::int)"
 		     " SELECT a.account_id, a.branch, a.kind, a.category, a.residents, a.rooms,"
 		     "  coalesce(lc.channel, a.delivery) AS channel, a.remote_metering,"
 		     "  r.account_id IS NOT NULL AS has_reserve,"
@@ -188,7 +194,7 @@ int64_t limit_select(PGconn *db, const struct limit_rules *rules, sdate day, int
 		     " LEFT JOIN snap s USING (account_id)"
 		     " LEFT JOIN reserve r USING (account_id)"
 		     " LEFT JOIN limit_channel lc USING (account_id)",
-		     4, p);
+		     6, p);
 	if (!r)
 		return -1;
 	n = strtoll(PQcmdTuples(r), NULL, 10);

@@ -18,9 +18,10 @@
  * half costs seven look-ups and six COPYs, and the make bench day (50,000
  * accounts of 1,000,000) took 4.92 s against 5.16 on average over ten
  * alternated pairs (its cases 2.4-2.7 s against 2.6-3.1), the peak RSS
- * 145 MB against 78. */
+ * 145 MB against 78.  With the accounts in two parts (struct part), each
+ * part's halves are half as large: the same memory. */
 #define LIMIT_BATCH 4096
-#define LIMIT_HALF (LIMIT_BATCH / 2)
+#define LIMIT_PARTS 2
 
 /* The day's packages are written, whole (complete) or only the e-mailed
  * ones: record it (its own statement, after the day's transaction), with
@@ -105,12 +106,12 @@ static int waiting_seen(const struct waiting *w, int64_t id)
 	return 0;
 }
 
-/* Name account a (waiting for a calendar year) once today; 0, or -1 with e
- * set when out of memory. */
-static int waiting_add(struct waiting *w, int first_pass, const struct limit_account *a,
+/* Name account id (waiting for a calendar year: msg) once today; 0, or -1
+ * with e set when out of memory. */
+static int waiting_add(struct waiting *w, int first_pass, int64_t id, const char *msg,
 		       struct limit_run_counts *k, struct sbyt_err *e)
 {
-	char id[24];
+	char ids[24];
 
 	if (first_pass) {
 		if (w->n == w->cap) {
@@ -121,14 +122,14 @@ static int waiting_add(struct waiting *w, int first_pass, const struct limit_acc
 			w->id = v;
 			w->cap = cap;
 		}
-		w->id[w->n++] = a->id;
-	} else if (waiting_seen(w, a->id)) {
+		w->id[w->n++] = id;
+	} else if (waiting_seen(w, id)) {
 		return 0;
 	}
 	k->refused++;
-	snprintf(id, sizeof(id), "%" PRId64, a->id);
+	snprintf(ids, sizeof(ids), "%" PRId64, id);
 	if (w->rej)
-		acctrej_add(w->rej, id, a->cal_msg);
+		acctrej_add(w->rej, ids, msg);
 	return 0;
 }
 
@@ -186,128 +187,284 @@ static int advance_wait(struct advance_job *x, struct sbyt_err *e)
 	return 0;
 }
 
-/* One pass over the day in one transaction: deliveries, then (on a
- * working day) the accounts selected by `sel` (0: all, or
- * LIMIT_SELECT_MAILED).  Returns the deliveries recorded, or -1. */
-static int64_t pass(PGconn *db, const struct limit_env *env, int64_t sel,
-		    struct limit_account *const half[2], struct waiting *w,
-		    struct limit_run_counts *k, struct sbyt_err *e)
-{
-	struct limit_account *acc = half[0];
-	struct advance_job adv = { .started = 0, .failed = -1 };
-	const struct limit_channel *ch = limit_channel_find(env->rules, "payment_document");
-	int64_t after = 0, deliveries, accounts = 0;
-	double t0 = log_now(), t1;
-	int n = 0, m, pending = 0, prepared = 0;
+/* Part i of n of a pass's accounts (limit_select(); n = 0: all of them),
+ * selected, loaded, advanced and stored on connection db, in a transaction
+ * that part_run() leaves open for pass() to end together with the other
+ * part's.  The accounts it leaves waiting for a calendar year are kept in
+ * wait[] in the order loaded (ascending ids) for pass() to name. */
+struct waiting_acc {
+	int64_t id;
+	char msg[sizeof(((struct limit_account *)0)->cal_msg)];
+};
 
+/* The progress line both parts add to (log.h: one thread at a time). */
+struct shared_progress {
+	struct progress pg;
+	pthread_mutex_t mu;
+};
+
+struct part {
+	PGconn *db;
+	const struct limit_env *env;
+	int64_t sel;
+	int i, n, max;                  /* part i of n; accounts a half */
+	struct limit_account *half[2];
+	struct shared_progress *sp;
+	struct waiting_acc *wait;
+	size_t nwait, cwait;
+	int64_t accounts, notices, requests, cancelled;
+	double t_select, t_cases;
+	int open, prepared, rc;
+	struct sbyt_err e;
+	pthread_t th;
+};
+
+/* End x's transaction (commit when commit is set, else roll back) and drop
+ * its statements; 0, or -1 with x->e set when the commit failed. */
+static int part_end(struct part *x, int commit)
+{
+	int rc = 0;
+
+	if (x->open) {
+		if (commit)
+			rc = db_commit(x->db, &x->e);
+		else
+			db_rollback(x->db);
+		x->open = 0;
+	}
+	if (x->prepared)
+		limit_load_unprepare(x->db);
+	x->prepared = 0;
+	return rc;
+}
+
+static int part_wait(struct part *x, const struct limit_account *a)
+{
+	if (x->nwait == x->cwait) {
+		size_t cap = x->cwait ? 2 * x->cwait : 64;
+		struct waiting_acc *v = realloc(x->wait, cap * sizeof(*v));
+		if (!v)
+			return err_set(&x->e, ERR_INTERNAL, "out of memory");
+		x->wait = v;
+		x->cwait = cap;
+	}
+	x->wait[x->nwait].id = a->id;
+	snprintf(x->wait[x->nwait].msg, sizeof(x->wait[x->nwait].msg), "%s", a->cal_msg);
+	x->nwait++;
+	return 0;
+}
+
+static void part_progress(struct part *x, int total, int64_t n)
+{
+	pthread_mutex_lock(&x->sp->mu);
+	if (total)
+		progress_total(&x->sp->pg, n);
+	else
+		progress_add(&x->sp->pg, n);
+	pthread_mutex_unlock(&x->sp->mu);
+}
+
+/* Run part x (see struct part); x->rc 0 with its transaction open, or -1
+ * with x->e set and nothing of it kept. */
+static void *part_run(void *arg)
+{
+	struct part *x = arg;
+	const struct limit_env *env = x->env;
+	struct limit_account *acc = x->half[0];
+	struct advance_job adv = { .started = 0, .failed = -1 };
+	struct sbyt_err *e = &x->e;
+	int64_t after = 0;
+	double t0 = log_now(), t1;
+	int n, m, pending = 0;
+
+	x->rc = -1;
 	/* The tables are in shared buffers (tools/pg.sh): an index probe costs
 	 * about a page read in sequence.  At the default 4.0 the day's
 	 * candidates (5 % of the accounts, and a handful in the second pass)
 	 * were joined to account by hashing the whole table: 22 ms of 20,000
 	 * accounts a pass against 8 ms of probes, and growing with every
 	 * account, not with the day's work. */
-	if (db_begin(db, e) || db_exec(db, e, "SET LOCAL random_page_cost = 1.1", 0, NULL)) {
-		db_rollback(db);
-		return -1;
-	}
-	deliveries = limit_record_deliveries(db, env->day, ch ? ch->days : 0, e);
-	if (deliveries < 0)
+	if (db_begin(x->db, e))
+		return NULL;
+	x->open = 1;
+	if (db_exec(x->db, e, "SET LOCAL random_page_cost = 1.1", 0, NULL))
 		goto fail;
+	x->accounts = limit_select(x->db, env->rules, env->day, x->sel, x->i, x->n, e);
+	if (x->accounts < 0)
+		goto fail;
+	/* the batches' statements parsed and planned once, not a batch
+	 * (about 0.3 s of the server's CPU at 1,000,000 accounts) */
+	x->prepared = 1;   /* dropped on the way out, whatever was made */
+	if (limit_load_prepare(x->db, e))
+		goto fail;
+	part_progress(x, 1, x->accounts);
 	t1 = log_now();
-	k->t_deliveries += t1 - t0;
-	if (k->working && (sel == 0 || deliveries > 0)) {
-		struct progress pg;
+	x->t_select = t1 - t0;
+	/* while a half is advanced on its thread, the connection ends the
+	 * store of the half before (its events written by the server while
+	 * the client went on) and loads the next into its place; then the
+	 * advanced half is stored as the next is advanced */
+	n = limit_load(x->db, env->day, &after, acc, x->max, 0, 1, e);
+	if (n > 0)
+		advance_start(&adv, env, acc, n);
+	while (n > 0) {
+		struct limit_account *next = acc == x->half[0] ? x->half[1] : x->half[0];
+		int bad = 0;
 
-		accounts = limit_select(db, env->rules, env->day, sel, e);
-		/* the batches' statements parsed and planned once, not a batch
-		 * (about 0.3 s of the server's CPU at 1,000,000 accounts) */
-		if (accounts < 0)
-			goto fail;
-		prepared = 1;   /* dropped on the way out, whatever was made */
-		if (limit_load_prepare(db, e))
-			goto fail;
-		t0 = log_now();
-		k->t_select += t0 - t1;
-		/* accounts advanced, rate, ETA: on a terminal only (log.h) */
-		progress_start_unit(&pg, sel ? "limit: e-mailed today" : "limit", "accounts", accounts);
-		/* while a half is advanced on its thread, the connection ends
-		 * the store of the half before (its events written by the server
-		 * while the client went on) and loads the next into its place;
-		 * then the advanced half is stored as the next is advanced */
-		n = limit_load(db, env->day, &after, acc, LIMIT_HALF, 0, 1, e);
-		if (n > 0)
-			advance_start(&adv, env, acc, n);
-		while (n > 0) {
-			struct limit_account *next = acc == half[0] ? half[1] : half[0];
-			int bad = 0;
-
-			if (pending && db_drain(db, e))
-				bad = 1;
-			pending = 0;
-			m = bad ? -1 : limit_load(db, env->day, &after, next, LIMIT_HALF, 0, 1, e);
-			if (advance_wait(&adv, bad || m < 0 ? NULL : e) || bad || m < 0) {
-				progress_end(&pg);
-				goto fail;
-			}
-			for (int i = 0; i < n; i++) {
-				k->notices += acc[i].new_notices;
-				k->requests += acc[i].new_requests;
-				k->cancelled += acc[i].new_cancelled;
-				if (acc[i].cal_pending && !k->pending++)
-					snprintf(k->pending_msg, sizeof(k->pending_msg), "%s",
-						 acc[i].cal_msg);
-				if (acc[i].cal_pending && waiting_add(w, sel == 0, &acc[i], k, e)) {
-					progress_end(&pg);
-					goto fail;
-				}
-			}
-			if (m > 0)
-				advance_start(&adv, env, next, m);
-			if (limit_store_send(db, env, acc, (size_t)n, e)) {
-				progress_end(&pg);
-				goto fail;
-			}
-			pending = 1;
-			progress_add(&pg, n);
-			acc = next;
-			n = m;
-		}
-		progress_end(&pg);
-		if (pending && db_drain(db, e)) {
-			pending = 0;
-			goto fail;
-		}
+		if (pending && db_drain(x->db, e))
+			bad = 1;
 		pending = 0;
-		if (n < 0)
+		m = bad ? -1 : limit_load(x->db, env->day, &after, next, x->max, 0, 1, e);
+		if (advance_wait(&adv, bad || m < 0 ? NULL : e) || bad || m < 0)
 			goto fail;
-		k->t_cases += log_now() - t0;
+		for (int i = 0; i < n; i++) {
+			x->notices += acc[i].new_notices;
+			x->requests += acc[i].new_requests;
+			x->cancelled += acc[i].new_cancelled;
+			if (acc[i].cal_pending && part_wait(x, &acc[i]))
+				goto fail;
+		}
+		if (m > 0)
+			advance_start(&adv, env, next, m);
+		if (limit_store_send(x->db, env, acc, (size_t)n, e))
+			goto fail;
+		pending = 1;
+		part_progress(x, 0, n);
+		acc = next;
+		n = m;
 	}
-	if (db_commit(db, e)) {
-		if (prepared)
-			limit_load_unprepare(db);
-		return -1;
+	if (pending && db_drain(x->db, e)) {
+		pending = 0;
+		goto fail;
 	}
-	if (prepared)
-		limit_load_unprepare(db);
-	k->deliveries += deliveries;
-	if (sel == 0)
-		k->accounts = accounts;
-	return deliveries;
+	pending = 0;
+	if (n < 0)
+		goto fail;
+	x->t_cases = log_now() - t1;
+	x->rc = 0;
+	return NULL;
 fail:
 	advance_wait(&adv, NULL);
 	if (pending)
-		db_drain(db, NULL);
-	db_rollback(db);
-	if (prepared)
-		limit_load_unprepare(db);
-	return -1;
+		db_drain(x->db, NULL);
+	part_end(x, 0);
+	return NULL;
+}
+
+/* One pass over the day: its deliveries recorded and committed, then (on a
+ * working day) the accounts selected by `sel` (0: all, or
+ * LIMIT_SELECT_MAILED) advanced in one transaction - or, with a second
+ * connection db2, in two parts at once, the server's loads and COPYs of
+ * each on a core: the two transactions are committed together when both
+ * parts are done, else both rolled back (a kill between the two commits
+ * leaves one part's day done, which a run of the day again completes, as
+ * it completes a day killed before its commit).  acc: LIMIT_BATCH
+ * accounts.  Returns the deliveries recorded, or -1. */
+static int64_t pass(PGconn *db, PGconn *db2, const struct limit_env *env, int64_t sel,
+		    struct limit_account *acc, struct waiting *w, struct limit_run_counts *k,
+		    struct sbyt_err *e)
+{
+	const struct limit_channel *ch = limit_channel_find(env->rules, "payment_document");
+	int np = db2 ? LIMIT_PARTS : 1, started = 0, failed = -1;
+	struct part x[LIMIT_PARTS];
+	struct shared_progress sp;
+	int64_t deliveries;
+	double t0 = log_now(), t1, sel_s = 0;
+	size_t at[LIMIT_PARTS] = { 0 };
+
+	/* the confirmations first, on their own: both parts read them */
+	if (db_begin(db, e))
+		return -1;
+	deliveries = limit_record_deliveries(db, env->day, ch ? ch->days : 0, e);
+	if (deliveries < 0 || db_commit(db, e)) {
+		db_rollback(db);
+		return -1;
+	}
+	t1 = log_now();
+	k->t_deliveries += t1 - t0;
+	k->deliveries += deliveries;
+	if (!k->working || (sel != 0 && deliveries == 0))
+		return deliveries;
+	memset(x, 0, sizeof(x));
+	pthread_mutex_init(&sp.mu, NULL);
+	/* accounts advanced, rate, ETA: on a terminal only (log.h) */
+	progress_start_unit(&sp.pg, sel ? "limit: e-mailed today" : "limit", "accounts", 0);
+	for (int i = 0; i < np; i++) {
+		x[i] = (struct part){ .db = i ? db2 : db, .env = env, .sel = sel, .i = i,
+				      .n = np > 1 ? np : 0, .max = LIMIT_BATCH / (2 * np), .sp = &sp };
+		x[i].half[0] = acc + 2 * i * x[i].max;
+		x[i].half[1] = x[i].half[0] + x[i].max;
+		err_clear(&x[i].e);
+	}
+	if (np > 1 && pthread_create(&x[1].th, NULL, part_run, &x[1]) == 0)
+		started = 1;
+	part_run(&x[0]);
+	if (started)
+		pthread_join(x[1].th, NULL);
+	else if (np > 1 && x[0].rc == 0)
+		part_run(&x[1]);
+	progress_end(&sp.pg);
+	pthread_mutex_destroy(&sp.mu);
+	for (int i = 0; i < np && failed < 0; i++)
+		if (x[i].rc)
+			failed = i;
+	/* committed together: a part that failed (or could not run) rolls the
+	 * other back; then the commits, the first part's first */
+	for (int i = 0; i < np; i++)
+		if (part_end(&x[i], failed < 0) && failed < 0)
+			failed = i;
+	if (failed >= 0) {
+		*e = x[failed].e;
+		for (int i = 0; i < np; i++)
+			free(x[i].wait);
+		return -1;
+	}
+	/* the parts' accounts left waiting, named in account order (the ids
+	 * of each part ascend): as one part names them */
+	for (;;) {
+		struct waiting_acc *a = NULL;
+		int from = -1;
+
+		for (int i = 0; i < np; i++)
+			if (at[i] < x[i].nwait && (!a || x[i].wait[at[i]].id < a->id)) {
+				a = &x[i].wait[at[i]];
+				from = i;
+			}
+		if (!a)
+			break;
+		at[from]++;
+		if (!k->pending++)
+			snprintf(k->pending_msg, sizeof(k->pending_msg), "%s", a->msg);
+		if (waiting_add(w, sel == 0, a->id, a->msg, k, e)) {
+			failed = from;
+			break;
+		}
+	}
+	for (int i = 0; i < np; i++) {
+		if (sel == 0)
+			k->accounts += x[i].accounts;
+		k->notices += x[i].notices;
+		k->requests += x[i].requests;
+		k->cancelled += x[i].cancelled;
+		if (x[i].t_select > sel_s)
+			sel_s = x[i].t_select;
+		free(x[i].wait);
+	}
+	k->t_select += sel_s;
+	k->t_cases += log_now() - t1 - sel_s;
+	if (np > 1)
+		log_verbose("limit: %s advanced in %d parts at once: %" PRId64 " and %" PRId64
+			    " accounts", sel ? "the e-mailed accounts" : "the accounts", np,
+			    x[0].accounts, x[1].accounts);
+	return failed >= 0 ? -1 : deliveries;
 }
 
 int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, struct job *j,
 		  const char *rules_version, struct acctrej *rej, struct limit_run_counts *k,
 		  struct sbyt_err *e)
 {
-	struct limit_account *acc, *half[2];
+	struct limit_account *acc;
+	PGconn *db2 = NULL;
 	struct limit_out_counts oc;
 	struct limit_mailed mailed = { 0 };
 	struct waiting w = { .rej = rej };
@@ -324,16 +481,25 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	acc = calloc(LIMIT_BATCH, sizeof(*acc));
 	if (!acc)
 		return err_set(e, ERR_INTERNAL, "out of memory");
-	half[0] = acc;
-	half[1] = acc + LIMIT_HALF;
 	/* the day's sorts in memory (the events of a day at 1,000,000 accounts,
 	 * 110,000 rows, spilled to disk past the default 4 MB, as did the
 	 * notices'), as the bill and the documents run theirs; reset on return */
 	if (db_exec(db, e, "SET work_mem = '64MB'", 0, NULL))
 		goto fail;
+	/* a working day's accounts in two parts at once, the second on a
+	 * connection of its own (as the packages' reads: env->twin) */
+	if (working && env->twin) {
+		db2 = db_connect(env->conninfo, NULL);
+		if (db2 && db_exec(db2, NULL, "SET work_mem = '64MB'", 0, NULL)) {
+			PQfinish(db2);
+			db2 = NULL;
+		}
+		if (!db2)
+			log_verbose("limit: no second connection, the accounts advanced in one part");
+	}
 	/* the packages of earlier days a killed run left unwritten */
 	k->caught_up = catch_up(db, env, out_dir, j, rules_version, k, e);
-	if (k->caught_up < 0 || pass(db, env, 0, half, &w, k, e) < 0)
+	if (k->caught_up < 0 || pass(db, db2, env, 0, acc, &w, k, e) < 0)
 		goto fail;
 	/* the e-mails are sent when their packages are written: those first;
 	 * the accounts they start a clock for go on today (a second pass),
@@ -343,7 +509,7 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	    mark_written(db, env->day, env->day, oc.packages, 0, e))
 		goto fail;
 	k->t_packages += log_now() - t0;
-	if (pass(db, env, LIMIT_SELECT_MAILED, half, &w, k, e) < 0)
+	if (pass(db, db2, env, LIMIT_SELECT_MAILED, acc, &w, k, e) < 0)
 		goto fail;
 	/* the accounts' arrays freed before the packages' rows are read: the
 	 * peak memory is the larger of the two, not their sum */
@@ -360,8 +526,12 @@ int limit_run_day(PGconn *db, const struct limit_env *env, const char *out_dir, 
 	free(acc);
 	free(w.id);
 	limit_mailed_release(&mailed);
+	if (db2)
+		PQfinish(db2);
 	return db_exec(db, e, "RESET work_mem", 0, NULL) ? -1 : 0;
 fail:
+	if (db2)
+		PQfinish(db2);
 	db_exec(db, NULL, "RESET work_mem", 0, NULL);
 	for (int i = 0; i < LIMIT_BATCH; i++)
 		limit_account_release(&acc[i]);

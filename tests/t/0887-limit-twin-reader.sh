@@ -1,10 +1,13 @@
 #!/bin/sh
 # 0887-limit-twin-reader: the day's notice and request packages are read on
 # a second connection of their own while the run's connection reads the
-# events for the registers (issue 18 item 3: the two reads on the two
-# cores); SBYT_LIMIT_READERS=1 reads them on the run's one connection, as
-# before.  Both ways write the same packages and registers, byte for byte,
-# from the same rows.
+# events for the registers, and the day's accounts are advanced in two
+# parts at once, the second part on that second connection (issue 18 item
+# 3: the two reads, and the two parts' loads and COPYs, on the two cores);
+# SBYT_LIMIT_READERS=1 does both on the run's one connection, as before.
+# Both ways write the same packages and registers, byte for byte, from the
+# same rows.  The parts are the shards' (abs(hashint8(id)) % 2): ..08000001-3
+# and ..09000001-3 fall three in each.
 # Six households in debt (5,000.00 RUB over 3 periods, above any threshold),
 # three in each of two branches, one each by e-mail, post and the customer's portal (lkk): each gets
 # its first warning on Mon 2026-06-15, 6 notices; the e-mailed ones are
@@ -48,14 +51,16 @@ rows() {
 	done
 }
 
-test_expect_success 'the run reads the packages on a second connection' '
+test_expect_success 'the run reads the packages and advances half the accounts on a second connection' '
 	sbyt -v limit run --as-of 2026-06-15 2> a.log &&
 	grep -q "^sbyt: limit: the packages read on a second connection$" a.log &&
+	grep -q "^sbyt: limit: the accounts advanced in 2 parts at once: 3 and 3 accounts$" a.log &&
+	grep -q "^sbyt: limit: the e-mailed accounts advanced in 2 parts at once: " a.log &&
 	grep -q "^sbyt limit run: as_of=2026-06-15 notices=6 requests=2 " a.log
 '
 test_expect_success 'SBYT_LIMIT_READERS=1: on the run'"'"'s one connection' '
 	PGDATABASE=$B SBYT_OUT=$T/b SBYT_LIMIT_READERS=1 sbyt -v limit run --as-of 2026-06-15 2> b.log &&
-	! grep -q "packages read on" b.log &&
+	! grep -q "packages read on" b.log && ! grep -q "parts at once" b.log &&
 	grep -q "^sbyt limit run: as_of=2026-06-15 notices=6 requests=2 " b.log
 '
 test_expect_success 'both write the same packages and registers, byte for byte' '

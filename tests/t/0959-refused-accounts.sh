@@ -86,31 +86,43 @@ test_expect_success 'debt --account of a refused account still says why, exit 65
 # limit: a household whose next step falls in 2027, which has no calendar
 # in rules/ (as 0600's ..09): warning 2026-11-25, delivered Tue 12-01:
 # the full notice from 12-01 + 40 = 2027-01-10 cannot be dated.  It waits
-# (never a guess), and the run of 12-01 names it.
+# (never a guess), and the run of 12-01 names it; so do its two copies
+# ..19 and ..39.  The run advances the accounts in two parts at once
+# (abs(hashint8(id)) % 2: ..09 and ..19 in part 1, ..39 in part 0): they
+# are named in account order all the same.
 export PGDATABASE="${PGDATABASE}_l" SBYT_OUT="$T/out-limit"
 createdb "$PGDATABASE"
 trap 'dropdb --if-exists "$PGDATABASE" >/dev/null 2>&1; dropdb --if-exists "${PGDATABASE%_l}" >/dev/null 2>&1; [ "${KEEP:-}" ] || rm -rf "$T"' EXIT
 sbyt -q db init && sbyt -q load branches "$FIX/branches.csv" &&
-{ head -1 "$FIX/accounts.csv"; grep "^7201000009;" "$FIX/accounts.csv" | sed "s/;email;/;post;/; s/;lkk;/;post;/"; } > acc9.csv &&
+{ head -1 "$FIX/accounts.csv"; for a in 09 19 39; do
+	grep "^7201000009;" "$FIX/accounts.csv" | sed "s/^7201000009;/72010000$a;/; s/;email;/;post;/; s/;lkk;/;post;/"
+  done; } > acc9.csv &&
 sbyt -q load accounts acc9.csv
 psql -Xq <<'SQL'
-insert into debt_snapshot (account_id, as_of, principal, periods, penalty, oldest_due) values
- (7201000009, '2026-11-25', 300000, 2, 0, '2026-10-10');
+insert into debt_snapshot (account_id, as_of, principal, periods, penalty, oldest_due)
+ select a, '2026-11-25', 300000, 2, 0, '2026-10-10'
+ from (values (7201000009), (7201000019), (7201000039)) v (a);
 SQL
 rm -f walk.log
+# deliver NN: the warning of 72010000NN delivered by the post on 12-01
+deliver() {
+	psql -Xq -c "insert into delivery (notice_id, status, at, evidence)
+	 values ('N72010000$1-1-1', 'delivered', '2026-12-01', 'ШПИ 625000123456$1')"
+}
 test_expect_success 'limit run: the days before refuse nothing and write no rejects file' '
-	walk 2026-11-25 2026-11-30 && psql -Xq -c "insert into delivery (notice_id, status, at, evidence) values ('"'N7201000009-1-1'"', '"'delivered'"', '"'2026-12-01'"', '"'ШПИ 62500012345681'"')" &&
+	walk 2026-11-25 2026-11-30 && deliver 09 && deliver 19 && deliver 39 &&
 	! grep -q "refused=[1-9]" walk.log && ! ls "$SBYT_OUT"/rejects/limit-* 2>/dev/null
 '
-test_expect_success 'limit run of 12-01: exit 0, refused=1, one warning line with the account' '
-	sbyt limit run --as-of 2026-12-01 2> l.err &&
-	grep -q "^sbyt limit run: as_of=2026-12-01 .* refused=1 pending_calendar=1 " l.err &&
-	grep -q "^sbyt: warning: 1 accounts left waiting, a step needs a calendar year not loaded (the rest completed): 7201000009 (no production calendar for 2027[^;]*); every one in .*/rejects/limit-2026-12-01-run[0-9]*.accounts.csv.$" l.err
+test_expect_success 'limit run of 12-01: exit 0, refused=3, one warning line with the accounts' '
+	sbyt -v limit run --as-of 2026-12-01 2> l.err &&
+	grep -q "^sbyt: limit: the accounts advanced in 2 parts at once: 1 and 2 accounts$" l.err &&
+	grep -q "^sbyt limit run: as_of=2026-12-01 .* refused=3 pending_calendar=3 " l.err &&
+	grep -q "^sbyt: warning: 3 accounts left waiting, a step needs a calendar year not loaded (the rest completed): 7201000009 (no production calendar for 2027[^;]*); 7201000019 (no production calendar for 2027[^;]*); 7201000039 (no production calendar for 2027[^;]*); every one in .*/rejects/limit-2026-12-01-run[0-9]*.accounts.csv.$" l.err
 '
-test_expect_success 'the limit rejects file names it with the year, on the run record' '
+test_expect_success 'the limit rejects file names them with the year in account order, on the run record' '
 	f=$(ls "$SBYT_OUT"/rejects/limit-2026-12-01-run*.accounts.csv) &&
-	[ "$(tail -n +2 "$f" | cut -d";" -f1)" = 7201000009 ] &&
-	grep -q "^7201000009;.*no production calendar for 2027" "$f" &&
+	[ "$(tail -n +2 "$f" | cut -d";" -f1 | tr "\n" " ")" = "7201000009 7201000019 7201000039 " ] &&
+	[ "$(grep -c "^72010000[013]9;.*no production calendar for 2027" "$f")" = 3 ] &&
 	[ "$(on_record "$f")" = 1 ]
 '
 test_done
