@@ -82,7 +82,10 @@ int db_try_lock(PGconn *db, const char *name, struct sbyt_err *e);
  * job that reads what the job before it wrote calls it first, outside a
  * transaction: a month's first bill makes consumption, charge_line and
  * obligation out of empty tables, and the documents' plans made on an
- * empty table's statistics ran for minutes.  0, or -1 with e set. */
+ * empty table's statistics ran for minutes.  A table whose rows are mostly
+ * dead (more than 4 to 1: a killed run's, rolled back) is vacuumed with
+ * its ANALYZE, when no transaction is open, so that its statistics do not
+ * say "no rows" of pages the next rows fill.  0, or -1 with e set. */
 int db_analyze_grown(PGconn *db, const char *const *tables, struct sbyt_err *e);
 
 /*
