@@ -372,9 +372,14 @@ static int64_t pass(PGconn *db, PGconn *db2, const struct limit_env *env, int64_
 	double t0 = log_now(), t1, sel_s = 0;
 	size_t at[LIMIT_PARTS] = { 0 };
 
-	/* the confirmations first, on their own: both parts read them */
+	/* the confirmations first, on their own: both parts read them (with
+	 * the parts' cost of an index probe, as when they shared a transaction) */
 	if (db_begin(db, e))
 		return -1;
+	if (db_exec(db, e, "SET LOCAL random_page_cost = 1.1", 0, NULL)) {
+		db_rollback(db);
+		return -1;
+	}
 	deliveries = limit_record_deliveries(db, env->day, ch ? ch->days : 0, e);
 	if (deliveries < 0 || db_commit(db, e)) {
 		db_rollback(db);
