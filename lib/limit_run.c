@@ -266,6 +266,24 @@ static void part_progress(struct part *x, int total, int64_t n)
 
 /* Run part x (see struct part); x->rc 0 with its transaction open, or -1
  * with x->e set and nothing of it kept. */
+/* Begin a transaction of the day's work on db.  The tables are in shared
+ * buffers (tools/pg.sh): an index probe costs about a page read in
+ * sequence.  At the default 4.0 the day's candidates (5 % of the accounts,
+ * and a handful in the second pass) were joined to account by hashing the
+ * whole table: 22 ms of 20,000 accounts a pass against 8 ms of probes, and
+ * growing with every account, not with the day's work.  0, or -1 with e
+ * set and no transaction open. */
+static int begin_probing(PGconn *db, struct sbyt_err *e)
+{
+	if (db_begin(db, e))
+		return -1;
+	if (db_exec(db, e, "SET LOCAL random_page_cost = 1.1", 0, NULL)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
 static void *part_run(void *arg)
 {
 	struct part *x = arg;
@@ -278,17 +296,9 @@ static void *part_run(void *arg)
 	int n, m, pending = 0;
 
 	x->rc = -1;
-	/* The tables are in shared buffers (tools/pg.sh): an index probe costs
-	 * about a page read in sequence.  At the default 4.0 the day's
-	 * candidates (5 % of the accounts, and a handful in the second pass)
-	 * were joined to account by hashing the whole table: 22 ms of 20,000
-	 * accounts a pass against 8 ms of probes, and growing with every
-	 * account, not with the day's work. */
-	if (db_begin(x->db, e))
+	if (begin_probing(x->db, e))
 		return NULL;
 	x->open = 1;
-	if (db_exec(x->db, e, "SET LOCAL random_page_cost = 1.1", 0, NULL))
-		goto fail;
 	x->accounts = limit_select(x->db, env->rules, env->day, x->sel, x->i, x->n, e);
 	if (x->accounts < 0)
 		goto fail;
@@ -374,12 +384,8 @@ static int64_t pass(PGconn *db, PGconn *db2, const struct limit_env *env, int64_
 
 	/* the confirmations first, on their own: both parts read them (with
 	 * the parts' cost of an index probe, as when they shared a transaction) */
-	if (db_begin(db, e))
+	if (begin_probing(db, e))
 		return -1;
-	if (db_exec(db, e, "SET LOCAL random_page_cost = 1.1", 0, NULL)) {
-		db_rollback(db);
-		return -1;
-	}
 	deliveries = limit_record_deliveries(db, env->day, ch ? ch->days : 0, e);
 	if (deliveries < 0 || db_commit(db, e)) {
 		db_rollback(db);
